@@ -1,0 +1,22 @@
+# Write OUTPUT, a C file that holds every file under ROOT/themes/default as
+# default_theme_files[] (see src/default_theme.h). Run by the build whenever a
+# theme file changes, so `journal init` always ships the theme it was built with.
+file(GLOB_RECURSE files RELATIVE "${ROOT}" "${ROOT}/themes/default/*")
+list(SORT files)
+set(body "#include \"default_theme.h\"\n\n")
+set(table "")
+set(i 0)
+foreach(f IN LISTS files)
+  file(READ "${ROOT}/${f}" hex HEX)
+  string(LENGTH "${hex}" hexlen)
+  math(EXPR size "${hexlen} / 2")
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
+  string(REGEX REPLACE "(0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,)" "\\1\n" bytes "${bytes}")
+  string(APPEND body "static const unsigned char file${i}[] = {\n${bytes}0};\n")
+  string(APPEND table "    {\"${f}\", file${i}, ${size}},\n")
+  math(EXPR i "${i} + 1")
+endforeach()
+string(APPEND body "\nconst struct embedded_file default_theme_files[] = {\n${table}    {0, 0, 0}};\n")
+string(APPEND body "const size_t default_theme_nfiles = ${i};\n")
+file(WRITE "${OUTPUT}.tmp" "${body}")
+file(RENAME "${OUTPUT}.tmp" "${OUTPUT}")

@@ -1,0 +1,42 @@
+#include "cmd/commands.h"
+#include "site/site.h"
+#include "store/repo.h"
+#include "util/error.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+int cmd_build_site(int argc, char **argv, struct cli *cli)
+{
+    struct site_options opt = {NULL};
+    for (int i = 1; i < argc; i++) {
+        if (cli_common_option(argv[i], cli))
+            continue;
+        if ((!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) && i + 1 < argc)
+            opt.output_dir = argv[++i];
+        else if (!strncmp(argv[i], "--output=", 9))
+            opt.output_dir = argv[i] + 9;
+        else
+            return error_usage("unexpected argument '%s'", argv[i]);
+    }
+    struct journal_repo *repo = NULL;
+    struct site_stats st = {0};
+    int rc = repo_open(&repo, cli->dir);
+    if (!rc)
+        rc = site_build(repo, &opt, &st);
+    if (!rc) {
+        if (cli->json)
+            cli_print_json(json_pack("{s:s, s:i, s:i, s:i, s:i}", "output", st.output_dir, "pages",
+                                     (json_int_t)st.pages, "issues", (json_int_t)st.issues,
+                                     "articles", (json_int_t)st.articles, "assets",
+                                     (json_int_t)st.assets));
+        else
+            printf("Built %zu pages (%zu issues, %zu articles) and %zu assets into %s\n"
+                   "Open %s/index.html in a browser.\n",
+                   st.pages, st.issues, st.articles, st.assets, st.output_dir, st.output_dir);
+    }
+    site_stats_free(&st);
+    repo_free(repo);
+    return rc;
+}

@@ -1,0 +1,300 @@
+#define _POSIX_C_SOURCE 200809L
+#include "cmd/commands.h"
+#include "model/country.h"
+#include "model/language.h"
+#include "model/manuscript.h"
+#include "model/record.h"
+#include "store/repo.h"
+#include "util/alloc.h"
+#include "util/error.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+struct shown {
+    unsigned long number;
+    struct submission_record r;
+    struct manuscript m;
+    json_t *files;   /* [{name, size}] */
+    json_t *history; /* [{date, who, what, commit}] */
+};
+
+static void collect_files(struct journal_repo *repo, git_tree *root, struct shown *s)
+{
+    char path[64];
+    git_tree_entry *e = NULL;
+    git_tree *dir = NULL;
+    s->files = json_array();
+    snprintf(path, sizeof(path), "submissions/%lu/files", s->number);
+    if (git_tree_entry_bypath(&e, root, path) < 0 || git_tree_entry_type(e) != GIT_OBJECT_TREE ||
+        git_tree_lookup(&dir, repo->git, git_tree_entry_id(e)) < 0) {
+        git_error_clear();
+        git_tree_entry_free(e);
+        return;
+    }
+    for (size_t i = 0; i < git_tree_entrycount(dir); i++) {
+        const git_tree_entry *f = git_tree_entry_byindex(dir, i);
+        git_blob *blob = NULL;
+        json_int_t size = 0;
+        if (git_blob_lookup(&blob, repo->git, git_tree_entry_id(f)) == 0)
+            size = (json_int_t)git_blob_rawsize(blob);
+        git_blob_free(blob);
+        json_array_append_new(
+            s->files, json_pack("{s:s, s:I}", "name", git_tree_entry_name(f), "size", size));
+    }
+    git_tree_free(dir);
+    git_tree_entry_free(e);
+}
+
+/* The id of submissions/<n> in a commit's tree, zero when absent. */
+static void folder_id(git_commit *c, const char *path, git_oid *out)
+{
+    git_tree *t = NULL;
+    git_tree_entry *e = NULL;
+    memset(out, 0, sizeof(*out));
+    if (git_commit_tree(&t, c) == 0 && git_tree_entry_bypath(&e, t, path) == 0)
+        git_oid_cpy(out, git_tree_entry_id(e));
+    git_error_clear();
+    git_tree_entry_free(e);
+    git_tree_free(t);
+}
+
+/* Every commit that changed the submission's folder, oldest first: its timeline. */
+static int collect_history(struct journal_repo *repo, struct shown *s)
+{
+    char path[64];
+    git_revwalk *walk = NULL;
+    git_oid id;
+    snprintf(path, sizeof(path), "submissions/%lu", s->number);
+    s->history = json_array();
+    if (git_revwalk_new(&walk, repo->git) < 0 || git_revwalk_push_head(walk) < 0) {
+        git_revwalk_free(walk);
+        return repo_git_error("cannot walk the history");
+    }
+    git_revwalk_sorting(walk, GIT_SORT_TIME | GIT_SORT_REVERSE);
+    while (git_revwalk_next(&id, walk) == 0) {
+        git_commit *c = NULL, *parent = NULL;
+        if (git_commit_lookup(&c, repo->git, &id) < 0)
+            continue;
+        git_oid mine, theirs;
+        folder_id(c, path, &mine);
+        if (git_commit_parentcount(c) > 0 && git_commit_parent(&parent, c, 0) == 0)
+            folder_id(parent, path, &theirs);
+        else
+            memset(&theirs, 0, sizeof(theirs));
+        if (git_oid_cmp(&mine, &theirs)) {
+            const git_signature *who = git_commit_author(c);
+            char when[32], hex[GIT_OID_HEXSZ + 1];
+            time_t t = (time_t)who->when.time;
+            struct tm tm;
+            gmtime_r(&t, &tm);
+            strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
+            git_oid_tostr(hex, sizeof(hex), &id);
+            json_array_append_new(s->history,
+                                  json_pack("{s:s, s:s, s:s, s:s}", "date", when, "who", who->name,
+                                            "what", git_commit_summary(c), "commit", hex));
+        }
+        git_commit_free(parent);
+        git_commit_free(c);
+    }
+    git_error_clear();
+    git_revwalk_free(walk);
+    return 0;
+}
+
+static json_t *to_json(const struct shown *s, const struct country_db *countries)
+{
+    const struct manuscript *m = &s->m;
+    json_t *o = json_object();
+    json_object_set_new(o, "number", json_integer((json_int_t)s->number));
+    json_object_set_new(o, "state", json_string(s->r.state));
+    json_object_set_new(o, "submitted", s->r.submitted ? json_string(s->r.submitted) : json_null());
+    if (s->r.accepted)
+        json_object_set_new(o, "accepted", json_string(s->r.accepted));
+    if (s->r.published)
+        json_object_set_new(o, "published", json_string(s->r.published));
+    if (s->r.issue)
+        json_object_set_new(o, "issue", json_integer((json_int_t)s->r.issue));
+    if (s->r.doi)
+        json_object_set_new(o, "doi", json_string(s->r.doi));
+    json_object_set_new(o, "title", json_string(m->title));
+    json_object_set_new(o, "lang", json_string(m->lang));
+    json_object_set_new(o, "type", json_string(m->type));
+    if (m->abstract)
+        json_object_set_new(o, "abstract", json_string(m->abstract));
+    json_t *kw = json_array();
+    for (size_t i = 0; i < m->nkeywords; i++)
+        json_array_append_new(kw, json_string(m->keywords[i]));
+    json_object_set_new(o, "keywords", kw);
+    json_t *authors = json_array();
+    for (size_t i = 0; i < m->nauthors; i++) {
+        const struct author *a = &m->authors[i];
+        json_t *x = json_pack("{s:s, s:b}", "name", a->name, "corresponding", a->corresponding);
+        if (a->email)
+            json_object_set_new(x, "email", json_string(a->email));
+        if (a->orcid[0])
+            json_object_set_new(x, "orcid", json_string(a->orcid));
+        json_t *affs = json_array();
+        for (size_t j = 0; j < a->naffiliations; j++) {
+            const struct affiliation *af = &a->affiliations[j];
+            json_t *y =
+                json_pack("{s:s, s:b}", "name", af->name, "international", af->international);
+            if (!af->international) {
+                const struct country *c = country_by_code(countries, af->country);
+                json_object_set_new(y, "country", json_string(af->country));
+                json_object_set_new(y, "country_name",
+                                    json_string(c ? country_display_name(c, "en") : af->country));
+            }
+            json_array_append_new(affs, y);
+        }
+        json_object_set_new(x, "affiliations", affs);
+        json_array_append_new(authors, x);
+    }
+    json_object_set_new(o, "authors", authors);
+    json_object_set_new(o, "files", json_incref(s->files));
+    json_object_set_new(o, "history", json_incref(s->history));
+    return o;
+}
+
+static void print_text(const struct shown *s, const struct country_db *countries)
+{
+    const struct manuscript *m = &s->m;
+    printf("Submission %lu: %s\n", s->number, s->r.state);
+    printf("Title:      %s\n", m->title);
+    if (m->subtitle)
+        printf("Subtitle:   %s\n", m->subtitle);
+    printf("Type:       %s\n", manuscript_type_label(m->type));
+    printf("Language:   %s\n", m->lang);
+    if (s->r.submitted)
+        printf("Received:   %s\n", s->r.submitted);
+    if (s->r.accepted)
+        printf("Accepted:   %s\n", s->r.accepted);
+    if (s->r.published)
+        printf("Published:  %s", s->r.published);
+    if (s->r.published && s->r.issue)
+        printf(" (issue %lu)", s->r.issue);
+    if (s->r.published)
+        printf("\n");
+    if (s->r.doi)
+        printf("DOI:        %s\n", s->r.doi);
+    printf("Authors:\n");
+    for (size_t i = 0; i < m->nauthors; i++) {
+        const struct author *a = &m->authors[i];
+        printf("  %zu. %s", i + 1, a->name);
+        if (a->corresponding)
+            printf(" (corresponding)");
+        if (a->email)
+            printf(" <%s>", a->email);
+        if (a->orcid[0])
+            printf(" ORCID %s", a->orcid);
+        printf("\n");
+        for (size_t j = 0; j < a->naffiliations; j++) {
+            const struct affiliation *af = &a->affiliations[j];
+            const struct country *c =
+                af->international ? NULL : country_by_code(countries, af->country);
+            printf("     %s, %s\n", af->name,
+                   af->international ? "international organisation"
+                                     : (c ? country_display_name(c, "en") : af->country));
+        }
+    }
+    if (m->nkeywords) {
+        printf("Keywords:   ");
+        for (size_t i = 0; i < m->nkeywords; i++)
+            printf("%s%s", i ? ", " : "", m->keywords[i]);
+        printf("\n");
+    }
+    if (m->abstract)
+        printf("Abstract:\n  %s\n", m->abstract);
+    if (json_array_size(s->files)) {
+        printf("Files:\n");
+        size_t i;
+        json_t *f;
+        json_array_foreach(s->files, i, f)
+        {
+            printf("  files/%s (%lld bytes)\n", json_string_value(json_object_get(f, "name")),
+                   (long long)json_integer_value(json_object_get(f, "size")));
+        }
+    }
+    printf("History:\n");
+    size_t i;
+    json_t *h;
+    json_array_foreach(s->history, i, h)
+    {
+        printf("  %s  %-20s  %s\n", json_string_value(json_object_get(h, "date")),
+               json_string_value(json_object_get(h, "who")),
+               json_string_value(json_object_get(h, "what")));
+    }
+}
+
+int cmd_show(int argc, char **argv, struct cli *cli)
+{
+    const char *arg = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (cli_common_option(argv[i], cli))
+            continue;
+        if (arg)
+            return error_usage("show takes one submission number");
+        arg = argv[i];
+    }
+    if (!arg)
+        return error_usage("which submission? usage: journal show NUMBER");
+    struct shown s = {0};
+    int rc = cli_parse_number(arg, &s.number);
+    if (rc)
+        return rc;
+
+    struct journal_repo *repo = NULL;
+    struct country_db *countries = NULL;
+    struct language_db *languages = NULL;
+    git_tree *root = NULL;
+    struct strbuf text = STRBUF_INIT;
+    char path[96];
+    rc = repo_open(&repo, cli->dir);
+    if (!rc)
+        rc = repo_head_tree(repo, &root);
+    if (!rc)
+        rc = country_db_open(&countries, NULL, NULL);
+    if (!rc)
+        rc = language_db_open(&languages, NULL, NULL);
+    if (rc)
+        goto done;
+    snprintf(path, sizeof(path), "submissions/%lu/submission.yaml", s.number);
+    rc = repo_read_from_tree(repo->git, root, path, &text, NULL);
+    if (rc == JOURNAL_EINPUT) {
+        rc = error_input("there is no submission %lu (see 'journal list')", s.number);
+        goto done;
+    }
+    if (!rc)
+        rc = record_parse(&s.r, path, text.buf, text.len);
+    strbuf_reset(&text);
+    snprintf(path, sizeof(path), "submissions/%lu/manuscript.md", s.number);
+    if (!rc)
+        rc = repo_read_from_tree(repo->git, root, path, &text, NULL);
+    if (!rc) {
+        struct manuscript_rules rules = {countries, languages, repo->config.languages[0]};
+        rc = manuscript_parse(&s.m, path, text.buf, text.len, &rules);
+    }
+    if (rc)
+        goto done;
+    collect_files(repo, root, &s);
+    rc = collect_history(repo, &s);
+    if (rc)
+        goto done;
+    if (cli->json)
+        cli_print_json(to_json(&s, countries));
+    else
+        print_text(&s, countries);
+done:
+    json_decref(s.files);
+    json_decref(s.history);
+    manuscript_free(&s.m);
+    record_free(&s.r);
+    strbuf_release(&text);
+    git_tree_free(root);
+    country_db_free(countries);
+    language_db_free(languages);
+    repo_free(repo);
+    return rc;
+}

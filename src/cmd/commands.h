@@ -1,0 +1,42 @@
+#ifndef JOURNAL_CMD_COMMANDS_H
+#define JOURNAL_CMD_COMMANDS_H
+
+#include <stdbool.h>
+
+/* Options that apply to every command, parsed by main() before the command name. */
+struct cli {
+    const char *dir; /* -C DIR, or "." */
+    bool json;       /* --json: data on stdout as JSON */
+};
+
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv, struct cli *cli);
+    const char *summary;
+    const char *usage; /* the full help text of `journal help NAME` */
+};
+
+extern const struct command commands[];
+const struct command *command_find(const char *name);
+
+/* One per file, in the manner of git's builtin/. Each returns 0 or an error code. */
+int cmd_init(int argc, char **argv, struct cli *cli);
+int cmd_submit(int argc, char **argv, struct cli *cli);
+int cmd_list(int argc, char **argv, struct cli *cli);
+int cmd_show(int argc, char **argv, struct cli *cli);
+int cmd_reindex(int argc, char **argv, struct cli *cli);
+int cmd_build_site(int argc, char **argv, struct cli *cli);
+int cmd_help(int argc, char **argv, struct cli *cli);
+
+/* Print the help of one command to stdout. */
+void command_print_usage(const struct command *c);
+/* Print a JSON value on stdout and release it. */
+struct json_t;
+void cli_print_json(struct json_t *value);
+/* Parse a submission number argument ("12" or "#12"); usage error otherwise. */
+int cli_parse_number(const char *arg, unsigned long *out);
+
+/* Shared option handling: returns 1 when argv[i] is --json (and sets cli->json). */
+int cli_common_option(const char *arg, struct cli *cli);
+
+#endif

@@ -1,0 +1,68 @@
+#include "cmd/commands.h"
+#include "site/markdown.h"
+#include "util/error.h"
+#include "version.h"
+
+#include <git2.h>
+#include <stdio.h>
+#include <string.h>
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "journal: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nusage: journal [-C DIR] [--json] COMMAND [ARGS]  (see 'journal help')\n");
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    struct cli cli = {.dir = ".", .json = false};
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--version")) {
+            printf("journal %s\n", JOURNAL_VERSION);
+            return 0;
+        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            char *help[] = {"help", NULL};
+            return cmd_help(1, help, &cli);
+        } else if (!strcmp(a, "--json")) {
+            cli.json = true;
+        } else if (!strcmp(a, "-C")) {
+            if (i + 1 >= argc)
+                return usage_error("%s needs a folder", a);
+            cli.dir = argv[++i];
+        } else {
+            return usage_error("unknown option '%s'", a);
+        }
+    }
+    if (i >= argc) {
+        char *help[] = {"help", NULL};
+        cmd_help(1, help, &cli);
+        return 2;
+    }
+    const struct command *cmd = command_find(argv[i]);
+    if (!cmd)
+        return usage_error("'%s' is not a journal command", argv[i]);
+    for (int k = i + 1; k < argc; k++) {
+        if (!strcmp(argv[k], "--"))
+            break;
+        if (!strcmp(argv[k], "-h") || !strcmp(argv[k], "--help")) {
+            command_print_usage(cmd);
+            return 0;
+        }
+    }
+
+    git_libgit2_init();
+    int rc = cmd->run(argc - i, argv + i, &cli);
+    if (rc) {
+        fprintf(stderr, "journal %s: %s\n", cmd->name, error_message());
+        if (rc == JOURNAL_EUSAGE)
+            fprintf(stderr, "(see 'journal help %s')\n", cmd->name);
+    }
+    error_clear();
+    markdown_shutdown();
+    git_libgit2_shutdown();
+    return error_exit_status(rc);
+}

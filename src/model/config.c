@@ -1,0 +1,220 @@
+#include "model/config.h"
+
+#include "model/language.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/yaml.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const config_keys[] = {
+    "title",          "description", "publisher",           "issn",
+    "base_url",       "languages",   "review_mode",         "doi_prefix",
+    "license",        "theme",       "max_manuscript_size", "max_attachment_size",
+    "allow_raw_html", NULL};
+
+bool issn_is_valid(const char *issn)
+{
+    if (strlen(issn) != 9 || issn[4] != '-')
+        return false;
+    int sum = 0, weight = 8;
+    for (int i = 0; i < 9; i++) {
+        if (i == 4)
+            continue;
+        char c = issn[i];
+        int v;
+        if (i == 8 && (c == 'X' || c == 'x'))
+            v = 10;
+        else if (isdigit((unsigned char)c))
+            v = c - '0';
+        else
+            return false;
+        if (i < 8)
+            sum += v * weight--;
+        else
+            sum += v;
+    }
+    return sum % 11 == 0;
+}
+
+static char *dup_scalar(struct ydoc *d, yaml_node_t *root, const char *key, bool required)
+{
+    yaml_node_t *n = ydoc_get(d, root, key);
+    if (!n || ydoc_is_null(n)) {
+        if (required)
+            error_add_at(d->file, 0, 0, "missing required field '%s'", key);
+        return NULL;
+    }
+    const char *s = ydoc_scalar(n);
+    if (!s) {
+        ydoc_problem(d, n, "'%s' must be a text value", key);
+        return NULL;
+    }
+    return xstrdup(s);
+}
+
+static size_t parse_size(struct ydoc *d, yaml_node_t *root, const char *key, size_t fallback)
+{
+    yaml_node_t *n = ydoc_get(d, root, key);
+    unsigned long v;
+    if (!n)
+        return fallback;
+    if (!ydoc_uint(n, &v) || v == 0) {
+        ydoc_problem(d, n, "'%s' must be a positive number of bytes", key);
+        return fallback;
+    }
+    return v;
+}
+
+int config_parse(struct journal_config *cfg, const char *file, const char *text, size_t len,
+                 const struct language_db *languages)
+{
+    struct ydoc d;
+    memset(cfg, 0, sizeof(*cfg));
+    error_clear();
+    int rc = ydoc_load(&d, file, text, len, 0);
+    if (rc)
+        return rc;
+    yaml_node_t *root = ydoc_root(&d);
+    if (!root || root->type != YAML_MAPPING_NODE) {
+        ydoc_free(&d);
+        return error_at(file, 1, 1, "expected a mapping of settings (title, issn, base_url, ...)");
+    }
+    ydoc_check_keys(&d, root, config_keys, "journal.yaml");
+
+    cfg->title = dup_scalar(&d, root, "title", true);
+    cfg->description = dup_scalar(&d, root, "description", false);
+    cfg->publisher = dup_scalar(&d, root, "publisher", false);
+    cfg->issn = dup_scalar(&d, root, "issn", false);
+    cfg->base_url = dup_scalar(&d, root, "base_url", false);
+    cfg->review_mode = dup_scalar(&d, root, "review_mode", false);
+    cfg->doi_prefix = dup_scalar(&d, root, "doi_prefix", false);
+    cfg->license = dup_scalar(&d, root, "license", false);
+    cfg->theme = dup_scalar(&d, root, "theme", false);
+    cfg->max_manuscript_size =
+        parse_size(&d, root, "max_manuscript_size", CONFIG_DEFAULT_MAX_MANUSCRIPT_SIZE);
+    cfg->max_attachment_size =
+        parse_size(&d, root, "max_attachment_size", CONFIG_DEFAULT_MAX_ATTACHMENT_SIZE);
+
+    yaml_node_t *n = ydoc_get(&d, root, "allow_raw_html");
+    if (n) {
+        int b = ydoc_bool(n);
+        if (b < 0)
+            ydoc_problem(&d, n, "'allow_raw_html' must be true or false");
+        cfg->allow_raw_html = b == 1;
+    }
+
+    if (cfg->issn && !issn_is_valid(cfg->issn))
+        ydoc_problem(&d, ydoc_get(&d, root, "issn"),
+                     "'%s' is not a valid ISSN (expected NNNN-NNNC with a mod-11 check digit)",
+                     cfg->issn);
+    if (cfg->base_url) {
+        if (strncmp(cfg->base_url, "https://", 8) && strncmp(cfg->base_url, "http://", 7)) {
+            ydoc_problem(&d, ydoc_get(&d, root, "base_url"),
+                         "base_url must start with https:// or http://");
+        } else if (cfg->base_url[strlen(cfg->base_url) - 1] != '/') {
+            char *with_slash = xasprintf("%s/", cfg->base_url);
+            free(cfg->base_url);
+            cfg->base_url = with_slash;
+        }
+    }
+    if (!cfg->review_mode)
+        cfg->review_mode = xstrdup("double-blind");
+    else if (strcmp(cfg->review_mode, "double-blind") && strcmp(cfg->review_mode, "single-blind") &&
+             strcmp(cfg->review_mode, "open"))
+        ydoc_problem(&d, ydoc_get(&d, root, "review_mode"),
+                     "review_mode '%s' is not one of double-blind, single-blind, open",
+                     cfg->review_mode);
+    if (cfg->doi_prefix && (strncmp(cfg->doi_prefix, "10.", 3) || strlen(cfg->doi_prefix) < 7 ||
+                            strchr(cfg->doi_prefix, '/')))
+        ydoc_problem(&d, ydoc_get(&d, root, "doi_prefix"),
+                     "doi_prefix '%s' is not a DOI prefix (expected 10.NNNN)", cfg->doi_prefix);
+    if (!cfg->theme)
+        cfg->theme = xstrdup("default");
+    else if (!*cfg->theme || strchr(cfg->theme, '/') || cfg->theme[0] == '.')
+        ydoc_problem(&d, ydoc_get(&d, root, "theme"), "theme must be a folder name in themes/");
+    if (!cfg->license)
+        cfg->license = xstrdup("CC BY 4.0");
+
+    n = ydoc_get(&d, root, "languages");
+    if (n && n->type == YAML_SEQUENCE_NODE) {
+        size_t count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+        cfg->languages = xcalloc(count + 1, sizeof(char *));
+        for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+             it++) {
+            yaml_node_t *item = ydoc_node(&d, *it);
+            const char *code = ydoc_scalar(item);
+            if (!code) {
+                ydoc_problem(&d, item, "expected a language code such as en or ru");
+                continue;
+            }
+            if (languages && !language_lookup(languages, code)) {
+                ydoc_problem(&d, item,
+                             "unknown language code '%s' (expected ISO 639-1, e.g. en, ru)", code);
+                continue;
+            }
+            cfg->languages[cfg->nlanguages++] = xstrdup(code);
+        }
+    } else if (n) {
+        ydoc_problem(&d, n, "'languages' must be a list such as [en, ru]");
+    }
+    if (!cfg->nlanguages) {
+        free(cfg->languages);
+        cfg->languages = xcalloc(2, sizeof(char *));
+        cfg->languages[cfg->nlanguages++] = xstrdup("en");
+    }
+
+    ydoc_free(&d);
+    if (error_count()) {
+        config_free(cfg);
+        return JOURNAL_EINPUT;
+    }
+    return 0;
+}
+
+void config_free(struct journal_config *cfg)
+{
+    free(cfg->title);
+    free(cfg->description);
+    free(cfg->publisher);
+    free(cfg->issn);
+    free(cfg->base_url);
+    free(cfg->review_mode);
+    free(cfg->doi_prefix);
+    free(cfg->license);
+    free(cfg->theme);
+    for (size_t i = 0; i < cfg->nlanguages; i++)
+        free(cfg->languages[i]);
+    free(cfg->languages);
+    memset(cfg, 0, sizeof(*cfg));
+}
+
+void config_write_default(struct strbuf *out, const char *title)
+{
+    struct ywriter w;
+    ywriter_begin(&w, out);
+    ywriter_map_begin(&w);
+    ywriter_pair(&w, "title", title);
+    ywriter_pair(&w, "description",
+                 "A peer-reviewed, open-access journal. Edit this description in journal.yaml.");
+    ywriter_pair(&w, "publisher", "");
+    ywriter_plain(&w, "issn");
+    ywriter_plain(&w, "~");
+    ywriter_pair(&w, "base_url", "https://journal.example.org/");
+    ywriter_plain(&w, "languages");
+    ywriter_seq_begin(&w, true);
+    ywriter_plain(&w, "en");
+    ywriter_seq_end(&w);
+    ywriter_pair_plain(&w, "review_mode", "double-blind");
+    ywriter_plain(&w, "doi_prefix");
+    ywriter_plain(&w, "~");
+    ywriter_pair(&w, "license", "CC BY 4.0");
+    ywriter_pair_plain(&w, "max_manuscript_size", "2097152");
+    ywriter_pair_plain(&w, "max_attachment_size", "26214400");
+    ywriter_pair_plain(&w, "allow_raw_html", "false");
+    ywriter_pair_plain(&w, "theme", "default");
+    ywriter_map_end(&w);
+    ywriter_end(&w);
+}

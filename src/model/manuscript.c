@@ -1,0 +1,513 @@
+#include "model/manuscript.h"
+
+#include "model/country.h"
+#include "model/language.h"
+#include "model/orcid.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/strbuf.h"
+#include "util/utf8.h"
+#include "util/yaml.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *const manuscript_types[] = {"research-article", "case-study", "interview", "review",
+                                        "practice",         "editorial",  NULL};
+static const char *const type_labels[] = {"Research article", "Case study", "Interview",
+                                          "Review",           "Practice",   "Editorial"};
+
+/* Quarto's scholarly front matter fields we accept besides our own. */
+static const char *const top_keys[] = {
+    "title",    "subtitle", "lang",       "type",         "abstract", "keywords",         "authors",
+    "author",   "date",     "references", "bibliography", "funding",  "acknowledgements", "format",
+    "citation", "license",  NULL};
+static const char *const author_keys[] = {
+    "name",  "email", "orcid",      "corresponding", "affiliations", "affiliation", "url",
+    "roles", "role",  "attributes", "note",          "degrees",      NULL};
+static const char *const affiliation_keys[] = {
+    "name", "department", "country", "international", "ror",         "id",
+    "url",  "city",       "region",  "address",       "postal-code", NULL};
+
+const char *manuscript_type_label(const char *type)
+{
+    for (size_t i = 0; manuscript_types[i]; i++)
+        if (!strcmp(type, manuscript_types[i]))
+            return type_labels[i];
+    return type;
+}
+
+bool manuscript_type_needs_abstract(const char *type)
+{
+    return strcmp(type, "editorial") && strcmp(type, "interview");
+}
+
+struct parse {
+    struct ydoc doc;
+    const char *file;
+    const struct manuscript_rules *rules;
+    struct manuscript *m;
+    size_t fm_line; /* line of the opening --- */
+};
+
+static bool is_blank_n(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+            return false;
+    return true;
+}
+
+static bool is_blank(const char *s)
+{
+    for (; *s; s++)
+        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+            return false;
+    return true;
+}
+
+/* A text field: a non-empty scalar. Reports and returns NULL otherwise. */
+static char *text_field(struct parse *p, yaml_node_t *n, const char *what)
+{
+    const char *s = ydoc_scalar(n);
+    if (!s || ydoc_is_null(n)) {
+        ydoc_problem(&p->doc, n, "%s must be text", what);
+        return NULL;
+    }
+    if (is_blank(s)) {
+        ydoc_problem(&p->doc, n, "%s is empty", what);
+        return NULL;
+    }
+    return xstrdup(s);
+}
+
+static void missing(struct parse *p, const char *what)
+{
+    error_add_at(p->file, p->fm_line, 1, "front matter: missing required field '%s'", what);
+}
+
+static bool plausible_email(const char *s)
+{
+    const char *at = strchr(s, '@');
+    if (!at || at == s || strchr(at + 1, '@') || strchr(s, ' '))
+        return false;
+    const char *dot = strrchr(at, '.');
+    return dot && dot > at + 1 && dot[1];
+}
+
+static void parse_affiliation(struct parse *p, yaml_node_t *n, struct affiliation *aff)
+{
+    struct ydoc *d = &p->doc;
+    memset(aff, 0, sizeof(*aff));
+    if (n->type == YAML_SCALAR_NODE) {
+        /* Quarto allows a bare name, but we need to know the country. */
+        aff->name = text_field(p, n, "affiliation");
+        if (aff->name)
+            ydoc_problem(d, n,
+                         "affiliation '%s' needs a country: write it as "
+                         "{name: ..., country: XX} or mark it international: true",
+                         aff->name);
+        return;
+    }
+    if (n->type != YAML_MAPPING_NODE) {
+        ydoc_problem(d, n, "expected an affiliation with name and country");
+        return;
+    }
+    ydoc_check_keys(d, n, affiliation_keys, "an affiliation");
+    yaml_node_t *name = ydoc_get(d, n, "name");
+    if (!name)
+        ydoc_problem(d, n, "affiliation without a name");
+    else
+        aff->name = text_field(p, name, "affiliation name");
+    yaml_node_t *dept = ydoc_get(d, n, "department");
+    if (dept)
+        aff->department = text_field(p, dept, "department");
+    yaml_node_t *ror = ydoc_get(d, n, "ror");
+    if (ror && !ydoc_is_null(ror))
+        aff->ror = text_field(p, ror, "ror");
+
+    yaml_node_t *intl = ydoc_get(d, n, "international");
+    if (intl) {
+        int b = ydoc_bool(intl);
+        if (b < 0)
+            ydoc_problem(d, intl, "'international' must be true or false");
+        aff->international = b == 1;
+    }
+    yaml_node_t *country = ydoc_get(d, n, "country");
+    if (aff->international) {
+        if (country && !ydoc_is_null(country))
+            ydoc_problem(d, country,
+                         "an international organisation has no country: remove 'country' or "
+                         "'international: true'");
+        return;
+    }
+    if (!country || ydoc_is_null(country)) {
+        ydoc_problem(d, n,
+                     "affiliation '%s' needs a country (ISO 3166-1 code or English/Russian name) "
+                     "or international: true",
+                     aff->name ? aff->name : "");
+        return;
+    }
+    const char *text = ydoc_scalar(country);
+    if (!text) {
+        ydoc_problem(d, country, "country must be a code or a name");
+        return;
+    }
+    const struct country *c = country_lookup(p->rules->countries, text);
+    if (c) {
+        memcpy(aff->country, c->alpha2, 3);
+        return;
+    }
+    const struct country *near[3];
+    size_t k = country_suggest(p->rules->countries, text, near, 3);
+    struct strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < k; i++) {
+        strbuf_addstr(&sb, i ? ", " : "; did you mean ");
+        strbuf_addf(&sb, "%s (%s)", country_display_name(near[i], "en"), near[i]->alpha2);
+    }
+    ydoc_problem(d, country, "unknown country '%s' (expected an ISO 3166-1 code or name)%s%s", text,
+                 sb.buf, k ? "?" : "");
+    strbuf_release(&sb);
+}
+
+static void parse_author(struct parse *p, yaml_node_t *n, struct author *a)
+{
+    struct ydoc *d = &p->doc;
+    memset(a, 0, sizeof(*a));
+    a->line = ydoc_line(d, n);
+    if (n->type == YAML_SCALAR_NODE) {
+        a->name = text_field(p, n, "author");
+        if (a->name)
+            ydoc_problem(d, n, "author '%s' has no affiliation (expected affiliations: [...])",
+                         a->name);
+        return;
+    }
+    if (n->type != YAML_MAPPING_NODE) {
+        ydoc_problem(d, n, "expected an author with name and affiliations");
+        return;
+    }
+    ydoc_check_keys(d, n, author_keys, "an author");
+
+    yaml_node_t *name = ydoc_get(d, n, "name");
+    if (!name) {
+        ydoc_problem(d, n, "author without a name");
+    } else if (name->type == YAML_MAPPING_NODE) {
+        yaml_node_t *given = ydoc_get(d, name, "given");
+        yaml_node_t *family = ydoc_get(d, name, "family");
+        yaml_node_t *literal = ydoc_get(d, name, "literal");
+        if (given)
+            a->given = text_field(p, given, "given name");
+        if (family)
+            a->family = text_field(p, family, "family name");
+        if (literal)
+            a->name = text_field(p, literal, "name");
+        else if (a->given && a->family)
+            a->name = xasprintf("%s %s", a->given, a->family);
+        else if (a->family)
+            a->name = xstrdup(a->family);
+        else
+            ydoc_problem(d, name, "author name needs 'family' (and usually 'given')");
+    } else {
+        a->name = text_field(p, name, "author name");
+    }
+
+    yaml_node_t *email = ydoc_get(d, n, "email");
+    if (email && !ydoc_is_null(email)) {
+        a->email = text_field(p, email, "email");
+        if (a->email && !plausible_email(a->email))
+            ydoc_problem(d, email, "'%s' is not an email address", a->email);
+    }
+
+    yaml_node_t *orcid = ydoc_get(d, n, "orcid");
+    if (orcid && !ydoc_is_null(orcid)) {
+        const char *s = ydoc_scalar(orcid);
+        switch (s ? orcid_check(s, a->orcid) : ORCID_BAD_FORMAT) {
+        case ORCID_VALID:
+            break;
+        case ORCID_BAD_CHECKSUM:
+            ydoc_problem(d, orcid,
+                         "ORCID iD '%s' has a wrong check digit (ISO 7064 MOD 11-2); "
+                         "check it against the author's ORCID record",
+                         s);
+            break;
+        default:
+            ydoc_problem(d, orcid, "'%s' is not an ORCID iD (expected 0000-0000-0000-000X)",
+                         s ? s : "");
+        }
+    }
+
+    yaml_node_t *corr = ydoc_get(d, n, "corresponding");
+    yaml_node_t *attrs = ydoc_get(d, n, "attributes");
+    if (!corr && attrs)
+        corr = ydoc_get(d, attrs, "corresponding");
+    if (corr) {
+        int b = ydoc_bool(corr);
+        if (b < 0)
+            ydoc_problem(d, corr, "'corresponding' must be true or false");
+        a->corresponding = b == 1;
+    }
+
+    yaml_node_t *affs = ydoc_get(d, n, "affiliations");
+    if (!affs)
+        affs = ydoc_get(d, n, "affiliation");
+    if (!affs || ydoc_is_null(affs)) {
+        ydoc_problem(d, n, "author '%s' has no affiliation (expected affiliations: [...])",
+                     a->name ? a->name : "");
+        return;
+    }
+    if (affs->type != YAML_SEQUENCE_NODE) {
+        a->affiliations = xcalloc(1, sizeof(*a->affiliations));
+        a->naffiliations = 1;
+        parse_affiliation(p, affs, &a->affiliations[0]);
+        return;
+    }
+    size_t count = (size_t)(affs->data.sequence.items.top - affs->data.sequence.items.start);
+    if (!count) {
+        ydoc_problem(d, affs, "author '%s' has an empty list of affiliations",
+                     a->name ? a->name : "");
+        return;
+    }
+    a->affiliations = xcalloc(count, sizeof(*a->affiliations));
+    for (yaml_node_item_t *it = affs->data.sequence.items.start; it < affs->data.sequence.items.top;
+         it++)
+        parse_affiliation(p, ydoc_node(d, *it), &a->affiliations[a->naffiliations++]);
+}
+
+static void parse_keywords(struct parse *p, yaml_node_t *n)
+{
+    struct manuscript *m = p->m;
+    if (n->type == YAML_SCALAR_NODE) {
+        /* "a, b, c" is common in hand-written front matter. */
+        const char *s = ydoc_scalar(n);
+        size_t alloc = 0;
+        while (*s) {
+            const char *end = strchr(s, ',');
+            size_t len = end ? (size_t)(end - s) : strlen(s);
+            while (len && (*s == ' ' || *s == '\t'))
+                s++, len--;
+            while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+                len--;
+            if (len) {
+                ARRAY_GROW(m->keywords, m->nkeywords + 1, alloc);
+                m->keywords[m->nkeywords++] = xstrndup(s, len);
+            }
+            if (!end)
+                break;
+            s = end + 1;
+        }
+        return;
+    }
+    if (n->type != YAML_SEQUENCE_NODE) {
+        ydoc_problem(&p->doc, n, "keywords must be a list such as [merit, recruitment]");
+        return;
+    }
+    size_t count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+    m->keywords = xcalloc(count ? count : 1, sizeof(char *));
+    for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+         it++) {
+        char *k = text_field(p, ydoc_node(&p->doc, *it), "keyword");
+        if (k)
+            m->keywords[m->nkeywords++] = k;
+    }
+}
+
+static void parse_front_matter(struct parse *p)
+{
+    struct ydoc *d = &p->doc;
+    struct manuscript *m = p->m;
+    yaml_node_t *root = ydoc_root(d);
+    if (!root || root->type != YAML_MAPPING_NODE) {
+        error_add_at(p->file, p->fm_line + 1, 1,
+                     "front matter must be a mapping of fields (title, authors, ...)");
+        return;
+    }
+    ydoc_check_keys(d, root, top_keys, "the front matter");
+
+    yaml_node_t *n = ydoc_get(d, root, "title");
+    if (!n)
+        missing(p, "title");
+    else
+        m->title = text_field(p, n, "title");
+    if ((n = ydoc_get(d, root, "subtitle")) && !ydoc_is_null(n))
+        m->subtitle = text_field(p, n, "subtitle");
+
+    n = ydoc_get(d, root, "lang");
+    if (n) {
+        const char *code = ydoc_scalar(n);
+        const struct language *l = code ? language_lookup(p->rules->languages, code) : NULL;
+        if (!l)
+            ydoc_problem(d, n, "unknown language '%s' (expected an ISO 639-1 code such as en, ru)",
+                         code ? code : "");
+        else
+            m->lang = xstrdup(l->code);
+    } else {
+        m->lang = xstrdup(p->rules->default_lang ? p->rules->default_lang : "en");
+    }
+
+    n = ydoc_get(d, root, "type");
+    if (n) {
+        const char *type = ydoc_scalar(n);
+        bool known = false;
+        for (size_t i = 0; type && manuscript_types[i]; i++)
+            known |= !strcmp(type, manuscript_types[i]);
+        if (!known)
+            ydoc_problem(d, n,
+                         "unknown article type '%s' (expected research-article, case-study, "
+                         "interview, review, practice or editorial)",
+                         type ? type : "");
+        else
+            m->type = xstrdup(type);
+    } else {
+        m->type = xstrdup("research-article");
+    }
+
+    n = ydoc_get(d, root, "abstract");
+    if (n && !ydoc_is_null(n))
+        m->abstract = text_field(p, n, "abstract");
+    else if (m->type && manuscript_type_needs_abstract(m->type))
+        missing(p, "abstract");
+
+    n = ydoc_get(d, root, "keywords");
+    if (n && !ydoc_is_null(n))
+        parse_keywords(p, n);
+
+    yaml_node_t *authors = ydoc_get(d, root, "authors");
+    yaml_node_t *author = ydoc_get(d, root, "author");
+    if (authors && author)
+        ydoc_problem(d, ydoc_get_key(d, root, "author"),
+                     "both 'authors' and 'author' given: use one of them");
+    if (!authors)
+        authors = author;
+    if (!authors || ydoc_is_null(authors)) {
+        missing(p, "authors");
+        return;
+    }
+    if (authors->type == YAML_SEQUENCE_NODE) {
+        size_t count =
+            (size_t)(authors->data.sequence.items.top - authors->data.sequence.items.start);
+        if (!count) {
+            ydoc_problem(d, authors, "the list of authors is empty");
+            return;
+        }
+        m->authors = xcalloc(count, sizeof(*m->authors));
+        for (yaml_node_item_t *it = authors->data.sequence.items.start;
+             it < authors->data.sequence.items.top; it++)
+            parse_author(p, ydoc_node(d, *it), &m->authors[m->nauthors++]);
+    } else {
+        m->authors = xcalloc(1, sizeof(*m->authors));
+        m->nauthors = 1;
+        parse_author(p, authors, &m->authors[0]);
+    }
+}
+
+/* Length of the line starting at s (without its newline) and where the next one starts. */
+static size_t line_length(const char *s, const char *end, const char **next)
+{
+    const char *nl = memchr(s, '\n', (size_t)(end - s));
+    if (!nl) {
+        *next = end;
+        return (size_t)(end - s);
+    }
+    *next = nl + 1;
+    size_t len = (size_t)(nl - s);
+    if (len && s[len - 1] == '\r')
+        len--;
+    return len;
+}
+
+static bool is_fence(const char *s, size_t len, bool closing)
+{
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    return (len == 3 && !memcmp(s, "---", 3)) || (closing && len == 3 && !memcmp(s, "...", 3));
+}
+
+int manuscript_parse(struct manuscript *m, const char *file, const char *text, size_t len,
+                     const struct manuscript_rules *rules)
+{
+    memset(m, 0, sizeof(*m));
+    error_clear();
+    if (len == 0 || is_blank_n(text, len))
+        return error_at(file, 0, 0,
+                        "the file is empty: expected a Markdown manuscript that starts with "
+                        "YAML front matter (---)");
+    size_t bad;
+    if (!utf8_validate(text, len, &bad)) {
+        size_t line, col;
+        utf8_position(text, bad, &line, &col);
+        return error_at(file, line, col,
+                        "invalid UTF-8 (byte 0x%02x): save the manuscript as UTF-8",
+                        (unsigned char)text[bad]);
+    }
+    if (memchr(text, '\0', len))
+        return error_at(file, 0, 0, "the file contains NUL bytes: expected UTF-8 text");
+
+    const char *end = text + len;
+    const char *s = text;
+    if (len >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
+        s += 3; /* a byte-order mark some editors write */
+    const char *next;
+    size_t l = line_length(s, end, &next);
+    if (!is_fence(s, l, false))
+        return error_at(file, 1, 1,
+                        "expected YAML front matter: the first line must be '---', followed by "
+                        "title, authors, ... and a closing '---'");
+    const char *yaml_start = next;
+    size_t line = 2;
+    const char *yaml_end = NULL;
+    for (s = next; s < end; s = next, line++) {
+        l = line_length(s, end, &next);
+        if (is_fence(s, l, true)) {
+            yaml_end = s;
+            break;
+        }
+    }
+    if (!yaml_end)
+        return error_at(file, 1, 1,
+                        "the front matter opened on line 1 is never closed: expected a line '---' "
+                        "after the last field");
+
+    struct parse p = {.file = file, .rules = rules, .m = m, .fm_line = 1};
+    int rc = ydoc_load(&p.doc, file, yaml_start, (size_t)(yaml_end - yaml_start), 1);
+    if (rc)
+        return rc;
+    parse_front_matter(&p);
+    ydoc_free(&p.doc);
+
+    m->body_line = line + 1;
+    m->body_len = (size_t)(end - next);
+    m->body = xstrndup(next, m->body_len);
+    if (error_count()) {
+        manuscript_free(m);
+        return JOURNAL_EINPUT;
+    }
+    return 0;
+}
+
+void manuscript_free(struct manuscript *m)
+{
+    free(m->title);
+    free(m->subtitle);
+    free(m->lang);
+    free(m->type);
+    free(m->abstract);
+    for (size_t i = 0; i < m->nkeywords; i++)
+        free(m->keywords[i]);
+    free(m->keywords);
+    for (size_t i = 0; i < m->nauthors; i++) {
+        struct author *a = &m->authors[i];
+        free(a->name);
+        free(a->given);
+        free(a->family);
+        free(a->email);
+        for (size_t j = 0; j < a->naffiliations; j++) {
+            free(a->affiliations[j].name);
+            free(a->affiliations[j].department);
+            free(a->affiliations[j].ror);
+        }
+        free(a->affiliations);
+    }
+    free(m->authors);
+    free(m->body);
+    memset(m, 0, sizeof(*m));
+}

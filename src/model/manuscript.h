@@ -1,0 +1,70 @@
+#ifndef JOURNAL_MODEL_MANUSCRIPT_H
+#define JOURNAL_MODEL_MANUSCRIPT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct country_db;
+struct language_db;
+
+struct affiliation {
+    char *name;
+    char *department;
+    char country[3]; /* ISO 3166-1 alpha-2, "" for international organisations */
+    bool international;
+    char *ror;
+};
+
+struct author {
+    char *name;
+    char *given; /* from Quarto's name: {given, family}, or NULL */
+    char *family;
+    char *email;
+    char orcid[20]; /* canonical 0000-0000-0000-000X, or "" */
+    bool corresponding;
+    struct affiliation *affiliations;
+    size_t naffiliations;
+    size_t line; /* where the author starts in the manuscript */
+};
+
+/*
+ * A manuscript: Markdown with YAML front matter, validated. All strings are
+ * UTF-8; country names and ORCID iDs are normalised.
+ */
+struct manuscript {
+    char *title;
+    char *subtitle;
+    char *lang;
+    char *type;
+    char *abstract;
+    char **keywords;
+    size_t nkeywords;
+    struct author *authors;
+    size_t nauthors;
+    char *body; /* the Markdown after the front matter */
+    size_t body_len;
+    size_t body_line; /* line of the manuscript on which body starts */
+};
+
+struct manuscript_rules {
+    const struct country_db *countries;
+    const struct language_db *languages;
+    const char *default_lang; /* when the front matter has no lang */
+};
+
+/*
+ * Parse and validate text (len bytes) read from file. Every problem found is
+ * reported (file:line:column: what was expected); returns JOURNAL_EINPUT if
+ * there was any. On success the caller owns *m and frees it with manuscript_free.
+ */
+int manuscript_parse(struct manuscript *m, const char *file, const char *text, size_t len,
+                     const struct manuscript_rules *rules);
+void manuscript_free(struct manuscript *m);
+
+/* The article types and their English labels. */
+extern const char *const manuscript_types[];
+const char *manuscript_type_label(const char *type);
+/* A type whose manuscripts need an abstract. */
+bool manuscript_type_needs_abstract(const char *type);
+
+#endif

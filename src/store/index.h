@@ -1,0 +1,54 @@
+#ifndef JOURNAL_STORE_INDEX_H
+#define JOURNAL_STORE_INDEX_H
+
+#include "store/repo.h"
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * .journal/index.db: a cache of what the committed tree says, for queries.
+ * Each file's blob id is remembered, so a refresh re-reads only what changed
+ * since the last one. Deleting the file loses nothing; it is rebuilt.
+ */
+struct journal_index;
+
+struct index_refresh_stats {
+    size_t submissions_read; /* manuscripts parsed in this refresh */
+    size_t submissions_removed;
+    size_t issues_read;
+    size_t unchanged; /* skipped because their blob ids had not changed */
+};
+
+/* Open (creating if needed) and bring up to date with HEAD. */
+int index_open(struct journal_index **out, struct journal_repo *repo);
+void index_close(struct journal_index *ix);
+/* Bring up to date with HEAD; force re-reads every file. stats may be NULL. */
+int index_refresh(struct journal_index *ix, bool force, struct index_refresh_stats *stats);
+/* Delete the database and build it again from HEAD. */
+int index_rebuild(struct journal_repo *repo, struct index_refresh_stats *stats);
+sqlite3 *index_db(struct journal_index *ix);
+
+struct index_submission {
+    unsigned long number;
+    char *state;
+    char *title; /* NULL when the committed manuscript does not parse */
+    char *lang;
+    char *type;
+    char *submitted;
+    char *published;
+    unsigned long issue;
+    char *first_author;
+    size_t nauthors;
+    char *problem; /* why the committed files do not parse, or NULL */
+};
+
+/* All submissions (state NULL) or those in one state, by number. */
+int index_list_submissions(struct journal_index *ix, const char *state,
+                           struct index_submission **out, size_t *count);
+void index_submissions_free(struct index_submission *list, size_t count);
+/* The highest submission number in the index (0 when there is none). */
+int index_max_number(struct journal_index *ix, unsigned long *out);
+
+#endif

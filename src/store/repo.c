@@ -1,0 +1,374 @@
+#define _DEFAULT_SOURCE
+#include "store/repo.h"
+
+#include "model/language.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/fs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+int repo_git_error(const char *what)
+{
+    const git_error *e = git_error_last();
+    return error_internal("%s: %s", what, e && e->message ? e->message : "libgit2 error");
+}
+
+static int load_config(struct journal_repo *repo)
+{
+    struct strbuf text = STRBUF_INIT;
+    char *path = fs_join(repo->root, "journal.yaml");
+    int rc = repo_read(repo, "journal.yaml", &text, NULL);
+    if (rc == JOURNAL_EINPUT) {
+        if (fs_exists(path))
+            rc = error_input("%s: journal.yaml is not committed yet; commit it first "
+                             "(journal reads the committed state of the repository)",
+                             repo->root);
+        else
+            rc = error_input("%s is a git repository but not a journal: journal.yaml is missing "
+                             "(run 'journal init' to make one)",
+                             repo->root);
+    }
+    if (!rc) {
+        struct language_db *langs = NULL;
+        rc = language_db_open(&langs, NULL, NULL);
+        if (!rc)
+            rc = config_parse(&repo->config, path, text.buf, text.len, langs);
+        language_db_free(langs);
+    }
+    strbuf_release(&text);
+    free(path);
+    return rc;
+}
+
+int repo_open(struct journal_repo **out, const char *dir)
+{
+    *out = NULL;
+    struct journal_repo *repo = xcalloc(1, sizeof(*repo));
+    repo->lock_fd = -1;
+    if (git_repository_open_ext(&repo->git, dir, 0, NULL) < 0) {
+        free(repo);
+        return error_input("not a journal: no git repository at or above %s "
+                           "(run 'journal init DIR' to create a journal, or use -C DIR)",
+                           dir);
+    }
+    const char *workdir = git_repository_workdir(repo->git);
+    if (!workdir) {
+        git_repository_free(repo->git);
+        free(repo);
+        return error_input("%s is a bare git repository; a journal needs a work tree", dir);
+    }
+    repo->root = xstrdup(workdir);
+    size_t len = strlen(repo->root);
+    if (len > 1 && repo->root[len - 1] == '/')
+        repo->root[len - 1] = '\0';
+    repo->state_dir = fs_join(repo->root, ".journal");
+    int rc = load_config(repo);
+    if (rc) {
+        repo_free(repo);
+        return rc;
+    }
+    *out = repo;
+    return 0;
+}
+
+void repo_free(struct journal_repo *repo)
+{
+    if (!repo)
+        return;
+    repo_unlock(repo);
+    config_free(&repo->config);
+    git_repository_free(repo->git);
+    free(repo->root);
+    free(repo->state_dir);
+    free(repo);
+}
+
+int repo_lock(struct journal_repo *repo, int timeout_ms)
+{
+    if (repo->lock_fd >= 0)
+        return 0;
+    int rc = fs_mkdirs(repo->state_dir);
+    if (rc)
+        return rc;
+    const char *env = getenv("JOURNAL_LOCK_TIMEOUT");
+    if (env && *env)
+        timeout_ms = atoi(env) * 1000;
+    char *path = fs_join(repo->state_dir, "lock");
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        rc = error_errno("cannot open the repository lock %s", path);
+        free(path);
+        return rc;
+    }
+    int waited = 0;
+    while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        if (errno != EWOULDBLOCK && errno != EINTR) {
+            rc = error_errno("cannot lock %s", path);
+            goto fail;
+        }
+        if (waited >= timeout_ms) {
+            char holder[64] = "";
+            ssize_t n = pread(fd, holder, sizeof(holder) - 1, 0);
+            holder[n > 0 ? n : 0] = '\0';
+            holder[strcspn(holder, "\n")] = '\0';
+            rc = error_input("another journal command has held the repository lock %s for %d s "
+                             "(%s); try again when it has finished",
+                             path, waited / 1000, *holder ? holder : "holder unknown");
+            goto fail;
+        }
+        struct timespec ts = {0, 20 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+        waited += 20;
+    }
+    /* Who holds it, for the message another waiter prints. */
+    char who[64];
+    int n = snprintf(who, sizeof(who), "pid %ld\n", (long)getpid());
+    if (ftruncate(fd, 0) == 0 && pwrite(fd, who, (size_t)n, 0) < 0) {
+        /* Only informational. */
+    }
+    repo->lock_fd = fd;
+    free(path);
+    return 0;
+fail:
+    close(fd);
+    free(path);
+    return rc;
+}
+
+void repo_unlock(struct journal_repo *repo)
+{
+    if (repo->lock_fd < 0)
+        return;
+    flock(repo->lock_fd, LOCK_UN);
+    close(repo->lock_fd);
+    repo->lock_fd = -1;
+}
+
+int repo_head_tree(struct journal_repo *repo, git_tree **out)
+{
+    git_object *obj = NULL;
+    *out = NULL;
+    int err = git_revparse_single(&obj, repo->git, "HEAD^{tree}");
+    if (err == GIT_ENOTFOUND || err == GIT_EUNBORNBRANCH) {
+        git_error_clear();
+        return 0;
+    }
+    if (err < 0)
+        return repo_git_error("cannot read HEAD");
+    *out = (git_tree *)obj;
+    return 0;
+}
+
+int repo_read_from_tree(git_repository *git, git_tree *tree, const char *path, struct strbuf *out,
+                        git_oid *blob_id)
+{
+    git_tree_entry *entry = NULL;
+    if (!tree || git_tree_entry_bypath(&entry, tree, path) < 0) {
+        git_error_clear();
+        return error_input("%s: not in the journal (no such file committed)", path);
+    }
+    if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) {
+        git_tree_entry_free(entry);
+        return error_input("%s: expected a file, found a folder", path);
+    }
+    git_blob *blob = NULL;
+    if (git_blob_lookup(&blob, git, git_tree_entry_id(entry)) < 0) {
+        git_tree_entry_free(entry);
+        return repo_git_error(path);
+    }
+    if (blob_id)
+        git_oid_cpy(blob_id, git_tree_entry_id(entry));
+    strbuf_add(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+    git_blob_free(blob);
+    git_tree_entry_free(entry);
+    return 0;
+}
+
+int repo_read(struct journal_repo *repo, const char *path, struct strbuf *out, git_oid *blob_id)
+{
+    git_tree *tree = NULL;
+    int rc = repo_head_tree(repo, &tree);
+    if (rc)
+        return rc;
+    rc = repo_read_from_tree(repo->git, tree, path, out, blob_id);
+    git_tree_free(tree);
+    return rc;
+}
+
+static int make_signature(git_repository *git, git_signature **sig)
+{
+    const char *name = getenv("GIT_AUTHOR_NAME");
+    const char *email = getenv("GIT_AUTHOR_EMAIL");
+    if (name && *name && email && *email)
+        return git_signature_now(sig, name, email);
+    if (git_signature_default(sig, git) == 0)
+        return 0;
+    git_error_clear();
+    return git_signature_now(sig, "journal", "journal@localhost");
+}
+
+static int write_work_tree(struct journal_repo *repo, const struct repo_change *changes,
+                           size_t nchanges)
+{
+    git_index *index = NULL;
+    if (git_repository_index(&index, repo->git) < 0)
+        return repo_git_error("cannot open git's index");
+    int rc = 0;
+    for (size_t i = 0; i < nchanges && !rc; i++) {
+        char *full = fs_join(repo->root, changes[i].path);
+        if (changes[i].remove) {
+            if (unlink(full) < 0 && errno != ENOENT)
+                rc = error_errno("cannot remove %s", full);
+            else if (git_index_remove_bypath(index, changes[i].path) < 0)
+                rc = repo_git_error(changes[i].path);
+        } else {
+            char *dir = xstrdup(full);
+            *strrchr(dir, '/') = '\0';
+            rc = fs_mkdirs(dir);
+            free(dir);
+            if (!rc)
+                rc = fs_write_atomic(full, changes[i].data, changes[i].len);
+            if (!rc && git_index_add_bypath(index, changes[i].path) < 0)
+                rc = repo_git_error(changes[i].path);
+        }
+        free(full);
+    }
+    if (!rc && git_index_write(index) < 0)
+        rc = repo_git_error("cannot write git's index");
+    git_index_free(index);
+    return rc;
+}
+
+int repo_commit(struct journal_repo *repo, const struct repo_change *changes, size_t nchanges,
+                const char *message, git_oid *commit_id)
+{
+    git_tree *base = NULL, *tree = NULL;
+    git_commit *parent = NULL;
+    git_signature *sig = NULL;
+    git_tree_update *updates = xcalloc(nchanges ? nchanges : 1, sizeof(*updates));
+    git_oid tree_id, oid;
+    int rc = repo_head_tree(repo, &base);
+    if (rc)
+        goto done;
+    if (!base) {
+        /* The first commit builds on the empty tree. */
+        git_treebuilder *tb = NULL;
+        if (git_treebuilder_new(&tb, repo->git, NULL) < 0 || git_treebuilder_write(&oid, tb) < 0 ||
+            git_tree_lookup(&base, repo->git, &oid) < 0) {
+            git_treebuilder_free(tb);
+            rc = repo_git_error("cannot create the first tree");
+            goto done;
+        }
+        git_treebuilder_free(tb);
+    }
+    for (size_t i = 0; i < nchanges; i++) {
+        updates[i].path = changes[i].path;
+        if (changes[i].remove) {
+            updates[i].action = GIT_TREE_UPDATE_REMOVE;
+            continue;
+        }
+        updates[i].action = GIT_TREE_UPDATE_UPSERT;
+        updates[i].filemode = GIT_FILEMODE_BLOB;
+        if (git_blob_create_from_buffer(&updates[i].id, repo->git, changes[i].data,
+                                        changes[i].len) < 0) {
+            rc = repo_git_error(changes[i].path);
+            goto done;
+        }
+    }
+    if (git_tree_create_updated(&tree_id, repo->git, base, nchanges, updates) < 0 ||
+        git_tree_lookup(&tree, repo->git, &tree_id) < 0) {
+        rc = repo_git_error("cannot build the new tree");
+        goto done;
+    }
+    if (git_revparse_single((git_object **)&parent, repo->git, "HEAD^{commit}") < 0) {
+        git_error_clear();
+        parent = NULL;
+    }
+    if (make_signature(repo->git, &sig) < 0) {
+        rc = repo_git_error("cannot make a commit signature");
+        goto done;
+    }
+    const git_commit *parents[1] = {parent};
+    if (git_commit_create(&oid, repo->git, "HEAD", sig, sig, "UTF-8", message, tree, parent ? 1 : 0,
+                          parents) < 0) {
+        rc = repo_git_error("cannot commit");
+        goto done;
+    }
+    if (commit_id)
+        git_oid_cpy(commit_id, &oid);
+    rc = write_work_tree(repo, changes, nchanges);
+done:
+    free(updates);
+    git_signature_free(sig);
+    git_commit_free(parent);
+    git_tree_free(tree);
+    git_tree_free(base);
+    return rc;
+}
+
+int repo_init(const char *dir, const char *title, const struct repo_change *files, size_t nfiles,
+              char commit_hex[GIT_OID_HEXSZ + 1])
+{
+    char *config_path = fs_join(dir, "journal.yaml");
+    bool exists = fs_exists(config_path);
+    free(config_path);
+    if (exists)
+        return error_input("%s already holds a journal (journal.yaml exists)", dir);
+    git_repository *probe = NULL;
+    if (git_repository_open(&probe, dir) == 0) {
+        bool has_commits = !git_repository_is_empty(probe);
+        git_repository_free(probe);
+        if (has_commits)
+            return error_input("%s is a git repository with history but no journal.yaml; "
+                               "make the journal in a new folder",
+                               dir);
+    }
+    git_error_clear();
+    int rc = fs_mkdirs(dir);
+    if (rc)
+        return rc;
+
+    struct journal_repo *repo = xcalloc(1, sizeof(*repo));
+    struct strbuf config = STRBUF_INIT;
+    struct repo_change *changes = xcalloc(nfiles + 4, sizeof(*changes));
+    static const char gitignore[] = "# journal's index and lock, rebuilt from git\n/.journal/\n"
+                                    "# the rendered site\n/_site/\n";
+    repo->lock_fd = -1;
+    if (git_repository_init(&repo->git, dir, 0) < 0) {
+        rc = repo_git_error(dir);
+        goto done;
+    }
+    repo->root = xstrdup(git_repository_workdir(repo->git));
+    repo->root[strlen(repo->root) - 1] = '\0';
+    repo->state_dir = fs_join(repo->root, ".journal");
+    config_write_default(&config, title);
+    rc = config_parse(&repo->config, "journal.yaml", config.buf, config.len, NULL);
+    if (rc)
+        goto done;
+    size_t n = 0;
+    changes[n++] = (struct repo_change){"journal.yaml", config.buf, config.len, false};
+    changes[n++] = (struct repo_change){".gitignore", gitignore, sizeof(gitignore) - 1, false};
+    changes[n++] = (struct repo_change){"submissions/.gitkeep", "", 0, false};
+    changes[n++] = (struct repo_change){"issues/.gitkeep", "", 0, false};
+    for (size_t i = 0; i < nfiles; i++)
+        changes[n++] = files[i];
+    char *message = xasprintf("Create journal: %s", title);
+    git_oid commit;
+    rc = repo_commit(repo, changes, n, message, &commit);
+    free(message);
+    if (!rc)
+        git_oid_tostr(commit_hex, GIT_OID_HEXSZ + 1, &commit);
+done:
+    free(changes);
+    strbuf_release(&config);
+    repo_free(repo);
+    return rc;
+}

@@ -1,0 +1,70 @@
+#ifndef JOURNAL_STORE_REPO_H
+#define JOURNAL_STORE_REPO_H
+
+#include "model/config.h"
+#include "util/strbuf.h"
+
+#include <git2.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * A journal: a git repository whose committed tree holds journal.yaml,
+ * submissions/, issues/ and themes/. Everything journal reads comes from the
+ * commit at HEAD, never from uncommitted files, so what is built and indexed is
+ * always something git can reproduce.
+ */
+struct journal_repo {
+    git_repository *git;
+    char *root;      /* the work tree, without a trailing slash */
+    char *state_dir; /* root/.journal: index, lock; ignored by git */
+    struct journal_config config;
+    int lock_fd;
+};
+
+/* Find the journal at or above dir. Not a journal: JOURNAL_EINPUT with advice. */
+int repo_open(struct journal_repo **out, const char *dir);
+void repo_free(struct journal_repo *repo);
+
+/*
+ * Take the repository's write lock (.journal/lock). Every action that commits
+ * holds it from reading HEAD to moving HEAD, so concurrent writers queue up
+ * instead of racing. Waits up to timeout_ms (JOURNAL_LOCK_TIMEOUT, in seconds,
+ * overrides it), then fails with a message that says who holds it.
+ */
+int repo_lock(struct journal_repo *repo, int timeout_ms);
+void repo_unlock(struct journal_repo *repo);
+
+/* The tree at HEAD, or *out = NULL in a repository without commits. */
+int repo_head_tree(struct journal_repo *repo, git_tree **out);
+/* Read path from the tree at HEAD. Missing: JOURNAL_EINPUT "path: not in the journal". */
+int repo_read(struct journal_repo *repo, const char *path, struct strbuf *out, git_oid *blob_id);
+int repo_read_from_tree(git_repository *git, git_tree *tree, const char *path, struct strbuf *out,
+                        git_oid *blob_id);
+
+struct repo_change {
+    const char *path; /* relative to the root */
+    const void *data;
+    size_t len;
+    bool remove;
+};
+
+/*
+ * Make one commit on HEAD that applies changes to its tree, then bring the
+ * work tree and git's index in line for those paths. Nothing in the work tree is
+ * touched before the commit exists, so a failure leaves the repository as it was.
+ */
+int repo_commit(struct journal_repo *repo, const struct repo_change *changes, size_t nchanges,
+                const char *message, git_oid *commit_id);
+
+/*
+ * Create a journal in dir: git repository, journal.yaml, .gitignore,
+ * submissions/, issues/ and the files given (the default theme), in one commit.
+ */
+int repo_init(const char *dir, const char *title, const struct repo_change *files, size_t nfiles,
+              char commit_hex[GIT_OID_HEXSZ + 1]);
+
+/* Report a libgit2 failure as an internal error. */
+int repo_git_error(const char *what);
+
+#endif

@@ -1,0 +1,230 @@
+#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE   700
+#include "util/fs.h"
+
+#include "util/alloc.h"
+#include "util/error.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <dirent.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int fs_read_file_limited(const char *path, size_t max_size, struct strbuf *out)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return error_input("%s: no such file", path);
+        if (errno == EISDIR)
+            return error_input("%s: is a directory, expected a file", path);
+        return error_errno("cannot open %s", path);
+    }
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        close(fd);
+        return error_errno("cannot stat %s", path);
+    }
+    if (S_ISDIR(st.st_mode)) {
+        close(fd);
+        return error_input("%s: is a directory, expected a file", path);
+    }
+    if (max_size && (size_t)st.st_size > max_size) {
+        close(fd);
+        return error_input("%s: file is %lld bytes, over the limit of %zu bytes "
+                           "(max_manuscript_size in journal.yaml)",
+                           path, (long long)st.st_size, max_size);
+    }
+    strbuf_grow(out, (size_t)st.st_size);
+    for (;;) {
+        char buf[65536];
+        ssize_t n = read(fd, buf, sizeof(buf));
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            close(fd);
+            return error_errno("cannot read %s", path);
+        }
+        if (n == 0)
+            break;
+        strbuf_add(out, buf, (size_t)n);
+        if (max_size && out->len > max_size) {
+            close(fd);
+            return error_input("%s: file is over the limit of %zu bytes", path, max_size);
+        }
+    }
+    close(fd);
+    return 0;
+}
+
+int fs_read_file(const char *path, struct strbuf *out)
+{
+    return fs_read_file_limited(path, 0, out);
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+    while (len) {
+        ssize_t n = write(fd, data, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        data += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int fs_write_atomic(const char *path, const void *data, size_t len)
+{
+    char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        int rc = error_errno("cannot create %s", tmp);
+        free(tmp);
+        return rc;
+    }
+    if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+        int rc = error_errno("cannot write %s", tmp);
+        close(fd);
+        unlink(tmp);
+        free(tmp);
+        return rc;
+    }
+    if (close(fd) < 0 || rename(tmp, path) < 0) {
+        int rc = error_errno("cannot write %s", path);
+        unlink(tmp);
+        free(tmp);
+        return rc;
+    }
+    free(tmp);
+    return 0;
+}
+
+int fs_write_file(const char *path, const void *data, size_t len)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return error_errno("cannot create %s", path);
+    if (write_all(fd, data, len) < 0) {
+        int rc = error_errno("cannot write %s", path);
+        close(fd);
+        return rc;
+    }
+    if (close(fd) < 0)
+        return error_errno("cannot write %s", path);
+    return 0;
+}
+
+int fs_mkdirs(const char *path)
+{
+    char *p = xstrdup(path);
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+            int rc = error_errno("cannot create directory %s", p);
+            free(p);
+            return rc;
+        }
+        *s = '/';
+    }
+    if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+        int rc = error_errno("cannot create directory %s", p);
+        free(p);
+        return rc;
+    }
+    free(p);
+    return 0;
+}
+
+bool fs_is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool fs_exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+bool fs_dir_is_empty(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return false;
+    struct dirent *e;
+    bool empty = true;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            empty = false;
+    closedir(d);
+    return empty;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+int fs_remove_tree(const char *path)
+{
+    if (!fs_exists(path))
+        return 0;
+    if (nftw(path, remove_entry, 32, FTW_DEPTH | FTW_PHYS) < 0)
+        return error_errno("cannot remove %s", path);
+    return 0;
+}
+
+char *fs_join(const char *a, const char *b)
+{
+    size_t la = strlen(a);
+    while (la > 1 && a[la - 1] == '/')
+        la--;
+    while (*b == '/')
+        b++;
+    if (!la)
+        return xstrdup(b);
+    return xasprintf("%.*s/%s", (int)la, a, b);
+}
+
+const char *fs_basename(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+bool fs_is_safe_relative(const char *name)
+{
+    if (!*name || *name == '/')
+        return false;
+    const char *part = name;
+    for (;;) {
+        const char *end = strchr(part, '/');
+        size_t len = end ? (size_t)(end - part) : strlen(part);
+        if (len == 0 || (len == 1 && part[0] == '.') ||
+            (len == 2 && part[0] == '.' && part[1] == '.'))
+            return false;
+        for (size_t i = 0; i < len; i++) {
+            unsigned char c = (unsigned char)part[i];
+            if (c < 0x20 || c == 0x7f || c == '\\')
+                return false;
+        }
+        if (!end)
+            return true;
+        part = end + 1;
+    }
+}

@@ -1,0 +1,40 @@
+#ifndef JOURNAL_UTIL_FS_H
+#define JOURNAL_UTIL_FS_H
+
+#include "util/strbuf.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Read a whole file. A missing file is JOURNAL_EINPUT ("path: no such file"), other failures
+ * internal. */
+int fs_read_file(const char *path, struct strbuf *out);
+/* Same, but refuses files larger than max_size bytes with JOURNAL_EINPUT (0 = no limit). */
+int fs_read_file_limited(const char *path, size_t max_size, struct strbuf *out);
+/*
+ * Write data to path so that readers see either the old file or the whole new
+ * one, never a torn write: write a temporary file beside it, fsync, rename.
+ */
+int fs_write_atomic(const char *path, const void *data, size_t len);
+/* Plain write (create or truncate) for files inside a folder that is itself swapped in atomically.
+ */
+int fs_write_file(const char *path, const void *data, size_t len);
+/* mkdir -p. */
+int fs_mkdirs(const char *path);
+bool fs_is_dir(const char *path);
+bool fs_exists(const char *path);
+/* A folder with no entries besides . and .. */
+bool fs_dir_is_empty(const char *path);
+/* Remove a directory tree (rm -rf); a missing path is fine. */
+int fs_remove_tree(const char *path);
+/* Join two path parts with exactly one '/'. */
+char *fs_join(const char *a, const char *b);
+/* The last path component (pointer into path). */
+const char *fs_basename(const char *path);
+/*
+ * A relative name that stays inside the folder it is joined to: no empty
+ * parts, no "." or "..", not absolute, no backslashes or control characters.
+ */
+bool fs_is_safe_relative(const char *name);
+
+#endif

@@ -1,0 +1,40 @@
+#ifndef JOURNAL_UTIL_STRBUF_H
+#define JOURNAL_UTIL_STRBUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/*
+ * A growable, always NUL-terminated byte string in the manner of git's strbuf.
+ * buf is never NULL: an empty strbuf points at a shared empty string until the
+ * first append, so callers may read sb.buf at any time.
+ */
+struct strbuf {
+    char *buf;
+    size_t len;
+    size_t alloc;
+};
+
+extern char strbuf_empty[];
+#define STRBUF_INIT                                                                                \
+    {                                                                                              \
+        strbuf_empty, 0, 0                                                                         \
+    }
+
+void strbuf_init(struct strbuf *sb);
+void strbuf_release(struct strbuf *sb);
+/* Hand the buffer to the caller (who frees it) and reset sb. */
+char *strbuf_detach(struct strbuf *sb, size_t *len);
+void strbuf_reset(struct strbuf *sb);
+void strbuf_grow(struct strbuf *sb, size_t extra);
+void strbuf_add(struct strbuf *sb, const void *data, size_t len);
+void strbuf_addstr(struct strbuf *sb, const char *s);
+void strbuf_addch(struct strbuf *sb, char c);
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
+void strbuf_setlen(struct strbuf *sb, size_t len);
+/* Append s with &, <, >, " and ' replaced by HTML entities. */
+void strbuf_add_html_escaped(struct strbuf *sb, const char *s, size_t len);
+void strbuf_trim_trailing_newlines(struct strbuf *sb);
+
+#endif

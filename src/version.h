@@ -1,0 +1,6 @@
+#ifndef JOURNAL_VERSION_H
+#define JOURNAL_VERSION_H
+
+#define JOURNAL_VERSION "0.1.0"
+
+#endif

@@ -1,0 +1,211 @@
+#define _POSIX_C_SOURCE 200809L
+#include "workflow/submit.h"
+
+#include "model/country.h"
+#include "model/language.h"
+#include "model/manuscript.h"
+#include "model/record.h"
+#include "store/index.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/fs.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct attachment {
+    const char *name;
+    struct strbuf data;
+};
+
+/* Refuse a name that would land outside submissions/<n>/files/, and any symlink on the way. */
+static int check_attachment_path(const char *name)
+{
+    if (name[0] == '/')
+        return error_input("--file %s: an attachment must be named by a relative path inside the "
+                           "submission folder, not an absolute path (run journal from the "
+                           "folder that holds the manuscript and its files)",
+                           name);
+    if (!fs_is_safe_relative(name))
+        return error_input("--file %s: the name would leave the submission folder "
+                           "(no '..', '.', empty parts or control characters allowed)",
+                           name);
+    /* Each prefix of the path, then the whole: none may be a link. */
+    char *prefix = xstrdup(name);
+    for (char *s = prefix;; s++) {
+        char saved = *s;
+        if (saved != '/' && saved != '\0')
+            continue;
+        *s = '\0';
+        struct stat st;
+        if (lstat(prefix, &st) < 0) {
+            int rc = error_input("--file %s: no such file", name);
+            free(prefix);
+            return rc;
+        }
+        if (S_ISLNK(st.st_mode)) {
+            int rc = error_input("--file %s: %s is a symbolic link; attachments must be "
+                                 "regular files",
+                                 name, prefix);
+            free(prefix);
+            return rc;
+        }
+        if (saved == '\0') {
+            int rc = S_ISREG(st.st_mode) ? 0 : error_input("--file %s: not a regular file", name);
+            free(prefix);
+            return rc;
+        }
+        *s = saved;
+    }
+}
+
+int submission_next_number(struct journal_repo *repo, unsigned long *out)
+{
+    git_tree *root = NULL;
+    git_tree_entry *e = NULL;
+    git_tree *dir = NULL;
+    unsigned long max = 0;
+    int rc = repo_head_tree(repo, &root);
+    if (rc)
+        return rc;
+    if (root && git_tree_entry_bypath(&e, root, "submissions") == 0 &&
+        git_tree_entry_type(e) == GIT_OBJECT_TREE &&
+        git_tree_lookup(&dir, repo->git, git_tree_entry_id(e)) == 0) {
+        for (size_t i = 0; i < git_tree_entrycount(dir); i++) {
+            const char *name = git_tree_entry_name(git_tree_entry_byindex(dir, i));
+            char *end;
+            unsigned long v = strtoul(name, &end, 10);
+            if (*end == '\0' && name[0] >= '1' && name[0] <= '9' && v > max)
+                max = v;
+        }
+    }
+    git_error_clear();
+    git_tree_free(dir);
+    git_tree_entry_free(e);
+    git_tree_free(root);
+    *out = max + 1;
+    return 0;
+}
+
+static int read_attachments(struct journal_repo *repo, const struct submit_request *req,
+                            struct attachment *att)
+{
+    for (size_t i = 0; i < req->nfiles; i++) {
+        const char *name = req->files[i];
+        int rc = check_attachment_path(name);
+        if (rc)
+            return rc;
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(att[j].name, name))
+                return error_input("--file %s: given twice", name);
+        att[i].name = name;
+        rc = fs_read_file_limited(name, repo->config.max_attachment_size, &att[i].data);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static char *commit_message(unsigned long number, const struct manuscript *m,
+                            const struct submit_request *req)
+{
+    struct strbuf sb = STRBUF_INIT;
+    strbuf_addf(&sb, "Submit #%lu: %s\n\n", number, m->title);
+    strbuf_addf(&sb, "Type: %s\nLanguage: %s\nAuthors: ", m->type, m->lang);
+    for (size_t i = 0; i < m->nauthors; i++)
+        strbuf_addf(&sb, "%s%s", i ? ", " : "", m->authors[i].name);
+    strbuf_addch(&sb, '\n');
+    if (req->nfiles) {
+        strbuf_addstr(&sb, "Files:");
+        for (size_t i = 0; i < req->nfiles; i++)
+            strbuf_addf(&sb, " %s", req->files[i]);
+        strbuf_addch(&sb, '\n');
+    }
+    return strbuf_detach(&sb, NULL);
+}
+
+int submission_submit(struct journal_repo *repo, const struct submit_request *req,
+                      struct submit_result *res)
+{
+    struct strbuf text = STRBUF_INIT, record_text = STRBUF_INIT;
+    struct manuscript m = {0};
+    struct country_db *countries = NULL;
+    struct language_db *languages = NULL;
+    struct attachment *att = xcalloc(req->nfiles ? req->nfiles : 1, sizeof(*att));
+    struct repo_change *changes = xcalloc(req->nfiles + 2, sizeof(*changes));
+    char **paths = xcalloc(req->nfiles + 2, sizeof(char *));
+    char *message = NULL;
+    memset(res, 0, sizeof(*res));
+
+    int rc = fs_read_file_limited(req->manuscript, repo->config.max_manuscript_size, &text);
+    if (!rc)
+        rc = country_db_open(&countries, NULL, NULL);
+    if (!rc)
+        rc = language_db_open(&languages, NULL, NULL);
+    if (!rc) {
+        struct manuscript_rules rules = {countries, languages, repo->config.languages[0]};
+        rc = manuscript_parse(&m, req->manuscript, text.buf, text.len, &rules);
+    }
+    if (!rc)
+        rc = read_attachments(repo, req, att);
+    if (rc)
+        goto done;
+
+    rc = repo_lock(repo, 30000);
+    if (rc)
+        goto done;
+    unsigned long number;
+    rc = submission_next_number(repo, &number);
+    if (rc)
+        goto unlock;
+
+    char today[11];
+    date_today(today);
+    struct submission_record r = {.number = number, .state = "submitted", .submitted = today};
+    record_write(&r, &record_text);
+
+    size_t n = 0;
+    paths[n] = xasprintf("submissions/%lu/manuscript.md", number);
+    changes[n] = (struct repo_change){paths[n], text.buf, text.len, false};
+    n++;
+    paths[n] = xasprintf("submissions/%lu/submission.yaml", number);
+    changes[n] = (struct repo_change){paths[n], record_text.buf, record_text.len, false};
+    n++;
+    for (size_t i = 0; i < req->nfiles; i++, n++) {
+        paths[n] = xasprintf("submissions/%lu/files/%s", number, att[i].name);
+        changes[n] = (struct repo_change){paths[n], att[i].data.buf, att[i].data.len, false};
+    }
+    message = commit_message(number, &m, req);
+    git_oid commit;
+    rc = repo_commit(repo, changes, n, message, &commit);
+    if (!rc) {
+        res->number = number;
+        git_oid_tostr(res->commit, sizeof(res->commit), &commit);
+        res->title = xstrdup(m.title);
+    }
+unlock:
+    repo_unlock(repo);
+done:
+    for (size_t i = 0; i < req->nfiles + 2; i++)
+        free(paths[i]);
+    for (size_t i = 0; i < req->nfiles; i++)
+        strbuf_release(&att[i].data);
+    free(paths);
+    free(changes);
+    free(att);
+    free(message);
+    manuscript_free(&m);
+    country_db_free(countries);
+    language_db_free(languages);
+    strbuf_release(&text);
+    strbuf_release(&record_text);
+    return rc;
+}
+
+void submit_result_free(struct submit_result *res)
+{
+    free(res->title);
+    memset(res, 0, sizeof(*res));
+}

@@ -1,0 +1,32 @@
+#ifndef JOURNAL_WORKFLOW_SUBMIT_H
+#define JOURNAL_WORKFLOW_SUBMIT_H
+
+#include "store/repo.h"
+
+#include <stddef.h>
+
+struct submit_request {
+    const char *manuscript;   /* path to the Markdown file */
+    const char *const *files; /* attachments, paths relative to the current directory */
+    size_t nfiles;
+};
+
+struct submit_result {
+    unsigned long number;
+    char commit[GIT_OID_HEXSZ + 1];
+    char *title;
+};
+
+/*
+ * Validate a manuscript and its attachments and store them as the next
+ * submission, in one commit. Everything is checked before anything is written:
+ * rejected input leaves the repository exactly as it was.
+ */
+int submission_submit(struct journal_repo *repo, const struct submit_request *req,
+                      struct submit_result *res);
+void submit_result_free(struct submit_result *res);
+
+/* The next free submission number in the tree at HEAD. */
+int submission_next_number(struct journal_repo *repo, unsigned long *out);
+
+#endif

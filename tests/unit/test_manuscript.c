@@ -1,0 +1,313 @@
+/* Manuscript parsing and validation: what is accepted, and where each problem is reported. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "model/country.h"
+#include "model/language.h"
+#include "model/manuscript.h"
+#include "util/error.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static struct country_db *countries;
+static struct language_db *languages;
+
+static int setup(void **state)
+{
+    (void)state;
+    if (country_db_open(&countries, NULL, NULL) || language_db_open(&languages, NULL, NULL))
+        return -1;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    country_db_free(countries);
+    language_db_free(languages);
+    error_clear();
+    return 0;
+}
+
+static int parse(struct manuscript *m, const char *text)
+{
+    struct manuscript_rules rules = {countries, languages, "en"};
+    return manuscript_parse(m, "ms.md", text, strlen(text), &rules);
+}
+
+/* Parsing must fail, and the message must contain each expected fragment. */
+static void expect_error(const char *text, const char *fragment)
+{
+    struct manuscript m;
+    int rc = parse(&m, text);
+    if (rc != JOURNAL_EINPUT || !strstr(error_message(), fragment))
+        fail_msg("expected an error containing \"%s\"\ngot rc=%d: %s", fragment, rc,
+                 rc ? error_message() : "(accepted)");
+}
+
+static const char valid[] = "---\n"
+                            "title: \"Merit-based recruitment: evidence from Kazakhstan\"\n"
+                            "lang: en\n"
+                            "type: case-study\n"
+                            "abstract: |\n"
+                            "  We study recruitment.\n"
+                            "keywords: [merit, recruitment]\n"
+                            "authors:\n"
+                            "  - name: Aigerim Nurlanova\n"
+                            "    email: a.nurlanova@example.org\n"
+                            "    orcid: https://orcid.org/0000-0002-1825-0097\n"
+                            "    corresponding: true\n"
+                            "    affiliations:\n"
+                            "      - name: Academy of Public Administration\n"
+                            "        country: Казахстан\n"
+                            "      - name: Second Institute\n"
+                            "        country: georgia\n"
+                            "  - name: Jane Doe\n"
+                            "    affiliations:\n"
+                            "      - name: UNDP\n"
+                            "        international: true\n"
+                            "---\n"
+                            "\n"
+                            "## Introduction\n"
+                            "Body text.\n";
+
+static void test_valid_manuscript(void **state)
+{
+    (void)state;
+    struct manuscript m;
+    assert_int_equal(parse(&m, valid), 0);
+    assert_string_equal(m.title, "Merit-based recruitment: evidence from Kazakhstan");
+    assert_string_equal(m.lang, "en");
+    assert_string_equal(m.type, "case-study");
+    assert_string_equal(m.abstract, "We study recruitment.\n");
+    assert_int_equal(m.nkeywords, 2);
+    assert_string_equal(m.keywords[1], "recruitment");
+    assert_int_equal(m.nauthors, 2);
+    assert_string_equal(m.authors[0].orcid, "0000-0002-1825-0097");
+    assert_true(m.authors[0].corresponding);
+    assert_int_equal(m.authors[0].naffiliations, 2);
+    assert_string_equal(m.authors[0].affiliations[0].country, "KZ");
+    assert_string_equal(m.authors[0].affiliations[1].country, "GE");
+    assert_true(m.authors[1].affiliations[0].international);
+    assert_string_equal(m.authors[1].affiliations[0].country, "");
+    assert_false(m.authors[1].corresponding);
+    assert_int_equal(m.body_line, 23);
+    assert_string_equal(m.body, "\n## Introduction\nBody text.\n");
+    manuscript_free(&m);
+}
+
+static void test_quarto_author_synonym(void **state)
+{
+    (void)state;
+    struct manuscript m;
+    const char *text = "---\n"
+                       "title: T\n"
+                       "abstract: A\n"
+                       "keywords: \"merit, recruitment , ethics\"\n"
+                       "author:\n"
+                       "  - name:\n"
+                       "      given: Giorgi\n"
+                       "      family: Beridze\n"
+                       "    attributes:\n"
+                       "      corresponding: true\n"
+                       "    affiliations:\n"
+                       "      - name: Tbilisi State University\n"
+                       "        country: GEO\n"
+                       "---\n";
+    assert_int_equal(parse(&m, text), 0);
+    assert_string_equal(m.authors[0].name, "Giorgi Beridze");
+    assert_string_equal(m.authors[0].family, "Beridze");
+    assert_true(m.authors[0].corresponding);
+    assert_string_equal(m.authors[0].affiliations[0].country, "GE");
+    assert_int_equal(m.nkeywords, 3);
+    assert_string_equal(m.keywords[1], "recruitment");
+    assert_string_equal(m.type, "research-article");
+    assert_string_equal(m.lang, "en");
+    manuscript_free(&m);
+}
+
+static void test_crlf_and_bom(void **state)
+{
+    (void)state;
+    struct manuscript m;
+    const char *text =
+        "\xEF\xBB\xBF---\r\ntitle: T\r\ntype: editorial\r\nauthors:\r\n"
+        "  - name: A\r\n    affiliations: [{name: X, country: AM}]\r\n---\r\nBody\r\n";
+    assert_int_equal(parse(&m, text), 0);
+    assert_string_equal(m.title, "T");
+    assert_string_equal(m.authors[0].affiliations[0].country, "AM");
+    assert_string_equal(m.body, "Body\r\n");
+    manuscript_free(&m);
+}
+
+static void test_empty_file(void **state)
+{
+    (void)state;
+    expect_error("", "ms.md: the file is empty");
+    expect_error("\n  \n", "ms.md: the file is empty");
+}
+
+static void test_missing_front_matter(void **state)
+{
+    (void)state;
+    expect_error("# Title\n\nText\n", "ms.md:1:1: expected YAML front matter");
+}
+
+static void test_unclosed_front_matter(void **state)
+{
+    (void)state;
+    expect_error("---\ntitle: T\n\nBody\n",
+                 "ms.md:1:1: the front matter opened on line 1 is never closed");
+}
+
+static void test_invalid_yaml_position(void **state)
+{
+    (void)state;
+    /* The unclosed quote starts on line 3 of the file (line 2 of the YAML). */
+    expect_error("---\ntitle: T\nabstract: \"never closed\n---\nBody\n", "ms.md:");
+    struct manuscript m;
+    assert_int_equal(parse(&m, "---\ntitle: T\n  bad: indentation\n---\n"), JOURNAL_EINPUT);
+    assert_non_null(strstr(error_message(), "ms.md:3:"));
+    assert_non_null(strstr(error_message(), "invalid YAML"));
+}
+
+static void test_missing_title_and_authors(void **state)
+{
+    (void)state;
+    const char *text = "---\nabstract: A\n---\n";
+    expect_error(text, "ms.md:1:1: front matter: missing required field 'title'");
+    expect_error(text, "missing required field 'authors'");
+    expect_error("---\ntitle: T\nabstract: A\nauthors: []\n---\n",
+                 "ms.md:4:10: the list of authors is empty");
+}
+
+static void test_author_without_affiliation(void **state)
+{
+    (void)state;
+    expect_error(
+        "---\ntitle: T\nabstract: A\nauthors:\n  - name: Jane Doe\n    email: j@example.org\n---\n",
+        "ms.md:5:5: author 'Jane Doe' has no affiliation");
+    expect_error("---\ntitle: T\nabstract: A\nauthors: [Jane Doe]\n---\n",
+                 "ms.md:4:11: author 'Jane Doe' has no affiliation");
+}
+
+static void test_affiliation_needs_country(void **state)
+{
+    (void)state;
+    expect_error("---\ntitle: T\nabstract: A\nauthors:\n  - name: J\n    affiliations:\n"
+                 "      - name: Some Ministry\n---\n",
+                 "ms.md:7:9: affiliation 'Some Ministry' needs a country");
+    expect_error("---\ntitle: T\nabstract: A\nauthors:\n  - name: J\n    affiliations:\n"
+                 "      - name: UNDP\n        international: true\n        country: KZ\n---\n",
+                 "ms.md:9:18: an international organisation has no country");
+}
+
+static void test_orcid_errors(void **state)
+{
+    (void)state;
+    const char *bad_checksum = "---\ntitle: T\nabstract: A\nauthors:\n  - name: J\n"
+                               "    orcid: 0000-0002-1825-0098\n"
+                               "    affiliations: [{name: X, country: KZ}]\n---\n";
+    expect_error(bad_checksum,
+                 "ms.md:6:12: ORCID iD '0000-0002-1825-0098' has a wrong check digit");
+    const char *malformed = "---\ntitle: T\nabstract: A\nauthors:\n  - name: J\n"
+                            "    orcid: 1234\n"
+                            "    affiliations: [{name: X, country: KZ}]\n---\n";
+    expect_error(malformed, "ms.md:6:12: '1234' is not an ORCID iD");
+}
+
+static void test_unknown_country_suggests(void **state)
+{
+    (void)state;
+    const char *text = "---\ntitle: T\nabstract: A\nauthors:\n  - name: J\n"
+                       "    affiliations: [{name: X, country: Kazakstan}]\n---\n";
+    expect_error(text, "ms.md:6:39: unknown country 'Kazakstan'");
+    expect_error(text, "did you mean Kazakhstan (KZ)");
+}
+
+static void test_several_problems_reported_together(void **state)
+{
+    (void)state;
+    struct manuscript m;
+    const char *text = "---\ntitle: T\nabstract: A\nauthors:\n  - name: J\n"
+                       "    orcid: 0000-0002-1825-0098\n"
+                       "    affiliations: [{name: X, country: Narnia}]\n---\n";
+    assert_int_equal(parse(&m, text), JOURNAL_EINPUT);
+    assert_int_equal(error_count(), 2);
+    assert_non_null(strstr(error_message(), "ms.md:6:12:"));
+    assert_non_null(strstr(error_message(), "\nms.md:7:"));
+}
+
+static void test_invalid_utf8(void **state)
+{
+    (void)state;
+    expect_error("---\ntitle: T\nabstract: A\n---\nabc \xff\n",
+                 "ms.md:5:5: invalid UTF-8 (byte 0xff)");
+    /* An overlong encoding of '/' is as invalid as a stray byte. */
+    expect_error("---\ntitle: \xc0\xaf\n---\n", "ms.md:2:8: invalid UTF-8");
+}
+
+static void test_type_lang_and_unknown_fields(void **state)
+{
+    (void)state;
+    const char *base = "---\ntitle: T\nabstract: A\n%s\nauthors:\n  - name: J\n"
+                       "    affiliations: [{name: X, country: KZ}]\n---\n";
+    char text[512];
+    snprintf(text, sizeof(text), base, "type: novel");
+    expect_error(text, "ms.md:4:7: unknown article type 'novel'");
+    snprintf(text, sizeof(text), base, "lang: klingon");
+    expect_error(text, "ms.md:4:7: unknown language 'klingon'");
+    snprintf(text, sizeof(text), base, "autors: []");
+    expect_error(text, "ms.md:4:1: unknown field 'autors' in the front matter");
+    snprintf(text, sizeof(text), base, "title: again");
+    expect_error(text, "ms.md:4:1: field 'title' appears twice");
+}
+
+static void test_abstract_rules(void **state)
+{
+    (void)state;
+    struct manuscript m;
+    const char *editorial = "---\ntitle: T\ntype: editorial\nauthors:\n  - name: J\n"
+                            "    affiliations: [{name: X, country: KZ}]\n---\n";
+    assert_int_equal(parse(&m, editorial), 0);
+    manuscript_free(&m);
+    const char *article = "---\ntitle: T\nauthors:\n  - name: J\n"
+                          "    affiliations: [{name: X, country: KZ}]\n---\n";
+    expect_error(article, "missing required field 'abstract'");
+}
+
+static void test_email_checked(void **state)
+{
+    (void)state;
+    expect_error("---\ntitle: T\nabstract: A\nauthors:\n  - name: J\n    email: not-an-address\n"
+                 "    affiliations: [{name: X, country: KZ}]\n---\n",
+                 "ms.md:6:12: 'not-an-address' is not an email address");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_valid_manuscript),
+        cmocka_unit_test(test_quarto_author_synonym),
+        cmocka_unit_test(test_crlf_and_bom),
+        cmocka_unit_test(test_empty_file),
+        cmocka_unit_test(test_missing_front_matter),
+        cmocka_unit_test(test_unclosed_front_matter),
+        cmocka_unit_test(test_invalid_yaml_position),
+        cmocka_unit_test(test_missing_title_and_authors),
+        cmocka_unit_test(test_author_without_affiliation),
+        cmocka_unit_test(test_affiliation_needs_country),
+        cmocka_unit_test(test_orcid_errors),
+        cmocka_unit_test(test_unknown_country_suggests),
+        cmocka_unit_test(test_several_problems_reported_together),
+        cmocka_unit_test(test_invalid_utf8),
+        cmocka_unit_test(test_type_lang_and_unknown_fields),
+        cmocka_unit_test(test_abstract_rules),
+        cmocka_unit_test(test_email_checked),
+    };
+    return cmocka_run_group_tests_name("manuscript", tests, setup, teardown);
+}

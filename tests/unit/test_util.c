@@ -1,0 +1,223 @@
+/* The utility layer and the small models: strbuf, UTF-8, paths, YAML positions, dates, ISSN,
+ * config. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "model/config.h"
+#include "model/issue.h"
+#include "model/record.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/strbuf.h"
+#include "util/utf8.h"
+#include "util/yaml.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void test_strbuf(void **state)
+{
+    (void)state;
+    struct strbuf sb = STRBUF_INIT;
+    assert_string_equal(sb.buf, "");
+    strbuf_addstr(&sb, "a");
+    strbuf_addf(&sb, "%d-%s", 42, "x");
+    for (int i = 0; i < 1000; i++)
+        strbuf_addch(&sb, 'z');
+    assert_int_equal(sb.len, 1005);
+    assert_memory_equal(sb.buf, "a42-xz", 6);
+    strbuf_reset(&sb);
+    strbuf_add_html_escaped(&sb, "<a href=\"x\">&'</a>", 18);
+    assert_string_equal(sb.buf, "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
+    size_t len;
+    char *owned = strbuf_detach(&sb, &len);
+    assert_int_equal(len, strlen(owned));
+    assert_int_equal(sb.len, 0);
+    free(owned);
+    strbuf_release(&sb);
+}
+
+static void test_utf8(void **state)
+{
+    (void)state;
+    size_t bad = 0, line, col;
+    const char ok[] = "Қазақстан, Грузия — ok";
+    assert_true(utf8_validate(ok, strlen(ok), &bad));
+    assert_false(utf8_validate("ab\xed\xa0\x80", 5, &bad)); /* a surrogate */
+    assert_int_equal(bad, 2);
+    assert_false(utf8_validate("\xe2\x82", 2, &bad));         /* cut short */
+    assert_false(utf8_validate("\xf4\x90\x80\x80", 4, &bad)); /* past U+10FFFF */
+    const char text[] = "first\nвторой \xff";
+    utf8_position(text, 19, &line, &col);
+    assert_int_equal(line, 2);
+    assert_int_equal(col, 8);
+    assert_int_equal(utf8_length("Грузия", strlen("Грузия")), 6);
+}
+
+static void test_safe_relative(void **state)
+{
+    (void)state;
+    assert_true(fs_is_safe_relative("fig1.png"));
+    assert_true(fs_is_safe_relative("figures/fig1.png"));
+    assert_false(fs_is_safe_relative("../secret"));
+    assert_false(fs_is_safe_relative("figures/../../x"));
+    assert_false(fs_is_safe_relative("/etc/passwd"));
+    assert_false(fs_is_safe_relative("a//b"));
+    assert_false(fs_is_safe_relative("./a"));
+    assert_false(fs_is_safe_relative("a/"));
+    assert_false(fs_is_safe_relative(""));
+    assert_false(fs_is_safe_relative("a\\..\\b"));
+    assert_false(fs_is_safe_relative("a\nb"));
+    char *j = fs_join("/tmp/", "/x");
+    assert_string_equal(j, "/tmp/x");
+    free(j);
+}
+
+static void test_yaml_positions(void **state)
+{
+    (void)state;
+    struct ydoc d;
+    const char text[] = "a: 1\nlist:\n  - x\n  - y: z\n";
+    assert_int_equal(ydoc_load(&d, "f.yaml", text, strlen(text), 10), 0);
+    yaml_node_t *root = ydoc_root(&d);
+    yaml_node_t *list = ydoc_get(&d, root, "list");
+    assert_non_null(list);
+    assert_int_equal(list->type, YAML_SEQUENCE_NODE);
+    yaml_node_t *second = ydoc_node(&d, list->data.sequence.items.start[1]);
+    assert_int_equal(ydoc_line(&d, second), 14);
+    assert_int_equal(ydoc_column(second), 5);
+    assert_string_equal(ydoc_scalar(ydoc_get(&d, second, "y")), "z");
+    unsigned long v;
+    assert_true(ydoc_uint(ydoc_get(&d, root, "a"), &v));
+    assert_int_equal(v, 1);
+    ydoc_free(&d);
+
+    assert_int_equal(ydoc_load(&d, "f.yaml", "a: [1, 2\n", 9, 0), JOURNAL_EINPUT);
+    assert_non_null(strstr(error_message(), "f.yaml:2:1: invalid YAML"));
+    assert_int_equal(ydoc_load(&d, "f.yaml", "a: 1\n---\nb: 2\n", 14, 0), JOURNAL_EINPUT);
+    assert_non_null(strstr(error_message(), "second"));
+}
+
+static void test_yaml_writer_quotes(void **state)
+{
+    (void)state;
+    struct strbuf out = STRBUF_INIT;
+    struct ywriter w;
+    assert_int_equal(ywriter_begin(&w, &out), 0);
+    ywriter_map_begin(&w);
+    ywriter_pair(&w, "title", "A: tricky # value");
+    ywriter_pair(&w, "ru", "Грузия");
+    ywriter_map_end(&w);
+    assert_int_equal(ywriter_end(&w), 0);
+    struct ydoc d;
+    assert_int_equal(ydoc_load(&d, "w", out.buf, out.len, 0), 0);
+    assert_string_equal(ydoc_scalar(ydoc_get(&d, ydoc_root(&d), "title")), "A: tricky # value");
+    assert_string_equal(ydoc_scalar(ydoc_get(&d, ydoc_root(&d), "ru")), "Грузия");
+    assert_non_null(strstr(out.buf, "Грузия")); /* written as UTF-8, not escaped */
+    ydoc_free(&d);
+    strbuf_release(&out);
+}
+
+static void test_dates(void **state)
+{
+    (void)state;
+    assert_true(date_is_valid("2024-02-29"));
+    assert_false(date_is_valid("2025-02-29"));
+    assert_false(date_is_valid("2025-13-01"));
+    assert_false(date_is_valid("2025-1-01"));
+    char *d = date_display("2025-06-30");
+    assert_string_equal(d, "30 June 2025");
+    free(d);
+}
+
+static void test_record_round_trip(void **state)
+{
+    (void)state;
+    struct submission_record r = {.number = 7,
+                                  .state = "published",
+                                  .submitted = "2025-01-02",
+                                  .published = "2025-06-30",
+                                  .issue = 1,
+                                  .doi = "10.99999/x.7"};
+    struct strbuf out = STRBUF_INIT;
+    record_write(&r, &out);
+    struct submission_record back;
+    assert_int_equal(record_parse(&back, "s.yaml", out.buf, out.len), 0);
+    assert_int_equal(back.number, 7);
+    assert_string_equal(back.state, "published");
+    assert_string_equal(back.published, "2025-06-30");
+    assert_int_equal(back.issue, 1);
+    assert_string_equal(back.doi, "10.99999/x.7");
+    record_free(&back);
+    strbuf_release(&out);
+    const char bad[] = "number: 3\nstate: limbo\n";
+    assert_int_equal(record_parse(&back, "s.yaml", bad, strlen(bad)), JOURNAL_EINPUT);
+    assert_non_null(strstr(error_message(), "s.yaml:2:8: expected 'state'"));
+}
+
+static void test_issue_manifest(void **state)
+{
+    (void)state;
+    struct issue_manifest is;
+    const char ok[] = "volume: 2\nnumber: 1\nyear: 2026\ndate: 2026-06-30\ntitle: T\n"
+                      "articles: [4, 9]\n";
+    assert_int_equal(issue_parse(&is, 3, "issues/3.yaml", ok, strlen(ok)), 0);
+    assert_int_equal(is.narticles, 2);
+    assert_int_equal(is.articles[1], 9);
+    char *label = issue_label(&is);
+    assert_string_equal(label, "Vol. 2, No. 1 (2026)");
+    free(label);
+    issue_free(&is);
+    const char dup[] = "volume: 2\nnumber: 1\nyear: 2026\ndate: 2026-06-30\n"
+                       "articles:\n  - 4\n  - 4\n";
+    assert_int_equal(issue_parse(&is, 3, "issues/3.yaml", dup, strlen(dup)), JOURNAL_EINPUT);
+    assert_non_null(strstr(error_message(), "issues/3.yaml:7:5: submission 4 is listed twice"));
+}
+
+static void test_config(void **state)
+{
+    (void)state;
+    struct journal_config c;
+    assert_true(issn_is_valid("0317-8471"));
+    assert_true(issn_is_valid("2434-561X"));
+    assert_false(issn_is_valid("0317-8472"));
+    const char ok[] = "title: J\nbase_url: https://j.example.org\nissn: 0317-8471\n";
+    assert_int_equal(config_parse(&c, "journal.yaml", ok, strlen(ok), NULL), 0);
+    assert_string_equal(c.base_url, "https://j.example.org/");
+    assert_string_equal(c.review_mode, "double-blind");
+    assert_int_equal(c.max_manuscript_size, CONFIG_DEFAULT_MAX_MANUSCRIPT_SIZE);
+    assert_string_equal(c.languages[0], "en");
+    config_free(&c);
+    const char bad[] = "title: J\nissn: 0317-8472\nreview_mode: closed\n";
+    assert_int_equal(config_parse(&c, "journal.yaml", bad, strlen(bad), NULL), JOURNAL_EINPUT);
+    assert_non_null(strstr(error_message(), "journal.yaml:2:7: '0317-8472' is not a valid ISSN"));
+    assert_non_null(strstr(error_message(), "journal.yaml:3:14: review_mode"));
+    struct strbuf def = STRBUF_INIT;
+    config_write_default(&def, "New: Journal");
+    assert_int_equal(config_parse(&c, "journal.yaml", def.buf, def.len, NULL), 0);
+    assert_string_equal(c.title, "New: Journal");
+    config_free(&c);
+    strbuf_release(&def);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_strbuf),
+        cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_safe_relative),
+        cmocka_unit_test(test_yaml_positions),
+        cmocka_unit_test(test_yaml_writer_quotes),
+        cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_record_round_trip),
+        cmocka_unit_test(test_issue_manifest),
+        cmocka_unit_test(test_config),
+    };
+    int rc = cmocka_run_group_tests_name("util", tests, NULL, NULL);
+    error_clear();
+    return rc;
+}
