@@ -21,20 +21,14 @@ struct shown {
     json_t *history; /* [{date, who, what, commit}] */
 };
 
-static void collect_files(struct journal_repo *repo, git_tree *root, struct shown *s)
+static int collect_files(struct journal_repo *repo, git_tree *root, struct shown *s)
 {
     char path[64];
-    git_tree_entry *e = NULL;
     git_tree *dir = NULL;
     s->files = json_array();
     snprintf(path, sizeof(path), "submissions/%lu/files", s->number);
-    if (git_tree_entry_bypath(&e, root, path) < 0 || git_tree_entry_type(e) != GIT_OBJECT_TREE ||
-        git_tree_lookup(&dir, repo->git, git_tree_entry_id(e)) < 0) {
-        git_error_clear();
-        git_tree_entry_free(e);
-        return;
-    }
-    for (size_t i = 0; i < git_tree_entrycount(dir); i++) {
+    int rc = repo_subtree(repo->git, root, path, &dir);
+    for (size_t i = 0; !rc && dir && i < git_tree_entrycount(dir); i++) {
         const git_tree_entry *f = git_tree_entry_byindex(dir, i);
         git_blob *blob = NULL;
         json_int_t size = 0;
@@ -45,7 +39,7 @@ static void collect_files(struct journal_repo *repo, git_tree *root, struct show
             s->files, json_pack("{s:s, s:I}", "name", git_tree_entry_name(f), "size", size));
     }
     git_tree_free(dir);
-    git_tree_entry_free(e);
+    return rc;
 }
 
 /* The id of submissions/<n> in a commit's tree, zero when absent. */
@@ -278,8 +272,9 @@ int cmd_show(int argc, char **argv, struct cli *cli)
     }
     if (rc)
         goto done;
-    collect_files(repo, root, &s);
-    rc = collect_history(repo, &s);
+    rc = collect_files(repo, root, &s);
+    if (!rc)
+        rc = collect_history(repo, &s);
     if (rc)
         goto done;
     if (cli->json)

@@ -72,17 +72,12 @@ int config_parse(struct journal_config *cfg, const char *file, const char *text,
                  const struct language_db *languages)
 {
     struct ydoc d;
+    yaml_node_t *root;
     memset(cfg, 0, sizeof(*cfg));
-    error_clear();
-    int rc = ydoc_load(&d, file, text, len, 0);
+    int rc = ydoc_load_mapping(&d, file, text, len, config_keys, "journal.yaml",
+                               "a mapping of settings (title, issn, base_url, ...)", &root);
     if (rc)
         return rc;
-    yaml_node_t *root = ydoc_root(&d);
-    if (!root || root->type != YAML_MAPPING_NODE) {
-        ydoc_free(&d);
-        return error_at(file, 1, 1, "expected a mapping of settings (title, issn, base_url, ...)");
-    }
-    ydoc_check_keys(&d, root, config_keys, "journal.yaml");
 
     cfg->title = dup_scalar(&d, root, "title", true);
     cfg->description = dup_scalar(&d, root, "description", false);

@@ -1,3 +1,4 @@
+#include "model/isocodes.h"
 #include "model/country.h"
 
 #include "util/alloc.h"
@@ -11,9 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define DEFAULT_JSON_DIR   "/usr/share/iso-codes/json"
-#define DEFAULT_LOCALE_DIR "/usr/share/locale"
 
 /*
  * Short forms people write that iso-codes (4.15) knows under no name,
@@ -51,6 +49,12 @@ static const struct {
     const char *name_ru;
 } russian_names[] = {
     {"GB", "Великобритания"}, /* iso-codes: Соединённое Королевство */
+    /*
+     * The journal's region writes these two as the countries themselves do in
+     * Russian; iso-codes has Киргизия and Молдавия, which still match on lookup.
+     */
+    {"KG", "Кыргызстан"},
+    {"MD", "Молдова"},
     {"LA", "Лаос"}, /* iso-codes: Лаосская Народно-Демократическая Республика */
     {"SY", "Сирия"},  /* iso-codes: Сирийская Арабская Республика */
     {"TR", "Турция"}, /* iso-codes: none for Türkiye */
@@ -257,20 +261,6 @@ static char *encode_key(const struct codepoints *cps)
 
 /* ---- loading ------------------------------------------------------------ */
 
-static int require_file(const char *path, const char *hint)
-{
-    FILE *fp = fopen(path, "rb");
-    if (fp) {
-        fclose(fp);
-        return 0;
-    }
-    if (errno == ENOENT || errno == ENOTDIR)
-        return error_internal("%s does not exist; it is provided by Debian's iso-codes package "
-                              "(apt-get install iso-codes)%s",
-                              path, hint);
-    return error_errno("opening %s", path);
-}
-
 static int is_upper_code(const char *s, size_t len)
 {
     if (strlen(s) != len)
@@ -361,17 +351,10 @@ static char *dup_or_null(const char *s)
 
 static int load_countries(struct country_db *db, const char *json_path, const struct mofile *ru)
 {
-    json_error_t err;
-    json_t *root = json_load_file(json_path, 0, &err);
-    if (!root)
-        return error_internal("%s:%d:%d: %s", json_path, err.line, err.column, err.text);
-
-    int ret = 0;
-    json_t *list = json_object_get(root, "3166-1");
-    if (!json_is_array(list)) {
-        ret = error_internal("%s: no \"3166-1\" array", json_path);
-        goto out;
-    }
+    json_t *root, *list;
+    int ret = isocodes_load_list(json_path, "3166-1", &root, &list);
+    if (ret)
+        return ret;
 
     size_t n = json_array_size(list);
     db->countries = xcalloc(n ? n : 1, sizeof(*db->countries));
@@ -442,18 +425,11 @@ static void build_index(struct country_db *db, const struct mofile *ru)
 int country_db_open(struct country_db **out, const char *dir_json, const char *locale_dir)
 {
     *out = NULL;
-    char *json_path = xasprintf("%s/iso_3166-1.json", dir_json ? dir_json : DEFAULT_JSON_DIR);
-    char *mo_path =
-        xasprintf("%s/ru/LC_MESSAGES/iso_3166-1.mo", locale_dir ? locale_dir : DEFAULT_LOCALE_DIR);
     struct country_db *db = xcalloc(1, sizeof(*db));
     struct mofile *ru = NULL;
+    char *json_path = NULL;
 
-    int ret = require_file(json_path, "");
-    if (!ret)
-        ret = require_file(mo_path, "; minimal images may drop translations with a dpkg "
-                                    "path-exclude for /usr/share/locale");
-    if (!ret)
-        ret = mofile_open(&ru, mo_path);
+    int ret = isocodes_open("iso_3166-1", dir_json, locale_dir, &json_path, &ru);
     if (!ret)
         ret = load_countries(db, json_path, ru);
     if (!ret)
@@ -461,7 +437,6 @@ int country_db_open(struct country_db **out, const char *dir_json, const char *l
 
     mofile_free(ru);
     free(json_path);
-    free(mo_path);
     if (ret) {
         country_db_free(db);
         return ret;

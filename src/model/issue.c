@@ -26,18 +26,13 @@ int issue_parse(struct issue_manifest *is, unsigned long id, const char *file, c
                 size_t len)
 {
     struct ydoc d;
+    yaml_node_t *root;
     memset(is, 0, sizeof(*is));
     is->id = id;
-    error_clear();
-    int rc = ydoc_load(&d, file, text, len, 0);
+    int rc = ydoc_load_mapping(&d, file, text, len, issue_keys, "an issue",
+                               "an issue: volume, number, year, date, articles", &root);
     if (rc)
         return rc;
-    yaml_node_t *root = ydoc_root(&d);
-    if (!root || root->type != YAML_MAPPING_NODE) {
-        ydoc_free(&d);
-        return error_at(file, 1, 1, "expected an issue: volume, number, year, date, articles");
-    }
-    ydoc_check_keys(&d, root, issue_keys, "an issue");
     is->volume = required_uint(&d, root, "volume");
     is->number = required_uint(&d, root, "number");
     is->year = required_uint(&d, root, "year");

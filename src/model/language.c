@@ -1,3 +1,4 @@
+#include "model/isocodes.h"
 #include "model/language.h"
 
 #include "util/alloc.h"
@@ -9,9 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define DEFAULT_JSON_DIR   "/usr/share/iso-codes/json"
-#define DEFAULT_LOCALE_DIR "/usr/share/locale"
 
 struct alpha3_entry {
     char code[4];
@@ -27,20 +25,6 @@ struct language_db {
     /* index + 1 into languages, 0 = no such code; alpha-2 "aa".."zz" */
     unsigned short by_alpha2[26 * 26];
 };
-
-static int require_file(const char *path, const char *hint)
-{
-    FILE *fp = fopen(path, "rb");
-    if (fp) {
-        fclose(fp);
-        return 0;
-    }
-    if (errno == ENOENT || errno == ENOTDIR)
-        return error_internal("%s does not exist; it is provided by Debian's iso-codes package "
-                              "(apt-get install iso-codes)%s",
-                              path, hint);
-    return error_errno("opening %s", path);
-}
 
 static int is_lower_code(const char *s, size_t len)
 {
@@ -70,17 +54,10 @@ static int compare_alpha3(const void *a, const void *b)
 
 static int load_languages(struct language_db *db, const char *json_path, const struct mofile *ru)
 {
-    json_error_t err;
-    json_t *root = json_load_file(json_path, 0, &err);
-    if (!root)
-        return error_internal("%s:%d:%d: %s", json_path, err.line, err.column, err.text);
-
-    int ret = 0;
-    json_t *list = json_object_get(root, "639-2");
-    if (!json_is_array(list)) {
-        ret = error_internal("%s: no \"639-2\" array", json_path);
-        goto out;
-    }
+    json_t *root, *list;
+    int ret = isocodes_load_list(json_path, "639-2", &root, &list);
+    if (ret)
+        return ret;
 
     size_t n = json_array_size(list);
     db->languages = xcalloc(n ? n : 1, sizeof(*db->languages));
@@ -132,24 +109,16 @@ out:
 int language_db_open(struct language_db **out, const char *dir_json, const char *locale_dir)
 {
     *out = NULL;
-    char *json_path = xasprintf("%s/iso_639-2.json", dir_json ? dir_json : DEFAULT_JSON_DIR);
-    char *mo_path =
-        xasprintf("%s/ru/LC_MESSAGES/iso_639-2.mo", locale_dir ? locale_dir : DEFAULT_LOCALE_DIR);
     struct language_db *db = xcalloc(1, sizeof(*db));
     struct mofile *ru = NULL;
+    char *json_path = NULL;
 
-    int ret = require_file(json_path, "");
-    if (!ret)
-        ret = require_file(mo_path, "; minimal images may drop translations with a dpkg "
-                                    "path-exclude for /usr/share/locale");
-    if (!ret)
-        ret = mofile_open(&ru, mo_path);
+    int ret = isocodes_open("iso_639-2", dir_json, locale_dir, &json_path, &ru);
     if (!ret)
         ret = load_languages(db, json_path, ru);
 
     mofile_free(ru);
     free(json_path);
-    free(mo_path);
     if (ret) {
         language_db_free(db);
         return ret;

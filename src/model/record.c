@@ -79,17 +79,12 @@ static char *date_field(struct ydoc *d, yaml_node_t *root, const char *key)
 int record_parse(struct submission_record *r, const char *file, const char *text, size_t len)
 {
     struct ydoc d;
+    yaml_node_t *root;
     memset(r, 0, sizeof(*r));
-    error_clear();
-    int rc = ydoc_load(&d, file, text, len, 0);
+    int rc = ydoc_load_mapping(&d, file, text, len, record_keys, "a submission record",
+                               "a mapping with number, state and dates", &root);
     if (rc)
         return rc;
-    yaml_node_t *root = ydoc_root(&d);
-    if (!root || root->type != YAML_MAPPING_NODE) {
-        ydoc_free(&d);
-        return error_at(file, 1, 1, "expected a mapping with number, state and dates");
-    }
-    ydoc_check_keys(&d, root, record_keys, "a submission record");
     yaml_node_t *n = ydoc_get(&d, root, "number");
     if (!n || !ydoc_uint(n, &r->number) || !r->number)
         ydoc_problem(&d, n ? n : root, "expected 'number', a positive whole number");

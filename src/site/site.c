@@ -95,19 +95,14 @@ static int theme_entry(const char *root, const git_tree_entry *entry, void *payl
 static int load_theme(struct build *b)
 {
     char *dir = xasprintf("themes/%s", b->repo->config.theme);
-    git_tree_entry *e = NULL;
     git_tree *theme = NULL;
-    int rc = 0;
-    if (!b->tree || git_tree_entry_bypath(&e, b->tree, dir) < 0 ||
-        git_tree_entry_type(e) != GIT_OBJECT_TREE) {
-        git_error_clear();
+    int rc = repo_subtree(b->repo->git, b->tree, dir, &theme);
+    if (rc)
+        goto done;
+    if (!theme) {
         rc = error_input("%s: theme '%s' is not in the journal (set theme: in journal.yaml, or "
                          "commit the theme folder)",
                          dir, b->repo->config.theme);
-        goto done;
-    }
-    if (git_tree_lookup(&theme, b->repo->git, git_tree_entry_id(e)) < 0) {
-        rc = repo_git_error(dir);
         goto done;
     }
     b->templates = mustache_set_new();
@@ -122,7 +117,6 @@ static int load_theme(struct build *b)
                              required[i]);
 done:
     git_tree_free(theme);
-    git_tree_entry_free(e);
     free(dir);
     return rc;
 }
@@ -140,27 +134,17 @@ static int compare_issues(const void *a, const void *b)
 
 static int load_issues(struct build *b)
 {
-    git_tree_entry *e = NULL;
     git_tree *dir = NULL;
-    int rc = 0;
-    if (!b->tree || git_tree_entry_bypath(&e, b->tree, "issues") < 0) {
-        git_error_clear();
-        return 0;
-    }
-    if (git_tree_entry_type(e) != GIT_OBJECT_TREE ||
-        git_tree_lookup(&dir, b->repo->git, git_tree_entry_id(e)) < 0) {
-        git_tree_entry_free(e);
-        return error_input("issues: expected a folder of issue files");
-    }
-    git_tree_entry_free(e);
+    int rc = repo_subtree(b->repo->git, b->tree, "issues", &dir);
+    if (rc || !dir)
+        return rc;
     size_t n = git_tree_entrycount(dir);
     b->issues = xcalloc(n ? n : 1, sizeof(*b->issues));
     for (size_t i = 0; i < n && !rc; i++) {
         const git_tree_entry *ent = git_tree_entry_byindex(dir, i);
         const char *name = git_tree_entry_name(ent);
-        char *end;
-        unsigned long id = strtoul(name, &end, 10);
-        if (!id || strcmp(end, ".yaml") || name[0] == '0')
+        unsigned long id = repo_entry_number(name, ".yaml");
+        if (!id)
             continue;
         char *path = xasprintf("issues/%s", name);
         struct strbuf text = STRBUF_INIT;
@@ -380,7 +364,8 @@ static json_t *affiliations_json(struct build *b, const struct manuscript *m, js
                 if (!af->international) {
                     const struct country *c = country_by_code(b->countries, af->country);
                     set_str(x, "country_code", af->country);
-                    set_str(x, "country_name", c ? country_display_name(c, "en") : af->country);
+                    /* In the article's language: a Russian article names countries in Russian. */
+                    set_str(x, "country_name", c ? country_display_name(c, m->lang) : af->country);
                 }
                 json_array_append_new(list, x);
             }

@@ -397,21 +397,6 @@ done:
     return rc;
 }
 
-/* A tree entry's name as a positive number ("12" -> 12, "12.yaml" with suffix). */
-static unsigned long numeric_name(const char *name, const char *suffix)
-{
-    size_t len = strlen(name), slen = suffix ? strlen(suffix) : 0;
-    if (len <= slen || (slen && strcmp(name + len - slen, suffix)))
-        return 0;
-    unsigned long v = 0;
-    for (size_t i = 0; i < len - slen; i++) {
-        if (name[i] < '0' || name[i] > '9' || (i == 0 && name[i] == '0'))
-            return 0;
-        v = v * 10 + (unsigned long)(name[i] - '0');
-    }
-    return v;
-}
-
 static void entry_oid(git_tree *tree, const char *name, char out[GIT_OID_HEXSZ + 1])
 {
     const git_tree_entry *e = tree ? git_tree_entry_byname(tree, name) : NULL;
@@ -442,20 +427,16 @@ static int refresh_submissions(struct journal_index *ix, git_tree *root, bool fo
                                struct index_refresh_stats *stats)
 {
     git_tree *dir = NULL;
-    git_tree_entry *e = NULL;
     int rc = exec(ix, "CREATE TEMP TABLE IF NOT EXISTS seen(number INTEGER PRIMARY KEY);"
                       "DELETE FROM seen;");
+    if (!rc)
+        rc = repo_subtree(ix->repo->git, root, "submissions", &dir);
     if (rc)
         return rc;
-    if (root && git_tree_entry_bypath(&e, root, "submissions") == 0 &&
-        git_tree_entry_type(e) == GIT_OBJECT_TREE)
-        git_tree_lookup(&dir, ix->repo->git, git_tree_entry_id(e));
-    git_tree_entry_free(e);
-    git_error_clear();
     size_t n = dir ? git_tree_entrycount(dir) : 0;
     for (size_t i = 0; !rc && i < n; i++) {
         const git_tree_entry *sub = git_tree_entry_byindex(dir, i);
-        unsigned long number = numeric_name(git_tree_entry_name(sub), NULL);
+        unsigned long number = repo_entry_number(git_tree_entry_name(sub), NULL);
         if (!number || git_tree_entry_type(sub) != GIT_OBJECT_TREE)
             continue;
         git_tree *folder = NULL;
@@ -511,20 +492,16 @@ static int refresh_issues(struct journal_index *ix, git_tree *root, bool force,
                           struct index_refresh_stats *stats)
 {
     git_tree *dir = NULL;
-    git_tree_entry *e = NULL;
     int rc = exec(ix, "CREATE TEMP TABLE IF NOT EXISTS seen_issues(id INTEGER PRIMARY KEY);"
                       "DELETE FROM seen_issues;");
+    if (!rc)
+        rc = repo_subtree(ix->repo->git, root, "issues", &dir);
     if (rc)
         return rc;
-    if (root && git_tree_entry_bypath(&e, root, "issues") == 0 &&
-        git_tree_entry_type(e) == GIT_OBJECT_TREE)
-        git_tree_lookup(&dir, ix->repo->git, git_tree_entry_id(e));
-    git_tree_entry_free(e);
-    git_error_clear();
     size_t n = dir ? git_tree_entrycount(dir) : 0;
     for (size_t i = 0; !rc && i < n; i++) {
         const git_tree_entry *ent = git_tree_entry_byindex(dir, i);
-        unsigned long id = numeric_name(git_tree_entry_name(ent), ".yaml");
+        unsigned long id = repo_entry_number(git_tree_entry_name(ent), ".yaml");
         if (!id || git_tree_entry_type(ent) != GIT_OBJECT_BLOB)
             continue;
         char oid[GIT_OID_HEXSZ + 1];

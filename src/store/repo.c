@@ -192,6 +192,36 @@ int repo_read_from_tree(git_repository *git, git_tree *tree, const char *path, s
     return 0;
 }
 
+int repo_subtree(git_repository *git, git_tree *root, const char *path, git_tree **out)
+{
+    git_tree_entry *e = NULL;
+    *out = NULL;
+    if (!root || git_tree_entry_bypath(&e, root, path) < 0) {
+        git_error_clear();
+        return 0;
+    }
+    int rc = 0;
+    if (git_tree_entry_type(e) == GIT_OBJECT_TREE &&
+        git_tree_lookup(out, git, git_tree_entry_id(e)) < 0)
+        rc = repo_git_error(path);
+    git_tree_entry_free(e);
+    return rc;
+}
+
+unsigned long repo_entry_number(const char *name, const char *suffix)
+{
+    size_t len = strlen(name), slen = suffix ? strlen(suffix) : 0;
+    if (len <= slen || len - slen > 9 || (slen && strcmp(name + len - slen, suffix)))
+        return 0;
+    unsigned long v = 0;
+    for (size_t i = 0; i < len - slen; i++) {
+        if (name[i] < '0' || name[i] > '9' || (i == 0 && name[i] == '0'))
+            return 0;
+        v = v * 10 + (unsigned long)(name[i] - '0');
+    }
+    return v;
+}
+
 int repo_read(struct journal_repo *repo, const char *path, struct strbuf *out, git_oid *blob_id)
 {
     git_tree *tree = NULL;

@@ -42,6 +42,20 @@ int repo_read(struct journal_repo *repo, const char *path, struct strbuf *out, g
 int repo_read_from_tree(git_repository *git, git_tree *tree, const char *path, struct strbuf *out,
                         git_oid *blob_id);
 
+/*
+ * The folder at path inside root: *out is the tree, or NULL when there is no
+ * such folder (a file by that name counts as absent). Only lookup failures of
+ * git itself are errors.
+ */
+int repo_subtree(git_repository *git, git_tree *root, const char *path, git_tree **out);
+
+/*
+ * Submission folders and issue files are named by their number: "12" or, with
+ * suffix ".yaml", "12.yaml". Returns the number, or 0 for any other name
+ * (leading zeros, signs and other characters included).
+ */
+unsigned long repo_entry_number(const char *name, const char *suffix);
+
 struct repo_change {
     const char *path; /* relative to the root */
     const void *data;

@@ -45,6 +45,23 @@ int ydoc_load(struct ydoc *d, const char *file, const char *text, size_t len, si
     return 0;
 }
 
+int ydoc_load_mapping(struct ydoc *d, const char *file, const char *text, size_t len,
+                      const char *const *allowed, const char *what, const char *expected,
+                      yaml_node_t **root)
+{
+    error_clear();
+    int rc = ydoc_load(d, file, text, len, 0);
+    if (rc)
+        return rc;
+    *root = ydoc_root(d);
+    if (!*root || (*root)->type != YAML_MAPPING_NODE) {
+        ydoc_free(d);
+        return error_at(file, 1, 1, "expected %s", expected);
+    }
+    ydoc_check_keys(d, *root, allowed, what);
+    return 0;
+}
+
 void ydoc_free(struct ydoc *d)
 {
     if (d->loaded)

@@ -21,6 +21,14 @@ struct ydoc {
 
 /* Parse exactly one document. Syntax errors: JOURNAL_EINPUT "file:line:col: invalid YAML: ..." */
 int ydoc_load(struct ydoc *d, const char *file, const char *text, size_t len, size_t line_offset);
+/*
+ * Load a document whose root must be a mapping (else "file:1:1: expected ..."),
+ * report keys not among allowed, and return the root. Earlier errors are cleared
+ * first, so that error_count() afterwards counts this document's problems.
+ */
+int ydoc_load_mapping(struct ydoc *d, const char *file, const char *text, size_t len,
+                      const char *const *allowed, const char *what, const char *expected,
+                      yaml_node_t **root);
 void ydoc_free(struct ydoc *d);
 /* NULL for an empty document. */
 yaml_node_t *ydoc_root(struct ydoc *d);

@@ -5,7 +5,6 @@
 #include "model/language.h"
 #include "model/manuscript.h"
 #include "model/record.h"
-#include "store/index.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -63,30 +62,21 @@ static int check_attachment_path(const char *name)
 
 int submission_next_number(struct journal_repo *repo, unsigned long *out)
 {
-    git_tree *root = NULL;
-    git_tree_entry *e = NULL;
-    git_tree *dir = NULL;
+    git_tree *root = NULL, *dir = NULL;
     unsigned long max = 0;
     int rc = repo_head_tree(repo, &root);
-    if (rc)
-        return rc;
-    if (root && git_tree_entry_bypath(&e, root, "submissions") == 0 &&
-        git_tree_entry_type(e) == GIT_OBJECT_TREE &&
-        git_tree_lookup(&dir, repo->git, git_tree_entry_id(e)) == 0) {
-        for (size_t i = 0; i < git_tree_entrycount(dir); i++) {
-            const char *name = git_tree_entry_name(git_tree_entry_byindex(dir, i));
-            char *end;
-            unsigned long v = strtoul(name, &end, 10);
-            if (*end == '\0' && name[0] >= '1' && name[0] <= '9' && v > max)
-                max = v;
-        }
+    if (!rc)
+        rc = repo_subtree(repo->git, root, "submissions", &dir);
+    for (size_t i = 0; !rc && dir && i < git_tree_entrycount(dir); i++) {
+        unsigned long v =
+            repo_entry_number(git_tree_entry_name(git_tree_entry_byindex(dir, i)), NULL);
+        if (v > max)
+            max = v;
     }
-    git_error_clear();
     git_tree_free(dir);
-    git_tree_entry_free(e);
     git_tree_free(root);
     *out = max + 1;
-    return 0;
+    return rc;
 }
 
 static int read_attachments(struct journal_repo *repo, const struct submit_request *req,

@@ -507,12 +507,12 @@ static void test_display_names(void **state)
     (void)state;
     assert_display("KZ", "Kazakhstan", "Казахстан");
     assert_display("BO", "Bolivia", "Боливия");
-    assert_display("MD", "Moldova", "Молдавия");
+    assert_display("MD", "Moldova", "Молдова");
     assert_display("IR", "Iran", "Иран");
     assert_display("RU", "Russian Federation", "Российская Федерация");
     assert_display("KR", "South Korea", "Южная Корея");
     assert_display("KP", "North Korea", "Северная Корея");
-    assert_display("KG", "Kyrgyzstan", "Киргизия");
+    assert_display("KG", "Kyrgyzstan", "Кыргызстан");
     assert_display("TR", "Türkiye", "Турция");
     assert_display("GB", "United Kingdom", "Великобритания");
     assert_display("US", "United States", "США");
