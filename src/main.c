@@ -57,7 +57,16 @@ int main(int argc, char **argv)
     git_libgit2_init();
     int rc = cmd->run(argc - i, argv + i, &cli);
     if (rc) {
-        fprintf(stderr, "journal %s: %s\n", cmd->name, error_message());
+        /* Each problem on its own line, each line prefixed, so that grep finds them all. */
+        const char *msg = error_message();
+        for (;;) {
+            const char *nl = strchr(msg, '\n');
+            int len = nl ? (int)(nl - msg) : (int)strlen(msg);
+            fprintf(stderr, "journal %s: %.*s\n", cmd->name, len, msg);
+            if (!nl)
+                break;
+            msg = nl + 1;
+        }
         if (rc == JOURNAL_EUSAGE)
             fprintf(stderr, "(see 'journal help %s')\n", cmd->name);
     }

@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -21,6 +22,28 @@ struct shown {
     json_t *history; /* [{date, who, what, commit}] */
 };
 
+struct file_walk {
+    git_repository *git;
+    json_t *files;
+};
+
+/* Attachments may sit in subfolders (figures/fig1.png): list every file by its path. */
+static int add_file(const char *folder, const git_tree_entry *entry, void *payload)
+{
+    struct file_walk *w = payload;
+    if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
+        return 0;
+    git_blob *blob = NULL;
+    json_int_t size = 0;
+    if (git_blob_lookup(&blob, w->git, git_tree_entry_id(entry)) == 0)
+        size = (json_int_t)git_blob_rawsize(blob);
+    git_blob_free(blob);
+    char *name = xasprintf("%s%s", folder, git_tree_entry_name(entry));
+    json_array_append_new(w->files, json_pack("{s:s, s:I}", "name", name, "size", size));
+    free(name);
+    return 0;
+}
+
 static int collect_files(struct journal_repo *repo, git_tree *root, struct shown *s)
 {
     char path[64];
@@ -28,16 +51,9 @@ static int collect_files(struct journal_repo *repo, git_tree *root, struct shown
     s->files = json_array();
     snprintf(path, sizeof(path), "submissions/%lu/files", s->number);
     int rc = repo_subtree(repo->git, root, path, &dir);
-    for (size_t i = 0; !rc && dir && i < git_tree_entrycount(dir); i++) {
-        const git_tree_entry *f = git_tree_entry_byindex(dir, i);
-        git_blob *blob = NULL;
-        json_int_t size = 0;
-        if (git_blob_lookup(&blob, repo->git, git_tree_entry_id(f)) == 0)
-            size = (json_int_t)git_blob_rawsize(blob);
-        git_blob_free(blob);
-        json_array_append_new(
-            s->files, json_pack("{s:s, s:I}", "name", git_tree_entry_name(f), "size", size));
-    }
+    struct file_walk w = {repo->git, s->files};
+    if (!rc && dir && git_tree_walk(dir, GIT_TREEWALK_PRE, add_file, &w) < 0)
+        rc = repo_git_error(path);
     git_tree_free(dir);
     return rc;
 }

@@ -352,6 +352,8 @@ int repo_init(const char *dir, const char *title, const struct repo_change *file
     free(config_path);
     if (exists)
         return error_input("%s already holds a journal (journal.yaml exists)", dir);
+    if (fs_exists(dir) && !fs_is_dir(dir))
+        return error_input("%s exists and is not a folder", dir);
     git_repository *probe = NULL;
     if (git_repository_open(&probe, dir) == 0) {
         bool has_commits = !git_repository_is_empty(probe);

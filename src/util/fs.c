@@ -15,7 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int fs_read_file_limited(const char *path, size_t max_size, struct strbuf *out)
+int fs_read_file_limited(const char *path, size_t max_size, const char *limit_name,
+                         struct strbuf *out)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -36,9 +37,8 @@ int fs_read_file_limited(const char *path, size_t max_size, struct strbuf *out)
     }
     if (max_size && (size_t)st.st_size > max_size) {
         close(fd);
-        return error_input("%s: file is %lld bytes, over the limit of %zu bytes "
-                           "(max_manuscript_size in journal.yaml)",
-                           path, (long long)st.st_size, max_size);
+        return error_input("%s: file is %lld bytes, over the limit of %zu bytes (%s)", path,
+                           (long long)st.st_size, max_size, limit_name ? limit_name : "");
     }
     strbuf_grow(out, (size_t)st.st_size);
     for (;;) {
@@ -55,7 +55,8 @@ int fs_read_file_limited(const char *path, size_t max_size, struct strbuf *out)
         strbuf_add(out, buf, (size_t)n);
         if (max_size && out->len > max_size) {
             close(fd);
-            return error_input("%s: file is over the limit of %zu bytes", path, max_size);
+            return error_input("%s: file is over the limit of %zu bytes (%s)", path, max_size,
+                               limit_name ? limit_name : "");
         }
     }
     close(fd);
@@ -64,7 +65,7 @@ int fs_read_file_limited(const char *path, size_t max_size, struct strbuf *out)
 
 int fs_read_file(const char *path, struct strbuf *out)
 {
-    return fs_read_file_limited(path, 0, out);
+    return fs_read_file_limited(path, 0, NULL, out);
 }
 
 static int write_all(int fd, const char *data, size_t len)

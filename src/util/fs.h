@@ -9,8 +9,12 @@
 /* Read a whole file. A missing file is JOURNAL_EINPUT ("path: no such file"), other failures
  * internal. */
 int fs_read_file(const char *path, struct strbuf *out);
-/* Same, but refuses files larger than max_size bytes with JOURNAL_EINPUT (0 = no limit). */
-int fs_read_file_limited(const char *path, size_t max_size, struct strbuf *out);
+/*
+ * Same, but refuses files larger than max_size bytes with JOURNAL_EINPUT (0 = no
+ * limit); limit_name says in the message where the limit is set.
+ */
+int fs_read_file_limited(const char *path, size_t max_size, const char *limit_name,
+                         struct strbuf *out);
 /*
  * Write data to path so that readers see either the old file or the whole new
  * one, never a torn write: write a temporary file beside it, fsync, rename.

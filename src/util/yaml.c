@@ -17,8 +17,15 @@ int ydoc_load(struct ydoc *d, const char *file, const char *text, size_t len, si
         return error_internal("cannot initialise the YAML parser");
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
     if (!yaml_parser_load(&parser, &d->doc)) {
-        size_t line = parser.problem_mark.line + 1 + line_offset;
-        size_t col = parser.problem_mark.column + 1;
+        /*
+         * "unexpected end of stream" happens at the end of the front matter,
+         * far from the cause: point at where the unclosed quote or bracket opened.
+         */
+        yaml_mark_t mark = parser.problem_mark;
+        if (parser.context && parser.problem && strstr(parser.problem, "end of stream"))
+            mark = parser.context_mark;
+        size_t line = mark.line + 1 + line_offset;
+        size_t col = mark.column + 1;
         int rc;
         if (parser.context)
             rc = error_at(file, line, col, "invalid YAML: %s %s", parser.problem, parser.context);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 struct attachment {
@@ -31,6 +32,13 @@ static int check_attachment_path(const char *name)
         return error_input("--file %s: the name would leave the submission folder "
                            "(no '..', '.', empty parts or control characters allowed)",
                            name);
+    /*
+     * git refuses ".git" as a tree entry, and .gitattributes or .gitmodules
+     * inside a submission would change how git treats the repository.
+     */
+    for (const char *part = name; part; part = strchr(part, '/') ? strchr(part, '/') + 1 : NULL)
+        if (!strncasecmp(part, ".git", 4))
+            return error_input("--file %s: names starting with .git are reserved for git", name);
     /* Each prefix of the path, then the whole: none may be a link. */
     char *prefix = xstrdup(name);
     for (char *s = prefix;; s++) {
@@ -91,7 +99,8 @@ static int read_attachments(struct journal_repo *repo, const struct submit_reque
             if (!strcmp(att[j].name, name))
                 return error_input("--file %s: given twice", name);
         att[i].name = name;
-        rc = fs_read_file_limited(name, repo->config.max_attachment_size, &att[i].data);
+        rc = fs_read_file_limited(name, repo->config.max_attachment_size,
+                                  "max_attachment_size in journal.yaml", &att[i].data);
         if (rc)
             return rc;
     }
@@ -129,7 +138,8 @@ int submission_submit(struct journal_repo *repo, const struct submit_request *re
     char *message = NULL;
     memset(res, 0, sizeof(*res));
 
-    int rc = fs_read_file_limited(req->manuscript, repo->config.max_manuscript_size, &text);
+    int rc = fs_read_file_limited(req->manuscript, repo->config.max_manuscript_size,
+                                  "max_manuscript_size in journal.yaml", &text);
     if (!rc)
         rc = country_db_open(&countries, NULL, NULL);
     if (!rc)

@@ -1,0 +1,225 @@
+# Shared helpers for the command-line tests (tests/cli/test_*.sh).
+# Source it at the top of a test script:
+#     . "$(dirname "$0")/lib.sh"
+# It expects JOURNAL (the binary), SOURCE_DIR (the source tree, for the sample
+# journal) and optionally SPECS_DIR in the environment, as CTest sets them.
+# When run by hand, JOURNAL defaults to $SOURCE_DIR/build-cli/journal.
+# Every check prints "ok - DESC" or "not ok - DESC" followed by details; call
+# `finish` at the end: it prints "N passed, M failed" and exits non-zero on a
+# failure.
+
+set -u
+
+TESTS_CLI_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SOURCE_DIR=${SOURCE_DIR:-$(cd "$TESTS_CLI_DIR/../.." && pwd)}
+JOURNAL=${JOURNAL:-$SOURCE_DIR/build-cli/journal}
+SPECS_DIR=${SPECS_DIR:-}
+export SOURCE_DIR JOURNAL SPECS_DIR
+
+if [ ! -x "$JOURNAL" ]; then
+    echo "not ok - the journal binary $JOURNAL is missing or not executable"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+
+# A private scratch folder per script, removed whatever happens.
+# Set JOURNAL_TEST_KEEP=1 to keep it for a post-mortem.
+TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/journal-cli.XXXXXX")
+if [ "${JOURNAL_TEST_KEEP:-0}" = 1 ]; then
+    echo "# keeping $TEST_TMP"
+else
+    trap 'rm -rf "$TEST_TMP"' EXIT
+fi
+OUT=$TEST_TMP/.stdout
+ERR=$TEST_TMP/.stderr
+: >"$OUT"
+: >"$ERR"
+
+# Reproducible runs: fixed date, fixed identities, no user or system git config.
+export JOURNAL_TODAY=2026-01-15
+export GIT_AUTHOR_NAME="Test Editor" GIT_AUTHOR_EMAIL=editor@example.org
+export GIT_COMMITTER_NAME="Test Editor" GIT_COMMITTER_EMAIL=editor@example.org
+export GIT_CONFIG_NOSYSTEM=1
+export HOME=$TEST_TMP/home
+mkdir -p "$HOME"
+export LC_ALL=C.UTF-8
+export JOURNAL_LOCK_TIMEOUT=${JOURNAL_LOCK_TIMEOUT:-60}
+# A sanitizer report must not pass for an ordinary "rejected" exit (ASan and
+# UBSan exit 1 by default); leak reports count as failures too.
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=86:abort_on_error=0
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=87:print_stacktrace=1
+
+PASSED=0
+FAILED=0
+
+pass() {
+    PASSED=$((PASSED + 1))
+    echo "ok - $1"
+}
+
+# fail DESC [DETAIL...]: each detail line is printed indented.
+fail() {
+    FAILED=$((FAILED + 1))
+    echo "not ok - $1"
+    shift
+    local line
+    for line in "$@"; do
+        printf '%s\n' "$line" | sed 's/^/    # /'
+    done
+}
+
+# check DESC -- CMD...: passes when CMD exits 0.
+check() {
+    local desc=$1
+    shift
+    [ "${1:-}" = "--" ] && shift
+    if "$@" >"$TEST_TMP/.check.out" 2>&1; then
+        pass "$desc"
+    else
+        fail "$desc" "command: $*" "$(head -c 2000 "$TEST_TMP/.check.out")"
+    fi
+}
+
+# check_eq DESC EXPECTED ACTUAL
+check_eq() {
+    if [ "$2" = "$3" ]; then
+        pass "$1"
+    else
+        fail "$1" "expected: $2" "actual:   $3"
+    fi
+}
+
+# show_output: the last command's stdout and stderr, shortened, for failure details.
+show_output() {
+    echo "stdout: $(head -c 1500 "$OUT")"
+    echo "stderr: $(head -c 1500 "$ERR")"
+}
+
+# expect_exit CODE DESC -- CMD...: runs CMD with stdout in $OUT and stderr in
+# $ERR and checks its exit status. A sanitizer report on stderr fails too.
+LAST_STATUS=0
+expect_exit() {
+    local want=$1 desc=$2
+    shift 2
+    [ "${1:-}" = "--" ] && shift
+    "$@" >"$OUT" 2>"$ERR" </dev/null
+    LAST_STATUS=$?
+    if grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$ERR"; then
+        fail "$desc (sanitizer report)" "command: $*" "$(head -c 3000 "$ERR")"
+        return 1
+    fi
+    if [ "$LAST_STATUS" -eq "$want" ]; then
+        pass "$desc"
+        return 0
+    fi
+    fail "$desc" "command: $*" "expected exit $want, got $LAST_STATUS" "$(show_output)"
+    return 1
+}
+
+# expect_stderr_match REGEX DESC: extended regex against the last stderr.
+expect_stderr_match() {
+    if grep -qE -- "$1" "$ERR"; then
+        pass "$2"
+    else
+        fail "$2" "stderr does not match /$1/:" "$(head -c 1500 "$ERR")"
+    fi
+}
+
+# expect_stdout_match REGEX DESC
+expect_stdout_match() {
+    if grep -qE -- "$1" "$OUT"; then
+        pass "$2"
+    else
+        fail "$2" "stdout does not match /$1/:" "$(head -c 1500 "$OUT")"
+    fi
+}
+
+# expect_stdout_no_match REGEX DESC
+expect_stdout_no_match() {
+    if grep -qE -- "$1" "$OUT"; then
+        fail "$2" "stdout matches /$1/:" "$(grep -E -- "$1" "$OUT" | head -5)"
+    else
+        pass "$2"
+    fi
+}
+
+# in_dir DIR CMD...: run CMD in DIR (for expect_exit ... -- in_dir DIR "$JOURNAL" ...).
+in_dir() {
+    local dir=$1
+    shift
+    (cd "$dir" && exec "$@")
+}
+
+# git with a fixed identity, for commits the tests make by hand.
+tgit() {
+    git -c user.name=t -c user.email=t@example.org -c init.defaultBranch=main \
+        -c core.autocrlf=false -c commit.gpgsign=false "$@"
+}
+
+# new_journal DIR [TITLE]: `journal init` a fresh journal and check it worked.
+new_journal() {
+    local dir=$1 title=${2:-Test Journal}
+    if "$JOURNAL" init "$dir" --title "$title" >"$OUT" 2>"$ERR" </dev/null &&
+        [ -f "$dir/journal.yaml" ] && git -C "$dir" rev-parse -q --verify HEAD >/dev/null; then
+        return 0
+    fi
+    fail "journal init $dir" "$(show_output)"
+    return 1
+}
+
+# sample_journal DIR: the sample journal from $SOURCE_DIR, committed in a new repository.
+sample_journal() {
+    local dir=$1
+    mkdir -p "$dir"
+    cp -R "$SOURCE_DIR/journal.yaml" "$SOURCE_DIR/submissions" "$SOURCE_DIR/issues" \
+        "$SOURCE_DIR/themes" "$dir/" || return 1
+    printf '/.journal/\n/_site/\n' >"$dir/.gitignore"
+    tgit -C "$dir" init -q &&
+        tgit -C "$dir" add -A &&
+        tgit -C "$dir" commit -q -m "Sample journal" || {
+        fail "sample journal in $dir"
+        return 1
+    }
+}
+
+# snapshot DIR: a fingerprint of everything in the repository (HEAD, status,
+# every path with its type, every file's content including .git internals),
+# except .journal/ (journal's rebuildable cache and lock).
+snapshot() {
+    local dir=$1
+    (
+        cd "$dir" || exit 1
+        echo "HEAD $(git rev-parse -q --verify HEAD 2>/dev/null || echo none)"
+        echo "status:"
+        git status --porcelain --ignored 2>&1
+        echo "paths:"
+        find . -path ./.journal -prune -o -printf '%y %m %P -> %l\n' | LC_ALL=C sort
+        echo "contents:"
+        find . -path ./.journal -prune -o -type f -print0 | LC_ALL=C sort -z |
+            xargs -0 -r sha256sum
+    )
+}
+
+# expect_unchanged BEFORE DIR DESC: BEFORE is a file holding `snapshot DIR`'s output.
+expect_unchanged() {
+    local before=$1 dir=$2 desc=$3
+    local after=$TEST_TMP/.snapshot.after
+    snapshot "$dir" >"$after"
+    if cmp -s "$before" "$after"; then
+        pass "$desc"
+    else
+        fail "$desc" "the repository changed:" "$(diff "$before" "$after" | head -20)"
+    fi
+}
+
+# commit_count DIR
+commit_count() {
+    git -C "$1" rev-list --count HEAD 2>/dev/null || echo 0
+}
+
+# finish: the summary line and the exit status.
+finish() {
+    echo "$PASSED passed, $FAILED failed"
+    [ "$FAILED" -eq 0 ]
+    exit $?
+}
