@@ -30,7 +30,8 @@ static void assert_status(const char *text, enum orcid_status expected)
     memset(out, '?', sizeof(out));
     enum orcid_status status = orcid_check(text, out);
     if (status != expected)
-        fail_msg("\"%s\": status %d, expected %d", text, (int)status, (int)expected);
+        fail_msg("\"%s\": status %d, expected %d", text ? text : "(null)", (int)status,
+                 (int)expected);
     if (status != ORCID_VALID)
         assert_string_equal(out, "");
 }
