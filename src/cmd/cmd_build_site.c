@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int cmd_build_site(int argc, char **argv, struct cli *cli)
@@ -35,6 +36,19 @@ int cmd_build_site(int argc, char **argv, struct cli *cli)
             printf("Built %zu pages (%zu issues, %zu articles) and %zu assets into %s\n"
                    "Open %s/index.html in a browser.\n",
                    st.pages, st.issues, st.articles, st.assets, st.output_dir, st.output_dir);
+    }
+    if (!rc) {
+        size_t changed = 0;
+        char *first = NULL;
+        if (repo_uncommitted(repo, &changed, &first) == 0 && changed)
+            fprintf(stderr,
+                    "journal build-site: warning: %zu file%s of the journal %s uncommitted "
+                    "changes (%s%s); the site shows the last commit\n",
+                    changed, changed == 1 ? "" : "s", changed == 1 ? "has" : "have",
+                    first ? first : "", changed > 1 ? ", ..." : "");
+        free(first);
+        /* The warning is best effort: a failure to compute it is not the build's. */
+        error_clear();
     }
     site_stats_free(&st);
     repo_free(repo);

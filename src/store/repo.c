@@ -404,3 +404,29 @@ done:
     repo_free(repo);
     return rc;
 }
+
+int repo_uncommitted(struct journal_repo *repo, size_t *count, char **first)
+{
+    static char *paths[] = {"journal.yaml", "submissions", "issues", "themes"};
+    git_status_options opts;
+    git_status_list *list = NULL;
+    git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
+    *count = 0;
+    *first = NULL;
+    opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+    opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
+                 GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+    opts.pathspec.strings = paths;
+    opts.pathspec.count = sizeof(paths) / sizeof(*paths);
+    if (git_status_list_new(&list, repo->git, &opts) < 0)
+        return repo_git_error("cannot compare the work tree with HEAD");
+    *count = git_status_list_entrycount(list);
+    if (*count) {
+        const git_status_entry *e = git_status_byindex(list, 0);
+        const git_diff_delta *d = e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
+        if (d)
+            *first = xstrdup(d->new_file.path ? d->new_file.path : d->old_file.path);
+    }
+    git_status_list_free(list);
+    return 0;
+}

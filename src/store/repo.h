@@ -78,6 +78,14 @@ int repo_commit(struct journal_repo *repo, const struct repo_change *changes, si
 int repo_init(const char *dir, const char *title, const struct repo_change *files, size_t nfiles,
               char commit_hex[GIT_OID_HEXSZ + 1]);
 
+/*
+ * How many files of the journal (journal.yaml, submissions/, issues/, themes/)
+ * differ in the work tree or git's index from HEAD, and the first of them
+ * (caller frees). journal reads HEAD only, so a user who forgot to commit an
+ * edit should be told rather than puzzled.
+ */
+int repo_uncommitted(struct journal_repo *repo, size_t *count, char **first);
+
 /* Report a libgit2 failure as an internal error. */
 int repo_git_error(const char *what);
 

@@ -284,4 +284,23 @@ check "no <script, javascript: or raw author HTML anywhere in the site" -- \
     bash -c "! grep -rqiE '<script|javascript:|<img src=x|<b>bold|<u>of|<em>issue' '$X/_site'"
 check_links "$X/_site" "hostile journal: every relative link resolves" allow-empty
 
+# ---- journal reads HEAD: uncommitted edits are not built, and the user is told ----
+
+expect_exit 0 "build-site with a clean work tree" -- "$JOURNAL" -C "$J" build-site
+if grep -q "warning" "$ERR"; then
+    fail "clean work tree: no uncommitted-changes warning" "$(cat "$ERR")"
+else
+    pass "clean work tree: no uncommitted-changes warning"
+fi
+sed -i 's/^title: .*/title: "Edited but not committed"/' "$J/issues/1.yaml"
+expect_exit 0 "build-site with an uncommitted issue edit" -- "$JOURNAL" -C "$J" build-site
+expect_stderr_match "warning: 1 file of the journal has uncommitted changes \(issues/1\.yaml\); the site shows the last commit" \
+    "build-site warns about the uncommitted issues/1.yaml"
+if grep -rq "Edited but not committed" "$J/_site"; then
+    fail "the uncommitted title is not on the site"
+else
+    pass "the uncommitted title is not on the site"
+fi
+git -C "$J" checkout -q -- issues/1.yaml
+
 finish
