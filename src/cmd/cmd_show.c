@@ -4,6 +4,7 @@
 #include "model/language.h"
 #include "model/manuscript.h"
 #include "model/record.h"
+#include "model/review.h"
 #include "store/repo.h"
 #include "util/alloc.h"
 #include "util/error.h"
@@ -16,10 +17,12 @@
 
 struct shown {
     unsigned long number;
+    bool author_view; /* --role author: no reviewer identities */
     struct submission_record r;
     struct manuscript m;
-    json_t *files;   /* [{name, size}] */
-    json_t *history; /* [{date, who, what, commit}] */
+    json_t *files;     /* [{name, size}] */
+    json_t *history;   /* [{date, who, what, round?, detail?}] */
+    json_t *reviewers; /* [{round, reviewer, invited, due, verdict?, submitted?}]: editors only */
 };
 
 struct file_walk {
@@ -71,6 +74,55 @@ static void folder_id(git_commit *c, const char *path, git_oid *out)
     git_tree_free(t);
 }
 
+/*
+ * The timeline from submission.yaml's history. For an author, the actions that
+ * would identify a reviewer say only that they happened.
+ */
+static void record_history(struct shown *s)
+{
+    s->history = json_array();
+    for (size_t i = 0; i < s->r.nhistory; i++) {
+        const struct record_event *e = &s->r.history[i];
+        const char *detail = e->detail;
+        if (s->author_view && (!strcmp(e->action, "assigned") || !strcmp(e->action, "reviewed") ||
+                               !strcmp(e->action, "review amended")))
+            detail = NULL;
+        json_t *x = json_pack("{s:s, s:s, s:s, s:I}", "date", e->at, "who", e->by ? e->by : "",
+                              "what", e->action, "round", (json_int_t)e->round);
+        if (detail)
+            json_object_set_new(x, "detail", json_string(detail));
+        json_array_append_new(s->history, x);
+    }
+}
+
+/* Each round's reviewers and where their reviews stand. */
+static int collect_reviewers(struct journal_repo *repo, git_tree *root, struct shown *s)
+{
+    s->reviewers = json_array();
+    for (size_t i = 0; i < s->r.nassignments; i++) {
+        const struct record_assignment *a = &s->r.assignments[i];
+        char *path = review_path(s->number, a->round, a->reviewer);
+        struct strbuf text = STRBUF_INIT;
+        struct review rv = {0};
+        json_t *x = json_pack("{s:I, s:s, s:s, s:s}", "round", (json_int_t)a->round, "reviewer",
+                              a->reviewer, "invited", a->invited ? a->invited : "", "due",
+                              a->due ? a->due : "");
+        if (a->override)
+            json_object_set_new(x, "override", json_string(a->override));
+        int rc = repo_read_from_tree(repo->git, root, path, &text, NULL);
+        if (!rc && review_parse(&rv, path, text.buf, text.len) == 0) {
+            json_object_set_new(x, "verdict", json_string(rv.verdict));
+            json_object_set_new(x, "submitted", json_string(rv.submitted));
+        }
+        error_clear();
+        review_free(&rv);
+        strbuf_release(&text);
+        free(path);
+        json_array_append_new(s->reviewers, x);
+    }
+    return 0;
+}
+
 /* Every commit that changed the submission's folder, oldest first: its timeline. */
 static int collect_history(struct journal_repo *repo, struct shown *s)
 {
@@ -102,9 +154,11 @@ static int collect_history(struct journal_repo *repo, struct shown *s)
             gmtime_r(&t, &tm);
             strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
             git_oid_tostr(hex, sizeof(hex), &id);
-            json_array_append_new(s->history,
-                                  json_pack("{s:s, s:s, s:s, s:s}", "date", when, "who", who->name,
-                                            "what", git_commit_summary(c), "commit", hex));
+            /* Commit summaries name reviewers ("Review #3 by ..."): not for authors. */
+            if (!s->author_view || !strstr(git_commit_summary(c), "review"))
+                json_array_append_new(s->history, json_pack("{s:s, s:s, s:s, s:s}", "date", when,
+                                                            "who", who->name, "what",
+                                                            git_commit_summary(c), "commit", hex));
         }
         git_commit_free(parent);
         git_commit_free(c);
@@ -164,14 +218,20 @@ static json_t *to_json(const struct shown *s, const struct country_db *countries
     }
     json_object_set_new(o, "authors", authors);
     json_object_set_new(o, "files", json_incref(s->files));
+    json_object_set_new(o, "round", json_integer((json_int_t)(s->r.round ? s->r.round : 1)));
     json_object_set_new(o, "history", json_incref(s->history));
+    if (!s->author_view)
+        json_object_set_new(o, "reviewers", json_incref(s->reviewers));
     return o;
 }
 
 static void print_text(const struct shown *s, const struct country_db *countries)
 {
     const struct manuscript *m = &s->m;
-    printf("Submission %lu: %s\n", s->number, s->r.state);
+    if (s->r.round > 1)
+        printf("Submission %lu: %s (round %lu)\n", s->number, s->r.state, s->r.round);
+    else
+        printf("Submission %lu: %s\n", s->number, s->r.state);
     printf("Title:      %s\n", m->title);
     if (m->subtitle)
         printf("Subtitle:   %s\n", m->subtitle);
@@ -227,21 +287,45 @@ static void print_text(const struct shown *s, const struct country_db *countries
                    (long long)json_integer_value(json_object_get(f, "size")));
         }
     }
-    printf("History:\n");
     size_t i;
     json_t *h;
+    if (!s->author_view && json_array_size(s->reviewers)) {
+        printf("Reviewers:\n");
+        json_array_foreach(s->reviewers, i, h)
+        {
+            const char *verdict = json_string_value(json_object_get(h, "verdict"));
+            printf("  round %lld  %-22s due %s  %s\n",
+                   (long long)json_integer_value(json_object_get(h, "round")),
+                   json_string_value(json_object_get(h, "reviewer")),
+                   json_string_value(json_object_get(h, "due")), verdict ? verdict : "(pending)");
+        }
+    }
+    printf("History:\n");
     json_array_foreach(s->history, i, h)
     {
-        printf("  %s  %-20s  %s\n", json_string_value(json_object_get(h, "date")),
+        json_t *detail = json_object_get(h, "detail");
+        printf("  %s  %-20s  %s%s%s\n", json_string_value(json_object_get(h, "date")),
                json_string_value(json_object_get(h, "who")),
-               json_string_value(json_object_get(h, "what")));
+               json_string_value(json_object_get(h, "what")), detail ? ": " : "",
+               detail ? json_string_value(detail) : "");
     }
 }
 
 int cmd_show(int argc, char **argv, struct cli *cli)
 {
     const char *arg = NULL;
+    struct shown s = {0};
     for (int i = 1; i < argc; i++) {
+        const char *role = NULL;
+        int taken = cli_option_value(argc, argv, &i, "--role", &role);
+        if (taken < 0)
+            return taken;
+        if (taken) {
+            if (strcmp(role, "editor") && strcmp(role, "author"))
+                return error_usage("--role %s: expected editor or author", role);
+            s.author_view = !strcmp(role, "author");
+            continue;
+        }
         if (cli_common_option(argv[i], cli))
             continue;
         if (arg)
@@ -250,7 +334,6 @@ int cmd_show(int argc, char **argv, struct cli *cli)
     }
     if (!arg)
         return error_usage("which submission? usage: journal show NUMBER");
-    struct shown s = {0};
     int rc = cli_parse_number(arg, &s.number);
     if (rc)
         return rc;
@@ -289,8 +372,12 @@ int cmd_show(int argc, char **argv, struct cli *cli)
     if (rc)
         goto done;
     rc = collect_files(repo, root, &s);
-    if (!rc)
+    if (!rc && s.r.nhistory)
+        record_history(&s);
+    else if (!rc)
         rc = collect_history(repo, &s);
+    if (!rc)
+        rc = collect_reviewers(repo, root, &s);
     if (rc)
         goto done;
     if (cli->json)
@@ -300,6 +387,7 @@ int cmd_show(int argc, char **argv, struct cli *cli)
 done:
     json_decref(s.files);
     json_decref(s.history);
+    json_decref(s.reviewers);
     manuscript_free(&s.m);
     record_free(&s.r);
     strbuf_release(&text);

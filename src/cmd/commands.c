@@ -34,11 +34,12 @@ const struct command commands[] = {
      "type, first author and title. STATE is one of submitted, desk-rejected,\n"
      "under-review, revision-requested, accepted, rejected, scheduled, published.\n"},
     {"show", cmd_show, "show one submission in full, with its history",
-     "usage: journal show NUMBER [--json]\n"
+     "usage: journal show NUMBER [--role editor|author] [--json]\n"
      "\n"
      "Show a submission: state, dates, title, authors with affiliations, countries\n"
-     "and ORCID iDs, keywords, abstract, attached files, and its history (every\n"
-     "commit that touched it: when, who, what).\n"},
+     "and ORCID iDs, keywords, abstract, attached files, each round's reviewers and\n"
+     "verdicts, and its timeline (when, who, what). --role author leaves out every\n"
+     "reviewer's identity, for what is shown or sent to authors.\n"},
     {"reindex", cmd_reindex, "rebuild the index (.journal/index.db) from git",
      "usage: journal reindex [--json]\n"
      "\n"
@@ -53,6 +54,55 @@ const struct command commands[] = {
      "article, from the templates in themes/<theme>/ (journal.yaml's theme). Only\n"
      "articles published in an issue are read. The new site is built beside DIR and\n"
      "swapped in whole; DIR must be new, empty or an earlier build-site output.\n"},
+    {"reviewers", cmd_reviewers, "list the reviewer roster with each reviewer's load",
+     "usage: journal reviewers [--json]\n"
+     "\n"
+     "List reviewers.yaml: id, name, country, languages, open reviews against\n"
+     "capacity, expertise. A roster entry with a problem stops the listing with\n"
+     "its file, line and column.\n"},
+    {"assign", cmd_assign, "invite a reviewer for the current round",
+     "usage: journal assign NUMBER --reviewer ID [--due 21d|3w|YYYY-MM-DD]\n"
+     "                             [--override-conflict JUSTIFICATION]\n"
+     "\n"
+     "Assign a reviewer from reviewers.yaml to a submission's current round (the\n"
+     "submission moves to under-review), due in review_due_days unless --due says.\n"
+     "Refused, with the rule, when the reviewer does not review in the manuscript's\n"
+     "language, has no capacity left, is an author, shares an institution with an\n"
+     "author, declared a conflict with one, co-authored an article in this journal\n"
+     "with one, or (with conflict_same_country: true) comes from an author's country;\n"
+     "--override-conflict assigns anyway and records the justification.\n"},
+    {"review", cmd_review, "record a reviewer's verdict for the current round",
+     "usage: journal review NUMBER --verdict accept|minor-revision|major-revision|reject\n"
+     "                      --comments FILE [--confidential FILE] [--as REVIEWER] [--amend]\n"
+     "\n"
+     "Record the verdict of an assigned reviewer (--as, or JOURNAL_REVIEWER): comments\n"
+     "to the author, and confidential comments to the editor that never leave the\n"
+     "office. A second verdict in the same round is refused unless --amend.\n"},
+    {"decide", cmd_decide, "accept, ask for a revision, or reject",
+     "usage: journal decide NUMBER accept|revise|reject [--letter FILE]\n"
+     "\n"
+     "The editor's decision on the current round (at least one verdict must be in).\n"
+     "reject on a submission not yet sent to review is a desk rejection. Without\n"
+     "--letter, the letter is made from themes/<theme>/letters/decision.mustache: it\n"
+     "quotes each reviewer's comments to the author as Reviewer 1, Reviewer 2, ...,\n"
+     "never a name, an email or a confidential comment. It is stored as\n"
+     "submissions/<n>/letters/round-<r>-decision.md.\n"},
+    {"revise", cmd_revise, "record the author's revision and open the next round",
+     "usage: journal revise NUMBER MANUSCRIPT.md [--response FILE]\n"
+     "\n"
+     "Validate the revised manuscript, store it (earlier versions stay in git and in\n"
+     "submission.yaml's versions), keep the response to reviewers as\n"
+     "submissions/<n>/responses/round-<r>.md, and open round r under review.\n"},
+    {"diff", cmd_diff, "show what changed in a manuscript between rounds",
+     "usage: journal diff NUMBER [ROUND]\n"
+     "\n"
+     "A unified diff of the manuscript between round ROUND-1 and ROUND (default: the\n"
+     "current round).\n"},
+    {"queue", cmd_queue, "what waits on whom: assignments, reviews, decisions",
+     "usage: journal queue [--json]\n"
+     "\n"
+     "Submissions waiting for reviewers, overdue reviews, reviews in progress,\n"
+     "decisions due and revisions awaited.\n"},
     {"help", cmd_help, "show help for journal or one command", "usage: journal help [COMMAND]\n"},
     {NULL, NULL, NULL, NULL},
 };
@@ -99,5 +149,31 @@ int cli_parse_number(const char *arg, unsigned long *out)
     if (*end)
         return error_usage("'%s' is not a submission number", arg);
     *out = v;
+    return 0;
+}
+
+int cli_option_value(int argc, char **argv, int *i, const char *name, const char **value)
+{
+    const char *arg = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(arg, name, n))
+        return 0;
+    if (arg[n] == '=') {
+        *value = arg + n + 1;
+        return 1;
+    }
+    if (arg[n])
+        return 0;
+    if (*i + 1 >= argc)
+        return error_usage("%s needs a value", name);
+    *value = argv[++*i];
+    return 1;
+}
+
+int cli_reviewer_identity(const char *as, const char **out)
+{
+    *out = as ? as : getenv("JOURNAL_REVIEWER");
+    if (!*out || !**out)
+        return error_usage("which reviewer? give --as REVIEWER-ID (or set JOURNAL_REVIEWER)");
     return 0;
 }

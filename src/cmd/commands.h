@@ -27,6 +27,13 @@ int cmd_show(int argc, char **argv, struct cli *cli);
 int cmd_reindex(int argc, char **argv, struct cli *cli);
 int cmd_build_site(int argc, char **argv, struct cli *cli);
 int cmd_help(int argc, char **argv, struct cli *cli);
+int cmd_reviewers(int argc, char **argv, struct cli *cli);
+int cmd_assign(int argc, char **argv, struct cli *cli);
+int cmd_review(int argc, char **argv, struct cli *cli);
+int cmd_decide(int argc, char **argv, struct cli *cli);
+int cmd_revise(int argc, char **argv, struct cli *cli);
+int cmd_diff(int argc, char **argv, struct cli *cli);
+int cmd_queue(int argc, char **argv, struct cli *cli);
 
 /* Print the help of one command to stdout. */
 void command_print_usage(const struct command *c);
@@ -35,6 +42,15 @@ struct json_t;
 void cli_print_json(struct json_t *value);
 /* Parse a submission number argument ("12" or "#12"); usage error otherwise. */
 int cli_parse_number(const char *arg, unsigned long *out);
+
+/*
+ * An option with a value, as "--name VALUE" or "--name=VALUE" at argv[*i]:
+ * returns 1 and sets *value (advancing *i past a separate value), 0 when
+ * argv[*i] is another option, or JOURNAL_EUSAGE when the value is missing.
+ */
+int cli_option_value(int argc, char **argv, int *i, const char *name, const char **value);
+/* Who acts as reviewer: --as, else JOURNAL_REVIEWER; usage error when neither. */
+int cli_reviewer_identity(const char *as, const char **out);
 
 /* Shared option handling: returns 1 when argv[i] is --json (and sets cli->json). */
 int cli_common_option(const char *arg, struct cli *cli);

@@ -9,11 +9,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const config_keys[] = {
-    "title",          "description", "publisher",           "issn",
-    "base_url",       "languages",   "review_mode",         "doi_prefix",
-    "license",        "theme",       "max_manuscript_size", "max_attachment_size",
-    "allow_raw_html", NULL};
+static const char *const config_keys[] = {"title",
+                                          "description",
+                                          "publisher",
+                                          "issn",
+                                          "base_url",
+                                          "languages",
+                                          "review_mode",
+                                          "doi_prefix",
+                                          "license",
+                                          "theme",
+                                          "max_manuscript_size",
+                                          "max_attachment_size",
+                                          "allow_raw_html",
+                                          "reviews_per_submission",
+                                          "review_due_days",
+                                          "conflict_same_country",
+                                          NULL};
 
 bool issn_is_valid(const char *issn)
 {
@@ -61,11 +73,22 @@ static size_t parse_size(struct ydoc *d, yaml_node_t *root, const char *key, siz
     unsigned long v;
     if (!n)
         return fallback;
-    if (!ydoc_uint(n, &v) || v == 0) {
-        ydoc_problem(d, n, "'%s' must be a positive number of bytes", key);
+    if (!ydoc_uint(n, &v) || v == 0 || v > 1ul << 40) {
+        ydoc_problem(d, n, "'%s' must be a positive whole number", key);
         return fallback;
     }
     return v;
+}
+
+static bool parse_flag(struct ydoc *d, yaml_node_t *root, const char *key)
+{
+    yaml_node_t *n = ydoc_get(d, root, key);
+    if (!n)
+        return false;
+    int b = ydoc_bool(n);
+    if (b < 0)
+        ydoc_problem(d, n, "'%s' must be true or false", key);
+    return b == 1;
 }
 
 int config_parse(struct journal_config *cfg, const char *file, const char *text, size_t len,
@@ -93,13 +116,11 @@ int config_parse(struct journal_config *cfg, const char *file, const char *text,
     cfg->max_attachment_size =
         parse_size(&d, root, "max_attachment_size", CONFIG_DEFAULT_MAX_ATTACHMENT_SIZE);
 
-    yaml_node_t *n = ydoc_get(&d, root, "allow_raw_html");
-    if (n) {
-        int b = ydoc_bool(n);
-        if (b < 0)
-            ydoc_problem(&d, n, "'allow_raw_html' must be true or false");
-        cfg->allow_raw_html = b == 1;
-    }
+    cfg->allow_raw_html = parse_flag(&d, root, "allow_raw_html");
+    cfg->conflict_same_country = parse_flag(&d, root, "conflict_same_country");
+    cfg->reviews_per_submission = (unsigned)parse_size(&d, root, "reviews_per_submission", 3);
+    cfg->review_due_days = (unsigned)parse_size(&d, root, "review_due_days", 21);
+    yaml_node_t *n;
 
     if (cfg->issn && !issn_is_valid(cfg->issn))
         ydoc_problem(&d, ydoc_get(&d, root, "issn"),
@@ -209,6 +230,9 @@ void config_write_default(struct strbuf *out, const char *title)
     ywriter_pair_plain(&w, "max_manuscript_size", "2097152");
     ywriter_pair_plain(&w, "max_attachment_size", "26214400");
     ywriter_pair_plain(&w, "allow_raw_html", "false");
+    ywriter_pair_plain(&w, "reviews_per_submission", "3");
+    ywriter_pair_plain(&w, "review_due_days", "21");
+    ywriter_pair_plain(&w, "conflict_same_country", "false");
     ywriter_pair_plain(&w, "theme", "default");
     ywriter_map_end(&w);
     ywriter_end(&w);

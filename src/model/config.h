@@ -24,6 +24,9 @@ struct journal_config {
     char *doi_prefix;
     char *license;
     char *theme;
+    unsigned reviews_per_submission; /* k for automatic assignment, and "fully assigned" */
+    unsigned review_due_days;
+    bool conflict_same_country; /* a reviewer from an author's country has a conflict */
     size_t max_manuscript_size;
     size_t max_attachment_size;
     bool allow_raw_html;

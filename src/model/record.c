@@ -14,8 +14,13 @@ const char *const submission_states[] = {"submitted",          "desk-rejected", 
                                          "revision-requested", "accepted",      "rejected",
                                          "scheduled",          "published",     NULL};
 
-static const char *const record_keys[] = {"number",    "state", "submitted", "accepted",
-                                          "published", "issue", "doi",       NULL};
+static const char *const record_keys[] = {
+    "number", "state", "round",       "submitted", "accepted", "decided", "published",
+    "issue",  "doi",   "assignments", "versions",  "history",  NULL};
+static const char *const assignment_keys[] = {"reviewer", "round",    "invited",
+                                              "due",      "override", NULL};
+static const char *const version_keys[] = {"round", "blob", "date", NULL};
+static const char *const event_keys[] = {"at", "action", "by", "round", "detail", NULL};
 
 bool submission_state_is_known(const char *state)
 {
@@ -23,6 +28,32 @@ bool submission_state_is_known(const char *state)
         if (!strcmp(state, submission_states[i]))
             return true;
     return false;
+}
+
+/* ---- dates ---- */
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
+static long days_from_civil(long y, long m, long d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(long z, long *y, long *m, long *d)
+{
+    z += 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp + (mp < 10 ? 3 : -9);
+    *y = yoe + era * 400 + (*m <= 2);
 }
 
 bool date_is_valid(const char *s)
@@ -63,9 +94,105 @@ void date_today(char out[11])
     strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
-static char *date_field(struct ydoc *d, yaml_node_t *root, const char *key)
+void date_now(char out[21])
 {
-    yaml_node_t *n = ydoc_get(d, root, key);
+    const char *fixed = getenv("JOURNAL_TODAY");
+    if (fixed && date_is_valid(fixed)) {
+        snprintf(out, 21, "%.10sT12:00:00Z", fixed);
+        return;
+    }
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void date_add_days(const char *date, int days, char out[11])
+{
+    long y, m, d;
+    char buf[64];
+    civil_from_days(days_from_civil(atol(date), atol(date + 5), atol(date + 8)) + days, &y, &m, &d);
+    /* Years past 9999 would not fit YYYY-MM-DD: clamp rather than truncate mid-field. */
+    snprintf(buf, sizeof(buf), "%04ld-%02ld-%02ld", y > 9999 ? 9999 : y, m, d);
+    memcpy(out, buf, 10);
+    out[10] = '\0';
+}
+
+long date_diff_days(const char *a, const char *b)
+{
+    return days_from_civil(atol(b), atol(b + 5), atol(b + 8)) -
+           days_from_civil(atol(a), atol(a + 5), atol(a + 8));
+}
+
+/* ---- building records ---- */
+
+void record_set(char **field, const char *value)
+{
+    free(*field);
+    *field = value ? xstrdup(value) : NULL;
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+void record_add_assignment(struct submission_record *r, const char *reviewer, const char *invited,
+                           const char *due, const char *override)
+{
+    ARRAY_GROW(r->assignments, r->nassignments + 1, r->assignments_alloc);
+    r->assignments[r->nassignments++] = (struct record_assignment){
+        xstrdup(reviewer), r->round, dup_or_null(invited), dup_or_null(due), dup_or_null(override)};
+}
+
+void record_add_version(struct submission_record *r, const char *blob, const char *date)
+{
+    ARRAY_GROW(r->versions, r->nversions + 1, r->versions_alloc);
+    r->versions[r->nversions++] =
+        (struct record_version){r->round, xstrdup(blob), dup_or_null(date)};
+}
+
+void record_add_event(struct submission_record *r, const char *action, const char *by,
+                      const char *detail)
+{
+    char now[21];
+    date_now(now);
+    ARRAY_GROW(r->history, r->nhistory + 1, r->history_alloc);
+    r->history[r->nhistory++] = (struct record_event){
+        xstrdup(now), xstrdup(action), dup_or_null(by), r->round, dup_or_null(detail)};
+}
+
+const struct record_assignment *record_find_assignment(const struct submission_record *r,
+                                                       const char *reviewer, unsigned long round)
+{
+    for (size_t i = 0; i < r->nassignments; i++)
+        if (r->assignments[i].round == round && !strcmp(r->assignments[i].reviewer, reviewer))
+            return &r->assignments[i];
+    return NULL;
+}
+
+size_t record_count_assignments(const struct submission_record *r, unsigned long round)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->nassignments; i++)
+        n += r->assignments[i].round == round;
+    return n;
+}
+
+const struct record_version *record_find_version(const struct submission_record *r,
+                                                 unsigned long round)
+{
+    for (size_t i = 0; i < r->nversions; i++)
+        if (r->versions[i].round == round)
+            return &r->versions[i];
+    return NULL;
+}
+
+/* ---- reading ---- */
+
+static char *date_field(struct ydoc *d, yaml_node_t *map, const char *key)
+{
+    yaml_node_t *n = ydoc_get(d, map, key);
     if (!n || ydoc_is_null(n))
         return NULL;
     const char *s = ydoc_scalar(n);
@@ -74,6 +201,106 @@ static char *date_field(struct ydoc *d, yaml_node_t *root, const char *key)
         return NULL;
     }
     return xstrdup(s);
+}
+
+static char *text_field(struct ydoc *d, yaml_node_t *map, const char *key, bool required)
+{
+    yaml_node_t *n = ydoc_get(d, map, key);
+    if (!n || ydoc_is_null(n)) {
+        if (required)
+            ydoc_problem(d, map, "missing '%s'", key);
+        return NULL;
+    }
+    const char *s = ydoc_scalar(n);
+    if (!s || !*s) {
+        ydoc_problem(d, n, "'%s' must be text", key);
+        return NULL;
+    }
+    return xstrdup(s);
+}
+
+static unsigned long round_field(struct ydoc *d, yaml_node_t *map)
+{
+    unsigned long v = 1;
+    yaml_node_t *n = ydoc_get(d, map, "round");
+    if (n && (!ydoc_uint(n, &v) || !v))
+        ydoc_problem(d, n, "'round' must be a positive whole number");
+    return v;
+}
+
+/* Items of a sequence field, each a mapping; reports anything else. */
+static size_t list_field(struct ydoc *d, yaml_node_t *root, const char *key, yaml_node_t ***items)
+{
+    yaml_node_t *n = ydoc_get(d, root, key);
+    *items = NULL;
+    if (!n || ydoc_is_null(n))
+        return 0;
+    if (n->type != YAML_SEQUENCE_NODE) {
+        ydoc_problem(d, n, "'%s' must be a list", key);
+        return 0;
+    }
+    size_t count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start), k = 0;
+    *items = xcalloc(count ? count : 1, sizeof(**items));
+    for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+         it++) {
+        yaml_node_t *item = ydoc_node(d, *it);
+        if (item->type != YAML_MAPPING_NODE)
+            ydoc_problem(d, item, "each entry of '%s' must be a mapping", key);
+        else
+            (*items)[k++] = item;
+    }
+    return k;
+}
+
+static bool is_blob_id(const char *s)
+{
+    if (!s || strlen(s) != 40)
+        return false;
+    for (; *s; s++)
+        if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+            return false;
+    return true;
+}
+
+static void parse_lists(struct ydoc *d, yaml_node_t *root, struct submission_record *r)
+{
+    yaml_node_t **items;
+    size_t n = list_field(d, root, "assignments", &items);
+    for (size_t i = 0; i < n; i++) {
+        ydoc_check_keys(d, items[i], assignment_keys, "an assignment");
+        ARRAY_GROW(r->assignments, r->nassignments + 1, r->assignments_alloc);
+        struct record_assignment *a = &r->assignments[r->nassignments++];
+        a->reviewer = text_field(d, items[i], "reviewer", true);
+        a->round = round_field(d, items[i]);
+        a->invited = date_field(d, items[i], "invited");
+        a->due = date_field(d, items[i], "due");
+        a->override = text_field(d, items[i], "override", false);
+    }
+    free(items);
+    n = list_field(d, root, "versions", &items);
+    for (size_t i = 0; i < n; i++) {
+        ydoc_check_keys(d, items[i], version_keys, "a version");
+        ARRAY_GROW(r->versions, r->nversions + 1, r->versions_alloc);
+        struct record_version *v = &r->versions[r->nversions++];
+        v->round = round_field(d, items[i]);
+        v->blob = text_field(d, items[i], "blob", true);
+        v->date = date_field(d, items[i], "date");
+        if (v->blob && !is_blob_id(v->blob))
+            ydoc_problem(d, ydoc_get(d, items[i], "blob"), "'blob' must be a 40-hex git blob id");
+    }
+    free(items);
+    n = list_field(d, root, "history", &items);
+    for (size_t i = 0; i < n; i++) {
+        ydoc_check_keys(d, items[i], event_keys, "a history entry");
+        ARRAY_GROW(r->history, r->nhistory + 1, r->history_alloc);
+        struct record_event *e = &r->history[r->nhistory++];
+        e->at = text_field(d, items[i], "at", true);
+        e->action = text_field(d, items[i], "action", true);
+        e->by = text_field(d, items[i], "by", false);
+        e->round = round_field(d, items[i]);
+        e->detail = text_field(d, items[i], "detail", false);
+    }
+    free(items);
 }
 
 int record_parse(struct submission_record *r, const char *file, const char *text, size_t len)
@@ -96,8 +323,10 @@ int record_parse(struct submission_record *r, const char *file, const char *text
                      "revision-requested, accepted, rejected, scheduled, published");
     else
         r->state = xstrdup(state);
+    r->round = round_field(&d, root);
     r->submitted = date_field(&d, root, "submitted");
     r->accepted = date_field(&d, root, "accepted");
+    r->decided = date_field(&d, root, "decided");
     r->published = date_field(&d, root, "published");
     n = ydoc_get(&d, root, "issue");
     if (n && !ydoc_is_null(n) && !ydoc_uint(n, &r->issue))
@@ -110,6 +339,7 @@ int record_parse(struct submission_record *r, const char *file, const char *text
         else
             r->doi = xstrdup(doi);
     }
+    parse_lists(&d, root, r);
     ydoc_free(&d);
     if (error_count()) {
         record_free(r);
@@ -118,27 +348,81 @@ int record_parse(struct submission_record *r, const char *file, const char *text
     return 0;
 }
 
+/* ---- writing ---- */
+
+static void pair_number(struct ywriter *w, const char *key, unsigned long v)
+{
+    char num[32];
+    snprintf(num, sizeof(num), "%lu", v);
+    ywriter_pair_plain(w, key, num);
+}
+
 void record_write(const struct submission_record *r, struct strbuf *out)
 {
     struct ywriter w;
-    char num[32];
     ywriter_begin(&w, out);
     ywriter_map_begin(&w);
-    snprintf(num, sizeof(num), "%lu", r->number);
-    ywriter_pair_plain(&w, "number", num);
+    pair_number(&w, "number", r->number);
     ywriter_pair_plain(&w, "state", r->state);
-    if (r->submitted)
-        ywriter_pair_plain(&w, "submitted", r->submitted);
-    if (r->accepted)
-        ywriter_pair_plain(&w, "accepted", r->accepted);
-    if (r->published)
-        ywriter_pair_plain(&w, "published", r->published);
-    if (r->issue) {
-        snprintf(num, sizeof(num), "%lu", r->issue);
-        ywriter_pair_plain(&w, "issue", num);
-    }
+    if (r->round > 1)
+        pair_number(&w, "round", r->round);
+    static const char *const date_keys[] = {"submitted", "accepted", "decided", "published"};
+    const char *dates[] = {r->submitted, r->accepted, r->decided, r->published};
+    for (size_t i = 0; i < 4; i++)
+        if (dates[i])
+            ywriter_pair_plain(&w, date_keys[i], dates[i]);
+    if (r->issue)
+        pair_number(&w, "issue", r->issue);
     if (r->doi)
         ywriter_pair(&w, "doi", r->doi);
+    if (r->nassignments) {
+        ywriter_plain(&w, "assignments");
+        ywriter_seq_begin(&w, false);
+        for (size_t i = 0; i < r->nassignments; i++) {
+            const struct record_assignment *a = &r->assignments[i];
+            ywriter_map_begin(&w);
+            ywriter_pair(&w, "reviewer", a->reviewer);
+            pair_number(&w, "round", a->round);
+            if (a->invited)
+                ywriter_pair_plain(&w, "invited", a->invited);
+            if (a->due)
+                ywriter_pair_plain(&w, "due", a->due);
+            if (a->override)
+                ywriter_pair(&w, "override", a->override);
+            ywriter_map_end(&w);
+        }
+        ywriter_seq_end(&w);
+    }
+    if (r->nversions) {
+        ywriter_plain(&w, "versions");
+        ywriter_seq_begin(&w, false);
+        for (size_t i = 0; i < r->nversions; i++) {
+            ywriter_map_begin(&w);
+            pair_number(&w, "round", r->versions[i].round);
+            ywriter_pair_plain(&w, "blob", r->versions[i].blob);
+            if (r->versions[i].date)
+                ywriter_pair_plain(&w, "date", r->versions[i].date);
+            ywriter_map_end(&w);
+        }
+        ywriter_seq_end(&w);
+    }
+    if (r->nhistory) {
+        ywriter_plain(&w, "history");
+        ywriter_seq_begin(&w, false);
+        for (size_t i = 0; i < r->nhistory; i++) {
+            const struct record_event *e = &r->history[i];
+            ywriter_map_begin(&w);
+            ywriter_pair_plain(&w, "at", e->at);
+            ywriter_pair(&w, "action", e->action);
+            if (e->by)
+                ywriter_pair(&w, "by", e->by);
+            pair_number(&w, "round", e->round);
+            if (e->detail)
+                ywriter_pair(&w, "detail", e->detail);
+            ywriter_map_end(&w);
+        }
+        ywriter_seq_end(&w);
+    }
     ywriter_map_end(&w);
     ywriter_end(&w);
 }
@@ -148,7 +432,27 @@ void record_free(struct submission_record *r)
     free(r->state);
     free(r->submitted);
     free(r->accepted);
+    free(r->decided);
     free(r->published);
     free(r->doi);
+    for (size_t i = 0; i < r->nassignments; i++) {
+        free(r->assignments[i].reviewer);
+        free(r->assignments[i].invited);
+        free(r->assignments[i].due);
+        free(r->assignments[i].override);
+    }
+    free(r->assignments);
+    for (size_t i = 0; i < r->nversions; i++) {
+        free(r->versions[i].blob);
+        free(r->versions[i].date);
+    }
+    free(r->versions);
+    for (size_t i = 0; i < r->nhistory; i++) {
+        free(r->history[i].at);
+        free(r->history[i].action);
+        free(r->history[i].by);
+        free(r->history[i].detail);
+    }
+    free(r->history);
     memset(r, 0, sizeof(*r));
 }

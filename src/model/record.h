@@ -6,18 +6,52 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* A reviewer invited for one round of one submission. */
+struct record_assignment {
+    char *reviewer; /* roster id */
+    unsigned long round;
+    char *invited; /* dates YYYY-MM-DD */
+    char *due;
+    char *override; /* why a conflict rule was overridden, or NULL */
+};
+
+/* The manuscript as it stood in a round: its git blob, so every version can be read back. */
+struct record_version {
+    unsigned long round;
+    char *blob; /* 40-hex git blob id of manuscript.md */
+    char *date;
+};
+
+/* One line of the submission's timeline: who did what, when. */
+struct record_event {
+    char *at;     /* UTC timestamp YYYY-MM-DDTHH:MM:SSZ */
+    char *action; /* submitted, assigned, reviewed, decided, revised, ... */
+    char *by;     /* the person who ran the command (git identity) */
+    unsigned long round;
+    char *detail; /* or NULL; may name a reviewer: editors' eyes only */
+};
+
 /*
  * submissions/<n>/submission.yaml: where a submission stands. The manuscript
  * beside it is the author's text, byte for byte; this file is the office's.
+ * Every string is owned by the record and freed by record_free.
  */
 struct submission_record {
     unsigned long number;
     char *state;
-    char *submitted; /* ISO dates, or NULL */
+    unsigned long round; /* review round, from 1 */
+    char *submitted;     /* ISO dates, or NULL */
     char *accepted;
+    char *decided; /* date of the last decision */
     char *published;
     unsigned long issue; /* 0 = none */
     char *doi;
+    struct record_assignment *assignments;
+    size_t nassignments, assignments_alloc;
+    struct record_version *versions;
+    size_t nversions, versions_alloc;
+    struct record_event *history;
+    size_t nhistory, history_alloc;
 };
 
 extern const char *const submission_states[];
@@ -27,11 +61,30 @@ int record_parse(struct submission_record *r, const char *file, const char *text
 void record_write(const struct submission_record *r, struct strbuf *out);
 void record_free(struct submission_record *r);
 
+void record_set(char **field, const char *value);
+void record_add_assignment(struct submission_record *r, const char *reviewer, const char *invited,
+                           const char *due, const char *override);
+void record_add_version(struct submission_record *r, const char *blob, const char *date);
+void record_add_event(struct submission_record *r, const char *action, const char *by,
+                      const char *detail);
+/* The assignment of reviewer in the current round, or NULL. */
+const struct record_assignment *record_find_assignment(const struct submission_record *r,
+                                                       const char *reviewer, unsigned long round);
+size_t record_count_assignments(const struct submission_record *r, unsigned long round);
+const struct record_version *record_find_version(const struct submission_record *r,
+                                                 unsigned long round);
+
 /* "2025-06-30": a real calendar date. */
 bool date_is_valid(const char *s);
 /* "30 June 2025" for "2025-06-30"; a copy of s when it is not a date. */
 char *date_display(const char *iso);
 /* Today's date in UTC as YYYY-MM-DD (JOURNAL_TODAY overrides it, for reproducible tests). */
 void date_today(char out[11]);
+/* Now as YYYY-MM-DDTHH:MM:SSZ (with JOURNAL_TODAY: that day at 12:00:00Z). */
+void date_now(char out[21]);
+/* date plus days, both YYYY-MM-DD. */
+void date_add_days(const char *date, int days, char out[11]);
+/* Days from a to b (b - a). */
+long date_diff_days(const char *a, const char *b);
 
 #endif

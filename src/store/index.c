@@ -6,6 +6,7 @@
 #include "model/language.h"
 #include "model/manuscript.h"
 #include "model/record.h"
+#include "model/review.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -15,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define INDEX_SCHEMA_VERSION "1"
+#define INDEX_SCHEMA_VERSION "2"
 
 struct journal_index {
     sqlite3 *db;
@@ -27,9 +28,9 @@ struct journal_index {
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
     "CREATE TABLE IF NOT EXISTS submissions("
-    "  number INTEGER PRIMARY KEY, state TEXT, title TEXT, subtitle TEXT, lang TEXT, type TEXT,"
-    "  abstract TEXT, submitted TEXT, accepted TEXT, published TEXT, issue INTEGER, doi TEXT,"
-    "  manuscript_oid TEXT, record_oid TEXT, problem TEXT);"
+    "  number INTEGER PRIMARY KEY, state TEXT, round INTEGER, title TEXT, subtitle TEXT,"
+    "  lang TEXT, type TEXT, abstract TEXT, submitted TEXT, accepted TEXT, decided TEXT,"
+    "  published TEXT, issue INTEGER, doi TEXT, tree_oid TEXT, problem TEXT);"
     "CREATE TABLE IF NOT EXISTS authors("
     "  submission INTEGER, position INTEGER, name TEXT, email TEXT, orcid TEXT,"
     "  corresponding INTEGER, PRIMARY KEY(submission, position));"
@@ -43,6 +44,13 @@ static const char schema[] =
     "  title TEXT, special TEXT, oid TEXT, problem TEXT);"
     "CREATE TABLE IF NOT EXISTS issue_articles("
     "  issue INTEGER, position INTEGER, submission INTEGER, PRIMARY KEY(issue, position));"
+    "CREATE TABLE IF NOT EXISTS assignments("
+    "  submission INTEGER, reviewer TEXT, round INTEGER, invited TEXT, due TEXT,"
+    "  override TEXT, PRIMARY KEY(submission, reviewer, round));"
+    "CREATE TABLE IF NOT EXISTS reviews("
+    "  submission INTEGER, reviewer TEXT, round INTEGER, verdict TEXT, submitted TEXT,"
+    "  PRIMARY KEY(submission, reviewer, round));"
+    "CREATE INDEX IF NOT EXISTS assignments_reviewer ON assignments(reviewer);"
     "CREATE INDEX IF NOT EXISTS affiliations_country ON affiliations(country);"
     "CREATE INDEX IF NOT EXISTS submissions_state ON submissions(state);";
 
@@ -119,9 +127,11 @@ static int open_schema(struct journal_index *ix)
         rc = meta_get(ix, "schema_version", &version);
     if (!rc && version && strcmp(version, INDEX_SCHEMA_VERSION)) {
         /* An index from another version of journal: it is only a cache, start again. */
-        rc = exec(ix, "DROP TABLE meta; DROP TABLE submissions; DROP TABLE authors;"
-                      "DROP TABLE affiliations; DROP TABLE keywords; DROP TABLE issues;"
-                      "DROP TABLE issue_articles;");
+        rc = exec(ix, "DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS submissions;"
+                      "DROP TABLE IF EXISTS authors; DROP TABLE IF EXISTS affiliations;"
+                      "DROP TABLE IF EXISTS keywords; DROP TABLE IF EXISTS issues;"
+                      "DROP TABLE IF EXISTS issue_articles; DROP TABLE IF EXISTS assignments;"
+                      "DROP TABLE IF EXISTS reviews;");
         if (!rc)
             rc = exec(ix, schema);
     }
@@ -192,7 +202,9 @@ static int delete_submission(struct journal_index *ix, unsigned long number)
     static const char *const sql[] = {"DELETE FROM submissions WHERE number = ?",
                                       "DELETE FROM authors WHERE submission = ?",
                                       "DELETE FROM affiliations WHERE submission = ?",
-                                      "DELETE FROM keywords WHERE submission = ?"};
+                                      "DELETE FROM keywords WHERE submission = ?",
+                                      "DELETE FROM assignments WHERE submission = ?",
+                                      "DELETE FROM reviews WHERE submission = ?"};
     for (size_t i = 0; i < sizeof(sql) / sizeof(*sql); i++) {
         sqlite3_stmt *st;
         int rc = prepare(ix, &st, sql[i]);
@@ -257,9 +269,90 @@ static int insert_people(struct journal_index *ix, unsigned long number, const s
     return rc;
 }
 
+static int insert_assignments(struct journal_index *ix, const struct submission_record *r)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(ix, &st,
+                     "INSERT OR REPLACE INTO assignments(submission, reviewer, round, invited, due,"
+                     " override) VALUES(?, ?, ?, ?, ?, ?)");
+    for (size_t i = 0; !rc && i < r->nassignments; i++) {
+        const struct record_assignment *a = &r->assignments[i];
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)r->number);
+        bind_text(st, 2, a->reviewer);
+        sqlite3_bind_int64(st, 3, (sqlite3_int64)a->round);
+        bind_text(st, 4, a->invited);
+        bind_text(st, 5, a->due);
+        bind_text(st, 6, a->override);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = db_error(ix, "write");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+struct review_walk {
+    struct journal_index *ix;
+    unsigned long number;
+    sqlite3_stmt *st;
+    int rc;
+};
+
+/* reviews/round-<r>/<reviewer>.yaml: a review that does not parse is left out of the index. */
+static int index_review_entry(const char *root, const git_tree_entry *entry, void *payload)
+{
+    struct review_walk *w = payload;
+    if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
+        return 0;
+    git_blob *blob = NULL;
+    if (git_blob_lookup(&blob, w->ix->repo->git, git_tree_entry_id(entry)) < 0) {
+        w->rc = repo_git_error(git_tree_entry_name(entry));
+        return -1;
+    }
+    char *path =
+        xasprintf("submissions/%lu/reviews/%s%s", w->number, root, git_tree_entry_name(entry));
+    struct review rv;
+    if (review_parse(&rv, path, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob)) == 0) {
+        sqlite3_reset(w->st);
+        sqlite3_bind_int64(w->st, 1, (sqlite3_int64)w->number);
+        bind_text(w->st, 2, rv.reviewer);
+        sqlite3_bind_int64(w->st, 3, (sqlite3_int64)rv.round);
+        bind_text(w->st, 4, rv.verdict);
+        bind_text(w->st, 5, rv.submitted);
+        if (sqlite3_step(w->st) != SQLITE_DONE)
+            w->rc = db_error(w->ix, "write");
+        review_free(&rv);
+    }
+    error_clear();
+    free(path);
+    git_blob_free(blob);
+    return w->rc ? -1 : 0;
+}
+
+static int insert_reviews(struct journal_index *ix, git_tree *root, unsigned long number)
+{
+    char path[64];
+    git_tree *dir = NULL;
+    snprintf(path, sizeof(path), "submissions/%lu/reviews", number);
+    int rc = repo_subtree(ix->repo->git, root, path, &dir);
+    if (rc || !dir)
+        return rc;
+    struct review_walk w = {ix, number, NULL, 0};
+    rc = prepare(ix, &w.st,
+                 "INSERT OR REPLACE INTO reviews(submission, reviewer, round, verdict, submitted)"
+                 " VALUES(?, ?, ?, ?, ?)");
+    if (!rc && git_tree_walk(dir, GIT_TREEWALK_PRE, index_review_entry, &w) < 0 && !w.rc)
+        w.rc = repo_git_error(path);
+    if (!rc)
+        rc = w.rc;
+    sqlite3_finalize(w.st);
+    git_tree_free(dir);
+    return rc;
+}
+
 /* Read one submission folder from the tree into the index. */
 static int index_submission(struct journal_index *ix, git_tree *tree, unsigned long number,
-                            const char *ms_oid, const char *rec_oid)
+                            const char *tree_oid)
 {
     char ms_path[64], rec_path[64];
     snprintf(ms_path, sizeof(ms_path), "submissions/%lu/manuscript.md", number);
@@ -297,8 +390,8 @@ static int index_submission(struct journal_index *ix, git_tree *tree, unsigned l
     if (!rc)
         rc = prepare(ix, &st,
                      "INSERT INTO submissions(number, state, title, subtitle, lang, type, abstract,"
-                     " submitted, accepted, published, issue, doi, manuscript_oid, record_oid,"
-                     " problem) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                     " submitted, accepted, published, issue, doi, tree_oid, problem, round,"
+                     " decided) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!rc) {
         sqlite3_bind_int64(st, 1, (sqlite3_int64)number);
         bind_text(st, 2, have_rec ? r.state : NULL);
@@ -313,15 +406,20 @@ static int index_submission(struct journal_index *ix, git_tree *tree, unsigned l
         if (have_rec && r.issue)
             sqlite3_bind_int64(st, 11, (sqlite3_int64)r.issue);
         bind_text(st, 12, have_rec ? r.doi : NULL);
-        bind_text(st, 13, ms_oid);
-        bind_text(st, 14, rec_oid);
-        bind_text(st, 15, problem);
+        bind_text(st, 13, tree_oid);
+        bind_text(st, 14, problem);
+        sqlite3_bind_int64(st, 15, have_rec ? (sqlite3_int64)r.round : 1);
+        bind_text(st, 16, have_rec ? r.decided : NULL);
         if (sqlite3_step(st) != SQLITE_DONE)
             rc = db_error(ix, "write");
         sqlite3_finalize(st);
     }
     if (!rc && have_ms)
         rc = insert_people(ix, number, &m);
+    if (!rc && have_rec)
+        rc = insert_assignments(ix, &r);
+    if (!rc)
+        rc = insert_reviews(ix, tree, number);
 done:
     if (rc)
         error_prefix("indexing submission %lu", number);
@@ -397,28 +495,16 @@ done:
     return rc;
 }
 
-static void entry_oid(git_tree *tree, const char *name, char out[GIT_OID_HEXSZ + 1])
-{
-    const git_tree_entry *e = tree ? git_tree_entry_byname(tree, name) : NULL;
-    if (e)
-        git_oid_tostr(out, GIT_OID_HEXSZ + 1, git_tree_entry_id(e));
-    else
-        out[0] = '\0';
-}
-
-static int stored_oids(struct journal_index *ix, unsigned long number, char **ms, char **rec)
+static int stored_tree(struct journal_index *ix, unsigned long number, char **oid)
 {
     sqlite3_stmt *st;
-    *ms = *rec = NULL;
-    int rc =
-        prepare(ix, &st, "SELECT manuscript_oid, record_oid FROM submissions WHERE number = ?");
+    *oid = NULL;
+    int rc = prepare(ix, &st, "SELECT tree_oid FROM submissions WHERE number = ?");
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, (sqlite3_int64)number);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        *ms = column_dup(st, 0);
-        *rec = column_dup(st, 1);
-    }
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *oid = column_dup(st, 0);
     sqlite3_finalize(st);
     return 0;
 }
@@ -439,26 +525,18 @@ static int refresh_submissions(struct journal_index *ix, git_tree *root, bool fo
         unsigned long number = repo_entry_number(git_tree_entry_name(sub), NULL);
         if (!number || git_tree_entry_type(sub) != GIT_OBJECT_TREE)
             continue;
-        git_tree *folder = NULL;
-        if (git_tree_lookup(&folder, ix->repo->git, git_tree_entry_id(sub)) < 0) {
-            rc = repo_git_error("cannot read a submission folder");
-            break;
-        }
-        char ms[GIT_OID_HEXSZ + 1], rec[GIT_OID_HEXSZ + 1];
-        entry_oid(folder, "manuscript.md", ms);
-        entry_oid(folder, "submission.yaml", rec);
-        git_tree_free(folder);
-        char *old_ms, *old_rec;
-        rc = stored_oids(ix, number, &old_ms, &old_rec);
+        /* The folder's tree id changes when any file in it does: manuscript, record, reviews. */
+        char oid[GIT_OID_HEXSZ + 1], *old;
+        git_oid_tostr(oid, sizeof(oid), git_tree_entry_id(sub));
+        rc = stored_tree(ix, number, &old);
         if (rc)
             break;
-        bool same = old_ms && old_rec && !strcmp(old_ms, ms) && !strcmp(old_rec, rec);
-        free(old_ms);
-        free(old_rec);
+        bool same = old && !strcmp(old, oid);
+        free(old);
         if (same && !force) {
             stats->unchanged++;
         } else {
-            rc = index_submission(ix, root, number, ms, rec);
+            rc = index_submission(ix, root, number, oid);
             stats->submissions_read++;
         }
         char sql[96];

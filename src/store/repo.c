@@ -407,7 +407,7 @@ done:
 
 int repo_uncommitted(struct journal_repo *repo, size_t *count, char **first)
 {
-    static char *paths[] = {"journal.yaml", "submissions", "issues", "themes"};
+    static char *paths[] = {"journal.yaml", "reviewers.yaml", "submissions", "issues", "themes"};
     git_status_options opts;
     git_status_list *list = NULL;
     git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
@@ -429,4 +429,36 @@ int repo_uncommitted(struct journal_repo *repo, size_t *count, char **first)
     }
     git_status_list_free(list);
     return 0;
+}
+
+void repo_blob_id(const void *data, size_t len, char hex[GIT_OID_HEXSZ + 1])
+{
+    git_oid oid;
+    git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB);
+    git_oid_tostr(hex, GIT_OID_HEXSZ + 1, &oid);
+}
+
+int repo_read_blob(struct journal_repo *repo, const char *hex, struct strbuf *out)
+{
+    git_oid oid;
+    git_blob *blob = NULL;
+    if (git_oid_fromstr(&oid, hex) < 0 || git_blob_lookup(&blob, repo->git, &oid) < 0) {
+        git_error_clear();
+        return error_input("no blob %s in the repository", hex);
+    }
+    strbuf_add(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+    git_blob_free(blob);
+    return 0;
+}
+
+char *repo_actor(struct journal_repo *repo)
+{
+    git_signature *sig = NULL;
+    if (make_signature(repo->git, &sig) < 0) {
+        git_error_clear();
+        return xstrdup("journal");
+    }
+    char *name = xstrdup(sig->name);
+    git_signature_free(sig);
+    return name;
 }

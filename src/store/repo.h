@@ -79,12 +79,20 @@ int repo_init(const char *dir, const char *title, const struct repo_change *file
               char commit_hex[GIT_OID_HEXSZ + 1]);
 
 /*
- * How many files of the journal (journal.yaml, submissions/, issues/, themes/)
+ * How many files of the journal (journal.yaml, reviewers.yaml, submissions/,
+ * issues/, themes/)
  * differ in the work tree or git's index from HEAD, and the first of them
  * (caller frees). journal reads HEAD only, so a user who forgot to commit an
  * edit should be told rather than puzzled.
  */
 int repo_uncommitted(struct journal_repo *repo, size_t *count, char **first);
+
+/* The git blob id that data would have, as 40 hex digits (nothing is written). */
+void repo_blob_id(const void *data, size_t len, char hex[GIT_OID_HEXSZ + 1]);
+/* Read a blob by its hex id (versions of a manuscript recorded in submission.yaml). */
+int repo_read_blob(struct journal_repo *repo, const char *hex, struct strbuf *out);
+/* Who is acting: the name commits are signed with (caller frees). */
+char *repo_actor(struct journal_repo *repo);
 
 /* Report a libgit2 failure as an internal error. */
 int repo_git_error(const char *what);

@@ -319,6 +319,12 @@ void ywriter_pair(struct ywriter *w, const char *key, const char *value)
     ywriter_scalar(w, value);
 }
 
+void ywriter_pair_text(struct ywriter *w, const char *key, const char *value)
+{
+    ywriter_plain(w, key);
+    scalar(w, value, strchr(value, '\n') ? YAML_LITERAL_SCALAR_STYLE : YAML_ANY_SCALAR_STYLE);
+}
+
 void ywriter_pair_plain(struct ywriter *w, const char *key, const char *value)
 {
     ywriter_plain(w, key);

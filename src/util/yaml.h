@@ -72,6 +72,9 @@ void ywriter_scalar(struct ywriter *w, const char *value);
 /* A plain scalar (numbers, dates, booleans): never quoted. */
 void ywriter_plain(struct ywriter *w, const char *value);
 void ywriter_pair(struct ywriter *w, const char *key, const char *value);
+/* Multi-line text as a literal block (|), readable in a diff; libyaml falls back to quoting
+   when the text cannot be a block (for example trailing spaces on a line). */
+void ywriter_pair_text(struct ywriter *w, const char *key, const char *value);
 void ywriter_pair_plain(struct ywriter *w, const char *key, const char *value);
 
 #endif

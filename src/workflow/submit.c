@@ -161,10 +161,18 @@ int submission_submit(struct journal_repo *repo, const struct submit_request *re
     if (rc)
         goto unlock;
 
-    char today[11];
+    char today[11], blob[GIT_OID_HEXSZ + 1];
     date_today(today);
-    struct submission_record r = {.number = number, .state = "submitted", .submitted = today};
+    repo_blob_id(text.buf, text.len, blob);
+    struct submission_record r = {.number = number, .round = 1};
+    char *actor = repo_actor(repo);
+    record_set(&r.state, "submitted");
+    record_set(&r.submitted, today);
+    record_add_version(&r, blob, today);
+    record_add_event(&r, "submitted", actor, NULL);
     record_write(&r, &record_text);
+    record_free(&r);
+    free(actor);
 
     size_t n = 0;
     paths[n] = xasprintf("submissions/%lu/manuscript.md", number);

@@ -171,8 +171,8 @@ new_journal() {
 sample_journal() {
     local dir=$1
     mkdir -p "$dir"
-    cp -R "$SOURCE_DIR/journal.yaml" "$SOURCE_DIR/submissions" "$SOURCE_DIR/issues" \
-        "$SOURCE_DIR/themes" "$dir/" || return 1
+    cp -R "$SOURCE_DIR/journal.yaml" "$SOURCE_DIR/reviewers.yaml" "$SOURCE_DIR/submissions" \
+        "$SOURCE_DIR/issues" "$SOURCE_DIR/themes" "$dir/" || return 1
     printf '/.journal/\n/_site/\n' >"$dir/.gitignore"
     tgit -C "$dir" init -q &&
         tgit -C "$dir" add -A &&

@@ -215,7 +215,7 @@ expect_stdout_match "files/data\.csv \($(wc -c <data.csv) bytes\)" "show 1: list
 expect_stdout_match "files/figures/fig1\.png \($(wc -c <figures/fig1.png) bytes\)" \
     "show 1: lists files/figures/fig1.png (attachment in a subfolder)"
 expect_stdout_match "^History:" "show 1: has a History section"
-expect_stdout_match "^  [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]+ UTC +Test Editor +Submit #1: " \
+expect_stdout_match "^  2026-01-15T12:00:00Z +Test Editor +submitted$" \
     "show 1: History line with date, who and what"
 expect_exit 0 "show 1 --json exits 0" -- "$JOURNAL" -C "$J" show 1 --json
 check "show 1 --json: files are data.csv and figures/fig1.png with their sizes" -- \
@@ -224,7 +224,8 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 files = {f["name"]: f["size"] for f in d["files"]}
 assert files == {"data.csv": int(sys.argv[2]), "figures/fig1.png": int(sys.argv[3])}, files
-assert d["history"][0]["what"].startswith("Submit #1: "), d["history"]
+assert d["history"][0]["what"] == "submitted", d["history"]
+assert d["history"][0]["who"] == "Test Editor", d["history"]
 ' "$OUT" "$(wc -c <data.csv)" "$(wc -c <figures/fig1.png)"
 expect_exit 0 "show '#1' exits 0" -- "$JOURNAL" -C "$J" show '#1'
 expect_exit 1 "show 99 exits 1" -- "$JOURNAL" -C "$J" show 99

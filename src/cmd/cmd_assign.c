@@ -1,0 +1,60 @@
+#include "cmd/commands.h"
+#include "store/repo.h"
+#include "util/error.h"
+#include "workflow/review_round.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+int cmd_assign(int argc, char **argv, struct cli *cli)
+{
+    struct assignment_request req = {0};
+    const char *number = NULL;
+    for (int i = 1; i < argc; i++) {
+        int rc;
+        if (cli_common_option(argv[i], cli))
+            continue;
+        if ((rc = cli_option_value(argc, argv, &i, "--reviewer", &req.reviewer)) ||
+            (rc = cli_option_value(argc, argv, &i, "--due", &req.due)) ||
+            (rc = cli_option_value(argc, argv, &i, "--override-conflict", &req.override))) {
+            if (rc < 0)
+                return rc;
+            continue;
+        }
+        if (!strcmp(argv[i], "--auto"))
+            return error_usage("--auto: automatic assignment is not available yet");
+        if (argv[i][0] == '-')
+            return error_usage("unknown option '%s'", argv[i]);
+        if (number)
+            return error_usage("assign takes one submission number (with --reviewer)");
+        number = argv[i];
+    }
+    if (!number || !req.reviewer)
+        return error_usage("usage: journal assign NUMBER --reviewer ID [--due 21d]");
+    if (req.override && !*req.override)
+        return error_usage("--override-conflict needs a justification");
+    int rc = cli_parse_number(number, &req.number);
+    if (rc)
+        return rc;
+
+    struct journal_repo *repo = NULL;
+    struct action_outcome out = {0};
+    rc = repo_open(&repo, cli->dir);
+    if (!rc)
+        rc = workflow_assign(repo, &req, &out);
+    if (!rc) {
+        if (cli->json)
+            cli_print_json(json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:s?}", "number",
+                                     (json_int_t)req.number, "reviewer", req.reviewer, "round",
+                                     (json_int_t)out.round, "due", out.date, "state", out.state,
+                                     "commit", out.commit, "override", out.detail));
+        else
+            printf("Assigned %s to submission %lu (round %lu), due %s.%s%s\n", req.reviewer,
+                   req.number, out.round, out.date, out.detail ? " Override recorded: " : "",
+                   out.detail ? out.detail : "");
+    }
+    action_outcome_free(&out);
+    repo_free(repo);
+    return rc;
+}

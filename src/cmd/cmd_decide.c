@@ -1,0 +1,56 @@
+#include "cmd/commands.h"
+#include "store/repo.h"
+#include "util/error.h"
+#include "workflow/review_round.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+int cmd_decide(int argc, char **argv, struct cli *cli)
+{
+    struct decision_request req = {0};
+    const char *number = NULL;
+    for (int i = 1; i < argc; i++) {
+        int rc;
+        if (cli_common_option(argv[i], cli))
+            continue;
+        if ((rc = cli_option_value(argc, argv, &i, "--letter", &req.letter))) {
+            if (rc < 0)
+                return rc;
+            continue;
+        }
+        if (argv[i][0] == '-')
+            return error_usage("unknown option '%s'", argv[i]);
+        if (!number)
+            number = argv[i];
+        else if (!req.decision)
+            req.decision = argv[i];
+        else
+            return error_usage("unexpected argument '%s'", argv[i]);
+    }
+    if (!number || !req.decision)
+        return error_usage("usage: journal decide NUMBER accept|revise|reject [--letter FILE]");
+    int rc = cli_parse_number(number, &req.number);
+    if (rc)
+        return rc;
+
+    struct journal_repo *repo = NULL;
+    struct action_outcome out = {0};
+    rc = repo_open(&repo, cli->dir);
+    if (!rc)
+        rc = workflow_decide(repo, &req, &out);
+    if (!rc) {
+        if (cli->json)
+            cli_print_json(json_pack("{s:I, s:s, s:s, s:I, s:s, s:s}", "number",
+                                     (json_int_t)req.number, "decision", req.decision, "state",
+                                     out.state, "round", (json_int_t)out.round, "letter",
+                                     out.detail, "commit", out.commit));
+        else
+            printf("Submission %lu is now %s (round %lu). The letter is %s.\n", req.number,
+                   out.state, out.round, out.detail);
+    }
+    action_outcome_free(&out);
+    repo_free(repo);
+    return rc;
+}

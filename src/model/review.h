@@ -1,0 +1,35 @@
+#ifndef JOURNAL_MODEL_REVIEW_H
+#define JOURNAL_MODEL_REVIEW_H
+
+#include "util/strbuf.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * submissions/<n>/reviews/round-<r>/<reviewer>.yaml: one reviewer's verdict
+ * for one round. comments go to the author (as "Reviewer 1", never by name);
+ * confidential is for the editor only and never leaves the office.
+ */
+struct review {
+    char *reviewer;
+    unsigned long round;
+    char *verdict;
+    char *submitted; /* YYYY-MM-DD */
+    char *amended;   /* or NULL */
+    char *comments;
+    char *confidential; /* or NULL */
+};
+
+extern const char *const review_verdicts[];
+bool review_verdict_is_known(const char *verdict);
+/* "Minor revision" for "minor-revision". */
+const char *review_verdict_label(const char *verdict);
+
+int review_parse(struct review *rv, const char *file, const char *text, size_t len);
+void review_write(const struct review *rv, struct strbuf *out);
+void review_free(struct review *rv);
+/* "submissions/12/reviews/round-1/asel-bekova.yaml" (caller frees). */
+char *review_path(unsigned long number, unsigned long round, const char *reviewer);
+
+#endif

@@ -1,0 +1,181 @@
+#include "model/review.h"
+#include "store/repo.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/mustache.h"
+#include "workflow/editorial.h"
+#include "workflow/review_round.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * The current round's reviews, in the order the reviewers were assigned, so
+ * that "Reviewer 1" is the same person in every letter of the round.
+ */
+static int load_reviews(struct editorial *e, struct review **out, size_t *count)
+{
+    *out = xcalloc(e->record.nassignments + 1, sizeof(**out));
+    *count = 0;
+    for (size_t i = 0; i < e->record.nassignments; i++) {
+        const struct record_assignment *a = &e->record.assignments[i];
+        if (a->round != e->record.round)
+            continue;
+        char *path = review_path(e->number, a->round, a->reviewer);
+        struct strbuf text = STRBUF_INIT;
+        int rc = repo_read(e->repo, path, &text, NULL);
+        if (rc == JOURNAL_EINPUT) {
+            error_clear();
+            rc = 0; /* not in yet */
+        } else if (!rc) {
+            rc = review_parse(&(*out)[*count], path, text.buf, text.len);
+            if (!rc)
+                (*count)++;
+        }
+        strbuf_release(&text);
+        free(path);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* The letter's data: reviewers appear only as "Reviewer N" with their comments to the author. */
+static json_t *letter_context(const struct editorial *e, const char *decision,
+                              const struct review *reviews, size_t nreviews)
+{
+    const struct manuscript *m = &e->manuscript;
+    const char *corresponding = m->authors[0].name;
+    for (size_t i = 0; i < m->nauthors; i++)
+        if (m->authors[i].corresponding)
+            corresponding = m->authors[i].name;
+    json_t *list = json_array();
+    for (size_t i = 0; i < nreviews; i++) {
+        char label[32];
+        snprintf(label, sizeof(label), "Reviewer %zu", i + 1);
+        json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "label", label, "verdict_label",
+                                              review_verdict_label(reviews[i].verdict), "comments",
+                                              reviews[i].comments));
+    }
+    char today[11];
+    date_today(today);
+    json_t *ctx = json_pack(
+        "{s:{s:s, s:s}, s:{s:I, s:s, s:I}, s:s, s:s, s:b, s:b, s:b, s:b, s:o, s:b, s:s, s:s}",
+        "journal", "title", e->repo->config.title, "publisher",
+        e->repo->config.publisher ? e->repo->config.publisher : e->repo->config.title, "submission",
+        "number", (json_int_t)e->number, "title", m->title, "round", (json_int_t)e->record.round,
+        "corresponding_author", corresponding, "decision", decision, "is_accept",
+        !strcmp(decision, "accept"), "is_revise", !strcmp(decision, "revise"), "is_reject",
+        !strcmp(decision, "reject"), "is_desk_reject", !strcmp(e->record.state, "submitted"),
+        "reviews", list, "has_reviews", nreviews > 0, "editor", e->actor, "date", today);
+    return ctx;
+}
+
+static int generate_letter(struct editorial *e, const char *decision, const struct review *reviews,
+                           size_t nreviews, struct strbuf *out)
+{
+    char *path = xasprintf("themes/%s/letters/decision.mustache", e->repo->config.theme);
+    struct strbuf source = STRBUF_INIT;
+    struct mustache_set *set = mustache_set_new();
+    int rc = repo_read(e->repo, path, &source, NULL);
+    if (rc == JOURNAL_EINPUT)
+        rc = error_input("%s: the theme has no decision letter template; give --letter FILE or "
+                         "add the template",
+                         path);
+    if (!rc) {
+        rc = mustache_set_add(set, "decision", source.buf, source.len);
+        if (rc)
+            error_prefix("%s", path);
+    }
+    if (!rc) {
+        json_t *ctx = letter_context(e, decision, reviews, nreviews);
+        rc = mustache_set_render(set, "decision", ctx, out);
+        json_decref(ctx);
+    }
+    mustache_set_free(set);
+    strbuf_release(&source);
+    free(path);
+    return rc;
+}
+
+int workflow_decide(struct journal_repo *repo, const struct decision_request *req,
+                    struct action_outcome *out)
+{
+    static const struct {
+        const char *decision, *state;
+    } outcomes[] = {
+        {"accept", "accepted"}, {"revise", "revision-requested"}, {"reject", "rejected"}};
+    struct editorial e;
+    struct strbuf letter = STRBUF_INIT;
+    struct review *reviews = NULL;
+    size_t nreviews = 0;
+    char *letter_path = NULL, *message = NULL;
+    memset(out, 0, sizeof(*out));
+    memset(&e, 0, sizeof(e));
+
+    const char *next = NULL;
+    for (size_t i = 0; i < 3; i++)
+        if (!strcmp(req->decision, outcomes[i].decision))
+            next = outcomes[i].state;
+    if (!next)
+        return error_input("decision '%s' is not one of accept, revise, reject", req->decision);
+    int rc = req->letter ? workflow_read_text(repo, "--letter", req->letter, &letter) : 0;
+    if (!rc)
+        rc = editorial_open(&e, repo, req->number);
+    if (rc)
+        goto done;
+    bool desk = !strcmp(e.record.state, "submitted") && !strcmp(req->decision, "reject");
+    rc = editorial_require(&e, desk ? "desk-reject" : "decide");
+    if (!rc)
+        rc = load_reviews(&e, &reviews, &nreviews);
+    if (rc)
+        goto done;
+    if (!desk && !nreviews) {
+        rc = error_input("submission %lu has no verdict in round %lu yet (%zu reviewer%s "
+                         "assigned); record reviews before deciding",
+                         req->number, e.record.round,
+                         record_count_assignments(&e.record, e.record.round),
+                         record_count_assignments(&e.record, e.record.round) == 1 ? "" : "s");
+        goto done;
+    }
+    if (!req->letter)
+        rc = generate_letter(&e, req->decision, reviews, nreviews, &letter);
+    if (rc)
+        goto done;
+
+    char today[11];
+    date_today(today);
+    if (desk)
+        next = "desk-rejected";
+    record_set(&e.record.state, next);
+    record_set(&e.record.decided, today);
+    if (!strcmp(next, "accepted"))
+        record_set(&e.record.accepted, today);
+    record_add_event(&e.record, "decided", e.actor, desk ? "desk-reject" : req->decision);
+    letter_path =
+        xasprintf("submissions/%lu/letters/round-%lu-decision.md", req->number, e.record.round);
+    message = xasprintf("Decide #%lu: %s (round %lu)", req->number,
+                        desk ? "desk-reject" : req->decision, e.record.round);
+    struct repo_change change = {letter_path, letter.buf, letter.len, false};
+    git_oid commit;
+    rc = editorial_commit(&e, &change, 1, message, &commit);
+    if (!rc) {
+        git_oid_tostr(out->commit, sizeof(out->commit), &commit);
+        out->round = e.record.round;
+        memcpy(out->date, today, sizeof(out->date));
+        out->state = xstrdup(next);
+        out->detail = letter_path;
+        letter_path = NULL;
+    }
+done:
+    for (size_t i = 0; i < nreviews; i++)
+        review_free(&reviews[i]);
+    free(reviews);
+    free(letter_path);
+    free(message);
+    strbuf_release(&letter);
+    editorial_close(&e);
+    return rc;
+}

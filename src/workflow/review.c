@@ -1,0 +1,128 @@
+#include "model/review.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/utf8.h"
+#include "workflow/editorial.h"
+#include "workflow/review_round.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A text file a person wrote for the office: UTF-8, not empty, within the size limit. */
+int workflow_read_text(const struct journal_repo *repo, const char *option, const char *path,
+                       struct strbuf *out)
+{
+    int rc = fs_read_file_limited(path, repo->config.max_manuscript_size,
+                                  "max_manuscript_size in journal.yaml", out);
+    if (rc) {
+        error_prefix("%s", option);
+        return rc;
+    }
+    size_t bad, line, col;
+    if (!utf8_validate(out->buf, out->len, &bad)) {
+        utf8_position(out->buf, bad, &line, &col);
+        return error_at(path, line, col, "invalid UTF-8 (byte 0x%02x): save the file as UTF-8",
+                        (unsigned char)out->buf[bad]);
+    }
+    if (memchr(out->buf, '\0', out->len))
+        return error_at(path, 0, 0, "the file contains NUL bytes: expected UTF-8 text");
+    for (size_t i = 0; i < out->len; i++)
+        if (out->buf[i] != ' ' && out->buf[i] != '\n' && out->buf[i] != '\t' && out->buf[i] != '\r')
+            return 0;
+    return error_at(path, 0, 0, "%s: the file is empty", option);
+}
+
+int workflow_review(struct journal_repo *repo, const struct review_request *req,
+                    struct action_outcome *out)
+{
+    struct editorial e;
+    struct strbuf comments = STRBUF_INIT, confidential = STRBUF_INIT, old = STRBUF_INIT,
+                  text = STRBUF_INIT;
+    struct review rv = {0}, previous = {0};
+    char *path = NULL, *message = NULL, *detail = NULL;
+    memset(out, 0, sizeof(*out));
+    memset(&e, 0, sizeof(e));
+
+    if (!review_verdict_is_known(req->verdict))
+        return error_input("verdict '%s' is not one of accept, minor-revision, major-revision, "
+                           "reject",
+                           req->verdict);
+    int rc = workflow_read_text(repo, "--comments", req->comments, &comments);
+    if (!rc && req->confidential)
+        rc = workflow_read_text(repo, "--confidential", req->confidential, &confidential);
+    if (!rc)
+        rc = editorial_open(&e, repo, req->number);
+    if (!rc)
+        rc = editorial_require(&e, "review");
+    if (rc)
+        goto done;
+    unsigned long round = e.record.round;
+    if (!record_find_assignment(&e.record, req->reviewer, round)) {
+        rc = error_input("%s is not assigned to submission %lu in round %lu; only assigned "
+                         "reviewers can record a verdict",
+                         req->reviewer, req->number, round);
+        goto done;
+    }
+    path = review_path(req->number, round, req->reviewer);
+    int found = repo_read(repo, path, &old, NULL);
+    if (found && found != JOURNAL_EINPUT) {
+        rc = found;
+        goto done;
+    }
+    error_clear();
+    bool exists = found == 0;
+    if (exists && !req->amend) {
+        rc = error_input("%s already recorded a verdict for submission %lu in round %lu; give "
+                         "--amend to replace it",
+                         req->reviewer, req->number, round);
+        goto done;
+    }
+    if (!exists && req->amend) {
+        rc = error_input("--amend: %s has no verdict for submission %lu in round %lu to amend",
+                         req->reviewer, req->number, round);
+        goto done;
+    }
+    char today[11];
+    date_today(today);
+    if (exists) {
+        rc = review_parse(&previous, path, old.buf, old.len);
+        if (rc)
+            goto done;
+    }
+    rv.reviewer = xstrdup(req->reviewer);
+    rv.round = round;
+    rv.verdict = xstrdup(req->verdict);
+    rv.submitted = xstrdup(exists ? previous.submitted : today);
+    rv.amended = exists ? xstrdup(today) : NULL;
+    rv.comments = xstrdup(comments.buf);
+    rv.confidential = req->confidential ? xstrdup(confidential.buf) : NULL;
+    review_write(&rv, &text);
+
+    detail = xasprintf("%s: %s", req->reviewer, req->verdict);
+    record_add_event(&e.record, exists ? "review amended" : "reviewed", e.actor, detail);
+    message = xasprintf("%s #%lu by %s (round %lu): %s", exists ? "Amend review of" : "Review",
+                        req->number, req->reviewer, round, req->verdict);
+    struct repo_change change = {path, text.buf, text.len, false};
+    git_oid commit;
+    rc = editorial_commit(&e, &change, 1, message, &commit);
+    if (!rc) {
+        git_oid_tostr(out->commit, sizeof(out->commit), &commit);
+        out->round = round;
+        memcpy(out->date, today, sizeof(out->date));
+        out->state = xstrdup(e.record.state);
+    }
+done:
+    free(path);
+    free(message);
+    free(detail);
+    review_free(&rv);
+    review_free(&previous);
+    strbuf_release(&comments);
+    strbuf_release(&confidential);
+    strbuf_release(&old);
+    strbuf_release(&text);
+    editorial_close(&e);
+    return rc;
+}

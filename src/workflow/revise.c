@@ -1,0 +1,79 @@
+#include "model/manuscript.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "workflow/editorial.h"
+#include "workflow/review_round.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int workflow_revise(struct journal_repo *repo, const struct revision_request *req,
+                    struct action_outcome *out)
+{
+    struct editorial e;
+    struct strbuf text = STRBUF_INIT, response = STRBUF_INIT;
+    struct manuscript revised = {0};
+    char *ms_path = NULL, *response_path = NULL, *message = NULL;
+    memset(out, 0, sizeof(*out));
+    memset(&e, 0, sizeof(e));
+
+    int rc = fs_read_file_limited(req->manuscript, repo->config.max_manuscript_size,
+                                  "max_manuscript_size in journal.yaml", &text);
+    if (!rc && req->response)
+        rc = workflow_read_text(repo, "--response", req->response, &response);
+    if (!rc)
+        rc = editorial_open(&e, repo, req->number);
+    if (!rc)
+        rc = editorial_require(&e, "revise");
+    if (!rc) {
+        struct manuscript_rules rules = {e.countries, e.languages, repo->config.languages[0]};
+        rc = manuscript_parse(&revised, req->manuscript, text.buf, text.len, &rules);
+    }
+    if (rc)
+        goto done;
+
+    char today[11], blob[GIT_OID_HEXSZ + 1];
+    date_today(today);
+    /* Records older than versions lack the outgoing round's manuscript: keep it for diff. */
+    if (!record_find_version(&e.record, e.record.round)) {
+        char current[GIT_OID_HEXSZ + 1];
+        repo_blob_id(e.manuscript_text.buf, e.manuscript_text.len, current);
+        record_add_version(&e.record, current, e.record.decided);
+    }
+    repo_blob_id(text.buf, text.len, blob);
+    e.record.round++;
+    record_set(&e.record.state, "under-review");
+    record_add_version(&e.record, blob, today);
+    record_add_event(&e.record, "revised", e.actor, req->response ? "with a response" : NULL);
+
+    struct repo_change changes[2];
+    size_t n = 0;
+    ms_path = xasprintf("submissions/%lu/manuscript.md", req->number);
+    changes[n++] = (struct repo_change){ms_path, text.buf, text.len, false};
+    if (req->response) {
+        response_path =
+            xasprintf("submissions/%lu/responses/round-%lu.md", req->number, e.record.round);
+        changes[n++] = (struct repo_change){response_path, response.buf, response.len, false};
+    }
+    message =
+        xasprintf("Revise #%lu: round %lu\n\n%s\n", req->number, e.record.round, revised.title);
+    git_oid commit;
+    rc = editorial_commit(&e, changes, n, message, &commit);
+    if (!rc) {
+        git_oid_tostr(out->commit, sizeof(out->commit), &commit);
+        out->round = e.record.round;
+        memcpy(out->date, today, sizeof(out->date));
+        out->state = xstrdup(e.record.state);
+    }
+done:
+    free(ms_path);
+    free(response_path);
+    free(message);
+    manuscript_free(&revised);
+    strbuf_release(&text);
+    strbuf_release(&response);
+    editorial_close(&e);
+    return rc;
+}
