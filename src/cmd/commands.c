@@ -103,6 +103,14 @@ const struct command commands[] = {
      "\n"
      "Submissions waiting for reviewers, overdue reviews, reviews in progress,\n"
      "decisions due and revisions awaited.\n"},
+    {"packet", cmd_packet, "write a reviewer's copy of a manuscript",
+     "usage: journal packet NUMBER --reviewer ID [-o FILE] [--json]\n"
+     "\n"
+     "The manuscript as the assigned reviewer ID should see it (to stdout, or FILE).\n"
+     "Under double-blind review (review_mode in journal.yaml) it has no authors,\n"
+     "affiliations, ORCID iDs or emails, and sections that identify people\n"
+     "(acknowledgements, funding, author contributions, conflicts of interest) are\n"
+     "removed; every line that still names an author is reported as a warning.\n"},
     {"help", cmd_help, "show help for journal or one command", "usage: journal help [COMMAND]\n"},
     {NULL, NULL, NULL, NULL},
 };

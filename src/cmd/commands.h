@@ -34,6 +34,7 @@ int cmd_decide(int argc, char **argv, struct cli *cli);
 int cmd_revise(int argc, char **argv, struct cli *cli);
 int cmd_diff(int argc, char **argv, struct cli *cli);
 int cmd_queue(int argc, char **argv, struct cli *cli);
+int cmd_packet(int argc, char **argv, struct cli *cli);
 
 /* Print the help of one command to stdout. */
 void command_print_usage(const struct command *c);

@@ -243,7 +243,8 @@ int ywriter_begin(struct ywriter *w, struct strbuf *out)
         return error_internal("cannot initialise the YAML emitter");
     yaml_emitter_set_output(&w->emitter, write_handler, out);
     yaml_emitter_set_unicode(&w->emitter, 1);
-    yaml_emitter_set_width(&w->emitter, 100);
+    /* Never fold: a title split over two lines reads badly in a diff. */
+    yaml_emitter_set_width(&w->emitter, -1);
     yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
     emit(w, &ev);
     yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1);

@@ -1,0 +1,70 @@
+#include "cmd/commands.h"
+#include "store/repo.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "workflow/packet.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+int cmd_packet(int argc, char **argv, struct cli *cli)
+{
+    const char *number_arg = NULL, *reviewer = NULL, *output = NULL;
+    for (int i = 1; i < argc; i++) {
+        int rc;
+        if (cli_common_option(argv[i], cli))
+            continue;
+        if ((rc = cli_option_value(argc, argv, &i, "--reviewer", &reviewer)) ||
+            (rc = cli_option_value(argc, argv, &i, "-o", &output))) {
+            if (rc < 0)
+                return rc;
+            continue;
+        }
+        if (argv[i][0] == '-')
+            return error_usage("unknown option '%s'", argv[i]);
+        if (number_arg)
+            return error_usage("packet takes one submission number");
+        number_arg = argv[i];
+    }
+    if (!number_arg || !reviewer)
+        return error_usage("usage: journal packet NUMBER --reviewer ID [-o FILE]");
+    unsigned long number;
+    int rc = cli_parse_number(number_arg, &number);
+    if (rc)
+        return rc;
+    struct journal_repo *repo = NULL;
+    struct packet p = {0};
+    rc = repo_open(&repo, cli->dir);
+    if (!rc)
+        rc = packet_make(repo, number, reviewer, &p);
+    if (!rc && output)
+        rc = fs_write_atomic(output, p.text.buf, p.text.len);
+    if (!rc) {
+        const char *where = output ? output : "the packet";
+        for (size_t i = 0; i < p.nwarnings; i++)
+            fprintf(stderr, "journal packet: warning: %s:%zu: %s\n", where, p.warnings[i].line,
+                    p.warnings[i].text);
+        if (cli->json) {
+            json_t *warnings = json_array();
+            for (size_t i = 0; i < p.nwarnings; i++)
+                json_array_append_new(warnings, json_pack("{s:I, s:s}", "line",
+                                                          (json_int_t)p.warnings[i].line, "text",
+                                                          p.warnings[i].text));
+            cli_print_json(json_pack(
+                "{s:I, s:s, s:b, s:I, s:o, s:s?, s:s?}", "number", (json_int_t)number, "reviewer",
+                reviewer, "blinded", p.blinded, "removed_sections", (json_int_t)p.removed_sections,
+                "warnings", warnings, "output", output, "packet", output ? NULL : p.text.buf));
+        } else if (output) {
+            printf("Wrote the %s packet for %s to %s (%zu identifying section%s removed, %zu "
+                   "warning%s).\n",
+                   p.blinded ? "double-blind" : "review", reviewer, output, p.removed_sections,
+                   p.removed_sections == 1 ? "" : "s", p.nwarnings, p.nwarnings == 1 ? "" : "s");
+        } else {
+            fwrite(p.text.buf, 1, p.text.len, stdout);
+        }
+    }
+    packet_free(&p);
+    repo_free(repo);
+    return rc;
+}

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# journal packet: the reviewer's copy. Under double-blind review no author's
+# name, email, ORCID iD or affiliation reaches it; identifying sections are
+# removed and what still names an author is reported with its line.
+. "$(dirname "$0")/lib.sh"
+
+J=$TEST_TMP/sample
+sample_journal "$J" || finish
+cd "$TEST_TMP" || finish
+
+# Submission 11 with an acknowledgements section and two leftover mentions of its first author.
+MS=$J/submissions/11/manuscript.md
+cat >>"$MS" <<'MD'
+
+As Iskakov (2021) argued in an earlier paper, promotion rules matter.
+
+## Acknowledgements
+
+We thank the Karaganda team and our families.
+
+## Data availability
+
+Write to m.iskakov@example.org for the data.
+MD
+tgit -C "$J" commit -qam "Acknowledgements in 11"
+
+expect_exit 0 "assign a reviewer to 11" -- "$JOURNAL" -C "$J" assign 11 --reviewer asel-bekova
+expect_exit 0 "packet 11 -o FILE" -- "$JOURNAL" -C "$J" packet 11 --reviewer asel-bekova -o p.md
+expect_stdout_match "double-blind packet for asel-bekova .*1 identifying section removed, 2 warnings" \
+    "packet reports one section removed and two warnings"
+expect_stderr_match "warning: p\.md:[0-9]+: names the author Marat Iskakov: As Iskakov \(2021\)" \
+    "warning for the family name in the body, with its line"
+expect_stderr_match "warning: p\.md:[0-9]+: names the author Marat Iskakov: Write to m\.iskakov@example\.org" \
+    "warning for the email in the body"
+line=$(grep -oE 'p\.md:[0-9]+: names the author Marat Iskakov: As' "$ERR" | grep -oE '[0-9]+' | head -1)
+check_eq "the warning's line number points at the mention in the packet" \
+    "As Iskakov (2021) argued in an earlier paper, promotion rules matter." "$(sed -n "${line}p" p.md)"
+
+# Nothing that identifies an author, from the manuscript's front matter, is in the packet.
+leaks=$(/usr/bin/python3 - "$MS" p.md <<'PY'
+import sys, yaml
+text = open(sys.argv[1], encoding="utf-8").read()
+fm = yaml.safe_load(text.split("---")[1])
+packet = open(sys.argv[2], encoding="utf-8").read()
+body_mentions = {"Iskakov", "m.iskakov@example.org"}  # reported as warnings above
+found = []
+for a in fm["authors"]:
+    for value in [a["name"], a.get("email"), a.get("orcid")] + [f["name"] for f in a["affiliations"]]:
+        if value and str(value) in packet and str(value) not in body_mentions:
+            found.append(str(value))
+print("; ".join(found))
+PY
+)
+check_eq "no author name, email, ORCID iD or affiliation from the front matter in the packet" "" "$leaks"
+if grep -q "Acknowledgements\|Karaganda team" p.md; then
+    fail "the acknowledgements section is removed"
+else
+    pass "the acknowledgements section is removed"
+fi
+if grep -q "^## Data availability" p.md; then
+    pass "the next section is kept"
+else
+    fail "the next section is kept"
+fi
+expect_exit 0 "the packet's front matter is valid YAML with the review block" -- \
+    /usr/bin/python3 -c 'import sys, yaml; fm = yaml.safe_load(open(sys.argv[1]).read().split("---")[1]); assert fm["review"]["submission"] == 11 and fm["review"]["reviewer"] == "asel-bekova" and "authors" not in fm, fm' p.md
+
+# Without -o the packet goes to stdout.
+expect_exit 0 "packet to stdout" -- "$JOURNAL" -C "$J" packet 11 --reviewer asel-bekova
+expect_stdout_match "^title: " "stdout holds the packet"
+
+# Single-blind: the reviewer sees the authors.
+sed -i 's/^review_mode: .*/review_mode: single-blind/' "$J/journal.yaml"
+tgit -C "$J" commit -qam "single-blind"
+expect_exit 0 "single-blind packet" -- "$JOURNAL" -C "$J" packet 11 --reviewer asel-bekova
+expect_stdout_match "Marat Iskakov" "single-blind: authors are in the packet"
+
+# Refusals.
+before=$TEST_TMP/.before
+snapshot "$J" >"$before"
+expect_exit 1 "a reviewer not assigned gets no packet" -- "$JOURNAL" -C "$J" packet 11 --reviewer ion-rusu
+expect_stderr_match "ion-rusu is not assigned to submission 11" "the refusal says why"
+expect_exit 1 "no packet for an unknown submission" -- "$JOURNAL" -C "$J" packet 99 --reviewer asel-bekova
+expect_exit 1 "no packet for a published article" -- "$JOURNAL" -C "$J" packet 3 --reviewer asel-bekova
+expect_exit 2 "packet without --reviewer is a usage error" -- "$JOURNAL" -C "$J" packet 11
+expect_unchanged "$before" "$J" "refused packets leave the journal unchanged"
+
+finish
