@@ -27,6 +27,10 @@ int cmd_review(int argc, char **argv, struct cli *cli)
             req.amend = true;
             continue;
         }
+        if (!strcmp(argv[i], "--sign")) {
+            req.sign = true;
+            continue;
+        }
         if (argv[i][0] == '-')
             return error_usage("unknown option '%s'", argv[i]);
         if (number)

@@ -74,10 +74,13 @@ const struct command commands[] = {
     {"review", cmd_review, "record a reviewer's verdict for the current round",
      "usage: journal review NUMBER --verdict accept|minor-revision|major-revision|reject\n"
      "                      --comments FILE [--confidential FILE] [--as REVIEWER] [--amend]\n"
+     "                      [--sign]\n"
      "\n"
      "Record the verdict of an assigned reviewer (--as, or JOURNAL_REVIEWER): comments\n"
      "to the author, and confidential comments to the editor that never leave the\n"
-     "office. A second verdict in the same round is refused unless --amend.\n"},
+     "office. A second verdict in the same round is refused unless --amend. Under\n"
+     "open review, --sign records that the reviewer agrees to publish the review,\n"
+     "signed, with the article once it is published (confidential comments never are).\n"},
     {"decide", cmd_decide, "accept, ask for a revision, or reject",
      "usage: journal decide NUMBER accept|revise|reject [--letter FILE]\n"
      "\n"

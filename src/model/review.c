@@ -13,8 +13,9 @@ const char *const review_verdicts[] = {"accept", "minor-revision", "major-revisi
                                        NULL};
 static const char *const verdict_labels[] = {"Accept", "Minor revision", "Major revision",
                                              "Reject"};
-static const char *const review_keys[] = {"reviewer", "round",    "verdict",      "submitted",
-                                          "amended",  "comments", "confidential", NULL};
+static const char *const review_keys[] = {"reviewer",     "round",   "verdict",
+                                          "submitted",    "amended", "comments",
+                                          "confidential", "signed",  NULL};
 
 bool review_verdict_is_known(const char *verdict)
 {
@@ -72,6 +73,13 @@ int review_parse(struct review *rv, const char *file, const char *text, size_t l
     rv->amended = field(&d, root, "amended", false);
     rv->comments = field(&d, root, "comments", true);
     rv->confidential = field(&d, root, "confidential", false);
+    yaml_node_t *sig = ydoc_get(&d, root, "signed");
+    if (sig) {
+        int b = ydoc_bool(sig);
+        if (b < 0)
+            ydoc_problem(&d, sig, "'signed' must be true or false");
+        rv->signed_review = b == 1;
+    }
     ydoc_free(&d);
     if (error_count()) {
         review_free(rv);
@@ -93,6 +101,8 @@ void review_write(const struct review *rv, struct strbuf *out)
     ywriter_pair_plain(&w, "submitted", rv->submitted);
     if (rv->amended)
         ywriter_pair_plain(&w, "amended", rv->amended);
+    if (rv->signed_review)
+        ywriter_pair_plain(&w, "signed", "true");
     ywriter_pair_text(&w, "comments", rv->comments);
     if (rv->confidential)
         ywriter_pair_text(&w, "confidential", rv->confidential);

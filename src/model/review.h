@@ -19,6 +19,8 @@ struct review {
     char *amended;   /* or NULL */
     char *comments;
     char *confidential; /* or NULL */
+    /* The reviewer agreed to publish this review, signed, with the article (open review). */
+    bool signed_review;
 };
 
 extern const char *const review_verdicts[];

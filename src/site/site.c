@@ -6,6 +6,8 @@
 #include "model/language.h"
 #include "model/manuscript.h"
 #include "model/record.h"
+#include "model/review.h"
+#include "model/roster.h"
 #include "site/markdown.h"
 #include "util/alloc.h"
 #include "util/error.h"
@@ -25,6 +27,8 @@ struct article {
     struct manuscript m;
     struct submission_record r;
     const struct issue_manifest *issue;
+    struct review *open_reviews; /* signed reviews, published under open review only */
+    size_t nopen_reviews;
 };
 
 struct asset {
@@ -38,6 +42,8 @@ struct build {
     struct country_db *countries;
     struct language_db *languages;
     struct mustache_set *templates;
+    struct roster roster; /* for the names on signed open reviews */
+    bool open_review;
     struct asset *assets;
     size_t nassets, assets_alloc;
     struct issue_manifest *issues; /* newest first */
@@ -123,6 +129,22 @@ done:
 
 /* ---- what is published ---- */
 
+static int load_roster(struct build *b)
+{
+    struct strbuf text = STRBUF_INIT;
+    int rc = repo_read_from_tree(b->repo->git, b->tree, "reviewers.yaml", &text, NULL);
+    if (rc == JOURNAL_EINPUT) {
+        /* Without a roster, signed reviews carry the reviewer's id. */
+        error_clear();
+        rc = 0;
+    } else if (!rc) {
+        rc = roster_parse(&b->roster, "reviewers.yaml", text.buf, text.len, b->countries,
+                          b->languages);
+    }
+    strbuf_release(&text);
+    return rc;
+}
+
 static int compare_issues(const void *a, const void *b)
 {
     const struct issue_manifest *x = a, *y = b;
@@ -162,6 +184,56 @@ static int load_issues(struct build *b)
     return rc;
 }
 
+struct signed_walk {
+    struct build *b;
+    struct article *a;
+    int rc;
+};
+
+/* Only reviews whose reviewers agreed (signed: true) are read into the site; nothing else is. */
+static int signed_review_entry(const char *root, const git_tree_entry *entry, void *payload)
+{
+    struct signed_walk *w = payload;
+    if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
+        return 0;
+    git_blob *blob = NULL;
+    if (git_blob_lookup(&blob, w->b->repo->git, git_tree_entry_id(entry)) < 0) {
+        w->rc = repo_git_error(git_tree_entry_name(entry));
+        return -1;
+    }
+    char *path =
+        xasprintf("submissions/%lu/reviews/%s%s", w->a->number, root, git_tree_entry_name(entry));
+    struct review rv;
+    w->rc = review_parse(&rv, path, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+    if (!w->rc && rv.signed_review) {
+        free(rv.confidential);
+        rv.confidential = NULL;
+        w->a->open_reviews =
+            xrealloc(w->a->open_reviews, (w->a->nopen_reviews + 1) * sizeof(*w->a->open_reviews));
+        w->a->open_reviews[w->a->nopen_reviews++] = rv;
+    } else if (!w->rc) {
+        review_free(&rv);
+    }
+    free(path);
+    git_blob_free(blob);
+    return w->rc ? -1 : 0;
+}
+
+static int load_open_reviews(struct build *b, struct article *a)
+{
+    char path[64];
+    git_tree *dir = NULL;
+    snprintf(path, sizeof(path), "submissions/%lu/reviews", a->number);
+    int rc = repo_subtree(b->repo->git, b->tree, path, &dir);
+    if (rc || !dir)
+        return rc;
+    struct signed_walk w = {b, a, 0};
+    if (git_tree_walk(dir, GIT_TREEWALK_PRE, signed_review_entry, &w) < 0 && !w.rc)
+        w.rc = repo_git_error(path);
+    git_tree_free(dir);
+    return w.rc;
+}
+
 static int load_article(struct build *b, const struct issue_manifest *is, size_t k,
                         struct article *a)
 {
@@ -197,6 +269,8 @@ static int load_article(struct build *b, const struct issue_manifest *is, size_t
         struct manuscript_rules rules = {b->countries, b->languages, b->repo->config.languages[0]};
         rc = manuscript_parse(&a->m, path, text.buf, text.len, &rules);
     }
+    if (!rc && b->open_review)
+        rc = load_open_reviews(b, a);
 done:
     strbuf_release(&text);
     return rc;
@@ -434,6 +508,26 @@ static int article_full_json(struct build *b, const struct article *a, json_t **
         free(url);
     }
     json_object_set_new(o, "issue", issue_summary_json(a->issue));
+    json_t *open = json_array();
+    for (size_t i = 0; i < a->nopen_reviews; i++) {
+        const struct review *rv = &a->open_reviews[i];
+        const struct roster_reviewer *who = roster_find(&b->roster, rv->reviewer);
+        struct strbuf comments = STRBUF_INIT;
+        rc = markdown_to_html(rv->comments, strlen(rv->comments), false, &comments);
+        json_t *x = json_pack("{s:s, s:I, s:s, s:s}", "reviewer", who ? who->name : rv->reviewer,
+                              "round", (json_int_t)rv->round, "verdict_label",
+                              review_verdict_label(rv->verdict), "comments_html", comments.buf);
+        if (who && who->affiliation.name)
+            json_object_set_new(x, "affiliation", json_string(who->affiliation.name));
+        strbuf_release(&comments);
+        json_array_append_new(open, x);
+        if (rc)
+            break;
+    }
+    json_object_set_new(o, "open_reviews", open);
+    json_object_set_new(o, "has_open_reviews", json_boolean(a->nopen_reviews > 0));
+    if (rc)
+        goto fail;
     strbuf_release(&html);
     *out = o;
     return 0;
@@ -667,6 +761,9 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
         rc = language_db_open(&b.languages, NULL, NULL);
     if (!rc)
         rc = load_theme(&b);
+    b.open_review = !strcmp(repo->config.review_mode, "open");
+    if (!rc && b.open_review)
+        rc = load_roster(&b);
     if (!rc)
         rc = load_issues(&b);
     if (!rc)
@@ -703,7 +800,11 @@ done:
     for (size_t i = 0; i < b.narticles; i++) {
         manuscript_free(&b.articles[i].m);
         record_free(&b.articles[i].r);
+        for (size_t k = 0; k < b.articles[i].nopen_reviews; k++)
+            review_free(&b.articles[i].open_reviews[k]);
+        free(b.articles[i].open_reviews);
     }
+    roster_free(&b.roster);
     free(b.articles);
     for (size_t i = 0; i < b.nissues; i++)
         issue_free(&b.issues[i]);

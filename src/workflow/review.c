@@ -45,6 +45,10 @@ int workflow_review(struct journal_repo *repo, const struct review_request *req,
     memset(out, 0, sizeof(*out));
     memset(&e, 0, sizeof(e));
 
+    if (req->sign && strcmp(repo->config.review_mode, "open"))
+        return error_input("--sign: signed reviews are published only under open review, and "
+                           "this journal's review_mode is %s",
+                           repo->config.review_mode);
     if (!review_verdict_is_known(req->verdict))
         return error_input("verdict '%s' is not one of accept, minor-revision, major-revision, "
                            "reject",
@@ -98,6 +102,7 @@ int workflow_review(struct journal_repo *repo, const struct review_request *req,
     rv.amended = exists ? xstrdup(today) : NULL;
     rv.comments = xstrdup(comments.buf);
     rv.confidential = req->confidential ? xstrdup(confidential.buf) : NULL;
+    rv.signed_review = req->sign;
     review_write(&rv, &text);
 
     detail = xasprintf("%s: %s", req->reviewer, req->verdict);

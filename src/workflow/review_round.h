@@ -36,6 +36,7 @@ struct review_request {
     const char *comments;     /* path: comments to the author */
     const char *confidential; /* path: comments to the editor, or NULL */
     bool amend;
+    bool sign; /* the reviewer agrees to publish the signed review (open review) */
 };
 int workflow_review(struct journal_repo *repo, const struct review_request *req,
                     struct action_outcome *out);
