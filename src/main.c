@@ -1,4 +1,5 @@
 #include "cmd/commands.h"
+#include "net/smtp.h"
 #include "site/markdown.h"
 #include "util/error.h"
 #include "version.h"
@@ -55,6 +56,12 @@ int main(int argc, char **argv)
     }
 
     git_libgit2_init();
+    /* libcurl's global state is set up once, before anything could start a thread. */
+    if (smtp_global_init()) {
+        fprintf(stderr, "journal: %s\n", error_message());
+        git_libgit2_shutdown();
+        return 3;
+    }
     int rc = cmd->run(argc - i, argv + i, &cli);
     if (rc) {
         /* Each problem on its own line, each line prefixed, so that grep finds them all. */
@@ -72,6 +79,7 @@ int main(int argc, char **argv)
     }
     error_clear();
     markdown_shutdown();
+    smtp_global_cleanup();
     git_libgit2_shutdown();
     return error_exit_status(rc);
 }

@@ -1,6 +1,7 @@
 #include "cmd/commands.h"
 #include "store/repo.h"
 #include "util/error.h"
+#include "workflow/notify.h"
 #include "workflow/review_round.h"
 
 #include <jansson.h>
@@ -40,7 +41,11 @@ int cmd_assign(int argc, char **argv, struct cli *cli)
 
     struct journal_repo *repo = NULL;
     struct action_outcome out = {0};
+    struct notifier notifier = {0};
     rc = repo_open(&repo, cli->dir);
+    if (!rc)
+        rc = notifier_open(&notifier, repo);
+    req.notifier = &notifier;
     if (!rc)
         rc = workflow_assign(repo, &req, &out);
     if (!rc) {
@@ -54,6 +59,9 @@ int cmd_assign(int argc, char **argv, struct cli *cli)
                    req.number, out.round, out.date, out.detail ? " Override recorded: " : "",
                    out.detail ? out.detail : "");
     }
+    if (!rc)
+        cli_send_mail(&notifier, "assign");
+    notifier_close(&notifier);
     action_outcome_free(&out);
     repo_free(repo);
     return rc;

@@ -1,6 +1,7 @@
 #include "cmd/commands.h"
 #include "store/repo.h"
 #include "util/error.h"
+#include "workflow/notify.h"
 #include "workflow/review_round.h"
 
 #include <jansson.h>
@@ -37,7 +38,11 @@ int cmd_decide(int argc, char **argv, struct cli *cli)
 
     struct journal_repo *repo = NULL;
     struct action_outcome out = {0};
+    struct notifier notifier = {0};
     rc = repo_open(&repo, cli->dir);
+    if (!rc)
+        rc = notifier_open(&notifier, repo);
+    req.notifier = &notifier;
     if (!rc)
         rc = workflow_decide(repo, &req, &out);
     if (!rc) {
@@ -50,6 +55,9 @@ int cmd_decide(int argc, char **argv, struct cli *cli)
             printf("Submission %lu is now %s (round %lu). The letter is %s.\n", req.number,
                    out.state, out.round, out.detail);
     }
+    if (!rc)
+        cli_send_mail(&notifier, "decide");
+    notifier_close(&notifier);
     action_outcome_free(&out);
     repo_free(repo);
     return rc;

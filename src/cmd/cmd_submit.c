@@ -3,6 +3,7 @@
 #include "store/repo.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "workflow/notify.h"
 #include "workflow/submit.h"
 
 #include <jansson.h>
@@ -47,7 +48,13 @@ int cmd_submit(int argc, char **argv, struct cli *cli)
     rc = repo_open(&repo, cli->dir);
     if (rc)
         goto done;
-    struct submit_request req = {manuscript, files, nfiles};
+    struct notifier notifier;
+    rc = notifier_open(&notifier, repo);
+    if (rc) {
+        repo_free(repo);
+        goto done;
+    }
+    struct submit_request req = {manuscript, files, nfiles, &notifier};
     struct submit_result res;
     rc = submission_submit(repo, &req, &res);
     if (!rc) {
@@ -66,7 +73,9 @@ int cmd_submit(int argc, char **argv, struct cli *cli)
             fprintf(stderr, "journal: warning: the index was not updated: %s\n", error_message());
         index_close(ix);
         submit_result_free(&res);
+        cli_send_mail(&notifier, "submit");
     }
+    notifier_close(&notifier);
     repo_free(repo);
 done:
     free(files);

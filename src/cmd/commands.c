@@ -1,6 +1,7 @@
 #include "cmd/commands.h"
 
 #include "util/error.h"
+#include "workflow/notify.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -114,6 +115,25 @@ const struct command commands[] = {
      "affiliations, ORCID iDs or emails, and sections that identify people\n"
      "(acknowledgements, funding, author contributions, conflicts of interest) are\n"
      "removed; every line that still names an author is reported as a warning.\n"},
+    {"remind", cmd_remind, "mail every reviewer whose review is overdue",
+     "usage: journal remind [--dry-run] [--json]\n"
+     "\n"
+     "Queue a reminder (themes/<theme>/mail/reminder.mustache) to each reviewer whose\n"
+     "review is past due, at most one a day per review, and send the outbox.\n"
+     "--dry-run lists the overdue reviews without mailing.\n"},
+    {"outbox", cmd_outbox, "list, send or retry the mail waiting to go out",
+     "usage: journal outbox [list [--state STATE]] [--json]\n"
+     "       journal outbox flush\n"
+     "       journal outbox retry ID\n"
+     "\n"
+     "Every message (submission acknowledgements, invitations, decision letters,\n"
+     "reminders) is written to .journal/outbox.db before its action's commit and\n"
+     "sent after it; when the server is down the action still succeeds and the\n"
+     "message waits here. flush sends what is queued (nothing is sent twice); retry\n"
+     "queues a failed message again. Unlike the index, the outbox is not a cache:\n"
+     "do not delete it. SMTP settings: smtp_host, smtp_port, smtp_tls (starttls, tls,\n"
+     "none), smtp_user_env and smtp_password_env (names of environment variables\n"
+     "holding the credentials), mail_from_address, mail_from_name, mail_reply_to.\n"},
     {"help", cmd_help, "show help for journal or one command", "usage: journal help [COMMAND]\n"},
     {NULL, NULL, NULL, NULL},
 };
@@ -187,4 +207,17 @@ int cli_reviewer_identity(const char *as, const char **out)
     if (!*out || !**out)
         return error_usage("which reviewer? give --as REVIEWER-ID (or set JOURNAL_REVIEWER)");
     return 0;
+}
+
+void cli_send_mail(struct notifier *n, const char *command)
+{
+    size_t sent = 0;
+    if (notifier_flush(n, &sent))
+        fprintf(stderr,
+                "journal %s: warning: mail not sent: %s (it waits in the outbox: "
+                "journal outbox flush)\n",
+                command, error_message());
+    else if (sent)
+        fprintf(stderr, "journal %s: sent %zu message%s\n", command, sent, sent == 1 ? "" : "s");
+    error_clear();
 }

@@ -35,6 +35,8 @@ int cmd_revise(int argc, char **argv, struct cli *cli);
 int cmd_diff(int argc, char **argv, struct cli *cli);
 int cmd_queue(int argc, char **argv, struct cli *cli);
 int cmd_packet(int argc, char **argv, struct cli *cli);
+int cmd_remind(int argc, char **argv, struct cli *cli);
+int cmd_outbox(int argc, char **argv, struct cli *cli);
 
 /* Print the help of one command to stdout. */
 void command_print_usage(const struct command *c);
@@ -52,6 +54,14 @@ int cli_parse_number(const char *arg, unsigned long *out);
 int cli_option_value(int argc, char **argv, int *i, const char *name, const char **value);
 /* Who acts as reviewer: --as, else JOURNAL_REVIEWER; usage error when neither. */
 int cli_reviewer_identity(const char *as, const char **out);
+
+/*
+ * After an action succeeded: send the mail it queued, when a server is
+ * configured. A failure is a warning: the action stands and the message
+ * waits in the outbox.
+ */
+struct notifier;
+void cli_send_mail(struct notifier *n, const char *command);
 
 /* Shared option handling: returns 1 when argv[i] is --json (and sets cli->json). */
 int cli_common_option(const char *arg, struct cli *cli);

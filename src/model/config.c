@@ -3,6 +3,7 @@
 #include "model/language.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/mime.h"
 #include "util/yaml.h"
 
 #include <ctype.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 
 static const char *const config_keys[] = {"title",
+                                          "abbreviation",
                                           "description",
                                           "publisher",
                                           "issn",
@@ -25,6 +27,16 @@ static const char *const config_keys[] = {"title",
                                           "reviews_per_submission",
                                           "review_due_days",
                                           "conflict_same_country",
+                                          "mail_from_address",
+                                          "mail_from_name",
+                                          "mail_reply_to",
+                                          "smtp_host",
+                                          "smtp_port",
+                                          "smtp_tls",
+                                          "smtp_user_env",
+                                          "smtp_password_env",
+                                          "mail_max_attempts",
+                                          "mail_stale_claim_seconds",
                                           NULL};
 
 bool issn_is_valid(const char *issn)
@@ -116,6 +128,40 @@ int config_parse(struct journal_config *cfg, const char *file, const char *text,
     cfg->max_attachment_size =
         parse_size(&d, root, "max_attachment_size", CONFIG_DEFAULT_MAX_ATTACHMENT_SIZE);
 
+    cfg->abbreviation = dup_scalar(&d, root, "abbreviation", false);
+    cfg->mail_from_address = dup_scalar(&d, root, "mail_from_address", false);
+    cfg->mail_from_name = dup_scalar(&d, root, "mail_from_name", false);
+    cfg->mail_reply_to = dup_scalar(&d, root, "mail_reply_to", false);
+    cfg->smtp_host = dup_scalar(&d, root, "smtp_host", false);
+    cfg->smtp_tls = dup_scalar(&d, root, "smtp_tls", false);
+    cfg->smtp_user_env = dup_scalar(&d, root, "smtp_user_env", false);
+    cfg->smtp_password_env = dup_scalar(&d, root, "smtp_password_env", false);
+    yaml_node_t *port = ydoc_get(&d, root, "smtp_port");
+    unsigned long port_value = 0;
+    if (port && (!ydoc_uint(port, &port_value) || port_value > 65535))
+        ydoc_problem(&d, port, "'smtp_port' must be a port number (1-65535)");
+    cfg->smtp_port = (unsigned)port_value;
+    cfg->mail_max_attempts = (unsigned)parse_size(&d, root, "mail_max_attempts", 10);
+    cfg->mail_stale_claim_seconds = (unsigned)parse_size(&d, root, "mail_stale_claim_seconds", 600);
+    if (cfg->mail_stale_claim_seconds < 60)
+        ydoc_problem(&d, ydoc_get(&d, root, "mail_stale_claim_seconds"),
+                     "'mail_stale_claim_seconds' must be at least 60 (a slow server must not "
+                     "have its message sent twice)");
+    if (!cfg->smtp_tls)
+        cfg->smtp_tls = xstrdup("starttls");
+    else if (strcmp(cfg->smtp_tls, "starttls") && strcmp(cfg->smtp_tls, "tls") &&
+             strcmp(cfg->smtp_tls, "none"))
+        ydoc_problem(&d, ydoc_get(&d, root, "smtp_tls"),
+                     "smtp_tls '%s' is not one of starttls, tls, none", cfg->smtp_tls);
+    static const char *const addresses[] = {"mail_from_address", "mail_reply_to"};
+    const char *values[] = {cfg->mail_from_address, cfg->mail_reply_to};
+    for (size_t i = 0; i < 2; i++)
+        if (values[i] && !mime_address_is_valid(values[i]))
+            ydoc_problem(&d, ydoc_get(&d, root, addresses[i]),
+                         "'%s' is not an email address (expected local@domain)", values[i]);
+    if (cfg->smtp_host && !cfg->mail_from_address)
+        ydoc_problem(&d, ydoc_get(&d, root, "smtp_host"),
+                     "smtp_host is set but mail_from_address is not: mail needs a sender");
     cfg->allow_raw_html = parse_flag(&d, root, "allow_raw_html");
     cfg->conflict_same_country = parse_flag(&d, root, "conflict_same_country");
     cfg->reviews_per_submission = (unsigned)parse_size(&d, root, "reviews_per_submission", 3);
@@ -201,6 +247,14 @@ void config_free(struct journal_config *cfg)
     free(cfg->doi_prefix);
     free(cfg->license);
     free(cfg->theme);
+    free(cfg->abbreviation);
+    free(cfg->mail_from_address);
+    free(cfg->mail_from_name);
+    free(cfg->mail_reply_to);
+    free(cfg->smtp_host);
+    free(cfg->smtp_tls);
+    free(cfg->smtp_user_env);
+    free(cfg->smtp_password_env);
     for (size_t i = 0; i < cfg->nlanguages; i++)
         free(cfg->languages[i]);
     free(cfg->languages);

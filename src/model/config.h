@@ -27,6 +27,18 @@ struct journal_config {
     unsigned reviews_per_submission; /* k for automatic assignment, and "fully assigned" */
     unsigned review_due_days;
     bool conflict_same_country; /* a reviewer from an author's country has a conflict */
+    char *abbreviation;         /* short name for mail subjects, or NULL (the title) */
+    /* Mail: without mail_from_address no mail is made; without smtp_host it waits in the outbox. */
+    char *mail_from_address;
+    char *mail_from_name;
+    char *mail_reply_to;
+    char *smtp_host;
+    unsigned smtp_port;  /* 0: by smtp_tls */
+    char *smtp_tls;      /* starttls (default), tls or none */
+    char *smtp_user_env; /* names of environment variables: credentials never live in files */
+    char *smtp_password_env;
+    unsigned mail_max_attempts;
+    unsigned mail_stale_claim_seconds;
     size_t max_manuscript_size;
     size_t max_attachment_size;
     bool allow_raw_html;

@@ -29,6 +29,17 @@ static const char *const affiliation_keys[] = {
     "name", "department", "country", "international", "ror",         "id",
     "url",  "city",       "region",  "address",       "postal-code", NULL};
 
+const struct author *manuscript_contact(const struct manuscript *m)
+{
+    for (size_t i = 0; i < m->nauthors; i++)
+        if (m->authors[i].corresponding && m->authors[i].email)
+            return &m->authors[i];
+    for (size_t i = 0; i < m->nauthors; i++)
+        if (m->authors[i].email)
+            return &m->authors[i];
+    return NULL;
+}
+
 const char *manuscript_type_label(const char *type)
 {
     for (size_t i = 0; manuscript_types[i]; i++)

@@ -61,6 +61,9 @@ int manuscript_parse(struct manuscript *m, const char *file, const char *text, s
                      const struct manuscript_rules *rules);
 void manuscript_free(struct manuscript *m);
 
+/* Whom the office writes to: the corresponding author with an email, else the first with one. */
+const struct author *manuscript_contact(const struct manuscript *m);
+
 /* The article types and their English labels. */
 extern const char *const manuscript_types[];
 const char *manuscript_type_label(const char *type);

@@ -1,9 +1,11 @@
 #include "util/error.h"
 
+#include "util/alloc.h"
 #include "util/strbuf.h"
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Per thread, so that pages rendered in parallel report their own failures. */
@@ -108,6 +110,21 @@ void error_prefix(const char *fmt, ...)
     strbuf_add(&sb, message.buf, message.len);
     strbuf_release(&message);
     message = sb;
+}
+
+char *error_save(void)
+{
+    return count && message.len ? xstrdup(message.buf) : NULL;
+}
+
+void error_restore(char *saved)
+{
+    if (!saved)
+        return;
+    strbuf_reset(&message);
+    strbuf_addstr(&message, saved);
+    count = 1;
+    free(saved);
 }
 
 const char *error_message(void)

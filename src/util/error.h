@@ -41,6 +41,13 @@ size_t error_count(void);
 /* Prefix the current message with "context: " (for example the file being read). */
 void error_prefix(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * Cleanup after a failure may itself fail and overwrite the message that
+ * matters: save it first (NULL when there is none), restore it after.
+ */
+char *error_save(void);
+void error_restore(char *saved);
+
 const char *error_message(void);
 void error_clear(void);
 /* Exit status for a return code: 0, 1, 2 or 3. */

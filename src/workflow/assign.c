@@ -4,6 +4,7 @@
 #include "util/error.h"
 #include "workflow/editorial.h"
 #include "workflow/eligibility.h"
+#include "workflow/notify.h"
 #include "workflow/review_round.h"
 
 #include <stdio.h>
@@ -15,6 +16,47 @@ void action_outcome_free(struct action_outcome *out)
     free(out->state);
     free(out->detail);
     memset(out, 0, sizeof(*out));
+}
+
+/* Under double-blind review the invitation names no author. */
+static int hold_invitation(struct notifier *n, const struct editorial *e,
+                           const struct roster_reviewer *rv, const char *due)
+{
+    const struct manuscript *m = &e->manuscript;
+    bool blinded = !strcmp(e->repo->config.review_mode, "double-blind");
+    json_t *ctx = notify_context(e->repo, e->actor);
+    json_t *sub = json_pack("{s:I, s:s, s:I}", "number", (json_int_t)e->number, "title", m->title,
+                            "round", (json_int_t)e->record.round);
+    if (m->abstract)
+        json_object_set_new(sub, "abstract", json_string(m->abstract));
+    if (!blinded) {
+        struct strbuf names = STRBUF_INIT;
+        for (size_t i = 0; i < m->nauthors; i++)
+            strbuf_addf(&names, "%s%s", i ? ", " : "", m->authors[i].name);
+        json_object_set_new(sub, "authors_line", json_string(names.buf));
+        strbuf_release(&names);
+    }
+    json_object_set_new(ctx, "submission", sub);
+    json_object_set_new(ctx, "reviewer", json_pack("{s:s}", "name", rv->name));
+    json_object_set_new(ctx, "due", json_string(due));
+    json_object_set_new(ctx, "blinded", json_boolean(blinded));
+    struct recipient to = {rv->name, rv->email};
+    int rc = notify_hold(n, "invitation", ctx, &to, "invitation", e->number);
+    json_decref(ctx);
+    return rc;
+}
+
+int settle_mail(struct notifier *n, int rc, const git_oid *commit)
+{
+    if (!n)
+        return rc;
+    if (rc) {
+        notifier_discard(n);
+        return rc;
+    }
+    char hex[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(hex, sizeof(hex), commit);
+    return notifier_release(n, hex);
 }
 
 int workflow_assign(struct journal_repo *repo, const struct assignment_request *req,
@@ -85,8 +127,16 @@ int workflow_assign(struct journal_repo *repo, const struct assignment_request *
     message = xasprintf("Assign reviewer %s to #%lu (round %lu)\n\nDue: %s\n%s%s%s", rv->id,
                         req->number, e.record.round, out->date, override ? "Override: " : "",
                         override ? override : "", override ? "\n" : "");
+    if (req->notifier) {
+        rc = hold_invitation(req->notifier, &e, rv, out->date);
+        if (rc) {
+            free(override);
+            goto done;
+        }
+    }
     git_oid commit;
     rc = editorial_commit(&e, NULL, 0, message, &commit);
+    rc = settle_mail(req->notifier, rc, &commit);
     if (!rc) {
         git_oid_tostr(out->commit, sizeof(out->commit), &commit);
         out->round = e.record.round;

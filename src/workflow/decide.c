@@ -4,6 +4,7 @@
 #include "util/error.h"
 #include "util/mustache.h"
 #include "workflow/editorial.h"
+#include "workflow/notify.h"
 #include "workflow/review_round.h"
 
 #include <jansson.h>
@@ -158,9 +159,24 @@ int workflow_decide(struct journal_repo *repo, const struct decision_request *re
         xasprintf("submissions/%lu/letters/round-%lu-decision.md", req->number, e.record.round);
     message = xasprintf("Decide #%lu: %s (round %lu)", req->number,
                         desk ? "desk-reject" : req->decision, e.record.round);
+    const struct author *contact = manuscript_contact(&e.manuscript);
+    if (req->notifier && contact) {
+        json_t *ctx = notify_context(repo, e.actor);
+        json_object_set_new(ctx, "submission",
+                            json_pack("{s:I, s:s}", "number", (json_int_t)req->number, "title",
+                                      e.manuscript.title));
+        json_object_set_new(ctx, "author", json_pack("{s:s}", "name", contact->name));
+        json_object_set_new(ctx, "letter", json_string(letter.buf));
+        struct recipient to = {contact->name, contact->email};
+        rc = notify_hold(req->notifier, "decision", ctx, &to, "decision", req->number);
+        json_decref(ctx);
+        if (rc)
+            goto done;
+    }
     struct repo_change change = {letter_path, letter.buf, letter.len, false};
     git_oid commit;
     rc = editorial_commit(&e, &change, 1, message, &commit);
+    rc = settle_mail(req->notifier, rc, &commit);
     if (!rc) {
         git_oid_tostr(out->commit, sizeof(out->commit), &commit);
         out->round = e.record.round;

@@ -55,4 +55,11 @@ int editorial_due_date(const struct journal_repo *repo, const char *spec, char o
 int workflow_read_text(const struct journal_repo *repo, const char *option, const char *path,
                        struct strbuf *out);
 
+/*
+ * After an action's commit: release its held mail when the commit succeeded,
+ * discard it when not. Returns rc, or the release's failure.
+ */
+struct notifier;
+int settle_mail(struct notifier *n, int rc, const git_oid *commit);
+
 #endif

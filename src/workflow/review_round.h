@@ -5,6 +5,8 @@
 
 #include <stdbool.h>
 
+struct notifier;
+
 /*
  * The actions of a review round, each one commit: invite a reviewer, record a
  * verdict, decide, and open the next round with the author's revision.
@@ -12,9 +14,10 @@
 
 struct assignment_request {
     unsigned long number;
-    const char *reviewer; /* roster id */
-    const char *due;      /* "21d", "3w", a date, or NULL for review_due_days */
-    const char *override; /* justification for breaking a rule, or NULL */
+    const char *reviewer;      /* roster id */
+    const char *due;           /* "21d", "3w", a date, or NULL for review_due_days */
+    const char *override;      /* justification for breaking a rule, or NULL */
+    struct notifier *notifier; /* invites the reviewer by mail, or NULL */
 };
 
 struct action_outcome {
@@ -43,8 +46,9 @@ int workflow_review(struct journal_repo *repo, const struct review_request *req,
 
 struct decision_request {
     unsigned long number;
-    const char *decision; /* accept, revise, reject */
-    const char *letter;   /* path, or NULL to generate one from the theme */
+    const char *decision;      /* accept, revise, reject */
+    const char *letter;        /* path, or NULL to generate one from the theme */
+    struct notifier *notifier; /* mails the letter to the author, or NULL */
 };
 int workflow_decide(struct journal_repo *repo, const struct decision_request *req,
                     struct action_outcome *out);

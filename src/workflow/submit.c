@@ -8,6 +8,7 @@
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "workflow/notify.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -186,8 +187,29 @@ int submission_submit(struct journal_repo *repo, const struct submit_request *re
         changes[n] = (struct repo_change){paths[n], att[i].data.buf, att[i].data.len, false};
     }
     message = commit_message(number, &m, req);
+    const struct author *contact = manuscript_contact(&m);
+    if (req->notifier && contact) {
+        json_t *ctx = notify_context(repo, NULL);
+        json_object_set_new(
+            ctx, "submission",
+            json_pack("{s:I, s:s}", "number", (json_int_t)number, "title", m.title));
+        json_object_set_new(ctx, "author", json_pack("{s:s}", "name", contact->name));
+        struct recipient to = {contact->name, contact->email};
+        rc = notify_hold(req->notifier, "acknowledgement", ctx, &to, "acknowledgement", number);
+        json_decref(ctx);
+        if (rc)
+            goto unlock;
+    }
     git_oid commit;
     rc = repo_commit(repo, changes, n, message, &commit);
+    if (req->notifier) {
+        char hex[GIT_OID_HEXSZ + 1];
+        git_oid_tostr(hex, sizeof(hex), &commit);
+        if (rc)
+            notifier_discard(req->notifier);
+        else
+            rc = notifier_release(req->notifier, hex);
+    }
     if (!rc) {
         res->number = number;
         git_oid_tostr(res->commit, sizeof(res->commit), &commit);

@@ -9,6 +9,7 @@ struct submit_request {
     const char *manuscript;   /* path to the Markdown file */
     const char *const *files; /* attachments, paths relative to the current directory */
     size_t nfiles;
+    struct notifier *notifier; /* acknowledges receipt to the author, or NULL */
 };
 
 struct submit_result {

@@ -255,7 +255,7 @@ done
 expect_stdout_match "^Exit status:" "help documents exit codes"
 expect_stdout_match "^  1  the input was rejected" "help documents exit 1"
 expect_stdout_match "^  2  usage error" "help documents exit 2"
-expect_stdout_match "^  3  internal failure" "help documents exit 3"
+expect_stdout_match "^  3  failure outside the input" "help documents exit 3"
 expect_exit 0 "help submit exits 0" -- "$JOURNAL" help submit
 expect_stdout_match "^usage: journal submit MANUSCRIPT\.md" "help submit prints its usage"
 expect_stdout_match "--file FILE" "help submit documents --file"

@@ -1,0 +1,120 @@
+#include "cmd/commands.h"
+#include "store/outbox.h"
+#include "store/repo.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "workflow/notify.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The Subject header of a composed message, still encoded: enough to tell messages apart. */
+static char *subject_of(const struct outbox_entry *e)
+{
+    const char *s = strstr(e->message, "\nSubject: ");
+    if (!s)
+        return xstrdup("");
+    s += 10;
+    return xstrndup(s, strcspn(s, "\r\n"));
+}
+
+int cmd_outbox(int argc, char **argv, struct cli *cli)
+{
+    const char *action = NULL, *state = NULL, *id_arg = NULL;
+    for (int i = 1; i < argc; i++) {
+        int rc;
+        if (cli_common_option(argv[i], cli))
+            continue;
+        if ((rc = cli_option_value(argc, argv, &i, "--state", &state))) {
+            if (rc < 0)
+                return rc;
+            continue;
+        }
+        if (argv[i][0] == '-')
+            return error_usage("unknown option '%s'", argv[i]);
+        if (!action)
+            action = argv[i];
+        else if (!id_arg)
+            id_arg = argv[i];
+        else
+            return error_usage("unexpected argument '%s'", argv[i]);
+    }
+    if (action && strcmp(action, "list") && strcmp(action, "flush") && strcmp(action, "retry"))
+        return error_usage("journal outbox [list|flush|retry ID]: unknown '%s'", action);
+    if (action && !strcmp(action, "retry") && !id_arg)
+        return error_usage("journal outbox retry ID: which message?");
+    struct journal_repo *repo = NULL;
+    struct notifier n = {0};
+    int rc = repo_open(&repo, cli->dir);
+    if (!rc)
+        rc = notifier_open(&n, repo);
+    if (!rc && !n.enabled)
+        rc = error_input("mail is off: journal.yaml has no mail_from_address, so nothing is "
+                         "queued");
+    if (rc)
+        goto done;
+    if (action && !strcmp(action, "retry")) {
+        char *end;
+        long long id = strtoll(id_arg, &end, 10);
+        if (*end || id <= 0) {
+            rc = error_usage("'%s' is not a message id (see journal outbox)", id_arg);
+            goto done;
+        }
+        rc = outbox_retry(n.outbox, id);
+        if (!rc)
+            printf("Message %lld is queued again.\n", id);
+        goto done;
+    }
+    if (action && !strcmp(action, "flush")) {
+        size_t sent = 0;
+        if (!repo->config.smtp_host) {
+            rc = error_input("no smtp_host in journal.yaml: messages wait in the outbox");
+            goto done;
+        }
+        rc = notifier_flush(&n, &sent);
+        if (!rc)
+            printf("Sent %zu message%s.\n", sent, sent == 1 ? "" : "s");
+        else
+            error_prefix("sent %zu, then", sent);
+        goto done;
+    }
+    struct outbox_entry *list = NULL;
+    size_t count = 0;
+    rc = outbox_list(n.outbox, state, &list, &count);
+    if (rc)
+        goto done;
+    json_t *arr = json_array();
+    if (!cli->json && count)
+        printf("%5s  %-8s  %-15s  %-5s  %-3s  %-32s  %s\n", "ID", "STATE", "PURPOSE", "#", "TRY",
+               "TO", "SUBJECT");
+    for (size_t i = 0; i < count; i++) {
+        const struct outbox_entry *e = &list[i];
+        char *subject = subject_of(e);
+        json_array_append_new(
+            arr, json_pack("{s:I, s:s, s:s, s:I, s:s, s:I, s:s, s:s?, s:s?, s:s?, s:s}", "id",
+                           (json_int_t)e->id, "state", e->state, "purpose", e->purpose,
+                           "submission", (json_int_t)e->submission, "to", e->recipients, "attempts",
+                           (json_int_t)e->attempts, "created", e->created, "sent_at", e->sent_at,
+                           "last_error", e->last_error, "ref", e->ref, "subject", subject));
+        if (!cli->json) {
+            printf("%5lld  %-8s  %-15s  %-5lu  %-3u  %-32.32s  %s\n", e->id, e->state, e->purpose,
+                   e->submission, e->attempts, e->recipients, subject);
+            if (e->last_error)
+                printf("%7s last error: %s\n", "", e->last_error);
+        }
+        free(subject);
+    }
+    if (cli->json)
+        cli_print_json(arr);
+    else
+        json_decref(arr);
+    if (!cli->json && !count)
+        printf("The outbox is empty.\n");
+    outbox_entries_free(list, count);
+done:
+    notifier_close(&n);
+    repo_free(repo);
+    return rc;
+}

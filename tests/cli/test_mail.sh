@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Mail from editorial actions, against a real SMTP server on 127.0.0.1
+# (tests/support/smtp_sink.py, Debian's python3-aiosmtpd): acknowledgement on
+# submit, invitation on assign (no author named under double-blind review),
+# the decision letter, reminders; when the server is down the action still
+# succeeds and the message waits in the outbox, sent exactly once later.
+. "$(dirname "$0")/lib.sh"
+
+PY=/usr/bin/python3
+SINK=$SOURCE_DIR/tests/support/smtp_sink.py
+if ! "$PY" -c 'import aiosmtpd' 2>/dev/null; then
+    fail "$PY cannot import aiosmtpd (scripts/install-deps installs python3-aiosmtpd)"
+    finish
+fi
+SINK_PID=
+stop_sink() {
+    if [ -n "$SINK_PID" ]; then
+        kill "$SINK_PID" 2>/dev/null
+        wait "$SINK_PID" 2>/dev/null
+        SINK_PID=
+    fi
+}
+trap 'stop_sink; [ "${JOURNAL_TEST_KEEP:-0}" = 1 ] || rm -rf "$TEST_TMP"' EXIT
+# start_sink [PORT]: the server, storing into $MAIL; sets SINK_PORT.
+start_sink() {
+    local portfile=$TEST_TMP/port
+    rm -f "$portfile"
+    "$PY" "$SINK" --dir "$MAIL" --port-file "$portfile" --port "${1:-0}" >>"$TEST_TMP/sink.log" 2>&1 &
+    SINK_PID=$!
+    for _ in $(seq 200); do
+        [ -s "$portfile" ] && break
+        sleep 0.05
+    done
+    SINK_PORT=$(cat "$portfile" 2>/dev/null)
+}
+# mails: how many messages the server has received.
+mails() { find "$MAIL" -name '*.eml' | wc -l; }
+# decoded FILTER: the received messages as "To|Subject|Body" lines, decoded, for those whose
+# To contains FILTER.
+decoded() {
+    "$PY" - "$MAIL" "$1" <<'PY'
+import email, email.policy, glob, sys
+for path in sorted(glob.glob(sys.argv[1] + "/*.eml")):
+    m = email.message_from_binary_file(open(path, "rb"), policy=email.policy.default)
+    if sys.argv[2] in str(m["To"]):
+        body = m.get_body().get_content().replace("\n", " ")
+        print(f"{m['To']}|{m['Subject']}|{body}")
+PY
+}
+
+MAIL=$TEST_TMP/mail
+mkdir -p "$MAIL"
+start_sink
+check "the SMTP server listens on 127.0.0.1:$SINK_PORT" -- test -n "$SINK_PORT"
+
+J=$TEST_TMP/sample
+sample_journal "$J" || finish
+cat >>"$J/journal.yaml" <<YAML
+mail_from_address: office@journal.example.org
+mail_from_name: "Editorial Office"
+smtp_host: 127.0.0.1
+smtp_port: $SINK_PORT
+smtp_tls: none
+YAML
+tgit -C "$J" commit -qam "Mail settings"
+cd "$TEST_TMP" || finish
+
+# Submission: the corresponding author gets an acknowledgement.
+cp "$J/submissions/2/manuscript.md" ru.md
+expect_exit 0 "submit a Russian manuscript" -- "$JOURNAL" -C "$J" submit ru.md
+N=$(cat "$OUT")
+check_eq "one message sent on submit" 1 "$(mails)"
+author_email=$(grep -m1 "email:" ru.md | sed 's/.*email: *//')
+check "the acknowledgement went to the corresponding author $author_email" -- \
+    sh -c "grep -q '$author_email' '$MAIL'/*.json"
+check "its Cyrillic subject decodes to the title" -- \
+    sh -c "$(declare -f decoded); PY=$PY MAIL=$MAIL; decoded '$author_email' | grep -q 'Submission $N received: Оценка результативности'"
+
+# Assignment: the reviewer is invited; under double-blind review no author is named.
+expect_exit 0 "assign a reviewer" -- "$JOURNAL" -C "$J" assign 10 --reviewer victoria-ciobanu --override-conflict "tested"
+reviewer_email=$(grep -A3 "id: victoria-ciobanu" "$J/reviewers.yaml" | grep email | sed 's/.*email: *//')
+invitation=$(decoded "$reviewer_email")
+check "the invitation reached $reviewer_email" -- test -n "$invitation"
+check "the invitation names the manuscript" -- sh -c "printf '%s' \"\$1\" | grep -q 'Invitation to review submission 10'" _ "$invitation"
+leak=""
+for name in "Corneliu Balan" "Natalia Ursu" "c.balan" "Customs Training Centre"; do
+    case "$invitation" in *"$name"*) leak="$leak $name" ;; esac
+done
+check_eq "the double-blind invitation names no author or affiliation" "" "$leak"
+
+# The server goes down: the action still succeeds, the message waits.
+stop_sink
+before=$(mails)
+expect_exit 0 "assign while the server is down still succeeds" -- \
+    "$JOURNAL" -C "$J" assign 10 --reviewer asel-bekova
+expect_stderr_match "warning: mail not sent: .*127\.0\.0\.1.*(refused|connect)" \
+    "the warning says the server could not be reached"
+check "the assignment is committed" -- grep -q "reviewer: asel-bekova" "$J/submissions/10/submission.yaml"
+expect_exit 0 "outbox lists the waiting invitation" -- "$JOURNAL" -C "$J" outbox --json
+check "the invitation waits, queued, with one attempt and the error" -- "$PY" -c '
+import json, sys
+msgs = [m for m in json.load(open(sys.argv[1])) if m["state"] == "queued"]
+assert len(msgs) == 1 and msgs[0]["purpose"] == "invitation" and msgs[0]["attempts"] == 1, msgs
+assert msgs[0]["last_error"], msgs' "$OUT"
+expect_exit 3 "outbox flush with the server down fails (exit 3)" -- "$JOURNAL" -C "$J" outbox flush
+expect_stderr_match "127\.0\.0\.1.*the message stays in the outbox" "and says the message stays in the outbox"
+start_sink "$SINK_PORT"
+expect_exit 0 "outbox flush once the server is back" -- "$JOURNAL" -C "$J" outbox flush
+expect_stdout_match "Sent 1 message" "flush sent the waiting invitation"
+check_eq "the invitation arrived exactly once" 1 "$(decoded a.bekova@example.org | wc -l)"
+expect_exit 0 "a second flush" -- "$JOURNAL" -C "$J" outbox flush
+expect_stdout_match "Sent 0 messages" "nothing is sent twice"
+check_eq "still one invitation for asel-bekova" 1 "$(decoded a.bekova@example.org | wc -l)"
+
+# Decision: the letter goes to the corresponding author, with reviewers as Reviewer N only.
+echo "Clear and useful; report attrition." >c.md
+echo "CONFIDENTIAL remark" >k.md
+expect_exit 0 "review" -- "$JOURNAL" -C "$J" review 10 --verdict minor-revision --comments c.md --confidential k.md --as asel-bekova
+expect_exit 0 "decide revise" -- "$JOURNAL" -C "$J" decide 10 revise
+author10=$(grep -m1 "email:" "$J/submissions/10/manuscript.md" | sed 's/.*email: *//')
+letter=$(decoded "$author10")
+check "the decision reached $author10" -- sh -c "printf '%s' \"\$1\" | grep -q 'Decision on submission 10'" _ "$letter"
+check "the letter quotes Reviewer 1" -- sh -c "printf '%s' \"\$1\" | grep -q 'Reviewer 1: Minor revision'" _ "$letter"
+leak=""
+for secret in "Asel Bekova" "a.bekova" "asel-bekova" "CONFIDENTIAL remark" "Victoria"; do
+    case "$letter" in *"$secret"*) leak="$leak $secret" ;; esac
+done
+check_eq "the decision mail names no reviewer and no confidential comment" "" "$leak"
+
+# Reminders: overdue reviews only, once a day.
+expect_exit 0 "assign 11 with a due date" -- "$JOURNAL" -C "$J" assign 11 --reviewer aliya-temirkhanova --due 2026-01-20
+export JOURNAL_TODAY=2026-02-01
+expect_exit 0 "remind" -- "$JOURNAL" -C "$J" remind
+expect_stdout_match "reminded +#11 +aliya-temirkhanova +due 2026-01-20 \(12 days late\)" "remind lists the overdue review"
+aliya=$(grep -A3 "id: aliya-temirkhanova" "$J/reviewers.yaml" | grep email | sed 's/.*email: *//')
+check_eq "one reminder reached $aliya" 1 "$(decoded "$aliya" | grep -c 'Reminder: your review of submission 11')"
+expect_exit 0 "remind again the same day" -- "$JOURNAL" -C "$J" remind
+expect_stdout_match "already reminded today" "the second run skips it"
+check_eq "still one reminder" 1 "$(decoded "$aliya" | grep -c 'Reminder')"
+unset JOURNAL_TODAY
+export JOURNAL_TODAY=2026-01-15
+
+# Without mail_from_address nothing is queued and the actions still work.
+J2=$TEST_TMP/nomail
+sample_journal "$J2" || finish
+expect_exit 0 "assign without mail settings" -- "$JOURNAL" -C "$J2" assign 10 --reviewer asel-bekova
+check "no outbox was created" -- test ! -e "$J2/.journal/outbox.db"
+expect_exit 1 "outbox says mail is off" -- "$JOURNAL" -C "$J2" outbox
+expect_stderr_match "mail is off" "the message says so"
+finish
