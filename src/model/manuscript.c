@@ -3,6 +3,7 @@
 #include "model/country.h"
 #include "model/language.h"
 #include "model/orcid.h"
+#include "model/person.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/strbuf.h"
@@ -25,9 +26,6 @@ static const char *const top_keys[] = {
 static const char *const author_keys[] = {
     "name",  "email", "orcid",      "corresponding", "affiliations", "affiliation", "url",
     "roles", "role",  "attributes", "note",          "degrees",      NULL};
-static const char *const affiliation_keys[] = {
-    "name", "department", "country", "international", "ror",         "id",
-    "url",  "city",       "region",  "address",       "postal-code", NULL};
 
 const struct author *manuscript_contact(const struct manuscript *m)
 {
@@ -97,90 +95,6 @@ static void missing(struct parse *p, const char *what)
     error_add_at(p->file, p->fm_line, 1, "front matter: missing required field '%s'", what);
 }
 
-static bool plausible_email(const char *s)
-{
-    const char *at = strchr(s, '@');
-    if (!at || at == s || strchr(at + 1, '@') || strchr(s, ' '))
-        return false;
-    const char *dot = strrchr(at, '.');
-    return dot && dot > at + 1 && dot[1];
-}
-
-static void parse_affiliation(struct parse *p, yaml_node_t *n, struct affiliation *aff)
-{
-    struct ydoc *d = &p->doc;
-    memset(aff, 0, sizeof(*aff));
-    if (n->type == YAML_SCALAR_NODE) {
-        /* Quarto allows a bare name, but we need to know the country. */
-        aff->name = text_field(p, n, "affiliation");
-        if (aff->name)
-            ydoc_problem(d, n,
-                         "affiliation '%s' needs a country: write it as "
-                         "{name: ..., country: XX} or mark it international: true",
-                         aff->name);
-        return;
-    }
-    if (n->type != YAML_MAPPING_NODE) {
-        ydoc_problem(d, n, "expected an affiliation with name and country");
-        return;
-    }
-    ydoc_check_keys(d, n, affiliation_keys, "an affiliation");
-    yaml_node_t *name = ydoc_get(d, n, "name");
-    if (!name)
-        ydoc_problem(d, n, "affiliation without a name");
-    else
-        aff->name = text_field(p, name, "affiliation name");
-    yaml_node_t *dept = ydoc_get(d, n, "department");
-    if (dept)
-        aff->department = text_field(p, dept, "department");
-    yaml_node_t *ror = ydoc_get(d, n, "ror");
-    if (ror && !ydoc_is_null(ror))
-        aff->ror = text_field(p, ror, "ror");
-
-    yaml_node_t *intl = ydoc_get(d, n, "international");
-    if (intl) {
-        int b = ydoc_bool(intl);
-        if (b < 0)
-            ydoc_problem(d, intl, "'international' must be true or false");
-        aff->international = b == 1;
-    }
-    yaml_node_t *country = ydoc_get(d, n, "country");
-    if (aff->international) {
-        if (country && !ydoc_is_null(country))
-            ydoc_problem(d, country,
-                         "an international organisation has no country: remove 'country' or "
-                         "'international: true'");
-        return;
-    }
-    if (!country || ydoc_is_null(country)) {
-        ydoc_problem(d, n,
-                     "affiliation '%s' needs a country (ISO 3166-1 code or English/Russian name) "
-                     "or international: true",
-                     aff->name ? aff->name : "");
-        return;
-    }
-    const char *text = ydoc_scalar(country);
-    if (!text) {
-        ydoc_problem(d, country, "country must be a code or a name");
-        return;
-    }
-    const struct country *c = country_lookup(p->rules->countries, text);
-    if (c) {
-        memcpy(aff->country, c->alpha2, 3);
-        return;
-    }
-    const struct country *near[3];
-    size_t k = country_suggest(p->rules->countries, text, near, 3);
-    struct strbuf sb = STRBUF_INIT;
-    for (size_t i = 0; i < k; i++) {
-        strbuf_addstr(&sb, i ? ", " : "; did you mean ");
-        strbuf_addf(&sb, "%s (%s)", country_display_name(near[i], "en"), near[i]->alpha2);
-    }
-    ydoc_problem(d, country, "unknown country '%s' (expected an ISO 3166-1 code or name)%s%s", text,
-                 sb.buf, k ? "?" : "");
-    strbuf_release(&sb);
-}
-
 static void parse_author(struct parse *p, yaml_node_t *n, struct author *a)
 {
     struct ydoc *d = &p->doc;
@@ -225,27 +139,13 @@ static void parse_author(struct parse *p, yaml_node_t *n, struct author *a)
     yaml_node_t *email = ydoc_get(d, n, "email");
     if (email && !ydoc_is_null(email)) {
         a->email = text_field(p, email, "email");
-        if (a->email && !plausible_email(a->email))
+        if (a->email && !person_email_is_plausible(a->email))
             ydoc_problem(d, email, "'%s' is not an email address", a->email);
     }
 
     yaml_node_t *orcid = ydoc_get(d, n, "orcid");
-    if (orcid && !ydoc_is_null(orcid)) {
-        const char *s = ydoc_scalar(orcid);
-        switch (s ? orcid_check(s, a->orcid) : ORCID_BAD_FORMAT) {
-        case ORCID_VALID:
-            break;
-        case ORCID_BAD_CHECKSUM:
-            ydoc_problem(d, orcid,
-                         "ORCID iD '%s' has a wrong check digit (ISO 7064 MOD 11-2); "
-                         "check it against the author's ORCID record",
-                         s);
-            break;
-        default:
-            ydoc_problem(d, orcid, "'%s' is not an ORCID iD (expected 0000-0000-0000-000X)",
-                         s ? s : "");
-        }
-    }
+    if (orcid && !ydoc_is_null(orcid))
+        person_parse_orcid(d, orcid, a->orcid);
 
     yaml_node_t *corr = ydoc_get(d, n, "corresponding");
     yaml_node_t *attrs = ydoc_get(d, n, "attributes");
@@ -269,7 +169,7 @@ static void parse_author(struct parse *p, yaml_node_t *n, struct author *a)
     if (affs->type != YAML_SEQUENCE_NODE) {
         a->affiliations = xcalloc(1, sizeof(*a->affiliations));
         a->naffiliations = 1;
-        parse_affiliation(p, affs, &a->affiliations[0]);
+        person_parse_affiliation(&p->doc, affs, p->rules->countries, &a->affiliations[0]);
         return;
     }
     size_t count = (size_t)(affs->data.sequence.items.top - affs->data.sequence.items.start);
@@ -281,7 +181,8 @@ static void parse_author(struct parse *p, yaml_node_t *n, struct author *a)
     a->affiliations = xcalloc(count, sizeof(*a->affiliations));
     for (yaml_node_item_t *it = affs->data.sequence.items.start; it < affs->data.sequence.items.top;
          it++)
-        parse_affiliation(p, ydoc_node(d, *it), &a->affiliations[a->naffiliations++]);
+        person_parse_affiliation(&p->doc, ydoc_node(d, *it), p->rules->countries,
+                                 &a->affiliations[a->naffiliations++]);
 }
 
 static void parse_keywords(struct parse *p, yaml_node_t *n)
@@ -511,11 +412,8 @@ void manuscript_free(struct manuscript *m)
         free(a->given);
         free(a->family);
         free(a->email);
-        for (size_t j = 0; j < a->naffiliations; j++) {
-            free(a->affiliations[j].name);
-            free(a->affiliations[j].department);
-            free(a->affiliations[j].ror);
-        }
+        for (size_t j = 0; j < a->naffiliations; j++)
+            affiliation_free(&a->affiliations[j]);
         free(a->affiliations);
     }
     free(m->authors);

@@ -3,6 +3,7 @@
 #include "model/country.h"
 #include "model/language.h"
 #include "model/orcid.h"
+#include "model/person.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/strbuf.h"
@@ -20,9 +21,6 @@ static const char *const reviewer_keys[] = {"id",          "name",      "email",
                                             "affiliation", "languages", "keywords", "profile",
                                             "capacity",    "conflicts", "active",   NULL};
 /* The same fields as an author's affiliation, so entries can be copied between the two. */
-static const char *const affiliation_keys[] = {
-    "name", "department", "country", "international", "ror",         "id",
-    "url",  "city",       "region",  "address",       "postal-code", NULL};
 static const char *const conflict_keys[] = {"people", "institutions", NULL};
 
 struct parse {
@@ -59,16 +57,6 @@ static char *text_field(struct parse *p, yaml_node_t *n, const char *what)
         return NULL;
     }
     return xstrdup(s);
-}
-
-static bool plausible_email(const char *s)
-{
-    const char *at = strchr(s, '@');
-    /* "Name <a@b.org>" and "a@b.org, c@d.org" are common pastes: refuse them too. */
-    if (!at || at == s || strchr(at + 1, '@') || strpbrk(s, " \t\n,;<>"))
-        return false;
-    const char *dot = strrchr(at, '.');
-    return dot && dot > at + 1 && dot[1];
 }
 
 bool roster_id_is_valid(const char *id)
@@ -166,45 +154,10 @@ static yaml_node_t *field_position(struct ydoc *d, yaml_node_t *entry, const cha
     return k ? k : entry;
 }
 
-/* The country of an affiliation, with the nearest names when it is unknown (as for authors). */
-static void parse_country(struct parse *p, yaml_node_t *country, struct affiliation *aff)
-{
-    struct ydoc *d = &p->doc;
-    const char *text = ydoc_scalar(country);
-    if (!text) {
-        ydoc_problem(d, country, "country must be a code or a name");
-        return;
-    }
-    const struct country *c = country_lookup(p->countries, text);
-    if (c) {
-        memcpy(aff->country, c->alpha2, 3);
-        return;
-    }
-    const struct country *near[3];
-    size_t k = country_suggest(p->countries, text, near, 3);
-    struct strbuf sb = STRBUF_INIT;
-    for (size_t i = 0; i < k; i++) {
-        strbuf_addstr(&sb, i ? ", " : "; did you mean ");
-        strbuf_addf(&sb, "%s (%s)", country_display_name(near[i], "en"), near[i]->alpha2);
-    }
-    ydoc_problem(d, country, "unknown country '%s' (expected an ISO 3166-1 code or name)%s%s", text,
-                 sb.buf, k ? "?" : "");
-    strbuf_release(&sb);
-}
-
-/* The rules of an author's affiliation (model/manuscript.c), for a reviewer's one affiliation. */
+/* The rules of an author's affiliation (model/person.c), for a reviewer's one affiliation. */
 static void parse_affiliation(struct parse *p, yaml_node_t *n, struct affiliation *aff)
 {
     struct ydoc *d = &p->doc;
-    if (n->type == YAML_SCALAR_NODE) {
-        aff->name = text_field(p, n, "affiliation");
-        if (aff->name)
-            ydoc_problem(d, n,
-                         "affiliation '%s' needs a country: write it as "
-                         "{name: ..., country: XX} or mark it international: true",
-                         aff->name);
-        return;
-    }
     if (n->type == YAML_SEQUENCE_NODE) {
         /* Authors write lists of affiliations; a reviewer's list of one means the same. */
         if (item_count(n) != 1) {
@@ -214,69 +167,8 @@ static void parse_affiliation(struct parse *p, yaml_node_t *n, struct affiliatio
             return;
         }
         n = ydoc_node(d, *n->data.sequence.items.start);
-        if (n->type != YAML_MAPPING_NODE) {
-            parse_affiliation(p, n, aff);
-            return;
-        }
     }
-    if (n->type != YAML_MAPPING_NODE) {
-        ydoc_problem(d, n, "expected an affiliation with name and country");
-        return;
-    }
-    ydoc_check_keys(d, n, affiliation_keys, "an affiliation");
-    yaml_node_t *name = ydoc_get(d, n, "name");
-    if (!name || ydoc_is_null(name))
-        ydoc_problem(d, field_position(d, n, "name"), "affiliation without a name");
-    else
-        aff->name = text_field(p, name, "affiliation name");
-    yaml_node_t *dept = ydoc_get(d, n, "department");
-    if (dept && !ydoc_is_null(dept))
-        aff->department = text_field(p, dept, "department");
-    yaml_node_t *ror = ydoc_get(d, n, "ror");
-    if (ror && !ydoc_is_null(ror))
-        aff->ror = text_field(p, ror, "ror");
-
-    yaml_node_t *intl = ydoc_get(d, n, "international");
-    if (intl) {
-        int b = ydoc_bool(intl);
-        if (b < 0)
-            ydoc_problem(d, intl, "'international' must be true or false");
-        aff->international = b == 1;
-    }
-    yaml_node_t *country = ydoc_get(d, n, "country");
-    if (aff->international) {
-        if (country && !ydoc_is_null(country))
-            ydoc_problem(d, country,
-                         "an international organisation has no country: remove 'country' or "
-                         "'international: true'");
-        return;
-    }
-    if (!country || ydoc_is_null(country)) {
-        ydoc_problem(d, n,
-                     "affiliation '%s' needs a country (ISO 3166-1 code or English/Russian name) "
-                     "or international: true",
-                     aff->name ? aff->name : "");
-        return;
-    }
-    parse_country(p, country, aff);
-}
-
-static void parse_orcid(struct parse *p, yaml_node_t *n, char canonical[ORCID_CANONICAL_SIZE])
-{
-    const char *s = ydoc_scalar(n);
-    switch (s ? orcid_check(s, canonical) : ORCID_BAD_FORMAT) {
-    case ORCID_VALID:
-        break;
-    case ORCID_BAD_CHECKSUM:
-        ydoc_problem(&p->doc, n,
-                     "ORCID iD '%s' has a wrong check digit (ISO 7064 MOD 11-2); "
-                     "check it against the ORCID record",
-                     s);
-        break;
-    default:
-        ydoc_problem(&p->doc, n, "'%s' is not an ORCID iD (expected 0000-0000-0000-000X)",
-                     s ? s : "");
-    }
+    person_parse_affiliation(d, n, p->countries, aff);
 }
 
 static void parse_languages(struct parse *p, yaml_node_t *n, struct roster_reviewer *rv)
@@ -413,7 +305,7 @@ static void parse_reviewer(struct parse *p, yaml_node_t *n, struct roster_review
                      "%s has no email (expected email: the address invitations go to)", who);
     } else {
         rv->email = text_field(p, email, "email");
-        if (rv->email && !plausible_email(rv->email)) {
+        if (rv->email && !person_email_is_plausible(rv->email)) {
             ydoc_problem(d, email, "'%s' is not an email address", rv->email);
             free(rv->email);
             rv->email = NULL;
@@ -422,7 +314,7 @@ static void parse_reviewer(struct parse *p, yaml_node_t *n, struct roster_review
 
     yaml_node_t *orcid = ydoc_get(d, n, "orcid");
     if (orcid && !ydoc_is_null(orcid))
-        parse_orcid(p, orcid, rv->orcid);
+        person_parse_orcid(&p->doc, orcid, rv->orcid);
 
     yaml_node_t *aff = ydoc_get(d, n, "affiliation");
     if (!aff || ydoc_is_null(aff))
@@ -562,9 +454,7 @@ void roster_free(struct roster *r)
         free(rv->id);
         free(rv->name);
         free(rv->email);
-        free(rv->affiliation.name);
-        free(rv->affiliation.department);
-        free(rv->affiliation.ror);
+        affiliation_free(&rv->affiliation);
         free_strings(rv->languages, rv->nlanguages);
         free_strings(rv->keywords, rv->nkeywords);
         free(rv->profile);

@@ -1,0 +1,154 @@
+#include "model/person.h"
+
+#include "model/country.h"
+#include "model/orcid.h"
+#include "util/alloc.h"
+#include "util/strbuf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const affiliation_keys[] = {
+    "name", "department", "country", "international", "ror",         "id",
+    "url",  "city",       "region",  "address",       "postal-code", NULL};
+
+static bool is_blank(const char *s)
+{
+    for (; *s; s++)
+        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+            return false;
+    return true;
+}
+
+char *person_text(struct ydoc *d, yaml_node_t *n, const char *what)
+{
+    const char *s = ydoc_scalar(n);
+    if (!s || ydoc_is_null(n)) {
+        ydoc_problem(d, n, "%s must be text", what);
+        return NULL;
+    }
+    if (is_blank(s)) {
+        ydoc_problem(d, n, "%s is empty", what);
+        return NULL;
+    }
+    return xstrdup(s);
+}
+
+bool person_email_is_plausible(const char *s)
+{
+    const char *at = strchr(s, '@');
+    /* "Name <a@b.org>" and "a@b.org, c@d.org" are common pastes: refuse them too. */
+    if (!at || at == s || strchr(at + 1, '@') || strpbrk(s, " \t\n,;<>"))
+        return false;
+    const char *dot = strrchr(at, '.');
+    return dot && dot > at + 1 && dot[1];
+}
+
+void person_parse_orcid(struct ydoc *d, yaml_node_t *n, char canonical[20])
+{
+    const char *s = ydoc_scalar(n);
+    canonical[0] = '\0';
+    switch (s ? orcid_check(s, canonical) : ORCID_BAD_FORMAT) {
+    case ORCID_VALID:
+        break;
+    case ORCID_BAD_CHECKSUM:
+        ydoc_problem(d, n,
+                     "ORCID iD '%s' has a wrong check digit (ISO 7064 MOD 11-2); check it "
+                     "against the ORCID record",
+                     s);
+        break;
+    default:
+        ydoc_problem(d, n, "'%s' is not an ORCID iD (expected 0000-0000-0000-000X)", s ? s : "");
+    }
+}
+
+static void parse_country(struct ydoc *d, yaml_node_t *country, const struct country_db *countries,
+                          struct affiliation *aff)
+{
+    const char *text = ydoc_scalar(country);
+    if (!text) {
+        ydoc_problem(d, country, "country must be a code or a name");
+        return;
+    }
+    const struct country *c = country_lookup(countries, text);
+    if (c) {
+        memcpy(aff->country, c->alpha2, 3);
+        return;
+    }
+    const struct country *near[3];
+    size_t k = country_suggest(countries, text, near, 3);
+    struct strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < k; i++) {
+        strbuf_addstr(&sb, i ? ", " : "; did you mean ");
+        strbuf_addf(&sb, "%s (%s)", country_display_name(near[i], "en"), near[i]->alpha2);
+    }
+    ydoc_problem(d, country, "unknown country '%s' (expected an ISO 3166-1 code or name)%s%s", text,
+                 sb.buf, k ? "?" : "");
+    strbuf_release(&sb);
+}
+
+void person_parse_affiliation(struct ydoc *d, yaml_node_t *n, const struct country_db *countries,
+                              struct affiliation *aff)
+{
+    memset(aff, 0, sizeof(*aff));
+    if (n->type == YAML_SCALAR_NODE) {
+        /* Quarto allows a bare name, but we need to know the country. */
+        aff->name = person_text(d, n, "affiliation");
+        if (aff->name)
+            ydoc_problem(d, n,
+                         "affiliation '%s' needs a country: write it as "
+                         "{name: ..., country: XX} or mark it international: true",
+                         aff->name);
+        return;
+    }
+    if (n->type != YAML_MAPPING_NODE) {
+        ydoc_problem(d, n, "expected an affiliation with name and country");
+        return;
+    }
+    ydoc_check_keys(d, n, affiliation_keys, "an affiliation");
+    yaml_node_t *name = ydoc_get(d, n, "name");
+    if (!name || ydoc_is_null(name)) {
+        yaml_node_t *key = ydoc_get_key(d, n, "name");
+        ydoc_problem(d, key ? key : n, "affiliation without a name");
+    } else {
+        aff->name = person_text(d, name, "affiliation name");
+    }
+    yaml_node_t *dept = ydoc_get(d, n, "department");
+    if (dept && !ydoc_is_null(dept))
+        aff->department = person_text(d, dept, "department");
+    yaml_node_t *ror = ydoc_get(d, n, "ror");
+    if (ror && !ydoc_is_null(ror))
+        aff->ror = person_text(d, ror, "ror");
+
+    yaml_node_t *intl = ydoc_get(d, n, "international");
+    if (intl) {
+        int b = ydoc_bool(intl);
+        if (b < 0)
+            ydoc_problem(d, intl, "'international' must be true or false");
+        aff->international = b == 1;
+    }
+    yaml_node_t *country = ydoc_get(d, n, "country");
+    if (aff->international) {
+        if (country && !ydoc_is_null(country))
+            ydoc_problem(d, country,
+                         "an international organisation has no country: remove 'country' or "
+                         "'international: true'");
+        return;
+    }
+    if (!country || ydoc_is_null(country)) {
+        ydoc_problem(d, n,
+                     "affiliation '%s' needs a country (ISO 3166-1 code or English/Russian name) "
+                     "or international: true",
+                     aff->name ? aff->name : "");
+        return;
+    }
+    parse_country(d, country, countries, aff);
+}
+
+void affiliation_free(struct affiliation *aff)
+{
+    free(aff->name);
+    free(aff->department);
+    free(aff->ror);
+    memset(aff, 0, sizeof(*aff));
+}
