@@ -11,31 +11,23 @@
 int cmd_assign(int argc, char **argv, struct cli *cli)
 {
     struct assignment_request req = {0};
-    const char *number = NULL;
-    for (int i = 1; i < argc; i++) {
-        int rc;
-        if (cli_common_option(argv[i], cli))
-            continue;
-        if ((rc = cli_option_value(argc, argv, &i, "--reviewer", &req.reviewer)) ||
-            (rc = cli_option_value(argc, argv, &i, "--due", &req.due)) ||
-            (rc = cli_option_value(argc, argv, &i, "--override-conflict", &req.override))) {
-            if (rc < 0)
-                return rc;
-            continue;
-        }
-        if (!strcmp(argv[i], "--auto"))
-            return error_usage("--auto: automatic assignment is not available yet");
-        if (argv[i][0] == '-')
-            return error_usage("unknown option '%s'", argv[i]);
-        if (number)
-            return error_usage("assign takes one submission number (with --reviewer)");
-        number = argv[i];
-    }
+    bool automatic = false;
+    const struct cli_option options[] = {{"--reviewer", &req.reviewer, NULL},
+                                         {"--due", &req.due, NULL},
+                                         {"--override-conflict", &req.override, NULL},
+                                         {"--auto", NULL, &automatic},
+                                         {NULL, NULL, NULL}};
+    const char *number;
+    int rc = cli_parse(argc, argv, cli, options, &number, 1);
+    if (rc)
+        return rc;
+    if (automatic)
+        return error_usage("--auto: automatic assignment is not available yet");
     if (!number || !req.reviewer)
         return error_usage("usage: journal assign NUMBER --reviewer ID [--due 21d]");
     if (req.override && !*req.override)
         return error_usage("--override-conflict needs a justification");
-    int rc = cli_parse_number(number, &req.number);
+    rc = cli_parse_number(number, &req.number);
     if (rc)
         return rc;
 

@@ -11,28 +11,16 @@
 int cmd_decide(int argc, char **argv, struct cli *cli)
 {
     struct decision_request req = {0};
-    const char *number = NULL;
-    for (int i = 1; i < argc; i++) {
-        int rc;
-        if (cli_common_option(argv[i], cli))
-            continue;
-        if ((rc = cli_option_value(argc, argv, &i, "--letter", &req.letter))) {
-            if (rc < 0)
-                return rc;
-            continue;
-        }
-        if (argv[i][0] == '-')
-            return error_usage("unknown option '%s'", argv[i]);
-        if (!number)
-            number = argv[i];
-        else if (!req.decision)
-            req.decision = argv[i];
-        else
-            return error_usage("unexpected argument '%s'", argv[i]);
-    }
+    const struct cli_option options[] = {{"--letter", &req.letter, NULL}, {NULL, NULL, NULL}};
+    const char *args[2];
+    int rc = cli_parse(argc, argv, cli, options, args, 2);
+    if (rc)
+        return rc;
+    const char *number = args[0];
+    req.decision = args[1];
     if (!number || !req.decision)
         return error_usage("usage: journal decide NUMBER accept|revise|reject [--letter FILE]");
-    int rc = cli_parse_number(number, &req.number);
+    rc = cli_parse_number(number, &req.number);
     if (rc)
         return rc;
 

@@ -10,27 +10,16 @@
 
 int cmd_packet(int argc, char **argv, struct cli *cli)
 {
-    const char *number_arg = NULL, *reviewer = NULL, *output = NULL;
-    for (int i = 1; i < argc; i++) {
-        int rc;
-        if (cli_common_option(argv[i], cli))
-            continue;
-        if ((rc = cli_option_value(argc, argv, &i, "--reviewer", &reviewer)) ||
-            (rc = cli_option_value(argc, argv, &i, "-o", &output))) {
-            if (rc < 0)
-                return rc;
-            continue;
-        }
-        if (argv[i][0] == '-')
-            return error_usage("unknown option '%s'", argv[i]);
-        if (number_arg)
-            return error_usage("packet takes one submission number");
-        number_arg = argv[i];
-    }
+    const char *number_arg, *reviewer = NULL, *output = NULL;
+    const struct cli_option options[] = {
+        {"--reviewer", &reviewer, NULL}, {"-o", &output, NULL}, {NULL, NULL, NULL}};
+    int rc = cli_parse(argc, argv, cli, options, &number_arg, 1);
+    if (rc)
+        return rc;
     if (!number_arg || !reviewer)
         return error_usage("usage: journal packet NUMBER --reviewer ID [-o FILE]");
     unsigned long number;
-    int rc = cli_parse_number(number_arg, &number);
+    rc = cli_parse_number(number_arg, &number);
     if (rc)
         return rc;
     struct journal_repo *repo = NULL;

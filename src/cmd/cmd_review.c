@@ -10,37 +10,21 @@
 int cmd_review(int argc, char **argv, struct cli *cli)
 {
     struct review_request req = {0};
-    const char *number = NULL, *as = NULL;
-    for (int i = 1; i < argc; i++) {
-        int rc;
-        if (cli_common_option(argv[i], cli))
-            continue;
-        if ((rc = cli_option_value(argc, argv, &i, "--verdict", &req.verdict)) ||
-            (rc = cli_option_value(argc, argv, &i, "--comments", &req.comments)) ||
-            (rc = cli_option_value(argc, argv, &i, "--confidential", &req.confidential)) ||
-            (rc = cli_option_value(argc, argv, &i, "--as", &as))) {
-            if (rc < 0)
-                return rc;
-            continue;
-        }
-        if (!strcmp(argv[i], "--amend")) {
-            req.amend = true;
-            continue;
-        }
-        if (!strcmp(argv[i], "--sign")) {
-            req.sign = true;
-            continue;
-        }
-        if (argv[i][0] == '-')
-            return error_usage("unknown option '%s'", argv[i]);
-        if (number)
-            return error_usage("review takes one submission number");
-        number = argv[i];
-    }
+    const char *number, *as = NULL;
+    const struct cli_option options[] = {{"--verdict", &req.verdict, NULL},
+                                         {"--comments", &req.comments, NULL},
+                                         {"--confidential", &req.confidential, NULL},
+                                         {"--as", &as, NULL},
+                                         {"--amend", NULL, &req.amend},
+                                         {"--sign", NULL, &req.sign},
+                                         {NULL, NULL, NULL}};
+    int rc = cli_parse(argc, argv, cli, options, &number, 1);
+    if (rc)
+        return rc;
     if (!number || !req.verdict || !req.comments)
         return error_usage("usage: journal review NUMBER --verdict VERDICT --comments FILE "
                            "[--confidential FILE] [--as REVIEWER]");
-    int rc = cli_parse_number(number, &req.number);
+    rc = cli_parse_number(number, &req.number);
     if (!rc)
         rc = cli_reviewer_identity(as, &req.reviewer);
     if (rc)

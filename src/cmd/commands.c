@@ -221,3 +221,35 @@ void cli_send_mail(struct notifier *n, const char *command)
         fprintf(stderr, "journal %s: sent %zu message%s\n", command, sent, sent == 1 ? "" : "s");
     error_clear();
 }
+
+int cli_parse(int argc, char **argv, struct cli *cli, const struct cli_option *options,
+              const char **positional, size_t npositional)
+{
+    size_t npos = 0;
+    for (size_t k = 0; k < npositional; k++)
+        positional[k] = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (cli_common_option(argv[i], cli))
+            continue;
+        bool matched = false;
+        for (const struct cli_option *o = options; o && o->name && !matched; o++) {
+            if (o->flag) {
+                if (!strcmp(argv[i], o->name))
+                    *o->flag = matched = true;
+                continue;
+            }
+            int rc = cli_option_value(argc, argv, &i, o->name, o->value);
+            if (rc < 0)
+                return rc;
+            matched = rc == 1;
+        }
+        if (matched)
+            continue;
+        if (argv[i][0] == '-' && argv[i][1])
+            return error_usage("unknown option '%s'", argv[i]);
+        if (npos == npositional)
+            return error_usage("unexpected argument '%s'", argv[i]);
+        positional[npos++] = argv[i];
+    }
+    return 0;
+}

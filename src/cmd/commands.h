@@ -2,6 +2,7 @@
 #define JOURNAL_CMD_COMMANDS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Options that apply to every command, parsed by main() before the command name. */
 struct cli {
@@ -52,6 +53,21 @@ int cli_parse_number(const char *arg, unsigned long *out);
  * argv[*i] is another option, or JOURNAL_EUSAGE when the value is missing.
  */
 int cli_option_value(int argc, char **argv, int *i, const char *name, const char **value);
+/* An option a command accepts: with a value (value set) or a flag (flag set). */
+struct cli_option {
+    const char *name; /* "--due" */
+    const char **value;
+    bool *flag;
+};
+/*
+ * Parse a command's arguments: --json, the options listed (terminated by a
+ * {NULL} entry), and at most npositional positional arguments into
+ * positional[] (left NULL when absent). Unknown options and extra arguments
+ * are usage errors.
+ */
+int cli_parse(int argc, char **argv, struct cli *cli, const struct cli_option *options,
+              const char **positional, size_t npositional);
+
 /* Who acts as reviewer: --as, else JOURNAL_REVIEWER; usage error when neither. */
 int cli_reviewer_identity(const char *as, const char **out);
 

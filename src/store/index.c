@@ -7,6 +7,7 @@
 #include "model/manuscript.h"
 #include "model/record.h"
 #include "model/review.h"
+#include "store/db.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -56,39 +57,17 @@ static const char schema[] =
 
 static int db_error(struct journal_index *ix, const char *what)
 {
-    return error_internal("index %s: %s", what, sqlite3_errmsg(ix->db));
+    return db_fail(ix->db, "index", what);
 }
 
 static int exec(struct journal_index *ix, const char *sql)
 {
-    char *msg = NULL;
-    if (sqlite3_exec(ix->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        int rc = error_internal("index: %s", msg ? msg : sqlite3_errmsg(ix->db));
-        sqlite3_free(msg);
-        return rc;
-    }
-    return 0;
+    return db_exec(ix->db, "index", sql);
 }
 
 static int prepare(struct journal_index *ix, sqlite3_stmt **st, const char *sql)
 {
-    if (sqlite3_prepare_v2(ix->db, sql, -1, st, NULL) != SQLITE_OK)
-        return db_error(ix, "query");
-    return 0;
-}
-
-static void bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-    if (s)
-        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(st, i);
-}
-
-static char *column_dup(sqlite3_stmt *st, int i)
-{
-    const unsigned char *s = sqlite3_column_text(st, i);
-    return s ? xstrdup((const char *)s) : NULL;
+    return db_prepare(ix->db, "index", st, sql);
 }
 
 static int meta_get(struct journal_index *ix, const char *key, char **value)
@@ -98,9 +77,9 @@ static int meta_get(struct journal_index *ix, const char *key, char **value)
     int rc = prepare(ix, &st, "SELECT value FROM meta WHERE key = ?");
     if (rc)
         return rc;
-    bind_text(st, 1, key);
+    db_bind_text(st, 1, key);
     if (sqlite3_step(st) == SQLITE_ROW)
-        *value = column_dup(st, 0);
+        *value = db_column_dup(st, 0);
     sqlite3_finalize(st);
     return 0;
 }
@@ -111,8 +90,8 @@ static int meta_set(struct journal_index *ix, const char *key, const char *value
     int rc = prepare(ix, &st, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)");
     if (rc)
         return rc;
-    bind_text(st, 1, key);
-    bind_text(st, 2, value);
+    db_bind_text(st, 1, key);
+    db_bind_text(st, 2, value);
     if (sqlite3_step(st) != SQLITE_DONE)
         rc = db_error(ix, "write");
     sqlite3_finalize(st);
@@ -236,9 +215,9 @@ static int insert_people(struct journal_index *ix, unsigned long number, const s
         sqlite3_reset(a);
         sqlite3_bind_int64(a, 1, (sqlite3_int64)number);
         sqlite3_bind_int64(a, 2, (sqlite3_int64)i);
-        bind_text(a, 3, au->name);
-        bind_text(a, 4, au->email);
-        bind_text(a, 5, au->orcid[0] ? au->orcid : NULL);
+        db_bind_text(a, 3, au->name);
+        db_bind_text(a, 4, au->email);
+        db_bind_text(a, 5, au->orcid[0] ? au->orcid : NULL);
         sqlite3_bind_int(a, 6, au->corresponding);
         if (sqlite3_step(a) != SQLITE_DONE)
             rc = db_error(ix, "write");
@@ -248,8 +227,8 @@ static int insert_people(struct journal_index *ix, unsigned long number, const s
             sqlite3_bind_int64(f, 1, (sqlite3_int64)number);
             sqlite3_bind_int64(f, 2, (sqlite3_int64)i);
             sqlite3_bind_int64(f, 3, (sqlite3_int64)j);
-            bind_text(f, 4, af->name);
-            bind_text(f, 5, af->country[0] ? af->country : NULL);
+            db_bind_text(f, 4, af->name);
+            db_bind_text(f, 5, af->country[0] ? af->country : NULL);
             sqlite3_bind_int(f, 6, af->international);
             if (sqlite3_step(f) != SQLITE_DONE)
                 rc = db_error(ix, "write");
@@ -259,7 +238,7 @@ static int insert_people(struct journal_index *ix, unsigned long number, const s
         sqlite3_reset(k);
         sqlite3_bind_int64(k, 1, (sqlite3_int64)number);
         sqlite3_bind_int64(k, 2, (sqlite3_int64)i);
-        bind_text(k, 3, m->keywords[i]);
+        db_bind_text(k, 3, m->keywords[i]);
         if (sqlite3_step(k) != SQLITE_DONE)
             rc = db_error(ix, "write");
     }
@@ -279,11 +258,11 @@ static int insert_assignments(struct journal_index *ix, const struct submission_
         const struct record_assignment *a = &r->assignments[i];
         sqlite3_reset(st);
         sqlite3_bind_int64(st, 1, (sqlite3_int64)r->number);
-        bind_text(st, 2, a->reviewer);
+        db_bind_text(st, 2, a->reviewer);
         sqlite3_bind_int64(st, 3, (sqlite3_int64)a->round);
-        bind_text(st, 4, a->invited);
-        bind_text(st, 5, a->due);
-        bind_text(st, 6, a->override);
+        db_bind_text(st, 4, a->invited);
+        db_bind_text(st, 5, a->due);
+        db_bind_text(st, 6, a->override);
         if (sqlite3_step(st) != SQLITE_DONE)
             rc = db_error(ix, "write");
     }
@@ -315,10 +294,10 @@ static int index_review_entry(const char *root, const git_tree_entry *entry, voi
     if (review_parse(&rv, path, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob)) == 0) {
         sqlite3_reset(w->st);
         sqlite3_bind_int64(w->st, 1, (sqlite3_int64)w->number);
-        bind_text(w->st, 2, rv.reviewer);
+        db_bind_text(w->st, 2, rv.reviewer);
         sqlite3_bind_int64(w->st, 3, (sqlite3_int64)rv.round);
-        bind_text(w->st, 4, rv.verdict);
-        bind_text(w->st, 5, rv.submitted);
+        db_bind_text(w->st, 4, rv.verdict);
+        db_bind_text(w->st, 5, rv.submitted);
         if (sqlite3_step(w->st) != SQLITE_DONE)
             w->rc = db_error(w->ix, "write");
         review_free(&rv);
@@ -394,22 +373,22 @@ static int index_submission(struct journal_index *ix, git_tree *tree, unsigned l
                      " decided) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!rc) {
         sqlite3_bind_int64(st, 1, (sqlite3_int64)number);
-        bind_text(st, 2, have_rec ? r.state : NULL);
-        bind_text(st, 3, have_ms ? m.title : NULL);
-        bind_text(st, 4, have_ms ? m.subtitle : NULL);
-        bind_text(st, 5, have_ms ? m.lang : NULL);
-        bind_text(st, 6, have_ms ? m.type : NULL);
-        bind_text(st, 7, have_ms ? m.abstract : NULL);
-        bind_text(st, 8, have_rec ? r.submitted : NULL);
-        bind_text(st, 9, have_rec ? r.accepted : NULL);
-        bind_text(st, 10, have_rec ? r.published : NULL);
+        db_bind_text(st, 2, have_rec ? r.state : NULL);
+        db_bind_text(st, 3, have_ms ? m.title : NULL);
+        db_bind_text(st, 4, have_ms ? m.subtitle : NULL);
+        db_bind_text(st, 5, have_ms ? m.lang : NULL);
+        db_bind_text(st, 6, have_ms ? m.type : NULL);
+        db_bind_text(st, 7, have_ms ? m.abstract : NULL);
+        db_bind_text(st, 8, have_rec ? r.submitted : NULL);
+        db_bind_text(st, 9, have_rec ? r.accepted : NULL);
+        db_bind_text(st, 10, have_rec ? r.published : NULL);
         if (have_rec && r.issue)
             sqlite3_bind_int64(st, 11, (sqlite3_int64)r.issue);
-        bind_text(st, 12, have_rec ? r.doi : NULL);
-        bind_text(st, 13, tree_oid);
-        bind_text(st, 14, problem);
+        db_bind_text(st, 12, have_rec ? r.doi : NULL);
+        db_bind_text(st, 13, tree_oid);
+        db_bind_text(st, 14, problem);
         sqlite3_bind_int64(st, 15, have_rec ? (sqlite3_int64)r.round : 1);
-        bind_text(st, 16, have_rec ? r.decided : NULL);
+        db_bind_text(st, 16, have_rec ? r.decided : NULL);
         if (sqlite3_step(st) != SQLITE_DONE)
             rc = db_error(ix, "write");
         sqlite3_finalize(st);
@@ -463,11 +442,11 @@ static int index_issue(struct journal_index *ix, git_tree *tree, unsigned long i
         sqlite3_bind_int64(st, 2, (sqlite3_int64)is.volume);
         sqlite3_bind_int64(st, 3, (sqlite3_int64)is.number);
         sqlite3_bind_int64(st, 4, (sqlite3_int64)is.year);
-        bind_text(st, 5, is.date);
-        bind_text(st, 6, is.title);
-        bind_text(st, 7, is.special);
-        bind_text(st, 8, oid);
-        bind_text(st, 9, problem);
+        db_bind_text(st, 5, is.date);
+        db_bind_text(st, 6, is.title);
+        db_bind_text(st, 7, is.special);
+        db_bind_text(st, 8, oid);
+        db_bind_text(st, 9, problem);
         rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(ix, "write");
         sqlite3_finalize(st);
     }
@@ -504,7 +483,7 @@ static int stored_tree(struct journal_index *ix, unsigned long number, char **oi
         return rc;
     sqlite3_bind_int64(st, 1, (sqlite3_int64)number);
     if (sqlite3_step(st) == SQLITE_ROW)
-        *oid = column_dup(st, 0);
+        *oid = db_column_dup(st, 0);
     sqlite3_finalize(st);
     return 0;
 }
@@ -677,21 +656,21 @@ int index_list_submissions(struct journal_index *ix, const char *state,
                      " FROM submissions s WHERE ?1 IS NULL OR s.state = ?1 ORDER BY s.number");
     if (rc)
         return rc;
-    bind_text(st, 1, state);
+    db_bind_text(st, 1, state);
     size_t alloc = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
         ARRAY_GROW(*out, *count + 1, alloc);
         struct index_submission *s = &(*out)[(*count)++];
         s->number = (unsigned long)sqlite3_column_int64(st, 0);
-        s->state = column_dup(st, 1);
-        s->title = column_dup(st, 2);
-        s->lang = column_dup(st, 3);
-        s->type = column_dup(st, 4);
-        s->submitted = column_dup(st, 5);
-        s->published = column_dup(st, 6);
+        s->state = db_column_dup(st, 1);
+        s->title = db_column_dup(st, 2);
+        s->lang = db_column_dup(st, 3);
+        s->type = db_column_dup(st, 4);
+        s->submitted = db_column_dup(st, 5);
+        s->published = db_column_dup(st, 6);
         s->issue = (unsigned long)sqlite3_column_int64(st, 7);
-        s->problem = column_dup(st, 8);
-        s->first_author = column_dup(st, 9);
+        s->problem = db_column_dup(st, 8);
+        s->first_author = db_column_dup(st, 9);
         s->nauthors = (size_t)sqlite3_column_int64(st, 10);
     }
     sqlite3_finalize(st);

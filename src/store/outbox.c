@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "store/outbox.h"
 
+#include "store/db.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -60,15 +61,12 @@ static int db_error(struct outbox *ob, const char *what)
     return error_internal("outbox %s: %s: %s", ob->path, what, sqlite3_errmsg(ob->db));
 }
 
+/* Messages name the file: there may be more than one journal on the machine. */
 static int exec(struct outbox *ob, const char *sql)
 {
-    char *msg = NULL;
-    if (sqlite3_exec(ob->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        int rc = error_internal("outbox %s: %s", ob->path, msg ? msg : sqlite3_errmsg(ob->db));
-        sqlite3_free(msg);
-        return rc;
-    }
-    return 0;
+    char name[512];
+    snprintf(name, sizeof(name), "outbox %s", ob->path);
+    return db_exec(ob->db, name, sql);
 }
 
 static int prepare(struct outbox *ob, sqlite3_stmt **st, const char *sql)
@@ -76,20 +74,6 @@ static int prepare(struct outbox *ob, sqlite3_stmt **st, const char *sql)
     if (sqlite3_prepare_v2(ob->db, sql, -1, st, NULL) != SQLITE_OK)
         return db_error(ob, "query");
     return 0;
-}
-
-static void bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-    if (s)
-        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(st, i);
-}
-
-static char *column_dup(sqlite3_stmt *st, int i)
-{
-    const unsigned char *s = sqlite3_column_text(st, i);
-    return s ? xstrdup((const char *)s) : NULL;
 }
 
 static int begin(struct outbox *ob)
@@ -267,16 +251,16 @@ int outbox_enqueue(struct outbox *ob, const struct outbox_new *msg, long long *i
                  "INSERT INTO messages(created, message_id, sender, recipients, message, purpose,"
                  " submission, state, ref) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!rc) {
-        bind_text(st, 1, created);
-        bind_text(st, 2, msg->message_id);
-        bind_text(st, 3, msg->sender);
-        bind_text(st, 4, recipients.buf);
+        db_bind_text(st, 1, created);
+        db_bind_text(st, 2, msg->message_id);
+        db_bind_text(st, 3, msg->sender);
+        db_bind_text(st, 4, recipients.buf);
         sqlite3_bind_blob64(st, 5, msg->message, msg->message_len, SQLITE_TRANSIENT);
-        bind_text(st, 6, msg->purpose);
+        db_bind_text(st, 6, msg->purpose);
         if (msg->submission)
             sqlite3_bind_int64(st, 7, (sqlite3_int64)msg->submission);
-        bind_text(st, 8, msg->hold ? "pending" : "queued");
-        bind_text(st, 9, msg->ref);
+        db_bind_text(st, 8, msg->hold ? "pending" : "queued");
+        db_bind_text(st, 9, msg->ref);
         int step = sqlite3_step(st);
         if (step == SQLITE_DONE)
             *id = (long long)sqlite3_last_insert_rowid(ob->db);
@@ -301,7 +285,7 @@ static int message_state(struct outbox *ob, long long id, char **state)
         return rc;
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) == SQLITE_ROW)
-        *state = column_dup(st, 0);
+        *state = db_column_dup(st, 0);
     else
         rc = error_input("outbox %s: there is no message %lld", ob->path, id);
     sqlite3_finalize(st);
@@ -338,7 +322,7 @@ static int change_in_state(struct outbox *ob, long long id, const char *sql, con
     if (!rc) {
         sqlite3_bind_int64(st, 1, id);
         if (text)
-            bind_text(st, 2, text);
+            db_bind_text(st, 2, text);
         if (sqlite3_step(st) != SQLITE_DONE)
             rc = db_error(ob, "update");
         sqlite3_finalize(st);
@@ -410,11 +394,11 @@ static int record_failure(struct outbox *ob, long long id, const char *error,
                      " WHERE id = ?1 AND (?6 IS NULL OR claim_token = ?6) RETURNING state");
     if (!rc) {
         sqlite3_bind_int64(st, 1, id);
-        bind_text(st, 2, error);
+        db_bind_text(st, 2, error);
         sqlite3_bind_int(st, 3, status == OUTBOX_SEND_UNAVAILABLE ? 0 : 1);
         sqlite3_bind_int(st, 4, status == OUTBOX_SEND_PERMANENT);
         sqlite3_bind_int(st, 5, (int)ob->max_attempts);
-        bind_text(st, 6, token);
+        db_bind_text(st, 6, token);
         int step = sqlite3_step(st);
         if (step == SQLITE_ROW)
             failed = !strcmp((const char *)sqlite3_column_text(st, 0), "failed");
@@ -466,10 +450,10 @@ static void read_entry(sqlite3_stmt *st, struct outbox_entry *e)
 {
     memset(e, 0, sizeof(*e));
     e->id = (long long)sqlite3_column_int64(st, 0);
-    e->created = column_dup(st, 1);
-    e->message_id = column_dup(st, 2);
-    e->sender = column_dup(st, 3);
-    e->recipients = column_dup(st, 4);
+    e->created = db_column_dup(st, 1);
+    e->message_id = db_column_dup(st, 2);
+    e->sender = db_column_dup(st, 3);
+    e->recipients = db_column_dup(st, 4);
     split_recipients(e);
     size_t len = (size_t)sqlite3_column_bytes(st, 5);
     e->message = xmalloc(len + 1);
@@ -477,14 +461,14 @@ static void read_entry(sqlite3_stmt *st, struct outbox_entry *e)
         memcpy(e->message, sqlite3_column_blob(st, 5), len);
     e->message[len] = '\0';
     e->message_len = len;
-    e->purpose = column_dup(st, 6);
+    e->purpose = db_column_dup(st, 6);
     e->submission = (unsigned long)sqlite3_column_int64(st, 7);
-    e->state = column_dup(st, 8);
+    e->state = db_column_dup(st, 8);
     e->attempts = (unsigned)sqlite3_column_int(st, 9);
-    e->last_error = column_dup(st, 10);
-    e->sent_at = column_dup(st, 11);
-    e->ref = column_dup(st, 12);
-    e->claimed_by = column_dup(st, 13);
+    e->last_error = db_column_dup(st, 10);
+    e->sent_at = db_column_dup(st, 11);
+    e->ref = db_column_dup(st, 12);
+    e->claimed_by = db_column_dup(st, 13);
 }
 
 int outbox_list(struct outbox *ob, const char *state, struct outbox_entry **out, size_t *count)
@@ -497,7 +481,7 @@ int outbox_list(struct outbox *ob, const char *state, struct outbox_entry **out,
                      " ORDER BY id");
     if (rc)
         return rc;
-    bind_text(st, 1, state);
+    db_bind_text(st, 1, state);
     size_t alloc = 0;
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -607,7 +591,7 @@ static int claim_next(struct outbox *ob, long long after, const char *token, lon
     }
     *id = (long long)sqlite3_column_int64(st, 0);
     bool stale = !strcmp((const char *)sqlite3_column_text(st, 1), "sending");
-    char *previous = column_dup(st, 2);
+    char *previous = db_column_dup(st, 2);
     unsigned failures = (unsigned)sqlite3_column_int(st, 3);
     sqlite3_finalize(st);
 
@@ -633,10 +617,10 @@ static int claim_next(struct outbox *ob, long long after, const char *token, lon
                            " last_error = coalesce(?5, last_error) WHERE id = ?1");
     if (!rc) {
         sqlite3_bind_int64(st, 1, *id);
-        bind_text(st, 2, claimer);
-        bind_text(st, 3, token);
+        db_bind_text(st, 2, claimer);
+        db_bind_text(st, 3, token);
         sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
-        bind_text(st, 5, note);
+        db_bind_text(st, 5, note);
         sqlite3_bind_int(st, 6, stale ? 1 : 0);
         if (sqlite3_step(st) != SQLITE_DONE)
             rc = db_error(ob, "claim");
@@ -656,7 +640,7 @@ static long long count_in_state(struct outbox *ob, const char *state)
     long long n = 0;
     if (prepare(ob, &st, "SELECT count(*) FROM messages WHERE state = ?"))
         return 0;
-    bind_text(st, 1, state);
+    db_bind_text(st, 1, state);
     if (sqlite3_step(st) == SQLITE_ROW)
         n = (long long)sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);

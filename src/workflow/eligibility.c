@@ -1,6 +1,7 @@
 #include "workflow/eligibility.h"
 
 #include "model/country.h"
+#include "store/db.h"
 #include "util/alloc.h"
 #include "util/error.h"
 
@@ -17,10 +18,11 @@ const char *eligibility_rule_name(enum eligibility_rule rule)
     return names[rule];
 }
 
+/* Text columns here are never NULL in practice; "" keeps the comparisons simple. */
 static char *column_dup(sqlite3_stmt *st, int i)
 {
-    const unsigned char *s = sqlite3_column_text(st, i);
-    return xstrdup(s ? (const char *)s : "");
+    char *s = db_column_dup(st, i);
+    return s ? s : xstrdup("");
 }
 
 int eligibility_open(struct eligibility *el, const struct journal_config *config,
