@@ -20,6 +20,9 @@ int cmd_decide(int argc, char **argv, struct cli *cli)
     req.decision = args[1];
     if (!number || !req.decision)
         return error_usage("usage: journal decide NUMBER accept|revise|reject [--letter FILE]");
+    if (strcmp(req.decision, "accept") && strcmp(req.decision, "revise") &&
+        strcmp(req.decision, "reject"))
+        return error_usage("decision '%s' is not one of accept, revise, reject", req.decision);
     rc = cli_parse_number(number, &req.number);
     if (rc)
         return rc;

@@ -26,8 +26,12 @@ int cmd_diff(int argc, char **argv, struct cli *cli)
     if (!number_arg)
         return error_usage("usage: journal diff NUMBER [ROUND]");
     int rc = cli_parse_number(number_arg, &number);
-    if (!rc && round_arg)
-        rc = cli_parse_number(round_arg, &round);
+    if (!rc && round_arg) {
+        char *end;
+        round = strtoul(round_arg, &end, 10);
+        if (*end || !round || round_arg[0] == '-' || round_arg[0] == '+')
+            rc = error_usage("'%s' is not a round number (1, 2, ...)", round_arg);
+    }
     if (rc)
         return rc;
 
@@ -50,10 +54,17 @@ int cmd_diff(int argc, char **argv, struct cli *cli)
         goto done;
     if (!round)
         round = r.round;
+    if (round > r.round) {
+        rc = error_input("submission %lu has %lu round%s: there is no round %lu", number, r.round,
+                         r.round == 1 ? "" : "s", round);
+        goto done;
+    }
     if (round < 2) {
-        rc = error_input("submission %lu has only round %lu: there is no earlier version to "
-                         "compare with",
-                         number, round);
+        rc = error_input(r.round == 1 ? "submission %lu has only round 1: there is no earlier "
+                                        "version to compare with"
+                                      : "round 1 of submission %lu is its first version: there "
+                                        "is no earlier version to compare with",
+                         number);
         goto done;
     }
     const struct record_version *old = record_find_version(&r, round - 1);

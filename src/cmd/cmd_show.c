@@ -83,12 +83,15 @@ static void record_history(struct shown *s)
     s->history = json_array();
     for (size_t i = 0; i < s->r.nhistory; i++) {
         const struct record_event *e = &s->r.history[i];
-        const char *detail = e->detail;
-        if (s->author_view && (!strcmp(e->action, "assigned") || !strcmp(e->action, "reviewed") ||
-                               !strcmp(e->action, "review amended")))
+        const char *detail = e->detail, *who = e->by ? e->by : "";
+        bool reviewer_act = !strcmp(e->action, "reviewed") || !strcmp(e->action, "review amended");
+        if (s->author_view && (reviewer_act || !strcmp(e->action, "assigned")))
             detail = NULL;
-        json_t *x = json_pack("{s:s, s:s, s:s, s:I}", "date", e->at, "who", e->by ? e->by : "",
-                              "what", e->action, "round", (json_int_t)e->round);
+        /* A reviewer who records a verdict under their own git identity is named in "who". */
+        if (s->author_view && reviewer_act)
+            who = "a reviewer";
+        json_t *x = json_pack("{s:s, s:s, s:s, s:I}", "date", e->at, "who", who, "what", e->action,
+                              "round", (json_int_t)e->round);
         if (detail)
             json_object_set_new(x, "detail", json_string(detail));
         json_array_append_new(s->history, x);

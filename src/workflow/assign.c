@@ -18,34 +18,6 @@ void action_outcome_free(struct action_outcome *out)
     memset(out, 0, sizeof(*out));
 }
 
-/* Under double-blind review the invitation names no author. */
-static int hold_invitation(struct notifier *n, const struct editorial *e,
-                           const struct roster_reviewer *rv, const char *due)
-{
-    const struct manuscript *m = &e->manuscript;
-    bool blinded = !strcmp(e->repo->config.review_mode, "double-blind");
-    json_t *ctx = notify_context(e->repo, e->actor);
-    json_t *sub = json_pack("{s:I, s:s, s:I}", "number", (json_int_t)e->number, "title", m->title,
-                            "round", (json_int_t)e->record.round);
-    if (m->abstract)
-        json_object_set_new(sub, "abstract", json_string(m->abstract));
-    if (!blinded) {
-        struct strbuf names = STRBUF_INIT;
-        for (size_t i = 0; i < m->nauthors; i++)
-            strbuf_addf(&names, "%s%s", i ? ", " : "", m->authors[i].name);
-        json_object_set_new(sub, "authors_line", json_string(names.buf));
-        strbuf_release(&names);
-    }
-    json_object_set_new(ctx, "submission", sub);
-    json_object_set_new(ctx, "reviewer", json_pack("{s:s}", "name", rv->name));
-    json_object_set_new(ctx, "due", json_string(due));
-    json_object_set_new(ctx, "blinded", json_boolean(blinded));
-    struct recipient to = {rv->name, rv->email};
-    int rc = notify_hold(n, "invitation", ctx, &to, "invitation", e->number);
-    json_decref(ctx);
-    return rc;
-}
-
 int settle_mail(struct notifier *n, int rc, const git_oid *commit)
 {
     if (!n)
@@ -128,7 +100,8 @@ int workflow_assign(struct journal_repo *repo, const struct assignment_request *
                         req->number, e.record.round, out->date, override ? "Override: " : "",
                         override ? override : "", override ? "\n" : "");
     if (req->notifier) {
-        rc = hold_invitation(req->notifier, &e, rv, out->date);
+        rc = notify_invitation(req->notifier, repo, e.number, e.record.round, &e.manuscript,
+                               e.actor, rv, out->date);
         if (rc) {
             free(override);
             goto done;

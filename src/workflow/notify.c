@@ -1,6 +1,8 @@
 #include "workflow/notify.h"
 
+#include "model/manuscript.h"
 #include "model/record.h"
+#include "model/roster.h"
 #include "net/smtp.h"
 #include "store/outbox.h"
 #include "util/alloc.h"
@@ -184,4 +186,33 @@ json_t *notify_context(struct journal_repo *repo, const char *editor)
                      c->abbreviation ? c->abbreviation : c->title, "publisher",
                      c->publisher ? c->publisher : c->title, "editor", editor ? editor : "", "date",
                      today);
+}
+
+int notify_invitation(struct notifier *n, struct journal_repo *repo, unsigned long number,
+                      unsigned long round, const struct manuscript *m, const char *editor,
+                      const struct roster_reviewer *rv, const char *due)
+{
+    if (!n)
+        return 0;
+    bool blinded = !strcmp(repo->config.review_mode, "double-blind");
+    json_t *ctx = notify_context(repo, editor);
+    json_t *sub = json_pack("{s:I, s:s, s:I}", "number", (json_int_t)number, "title", m->title,
+                            "round", (json_int_t)round);
+    if (m->abstract)
+        json_object_set_new(sub, "abstract", json_string(m->abstract));
+    if (!blinded) {
+        struct strbuf names = STRBUF_INIT;
+        for (size_t i = 0; i < m->nauthors; i++)
+            strbuf_addf(&names, "%s%s", i ? ", " : "", m->authors[i].name);
+        json_object_set_new(sub, "authors_line", json_string(names.buf));
+        strbuf_release(&names);
+    }
+    json_object_set_new(ctx, "submission", sub);
+    json_object_set_new(ctx, "reviewer", json_pack("{s:s}", "name", rv->name));
+    json_object_set_new(ctx, "due", json_string(due));
+    json_object_set_new(ctx, "blinded", json_boolean(blinded));
+    struct recipient to = {rv->name, rv->email};
+    int rc = notify_hold(n, "invitation", ctx, &to, "invitation", number);
+    json_decref(ctx);
+    return rc;
 }

@@ -45,6 +45,13 @@ void notifier_discard(struct notifier *n);
 /* Send what is queued, if a server is configured. *sent counts what went out. */
 int notifier_flush(struct notifier *n, size_t *sent);
 
+/* Invite reviewer rv for a submission's round; under double-blind review no author is named. */
+struct manuscript;
+struct roster_reviewer;
+int notify_invitation(struct notifier *n, struct journal_repo *repo, unsigned long number,
+                      unsigned long round, const struct manuscript *m, const char *editor,
+                      const struct roster_reviewer *rv, const char *due);
+
 /* The common part of every message's data: {journal: {title, short, publisher}, editor, date}. */
 json_t *notify_context(struct journal_repo *repo, const char *editor);
 
