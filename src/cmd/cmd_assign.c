@@ -1,33 +1,149 @@
 #include "cmd/commands.h"
 #include "store/repo.h"
 #include "util/error.h"
+#include "workflow/auto_assign.h"
 #include "workflow/notify.h"
 #include "workflow/review_round.h"
 
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+static void print_plan(const struct auto_plan *plan, bool dry_run, bool explain)
+{
+    if (!plan->nsubmissions) {
+        printf("No submission is waiting for reviewers.\n");
+        return;
+    }
+    printf("%s %zu reviewer%s to %zu submission%s (%zu reviewers, %zu allowed pairs, total "
+           "affinity %.3f)%s\n",
+           dry_run ? "Would assign" : "Assigned", plan->npairs, plan->npairs == 1 ? "" : "s",
+           plan->nsubmissions, plan->nsubmissions == 1 ? "" : "s", plan->nreviewers, plan->nedges,
+           plan->total, dry_run ? " [dry run: nothing committed]" : "");
+    unsigned long current = 0;
+    for (size_t i = 0; i < plan->npairs; i++) {
+        const struct auto_pair *p = &plan->pairs[i];
+        if (p->number != current)
+            printf("  #%lu\n", current = p->number);
+        printf("    %-24s affinity %.3f, due %s", p->reviewer, p->score, plan->due);
+        if (explain && p->terms && *p->terms)
+            printf("  [%s]", p->terms);
+        printf("\n");
+    }
+    for (size_t i = 0; i < plan->nshort; i++)
+        printf("  #%lu cannot be fully covered: %s\n", plan->shorts[i].number, plan->shorts[i].why);
+    if (explain && plan->nexcluded) {
+        printf("Excluded:\n");
+        for (size_t i = 0; i < plan->nexcluded; i++)
+            printf("  #%-5lu %-24s %-12s %s\n", plan->excluded[i].number,
+                   plan->excluded[i].reviewer, plan->excluded[i].rule, plan->excluded[i].why);
+    }
+}
+
+static json_t *plan_json(const struct auto_plan *plan, bool dry_run)
+{
+    json_t *pairs = json_array(), *shorts = json_array(), *excluded = json_array();
+    for (size_t i = 0; i < plan->npairs; i++) {
+        json_t *x =
+            json_pack("{s:I, s:s, s:f}", "number", (json_int_t)plan->pairs[i].number, "reviewer",
+                      plan->pairs[i].reviewer, "affinity", plan->pairs[i].score);
+        if (plan->pairs[i].terms)
+            json_object_set_new(x, "terms", json_string(plan->pairs[i].terms));
+        json_array_append_new(pairs, x);
+    }
+    for (size_t i = 0; i < plan->nshort; i++)
+        json_array_append_new(shorts, json_pack("{s:I, s:I, s:s}", "number",
+                                                (json_int_t)plan->shorts[i].number, "missing",
+                                                (json_int_t)plan->shorts[i].missing, "why",
+                                                plan->shorts[i].why));
+    for (size_t i = 0; i < plan->nexcluded; i++)
+        json_array_append_new(excluded,
+                              json_pack("{s:I, s:s, s:s, s:s}", "number",
+                                        (json_int_t)plan->excluded[i].number, "reviewer",
+                                        plan->excluded[i].reviewer, "rule", plan->excluded[i].rule,
+                                        "why", plan->excluded[i].why));
+    return json_pack("{s:b, s:s, s:f, s:I, s:I, s:I, s:s, s:o, s:o, s:o}", "dry_run", dry_run,
+                     "due", plan->due, "total_affinity", plan->total, "submissions",
+                     (json_int_t)plan->nsubmissions, "reviewers", (json_int_t)plan->nreviewers,
+                     "allowed_pairs", (json_int_t)plan->nedges, "commit", plan->commit, "pairs",
+                     pairs, "short", shorts, "excluded", excluded);
+}
+
+static int assign_auto(struct cli *cli, const char **numbers, size_t nnumbers, const char *k_arg,
+                       const char *due, bool dry_run, bool explain)
+{
+    unsigned long *list = calloc(nnumbers + 1, sizeof(*list));
+    struct auto_assign_request req = {list, nnumbers, 0, due, dry_run, explain, NULL};
+    int rc = 0;
+    for (size_t i = 0; !rc && i < nnumbers; i++)
+        rc = cli_parse_number(numbers[i], &list[i]);
+    if (!rc && k_arg) {
+        char *end;
+        long k = strtol(k_arg, &end, 10);
+        if (*end || k < 1 || k > 20)
+            rc = error_usage("-k %s: expected a number of reviewers from 1 to 20", k_arg);
+        req.k = (unsigned)k;
+    }
+    struct journal_repo *repo = NULL;
+    struct notifier notifier = {0};
+    struct auto_plan plan = {0};
+    if (!rc)
+        rc = repo_open(&repo, cli->dir);
+    if (!rc && !dry_run)
+        rc = notifier_open(&notifier, repo);
+    req.notifier = dry_run ? NULL : &notifier;
+    if (!rc)
+        rc = workflow_assign_auto(repo, &req, &plan);
+    if (!rc) {
+        if (cli->json)
+            cli_print_json(plan_json(&plan, dry_run));
+        else
+            print_plan(&plan, dry_run, explain);
+        if (!dry_run)
+            cli_send_mail(&notifier, "assign");
+    }
+    auto_plan_free(&plan);
+    notifier_close(&notifier);
+    repo_free(repo);
+    free(list);
+    return rc;
+}
 
 int cmd_assign(int argc, char **argv, struct cli *cli)
 {
     struct assignment_request req = {0};
-    bool automatic = false;
+    bool automatic = false, dry_run = false, explain = false;
+    const char *k = NULL;
     const struct cli_option options[] = {{"--reviewer", &req.reviewer, NULL},
                                          {"--due", &req.due, NULL},
                                          {"--override-conflict", &req.override, NULL},
+                                         {"-k", &k, NULL},
                                          {"--auto", NULL, &automatic},
+                                         {"--dry-run", NULL, &dry_run},
+                                         {"--explain", NULL, &explain},
                                          {NULL, NULL, NULL}};
-    const char *number;
-    int rc = cli_parse(argc, argv, cli, options, &number, 1);
+    const char *numbers[64];
+    int rc = cli_parse(argc, argv, cli, options, numbers, 64);
     if (rc)
         return rc;
-    if (automatic)
-        return error_usage("--auto: automatic assignment is not available yet");
-    if (!number || !req.reviewer)
-        return error_usage("usage: journal assign NUMBER --reviewer ID [--due 21d]");
+    size_t nnumbers = 0;
+    while (nnumbers < 64 && numbers[nnumbers])
+        nnumbers++;
+    if (automatic) {
+        if (req.reviewer || req.override)
+            return error_usage("--auto chooses the reviewers: drop --reviewer and "
+                               "--override-conflict");
+        return assign_auto(cli, numbers, nnumbers, k, req.due, dry_run, explain);
+    }
+    if (k || dry_run || explain)
+        return error_usage("-k, --dry-run and --explain go with --auto");
+    if (nnumbers != 1 || !req.reviewer)
+        return error_usage("usage: journal assign NUMBER --reviewer ID [--due 21d], or "
+                           "journal assign --auto [NUMBER ...] [-k 3] [--explain] [--dry-run]");
     if (req.override && !*req.override)
         return error_usage("--override-conflict needs a justification");
-    rc = cli_parse_number(number, &req.number);
+    rc = cli_parse_number(numbers[0], &req.number);
     if (rc)
         return rc;
 
@@ -50,9 +166,8 @@ int cmd_assign(int argc, char **argv, struct cli *cli)
             printf("Assigned %s to submission %lu (round %lu), due %s.%s%s\n", req.reviewer,
                    req.number, out.round, out.date, out.detail ? " Override recorded: " : "",
                    out.detail ? out.detail : "");
-    }
-    if (!rc)
         cli_send_mail(&notifier, "assign");
+    }
     notifier_close(&notifier);
     action_outcome_free(&out);
     repo_free(repo);
