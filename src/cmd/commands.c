@@ -64,6 +64,7 @@ const struct command commands[] = {
     {"assign", cmd_assign, "invite a reviewer for the current round",
      "usage: journal assign NUMBER --reviewer ID [--due 21d|3w|YYYY-MM-DD]\n"
      "                             [--override-conflict JUSTIFICATION]\n"
+     "       journal assign --auto [NUMBER ...] [-k K] [--due ...] [--explain] [--dry-run]\n"
      "\n"
      "Assign a reviewer from reviewers.yaml to a submission's current round (the\n"
      "submission moves to under-review), due in review_due_days unless --due says.\n"
@@ -71,7 +72,17 @@ const struct command commands[] = {
      "language, has no capacity left, is an author, shares an institution with an\n"
      "author, declared a conflict with one, co-authored an article in this journal\n"
      "with one, or (with conflict_same_country: true) comes from an author's country;\n"
-     "--override-conflict assigns anyway and records the justification.\n"},
+     "--override-conflict assigns anyway and records the justification.\n"
+     "\n"
+     "--auto gives every waiting submission (or those named) K reviewers at once\n"
+     "(K: reviews_per_submission), choosing the plan with the greatest total\n"
+     "affinity over all of them jointly (an exact optimisation, not a greedy pass)\n"
+     "under each reviewer's remaining capacity and the rules above. Affinity is the\n"
+     "TF-IDF cosine of the manuscript's title, abstract and keywords against the\n"
+     "reviewer's keywords and profile, with English and Russian stemming. The plan\n"
+     "is one commit. --explain shows each pair's score and matched terms and the\n"
+     "rule that excluded each other reviewer; --dry-run shows the plan only.\n"
+     "Submissions that cannot get K reviewers are reported with the reason.\n"},
     {"review", cmd_review, "record a reviewer's verdict for the current round",
      "usage: journal review NUMBER --verdict accept|minor-revision|major-revision|reject\n"
      "                      --comments FILE [--confidential FILE] [--as REVIEWER] [--amend]\n"
