@@ -413,6 +413,7 @@ struct tokenizer {
     uint32_t kw_terms[PHRASE_MAX + 1];
     uint32_t kw_n;
     struct strbuf kw_surface;
+    bool kw_space; /* whitespace seen since the surface's last character */
 };
 
 static int compare_strings(const void *a, const void *b)
@@ -481,11 +482,6 @@ static void end_word(struct tokenizer *tk)
     struct affinity_corpus *c = tk->c;
     if (!tk->word.len)
         return;
-    if (tk->keywords) {
-        if (tk->kw_surface.len)
-            strbuf_addch(&tk->kw_surface, ' ');
-        strbuf_add(&tk->kw_surface, tk->word.buf, tk->word.len);
-    }
     if (tk->word_chars < MIN_TOKEN_CHARS || is_stop_word(c, tk->word.buf)) {
         strbuf_reset(&tk->word);
         tk->word_chars = tk->latin = tk->cyrillic = 0;
@@ -528,7 +524,31 @@ static void end_keyword(struct tokenizer *tk)
     if (tk->kw_n >= 2 && tk->kw_n <= PHRASE_MAX)
         phrase_add(tk->c, tk->kw_terms, tk->kw_n, tk->kw_surface.buf, tk->kw_surface.len);
     tk->kw_n = 0;
+    tk->kw_space = false;
     strbuf_reset(&tk->kw_surface);
+}
+
+static bool is_blank(uint32_t cp)
+{
+    return cp <= 0x20 || cp == 0x7F || cp == 0xA0 || in(cp, 0x2000, 0x200A) || cp == 0x202F ||
+           cp == 0x3000 || cp == 0xFFFD;
+}
+
+/* A keyword as the editor wrote it, lower-cased with runs of blanks as one space: what
+ * --explain shows for a phrase ("merit-based recruitment", not its stems). */
+static void keyword_surface_add(struct tokenizer *tk, uint32_t cp, uint32_t folded,
+                                enum char_class cls)
+{
+    if (cls == CH_LIST || cls == CH_JOIN)
+        return;
+    if (cls == CH_SPACE && is_blank(cp)) {
+        tk->kw_space = tk->kw_surface.len > 0;
+        return;
+    }
+    if (tk->kw_space)
+        strbuf_addch(&tk->kw_surface, ' ');
+    tk->kw_space = false;
+    encode_utf8(&tk->kw_surface, cls == CH_WORD ? folded : cp);
 }
 
 static void tokenize_field(struct tokenizer *tk, const char *text)
@@ -538,7 +558,10 @@ static void tokenize_field(struct tokenizer *tk, const char *text)
     for (size_t i = 0; i < len;) {
         uint32_t cp = decode_utf8(s, len, &i), folded;
         enum script script;
-        switch (classify(cp, &folded, &script)) {
+        enum char_class cls = classify(cp, &folded, &script);
+        if (tk->keywords)
+            keyword_surface_add(tk, cp, folded, cls);
+        switch (cls) {
         case CH_WORD:
             encode_utf8(&tk->word, folded);
             tk->word_chars++;
@@ -561,7 +584,9 @@ static void tokenize_field(struct tokenizer *tk, const char *text)
             break;
         case CH_BREAK:
             end_word(tk);
-            seq_push(tk->doc, NIL, tk->field);
+            /* Inside a keyword, "service (civil)" is still one phrase. */
+            if (!tk->keywords)
+                seq_push(tk->doc, NIL, tk->field);
             break;
         case CH_LIST:
             end_word(tk);

@@ -44,10 +44,11 @@ double affinity_score(const struct affinity_corpus *c, const struct affinity_doc
                       const struct affinity_doc *rev);
 
 /*
- * The terms both documents share, as the words appear in sub (lower-cased, e.g.
- * "recruitment", or a keyword phrase such as "merit-based recruitment"), each
- * with its share of the score, largest first; the shares sum to the score.
- * Returns the count; the caller frees with affinity_explain_free.
+ * The terms both documents share, each with its share of the score, largest
+ * first (the shares sum to the score). A word is shown as it first appears in
+ * sub, lower-cased ("recruitment"); a phrase as the keyword that introduced it
+ * ("merit-based recruitment"). Returns the count; the caller frees with
+ * affinity_explain_free.
  */
 size_t affinity_explain(const struct affinity_corpus *c, const struct affinity_doc *sub,
                         const struct affinity_doc *rev, char ***terms, double **weights);

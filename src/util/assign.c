@@ -27,18 +27,23 @@
  * which is the optimality condition of min-cost flow.
  *
  * Dense instances have millions of allowed pairs, so the flow is solved on a
- * candidate subgraph (each submission's best pairs) and then priced: an omitted
- * pair whose reduced cost under the final potentials is negative could improve
- * the solution; those are added (their arcs saturated, which keeps the
- * optimality condition and creates an excess at the reviewer and a deficit at
- * the submission that the same augmentation routine repairs) and the loop
- * repeats. When no omitted pair has a negative reduced cost the potentials are a
- * dual certificate for the full problem, so the answer is exactly optimal.
+ * candidate subgraph (each submission's best pairs, and each reviewer's) and then
+ * priced: an omitted pair whose reduced cost under the final potentials is
+ * negative could improve the solution; the most negative ones are added (their
+ * arcs saturated, which keeps the optimality condition and creates an excess at
+ * the reviewer and a deficit at the submission that the same augmentation routine
+ * repairs) and the loop repeats. When no omitted pair has a negative reduced cost
+ * the potentials are a dual certificate for the full problem: the answer is the
+ * exact optimum of the whole instance (for the integer-scaled weights), not an
+ * approximation from the candidate graph. Which pairs start as candidates only
+ * changes the speed.
  */
 
 enum {
-    CANDIDATES_MIN = 24,      /* candidate pairs per submission at the start */
-    CANDIDATES_PER_UNIT = 8,  /* ... or this many per reviewer it needs, if more */
+    CANDIDATES_MIN = 24,              /* candidate pairs per submission at the start */
+    CANDIDATES_PER_UNIT = 8,          /* ... or this many per reviewer it needs, if more */
+    REVIEWER_CANDIDATES_PER_UNIT = 4, /* a reviewer's best submissions per unit of capacity */
+    REVIEWER_CANDIDATES_MAX = 64,
     VIOLATORS_PER_ROUND = 16, /* pairs added per submission and pricing round */
 };
 
@@ -110,43 +115,10 @@ static int64_t edge_cost(const struct solver *s, uint32_t e)
     return s->big - scaled;
 }
 
-static bool better_edge(const struct assign_edge *edges, uint32_t a, uint32_t b)
+static int compare_size(const void *a, const void *b)
 {
-    /* Ties go to the lower index so that the candidate set does not depend on the layout. */
-    return edges[a].weight > edges[b].weight || (edges[a].weight == edges[b].weight && a < b);
-}
-
-/* Reorder v so that its k best edges come first (k < n). */
-static void select_best(const struct assign_edge *edges, uint32_t *v, size_t n, size_t k)
-{
-    size_t lo = 0, hi = n;
-    while (hi > lo + 1) {
-        size_t mid = lo + (hi - lo) / 2, last = hi - 1, pick;
-        uint32_t a = v[lo], b = v[mid], c = v[last];
-        if (better_edge(edges, a, b))
-            pick = better_edge(edges, b, c) ? mid : (better_edge(edges, a, c) ? last : lo);
-        else
-            pick = better_edge(edges, a, c) ? lo : (better_edge(edges, b, c) ? last : mid);
-        uint32_t pivot = v[pick];
-        v[pick] = v[last];
-        v[last] = pivot;
-        size_t store = lo;
-        for (size_t x = lo; x < last; x++) {
-            if (better_edge(edges, v[x], pivot)) {
-                uint32_t tmp = v[x];
-                v[x] = v[store];
-                v[store++] = tmp;
-            }
-        }
-        v[last] = v[store];
-        v[store] = pivot;
-        if (store == k)
-            return;
-        if (k < store)
-            hi = store;
-        else
-            lo = store + 1;
-    }
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
 }
 
 static void heap_push(struct solver *s, int64_t dist, uint32_t node)
@@ -398,18 +370,51 @@ struct violator {
     size_t pos;
 };
 
-static int violator_by_reduced(const void *a, const void *b)
-{
-    const struct violator *x = a, *y = b;
-    if (x->reduced != y->reduced)
-        return x->reduced < y->reduced ? -1 : 1;
-    return x->pos < y->pos ? -1 : x->pos > y->pos;
-}
-
 static int violator_by_pos(const void *a, const void *b)
 {
     const struct violator *x = a, *y = b;
     return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/*
+ * Any potentials with non-negative reduced costs prove the flow optimal on the
+ * candidate graph, but pricing wants those most favourable to the omitted pairs:
+ * reviewers as low and submissions as high as their residual arcs allow, or pairs
+ * are added that the next round only takes out again. Lower each reviewer to its
+ * bound, then raise each submission to its own. Each step keeps every reduced cost
+ * non-negative, the second cannot loosen the first's bounds, so one pass reaches a
+ * fixed point; it also keeps potentials within a few path lengths of the sink's.
+ */
+static void tighten(struct solver *s)
+{
+    int64_t *pot = s->pot, sink = pot[s->sink];
+    for (uint32_t j = 0; j < s->nrevs; j++) {
+        uint32_t node = s->nsubs + j;
+        bool bounded = s->load[j] < s->p->capacity[j];
+        int64_t low = sink;
+        for (uint32_t a = s->flow_head[j]; a != NIL; a = s->arcs[a].flow_next) {
+            int64_t need = pot[s->arcs[a].sub] + s->arcs[a].cost;
+            if (!bounded || need > low)
+                low = need;
+            bounded = true;
+        }
+        if (bounded && low < pot[node])
+            pot[node] = low;
+    }
+    for (uint32_t i = 0; i < s->nsubs; i++) {
+        bool bounded = s->dummy_flow[i] > 0;
+        int64_t high = sink - s->dummy_cost;
+        for (uint32_t a = s->sub_head[i]; a != NIL; a = s->arcs[a].next_of_sub) {
+            if (!s->arcs[a].flow)
+                continue;
+            int64_t allow = pot[s->nsubs + s->arcs[a].rev] - s->arcs[a].cost;
+            if (!bounded || allow < high)
+                high = allow;
+            bounded = true;
+        }
+        if (bounded && high > pot[i])
+            pot[i] = high;
+    }
 }
 
 /*
@@ -420,24 +425,35 @@ static int violator_by_pos(const void *a, const void *b)
 static size_t price(struct solver *s, uint32_t **touched, size_t *ntouched, size_t *touched_alloc)
 {
     size_t added = 0;
-    struct violator *viol = NULL;
-    size_t viol_alloc = 0;
+    struct violator viol[VIOLATORS_PER_ROUND];
     *ntouched = 0;
     for (uint32_t i = 0; i < s->nsubs; i++) {
-        size_t nviol = 0, first = s->start[i] + s->ncand[i];
+        /* The VIOLATORS_PER_ROUND most negative reduced costs; worst is the least negative. */
+        size_t nviol = 0, worst = 0, first = s->start[i] + s->ncand[i];
+        int64_t threshold = 0;
         for (size_t pos = first; pos < s->end[i]; pos++) {
             uint32_t e = s->bucket[pos];
-            int64_t reduced = edge_cost(s, e) + s->pot[i] - s->pot[s->nsubs + s->p->edges[e].rev];
-            if (reduced < 0) {
-                ARRAY_GROW(viol, nviol + 1, viol_alloc);
+            const struct assign_edge *edge = &s->p->edges[e];
+            /* The reduced cost is below threshold iff the rounded weight exceeds bound: rule most
+             * pairs out without rounding. */
+            int64_t bound = s->big + s->pot[i] - s->pot[s->nsubs + edge->rev] - threshold;
+            if (bound >= s->big || (bound >= 0 && edge->weight * s->scale < (double)bound))
+                continue;
+            int64_t reduced = edge_cost(s, e) + bound - s->big + threshold;
+            if (reduced >= threshold)
+                continue;
+            if (nviol < VIOLATORS_PER_ROUND) {
                 viol[nviol++] = (struct violator){reduced, pos};
+                if (nviol < VIOLATORS_PER_ROUND)
+                    continue;
+            } else {
+                viol[worst] = (struct violator){reduced, pos};
             }
-        }
-        if (!nviol)
-            continue;
-        if (nviol > VIOLATORS_PER_ROUND) {
-            qsort(viol, nviol, sizeof(*viol), violator_by_reduced);
-            nviol = VIOLATORS_PER_ROUND;
+            worst = 0;
+            for (size_t k = 1; k < nviol; k++)
+                if (viol[k].reduced > viol[worst].reduced)
+                    worst = k;
+            threshold = viol[worst].reduced;
         }
         /* Ascending positions, so each swap into the candidate prefix moves an unselected edge. */
         qsort(viol, nviol, sizeof(*viol), violator_by_pos);
@@ -457,7 +473,6 @@ static size_t price(struct solver *s, uint32_t **touched, size_t *ntouched, size
             added++;
         }
     }
-    free(viol);
     return added;
 }
 
@@ -465,6 +480,125 @@ static int compare_u32(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
     return x < y ? -1 : x > y;
+}
+
+/*
+ * The submissions' favourites alone leave out reviewers nobody ranks highly, and
+ * when capacity is tight those are exactly the ones a full assignment needs:
+ * without them the flow detours through dummy arcs and pricing adds pairs by the
+ * thousand. So each reviewer also brings its own best submissions.
+ */
+/*
+ * The submissions' favourites alone leave out reviewers nobody ranks highly, and
+ * when capacity is tight those are exactly the ones a full assignment needs:
+ * without them the flow detours through dummy arcs and pricing adds pairs by the
+ * thousand. So each reviewer also brings its own best submissions.
+ */
+struct ranked {
+    double weight;
+    uint32_t edge;
+    size_t pos;
+};
+
+static bool ranked_better(const struct ranked *a, const struct ranked *b)
+{
+    /* Ties go to the lower index so that the candidates do not depend on the layout. */
+    return a->weight > b->weight || (a->weight == b->weight && a->edge < b->edge);
+}
+
+static void ranked_sift_down(struct ranked *heap, size_t n, size_t i)
+{
+    struct ranked x = heap[i];
+    for (;;) {
+        size_t child = 2 * i + 1;
+        if (child >= n)
+            break;
+        if (child + 1 < n && ranked_better(&heap[child], &heap[child + 1]))
+            child++;
+        if (!ranked_better(&x, &heap[child]))
+            break;
+        heap[i] = heap[child];
+        i = child;
+    }
+    heap[i] = x;
+}
+
+static void ranked_push(struct ranked *heap, size_t n, struct ranked x)
+{
+    size_t i = n;
+    while (i > 0 && ranked_better(&heap[(i - 1) / 2], &x)) {
+        heap[i] = heap[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    heap[i] = x;
+}
+
+/*
+ * The submissions' favourites alone leave out reviewers nobody ranks highly, and
+ * when capacity is tight those are exactly the ones a full assignment needs:
+ * without them the flow detours through dummy arcs and pricing adds pairs by the
+ * thousand. So each reviewer also brings its own best submissions.
+ */
+static void add_reviewer_candidates(struct solver *s)
+{
+    const struct assign_problem *p = s->p;
+    uint32_t *bucket = s->bucket;
+    size_t nrevs = s->nrevs;
+    size_t *off = xmalloc((nrevs + 1) * sizeof(*off));
+    off[0] = 0;
+    for (size_t j = 0; j < nrevs; j++) {
+        uint64_t m = (uint64_t)p->capacity[j] * REVIEWER_CANDIDATES_PER_UNIT;
+        off[j + 1] = off[j] + (m < REVIEWER_CANDIDATES_MAX ? m : REVIEWER_CANDIDATES_MAX);
+    }
+    struct ranked *heap = xmalloc((off[nrevs] ? off[nrevs] : 1) * sizeof(*heap));
+    size_t *len = xcalloc(nrevs ? nrevs : 1, sizeof(*len));
+    /* Each full heap's root weight, compact, so that most edges are turned away in cache. */
+    double *cutoff = xmalloc((nrevs ? nrevs : 1) * sizeof(*cutoff));
+    for (size_t j = 0; j < nrevs; j++)
+        cutoff[j] = off[j + 1] > off[j] ? -1 : INFINITY;
+    for (uint32_t i = 0; i < s->nsubs; i++) {
+        for (size_t pos = s->start[i]; pos < s->end[i]; pos++) {
+            uint32_t e = bucket[pos], j = p->edges[e].rev;
+            double w = p->edges[e].weight;
+            if (w < cutoff[j])
+                continue;
+            struct ranked x = {w, e, pos}, *h = heap + off[j];
+            size_t m = off[j + 1] - off[j];
+            if (len[j] < m) {
+                ranked_push(h, len[j]++, x);
+                if (len[j] == m)
+                    cutoff[j] = h[0].weight;
+            } else if (ranked_better(&x, &h[0])) {
+                h[0] = x;
+                ranked_sift_down(h, m, 0);
+                cutoff[j] = h[0].weight;
+            }
+        }
+    }
+    size_t n = 0;
+    size_t *chosen = xmalloc((off[nrevs] ? off[nrevs] : 1) * sizeof(*chosen));
+    for (size_t j = 0; j < nrevs; j++)
+        for (size_t x = 0; x < len[j]; x++)
+            chosen[n++] = heap[off[j] + x].pos;
+    if (n)
+        qsort(chosen, n, sizeof(*chosen), compare_size);
+    /* Ascending positions, so each swap into a candidate prefix moves a non-candidate. */
+    for (size_t x = 0; x < n; x++) {
+        size_t pos = chosen[x];
+        uint32_t i = p->edges[bucket[pos]].sub;
+        size_t front = s->start[i] + s->ncand[i];
+        if (pos < front)
+            continue;
+        uint32_t t = bucket[front];
+        bucket[front] = bucket[pos];
+        bucket[pos] = t;
+        s->ncand[i]++;
+    }
+    free(off);
+    free(heap);
+    free(len);
+    free(cutoff);
+    free(chosen);
 }
 
 /* Validate, group usable edges by submission, and reject repeated pairs. */
@@ -476,6 +610,7 @@ static int prepare(struct solver *s)
     if ((uint64_t)p->nsubs + p->nrevs > UINT32_MAX - 2)
         return error_input("assign: too many submissions and reviewers");
     double wmax = 0;
+    bool grouped = true;
     size_t *count = xcalloc((size_t)p->nsubs + 1, sizeof(*count));
     for (size_t e = 0; e < p->nedges; e++) {
         const struct assign_edge *edge = &p->edges[e];
@@ -492,46 +627,88 @@ static int prepare(struct solver *s)
         if (edge->weight > wmax)
             wmax = edge->weight;
         count[edge->sub + 1]++;
+        grouped = grouped && (e == 0 || edge->sub >= p->edges[e - 1].sub);
     }
     s->start = count;
     for (uint32_t i = 0; i < p->nsubs; i++)
         s->start[i + 1] += s->start[i];
     s->bucket = xmalloc(p->nedges * sizeof(*s->bucket));
-    size_t *fill = xmalloc(((size_t)p->nsubs + 1) * sizeof(*fill));
-    memcpy(fill, s->start, ((size_t)p->nsubs + 1) * sizeof(*fill));
-    for (size_t e = 0; e < p->nedges; e++)
-        s->bucket[fill[p->edges[e].sub]++] = (uint32_t)e;
-    free(fill);
+    if (grouped) {
+        /* The usual layout (built submission by submission): no scatter needed. */
+        for (size_t e = 0; e < p->nedges; e++)
+            s->bucket[e] = (uint32_t)e;
+    } else {
+        size_t *fill = xmalloc(((size_t)p->nsubs + 1) * sizeof(*fill));
+        memcpy(fill, s->start, ((size_t)p->nsubs + 1) * sizeof(*fill));
+        for (size_t e = 0; e < p->nedges; e++)
+            s->bucket[fill[p->edges[e].sub]++] = (uint32_t)e;
+        free(fill);
+    }
 
-    /* Pairs with a zero-need submission or a zero-capacity reviewer can never be chosen: park them
-     * at the end of the submission's segment, outside [start, end). */
+    /*
+     * One pass per submission: reject repeated pairs; keep the usable pairs (a zero-need
+     * submission or a zero-capacity reviewer can never be chosen) in [start, end); and move the
+     * best of them, the initial candidates, to the front.
+     */
     uint32_t *mark = xcalloc(p->nrevs ? p->nrevs : 1, sizeof(*mark));
     s->end = xmalloc(((size_t)p->nsubs + 1) * sizeof(*s->end));
     s->units = xcalloc(p->nsubs ? p->nsubs : 1, sizeof(*s->units));
+    s->ncand = xcalloc(p->nsubs ? p->nsubs : 1, sizeof(*s->ncand));
+    struct ranked *heap = NULL;
+    size_t heap_alloc = 0, *chosen = NULL, chosen_alloc = 0;
+    uint32_t *bucket = s->bucket;
     uint64_t total_units = 0;
     int ret = 0;
     for (uint32_t i = 0; i < p->nsubs && !ret; i++) {
-        size_t usable = s->start[i];
-        for (size_t pos = s->start[i]; pos < s->start[i + 1]; pos++) {
-            uint32_t e = s->bucket[pos], j = p->edges[e].rev;
+        size_t begin = s->start[i], usable = begin, nheap = 0;
+        uint64_t want = (uint64_t)p->need[i] * CANDIDATES_PER_UNIT;
+        if (want < CANDIDATES_MIN)
+            want = CANDIDATES_MIN;
+        for (size_t pos = begin; pos < s->start[i + 1]; pos++) {
+            uint32_t e = bucket[pos], j = p->edges[e].rev;
             if (mark[j] == i + 1) {
                 ret = error_input("assign: pair (%u, %u) is listed twice", i, j);
                 break;
             }
             mark[j] = i + 1;
-            if (p->need[i] > 0 && p->capacity[j] > 0) {
-                s->bucket[pos] = s->bucket[usable];
-                s->bucket[usable++] = e;
+            if (p->need[i] == 0 || p->capacity[j] == 0)
+                continue;
+            if (pos != usable) {
+                bucket[pos] = bucket[usable];
+                bucket[usable] = e;
+            }
+            struct ranked x = {p->edges[e].weight, e, usable++};
+            if (nheap < want) {
+                ARRAY_GROW(heap, nheap + 1, heap_alloc);
+                ranked_push(heap, nheap++, x);
+            } else if (ranked_better(&x, &heap[0])) {
+                heap[0] = x;
+                ranked_sift_down(heap, nheap, 0);
             }
         }
+        /* Ascending positions, so each swap into the front moves a non-candidate. */
+        ARRAY_GROW(chosen, nheap, chosen_alloc);
+        for (size_t x = 0; x < nheap; x++)
+            chosen[x] = heap[x].pos;
+        if (nheap)
+            qsort(chosen, nheap, sizeof(*chosen), compare_size);
+        for (size_t x = 0; x < nheap; x++) {
+            uint32_t t = bucket[begin + x];
+            bucket[begin + x] = bucket[chosen[x]];
+            bucket[chosen[x]] = t;
+        }
+        s->ncand[i] = nheap;
         s->end[i] = usable;
-        size_t degree = usable - s->start[i];
+        size_t degree = usable - begin;
         s->units[i] = p->need[i] < degree ? p->need[i] : (uint32_t)degree;
         total_units += s->units[i];
     }
+    free(heap);
+    free(chosen);
     free(mark);
     if (ret)
         return ret;
+    add_reviewer_candidates(s);
 
     int64_t big = SCALE_BUDGET / (int64_t)(total_units + s->nnodes + 2);
     if (big > SCALE_MAX)
@@ -556,7 +733,6 @@ static int solve(struct solver *s, struct assign_result *r)
         return ret;
 
     size_t n = s->nnodes;
-    s->ncand = xcalloc(s->nsubs ? s->nsubs : 1, sizeof(*s->ncand));
     s->sub_head = xmalloc((s->nsubs ? s->nsubs : 1) * sizeof(*s->sub_head));
     s->flow_head = xmalloc((s->nrevs ? s->nrevs : 1) * sizeof(*s->flow_head));
     s->load = xcalloc(s->nrevs ? s->nrevs : 1, sizeof(*s->load));
@@ -577,16 +753,7 @@ static int solve(struct solver *s, struct assign_result *r)
     for (uint32_t i = 0; i < s->nsubs; i++) {
         if (!s->units[i])
             continue;
-        size_t len = s->end[i] - s->start[i];
-        size_t want = (size_t)s->units[i] * CANDIDATES_PER_UNIT;
-        if (want < CANDIDATES_MIN)
-            want = CANDIDATES_MIN;
-        if (len > want)
-            select_best(p->edges, s->bucket + s->start[i], len, want);
-        else
-            want = len;
-        s->ncand[i] = want;
-        for (size_t pos = s->start[i]; pos < s->start[i] + want; pos++)
+        for (size_t pos = s->start[i]; pos < s->start[i] + s->ncand[i]; pos++)
             add_arc(s, s->bucket[pos]);
         s->excess[i] = s->units[i];
         s->excess[s->sink] -= s->units[i];
@@ -600,6 +767,7 @@ static int solve(struct solver *s, struct assign_result *r)
     size_t ntouched = 0, touched_alloc = 0;
     while (!ret) {
         r->rounds++;
+        tighten(s);
         if (!price(s, &touched, &ntouched, &touched_alloc))
             break;
         for (size_t k = 0; k < ntouched && !ret; k++)

@@ -1,0 +1,431 @@
+/*
+ * Benchmark for reviewer assignment: a synthetic journal with 5,000 reviewers and
+ * 2,000 waiting submissions, scored with the affinity module and assigned with
+ * assign_solve (k = 3, capacity 3). Usage: assign [reviewers submissions k capacity seed]
+ *
+ * The instance imitates a public-administration journal: 20 topics, each with
+ * English keywords (heads and modified heads) and Russian ones; submissions are
+ * 70% English, 30% Russian; 40% of reviewers read both; authors and reviewers
+ * come from 30 countries and may not review their own country's work; every
+ * reviewer has a few random conflicts of interest.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "model/affinity.h"
+#include "util/alloc.h"
+#include "util/assign.h"
+#include "util/error.h"
+#include "util/strbuf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+struct topic {
+    const char *name_en, *name_ru;
+    const char *heads[5];
+    const char *mods[3];
+    const char *ru[6];
+};
+
+static const struct topic topics[] = {
+    {"civil service",
+     "государственная служба",
+     {"recruitment", "civil service", "promotion", "public sector pay", "bureaucracy"},
+     {"merit-based", "politicised", "senior"},
+     {"государственная служба", "кадровый резерв", "оценка служащих", "меритократия",
+      "карьера чиновников", "конкурсный отбор"}},
+    {"public budgeting",
+     "бюджетный процесс",
+     {"budget", "public expenditure", "fiscal transparency", "public debt", "revenue"},
+     {"participatory", "performance-based", "medium-term"},
+     {"бюджетный процесс", "инициативное бюджетирование", "государственный долг",
+      "бюджетная прозрачность", "межбюджетные трансферты", "расходы бюджета"}},
+    {"local government",
+     "местное самоуправление",
+     {"municipality", "local government", "mayor", "city council", "local elections"},
+     {"rural", "metropolitan", "small"},
+     {"местное самоуправление", "муниципалитет", "глава муниципалитета", "городская дума",
+      "муниципальные выборы", "сельские поселения"}},
+    {"e-government",
+     "электронное правительство",
+     {"e-government", "digital services", "open data", "digital identity", "online portal"},
+     {"mobile", "citizen-centred", "interoperable"},
+     {"электронное правительство", "цифровизация", "открытые данные", "госуслуги",
+      "цифровая трансформация", "цифровые платформы"}},
+    {"public procurement",
+     "государственные закупки",
+     {"procurement", "tender", "contract management", "supplier", "competition"},
+     {"electronic", "green", "centralised"},
+     {"государственные закупки", "электронные аукционы", "контрактная система",
+      "конкуренция поставщиков", "закупки", "госконтракт"}},
+    {"corruption",
+     "коррупция",
+     {"corruption", "integrity", "whistleblowing", "bribery", "anti-corruption agency"},
+     {"petty", "grand", "institutional"},
+     {"коррупция", "противодействие коррупции", "взяточничество", "конфликт интересов",
+      "антикоррупционная экспертиза", "честность"}},
+    {"health policy",
+     "политика здравоохранения",
+     {"health policy", "hospital", "primary care", "health insurance", "pandemic"},
+     {"universal", "regional", "emergency"},
+     {"здравоохранение", "обязательное медицинское страхование", "первичная помощь", "больницы",
+      "пандемия", "доступность медицины"}},
+    {"education policy",
+     "образовательная политика",
+     {"school", "higher education", "university", "teacher", "education funding"},
+     {"inclusive", "vocational", "public"},
+     {"образовательная политика", "высшее образование", "школы", "финансирование образования",
+      "учителя", "университеты"}},
+    {"regulation",
+     "регулирование",
+     {"regulation", "regulatory impact assessment", "red tape", "compliance", "inspection"},
+     {"risk-based", "smart", "independent"},
+     {"регуляторная политика", "оценка регулирующего воздействия",
+      "контрольно-надзорная "
+      "деятельность",
+      "административные барьеры", "проверки", "регулирование"}},
+    {"decentralisation",
+     "децентрализация",
+     {"decentralisation", "federalism", "regional government", "fiscal federalism",
+      "intergovernmental relations"},
+     {"asymmetric", "fiscal", "administrative"},
+     {"децентрализация", "федерализм", "региональная власть", "бюджетный федерализм",
+      "разграничение полномочий", "регионы"}},
+    {"performance management",
+     "управление результативностью",
+     {"performance management", "key performance indicators", "benchmarking", "evaluation",
+      "accountability"},
+     {"outcome-based", "strategic", "organisational"},
+     {"управление по результатам", "показатели эффективности", "оценка эффективности",
+      "подотчетность", "мониторинг", "результативность"}},
+    {"public-private partnership",
+     "государственно-частное партнерство",
+     {"public-private partnership", "concession", "infrastructure", "outsourcing", "privatisation"},
+     {"transport", "social", "long-term"},
+     {"государственно-частное партнерство", "концессии", "инфраструктура", "аутсорсинг",
+      "приватизация", "инвестиционные проекты"}},
+    {"citizen participation",
+     "участие граждан",
+     {"citizen participation", "deliberation", "consultation", "co-production", "civic engagement"},
+     {"online", "local", "deliberative"},
+     {"участие граждан", "общественные слушания", "гражданское общество", "общественный контроль",
+      "соучастие", "общественные советы"}},
+    {"environmental policy",
+     "экологическая политика",
+     {"climate policy", "environmental regulation", "sustainability", "energy transition",
+      "waste management"},
+     {"urban", "national", "low-carbon"},
+     {"экологическая политика", "изменение климата", "устойчивое развитие", "обращение с отходами",
+      "энергетический переход", "охрана природы"}},
+    {"social policy",
+     "социальная политика",
+     {"social policy", "welfare state", "pension", "poverty", "social assistance"},
+     {"targeted", "conditional", "universal"},
+     {"социальная политика", "пенсионная система", "бедность", "социальная помощь",
+      "социальные услуги", "государство благосостояния"}},
+    {"policy analysis",
+     "анализ политики",
+     {"policy analysis", "policy design", "agenda setting", "policy transfer", "implementation"},
+     {"comparative", "evidence-based", "multi-level"},
+     {"анализ государственной политики", "реализация политики", "повестка дня",
+      "заимствование политики", "доказательная политика", "проектирование политики"}},
+    {"public management reform",
+     "административная реформа",
+     {"new public management", "administrative reform", "agencification", "modernisation",
+      "public value"},
+     {"post-Soviet", "managerial", "incremental"},
+     {"административная реформа", "новый государственный менеджмент", "модернизация",
+      "реформа управления", "публичная ценность", "агентства"}},
+    {"trust in government",
+     "доверие к власти",
+     {"trust", "legitimacy", "public opinion", "satisfaction", "transparency"},
+     {"political", "institutional", "social"},
+     {"доверие к власти", "легитимность", "общественное мнение", "удовлетворенность граждан",
+      "открытость власти", "прозрачность"}},
+    {"leadership",
+     "лидерство",
+     {"leadership", "motivation", "public service motivation", "organisational culture",
+      "human resource management"},
+     {"transformational", "ethical", "distributed"},
+     {"лидерство", "мотивация служащих", "организационная культура", "управление персоналом",
+      "мотивация", "руководители"}},
+    {"security and migration",
+     "миграционная политика",
+     {"migration", "border control", "integration", "asylum", "public safety"},
+     {"irregular", "labour", "humanitarian"},
+     {"миграционная политика", "трудовая миграция", "интеграция мигрантов", "пограничный контроль",
+      "общественная безопасность", "беженцы"}},
+};
+#define NTOPICS (sizeof(topics) / sizeof(*topics))
+
+static const char *const countries[] = {"RU", "KZ", "BY", "UA", "AM", "GE", "AZ", "UZ", "KG", "TJ",
+                                        "MD", "EE", "LV", "LT", "PL", "CZ", "SK", "HU", "RO", "BG",
+                                        "RS", "HR", "SI", "DE", "FR", "GB", "US", "NL", "FI", "SE"};
+#define NCOUNTRIES (sizeof(countries) / sizeof(*countries))
+
+static const char *const institutions[] = {
+    "the Higher School of Economics", "a national school of public administration",
+    "a regional university",          "a policy research institute",
+    "the Academy of Sciences",        "a school of government"};
+
+static uint64_t rng_state = 88172645463325252ULL;
+
+static uint32_t rng(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (uint32_t)(rng_state >> 16);
+}
+
+static uint32_t pick(uint32_t n)
+{
+    return rng() % n;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* An English keyword of topic t: a head, or a modified head. */
+static void english_keyword(struct strbuf *sb, const struct topic *t)
+{
+    const char *head = t->heads[pick(5)];
+    if (pick(2))
+        strbuf_addf(sb, "%s %s", t->mods[pick(3)], head);
+    else
+        strbuf_addstr(sb, head);
+}
+
+static void keyword(struct strbuf *sb, const struct topic *t, bool russian)
+{
+    if (russian)
+        strbuf_addstr(sb, t->ru[pick(6)]);
+    else
+        english_keyword(sb, t);
+}
+
+/* Mostly the main topic, sometimes a neighbouring one: topics cluster. */
+static const struct topic *near_topic(uint32_t main_topic)
+{
+    uint32_t r = pick(10);
+    if (r < 7)
+        return &topics[main_topic];
+    if (r < 9)
+        return &topics[(main_topic + 1 + pick(2)) % NTOPICS];
+    return &topics[pick(NTOPICS)];
+}
+
+struct person {
+    uint32_t country;
+    bool en, ru;
+};
+
+int main(int argc, char **argv)
+{
+    uint32_t nrevs = argc > 1 ? (uint32_t)atoi(argv[1]) : 5000;
+    uint32_t nsubs = argc > 2 ? (uint32_t)atoi(argv[2]) : 2000;
+    uint32_t k = argc > 3 ? (uint32_t)atoi(argv[3]) : 3;
+    uint32_t capacity = argc > 4 ? (uint32_t)atoi(argv[4]) : 3;
+    if (argc > 5)
+        rng_state ^= (uint64_t)atoll(argv[5]) * 0x9E3779B97F4A7C15ULL;
+
+    struct person *revs = xmalloc(nrevs * sizeof(*revs)), *subs = xmalloc(nsubs * sizeof(*subs));
+    struct affinity_corpus *corpus;
+    if (affinity_corpus_new(&corpus)) {
+        fprintf(stderr, "%s\n", error_message());
+        return 1;
+    }
+    struct affinity_doc **rev_docs = xmalloc(nrevs * sizeof(*rev_docs));
+    struct affinity_doc **sub_docs = xmalloc(nsubs * sizeof(*sub_docs));
+    struct strbuf kw = STRBUF_INIT, text = STRBUF_INIT, title = STRBUF_INIT;
+    double t0 = now();
+
+    for (uint32_t j = 0; j < nrevs; j++) {
+        struct person *r = &revs[j];
+        r->country = pick(NCOUNTRIES);
+        if (pick(10) < 4) {
+            r->en = r->ru = true;
+        } else {
+            r->en = pick(10) < 7;
+            r->ru = !r->en;
+        }
+        uint32_t main_topic = pick(NTOPICS), nkw = 5 + pick(6);
+        strbuf_reset(&kw);
+        strbuf_reset(&text);
+        for (uint32_t x = 0; x < nkw; x++) {
+            if (x)
+                strbuf_addstr(&kw, "; ");
+            keyword(&kw, near_topic(main_topic), r->ru && (!r->en || pick(2)));
+        }
+        const struct topic *t = &topics[main_topic];
+        if (r->en || pick(2)) {
+            strbuf_addf(&text, "Researcher at %s. Works on %s and %s, with a focus on ",
+                        institutions[pick(6)], t->name_en, near_topic(main_topic)->name_en);
+            english_keyword(&text, near_topic(main_topic));
+            strbuf_addstr(&text, ". Has published comparative studies of ");
+            english_keyword(&text, t);
+            strbuf_addstr(&text, " in transition countries.");
+        } else {
+            strbuf_addf(&text, "Исследователь. Занимается темами: %s, %s; автор работ о ",
+                        t->name_ru, near_topic(main_topic)->name_ru);
+            strbuf_addstr(&text, t->ru[pick(6)]);
+            strbuf_addstr(&text, " в регионах России.");
+        }
+        struct affinity_field fields[] = {{kw.buf, 2, true}, {text.buf, 1, false}};
+        if (affinity_doc_add(corpus, fields, 2, &rev_docs[j]))
+            return 1;
+    }
+    for (uint32_t i = 0; i < nsubs; i++) {
+        struct person *s = &subs[i];
+        s->country = pick(NCOUNTRIES);
+        s->ru = pick(10) < 3;
+        s->en = !s->ru;
+        uint32_t main_topic = pick(NTOPICS);
+        const struct topic *t = &topics[main_topic];
+        strbuf_reset(&kw);
+        strbuf_reset(&text);
+        strbuf_reset(&title);
+        for (uint32_t x = 0; x < 5; x++) {
+            if (x)
+                strbuf_addstr(&kw, ", ");
+            keyword(&kw, near_topic(main_topic), s->ru);
+        }
+        if (s->en) {
+            english_keyword(&title, t);
+            strbuf_addstr(&title, " and ");
+            english_keyword(&title, near_topic(main_topic));
+            strbuf_addf(&title, ": evidence from %s", countries[s->country]);
+            strbuf_addf(&text,
+                        "This article examines %s in %s. Drawing on interviews and "
+                        "administrative data, we analyse how ",
+                        t->name_en, countries[s->country]);
+            english_keyword(&text, t);
+            strbuf_addstr(&text, " shapes ");
+            english_keyword(&text, near_topic(main_topic));
+            strbuf_addstr(&text, ". The findings show that reforms of ");
+            english_keyword(&text, near_topic(main_topic));
+            strbuf_addstr(&text, " depend on political support and capacity. We discuss "
+                                 "implications for ");
+            english_keyword(&text, near_topic(main_topic));
+            strbuf_addstr(&text, ".");
+        } else {
+            strbuf_addf(&title, "%s: опыт регионов", t->ru[pick(6)]);
+            strbuf_addf(&text,
+                        "В статье рассматривается %s. На основе интервью и данных "
+                        "мониторинга анализируется, как %s влияет на %s. Показано, что "
+                        "реформы зависят от политической поддержки. Обсуждаются выводы для "
+                        "темы: %s.",
+                        t->name_ru, t->ru[pick(6)], near_topic(main_topic)->ru[pick(6)],
+                        near_topic(main_topic)->ru[pick(6)]);
+        }
+        struct affinity_field fields[] = {
+            {title.buf, 1, false}, {text.buf, 1, false}, {kw.buf, 2, true}};
+        if (affinity_doc_add(corpus, fields, 3, &sub_docs[i]))
+            return 1;
+    }
+    strbuf_release(&kw);
+    strbuf_release(&text);
+    strbuf_release(&title);
+    affinity_corpus_finish(corpus);
+    double t_corpus = now() - t0;
+
+    /* Conflicts of interest: each reviewer with a handful of random submissions. */
+    size_t nconflicts = (size_t)nrevs * 2;
+    uint64_t *conflicts = xmalloc(nconflicts * sizeof(*conflicts));
+    for (size_t x = 0; x < nconflicts; x++)
+        conflicts[x] = (uint64_t)pick(nsubs) * nrevs + (x % nrevs);
+    uint8_t *conflicted = xcalloc((size_t)nsubs * nrevs, 1);
+    for (size_t x = 0; x < nconflicts; x++)
+        conflicted[conflicts[x]] = 1;
+    free(conflicts);
+
+    t0 = now();
+    struct affinity_index *index;
+    if (affinity_index_new(corpus, (const struct affinity_doc *const *)rev_docs, nrevs, &index))
+        return 1;
+    double *scores = xmalloc(nrevs * sizeof(*scores));
+    size_t edges_alloc = (size_t)nsubs * nrevs;
+    struct assign_edge *edges = xmalloc(edges_alloc * sizeof(*edges));
+    size_t nedges = 0, nonzero_pairs = 0, nonzero_allowed = 0;
+    double t_score = 0, t_pairs = 0;
+    for (uint32_t i = 0; i < nsubs; i++) {
+        double a = now();
+        nonzero_pairs += affinity_index_score(index, sub_docs[i], scores, NULL);
+        double b = now();
+        const struct person *s = &subs[i];
+        for (uint32_t j = 0; j < nrevs; j++) {
+            const struct person *r = &revs[j];
+            if ((s->en ? r->en : r->ru) && s->country != r->country &&
+                !conflicted[(size_t)i * nrevs + j]) {
+                edges[nedges++] = (struct assign_edge){i, j, scores[j]};
+                nonzero_allowed += scores[j] > 0;
+            }
+        }
+        t_score += b - a;
+        t_pairs += now() - b;
+    }
+    double t_index_total = now() - t0;
+    free(conflicted);
+    free(scores);
+    affinity_index_free(index);
+
+    uint32_t *need = xmalloc(nsubs * sizeof(*need)), *cap = xmalloc(nrevs * sizeof(*cap));
+    for (uint32_t i = 0; i < nsubs; i++)
+        need[i] = k;
+    for (uint32_t j = 0; j < nrevs; j++)
+        cap[j] = capacity;
+    struct assign_problem problem = {nsubs, nrevs, need, cap, edges, nedges};
+    struct assign_result result;
+    t0 = now();
+    int ret = assign_solve(&problem, &result);
+    double t_solve = now() - t0;
+    if (ret) {
+        fprintf(stderr, "assign: %s\n", error_message());
+        return 1;
+    }
+    size_t short_total = 0;
+    for (size_t x = 0; x < result.nshort; x++)
+        short_total += result.short_by[x];
+    double min_w = 1e300;
+    for (size_t x = 0; x < result.nchosen; x++)
+        if (edges[result.edge_chosen[x]].weight < min_w)
+            min_w = edges[result.edge_chosen[x]].weight;
+
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("instance:              %u reviewers, %u submissions, k = %u, capacity %u\n", nrevs,
+           nsubs, k, capacity);
+    printf("pairs:                 %zu total, %zu allowed (%.1f%%), %zu with affinity > 0 "
+           "(%zu of them allowed)\n",
+           (size_t)nsubs * nrevs, nedges, 100.0 * nedges / ((double)nsubs * nrevs), nonzero_pairs,
+           nonzero_allowed);
+    printf("corpus (tokenise, stem, IDF): %.3f s for %u documents\n", t_corpus, nrevs + nsubs);
+    printf("score all pairs:       %.3f s (inverted index)\n", t_score);
+    printf("build allowed pairs:   %.3f s (eligibility loop, not part of scoring)\n", t_pairs);
+    printf("index + score + pairs: %.3f s\n", t_index_total);
+    printf("solve:                 %.3f s\n", t_solve);
+    printf("pricing rounds:        %u\n", result.rounds);
+    printf("pairs assigned:        %zu of %zu needed\n", result.nchosen, (size_t)nsubs * k);
+    printf("short submissions:     %zu (%zu reviewers missing)\n", result.nshort, short_total);
+    printf("total affinity:        %.6f (mean %.4f per pair, lowest chosen %.4f)\n", result.total,
+           result.nchosen ? result.total / result.nchosen : 0, result.nchosen ? min_w : 0);
+    printf("peak memory (maxrss):  %.1f MiB\n", ru.ru_maxrss / 1024.0);
+
+    assign_result_free(&result);
+    free(need);
+    free(cap);
+    free(edges);
+    free(rev_docs);
+    free(sub_docs);
+    free(revs);
+    free(subs);
+    affinity_corpus_free(corpus);
+    return 0;
+}
