@@ -67,29 +67,6 @@ static bool is_blank_n(const char *s, size_t len)
     return true;
 }
 
-static bool is_blank(const char *s)
-{
-    for (; *s; s++)
-        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-            return false;
-    return true;
-}
-
-/* A text field: a non-empty scalar. Reports and returns NULL otherwise. */
-static char *text_field(struct parse *p, yaml_node_t *n, const char *what)
-{
-    const char *s = ydoc_scalar(n);
-    if (!s || ydoc_is_null(n)) {
-        ydoc_problem(&p->doc, n, "%s must be text", what);
-        return NULL;
-    }
-    if (is_blank(s)) {
-        ydoc_problem(&p->doc, n, "%s is empty", what);
-        return NULL;
-    }
-    return xstrdup(s);
-}
-
 static void missing(struct parse *p, const char *what)
 {
     error_add_at(p->file, p->fm_line, 1, "front matter: missing required field '%s'", what);
@@ -101,7 +78,7 @@ static void parse_author(struct parse *p, yaml_node_t *n, struct author *a)
     memset(a, 0, sizeof(*a));
     a->line = ydoc_line(d, n);
     if (n->type == YAML_SCALAR_NODE) {
-        a->name = text_field(p, n, "author");
+        a->name = person_text(&p->doc, n, "author");
         if (a->name)
             ydoc_problem(d, n, "author '%s' has no affiliation (expected affiliations: [...])",
                          a->name);
@@ -121,11 +98,11 @@ static void parse_author(struct parse *p, yaml_node_t *n, struct author *a)
         yaml_node_t *family = ydoc_get(d, name, "family");
         yaml_node_t *literal = ydoc_get(d, name, "literal");
         if (given)
-            a->given = text_field(p, given, "given name");
+            a->given = person_text(&p->doc, given, "given name");
         if (family)
-            a->family = text_field(p, family, "family name");
+            a->family = person_text(&p->doc, family, "family name");
         if (literal)
-            a->name = text_field(p, literal, "name");
+            a->name = person_text(&p->doc, literal, "name");
         else if (a->given && a->family)
             a->name = xasprintf("%s %s", a->given, a->family);
         else if (a->family)
@@ -133,12 +110,12 @@ static void parse_author(struct parse *p, yaml_node_t *n, struct author *a)
         else
             ydoc_problem(d, name, "author name needs 'family' (and usually 'given')");
     } else {
-        a->name = text_field(p, name, "author name");
+        a->name = person_text(&p->doc, name, "author name");
     }
 
     yaml_node_t *email = ydoc_get(d, n, "email");
     if (email && !ydoc_is_null(email)) {
-        a->email = text_field(p, email, "email");
+        a->email = person_text(&p->doc, email, "email");
         if (a->email && !person_email_is_plausible(a->email))
             ydoc_problem(d, email, "'%s' is not an email address", a->email);
     }
@@ -217,7 +194,7 @@ static void parse_keywords(struct parse *p, yaml_node_t *n)
     m->keywords = xcalloc(count ? count : 1, sizeof(char *));
     for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
          it++) {
-        char *k = text_field(p, ydoc_node(&p->doc, *it), "keyword");
+        char *k = person_text(&p->doc, ydoc_node(&p->doc, *it), "keyword");
         if (k)
             m->keywords[m->nkeywords++] = k;
     }
@@ -239,9 +216,9 @@ static void parse_front_matter(struct parse *p)
     if (!n)
         missing(p, "title");
     else
-        m->title = text_field(p, n, "title");
+        m->title = person_text(&p->doc, n, "title");
     if ((n = ydoc_get(d, root, "subtitle")) && !ydoc_is_null(n))
-        m->subtitle = text_field(p, n, "subtitle");
+        m->subtitle = person_text(&p->doc, n, "subtitle");
 
     n = ydoc_get(d, root, "lang");
     if (n) {
@@ -275,7 +252,7 @@ static void parse_front_matter(struct parse *p)
 
     n = ydoc_get(d, root, "abstract");
     if (n && !ydoc_is_null(n))
-        m->abstract = text_field(p, n, "abstract");
+        m->abstract = person_text(&p->doc, n, "abstract");
     else if (m->type && manuscript_type_needs_abstract(m->type))
         missing(p, "abstract");
 

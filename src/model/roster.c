@@ -31,32 +31,9 @@ struct parse {
     struct roster *roster;
 };
 
-static bool is_blank(const char *s)
-{
-    for (; *s; s++)
-        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-            return false;
-    return true;
-}
-
 static size_t item_count(const yaml_node_t *seq)
 {
     return (size_t)(seq->data.sequence.items.top - seq->data.sequence.items.start);
-}
-
-/* A text field: a non-empty scalar. Reports and returns NULL otherwise. */
-static char *text_field(struct parse *p, yaml_node_t *n, const char *what)
-{
-    const char *s = ydoc_scalar(n);
-    if (!s || ydoc_is_null(n)) {
-        ydoc_problem(&p->doc, n, "%s must be text", what);
-        return NULL;
-    }
-    if (is_blank(s)) {
-        ydoc_problem(&p->doc, n, "%s is empty", what);
-        return NULL;
-    }
-    return xstrdup(s);
 }
 
 bool roster_id_is_valid(const char *id)
@@ -113,7 +90,7 @@ static size_t text_items(struct parse *p, yaml_node_t *n, const char *not_a_list
         return count;
     }
     if (n->type == YAML_SCALAR_NODE) {
-        char *one = text_field(p, n, item);
+        char *one = person_text(&p->doc, n, item);
         if (one) {
             *out = xmalloc(sizeof(**out));
             (*out)[count++] = (struct text_item){one, n};
@@ -128,7 +105,7 @@ static size_t text_items(struct parse *p, yaml_node_t *n, const char *not_a_list
     for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
          it++) {
         yaml_node_t *node = ydoc_node(&p->doc, *it);
-        char *s = text_field(p, node, item);
+        char *s = person_text(&p->doc, node, item);
         if (s)
             (*out)[count++] = (struct text_item){s, node};
     }
@@ -297,14 +274,14 @@ static void parse_reviewer(struct parse *p, yaml_node_t *n, struct roster_review
     if (!name || ydoc_is_null(name))
         ydoc_problem(d, field_position(d, n, "name"), "%s has no name", who);
     else
-        rv->name = text_field(p, name, "name");
+        rv->name = person_text(&p->doc, name, "name");
 
     yaml_node_t *email = ydoc_get(d, n, "email");
     if (!email || ydoc_is_null(email)) {
         ydoc_problem(d, field_position(d, n, "email"),
                      "%s has no email (expected email: the address invitations go to)", who);
     } else {
-        rv->email = text_field(p, email, "email");
+        rv->email = person_text(&p->doc, email, "email");
         if (rv->email && !person_email_is_plausible(rv->email)) {
             ydoc_problem(d, email, "'%s' is not an email address", rv->email);
             free(rv->email);
@@ -341,7 +318,7 @@ static void parse_reviewer(struct parse *p, yaml_node_t *n, struct roster_review
 
     yaml_node_t *profile = ydoc_get(d, n, "profile");
     if (profile && !ydoc_is_null(profile))
-        rv->profile = text_field(p, profile, "profile");
+        rv->profile = person_text(&p->doc, profile, "profile");
 
     yaml_node_t *capacity = ydoc_get(d, n, "capacity");
     if (capacity) {
