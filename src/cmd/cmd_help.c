@@ -13,7 +13,7 @@ static void print_overview(void)
         printf("  %-12s %s\n", c->name, c->summary);
     printf("\nOptions:\n"
            "  -C DIR       act on the journal in DIR instead of the current folder\n"
-           "  --json       print data as JSON (list, show, submit, reindex, build-site)\n"
+           "  --json       print data as JSON (every command whose output is data)\n"
            "  --version    print the version\n"
            "  -h, --help   this help; 'journal help COMMAND' for one command\n"
            "\nExit status:\n"

@@ -14,8 +14,9 @@ const struct command commands[] = {
      "\n"
      "Create a journal in DIR (default: the current folder): a git repository with\n"
      "journal.yaml (title, ISSN, publisher, base URL, languages, review mode, DOI\n"
-     "prefix), submissions/, issues/, the default theme in themes/default/, and an\n"
-     "initial commit. Refuses a folder that already holds a journal.\n"},
+     "prefix), an empty reviewers.yaml, submissions/, issues/, the default theme in\n"
+     "themes/default/, and an initial commit. Refuses a folder that already holds a\n"
+     "journal.\n"},
     {"submit", cmd_submit, "validate a manuscript and record it as a new submission",
      "usage: journal submit MANUSCRIPT.md [--file FILE ...]\n"
      "\n"

@@ -370,7 +370,19 @@ int repo_init(const char *dir, const char *title, const struct repo_change *file
 
     struct journal_repo *repo = xcalloc(1, sizeof(*repo));
     struct strbuf config = STRBUF_INIT;
-    struct repo_change *changes = xcalloc(nfiles + 4, sizeof(*changes));
+    struct repo_change *changes = xcalloc(nfiles + 5, sizeof(*changes));
+    static const char roster[] =
+        "# The journal's reviewers: see 'The reviewer roster' in journal's README.\n"
+        "# One entry per reviewer, for example:\n"
+        "#\n"
+        "#  - id: asel-bekova\n"
+        "#    name: Asel Bekova\n"
+        "#    email: a.bekova@example.org\n"
+        "#    affiliation: {name: Almaty School of Public Administration, country: KZ}\n"
+        "#    languages: [en, ru]\n"
+        "#    keywords: [merit recruitment, civil-service HR]\n"
+        "#    capacity: 3\n"
+        "reviewers: []\n";
     static const char gitignore[] = "# journal's index and lock, rebuilt from git\n/.journal/\n"
                                     "# the rendered site\n/_site/\n";
     repo->lock_fd = -1;
@@ -388,6 +400,7 @@ int repo_init(const char *dir, const char *title, const struct repo_change *file
     size_t n = 0;
     changes[n++] = (struct repo_change){"journal.yaml", config.buf, config.len, false};
     changes[n++] = (struct repo_change){".gitignore", gitignore, sizeof(gitignore) - 1, false};
+    changes[n++] = (struct repo_change){"reviewers.yaml", roster, sizeof(roster) - 1, false};
     changes[n++] = (struct repo_change){"submissions/.gitkeep", "", 0, false};
     changes[n++] = (struct repo_change){"issues/.gitkeep", "", 0, false};
     for (size_t i = 0; i < nfiles; i++)
