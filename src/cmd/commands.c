@@ -56,6 +56,16 @@ const struct command commands[] = {
      "article, from the templates in themes/<theme>/ (journal.yaml's theme). Only\n"
      "articles published in an issue are read. The new site is built beside DIR and\n"
      "swapped in whole; DIR must be new, empty or an earlier build-site output.\n"},
+    {"stats", cmd_stats, "per-country author statistics of the published articles",
+     "usage: journal stats [--json | --csv] [--lang en|ru]\n"
+     "\n"
+     "Published articles by country: for each country the articles with at least one\n"
+     "author affiliated there (an article with authors from two countries counts once\n"
+     "for each), the distinct authors (by ORCID iD, else by name), and a fractional\n"
+     "count (each article counts 1, split equally among its authors and each author's\n"
+     "share among their affiliations). International organisations are counted apart,\n"
+     "never as a country. Totals, then the same by year and by issue. --lang ru names\n"
+     "the countries in Russian.\n"},
     {"reviewers", cmd_reviewers, "list the reviewer roster with each reviewer's load",
      "usage: journal reviewers [--json]\n"
      "\n"

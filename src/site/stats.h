@@ -1,0 +1,52 @@
+#ifndef JOURNAL_SITE_STATS_H
+#define JOURNAL_SITE_STATS_H
+
+#include "store/index.h"
+
+#include <stddef.h>
+
+/*
+ * Who publishes in the journal, by country: the figures a civil-service hub
+ * reports ("82 articles by authors from 28 countries and 8 international
+ * organisations"). Only published articles count. For each country: articles
+ * with at least one author affiliated there (an article with authors from two
+ * countries counts once for each), distinct authors (by ORCID iD, else by
+ * name), and a fractional count: each article is one unit, split equally among
+ * its authors and each author's share equally among their affiliations.
+ * International organisations are counted the same way, separately, never as
+ * a country.
+ */
+struct stats_row {
+    char *key;  /* country code, or the organisation's name */
+    char *name; /* display name (country in the requested language) */
+    size_t articles;
+    size_t authors;
+    double fractional;
+};
+
+struct stats_scope {
+    char *label;               /* "all", "2025", "Vol. 1, No. 2 (2025)" */
+    unsigned long year, issue; /* 0 when not that kind of scope */
+    size_t articles;
+    struct stats_row *countries; /* most articles first */
+    size_t ncountries;
+    struct stats_row *organisations;
+    size_t norganisations;
+};
+
+struct stats {
+    struct stats_scope total;
+    struct stats_scope *years; /* oldest first */
+    size_t nyears;
+    struct stats_scope *issues; /* by issue id */
+    size_t nissues;
+};
+
+struct country_db;
+int stats_compute(struct journal_index *ix, const struct country_db *countries, const char *lang,
+                  struct stats *out);
+void stats_free(struct stats *s);
+/* "9 articles by authors from 12 countries and 3 international organisations" */
+char *stats_headline(const struct stats_scope *scope);
+
+#endif
