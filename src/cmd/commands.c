@@ -56,6 +56,24 @@ const struct command commands[] = {
      "article, from the templates in themes/<theme>/ (journal.yaml's theme). Only\n"
      "articles published in an issue are read. The new site is built beside DIR and\n"
      "swapped in whole; DIR must be new, empty or an earlier build-site output.\n"},
+    {"build-issue", cmd_build_issue, "assemble and publish an issue from accepted submissions",
+     "usage: journal build-issue ID [--title T] [--special T] [--add N ...] [--date YYYY-MM-DD]\n"
+     "                          [--dry-run] [--correct NOTE] [--json]\n"
+     "\n"
+     "Publish issue ID (issues/ID.yaml) from accepted submissions: those named with\n"
+     "--add, or else every accepted submission not yet in an issue. The table of\n"
+     "contents is grouped by article type (editorial first); page ranges continue\n"
+     "through the volume (estimated from the text's length); each article gets a DOI\n"
+     "from doi_prefix and doi_pattern in journal.yaml (default\n"
+     "{prefix}/{journal}.{year}.{volume}.{number}.{article}) and moves to published,\n"
+     "all in one commit. Volume and number continue from the latest issue (a new\n"
+     "year starts a new volume). An unknown, unaccepted, already published or twice\n"
+     "named submission refuses the issue and nothing is written. Re-running on an\n"
+     "issue adds articles; a published issue changes only with --correct NOTE, which\n"
+     "is recorded in the manifest. An issue dated (--date) in the future is\n"
+     "scheduled instead: its articles wait as scheduled, off the site, and the issue\n"
+     "can be rebuilt freely; building it again once the date has come publishes it.\n"
+     "--dry-run prints the table of contents only.\n"},
     {"stats", cmd_stats, "per-country author statistics of the published articles",
      "usage: journal stats [--json | --csv] [--lang en|ru]\n"
      "\n"

@@ -12,6 +12,7 @@
 
 static const char *const config_keys[] = {"title",
                                           "abbreviation",
+                                          "doi_pattern",
                                           "description",
                                           "publisher",
                                           "issn",
@@ -129,6 +130,11 @@ int config_parse(struct journal_config *cfg, const char *file, const char *text,
         parse_size(&d, root, "max_attachment_size", CONFIG_DEFAULT_MAX_ATTACHMENT_SIZE);
 
     cfg->abbreviation = dup_scalar(&d, root, "abbreviation", false);
+    cfg->doi_pattern = dup_scalar(&d, root, "doi_pattern", false);
+    if (cfg->doi_pattern && strncmp(cfg->doi_pattern, "{prefix}/", 9))
+        ydoc_problem(&d, ydoc_get(&d, root, "doi_pattern"),
+                     "doi_pattern must start with {prefix}/ (then {journal}, {year}, {volume}, "
+                     "{number}, {issue}, {article}, {submission})");
     cfg->mail_from_address = dup_scalar(&d, root, "mail_from_address", false);
     cfg->mail_from_name = dup_scalar(&d, root, "mail_from_name", false);
     cfg->mail_reply_to = dup_scalar(&d, root, "mail_reply_to", false);
@@ -248,6 +254,7 @@ void config_free(struct journal_config *cfg)
     free(cfg->license);
     free(cfg->theme);
     free(cfg->abbreviation);
+    free(cfg->doi_pattern);
     free(cfg->mail_from_address);
     free(cfg->mail_from_name);
     free(cfg->mail_reply_to);

@@ -22,6 +22,7 @@ struct journal_config {
     size_t nlanguages;
     char *review_mode; /* double-blind, single-blind or open */
     char *doi_prefix;
+    char *doi_pattern; /* {prefix}/{journal}.{year}.{volume}.{number}.{article} by default */
     char *license;
     char *theme;
     unsigned reviews_per_submission; /* k for automatic assignment, and "fully assigned" */

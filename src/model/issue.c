@@ -5,11 +5,14 @@
 #include "util/error.h"
 #include "util/yaml.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const issue_keys[] = {"volume",  "number",   "year",    "date", "title",
-                                         "special", "articles", "editors", NULL};
+static const char *const issue_keys[] = {"volume",  "number",   "year",    "date",        "title",
+                                         "special", "articles", "editors", "corrections", NULL};
+static const char *const article_keys[] = {"submission", "pages", NULL};
+static const char *const correction_keys[] = {"date", "note", NULL};
 
 static unsigned long required_uint(struct ydoc *d, yaml_node_t *root, const char *key)
 {
@@ -70,20 +73,52 @@ int issue_parse(struct issue_manifest *is, unsigned long id, const char *file, c
         size_t count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
         is->articles = xcalloc(count ? count : 1, sizeof(*is->articles));
         is->article_lines = xcalloc(count ? count : 1, sizeof(*is->article_lines));
+        is->pages = xcalloc(count ? count : 1, sizeof(*is->pages));
         for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
              it++) {
             yaml_node_t *item = ydoc_node(&d, *it);
             unsigned long v;
-            if (!ydoc_uint(item, &v) || !v) {
-                ydoc_problem(&d, item, "expected a submission number");
+            const char *pages = NULL;
+            /* An entry is a number, or {submission: N, pages: "1-14"} once an issue is built. */
+            if (item->type == YAML_MAPPING_NODE) {
+                ydoc_check_keys(&d, item, article_keys, "an article entry");
+                yaml_node_t *p = ydoc_get(&d, item, "pages");
+                pages = ydoc_scalar(p);
+                if (p && !pages)
+                    ydoc_problem(&d, p, "'pages' must be a range such as 1-14");
+                item = ydoc_get(&d, item, "submission");
+            }
+            if (!item || !ydoc_uint(item, &v) || !v) {
+                ydoc_problem(&d, item ? item : ydoc_node(&d, *it), "expected a submission number");
                 continue;
             }
+            is->pages[is->narticles] = pages ? xstrdup(pages) : NULL;
             for (size_t i = 0; i < is->narticles; i++)
                 if (is->articles[i] == v)
                     ydoc_problem(&d, item, "submission %lu is listed twice", v);
             is->article_lines[is->narticles] = ydoc_line(&d, item);
             is->articles[is->narticles++] = v;
         }
+    }
+    n = ydoc_get(&d, root, "corrections");
+    if (n && n->type == YAML_SEQUENCE_NODE) {
+        size_t count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+        is->corrections = xcalloc(count ? count : 1, sizeof(*is->corrections));
+        for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+             it++) {
+            yaml_node_t *item = ydoc_node(&d, *it);
+            ydoc_check_keys(&d, item, correction_keys, "a correction");
+            const char *cdate = ydoc_scalar(ydoc_get(&d, item, "date"));
+            const char *note = ydoc_scalar(ydoc_get(&d, item, "note"));
+            if (!cdate || !date_is_valid(cdate) || !note) {
+                ydoc_problem(&d, item, "a correction needs date (YYYY-MM-DD) and note");
+                continue;
+            }
+            is->corrections[is->ncorrections++] =
+                (struct issue_correction){xstrdup(cdate), xstrdup(note)};
+        }
+    } else if (n && !ydoc_is_null(n)) {
+        ydoc_problem(&d, n, "'corrections' must be a list of {date, note}");
     }
     ydoc_free(&d);
     if (error_count()) {
@@ -98,6 +133,14 @@ void issue_free(struct issue_manifest *is)
     free(is->date);
     free(is->title);
     free(is->special);
+    for (size_t i = 0; i < is->narticles; i++)
+        free(is->pages ? is->pages[i] : NULL);
+    free(is->pages);
+    for (size_t i = 0; i < is->ncorrections; i++) {
+        free(is->corrections[i].date);
+        free(is->corrections[i].note);
+    }
+    free(is->corrections);
     free(is->articles);
     free(is->article_lines);
     memset(is, 0, sizeof(*is));
@@ -106,4 +149,49 @@ void issue_free(struct issue_manifest *is)
 char *issue_label(const struct issue_manifest *is)
 {
     return xasprintf("Vol. %lu, No. %lu (%lu)", is->volume, is->number, is->year);
+}
+
+static void pair_number(struct ywriter *w, const char *key, unsigned long v)
+{
+    char num[32];
+    snprintf(num, sizeof(num), "%lu", v);
+    ywriter_pair_plain(w, key, num);
+}
+
+void issue_write(const struct issue_manifest *is, struct strbuf *out)
+{
+    struct ywriter w;
+    ywriter_begin(&w, out);
+    ywriter_map_begin(&w);
+    pair_number(&w, "volume", is->volume);
+    pair_number(&w, "number", is->number);
+    pair_number(&w, "year", is->year);
+    ywriter_pair_plain(&w, "date", is->date);
+    if (is->title)
+        ywriter_pair(&w, "title", is->title);
+    if (is->special)
+        ywriter_pair(&w, "special", is->special);
+    ywriter_plain(&w, "articles");
+    ywriter_seq_begin(&w, false);
+    for (size_t i = 0; i < is->narticles; i++) {
+        ywriter_map_begin(&w);
+        pair_number(&w, "submission", is->articles[i]);
+        if (is->pages && is->pages[i])
+            ywriter_pair(&w, "pages", is->pages[i]);
+        ywriter_map_end(&w);
+    }
+    ywriter_seq_end(&w);
+    if (is->ncorrections) {
+        ywriter_plain(&w, "corrections");
+        ywriter_seq_begin(&w, false);
+        for (size_t i = 0; i < is->ncorrections; i++) {
+            ywriter_map_begin(&w);
+            ywriter_pair_plain(&w, "date", is->corrections[i].date);
+            ywriter_pair(&w, "note", is->corrections[i].note);
+            ywriter_map_end(&w);
+        }
+        ywriter_seq_end(&w);
+    }
+    ywriter_map_end(&w);
+    ywriter_end(&w);
 }

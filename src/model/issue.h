@@ -1,7 +1,15 @@
 #ifndef JOURNAL_MODEL_ISSUE_H
 #define JOURNAL_MODEL_ISSUE_H
 
+#include "util/strbuf.h"
+
 #include <stddef.h>
+
+/* A correction to a published issue: journals must say what changed, and when. */
+struct issue_correction {
+    char *date;
+    char *note;
+};
 
 /* issues/<id>.yaml: an issue's identity and its table of contents. */
 struct issue_manifest {
@@ -14,12 +22,16 @@ struct issue_manifest {
     char *special;           /* special-edition title, or NULL */
     unsigned long *articles; /* submission numbers in table-of-contents order */
     size_t *article_lines;   /* where each is listed, for error messages */
+    char **pages;            /* "1-14" per article, or NULL */
     size_t narticles;
+    struct issue_correction *corrections;
+    size_t ncorrections;
 };
 
 int issue_parse(struct issue_manifest *is, unsigned long id, const char *file, const char *text,
                 size_t len);
 void issue_free(struct issue_manifest *is);
+void issue_write(const struct issue_manifest *is, struct strbuf *out);
 /* "Vol. 1, No. 2 (2025)" */
 char *issue_label(const struct issue_manifest *is);
 

@@ -173,7 +173,12 @@ static int load_issues(struct build *b)
         rc = repo_read_from_tree(b->repo->git, b->tree, path, &text, NULL);
         if (!rc)
             rc = issue_parse(&b->issues[b->nissues], id, path, text.buf, text.len);
-        if (!rc)
+        char today[11];
+        date_today(today);
+        /* A scheduled issue (dated in the future) is not public yet. */
+        if (!rc && strcmp(b->issues[b->nissues].date, today) > 0)
+            issue_free(&b->issues[b->nissues]);
+        else if (!rc)
             b->nissues++;
         strbuf_release(&text);
         free(path);
@@ -258,8 +263,11 @@ static int load_article(struct build *b, const struct issue_manifest *is, size_t
     if (strcmp(a->r.state, "published")) {
         rc = error_at(issue_file, is->article_lines[k], 0,
                       "lists submission %lu, which is not published (its state is %s); only "
-                      "published articles appear on the site",
-                      number, a->r.state);
+                      "published articles appear on the site%s",
+                      number, a->r.state,
+                      strcmp(a->r.state, "scheduled") ? ""
+                                                      : " (the issue's date has come: run "
+                                                        "journal build-issue to publish it)");
         goto done;
     }
     strbuf_reset(&text);

@@ -1,0 +1,123 @@
+#include "cmd/commands.h"
+#include "model/manuscript.h"
+#include "store/index.h"
+#include "store/repo.h"
+#include "util/error.h"
+#include "workflow/build_issue.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void print_toc(const struct build_issue_result *r, bool dry_run)
+{
+    char *label = issue_label(&r->issue);
+    printf("%s issue %lu: %s, %s%s%s%s\n",
+           dry_run        ? (r->scheduled ? "Would schedule" : "Would publish")
+           : r->scheduled ? "Scheduled"
+           : r->updated   ? "Updated"
+                          : "Published",
+           r->issue.id, label, r->issue.date, r->issue.title ? ", \"" : "",
+           r->issue.title ? r->issue.title : "", r->issue.title ? "\"" : "");
+    if (r->issue.special)
+        printf("Special edition: %s\n", r->issue.special);
+    const char *section = NULL;
+    for (size_t i = 0; i < r->narticles; i++) {
+        const struct built_article *a = &r->articles[i];
+        if (!section || strcmp(section, a->type)) {
+            section = a->type;
+            printf("\n%s\n", manuscript_type_label(section));
+        }
+        printf("  %2zu. %s\n      %s\n      pp. %s, doi:%s (submission %lu)\n", i + 1, a->title,
+               a->authors, a->pages, a->doi, a->number);
+    }
+    for (size_t i = 0; i < r->issue.ncorrections; i++)
+        printf("\nCorrected %s: %s\n", r->issue.corrections[i].date, r->issue.corrections[i].note);
+    if (dry_run)
+        printf("\n[dry run: nothing committed]\n");
+    free(label);
+}
+
+int cmd_build_issue(int argc, char **argv, struct cli *cli)
+{
+    struct build_issue_request req = {0};
+    const char *args[65];
+    const struct cli_option options[] = {{"--title", &req.title, NULL},
+                                         {"--special", &req.special, NULL},
+                                         {"--date", &req.date, NULL},
+                                         {"--correct", &req.correct, NULL},
+                                         {"--dry-run", NULL, &req.dry_run},
+                                         {"--add", NULL, NULL},
+                                         {NULL, NULL, NULL}};
+    /* --add takes the numbers that follow it: rewrite "--add 3 5" as positionals after the id. */
+    bool adding = false;
+    int argc2 = 0;
+    char **argv2 = calloc((size_t)argc + 1, sizeof(char *));
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--add")) {
+            adding = true;
+            continue;
+        }
+        argv2[argc2++] = argv[i];
+    }
+    int rc = cli_parse(argc2, argv2, cli, options, args, 65);
+    free(argv2);
+    if (rc)
+        return rc;
+    if (!args[0])
+        return error_usage("usage: journal build-issue ID [--title T] [--special T] "
+                           "[--add N ...] [--date YYYY-MM-DD] [--dry-run] [--correct NOTE]");
+    unsigned long add[64];
+    size_t nadd = 0;
+    rc = cli_parse_number(args[0], &req.id);
+    for (size_t i = 1; !rc && i < 65 && args[i]; i++) {
+        if (!adding)
+            return error_usage("unexpected argument '%s' (name submissions with --add)", args[i]);
+        rc = cli_parse_number(args[i], &add[nadd++]);
+    }
+    if (rc)
+        return rc;
+    if (adding && !nadd)
+        return error_usage("--add needs submission numbers");
+    if (req.correct && !*req.correct)
+        return error_usage("--correct needs a note saying what was corrected");
+    req.add = nadd ? add : NULL;
+    req.nadd = nadd;
+
+    struct journal_repo *repo = NULL;
+    struct build_issue_result result = {0};
+    rc = repo_open(&repo, cli->dir);
+    if (!rc)
+        rc = workflow_build_issue(repo, &req, &result);
+    if (!rc && cli->json) {
+        json_t *arts = json_array();
+        for (size_t i = 0; i < result.narticles; i++)
+            json_array_append_new(
+                arts,
+                json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "submission",
+                          (json_int_t)result.articles[i].number, "title", result.articles[i].title,
+                          "type", result.articles[i].type, "authors", result.articles[i].authors,
+                          "pages", result.articles[i].pages, "doi", result.articles[i].doi));
+        cli_print_json(json_pack(
+            "{s:I, s:I, s:I, s:I, s:s, s:s?, s:s?, s:b, s:s, s:o}", "issue",
+            (json_int_t)result.issue.id, "volume", (json_int_t)result.issue.volume, "number",
+            (json_int_t)result.issue.number, "year", (json_int_t)result.issue.year, "date",
+            result.issue.date, "title", result.issue.title, "special", result.issue.special,
+            "dry_run", req.dry_run, "commit", result.commit, "articles", arts));
+    } else if (!rc) {
+        print_toc(&result, req.dry_run);
+    }
+    if (!rc && !req.dry_run) {
+        /* Keep the index in step: the site and stats read it next. */
+        struct journal_index *ix = NULL;
+        if (index_open(&ix, repo))
+            fprintf(stderr, "journal build-issue: warning: the index was not updated: %s\n",
+                    error_message());
+        index_close(ix);
+        error_clear();
+    }
+    build_issue_result_free(&result);
+    repo_free(repo);
+    return rc;
+}

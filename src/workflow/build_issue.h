@@ -1,0 +1,54 @@
+#ifndef JOURNAL_WORKFLOW_BUILD_ISSUE_H
+#define JOURNAL_WORKFLOW_BUILD_ISSUE_H
+
+#include "model/issue.h"
+#include "store/repo.h"
+
+#include <stdbool.h>
+
+/*
+ * Assemble and publish an issue from accepted submissions: issues/<id>.yaml
+ * (volume, number, year, date, titles, the table of contents grouped by
+ * article type, page ranges continuing through the volume), a DOI for each
+ * article from journal.yaml's doi_prefix and doi_pattern, and every article
+ * moved to published: one commit. Everything is checked first: an unknown,
+ * unaccepted, already published or twice-named submission refuses the whole
+ * issue. An issue dated in the future is scheduled instead (its articles wait
+ * as scheduled and stay off the site) and can be rebuilt freely; building it
+ * again once its date has come publishes it. A published issue changes only
+ * with a correction note, which the manifest records.
+ */
+struct build_issue_request {
+    unsigned long id;
+    const char *title;
+    const char *special;
+    const char *date;         /* NULL: the issue's date, or today */
+    const unsigned long *add; /* NULL: every accepted submission not yet in an issue */
+    size_t nadd;
+    bool dry_run;
+    const char *correct; /* the correction note, for a published issue */
+};
+
+struct built_article {
+    unsigned long number;
+    char *title;
+    char *type;
+    char *authors;
+    char *pages;
+    char *doi;
+};
+
+struct build_issue_result {
+    struct issue_manifest issue;
+    struct built_article *articles;
+    size_t narticles;
+    bool updated;   /* the issue existed */
+    bool scheduled; /* dated in the future: its articles wait as scheduled */
+    char commit[GIT_OID_HEXSZ + 1];
+};
+
+int workflow_build_issue(struct journal_repo *repo, const struct build_issue_request *req,
+                         struct build_issue_result *out);
+void build_issue_result_free(struct build_issue_result *out);
+
+#endif
