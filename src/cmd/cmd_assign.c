@@ -149,10 +149,8 @@ int cmd_assign(int argc, char **argv, struct cli *cli)
 
     struct journal_repo *repo = NULL;
     struct action_outcome out = {0};
-    struct notifier notifier = {0};
-    rc = repo_open(&repo, cli->dir);
-    if (!rc)
-        rc = notifier_open(&notifier, repo);
+    struct notifier notifier;
+    rc = cli_open_journal(cli, &repo, &notifier);
     req.notifier = &notifier;
     if (!rc)
         rc = workflow_assign(repo, &req, &out);
@@ -166,10 +164,8 @@ int cmd_assign(int argc, char **argv, struct cli *cli)
             printf("Assigned %s to submission %lu (round %lu), due %s.%s%s\n", req.reviewer,
                    req.number, out.round, out.date, out.detail ? " Override recorded: " : "",
                    out.detail ? out.detail : "");
-        cli_send_mail(&notifier, "assign");
     }
-    notifier_close(&notifier);
     action_outcome_free(&out);
-    repo_free(repo);
+    cli_close_journal(repo, &notifier, rc, "assign");
     return rc;
 }

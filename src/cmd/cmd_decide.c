@@ -29,10 +29,8 @@ int cmd_decide(int argc, char **argv, struct cli *cli)
 
     struct journal_repo *repo = NULL;
     struct action_outcome out = {0};
-    struct notifier notifier = {0};
-    rc = repo_open(&repo, cli->dir);
-    if (!rc)
-        rc = notifier_open(&notifier, repo);
+    struct notifier notifier;
+    rc = cli_open_journal(cli, &repo, &notifier);
     req.notifier = &notifier;
     if (!rc)
         rc = workflow_decide(repo, &req, &out);
@@ -46,10 +44,7 @@ int cmd_decide(int argc, char **argv, struct cli *cli)
             printf("Submission %lu is now %s (round %lu). The letter is %s.\n", req.number,
                    out.state, out.round, out.detail);
     }
-    if (!rc)
-        cli_send_mail(&notifier, "decide");
-    notifier_close(&notifier);
     action_outcome_free(&out);
-    repo_free(repo);
+    cli_close_journal(repo, &notifier, rc, "decide");
     return rc;
 }

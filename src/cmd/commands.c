@@ -1,6 +1,7 @@
 #include "cmd/commands.h"
 
 #include "util/error.h"
+#include "store/repo.h"
 #include "workflow/notify.h"
 
 #include <jansson.h>
@@ -292,4 +293,21 @@ int cli_parse(int argc, char **argv, struct cli *cli, const struct cli_option *o
         positional[npos++] = argv[i];
     }
     return 0;
+}
+
+int cli_open_journal(struct cli *cli, struct journal_repo **repo, struct notifier *n)
+{
+    memset(n, 0, sizeof(*n));
+    int rc = repo_open(repo, cli->dir);
+    if (!rc)
+        rc = notifier_open(n, *repo);
+    return rc;
+}
+
+void cli_close_journal(struct journal_repo *repo, struct notifier *n, int rc, const char *command)
+{
+    if (!rc)
+        cli_send_mail(n, command);
+    notifier_close(n);
+    repo_free(repo);
 }

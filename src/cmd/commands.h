@@ -80,6 +80,14 @@ int cli_reviewer_identity(const char *as, const char **out);
  */
 struct notifier;
 void cli_send_mail(struct notifier *n, const char *command);
+/*
+ * For commands that act on the journal and may send mail: open the journal
+ * and its notifier; close both afterwards, first sending the mail when the
+ * action succeeded (rc == 0).
+ */
+struct journal_repo;
+int cli_open_journal(struct cli *cli, struct journal_repo **repo, struct notifier *n);
+void cli_close_journal(struct journal_repo *repo, struct notifier *n, int rc, const char *command);
 
 /* Shared option handling: returns 1 when argv[i] is --json (and sets cli->json). */
 int cli_common_option(const char *arg, struct cli *cli);
