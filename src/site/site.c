@@ -645,6 +645,348 @@ static int render_articles(struct build *b)
     return 0;
 }
 
+/* ---- the reader's indexes: archive, authors, keywords ---- */
+
+static void utf8_put(struct strbuf *sb, unsigned long cp)
+{
+    int n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    static const unsigned char lead[] = {0, 0, 0xC0, 0xE0, 0xF0};
+    strbuf_addch(sb, (char)(n == 1 ? cp : lead[n] | (cp >> (6 * (n - 1)))));
+    for (int i = n - 2; i >= 0; i--)
+        strbuf_addch(sb, (char)(0x80 | ((cp >> (6 * i)) & 0x3F)));
+}
+
+static unsigned long lower_code_point(unsigned long cp)
+{
+    if ((cp >= 'A' && cp <= 'Z') || (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7))
+        return cp + 0x20;
+    if ((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14A && cp <= 0x177))
+        return cp | 1;
+    if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E))
+        return cp + (cp & 1);
+    if ((cp >= 0x391 && cp <= 0x3AB && cp != 0x3A2) || (cp >= 0x410 && cp <= 0x42F))
+        return cp + 0x20;
+    if (cp >= 0x400 && cp <= 0x40F)
+        return cp + 0x50;
+    return cp;
+}
+
+/*
+ * Lower-cased for matching and sorting, independent of the locale: Latin
+ * (ASCII, Latin-1, Extended-A), Greek and Cyrillic letters. Compared byte by
+ * byte, Latin names sort before Cyrillic ones.
+ */
+static char *fold(const char *s)
+{
+    struct strbuf sb = STRBUF_INIT;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned long cp = *p;
+        size_t n = cp < 0x80 ? 1 : cp < 0xE0 ? 2 : cp < 0xF0 ? 3 : 4;
+        if (n > 1)
+            cp &= n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07;
+        size_t i = 1;
+        for (; i < n && (p[i] & 0xC0) == 0x80; i++)
+            cp = (cp << 6) | (p[i] & 0x3F);
+        utf8_put(&sb, i == n ? lower_code_point(cp) : 0xFFFD);
+        p += i;
+    }
+    return strbuf_detach(&sb, NULL);
+}
+
+static json_t *article_link_json(const struct article *a)
+{
+    char *url = xasprintf("articles/%lu/index.html", a->number);
+    json_t *o = json_pack("{s:s, s:s, s:s}", "url", url, "title", a->m.title, "lang", a->m.lang);
+    free(url);
+    return o;
+}
+
+/* An author or keyword as it occurs in one article; occurrences with the same id are merged. */
+struct occurrence {
+    char *id;
+    size_t order; /* the first occurrence names the entry */
+    const struct article *a;
+    size_t k; /* index of the author or keyword in a->m */
+};
+
+struct index_entry {
+    char *sort;
+    json_t *obj;
+};
+
+static int compare_occurrences(const void *x, const void *y)
+{
+    const struct occurrence *a = x, *b = y;
+    int c = strcmp(a->id, b->id);
+    return c ? c : a->order < b->order ? -1 : a->order > b->order;
+}
+
+static int compare_entries(const void *x, const void *y)
+{
+    return strcmp(((const struct index_entry *)x)->sort, ((const struct index_entry *)y)->sort);
+}
+
+/* Builds one entry from occurrences[0..n), all with the same id. */
+typedef json_t *entry_builder(struct build *b, const struct occurrence *occ, size_t n, char **sort);
+
+/* Merge occurrences by id, build an entry per id, and return them sorted as a JSON array. */
+static json_t *index_json(struct build *b, struct occurrence *occ, size_t n, entry_builder *build)
+{
+    if (n)
+        qsort(occ, n, sizeof(*occ), compare_occurrences);
+    struct index_entry *entries = xcalloc(n ? n : 1, sizeof(*entries));
+    size_t nentries = 0;
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && !strcmp(occ[j].id, occ[i].id); j++)
+            ;
+        struct index_entry *e = &entries[nentries++];
+        e->obj = build(b, occ + i, j - i, &e->sort);
+    }
+    qsort(entries, nentries, sizeof(*entries), compare_entries);
+    json_t *list = json_array();
+    for (size_t i = 0; i < nentries; i++) {
+        json_array_append_new(list, entries[i].obj);
+        free(entries[i].sort);
+    }
+    free(entries);
+    for (size_t i = 0; i < n; i++)
+        free(occ[i].id);
+    free(occ);
+    return list;
+}
+
+/* Links to the articles of occurrences, each article once. */
+static json_t *occurrence_articles_json(const struct occurrence *occ, size_t n)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < n; i++) {
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = occ[j].a == occ[i].a;
+        if (!seen)
+            json_array_append_new(list, article_link_json(occ[i].a));
+    }
+    return list;
+}
+
+static const char *family_name(const struct author *au)
+{
+    if (au->family)
+        return au->family;
+    const char *space = strrchr(au->name, ' ');
+    return space && space[1] ? space + 1 : au->name;
+}
+
+static json_t *author_countries_json(struct build *b, const struct occurrence *occ, size_t n)
+{
+    const char *lang = b->repo->config.languages[0];
+    json_t *list = json_array();
+    struct strbuf seen = STRBUF_INIT; /* " KZ  GE " */
+    for (size_t i = 0; i < n; i++) {
+        const struct author *au = &occ[i].a->m.authors[occ[i].k];
+        for (size_t j = 0; j < au->naffiliations; j++) {
+            const struct affiliation *af = &au->affiliations[j];
+            if (af->international || !af->country[0])
+                continue;
+            char *code = xasprintf(" %s ", af->country);
+            if (!strstr(seen.buf, code)) {
+                const struct country *c = country_by_code(b->countries, af->country);
+                json_array_append_new(list,
+                                      json_pack("{s:s, s:s}", "code", af->country, "name",
+                                                c ? country_display_name(c, lang) : af->country));
+                strbuf_addstr(&seen, code);
+            }
+            free(code);
+        }
+    }
+    strbuf_release(&seen);
+    for (size_t i = 0; i < json_array_size(list); i++)
+        json_object_set_new(json_array_get(list, i), "last",
+                            json_boolean(i + 1 == json_array_size(list)));
+    return list;
+}
+
+static json_t *author_entry_json(struct build *b, const struct occurrence *occ, size_t n,
+                                 char **sort)
+{
+    const struct author *au = &occ[0].a->m.authors[occ[0].k];
+    json_t *o = json_object();
+    char *family = fold(family_name(au));
+    char *name = fold(au->name);
+    *sort = xasprintf("%s\x1f%s\x1f%s", family, name, occ[0].id);
+    free(family);
+    free(name);
+    set_str(o, "name", au->name);
+    set_str(o, "lang", occ[0].a->m.lang);
+    if (au->orcid[0]) {
+        char *url = xasprintf("https://orcid.org/%s", au->orcid);
+        set_str(o, "orcid", au->orcid);
+        set_str(o, "orcid_url", url);
+        free(url);
+    }
+    json_t *countries = author_countries_json(b, occ, n);
+    json_object_set_new(o, "has_countries", json_boolean(json_array_size(countries) > 0));
+    json_object_set_new(o, "countries", countries);
+    json_object_set_new(o, "articles", occurrence_articles_json(occ, n));
+    return o;
+}
+
+/*
+ * The published articles, earliest issue first (b->articles is newest issue
+ * first), so that the first spelling of a name or keyword is the one shown.
+ */
+static const struct article **articles_oldest_first(struct build *b)
+{
+    const struct article **list = xcalloc(b->narticles ? b->narticles : 1, sizeof(*list));
+    size_t n = 0;
+    for (size_t i = b->nissues; i-- > 0;)
+        for (size_t k = 0; k < b->issues[i].narticles; k++) {
+            const struct article *a = find_article(b, b->issues[i].articles[k]);
+            if (a && a->issue == &b->issues[i])
+                list[n++] = a;
+        }
+    return list;
+}
+
+static json_t *authors_json(struct build *b)
+{
+    size_t n = 0, alloc = 0;
+    struct occurrence *occ = NULL;
+    const struct article **articles = articles_oldest_first(b);
+    for (size_t i = 0; i < b->narticles; i++) {
+        const struct manuscript *m = &articles[i]->m;
+        for (size_t k = 0; k < m->nauthors; k++) {
+            const struct author *au = &m->authors[k];
+            ARRAY_GROW(occ, n + 1, alloc);
+            char *folded = fold(au->name);
+            /* The same person: the same ORCID iD, or without one the same name. */
+            occ[n] = (struct occurrence){au->orcid[0] ? xasprintf("orcid:%s", au->orcid)
+                                                      : xasprintf("name:%s", folded),
+                                         n, articles[i], k};
+            free(folded);
+            n++;
+        }
+    }
+    free(articles);
+    return index_json(b, occ, n, author_entry_json);
+}
+
+static json_t *keyword_entry_json(struct build *b, const struct occurrence *occ, size_t n,
+                                  char **sort)
+{
+    (void)b;
+    const char *keyword = occ[0].a->m.keywords[occ[0].k];
+    *sort = xasprintf("%s\x1f%s", occ[0].id, keyword);
+    json_t *o = json_object();
+    set_str(o, "keyword", keyword);
+    set_str(o, "lang", occ[0].a->m.lang);
+    json_object_set_new(o, "articles", occurrence_articles_json(occ, n));
+    return o;
+}
+
+static json_t *keywords_json(struct build *b)
+{
+    size_t n = 0, alloc = 0;
+    struct occurrence *occ = NULL;
+    const struct article **articles = articles_oldest_first(b);
+    for (size_t i = 0; i < b->narticles; i++) {
+        const struct manuscript *m = &articles[i]->m;
+        for (size_t k = 0; k < m->nkeywords; k++) {
+            ARRAY_GROW(occ, n + 1, alloc);
+            occ[n] = (struct occurrence){fold(m->keywords[k]), n, articles[i], k};
+            n++;
+        }
+    }
+    free(articles);
+    return index_json(b, occ, n, keyword_entry_json);
+}
+
+/* Issues grouped by year, the newest year first; within a year, newest issue first. */
+static json_t *issues_by_year_json(struct build *b)
+{
+    json_t *years = json_array();
+    unsigned long last = ULONG_MAX;
+    for (;;) {
+        unsigned long year = 0;
+        for (size_t i = 0; i < b->nissues; i++)
+            if (b->issues[i].year < last && b->issues[i].year > year)
+                year = b->issues[i].year;
+        if (!year)
+            break;
+        json_t *issues = json_array();
+        for (size_t i = 0; i < b->nissues; i++)
+            if (b->issues[i].year == year)
+                json_array_append_new(issues, issue_summary_json(&b->issues[i]));
+        json_array_append_new(years,
+                              json_pack("{s:I, s:o}", "year", (json_int_t)year, "issues", issues));
+        last = year;
+    }
+    return years;
+}
+
+static json_t *index_page_json(struct build *b, const char *title, const char *description,
+                               const char *nav)
+{
+    json_t *ctx = page_json(b, "../", title, b->repo->config.languages[0], description);
+    json_t *current = json_object();
+    json_object_set_new(current, nav, json_true());
+    json_object_set_new(ctx, "nav", current);
+    return ctx;
+}
+
+static int render_archive(struct build *b)
+{
+    json_t *ctx = index_page_json(b, "Archive", "All issues of the journal, by year.", "archive");
+    json_t *specials = json_array();
+    for (size_t i = 0; i < b->nissues; i++)
+        if (b->issues[i].special)
+            json_array_append_new(specials, issue_summary_json(&b->issues[i]));
+    json_object_set_new(ctx, "has_specials", json_boolean(json_array_size(specials) > 0));
+    json_object_set_new(ctx, "specials", specials);
+    json_object_set_new(ctx, "years", issues_by_year_json(b));
+    json_object_set_new(ctx, "has_issues", json_boolean(b->nissues > 0));
+    return render_page(b, "archive", ctx, "archive/index.html");
+}
+
+static int render_authors(struct build *b)
+{
+    json_t *ctx =
+        index_page_json(b, "Authors", "Everyone who has published in the journal.", "authors");
+    json_t *authors = authors_json(b);
+    json_object_set_new(ctx, "has_authors", json_boolean(json_array_size(authors) > 0));
+    json_object_set_new(ctx, "authors", authors);
+    return render_page(b, "authors", ctx, "authors/index.html");
+}
+
+static int render_keywords(struct build *b)
+{
+    json_t *ctx =
+        index_page_json(b, "Keywords", "The keywords of the journal's articles.", "keywords");
+    json_t *keywords = keywords_json(b);
+    json_object_set_new(ctx, "has_keywords", json_boolean(json_array_size(keywords) > 0));
+    json_object_set_new(ctx, "keywords", keywords);
+    return render_page(b, "keywords", ctx, "keywords/index.html");
+}
+
+/* A theme made before these pages existed simply does not get them. */
+static int render_indexes(struct build *b)
+{
+    static const struct {
+        const char *template;
+        int (*render)(struct build *);
+    } pages[] = {
+        {"archive", render_archive}, {"authors", render_authors}, {"keywords", render_keywords}};
+    for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+        if (!mustache_set_has(b->templates, pages[i].template))
+            continue;
+        int rc = pages[i].render(b);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 static int copy_assets(struct build *b)
 {
     for (size_t i = 0; i < b->nassets; i++) {
@@ -798,6 +1140,8 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
         rc = render_issues(&b);
     if (!rc)
         rc = render_articles(&b);
+    if (!rc)
+        rc = render_indexes(&b);
     if (!rc)
         rc = copy_assets(&b);
     if (!rc)

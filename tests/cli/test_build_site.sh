@@ -71,7 +71,7 @@ EOF
 # ---- the sample journal ----
 
 expect_exit 0 "build-site on the sample exits 0" -- "$JOURNAL" build-site
-expect_stdout_match "Built 12 pages \(2 issues, 9 articles\)" "build-site reports 12 pages, 2 issues, 9 articles"
+expect_stdout_match "Built 15 pages \(2 issues, 9 articles\)" "build-site reports 15 pages, 2 issues, 9 articles"
 for f in index.html issues/1/index.html issues/2/index.html assets/style.css \
     $(for i in 1 2 3 4 5 6 7 8 9; do echo articles/$i/index.html; done); do
     check "_site/$f exists" -- test -s "$S/$f"
@@ -133,7 +133,7 @@ expect_exit 0 "a second build-site exits 0" -- "$JOURNAL" build-site --json
 check "build-site --json reports output, pages, issues, articles" -- python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert d["output"] == sys.argv[2] and d["pages"] == 12 and d["issues"] == 2 and d["articles"] == 9, d
+assert d["output"] == sys.argv[2] and d["pages"] == 15 and d["issues"] == 2 and d["articles"] == 9, d
 ' "$OUT" "$S"
 check "the stale file is gone after the rebuild" -- test ! -e "$S/stale.html"
 check "the stale article folder is gone after the rebuild" -- test ! -e "$S/articles/42"
