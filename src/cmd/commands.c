@@ -57,6 +57,23 @@ const struct command commands[] = {
      "article, from the templates in themes/<theme>/ (journal.yaml's theme). Only\n"
      "articles published in an issue are read. The new site is built beside DIR and\n"
      "swapped in whole; DIR must be new, empty or an earlier build-site output.\n"},
+    {"import", cmd_import, "import a past issue (the back catalogue)",
+     "usage: journal import DIR [--dry-run] [--json]\n"
+     "\n"
+     "Bring in an issue published before the journal used journal (the back\n"
+     "catalogue), as published, without review, in one commit. DIR holds issue.yaml\n"
+     "and the articles' Markdown files (the manuscript format of journal submit).\n"
+     "issue.yaml: volume, number, year (default: the date's), date, title, special,\n"
+     "optional id (default: the next free issue id), and articles, in table-of-\n"
+     "contents order, each {file: NAME.md, doi: 10.NNNN/suffix, pages: \"1-14\"} with\n"
+     "an optional published: date (default: the issue's). Each article becomes the\n"
+     "next submission, published in the issue with its DOI and date, its history\n"
+     "saying it was imported; issues/ID.yaml lists them. Everything is checked\n"
+     "first: the manifest, every article's front matter, DOIs (well formed, unique in\n"
+     "the folder and the journal), the issue id and its volume and number (not\n"
+     "already used), file names (inside DIR, no symbolic links). Any problem is\n"
+     "reported with file and line and nothing is written. Import the issues one\n"
+     "folder at a time. --dry-run checks and prints without writing.\n"},
     {"build-issue", cmd_build_issue, "assemble and publish an issue from accepted submissions",
      "usage: journal build-issue ID [--title T] [--special T] [--add N ...] [--date YYYY-MM-DD]\n"
      "                          [--dry-run] [--correct NOTE] [--json]\n"

@@ -39,6 +39,7 @@ int cmd_packet(int argc, char **argv, struct cli *cli);
 int cmd_remind(int argc, char **argv, struct cli *cli);
 int cmd_outbox(int argc, char **argv, struct cli *cli);
 int cmd_stats(int argc, char **argv, struct cli *cli);
+int cmd_import(int argc, char **argv, struct cli *cli);
 int cmd_build_issue(int argc, char **argv, struct cli *cli);
 
 /* Print the help of one command to stdout. */
