@@ -1,6 +1,5 @@
 #include "cmd/commands.h"
 #include "model/manuscript.h"
-#include "store/index.h"
 #include "store/repo.h"
 #include "util/error.h"
 #include "workflow/build_issue.h"
@@ -99,24 +98,12 @@ int cmd_build_issue(int argc, char **argv, struct cli *cli)
                           (json_int_t)result.articles[i].number, "title", result.articles[i].title,
                           "type", result.articles[i].type, "authors", result.articles[i].authors,
                           "pages", result.articles[i].pages, "doi", result.articles[i].doi));
-        cli_print_json(json_pack(
-            "{s:I, s:I, s:I, s:I, s:s, s:s?, s:s?, s:b, s:s, s:o}", "issue",
-            (json_int_t)result.issue.id, "volume", (json_int_t)result.issue.volume, "number",
-            (json_int_t)result.issue.number, "year", (json_int_t)result.issue.year, "date",
-            result.issue.date, "title", result.issue.title, "special", result.issue.special,
-            "dry_run", req.dry_run, "commit", result.commit, "articles", arts));
+        cli_print_json(cli_issue_json(&result.issue, req.dry_run, result.commit, arts));
     } else if (!rc) {
         print_toc(&result, req.dry_run);
     }
-    if (!rc && !req.dry_run) {
-        /* Keep the index in step: the site and stats read it next. */
-        struct journal_index *ix = NULL;
-        if (index_open(&ix, repo))
-            fprintf(stderr, "journal build-issue: warning: the index was not updated: %s\n",
-                    error_message());
-        index_close(ix);
-        error_clear();
-    }
+    if (!rc && !req.dry_run)
+        cli_refresh_index(repo, "build-issue");
     build_issue_result_free(&result);
     repo_free(repo);
     return rc;

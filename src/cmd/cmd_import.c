@@ -1,5 +1,4 @@
 #include "cmd/commands.h"
-#include "store/index.h"
 #include "store/repo.h"
 #include "util/error.h"
 #include "workflow/import.h"
@@ -52,24 +51,12 @@ int cmd_import(int argc, char **argv, struct cli *cli)
                                                   a->title, "doi", a->doi, "pages", a->pages,
                                                   "published", a->published));
         }
-        cli_print_json(json_pack(
-            "{s:I, s:I, s:I, s:I, s:s, s:s?, s:s?, s:b, s:s, s:o}", "issue",
-            (json_int_t)result.issue.id, "volume", (json_int_t)result.issue.volume, "number",
-            (json_int_t)result.issue.number, "year", (json_int_t)result.issue.year, "date",
-            result.issue.date, "title", result.issue.title, "special", result.issue.special,
-            "dry_run", req.dry_run, "commit", result.commit, "articles", arts));
+        cli_print_json(cli_issue_json(&result.issue, req.dry_run, result.commit, arts));
     } else if (!rc) {
         print_summary(&result, req.dry_run);
     }
-    if (!rc && !req.dry_run) {
-        /* Keep the index in step: list, the site and stats read it next. */
-        struct journal_index *ix = NULL;
-        if (index_open(&ix, repo))
-            fprintf(stderr, "journal import: warning: the index was not updated: %s\n",
-                    error_message());
-        index_close(ix);
-        error_clear();
-    }
+    if (!rc && !req.dry_run)
+        cli_refresh_index(repo, "import");
     import_result_free(&result);
     repo_free(repo);
     return rc;

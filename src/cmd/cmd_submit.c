@@ -1,5 +1,4 @@
 #include "cmd/commands.h"
-#include "store/index.h"
 #include "store/repo.h"
 #include "util/alloc.h"
 #include "util/error.h"
@@ -68,10 +67,7 @@ int cmd_submit(int argc, char **argv, struct cli *cli)
                     res.title, res.commit);
         }
         /* The submission is committed; the index is a cache and can catch up later. */
-        struct journal_index *ix = NULL;
-        if (index_open(&ix, repo))
-            fprintf(stderr, "journal: warning: the index was not updated: %s\n", error_message());
-        index_close(ix);
+        cli_refresh_index(repo, "submit");
         submit_result_free(&res);
         cli_send_mail(&notifier, "submit");
     }

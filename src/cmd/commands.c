@@ -1,6 +1,8 @@
 #include "cmd/commands.h"
 
 #include "util/error.h"
+#include "model/issue.h"
+#include "store/index.h"
 #include "store/repo.h"
 #include "workflow/notify.h"
 
@@ -327,4 +329,24 @@ void cli_close_journal(struct journal_repo *repo, struct notifier *n, int rc, co
         cli_send_mail(n, command);
     notifier_close(n);
     repo_free(repo);
+}
+
+void cli_refresh_index(struct journal_repo *repo, const char *command)
+{
+    struct journal_index *ix = NULL;
+    if (index_open(&ix, repo))
+        fprintf(stderr, "journal %s: warning: the index was not updated: %s\n", command,
+                error_message());
+    index_close(ix);
+    error_clear();
+}
+
+json_t *cli_issue_json(const struct issue_manifest *is, bool dry_run, const char *commit,
+                       json_t *articles)
+{
+    return json_pack("{s:I, s:I, s:I, s:I, s:s, s:s?, s:s?, s:b, s:s, s:o}", "issue",
+                     (json_int_t)is->id, "volume", (json_int_t)is->volume, "number",
+                     (json_int_t)is->number, "year", (json_int_t)is->year, "date", is->date,
+                     "title", is->title, "special", is->special, "dry_run", dry_run, "commit",
+                     commit, "articles", articles);
 }

@@ -87,6 +87,15 @@ void cli_send_mail(struct notifier *n, const char *command);
  * action succeeded (rc == 0).
  */
 struct journal_repo;
+/*
+ * After a commit: bring the index up to date for the commands that read it
+ * next. It is a cache, so a failure is only a warning.
+ */
+void cli_refresh_index(struct journal_repo *repo, const char *command);
+/* An issue's identity and the action's outcome, for --json ({issue, volume, ..., articles}). */
+struct issue_manifest;
+struct json_t *cli_issue_json(const struct issue_manifest *is, bool dry_run, const char *commit,
+                              struct json_t *articles);
 int cli_open_journal(struct cli *cli, struct journal_repo **repo, struct notifier *n);
 void cli_close_journal(struct journal_repo *repo, struct notifier *n, int rc, const char *command);
 
