@@ -161,6 +161,8 @@ static int load_issues(struct build *b)
     if (rc || !dir)
         return rc;
     size_t n = git_tree_entrycount(dir);
+    char today[11];
+    date_today(today);
     b->issues = xcalloc(n ? n : 1, sizeof(*b->issues));
     for (size_t i = 0; i < n && !rc; i++) {
         const git_tree_entry *ent = git_tree_entry_byindex(dir, i);
@@ -173,8 +175,6 @@ static int load_issues(struct build *b)
         rc = repo_read_from_tree(b->repo->git, b->tree, path, &text, NULL);
         if (!rc)
             rc = issue_parse(&b->issues[b->nissues], id, path, text.buf, text.len);
-        char today[11];
-        date_today(today);
         /* A scheduled issue (dated in the future) is not public yet. */
         if (!rc && strcmp(b->issues[b->nissues].date, today) > 0)
             issue_free(&b->issues[b->nissues]);
