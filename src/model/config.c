@@ -1,6 +1,7 @@
 #include "model/config.h"
 
 #include "model/language.h"
+#include "model/orcid.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/mime.h"
@@ -38,6 +39,9 @@ static const char *const config_keys[] = {"title",
                                           "smtp_password_env",
                                           "mail_max_attempts",
                                           "mail_stale_claim_seconds",
+                                          "aims_and_scope",
+                                          "call_for_papers",
+                                          "editorial_board",
                                           NULL};
 
 bool issn_is_valid(const char *issn)
@@ -80,6 +84,108 @@ static char *dup_scalar(struct ydoc *d, yaml_node_t *root, const char *key, bool
     return xstrdup(s);
 }
 
+const char *localised_get(const struct localised_text *t, const char *lang, const char *fallback)
+{
+    const char *first = NULL, *other = NULL;
+    for (size_t i = 0; i < t->n; i++) {
+        if (!t->lang[i] || (lang && !strcmp(t->lang[i], lang)))
+            return t->text[i];
+        if (fallback && !strcmp(t->lang[i], fallback))
+            other = t->text[i];
+        if (!first)
+            first = t->text[i];
+    }
+    return other ? other : first;
+}
+
+static void localised_add(struct localised_text *t, const char *lang, const char *text)
+{
+    t->lang = xrealloc(t->lang, (t->n + 1) * sizeof(*t->lang));
+    t->text = xrealloc(t->text, (t->n + 1) * sizeof(*t->text));
+    t->lang[t->n] = lang ? xstrdup(lang) : NULL;
+    t->text[t->n++] = xstrdup(text);
+}
+
+static void localised_free(struct localised_text *t)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        free(t->lang[i]);
+        free(t->text[i]);
+    }
+    free(t->lang);
+    free(t->text);
+    memset(t, 0, sizeof(*t));
+}
+
+/* A text value, or a mapping from language codes to texts. */
+static void parse_localised(struct ydoc *d, yaml_node_t *n, const char *key,
+                            const struct language_db *languages, struct localised_text *out)
+{
+    if (!n || ydoc_is_null(n))
+        return;
+    if (ydoc_scalar(n)) {
+        localised_add(out, NULL, ydoc_scalar(n));
+        return;
+    }
+    if (n->type != YAML_MAPPING_NODE) {
+        ydoc_problem(d, n, "'%s' must be a text, or one text per language ({en: ..., ru: ...})",
+                     key);
+        return;
+    }
+    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = ydoc_node(d, p->key), *v = ydoc_node(d, p->value);
+        const char *lang = ydoc_scalar(k), *text = ydoc_scalar(v);
+        if (!lang || (languages && !language_lookup(languages, lang)))
+            ydoc_problem(d, k, "'%s': expected a language code such as en or ru", key);
+        else if (!text)
+            ydoc_problem(d, v, "'%s' in %s must be a text", key, lang);
+        else
+            localised_add(out, lang, text);
+    }
+}
+
+static const char *const board_keys[] = {"name", "role", "affiliation", "country", "orcid", NULL};
+
+static void parse_board(struct ydoc *d, yaml_node_t *n, const struct language_db *languages,
+                        struct journal_config *cfg)
+{
+    if (!n || ydoc_is_null(n))
+        return;
+    if (n->type != YAML_SEQUENCE_NODE) {
+        ydoc_problem(d, n, "'editorial_board' must be a list of members (name, role, ...)");
+        return;
+    }
+    size_t count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+    cfg->board = xcalloc(count ? count : 1, sizeof(*cfg->board));
+    for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+         it++) {
+        yaml_node_t *item = ydoc_node(d, *it);
+        if (item->type != YAML_MAPPING_NODE) {
+            ydoc_problem(d, item, "expected a board member: name, role, affiliation, country");
+            continue;
+        }
+        ydoc_check_keys(d, item, board_keys, "a board member");
+        struct board_member *bm = &cfg->board[cfg->nboard++];
+        bm->line = ydoc_line(d, item);
+        yaml_node_t *name = ydoc_get(d, item, "name");
+        if (!name || !ydoc_scalar(name) || !*ydoc_scalar(name))
+            ydoc_problem(d, item, "a board member needs a name");
+        else
+            bm->name = xstrdup(ydoc_scalar(name));
+        parse_localised(d, ydoc_get(d, item, "role"), "role", languages, &bm->role);
+        if (!bm->role.n)
+            ydoc_problem(d, item, "a board member needs a role (Editor-in-Chief, Member...)");
+        bm->affiliation = dup_scalar(d, item, "affiliation", false);
+        bm->country = dup_scalar(d, item, "country", false);
+        yaml_node_t *orcid = ydoc_get(d, item, "orcid");
+        if (orcid && !ydoc_is_null(orcid)) {
+            const char *text = ydoc_scalar(orcid);
+            if (!text || orcid_check(text, bm->orcid) != ORCID_VALID)
+                ydoc_problem(d, orcid, "not a valid ORCID iD (expected 0000-0000-0000-000X)");
+        }
+    }
+}
+
 static size_t parse_size(struct ydoc *d, yaml_node_t *root, const char *key, size_t fallback)
 {
     yaml_node_t *n = ydoc_get(d, root, key);
@@ -115,8 +221,14 @@ int config_parse(struct journal_config *cfg, const char *file, const char *text,
     if (rc)
         return rc;
 
-    cfg->title = dup_scalar(&d, root, "title", true);
-    cfg->description = dup_scalar(&d, root, "description", false);
+    parse_localised(&d, ydoc_get(&d, root, "title"), "title", languages, &cfg->titles);
+    parse_localised(&d, ydoc_get(&d, root, "description"), "description", languages,
+                    &cfg->descriptions);
+    parse_localised(&d, ydoc_get(&d, root, "aims_and_scope"), "aims_and_scope", languages,
+                    &cfg->aims_and_scope);
+    parse_localised(&d, ydoc_get(&d, root, "call_for_papers"), "call_for_papers", languages,
+                    &cfg->call_for_papers);
+    parse_board(&d, ydoc_get(&d, root, "editorial_board"), languages, cfg);
     cfg->publisher = dup_scalar(&d, root, "publisher", false);
     cfg->issn = dup_scalar(&d, root, "issn", false);
     cfg->base_url = dup_scalar(&d, root, "base_url", false);
@@ -233,6 +345,15 @@ int config_parse(struct journal_config *cfg, const char *file, const char *text,
         cfg->languages = xcalloc(2, sizeof(char *));
         cfg->languages[cfg->nlanguages++] = xstrdup("en");
     }
+    /* Mail, letters and the index speak the journal's first language. */
+    const char *title = localised_get(&cfg->titles, cfg->languages[0], NULL);
+    const char *description = localised_get(&cfg->descriptions, cfg->languages[0], NULL);
+    if (title && *title)
+        cfg->title = xstrdup(title);
+    else
+        error_add_at(file, 0, 0, "missing required field 'title'");
+    if (description)
+        cfg->description = xstrdup(description);
 
     ydoc_free(&d);
     if (error_count()) {
@@ -265,6 +386,17 @@ void config_free(struct journal_config *cfg)
     for (size_t i = 0; i < cfg->nlanguages; i++)
         free(cfg->languages[i]);
     free(cfg->languages);
+    localised_free(&cfg->titles);
+    localised_free(&cfg->descriptions);
+    localised_free(&cfg->aims_and_scope);
+    localised_free(&cfg->call_for_papers);
+    for (size_t i = 0; i < cfg->nboard; i++) {
+        free(cfg->board[i].name);
+        localised_free(&cfg->board[i].role);
+        free(cfg->board[i].affiliation);
+        free(cfg->board[i].country);
+    }
+    free(cfg->board);
     memset(cfg, 0, sizeof(*cfg));
 }
 

@@ -11,10 +11,40 @@ struct language_db;
 #define CONFIG_DEFAULT_MAX_MANUSCRIPT_SIZE (2u * 1024 * 1024)
 #define CONFIG_DEFAULT_MAX_ATTACHMENT_SIZE (25u * 1024 * 1024)
 
+/*
+ * A text the journal gives in several of its languages: either one text
+ * (lang[0] is NULL: it serves every language) or {en: ..., ru: ...}.
+ */
+struct localised_text {
+    char **lang;
+    char **text;
+    size_t n;
+};
+/* The text in lang, else in fallback, else the first one given; NULL when there is none. */
+const char *localised_get(const struct localised_text *t, const char *lang, const char *fallback);
+
+/* A member of the editorial board, as journal.yaml lists them (in order). */
+struct board_member {
+    char *name;
+    struct localised_text role; /* "Editor-in-Chief", {en: ..., ru: ...} */
+    char *affiliation;
+    char *country; /* as written; the site resolves it with iso-codes */
+    char orcid[20];
+    size_t line; /* in journal.yaml, for messages about the member */
+};
+
 /* journal.yaml: the journal's identity and its editorial settings. */
 struct journal_config {
     char *title;
     char *description; /* Markdown */
+    /* For the site, in each of its languages (title and description may be given per language;
+       then title and description above hold the first language's text). */
+    struct localised_text titles;
+    struct localised_text descriptions;
+    struct localised_text aims_and_scope;  /* Markdown */
+    struct localised_text call_for_papers; /* Markdown */
+    struct board_member *board;
+    size_t nboard;
     char *publisher;
     char *issn;
     char *base_url; /* always ends with '/' */

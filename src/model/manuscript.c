@@ -6,6 +6,7 @@
 #include "model/person.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/frontmatter.h"
 #include "util/strbuf.h"
 #include "util/utf8.h"
 #include "util/yaml.h"
@@ -289,28 +290,6 @@ static void parse_front_matter(struct parse *p)
     }
 }
 
-/* Length of the line starting at s (without its newline) and where the next one starts. */
-static size_t line_length(const char *s, const char *end, const char **next)
-{
-    const char *nl = memchr(s, '\n', (size_t)(end - s));
-    if (!nl) {
-        *next = end;
-        return (size_t)(end - s);
-    }
-    *next = nl + 1;
-    size_t len = (size_t)(nl - s);
-    if (len && s[len - 1] == '\r')
-        len--;
-    return len;
-}
-
-static bool is_fence(const char *s, size_t len, bool closing)
-{
-    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-        len--;
-    return (len == 3 && !memcmp(s, "---", 3)) || (closing && len == 3 && !memcmp(s, "...", 3));
-}
-
 int manuscript_parse(struct manuscript *m, const char *file, const char *text, size_t len,
                      const struct manuscript_rules *rules)
 {
@@ -331,41 +310,21 @@ int manuscript_parse(struct manuscript *m, const char *file, const char *text, s
     if (memchr(text, '\0', len))
         return error_at(file, 0, 0, "the file contains NUL bytes: expected UTF-8 text");
 
-    const char *end = text + len;
-    const char *s = text;
-    if (len >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
-        s += 3; /* a byte-order mark some editors write */
-    const char *next;
-    size_t l = line_length(s, end, &next);
-    if (!is_fence(s, l, false))
-        return error_at(file, 1, 1,
-                        "expected YAML front matter: the first line must be '---', followed by "
-                        "title, authors, ... and a closing '---'");
-    const char *yaml_start = next;
-    size_t line = 2;
-    const char *yaml_end = NULL;
-    for (s = next; s < end; s = next, line++) {
-        l = line_length(s, end, &next);
-        if (is_fence(s, l, true)) {
-            yaml_end = s;
-            break;
-        }
-    }
-    if (!yaml_end)
-        return error_at(file, 1, 1,
-                        "the front matter opened on line 1 is never closed: expected a line '---' "
-                        "after the last field");
+    struct frontmatter fm;
+    int rc = frontmatter_split(file, text, len, "title, authors, ...", &fm);
+    if (rc)
+        return rc;
 
     struct parse p = {.file = file, .rules = rules, .m = m, .fm_line = 1};
-    int rc = ydoc_load(&p.doc, file, yaml_start, (size_t)(yaml_end - yaml_start), 1);
+    rc = ydoc_load(&p.doc, file, fm.yaml, fm.yaml_len, 1);
     if (rc)
         return rc;
     parse_front_matter(&p);
     ydoc_free(&p.doc);
 
-    m->body_line = line + 1;
-    m->body_len = (size_t)(end - next);
-    m->body = xstrndup(next, m->body_len);
+    m->body_line = fm.body_line;
+    m->body_len = fm.body_len;
+    m->body = xstrndup(fm.body, m->body_len);
     if (error_count()) {
         manuscript_free(m);
         return JOURNAL_EINPUT;

@@ -60,7 +60,8 @@ static void escape_raw_html(cmark_node *doc)
 int markdown_to_html(const char *text, size_t len, bool allow_raw_html, struct strbuf *out)
 {
     cmark_gfm_core_extensions_ensure_registered();
-    int options = CMARK_OPT_FOOTNOTES | CMARK_OPT_GITHUB_PRE_LANG;
+    /* Code fences name their language as <code class="language-x">: <pre lang> is not HTML. */
+    int options = CMARK_OPT_FOOTNOTES;
     if (allow_raw_html)
         options |= CMARK_OPT_UNSAFE;
     cmark_parser *parser = cmark_parser_new(options);

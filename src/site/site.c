@@ -1,6 +1,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "site/site.h"
 
+#include "export/citation.h"
+#include "model/config.h"
 #include "model/country.h"
 #include "model/issue.h"
 #include "model/language.h"
@@ -8,11 +10,16 @@
 #include "model/record.h"
 #include "model/review.h"
 #include "model/roster.h"
+#include "site/i18n.h"
 #include "site/markdown.h"
+#include "site/stats_page.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/frontmatter.h"
 #include "util/fs.h"
 #include "util/mustache.h"
+#include "util/utf8.h"
+#include "util/yaml.h"
 #include "version.h"
 
 #include <jansson.h>
@@ -36,6 +43,29 @@ struct asset {
     git_oid id;
 };
 
+/*
+ * The site in one of its languages. The first language of journal.yaml is
+ * at the top of the site; each other one is a folder of its own ("ru/")
+ * with the same pages. Articles are published once, at the top, with the
+ * interface of their own language around them.
+ */
+struct view {
+    const char *lang;
+    char *dir; /* "" or "ru/" */
+    struct i18n *t;
+};
+
+/* A Markdown page of the journal (pages/<slug>.md, pages/<slug>.<lang>.md). */
+struct md_page {
+    char *slug;
+    char *lang; /* NULL: the journal's first language */
+    char *title;
+    char *description;
+    char *html;
+    long order; /* in the navigation */
+    bool nav;
+};
+
 struct build {
     struct journal_repo *repo;
     git_tree *tree;
@@ -46,6 +76,12 @@ struct build {
     bool open_review;
     struct asset *assets;
     size_t nassets, assets_alloc;
+    struct asset *strings; /* the theme's i18n/<lang>.yaml files */
+    size_t nstrings, strings_alloc;
+    struct view *views; /* one per language of the site, the first one first */
+    size_t nviews;
+    struct md_page *pages;
+    size_t npages;
     struct issue_manifest *issues; /* newest first */
     size_t nissues;
     struct article *articles;
@@ -89,6 +125,16 @@ static int theme_entry(const char *root, const git_tree_entry *entry, void *payl
         git_blob_free(blob);
         return w->rc ? -1 : 0;
     }
+    if (!strcmp(root, "i18n/")) {
+        size_t len = strlen(name);
+        if (len <= 5 || strcmp(name + len - 5, ".yaml"))
+            return 0;
+        ARRAY_GROW(b->strings, b->nstrings + 1, b->strings_alloc);
+        struct asset *a = &b->strings[b->nstrings++];
+        a->path = xstrndup(name, len - 5);
+        git_oid_cpy(&a->id, git_tree_entry_id(entry));
+        return 0;
+    }
     if (!strncmp(root, "assets/", 7) || !strcmp(root, "assets/")) {
         ARRAY_GROW(b->assets, b->nassets + 1, b->assets_alloc);
         struct asset *a = &b->assets[b->nassets++];
@@ -125,6 +171,215 @@ done:
     git_tree_free(theme);
     free(dir);
     return rc;
+}
+
+/* One view per language of the site, each with the theme's strings for it. */
+static int load_views(struct build *b)
+{
+    const struct journal_config *c = &b->repo->config;
+    b->views = xcalloc(c->nlanguages, sizeof(*b->views));
+    for (size_t i = 0; i < c->nlanguages; i++) {
+        struct view *v = &b->views[b->nviews++];
+        v->lang = c->languages[i];
+        v->dir = i ? xasprintf("%s/", v->lang) : xstrdup("");
+        const struct asset *file = NULL;
+        for (size_t k = 0; k < b->nstrings && !file; k++)
+            if (!strcmp(b->strings[k].path, v->lang))
+                file = &b->strings[k];
+        char *path = xasprintf("themes/%s/i18n/%s.yaml", c->theme, v->lang);
+        int rc = 0;
+        git_blob *blob = NULL;
+        if (!file)
+            rc = error_input("%s: missing: journal.yaml lists '%s' among the site's languages, "
+                             "so the theme needs its interface strings (copy en.yaml and "
+                             "translate it)",
+                             path, v->lang);
+        else if (git_blob_lookup(&blob, b->repo->git, &file->id) < 0)
+            rc = repo_git_error(path);
+        else
+            rc = i18n_parse(&v->t, v->lang, path, git_blob_rawcontent(blob),
+                            (size_t)git_blob_rawsize(blob));
+        git_blob_free(blob);
+        free(path);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* The view an article is shown in: its own language's, else the journal's first. */
+static const struct view *view_for(const struct build *b, const char *lang)
+{
+    for (size_t i = 0; lang && i < b->nviews; i++)
+        if (!strcmp(b->views[i].lang, lang))
+            return &b->views[i];
+    return &b->views[0];
+}
+
+/* ---- the journal's own pages: pages/<slug>.md and pages/<slug>.<lang>.md ---- */
+
+/* Folders the site makes itself; a page may not take their place. */
+static const char *const reserved_slugs[] = {"archive", "articles", "assets",   "authors",
+                                             "board",   "issues",   "keywords", "statistics",
+                                             "index",   NULL};
+
+static bool slug_is_valid(const char *slug)
+{
+    if (!*slug || *slug == '-')
+        return false;
+    for (const char *p = slug; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
+            return false;
+    return true;
+}
+
+static const char *const page_keys[] = {"title", "description", "nav", "order", NULL};
+
+static int parse_page(struct build *b, const char *file, const char *text, size_t len,
+                      struct md_page *pg)
+{
+    struct frontmatter fm;
+    size_t bad;
+    error_clear();
+    if (!utf8_validate(text, len, &bad)) {
+        size_t line, col;
+        utf8_position(text, bad, &line, &col);
+        return error_at(file, line, col, "invalid UTF-8: save the page as UTF-8");
+    }
+    int rc = frontmatter_split(file, text, len, "title, description, ...", &fm);
+    if (rc)
+        return rc;
+    struct ydoc d;
+    yaml_node_t *root;
+    /* The front matter starts on line 2: messages point at the file's own lines. */
+    rc = ydoc_load(&d, file, fm.yaml, fm.yaml_len, 1);
+    if (rc)
+        return rc;
+    root = ydoc_root(&d);
+    if (!root || root->type != YAML_MAPPING_NODE) {
+        ydoc_free(&d);
+        return error_at(file, 2, 1, "expected front matter with the page's title (title: ...)");
+    }
+    ydoc_check_keys(&d, root, page_keys, "a page's front matter");
+    yaml_node_t *title = ydoc_get(&d, root, "title");
+    if (!title || !ydoc_scalar(title) || !*ydoc_scalar(title))
+        ydoc_problem(&d, title ? title : root, "expected the page's title (title: ...)");
+    else
+        pg->title = xstrdup(ydoc_scalar(title));
+    yaml_node_t *description = ydoc_get(&d, root, "description");
+    if (description && ydoc_scalar(description))
+        pg->description = xstrdup(ydoc_scalar(description));
+    yaml_node_t *nav = ydoc_get(&d, root, "nav");
+    pg->nav = true;
+    if (nav && ydoc_bool(nav) < 0)
+        ydoc_problem(&d, nav, "nav must be true or false (whether the page is in the menu)");
+    else if (nav)
+        pg->nav = ydoc_bool(nav) == 1;
+    yaml_node_t *order = ydoc_get(&d, root, "order");
+    unsigned long value = 100;
+    if (order && !ydoc_uint(order, &value))
+        ydoc_problem(&d, order, "order must be a whole number (its place in the menu)");
+    pg->order = (long)value;
+    ydoc_free(&d);
+    if (error_count())
+        return JOURNAL_EINPUT;
+    struct strbuf html = STRBUF_INIT;
+    rc = markdown_to_html(fm.body, fm.body_len, b->repo->config.allow_raw_html, &html);
+    if (rc)
+        error_prefix("%s", file);
+    pg->html = strbuf_detach(&html, NULL);
+    return rc;
+}
+
+static int compare_pages(const void *x, const void *y)
+{
+    const struct md_page *a = x, *b = y;
+    if (a->order != b->order)
+        return a->order < b->order ? -1 : 1;
+    return strcmp(a->slug, b->slug);
+}
+
+static int load_pages(struct build *b)
+{
+    git_tree *dir = NULL;
+    int rc = repo_subtree(b->repo->git, b->tree, "pages", &dir);
+    if (rc || !dir)
+        return rc;
+    size_t n = git_tree_entrycount(dir);
+    b->pages = xcalloc(n ? n : 1, sizeof(*b->pages));
+    for (size_t i = 0; i < n && !rc; i++) {
+        const git_tree_entry *ent = git_tree_entry_byindex(dir, i);
+        const char *name = git_tree_entry_name(ent);
+        size_t len = strlen(name);
+        if (git_tree_entry_type(ent) != GIT_OBJECT_BLOB || len <= 3 ||
+            strcmp(name + len - 3, ".md"))
+            continue; /* only Markdown files are pages */
+        char *file = xasprintf("pages/%s", name);
+        struct md_page *pg = &b->pages[b->npages++];
+        pg->slug = xstrndup(name, len - 3);
+        char *dot = strchr(pg->slug, '.');
+        if (dot) {
+            *dot = '\0';
+            pg->lang = xstrdup(dot + 1);
+            bool known = false;
+            for (size_t k = 1; k < b->nviews; k++)
+                known = known || !strcmp(b->views[k].lang, pg->lang);
+            if (!known)
+                rc = error_at(file, 0, 0,
+                              "'%s' is not one of the site's other languages (journal.yaml "
+                              "languages: lists them); name the page <name>.md, or "
+                              "<name>.<language>.md for a translation",
+                              pg->lang);
+        }
+        bool reserved = false;
+        for (size_t k = 0; reserved_slugs[k]; k++)
+            reserved = reserved || !strcmp(reserved_slugs[k], pg->slug);
+        for (size_t k = 1; k < b->nviews; k++)
+            reserved = reserved || !strcmp(b->views[k].lang, pg->slug);
+        if (!rc && (!slug_is_valid(pg->slug) || reserved))
+            rc = error_at(file, 0, 0,
+                          "'%s' cannot be a page's name: use lowercase letters, digits and "
+                          "hyphens, and none of %s or a language code",
+                          pg->slug,
+                          "archive, articles, assets, authors, board, issues, "
+                          "keywords, statistics, index");
+        struct strbuf text = STRBUF_INIT;
+        if (!rc)
+            rc = repo_read_from_tree(b->repo->git, b->tree, file, &text, NULL);
+        if (!rc)
+            rc = parse_page(b, file, text.buf, text.len, pg);
+        strbuf_release(&text);
+        free(file);
+    }
+    git_tree_free(dir);
+    if (!rc)
+        qsort(b->pages, b->npages, sizeof(*b->pages), compare_pages);
+    /* A translation without the page in the first language would have no place in the menu. */
+    for (size_t i = 0; i < b->npages && !rc; i++) {
+        bool has_original = !b->pages[i].lang;
+        for (size_t k = 0; k < b->npages && !has_original; k++)
+            has_original = !b->pages[k].lang && !strcmp(b->pages[k].slug, b->pages[i].slug);
+        if (!has_original)
+            rc = error_at("pages", 0, 0, "pages/%s.%s.md translates pages/%s.md, which is missing",
+                          b->pages[i].slug, b->pages[i].lang, b->pages[i].slug);
+    }
+    return rc;
+}
+
+/* The page in the view's language, else the original. */
+static const struct md_page *page_in(const struct build *b, const char *slug, const struct view *v)
+{
+    const struct md_page *original = NULL;
+    for (size_t i = 0; i < b->npages; i++) {
+        const struct md_page *pg = &b->pages[i];
+        if (strcmp(pg->slug, slug))
+            continue;
+        if (pg->lang && !strcmp(pg->lang, v->lang))
+            return pg;
+        if (!pg->lang)
+            original = pg;
+    }
+    return original;
 }
 
 /* ---- what is published ---- */
@@ -315,11 +570,50 @@ static void set_str(json_t *obj, const char *key, const char *value)
         json_object_set_new(obj, key, json_string(value));
 }
 
-static void set_date(json_t *obj, const char *key, const char *iso)
+/* "15 January 2026", "15 января 2026 г." */
+static char *view_date(const struct view *v, const char *iso)
+{
+    if (!date_is_valid(iso))
+        return xstrdup(iso);
+    char day[4], month_key[12];
+    snprintf(day, sizeof(day), "%d", atoi(iso + 8));
+    snprintf(month_key, sizeof(month_key), "month_%d", atoi(iso + 5));
+    char *year = xstrndup(iso, 4);
+    const char *names[] = {"day", "month", "year", NULL};
+    const char *values[] = {day, i18n_text(v->t, month_key), year, NULL};
+    char *text = i18n_format(v->t, "date_format", names, values);
+    free(year);
+    return text;
+}
+
+/* "Vol. 1, No. 2 (2025)", "Т. 1, № 2 (2025)" */
+static char *view_issue_label(const struct view *v, const struct issue_manifest *is)
+{
+    char volume[24], number[24], year[24];
+    snprintf(volume, sizeof(volume), "%lu", is->volume);
+    snprintf(number, sizeof(number), "%lu", is->number);
+    snprintf(year, sizeof(year), "%lu", is->year);
+    const char *names[] = {"volume", "number", "year", NULL};
+    const char *values[] = {volume, number, year, NULL};
+    return i18n_format(v->t, "issue_label", names, values);
+}
+
+/* A label the theme may not translate (an older theme): the built-in English one then. */
+static const char *view_label(const struct view *v, const char *prefix, const char *code,
+                              const char *english)
+{
+    char *key = xasprintf("%s%s", prefix, code);
+    const char *text = i18n_text(v->t, key);
+    bool missing = text == key;
+    free(key);
+    return missing ? english : text;
+}
+
+static void set_date(const struct view *v, json_t *obj, const char *key, const char *iso)
 {
     if (!iso)
         return;
-    char *display = date_display(iso);
+    char *display = view_date(v, iso);
     char *display_key = xasprintf("%s_display", key);
     set_str(obj, key, iso);
     set_str(obj, display_key, display);
@@ -327,21 +621,31 @@ static void set_date(json_t *obj, const char *key, const char *iso)
     free(display);
 }
 
-static json_t *site_json(struct build *b)
+/* Journal texts (Markdown, from journal.yaml) as HTML, in the view's language. */
+static void set_localised_html(struct build *b, const struct view *v, json_t *obj, const char *key,
+                               const struct localised_text *text)
+{
+    const char *md = localised_get(text, v->lang, b->views[0].lang);
+    if (!md)
+        return;
+    struct strbuf html = STRBUF_INIT;
+    if (markdown_to_html(md, strlen(md), false, &html) == 0)
+        set_str(obj, key, html.buf);
+    strbuf_release(&html);
+}
+
+static json_t *site_json(struct build *b, const struct view *v)
 {
     const struct journal_config *c = &b->repo->config;
     json_t *site = json_object();
-    set_str(site, "title", c->title);
+    set_str(site, "title", localised_get(&c->titles, v->lang, b->views[0].lang));
     set_str(site, "publisher", c->publisher);
     set_str(site, "issn", c->issn);
     set_str(site, "base_url", c->base_url);
     set_str(site, "license", c->license);
-    if (c->description) {
-        struct strbuf html = STRBUF_INIT;
-        if (markdown_to_html(c->description, strlen(c->description), false, &html) == 0)
-            set_str(site, "description_html", html.buf);
-        strbuf_release(&html);
-    }
+    set_localised_html(b, v, site, "description_html", &c->descriptions);
+    set_localised_html(b, v, site, "aims_html", &c->aims_and_scope);
+    set_localised_html(b, v, site, "call_html", &c->call_for_papers);
     json_t *langs = json_array();
     for (size_t i = 0; i < c->nlanguages; i++)
         json_array_append_new(langs, json_string(c->languages[i]));
@@ -349,17 +653,17 @@ static json_t *site_json(struct build *b)
     return site;
 }
 
-static json_t *issue_summary_json(const struct issue_manifest *is)
+static json_t *issue_summary_json(const struct view *v, const struct issue_manifest *is)
 {
     json_t *o = json_object();
     char *url = xasprintf("issues/%lu/index.html", is->id);
-    char *label = issue_label(is);
+    char *label = view_issue_label(v, is);
     json_object_set_new(o, "id", json_integer((json_int_t)is->id));
     set_str(o, "url", url);
     json_object_set_new(o, "volume", json_integer((json_int_t)is->volume));
     json_object_set_new(o, "number", json_integer((json_int_t)is->number));
     json_object_set_new(o, "year", json_integer((json_int_t)is->year));
-    set_date(o, "date", is->date);
+    set_date(v, o, "date", is->date);
     set_str(o, "title", is->title);
     set_str(o, "special", is->special);
     set_str(o, "label", label);
@@ -369,29 +673,34 @@ static json_t *issue_summary_json(const struct issue_manifest *is)
     return o;
 }
 
-static char *authors_line(const struct manuscript *m)
+/* "A, B and C"; "A, B и C" */
+static char *authors_line(const struct view *v, const struct manuscript *m)
 {
     struct strbuf sb = STRBUF_INIT;
     for (size_t i = 0; i < m->nauthors; i++) {
-        if (i)
-            strbuf_addstr(&sb, i + 1 == m->nauthors ? " and " : ", ");
+        if (i + 1 == m->nauthors && i)
+            strbuf_addf(&sb, " %s ", i18n_text(v->t, "and"));
+        else if (i)
+            strbuf_addstr(&sb, ", ");
         strbuf_addstr(&sb, m->authors[i].name);
     }
     return strbuf_detach(&sb, NULL);
 }
 
-static json_t *article_summary_json(const struct article *a)
+static json_t *article_summary_json(const struct build *b, const struct view *v,
+                                    const struct article *a)
 {
     json_t *o = json_object();
     char *url = xasprintf("articles/%lu/index.html", a->number);
-    char *line = authors_line(&a->m);
+    /* The names are the article's: joined in its language whatever the page's. */
+    char *line = authors_line(view_for(b, a->m.lang), &a->m);
     json_object_set_new(o, "id", json_integer((json_int_t)a->number));
     set_str(o, "url", url);
     set_str(o, "title", a->m.title);
     set_str(o, "subtitle", a->m.subtitle);
     set_str(o, "lang", a->m.lang);
     set_str(o, "type", a->m.type);
-    set_str(o, "type_label", manuscript_type_label(a->m.type));
+    set_str(o, "type_label", view_label(v, "type_", a->m.type, manuscript_type_label(a->m.type)));
     set_str(o, "authors_line", line);
     free(url);
     free(line);
@@ -406,21 +715,23 @@ static const struct article *find_article(struct build *b, unsigned long number)
     return NULL;
 }
 
-static json_t *issue_full_json(struct build *b, const struct issue_manifest *is)
+static json_t *issue_full_json(struct build *b, const struct view *v,
+                               const struct issue_manifest *is)
 {
-    json_t *o = issue_summary_json(is);
+    json_t *o = issue_summary_json(v, is);
     json_t *list = json_array();
     for (size_t k = 0; k < is->narticles; k++) {
         const struct article *a = find_article(b, is->articles[k]);
         if (a)
-            json_array_append_new(list, article_summary_json(a));
+            json_array_append_new(list, article_summary_json(b, v, a));
     }
     json_object_set_new(o, "articles", list);
     return o;
 }
 
 /* Affiliations numbered in order of first appearance, shared ones once. */
-static json_t *affiliations_json(struct build *b, const struct manuscript *m, json_t *authors)
+static json_t *affiliations_json(struct build *b, const struct view *v, const struct manuscript *m,
+                                 json_t *authors)
 {
     json_t *list = json_array();
     for (size_t i = 0; i < m->nauthors; i++) {
@@ -446,8 +757,8 @@ static json_t *affiliations_json(struct build *b, const struct manuscript *m, js
                 if (!af->international) {
                     const struct country *c = country_by_code(b->countries, af->country);
                     set_str(x, "country_code", af->country);
-                    /* In the article's language: a Russian article names countries in Russian. */
-                    set_str(x, "country_name", c ? country_display_name(c, m->lang) : af->country);
+                    /* In the page's language: a Russian article names countries in Russian. */
+                    set_str(x, "country_name", c ? country_display_name(c, v->lang) : af->country);
                 }
                 json_array_append_new(list, x);
             }
@@ -459,10 +770,41 @@ static json_t *affiliations_json(struct build *b, const struct manuscript *m, js
     return list;
 }
 
-static int article_full_json(struct build *b, const struct article *a, json_t **out)
+/* The article's page range in its issue ("1-14"), or NULL. */
+static const char *article_pages(const struct article *a)
+{
+    for (size_t k = 0; k < a->issue->narticles; k++)
+        if (a->issue->articles[k] == a->number)
+            return a->issue->pages ? a->issue->pages[k] : NULL;
+    return NULL;
+}
+
+static struct citation_source citation_of(const struct build *b, const struct article *a,
+                                          const char *url)
+{
+    const struct journal_config *c = &b->repo->config;
+    return (struct citation_source){
+        .m = &a->m,
+        .journal = c->title,
+        .issn = c->issn,
+        .publisher = c->publisher,
+        .volume = a->issue->volume,
+        .number = a->issue->number,
+        .year = a->issue->year,
+        .pages = article_pages(a),
+        .doi = a->r.doi,
+        .url = url,
+        .published = a->r.published ? a->r.published : a->issue->date,
+        .article = a->number,
+        .key_prefix = c->abbreviation ? c->abbreviation : "journal",
+    };
+}
+
+static int article_full_json(struct build *b, const struct view *v, const struct article *a,
+                             json_t **out)
 {
     const struct manuscript *m = &a->m;
-    json_t *o = article_summary_json(a);
+    json_t *o = article_summary_json(b, v, a);
     struct strbuf html = STRBUF_INIT;
     int rc = 0;
     *out = NULL;
@@ -499,32 +841,48 @@ static int article_full_json(struct build *b, const struct article *a, json_t **
         json_object_set_new(x, "last", json_boolean(i + 1 == m->nauthors));
         json_array_append_new(authors, x);
     }
-    json_object_set_new(o, "affiliations", affiliations_json(b, m, authors));
+    json_object_set_new(o, "affiliations", affiliations_json(b, v, m, authors));
     json_object_set_new(o, "authors", authors);
 
     rc = markdown_to_html(m->body, m->body_len, b->repo->config.allow_raw_html, &html);
     if (rc)
         goto fail;
     set_str(o, "body_html", html.buf);
-    set_date(o, "received", a->r.submitted);
-    set_date(o, "accepted", a->r.accepted);
-    set_date(o, "published", a->r.published ? a->r.published : a->issue->date);
+    set_date(v, o, "received", a->r.submitted);
+    set_date(v, o, "accepted", a->r.accepted);
+    set_date(v, o, "published", a->r.published ? a->r.published : a->issue->date);
     if (a->r.doi) {
         char *url = xasprintf("https://doi.org/%s", a->r.doi);
         set_str(o, "doi", a->r.doi);
         set_str(o, "doi_url", url);
         free(url);
     }
-    json_object_set_new(o, "issue", issue_summary_json(a->issue));
+    json_object_set_new(o, "issue", issue_summary_json(v, a->issue));
+    set_str(o, "pages", article_pages(a));
+    char *url = b->repo->config.base_url
+                    ? xasprintf("%sarticles/%lu/index.html", b->repo->config.base_url, a->number)
+                    : NULL;
+    struct citation_source cite = citation_of(b, a, url);
+    strbuf_reset(&html);
+    rc = citation_apa_html(&cite, &html);
+    free(url);
+    if (rc)
+        goto fail;
+    set_str(o, "cite_apa_html", html.buf);
+    char *bibtex_url = xasprintf("articles/%lu/citation.bib", a->number);
+    set_str(o, "bibtex_url", bibtex_url);
+    free(bibtex_url);
     json_t *open = json_array();
     for (size_t i = 0; i < a->nopen_reviews; i++) {
         const struct review *rv = &a->open_reviews[i];
         const struct roster_reviewer *who = roster_find(&b->roster, rv->reviewer);
         struct strbuf comments = STRBUF_INIT;
         rc = markdown_to_html(rv->comments, strlen(rv->comments), false, &comments);
-        json_t *x = json_pack("{s:s, s:I, s:s, s:s}", "reviewer", who ? who->name : rv->reviewer,
-                              "round", (json_int_t)rv->round, "verdict_label",
-                              review_verdict_label(rv->verdict), "comments_html", comments.buf);
+        json_t *x =
+            json_pack("{s:s, s:I, s:s, s:s}", "reviewer", who ? who->name : rv->reviewer, "round",
+                      (json_int_t)rv->round, "verdict_label",
+                      view_label(v, "verdict_", rv->verdict, review_verdict_label(rv->verdict)),
+                      "comments_html", comments.buf);
         if (who && who->affiliation.name)
             json_object_set_new(x, "affiliation", json_string(who->affiliation.name));
         strbuf_release(&comments);
@@ -545,19 +903,90 @@ fail:
     return rc;
 }
 
-static json_t *page_json(struct build *b, const char *root, const char *title, const char *lang,
-                         const char *description)
+/* "../../" for a page at "ru/issues/2/index.html": the way back to the top of the site. */
+static char *path_to_top(const char *rel)
+{
+    struct strbuf sb = STRBUF_INIT;
+    for (const char *p = strchr(rel, '/'); p; p = strchr(p + 1, '/'))
+        strbuf_addstr(&sb, "../");
+    return strbuf_detach(&sb, NULL);
+}
+
+/*
+ * What every page gets: the journal, the view's strings as t, and two ways
+ * up: root (the top of the site: assets and articles) and home (the top of
+ * the view's language: its home, archive, issues and pages). A page that
+ * exists in every language (path is relative to the view's folder) links to
+ * itself in the others; an article (path NULL) exists once.
+ */
+static json_t *page_json(struct build *b, const struct view *v, const char *path, const char *rel,
+                         const char *title, const char *description)
 {
     json_t *ctx = json_object();
     json_t *page = json_object();
-    json_object_set_new(ctx, "site", site_json(b));
+    char *root = path_to_top(rel);
+    char *home = xasprintf("%s%s", root, v->dir);
+    json_object_set_new(ctx, "site", site_json(b, v));
+    json_object_set_new(ctx, "t", i18n_json(v->t));
     set_str(ctx, "root", root);
+    set_str(ctx, "home", home);
     set_str(ctx, "generator", JOURNAL_VERSION);
-    set_str(page, "title", title);
-    set_str(page, "lang", lang);
+    const char *site_title = localised_get(&b->repo->config.titles, v->lang, b->views[0].lang);
+    if (title && strcmp(title, site_title)) {
+        char *full = xasprintf("%s | %s", title, site_title);
+        set_str(page, "title", full);
+        free(full);
+    } else {
+        set_str(page, "title", site_title);
+    }
+    set_str(page, "lang", v->lang);
     set_str(page, "description", description);
+    if (b->repo->config.base_url) {
+        char *canonical = xasprintf("%s%s", b->repo->config.base_url, rel);
+        set_str(page, "canonical", canonical);
+        free(canonical);
+    }
+    json_t *alternates = json_array();
+    for (size_t i = 0; path && b->nviews > 1 && i < b->nviews; i++) {
+        const struct view *w = &b->views[i];
+        char *href = xasprintf("%s%s%s", root, w->dir, path);
+        char *absolute = b->repo->config.base_url
+                             ? xasprintf("%s%s%s", b->repo->config.base_url, w->dir, path)
+                             : NULL;
+        json_t *x = json_pack("{s:s, s:s, s:s, s:b}", "lang", w->lang, "name",
+                              i18n_text(w->t, "language_name"), "href", href, "current", w == v);
+        if (absolute)
+            json_object_set_new(x, "url", json_string(absolute));
+        json_array_append_new(alternates, x);
+        free(absolute);
+        free(href);
+    }
+    json_object_set_new(page, "has_alternates", json_boolean(json_array_size(alternates) > 0));
+    json_object_set_new(page, "alternates", alternates);
     json_object_set_new(ctx, "page", page);
+    json_object_set_new(ctx, "nav", json_object());
+    json_t *menu = json_array();
+    for (size_t i = 0; i < b->npages; i++) {
+        const struct md_page *pg = &b->pages[i];
+        if (pg->lang || !pg->nav)
+            continue;
+        const struct md_page *shown = page_in(b, pg->slug, v);
+        char *url = xasprintf("%s/index.html", pg->slug);
+        json_array_append_new(menu,
+                              json_pack("{s:s, s:s, s:s, s:I}", "slug", pg->slug, "title",
+                                        shown->title, "url", url, "order", (json_int_t)pg->order));
+        free(url);
+    }
+    json_object_set_new(ctx, "menu_pages", menu);
+    free(root);
+    free(home);
     return ctx;
+}
+
+/* Mark the page's entry in the main navigation as the current one. */
+static void set_nav(json_t *ctx, const char *current)
+{
+    json_object_set_new(json_object_get(ctx, "nav"), current, json_true());
 }
 
 /* ---- output ---- */
@@ -590,54 +1019,82 @@ static int render_page(struct build *b, const char *template, json_t *ctx, const
     return rc;
 }
 
-static int render_home(struct build *b)
+static int render_home(struct build *b, const struct view *v)
 {
-    const char *lang = b->repo->config.languages[0];
-    json_t *ctx = page_json(b, "", b->repo->config.title, lang, b->repo->config.description);
+    const char *description = localised_get(&b->repo->config.descriptions, v->lang, NULL);
+    char *rel = xasprintf("%sindex.html", v->dir);
+    json_t *ctx = page_json(b, v, "index.html", rel, NULL, description);
+    set_nav(ctx, "home");
     json_t *issues = json_array();
     for (size_t i = 0; i < b->nissues; i++)
-        json_array_append_new(issues, issue_summary_json(&b->issues[i]));
+        json_array_append_new(issues, issue_summary_json(v, &b->issues[i]));
     json_object_set_new(ctx, "issues", issues);
     json_object_set_new(ctx, "has_issues", json_boolean(b->nissues > 0));
     if (b->nissues)
-        json_object_set_new(ctx, "latest_issue", issue_full_json(b, &b->issues[0]));
-    return render_page(b, "home", ctx, "index.html");
+        json_object_set_new(ctx, "latest_issue", issue_full_json(b, v, &b->issues[0]));
+    int rc = render_page(b, "home", ctx, rel);
+    free(rel);
+    return rc;
 }
 
-static int render_issues(struct build *b)
+static int render_issues(struct build *b, const struct view *v)
 {
-    const char *lang = b->repo->config.languages[0];
     for (size_t i = 0; i < b->nissues; i++) {
         const struct issue_manifest *is = &b->issues[i];
-        char *label = issue_label(is);
+        char *label = view_issue_label(v, is);
         char *title = is->title ? xasprintf("%s: %s", label, is->title) : xstrdup(label);
-        json_t *ctx = page_json(b, "../../", title, lang, is->special ? is->special : is->title);
-        json_object_set_new(ctx, "issue", issue_full_json(b, is));
-        char rel[64];
-        snprintf(rel, sizeof(rel), "issues/%lu/index.html", is->id);
+        char path[64];
+        snprintf(path, sizeof(path), "issues/%lu/index.html", is->id);
+        char *rel = xasprintf("%s%s", v->dir, path);
+        json_t *ctx = page_json(b, v, path, rel, title, is->special ? is->special : is->title);
+        json_object_set_new(ctx, "issue", issue_full_json(b, v, is));
+        set_nav(ctx, "archive");
         int rc = render_page(b, "issue", ctx, rel);
+        free(rel);
         free(title);
         free(label);
         if (rc)
             return rc;
-        b->stats->issues++;
+        if (v == &b->views[0])
+            b->stats->issues++;
     }
     return 0;
+}
+
+/* articles/N/citation.bib, the reference managers' download. */
+static int write_bibtex(struct build *b, const struct article *a)
+{
+    char *url = b->repo->config.base_url
+                    ? xasprintf("%sarticles/%lu/index.html", b->repo->config.base_url, a->number)
+                    : NULL;
+    struct citation_source cite = citation_of(b, a, url);
+    struct strbuf bib = STRBUF_INIT;
+    int rc = citation_bibtex(&cite, &bib);
+    char rel[64];
+    snprintf(rel, sizeof(rel), "articles/%lu/citation.bib", a->number);
+    if (!rc)
+        rc = write_output(b, rel, bib.buf, bib.len);
+    strbuf_release(&bib);
+    free(url);
+    return rc;
 }
 
 static int render_articles(struct build *b)
 {
     for (size_t i = 0; i < b->narticles; i++) {
         const struct article *a = &b->articles[i];
+        const struct view *v = view_for(b, a->m.lang);
         json_t *article;
-        int rc = article_full_json(b, a, &article);
+        int rc = article_full_json(b, v, a, &article);
         if (rc)
             return rc;
-        json_t *ctx = page_json(b, "../../", a->m.title, a->m.lang, a->m.abstract);
-        json_object_set_new(ctx, "article", article);
         char rel[64];
         snprintf(rel, sizeof(rel), "articles/%lu/index.html", a->number);
+        json_t *ctx = page_json(b, v, NULL, rel, a->m.title, a->m.abstract);
+        json_object_set_new(ctx, "article", article);
         rc = render_page(b, "article", ctx, rel);
+        if (!rc)
+            rc = write_bibtex(b, a);
         if (rc)
             return rc;
         b->stats->articles++;
@@ -728,10 +1185,12 @@ static int compare_entries(const void *x, const void *y)
 }
 
 /* Builds one entry from occurrences[0..n), all with the same id. */
-typedef json_t *entry_builder(struct build *b, const struct occurrence *occ, size_t n, char **sort);
+typedef json_t *entry_builder(struct build *b, const struct view *v, const struct occurrence *occ,
+                              size_t n, char **sort);
 
 /* Merge occurrences by id, build an entry per id, and return them sorted as a JSON array. */
-static json_t *index_json(struct build *b, struct occurrence *occ, size_t n, entry_builder *build)
+static json_t *index_json(struct build *b, const struct view *v, struct occurrence *occ, size_t n,
+                          entry_builder *build)
 {
     if (n)
         qsort(occ, n, sizeof(*occ), compare_occurrences);
@@ -741,7 +1200,7 @@ static json_t *index_json(struct build *b, struct occurrence *occ, size_t n, ent
         for (j = i + 1; j < n && !strcmp(occ[j].id, occ[i].id); j++)
             ;
         struct index_entry *e = &entries[nentries++];
-        e->obj = build(b, occ + i, j - i, &e->sort);
+        e->obj = build(b, v, occ + i, j - i, &e->sort);
     }
     qsort(entries, nentries, sizeof(*entries), compare_entries);
     json_t *list = json_array();
@@ -778,9 +1237,10 @@ static const char *family_name(const struct author *au)
     return space && space[1] ? space + 1 : au->name;
 }
 
-static json_t *author_countries_json(struct build *b, const struct occurrence *occ, size_t n)
+static json_t *author_countries_json(struct build *b, const struct view *v,
+                                     const struct occurrence *occ, size_t n)
 {
-    const char *lang = b->repo->config.languages[0];
+    const char *lang = v->lang;
     json_t *list = json_array();
     struct strbuf seen = STRBUF_INIT; /* " KZ  GE " */
     for (size_t i = 0; i < n; i++) {
@@ -807,8 +1267,8 @@ static json_t *author_countries_json(struct build *b, const struct occurrence *o
     return list;
 }
 
-static json_t *author_entry_json(struct build *b, const struct occurrence *occ, size_t n,
-                                 char **sort)
+static json_t *author_entry_json(struct build *b, const struct view *v,
+                                 const struct occurrence *occ, size_t n, char **sort)
 {
     const struct author *au = &occ[0].a->m.authors[occ[0].k];
     json_t *o = json_object();
@@ -825,7 +1285,7 @@ static json_t *author_entry_json(struct build *b, const struct occurrence *occ, 
         set_str(o, "orcid_url", url);
         free(url);
     }
-    json_t *countries = author_countries_json(b, occ, n);
+    json_t *countries = author_countries_json(b, v, occ, n);
     json_object_set_new(o, "has_countries", json_boolean(json_array_size(countries) > 0));
     json_object_set_new(o, "countries", countries);
     json_object_set_new(o, "articles", occurrence_articles_json(occ, n));
@@ -849,7 +1309,7 @@ static const struct article **articles_oldest_first(struct build *b)
     return list;
 }
 
-static json_t *authors_json(struct build *b)
+static json_t *authors_json(struct build *b, const struct view *v)
 {
     size_t n = 0, alloc = 0;
     struct occurrence *occ = NULL;
@@ -869,13 +1329,14 @@ static json_t *authors_json(struct build *b)
         }
     }
     free(articles);
-    return index_json(b, occ, n, author_entry_json);
+    return index_json(b, v, occ, n, author_entry_json);
 }
 
-static json_t *keyword_entry_json(struct build *b, const struct occurrence *occ, size_t n,
-                                  char **sort)
+static json_t *keyword_entry_json(struct build *b, const struct view *v,
+                                  const struct occurrence *occ, size_t n, char **sort)
 {
     (void)b;
+    (void)v;
     const char *keyword = occ[0].a->m.keywords[occ[0].k];
     *sort = xasprintf("%s\x1f%s", occ[0].id, keyword);
     json_t *o = json_object();
@@ -885,7 +1346,7 @@ static json_t *keyword_entry_json(struct build *b, const struct occurrence *occ,
     return o;
 }
 
-static json_t *keywords_json(struct build *b)
+static json_t *keywords_json(struct build *b, const struct view *v)
 {
     size_t n = 0, alloc = 0;
     struct occurrence *occ = NULL;
@@ -899,11 +1360,11 @@ static json_t *keywords_json(struct build *b)
         }
     }
     free(articles);
-    return index_json(b, occ, n, keyword_entry_json);
+    return index_json(b, v, occ, n, keyword_entry_json);
 }
 
 /* Issues grouped by year, the newest year first; within a year, newest issue first. */
-static json_t *issues_by_year_json(struct build *b)
+static json_t *issues_by_year_json(struct build *b, const struct view *v)
 {
     json_t *years = json_array();
     unsigned long last = ULONG_MAX;
@@ -917,7 +1378,7 @@ static json_t *issues_by_year_json(struct build *b)
         json_t *issues = json_array();
         for (size_t i = 0; i < b->nissues; i++)
             if (b->issues[i].year == year)
-                json_array_append_new(issues, issue_summary_json(&b->issues[i]));
+                json_array_append_new(issues, issue_summary_json(v, &b->issues[i]));
         json_array_append_new(years,
                               json_pack("{s:I, s:o}", "year", (json_int_t)year, "issues", issues));
         last = year;
@@ -925,66 +1386,232 @@ static json_t *issues_by_year_json(struct build *b)
     return years;
 }
 
-static json_t *index_page_json(struct build *b, const char *title, const char *description,
-                               const char *nav)
+/* A page that exists in every language, at path within the language's folder. */
+static json_t *view_page_json(struct build *b, const struct view *v, const char *path,
+                              const char *title_key, const char *description_key, const char *nav,
+                              char **rel)
 {
-    json_t *ctx = page_json(b, "../", title, b->repo->config.languages[0], description);
-    json_t *current = json_object();
-    json_object_set_new(current, nav, json_true());
-    json_object_set_new(ctx, "nav", current);
+    *rel = xasprintf("%s%s", v->dir, path);
+    json_t *ctx =
+        page_json(b, v, path, *rel, i18n_text(v->t, title_key), i18n_text(v->t, description_key));
+    set_nav(ctx, nav);
+    /* "Every issue of {title}, newest first." */
+    const char *names[] = {"title", NULL};
+    const char *values[] = {localised_get(&b->repo->config.titles, v->lang, b->views[0].lang),
+                            NULL};
+    static const char *const intros[][2] = {{"archive", "archive_intro"},
+                                            {"authors", "authors_intro"},
+                                            {"keywords", "keywords_intro"},
+                                            {"board", "board_intro"}};
+    for (size_t i = 0; i < sizeof(intros) / sizeof(intros[0]); i++)
+        if (!strcmp(nav, intros[i][0])) {
+            char *intro = i18n_format(v->t, intros[i][1], names, values);
+            json_object_set_new(ctx, "intro", json_string(intro));
+            free(intro);
+        }
     return ctx;
 }
 
-static int render_archive(struct build *b)
+static int render_archive(struct build *b, const struct view *v)
 {
-    json_t *ctx = index_page_json(b, "Archive", "All issues of the journal, by year.", "archive");
+    char *rel;
+    json_t *ctx = view_page_json(b, v, "archive/index.html", "nav_archive", "archive_description",
+                                 "archive", &rel);
     json_t *specials = json_array();
     for (size_t i = 0; i < b->nissues; i++)
         if (b->issues[i].special)
-            json_array_append_new(specials, issue_summary_json(&b->issues[i]));
+            json_array_append_new(specials, issue_summary_json(v, &b->issues[i]));
     json_object_set_new(ctx, "has_specials", json_boolean(json_array_size(specials) > 0));
     json_object_set_new(ctx, "specials", specials);
-    json_object_set_new(ctx, "years", issues_by_year_json(b));
+    json_object_set_new(ctx, "years", issues_by_year_json(b, v));
     json_object_set_new(ctx, "has_issues", json_boolean(b->nissues > 0));
-    return render_page(b, "archive", ctx, "archive/index.html");
+    int rc = render_page(b, "archive", ctx, rel);
+    free(rel);
+    return rc;
 }
 
-static int render_authors(struct build *b)
+static int render_authors(struct build *b, const struct view *v)
 {
-    json_t *ctx =
-        index_page_json(b, "Authors", "Everyone who has published in the journal.", "authors");
-    json_t *authors = authors_json(b);
+    char *rel;
+    json_t *ctx = view_page_json(b, v, "authors/index.html", "nav_authors", "authors_description",
+                                 "authors", &rel);
+    json_t *authors = authors_json(b, v);
     json_object_set_new(ctx, "has_authors", json_boolean(json_array_size(authors) > 0));
     json_object_set_new(ctx, "authors", authors);
-    return render_page(b, "authors", ctx, "authors/index.html");
+    int rc = render_page(b, "authors", ctx, rel);
+    free(rel);
+    return rc;
 }
 
-static int render_keywords(struct build *b)
+static int render_keywords(struct build *b, const struct view *v)
 {
-    json_t *ctx =
-        index_page_json(b, "Keywords", "The keywords of the journal's articles.", "keywords");
-    json_t *keywords = keywords_json(b);
+    char *rel;
+    json_t *ctx = view_page_json(b, v, "keywords/index.html", "nav_keywords",
+                                 "keywords_description", "keywords", &rel);
+    json_t *keywords = keywords_json(b, v);
     json_object_set_new(ctx, "has_keywords", json_boolean(json_array_size(keywords) > 0));
     json_object_set_new(ctx, "keywords", keywords);
-    return render_page(b, "keywords", ctx, "keywords/index.html");
+    int rc = render_page(b, "keywords", ctx, rel);
+    free(rel);
+    return rc;
 }
 
-/* A theme made before these pages existed simply does not get them. */
-static int render_indexes(struct build *b)
+/* The editorial board from journal.yaml, grouped by role in the order the roles first appear. */
+static int render_board(struct build *b, const struct view *v)
 {
-    static const struct {
-        const char *template;
-        int (*render)(struct build *);
-    } pages[] = {
-        {"archive", render_archive}, {"authors", render_authors}, {"keywords", render_keywords}};
-    for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
-        if (!mustache_set_has(b->templates, pages[i].template))
+    const struct journal_config *c = &b->repo->config;
+    char *rel;
+    json_t *ctx =
+        view_page_json(b, v, "board/index.html", "nav_board", "board_description", "board", &rel);
+    json_t *groups = json_array();
+    int rc = 0;
+    for (size_t i = 0; i < c->nboard && !rc; i++) {
+        const char *role = localised_get(&c->board[i].role, v->lang, b->views[0].lang);
+        json_t *group = NULL;
+        for (size_t k = 0; k < json_array_size(groups) && !group; k++)
+            if (!strcmp(json_string_value(json_object_get(json_array_get(groups, k), "role")),
+                        role))
+                group = json_array_get(groups, k);
+        if (!group) {
+            group = json_pack("{s:s, s:[]}", "role", role, "members");
+            json_array_append_new(groups, group);
+        }
+        const struct board_member *bm = &c->board[i];
+        json_t *x = json_object();
+        set_str(x, "name", bm->name);
+        set_str(x, "affiliation", bm->affiliation);
+        if (bm->country) {
+            const struct country *country = country_lookup(b->countries, bm->country);
+            if (!country)
+                rc = error_at("journal.yaml", bm->line, 0,
+                              "editorial board: '%s' is not a country iso-codes knows "
+                              "(expected a name such as Kazakhstan or a code such as KZ)",
+                              bm->country);
+            else
+                set_str(x, "country", country_display_name(country, v->lang));
+        }
+        if (bm->orcid[0]) {
+            char *url = xasprintf("https://orcid.org/%s", bm->orcid);
+            set_str(x, "orcid", bm->orcid);
+            set_str(x, "orcid_url", url);
+            free(url);
+        }
+        json_array_append_new(json_object_get(group, "members"), x);
+    }
+    json_object_set_new(ctx, "has_groups", json_boolean(json_array_size(groups) > 0));
+    json_object_set_new(ctx, "groups", groups);
+    if (!rc)
+        rc = render_page(b, "board", ctx, rel);
+    else
+        json_decref(ctx);
+    free(rel);
+    return rc;
+}
+
+/* pages/<slug>.md at <slug>/index.html in every language, translated where a translation exists. */
+static int render_md_pages(struct build *b, const struct view *v)
+{
+    for (size_t i = 0; i < b->npages; i++) {
+        if (b->pages[i].lang)
             continue;
-        int rc = pages[i].render(b);
+        const struct md_page *pg = page_in(b, b->pages[i].slug, v);
+        char *path = xasprintf("%s/index.html", pg->slug);
+        char *rel = xasprintf("%s%s", v->dir, path);
+        json_t *ctx = page_json(b, v, path, rel, pg->title, pg->description);
+        json_t *menu = json_object_get(ctx, "menu_pages");
+        for (size_t k = 0; k < json_array_size(menu); k++) {
+            json_t *entry = json_array_get(menu, k);
+            if (!strcmp(json_string_value(json_object_get(entry, "slug")), pg->slug))
+                json_object_set_new(entry, "current", json_true());
+        }
+        /* A page not yet translated says so with its own language. */
+        json_t *content = json_pack("{s:s, s:s, s:s}", "title", pg->title, "html", pg->html, "lang",
+                                    pg->lang ? pg->lang : b->views[0].lang);
+        set_str(content, "description", pg->description);
+        json_object_set_new(ctx, "content", content);
+        int rc = render_page(b, "page", ctx, rel);
+        free(rel);
+        free(path);
         if (rc)
             return rc;
     }
     return 0;
+}
+
+/*
+ * Who publishes, by country: computed from exactly the articles this build
+ * publishes, with the theme's world map (a theme without map/world.svg gets
+ * the tables and the chart, and every country listed as not on a map).
+ */
+static int render_statistics(struct build *b, const struct view *v)
+{
+    struct stats_article *list = xcalloc(b->narticles + 1, sizeof(*list));
+    char **labels = xcalloc(b->narticles + 1, sizeof(*labels));
+    for (size_t i = 0; i < b->narticles; i++) {
+        const struct article *a = &b->articles[i];
+        labels[i] = view_issue_label(v, a->issue);
+        list[i] = (struct stats_article){a->number, a->issue->id, a->issue->year, labels[i], &a->m};
+    }
+    char *file = xasprintf("themes/%s/map/world.svg", b->repo->config.theme);
+    struct strbuf svg = STRBUF_INIT;
+    int rc = repo_read_from_tree(b->repo->git, b->tree, file, &svg, NULL);
+    bool has_map = rc == 0;
+    if (rc == JOURNAL_EINPUT) {
+        error_clear();
+        rc = 0;
+    }
+    json_t *stats = NULL;
+    if (!rc)
+        rc = stats_page_build(list, b->narticles, b->countries, file, has_map ? svg.buf : NULL,
+                              svg.len, v->t, &stats);
+    if (!rc) {
+        char *rel;
+        json_t *ctx = view_page_json(b, v, "statistics/index.html", "stats_title",
+                                     "stats_description", "statistics", &rel);
+        json_object_set_new(ctx, "stats", stats);
+        rc = render_page(b, "statistics", ctx, rel);
+        free(rel);
+    }
+    strbuf_release(&svg);
+    free(file);
+    for (size_t i = 0; i < b->narticles; i++)
+        free(labels[i]);
+    free(labels);
+    free(list);
+    return rc;
+}
+
+/* A theme made before these pages existed simply does not get them. */
+static int render_indexes(struct build *b, const struct view *v)
+{
+    static const struct {
+        const char *template;
+        int (*render)(struct build *, const struct view *);
+    } pages[] = {{"archive", render_archive},   {"authors", render_authors},
+                 {"keywords", render_keywords}, {"board", render_board},
+                 {"page", render_md_pages},     {"statistics", render_statistics}};
+    for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+        if (!mustache_set_has(b->templates, pages[i].template))
+            continue;
+        int rc = pages[i].render(b, v);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* Everything that exists in each language of the site. */
+static int render_views(struct build *b)
+{
+    int rc = 0;
+    for (size_t i = 0; i < b->nviews && !rc; i++) {
+        rc = render_home(b, &b->views[i]);
+        if (!rc)
+            rc = render_issues(b, &b->views[i]);
+        if (!rc)
+            rc = render_indexes(b, &b->views[i]);
+    }
+    return rc;
 }
 
 static int copy_assets(struct build *b)
@@ -1111,6 +1738,10 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
         rc = language_db_open(&b.languages, NULL, NULL);
     if (!rc)
         rc = load_theme(&b);
+    if (!rc)
+        rc = load_views(&b);
+    if (!rc)
+        rc = load_pages(&b);
     b.open_review = !strcmp(repo->config.review_mode, "open");
     if (!rc && b.open_review)
         rc = load_roster(&b);
@@ -1135,13 +1766,9 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
     if (!rc)
         rc = write_output(&b, SITE_MARKER, "journal build-site\n", 19);
     if (!rc)
-        rc = render_home(&b);
-    if (!rc)
-        rc = render_issues(&b);
+        rc = render_views(&b);
     if (!rc)
         rc = render_articles(&b);
-    if (!rc)
-        rc = render_indexes(&b);
     if (!rc)
         rc = copy_assets(&b);
     if (!rc)
@@ -1164,6 +1791,22 @@ done:
     for (size_t i = 0; i < b.nassets; i++)
         free(b.assets[i].path);
     free(b.assets);
+    for (size_t i = 0; i < b.nstrings; i++)
+        free(b.strings[i].path);
+    free(b.strings);
+    for (size_t i = 0; i < b.nviews; i++) {
+        free(b.views[i].dir);
+        i18n_free(b.views[i].t);
+    }
+    free(b.views);
+    for (size_t i = 0; i < b.npages; i++) {
+        free(b.pages[i].slug);
+        free(b.pages[i].lang);
+        free(b.pages[i].title);
+        free(b.pages[i].description);
+        free(b.pages[i].html);
+    }
+    free(b.pages);
     mustache_set_free(b.templates);
     country_db_free(b.countries);
     language_db_free(b.languages);

@@ -2,6 +2,8 @@
 
 #include "model/country.h"
 #include "model/issue.h"
+#include "model/manuscript.h"
+#include "model/record.h"
 #include "model/roster.h"
 #include "store/db.h"
 #include "util/alloc.h"
@@ -139,6 +141,40 @@ static bool keep_issue(const struct contribution *c, const struct stats_scope *s
     return c->issue == s->issue;
 }
 
+static void add_contribution(struct contribution **c, size_t *n, size_t *alloc,
+                             unsigned long article, unsigned long issue, unsigned long year,
+                             const char *orcid, const char *name, size_t nauthors,
+                             size_t naffiliations, bool international, const char *country,
+                             const char *org)
+{
+    ARRAY_GROW(*c, *n + 1, *alloc);
+    struct contribution *x = &(*c)[(*n)++];
+    memset(x, 0, sizeof(*x));
+    x->article = article;
+    x->issue = issue;
+    x->year = year;
+    x->author = orcid && *orcid ? xstrdup(orcid) : roster_name_key(name ? name : "");
+    x->international = international;
+    if (international) {
+        x->place = roster_name_key(org ? org : "");
+        x->org_name = xstrdup(org ? org : "");
+    } else {
+        x->place = xstrdup(country ? country : "");
+    }
+    x->share =
+        1.0 / (double)(nauthors ? nauthors : 1) / (double)(naffiliations ? naffiliations : 1);
+}
+
+static void free_contributions(struct contribution *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(c[i].author);
+        free(c[i].place);
+        free(c[i].org_name);
+    }
+    free(c);
+}
+
 /* Every (article, author, affiliation) of the published articles, with its fractional share. */
 static int load_contributions(struct journal_index *ix, struct contribution **out, size_t *n)
 {
@@ -146,45 +182,34 @@ static int load_contributions(struct journal_index *ix, struct contribution **ou
     size_t alloc = 0;
     *out = NULL;
     *n = 0;
-    int rc = db_prepare(
-        index_db(ix), "index", &st,
-        "SELECT s.number, ia.issue, i.year, a.position, coalesce(a.orcid, ''), a.name,"
-        " f.country, f.international, f.name,"
-        " (SELECT count(*) FROM authors x WHERE x.submission = s.number),"
-        " (SELECT count(*) FROM affiliations y WHERE y.submission = s.number"
-        "  AND y.author = a.position)"
-        " FROM submissions s"
-        " JOIN issue_articles ia ON ia.submission = s.number"
-        " JOIN issues i ON i.id = ia.issue"
-        " JOIN authors a ON a.submission = s.number"
-        " JOIN affiliations f ON f.submission = s.number AND f.author = a.position"
-        " WHERE s.state = 'published' ORDER BY i.year, ia.issue, ia.position, a.position,"
-        " f.position");
+    int rc =
+        db_prepare(index_db(ix), "index", &st,
+                   "SELECT s.number, ia.issue, i.year, a.position, coalesce(a.orcid, ''), a.name,"
+                   " f.country, f.international, f.name,"
+                   " (SELECT count(*) FROM authors x WHERE x.submission = s.number),"
+                   " (SELECT count(*) FROM affiliations y WHERE y.submission = s.number"
+                   "  AND y.author = a.position)"
+                   " FROM submissions s"
+                   " JOIN issue_articles ia ON ia.submission = s.number"
+                   " JOIN issues i ON i.id = ia.issue"
+                   " JOIN authors a ON a.submission = s.number"
+                   " JOIN affiliations f ON f.submission = s.number AND f.author = a.position"
+                   " WHERE s.state = 'published' AND i.date <= ?"
+                   " ORDER BY i.year, ia.issue, ia.position, a.position, f.position");
     if (rc)
         return rc;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        ARRAY_GROW(*out, *n + 1, alloc);
-        struct contribution *c = &(*out)[(*n)++];
-        memset(c, 0, sizeof(*c));
-        c->article = (unsigned long)sqlite3_column_int64(st, 0);
-        c->issue = (unsigned long)sqlite3_column_int64(st, 1);
-        c->year = (unsigned long)sqlite3_column_int64(st, 2);
-        const char *orcid = (const char *)sqlite3_column_text(st, 4);
-        const char *name = (const char *)sqlite3_column_text(st, 5);
-        c->author = orcid && *orcid ? xstrdup(orcid) : roster_name_key(name ? name : "");
-        c->international = sqlite3_column_int(st, 7) != 0;
-        const char *org = (const char *)sqlite3_column_text(st, 8);
-        if (c->international) {
-            c->place = roster_name_key(org ? org : "");
-            c->org_name = xstrdup(org ? org : "");
-        } else {
-            const char *country = (const char *)sqlite3_column_text(st, 6);
-            c->place = xstrdup(country ? country : "");
-        }
-        double authors = (double)sqlite3_column_int64(st, 9);
-        double affiliations = (double)sqlite3_column_int64(st, 10);
-        c->share = 1.0 / (authors > 0 ? authors : 1) / (affiliations > 0 ? affiliations : 1);
-    }
+    /* What the site shows: an issue dated in the future is not out yet. */
+    char today[11];
+    date_today(today);
+    sqlite3_bind_text(st, 1, today, -1, SQLITE_TRANSIENT);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        add_contribution(
+            out, n, &alloc, (unsigned long)sqlite3_column_int64(st, 0),
+            (unsigned long)sqlite3_column_int64(st, 1), (unsigned long)sqlite3_column_int64(st, 2),
+            (const char *)sqlite3_column_text(st, 4), (const char *)sqlite3_column_text(st, 5),
+            (size_t)sqlite3_column_int64(st, 9), (size_t)sqlite3_column_int64(st, 10),
+            sqlite3_column_int(st, 7) != 0, (const char *)sqlite3_column_text(st, 6),
+            (const char *)sqlite3_column_text(st, 8));
     sqlite3_finalize(st);
     return 0;
 }
@@ -208,18 +233,30 @@ static char *issue_scope_label(struct journal_index *ix, unsigned long id)
     return label ? label : xasprintf("Issue %lu", id);
 }
 
-int stats_compute(struct journal_index *ix, const struct country_db *countries, const char *lang,
-                  struct stats *out)
+/* Where an issue's label comes from: the index, or the caller's list of articles. */
+struct labeller {
+    struct journal_index *ix;
+    const struct stats_article *articles;
+    size_t narticles;
+};
+
+static char *scope_issue_label(const struct labeller *l, unsigned long issue)
 {
-    struct contribution *c = NULL;
-    size_t n = 0;
-    memset(out, 0, sizeof(*out));
-    int rc = load_contributions(ix, &c, &n);
-    if (rc)
-        return rc;
+    if (l->ix)
+        return issue_scope_label(l->ix, issue);
+    for (size_t i = 0; i < l->narticles; i++)
+        if (l->articles[i].issue == issue && l->articles[i].issue_label)
+            return xstrdup(l->articles[i].issue_label);
+    return xasprintf("Issue %lu", issue);
+}
+
+/* The one computation both paths share: contributions ordered by year, then issue. */
+static void compute(const struct contribution *c, size_t n, const struct labeller *labels,
+                    const struct country_db *countries, const char *lang, struct stats *out)
+{
     out->total.label = xstrdup("all");
     fill_scope(&out->total, c, n, keep_all, countries, lang);
-    /* Contributions come ordered by year and issue: each change opens a scope. */
+    /* Each change of year opens a scope; issues are opened as they first appear. */
     for (size_t i = 0; i < n; i++) {
         if (!out->nyears || out->years[out->nyears - 1].year != c[i].year) {
             out->years = xrealloc(out->years, (out->nyears + 1) * sizeof(*out->years));
@@ -238,16 +275,67 @@ int stats_compute(struct journal_index *ix, const struct country_db *countries, 
             memset(s, 0, sizeof(*s));
             s->issue = c[i].issue;
             s->year = c[i].year;
-            s->label = issue_scope_label(ix, c[i].issue);
+            s->label = scope_issue_label(labels, c[i].issue);
             fill_scope(s, c, n, keep_issue, countries, lang);
         }
     }
-    for (size_t i = 0; i < n; i++) {
-        free(c[i].author);
-        free(c[i].place);
-        free(c[i].org_name);
+}
+
+int stats_compute(struct journal_index *ix, const struct country_db *countries, const char *lang,
+                  struct stats *out)
+{
+    struct contribution *c = NULL;
+    size_t n = 0;
+    memset(out, 0, sizeof(*out));
+    int rc = load_contributions(ix, &c, &n);
+    if (rc)
+        return rc;
+    struct labeller labels = {ix, NULL, 0};
+    compute(c, n, &labels, countries, lang, out);
+    free_contributions(c, n);
+    return 0;
+}
+
+/* By year, then issue, then the caller's order (articles first appear in list order). */
+static int compare_articles(const void *a, const void *b)
+{
+    const struct stats_article *const *x = a, *const *y = b;
+    if ((*x)->year != (*y)->year)
+        return (*x)->year < (*y)->year ? -1 : 1;
+    if ((*x)->issue != (*y)->issue)
+        return (*x)->issue < (*y)->issue ? -1 : 1;
+    return *x < *y ? -1 : *x > *y;
+}
+
+int stats_compute_articles(const struct stats_article *articles, size_t narticles,
+                           const struct country_db *countries, const char *lang, struct stats *out)
+{
+    memset(out, 0, sizeof(*out));
+    for (size_t i = 0; i < narticles; i++)
+        if (!articles[i].m || !articles[i].number)
+            return error_internal("stats_compute_articles: article %zu has no manuscript", i);
+    const struct stats_article **order = xcalloc(narticles ? narticles : 1, sizeof(*order));
+    for (size_t i = 0; i < narticles; i++)
+        order[i] = &articles[i];
+    qsort(order, narticles, sizeof(*order), compare_articles);
+    struct contribution *c = NULL;
+    size_t n = 0, alloc = 0;
+    for (size_t i = 0; i < narticles; i++) {
+        const struct stats_article *a = order[i];
+        for (size_t k = 0; k < a->m->nauthors; k++) {
+            const struct author *au = &a->m->authors[k];
+            for (size_t f = 0; f < au->naffiliations; f++) {
+                const struct affiliation *af = &au->affiliations[f];
+                add_contribution(&c, &n, &alloc, a->number, a->issue, a->year, au->orcid, au->name,
+                                 a->m->nauthors, au->naffiliations, af->international, af->country,
+                                 af->name);
+            }
+        }
     }
-    free(c);
+    free(order);
+    struct labeller labels = {NULL, articles, narticles};
+    compute(c, n, &labels, countries, lang, out);
+    free_contributions(c, n);
     return 0;
 }
 

@@ -43,8 +43,27 @@ struct stats {
 };
 
 struct country_db;
+struct manuscript;
+
+/* The statistics of the published articles in the index (`journal stats`). */
 int stats_compute(struct journal_index *ix, const struct country_db *countries, const char *lang,
                   struct stats *out);
+
+/*
+ * One published article as the site holds it: the statistics page counts
+ * exactly the articles the site publishes (not, say, those of an issue dated
+ * in the future). issue_label names the issue's scope ("Vol. 1, No. 2 (2025)";
+ * NULL: "Issue N"). The manuscript is borrowed.
+ */
+struct stats_article {
+    unsigned long number, issue, year;
+    const char *issue_label;
+    const struct manuscript *m;
+};
+
+/* The same statistics as stats_compute, from a list of articles in any order. */
+int stats_compute_articles(const struct stats_article *articles, size_t n,
+                           const struct country_db *countries, const char *lang, struct stats *out);
 void stats_free(struct stats *s);
 /* "9 articles by authors from 12 countries and 3 international organisations" */
 char *stats_headline(const struct stats_scope *scope);

@@ -172,7 +172,10 @@ sample_journal() {
     local dir=$1
     mkdir -p "$dir"
     cp -R "$SOURCE_DIR/journal.yaml" "$SOURCE_DIR/reviewers.yaml" "$SOURCE_DIR/submissions" \
-        "$SOURCE_DIR/issues" "$SOURCE_DIR/themes" "$dir/" || return 1
+        "$SOURCE_DIR/issues" "$SOURCE_DIR/pages" "$SOURCE_DIR/themes" "$dir/" || {
+        fail "copy the sample journal from $SOURCE_DIR"
+        return 1
+    }
     printf '/.journal/\n/_site/\n' >"$dir/.gitignore"
     tgit -C "$dir" init -q &&
         tgit -C "$dir" add -A &&
@@ -219,6 +222,11 @@ commit_count() {
 
 # finish: the summary line and the exit status.
 finish() {
+    # A script that checked nothing (its setup failed early) has not passed.
+    if [ $((PASSED + FAILED)) -eq 0 ]; then
+        echo "not ok - no check ran"
+        FAILED=1
+    fi
     echo "$PASSED passed, $FAILED failed"
     [ "$FAILED" -eq 0 ]
     exit $?

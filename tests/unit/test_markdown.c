@@ -39,6 +39,16 @@ static void test_tables(void **state)
     free(html);
 }
 
+static void test_code_fence_language(void **state)
+{
+    (void)state;
+    /* The language goes in a class: <pre lang="yaml"> is invalid HTML (lang wants a BCP 47 tag). */
+    char *html = render("```yaml\ntitle: x\n```\n", false);
+    assert_contains(html, "<pre><code class=\"language-yaml\">title: x\n</code></pre>");
+    assert_lacks(html, "lang=");
+    free(html);
+}
+
 static void test_footnotes(void **state)
 {
     (void)state;
@@ -102,6 +112,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tables),
         cmocka_unit_test(test_footnotes),
+        cmocka_unit_test(test_code_fence_language),
         cmocka_unit_test(test_strikethrough_and_autolink),
         cmocka_unit_test(test_raw_html_escaped),
         cmocka_unit_test(test_dangerous_links_dropped),

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "model/config.h"
+#include "model/language.h"
 #include "model/issue.h"
 #include "model/record.h"
 #include "util/error.h"
@@ -204,6 +205,61 @@ static void test_config(void **state)
     strbuf_release(&def);
 }
 
+/* Texts per language, the editorial board, and what is wrong with them, by line. */
+static void test_config_site_texts(void **state)
+{
+    (void)state;
+    struct journal_config c;
+    const char ok[] = "title: {en: Journal, ru: Журнал}\n"
+                      "languages: [ru, en]\n"
+                      "description: One text for every language.\n"
+                      "aims_and_scope:\n  en: Aims.\n  ru: Цели.\n"
+                      "editorial_board:\n"
+                      "  - name: A. Editor\n"
+                      "    role: {en: Editor-in-Chief, ru: Главный редактор}\n"
+                      "    country: KZ\n"
+                      "    orcid: https://orcid.org/0000-0002-1825-0097\n"
+                      "  - name: B. Member\n"
+                      "    role: Member\n";
+    assert_int_equal(config_parse(&c, "journal.yaml", ok, strlen(ok), NULL), 0);
+    /* Mail and letters use the first language's title. */
+    assert_string_equal(c.title, "Журнал");
+    assert_string_equal(localised_get(&c.titles, "en", "ru"), "Journal");
+    assert_string_equal(localised_get(&c.titles, "kk", "ru"), "Журнал");
+    assert_string_equal(localised_get(&c.descriptions, "en", "ru"), "One text for every language.");
+    assert_string_equal(localised_get(&c.aims_and_scope, "ru", NULL), "Цели.");
+    assert_null(localised_get(&c.call_for_papers, "en", NULL));
+    assert_int_equal(c.nboard, 2);
+    assert_string_equal(c.board[0].name, "A. Editor");
+    assert_string_equal(localised_get(&c.board[0].role, "ru", "en"), "Главный редактор");
+    assert_string_equal(localised_get(&c.board[1].role, "ru", "en"), "Member");
+    assert_string_equal(c.board[0].orcid, "0000-0002-1825-0097");
+    assert_string_equal(c.board[0].country, "KZ");
+    assert_int_equal(c.board[1].line, 12);
+    config_free(&c);
+
+    const char bad[] = "title: {en: J, zz: Z}\n"
+                       "editorial_board:\n"
+                       "  - role: Member\n"
+                       "    orcid: 0000-0002-1825-0098\n"
+                       "  - name: C\n"
+                       "  - just a name\n";
+    struct language_db *languages = NULL;
+    assert_int_equal(language_db_open(&languages, NULL, NULL), 0);
+    assert_int_equal(config_parse(&c, "journal.yaml", bad, strlen(bad), languages), JOURNAL_EINPUT);
+    const char *msg = error_message();
+    assert_non_null(strstr(msg, "journal.yaml:1:16: 'title': expected a language code"));
+    assert_non_null(strstr(msg, "journal.yaml:3:5: a board member needs a name"));
+    assert_non_null(strstr(msg, "journal.yaml:4:12: not a valid ORCID iD"));
+    assert_non_null(strstr(msg, "journal.yaml:5:5: a board member needs a role"));
+    assert_non_null(strstr(msg, "journal.yaml:6:5: expected a board member"));
+    language_db_free(languages);
+    const char no_title[] = "title: {}\n";
+    assert_int_equal(config_parse(&c, "journal.yaml", no_title, strlen(no_title), NULL),
+                     JOURNAL_EINPUT);
+    assert_non_null(strstr(error_message(), "missing required field 'title'"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -216,6 +272,7 @@ int main(void)
         cmocka_unit_test(test_record_round_trip),
         cmocka_unit_test(test_issue_manifest),
         cmocka_unit_test(test_config),
+        cmocka_unit_test(test_config_site_texts),
     };
     int rc = cmocka_run_group_tests_name("util", tests, NULL, NULL);
     error_clear();

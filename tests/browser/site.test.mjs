@@ -1,0 +1,652 @@
+// Browser and validation tests for the site that `journal build-site` renders.
+//
+//     node tests/browser/site.test.mjs JOURNAL_BINARY
+//
+// Builds the sample journal at the repository root into a scratch folder,
+// validates every page with the Nu HTML Checker (vnu-jar, on the machine's Java),
+// serves the site on 127.0.0.1 and walks it with Debian's Chromium through
+// playwright-core: home -> latest issue -> an article -> statistics, checking
+// visible text against the journal's own data (`journal --json show`, `journal
+// stats --json`) and running axe-core on each page it visits (also the archive,
+// authors, keywords and Russian article pages, and two in the dark colour
+// scheme). Screenshots go to $JOURNAL_ARTIFACTS (default: ./artifacts/browser).
+//
+// Prints "ok - ..." / "not ok - ..." per check and "N passed, M failed"; exits 1
+// on any failure. JOURNAL_TEST_KEEP=1 keeps the scratch folder. SOURCE_DIR takes
+// the sample journal from another tree; CHROMIUM and JAVA override the browser
+// and the Java runtime (defaults: /usr/bin/chromium, java on PATH).
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+// The sample journal: the repository root (or $SOURCE_DIR, as for tests/cli).
+const SOURCE_DIR = path.resolve(process.env.SOURCE_DIR || path.join(HERE, '..', '..'));
+const MODULES = path.join(HERE, 'node_modules');
+const VNU_JAR = path.join(MODULES, 'vnu-jar', 'build', 'dist', 'vnu.jar');
+const AXE_JS = path.join(MODULES, 'axe-core', 'axe.min.js');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const JAVA = process.env.JAVA || 'java';
+const ARTIFACTS = path.resolve(process.env.JOURNAL_ARTIFACTS || path.join(process.cwd(), 'artifacts', 'browser'));
+const DESKTOP = { width: 1280, height: 800 };
+const MOBILE = { width: 390, height: 844 };
+const STEP_TIMEOUT = 15000;
+
+// ---------------------------------------------------------------- reporting
+
+let passed = 0;
+let failed = 0;
+
+function pass(desc) {
+  passed++;
+  console.log(`ok - ${desc}`);
+}
+
+function fail(desc, ...details) {
+  failed++;
+  console.log(`not ok - ${desc}`);
+  // eslint-disable-next-line no-control-regex
+  const plain = (x) => String(x).replace(/\x1b\[[0-9;]*m/g, '');
+  for (const d of details.flatMap((x) => plain(x).split('\n'))) console.log(`    # ${d}`);
+}
+
+function check(desc, cond, ...details) {
+  if (cond) pass(desc);
+  else fail(desc, ...details);
+  return Boolean(cond);
+}
+
+function note(msg) {
+  console.log(`# ${msg}`);
+}
+
+// Runs one check that may throw (a Playwright timeout, a missing element).
+async function step(desc, fn) {
+  try {
+    const r = await fn();
+    if (r !== false) pass(desc);
+    return r;
+  } catch (e) {
+    fail(desc, firstLines(e && e.message ? e.message : String(e), 6));
+    return false;
+  }
+}
+
+function firstLines(s, n) {
+  return s.split('\n').slice(0, n).join('\n');
+}
+
+function finish() {
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exitCode = failed === 0 && passed > 0 ? 0 : 1;
+}
+
+// ------------------------------------------------------------------ helpers
+
+const normalise = (s) => String(s ?? '').replace(/\s+/g, ' ').trim();
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20, ...opts });
+  if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
+  return r;
+}
+
+function findFiles(dir, pred) {
+  const out = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...findFiles(p, pred));
+    else if (pred(p)) out.push(p);
+  }
+  return out.sort();
+}
+
+// ----------------------------------------------------------- the sample site
+
+const journalBin = process.argv[2] ? path.resolve(process.argv[2]) : '';
+if (!journalBin || !fs.existsSync(journalBin)) {
+  fail(`the journal binary ${journalBin || '(none given)'} exists`, 'usage: node site.test.mjs JOURNAL_BINARY');
+  finish();
+  process.exit(1);
+}
+
+const tmp = fs.mkdtempSync(path.join(process.env.TMPDIR || os.tmpdir(), 'journal-browser.'));
+const keep = process.env.JOURNAL_TEST_KEEP === '1';
+if (keep) note(`keeping ${tmp}`);
+process.on('exit', () => {
+  if (!keep) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+const env = {
+  ...process.env,
+  JOURNAL_TODAY: '2026-01-15',
+  GIT_AUTHOR_NAME: 'Test Editor',
+  GIT_AUTHOR_EMAIL: 'editor@example.org',
+  GIT_COMMITTER_NAME: 'Test Editor',
+  GIT_COMMITTER_EMAIL: 'editor@example.org',
+  GIT_CONFIG_NOSYSTEM: '1',
+  HOME: path.join(tmp, 'home'),
+  LC_ALL: 'C.UTF-8',
+  ASAN_OPTIONS: `${process.env.ASAN_OPTIONS ? process.env.ASAN_OPTIONS + ':' : ''}exitcode=86:abort_on_error=0`,
+  UBSAN_OPTIONS: `${process.env.UBSAN_OPTIONS ? process.env.UBSAN_OPTIONS + ':' : ''}exitcode=87:print_stacktrace=1`,
+};
+fs.mkdirSync(env.HOME);
+
+const journalDir = path.join(tmp, 'journal');
+const siteDir = path.join(tmp, '_site');
+
+// The sample journal, committed in a new repository (as tests/cli/lib.sh's sample_journal does).
+function copySample() {
+  fs.mkdirSync(journalDir);
+  for (const name of ['journal.yaml', 'reviewers.yaml', 'submissions', 'issues', 'themes', 'pages']) {
+    const from = path.join(SOURCE_DIR, name);
+    if (name === 'pages' && !fs.existsSync(from)) continue;
+    fs.cpSync(from, path.join(journalDir, name), { recursive: true });
+  }
+  fs.writeFileSync(path.join(journalDir, '.gitignore'), '/.journal/\n/_site/\n');
+  const git = ['-c', 'init.defaultBranch=main', '-c', 'core.autocrlf=false', '-c', 'commit.gpgsign=false'];
+  for (const args of [['init', '-q'], ['add', '-A'], ['commit', '-q', '-m', 'Sample journal']]) {
+    const r = run('git', [...git, '-C', journalDir, ...args], { env });
+    if (r.status !== 0) throw new Error(`git ${args[0]}: ${r.stderr}`);
+  }
+}
+
+// journal [ARGS...] on the copy; returns stdout, throws with stderr on failure.
+function journal(...args) {
+  const r = run(journalBin, ['-C', journalDir, ...args], { env });
+  if (r.status !== 0 || /ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:/.test(r.stderr)) {
+    throw new Error(`journal ${args.join(' ')}: exit ${r.status}\n${firstLines(r.stderr, 20)}`);
+  }
+  return r.stdout;
+}
+
+const journalJson = (...args) => JSON.parse(journal('--json', ...args));
+
+// --------------------------------------------------------------------- vnu
+
+function validateHtml() {
+  const files = findFiles(siteDir, (p) => p.endsWith('.html') || p.endsWith('.css'));
+  const html = files.filter((p) => p.endsWith('.html'));
+  check('the site has HTML pages', html.length > 0, `no .html files in ${siteDir}`);
+  const r = run(JAVA, ['-jar', VNU_JAR, '--errors-only', '--also-check-css', '--format', 'json', ...files]);
+  let messages;
+  try {
+    // The report is the JSON on stderr (after any JVM notice such as "Picked up JAVA_TOOL_OPTIONS").
+    messages = JSON.parse(r.stderr.slice(r.stderr.indexOf('{'))).messages;
+  } catch {
+    fail('the Nu HTML Checker runs', `exit ${r.status}`, firstLines(r.stderr + r.stdout, 20));
+    return;
+  }
+  const byFile = new Map(files.map((f) => [f, []]));
+  const other = [];
+  for (const m of messages) {
+    if (m.type !== 'error' && m.subType !== 'fatal') continue;
+    const file = m.url ? fileURLToPath(m.url) : '';
+    const line = m.firstLine ?? m.lastLine ?? 0;
+    const col = m.firstColumn ?? m.lastColumn ?? 0;
+    const text = `${path.relative(siteDir, file)}:${line}:${col}: ${m.message}${m.extract ? `  [${normalise(m.extract)}]` : ''}`;
+    (byFile.get(file) ?? other).push(text);
+  }
+  for (const [file, errs] of byFile) {
+    check(`vnu: ${path.relative(siteDir, file)} is valid`, errs.length === 0, ...errs);
+  }
+  if (other.length) fail('vnu: no errors outside the checked files', ...other);
+}
+
+// ------------------------------------------------------------- HTTP server
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.woff2': 'font/woff2',
+  '.pdf': 'application/pdf',
+  '.json': 'application/json',
+  '.xml': 'application/xml',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+function serve(root) {
+  const server = http.createServer((req, res) => {
+    let rel;
+    try {
+      rel = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    let file = path.join(root, path.normalize(rel));
+    if (!file.startsWith(root + path.sep) && file !== root) {
+      res.writeHead(403).end();
+      return;
+    }
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
+    fs.readFile(file, (err, data) => {
+      if (err) {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+        return;
+      }
+      res.writeHead(200, { 'content-type': TYPES[path.extname(file).toLowerCase()] || 'application/octet-stream' });
+      res.end(data);
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+// ----------------------------------------------------------------- browser
+
+let shotNumber = 0;
+async function screenshot(page, name) {
+  shotNumber++;
+  const file = path.join(ARTIFACTS, `${String(shotNumber).padStart(2, '0')}-${name}.png`);
+  try {
+    await page.screenshot({ path: file, fullPage: true });
+    note(`screenshot: ${file}`);
+  } catch (e) {
+    fail(`screenshot ${name}`, e.message);
+  }
+}
+
+// axe-core on the current page; serious and critical violations fail.
+async function axeCheck(page, label) {
+  try {
+    await page.addScriptTag({ path: AXE_JS });
+    const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+    const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    const minor = results.violations.filter((v) => !bad.includes(v));
+    for (const v of minor) note(`axe (${label}): ${v.impact} ${v.id}: ${v.help} (${v.nodes.length} nodes)`);
+    const details = bad.flatMap((v) => [
+      `${v.impact} ${v.id}: ${v.help} (${v.helpUrl})`,
+      ...v.nodes.slice(0, 10).map((n) => `  ${n.target.join(' ')}${n.failureSummary ? ` -- ${normalise(n.failureSummary).slice(0, 200)}` : ''}`),
+      ...(v.nodes.length > 10 ? [`  ... and ${v.nodes.length - 10} more`] : []),
+    ]);
+    check(`axe: no serious or critical violations on ${label}`, bad.length === 0, ...details);
+  } catch (e) {
+    fail(`axe: runs on ${label}`, firstLines(e.message, 6));
+  }
+}
+
+// Collects 4xx/5xx responses, failed requests and page errors while a page loads.
+function watch(page) {
+  const problems = [];
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.url()}`);
+  });
+  page.on('requestfailed', (r) => problems.push(`request failed ${r.url()}: ${r.failure()?.errorText}`));
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  // Failed loads are reported by the response listener above; Chromium's own
+  // console line for them would also count the browser's /favicon.ico probe.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console error: ${m.text()}`);
+  });
+  return problems;
+}
+
+// Call after the page has loaded.
+function checkLoaded(problems, label) {
+  check(`${label}: every resource loads, no script errors`, problems.length === 0, ...problems);
+  problems.length = 0;
+}
+
+async function visibleText(page, selector) {
+  const loc = page.locator(selector).first();
+  await loc.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  // textContent, not innerText: the text as written, whatever CSS text-transform shows.
+  return normalise(await loc.textContent());
+}
+
+async function expectVisibleText(page, selector, expected, desc) {
+  await step(desc, async () => {
+    const got = await visibleText(page, selector);
+    if (!got.includes(normalise(expected))) throw new Error(`${selector}: expected to contain "${expected}", got "${got.slice(0, 300)}"`);
+  });
+}
+
+// The site title, in the language of the page (<html lang>).
+async function expectSiteTitle(page, truth, desc) {
+  const lang = await page.evaluate(() => document.documentElement.lang).catch(() => '');
+  await expectVisibleText(page, '.site-title', titleIn(truth, lang), desc);
+}
+
+// Waits until the URL ends with `suffix` after a click.
+async function clickAndWait(page, locator, suffix) {
+  await Promise.all([page.waitForURL((u) => u.pathname.endsWith(suffix), { timeout: STEP_TIMEOUT }), locator.click()]);
+}
+
+// ---------------------------------------------------------------- the truth
+
+// A top-level text field of journal.yaml: a plain or quoted scalar, or a map of
+// languages; returns { lang: text } (a scalar is the text for every language, '*').
+function yamlText(yaml, key) {
+  const unquote = (v) => {
+    v = v.trim();
+    if (v.startsWith('"')) return JSON.parse(v);
+    if (v.startsWith("'")) return v.slice(1, -1).replace(/''/g, "'");
+    return v;
+  };
+  const lines = yaml.split('\n');
+  const i = lines.findIndex((l) => l.startsWith(`${key}:`));
+  if (i < 0) return {};
+  const inline = lines[i].slice(key.length + 1).trim();
+  if (inline) return { '*': unquote(inline) };
+  const langs = {};
+  for (const l of lines.slice(i + 1)) {
+    const m = l.match(/^\s+([a-z]{2,3}):\s*(.+)$/);
+    if (!m) break;
+    langs[m[1]] = unquote(m[2]);
+  }
+  return langs;
+}
+
+// The journal's title in a page's language (else in English, else the first one).
+function titleIn(truth, lang) {
+  const t = truth.titles;
+  return t[lang] ?? t['*'] ?? t.en ?? Object.values(t)[0] ?? '';
+}
+
+function readTruth() {
+  const yaml = fs.readFileSync(path.join(journalDir, 'journal.yaml'), 'utf8');
+  const titles = yamlText(yaml, 'title');
+  const title = titles.en ?? titles['*'] ?? Object.values(titles)[0] ?? '';
+
+  const stats = journalJson('stats');
+  // The latest issue: the manifest with the latest date (then the highest number),
+  // leaving out scheduled issues, dated after today (they are not public yet).
+  const issues = fs
+    .readdirSync(path.join(journalDir, 'issues'))
+    .filter((f) => /^\d+\.yaml$/.test(f))
+    .map((f) => {
+      const text = fs.readFileSync(path.join(journalDir, 'issues', f), 'utf8');
+      const field = (k) => (text.match(new RegExp(`^${k}:\\s*"?([^"\\n]*)"?\\s*$`, 'm')) || [])[1] || '';
+      const titles = yamlText(text, 'title');
+      return {
+        file: Number(f.replace('.yaml', '')),
+        date: field('date'),
+        title: titles.en ?? titles['*'] ?? '',
+        fallbackLabel: `Vol. ${field('volume')}, No. ${field('number')} (${field('year')})`,
+      };
+    })
+    .filter((i) => i.date <= env.JOURNAL_TODAY)
+    .sort((a, b) => a.date.localeCompare(b.date) || a.file - b.file);
+  const latest = issues[issues.length - 1];
+  const scope = (stats.by_issue || []).find((s) => s.issue === latest?.file);
+  // The Russian article: `lang: ru` in a manuscript's front matter, and published.
+  const published = new Set(journalJson('list').filter((s) => s.state === 'published').map((s) => s.number));
+  const russian = fs
+    .readdirSync(path.join(journalDir, 'submissions'))
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .sort((a, b) => a - b)
+    .filter((n) => {
+      const md = fs.readFileSync(path.join(journalDir, 'submissions', String(n), 'manuscript.md'), 'utf8');
+      const front = md.match(/^---\n([^]*?)\n---/);
+      return front && /^lang:\s*["']?ru["']?\s*$/m.test(front[1]) && published.has(n);
+    })
+    .map((number) => ({ number }))[0];
+  return { title, titles, stats, latest: latest && { ...latest, label: scope?.label ?? latest.fallbackLabel }, russian };
+}
+
+// ------------------------------------------------------------------- main
+
+async function main() {
+  const started = Date.now();
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  for (const f of fs.readdirSync(ARTIFACTS)) if (/^\d\d-.*\.png$/.test(f)) fs.rmSync(path.join(ARTIFACTS, f));
+
+  try {
+    copySample();
+    pass('copy the sample journal into a new git repository');
+  } catch (e) {
+    fail('copy the sample journal into a new git repository', e.message);
+    return;
+  }
+  try {
+    journal('build-site', '-o', siteDir);
+    pass('journal build-site renders the sample journal');
+  } catch (e) {
+    fail('journal build-site renders the sample journal', e.message);
+    return;
+  }
+
+  let truth;
+  try {
+    truth = readTruth();
+    check('the sample has a journal title', truth.title !== '', 'no title: in journal.yaml');
+    check('the sample has a latest issue with a label', truth.latest && truth.latest.label, JSON.stringify(truth.latest));
+    check('the sample has a published article in Russian', truth.russian, 'no published submission with lang: ru');
+  } catch (e) {
+    fail('read the sample journal through journal --json list / stats', e.message);
+    return;
+  }
+
+  const t0 = Date.now();
+  validateHtml();
+  note(`vnu took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+  const { chromium } = await import('playwright-core');
+  const server = await serve(siteDir);
+  const base = `http://127.0.0.1:${server.address().port}/`;
+  note(`serving ${siteDir} at ${base}`);
+  let browser;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox'] });
+  } catch (e) {
+    fail(`launch Chromium (${CHROMIUM})`, firstLines(e.message, 10));
+    server.close();
+    return;
+  }
+  try {
+    await walk(browser, base, truth);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  note(`total ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+async function walk(browser, base, truth) {
+  const context = await browser.newContext({ viewport: DESKTOP, colorScheme: 'light' });
+  context.setDefaultTimeout(STEP_TIMEOUT);
+  const page = await context.newPage();
+  const problems = watch(page);
+
+  // Home.
+  await page.goto(base + 'index.html');
+  checkLoaded(problems, 'home');
+  await expectSiteTitle(page, truth, 'home: the site title is visible');
+  await expectVisibleText(page, 'h1', truth.title, 'home: the main heading names the journal');
+  // The "latest issue" block when the home page has one, else anywhere on the page.
+  const latestScope = (await page.locator('section.latest').count()) > 0 ? page.locator('section.latest') : page;
+  const latestLink = latestScope.getByRole('link', { name: truth.latest.label, exact: true }).first();
+  await step(`home: the latest issue "${truth.latest.label}" is visible`, () => latestLink.waitFor({ state: 'visible' }));
+  await axeCheck(page, 'home');
+  await screenshot(page, 'home-desktop');
+
+  // Latest issue.
+  const issueOk = await step('home -> latest issue: click the issue link', () =>
+    clickAndWait(page, latestLink, `issues/${truth.latest.file}/index.html`),
+  );
+  let articleNumber = 0;
+  if (issueOk !== false) {
+    checkLoaded(problems, 'issue page');
+    await expectVisibleText(page, 'main', truth.latest.label, 'issue page: the issue label is visible');
+    if (truth.latest.title) await expectVisibleText(page, 'h1', truth.latest.title, 'issue page: the issue title is the main heading');
+    await expectSiteTitle(page, truth, 'issue page: the site title is visible');
+    await axeCheck(page, 'issue page');
+    await screenshot(page, 'issue-desktop');
+
+    // An article from the table of contents.
+    const tocLink = page.locator('.toc a[href*="articles/"]').first();
+    const href = await tocLink.getAttribute('href').catch(() => null);
+    articleNumber = Number((href || '').match(/articles\/(\d+)\//)?.[1] || 0);
+    check('issue page: the table of contents links to articles', articleNumber > 0, `first link: ${href}`);
+    if (articleNumber > 0) {
+      const ok = await step(`issue page -> article ${articleNumber}: click it in the table of contents`, () =>
+        clickAndWait(page, tocLink, `articles/${articleNumber}/index.html`),
+      );
+      if (ok !== false) await checkArticle(page, problems, truth, articleNumber, `article ${articleNumber}`, 'article-desktop');
+    }
+  }
+
+  // Statistics, through the main navigation.
+  const navLink = page.locator('nav.site-nav a[href$="statistics/index.html"]').first();
+  const linked = await step('the main navigation links to statistics/index.html', () => navLink.waitFor({ state: 'visible', timeout: 3000 }));
+  let onStats = false;
+  if (linked !== false) {
+    onStats = (await step('-> statistics: click it in the main navigation', () => clickAndWait(page, navLink, 'statistics/index.html'))) !== false;
+  } else {
+    note('going to statistics/index.html directly to check the rest');
+    const r = await page.goto(base + 'statistics/index.html');
+    onStats = check('statistics/index.html exists', r && r.status() === 200, `HTTP ${r && r.status()}`);
+    problems.length = 0;
+  }
+  if (onStats) await checkStatistics(page, problems, truth);
+
+  // The other pages.
+  for (const [rel, label] of [
+    ['archive/index.html', 'archive'],
+    ['authors/index.html', 'authors'],
+    ['keywords/index.html', 'keywords'],
+  ]) {
+    const r = await page.goto(base + rel);
+    if (!check(`${label}: ${rel} loads`, r && r.status() === 200, `HTTP ${r && r.status()}`)) continue;
+    checkLoaded(problems, label);
+    await expectSiteTitle(page, truth, `${label}: the site title is visible`);
+    await step(`${label}: has a visible main heading`, () => page.locator('main h1').first().waitFor({ state: 'visible' }));
+    await axeCheck(page, label);
+    await screenshot(page, `${label}-desktop`);
+  }
+
+  const ru = truth.russian?.number ?? 0;
+  const r = ru ? await page.goto(base + `articles/${ru}/index.html`) : null;
+  if (ru && check(`Russian article ${ru} loads`, r && r.status() === 200, `HTTP ${r && r.status()}`)) {
+    await checkArticle(page, problems, truth, ru, `Russian article ${ru}`, 'article-ru-desktop');
+    const lang = await page.evaluate(() => document.documentElement.lang);
+    check(`Russian article ${ru}: <html lang="ru">`, lang === 'ru', `lang="${lang}"`);
+  }
+
+  // Dark colour scheme: the stylesheet has one, so its contrast is checked too.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  for (const [rel, label] of [
+    ['index.html', 'home (dark)'],
+    [`articles/${articleNumber || ru}/index.html`, `article ${articleNumber || ru} (dark)`],
+  ]) {
+    await page.goto(base + rel);
+    await axeCheck(page, label);
+  }
+  await screenshot(page, 'article-dark-desktop');
+  await context.close();
+
+  // Mobile.
+  const mobile = await browser.newContext({ viewport: MOBILE, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  mobile.setDefaultTimeout(STEP_TIMEOUT);
+  const mpage = await mobile.newPage();
+  for (const [rel, label] of [
+    ['index.html', 'home'],
+    [`articles/${articleNumber || ru}/index.html`, 'article'],
+  ]) {
+    await mpage.goto(base + rel);
+    const width = await mpage.evaluate(() => document.documentElement.scrollWidth);
+    check(`${label} at ${MOBILE.width} px: no horizontal scrolling`, width <= MOBILE.width, `document is ${width} px wide`);
+    await screenshot(mpage, `${label}-mobile`);
+  }
+  await mobile.close();
+}
+
+async function checkArticle(page, problems, truth, number, label, shot) {
+  checkLoaded(problems, label);
+  let sub;
+  try {
+    sub = journalJson('show', String(number));
+  } catch (e) {
+    fail(`${label}: journal --json show ${number}`, e.message);
+    return;
+  }
+  await expectSiteTitle(page, truth, `${label}: the site title is visible`);
+  await step(`${label}: the title is the main heading`, async () => {
+    const got = await visibleText(page, 'h1');
+    if (got !== normalise(sub.title)) throw new Error(`h1: expected "${sub.title}", got "${got}"`);
+  });
+  for (const a of sub.authors) {
+    await step(`${label}: author ${a.name} is visible`, () => page.locator('article header').getByText(a.name, { exact: false }).first().waitFor({ state: 'visible' }));
+  }
+  // The abstract heading is in the article's language (and so is checked loosely there).
+  await step(`${label}: an abstract heading is visible`, async () => {
+    const h = page.locator('#abstract-title, section.abstract h2').first();
+    await h.waitFor({ state: 'visible' });
+    const text = normalise(await h.textContent());
+    if (sub.lang === 'en' && text !== 'Abstract') throw new Error(`expected "Abstract", got "${text}"`);
+    if (!text) throw new Error('empty abstract heading');
+  });
+  await axeCheck(page, label);
+  await screenshot(page, shot);
+}
+
+async function checkStatistics(page, problems, truth) {
+  const label = 'statistics';
+  checkLoaded(problems, label);
+  const stats = truth.stats;
+  await expectSiteTitle(page, truth, `${label}: the site title is visible`);
+  await step(`${label}: the headline p.stats-headline contains the article count ${stats.articles}`, async () => {
+    const text = await visibleText(page, 'p.stats-headline');
+    if (!new RegExp(`(^|\\D)${stats.articles}(\\D|$)`).test(text)) throw new Error(`headline: "${text}"`);
+  });
+  await step(`${label}: table#stats-countries is visible`, () => page.locator('table#stats-countries').waitFor({ state: 'visible' }));
+
+  const map = await page.evaluate(() => {
+    const svg = document.querySelector('svg.world-map');
+    if (!svg) return null;
+    return [...svg.querySelectorAll('path[data-country]')].map((p) => ({
+      code: p.getAttribute('data-country'),
+      articles: p.getAttribute('data-articles'),
+      fill: getComputedStyle(p).fill,
+    }));
+  });
+  if (!check(`${label}: an inline svg.world-map with path[data-country] elements`, map && map.length > 0, map ? 'no path[data-country]' : 'no svg.world-map')) {
+    await axeCheck(page, label);
+    await screenshot(page, 'statistics-desktop');
+    return;
+  }
+  const withAuthors = new Set(stats.countries.map((c) => c.code.toLowerCase()));
+  // A country drawn as several shapes has several paths with its code: each is checked.
+  const byCode = new Map();
+  for (const p of map) byCode.set(p.code, [...(byCode.get(p.code) ?? []), p]);
+  const others = map.filter((p) => !withAuthors.has(p.code));
+  check(`${label}: every data-country is a lowercase two-letter code`, map.every((p) => /^[a-z]{2}$/.test(p.code)), ...map.filter((p) => !/^[a-z]{2}$/.test(p.code)).map((p) => `data-country="${p.code}"`));
+  const stray = others.filter((p) => p.articles !== null && Number(p.articles) >= 1);
+  check(`${label}: no country without authors has data-articles >= 1`, stray.length === 0, ...stray.map((p) => `${p.code}: data-articles="${p.articles}"`));
+  const baseline = others.find((p) => p.articles === null || Number(p.articles) === 0);
+  check(`${label}: the map has countries without authors`, baseline, `${others.length} paths outside ${[...withAuthors].join(' ')}`);
+  for (const c of stats.countries) {
+    const code = c.code.toLowerCase();
+    const paths = byCode.get(code) ?? [];
+    if (!check(`${label}: map has ${code} (${c.name})`, paths.length > 0, `no path[data-country="${code}"]`)) continue;
+    const wrong = paths.filter((p) => p.articles !== String(c.articles));
+    check(`${label}: ${code} data-articles="${c.articles}"`, wrong.length === 0, ...wrong.map((p) => `data-articles="${p.articles}"`));
+    if (baseline) {
+      const same = paths.filter((p) => p.fill === baseline.fill);
+      check(`${label}: ${code} is filled differently from ${baseline.code} (no authors)`, same.length === 0, ...same.map((p) => `both ${p.fill}`));
+    }
+  }
+  await axeCheck(page, label);
+  await screenshot(page, 'statistics-desktop');
+}
+
+try {
+  await main();
+} catch (e) {
+  fail('the test ran to the end', e.stack || String(e));
+}
+finish();
