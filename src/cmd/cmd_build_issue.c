@@ -21,6 +21,12 @@ static void print_toc(const struct build_issue_result *r, bool dry_run)
            r->issue.title ? r->issue.title : "", r->issue.title ? "\"" : "");
     if (r->issue.special)
         printf("Special edition: %s\n", r->issue.special);
+    for (size_t i = 0; i < r->issue.nguest_editors; i++)
+        printf("%s%s%s%s", i ? "; " : "Guest editors: ", r->issue.guest_editors[i].name,
+               r->issue.guest_editors[i].affiliation ? ", " : "",
+               r->issue.guest_editors[i].affiliation ? r->issue.guest_editors[i].affiliation : "");
+    if (r->issue.nguest_editors)
+        printf("\n");
     const char *section = NULL;
     for (size_t i = 0; i < r->narticles; i++) {
         const struct built_article *a = &r->articles[i];
@@ -49,38 +55,61 @@ int cmd_build_issue(int argc, char **argv, struct cli *cli)
                                          {"--dry-run", NULL, &req.dry_run},
                                          {"--add", NULL, NULL},
                                          {NULL, NULL, NULL}};
-    /* --add takes the numbers that follow it: rewrite "--add 3 5" as positionals after the id. */
+    /* --add takes the numbers that follow it: rewrite "--add 3 5" as positionals after the id.
+       --guest-editor may be given once per editor, so it is taken out here too. */
     bool adding = false;
     int argc2 = 0;
     char **argv2 = calloc((size_t)argc + 1, sizeof(char *));
+    const char **editors = calloc((size_t)argc + 1, sizeof(char *));
+    size_t neditors = 0;
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--add")) {
             adding = true;
             continue;
         }
+        if (!strcmp(argv[i], "--guest-editor") || !strncmp(argv[i], "--guest-editor=", 15)) {
+            const char *value = argv[i][14] == '=' ? argv[i] + 15 : i + 1 < argc ? argv[++i] : NULL;
+            if (!value || !*value || *value == ',') {
+                free(argv2);
+                free(editors);
+                return error_usage("--guest-editor needs \"NAME\" or \"NAME, AFFILIATION\"");
+            }
+            editors[neditors++] = value;
+            continue;
+        }
         argv2[argc2++] = argv[i];
     }
+    req.guest_editors = editors;
+    req.nguest_editors = neditors;
     int rc = cli_parse(argc2, argv2, cli, options, args, 65);
     free(argv2);
-    if (rc)
+    if (rc) {
+        free(editors);
         return rc;
-    if (!args[0])
+    }
+    if (!args[0]) {
+        free(editors);
         return error_usage("usage: journal build-issue ID [--title T] [--special T] "
-                           "[--add N ...] [--date YYYY-MM-DD] [--dry-run] [--correct NOTE]");
+                           "[--guest-editor \"NAME, AFFILIATION\" ...] [--add N ...] "
+                           "[--date YYYY-MM-DD] [--dry-run] [--correct NOTE]");
+    }
     unsigned long add[64];
     size_t nadd = 0;
     rc = cli_parse_number(args[0], &req.id);
     for (size_t i = 1; !rc && i < 65 && args[i]; i++) {
         if (!adding)
-            return error_usage("unexpected argument '%s' (name submissions with --add)", args[i]);
-        rc = cli_parse_number(args[i], &add[nadd++]);
+            rc = error_usage("unexpected argument '%s' (name submissions with --add)", args[i]);
+        else
+            rc = cli_parse_number(args[i], &add[nadd++]);
     }
-    if (rc)
+    if (!rc && adding && !nadd)
+        rc = error_usage("--add needs submission numbers");
+    if (!rc && req.correct && !*req.correct)
+        rc = error_usage("--correct needs a note saying what was corrected");
+    if (rc) {
+        free(editors);
         return rc;
-    if (adding && !nadd)
-        return error_usage("--add needs submission numbers");
-    if (req.correct && !*req.correct)
-        return error_usage("--correct needs a note saying what was corrected");
+    }
     req.add = nadd ? add : NULL;
     req.nadd = nadd;
 
@@ -106,5 +135,6 @@ int cmd_build_issue(int argc, char **argv, struct cli *cli)
         cli_refresh_index(repo, "build-issue");
     build_issue_result_free(&result);
     repo_free(repo);
+    free(editors);
     return rc;
 }

@@ -66,6 +66,7 @@ const struct command commands[] = {
      "catalogue), as published, without review, in one commit. DIR holds issue.yaml\n"
      "and the articles' Markdown files (the manuscript format of journal submit).\n"
      "issue.yaml: volume, number, year (default: the date's), date, title, special,\n"
+     "guest_editors (names or {name, affiliation}),\n"
      "optional id (default: the next free issue id), and articles, in table-of-\n"
      "contents order, each {file: NAME.md, doi: 10.NNNN/suffix, pages: \"1-14\"} with\n"
      "an optional published: date (default: the issue's). Each article becomes the\n"
@@ -77,8 +78,9 @@ const struct command commands[] = {
      "reported with file and line and nothing is written. Import the issues one\n"
      "folder at a time. --dry-run checks and prints without writing.\n"},
     {"build-issue", cmd_build_issue, "assemble and publish an issue from accepted submissions",
-     "usage: journal build-issue ID [--title T] [--special T] [--add N ...] [--date YYYY-MM-DD]\n"
-     "                          [--dry-run] [--correct NOTE] [--json]\n"
+     "usage: journal build-issue ID [--title T] [--special T] [--guest-editor \"NAME, AFF\" ...]\n"
+     "                          [--add N ...] [--date YYYY-MM-DD] [--dry-run] [--correct NOTE]\n"
+     "                          [--json]\n"
      "\n"
      "Publish issue ID (issues/ID.yaml) from accepted submissions: those named with\n"
      "--add, or else every accepted submission not yet in an issue. The table of\n"
@@ -93,6 +95,8 @@ const struct command commands[] = {
      "is recorded in the manifest. An issue dated (--date) in the future is\n"
      "scheduled instead: its articles wait as scheduled, off the site, and the issue\n"
      "can be rebuilt freely; building it again once the date has come publishes it.\n"
+     "--special names a special edition; --guest-editor (once per editor, \"Name\" or\n"
+     "\"Name, Affiliation\") replaces its guest editors.\n"
      "--dry-run prints the table of contents only.\n"},
     {"stats", cmd_stats, "per-country author statistics of the published articles",
      "usage: journal stats [--json | --csv] [--lang en|ru]\n"
@@ -344,9 +348,13 @@ void cli_refresh_index(struct journal_repo *repo, const char *command)
 json_t *cli_issue_json(const struct issue_manifest *is, bool dry_run, const char *commit,
                        json_t *articles)
 {
-    return json_pack("{s:I, s:I, s:I, s:I, s:s, s:s?, s:s?, s:b, s:s, s:o}", "issue",
+    json_t *editors = json_array();
+    for (size_t i = 0; i < is->nguest_editors; i++)
+        json_array_append_new(editors, json_pack("{s:s, s:s?}", "name", is->guest_editors[i].name,
+                                                 "affiliation", is->guest_editors[i].affiliation));
+    return json_pack("{s:I, s:I, s:I, s:I, s:s, s:s?, s:s?, s:o, s:b, s:s, s:o}", "issue",
                      (json_int_t)is->id, "volume", (json_int_t)is->volume, "number",
                      (json_int_t)is->number, "year", (json_int_t)is->year, "date", is->date,
-                     "title", is->title, "special", is->special, "dry_run", dry_run, "commit",
-                     commit, "articles", articles);
+                     "title", is->title, "special", is->special, "guest_editors", editors,
+                     "dry_run", dry_run, "commit", commit, "articles", articles);
 }

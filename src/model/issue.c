@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const issue_keys[] = {"volume",  "number",   "year",    "date",        "title",
-                                         "special", "articles", "editors", "corrections", NULL};
+static const char *const issue_keys[] = {"volume",      "number",  "year",     "date",
+                                         "title",       "special", "articles", "guest_editors",
+                                         "corrections", NULL};
+static const char *const editor_keys[] = {"name", "affiliation", NULL};
 static const char *const article_keys[] = {"submission", "pages", NULL};
 static const char *const correction_keys[] = {"date", "note", NULL};
 
@@ -23,6 +25,53 @@ static unsigned long required_uint(struct ydoc *d, yaml_node_t *root, const char
     else if (!ydoc_uint(n, &v) || !v)
         ydoc_problem(d, n, "'%s' must be a positive whole number", key);
     return v;
+}
+
+void issue_add_guest_editor(struct issue_manifest *is, const char *name, const char *affiliation)
+{
+    is->guest_editors =
+        xrealloc(is->guest_editors, (is->nguest_editors + 1) * sizeof(*is->guest_editors));
+    is->guest_editors[is->nguest_editors++] = (struct guest_editor){
+        xstrdup(name), affiliation && *affiliation ? xstrdup(affiliation) : NULL};
+}
+
+void issue_clear_guest_editors(struct issue_manifest *is)
+{
+    for (size_t i = 0; i < is->nguest_editors; i++) {
+        free(is->guest_editors[i].name);
+        free(is->guest_editors[i].affiliation);
+    }
+    free(is->guest_editors);
+    is->guest_editors = NULL;
+    is->nguest_editors = 0;
+}
+
+void issue_parse_guest_editors(struct ydoc *d, yaml_node_t *n, struct issue_manifest *is)
+{
+    if (!n || ydoc_is_null(n))
+        return;
+    if (n->type != YAML_SEQUENCE_NODE) {
+        ydoc_problem(d, n, "'guest_editors' must be a list of names or {name, affiliation}");
+        return;
+    }
+    for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+         it++) {
+        yaml_node_t *item = ydoc_node(d, *it);
+        const char *name = ydoc_scalar(item), *affiliation = NULL;
+        if (item->type == YAML_MAPPING_NODE) {
+            ydoc_check_keys(d, item, editor_keys, "a guest editor");
+            name = ydoc_scalar(ydoc_get(d, item, "name"));
+            yaml_node_t *a = ydoc_get(d, item, "affiliation");
+            affiliation = ydoc_scalar(a);
+            if (a && !ydoc_is_null(a) && !affiliation)
+                ydoc_problem(d, a, "a guest editor's affiliation must be text");
+        }
+        if (!name || !*name) {
+            ydoc_problem(d, item, "expected a guest editor's name, or {name, affiliation}");
+            continue;
+        }
+        issue_add_guest_editor(is, name, affiliation);
+    }
 }
 
 int issue_parse(struct issue_manifest *is, unsigned long id, const char *file, const char *text,
@@ -63,6 +112,7 @@ int issue_parse(struct issue_manifest *is, unsigned long id, const char *file, c
         else
             is->special = xstrdup(ydoc_scalar(n));
     }
+    issue_parse_guest_editors(&d, ydoc_get(&d, root, "guest_editors"), is);
 
     n = ydoc_get(&d, root, "articles");
     if (!n) {
@@ -133,6 +183,7 @@ void issue_free(struct issue_manifest *is)
     free(is->date);
     free(is->title);
     free(is->special);
+    issue_clear_guest_editors(is);
     for (size_t i = 0; i < is->narticles; i++)
         free(is->pages ? is->pages[i] : NULL);
     free(is->pages);
@@ -171,6 +222,18 @@ void issue_write(const struct issue_manifest *is, struct strbuf *out)
         ywriter_pair(&w, "title", is->title);
     if (is->special)
         ywriter_pair(&w, "special", is->special);
+    if (is->nguest_editors) {
+        ywriter_plain(&w, "guest_editors");
+        ywriter_seq_begin(&w, false);
+        for (size_t i = 0; i < is->nguest_editors; i++) {
+            ywriter_map_begin(&w);
+            ywriter_pair(&w, "name", is->guest_editors[i].name);
+            if (is->guest_editors[i].affiliation)
+                ywriter_pair(&w, "affiliation", is->guest_editors[i].affiliation);
+            ywriter_map_end(&w);
+        }
+        ywriter_seq_end(&w);
+    }
     ywriter_plain(&w, "articles");
     ywriter_seq_begin(&w, false);
     for (size_t i = 0; i < is->narticles; i++) {

@@ -3,12 +3,20 @@
 
 #include "util/strbuf.h"
 
+#include <yaml.h>
+
 #include <stddef.h>
 
 /* A correction to a published issue: journals must say what changed, and when. */
 struct issue_correction {
     char *date;
     char *note;
+};
+
+/* A special edition's guest editor: "Li Wei", or {name: Li Wei, affiliation: ...}. */
+struct guest_editor {
+    char *name;
+    char *affiliation; /* or NULL */
 };
 
 /* issues/<id>.yaml: an issue's identity and its table of contents. */
@@ -19,7 +27,9 @@ struct issue_manifest {
     unsigned long year;
     char *date; /* publication date, YYYY-MM-DD */
     char *title;
-    char *special;           /* special-edition title, or NULL */
+    char *special; /* special-edition title, or NULL */
+    struct guest_editor *guest_editors;
+    size_t nguest_editors;
     unsigned long *articles; /* submission numbers in table-of-contents order */
     size_t *article_lines;   /* where each is listed, for error messages */
     char **pages;            /* "1-14" per article, or NULL */
@@ -31,6 +41,14 @@ struct issue_manifest {
 int issue_parse(struct issue_manifest *is, unsigned long id, const char *file, const char *text,
                 size_t len);
 void issue_free(struct issue_manifest *is);
+/*
+ * Read guest_editors (a list of names or {name, affiliation}) from an issue's
+ * YAML, reporting problems at their lines; used by issue_parse and by import.
+ */
+struct ydoc;
+void issue_parse_guest_editors(struct ydoc *d, yaml_node_t *list, struct issue_manifest *is);
+void issue_add_guest_editor(struct issue_manifest *is, const char *name, const char *affiliation);
+void issue_clear_guest_editors(struct issue_manifest *is);
 void issue_write(const struct issue_manifest *is, struct strbuf *out);
 /* "Vol. 1, No. 2 (2025)" */
 char *issue_label(const struct issue_manifest *is);

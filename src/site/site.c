@@ -668,6 +668,14 @@ static json_t *issue_summary_json(const struct view *v, const struct issue_manif
     set_str(o, "special", is->special);
     set_str(o, "label", label);
     json_object_set_new(o, "article_count", json_integer((json_int_t)is->narticles));
+    json_t *editors = json_array();
+    for (size_t i = 0; i < is->nguest_editors; i++)
+        json_array_append_new(editors,
+                              json_pack("{s:s, s:s?, s:b}", "name", is->guest_editors[i].name,
+                                        "affiliation", is->guest_editors[i].affiliation, "last",
+                                        i + 1 == is->nguest_editors));
+    json_object_set_new(o, "has_guest_editors", json_boolean(is->nguest_editors > 0));
+    json_object_set_new(o, "guest_editors", editors);
     free(url);
     free(label);
     return o;
@@ -720,12 +728,26 @@ static json_t *issue_full_json(struct build *b, const struct view *v,
 {
     json_t *o = issue_summary_json(v, is);
     json_t *list = json_array();
+    /* The table of contents by section: runs of one article type, in the issue's order. */
+    json_t *sections = json_array();
+    json_t *section = NULL;
+    const char *type = NULL;
     for (size_t k = 0; k < is->narticles; k++) {
         const struct article *a = find_article(b, is->articles[k]);
-        if (a)
-            json_array_append_new(list, article_summary_json(b, v, a));
+        if (!a)
+            continue;
+        json_array_append_new(list, article_summary_json(b, v, a));
+        if (!type || strcmp(type, a->m.type)) {
+            type = a->m.type;
+            section =
+                json_pack("{s:s, s:s, s:[]}", "type", type, "title",
+                          view_label(v, "section_", type, manuscript_type_label(type)), "articles");
+            json_array_append_new(sections, section);
+        }
+        json_array_append_new(json_object_get(section, "articles"), article_summary_json(b, v, a));
     }
     json_object_set_new(o, "articles", list);
+    json_object_set_new(o, "sections", sections);
     return o;
 }
 

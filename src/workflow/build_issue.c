@@ -349,6 +349,25 @@ static int assemble(struct state *s)
         record_set(&is->title, req->title);
     if (req->special)
         record_set(&is->special, req->special);
+    if (req->nguest_editors && !is->special) {
+        rc = error_usage("--guest-editor: guest editors edit a special edition; give --special "
+                         "\"TITLE\" too");
+        goto done;
+    }
+    if (req->nguest_editors) {
+        issue_clear_guest_editors(is);
+        for (size_t i = 0; i < req->nguest_editors; i++) {
+            const char *comma = strchr(req->guest_editors[i], ',');
+            char *name =
+                comma ? xstrndup(req->guest_editors[i], (size_t)(comma - req->guest_editors[i]))
+                      : xstrdup(req->guest_editors[i]);
+            const char *affiliation = comma ? comma + 1 : NULL;
+            while (affiliation && *affiliation == ' ')
+                affiliation++;
+            issue_add_guest_editor(is, name, affiliation);
+            free(name);
+        }
+    }
     if (req->correct) {
         is->corrections =
             xrealloc(is->corrections, (is->ncorrections + 1) * sizeof(*is->corrections));

@@ -22,6 +22,9 @@ struct build_issue_request {
     unsigned long id;
     const char *title;
     const char *special;
+    /* Replace the guest editors: "Name" or "Name, Affiliation" each; for special editions. */
+    const char *const *guest_editors;
+    size_t nguest_editors;
     const char *date;         /* NULL: the issue's date, or today */
     const unsigned long *add; /* NULL: every accepted submission not yet in an issue */
     size_t nadd;

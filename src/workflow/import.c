@@ -18,8 +18,8 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-static const char *const manifest_keys[] = {"id",    "volume",  "number",   "year", "date",
-                                            "title", "special", "articles", NULL};
+static const char *const manifest_keys[] = {"id",    "volume",  "number",        "year",     "date",
+                                            "title", "special", "guest_editors", "articles", NULL};
 static const char *const entry_keys[] = {"file", "doi", "pages", "published", NULL};
 
 struct entry {
@@ -200,6 +200,7 @@ static int parse_manifest(struct state *s)
     }
     is->title = manifest_text(&d, root, "title", "text");
     is->special = manifest_text(&d, root, "special", "the special edition's title");
+    issue_parse_guest_editors(&d, ydoc_get(&d, root, "guest_editors"), is);
 
     n = ydoc_get(&d, root, "articles");
     if (!n) {

@@ -33,6 +33,11 @@ expect_exit 1 "a submission named twice is refused" -- "$JOURNAL" -C "$J" build-
 expect_stderr_match "submission 10 is named twice" "the refusal says so"
 expect_exit 2 "--add without numbers is a usage error" -- "$JOURNAL" -C "$J" build-issue 3 --add
 expect_exit 1 "--date that is not a date" -- "$JOURNAL" -C "$J" build-issue 3 --date 2026-02-30
+expect_exit 2 "--guest-editor without a special edition is refused" -- \
+    "$JOURNAL" -C "$J" build-issue 3 --guest-editor "Li Wei"
+expect_stderr_match "guest editors edit a special edition; give --special" "the refusal says what is missing"
+expect_exit 2 "--guest-editor without a name is a usage error" -- \
+    "$JOURNAL" -C "$J" build-issue 3 --special "S" --guest-editor ""
 expect_unchanged "$before" "$J" "the refused builds changed nothing"
 
 # --dry-run prints the table of contents and changes nothing.
@@ -45,7 +50,11 @@ expect_unchanged "$before" "$J" "--dry-run changed nothing"
 
 # Publish: one commit, the manifest, the article published with its DOI.
 commits=$(commit_count "$J")
-expect_exit 0 "build-issue 3 (only the accepted 10 waits)" -- "$JOURNAL" -C "$J" build-issue 3 --title "Careers" --special "Onboarding in the civil service"
+expect_exit 0 "build-issue 3 (only the accepted 10 waits)" -- "$JOURNAL" -C "$J" build-issue 3 --title "Careers" \
+    --special "Onboarding in the civil service" --guest-editor "Li Wei, Tsinghua University" \
+    --guest-editor "Anna Petrosyan"
+expect_stdout_match "^Guest editors: Li Wei, Tsinghua University; Anna Petrosyan$" \
+    "the table of contents names the guest editors"
 check_eq "one commit" "$((commits + 1))" "$(commit_count "$J")"
 check "the manifest and the record agree" -- "$PY" -c '
 import sys, yaml
@@ -53,12 +62,18 @@ j = sys.argv[1]
 issue = yaml.safe_load(open(j + "/issues/3.yaml"))
 assert (issue["volume"], issue["number"], issue["year"]) == (2, 1, 2026), issue
 assert issue["special"] == "Onboarding in the civil service", issue
+assert issue["guest_editors"] == [{"name": "Li Wei", "affiliation": "Tsinghua University"},
+                                  {"name": "Anna Petrosyan"}], issue
 assert [a["submission"] for a in issue["articles"]] == [10], issue
 r = yaml.safe_load(open(j + "/submissions/10/submission.yaml"))
 assert r["state"] == "published" and r["issue"] == 3 and r["doi"] == "10.99999/jcsrp.2026.2.1.1", r
 assert r["published"] == issue["date"], r' "$J"
 expect_exit 0 "build-site shows the new issue" -- "$JOURNAL" -C "$J" build-site
 check "the article page exists and shows its DOI" -- grep -q "10.99999/jcsrp.2026.2.1.1" "$J/_site/articles/10/index.html"
+check "the issue page names the guest editors with their affiliation" -- grep -qF \
+    'Guest editors:</span> <span class="guest-editor">Li Wei <span class="guest-editor-affiliation">(Tsinghua University)</span></span>, <span class="guest-editor">Anna Petrosyan</span>' \
+    "$J/_site/issues/3/index.html"
+check "the Russian issue page names them too" -- grep -qF 'Приглашённые редакторы:' "$J/_site/ru/issues/3/index.html"
 
 # A published issue changes only with --correct, which is recorded.
 expect_exit 0 "decide 11 accept" -- "$JOURNAL" -C "$J" decide 11 accept

@@ -54,6 +54,8 @@ EOF
 issue_folder past1 1 1 2019 2019-06-30
 issue_folder past2 1 2 2019 2019-12-20
 issue_folder past3 2 1 2020 2020-06-30
+# The third was a special edition with guest editors.
+sed -i 's/^title: "Issue 2.1"$/title: "Issue 2.1"\nspecial: "Merit systems"\nguest_editors: [{name: Ana Popescu, affiliation: SNSPA}, Ivan Petrov]/' past3/issue.yaml
 
 "$JOURNAL" -C "$J" list >/dev/null
 before=$TEST_TMP/.before
@@ -101,6 +103,11 @@ for issue, (v, n, y, date) in enumerate([(1, 1, 2019, "2019-06-30"), (1, 2, 2019
         assert r["doi"] == "10.12345/bcr.%d.%d.%d.%d" % (y, v, n, k + 1), r
         assert str(r["published"]) == str(r["submitted"]) == str(r["accepted"]) == want, r
         assert r["history"][-1]["action"] == "imported" and r["history"][-1]["by"], r' "$J"
+check "the special edition keeps its guest editors" -- "$PY" -c '
+import sys, yaml
+m = yaml.safe_load(open(sys.argv[1] + "/issues/3.yaml"))
+assert m["special"] == "Merit systems", m
+assert m["guest_editors"] == [{"name": "Ana Popescu", "affiliation": "SNSPA"}, {"name": "Ivan Petrov"}], m' "$J"
 expect_exit 0 "list --state published" -- "$JOURNAL" -C "$J" list --state published
 check_eq "six published articles listed" 6 "$(grep -c ' published ' "$OUT")"
 expect_exit 0 "stats --json" -- "$JOURNAL" -C "$J" stats --json

@@ -78,7 +78,7 @@ import re, sys, html
 root, ru = sys.argv[1], sys.argv[2]
 for page in ("issues/1/index.html", "ru/issues/1/index.html"):
     text = open(f"{root}/{page}", encoding="utf-8").read()
-    lines = re.findall(r'<a href="[./]*articles/(\d+)/index.html" lang="(\w+)">.*?</a></h3>\s*<p class="toc-authors" lang="\w+">(.*?)</p>', text, re.S)
+    lines = re.findall(r'<a href="[./]*articles/(\d+)/index.html" lang="(\w+)">.*?</a></h[34]>\s*<p class="toc-authors" lang="\w+">(.*?)</p>', text, re.S)
     assert lines, page
     for number, lang, authors in lines:
         authors = html.unescape(authors)

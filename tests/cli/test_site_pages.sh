@@ -56,6 +56,9 @@ year: 2026
 date: 2026-01-10
 title: "Regional Networks"
 special: "Regional Reform Networks"
+guest_editors:
+  - {name: Giorgi Beridze, affiliation: Ivane Javakhishvili Tbilisi State University}
+  - Anna Petrosyan
 articles: [12]
 EOF
 tgit add -A && tgit commit -q -m "A special edition"
@@ -297,6 +300,40 @@ section = page[start:page.index("</section>", start)]
 assert "../issues/3/index.html" in section and "Regional Reform Networks" in section, section
 assert "issues/1/" not in section and "issues/2/" not in section, section
 ' "$R"
+
+PY=/usr/bin/python3
+check "the special edition names its guest editors in the archive and on its page" -- \
+    "$PY" - "$S" <<'PY'
+import sys
+root = sys.argv[1]
+archive = open(f"{root}/archive/index.html", encoding="utf-8").read()
+page = open(f"{root}/issues/3/index.html", encoding="utf-8").read()
+assert "Guest editors:</span> Giorgi Beridze, Anna Petrosyan</p>" in archive, archive
+assert "Giorgi Beridze <span class=\"guest-editor-affiliation\">(Ivane Javakhishvili Tbilisi State University)</span>" in page
+PY
+
+check "an issue's table of contents is grouped by section, in the issue's order" -- \
+    "$PY" - "$S" <<'PY'
+import re, sys, yaml
+root = sys.argv[1]
+page = open(f"{root}/issues/1/index.html", encoding="utf-8").read()
+sections = re.findall(r'<h3 id="toc-([a-z-]+)" class="toc-section-title">(.*?)</h3>(.*?)</section>', page, re.S)
+issue = yaml.safe_load(open("issues/1.yaml"))
+numbers = [a["submission"] if isinstance(a, dict) else a for a in issue["articles"]]
+types = []
+for n in numbers:
+    t = re.search(r"^type: *(\S+)", open(f"submissions/{n}/manuscript.md").read(), re.M).group(1)
+    if not types or types[-1] != t:
+        types.append(t)
+assert [s[0] for s in sections] == types, (sections, types)
+listed = [int(x) for s in sections for x in re.findall(r'articles/(\d+)/index.html', s[2])]
+assert listed == numbers, (listed, numbers)
+labels = {"research-article": "Research articles", "case-study": "Case studies", "editorial": "Editorial",
+          "review": "Reviews", "interview": "Interviews", "practice": "Practice"}
+assert all(s[1] == labels[s[0]] for s in sections), sections
+ru = open(f"{root}/ru/issues/1/index.html", encoding="utf-8").read()
+assert "Научные статьи" in ru
+PY
 
 # ---- navigation and footer ----
 

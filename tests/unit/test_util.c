@@ -177,6 +177,30 @@ static void test_issue_manifest(void **state)
                        "articles:\n  - 4\n  - 4\n";
     assert_int_equal(issue_parse(&is, 3, "issues/3.yaml", dup, strlen(dup)), JOURNAL_EINPUT);
     assert_non_null(strstr(error_message(), "issues/3.yaml:7:5: submission 4 is listed twice"));
+
+    /* Guest editors: a name or {name, affiliation}; written back in the long form. */
+    const char special[] = "volume: 2\nnumber: 1\nyear: 2026\ndate: 2026-06-30\n"
+                           "special: China\nguest_editors:\n  - Li Wei\n"
+                           "  - {name: Anna Petrosyan, affiliation: YSU}\narticles: [4]\n";
+    assert_int_equal(issue_parse(&is, 3, "issues/3.yaml", special, strlen(special)), 0);
+    assert_int_equal(is.nguest_editors, 2);
+    assert_string_equal(is.guest_editors[0].name, "Li Wei");
+    assert_null(is.guest_editors[0].affiliation);
+    assert_string_equal(is.guest_editors[1].affiliation, "YSU");
+    struct strbuf out = STRBUF_INIT;
+    issue_write(&is, &out);
+    issue_free(&is);
+    assert_non_null(strstr(out.buf, "guest_editors:\n- name: Li Wei\n- name: Anna Petrosyan\n"
+                                    "  affiliation: YSU\n"));
+    assert_int_equal(issue_parse(&is, 3, "issues/3.yaml", out.buf, out.len), 0);
+    assert_int_equal(is.nguest_editors, 2);
+    issue_free(&is);
+    strbuf_release(&out);
+    const char bad[] = "volume: 2\nnumber: 1\nyear: 2026\ndate: 2026-06-30\n"
+                       "guest_editors:\n  - {affiliation: YSU}\n  - [x]\narticles: [4]\n";
+    assert_int_equal(issue_parse(&is, 3, "issues/3.yaml", bad, strlen(bad)), JOURNAL_EINPUT);
+    assert_non_null(strstr(error_message(), "issues/3.yaml:6:5: expected a guest editor's name"));
+    assert_non_null(strstr(error_message(), "issues/3.yaml:7:5: expected a guest editor's name"));
 }
 
 static void test_config(void **state)
