@@ -55,8 +55,13 @@ const struct command commands[] = {
      "usage: journal build-site [-o DIR] [--json]\n"
      "\n"
      "Render the journal's public site from the committed tree into DIR (default:\n"
-     "_site/ in the journal): the home page, one page per issue and one per published\n"
-     "article, from the templates in themes/<theme>/ (journal.yaml's theme). Only\n"
+     "_site/ in the journal): home (about, call for papers, latest issue, aims and\n"
+     "scope), one page per issue and one per published article (with APA and a\n"
+     "BibTeX file), the archive, author and keyword indexes, the editorial board,\n"
+     "per-country statistics with a map, and the journal's pages/*.md, from the\n"
+     "templates in themes/<theme>/ (journal.yaml's theme). The first of journal.yaml's\n"
+     "languages is at the top of the site, each other one in a folder of its own\n"
+     "(ru/); articles appear once, with the interface of their own language. Only\n"
      "articles published in an issue are read. The new site is built beside DIR and\n"
      "swapped in whole; DIR must be new, empty or an earlier build-site output.\n"},
     {"import", cmd_import, "import a past issue (the back catalogue)",
@@ -106,8 +111,8 @@ const struct command commands[] = {
      "for each), the distinct authors (by ORCID iD, else by name), and a fractional\n"
      "count (each article counts 1, split equally among its authors and each author's\n"
      "share among their affiliations). International organisations are counted apart,\n"
-     "never as a country. Totals, then the same by year and by issue. --lang ru names\n"
-     "the countries in Russian.\n"},
+     "never as a country. Totals, then the same by year and by issue. As on the site,\n"
+     "only issues whose date has come count. --lang ru names the countries in Russian.\n"},
     {"reviewers", cmd_reviewers, "list the reviewer roster with each reviewer's load",
      "usage: journal reviewers [--json]\n"
      "\n"

@@ -19,85 +19,6 @@ static bool empty(const char *s)
     return !s || !*s;
 }
 
-/* The code point at s[*i], advancing *i; the input has passed utf8_validate. */
-static unsigned int utf8_next(const char *str, size_t *i)
-{
-    const unsigned char *s = (const unsigned char *)str + *i;
-    if (s[0] < 0x80) {
-        *i += 1;
-        return s[0];
-    }
-    if ((s[0] & 0xe0) == 0xc0) {
-        *i += 2;
-        return ((s[0] & 0x1fu) << 6) | (s[1] & 0x3fu);
-    }
-    if ((s[0] & 0xf0) == 0xe0) {
-        *i += 3;
-        return ((s[0] & 0x0fu) << 12) | ((s[1] & 0x3fu) << 6) | (s[2] & 0x3fu);
-    }
-    *i += 4;
-    return ((s[0] & 0x07u) << 18) | ((s[1] & 0x3fu) << 12) | ((s[2] & 0x3fu) << 6) | (s[3] & 0x3fu);
-}
-
-static void add_code_point(struct strbuf *sb, unsigned int cp)
-{
-    char b[4];
-    size_t n;
-    if (cp < 0x80) {
-        b[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        b[0] = (char)(0xc0 | (cp >> 6));
-        b[1] = (char)(0x80 | (cp & 0x3f));
-        n = 2;
-    } else if (cp < 0x10000) {
-        b[0] = (char)(0xe0 | (cp >> 12));
-        b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        b[2] = (char)(0x80 | (cp & 0x3f));
-        n = 3;
-    } else {
-        b[0] = (char)(0xf0 | (cp >> 18));
-        b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-        b[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        b[3] = (char)(0x80 | (cp & 0x3f));
-        n = 4;
-    }
-    strbuf_add(sb, b, n);
-}
-
-/* Upper case for the scripts authors' names come in; other code points unchanged. */
-static unsigned int to_upper(unsigned int cp)
-{
-    if (cp >= 'a' && cp <= 'z')
-        return cp - 0x20;
-    if (cp >= 0xe0 && cp <= 0xfe && cp != 0xf7)
-        return cp - 0x20;
-    if (cp >= 0x100 && cp <= 0x137 && (cp & 1))
-        return cp - 1;
-    if (cp >= 0x430 && cp <= 0x44f)
-        return cp - 0x20;
-    if (cp >= 0x450 && cp <= 0x45f)
-        return cp - 0x50;
-    if (((cp >= 0x490 && cp <= 0x4bf) || (cp >= 0x4d0 && cp <= 0x4ff)) && (cp & 1))
-        return cp - 1;
-    return cp;
-}
-
-static unsigned int to_lower(unsigned int cp)
-{
-    if (cp >= 'A' && cp <= 'Z')
-        return cp + 0x20;
-    if (cp >= 0xc0 && cp <= 0xde && cp != 0xd7)
-        return cp + 0x20;
-    if (cp >= 0x410 && cp <= 0x42f)
-        return cp + 0x20;
-    if (cp >= 0x400 && cp <= 0x40f)
-        return cp + 0x50;
-    if (((cp >= 0x490 && cp <= 0x4bf) || (cp >= 0x4d0 && cp <= 0x4ff)) && !(cp & 1))
-        return cp + 1;
-    return cp;
-}
-
 /* A code point that can start a name word (not punctuation, symbols or combining marks). */
 static bool is_letter(unsigned int cp)
 {
@@ -271,9 +192,9 @@ void citation_initials(struct strbuf *out, const char *given)
      * hyphen, and the separator before an initial is the hyphen if there was one. */
     enum { SEP_NONE, SEP_SPACE, SEP_HYPHEN } sep = SEP_NONE;
     bool in_word = false, any = false, just_initial = false;
-    size_t len = given ? strlen(given) : 0;
-    for (size_t i = 0; i < len;) {
-        unsigned int cp = utf8_next(given, &i);
+    for (const char *p = given ? given : ""; *p;) {
+        uint32_t cp;
+        utf8_decode(&p, &cp);
         if (cp == '-' || cp == 0x2010 || cp == 0x2011) {
             in_word = false;
             sep = SEP_HYPHEN;
@@ -284,13 +205,13 @@ void citation_initials(struct strbuf *out, const char *given)
         } else if (in_word && just_initial && cp >= 0x300 && cp <= 0x36f) {
             /* A combining accent belongs to the initial: "E\u0301lodie" -> "E\u0301." */
             strbuf_setlen(out, out->len - 1);
-            add_code_point(out, cp);
+            utf8_append(out, cp);
             strbuf_addch(out, '.');
             continue;
         } else if (!in_word && is_letter(cp)) {
             if (any)
                 strbuf_addch(out, sep == SEP_HYPHEN ? '-' : ' ');
-            add_code_point(out, to_upper(cp));
+            utf8_append(out, utf8_toupper(cp));
             strbuf_addch(out, '.');
             any = true;
             in_word = true;
@@ -669,10 +590,11 @@ static const char *transliterate(unsigned int cp, char one[2])
 
 static void add_key_part(struct strbuf *out, const char *s)
 {
-    size_t len = s ? strlen(s) : 0;
-    for (size_t i = 0; i < len;) {
+    for (const char *p = s ? s : ""; *p;) {
+        uint32_t cp;
         char one[2];
-        strbuf_addstr(out, transliterate(to_lower(utf8_next(s, &i)), one));
+        utf8_decode(&p, &cp);
+        strbuf_addstr(out, transliterate(utf8_tolower(cp), one));
     }
 }
 

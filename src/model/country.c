@@ -5,6 +5,7 @@
 #include "util/error.h"
 #include "util/mofile.h"
 #include "util/strbuf.h"
+#include "util/utf8.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -108,46 +109,6 @@ static void codepoints_push(struct codepoints *cps, uint32_t c)
     cps->v[cps->len++] = c;
 }
 
-/* Decode one code point; malformed bytes come out one at a time as U+FFFD. */
-static size_t utf8_decode(const char *text, uint32_t *out)
-{
-    const unsigned char *s = (const unsigned char *)text;
-    uint32_t cp;
-    size_t len;
-    if (s[0] < 0x80) {
-        *out = s[0];
-        return 1;
-    }
-    if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-        cp = s[0] & 0x1f;
-        len = 2;
-    } else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-        cp = s[0] & 0x0f;
-        len = 3;
-    } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-        cp = s[0] & 0x07;
-        len = 4;
-    } else {
-        *out = 0xfffd;
-        return 1;
-    }
-    for (size_t i = 1; i < len; i++) {
-        /* A NUL fails this test too, so a truncated sequence never reads past the string. */
-        if ((s[i] & 0xc0) != 0x80) {
-            *out = 0xfffd;
-            return 1;
-        }
-        cp = cp << 6 | (s[i] & 0x3f);
-    }
-    if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-        (len == 4 && (cp < 0x10000 || cp > 0x10ffff))) {
-        *out = 0xfffd;
-        return 1;
-    }
-    *out = cp;
-    return len;
-}
-
 static void utf8_encode(struct strbuf *sb, uint32_t c)
 {
     if (c < 0x80) {
@@ -204,16 +165,7 @@ static uint32_t fold_char(uint32_t c)
             return c + 0x20;
         return c;
     }
-    if (c >= 0x400 && c <= 0x40f)
-        c += 0x50;
-    else if (c >= 0x410 && c <= 0x42f)
-        c += 0x20;
-    else if ((c >= 0x460 && c <= 0x481) || (c >= 0x48a && c <= 0x4bf) || (c >= 0x4d0 && c <= 0x4ff))
-        c |= 1;
-    else if (c == 0x4c0)
-        c = 0x4cf;
-    else if (c >= 0x4c1 && c <= 0x4ce && (c & 1))
-        c++;
+    c = utf8_tolower(c);
     /* Russian text routinely writes ё as е; "Соединенное" must find "Соединённое". */
     if (c == 0x451)
         return 0x435;
@@ -231,7 +183,8 @@ static void fold_text(const char *text, struct codepoints *out)
     out->len = 0;
     while (*text) {
         uint32_t c;
-        text += utf8_decode(text, &c);
+        if (!utf8_decode(&text, &c))
+            c = 0xfffd; /* malformed bytes come out one at a time */
         if (is_space(c)) {
             pending_space = out->len > 0;
             continue;
@@ -623,7 +576,8 @@ size_t country_suggest(const struct country_db *db, const char *text, const stru
         name.len = 0;
         for (const char *p = e->key; *p;) {
             uint32_t c;
-            p += utf8_decode(p, &c);
+            if (!utf8_decode(&p, &c))
+                c = 0xfffd;
             codepoints_push(&name, c);
         }
         ARRAY_GROW(rows, 3 * (name.len + 1), rows_alloc);

@@ -455,59 +455,6 @@ const struct roster_reviewer *roster_find(const struct roster *r, const char *id
  * so case, spacing and punctuation must not hide that two names are the same.
  */
 
-/*
- * Decode one code point into *cp. An invalid byte is consumed alone and false
- * returned (*cp is the byte), so the caller can keep it as it was.
- */
-static bool next_code_point(const unsigned char **s, uint32_t *cp)
-{
-    const unsigned char *p = *s;
-    size_t n = p[0] < 0x80             ? 1
-               : (p[0] & 0xe0) == 0xc0 ? 2
-               : (p[0] & 0xf0) == 0xe0 ? 3
-               : (p[0] & 0xf8) == 0xf0 ? 4
-                                       : 0;
-    *cp = p[0];
-    *s = p + 1;
-    if (n <= 1)
-        return n == 1;
-    uint32_t v = p[0] & (0x3fu >> (n - 1));
-    for (size_t k = 1; k < n; k++) {
-        if ((p[k] & 0xc0) != 0x80)
-            return false;
-        v = (v << 6) | (p[k] & 0x3fu);
-    }
-    *cp = v;
-    *s = p + n;
-    return true;
-}
-
-static void add_code_point(struct strbuf *sb, uint32_t cp)
-{
-    char b[4];
-    size_t n;
-    if (cp < 0x80) {
-        b[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        b[0] = (char)(0xc0 | (cp >> 6));
-        b[1] = (char)(0x80 | (cp & 0x3f));
-        n = 2;
-    } else if (cp < 0x10000) {
-        b[0] = (char)(0xe0 | (cp >> 12));
-        b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        b[2] = (char)(0x80 | (cp & 0x3f));
-        n = 3;
-    } else {
-        b[0] = (char)(0xf0 | (cp >> 18));
-        b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-        b[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        b[3] = (char)(0x80 | (cp & 0x3f));
-        n = 4;
-    }
-    strbuf_add(sb, b, n);
-}
-
 static bool is_space(uint32_t cp)
 {
     return cp == ' ' || (cp >= '\t' && cp <= '\r') || cp == 0xa0 ||
@@ -540,54 +487,25 @@ static bool is_ignored_punctuation(uint32_t cp)
     }
 }
 
-/* Lower case for Latin (ASCII, Latin-1, Extended-A, Romanian and Azerbaijani letters), Cyrillic
- * and Armenian; ё folds to е because Russian text often writes е for it. */
+/* Lower case, with the equivalences names are written with: Turkish and Azerbaijani dotted and
+ * dotless i as plain i, and ё as е because Russian text often writes е for it. */
 static uint32_t fold_case(uint32_t cp)
 {
-    if (cp >= 'A' && cp <= 'Z')
-        return cp + 0x20;
-    if (cp < 0x80)
-        return cp;
-    if (cp >= 0xc0 && cp <= 0xde && cp != 0xd7)
-        return cp + 0x20;
-    if (cp == 0x130 || cp == 0x131) /* Turkish and Azerbaijani İ and ı against plain i */
+    if (cp == 0x131)
         return 'i';
-    if ((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14a && cp <= 0x177))
-        return cp | 1;
-    if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17e))
-        return (cp & 1) ? cp + 1 : cp;
-    if (cp == 0x178)
-        return 0xff;
-    if (cp >= 0x218 && cp <= 0x21b) /* Ș ș Ț ț */
-        return cp | 1;
-    if (cp == 0x18f) /* Ə */
-        return 0x259;
-    if (cp == 0x401 || cp == 0x451) /* Ё ё */
+    if (cp == 0x401 || cp == 0x451)
         return 0x435;
-    if (cp >= 0x410 && cp <= 0x42f)
-        return cp + 0x20;
-    if (cp >= 0x400 && cp <= 0x40f)
-        return cp + 0x50;
-    if ((cp >= 0x460 && cp <= 0x481) || (cp >= 0x48a && cp <= 0x4bf) ||
-        (cp >= 0x4d0 && cp <= 0x52f))
-        return cp | 1;
-    if (cp == 0x4c0)
-        return 0x4cf;
-    if (cp >= 0x4c1 && cp <= 0x4ce)
-        return (cp & 1) ? cp + 1 : cp;
-    if (cp >= 0x531 && cp <= 0x556)
-        return cp + 0x30;
-    return cp;
+    return utf8_tolower(cp);
 }
 
 char *roster_name_key(const char *name)
 {
     struct strbuf key = STRBUF_INIT;
     bool pending_space = false;
-    const unsigned char *s = (const unsigned char *)name;
+    const char *s = name;
     while (*s) {
         uint32_t cp;
-        bool valid = next_code_point(&s, &cp);
+        bool valid = utf8_decode(&s, &cp);
         if (valid && is_space(cp)) {
             pending_space = key.len > 0;
             continue;
@@ -598,7 +516,7 @@ char *roster_name_key(const char *name)
             strbuf_addch(&key, ' ');
         pending_space = false;
         if (valid)
-            add_code_point(&key, fold_case(cp));
+            utf8_append(&key, fold_case(cp));
         else
             strbuf_addch(&key, (char)cp);
     }

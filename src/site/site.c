@@ -1126,49 +1126,16 @@ static int render_articles(struct build *b)
 
 /* ---- the reader's indexes: archive, authors, keywords ---- */
 
-static void utf8_put(struct strbuf *sb, unsigned long cp)
-{
-    int n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-    static const unsigned char lead[] = {0, 0, 0xC0, 0xE0, 0xF0};
-    strbuf_addch(sb, (char)(n == 1 ? cp : lead[n] | (cp >> (6 * (n - 1)))));
-    for (int i = n - 2; i >= 0; i--)
-        strbuf_addch(sb, (char)(0x80 | ((cp >> (6 * i)) & 0x3F)));
-}
-
-static unsigned long lower_code_point(unsigned long cp)
-{
-    if ((cp >= 'A' && cp <= 'Z') || (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7))
-        return cp + 0x20;
-    if ((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14A && cp <= 0x177))
-        return cp | 1;
-    if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E))
-        return cp + (cp & 1);
-    if ((cp >= 0x391 && cp <= 0x3AB && cp != 0x3A2) || (cp >= 0x410 && cp <= 0x42F))
-        return cp + 0x20;
-    if (cp >= 0x400 && cp <= 0x40F)
-        return cp + 0x50;
-    return cp;
-}
-
 /*
- * Lower-cased for matching and sorting, independent of the locale: Latin
- * (ASCII, Latin-1, Extended-A), Greek and Cyrillic letters. Compared byte by
- * byte, Latin names sort before Cyrillic ones.
+ * Lower-cased for matching and sorting, independent of the locale (see
+ * utf8_tolower). Compared byte by byte, Latin names sort before Cyrillic ones.
  */
 static char *fold(const char *s)
 {
     struct strbuf sb = STRBUF_INIT;
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        unsigned long cp = *p;
-        size_t n = cp < 0x80 ? 1 : cp < 0xE0 ? 2 : cp < 0xF0 ? 3 : 4;
-        if (n > 1)
-            cp &= n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07;
-        size_t i = 1;
-        for (; i < n && (p[i] & 0xC0) == 0x80; i++)
-            cp = (cp << 6) | (p[i] & 0x3F);
-        utf8_put(&sb, i == n ? lower_code_point(cp) : 0xFFFD);
-        p += i;
+    while (*s) {
+        uint32_t cp;
+        utf8_append(&sb, utf8_decode(&s, &cp) ? utf8_tolower(cp) : 0xFFFD);
     }
     return strbuf_detach(&sb, NULL);
 }

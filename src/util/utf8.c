@@ -66,3 +66,131 @@ size_t utf8_length(const char *s, size_t len)
             n++;
     return n;
 }
+
+bool utf8_decode(const char **str, uint32_t *cp)
+{
+    const unsigned char *p = (const unsigned char *)*str;
+    size_t n = p[0] < 0x80             ? 1
+               : (p[0] & 0xe0) == 0xc0 ? 2
+               : (p[0] & 0xf0) == 0xe0 ? 3
+               : (p[0] & 0xf8) == 0xf0 ? 4
+                                       : 0;
+    *cp = p[0];
+    *str = (const char *)p + 1;
+    if (n <= 1)
+        return n == 1;
+    uint32_t v = p[0] & (0x3fu >> (n - 1));
+    for (size_t k = 1; k < n; k++) {
+        if ((p[k] & 0xc0) != 0x80)
+            return false;
+        v = (v << 6) | (p[k] & 0x3fu);
+    }
+    /* Overlong forms, surrogates and values past U+10FFFF are not characters. */
+    if ((n == 2 && v < 0x80) || (n == 3 && (v < 0x800 || (v >= 0xd800 && v <= 0xdfff))) ||
+        (n == 4 && (v < 0x10000 || v > 0x10ffff)))
+        return false;
+    *cp = v;
+    *str = (const char *)p + n;
+    return true;
+}
+
+void utf8_append(struct strbuf *sb, uint32_t cp)
+{
+    char b[4];
+    size_t n;
+    if (cp < 0x80) {
+        b[0] = (char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        b[0] = (char)(0xc0 | (cp >> 6));
+        b[1] = (char)(0x80 | (cp & 0x3f));
+        n = 2;
+    } else if (cp < 0x10000) {
+        b[0] = (char)(0xe0 | (cp >> 12));
+        b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        b[2] = (char)(0x80 | (cp & 0x3f));
+        n = 3;
+    } else {
+        b[0] = (char)(0xf0 | (cp >> 18));
+        b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+        b[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        b[3] = (char)(0x80 | (cp & 0x3f));
+        n = 4;
+    }
+    strbuf_add(sb, b, n);
+}
+
+/* Ranges where upper and lower case alternate, the upper case on the even code point. */
+static bool in_paired_range(uint32_t cp)
+{
+    return (cp >= 0x100 && cp <= 0x137) || (cp >= 0x14a && cp <= 0x177) ||
+           (cp >= 0x218 && cp <= 0x21b) || (cp >= 0x460 && cp <= 0x481) ||
+           (cp >= 0x48a && cp <= 0x4bf) || (cp >= 0x4d0 && cp <= 0x52f);
+}
+
+/* ... and where the upper case is on the odd one. */
+static bool in_odd_paired_range(uint32_t cp)
+{
+    return (cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17e) ||
+           (cp >= 0x4c1 && cp <= 0x4ce);
+}
+
+uint32_t utf8_tolower(uint32_t cp)
+{
+    if (cp < 0x80)
+        return cp >= 'A' && cp <= 'Z' ? cp + 0x20 : cp;
+    if (cp >= 0xc0 && cp <= 0xde && cp != 0xd7)
+        return cp + 0x20;
+    if (cp == 0x130) /* İ */
+        return 'i';
+    if (in_paired_range(cp))
+        return cp | 1;
+    if (in_odd_paired_range(cp))
+        return (cp & 1) ? cp + 1 : cp;
+    if (cp == 0x178)
+        return 0xff;
+    if (cp == 0x18f) /* Ə */
+        return 0x259;
+    if ((cp >= 0x391 && cp <= 0x3ab && cp != 0x3a2))
+        return cp + 0x20;
+    if (cp >= 0x410 && cp <= 0x42f)
+        return cp + 0x20;
+    if (cp >= 0x400 && cp <= 0x40f)
+        return cp + 0x50;
+    if (cp == 0x4c0)
+        return 0x4cf;
+    if (cp >= 0x531 && cp <= 0x556)
+        return cp + 0x30;
+    return cp;
+}
+
+uint32_t utf8_toupper(uint32_t cp)
+{
+    if (cp < 0x80)
+        return cp >= 'a' && cp <= 'z' ? cp - 0x20 : cp;
+    if (cp >= 0xe0 && cp <= 0xfe && cp != 0xf7)
+        return cp - 0x20;
+    if (cp == 0xff)
+        return 0x178;
+    if (cp == 0x131) /* ı */
+        return 'I';
+    if (cp == 0x3c2) /* final sigma */
+        return 0x3a3;
+    if (in_paired_range(cp))
+        return cp & ~1u;
+    if (in_odd_paired_range(cp))
+        return (cp & 1) ? cp : cp - 1;
+    if (cp == 0x259)
+        return 0x18f;
+    if (cp >= 0x3b1 && cp <= 0x3cb && cp != 0x3c2)
+        return cp - 0x20;
+    if (cp >= 0x430 && cp <= 0x44f)
+        return cp - 0x20;
+    if (cp >= 0x450 && cp <= 0x45f)
+        return cp - 0x50;
+    if (cp == 0x4cf)
+        return 0x4c0;
+    if (cp >= 0x561 && cp <= 0x586)
+        return cp - 0x30;
+    return cp;
+}

@@ -59,6 +59,46 @@ static void test_utf8(void **state)
     assert_int_equal(utf8_length("Грузия", strlen("Грузия")), 6);
 }
 
+/* Decoding, encoding and case mapping, letter by letter, independent of the locale. */
+static void test_utf8_case(void **state)
+{
+    (void)state;
+    const char *s = "Ә\xc0\xaf\xed\xa0\x80😀";
+    uint32_t cp;
+    assert_true(utf8_decode(&s, &cp));
+    assert_int_equal(cp, 0x4d8);
+    assert_false(utf8_decode(&s, &cp)); /* an overlong '/' is consumed a byte at a time */
+    assert_int_equal(cp, 0xc0);
+    assert_false(utf8_decode(&s, &cp));
+    assert_false(utf8_decode(&s, &cp)); /* a surrogate */
+    assert_int_equal(cp, 0xed);
+    s += 2;
+    assert_true(utf8_decode(&s, &cp));
+    assert_int_equal(cp, 0x1f600);
+    assert_int_equal(*s, '\0');
+
+    static const char upper[] = "AZÀÞĀĹŽȘƏΑΩЁЖЯҚӘӀӁԱՖÝ";
+    static const char lower[] = "azàþāĺžșəαωёжяқәӏӂաֆý";
+    struct strbuf lo = STRBUF_INIT, up = STRBUF_INIT;
+    for (const char *p = upper; *p;) {
+        assert_true(utf8_decode(&p, &cp));
+        utf8_append(&lo, utf8_tolower(cp));
+    }
+    for (const char *p = lower; *p;) {
+        assert_true(utf8_decode(&p, &cp));
+        utf8_append(&up, utf8_toupper(cp));
+    }
+    assert_string_equal(lo.buf, lower);
+    assert_string_equal(up.buf, upper);
+    strbuf_release(&lo);
+    strbuf_release(&up);
+    assert_int_equal(utf8_tolower(0x130), 'i');   /* İ */
+    assert_int_equal(utf8_toupper(0x131), 'I');   /* ı */
+    assert_int_equal(utf8_toupper(0x3c2), 0x3a3); /* ς */
+    assert_int_equal(utf8_tolower(0xd7), 0xd7);   /* × is not a letter */
+    assert_int_equal(utf8_tolower(0x4e2d), 0x4e2d);
+}
+
 static void test_safe_relative(void **state)
 {
     (void)state;
@@ -289,6 +329,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_strbuf),
         cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_utf8_case),
         cmocka_unit_test(test_safe_relative),
         cmocka_unit_test(test_yaml_positions),
         cmocka_unit_test(test_yaml_writer_quotes),
