@@ -1,0 +1,306 @@
+#include "site/build.h"
+
+#include "model/country.h"
+#include "util/alloc.h"
+#include "util/strbuf.h"
+#include "util/utf8.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the reader's indexes: archive, authors, keywords ---- */
+
+/*
+ * Lower-cased for matching and sorting, independent of the locale (see
+ * utf8_tolower). Compared byte by byte, Latin names sort before Cyrillic ones.
+ */
+static char *fold(const char *s)
+{
+    struct strbuf sb = STRBUF_INIT;
+    while (*s) {
+        uint32_t cp;
+        utf8_append(&sb, utf8_decode(&s, &cp) ? utf8_tolower(cp) : 0xFFFD);
+    }
+    return strbuf_detach(&sb, NULL);
+}
+
+static json_t *article_link_json(const struct article *a)
+{
+    char *url = xasprintf("articles/%lu/index.html", a->number);
+    json_t *o = json_pack("{s:s, s:s, s:s}", "url", url, "title", a->m.title, "lang", a->m.lang);
+    free(url);
+    return o;
+}
+
+/* An author or keyword as it occurs in one article; occurrences with the same id are merged. */
+struct occurrence {
+    char *id;
+    size_t order; /* the first occurrence names the entry */
+    const struct article *a;
+    size_t k; /* index of the author or keyword in a->m */
+};
+
+struct index_entry {
+    char *sort;
+    json_t *obj;
+};
+
+static int compare_occurrences(const void *x, const void *y)
+{
+    const struct occurrence *a = x, *b = y;
+    int c = strcmp(a->id, b->id);
+    return c ? c : a->order < b->order ? -1 : a->order > b->order;
+}
+
+static int compare_entries(const void *x, const void *y)
+{
+    return strcmp(((const struct index_entry *)x)->sort, ((const struct index_entry *)y)->sort);
+}
+
+/* Builds one entry from occurrences[0..n), all with the same id. */
+typedef json_t *entry_builder(struct build *b, const struct view *v, const struct occurrence *occ,
+                              size_t n, char **sort);
+
+/* Merge occurrences by id, build an entry per id, and return them sorted as a JSON array. */
+static json_t *index_json(struct build *b, const struct view *v, struct occurrence *occ, size_t n,
+                          entry_builder *build)
+{
+    if (n)
+        qsort(occ, n, sizeof(*occ), compare_occurrences);
+    struct index_entry *entries = xcalloc(n ? n : 1, sizeof(*entries));
+    size_t nentries = 0;
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && !strcmp(occ[j].id, occ[i].id); j++)
+            ;
+        struct index_entry *e = &entries[nentries++];
+        e->obj = build(b, v, occ + i, j - i, &e->sort);
+    }
+    qsort(entries, nentries, sizeof(*entries), compare_entries);
+    json_t *list = json_array();
+    for (size_t i = 0; i < nentries; i++) {
+        json_array_append_new(list, entries[i].obj);
+        free(entries[i].sort);
+    }
+    free(entries);
+    for (size_t i = 0; i < n; i++)
+        free(occ[i].id);
+    free(occ);
+    return list;
+}
+
+/* Links to the articles of occurrences, each article once. */
+static json_t *occurrence_articles_json(const struct occurrence *occ, size_t n)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < n; i++) {
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = occ[j].a == occ[i].a;
+        if (!seen)
+            json_array_append_new(list, article_link_json(occ[i].a));
+    }
+    return list;
+}
+
+static const char *family_name(const struct author *au)
+{
+    if (au->family)
+        return au->family;
+    const char *space = strrchr(au->name, ' ');
+    return space && space[1] ? space + 1 : au->name;
+}
+
+static json_t *author_countries_json(struct build *b, const struct view *v,
+                                     const struct occurrence *occ, size_t n)
+{
+    const char *lang = v->lang;
+    json_t *list = json_array();
+    struct strbuf seen = STRBUF_INIT; /* " KZ  GE " */
+    for (size_t i = 0; i < n; i++) {
+        const struct author *au = &occ[i].a->m.authors[occ[i].k];
+        for (size_t j = 0; j < au->naffiliations; j++) {
+            const struct affiliation *af = &au->affiliations[j];
+            if (af->international || !af->country[0])
+                continue;
+            char *code = xasprintf(" %s ", af->country);
+            if (!strstr(seen.buf, code)) {
+                const struct country *c = country_by_code(b->countries, af->country);
+                json_array_append_new(list,
+                                      json_pack("{s:s, s:s}", "code", af->country, "name",
+                                                c ? country_display_name(c, lang) : af->country));
+                strbuf_addstr(&seen, code);
+            }
+            free(code);
+        }
+    }
+    strbuf_release(&seen);
+    for (size_t i = 0; i < json_array_size(list); i++)
+        json_object_set_new(json_array_get(list, i), "last",
+                            json_boolean(i + 1 == json_array_size(list)));
+    return list;
+}
+
+static json_t *author_entry_json(struct build *b, const struct view *v,
+                                 const struct occurrence *occ, size_t n, char **sort)
+{
+    const struct author *au = &occ[0].a->m.authors[occ[0].k];
+    json_t *o = json_object();
+    char *family = fold(family_name(au));
+    char *name = fold(au->name);
+    *sort = xasprintf("%s\x1f%s\x1f%s", family, name, occ[0].id);
+    free(family);
+    free(name);
+    site_set_str(o, "name", au->name);
+    site_set_str(o, "lang", occ[0].a->m.lang);
+    if (au->orcid[0]) {
+        char *url = xasprintf("https://orcid.org/%s", au->orcid);
+        site_set_str(o, "orcid", au->orcid);
+        site_set_str(o, "orcid_url", url);
+        free(url);
+    }
+    json_t *countries = author_countries_json(b, v, occ, n);
+    json_object_set_new(o, "has_countries", json_boolean(json_array_size(countries) > 0));
+    json_object_set_new(o, "countries", countries);
+    json_object_set_new(o, "articles", occurrence_articles_json(occ, n));
+    return o;
+}
+
+/*
+ * The published articles, earliest issue first (b->articles is newest issue
+ * first), so that the first spelling of a name or keyword is the one shown.
+ */
+static const struct article **articles_oldest_first(struct build *b)
+{
+    const struct article **list = xcalloc(b->narticles ? b->narticles : 1, sizeof(*list));
+    size_t n = 0;
+    for (size_t i = b->nissues; i-- > 0;)
+        for (size_t k = 0; k < b->issues[i].narticles; k++) {
+            const struct article *a = site_find_article(b, b->issues[i].articles[k]);
+            if (a && a->issue == &b->issues[i])
+                list[n++] = a;
+        }
+    return list;
+}
+
+static json_t *authors_json(struct build *b, const struct view *v)
+{
+    size_t n = 0, alloc = 0;
+    struct occurrence *occ = NULL;
+    const struct article **articles = articles_oldest_first(b);
+    for (size_t i = 0; i < b->narticles; i++) {
+        const struct manuscript *m = &articles[i]->m;
+        for (size_t k = 0; k < m->nauthors; k++) {
+            const struct author *au = &m->authors[k];
+            ARRAY_GROW(occ, n + 1, alloc);
+            char *folded = fold(au->name);
+            /* The same person: the same ORCID iD, or without one the same name. */
+            occ[n] = (struct occurrence){au->orcid[0] ? xasprintf("orcid:%s", au->orcid)
+                                                      : xasprintf("name:%s", folded),
+                                         n, articles[i], k};
+            free(folded);
+            n++;
+        }
+    }
+    free(articles);
+    return index_json(b, v, occ, n, author_entry_json);
+}
+
+static json_t *keyword_entry_json(struct build *b, const struct view *v,
+                                  const struct occurrence *occ, size_t n, char **sort)
+{
+    (void)b;
+    (void)v;
+    const char *keyword = occ[0].a->m.keywords[occ[0].k];
+    *sort = xasprintf("%s\x1f%s", occ[0].id, keyword);
+    json_t *o = json_object();
+    site_set_str(o, "keyword", keyword);
+    site_set_str(o, "lang", occ[0].a->m.lang);
+    json_object_set_new(o, "articles", occurrence_articles_json(occ, n));
+    return o;
+}
+
+static json_t *keywords_json(struct build *b, const struct view *v)
+{
+    size_t n = 0, alloc = 0;
+    struct occurrence *occ = NULL;
+    const struct article **articles = articles_oldest_first(b);
+    for (size_t i = 0; i < b->narticles; i++) {
+        const struct manuscript *m = &articles[i]->m;
+        for (size_t k = 0; k < m->nkeywords; k++) {
+            ARRAY_GROW(occ, n + 1, alloc);
+            occ[n] = (struct occurrence){fold(m->keywords[k]), n, articles[i], k};
+            n++;
+        }
+    }
+    free(articles);
+    return index_json(b, v, occ, n, keyword_entry_json);
+}
+
+/* Issues grouped by year, the newest year first; within a year, newest issue first. */
+static json_t *issues_by_year_json(struct build *b, const struct view *v)
+{
+    json_t *years = json_array();
+    unsigned long last = ULONG_MAX;
+    for (;;) {
+        unsigned long year = 0;
+        for (size_t i = 0; i < b->nissues; i++)
+            if (b->issues[i].year < last && b->issues[i].year > year)
+                year = b->issues[i].year;
+        if (!year)
+            break;
+        json_t *issues = json_array();
+        for (size_t i = 0; i < b->nissues; i++)
+            if (b->issues[i].year == year)
+                json_array_append_new(issues, site_issue_summary_json(v, &b->issues[i]));
+        json_array_append_new(years,
+                              json_pack("{s:I, s:o}", "year", (json_int_t)year, "issues", issues));
+        last = year;
+    }
+    return years;
+}
+
+int site_render_archive(struct build *b, const struct view *v)
+{
+    char *rel;
+    json_t *ctx = site_view_page_json(b, v, "archive/index.html", "nav_archive",
+                                      "archive_description", "archive", &rel);
+    json_t *specials = json_array();
+    for (size_t i = 0; i < b->nissues; i++)
+        if (b->issues[i].special)
+            json_array_append_new(specials, site_issue_summary_json(v, &b->issues[i]));
+    json_object_set_new(ctx, "has_specials", json_boolean(json_array_size(specials) > 0));
+    json_object_set_new(ctx, "specials", specials);
+    json_object_set_new(ctx, "years", issues_by_year_json(b, v));
+    json_object_set_new(ctx, "has_issues", json_boolean(b->nissues > 0));
+    int rc = site_render_page(b, "archive", ctx, rel);
+    free(rel);
+    return rc;
+}
+
+int site_render_authors(struct build *b, const struct view *v)
+{
+    char *rel;
+    json_t *ctx = site_view_page_json(b, v, "authors/index.html", "nav_authors",
+                                      "authors_description", "authors", &rel);
+    json_t *authors = authors_json(b, v);
+    json_object_set_new(ctx, "has_authors", json_boolean(json_array_size(authors) > 0));
+    json_object_set_new(ctx, "authors", authors);
+    int rc = site_render_page(b, "authors", ctx, rel);
+    free(rel);
+    return rc;
+}
+
+int site_render_keywords(struct build *b, const struct view *v)
+{
+    char *rel;
+    json_t *ctx = site_view_page_json(b, v, "keywords/index.html", "nav_keywords",
+                                      "keywords_description", "keywords", &rel);
+    json_t *keywords = keywords_json(b, v);
+    json_object_set_new(ctx, "has_keywords", json_boolean(json_array_size(keywords) > 0));
+    json_object_set_new(ctx, "keywords", keywords);
+    int rc = site_render_page(b, "keywords", ctx, rel);
+    free(rel);
+    return rc;
+}
