@@ -27,7 +27,12 @@ int ydoc_load(struct ydoc *d, const char *file, const char *text, size_t len, si
         size_t line = mark.line + 1 + line_offset;
         size_t col = mark.column + 1;
         int rc;
-        if (parser.context)
+        size_t opened = parser.context_mark.line + 1 + line_offset;
+        if (parser.context && opened != line)
+            /* The cause is often where the construct opened (an unclosed [ or quote). */
+            rc = error_at(file, line, col, "invalid YAML: %s %s that starts on line %zu",
+                          parser.problem, parser.context, opened);
+        else if (parser.context)
             rc = error_at(file, line, col, "invalid YAML: %s %s", parser.problem, parser.context);
         else
             rc = error_at(file, line, col, "invalid YAML: %s",

@@ -115,4 +115,20 @@ expect_exit 0 "build-issue 3 on its date publishes it" -- "$JOURNAL" -C "$J2" bu
 check "the article is published" -- grep -q "^state: published" "$J2/submissions/10/submission.yaml"
 expect_exit 0 "build-site after publishing" -- "$JOURNAL" -C "$J2" build-site
 check "the issue is on the site" -- test -e "$J2/_site/articles/10/index.html"
+
+# A manifest edited by hand with a syntax error: build-issue and build-site name file, line
+# and column, exit 1, and change nothing.
+sed -i 's/^title: .*/title: [Summer/' "$J2/issues/3.yaml"
+LINE=$(grep -n '^title: \[Summer$' "$J2/issues/3.yaml" | cut -d: -f1)
+check "the broken manifest has its broken title line" -- test -n "$LINE"
+tgit -C "$J2" commit -qam "Break issue 3 by hand"
+snapshot "$J2" >"$TEST_TMP/.before2"
+expect_exit 1 "build-issue on an issue whose manifest has a syntax error" -- \
+    "$JOURNAL" -C "$J2" build-issue 3 --correct "Fix the title"
+expect_stderr_match "issues/3\.yaml:[0-9]+:[0-9]+: invalid YAML: .* that starts on line $LINE$" \
+    "build-issue names the manifest, line and column, and the line where the list opened"
+expect_exit 1 "build-site with a manifest syntax error" -- "$JOURNAL" -C "$J2" build-site
+expect_stderr_match "issues/3\.yaml:[0-9]+:[0-9]+: invalid YAML: .* that starts on line $LINE$" \
+    "build-site names the manifest, line and column, and the line where the list opened"
+expect_unchanged "$TEST_TMP/.before2" "$J2" "the refused commands changed nothing"
 finish
