@@ -37,6 +37,8 @@ int cmd_build_site(int argc, char **argv, struct cli *cli)
                    "Open %s/index.html in a browser.\n",
                    st.pages, st.issues, st.articles, st.assets, st.output_dir, st.output_dir);
     }
+    for (size_t i = 0; !rc && i < st.nwarnings; i++)
+        fprintf(stderr, "journal build-site: warning: %s\n", st.warnings[i]);
     if (!rc) {
         size_t changed = 0;
         char *first = NULL;

@@ -57,6 +57,8 @@ int cmd_submit(int argc, char **argv, struct cli *cli)
     struct submit_result res;
     rc = submission_submit(repo, &req, &res);
     if (!rc) {
+        for (size_t i = 0; i < res.nwarnings; i++)
+            fprintf(stderr, "journal submit: warning: %s\n", res.warnings[i]);
         if (cli->json) {
             cli_print_json(json_pack("{s:i, s:s, s:s, s:s}", "number", (json_int_t)res.number,
                                      "state", "submitted", "title", res.title, "commit",

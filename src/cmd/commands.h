@@ -39,8 +39,11 @@ int cmd_packet(int argc, char **argv, struct cli *cli);
 int cmd_remind(int argc, char **argv, struct cli *cli);
 int cmd_outbox(int argc, char **argv, struct cli *cli);
 int cmd_stats(int argc, char **argv, struct cli *cli);
+int cmd_export(int argc, char **argv, struct cli *cli);
 int cmd_import(int argc, char **argv, struct cli *cli);
+int cmd_enrich(int argc, char **argv, struct cli *cli);
 int cmd_build_issue(int argc, char **argv, struct cli *cli);
+int cmd_deposit(int argc, char **argv, struct cli *cli);
 
 /* Print the help of one command to stdout. */
 void command_print_usage(const struct command *c);

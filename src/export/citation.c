@@ -4,6 +4,7 @@
 #include "util/error.h"
 #include "util/utf8.h"
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -432,6 +433,12 @@ static int apa_authors(struct strbuf *out, const struct manuscript *m, enum mode
     return 0;
 }
 
+int citation_apa_authors(const struct author *authors, size_t n, bool html, struct strbuf *out)
+{
+    struct manuscript m = {.authors = (struct author *)authors, .nauthors = n};
+    return apa_authors(out, &m, html ? MODE_HTML : MODE_TEXT);
+}
+
 static int apa(const struct citation_source *src, struct strbuf *out, enum mode mode)
 {
     int rc = check_source(src, out);
@@ -799,4 +806,277 @@ int citation_bibtex(const struct citation_source *src, struct strbuf *out)
     strbuf_add(out, sb.buf, sb.len);
     strbuf_release(&sb);
     return 0;
+}
+
+void citation_page_range(const char *pages, char **first, char **last)
+{
+    *first = NULL;
+    *last = NULL;
+    struct strbuf plain = STRBUF_INIT;
+    add_value(&plain, pages, MODE_TEXT);
+    size_t dash = plain.len, after = plain.len;
+    for (size_t i = 0; i < plain.len; i++) {
+        size_t n = plain.buf[i] == '-' ? 1 : !strncmp(plain.buf + i, en_dash, 3) ? 3 : 0;
+        if (n) {
+            dash = i;
+            after = i;
+            while (after < plain.len &&
+                   (plain.buf[after] == '-' || !strncmp(plain.buf + after, en_dash, 3)))
+                after += plain.buf[after] == '-' ? 1 : 3;
+            break;
+        }
+    }
+    *first = trimmed_copy(plain.buf, dash);
+    if (after < plain.len)
+        *last = trimmed_copy(plain.buf + after, plain.len - after);
+    strbuf_release(&plain);
+}
+
+char *citation_license_url(const char *license)
+{
+    if (empty(license))
+        return NULL;
+    struct strbuf sb = STRBUF_INIT;
+    add_value(&sb, license, MODE_TEXT);
+    char *result = NULL;
+    if (!strncasecmp(sb.buf, "https://", 8) || !strncasecmp(sb.buf, "http://", 7)) {
+        result = strbuf_detach(&sb, NULL);
+        return result;
+    }
+    /* "CC BY-NC 4.0", "CC-BY-4.0", "cc by sa 3.0": words after CC, then a version. */
+    for (size_t i = 0; i < sb.len; i++)
+        if (sb.buf[i] == ' ' || sb.buf[i] == '_')
+            sb.buf[i] = '-';
+        else if (sb.buf[i] >= 'A' && sb.buf[i] <= 'Z')
+            sb.buf[i] = (char)(sb.buf[i] - 'A' + 'a');
+    static const char *const versions[] = {"4.0", "3.0", "2.5", "2.0", "1.0"};
+    const char *p = sb.buf;
+    if (!strncmp(p, "cc0", 3)) {
+        if (!strcmp(p, "cc0") || !strcmp(p, "cc0-1.0"))
+            result = xstrdup("https://creativecommons.org/publicdomain/zero/1.0/");
+    } else if (!strncmp(p, "cc-", 3)) {
+        p += 3;
+        size_t n = strlen(p);
+        const char *version = NULL;
+        for (size_t i = 0; i < sizeof versions / sizeof *versions; i++) {
+            size_t vn = strlen(versions[i]);
+            if (n > vn + 1 && p[n - vn - 1] == '-' && !strcmp(p + n - vn, versions[i])) {
+                version = versions[i];
+                n -= vn + 1;
+                break;
+            }
+        }
+        static const char *const kinds[] = {"by",       "by-sa", "by-nc",
+                                            "by-nc-sa", "by-nd", "by-nc-nd"};
+        for (size_t i = 0; version && i < sizeof kinds / sizeof *kinds; i++)
+            if (strlen(kinds[i]) == n && !strncmp(p, kinds[i], n))
+                result =
+                    xasprintf("https://creativecommons.org/licenses/%s/%s/", kinds[i], version);
+    }
+    strbuf_release(&sb);
+    return result;
+}
+
+static int check_extra(const struct citation_source *src)
+{
+    int rc = check_utf8("the abstract", src->m->abstract);
+    if (!rc)
+        rc = check_utf8("the journal abbreviation", src->abbreviation);
+    return rc;
+}
+
+/* One RIS line: the tag, two spaces, a hyphen, a space, the value on one line, CRLF. */
+static void ris_line(struct strbuf *out, const char *tag, const char *value)
+{
+    if (empty(value))
+        return;
+    size_t start = out->len;
+    strbuf_addf(out, "%s  - ", tag);
+    size_t value_start = out->len;
+    add_value(out, value, MODE_TEXT);
+    if (out->len == value_start)
+        strbuf_setlen(out, start);
+    else
+        strbuf_addstr(out, "\r\n");
+}
+
+int citation_ris(const struct citation_source *src, struct strbuf *out)
+{
+    int rc = check_source(src, out);
+    if (!rc)
+        rc = check_extra(src);
+    if (rc)
+        return rc;
+    const struct manuscript *m = src->m;
+    struct strbuf sb = STRBUF_INIT, v = STRBUF_INIT;
+    strbuf_addstr(&sb, "TY  - JOUR\r\n");
+    for (size_t i = 0; i < m->nauthors; i++) {
+        struct citation_name name;
+        rc = citation_name_split(&m->authors[i], &name);
+        if (rc) {
+            strbuf_release(&sb);
+            strbuf_release(&v);
+            return rc;
+        }
+        strbuf_reset(&v);
+        strbuf_addstr(&v, name.family);
+        if (name.given)
+            strbuf_addf(&v, ", %s", name.given);
+        ris_line(&sb, "AU", v.buf);
+        citation_name_release(&name);
+    }
+    strbuf_reset(&v);
+    add_value(&v, m->title, MODE_TEXT);
+    if (!empty(m->subtitle)) {
+        strbuf_addstr(&v, ": ");
+        add_value(&v, m->subtitle, MODE_TEXT);
+    }
+    ris_line(&sb, "TI", v.buf);
+    ris_line(&sb, "T2", src->journal);
+    ris_line(&sb, "J2", src->abbreviation);
+    unsigned long year = effective_year(src);
+    if (year)
+        strbuf_addf(&sb, "PY  - %lu\r\n", year);
+    if (is_date(src->published))
+        strbuf_addf(&sb, "DA  - %.4s/%.2s/%.2s\r\n", src->published, src->published + 5,
+                    src->published + 8);
+    if (src->volume)
+        strbuf_addf(&sb, "VL  - %lu\r\n", src->volume);
+    if (src->number)
+        strbuf_addf(&sb, "IS  - %lu\r\n", src->number);
+    char *first, *last;
+    citation_page_range(src->pages, &first, &last);
+    ris_line(&sb, "SP", first);
+    ris_line(&sb, "EP", last);
+    free(first);
+    free(last);
+    size_t len;
+    const char *doi = bare_doi(src->doi, &len);
+    if (doi) {
+        strbuf_reset(&v);
+        strbuf_add(&v, doi, len);
+        ris_line(&sb, "DO", v.buf);
+    }
+    ris_line(&sb, "UR", src->url);
+    ris_line(&sb, "SN", src->issn);
+    ris_line(&sb, "PB", src->publisher);
+    ris_line(&sb, "LA", m->lang);
+    for (size_t i = 0; i < m->nkeywords; i++)
+        ris_line(&sb, "KW", m->keywords[i]);
+    ris_line(&sb, "AB", m->abstract);
+    strbuf_addstr(&sb, "ER  - \r\n");
+    strbuf_add(out, sb.buf, sb.len);
+    strbuf_release(&sb);
+    strbuf_release(&v);
+    return 0;
+}
+
+/* obj.key = value trimmed and on one line, unless it is empty. */
+static void csl_set(json_t *obj, const char *key, const char *value)
+{
+    if (empty(value))
+        return;
+    struct strbuf v = STRBUF_INIT;
+    add_value(&v, value, MODE_TEXT);
+    if (v.len)
+        json_object_set_new(obj, key, json_stringn(v.buf, v.len));
+    strbuf_release(&v);
+}
+
+int citation_csl_json(const struct citation_source *src, struct strbuf *out)
+{
+    int rc = check_source(src, out);
+    if (!rc)
+        rc = check_extra(src);
+    if (rc)
+        return rc;
+    const struct manuscript *m = src->m;
+    struct strbuf v = STRBUF_INIT;
+    json_t *item = json_object();
+    rc = bibtex_key(src, &v);
+    if (rc)
+        goto done;
+    json_object_set_new(item, "id", json_stringn(v.buf, v.len));
+    json_object_set_new(item, "type", json_string("article-journal"));
+    strbuf_reset(&v);
+    add_value(&v, m->title, MODE_TEXT);
+    if (!empty(m->subtitle)) {
+        strbuf_addstr(&v, ": ");
+        add_value(&v, m->subtitle, MODE_TEXT);
+    }
+    json_object_set_new(item, "title", json_stringn(v.buf, v.len));
+    if (m->nauthors) {
+        json_t *authors = json_array();
+        json_object_set_new(item, "author", authors);
+        for (size_t i = 0; i < m->nauthors; i++) {
+            struct citation_name name;
+            rc = citation_name_split(&m->authors[i], &name);
+            if (rc)
+                goto done;
+            json_t *a = json_object();
+            csl_set(a, "family", name.family);
+            csl_set(a, "given", name.given);
+            json_array_append_new(authors, a);
+            citation_name_release(&name);
+        }
+    }
+    csl_set(item, "container-title", src->journal);
+    csl_set(item, "container-title-short", src->abbreviation);
+    unsigned long year = effective_year(src);
+    json_t *parts = NULL;
+    if (is_date(src->published))
+        parts = json_pack("[i, i, i]", atoi(src->published), atoi(src->published + 5),
+                          atoi(src->published + 8));
+    else if (year)
+        parts = json_pack("[i]", (int)year);
+    if (parts)
+        json_object_set_new(item, "issued", json_pack("{s:[o]}", "date-parts", parts));
+    if (src->volume)
+        json_object_set_new(item, "volume", json_sprintf("%lu", src->volume));
+    if (src->number)
+        json_object_set_new(item, "issue", json_sprintf("%lu", src->number));
+    char *first, *last;
+    citation_page_range(src->pages, &first, &last);
+    if (first) {
+        strbuf_reset(&v);
+        strbuf_addstr(&v, first);
+        if (last)
+            strbuf_addf(&v, "-%s", last);
+        json_object_set_new(item, "page", json_string(v.buf));
+        json_object_set_new(item, "page-first", json_string(first));
+    }
+    free(first);
+    free(last);
+    size_t len;
+    const char *doi = bare_doi(src->doi, &len);
+    if (doi)
+        json_object_set_new(item, "DOI", json_stringn(doi, len));
+    csl_set(item, "URL", src->url);
+    csl_set(item, "ISSN", src->issn);
+    csl_set(item, "publisher", src->publisher);
+    csl_set(item, "language", m->lang);
+    if (m->nkeywords) {
+        strbuf_reset(&v);
+        for (size_t i = 0; i < m->nkeywords; i++) {
+            if (i)
+                strbuf_addstr(&v, ", ");
+            add_value(&v, m->keywords[i], MODE_TEXT);
+        }
+        json_object_set_new(item, "keyword", json_stringn(v.buf, v.len));
+    }
+    csl_set(item, "abstract", m->abstract);
+    json_t *array = json_pack("[O]", item);
+    char *text = json_dumps(array, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(array);
+    if (!text) {
+        rc = error_internal("citation: cannot write CSL-JSON");
+        goto done;
+    }
+    strbuf_addstr(out, text);
+    strbuf_addch(out, '\n');
+    free(text);
+done:
+    json_decref(item);
+    strbuf_release(&v);
+    return rc;
 }

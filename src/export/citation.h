@@ -24,6 +24,7 @@ struct citation_source {
     const char *published;  /* YYYY-MM-DD */
     unsigned long article;  /* the submission number */
     const char *key_prefix; /* the journal's abbreviation, e.g. "JCSRP" */
+    const char *abbreviation; /* the journal's short title for RIS and CSL-JSON, or NULL */
 };
 
 /* An author's name split for citation; both strings owned, given may be NULL. */
@@ -47,6 +48,13 @@ void citation_name_release(struct citation_name *name);
  * points: "Jean-Paul" -> "J.-P.", "Mary Ann" -> "M. A.", "Иван Петрович" -> "И. П.".
  */
 void citation_initials(struct strbuf *out, const char *given);
+
+/*
+ * The APA 7 author list ("Family, A. B., Family, C., & Family, D."; from 21
+ * authors the first 19, an ellipsis and the last), without the closing full
+ * stop; html escapes it. Shared with the reference list (export/references.c).
+ */
+int citation_apa_authors(const struct author *authors, size_t n, bool html, struct strbuf *out);
 
 /*
  * The APA 7 reference of a journal article:
@@ -89,5 +97,35 @@ int citation_bibtex_key(const struct citation_source *src, struct strbuf *out);
  * Ends with a newline. Appends to out; on failure out is unchanged.
  */
 int citation_bibtex(const struct citation_source *src, struct strbuf *out);
+
+/*
+ * A RIS record (TY  - JOUR ... ER  - ), as reference managers import it: one
+ * tag per line with CRLF line ends, UTF-8, authors as "Family, Given" in
+ * order, TI the title with its subtitle, T2 the journal, J2 its abbreviation,
+ * PY the year, DA the date as YYYY/MM/DD, VL, IS, SP/EP from the pages, DO
+ * (bare), UR, SN, PB, LA, one KW per keyword and AB the abstract, each value
+ * on one line. Appends to out; on failure out is unchanged.
+ */
+int citation_ris(const struct citation_source *src, struct strbuf *out);
+
+/*
+ * CSL-JSON as citeproc reads it: an array of one item of type
+ * "article-journal" (id the BibTeX key; author as {family, given}; issued as
+ * date-parts; container-title, container-title-short, volume, issue, page,
+ * DOI, URL, ISSN, publisher, language, keyword, abstract). Pretty-printed,
+ * ends with a newline. Appends to out; on failure out is unchanged.
+ */
+int citation_csl_json(const struct citation_source *src, struct strbuf *out);
+
+/* The first and last page of a range ("1-14", "1–14": "1" and "14"; "e7": "e7" and
+ * nothing); *first and *last are owned (NULL when absent). */
+void citation_page_range(const char *pages, char **first, char **last);
+
+/*
+ * The licence's deed URL for a Creative Commons licence named as journal.yaml
+ * names it ("CC BY 4.0", "CC-BY-NC-SA-4.0", "CC0 1.0"), else the licence itself
+ * if it is an http(s) URL, else NULL. The result is owned by the caller.
+ */
+char *citation_license_url(const char *license);
 
 #endif

@@ -40,8 +40,17 @@ static const char *const config_keys[] = {"title",
                                           "mail_max_attempts",
                                           "mail_stale_claim_seconds",
                                           "aims_and_scope",
+                                          "contact_email",
                                           "call_for_papers",
                                           "editorial_board",
+                                          "crossref_depositor_name",
+                                          "crossref_depositor_email",
+                                          "crossref_registrant",
+                                          "crossref_login_env",
+                                          "crossref_password_env",
+                                          "crossref_endpoint",
+                                          "crossref_test_endpoint",
+                                          "crossref_schema_dir",
                                           NULL};
 
 bool issn_is_valid(const char *issn)
@@ -199,6 +208,58 @@ static size_t parse_size(struct ydoc *d, yaml_node_t *root, const char *key, siz
     return v;
 }
 
+/* The name of an environment variable: letters, digits and '_', not starting with a digit. */
+static bool env_name_is_valid(const char *s)
+{
+    if (!*s || isdigit((unsigned char)*s))
+        return false;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '_')
+            return false;
+    return true;
+}
+
+/* The Crossref settings: credentials are named, never given; endpoints are http(s) URLs. */
+static void parse_crossref(struct ydoc *d, yaml_node_t *root, struct journal_config *cfg)
+{
+    cfg->crossref_depositor_name = dup_scalar(d, root, "crossref_depositor_name", false);
+    cfg->crossref_depositor_email = dup_scalar(d, root, "crossref_depositor_email", false);
+    cfg->crossref_registrant = dup_scalar(d, root, "crossref_registrant", false);
+    cfg->crossref_login_env = dup_scalar(d, root, "crossref_login_env", false);
+    cfg->crossref_password_env = dup_scalar(d, root, "crossref_password_env", false);
+    cfg->crossref_endpoint = dup_scalar(d, root, "crossref_endpoint", false);
+    cfg->crossref_test_endpoint = dup_scalar(d, root, "crossref_test_endpoint", false);
+    cfg->crossref_schema_dir = dup_scalar(d, root, "crossref_schema_dir", false);
+    if (cfg->crossref_depositor_email && !mime_address_is_valid(cfg->crossref_depositor_email))
+        ydoc_problem(d, ydoc_get(d, root, "crossref_depositor_email"),
+                     "'%s' is not an email address (expected local@domain)",
+                     cfg->crossref_depositor_email);
+    static const char *const envs[] = {"crossref_login_env", "crossref_password_env"};
+    char **env_values[] = {&cfg->crossref_login_env, &cfg->crossref_password_env};
+    static const char *const env_defaults[] = {CROSSREF_DEFAULT_LOGIN_ENV,
+                                               CROSSREF_DEFAULT_PASSWORD_ENV};
+    for (size_t i = 0; i < 2; i++) {
+        if (!*env_values[i])
+            *env_values[i] = xstrdup(env_defaults[i]);
+        else if (!env_name_is_valid(*env_values[i]))
+            ydoc_problem(d, ydoc_get(d, root, envs[i]),
+                         "'%s' must name an environment variable (letters, digits, _), not hold "
+                         "the credential itself",
+                         envs[i]);
+    }
+    static const char *const urls[] = {"crossref_endpoint", "crossref_test_endpoint"};
+    char **url_values[] = {&cfg->crossref_endpoint, &cfg->crossref_test_endpoint};
+    static const char *const url_defaults[] = {CROSSREF_PRODUCTION_ENDPOINT,
+                                               CROSSREF_TEST_ENDPOINT};
+    for (size_t i = 0; i < 2; i++) {
+        if (!*url_values[i])
+            *url_values[i] = xstrdup(url_defaults[i]);
+        else if (strncmp(*url_values[i], "https://", 8) && strncmp(*url_values[i], "http://", 7))
+            ydoc_problem(d, ydoc_get(d, root, urls[i]), "%s must start with https:// or http://",
+                         urls[i]);
+    }
+}
+
 static bool parse_flag(struct ydoc *d, yaml_node_t *root, const char *key)
 {
     yaml_node_t *n = ydoc_get(d, root, key);
@@ -250,6 +311,7 @@ int config_parse(struct journal_config *cfg, const char *file, const char *text,
     cfg->mail_from_address = dup_scalar(&d, root, "mail_from_address", false);
     cfg->mail_from_name = dup_scalar(&d, root, "mail_from_name", false);
     cfg->mail_reply_to = dup_scalar(&d, root, "mail_reply_to", false);
+    cfg->contact_email = dup_scalar(&d, root, "contact_email", false);
     cfg->smtp_host = dup_scalar(&d, root, "smtp_host", false);
     cfg->smtp_tls = dup_scalar(&d, root, "smtp_tls", false);
     cfg->smtp_user_env = dup_scalar(&d, root, "smtp_user_env", false);
@@ -271,15 +333,16 @@ int config_parse(struct journal_config *cfg, const char *file, const char *text,
              strcmp(cfg->smtp_tls, "none"))
         ydoc_problem(&d, ydoc_get(&d, root, "smtp_tls"),
                      "smtp_tls '%s' is not one of starttls, tls, none", cfg->smtp_tls);
-    static const char *const addresses[] = {"mail_from_address", "mail_reply_to"};
-    const char *values[] = {cfg->mail_from_address, cfg->mail_reply_to};
-    for (size_t i = 0; i < 2; i++)
+    static const char *const addresses[] = {"mail_from_address", "mail_reply_to", "contact_email"};
+    const char *values[] = {cfg->mail_from_address, cfg->mail_reply_to, cfg->contact_email};
+    for (size_t i = 0; i < 3; i++)
         if (values[i] && !mime_address_is_valid(values[i]))
             ydoc_problem(&d, ydoc_get(&d, root, addresses[i]),
                          "'%s' is not an email address (expected local@domain)", values[i]);
     if (cfg->smtp_host && !cfg->mail_from_address)
         ydoc_problem(&d, ydoc_get(&d, root, "smtp_host"),
                      "smtp_host is set but mail_from_address is not: mail needs a sender");
+    parse_crossref(&d, root, cfg);
     cfg->allow_raw_html = parse_flag(&d, root, "allow_raw_html");
     cfg->conflict_same_country = parse_flag(&d, root, "conflict_same_country");
     cfg->reviews_per_submission = (unsigned)parse_size(&d, root, "reviews_per_submission", 3);
@@ -379,10 +442,19 @@ void config_free(struct journal_config *cfg)
     free(cfg->mail_from_address);
     free(cfg->mail_from_name);
     free(cfg->mail_reply_to);
+    free(cfg->contact_email);
     free(cfg->smtp_host);
     free(cfg->smtp_tls);
     free(cfg->smtp_user_env);
     free(cfg->smtp_password_env);
+    free(cfg->crossref_depositor_name);
+    free(cfg->crossref_depositor_email);
+    free(cfg->crossref_registrant);
+    free(cfg->crossref_login_env);
+    free(cfg->crossref_password_env);
+    free(cfg->crossref_endpoint);
+    free(cfg->crossref_test_endpoint);
+    free(cfg->crossref_schema_dir);
     for (size_t i = 0; i < cfg->nlanguages; i++)
         free(cfg->languages[i]);
     free(cfg->languages);

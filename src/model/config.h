@@ -63,6 +63,7 @@ struct journal_config {
     char *mail_from_address;
     char *mail_from_name;
     char *mail_reply_to;
+    char *contact_email; /* the editorial office, shown to readers and harvesters (OAI-PMH) */
     char *smtp_host;
     unsigned smtp_port;  /* 0: by smtp_tls */
     char *smtp_tls;      /* starttls (default), tls or none */
@@ -70,6 +71,15 @@ struct journal_config {
     char *smtp_password_env;
     unsigned mail_max_attempts;
     unsigned mail_stale_claim_seconds;
+    /* Crossref deposits (journal deposit): who deposits, and where the login comes from. */
+    char *crossref_depositor_name; /* NULL: the publisher, else the title */
+    char *crossref_depositor_email;
+    char *crossref_registrant; /* NULL: the publisher, else the title */
+    char *crossref_login_env;  /* names of environment variables, like smtp_user_env */
+    char *crossref_password_env;
+    char *crossref_endpoint;      /* the production deposit URL (Crossref's by default) */
+    char *crossref_test_endpoint; /* the test system's (--test) */
+    char *crossref_schema_dir;    /* the Crossref XSDs with catalog.xml, to validate; or NULL */
     size_t max_manuscript_size;
     size_t max_attachment_size;
     bool allow_raw_html;
@@ -81,6 +91,11 @@ int config_parse(struct journal_config *cfg, const char *file, const char *text,
 void config_free(struct journal_config *cfg);
 /* The journal.yaml that `journal init` writes. */
 void config_write_default(struct strbuf *out, const char *title);
+
+#define CROSSREF_PRODUCTION_ENDPOINT  "https://doi.crossref.org/servlet/deposit"
+#define CROSSREF_TEST_ENDPOINT        "https://test.crossref.org/servlet/deposit"
+#define CROSSREF_DEFAULT_LOGIN_ENV    "CROSSREF_LOGIN_ID"
+#define CROSSREF_DEFAULT_PASSWORD_ENV "CROSSREF_PASSWORD"
 
 /* ISSN "1234-5679": format and mod-11 check digit. */
 bool issn_is_valid(const char *issn);

@@ -261,6 +261,10 @@ static void parse_front_matter(struct parse *p)
     if (n && !ydoc_is_null(n))
         parse_keywords(p, n);
 
+    n = ydoc_get(d, root, "references");
+    if (n && !reference_list_parse(d, n, &m->references))
+        reference_list_warnings(&m->references, p->file, &m->warnings, &m->nwarnings);
+
     yaml_node_t *authors = ydoc_get(d, root, "authors");
     yaml_node_t *author = ydoc_get(d, root, "author");
     if (authors && author)
@@ -354,5 +358,9 @@ void manuscript_free(struct manuscript *m)
     }
     free(m->authors);
     free(m->body);
+    reference_list_free(&m->references);
+    for (size_t i = 0; i < m->nwarnings; i++)
+        free(m->warnings[i]);
+    free(m->warnings);
     memset(m, 0, sizeof(*m));
 }

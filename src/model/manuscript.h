@@ -1,6 +1,8 @@
 #ifndef JOURNAL_MODEL_MANUSCRIPT_H
 #define JOURNAL_MODEL_MANUSCRIPT_H
 
+#include "model/reference.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -43,7 +45,12 @@ struct manuscript {
     size_t nauthors;
     char *body; /* the Markdown after the front matter */
     size_t body_len;
-    size_t body_line; /* line of the manuscript on which body starts */
+    size_t body_line;                 /* line of the manuscript on which body starts */
+    struct reference_list references; /* front matter `references:` (CSL YAML) */
+    /* Problems that do not refuse the manuscript (a reference without a field APA
+     * needs), each "file:line:col: ...": commands print them as warnings. */
+    char **warnings;
+    size_t nwarnings;
 };
 
 struct manuscript_rules {

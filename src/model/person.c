@@ -2,6 +2,7 @@
 
 #include "model/country.h"
 #include "model/orcid.h"
+#include "model/ror.h"
 #include "util/alloc.h"
 #include "util/strbuf.h"
 
@@ -117,8 +118,20 @@ void person_parse_affiliation(struct ydoc *d, yaml_node_t *n, const struct count
     if (dept && !ydoc_is_null(dept))
         aff->department = person_text(d, dept, "department");
     yaml_node_t *ror = ydoc_get(d, n, "ror");
-    if (ror && !ydoc_is_null(ror))
-        aff->ror = person_text(d, ror, "ror");
+    char *ror_text = ror && !ydoc_is_null(ror) ? person_text(d, ror, "ror") : NULL;
+    if (ror_text) {
+        char id[ROR_CANONICAL_SIZE];
+        enum ror_status status = ror_check(ror_text, id);
+        if (status == ROR_VALID)
+            aff->ror = xasprintf("https://ror.org/%s", id);
+        else
+            ydoc_problem(d, ror,
+                         status == ROR_BAD_CHECKSUM
+                             ? "ROR id '%s' has a wrong check digit (look it up on ror.org)"
+                             : "'%s' is not a ROR id (expected https://ror.org/0xxxxxxNN)",
+                         ror_text);
+        free(ror_text);
+    }
 
     yaml_node_t *intl = ydoc_get(d, n, "international");
     if (intl) {

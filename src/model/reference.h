@@ -1,6 +1,7 @@
 #ifndef JOURNAL_MODEL_REFERENCE_H
 #define JOURNAL_MODEL_REFERENCE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -36,12 +37,46 @@ struct reference {
     char *isbn;
     char *issn;
     size_t line; /* in the manuscript, for warnings */
+    /* Added for APA 7 (fields above are shared with JATS and Crossref output). */
+    size_t column;
+    char *issued_literal; /* issued as words, not a date: "in press", "forthcoming" */
+    char *genre;          /* "Doctoral dissertation", "Working paper" */
+    char *number;         /* report or working-paper number */
+    char *event;          /* event-title (or the older event) of a paper-conference */
+    char *event_place;
+    bool generated_id; /* the item had no id: id is "ref-N" */
 };
 
 struct reference_list {
     struct reference *items;
     size_t n;
 };
+
+/*
+ * Parse a CSL YAML list (the value of `references:`) at node n of d into *out.
+ * Accepted forms: names as {family, given} (with non-dropping-particle and
+ * dropping-particle folded in), {literal}, "Family, Given" or a literal string;
+ * issued as {date-parts: [[2020, 5, 1]]}, {literal: "in press"}, {raw: "2020-05"},
+ * a year or a YYYY[-MM[-DD]] string; the DOI bare, as doi:... or a doi.org URL
+ * (stored bare); numbers as YAML ints or strings. Unknown CSL fields are ignored.
+ *
+ * Problems that make the list unusable are reported at their node with
+ * ydoc_problem (error_add_at): `references` not a list, an item not a mapping,
+ * a duplicate id, a malformed DOI or date, a field of the wrong shape. Returns
+ * JOURNAL_EINPUT when it reported any; *out is filled in either way (free it).
+ * An item without an id gets "ref-N" (N its position), so id is never NULL.
+ */
+struct ydoc;
+struct yaml_node_s; /* libyaml's yaml_node_t */
+int reference_list_parse(struct ydoc *d, struct yaml_node_s *n, struct reference_list *out);
+
+/*
+ * Warnings for what APA 7 needs but a reference lacks, by CSL type (for example
+ * article-journal: author or editor, title, container-title, issued), appended
+ * to *warnings (each "file:line:col: reference 'ID' has no ..."); *n counts them.
+ */
+void reference_list_warnings(const struct reference_list *list, const char *file, char ***warnings,
+                             size_t *n);
 
 void reference_list_free(struct reference_list *list);
 

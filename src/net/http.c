@@ -9,8 +9,8 @@
 #include <string.h>
 
 #define HTTP_DEFAULT_CONNECT_TIMEOUT_MS 10000L
-#define HTTP_DEFAULT_TOTAL_TIMEOUT_MS 60000L
-#define HTTP_DEFAULT_MAX_BODY (16u * 1024 * 1024)
+#define HTTP_DEFAULT_TOTAL_TIMEOUT_MS   60000L
+#define HTTP_DEFAULT_MAX_BODY           (16u * 1024 * 1024)
 
 struct sink {
     struct strbuf *body;
@@ -53,7 +53,8 @@ int http_perform(const struct http_request *req, struct http_response *out)
     /* Only the web: a redirect must not lead to file:// or any other protocol. */
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_USERAGENT, "journal/" JOURNAL_VERSION " (open-access journal system)");
+    curl_easy_setopt(curl, CURLOPT_USERAGENT,
+                     "journal/" JOURNAL_VERSION " (open-access journal system)");
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
                      req->connect_timeout_ms ? req->connect_timeout_ms
                                              : HTTP_DEFAULT_CONNECT_TIMEOUT_MS);

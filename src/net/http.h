@@ -33,9 +33,9 @@ struct http_request {
 };
 
 struct http_response {
-    long status;          /* 200, 404, ... */
-    char *content_type;   /* or NULL */
-    struct strbuf body;   /* NUL-terminated */
+    long status;        /* 200, 404, ... */
+    char *content_type; /* or NULL */
+    struct strbuf body; /* NUL-terminated */
 };
 
 int http_perform(const struct http_request *req, struct http_response *out);

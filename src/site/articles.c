@@ -1,6 +1,8 @@
 #include "site/build.h"
 
 #include "export/citation.h"
+#include "export/jats.h"
+#include "export/references.h"
 #include "model/config.h"
 #include "model/country.h"
 #include "site/markdown.h"
@@ -81,7 +83,241 @@ static struct citation_source citation_of(const struct build *b, const struct ar
         .published = a->r.published ? a->r.published : a->issue->date,
         .article = a->number,
         .key_prefix = c->abbreviation ? c->abbreviation : "journal",
+        .abbreviation = c->abbreviation,
     };
+}
+
+/* The article page's absolute URL, or NULL without a base_url; free it. */
+static char *article_url(const struct build *b, const struct article *a)
+{
+    return b->repo->config.base_url
+               ? xasprintf("%sarticles/%lu/index.html", b->repo->config.base_url, a->number)
+               : NULL;
+}
+
+static const char *article_date(const struct article *a)
+{
+    return a->r.published ? a->r.published : a->issue->date;
+}
+
+/* A language's Open Graph locale ("en" -> "en_US"), else the language itself. */
+static const char *og_locale(const char *lang)
+{
+    static const char *const map[][2] = {{"en", "en_US"}, {"ru", "ru_RU"}, {"kk", "kk_KZ"},
+                                         {"uk", "uk_UA"}, {"ky", "ky_KG"}, {"uz", "uz_UZ"},
+                                         {"hy", "hy_AM"}, {"ka", "ka_GE"}, {"az", "az_AZ"},
+                                         {"ro", "ro_RO"}, {"tg", "tg_TJ"}, {"tk", "tk_TM"}};
+    for (size_t i = 0; lang && i < sizeof map / sizeof *map; i++)
+        if (!strcmp(lang, map[i][0]))
+            return map[i][1];
+    return lang;
+}
+
+/* The abstract on one line, for meta descriptions; free it. */
+static char *one_line(const char *s)
+{
+    struct strbuf sb = STRBUF_INIT;
+    bool space = false;
+    for (const char *p = s ? s : ""; *p; p++) {
+        if (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t') {
+            space = sb.len > 0;
+            continue;
+        }
+        if (space)
+            strbuf_addch(&sb, ' ');
+        space = false;
+        strbuf_addch(&sb, *p);
+    }
+    return strbuf_detach(&sb, NULL);
+}
+
+static void ld_set(json_t *obj, const char *key, const char *value)
+{
+    if (value && *value)
+        json_object_set_new(obj, key, json_string(value));
+}
+
+/* schema.org ScholarlyArticle as JSON-LD, safe inside <script>: "</" is written "<\/". */
+static char *article_json_ld(const struct build *b, const struct article *a, const char *url,
+                             const char *license_url, const char *first, const char *last)
+{
+    const struct journal_config *c = &b->repo->config;
+    const struct manuscript *m = &a->m;
+    json_t *ld = json_object();
+    ld_set(ld, "@context", "https://schema.org");
+    ld_set(ld, "@type", "ScholarlyArticle");
+    ld_set(ld, "@id", url);
+    ld_set(ld, "url", url);
+    ld_set(ld, "headline", m->title);
+    ld_set(ld, "name", m->title);
+    ld_set(ld, "alternativeHeadline", m->subtitle);
+    json_t *authors = json_array();
+    for (size_t i = 0; i < m->nauthors; i++) {
+        const struct author *au = &m->authors[i];
+        json_t *p = json_object();
+        ld_set(p, "@type", "Person");
+        ld_set(p, "name", au->name);
+        struct citation_name name;
+        if (!citation_name_split(au, &name)) {
+            ld_set(p, "givenName", name.given);
+            ld_set(p, "familyName", name.family);
+            citation_name_release(&name);
+        } else {
+            error_clear();
+        }
+        if (au->orcid[0]) {
+            char *orcid = xasprintf("https://orcid.org/%s", au->orcid);
+            json_object_set_new(p, "identifier",
+                                json_pack("{s:s, s:s, s:s, s:s}", "@type", "PropertyValue",
+                                          "propertyID", "ORCID", "value", au->orcid, "url", orcid));
+            ld_set(p, "sameAs", orcid);
+            free(orcid);
+        }
+        json_t *affs = json_array();
+        for (size_t k = 0; k < au->naffiliations; k++) {
+            const struct affiliation *af = &au->affiliations[k];
+            json_t *org = json_pack("{s:s, s:s}", "@type", "Organization", "name", af->name);
+            if (af->ror && *af->ror)
+                ld_set(org, "sameAs", af->ror);
+            if (!af->international && af->country[0])
+                json_object_set_new(org, "address",
+                                    json_pack("{s:s, s:s}", "@type", "PostalAddress",
+                                              "addressCountry", af->country));
+            json_array_append_new(affs, org);
+        }
+        json_object_set_new(p, "affiliation", affs);
+        json_array_append_new(authors, p);
+    }
+    json_object_set_new(ld, "author", authors);
+    ld_set(ld, "datePublished", article_date(a));
+    if (m->abstract) {
+        char *abstract = one_line(m->abstract);
+        ld_set(ld, "abstract", abstract);
+        free(abstract);
+    }
+    if (m->nkeywords) {
+        struct strbuf kw = STRBUF_INIT;
+        for (size_t i = 0; i < m->nkeywords; i++)
+            strbuf_addf(&kw, "%s%s", i ? ", " : "", m->keywords[i]);
+        ld_set(ld, "keywords", kw.buf);
+        strbuf_release(&kw);
+    }
+    ld_set(ld, "inLanguage", m->lang);
+    ld_set(ld, "license", license_url ? license_url : c->license);
+    json_object_set_new(ld, "isAccessibleForFree", json_true());
+    if (a->r.doi) {
+        char *doi_url = xasprintf("https://doi.org/%s", a->r.doi);
+        json_object_set_new(ld, "identifier",
+                            json_pack("{s:s, s:s, s:s, s:s}", "@type", "PropertyValue",
+                                      "propertyID", "DOI", "value", a->r.doi, "url", doi_url));
+        ld_set(ld, "sameAs", doi_url);
+        free(doi_url);
+    }
+    ld_set(ld, "pageStart", first);
+    ld_set(ld, "pageEnd", last);
+    json_t *publisher = NULL;
+    if (c->publisher)
+        publisher = json_pack("{s:s, s:s}", "@type", "Organization", "name", c->publisher);
+    json_t *periodical = json_pack("{s:s, s:s}", "@type", "Periodical", "name", c->title);
+    ld_set(periodical, "alternateName", c->abbreviation);
+    ld_set(periodical, "issn", c->issn);
+    ld_set(periodical, "url", c->base_url);
+    if (publisher)
+        json_object_set(periodical, "publisher", publisher);
+    json_t *volume = json_object();
+    ld_set(volume, "@type", "PublicationVolume");
+    if (a->issue->volume)
+        json_object_set_new(volume, "volumeNumber", json_sprintf("%lu", a->issue->volume));
+    json_object_set_new(volume, "isPartOf", periodical);
+    json_t *issue = json_object();
+    ld_set(issue, "@type", "PublicationIssue");
+    if (a->issue->number)
+        json_object_set_new(issue, "issueNumber", json_sprintf("%lu", a->issue->number));
+    ld_set(issue, "datePublished", a->issue->date);
+    json_object_set_new(issue, "isPartOf", volume);
+    json_object_set_new(ld, "isPartOf", issue);
+    if (publisher)
+        json_object_set_new(ld, "publisher", publisher);
+    char *text = json_dumps(ld, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(ld);
+    if (!text)
+        return NULL;
+    /* JSON has '<' only inside strings, where "<\/" is "</" and "\u003c" is '<': no
+     * "</script>" can end the script early and no "<!--" or "<script" change how it is read. */
+    struct strbuf sb = STRBUF_INIT;
+    for (const char *p = text; *p; p++) {
+        if (p[0] == '<' && p[1] == '/')
+            strbuf_addstr(&sb, "<\\");
+        else if (p[0] == '<')
+            strbuf_addstr(&sb, "\\u003c");
+        else
+            strbuf_addch(&sb, *p);
+    }
+    free(text);
+    return strbuf_detach(&sb, NULL);
+}
+
+/*
+ * What indexers read in the page's head (Google Scholar's citation_*, Dublin
+ * Core, Open Graph, schema.org JSON-LD) as article.meta, the affiliations of
+ * each author as authors[].institutions, and the downloads' URLs.
+ */
+static void article_metadata_json(const struct build *b, const struct article *a, json_t *o)
+{
+    const struct journal_config *c = &b->repo->config;
+    const struct manuscript *m = &a->m;
+    json_t *authors = json_object_get(o, "authors");
+    for (size_t i = 0; i < m->nauthors && i < json_array_size(authors); i++) {
+        json_t *inst = json_array();
+        for (size_t k = 0; k < m->authors[i].naffiliations; k++)
+            json_array_append_new(inst, json_string(m->authors[i].affiliations[k].name));
+        json_object_set_new(json_array_get(authors, i), "institutions", inst);
+    }
+    json_t *meta = json_object();
+    char *url = article_url(b, a);
+    char *license_url = citation_license_url(c->license);
+    char *first, *last;
+    citation_page_range(article_pages(a), &first, &last);
+    const char *date = article_date(a);
+    site_set_str(meta, "journal_title", c->title);
+    site_set_str(meta, "journal_abbrev", c->abbreviation);
+    site_set_str(meta, "issn", c->issn);
+    site_set_str(meta, "publisher", c->publisher);
+    site_set_str(meta, "date", date);
+    if (date && strlen(date) == 10) {
+        char slash[11];
+        memcpy(slash, date, sizeof slash);
+        slash[4] = slash[7] = '/';
+        site_set_str(meta, "date_slash", slash);
+    }
+    site_set_str(meta, "first_page", first);
+    site_set_str(meta, "last_page", last);
+    site_set_str(meta, "url", url);
+    site_set_str(meta, "license", c->license);
+    site_set_str(meta, "license_url", license_url);
+    site_set_str(meta, "locale", og_locale(m->lang));
+    if (m->abstract) {
+        char *description = one_line(m->abstract);
+        site_set_str(meta, "description", description);
+        free(description);
+    }
+    /* citation_pdf_url: set meta.pdf_url here once articles have a PDF. */
+    char *ld = article_json_ld(b, a, url, license_url, first, last);
+    site_set_str(meta, "json_ld", ld);
+    free(ld);
+    json_object_set_new(o, "meta", meta);
+    static const char *const downloads[][2] = {{"ris_url", "citation.ris"},
+                                               {"csl_json_url", "citation.json"},
+                                               {"jats_url", "article.xml"}};
+    for (size_t i = 0; i < sizeof downloads / sizeof *downloads; i++) {
+        char *rel = xasprintf("articles/%lu/%s", a->number, downloads[i][1]);
+        site_set_str(o, downloads[i][0], rel);
+        free(rel);
+    }
+    free(first);
+    free(last);
+    free(license_url);
+    free(url);
 }
 
 static int article_full_json(struct build *b, const struct view *v, const struct article *a,
@@ -132,6 +368,13 @@ static int article_full_json(struct build *b, const struct view *v, const struct
     if (rc)
         goto fail;
     site_set_str(o, "body_html", html.buf);
+    if (m->references.n) {
+        strbuf_reset(&html);
+        rc = references_apa_html(&m->references, &html);
+        if (rc)
+            goto fail;
+        site_set_str(o, "references_html", html.buf);
+    }
     site_set_date(v, o, "received", a->r.submitted);
     site_set_date(v, o, "accepted", a->r.accepted);
     site_set_date(v, o, "published", a->r.published ? a->r.published : a->issue->date);
@@ -156,6 +399,7 @@ static int article_full_json(struct build *b, const struct view *v, const struct
     char *bibtex_url = xasprintf("articles/%lu/citation.bib", a->number);
     site_set_str(o, "bibtex_url", bibtex_url);
     free(bibtex_url);
+    article_metadata_json(b, a, o);
     json_t *open = json_array();
     for (size_t i = 0; i < a->nopen_reviews; i++) {
         const struct review *rv = &a->open_reviews[i];
@@ -205,6 +449,37 @@ static int write_bibtex(struct build *b, const struct article *a)
     return rc;
 }
 
+/* articles/N/citation.ris, citation.json (CSL-JSON) and article.xml (JATS) beside the page. */
+static int write_downloads(struct build *b, const struct article *a)
+{
+    char *url = article_url(b, a);
+    struct jats_source src = {
+        .cite = citation_of(b, a, url),
+        .license = b->repo->config.license,
+        .received = a->r.submitted,
+        .accepted = a->r.accepted,
+        .countries = b->countries,
+    };
+    static const char *const files[] = {"citation.ris", "citation.json", "article.xml"};
+    int rc = 0;
+    for (size_t i = 0; !rc && i < sizeof files / sizeof *files; i++) {
+        struct strbuf sb = STRBUF_INIT;
+        if (i == 0)
+            rc = citation_ris(&src.cite, &sb);
+        else if (i == 1)
+            rc = citation_csl_json(&src.cite, &sb);
+        else
+            rc = jats_article(&src, &sb);
+        char *rel = xasprintf("articles/%lu/%s", a->number, files[i]);
+        if (!rc)
+            rc = site_write_output(b, rel, sb.buf, sb.len);
+        free(rel);
+        strbuf_release(&sb);
+    }
+    free(url);
+    return rc;
+}
+
 int site_render_articles(struct build *b)
 {
     for (size_t i = 0; i < b->narticles; i++) {
@@ -216,11 +491,15 @@ int site_render_articles(struct build *b)
             return rc;
         char rel[64];
         snprintf(rel, sizeof(rel), "articles/%lu/index.html", a->number);
-        json_t *ctx = site_page_json(b, v, NULL, rel, a->m.title, a->m.abstract);
+        char *description = a->m.abstract ? one_line(a->m.abstract) : NULL;
+        json_t *ctx = site_page_json(b, v, NULL, rel, a->m.title, description);
+        free(description);
         json_object_set_new(ctx, "article", article);
         rc = site_render_page(b, "article", ctx, rel);
         if (!rc)
             rc = write_bibtex(b, a);
+        if (!rc)
+            rc = write_downloads(b, a);
         if (rc)
             return rc;
         b->stats->articles++;

@@ -131,4 +131,13 @@ int site_render_archive(struct build *b, const struct view *v);
 int site_render_authors(struct build *b, const struct view *v);
 int site_render_keywords(struct build *b, const struct view *v);
 
+/* ---- for machines (sitemap.c): Atom feeds, OAI-PMH, sitemap.xml and robots.txt ---- */
+
+/* feed.xml per language (ru/feed.xml, ...): the newest articles. Nothing without base_url. */
+int site_write_feeds(struct build *b);
+/* oai/static-repository.xml; nothing without base_url or a mail address in journal.yaml. */
+int site_write_oai(struct build *b);
+/* sitemap.xml (every HTML page written so far) and robots.txt. Nothing without base_url. */
+int site_write_sitemap(struct build *b);
+
 #endif

@@ -303,6 +303,13 @@ static int load_article(struct build *b, const struct issue_manifest *is, size_t
         struct manuscript_rules rules = {b->countries, b->languages, b->repo->config.languages[0]};
         rc = manuscript_parse(&a->m, path, text.buf, text.len, &rules);
     }
+    /* The site is built all the same; the editor hears what a reader's reference list lacks. */
+    for (size_t i = 0; !rc && i < a->m.nwarnings; i++) {
+        b->stats->warnings =
+            xrealloc(b->stats->warnings, (b->stats->nwarnings + 1) * sizeof(char *));
+        b->stats->warnings[b->stats->nwarnings++] = a->m.warnings[i];
+        a->m.warnings[i] = NULL;
+    }
     if (!rc && b->open_review)
         rc = load_open_reviews(b, a);
 done:
@@ -414,6 +421,7 @@ static json_t *site_json(struct build *b, const struct view *v)
     site_set_str(site, "issn", c->issn);
     site_set_str(site, "base_url", c->base_url);
     site_set_str(site, "license", c->license);
+    site_set_str(site, "contact_email", c->contact_email);
     set_localised_html(b, v, site, "description_html", &c->descriptions);
     set_localised_html(b, v, site, "aims_html", &c->aims_and_scope);
     set_localised_html(b, v, site, "call_html", &c->call_for_papers);
@@ -941,6 +949,12 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
     if (!rc)
         rc = site_render_articles(&b);
     if (!rc)
+        rc = site_write_feeds(&b);
+    if (!rc)
+        rc = site_write_oai(&b);
+    if (!rc)
+        rc = site_write_sitemap(&b);
+    if (!rc)
         rc = copy_assets(&b);
     if (!rc)
         rc = swap_in(b.out, out);
@@ -990,4 +1004,9 @@ void site_stats_free(struct site_stats *st)
 {
     free(st->output_dir);
     st->output_dir = NULL;
+    for (size_t i = 0; i < st->nwarnings; i++)
+        free(st->warnings[i]);
+    free(st->warnings);
+    st->warnings = NULL;
+    st->nwarnings = 0;
 }

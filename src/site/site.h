@@ -16,6 +16,9 @@ struct site_stats {
     size_t pages;
     size_t assets;
     char *output_dir; /* absolute, for the message; freed by site_stats_free */
+    /* What the published manuscripts lack (references without a title...), "file:line:col: ..." */
+    char **warnings;
+    size_t nwarnings;
 };
 
 /*

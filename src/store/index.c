@@ -51,6 +51,9 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS reviews("
     "  submission INTEGER, reviewer TEXT, round INTEGER, verdict TEXT, submitted TEXT,"
     "  PRIMARY KEY(submission, reviewer, round));"
+    /* Answers of ORCID and ROR (journal enrich), by URL: a cache like the rest. */
+    "CREATE TABLE IF NOT EXISTS lookups("
+    "  url TEXT PRIMARY KEY, status INTEGER, body TEXT, fetched TEXT);"
     "CREATE INDEX IF NOT EXISTS assignments_reviewer ON assignments(reviewer);"
     "CREATE INDEX IF NOT EXISTS affiliations_country ON affiliations(country);"
     "CREATE INDEX IF NOT EXISTS submissions_state ON submissions(state);";
@@ -110,7 +113,7 @@ static int open_schema(struct journal_index *ix)
                       "DROP TABLE IF EXISTS authors; DROP TABLE IF EXISTS affiliations;"
                       "DROP TABLE IF EXISTS keywords; DROP TABLE IF EXISTS issues;"
                       "DROP TABLE IF EXISTS issue_articles; DROP TABLE IF EXISTS assignments;"
-                      "DROP TABLE IF EXISTS reviews;");
+                      "DROP TABLE IF EXISTS reviews; DROP TABLE IF EXISTS lookups;");
         if (!rc)
             rc = exec(ix, schema);
     }

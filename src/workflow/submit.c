@@ -214,6 +214,10 @@ int submission_submit(struct journal_repo *repo, const struct submit_request *re
         res->number = number;
         git_oid_tostr(res->commit, sizeof(res->commit), &commit);
         res->title = xstrdup(m.title);
+        res->warnings = m.warnings;
+        res->nwarnings = m.nwarnings;
+        m.warnings = NULL;
+        m.nwarnings = 0;
     }
 unlock:
     repo_unlock(repo);
@@ -237,5 +241,8 @@ done:
 void submit_result_free(struct submit_result *res)
 {
     free(res->title);
+    for (size_t i = 0; i < res->nwarnings; i++)
+        free(res->warnings[i]);
+    free(res->warnings);
     memset(res, 0, sizeof(*res));
 }

@@ -16,6 +16,8 @@ struct submit_result {
     unsigned long number;
     char commit[GIT_OID_HEXSZ + 1];
     char *title;
+    char **warnings; /* the manuscript's warnings ("file:line:col: ..."), to print */
+    size_t nwarnings;
 };
 
 /*

@@ -1,4 +1,5 @@
-/* "How to cite": APA 7 references (text and HTML), BibTeX entries and keys, name splitting. */
+/* "How to cite": APA 7 references (text and HTML), BibTeX entries and keys, name splitting,
+ * RIS and CSL-JSON. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include "util/error.h"
 #include "util/strbuf.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -412,6 +414,200 @@ static void test_rejected_input_leaves_out_unchanged(void **state)
     manuscript_free(&m);
 }
 
+static void test_ris(void **state)
+{
+    (void)state;
+    struct manuscript m;
+    const char *names[] = {"Aigerim Sadykova", "Ludwig van Beethoven", "Plato", NULL};
+    make(&m, "Water and Steppe", "A Study of Wells", names);
+    m.abstract = xstrdup("First line,\n  second   line.");
+    m.nkeywords = 2;
+    m.keywords = xcalloc(2, sizeof *m.keywords);
+    m.keywords[0] = xstrdup("water");
+    m.keywords[1] = xstrdup("steppe");
+    struct citation_source src = source(&m);
+    src.abbreviation = "JCSRP";
+    src.pages = "1–14";
+    src.doi = "https://doi.org/10.99999/jcsrp.2025.1.2.7";
+    struct strbuf sb = STRBUF_INIT;
+    assert_int_equal(citation_ris(&src, &sb), 0);
+    assert_string_equal(sb.buf, "TY  - JOUR\r\n"
+                                "AU  - Sadykova, Aigerim\r\n"
+                                "AU  - van Beethoven, Ludwig\r\n"
+                                "AU  - Plato\r\n"
+                                "TI  - Water and Steppe: A Study of Wells\r\n"
+                                "T2  - Journal of Caspian Social Research & Policy\r\n"
+                                "J2  - JCSRP\r\n"
+                                "PY  - 2025\r\n"
+                                "DA  - 2025/06/30\r\n"
+                                "VL  - 1\r\n"
+                                "IS  - 2\r\n"
+                                "SP  - 1\r\n"
+                                "EP  - 14\r\n"
+                                "DO  - 10.99999/jcsrp.2025.1.2.7\r\n"
+                                "UR  - https://journal.example.org/articles/7/\r\n"
+                                "SN  - 2790-1234\r\n"
+                                "PB  - Steppe Press\r\n"
+                                "LA  - en\r\n"
+                                "KW  - water\r\n"
+                                "KW  - steppe\r\n"
+                                "AB  - First line, second line.\r\n"
+                                "ER  - \r\n");
+    /* Absent parts leave their lines out; a single page has no EP. */
+    strbuf_reset(&sb);
+    src.pages = "e7";
+    src.doi = NULL;
+    src.url = NULL;
+    src.published = NULL;
+    src.volume = 0;
+    src.abbreviation = NULL;
+    assert_int_equal(citation_ris(&src, &sb), 0);
+    assert_non_null(strstr(sb.buf, "\r\nSP  - e7\r\nSN  - "));
+    assert_null(strstr(sb.buf, "EP  -"));
+    assert_null(strstr(sb.buf, "DA  -"));
+    assert_null(strstr(sb.buf, "VL  -"));
+    assert_null(strstr(sb.buf, "J2  -"));
+    /* Every line ends with CRLF, and there is no bare LF. */
+    for (size_t i = 0; i < sb.len; i++)
+        if (sb.buf[i] == '\n')
+            assert_true(i > 0 && sb.buf[i - 1] == '\r');
+    /* Rejected input leaves out unchanged. */
+    strbuf_reset(&sb);
+    strbuf_addstr(&sb, "kept");
+    free(m.abstract);
+    m.abstract = xstrdup("bad \xff");
+    assert_int_equal(citation_ris(&src, &sb), JOURNAL_EINPUT);
+    assert_int_equal(citation_csl_json(&src, &sb), JOURNAL_EINPUT);
+    assert_string_equal(sb.buf, "kept");
+    error_clear();
+    strbuf_release(&sb);
+    manuscript_free(&m);
+}
+
+static void test_csl_json(void **state)
+{
+    (void)state;
+    struct manuscript m;
+    const char *names[] = {"Иван Петрович Сидоров", "Plato", NULL};
+    make(&m, "Вода и степь", "Колодцы", names);
+    free(m.lang);
+    m.lang = xstrdup("ru");
+    m.abstract = xstrdup("An \"abstract\" </script>.");
+    m.nkeywords = 1;
+    m.keywords = xcalloc(1, sizeof *m.keywords);
+    m.keywords[0] = xstrdup("вода");
+    struct citation_source src = source(&m);
+    src.abbreviation = "JCSRP";
+    struct strbuf sb = STRBUF_INIT;
+    assert_int_equal(citation_csl_json(&src, &sb), 0);
+    assert_true(sb.len > 0 && sb.buf[sb.len - 1] == '\n');
+    json_error_t err;
+    json_t *array = json_loads(sb.buf, 0, &err);
+    assert_non_null(array);
+    assert_true(json_is_array(array));
+    assert_int_equal(json_array_size(array), 1);
+    json_t *item = json_array_get(array, 0);
+    const char *expected[][2] = {
+        {"id", "sidorov2025jcsrp7"},
+        {"type", "article-journal"},
+        {"title", "Вода и степь: Колодцы"},
+        {"container-title", "Journal of Caspian Social Research & Policy"},
+        {"container-title-short", "JCSRP"},
+        {"volume", "1"},
+        {"issue", "2"},
+        {"page", "1-14"},
+        {"page-first", "1"},
+        {"DOI", "10.99999/jcsrp.2025.1.2.7"},
+        {"URL", "https://journal.example.org/articles/7/"},
+        {"ISSN", "2790-1234"},
+        {"publisher", "Steppe Press"},
+        {"language", "ru"},
+        {"keyword", "вода"},
+        {"abstract", "An \"abstract\" </script>."},
+    };
+    for (size_t i = 0; i < sizeof expected / sizeof *expected; i++) {
+        const char *got = json_string_value(json_object_get(item, expected[i][0]));
+        assert_non_null(got);
+        assert_string_equal(got, expected[i][1]);
+    }
+    json_t *authors = json_object_get(item, "author");
+    assert_int_equal(json_array_size(authors), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(authors, 0), "family")),
+                        "Сидоров");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(authors, 0), "given")),
+                        "Иван Петрович");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(authors, 1), "family")),
+                        "Plato");
+    assert_null(json_object_get(json_array_get(authors, 1), "given"));
+    json_t *parts = json_object_get(json_object_get(item, "issued"), "date-parts");
+    assert_int_equal(json_integer_value(json_array_get(json_array_get(parts, 0), 0)), 2025);
+    assert_int_equal(json_integer_value(json_array_get(json_array_get(parts, 0), 1)), 6);
+    assert_int_equal(json_integer_value(json_array_get(json_array_get(parts, 0), 2)), 30);
+    json_decref(array);
+
+    /* Only a year known: date-parts [[2025]]; no pages, DOI or URL: no fields. */
+    strbuf_reset(&sb);
+    src.published = NULL;
+    src.pages = NULL;
+    src.doi = NULL;
+    src.url = NULL;
+    assert_int_equal(citation_csl_json(&src, &sb), 0);
+    array = json_loads(sb.buf, 0, &err);
+    assert_non_null(array);
+    item = json_array_get(array, 0);
+    parts = json_object_get(json_object_get(item, "issued"), "date-parts");
+    assert_int_equal(json_array_size(json_array_get(parts, 0)), 1);
+    assert_null(json_object_get(item, "page"));
+    assert_null(json_object_get(item, "DOI"));
+    assert_null(json_object_get(item, "URL"));
+    json_decref(array);
+    strbuf_release(&sb);
+    manuscript_free(&m);
+}
+
+static void test_page_range_and_license(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *pages, *first, *last;
+    } pages[] = {{"1-14", "1", "14"},   {"1--14", "1", "14"}, {"1–14", "1", "14"},
+                 {" 3 - 9 ", "3", "9"}, {"e7", "e7", NULL},   {"", NULL, NULL}};
+    for (size_t i = 0; i < sizeof pages / sizeof *pages; i++) {
+        char *first, *last;
+        citation_page_range(pages[i].pages, &first, &last);
+        if (pages[i].first)
+            assert_string_equal(first, pages[i].first);
+        else
+            assert_null(first);
+        if (pages[i].last)
+            assert_string_equal(last, pages[i].last);
+        else
+            assert_null(last);
+        free(first);
+        free(last);
+    }
+    static const struct {
+        const char *license, *url;
+    } licenses[] = {
+        {"CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"},
+        {"CC-BY-NC-SA-4.0", "https://creativecommons.org/licenses/by-nc-sa/4.0/"},
+        {"cc by-nd 3.0", "https://creativecommons.org/licenses/by-nd/3.0/"},
+        {"CC0 1.0", "https://creativecommons.org/publicdomain/zero/1.0/"},
+        {"https://example.org/licence", "https://example.org/licence"},
+        {"CC BY", NULL},
+        {"All rights reserved", NULL},
+        {NULL, NULL},
+    };
+    for (size_t i = 0; i < sizeof licenses / sizeof *licenses; i++) {
+        char *url = citation_license_url(licenses[i].license);
+        if (licenses[i].url)
+            assert_string_equal(url, licenses[i].url);
+        else
+            assert_null(url);
+        free(url);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -427,6 +623,9 @@ int main(void)
         cmocka_unit_test(test_bibtex_escaping_and_utf8),
         cmocka_unit_test(test_bibtex_keys),
         cmocka_unit_test(test_rejected_input_leaves_out_unchanged),
+        cmocka_unit_test(test_ris),
+        cmocka_unit_test(test_csl_json),
+        cmocka_unit_test(test_page_range_and_license),
     };
     return cmocka_run_group_tests_name("citation", tests, NULL, NULL);
 }

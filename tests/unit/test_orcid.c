@@ -5,6 +5,7 @@
 #include <cmocka.h>
 
 #include "model/orcid.h"
+#include "model/ror.h"
 
 #include <string.h>
 
@@ -121,12 +122,39 @@ static void test_check_digit(void **state)
     assert_int_equal(orcid_check_digit(NULL), '\0');
 }
 
+/* ROR ids: published ids of real organisations, in every form they are written. */
+static void test_ror_ids(void **state)
+{
+    (void)state;
+    static const char *const valid[][2] = {
+        {"03vek6s52", "03vek6s52"},
+        {"https://ror.org/02mhbdp94", "02mhbdp94"},
+        {"http://ror.org/05gq02987", "05gq02987"},
+        {"ror.org/01an7q238", "01an7q238"},
+        {"https://www.ror.org/00F54P054", "00f54p054"},
+        {" https://ror.org/03vek6s52 ", "03vek6s52"},
+    };
+    for (size_t i = 0; i < sizeof(valid) / sizeof(valid[0]); i++) {
+        char id[ROR_CANONICAL_SIZE] = "";
+        assert_int_equal(ror_check(valid[i][0], id), ROR_VALID);
+        assert_string_equal(id, valid[i][1]);
+    }
+    assert_int_equal(ror_check("03vek6s53", NULL), ROR_BAD_CHECKSUM);
+    assert_int_equal(ror_check("03vek6s25", NULL), ROR_BAD_CHECKSUM);
+    assert_int_equal(ror_check("13vek6s52", NULL), ROR_BAD_FORMAT); /* no leading 0 */
+    assert_int_equal(ror_check("03vEk6s5", NULL), ROR_BAD_FORMAT);  /* 8 characters */
+    assert_int_equal(ror_check("03vik6s52", NULL), ROR_BAD_FORMAT); /* i is not Crockford */
+    assert_int_equal(ror_check("03vek6sx2", NULL), ROR_BAD_FORMAT); /* letters in the check */
+    assert_int_equal(ror_check("https://example.org/03vek6s52", NULL), ROR_BAD_FORMAT);
+    assert_int_equal(ror_check("", NULL), ROR_BAD_FORMAT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid_ids),   cmocka_unit_test(test_url_forms),
         cmocka_unit_test(test_bad_format),  cmocka_unit_test(test_bad_checksum),
-        cmocka_unit_test(test_check_digit),
+        cmocka_unit_test(test_check_digit), cmocka_unit_test(test_ror_ids),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,75 @@
+#ifndef JOURNAL_EXPORT_CROSSREF_H
+#define JOURNAL_EXPORT_CROSSREF_H
+
+/*
+ * The Crossref metadata deposit of one issue (schema 5.3.1,
+ * https://www.crossref.org/schemas/crossref5.3.1.xsd): the journal with its
+ * ISSN, the issue with volume, number and date, and each article with titles,
+ * contributors (ORCID iDs, affiliations with ROR ids), JATS abstract,
+ * publication date, pages, licence as access indicators, DOI and resource URL,
+ * and its citation list. Pure: everything comes in as arguments (doi_batch_id
+ * and timestamp included), so the same input gives the same bytes. Written
+ * with libxml2's xmlTextWriter: any title comes out well formed; characters XML
+ * 1.0 forbids (C0 controls) are dropped.
+ */
+
+#include "model/config.h"
+#include "model/issue.h"
+#include "model/manuscript.h"
+#include "model/record.h"
+#include "model/reference.h"
+#include "util/strbuf.h"
+
+#include <stddef.h>
+
+#define CROSSREF_SCHEMA_VERSION "5.3.1"
+#define CROSSREF_NAMESPACE      "http://www.crossref.org/schema/5.3.1"
+
+/* One published article of the issue, in table-of-contents order. */
+struct crossref_article {
+    unsigned long number;              /* submission number: the page is articles/<n>/index.html */
+    const struct manuscript *m;        /* title, subtitle, lang, authors, abstract */
+    const struct submission_record *r; /* doi, published */
+    const char *pages;                 /* "1-14" from the manifest, or NULL */
+    const struct reference_list *refs; /* the citation list, or NULL */
+    const char *record_file;           /* submissions/<n>/submission.yaml, for messages */
+    const char *manuscript_file;       /* submissions/<n>/manuscript.md, for messages */
+};
+
+/*
+ * Everything a deposit needs, every problem reported (error_add_at, with the
+ * file that must change): journal.yaml's doi_prefix, issn, base_url,
+ * crossref_depositor_email and a licence with a known URL; the issue's date;
+ * every article published, with a DOI under the prefix and a publication date,
+ * and authors whose names Crossref accepts. JOURNAL_EINPUT when any.
+ */
+int crossref_check(const struct journal_config *c, const struct issue_manifest *is,
+                   const struct crossref_article *articles, size_t n);
+
+/*
+ * The deposit XML for an issue that passed crossref_check. doi_batch_id is 4
+ * to 100 characters; timestamp is digits (YYYYMMDDHHMMSS and a counter, say).
+ * Appends to out; on failure out is unchanged.
+ */
+int crossref_write(const struct journal_config *c, const struct issue_manifest *is,
+                   const struct crossref_article *articles, size_t n, const char *doi_batch_id,
+                   const char *timestamp, struct strbuf *out);
+
+/*
+ * The licence's URL: journal.yaml's license as a URL itself, or a Creative
+ * Commons name ("CC BY 4.0", "CC BY-NC-SA 4.0", "CC0 1.0"); NULL when unknown.
+ * Caller frees.
+ */
+char *crossref_license_url(const char *license);
+
+/*
+ * Validate a deposit against crossref5.3.1.xsd in schema_dir (a folder with
+ * catalog.xml and schemas/, as ../shared/specs/crossref is laid out), offline:
+ * the catalog maps the schemas' remote imports to the local copies and no
+ * network access is made. JOURNAL_EINPUT with the validator's messages (line
+ * numbers in the deposit) when it is not valid; JOURNAL_EINTERNAL when the
+ * schema itself cannot be loaded.
+ */
+int crossref_validate(const char *xml, size_t len, const char *schema_dir);
+
+#endif

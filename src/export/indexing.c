@@ -1,0 +1,194 @@
+#include "export/indexing.h"
+
+#include "model/language.h"
+#include "util/alloc.h"
+#include "util/error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+char *indexing_article_url(const char *base_url, unsigned long number)
+{
+    return xasprintf("%sarticles/%lu/index.html", base_url ? base_url : "", number);
+}
+
+const char *indexing_published(const struct indexing_article *a)
+{
+    if (a->r && a->r->published && *a->r->published)
+        return a->r->published;
+    return a->issue ? a->issue->date : NULL;
+}
+
+char *indexing_full_title(const struct manuscript *m)
+{
+    if (m->subtitle && *m->subtitle)
+        return xasprintf("%s: %s", m->title, m->subtitle);
+    return xstrdup(m->title ? m->title : "");
+}
+
+const char *indexing_language_b(const struct language_db *languages, const char *code)
+{
+    const struct language *l = code && languages ? language_lookup(languages, code) : NULL;
+    if (!l)
+        return NULL;
+    return l->bibliographic[0] ? l->bibliographic : l->alpha3;
+}
+
+void indexing_split_pages(const char *pages, char **start, char **end)
+{
+    *start = *end = NULL;
+    if (!pages || !*pages)
+        return;
+    /* "1-14", "1--14" and "1–14" (U+2013, as build-issue and import may write). */
+    const char *dash = NULL;
+    size_t dash_len = 0;
+    for (const char *p = pages; *p && !dash; p++) {
+        if (!strncmp(p, "\xe2\x80\x93", 3)) {
+            dash = p;
+            dash_len = 3;
+        } else if (*p == '-') {
+            dash = p;
+            dash_len = p[1] == '-' ? 2 : 1;
+        }
+    }
+    if (!dash) {
+        *start = xstrdup(pages);
+        return;
+    }
+    *start = xstrndup(pages, (size_t)(dash - pages));
+    if (dash[dash_len])
+        *end = xstrdup(dash + dash_len);
+    if (!**start) {
+        free(*start);
+        *start = NULL;
+    }
+}
+
+/* ---- the XML writer ---- */
+
+/* A copy without the characters XML 1.0 does not allow (C0 controls but tab and newlines,
+   U+FFFE and U+FFFF); the text is UTF-8 already (manuscripts are validated). */
+static char *xml_clean(const char *s)
+{
+    size_t n = strlen(s);
+    char *out = xmalloc(n + 1), *o = out;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+            continue;
+        if (c == 0xef && i + 2 < n && (unsigned char)s[i + 1] == 0xbf &&
+            ((unsigned char)s[i + 2] == 0xbe || (unsigned char)s[i + 2] == 0xbf)) {
+            i += 2;
+            continue;
+        }
+        *o++ = (char)c;
+    }
+    /* A YAML block scalar ends with a newline that is no part of the text. */
+    while (o > out && (o[-1] == '\n' || o[-1] == '\r' || o[-1] == ' ' || o[-1] == '\t'))
+        o--;
+    *o = '\0';
+    return out;
+}
+
+static const xmlChar *X(const char *s)
+{
+    return (const xmlChar *)s;
+}
+
+void xml_out_begin(struct xml_out *x)
+{
+    x->failed = 0;
+    x->buf = xmlBufferCreate();
+    x->w = x->buf ? xmlNewTextWriterMemory(x->buf, 0) : NULL;
+    if (!x->w) {
+        x->failed = 1;
+        return;
+    }
+    if (xmlTextWriterSetIndent(x->w, 1) < 0 || xmlTextWriterSetIndentString(x->w, X("  ")) < 0 ||
+        xmlTextWriterStartDocument(x->w, "1.0", "UTF-8", NULL) < 0)
+        x->failed = 1;
+}
+
+void xml_start(struct xml_out *x, const char *name)
+{
+    if (!x->failed && xmlTextWriterStartElement(x->w, X(name)) < 0)
+        x->failed = 1;
+}
+
+void xml_start_ns(struct xml_out *x, const char *prefix, const char *name, const char *uri)
+{
+    if (!x->failed && xmlTextWriterStartElementNS(x->w, X(prefix), X(name), X(uri)) < 0)
+        x->failed = 1;
+}
+
+void xml_attr(struct xml_out *x, const char *name, const char *value)
+{
+    if (x->failed || !value)
+        return;
+    char *clean = xml_clean(value);
+    if (xmlTextWriterWriteAttribute(x->w, X(name), X(clean)) < 0)
+        x->failed = 1;
+    free(clean);
+}
+
+void xml_attr_ns(struct xml_out *x, const char *prefix, const char *name, const char *uri,
+                 const char *value)
+{
+    if (x->failed || !value)
+        return;
+    char *clean = xml_clean(value);
+    if (xmlTextWriterWriteAttributeNS(x->w, X(prefix), X(name), X(uri), X(clean)) < 0)
+        x->failed = 1;
+    free(clean);
+}
+
+void xml_text(struct xml_out *x, const char *text)
+{
+    if (x->failed || !text)
+        return;
+    char *clean = xml_clean(text);
+    if (xmlTextWriterWriteString(x->w, X(clean)) < 0)
+        x->failed = 1;
+    free(clean);
+}
+
+void xml_element_lang(struct xml_out *x, const char *name, const char *lang, const char *text)
+{
+    if (!text || !*text)
+        return;
+    xml_start(x, name);
+    if (lang)
+        xml_attr(x, "xml:lang", lang);
+    xml_text(x, text);
+    xml_end(x);
+}
+
+void xml_element(struct xml_out *x, const char *name, const char *text)
+{
+    xml_element_lang(x, name, NULL, text);
+}
+
+void xml_end(struct xml_out *x)
+{
+    if (!x->failed && xmlTextWriterEndElement(x->w) < 0)
+        x->failed = 1;
+}
+
+int xml_out_finish(struct xml_out *x, const char *what, struct strbuf *out)
+{
+    if (!x->failed && xmlTextWriterEndDocument(x->w) < 0)
+        x->failed = 1;
+    if (x->w)
+        xmlFreeTextWriter(x->w); /* flushes into buf */
+    int rc = 0;
+    if (x->failed)
+        rc = error_internal("%s: libxml2 could not write the XML", what);
+    else
+        strbuf_add(out, xmlBufferContent(x->buf), (size_t)xmlBufferLength(x->buf));
+    if (x->buf)
+        xmlBufferFree(x->buf);
+    x->w = NULL;
+    x->buf = NULL;
+    return rc;
+}

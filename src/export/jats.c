@@ -1,0 +1,1003 @@
+#include "export/jats.h"
+
+#include "model/country.h"
+#include "model/manuscript.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/utf8.h"
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
+#include <libxml/xmlwriter.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* The writer with a sticky error: every call after a failure does nothing. */
+struct jw {
+    xmlTextWriterPtr w;
+    bool failed;
+    bool in_abstract; /* footnote references are not linked from the abstract */
+    bool in_link;     /* ext-link does not nest */
+    cmark_node **footnotes;
+    size_t nfootnotes, footnotes_alloc;
+};
+
+static bool empty(const char *s)
+{
+    return !s || !*s;
+}
+
+/* s as text XML 1.0 can hold: valid UTF-8 (else U+FFFD), no control characters but
+ * tab and line ends, no U+FFFE/U+FFFF. */
+static char *xml_clean(const char *s)
+{
+    struct strbuf sb = STRBUF_INIT;
+    for (const char *p = s ? s : ""; *p;) {
+        uint32_t cp;
+        if (!utf8_decode(&p, &cp))
+            cp = 0xfffd;
+        if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0xfffe || cp == 0xffff ||
+            (cp >= 0xd800 && cp <= 0xdfff))
+            continue;
+        utf8_append(&sb, cp);
+    }
+    return strbuf_detach(&sb, NULL);
+}
+
+static void check(struct jw *j, int rc)
+{
+    if (rc < 0)
+        j->failed = true;
+}
+
+static void start(struct jw *j, const char *name)
+{
+    if (!j->failed)
+        check(j, xmlTextWriterStartElement(j->w, BAD_CAST name));
+}
+
+static void end(struct jw *j)
+{
+    if (!j->failed)
+        check(j, xmlTextWriterEndElement(j->w));
+}
+
+static void attr(struct jw *j, const char *name, const char *value)
+{
+    if (j->failed || !value)
+        return;
+    char *clean = xml_clean(value);
+    check(j, xmlTextWriterWriteAttribute(j->w, BAD_CAST name, BAD_CAST clean));
+    free(clean);
+}
+
+static void text(struct jw *j, const char *s)
+{
+    if (j->failed || empty(s))
+        return;
+    char *clean = xml_clean(s);
+    check(j, xmlTextWriterWriteString(j->w, BAD_CAST clean));
+    free(clean);
+}
+
+/* <name>s</name>, unless s is empty. */
+static void elem(struct jw *j, const char *name, const char *s)
+{
+    if (empty(s))
+        return;
+    start(j, name);
+    text(j, s);
+    end(j);
+}
+
+static void elem_ulong(struct jw *j, const char *name, unsigned long n)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%lu", n);
+    elem(j, name, buf);
+}
+
+/* "YYYY[-MM[-DD]]" into its parts; false when s is not such a date. */
+static bool split_date(const char *s, int *y, int *m, int *d)
+{
+    *y = *m = *d = 0;
+    if (!s)
+        return false;
+    int n = 0;
+    if (sscanf(s, "%4d-%2d-%2d%n", y, m, d, &n) == 3 && !s[n])
+        return *m >= 1 && *m <= 12 && *d >= 1 && *d <= 31;
+    *m = *d = 0;
+    if (sscanf(s, "%4d-%2d%n", y, m, &n) == 2 && !s[n])
+        return *m >= 1 && *m <= 12;
+    *m = 0;
+    return sscanf(s, "%4d%n", y, &n) == 1 && !s[n] && *y > 0;
+}
+
+/* day?, month?, year: the content of pub-date and date. */
+static void date_parts(struct jw *j, int y, int m, int d)
+{
+    char buf[16];
+    if (d) {
+        snprintf(buf, sizeof buf, "%02d", d);
+        elem(j, "day", buf);
+    }
+    if (m) {
+        snprintf(buf, sizeof buf, "%02d", m);
+        elem(j, "month", buf);
+    }
+    snprintf(buf, sizeof buf, "%04d", y);
+    elem(j, "year", buf);
+}
+
+static void date_element(struct jw *j, const char *name, const char *type_attr, const char *type,
+                         const char *iso)
+{
+    int y, m, d;
+    if (!split_date(iso, &y, &m, &d))
+        return;
+    start(j, name);
+    if (!strcmp(name, "pub-date"))
+        attr(j, "publication-format", "electronic");
+    attr(j, type_attr, type);
+    attr(j, "iso-8601-date", iso);
+    date_parts(j, y, m, d);
+    end(j);
+}
+
+/* ---- the Markdown ---- */
+
+static bool is_type(cmark_node *n, const char *name)
+{
+    const char *t = cmark_node_get_type_string(n);
+    return t && !strcmp(t, name);
+}
+
+static void inlines(struct jw *j, cmark_node *parent);
+static void blocks(struct jw *j, cmark_node *parent);
+
+/* A link's destination that a reader can follow (no javascript: and the like). */
+static bool followable(const char *url)
+{
+    if (empty(url))
+        return false;
+    static const char *const schemes[] = {"http://", "https://", "mailto:", "ftp://", "doi:"};
+    for (size_t i = 0; i < sizeof schemes / sizeof *schemes; i++)
+        if (!strncasecmp(url, schemes[i], strlen(schemes[i])))
+            return true;
+    return false;
+}
+
+static void inline_node(struct jw *j, cmark_node *n)
+{
+    switch (cmark_node_get_type(n)) {
+    case CMARK_NODE_TEXT:
+    case CMARK_NODE_HTML_INLINE:
+        text(j, cmark_node_get_literal(n));
+        return;
+    case CMARK_NODE_SOFTBREAK:
+    case CMARK_NODE_LINEBREAK:
+        text(j, "\n");
+        return;
+    case CMARK_NODE_CODE:
+        elem(j, "monospace", cmark_node_get_literal(n));
+        return;
+    case CMARK_NODE_EMPH:
+        start(j, "italic");
+        inlines(j, n);
+        end(j);
+        return;
+    case CMARK_NODE_STRONG:
+        start(j, "bold");
+        inlines(j, n);
+        end(j);
+        return;
+    case CMARK_NODE_LINK: {
+        const char *url = cmark_node_get_url(n);
+        if (j->in_link || !followable(url)) {
+            inlines(j, n);
+            return;
+        }
+        start(j, "ext-link");
+        attr(j, "ext-link-type", "uri");
+        attr(j, "xlink:href", url);
+        j->in_link = true;
+        if (cmark_node_first_child(n))
+            inlines(j, n);
+        else
+            text(j, url);
+        j->in_link = false;
+        end(j);
+        return;
+    }
+    case CMARK_NODE_IMAGE:
+        /* Figures are not part of articles yet: keep the description. */
+        inlines(j, n);
+        return;
+    case CMARK_NODE_FOOTNOTE_REFERENCE: {
+        const char *number = cmark_node_get_literal(n);
+        if (j->in_abstract || empty(number)) {
+            text(j, number);
+            return;
+        }
+        char *rid = xasprintf("fn%s", number);
+        start(j, "xref");
+        attr(j, "ref-type", "fn");
+        attr(j, "rid", rid);
+        text(j, number);
+        end(j);
+        free(rid);
+        return;
+    }
+    default:
+        if (is_type(n, "strikethrough")) {
+            start(j, "strike");
+            inlines(j, n);
+            end(j);
+        } else {
+            inlines(j, n);
+        }
+        return;
+    }
+}
+
+static void inlines(struct jw *j, cmark_node *parent)
+{
+    for (cmark_node *c = cmark_node_first_child(parent); c; c = cmark_node_next(c))
+        inline_node(j, c);
+}
+
+static void table_row(struct jw *j, cmark_node *row, cmark_node *table, bool header)
+{
+    uint8_t *align = cmark_gfm_extensions_get_table_alignments(table);
+    uint16_t ncols = cmark_gfm_extensions_get_table_columns(table);
+    start(j, "tr");
+    uint16_t col = 0;
+    for (cmark_node *cell = cmark_node_first_child(row); cell;
+         cell = cmark_node_next(cell), col++) {
+        start(j, header ? "th" : "td");
+        if (align && col < ncols) {
+            if (align[col] == 'l')
+                attr(j, "align", "left");
+            else if (align[col] == 'c')
+                attr(j, "align", "center");
+            else if (align[col] == 'r')
+                attr(j, "align", "right");
+        }
+        inlines(j, cell);
+        end(j);
+    }
+    end(j);
+}
+
+static void table(struct jw *j, cmark_node *n)
+{
+    size_t nbody = 0;
+    for (cmark_node *row = cmark_node_first_child(n); row; row = cmark_node_next(row))
+        if (!cmark_gfm_extensions_get_table_row_is_header(row))
+            nbody++;
+    start(j, "table-wrap");
+    start(j, "table");
+    if (nbody) {
+        start(j, "thead");
+        for (cmark_node *row = cmark_node_first_child(n); row; row = cmark_node_next(row))
+            if (cmark_gfm_extensions_get_table_row_is_header(row))
+                table_row(j, row, n, true);
+        end(j);
+    }
+    /* A table of only a header row still needs a body. */
+    start(j, "tbody");
+    for (cmark_node *row = cmark_node_first_child(n); row; row = cmark_node_next(row)) {
+        bool header = cmark_gfm_extensions_get_table_row_is_header(row);
+        if (!nbody || !header)
+            table_row(j, row, n, header);
+    }
+    end(j);
+    end(j);
+    end(j);
+}
+
+/* A trimmed literal block (code, HTML) as text. */
+static void literal_block(struct jw *j, const char *element, const char *type, cmark_node *n)
+{
+    const char *lit = cmark_node_get_literal(n);
+    size_t len = lit ? strlen(lit) : 0;
+    while (len && (lit[len - 1] == '\n' || lit[len - 1] == '\r'))
+        len--;
+    char *trimmed = xstrndup(lit ? lit : "", len);
+    start(j, element);
+    if (type)
+        attr(j, "preformat-type", type);
+    text(j, trimmed);
+    end(j);
+    free(trimmed);
+}
+
+static void block(struct jw *j, cmark_node *n)
+{
+    switch (cmark_node_get_type(n)) {
+    case CMARK_NODE_PARAGRAPH:
+        start(j, "p");
+        inlines(j, n);
+        end(j);
+        return;
+    case CMARK_NODE_HEADING:
+        /* A heading inside a list or quote cannot open a section. */
+        start(j, "p");
+        start(j, "bold");
+        inlines(j, n);
+        end(j);
+        end(j);
+        return;
+    case CMARK_NODE_LIST:
+        start(j, "list");
+        attr(j, "list-type",
+             cmark_node_get_list_type(n) == CMARK_ORDERED_LIST ? "order" : "bullet");
+        for (cmark_node *item = cmark_node_first_child(n); item; item = cmark_node_next(item)) {
+            start(j, "list-item");
+            if (cmark_node_first_child(item))
+                blocks(j, item);
+            else
+                elem(j, "p", " ");
+            end(j);
+        }
+        end(j);
+        return;
+    case CMARK_NODE_BLOCK_QUOTE:
+        start(j, "disp-quote");
+        blocks(j, n);
+        end(j);
+        return;
+    case CMARK_NODE_CODE_BLOCK:
+        literal_block(j, "preformat", "code", n);
+        return;
+    case CMARK_NODE_HTML_BLOCK:
+        literal_block(j, "p", NULL, n);
+        return;
+    case CMARK_NODE_THEMATIC_BREAK:
+        return;
+    case CMARK_NODE_FOOTNOTE_DEFINITION:
+        if (!j->in_abstract) {
+            ARRAY_GROW(j->footnotes, j->nfootnotes + 1, j->footnotes_alloc);
+            j->footnotes[j->nfootnotes++] = n;
+        }
+        return;
+    default:
+        if (is_type(n, "table"))
+            table(j, n);
+        else
+            blocks(j, n);
+        return;
+    }
+}
+
+static void blocks(struct jw *j, cmark_node *parent)
+{
+    for (cmark_node *c = cmark_node_first_child(parent); c; c = cmark_node_next(c))
+        block(j, c);
+}
+
+/* The document's top level: headings open sections, nested by level. */
+static void body_blocks(struct jw *j, cmark_node *doc)
+{
+    int levels[8];
+    size_t depth = 0;
+    for (cmark_node *c = cmark_node_first_child(doc); c; c = cmark_node_next(c)) {
+        if (cmark_node_get_type(c) != CMARK_NODE_HEADING) {
+            block(j, c);
+            continue;
+        }
+        int level = cmark_node_get_heading_level(c);
+        while (depth && levels[depth - 1] >= level) {
+            end(j);
+            depth--;
+        }
+        if (depth == sizeof levels / sizeof *levels) {
+            block(j, c);
+            continue;
+        }
+        start(j, "sec");
+        start(j, "title");
+        inlines(j, c);
+        end(j);
+        levels[depth++] = level;
+    }
+    while (depth--)
+        end(j);
+}
+
+static const char *const parser_extensions[] = {"table", "strikethrough", "autolink"};
+
+static int parse_markdown(const char *s, size_t len, cmark_node **doc)
+{
+    *doc = NULL;
+    cmark_gfm_core_extensions_ensure_registered();
+    cmark_parser *parser = cmark_parser_new(CMARK_OPT_FOOTNOTES);
+    if (!parser)
+        return error_internal("jats: cannot create the Markdown parser");
+    for (size_t i = 0; i < sizeof parser_extensions / sizeof *parser_extensions; i++) {
+        cmark_syntax_extension *ext = cmark_find_syntax_extension(parser_extensions[i]);
+        if (!ext) {
+            cmark_parser_free(parser);
+            return error_internal("cmark-gfm has no '%s' extension", parser_extensions[i]);
+        }
+        cmark_parser_attach_syntax_extension(parser, ext);
+    }
+    cmark_parser_feed(parser, s, len);
+    *doc = cmark_parser_finish(parser);
+    cmark_parser_free(parser);
+    return *doc ? 0 : error_internal("jats: cannot parse Markdown");
+}
+
+/* ---- front ---- */
+
+static bool same_affiliation(const struct affiliation *a, const struct affiliation *b)
+{
+    return !strcmp(a->name ? a->name : "", b->name ? b->name : "") &&
+           !strcmp(a->country, b->country) &&
+           !strcmp(a->department ? a->department : "", b->department ? b->department : "");
+}
+
+/* The affiliations in order of first appearance, shared ones once. */
+static size_t collect_affiliations(const struct manuscript *m, const struct affiliation ***out)
+{
+    const struct affiliation **list = NULL;
+    size_t n = 0, alloc = 0;
+    for (size_t i = 0; i < m->nauthors; i++)
+        for (size_t k = 0; k < m->authors[i].naffiliations; k++) {
+            const struct affiliation *af = &m->authors[i].affiliations[k];
+            bool seen = false;
+            for (size_t x = 0; x < n && !seen; x++)
+                seen = same_affiliation(list[x], af);
+            if (!seen) {
+                ARRAY_GROW(list, n + 1, alloc);
+                list[n++] = af;
+            }
+        }
+    *out = list;
+    return n;
+}
+
+static size_t affiliation_index(const struct affiliation **list, size_t n,
+                                const struct affiliation *af)
+{
+    for (size_t x = 0; x < n; x++)
+        if (same_affiliation(list[x], af))
+            return x + 1;
+    return 0;
+}
+
+static int contributors(struct jw *j, const struct jats_source *src,
+                        const struct affiliation **affs, size_t naffs)
+{
+    const struct manuscript *m = src->cite.m;
+    if (!m->nauthors)
+        return 0;
+    start(j, "contrib-group");
+    for (size_t i = 0; i < m->nauthors; i++) {
+        const struct author *au = &m->authors[i];
+        struct citation_name name;
+        int rc = citation_name_split(au, &name);
+        if (rc)
+            return rc;
+        start(j, "contrib");
+        attr(j, "contrib-type", "author");
+        if (au->corresponding)
+            attr(j, "corresp", "yes");
+        if (au->orcid[0]) {
+            char *url = xasprintf("https://orcid.org/%s", au->orcid);
+            start(j, "contrib-id");
+            attr(j, "contrib-id-type", "orcid");
+            text(j, url);
+            end(j);
+            free(url);
+        }
+        start(j, "name");
+        elem(j, "surname", name.family);
+        elem(j, "given-names", name.given);
+        end(j);
+        if (au->corresponding)
+            elem(j, "email", au->email);
+        for (size_t k = 0; k < au->naffiliations; k++) {
+            char rid[32];
+            snprintf(rid, sizeof rid, "aff%zu",
+                     affiliation_index(affs, naffs, &au->affiliations[k]));
+            start(j, "xref");
+            attr(j, "ref-type", "aff");
+            attr(j, "rid", rid);
+            end(j);
+        }
+        end(j);
+        citation_name_release(&name);
+    }
+    end(j);
+    return 0;
+}
+
+static void affiliations(struct jw *j, const struct jats_source *src,
+                         const struct affiliation **affs, size_t naffs)
+{
+    const char *lang = empty(src->cite.m->lang) ? "en" : src->cite.m->lang;
+    for (size_t x = 0; x < naffs; x++) {
+        const struct affiliation *af = affs[x];
+        char id[32];
+        snprintf(id, sizeof id, "aff%zu", x + 1);
+        start(j, "aff");
+        attr(j, "id", id);
+        start(j, "institution-wrap");
+        if (!empty(af->department)) {
+            start(j, "institution");
+            attr(j, "content-type", "dept");
+            text(j, af->department);
+            end(j);
+        }
+        elem(j, "institution", af->name);
+        if (!empty(af->ror)) {
+            start(j, "institution-id");
+            attr(j, "institution-id-type", "ror");
+            text(j, af->ror);
+            end(j);
+        }
+        end(j);
+        if (!af->international && af->country[0]) {
+            const struct country *c =
+                src->countries ? country_by_code(src->countries, af->country) : NULL;
+            const char *cname = c ? country_display_name(c, lang) : NULL;
+            text(j, ", ");
+            start(j, "country");
+            attr(j, "country", af->country);
+            text(j, empty(cname) ? af->country : cname);
+            end(j);
+        }
+        end(j);
+    }
+}
+
+/* The abstract's Markdown as paragraphs. */
+static int abstract(struct jw *j, const char *md)
+{
+    if (empty(md))
+        return 0;
+    cmark_node *doc;
+    int rc = parse_markdown(md, strlen(md), &doc);
+    if (rc)
+        return rc;
+    start(j, "abstract");
+    j->in_abstract = true;
+    blocks(j, doc);
+    j->in_abstract = false;
+    end(j);
+    cmark_node_free(doc);
+    return 0;
+}
+
+static void journal_meta(struct jw *j, const struct citation_source *c)
+{
+    start(j, "journal-meta");
+    start(j, "journal-id");
+    attr(j, "journal-id-type", "publisher-id");
+    text(j, !empty(c->abbreviation) ? c->abbreviation
+            : !empty(c->key_prefix) ? c->key_prefix
+                                    : c->journal);
+    end(j);
+    start(j, "journal-title-group");
+    elem(j, "journal-title", c->journal);
+    if (!empty(c->abbreviation)) {
+        start(j, "abbrev-journal-title");
+        attr(j, "abbrev-type", "publisher");
+        text(j, c->abbreviation);
+        end(j);
+    }
+    end(j);
+    if (!empty(c->issn)) {
+        start(j, "issn");
+        attr(j, "publication-format", "electronic");
+        text(j, c->issn);
+        end(j);
+    }
+    if (!empty(c->publisher)) {
+        start(j, "publisher");
+        elem(j, "publisher-name", c->publisher);
+        end(j);
+    }
+    end(j);
+}
+
+static int article_meta(struct jw *j, const struct jats_source *src)
+{
+    const struct citation_source *c = &src->cite;
+    const struct manuscript *m = c->m;
+    start(j, "article-meta");
+    if (!empty(c->doi)) {
+        start(j, "article-id");
+        attr(j, "pub-id-type", "doi");
+        text(j, c->doi);
+        end(j);
+    }
+    if (!empty(m->type)) {
+        start(j, "article-categories");
+        start(j, "subj-group");
+        attr(j, "subj-group-type", "heading");
+        elem(j, "subject",
+             manuscript_type_label(m->type) ? manuscript_type_label(m->type) : m->type);
+        end(j);
+        end(j);
+    }
+    start(j, "title-group");
+    elem(j, "article-title", m->title);
+    elem(j, "subtitle", m->subtitle);
+    end(j);
+
+    const struct affiliation **affs;
+    size_t naffs = collect_affiliations(m, &affs);
+    int rc = contributors(j, src, affs, naffs);
+    if (!rc)
+        affiliations(j, src, affs, naffs);
+    free(affs);
+    if (rc)
+        return rc;
+
+    int y, mo, d;
+    if (split_date(c->published, &y, &mo, &d)) {
+        date_element(j, "pub-date", "date-type", "pub", c->published);
+    } else if (c->year) {
+        start(j, "pub-date");
+        attr(j, "publication-format", "electronic");
+        attr(j, "date-type", "pub");
+        date_parts(j, (int)c->year, 0, 0);
+        end(j);
+    }
+    if (c->volume)
+        elem_ulong(j, "volume", c->volume);
+    if (c->number)
+        elem_ulong(j, "issue", c->number);
+    char *first, *last;
+    citation_page_range(c->pages, &first, &last);
+    if (first && last) {
+        elem(j, "fpage", first);
+        elem(j, "lpage", last);
+    } else if (first) {
+        /* "e7": an article number, not a page. */
+        elem(j, "elocation-id", first);
+    }
+    free(first);
+    free(last);
+    if (split_date(src->received, &y, &mo, &d) || split_date(src->accepted, &y, &mo, &d)) {
+        start(j, "history");
+        date_element(j, "date", "date-type", "received", src->received);
+        date_element(j, "date", "date-type", "accepted", src->accepted);
+        end(j);
+    }
+    char *license_url =
+        src->license_url ? xstrdup(src->license_url) : citation_license_url(src->license);
+    if (!empty(src->license) || license_url) {
+        start(j, "permissions");
+        int year = 0;
+        if (split_date(c->published, &y, &mo, &d))
+            year = y;
+        else if (c->year)
+            year = (int)c->year;
+        if (year) {
+            char buf[16];
+            snprintf(buf, sizeof buf, "%d", year);
+            elem(j, "copyright-year", buf);
+        }
+        start(j, "license");
+        attr(j, "license-type", "open-access");
+        if (license_url) {
+            attr(j, "xlink:href", license_url);
+            elem(j, "ali:license_ref", license_url);
+        }
+        start(j, "license-p");
+        text(j, "This is an open-access article distributed under the terms of the ");
+        if (license_url) {
+            start(j, "ext-link");
+            attr(j, "ext-link-type", "uri");
+            attr(j, "xlink:href", license_url);
+            text(j, empty(src->license) ? license_url : src->license);
+            end(j);
+        } else {
+            text(j, src->license);
+        }
+        text(j, " licence.");
+        end(j);
+        end(j);
+        end(j);
+    }
+    free(license_url);
+    if (!empty(c->url) && followable(c->url)) {
+        start(j, "self-uri");
+        attr(j, "xlink:href", c->url);
+        end(j);
+    }
+    rc = abstract(j, m->abstract);
+    if (rc)
+        return rc;
+    if (m->nkeywords) {
+        start(j, "kwd-group");
+        attr(j, "kwd-group-type", "author");
+        for (size_t i = 0; i < m->nkeywords; i++)
+            elem(j, "kwd", m->keywords[i]);
+        end(j);
+    }
+    end(j);
+    return 0;
+}
+
+/* ---- back ---- */
+
+static const char *publication_type(const char *csl)
+{
+    static const char *const map[][2] = {
+        {"article-journal", "journal"},
+        {"article", "journal"},
+        {"article-magazine", "magazine"},
+        {"article-newspaper", "newspaper"},
+        {"book", "book"},
+        {"chapter", "book"},
+        {"report", "report"},
+        {"webpage", "webpage"},
+        {"post-weblog", "webpage"},
+        {"thesis", "thesis"},
+        {"paper-conference", "confproc"},
+        {"dataset", "data"},
+        {"patent", "patent"},
+        {"standard", "standard"},
+        {"legislation", "legal-doc"},
+        {"legal_case", "legal-doc"},
+        {"software", "software"},
+    };
+    for (size_t i = 0; csl && i < sizeof map / sizeof *map; i++)
+        if (!strcmp(csl, map[i][0]))
+            return map[i][1];
+    return "other";
+}
+
+static void person_group(struct jw *j, const char *type, const struct csl_name *names, size_t n)
+{
+    if (!n)
+        return;
+    start(j, "person-group");
+    attr(j, "person-group-type", type);
+    for (size_t i = 0; i < n; i++) {
+        const struct csl_name *p = &names[i];
+        if (!empty(p->family)) {
+            start(j, "name");
+            elem(j, "surname", p->family);
+            elem(j, "given-names", p->given);
+            end(j);
+        } else if (!empty(p->literal)) {
+            elem(j, "collab", p->literal);
+        } else if (!empty(p->given)) {
+            start(j, "name");
+            elem(j, "given-names", p->given);
+            end(j);
+        }
+    }
+    end(j);
+}
+
+/* An XML ID from a CSL id: letters, digits, '-', '_' and '.', after "ref-". */
+static char *ref_id(const struct reference_list *list, size_t index)
+{
+    struct strbuf sb = STRBUF_INIT;
+    strbuf_addstr(&sb, "ref-");
+    for (const char *p = list->items[index].id ? list->items[index].id : ""; *p; p++) {
+        char ch = *p;
+        bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                  (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.';
+        strbuf_addch(&sb, ok ? ch : '-');
+    }
+    /* Two ids that differ only in dropped characters stay apart. */
+    for (size_t k = 0; k < index; k++) {
+        char *other = ref_id(list, k);
+        bool same = !strcmp(other, sb.buf);
+        free(other);
+        if (same) {
+            strbuf_addf(&sb, "-%zu", index + 1);
+            break;
+        }
+    }
+    return strbuf_detach(&sb, NULL);
+}
+
+static void reference(struct jw *j, const struct reference_list *list, size_t index)
+{
+    const struct reference *r = &list->items[index];
+    char *id = ref_id(list, index);
+    start(j, "ref");
+    attr(j, "id", id);
+    free(id);
+    const char *type = publication_type(r->type);
+    start(j, "element-citation");
+    attr(j, "publication-type", type);
+    person_group(j, "author", r->authors, r->nauthors);
+    person_group(j, "editor", r->editors, r->neditors);
+    bool whole_book = r->type && (!strcmp(r->type, "book") || !strcmp(r->type, "report") ||
+                                  !strcmp(r->type, "thesis"));
+    if (whole_book) {
+        elem(j, "source", r->title);
+    } else if (r->type && !strcmp(r->type, "chapter")) {
+        elem(j, "chapter-title", r->title);
+        elem(j, "source", r->container_title);
+    } else {
+        elem(j, "article-title", r->title);
+        elem(j, "source", r->container_title);
+    }
+    if (r->year > 0) {
+        char buf[16];
+        snprintf(buf, sizeof buf, "%04d", r->year);
+        start(j, "year");
+        if (r->month && r->day) {
+            char iso[16];
+            snprintf(iso, sizeof iso, "%04d-%02d-%02d", r->year, r->month, r->day);
+            attr(j, "iso-8601-date", iso);
+        }
+        text(j, buf);
+        end(j);
+        if (r->month >= 1 && r->month <= 12) {
+            snprintf(buf, sizeof buf, "%02d", r->month);
+            elem(j, "month", buf);
+        }
+        if (r->day >= 1 && r->day <= 31) {
+            snprintf(buf, sizeof buf, "%02d", r->day);
+            elem(j, "day", buf);
+        }
+    }
+    elem(j, "edition", r->edition);
+    elem(j, "volume", r->volume);
+    elem(j, "issue", r->issue);
+    char *first, *last;
+    citation_page_range(r->page, &first, &last);
+    if (first && last) {
+        elem(j, "fpage", first);
+        elem(j, "lpage", last);
+    } else if (first) {
+        elem(j, "elocation-id", first);
+    }
+    free(first);
+    free(last);
+    elem(j, "publisher-loc", r->publisher_place);
+    elem(j, "publisher-name", r->publisher);
+    if (!empty(r->event)) {
+        elem(j, "conf-name", r->event);
+        elem(j, "conf-loc", r->event_place);
+    }
+    elem(j, "isbn", r->isbn);
+    elem(j, "issn", r->issn);
+    if (!empty(r->number)) {
+        start(j, "pub-id");
+        attr(j, "pub-id-type", "other");
+        text(j, r->number);
+        end(j);
+    }
+    if (!empty(r->doi)) {
+        start(j, "pub-id");
+        attr(j, "pub-id-type", "doi");
+        text(j, r->doi);
+        end(j);
+    }
+    if (!empty(r->url) && followable(r->url)) {
+        start(j, "ext-link");
+        attr(j, "ext-link-type", "uri");
+        attr(j, "xlink:href", r->url);
+        text(j, r->url);
+        end(j);
+    }
+    if (!empty(r->genre))
+        elem(j, "comment", r->genre);
+    if (!empty(r->issued_literal))
+        elem(j, "comment", r->issued_literal);
+    end(j);
+    end(j);
+}
+
+static void back(struct jw *j, const struct jats_source *src)
+{
+    const struct reference_list *refs =
+        src->references ? src->references : &src->cite.m->references;
+    bool has_refs = refs && refs->n;
+    if (!j->nfootnotes && !has_refs)
+        return;
+    start(j, "back");
+    if (j->nfootnotes) {
+        start(j, "fn-group");
+        for (size_t i = 0; i < j->nfootnotes; i++) {
+            char id[32], label[32];
+            snprintf(id, sizeof id, "fn%zu", i + 1);
+            snprintf(label, sizeof label, "%zu", i + 1);
+            start(j, "fn");
+            attr(j, "id", id);
+            elem(j, "label", label);
+            if (cmark_node_first_child(j->footnotes[i]))
+                blocks(j, j->footnotes[i]);
+            else
+                elem(j, "p", " ");
+            end(j);
+        }
+        end(j);
+    }
+    if (has_refs) {
+        start(j, "ref-list");
+        elem(j, "title",
+             src->cite.m->lang && !strncmp(src->cite.m->lang, "ru", 2) ? "Литература"
+                                                                       : "References");
+        for (size_t i = 0; i < refs->n; i++)
+            reference(j, refs, i);
+        end(j);
+    }
+    end(j);
+}
+
+static int check_input(const struct jats_source *src)
+{
+    if (!src || !src->cite.m)
+        return error_internal("jats: no article given");
+    const struct manuscript *m = src->cite.m;
+    if (empty(m->title))
+        return error_input("jats: the article has no title");
+    if (empty(src->cite.journal))
+        return error_input("jats: the journal has no title");
+    const char *texts[] = {m->title, m->subtitle, m->abstract, src->cite.journal, m->body};
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        size_t bad;
+        const char *s = texts[i];
+        size_t len = s == m->body ? m->body_len : s ? strlen(s) : 0;
+        if (s && !utf8_validate(s, len, &bad))
+            return error_input("jats: the article is not valid UTF-8 (byte %zu)", bad + 1);
+    }
+    return 0;
+}
+
+int jats_article(const struct jats_source *src, struct strbuf *out)
+{
+    int rc = check_input(src);
+    if (rc)
+        return rc;
+    const struct manuscript *m = src->cite.m;
+    cmark_node *doc = NULL;
+    rc = parse_markdown(m->body ? m->body : "", m->body ? m->body_len : 0, &doc);
+    if (rc)
+        return rc;
+    xmlBufferPtr buf = xmlBufferCreate();
+    xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
+    if (!w) {
+        if (buf)
+            xmlBufferFree(buf);
+        cmark_node_free(doc);
+        return error_internal("jats: cannot create the XML writer");
+    }
+    struct jw j = {.w = w};
+    check(&j, xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL));
+    start(&j, "article");
+    attr(&j, "xmlns:xlink", "http://www.w3.org/1999/xlink");
+    attr(&j, "xmlns:mml", "http://www.w3.org/1998/Math/MathML");
+    attr(&j, "xmlns:ali", "http://www.niso.org/schemas/ali/1.0/");
+    attr(&j, "article-type", empty(m->type) ? "other" : m->type);
+    attr(&j, "dtd-version", "1.3");
+    attr(&j, "xml:lang", empty(m->lang) ? "en" : m->lang);
+    start(&j, "front");
+    journal_meta(&j, &src->cite);
+    rc = article_meta(&j, src);
+    end(&j);
+    if (!rc) {
+        start(&j, "body");
+        body_blocks(&j, doc);
+        end(&j);
+        back(&j, src);
+        end(&j);
+        check(&j, xmlTextWriterEndDocument(w));
+    }
+    xmlFreeTextWriter(w);
+    if (!rc && j.failed)
+        rc = error_internal("jats: cannot write the XML");
+    if (!rc)
+        strbuf_add(out, xmlBufferContent(buf), (size_t)xmlBufferLength(buf));
+    xmlBufferFree(buf);
+    free(j.footnotes);
+    cmark_node_free(doc);
+    return rc;
+}

@@ -1,0 +1,49 @@
+#ifndef JOURNAL_EXPORT_JATS_H
+#define JOURNAL_EXPORT_JATS_H
+
+#include "export/citation.h"
+#include "model/reference.h"
+#include "util/strbuf.h"
+
+struct country_db;
+
+/*
+ * A published article as JATS XML (Journal Publishing tag set 1.3, valid
+ * against JATS-journalpublishing1-3d2-mathml3.xsd), for archives and indexers.
+ *
+ * cite gives the article, its issue and the journal (as for the citation
+ * formats); the rest is what JATS has and a citation has not. All strings are
+ * UTF-8; NULL means absent.
+ */
+struct jats_source {
+    struct citation_source cite;
+    const char *license;     /* "CC BY 4.0" */
+    const char *license_url; /* its deed; NULL: citation_license_url(license) */
+    const char *received;    /* YYYY-MM-DD */
+    const char *accepted;
+    const struct country_db *countries;      /* affiliation countries by name; NULL: codes */
+    const struct reference_list *references; /* the ref-list; NULL: the manuscript's */
+};
+
+/*
+ * Append the <article> (with its XML declaration) to out:
+ *
+ * - front: journal-meta (journal-id, journal-title-group, issn, publisher) and
+ *   article-meta (the DOI, the type as article-categories, title-group,
+ *   contrib-group with names split as for citations, ORCID iDs and xrefs to
+ *   the aff elements (institution, country with its code), pub-date, volume,
+ *   issue, fpage/lpage, history, permissions with ali:license_ref, self-uri,
+ *   abstract, kwd-group);
+ * - body: the Markdown with headings as nested sec/title, paragraphs, lists,
+ *   tables (table-wrap/table), block quotes (disp-quote), code (preformat),
+ *   emphasis (italic, bold, strike), inline code (monospace), links
+ *   (ext-link) and footnote references (xref ref-type="fn");
+ * - back: the footnotes (fn-group) and the references (ref-list of
+ *   element-citation).
+ *
+ * Raw HTML in the Markdown is kept as text. On failure (JOURNAL_EINPUT for a
+ * missing title or journal or invalid UTF-8) out is unchanged.
+ */
+int jats_article(const struct jats_source *src, struct strbuf *out);
+
+#endif

@@ -1,0 +1,260 @@
+/*
+ * What the site tells machines: the Atom feed of each language, the OAI-PMH
+ * static repository, sitemap.xml and robots.txt. All of them need absolute
+ * URLs, so a journal without base_url gets none of them.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "site/build.h"
+
+#include "export/indexing.h"
+#include "model/config.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/strbuf.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* The published articles as the export layer takes them (pages from the issue manifest). */
+static struct indexing_article *indexing_articles(const struct build *b)
+{
+    struct indexing_article *list = xcalloc(b->narticles ? b->narticles : 1, sizeof(*list));
+    for (size_t i = 0; i < b->narticles; i++) {
+        const struct article *a = &b->articles[i];
+        const char *pages = NULL;
+        for (size_t k = 0; a->issue->pages && k < a->issue->narticles; k++)
+            if (a->issue->articles[k] == a->number)
+                pages = a->issue->pages[k];
+        list[i] = (struct indexing_article){a->number, &a->m, &a->r, a->issue, pages};
+    }
+    return list;
+}
+
+/*
+ * One feed per language: the same entries (each in its article's language),
+ * with the journal's title in the feed's language, so that the link in a
+ * Russian page's head leads to a feed named in Russian.
+ */
+int site_write_feeds(struct build *b)
+{
+    const struct journal_config *c = &b->repo->config;
+    if (!c->base_url)
+        return 0;
+    struct indexing_article *list = indexing_articles(b);
+    int rc = 0;
+    for (size_t i = 0; i < b->nviews && !rc; i++) {
+        const struct view *v = &b->views[i];
+        char *rel = xasprintf("%sfeed.xml", v->dir);
+        char *feed_url = xasprintf("%s%s", c->base_url, rel);
+        char *home_url = xasprintf("%s%sindex.html", c->base_url, v->dir);
+        struct strbuf xml = STRBUF_INIT;
+        rc = feed_write_atom(c, v->lang, feed_url, home_url, list, b->narticles, &xml);
+        if (!rc)
+            rc = site_write_output(b, rel, xml.buf, xml.len);
+        strbuf_release(&xml);
+        free(home_url);
+        free(feed_url);
+        free(rel);
+    }
+    free(list);
+    return rc;
+}
+
+/* OAI-PMH needs an administrator's address: without one there is no repository file. */
+int site_write_oai(struct build *b)
+{
+    const struct journal_config *c = &b->repo->config;
+    const char *email = c->contact_email   ? c->contact_email
+                        : c->mail_reply_to ? c->mail_reply_to
+                                           : c->mail_from_address;
+    if (!c->base_url || !email)
+        return 0;
+    struct indexing_article *list = indexing_articles(b);
+    char *url = xasprintf("%soai/static-repository.xml", c->base_url);
+    struct strbuf xml = STRBUF_INIT;
+    int rc = oai_write_static_repository(c, url, email, list, b->narticles, &xml);
+    if (!rc)
+        rc = site_write_output(b, "oai/static-repository.xml", xml.buf, xml.len);
+    strbuf_release(&xml);
+    free(url);
+    free(list);
+    return rc;
+}
+
+/* ---- sitemap.xml and robots.txt ---- */
+
+struct page_list {
+    char **rel;
+    size_t n, alloc;
+};
+
+static int compare_str(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* Every .html file under dir (rel is its path inside the site). */
+static int find_pages(const char *root, const char *rel, struct page_list *pages)
+{
+    char *dir = *rel ? fs_join(root, rel) : xstrdup(root);
+    DIR *d = opendir(dir);
+    if (!d) {
+        int rc = error_errno("cannot read %s", dir);
+        free(dir);
+        return rc;
+    }
+    int rc = 0;
+    struct dirent *e;
+    while (!rc && (e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char *child = *rel ? xasprintf("%s/%s", rel, e->d_name) : xstrdup(e->d_name);
+        char *path = fs_join(root, child);
+        struct stat st;
+        size_t len = strlen(e->d_name);
+        if (lstat(path, &st) < 0) {
+            rc = error_errno("cannot read %s", path);
+        } else if (S_ISDIR(st.st_mode)) {
+            rc = find_pages(root, child, pages);
+        } else if (S_ISREG(st.st_mode) && len > 5 && !strcmp(e->d_name + len - 5, ".html")) {
+            ARRAY_GROW(pages->rel, pages->n + 1, pages->alloc);
+            pages->rel[pages->n++] = child;
+            child = NULL;
+        }
+        free(path);
+        free(child);
+    }
+    closedir(d);
+    free(dir);
+    return rc;
+}
+
+static bool has_page(const struct page_list *pages, const char *rel)
+{
+    return bsearch(&rel, pages->rel, pages->n, sizeof(*pages->rel), compare_str) != NULL;
+}
+
+static const char *later(const char *a, const char *b)
+{
+    if (!a)
+        return b;
+    return b && strcmp(b, a) > 0 ? b : a;
+}
+
+static const char *issue_changed(const struct issue_manifest *is)
+{
+    const char *d = is->date;
+    for (size_t i = 0; i < is->ncorrections; i++)
+        d = later(d, is->corrections[i].date);
+    return d;
+}
+
+/*
+ * When a page last changed, from the dates the journal records: an article's
+ * publication, an issue's date or latest correction, and for the pages made
+ * from all issues (home, archive, indexes, statistics) the newest of those.
+ * The board and the journal's own pages have no such date: no lastmod.
+ */
+static const char *page_lastmod(const struct build *b, const char *path)
+{
+    unsigned long number;
+    char rest[32];
+    if (sscanf(path, "articles/%lu/%31s", &number, rest) == 2 && !strcmp(rest, "index.html")) {
+        const struct article *a = site_find_article((struct build *)b, number);
+        return a ? (a->r.published ? a->r.published : a->issue->date) : NULL;
+    }
+    if (sscanf(path, "issues/%lu/%31s", &number, rest) == 2 && !strcmp(rest, "index.html")) {
+        for (size_t i = 0; i < b->nissues; i++)
+            if (b->issues[i].id == number)
+                return issue_changed(&b->issues[i]);
+        return NULL;
+    }
+    static const char *const from_issues[] = {"index.html", "archive/index.html",
+                                              "authors/index.html", "keywords/index.html",
+                                              "statistics/index.html"};
+    const char *newest = NULL;
+    for (size_t k = 0; k < sizeof(from_issues) / sizeof(from_issues[0]); k++)
+        if (!strcmp(path, from_issues[k]))
+            for (size_t i = 0; i < b->nissues; i++)
+                newest = later(newest, issue_changed(&b->issues[i]));
+    return newest;
+}
+
+#define NS_SITEMAP "http://www.sitemaps.org/schemas/sitemap/0.9"
+#define NS_XHTML   "http://www.w3.org/1999/xhtml"
+
+static int write_sitemap(struct build *b, const struct page_list *pages, struct strbuf *out)
+{
+    const char *base = b->repo->config.base_url;
+    struct xml_out x;
+    xml_out_begin(&x);
+    xml_start_ns(&x, NULL, "urlset", NS_SITEMAP);
+    if (b->nviews > 1)
+        xml_attr_ns(&x, "xmlns", "xhtml", NULL, NS_XHTML);
+    for (size_t i = 0; i < pages->n; i++) {
+        const char *rel = pages->rel[i];
+        /* The page's language and its path within that language's folder. */
+        const struct view *v = &b->views[0];
+        for (size_t k = 1; k < b->nviews; k++)
+            if (!strncmp(rel, b->views[k].dir, strlen(b->views[k].dir)))
+                v = &b->views[k];
+        const char *path = rel + strlen(v->dir);
+        char *loc = xasprintf("%s%s", base, rel);
+        xml_start(&x, "url");
+        xml_element(&x, "loc", loc);
+        xml_element(&x, "lastmod", page_lastmod(b, path));
+        size_t twins = 0;
+        for (size_t k = 0; k < b->nviews; k++) {
+            char *twin = xasprintf("%s%s", b->views[k].dir, path);
+            twins += has_page(pages, twin);
+            free(twin);
+        }
+        for (size_t k = 0; twins > 1 && k < b->nviews; k++) {
+            char *twin = xasprintf("%s%s", b->views[k].dir, path);
+            if (has_page(pages, twin)) {
+                char *href = xasprintf("%s%s", base, twin);
+                xml_start_ns(&x, "xhtml", "link", NULL);
+                xml_attr(&x, "rel", "alternate");
+                xml_attr(&x, "hreflang", b->views[k].lang);
+                xml_attr(&x, "href", href);
+                xml_end(&x);
+                free(href);
+            }
+            free(twin);
+        }
+        xml_end(&x);
+        free(loc);
+    }
+    xml_end(&x);
+    return xml_out_finish(&x, "sitemap.xml", out);
+}
+
+/* Every HTML page in the site, so it runs after all the pages are written. */
+int site_write_sitemap(struct build *b)
+{
+    const char *base = b->repo->config.base_url;
+    if (!base)
+        return 0;
+    struct page_list pages = {NULL, 0, 0};
+    struct strbuf xml = STRBUF_INIT;
+    int rc = find_pages(b->out, "", &pages);
+    if (!rc) {
+        qsort(pages.rel, pages.n, sizeof(*pages.rel), compare_str);
+        rc = write_sitemap(b, &pages, &xml);
+    }
+    if (!rc)
+        rc = site_write_output(b, "sitemap.xml", xml.buf, xml.len);
+    if (!rc) {
+        char *robots = xasprintf("User-agent: *\nAllow: /\n\nSitemap: %ssitemap.xml\n", base);
+        rc = site_write_output(b, "robots.txt", robots, strlen(robots));
+        free(robots);
+    }
+    strbuf_release(&xml);
+    for (size_t i = 0; i < pages.n; i++)
+        free(pages.rel[i]);
+    free(pages.rel);
+    return rc;
+}

@@ -1,0 +1,276 @@
+#!/usr/bin/env bash
+# journal deposit: the Crossref deposit of an issue, validated against the 5.3.1 XSD
+# (xmllint, offline with the catalog), POSTed to a stand-in for Crossref on 127.0.0.1
+# (tests/support/crossref_stub.py) that checks the multipart body; each attempt is one
+# commit (deposits/<batch>.yaml), submitted or failed; --status; and every input that
+# must be refused before anything is sent (exit 1, repository unchanged).
+. "$(dirname "$0")/lib.sh"
+
+PY=/usr/bin/python3
+STUB=$SOURCE_DIR/tests/support/crossref_stub.py
+CROSSREF_SPECS=${SPECS_DIR:-$SOURCE_DIR/../shared/specs}/crossref
+XSD=$CROSSREF_SPECS/schemas/crossref5.3.1.xsd
+if ! command -v xmllint >/dev/null; then
+    fail "xmllint is missing (scripts/install-deps installs libxml2-utils)"
+    finish
+fi
+if [ ! -f "$XSD" ]; then
+    fail "the Crossref schema is missing: $XSD"
+    finish
+fi
+# The tests always validate: journal deposit finds the schema here.
+export JOURNAL_CROSSREF_SCHEMA_DIR=$CROSSREF_SPECS
+unset CROSSREF_LOGIN_ID CROSSREF_PASSWORD
+LOGIN=depositor-1
+PASSWORD='pw-S3cret/&"x'
+
+# validate FILE: xmllint against the XSD, offline.
+validate() {
+    XML_CATALOG_FILES=$CROSSREF_SPECS/catalog.xml xmllint --nonet --noout --schema "$XSD" "$1"
+}
+
+STUB_PID=
+stop_stub() {
+    if [ -n "$STUB_PID" ]; then
+        kill "$STUB_PID" 2>/dev/null
+        wait "$STUB_PID" 2>/dev/null
+        STUB_PID=
+    fi
+}
+trap 'stop_stub; [ "${JOURNAL_TEST_KEEP:-0}" = 1 ] || rm -rf "$TEST_TMP"' EXIT
+RECEIVED=$TEST_TMP/received
+ANSWERS=$TEST_TMP/answers
+start_stub() {
+    local portfile=$TEST_TMP/port
+    rm -f "$portfile"
+    "$PY" "$STUB" --dir "$RECEIVED" --port-file "$portfile" --answers "$ANSWERS" \
+        --login "$LOGIN" --password "$PASSWORD" --prefix 10.99999/ --port "${1:-0}" \
+        >>"$TEST_TMP/stub.log" 2>&1 &
+    STUB_PID=$!
+    for _ in $(seq 200); do
+        [ -s "$portfile" ] && break
+        sleep 0.05
+    done
+    STUB_PORT=$(cat "$portfile" 2>/dev/null)
+}
+# requests: how many deposits the stub has received.
+requests() { [ -f "$RECEIVED/requests.log" ] && wc -l <"$RECEIVED/requests.log" || echo 0; }
+# request_field N EXPR: a Python expression over request N's log entry `e`.
+request_field() {
+    "$PY" - "$RECEIVED/requests.log" "$1" "$2" <<'PY'
+import json, sys
+entries = [json.loads(l) for l in open(sys.argv[1])]
+e = entries[int(sys.argv[2]) - 1]
+print(eval(sys.argv[3]))
+PY
+}
+# attempt FIELD FILE: a field of a deposits/<batch>.yaml record.
+attempt_field() { sed -n "s/^$1: //p" "$2" | tr -d "'\""; }
+
+echo success >"$ANSWERS"
+mkdir -p "$RECEIVED"
+start_stub
+check "the Crossref stand-in listens on 127.0.0.1:$STUB_PORT" -- test -n "$STUB_PORT"
+
+# The sample journal, with DOIs for both issues (build-issue --correct assigns them) and the
+# endpoints pointing at the stub.
+J=$TEST_TMP/sample
+sample_journal "$J" || finish
+for issue in 1 2; do
+    expect_exit 0 "issue $issue gets its DOIs" -- \
+        in_dir "$J" "$JOURNAL" build-issue "$issue" --correct "DOIs assigned"
+done
+cat >>"$J/journal.yaml" <<YAML
+crossref_endpoint: "http://127.0.0.1:$STUB_PORT/servlet/deposit"
+crossref_test_endpoint: "http://127.0.0.1:$STUB_PORT/test/servlet/deposit"
+YAML
+tgit -C "$J" commit -q -am "Crossref endpoints: the local stand-in"
+DOIS1=$(sed -n 's/^doi: //p' "$J"/submissions/{1,2,3,4,5}/submission.yaml | sort)
+check_eq "issue 1 has five DOIs under 10.99999" 5 "$(grep -c '^10\.99999/' <<<"$DOIS1")"
+
+expect_exit 0 "journal help deposit" -- "$JOURNAL" help deposit
+expect_stdout_match "POST it to Crossref's deposit" "the help describes the deposit"
+
+# --- dry run: the XML, validated, nothing sent or recorded ---
+snapshot "$J" >"$TEST_TMP/before"
+expect_exit 0 "deposit --dry-run prints the deposit" -- in_dir "$J" "$JOURNAL" deposit 1 --dry-run
+cp "$OUT" "$TEST_TMP/dry.xml"
+expect_stderr_match "validated against Crossref's schema 5.3.1" "the dry run was validated by journal"
+check "the dry run validates against crossref5.3.1.xsd (xmllint)" -- validate "$TEST_TMP/dry.xml"
+for doi in $DOIS1; do
+    grep -q "<doi>$doi</doi>" "$TEST_TMP/dry.xml" || fail "the dry run has DOI $doi"
+done
+pass "the dry run has every DOI of issue 1"
+expect_stdout_match '<ORCID>https://orcid.org/0000-0003-5882-8559</ORCID>' "ORCID iDs as URLs"
+expect_stdout_match '<person_name sequence="first" contributor_role="author">' "the first author"
+expect_stdout_match '<ai:license_ref applies_to="vor" start_date="2025-06-30">https://creativecommons.org/licenses/by/4.0/</ai:license_ref>' \
+    "the licence as an access indicator"
+expect_stdout_match '<resource>https://journal.example.org/articles/1/index.html</resource>' \
+    "the resource URL is the article's page"
+expect_stdout_match '<citation key="ref1">' "the references as a citation list"
+expect_stdout_match '<email_address>office@journal.example.org</email_address>' "the depositor"
+expect_exit 0 "deposit --dry-run -o FILE" -- \
+    in_dir "$J" "$JOURNAL" deposit 1 --dry-run -o "$TEST_TMP/dry2.xml"
+check "-o FILE holds a valid deposit" -- validate "$TEST_TMP/dry2.xml"
+check_eq "--dry-run -o prints nothing on stdout" "" "$(cat "$OUT")"
+expect_unchanged "$TEST_TMP/before" "$J" "a dry run leaves the repository unchanged"
+check_eq "a dry run sends nothing" 0 "$(requests)"
+
+# --- credentials come from the environment only ---
+expect_exit 1 "deposit without credentials is refused" -- in_dir "$J" "$JOURNAL" deposit 1 --test
+expect_stderr_match 'CROSSREF_LOGIN_ID.*CROSSREF_PASSWORD' "the message names the variables"
+expect_unchanged "$TEST_TMP/before" "$J" "no credentials: repository unchanged"
+check_eq "no credentials: nothing sent" 0 "$(requests)"
+export CROSSREF_LOGIN_ID=$LOGIN
+expect_exit 1 "deposit with a login but no password is refused" -- \
+    in_dir "$J" "$JOURNAL" deposit 1 --test
+expect_unchanged "$TEST_TMP/before" "$J" "no password: repository unchanged"
+export CROSSREF_PASSWORD=$PASSWORD
+
+# --- a deposit that succeeds ---
+COMMITS=$(commit_count "$J")
+expect_exit 0 "deposit 1 --test succeeds" -- in_dir "$J" "$JOURNAL" deposit 1 --test
+expect_stdout_match 'Deposited issue 1 with Crossref \(test' "it says the deposit was received"
+check_eq "one request reached the stub" 1 "$(requests)"
+check_eq "one commit records the attempt" $((COMMITS + 1)) "$(commit_count "$J")"
+check_eq "the stub found nothing wrong in the multipart body" "[]" "$(request_field 1 'e["problems"]')"
+check_eq "the form has operation, login_id, login_passwd and fname" \
+    "['fname', 'login_id', 'login_passwd', 'operation']" "$(request_field 1 'e["fields"]')"
+check_eq "the login and password were sent" "depositor-1 True" \
+    "$(request_field 1 'e["login_id"], e["password_ok"]' | tr -d "(),'")"
+check_eq "--test posts to the test endpoint" "/test/servlet/deposit" "$(request_field 1 'e["path"]')"
+check "the deposit received validates (xmllint)" -- validate "$RECEIVED/1.xml"
+check_eq "the deposit received has issue 1's DOIs" "$(echo $DOIS1)" \
+    "$(request_field 1 '" ".join(sorted(e["dois"]))')"
+BATCH1=$(request_field 1 'e["batch_id"]')
+check_eq "the file is sent as <doi_batch_id>.xml" "$BATCH1.xml" "$(request_field 1 'e["filename"]')"
+REC1=$J/deposits/$BATCH1.yaml
+check "the attempt is recorded as deposits/$BATCH1.yaml" -- test -f "$REC1"
+check_eq "recorded as submitted" submitted "$(attempt_field outcome "$REC1")"
+check_eq "recorded endpoint: test" test "$(attempt_field endpoint "$REC1")"
+check_eq "recorded HTTP status" 200 "$(attempt_field http_status "$REC1")"
+check "the server's answer is summarised" -- grep -q 'successfully received' "$REC1"
+check_eq "the commit message says what happened" \
+    "Deposit issue 1 with Crossref (test): submitted" "$(git -C "$J" log -1 --format=%s)"
+check "the commit lists the DOIs" -- sh -c "git -C '$J' log -1 --format=%b | grep -q 'doi:10.99999/'"
+check_eq "the work tree is clean after the deposit" "" "$(git -C "$J" status --porcelain)"
+if git -C "$J" log -p --all | grep -qF 'pw-S3cret' || grep -rqF 'pw-S3cret' "$J/deposits" ||
+    grep -qF 'pw-S3cret' "$OUT" "$ERR"; then
+    fail "the password was written or printed"
+else
+    pass "the password is in no commit, file or output"
+fi
+
+expect_exit 0 "deposit --status" -- in_dir "$J" "$JOURNAL" deposit --status
+for doi in $DOIS1; do
+    grep -qE "$doi +submitted .*$BATCH1" "$OUT" || fail "--status shows $doi submitted" "$(cat "$OUT")"
+done
+pass "--status shows every DOI of issue 1 as submitted in batch $BATCH1"
+expect_exit 0 "deposit --status --json" -- in_dir "$J" "$JOURNAL" deposit --status --json
+check_eq "--status --json: five DOIs submitted, one attempt" "5 1" "$("$PY" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(sum(x["status"] == "submitted" for x in d["dois"]), len(d["attempts"]))' "$OUT")"
+
+# --- failures are recorded as failed, never as registered; a retry sends a new batch ---
+printf 'success\nhttp500\ngarbage\nfailure\nsuccess\n' >"$ANSWERS"
+COMMITS=$(commit_count "$J")
+expect_exit 1 "an HTTP 500 answer fails the deposit" -- in_dir "$J" "$JOURNAL" deposit 2
+expect_stderr_match 'HTTP 500' "the message gives the HTTP status"
+expect_stderr_match 'recorded as failed' "the message says the attempt was recorded as failed"
+check_eq "the failure is one commit" $((COMMITS + 1)) "$(commit_count "$J")"
+check_eq "production endpoint without --test" "/servlet/deposit" "$(request_field 2 'e["path"]')"
+BATCH2=$(request_field 2 'e["batch_id"]')
+check_eq "recorded as failed" failed "$(attempt_field outcome "$J/deposits/$BATCH2.yaml")"
+check_eq "recorded with HTTP 500" 500 "$(attempt_field http_status "$J/deposits/$BATCH2.yaml")"
+expect_exit 0 "deposit --status 2" -- in_dir "$J" "$JOURNAL" deposit --status 2
+expect_stdout_match 'not registered' "--status: issue 2's DOIs are not registered"
+expect_stdout_no_match '^  10\.99999/[^ ]+ +submitted' "--status 2 shows nothing as submitted"
+
+expect_exit 1 "a garbage answer fails the deposit" -- in_dir "$J" "$JOURNAL" deposit 2
+expect_stderr_match 'without acknowledging the deposit' "the message says the answer was no acknowledgement"
+BATCH3=$(request_field 3 'e["batch_id"]')
+check_eq "garbage: recorded as failed" failed "$(attempt_field outcome "$J/deposits/$BATCH3.yaml")"
+check "garbage: the answer is stored as valid UTF-8" -- \
+    "$PY" -c 'import sys; open(sys.argv[1], encoding="utf-8").read()' "$J/deposits/$BATCH3.yaml"
+expect_exit 1 "Crossref's FAILURE page fails the deposit" -- in_dir "$J" "$JOURNAL" deposit 2
+expect_stderr_match 'FAILURE' "the message quotes the server"
+
+expect_exit 0 "the retry succeeds" -- in_dir "$J" "$JOURNAL" deposit 2
+BATCH5=$(request_field 5 'e["batch_id"]')
+check "each attempt had a new doi_batch_id" -- test "$(printf '%s\n' "$BATCH2" "$(request_field 4 'e["batch_id"]')" "$BATCH3" "$BATCH5" | sort -u | wc -l)" = 4
+check_eq "the retry sends the same DOIs" "$(request_field 2 '" ".join(sorted(e["dois"]))')" \
+    "$(request_field 5 '" ".join(sorted(e["dois"]))')"
+T2=$(grep -o '<timestamp>[0-9]*' "$RECEIVED/2.xml" | tr -dc 0-9)
+T5=$(grep -o '<timestamp>[0-9]*' "$RECEIVED/5.xml" | tr -dc 0-9)
+check "the retry's timestamp is later (Crossref updates, never duplicates)" -- test "$T5" -gt "$T2"
+expect_exit 0 "deposit --status 2 after the retry" -- in_dir "$J" "$JOURNAL" deposit --status 2
+check_eq "--status 2: four DOIs submitted in the retry's batch" 4 "$(grep -cE " submitted .*$BATCH5" "$OUT")"
+expect_exit 0 "deposit --status --json after the retry" -- in_dir "$J" "$JOURNAL" deposit --status --json
+check_eq "--status --json: 9 DOIs submitted, 5 attempts, 3 failed" "9 5 3" "$("$PY" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(sum(x["status"] == "submitted" for x in d["dois"]), len(d["attempts"]),
+      sum(a["outcome"] == "failed" for a in d["attempts"]))' "$OUT")"
+
+# --- the server is down: reported, recorded as failed, nothing registered ---
+stop_stub
+COMMITS=$(commit_count "$J")
+expect_exit 1 "a deposit to a server that is down fails" -- in_dir "$J" "$JOURNAL" deposit 1
+expect_stderr_match "not delivered: http://127\.0\.0\.1:$STUB_PORT/servlet/deposit" \
+    "the message names the endpoint"
+check_eq "the failed attempt is one commit" $((COMMITS + 1)) "$(commit_count "$J")"
+expect_exit 0 "deposit --status --json after the failure" -- in_dir "$J" "$JOURNAL" deposit --status --json
+check_eq "issue 1 stays unregistered in production" "0" "$("$PY" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(sum(x["status"] == "submitted" for x in d["dois"] if x["endpoint"] == "production" and x["issue"] == 1))' "$OUT")"
+start_stub "$STUB_PORT"
+
+# --- bad input: refused before anything is sent, repository unchanged ---
+# refused NAME EDIT REGEX: a copy of the journal with EDIT (run in it) committed, then deposit.
+refused() {
+    local name=$1 edit=$2 regex=$3 dir=$TEST_TMP/$1
+    cp -a "$J" "$dir"
+    (cd "$dir" && eval "$edit") && tgit -C "$dir" commit -q -am "$name" || {
+        fail "$name: prepare the journal"
+        return
+    }
+    local before=$TEST_TMP/$name.before sent
+    snapshot "$dir" >"$before"
+    sent=$(requests)
+    expect_exit 1 "$name: refused" -- in_dir "$dir" "$JOURNAL" deposit 1
+    expect_stderr_match "$regex" "$name: the message says why"
+    expect_unchanged "$before" "$dir" "$name: repository unchanged"
+    check_eq "$name: nothing sent" "$sent" "$(requests)"
+}
+refused no-prefix "sed -i '/^doi_prefix:/d' journal.yaml" 'no doi_prefix'
+refused no-issn "sed -i '/^issn:/d' journal.yaml" 'no issn'
+refused no-date "sed -i '/^published:/d' submissions/3/submission.yaml" \
+    'submissions/3/submission.yaml: submission 3 has no publication date'
+refused no-email "sed -i '/^crossref_depositor_email:/d' journal.yaml" 'crossref_depositor_email'
+# Every problem at once.
+refused everything "sed -i '/^doi_prefix:/d; /^issn:/d' journal.yaml; sed -i '/^published:/d' submissions/2/submission.yaml" \
+    'no doi_prefix'
+expect_stderr_match 'no issn' "everything: the ISSN is reported too"
+expect_stderr_match 'submission 2 has no publication date' "everything: the date is reported too"
+
+expect_exit 1 "an issue that does not exist" -- in_dir "$J" "$JOURNAL" deposit 9
+expect_stderr_match 'no issue 9' "the message names the issue"
+expect_exit 2 "deposit without an issue is a usage error" -- in_dir "$J" "$JOURNAL" deposit
+expect_exit 2 "--status with --test is a usage error" -- in_dir "$J" "$JOURNAL" deposit --status --test
+
+# journal.yaml's Crossref settings are checked like the others.
+BAD=$TEST_TMP/bad-config
+cp -a "$J" "$BAD"
+sed -i -e 's/^crossref_password_env: .*/crossref_password_env: "hunter2 is my password"/' \
+    -e 's/^crossref_depositor_email: .*/crossref_depositor_email: not-an-address/' "$BAD/journal.yaml"
+tgit -C "$BAD" commit -q -am "bad settings"
+expect_exit 1 "bad Crossref settings in journal.yaml are refused" -- \
+    in_dir "$BAD" "$JOURNAL" deposit 1 --dry-run
+expect_stderr_match 'journal.yaml:[0-9]+:[0-9]+: .*crossref_password_env' \
+    "crossref_password_env must name a variable (file:line)"
+expect_stderr_match "journal.yaml:[0-9]+:[0-9]+: 'not-an-address' is not an email address" \
+    "crossref_depositor_email must be an address (file:line)"
+
+finish

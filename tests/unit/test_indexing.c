@@ -1,0 +1,650 @@
+/*
+ * What indexers get: DOAJ article XML validated against DOAJ's schema
+ * (../shared/specs/doaj, offline through its XML catalog), the OAI-PMH static
+ * repository's parts validated against OAI-PMH.xsd (../shared/specs/crossref),
+ * and the Atom feed's entries. The specs folder is argv[1].
+ *
+ * The static repository's wrapper (Repository, Identify, ListMetadataFormats,
+ * ListRecords in the static-repository namespace) has its own schema, which
+ * specs does not hold. What it wraps is OAI-PMH: so each part is put into the
+ * OAI-PMH response a gateway would serve (Identify, ListMetadataFormats, and
+ * ListRecords with each record) and that response is validated against
+ * OAI-PMH.xsd. OAI-PMH.xsd validates metadata strictly (processContents
+ * "strict"), so the oai_dc and Dublin Core element schemas are needed too;
+ * specs lacks them, so this test writes them out: they transcribe the
+ * official oai_dc.xsd (http://www.openarchives.org/OAI/2.0/oai_dc.xsd) and
+ * simpledc20021212.xsd (Dublin Core's), with xml.xsd from specs.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "export/indexing.h"
+#include "model/language.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/strbuf.h"
+
+#include <libxml/catalog.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlschemas.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *specs_dir;
+static struct language_db *languages;
+
+#define HOSTILE       "Reform & <Results>: \"quoted\", 'single' & Реформа ]]> \x01"
+#define HOSTILE_CLEAN "Reform & <Results>: \"quoted\", 'single' & Реформа ]]> "
+
+/* ---- a sample-like issue ---- */
+
+struct sample {
+    struct journal_config c;
+    struct issue_manifest issue;
+    struct manuscript m[3];
+    struct submission_record r[3];
+    struct indexing_article a[3];
+};
+
+static void add_author(struct manuscript *m, const char *name, const char *orcid,
+                       const char *const *affiliations)
+{
+    m->authors = xrealloc(m->authors, (m->nauthors + 1) * sizeof(*m->authors));
+    struct author *au = &m->authors[m->nauthors++];
+    memset(au, 0, sizeof(*au));
+    au->name = xstrdup(name);
+    if (orcid)
+        snprintf(au->orcid, sizeof(au->orcid), "%s", orcid);
+    while (affiliations && affiliations[au->naffiliations])
+        au->naffiliations++;
+    au->affiliations = xcalloc(au->naffiliations + 1, sizeof(*au->affiliations));
+    for (size_t i = 0; i < au->naffiliations; i++)
+        au->affiliations[i].name = xstrdup(affiliations[i]);
+}
+
+static void make_manuscript(struct manuscript *m, const char *title, const char *lang,
+                            const char *abstract, const char *const *keywords)
+{
+    memset(m, 0, sizeof(*m));
+    m->title = xstrdup(title);
+    m->lang = xstrdup(lang);
+    m->type = xstrdup("research-article");
+    m->abstract = abstract ? xstrdup(abstract) : NULL;
+    while (keywords && keywords[m->nkeywords])
+        m->nkeywords++;
+    m->keywords = xcalloc(m->nkeywords + 1, sizeof(*m->keywords));
+    for (size_t i = 0; i < m->nkeywords; i++)
+        m->keywords[i] = xstrdup(keywords[i]);
+}
+
+static unsigned long issue_articles[] = {1, 4, 7};
+static char *issue_pages[] = {"1-14", "15–30", NULL};
+
+static void make_sample(struct sample *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->c.title = "Journal of Civil Service Reform & Practice";
+    s->c.publisher = "Regional Civil Service Cooperation Hub";
+    s->c.issn = "3051-7729";
+    s->c.base_url = "https://journal.example.org/";
+    s->c.license = "CC BY 4.0";
+    s->issue = (struct issue_manifest){.id = 1,
+                                       .volume = 1,
+                                       .number = 2,
+                                       .year = 2025,
+                                       .date = "2025-06-30",
+                                       .articles = issue_articles,
+                                       .pages = issue_pages,
+                                       .narticles = 3};
+    static const char *const kw0[] = {"merit & <recruitment>", "civil service", NULL};
+    static const char *const kw1[] = {"государственная служба", "оценка", NULL};
+    static const char *const academy[] = {"Academy of Public Administration", NULL};
+    static const char *const two[] = {"Academy of Public Administration", "UNDP", NULL};
+    static const char *const institute[] = {"Институт государственного управления", NULL};
+    make_manuscript(&s->m[0], HOSTILE, "en", "An abstract with <tags> & \"quotes\".", kw0);
+    s->m[0].subtitle = xstrdup("what changed");
+    add_author(&s->m[0], "Dana Seitkali", "0000-0003-5882-8559", academy);
+    add_author(&s->m[0], "Jane O'Doe", NULL, two);
+    make_manuscript(&s->m[1], "Оценка результативности государственных служащих", "ru",
+                    "Аннотация статьи.", kw1);
+    add_author(&s->m[1], "Иван Петров", "0000-0002-1825-0097", institute);
+    make_manuscript(&s->m[2], "Editorial", "en", NULL, NULL);
+    add_author(&s->m[2], "The Editors", NULL, academy);
+    static char *dois[] = {"10.99999/jcsrp.2025.1.2.1", "10.99999/jcsrp.2025.1.2.4", NULL};
+    for (size_t i = 0; i < 3; i++) {
+        s->r[i].number = issue_articles[i];
+        s->r[i].state = "published";
+        s->r[i].published = "2025-06-30";
+        s->r[i].doi = dois[i];
+        s->a[i] = (struct indexing_article){issue_articles[i], &s->m[i], &s->r[i], &s->issue,
+                                            issue_pages[i]};
+    }
+}
+
+static void free_sample(struct sample *s)
+{
+    for (size_t i = 0; i < 3; i++)
+        manuscript_free(&s->m[i]);
+}
+
+/* ---- XML helpers ---- */
+
+static char *spec_path(const char *rel)
+{
+    return xasprintf("%s/%s", specs_dir, rel);
+}
+
+static void ignore_error(void *data, const xmlError *error)
+{
+    (void)data;
+    (void)error;
+}
+
+/* 0 when doc is valid against the schema at xsd (errors go to stderr unless quiet). */
+static int validate_quietly(xmlDocPtr doc, const char *xsd, bool quiet)
+{
+    xmlSchemaParserCtxtPtr pc = xmlSchemaNewParserCtxt(xsd);
+    assert_non_null(pc);
+    xmlSchemaPtr schema = xmlSchemaParse(pc);
+    xmlSchemaFreeParserCtxt(pc);
+    assert_non_null(schema);
+    xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
+    if (quiet)
+        xmlSchemaSetValidStructuredErrors(vc, (xmlStructuredErrorFunc)ignore_error, NULL);
+    int rc = xmlSchemaValidateDoc(vc, doc);
+    xmlSchemaFreeValidCtxt(vc);
+    xmlSchemaFree(schema);
+    return rc;
+}
+
+static int validate(xmlDocPtr doc, const char *xsd)
+{
+    return validate_quietly(doc, xsd, false);
+}
+
+/* Documents that must fail: the validation is not a no-op. */
+static int invalid(xmlDocPtr doc, const char *xsd)
+{
+    return validate_quietly(doc, xsd, true) != 0;
+}
+
+static xmlDocPtr parse(const char *text, size_t len)
+{
+    xmlDocPtr doc = xmlReadMemory(text, (int)len, "test.xml", NULL, XML_PARSE_NONET);
+    assert_non_null(doc);
+    return doc;
+}
+
+/* The string value of an XPath expression, with prefixes d (DOAJ has none), oai, a, dc. */
+static char *xpath_string(xmlDocPtr doc, const char *expr)
+{
+    xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
+    xmlXPathRegisterNs(ctx, BAD_CAST "oai", BAD_CAST "http://www.openarchives.org/OAI/2.0/");
+    xmlXPathRegisterNs(ctx, BAD_CAST "sr",
+                       BAD_CAST "http://www.openarchives.org/OAI/2.0/static-repository");
+    xmlXPathRegisterNs(ctx, BAD_CAST "dc", BAD_CAST "http://purl.org/dc/elements/1.1/");
+    xmlXPathRegisterNs(ctx, BAD_CAST "a", BAD_CAST "http://www.w3.org/2005/Atom");
+    xmlXPathObjectPtr r = xmlXPathEvalExpression(BAD_CAST expr, ctx);
+    assert_non_null(r);
+    xmlChar *s = xmlXPathCastToString(r);
+    char *out = xstrdup((const char *)s);
+    xmlFree(s);
+    xmlXPathFreeObject(r);
+    xmlXPathFreeContext(ctx);
+    return out;
+}
+
+static void assert_xpath(xmlDocPtr doc, const char *expr, const char *expected)
+{
+    char *s = xpath_string(doc, expr);
+    if (strcmp(s, expected))
+        fail_msg("%s: expected '%s', got '%s'", expr, expected, s);
+    free(s);
+}
+
+/* ---- DOAJ ---- */
+
+static void test_doaj_validates(void **state)
+{
+    (void)state;
+    struct sample s;
+    make_sample(&s);
+    struct strbuf xml = STRBUF_INIT;
+    assert_int_equal(doaj_write(&s.c, languages, s.a, 3, &xml), 0);
+    xmlDocPtr doc = parse(xml.buf, xml.len);
+    char *xsd = spec_path("doaj/doajArticles.xsd");
+    assert_int_equal(validate(doc, xsd), 0);
+    /* The check has teeth: ISO 639-1 is not what DOAJ takes. */
+    char *bad = xstrdup(xml.buf);
+    memcpy(strstr(bad, "<language>eng</language>"), "<language>en </language>", 24);
+    xmlDocPtr wrong = parse(bad, strlen(bad));
+    assert_true(invalid(wrong, xsd));
+    xmlFreeDoc(wrong);
+    free(bad);
+    free(xsd);
+
+    assert_xpath(doc, "count(/records/record)", "3");
+    /* Escaped on the way out, the same text on the way back (the control character dropped). */
+    assert_xpath(doc, "/records/record[1]/title", HOSTILE_CLEAN ": what changed");
+    assert_xpath(doc, "/records/record[1]/title/@language", "eng");
+    assert_xpath(doc, "/records/record[1]/language", "eng");
+    assert_xpath(doc, "/records/record[2]/language", "rus");
+    assert_xpath(doc, "/records/record[2]/keywords/@language", "rus");
+    assert_xpath(doc, "/records/record[2]/keywords/keyword[1]", "государственная служба");
+    assert_xpath(doc, "/records/record[1]/keywords/keyword[1]", "merit & <recruitment>");
+    assert_xpath(doc, "/records/record[1]/doi", "10.99999/jcsrp.2025.1.2.1");
+    assert_xpath(doc, "count(/records/record[3]/doi)", "0");
+    assert_xpath(doc, "/records/record[1]/eissn", "3051-7729");
+    assert_xpath(doc, "/records/record[1]/publisher", "Regional Civil Service Cooperation Hub");
+    assert_xpath(doc, "/records/record[1]/journalTitle",
+                 "Journal of Civil Service Reform & Practice");
+    assert_xpath(doc, "/records/record[1]/publicationDate", "2025-06-30");
+    assert_xpath(doc, "/records/record[1]/volume", "1");
+    assert_xpath(doc, "/records/record[1]/issue", "2");
+    assert_xpath(doc, "/records/record[1]/startPage", "1");
+    assert_xpath(doc, "/records/record[1]/endPage", "14");
+    assert_xpath(doc, "/records/record[2]/startPage", "15");
+    assert_xpath(doc, "/records/record[2]/endPage", "30");
+    assert_xpath(doc, "count(/records/record[3]/startPage)", "0");
+    assert_xpath(doc, "/records/record[1]/fullTextUrl",
+                 "https://journal.example.org/articles/1/index.html");
+    assert_xpath(doc, "/records/record[1]/fullTextUrl/@format", "html");
+    assert_xpath(doc, "/records/record[1]/abstract", "An abstract with <tags> & \"quotes\".");
+    assert_xpath(doc, "count(/records/record[3]/abstract)", "0");
+    /* One affiliation listed once, referred to by both authors. */
+    assert_xpath(doc, "count(/records/record[1]/affiliationsList/affiliationName)", "2");
+    assert_xpath(doc, "/records/record[1]/authors/author[1]/affiliationId", "1");
+    assert_xpath(doc, "/records/record[1]/authors/author[2]/affiliationId[1]", "1");
+    assert_xpath(doc, "/records/record[1]/authors/author[2]/affiliationId[2]", "2");
+    assert_xpath(doc, "/records/record[1]/affiliationsList/affiliationName[@affiliationId='2']",
+                 "UNDP");
+    assert_xpath(doc,
+                 "count(/records/record/authors/author/affiliationId[not(. = "
+                 "../../../affiliationsList/affiliationName/@affiliationId)])",
+                 "0");
+    assert_xpath(doc, "/records/record[1]/authors/author[2]/name", "Jane O'Doe");
+    xmlFreeDoc(doc);
+    strbuf_release(&xml);
+    free_sample(&s);
+}
+
+static void test_doaj_refuses(void **state)
+{
+    (void)state;
+    struct sample s;
+    make_sample(&s);
+    struct strbuf xml = STRBUF_INIT;
+    strbuf_addstr(&xml, "kept");
+    s.c.issn = NULL;
+    assert_int_equal(doaj_write(&s.c, languages, s.a, 3, &xml), JOURNAL_EINPUT);
+    assert_non_null(strstr(error_message(), "issn"));
+    s.c.issn = "3051-7729";
+    s.c.base_url = NULL;
+    assert_int_equal(doaj_write(&s.c, languages, s.a, 3, &xml), JOURNAL_EINPUT);
+    s.c.base_url = "https://journal.example.org/";
+    assert_int_equal(doaj_write(&s.c, languages, s.a, 0, &xml), JOURNAL_EINPUT);
+    assert_string_equal(xml.buf, "kept");
+    error_clear();
+    strbuf_release(&xml);
+    free_sample(&s);
+}
+
+static void test_language_codes(void **state)
+{
+    (void)state;
+    assert_string_equal(indexing_language_b(languages, "en"), "eng");
+    assert_string_equal(indexing_language_b(languages, "ru"), "rus");
+    assert_string_equal(indexing_language_b(languages, "de"), "ger");
+    assert_string_equal(indexing_language_b(languages, "kk"), "kaz");
+    assert_null(indexing_language_b(languages, "xx"));
+}
+
+static void test_split_pages(void **state)
+{
+    (void)state;
+    static const char *const cases[][3] = {{"1-14", "1", "14"}, {"1--14", "1", "14"},
+                                           {"1–14", "1", "14"}, {"e7", "e7", NULL},
+                                           {"", NULL, NULL},    {"12-", "12", NULL}};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *start, *end;
+        indexing_split_pages(cases[i][0], &start, &end);
+        if (cases[i][1])
+            assert_string_equal(start, cases[i][1]);
+        else
+            assert_null(start);
+        if (cases[i][2])
+            assert_string_equal(end, cases[i][2]);
+        else
+            assert_null(end);
+        free(start);
+        free(end);
+    }
+}
+
+/* ---- OAI-PMH ---- */
+
+static const char oai_dc_xsd[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<schema targetNamespace=\"http://www.openarchives.org/OAI/2.0/oai_dc/\"\n"
+    "  xmlns:oai_dc=\"http://www.openarchives.org/OAI/2.0/oai_dc/\"\n"
+    "  xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns=\"http://www.w3.org/2001/XMLSchema\"\n"
+    "  elementFormDefault=\"qualified\" attributeFormDefault=\"unqualified\">\n"
+    "<import namespace=\"http://purl.org/dc/elements/1.1/\" schemaLocation=\"simpledc.xsd\"/>\n"
+    "<element name=\"dc\" type=\"oai_dc:oai_dcType\"/>\n"
+    "<complexType name=\"oai_dcType\"><choice minOccurs=\"0\" maxOccurs=\"unbounded\">\n"
+    "<element ref=\"dc:title\"/><element ref=\"dc:creator\"/><element ref=\"dc:subject\"/>\n"
+    "<element ref=\"dc:description\"/><element ref=\"dc:publisher\"/>\n"
+    "<element ref=\"dc:contributor\"/><element ref=\"dc:date\"/><element ref=\"dc:type\"/>\n"
+    "<element ref=\"dc:format\"/><element ref=\"dc:identifier\"/><element ref=\"dc:source\"/>\n"
+    "<element ref=\"dc:language\"/><element ref=\"dc:relation\"/>\n"
+    "<element ref=\"dc:coverage\"/><element ref=\"dc:rights\"/>\n"
+    "</choice></complexType>\n"
+    "</schema>\n";
+
+static char *simpledc_xsd(void)
+{
+    struct strbuf sb = STRBUF_INIT;
+    char *xml_xsd = spec_path("crossref/schemas/xml.xsd");
+    strbuf_addf(&sb,
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                "<schema xmlns=\"http://www.w3.org/2001/XMLSchema\"\n"
+                "  xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
+                "  targetNamespace=\"http://purl.org/dc/elements/1.1/\"\n"
+                "  elementFormDefault=\"qualified\" attributeFormDefault=\"unqualified\">\n"
+                "<import namespace=\"http://www.w3.org/XML/1998/namespace\" "
+                "schemaLocation=\"%s\"/>\n"
+                "<complexType name=\"elementType\"><simpleContent><extension base=\"string\">\n"
+                "<attribute ref=\"xml:lang\" use=\"optional\"/>\n"
+                "</extension></simpleContent></complexType>\n",
+                xml_xsd);
+    static const char *const names[] = {"title",     "creator",     "subject", "description",
+                                        "publisher", "contributor", "date",    "type",
+                                        "format",    "identifier",  "source",  "language",
+                                        "relation",  "coverage",    "rights"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        strbuf_addf(&sb, "<element name=\"%s\" type=\"dc:elementType\"/>\n", names[i]);
+    strbuf_addstr(&sb, "</schema>\n");
+    free(xml_xsd);
+    return strbuf_detach(&sb, NULL);
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* A folder with the schema set for OAI-PMH responses carrying oai_dc; returns the driver. */
+static char *oai_schema(char *dir)
+{
+    assert_non_null(mkdtemp(dir));
+    char *path = xasprintf("%s/oai_dc.xsd", dir);
+    write_file(path, oai_dc_xsd);
+    free(path);
+    char *dc = simpledc_xsd();
+    path = xasprintf("%s/simpledc.xsd", dir);
+    write_file(path, dc);
+    free(path);
+    free(dc);
+    char *oai = spec_path("crossref/schemas/OAI-PMH.xsd");
+    char *driver = xasprintf(
+        "<?xml version=\"1.0\"?>\n<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\">\n"
+        "<xs:import namespace=\"http://www.openarchives.org/OAI/2.0/\" schemaLocation=\"%s\"/>\n"
+        "<xs:import namespace=\"http://www.openarchives.org/OAI/2.0/oai_dc/\" "
+        "schemaLocation=\"%s/oai_dc.xsd\"/>\n</xs:schema>\n",
+        oai, dir);
+    path = xasprintf("%s/driver.xsd", dir);
+    write_file(path, driver);
+    free(driver);
+    free(oai);
+    return path;
+}
+
+static void remove_schema(const char *dir)
+{
+    static const char *const files[] = {"oai_dc.xsd", "simpledc.xsd", "driver.xsd"};
+    for (size_t i = 0; i < 3; i++) {
+        char *p = xasprintf("%s/%s", dir, files[i]);
+        unlink(p);
+        free(p);
+    }
+    rmdir(dir);
+}
+
+/* The children of node, serialised (the oai prefix is declared by the response). */
+static void dump_children(xmlDocPtr doc, xmlNodePtr node, struct strbuf *out)
+{
+    xmlBufferPtr buf = xmlBufferCreate();
+    for (xmlNodePtr c = node->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE)
+            xmlNodeDump(buf, doc, c, 0, 0);
+    strbuf_add(out, xmlBufferContent(buf), (size_t)xmlBufferLength(buf));
+    xmlBufferFree(buf);
+}
+
+/* The OAI-PMH response a gateway would give for verb, with body inside <verb>. */
+static xmlDocPtr oai_response(const char *verb, const char *body, const char *base_url)
+{
+    struct strbuf sb = STRBUF_INIT;
+    strbuf_addf(&sb,
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                "<OAI-PMH xmlns=\"http://www.openarchives.org/OAI/2.0/\" "
+                "xmlns:oai=\"http://www.openarchives.org/OAI/2.0/\">"
+                "<responseDate>2026-01-15T12:00:00Z</responseDate>"
+                "<request verb=\"%s\"%s>%s</request><%s>%s</%s></OAI-PMH>",
+                verb, strcmp(verb, "ListRecords") ? "" : " metadataPrefix=\"oai_dc\"", base_url,
+                verb, body, verb);
+    xmlDocPtr doc = parse(sb.buf, sb.len);
+    strbuf_release(&sb);
+    return doc;
+}
+
+static xmlNodePtr child(xmlNodePtr node, const char *name)
+{
+    for (xmlNodePtr c = node->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && !strcmp((const char *)c->name, name))
+            return c;
+    return NULL;
+}
+
+static void test_oai_static_repository(void **state)
+{
+    (void)state;
+    struct sample s;
+    make_sample(&s);
+    const char *url = "https://journal.example.org/oai/static-repository.xml";
+    struct strbuf xml = STRBUF_INIT;
+    assert_int_equal(oai_write_static_repository(&s.c, url, "office@example.org", s.a, 3, &xml), 0);
+    xmlDocPtr doc = parse(xml.buf, xml.len);
+
+    /* The wrapper, as the static repository guidelines lay it out. */
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    assert_string_equal((const char *)root->name, "Repository");
+    assert_string_equal((const char *)root->ns->href,
+                        "http://www.openarchives.org/OAI/2.0/static-repository");
+    xmlNodePtr identify = child(root, "Identify"), formats = child(root, "ListMetadataFormats"),
+               records = child(root, "ListRecords");
+    assert_non_null(identify);
+    assert_non_null(formats);
+    assert_non_null(records);
+    assert_ptr_equal(identify->ns, root->ns);
+    assert_xpath(doc, "/sr:Repository/sr:ListRecords/@metadataPrefix", "oai_dc");
+    assert_xpath(doc, "/sr:Repository/sr:Identify/oai:baseURL", url);
+    assert_xpath(doc, "/sr:Repository/sr:Identify/oai:earliestDatestamp", "2025-06-30");
+    assert_xpath(doc, "count(/sr:Repository/sr:ListRecords/oai:record)", "3");
+    assert_xpath(doc, "/sr:Repository/sr:ListRecords/oai:record[1]/oai:header/oai:identifier",
+                 "oai:journal.example.org:article/1");
+    assert_xpath(doc, "/sr:Repository/sr:ListRecords/oai:record[1]//dc:title",
+                 HOSTILE_CLEAN ": what changed");
+    assert_xpath(doc, "/sr:Repository/sr:ListRecords/oai:record[2]//dc:title/@xml:lang", "ru");
+    assert_xpath(doc, "count(/sr:Repository/sr:ListRecords/oai:record[1]//dc:creator)", "2");
+    assert_xpath(doc, "/sr:Repository/sr:ListRecords/oai:record[1]//dc:identifier[2]",
+                 "https://doi.org/10.99999/jcsrp.2025.1.2.1");
+
+    /* Each part as an OAI-PMH response, against OAI-PMH.xsd (and oai_dc for the records). */
+    char dir[] = "/tmp/test_indexing.XXXXXX";
+    char *driver = oai_schema(dir);
+    struct strbuf body = STRBUF_INIT;
+    dump_children(doc, identify, &body);
+    xmlDocPtr response = oai_response("Identify", body.buf, url);
+    assert_int_equal(validate(response, driver), 0);
+    xmlFreeDoc(response);
+    strbuf_reset(&body);
+    dump_children(doc, formats, &body);
+    response = oai_response("ListMetadataFormats", body.buf, url);
+    assert_int_equal(validate(response, driver), 0);
+    xmlFreeDoc(response);
+    for (xmlNodePtr rec = records->children; rec; rec = rec->next) {
+        if (rec->type != XML_ELEMENT_NODE)
+            continue;
+        strbuf_reset(&body);
+        xmlBufferPtr buf = xmlBufferCreate();
+        xmlNodeDump(buf, doc, rec, 0, 0);
+        strbuf_add(&body, xmlBufferContent(buf), (size_t)xmlBufferLength(buf));
+        xmlBufferFree(buf);
+        response = oai_response("ListRecords", body.buf, url);
+        assert_int_equal(validate(response, driver), 0);
+        xmlFreeDoc(response);
+    }
+    /* The check has teeth: a datestamp that is no date, an element DC does not have. */
+    strbuf_reset(&body);
+    strbuf_addstr(&body, "<oai:record><oai:header><oai:identifier>oai:x:1</oai:identifier>"
+                         "<oai:datestamp>30 June 2025</oai:datestamp></oai:header></oai:record>");
+    response = oai_response("ListRecords", body.buf, url);
+    assert_true(invalid(response, driver));
+    xmlFreeDoc(response);
+    strbuf_reset(&body);
+    strbuf_addstr(&body, "<oai:record><oai:header><oai:identifier>oai:x:1</oai:identifier>"
+                         "<oai:datestamp>2025-06-30</oai:datestamp></oai:header><oai:metadata>"
+                         "<oai_dc:dc xmlns:oai_dc=\"http://www.openarchives.org/OAI/2.0/oai_dc/\" "
+                         "xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:author>x</dc:author>"
+                         "</oai_dc:dc></oai:metadata></oai:record>");
+    response = oai_response("ListRecords", body.buf, url);
+    assert_true(invalid(response, driver));
+    xmlFreeDoc(response);
+
+    strbuf_release(&body);
+    remove_schema(dir);
+    free(driver);
+    xmlFreeDoc(doc);
+    strbuf_release(&xml);
+
+    /* OAI-PMH requires an administrator's address. */
+    assert_int_equal(oai_write_static_repository(&s.c, url, NULL, s.a, 3, &xml), JOURNAL_EINPUT);
+    error_clear();
+    strbuf_release(&xml);
+    free_sample(&s);
+}
+
+/* ---- Atom ---- */
+
+static void test_atom_feed(void **state)
+{
+    (void)state;
+    struct sample s;
+    make_sample(&s);
+    struct strbuf xml = STRBUF_INIT;
+    /* Older articles first in the input: the feed puts the newest first. */
+    s.r[0].published = "2025-01-10";
+    s.r[2].published = "2025-12-15";
+    assert_int_equal(feed_write_atom(&s.c, "en", "https://journal.example.org/feed.xml",
+                                     "https://journal.example.org/index.html", s.a, 3, &xml),
+                     0);
+    xmlDocPtr doc = parse(xml.buf, xml.len);
+    assert_xpath(doc, "count(/a:feed)", "1");
+    assert_xpath(doc, "/a:feed/a:id", "https://journal.example.org/feed.xml");
+    assert_xpath(doc, "/a:feed/a:link[@rel='self']/@href", "https://journal.example.org/feed.xml");
+    assert_xpath(doc, "/a:feed/a:updated", "2025-12-15T00:00:00Z");
+    assert_xpath(doc, "/a:feed/a:title", "Journal of Civil Service Reform & Practice");
+    assert_xpath(doc, "count(/a:feed/a:entry)", "3");
+    assert_xpath(doc, "/a:feed/a:entry[1]/a:link/@href",
+                 "https://journal.example.org/articles/7/index.html");
+    assert_xpath(doc, "/a:feed/a:entry[2]/a:title",
+                 "Оценка результативности государственных "
+                 "служащих");
+    assert_xpath(doc, "/a:feed/a:entry[2]/@xml:lang", "ru");
+    assert_xpath(doc, "/a:feed/a:entry[3]/a:title", HOSTILE_CLEAN ": what changed");
+    /* The DOI URL as id when there is a DOI, else a tag: URI. */
+    assert_xpath(doc, "/a:feed/a:entry[3]/a:id", "https://doi.org/10.99999/jcsrp.2025.1.2.1");
+    assert_xpath(doc, "/a:feed/a:entry[1]/a:id", "tag:journal.example.org,2025-12-15:articles/7");
+    assert_xpath(doc, "/a:feed/a:entry[3]/a:published", "2025-01-10T00:00:00Z");
+    assert_xpath(doc, "/a:feed/a:entry[3]/a:updated", "2025-01-10T00:00:00Z");
+    assert_xpath(doc, "/a:feed/a:entry[3]/a:summary", "An abstract with <tags> & \"quotes\".");
+    assert_xpath(doc, "/a:feed/a:entry[3]/a:summary/@type", "text");
+    assert_xpath(doc, "count(/a:feed/a:entry[3]/a:author)", "2");
+    assert_xpath(doc, "/a:feed/a:entry[3]/a:author[1]/a:uri",
+                 "https://orcid.org/0000-0003-5882-8559");
+    assert_xpath(doc, "count(/a:feed/a:entry[3]/a:category)", "2");
+    assert_xpath(doc, "/a:feed/a:entry[3]/a:category[1]/@term", "merit & <recruitment>");
+    assert_xpath(doc, "count(/a:feed/a:entry[1]/a:summary)", "0");
+    /* Every entry has what RFC 4287 requires. */
+    assert_xpath(doc, "count(/a:feed/a:entry[a:id and a:title and a:updated and a:link])", "3");
+    xmlFreeDoc(doc);
+    strbuf_release(&xml);
+
+    /* At most 50 entries, the newest. */
+    enum { MANY = 60 };
+    struct indexing_article *many = xcalloc(MANY, sizeof(*many));
+    struct submission_record *records = xcalloc(MANY, sizeof(*records));
+    char(*dates)[11] = xcalloc(MANY, sizeof(*dates));
+    for (size_t i = 0; i < MANY; i++) {
+        snprintf(dates[i], sizeof(dates[i]), "2025-%02zu-%02zu", 1 + i / 28, 1 + i % 28);
+        records[i].published = dates[i];
+        many[i] = (struct indexing_article){i + 1, &s.m[1], &records[i], &s.issue, NULL};
+    }
+    assert_int_equal(feed_write_atom(&s.c, "ru", "https://journal.example.org/ru/feed.xml",
+                                     "https://journal.example.org/ru/index.html", many, MANY, &xml),
+                     0);
+    doc = parse(xml.buf, xml.len);
+    assert_xpath(doc, "count(/a:feed/a:entry)", "50");
+    assert_xpath(doc, "/a:feed/@xml:lang", "ru");
+    assert_xpath(doc, "/a:feed/a:entry[1]/a:published", "2025-03-04T00:00:00Z");
+    assert_xpath(doc, "/a:feed/a:entry[50]/a:link/@href",
+                 "https://journal.example.org/articles/11/index.html");
+    xmlFreeDoc(doc);
+    strbuf_release(&xml);
+    free(dates);
+    free(records);
+    free(many);
+    free_sample(&s);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: test_indexing SPECS_DIR\n");
+        return 2;
+    }
+    specs_dir = argv[1];
+    char *catalog = spec_path("doaj/catalog.xml");
+    xmlInitParser();
+    xmlLoadCatalog(catalog);
+    free(catalog);
+    if (language_db_open(&languages, NULL, NULL)) {
+        fprintf(stderr, "%s\n", error_message());
+        return 1;
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_doaj_validates),        cmocka_unit_test(test_doaj_refuses),
+        cmocka_unit_test(test_language_codes),        cmocka_unit_test(test_split_pages),
+        cmocka_unit_test(test_oai_static_repository), cmocka_unit_test(test_atom_feed),
+    };
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    language_db_free(languages);
+    xmlCatalogCleanup();
+    xmlCleanupParser();
+    return failed;
+}

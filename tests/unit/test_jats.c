@@ -1,0 +1,495 @@
+/* JATS XML export: valid against the JATS 1.3 Journal Publishing XSD, and what it holds. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "export/jats.h"
+#include "model/country.h"
+#include "model/language.h"
+#include "model/manuscript.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/strbuf.h"
+
+#include <libxml/catalog.h>
+#include <libxml/parser.h>
+#include <libxml/xmlschemas.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *specs_dir;
+static struct country_db *countries;
+static struct language_db *languages;
+static xmlSchemaPtr schema;
+
+static int setup(void **state)
+{
+    (void)state;
+    if (country_db_open(&countries, NULL, NULL) || language_db_open(&languages, NULL, NULL))
+        return -1;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/crossref/catalog.xml", specs_dir);
+    xmlInitializeCatalog();
+    if (xmlLoadCatalog(path) != 0) {
+        fprintf(stderr, "cannot load %s\n", path);
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/crossref/schemas/JATS-journalpublishing1-3d2-mathml3.xsd",
+             specs_dir);
+    xmlSchemaParserCtxtPtr pc = xmlSchemaNewParserCtxt(path);
+    schema = pc ? xmlSchemaParse(pc) : NULL;
+    xmlSchemaFreeParserCtxt(pc);
+    if (!schema) {
+        fprintf(stderr, "cannot load the JATS schema %s\n", path);
+        return -1;
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    xmlSchemaFree(schema);
+    xmlCatalogCleanup();
+    xmlCleanupParser();
+    country_db_free(countries);
+    language_db_free(languages);
+    error_clear();
+    return 0;
+}
+
+static void parse_manuscript(struct manuscript *m, const char *text)
+{
+    struct manuscript_rules rules = {countries, languages, "en"};
+    int rc = manuscript_parse(m, "ms.md", text, strlen(text), &rules);
+    if (rc)
+        fprintf(stderr, "%s\n", error_message());
+    assert_int_equal(rc, 0);
+}
+
+static struct jats_source source(const struct manuscript *m)
+{
+    return (struct jats_source){
+        .cite =
+            {
+                .m = m,
+                .journal = "Journal of Civil Service Reform & Practice",
+                .issn = "3051-7729",
+                .publisher = "Regional Civil Service Cooperation Hub",
+                .volume = 1,
+                .number = 2,
+                .year = 2025,
+                .pages = "15-32",
+                .doi = "10.99999/jcsrp.2025.1.2.7",
+                .url = "https://journal.example.org/articles/7/index.html",
+                .published = "2025-12-15",
+                .article = 7,
+                .key_prefix = "JCSRP",
+                .abbreviation = "JCSRP",
+            },
+        .license = "CC BY 4.0",
+        .received = "2025-01-10",
+        .accepted = "2025-05-02",
+        .countries = countries,
+    };
+}
+
+/*
+ * Parse xml, assert it is valid against the XSD, and return the document.
+ * The XSD is Crossref's copy of JATS 1.3, whose elements are in the namespace
+ * http://www.ncbi.nlm.nih.gov/JATS1 and whose dtd-version is at most the
+ * draft "1.3d2"; JATS articles have no namespace and say "1.3", so the copy
+ * validated declares that namespace as the default on the root and says "1.3d2".
+ */
+static xmlDocPtr valid_doc(const struct strbuf *xml)
+{
+    static const char root[] = "<article ";
+    const char *at = strstr(xml->buf, root);
+    assert_non_null(at);
+    struct strbuf ns = STRBUF_INIT;
+    strbuf_add(&ns, xml->buf, (size_t)(at - xml->buf));
+    strbuf_addstr(&ns, "<article xmlns=\"http://www.ncbi.nlm.nih.gov/JATS1\" ");
+    const char *version = strstr(at, " dtd-version=\"1.3\"");
+    assert_non_null(version);
+    strbuf_add(&ns, at + strlen(root), (size_t)(version - at) - strlen(root));
+    strbuf_addstr(&ns, " dtd-version=\"1.3d2\"");
+    strbuf_addstr(&ns, version + strlen(" dtd-version=\"1.3\""));
+    xmlDocPtr nsdoc = xmlReadMemory(ns.buf, (int)ns.len, "article.xml", NULL, XML_PARSE_NONET);
+    assert_non_null(nsdoc);
+    xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
+    int rc = xmlSchemaValidateDoc(vc, nsdoc);
+    xmlSchemaFreeValidCtxt(vc);
+    xmlFreeDoc(nsdoc);
+    strbuf_release(&ns);
+    if (rc)
+        fprintf(stderr, "%s\n", xml->buf);
+    assert_int_equal(rc, 0);
+    xmlDocPtr doc = xmlReadMemory(xml->buf, (int)xml->len, "article.xml", NULL, XML_PARSE_NONET);
+    assert_non_null(doc);
+    return doc;
+}
+
+/* The string value of an XPath expression. */
+static char *xpath(xmlDocPtr doc, const char *expr)
+{
+    xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
+    xmlXPathRegisterNs(ctx, BAD_CAST "xlink", BAD_CAST "http://www.w3.org/1999/xlink");
+    xmlXPathRegisterNs(ctx, BAD_CAST "ali", BAD_CAST "http://www.niso.org/schemas/ali/1.0/");
+    xmlXPathObjectPtr o = xmlXPathEvalExpression(BAD_CAST expr, ctx);
+    assert_non_null(o);
+    xmlChar *s = xmlXPathCastToString(o);
+    char *copy = xstrdup((const char *)s);
+    xmlFree(s);
+    xmlXPathFreeObject(o);
+    xmlXPathFreeContext(ctx);
+    return copy;
+}
+
+static void assert_xpath(xmlDocPtr doc, const char *expr, const char *expected)
+{
+    char *got = xpath(doc, expr);
+    if (strcmp(got, expected))
+        fprintf(stderr, "%s: got '%s', expected '%s'\n", expr, got, expected);
+    assert_string_equal(got, expected);
+    free(got);
+}
+
+static const char article_md[] =
+    "---\n"
+    "title: \"Merit & <recruitment>\"\n"
+    "subtitle: What changed\n"
+    "lang: en\n"
+    "type: research-article\n"
+    "abstract: |\n"
+    "  We study *merit* recruitment.\n"
+    "\n"
+    "  A second paragraph.\n"
+    "keywords: [merit, civil service]\n"
+    "authors:\n"
+    "  - name: Dana Seitkali\n"
+    "    email: d.seitkali@example.org\n"
+    "    orcid: 0000-0003-5882-8559\n"
+    "    corresponding: true\n"
+    "    affiliations:\n"
+    "      - name: Academy of Public Administration\n"
+    "        country: KZ\n"
+    "  - name: Ludwig van Beethoven\n"
+    "    affiliations:\n"
+    "      - name: Academy of Public Administration\n"
+    "        country: KZ\n"
+    "      - name: OECD\n"
+    "        international: true\n"
+    "---\n"
+    "Before the first heading.\n"
+    "\n"
+    "## Introduction\n"
+    "\n"
+    "Text with *emphasis*, **strong**, `code`, ~~gone~~ and a [link](https://example.org/a?b=1&c=2)"
+    " and a footnote[^one].\n"
+    "\n"
+    "### Nested <b>section</b>\n"
+    "\n"
+    "- first\n"
+    "- second with [a bad link](javascript:alert(1))\n"
+    "\n"
+    "1. one\n"
+    "2. two\n"
+    "\n"
+    "> A quote\n"
+    "> over two lines.\n"
+    "\n"
+    "#### Deeper\n"
+    "\n"
+    "| Region | Posts |\n"
+    "|:-------|------:|\n"
+    "| North  | 12    |\n"
+    "| South  | 7[^two] |\n"
+    "\n"
+    "## Method\n"
+    "\n"
+    "```c\n"
+    "int x = 1 < 2;\n"
+    "```\n"
+    "\n"
+    "<div>raw html</div>\n"
+    "\n"
+    "---\n"
+    "\n"
+    "Last paragraph, footnote again[^one].\n"
+    "\n"
+    "[^one]: The first note, with *italics*.\n"
+    "[^two]: The second note.\n";
+
+static void test_valid_article(void **state)
+{
+    (void)state;
+    struct manuscript m;
+    parse_manuscript(&m, article_md);
+    struct jats_source src = source(&m);
+    struct strbuf xml = STRBUF_INIT;
+    assert_int_equal(jats_article(&src, &xml), 0);
+    xmlDocPtr doc = valid_doc(&xml);
+
+    assert_xpath(doc, "string(/article/@dtd-version)", "1.3");
+    assert_xpath(doc, "string(/article/@article-type)", "research-article");
+    assert_xpath(doc, "string(/article/@xml:lang)", "en");
+    assert_xpath(doc, "string(//journal-meta/journal-title-group/journal-title)",
+                 "Journal of Civil Service Reform & Practice");
+    assert_xpath(doc, "string(//journal-meta/issn)", "3051-7729");
+    assert_xpath(doc, "string(//journal-meta/publisher/publisher-name)",
+                 "Regional Civil Service Cooperation Hub");
+    assert_xpath(doc, "string(//article-meta/article-id[@pub-id-type='doi'])",
+                 "10.99999/jcsrp.2025.1.2.7");
+    assert_xpath(doc, "string(//article-categories//subject)", "Research article");
+    assert_xpath(doc, "string(//title-group/article-title)", "Merit & <recruitment>");
+    assert_xpath(doc, "string(//title-group/subtitle)", "What changed");
+    assert_xpath(doc, "count(//contrib-group/contrib)", "2");
+    assert_xpath(doc, "string(//contrib[1]/name/surname)", "Seitkali");
+    assert_xpath(doc, "string(//contrib[1]/name/given-names)", "Dana");
+    assert_xpath(doc, "string(//contrib[1]/@corresp)", "yes");
+    assert_xpath(doc, "string(//contrib[1]/contrib-id[@contrib-id-type='orcid'])",
+                 "https://orcid.org/0000-0003-5882-8559");
+    assert_xpath(doc, "string(//contrib[1]/email)", "d.seitkali@example.org");
+    assert_xpath(doc, "string(//contrib[2]/name/surname)", "van Beethoven");
+    assert_xpath(doc, "count(//contrib[2]/contrib-id)", "0");
+    assert_xpath(doc, "count(//contrib[2]/email)", "0");
+    /* The shared affiliation once, referred to by both. */
+    assert_xpath(doc, "count(//article-meta/aff)", "2");
+    assert_xpath(doc, "string(//contrib[1]/xref/@rid)", "aff1");
+    assert_xpath(doc, "string(//contrib[2]/xref[1]/@rid)", "aff1");
+    assert_xpath(doc, "string(//contrib[2]/xref[2]/@rid)", "aff2");
+    assert_xpath(doc, "string(//aff[@id='aff1']//institution)", "Academy of Public Administration");
+    assert_xpath(doc, "string(//aff[@id='aff1']/country/@country)", "KZ");
+    assert_xpath(doc, "string(//aff[@id='aff1']/country)", "Kazakhstan");
+    assert_xpath(doc, "count(//aff[@id='aff2']/country)", "0");
+    assert_xpath(doc, "string(//pub-date/@iso-8601-date)", "2025-12-15");
+    assert_xpath(doc, "string(//pub-date/day)", "15");
+    assert_xpath(doc, "string(//pub-date/month)", "12");
+    assert_xpath(doc, "string(//pub-date/year)", "2025");
+    assert_xpath(doc, "string(//article-meta/volume)", "1");
+    assert_xpath(doc, "string(//article-meta/issue)", "2");
+    assert_xpath(doc, "string(//article-meta/fpage)", "15");
+    assert_xpath(doc, "string(//article-meta/lpage)", "32");
+    assert_xpath(doc, "string(//history/date[@date-type='received']/@iso-8601-date)", "2025-01-10");
+    assert_xpath(doc, "string(//history/date[@date-type='accepted']/@iso-8601-date)", "2025-05-02");
+    assert_xpath(doc, "string(//permissions/license/ali:license_ref)",
+                 "https://creativecommons.org/licenses/by/4.0/");
+    assert_xpath(doc, "string(//permissions/license/@xlink:href)",
+                 "https://creativecommons.org/licenses/by/4.0/");
+    assert_xpath(doc, "count(//abstract/p)", "2");
+    assert_xpath(doc, "string(//abstract/p[1]/italic)", "merit");
+    assert_xpath(doc, "count(//kwd-group/kwd)", "2");
+    assert_xpath(doc, "string(//kwd-group/kwd[2])", "civil service");
+
+    /* The body: sections nested by heading level. */
+    assert_xpath(doc, "string(/article/body/p[1])", "Before the first heading.");
+    assert_xpath(doc, "count(/article/body/sec)", "2");
+    assert_xpath(doc, "string(/article/body/sec[1]/title)", "Introduction");
+    assert_xpath(doc, "string(/article/body/sec[1]/sec/title)", "Nested <b>section</b>");
+    assert_xpath(doc, "string(/article/body/sec[1]/sec/sec/title)", "Deeper");
+    assert_xpath(doc, "string(/article/body/sec[2]/title)", "Method");
+    assert_xpath(doc, "string(//sec[1]/p/italic)", "emphasis");
+    assert_xpath(doc, "string(//sec[1]/p/bold)", "strong");
+    assert_xpath(doc, "string(//sec[1]/p/monospace)", "code");
+    assert_xpath(doc, "string(//sec[1]/p/strike)", "gone");
+    assert_xpath(doc, "string(//sec[1]/p/ext-link/@xlink:href)", "https://example.org/a?b=1&c=2");
+    assert_xpath(doc, "string(//sec[1]/p/ext-link)", "link");
+    assert_xpath(doc, "string(//list[@list-type='bullet']/list-item[2]/p)",
+                 "second with a bad link");
+    assert_xpath(doc, "count(//list[@list-type='bullet']//ext-link)", "0");
+    assert_xpath(doc, "count(//list[@list-type='order']/list-item)", "2");
+    assert_xpath(doc, "normalize-space(//disp-quote/p)", "A quote over two lines.");
+    assert_xpath(doc, "string(//table-wrap/table/thead/tr/th[1])", "Region");
+    assert_xpath(doc, "string(//table-wrap/table/thead/tr/th[2]/@align)", "right");
+    assert_xpath(doc, "count(//table-wrap/table/tbody/tr)", "2");
+    assert_xpath(doc, "string(//table-wrap/table/tbody/tr[1]/td[1]/@align)", "left");
+    assert_xpath(doc, "string(//preformat[@preformat-type='code'])", "int x = 1 < 2;");
+    assert_xpath(doc, "string(/article/body/sec[2]/p[1])", "<div>raw html</div>");
+    /* Footnotes: referenced in the text, written in back. */
+    assert_xpath(doc, "count(//body//xref[@ref-type='fn'])", "3");
+    assert_xpath(doc, "string(//sec[1]/p/xref/@rid)", "fn1");
+    assert_xpath(doc, "string(//td/xref/@rid)", "fn2");
+    assert_xpath(doc, "count(/article/back/fn-group/fn)", "2");
+    assert_xpath(doc, "string(//fn[@id='fn1']/label)", "1");
+    assert_xpath(doc, "string(//fn[@id='fn1']/p/italic)", "italics");
+    assert_xpath(doc, "string(//fn[@id='fn2']/p)", "The second note.");
+    assert_xpath(doc, "count(//ref-list)", "0");
+
+    xmlFreeDoc(doc);
+    strbuf_release(&xml);
+    manuscript_free(&m);
+}
+
+static const char minimal_md[] = "---\n"
+                                 "title: \"Короткая заметка\"\n"
+                                 "lang: ru\n"
+                                 "type: interview\n"
+                                 "authors:\n"
+                                 "  - name: Иван Петров\n"
+                                 "    affiliations:\n"
+                                 "      - name: Университет\n"
+                                 "        country: Россия\n"
+                                 "---\n"
+                                 "Только текст.\n";
+
+static void test_references_and_minimal(void **state)
+{
+    (void)state;
+    struct manuscript m;
+    parse_manuscript(&m, minimal_md);
+    struct csl_name authors[] = {{"Smith", "Jane", NULL}, {NULL, NULL, "OECD"}};
+    struct csl_name editors[] = {{"Doe", "John", NULL}};
+    struct reference items[] = {
+        {.id = "smith2020",
+         .type = "article-journal",
+         .title = "Merit in practice",
+         .container_title = "Public Administration Review",
+         .authors = authors,
+         .nauthors = 2,
+         .year = 2020,
+         .month = 5,
+         .day = 1,
+         .volume = "80",
+         .issue = "3",
+         .page = "15–30",
+         .doi = "10.1000/xyz123"},
+        {.id = "oecd 2017/b",
+         .type = "book",
+         .title = "Skills for a high-performing civil service",
+         .authors = authors + 1,
+         .nauthors = 1,
+         .year = 2017,
+         .publisher = "OECD Publishing",
+         .publisher_place = "Paris",
+         .url = "https://doi.org/10.1787/9789264280724-en"},
+        {.id = "oecd 2017:b",
+         .type = "chapter",
+         .title = "A chapter",
+         .container_title = "An edited book",
+         .editors = editors,
+         .neditors = 1,
+         .issued_literal = "in press"},
+        {.id = "ref-4", .type = "webpage", .title = "A page", .url = "https://example.org/"},
+    };
+    struct reference_list refs = {items, sizeof items / sizeof *items};
+    struct jats_source src = source(&m);
+    src.cite.pages = "e7";
+    src.cite.doi = NULL;
+    src.license = NULL;
+    src.received = NULL;
+    src.accepted = NULL;
+    src.references = &refs;
+    struct strbuf xml = STRBUF_INIT;
+    assert_int_equal(jats_article(&src, &xml), 0);
+    xmlDocPtr doc = valid_doc(&xml);
+
+    assert_xpath(doc, "string(/article/@xml:lang)", "ru");
+    assert_xpath(doc, "string(/article/@article-type)", "interview");
+    assert_xpath(doc, "string(//contrib/name/surname)", "Петров");
+    assert_xpath(doc, "string(//contrib/name/given-names)", "Иван");
+    assert_xpath(doc, "string(//aff/country)", "Российская Федерация");
+    assert_xpath(doc, "string(//aff/country/@country)", "RU");
+    assert_xpath(doc, "string(//article-meta/elocation-id)", "e7");
+    assert_xpath(doc, "count(//article-meta/fpage)", "0");
+    assert_xpath(doc, "count(//article-meta/article-id)", "0");
+    assert_xpath(doc, "count(//permissions)", "0");
+    assert_xpath(doc, "count(//history)", "0");
+    assert_xpath(doc, "count(//abstract)", "0");
+    assert_xpath(doc, "count(//fn-group)", "0");
+
+    assert_xpath(doc, "string(//ref-list/title)", "Литература");
+    assert_xpath(doc, "count(//ref-list/ref)", "4");
+    assert_xpath(doc, "string(//ref[1]/@id)", "ref-smith2020");
+    assert_xpath(doc, "string(//ref[1]/element-citation/@publication-type)", "journal");
+    assert_xpath(doc, "string(//ref[1]//person-group[@person-group-type='author']/name/surname)",
+                 "Smith");
+    assert_xpath(doc, "string(//ref[1]//person-group/collab)", "OECD");
+    assert_xpath(doc, "string(//ref[1]//article-title)", "Merit in practice");
+    assert_xpath(doc, "string(//ref[1]//source)", "Public Administration Review");
+    assert_xpath(doc, "string(//ref[1]//year)", "2020");
+    assert_xpath(doc, "string(//ref[1]//volume)", "80");
+    assert_xpath(doc, "string(//ref[1]//issue)", "3");
+    assert_xpath(doc, "string(//ref[1]//fpage)", "15");
+    assert_xpath(doc, "string(//ref[1]//lpage)", "30");
+    assert_xpath(doc, "string(//ref[1]//pub-id[@pub-id-type='doi'])", "10.1000/xyz123");
+    assert_xpath(doc, "string(//ref[2]/@id)", "ref-oecd-2017-b");
+    assert_xpath(doc, "string(//ref[2]/element-citation/@publication-type)", "book");
+    assert_xpath(doc, "string(//ref[2]//source)", "Skills for a high-performing civil service");
+    assert_xpath(doc, "string(//ref[2]//publisher-name)", "OECD Publishing");
+    assert_xpath(doc, "string(//ref[2]//publisher-loc)", "Paris");
+    assert_xpath(doc, "string(//ref[2]//ext-link/@xlink:href)",
+                 "https://doi.org/10.1787/9789264280724-en");
+    /* Ids that only differ in dropped characters stay unique. */
+    assert_xpath(doc, "string(//ref[3]/@id)", "ref-oecd-2017-b-3");
+    assert_xpath(doc, "string(//ref[3]//chapter-title)", "A chapter");
+    assert_xpath(doc, "string(//ref[3]//person-group[@person-group-type='editor']/name/surname)",
+                 "Doe");
+    assert_xpath(doc, "string(//ref[4]/element-citation/@publication-type)", "webpage");
+
+    xmlFreeDoc(doc);
+    strbuf_release(&xml);
+    manuscript_free(&m);
+}
+
+static void test_hostile_text(void **state)
+{
+    (void)state;
+    struct manuscript m;
+    parse_manuscript(&m, minimal_md);
+    free(m.body);
+    static const char body[] = "]]> </p> <![CDATA[ x \x01\x02 & &amp; \"quotes\" 'apos' "
+                               "[x](https://e.org/?a=\"<>\")\n";
+    m.body = xstrdup(body);
+    m.body_len = strlen(body);
+    struct jats_source src = source(&m);
+    struct strbuf xml = STRBUF_INIT;
+    assert_int_equal(jats_article(&src, &xml), 0);
+    xmlDocPtr doc = valid_doc(&xml);
+    assert_xpath(doc, "string(/article/body/p)", "]]> </p> <![CDATA[ x  & & \"quotes\" 'apos' x");
+    assert_xpath(doc, "string(/article/body/p/ext-link/@xlink:href)", "https://e.org/?a=\"<>\"");
+    xmlFreeDoc(doc);
+    strbuf_release(&xml);
+    manuscript_free(&m);
+}
+
+static void test_rejected_input_leaves_out_unchanged(void **state)
+{
+    (void)state;
+    struct manuscript m;
+    parse_manuscript(&m, minimal_md);
+    struct jats_source src = source(&m);
+    struct strbuf xml = STRBUF_INIT;
+    strbuf_addstr(&xml, "kept");
+    src.cite.journal = NULL;
+    assert_int_equal(jats_article(&src, &xml), JOURNAL_EINPUT);
+    error_clear();
+    src = source(&m);
+    free(m.title);
+    m.title = xstrdup("bad \xff utf-8");
+    assert_int_equal(jats_article(&src, &xml), JOURNAL_EINPUT);
+    error_clear();
+    assert_string_equal(xml.buf, "kept");
+    strbuf_release(&xml);
+    manuscript_free(&m);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: test_jats SPECS_DIR\n");
+        return 2;
+    }
+    specs_dir = argv[1];
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_valid_article),
+        cmocka_unit_test(test_references_and_minimal),
+        cmocka_unit_test(test_hostile_text),
+        cmocka_unit_test(test_rejected_input_leaves_out_unchanged),
+    };
+    return cmocka_run_group_tests_name("jats", tests, setup, teardown);
+}
