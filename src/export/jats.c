@@ -606,6 +606,21 @@ static void journal_meta(struct jw *j, const struct citation_source *c)
     end(j);
 }
 
+/* fpage and lpage for a range; a single "e7" is an article number, not a page. */
+static void page_elements(struct jw *j, const char *pages)
+{
+    char *first, *last;
+    citation_page_range(pages, &first, &last);
+    if (first && last) {
+        elem(j, "fpage", first);
+        elem(j, "lpage", last);
+    } else if (first) {
+        elem(j, "elocation-id", first);
+    }
+    free(first);
+    free(last);
+}
+
 static int article_meta(struct jw *j, const struct jats_source *src)
 {
     const struct citation_source *c = &src->cite;
@@ -654,17 +669,7 @@ static int article_meta(struct jw *j, const struct jats_source *src)
         elem_ulong(j, "volume", c->volume);
     if (c->number)
         elem_ulong(j, "issue", c->number);
-    char *first, *last;
-    citation_page_range(c->pages, &first, &last);
-    if (first && last) {
-        elem(j, "fpage", first);
-        elem(j, "lpage", last);
-    } else if (first) {
-        /* "e7": an article number, not a page. */
-        elem(j, "elocation-id", first);
-    }
-    free(first);
-    free(last);
+    page_elements(j, c->pages);
     if (split_date(src->received, &y, &mo, &d) || split_date(src->accepted, &y, &mo, &d)) {
         start(j, "history");
         date_element(j, "date", "date-type", "received", src->received);
@@ -850,16 +855,7 @@ static void reference(struct jw *j, const struct reference_list *list, size_t in
     elem(j, "edition", r->edition);
     elem(j, "volume", r->volume);
     elem(j, "issue", r->issue);
-    char *first, *last;
-    citation_page_range(r->page, &first, &last);
-    if (first && last) {
-        elem(j, "fpage", first);
-        elem(j, "lpage", last);
-    } else if (first) {
-        elem(j, "elocation-id", first);
-    }
-    free(first);
-    free(last);
+    page_elements(j, r->page);
     elem(j, "publisher-loc", r->publisher_place);
     elem(j, "publisher-name", r->publisher);
     if (!empty(r->event)) {
