@@ -18,7 +18,13 @@ int cmd_build_site(int argc, char **argv, struct cli *cli)
             opt.output_dir = argv[++i];
         else if (!strncmp(argv[i], "--output=", 9))
             opt.output_dir = argv[i] + 9;
-        else
+        else if ((!strcmp(argv[i], "-j") || !strcmp(argv[i], "--jobs")) && i + 1 < argc) {
+            unsigned long jobs;
+            int rc = cli_parse_number(argv[++i], &jobs);
+            if (rc || jobs > 256)
+                return error_usage("-j takes a number of threads from 1 to 256");
+            opt.jobs = (unsigned)jobs;
+        } else
             return error_usage("unexpected argument '%s'", argv[i]);
     }
     struct journal_repo *repo = NULL;

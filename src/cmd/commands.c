@@ -52,7 +52,7 @@ const struct command commands[] = {
      "only a cache: every other command refreshes it incrementally, re-reading only\n"
      "files whose git blob changed.\n"},
     {"build-site", cmd_build_site, "render the public site",
-     "usage: journal build-site [-o DIR] [--json]\n"
+     "usage: journal build-site [-o DIR] [-j N] [--json]\n"
      "\n"
      "Render the journal's public site from the committed tree into DIR (default:\n"
      "_site/ in the journal): home (about, call for papers, latest issue, aims and\n"
@@ -64,10 +64,12 @@ const struct command commands[] = {
      "(ru/); articles appear once, with the interface of their own language. Only\n"
      "articles published in an issue are read. The new site is built beside DIR and\n"
      "swapped in whole; DIR must be new, empty or an earlier build-site output.\n"
+     "Articles are rendered by N threads at once (-j N; default: one per core).\n"
      "With base_url set, it also writes for machines: feed.xml (Atom, the 50 newest\n"
      "articles; ru/feed.xml likewise), sitemap.xml and robots.txt, and, when\n"
-     "journal.yaml has mail_reply_to or mail_from_address, the OAI-PMH static\n"
-     "repository oai/static-repository.xml (Dublin Core of every article).\n"},
+     "journal.yaml has contact_email (or mail_reply_to, mail_from_address), the\n"
+     "OAI-PMH static repository oai/static-repository.xml (Dublin Core of every\n"
+     "article).\n"},
     {"import", cmd_import, "import a past issue (the back catalogue)",
      "usage: journal import DIR [--dry-run] [--json]\n"
      "\n"

@@ -81,7 +81,8 @@ struct build {
     size_t nissues;
     struct article *articles;
     size_t narticles;
-    char *out; /* the temporary folder being filled */
+    char *out;     /* the temporary folder being filled */
+    unsigned jobs; /* threads rendering articles */
     struct site_stats *stats;
 };
 

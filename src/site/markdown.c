@@ -57,6 +57,11 @@ static void escape_raw_html(cmark_node *doc)
     free(found);
 }
 
+void markdown_prepare(void)
+{
+    cmark_gfm_core_extensions_ensure_registered();
+}
+
 int markdown_to_html(const char *text, size_t len, bool allow_raw_html, struct strbuf *out)
 {
     cmark_gfm_core_extensions_ensure_registered();

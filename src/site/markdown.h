@@ -13,6 +13,8 @@
  * destinations such as javascript: are dropped either way.
  */
 int markdown_to_html(const char *text, size_t len, bool allow_raw_html, struct strbuf *out);
+/* Register cmark-gfm's extensions: once, before threads render Markdown in parallel. */
+void markdown_prepare(void);
 /* Release cmark-gfm's global extension registry (once, at exit). */
 void markdown_shutdown(void);
 

@@ -644,7 +644,7 @@ int site_render_page(struct build *b, const char *template, json_t *ctx, const c
     strbuf_release(&html);
     json_decref(ctx);
     if (!rc)
-        b->stats->pages++;
+        __atomic_fetch_add(&b->stats->pages, 1, __ATOMIC_RELAXED);
     return rc;
 }
 
@@ -902,7 +902,11 @@ static int swap_in(const char *tmp, const char *out)
 
 int site_build(struct journal_repo *repo, const struct site_options *opt, struct site_stats *st)
 {
-    struct build b = {.repo = repo, .stats = st};
+    struct build b = {.repo = repo, .stats = st, .jobs = opt->jobs};
+    if (!b.jobs) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        b.jobs = cores > 0 ? (unsigned)cores : 1;
+    }
     memset(st, 0, sizeof(*st));
     char *out = opt->output_dir ? absolute_path(opt->output_dir) : fs_join(repo->root, "_site");
     normalise(out);

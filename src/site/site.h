@@ -8,6 +8,7 @@
 
 struct site_options {
     const char *output_dir; /* NULL: <journal>/_site */
+    unsigned jobs;          /* threads rendering articles; 0: one per core */
 };
 
 struct site_stats {

@@ -226,6 +226,15 @@ expect_stderr_match "^journal build-site: issues/2\.yaml:11: .*12.*does not exis
 tgit reset -q --hard HEAD~2
 expect_exit 0 "after the fix, build-site works again" -- "$JOURNAL" build-site
 
+# ---- parallel rendering: the same site whatever the number of threads ----
+
+expect_exit 0 "build-site -j 1" -- "$JOURNAL" build-site -j 1 -o "$TEST_TMP/one"
+expect_exit 0 "build-site -j 4" -- "$JOURNAL" build-site -j 4 -o "$TEST_TMP/four"
+check "one thread and four write the same files, byte for byte" -- \
+    diff -r "$TEST_TMP/one" "$TEST_TMP/four"
+expect_exit 2 "build-site -j 0 is a usage error" -- "$JOURNAL" build-site -j 0
+expect_exit 2 "build-site -j many is a usage error" -- "$JOURNAL" build-site -j many
+
 # ---- authors' HTML is escaped ----
 
 X=$TEST_TMP/xss
