@@ -56,6 +56,9 @@ int main(int argc, char **argv)
     }
 
     git_libgit2_init();
+    /* A journal's submissions/ tree outgrows libgit2's 4 KiB tree cache at a few hundred
+       submissions; then every path lookup under it would inflate and parse it again. */
+    git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, (int)GIT_OBJECT_TREE, (size_t)1 << 24);
     /* libcurl's global state is set up once, before anything could start a thread. */
     if (smtp_global_init()) {
         fprintf(stderr, "journal: %s\n", error_message());

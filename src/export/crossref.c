@@ -2,6 +2,7 @@
 
 #include "export/citation.h"
 #include "util/alloc.h"
+#include "util/xmltext.h"
 #include "util/error.h"
 #include "util/fs.h"
 
@@ -31,16 +32,9 @@ struct xw {
     bool failed;
 };
 
-/* Text as XML 1.0 allows it: C0 controls other than tab, newline and return dropped. */
 static char *clean_text(const char *s)
 {
-    size_t n = strlen(s);
-    char *out = xmalloc(n + 1), *o = out;
-    for (; *s; s++)
-        if ((unsigned char)*s >= 0x20 || *s == '\t' || *s == '\n' || *s == '\r')
-            *o++ = *s;
-    *o = '\0';
-    return out;
+    return xml_text_clean(s, false);
 }
 
 static void xw_start(struct xw *x, const char *name)

@@ -2,6 +2,7 @@
 
 #include "model/language.h"
 #include "util/alloc.h"
+#include "util/xmltext.h"
 #include "util/error.h"
 
 #include <stdio.h>
@@ -67,28 +68,10 @@ void indexing_split_pages(const char *pages, char **start, char **end)
 
 /* ---- the XML writer ---- */
 
-/* A copy without the characters XML 1.0 does not allow (C0 controls but tab and newlines,
-   U+FFFE and U+FFFF); the text is UTF-8 already (manuscripts are validated). */
+/* The text the XML may hold, without the newline a YAML block scalar ends with. */
 static char *xml_clean(const char *s)
 {
-    size_t n = strlen(s);
-    char *out = xmalloc(n + 1), *o = out;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-            continue;
-        if (c == 0xef && i + 2 < n && (unsigned char)s[i + 1] == 0xbf &&
-            ((unsigned char)s[i + 2] == 0xbe || (unsigned char)s[i + 2] == 0xbf)) {
-            i += 2;
-            continue;
-        }
-        *o++ = (char)c;
-    }
-    /* A YAML block scalar ends with a newline that is no part of the text. */
-    while (o > out && (o[-1] == '\n' || o[-1] == '\r' || o[-1] == ' ' || o[-1] == '\t'))
-        o--;
-    *o = '\0';
-    return out;
+    return xml_text_clean(s, true);
 }
 
 static const xmlChar *X(const char *s)

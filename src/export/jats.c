@@ -5,6 +5,7 @@
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/utf8.h"
+#include "util/xmltext.h"
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
@@ -35,17 +36,7 @@ static bool empty(const char *s)
  * tab and line ends, no U+FFFE/U+FFFF. */
 static char *xml_clean(const char *s)
 {
-    struct strbuf sb = STRBUF_INIT;
-    for (const char *p = s ? s : ""; *p;) {
-        uint32_t cp;
-        if (!utf8_decode(&p, &cp))
-            cp = 0xfffd;
-        if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0xfffe || cp == 0xffff ||
-            (cp >= 0xd800 && cp <= 0xdfff))
-            continue;
-        utf8_append(&sb, cp);
-    }
-    return strbuf_detach(&sb, NULL);
+    return xml_text_clean(s, false);
 }
 
 static void check(struct jw *j, int rc)

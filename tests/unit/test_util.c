@@ -14,6 +14,7 @@
 #include "util/fs.h"
 #include "util/strbuf.h"
 #include "util/utf8.h"
+#include "util/xmltext.h"
 #include "util/yaml.h"
 
 #include <stdio.h>
@@ -57,6 +58,21 @@ static void test_utf8(void **state)
     assert_int_equal(line, 2);
     assert_int_equal(col, 8);
     assert_int_equal(utf8_length("Грузия", strlen("Грузия")), 6);
+}
+
+/* What XML 1.0 cannot hold goes; everything else, Cyrillic included, stays byte for byte. */
+static void test_xml_text_clean(void **state)
+{
+    (void)state;
+    char *s = xml_text_clean("Реформа\x01 & <b>\tok\r\n", false);
+    assert_string_equal(s, "Реформа & <b>\tok\r\n");
+    free(s);
+    s = xml_text_clean("a\xef\xbf\xbe b\xef\xbf\xbf c\xff d\n\n ", true);
+    assert_string_equal(s, "a b c\xef\xbf\xbd d");
+    free(s);
+    s = xml_text_clean(NULL, true);
+    assert_string_equal(s, "");
+    free(s);
 }
 
 /* Decoding, encoding and case mapping, letter by letter, independent of the locale. */
@@ -330,6 +346,7 @@ int main(void)
         cmocka_unit_test(test_strbuf),
         cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_utf8_case),
+        cmocka_unit_test(test_xml_text_clean),
         cmocka_unit_test(test_safe_relative),
         cmocka_unit_test(test_yaml_positions),
         cmocka_unit_test(test_yaml_writer_quotes),

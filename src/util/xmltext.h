@@ -1,0 +1,15 @@
+#ifndef JOURNAL_UTIL_XMLTEXT_H
+#define JOURNAL_UTIL_XMLTEXT_H
+
+#include <stdbool.h>
+
+/*
+ * A copy of UTF-8 text that XML 1.0 accepts: C0 controls other than tab,
+ * newline and carriage return dropped, as are U+FFFE and U+FFFF; a byte that
+ * is not UTF-8 becomes U+FFFD. With trim, trailing whitespace goes too (a YAML
+ * block scalar ends with a newline that is no part of the text). Text that
+ * needs nothing is copied in one pass. The caller frees the copy.
+ */
+char *xml_text_clean(const char *s, bool trim);
+
+#endif
