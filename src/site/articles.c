@@ -10,9 +10,6 @@
 #include "util/error.h"
 #include "util/strbuf.h"
 
-#include <libxml/parser.h>
-#include <pthread.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -507,85 +504,13 @@ static int render_article(struct build *b, const struct article *a)
     return rc;
 }
 
-/*
- * Articles are rendered by b->jobs threads taking the next article in turn.
- * Everything they read was loaded before (manuscripts, records, templates,
- * strings) and is not changed any more; each writes its own files. When
- * articles fail, the one listed first is reported, whatever the threads' timing.
- */
-struct article_jobs {
-    struct build *b;
-    size_t next;
-    bool stop;
-    pthread_mutex_t lock;
-    size_t failed_at; /* the index of the first failing article, or SIZE_MAX */
-    int rc;
-    char *message;
-};
-
-static void *article_worker(void *arg)
+static int render_article_job(struct build *b, size_t i, void *thread_state)
 {
-    struct article_jobs *jobs = arg;
-    for (;;) {
-        if (__atomic_load_n(&jobs->stop, __ATOMIC_RELAXED))
-            break;
-        size_t i = __atomic_fetch_add(&jobs->next, 1, __ATOMIC_RELAXED);
-        if (i >= jobs->b->narticles)
-            break;
-        int rc = render_article(jobs->b, &jobs->b->articles[i]);
-        if (!rc)
-            continue;
-        pthread_mutex_lock(&jobs->lock);
-        if (i < jobs->failed_at) {
-            jobs->failed_at = i;
-            jobs->rc = rc;
-            free(jobs->message);
-            jobs->message = error_save();
-        }
-        pthread_mutex_unlock(&jobs->lock);
-        __atomic_store_n(&jobs->stop, true, __ATOMIC_RELAXED);
-    }
-    /* The thread's own error buffer goes with it. */
-    error_clear();
-    return NULL;
+    (void)thread_state;
+    return render_article(b, &b->articles[i]);
 }
 
 int site_render_articles(struct build *b)
 {
-    size_t nthreads = b->jobs ? b->jobs : 1;
-    if (nthreads > b->narticles)
-        nthreads = b->narticles;
-    if (nthreads <= 1) {
-        for (size_t i = 0; i < b->narticles; i++) {
-            int rc = render_article(b, &b->articles[i]);
-            if (rc)
-                return rc;
-        }
-        return 0;
-    }
-    /* Libraries with global state set it up once, here, before any thread starts. */
-    markdown_prepare();
-    xmlInitParser();
-    struct article_jobs jobs = {.b = b, .failed_at = SIZE_MAX};
-    pthread_mutex_init(&jobs.lock, NULL);
-    pthread_t *threads = xcalloc(nthreads, sizeof(*threads));
-    size_t started = 0;
-    int rc = 0;
-    for (; started < nthreads; started++)
-        if (pthread_create(&threads[started], NULL, article_worker, &jobs)) {
-            rc = error_internal("cannot start a thread to render articles");
-            __atomic_store_n(&jobs.stop, true, __ATOMIC_RELAXED);
-            break;
-        }
-    for (size_t i = 0; i < started; i++)
-        pthread_join(threads[i], NULL);
-    free(threads);
-    pthread_mutex_destroy(&jobs.lock);
-    if (jobs.rc) {
-        rc = jobs.rc;
-        error_restore(jobs.message);
-    } else {
-        free(jobs.message);
-    }
-    return rc;
+    return site_parallel(b, b->narticles, render_article_job, NULL, NULL);
 }

@@ -29,6 +29,7 @@ struct article {
     struct manuscript m;
     struct submission_record r;
     const struct issue_manifest *issue;
+    size_t listed_at;            /* its place in issue->articles, for messages about the manifest */
     struct review *open_reviews; /* signed reviews, published under open review only */
     size_t nopen_reviews;
 };
@@ -123,6 +124,20 @@ int site_load_pages(struct build *b);
 const struct md_page *site_page_in(const struct build *b, const char *slug, const struct view *v);
 int site_render_pages(struct build *b, const struct view *v);
 int site_render_board(struct build *b, const struct view *v);
+
+/* ---- work on all cores (parallel.c) ---- */
+
+/* One unit of work; thread_state is what init made for the thread running it (or NULL). */
+typedef int site_job(struct build *b, size_t i, void *thread_state);
+typedef int site_thread_init(struct build *b, void **thread_state);
+typedef void site_thread_done(void *thread_state);
+/*
+ * job(b, i) for every i below n, on b->jobs threads (init and done, when given, run once
+ * on each thread around its jobs). Jobs may only read what they share. On failure, the
+ * failure of the lowest i is the one reported.
+ */
+int site_parallel(struct build *b, size_t n, site_job *job, site_thread_init *init,
+                  site_thread_done *done);
 
 /* ---- articles (articles.c) and the reader's indexes (indexes.c) ---- */
 

@@ -216,7 +216,7 @@ static int load_issues(struct build *b)
 }
 
 struct signed_walk {
-    struct build *b;
+    git_repository *git;
     struct article *a;
     int rc;
 };
@@ -228,7 +228,7 @@ static int signed_review_entry(const char *root, const git_tree_entry *entry, vo
     if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
         return 0;
     git_blob *blob = NULL;
-    if (git_blob_lookup(&blob, w->b->repo->git, git_tree_entry_id(entry)) < 0) {
+    if (git_blob_lookup(&blob, w->git, git_tree_entry_id(entry)) < 0) {
         w->rc = repo_git_error(git_tree_entry_name(entry));
         return -1;
     }
@@ -250,33 +250,34 @@ static int signed_review_entry(const char *root, const git_tree_entry *entry, vo
     return w->rc ? -1 : 0;
 }
 
-static int load_open_reviews(struct build *b, struct article *a)
+static int load_open_reviews(git_repository *git, git_tree *tree, struct article *a)
 {
     char path[64];
     git_tree *dir = NULL;
     snprintf(path, sizeof(path), "submissions/%lu/reviews", a->number);
-    int rc = repo_subtree(b->repo->git, b->tree, path, &dir);
+    int rc = repo_subtree(git, tree, path, &dir);
     if (rc || !dir)
         return rc;
-    struct signed_walk w = {b, a, 0};
+    struct signed_walk w = {git, a, 0};
     if (git_tree_walk(dir, GIT_TREEWALK_PRE, signed_review_entry, &w) < 0 && !w.rc)
         w.rc = repo_git_error(path);
     git_tree_free(dir);
     return w.rc;
 }
 
-static int load_article(struct build *b, const struct issue_manifest *is, size_t k,
-                        struct article *a)
+/* One article's record, manuscript and signed reviews, read through git and tree (the
+   thread's own: libgit2 objects are used by one thread at a time). */
+static int load_article(struct build *b, git_repository *git, git_tree *tree, struct article *a)
 {
     char path[96];
     char issue_file[64];
     struct strbuf text = STRBUF_INIT;
-    unsigned long number = is->articles[k];
+    const struct issue_manifest *is = a->issue;
+    size_t k = a->listed_at;
+    unsigned long number = a->number;
     snprintf(issue_file, sizeof(issue_file), "issues/%lu.yaml", is->id);
-    a->number = number;
-    a->issue = is;
     snprintf(path, sizeof(path), "submissions/%lu/submission.yaml", number);
-    int rc = repo_read_from_tree(b->repo->git, b->tree, path, &text, NULL);
+    int rc = repo_read_from_tree(git, tree, path, &text, NULL);
     if (rc == JOURNAL_EINPUT) {
         rc = error_at(issue_file, is->article_lines[k], 0,
                       "lists submission %lu, which does not exist", number);
@@ -298,23 +299,58 @@ static int load_article(struct build *b, const struct issue_manifest *is, size_t
     }
     strbuf_reset(&text);
     snprintf(path, sizeof(path), "submissions/%lu/manuscript.md", number);
-    rc = repo_read_from_tree(b->repo->git, b->tree, path, &text, NULL);
+    rc = repo_read_from_tree(git, tree, path, &text, NULL);
     if (!rc) {
         struct manuscript_rules rules = {b->countries, b->languages, b->repo->config.languages[0]};
         rc = manuscript_parse(&a->m, path, text.buf, text.len, &rules);
     }
-    /* The site is built all the same; the editor hears what a reader's reference list lacks. */
-    for (size_t i = 0; !rc && i < a->m.nwarnings; i++) {
-        b->stats->warnings =
-            xrealloc(b->stats->warnings, (b->stats->nwarnings + 1) * sizeof(char *));
-        b->stats->warnings[b->stats->nwarnings++] = a->m.warnings[i];
-        a->m.warnings[i] = NULL;
-    }
     if (!rc && b->open_review)
-        rc = load_open_reviews(b, a);
+        rc = load_open_reviews(git, tree, a);
 done:
     strbuf_release(&text);
     return rc;
+}
+
+/* Each loading thread reads the journal through its own handle on the repository. */
+struct loader {
+    git_repository *git;
+    git_tree *tree;
+};
+
+static int loader_init(struct build *b, void **state)
+{
+    struct loader *l = xcalloc(1, sizeof(*l));
+    *state = l;
+    if (git_repository_open(&l->git, git_repository_path(b->repo->git)) < 0)
+        return repo_git_error("open the repository");
+    if (git_tree_lookup(&l->tree, l->git, git_tree_id(b->tree)) < 0)
+        return repo_git_error("read the committed tree");
+    return 0;
+}
+
+static void loader_done(void *state)
+{
+    struct loader *l = state;
+    if (!l)
+        return;
+    git_tree_free(l->tree);
+    git_repository_free(l->git);
+    free(l);
+}
+
+static int load_article_job(struct build *b, size_t i, void *state)
+{
+    struct loader *l = state;
+    return load_article(b, l->git, l->tree, &b->articles[i]);
+}
+
+static int compare_numbers(const void *x, const void *y)
+{
+    const struct article *a = *(const struct article *const *)x;
+    const struct article *b = *(const struct article *const *)y;
+    if (a->number != b->number)
+        return a->number < b->number ? -1 : 1;
+    return a->issue->id < b->issue->id ? -1 : a->issue->id > b->issue->id;
 }
 
 static int load_articles(struct build *b)
@@ -323,21 +359,34 @@ static int load_articles(struct build *b)
     for (size_t i = 0; i < b->nissues; i++)
         total += b->issues[i].narticles;
     b->articles = xcalloc(total ? total : 1, sizeof(*b->articles));
-    for (size_t i = 0; i < b->nissues; i++) {
-        const struct issue_manifest *is = &b->issues[i];
-        for (size_t k = 0; k < is->narticles; k++) {
-            for (size_t j = 0; j < b->narticles; j++)
-                if (b->articles[j].number == is->articles[k])
-                    return error_at("issues", 0, 0,
-                                    "submission %lu is listed in issue %lu and issue %lu",
-                                    is->articles[k], b->articles[j].issue->id, is->id);
-            int rc = load_article(b, is, k, &b->articles[b->narticles]);
-            b->narticles++;
-            if (rc)
-                return rc;
+    for (size_t i = 0; i < b->nissues; i++)
+        for (size_t k = 0; k < b->issues[i].narticles; k++)
+            b->articles[b->narticles++] = (struct article){
+                .number = b->issues[i].articles[k], .issue = &b->issues[i], .listed_at = k};
+    /* An article is in one issue: sorted by number, two neighbours with the same one tell. */
+    const struct article **sorted = xcalloc(total ? total : 1, sizeof(*sorted));
+    for (size_t i = 0; i < total; i++)
+        sorted[i] = &b->articles[i];
+    qsort(sorted, total, sizeof(*sorted), compare_numbers);
+    int rc = 0;
+    for (size_t i = 1; i < total && !rc; i++)
+        if (sorted[i]->number == sorted[i - 1]->number)
+            rc = error_at("issues", 0, 0, "submission %lu is listed in issue %lu and issue %lu",
+                          sorted[i]->number, sorted[i - 1]->issue->id, sorted[i]->issue->id);
+    free(sorted);
+    if (!rc)
+        rc = site_parallel(b, total, load_article_job, loader_init, loader_done);
+    /* The site is built all the same; the editor hears what a reader's reference list lacks. */
+    for (size_t i = 0; !rc && i < total; i++) {
+        struct manuscript *m = &b->articles[i].m;
+        for (size_t w = 0; w < m->nwarnings; w++) {
+            b->stats->warnings =
+                xrealloc(b->stats->warnings, (b->stats->nwarnings + 1) * sizeof(char *));
+            b->stats->warnings[b->stats->nwarnings++] = m->warnings[w];
+            m->warnings[w] = NULL;
         }
     }
-    return 0;
+    return rc;
 }
 
 /* ---- page data ---- */

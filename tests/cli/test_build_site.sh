@@ -218,6 +218,13 @@ expect_exit 1 "build-site -o NEW with the broken issue exits 1" -- \
 check "the new output folder was not created" -- test ! -e "$TEST_TMP/never"
 check "no never.tmp.* left behind" -- test -z "$(find "$TEST_TMP" -maxdepth 1 -name 'never.*')"
 
+sed -i 's/^  - 10$/  - 3/' issues/2.yaml
+tgit commit -q -am "List submission 3 in issue 2 although issue 1 has it"
+expect_exit 1 "build-site with an article listed in two issues exits 1" -- "$JOURNAL" build-site
+expect_stderr_match "submission 3 is listed in issue 1 and issue 2" \
+    "the message names the article and both issues"
+tgit reset -q --hard HEAD~1
+
 sed -i 's/^  - 10$/  - 12/' issues/2.yaml
 tgit commit -q -am "List a submission that does not exist"
 expect_exit 1 "build-site with a missing article in an issue exits 1" -- "$JOURNAL" build-site
