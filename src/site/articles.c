@@ -481,7 +481,7 @@ static int write_downloads(struct build *b, const struct article *a)
 }
 
 /* One article: its page, its citation files, its JATS. */
-static int render_article(struct build *b, const struct article *a)
+int site_render_article(struct build *b, const struct article *a)
 {
     const struct view *v = site_view_for(b, a->m.lang);
     json_t *article;
@@ -502,15 +502,4 @@ static int render_article(struct build *b, const struct article *a)
     if (!rc)
         __atomic_fetch_add(&b->stats->articles, 1, __ATOMIC_RELAXED);
     return rc;
-}
-
-static int render_article_job(struct build *b, size_t i, void *thread_state)
-{
-    (void)thread_state;
-    return render_article(b, &b->articles[i]);
-}
-
-int site_render_articles(struct build *b)
-{
-    return site_parallel(b, b->narticles, render_article_job, NULL, NULL);
 }

@@ -141,8 +141,9 @@ int site_parallel(struct build *b, size_t n, site_job *job, site_thread_init *in
 
 /* ---- articles (articles.c) and the reader's indexes (indexes.c) ---- */
 
-/* Every published article's page and its citation.bib, in the article's language. */
-int site_render_articles(struct build *b);
+/* A published article's page, in its language, and its downloads (citation.bib, .ris, .json,
+   article.xml). Safe to call from several threads at once for different articles. */
+int site_render_article(struct build *b, const struct article *a);
 int site_render_archive(struct build *b, const struct view *v);
 int site_render_authors(struct build *b, const struct view *v);
 int site_render_keywords(struct build *b, const struct view *v);

@@ -344,6 +344,12 @@ static int load_article_job(struct build *b, size_t i, void *state)
     return load_article(b, l->git, l->tree, &b->articles[i]);
 }
 
+static int render_article_job(struct build *b, size_t i, void *thread_state)
+{
+    (void)thread_state;
+    return site_render_article(b, &b->articles[i]);
+}
+
 static int compare_numbers(const void *x, const void *y)
 {
     const struct article *a = *(const struct article *const *)x;
@@ -1000,7 +1006,7 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
     if (!rc)
         rc = render_views(&b);
     if (!rc)
-        rc = site_render_articles(&b);
+        rc = site_parallel(&b, b.narticles, render_article_job, NULL, NULL);
     if (!rc)
         rc = site_write_feeds(&b);
     if (!rc)
