@@ -14,15 +14,31 @@
 #include "model/review.h"
 #include "model/roster.h"
 #include "site/site.h"
+#include "store/sitecache.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct country_db;
 struct language_db;
 struct mustache_set;
 struct i18n;
+
+/*
+ * A group of output files made together from the same inputs: an article's
+ * page and downloads ("article/12"), the pages made from all articles
+ * ("site"), the theme's assets ("assets"). A build makes a unit again only
+ * when the key of its inputs differs from the last build's (see units.c).
+ */
+struct unit {
+    struct site_cache_unit c;           /* name, key, warnings; the files written, once made */
+    unsigned long *staged;              /* where each of c.files waits in the staging folder */
+    const struct site_cache_unit *last; /* what the last build made of it, or NULL */
+    bool make;                          /* this build makes it */
+};
 
 struct article {
     unsigned long number;
@@ -32,6 +48,27 @@ struct article {
     size_t listed_at;            /* its place in issue->articles, for messages about the manifest */
     struct review *open_reviews; /* signed reviews, published under open review only */
     size_t nopen_reviews;
+    /* Where it is in the committed tree: what its unit's key is made from. */
+    git_oid record_id, manuscript_id, reviews_id; /* reviews_id is zero without reviews */
+    char digest[SITE_CACHE_KEY_SIZE]; /* of its front matter: what listings show; "" unknown */
+    struct unit *unit;
+    bool loaded; /* m and r hold its record and manuscript */
+};
+
+struct issue_blob {
+    unsigned long id;
+    git_oid blob;
+};
+
+/* A bar on a terminal for builds that take more than a second. */
+struct progress {
+    bool enabled;
+    double start;     /* of the build, seconds */
+    double last_draw; /* seconds, 0 before the first */
+    const char *what;
+    size_t done, total;
+    bool drawn;
+    pthread_mutex_t lock;
 };
 
 struct asset {
@@ -49,6 +86,9 @@ struct view {
     const char *lang;
     char *dir; /* "" or "ru/" */
     struct i18n *t;
+    /* What every page of the view shows of the journal and the strings, made once and shared
+       by the pages (read only; jansson counts references atomically). */
+    json_t *site_json, *t_json;
 };
 
 /* A Markdown page of the journal (pages/<slug>.md, pages/<slug>.<lang>.md). */
@@ -82,9 +122,25 @@ struct build {
     size_t nissues;
     struct article *articles;
     size_t narticles;
-    char *out;     /* the temporary folder being filled */
-    unsigned jobs; /* threads rendering articles */
+    struct issue_blob *issue_blobs; /* every manifest's blob, by issue id */
+    size_t nissue_blobs;
+    char *out;     /* the output folder */
+    char *staging; /* where files wait, in the output folder, until the build has succeeded */
+    unsigned long staged;
+    unsigned jobs; /* threads reading and rendering articles */
     struct site_stats *stats;
+    /* Incremental builds (units.c). */
+    struct site_cache *cache;
+    bool force;                           /* make every unit, whatever the cache says */
+    bool had_output;                      /* the output folder existed before this build */
+    char global_key[SITE_CACHE_KEY_SIZE]; /* the inputs every unit depends on */
+    struct unit site_unit, assets_unit;
+    struct unit *article_units; /* one per article, in the same order */
+    struct strbuf world_map;    /* the theme's map/world.svg, read before the listings */
+    bool has_world_map;
+    FILE *verbose; /* per-phase timings, or NULL */
+    double phase_start;
+    struct progress progress;
 };
 
 /* ---- shared by the pages (site.c) ---- */
@@ -116,6 +172,37 @@ json_t *site_view_page_json(struct build *b, const struct view *v, const char *p
 /* Render template with ctx (taken) into rel, relative to the output folder. */
 int site_render_page(struct build *b, const char *template, json_t *ctx, const char *rel);
 int site_write_output(struct build *b, const char *rel, const char *data, size_t len);
+
+/* ---- incremental builds and the output folder (units.c) ---- */
+
+/* The file that marks a folder as a site journal made (and so may replace). */
+#define SITE_MARKER      ".journal-site"
+#define SITE_MARKER_TEXT "journal build-site\n"
+
+/* The files that site_write_output writes on this thread belong to u (NULL: none). */
+void site_unit_writing(struct unit *u);
+/* Hash of material, as 40 hex digits: the key of a unit's inputs. */
+void site_key(const struct strbuf *material, char key[SITE_CACHE_KEY_SIZE]);
+/* Name and key set: look the unit up in the cache and decide whether this build makes it. */
+void site_unit_decide(struct build *b, struct unit *u);
+void site_unit_release(struct unit *u);
+/* Make the staging folder (and the output folder), clearing what killed builds left. */
+int site_staging_open(struct build *b);
+/* Every HTML page of the site being built (made now or kept), sorted; free the list. */
+char **site_html_pages(struct build *b, size_t *count);
+/*
+ * Once everything is rendered: move the staged files into place, remove the
+ * files that are no longer part of the site, record the build in the cache.
+ */
+int site_units_commit(struct build *b);
+/* After a failed build: remove the staging folder; the output folder is as it was. */
+void site_staging_discard(struct build *b);
+
+/* Per-phase timings with --verbose: what was done since the last call took so long. */
+void site_phase(struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void site_progress_begin(struct build *b, const char *what, size_t total);
+void site_progress_tick(struct build *b);
+void site_progress_end(struct build *b);
 
 /* ---- the journal's own pages and board (pages.c) ---- */
 

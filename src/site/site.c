@@ -25,6 +25,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ---- the theme ---- */
@@ -180,6 +183,12 @@ static int compare_issues(const void *a, const void *b)
     return x->id < y->id ? 1 : x->id > y->id ? -1 : 0;
 }
 
+static int compare_issue_blobs(const void *x, const void *y)
+{
+    const struct issue_blob *a = x, *b = y;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
 static int load_issues(struct build *b)
 {
     git_tree *dir = NULL;
@@ -190,6 +199,7 @@ static int load_issues(struct build *b)
     char today[11];
     date_today(today);
     b->issues = xcalloc(n ? n : 1, sizeof(*b->issues));
+    b->issue_blobs = xcalloc(n ? n : 1, sizeof(*b->issue_blobs));
     for (size_t i = 0; i < n && !rc; i++) {
         const git_tree_entry *ent = git_tree_entry_byindex(dir, i);
         const char *name = git_tree_entry_name(ent);
@@ -198,6 +208,7 @@ static int load_issues(struct build *b)
             continue;
         char *path = xasprintf("issues/%s", name);
         struct strbuf text = STRBUF_INIT;
+        b->issue_blobs[b->nissue_blobs++] = (struct issue_blob){id, *git_tree_entry_id(ent)};
         rc = repo_read_from_tree(b->repo->git, b->tree, path, &text, NULL);
         if (!rc)
             rc = issue_parse(&b->issues[b->nissues], id, path, text.buf, text.len);
@@ -210,9 +221,19 @@ static int load_issues(struct build *b)
         free(path);
     }
     git_tree_free(dir);
-    if (!rc)
+    if (!rc) {
         qsort(b->issues, b->nissues, sizeof(*b->issues), compare_issues);
+        qsort(b->issue_blobs, b->nissue_blobs, sizeof(*b->issue_blobs), compare_issue_blobs);
+    }
     return rc;
+}
+
+static const git_oid *issue_blob(const struct build *b, unsigned long id)
+{
+    struct issue_blob key = {id, {{0}}};
+    const struct issue_blob *found = bsearch(&key, b->issue_blobs, b->nissue_blobs,
+                                             sizeof(*b->issue_blobs), compare_issue_blobs);
+    return found ? &found->blob : NULL;
 }
 
 struct signed_walk {
@@ -265,30 +286,66 @@ static int load_open_reviews(git_repository *git, git_tree *tree, struct article
     return w.rc;
 }
 
+static int missing_submission(const struct article *a)
+{
+    char issue_file[64];
+    snprintf(issue_file, sizeof(issue_file), "issues/%lu.yaml", a->issue->id);
+    return error_at(issue_file, a->issue->article_lines[a->listed_at], 0,
+                    "lists submission %lu, which does not exist", a->number);
+}
+
+/* Where an article's files are in the committed tree: enough to know whether it changed. */
+static int locate_article(struct build *b, git_repository *git, git_tree *tree, struct article *a)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "submissions/%lu", a->number);
+    git_tree *dir = NULL;
+    int rc = repo_subtree(git, tree, path, &dir);
+    if (rc || !dir) {
+        git_tree_free(dir);
+        return rc ? rc : missing_submission(a);
+    }
+    const git_tree_entry *e = git_tree_entry_byname(dir, "submission.yaml");
+    if (!e || git_tree_entry_type(e) != GIT_OBJECT_BLOB) {
+        rc = missing_submission(a);
+        goto done;
+    }
+    git_oid_cpy(&a->record_id, git_tree_entry_id(e));
+    e = git_tree_entry_byname(dir, "manuscript.md");
+    if (!e || git_tree_entry_type(e) != GIT_OBJECT_BLOB) {
+        rc = error_input("%s/manuscript.md: not in the journal (no such file committed)", path);
+        goto done;
+    }
+    git_oid_cpy(&a->manuscript_id, git_tree_entry_id(e));
+    e = git_tree_entry_byname(dir, "reviews");
+    if (b->open_review && e && git_tree_entry_type(e) == GIT_OBJECT_TREE)
+        git_oid_cpy(&a->reviews_id, git_tree_entry_id(e));
+done:
+    git_tree_free(dir);
+    return rc;
+}
+
 /* One article's record, manuscript and signed reviews, read through git and tree (the
    thread's own: libgit2 objects are used by one thread at a time). */
 static int load_article(struct build *b, git_repository *git, git_tree *tree, struct article *a)
 {
     char path[96];
     char issue_file[64];
-    struct strbuf text = STRBUF_INIT;
     const struct issue_manifest *is = a->issue;
-    size_t k = a->listed_at;
     unsigned long number = a->number;
+    git_blob *blob = NULL;
     snprintf(issue_file, sizeof(issue_file), "issues/%lu.yaml", is->id);
     snprintf(path, sizeof(path), "submissions/%lu/submission.yaml", number);
-    int rc = repo_read_from_tree(git, tree, path, &text, NULL);
-    if (rc == JOURNAL_EINPUT) {
-        rc = error_at(issue_file, is->article_lines[k], 0,
-                      "lists submission %lu, which does not exist", number);
-        goto done;
-    }
+    int rc = git_blob_lookup(&blob, git, &a->record_id) < 0 ? repo_git_error(path) : 0;
     if (!rc)
-        rc = record_parse(&a->r, path, text.buf, text.len);
+        rc = record_parse(&a->r, path, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+    git_blob_free(blob);
+    blob = NULL;
     if (rc)
         goto done;
+    a->loaded = true;
     if (strcmp(a->r.state, "published")) {
-        rc = error_at(issue_file, is->article_lines[k], 0,
+        rc = error_at(issue_file, is->article_lines[a->listed_at], 0,
                       "lists submission %lu, which is not published (its state is %s); only "
                       "published articles appear on the site%s",
                       number, a->r.state,
@@ -297,18 +354,41 @@ static int load_article(struct build *b, git_repository *git, git_tree *tree, st
                                                         "journal build-issue to publish it)");
         goto done;
     }
-    strbuf_reset(&text);
     snprintf(path, sizeof(path), "submissions/%lu/manuscript.md", number);
-    rc = repo_read_from_tree(git, tree, path, &text, NULL);
+    rc = git_blob_lookup(&blob, git, &a->manuscript_id) < 0 ? repo_git_error(path) : 0;
     if (!rc) {
+        const char *text = git_blob_rawcontent(blob);
+        size_t len = (size_t)git_blob_rawsize(blob);
         struct manuscript_rules rules = {b->countries, b->languages, b->repo->config.languages[0]};
-        rc = manuscript_parse(&a->m, path, text.buf, text.len, &rules);
+        rc = manuscript_parse(&a->m, path, text, len, &rules);
+        /* What listings show of it is its front matter: everything before the body. */
+        if (!rc && a->m.body_len <= len) {
+            struct strbuf fm = STRBUF_INIT;
+            strbuf_addstr(&fm, "front matter\n");
+            strbuf_add(&fm, text, len - a->m.body_len);
+            site_key(&fm, a->digest);
+            strbuf_release(&fm);
+        }
     }
+    git_blob_free(blob);
     if (!rc && b->open_review)
         rc = load_open_reviews(git, tree, a);
 done:
-    strbuf_release(&text);
     return rc;
+}
+
+static void unload_article(struct article *a)
+{
+    manuscript_free(&a->m);
+    record_free(&a->r);
+    for (size_t k = 0; k < a->nopen_reviews; k++)
+        review_free(&a->open_reviews[k]);
+    free(a->open_reviews);
+    a->open_reviews = NULL;
+    a->nopen_reviews = 0;
+    memset(&a->m, 0, sizeof(a->m));
+    memset(&a->r, 0, sizeof(a->r));
+    a->loaded = false;
 }
 
 /* Each loading thread reads the journal through its own handle on the repository. */
@@ -338,16 +418,50 @@ static void loader_done(void *state)
     free(l);
 }
 
-static int load_article_job(struct build *b, size_t i, void *state)
+static int locate_job(struct build *b, size_t i, void *state)
 {
     struct loader *l = state;
-    return load_article(b, l->git, l->tree, &b->articles[i]);
+    return locate_article(b, l->git, l->tree, &b->articles[i]);
 }
 
-static int render_article_job(struct build *b, size_t i, void *thread_state)
+/* Make the units of the articles whose inputs changed (reading them first). */
+static int article_job(struct build *b, size_t i, void *state)
 {
-    (void)thread_state;
-    return site_render_article(b, &b->articles[i]);
+    struct loader *l = state;
+    struct article *a = &b->articles[i];
+    struct unit *u = a->unit;
+    if (!u->make)
+        return 0;
+    int rc = load_article(b, l->git, l->tree, a);
+    if (!rc) {
+        site_unit_writing(u);
+        rc = site_render_article(b, a);
+        site_unit_writing(NULL);
+    }
+    struct strbuf w = STRBUF_INIT;
+    for (size_t k = 0; k < a->m.nwarnings; k++)
+        strbuf_addf(&w, "%s%s", k ? "\n" : "", a->m.warnings[k]);
+    u->c.warnings = w.len ? strbuf_detach(&w, NULL) : NULL;
+    strbuf_release(&w);
+    /* The listings may need the article still, never its body: a journal of any size is
+       built in the memory of its front matter. */
+    free(a->m.body);
+    a->m.body = NULL;
+    a->m.body_len = 0;
+    site_progress_tick(b);
+    return rc;
+}
+
+/* Read the articles the listings need and the article jobs did not read. */
+static int listing_job(struct build *b, size_t i, void *state)
+{
+    struct loader *l = state;
+    struct article *a = &b->articles[i];
+    int rc = a->loaded ? 0 : load_article(b, l->git, l->tree, a);
+    free(a->m.body);
+    a->m.body = NULL;
+    a->m.body_len = 0;
+    return rc;
 }
 
 static int compare_numbers(const void *x, const void *y)
@@ -359,16 +473,22 @@ static int compare_numbers(const void *x, const void *y)
     return a->issue->id < b->issue->id ? -1 : a->issue->id > b->issue->id;
 }
 
-static int load_articles(struct build *b)
+/* Every article the issues list, each once, located in the committed tree. */
+static int list_articles(struct build *b)
 {
     size_t total = 0;
     for (size_t i = 0; i < b->nissues; i++)
         total += b->issues[i].narticles;
     b->articles = xcalloc(total ? total : 1, sizeof(*b->articles));
+    b->article_units = xcalloc(total ? total : 1, sizeof(*b->article_units));
     for (size_t i = 0; i < b->nissues; i++)
-        for (size_t k = 0; k < b->issues[i].narticles; k++)
-            b->articles[b->narticles++] = (struct article){
-                .number = b->issues[i].articles[k], .issue = &b->issues[i], .listed_at = k};
+        for (size_t k = 0; k < b->issues[i].narticles; k++) {
+            b->articles[b->narticles] = (struct article){.number = b->issues[i].articles[k],
+                                                         .issue = &b->issues[i],
+                                                         .listed_at = k,
+                                                         .unit = &b->article_units[b->narticles]};
+            b->narticles++;
+        }
     /* An article is in one issue: sorted by number, two neighbours with the same one tell. */
     const struct article **sorted = xcalloc(total ? total : 1, sizeof(*sorted));
     for (size_t i = 0; i < total; i++)
@@ -381,18 +501,152 @@ static int load_articles(struct build *b)
                           sorted[i]->number, sorted[i - 1]->issue->id, sorted[i]->issue->id);
     free(sorted);
     if (!rc)
-        rc = site_parallel(b, total, load_article_job, loader_init, loader_done);
-    /* The site is built all the same; the editor hears what a reader's reference list lacks. */
-    for (size_t i = 0; !rc && i < total; i++) {
-        struct manuscript *m = &b->articles[i].m;
-        for (size_t w = 0; w < m->nwarnings; w++) {
+        rc = site_parallel(b, total, locate_job, loader_init, loader_done);
+    return rc;
+}
+
+/* ---- what each unit is made from ---- */
+
+static void add_oid(struct strbuf *sb, const char *label, const git_oid *id)
+{
+    char hex[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(hex, sizeof(hex), id);
+    strbuf_addf(sb, "%s %s\n", label, hex);
+}
+
+static void add_entry(struct strbuf *sb, git_repository *git, git_tree *tree, const char *path)
+{
+    git_tree_entry *e = NULL;
+    if (git_tree_entry_bypath(&e, tree, path) == 0) {
+        add_oid(sb, path, git_tree_entry_id(e));
+        git_tree_entry_free(e);
+    } else {
+        git_error_clear();
+        strbuf_addf(sb, "%s -\n", path);
+    }
+    (void)git;
+}
+
+/*
+ * What every page depends on: this very journal binary (a new version may
+ * render differently), journal.yaml, the theme, the journal's own pages and,
+ * under open review, the roster that names signed reviewers.
+ */
+static void global_key(struct build *b)
+{
+    struct strbuf sb = STRBUF_INIT;
+    struct stat st;
+    strbuf_addf(&sb, "journal build-site %s\n", JOURNAL_VERSION);
+    if (stat("/proc/self/exe", &st) == 0)
+        strbuf_addf(&sb, "binary %ju %ju %jd %ld.%09ld\n", (uintmax_t)st.st_dev,
+                    (uintmax_t)st.st_ino, (intmax_t)st.st_size, (long)st.st_mtim.tv_sec,
+                    (long)st.st_mtim.tv_nsec);
+    else
+        strbuf_addf(&sb, "binary built %s %s\n", __DATE__, __TIME__);
+    add_entry(&sb, b->repo->git, b->tree, "journal.yaml");
+    char *theme = xasprintf("themes/%s", b->repo->config.theme);
+    add_entry(&sb, b->repo->git, b->tree, theme);
+    free(theme);
+    add_entry(&sb, b->repo->git, b->tree, "pages");
+    if (b->open_review)
+        add_entry(&sb, b->repo->git, b->tree, "reviewers.yaml");
+    site_key(&sb, b->global_key);
+    strbuf_release(&sb);
+}
+
+static void unit_name(struct unit *u, const char *name)
+{
+    u->c.name = xstrdup(name);
+}
+
+/* An article's page and downloads: its record, manuscript, signed reviews and issue. */
+static void article_key(struct build *b, struct article *a)
+{
+    struct strbuf sb = STRBUF_INIT;
+    char name[48];
+    snprintf(name, sizeof(name), "article/%lu", a->number);
+    unit_name(a->unit, name);
+    strbuf_addf(&sb, "%s\nglobal %s\n", name, b->global_key);
+    add_oid(&sb, "record", &a->record_id);
+    add_oid(&sb, "manuscript", &a->manuscript_id);
+    add_oid(&sb, "reviews", &a->reviews_id);
+    const git_oid *is = issue_blob(b, a->issue->id);
+    if (is)
+        add_oid(&sb, "issue", is);
+    site_key(&sb, a->unit->c.key);
+    strbuf_release(&sb);
+}
+
+/* The pages made from all articles: the issues as published, and what they show of each
+   article (its record and front matter), in order. False while a digest is unknown. */
+static bool site_key_of(struct build *b)
+{
+    struct strbuf sb = STRBUF_INIT;
+    strbuf_addf(&sb, "site\nglobal %s\n", b->global_key);
+    for (size_t i = 0; i < b->nissues; i++) {
+        const git_oid *is = issue_blob(b, b->issues[i].id);
+        strbuf_addf(&sb, "issue %lu\n", b->issues[i].id);
+        if (is)
+            add_oid(&sb, "manifest", is);
+    }
+    bool known = true;
+    for (size_t i = 0; i < b->narticles && known; i++) {
+        struct article *a = &b->articles[i];
+        strbuf_addf(&sb, "article %lu\n", a->number);
+        add_oid(&sb, "record", &a->record_id);
+        strbuf_addf(&sb, "front matter %s\n", a->digest);
+        known = a->digest[0] != '\0';
+    }
+    if (known)
+        site_key(&sb, b->site_unit.c.key);
+    strbuf_release(&sb);
+    return known;
+}
+
+/* Which units this build makes: every one whose inputs changed since the last build. */
+static void decide_units(struct build *b)
+{
+    global_key(b);
+    for (size_t i = 0; i < b->narticles; i++) {
+        struct article *a = &b->articles[i];
+        if (b->cache) {
+            char hex[GIT_OID_HEXSZ + 1];
+            git_oid_tostr(hex, sizeof(hex), &a->manuscript_id);
+            const char *digest = site_cache_digest(b->cache, hex);
+            if (digest)
+                snprintf(a->digest, sizeof(a->digest), "%s", digest);
+        }
+        article_key(b, a);
+        site_unit_decide(b, a->unit);
+    }
+    unit_name(&b->site_unit, "site");
+    if (site_key_of(b))
+        site_unit_decide(b, &b->site_unit);
+    else
+        b->site_unit.make = true; /* a manuscript never read: its listings are made again */
+    struct strbuf sb = STRBUF_INIT;
+    unit_name(&b->assets_unit, "assets");
+    strbuf_addf(&sb, "assets\nglobal %s\n", b->global_key);
+    site_key(&sb, b->assets_unit.c.key);
+    strbuf_release(&sb);
+    site_unit_decide(b, &b->assets_unit);
+}
+
+/* The site's warnings, article by article: the made ones' just now, the others' last time. */
+static void collect_warnings(struct build *b)
+{
+    for (size_t i = 0; i < b->narticles; i++) {
+        const struct unit *u = b->articles[i].unit;
+        const char *w = u->make || !u->last ? u->c.warnings : u->last->warnings;
+        while (w && *w) {
+            const char *end = strchr(w, '\n');
+            size_t len = end ? (size_t)(end - w) : strlen(w);
             b->stats->warnings =
                 xrealloc(b->stats->warnings, (b->stats->nwarnings + 1) * sizeof(char *));
-            b->stats->warnings[b->stats->nwarnings++] = m->warnings[w];
-            m->warnings[w] = NULL;
+            b->stats->warnings[b->stats->nwarnings++] = xstrndup(w, len);
+            w = end ? end + 1 : NULL;
         }
     }
-    return rc;
 }
 
 /* ---- page data ---- */
@@ -455,8 +709,8 @@ void site_set_date(const struct view *v, json_t *obj, const char *key, const cha
 }
 
 /* Journal texts (Markdown, from journal.yaml) as HTML, in the view's language. */
-static void set_localised_html(struct build *b, const struct view *v, json_t *obj, const char *key,
-                               const struct localised_text *text)
+static void set_localised_html(const struct build *b, const struct view *v, json_t *obj,
+                               const char *key, const struct localised_text *text)
 {
     const char *md = localised_get(text, v->lang, b->views[0].lang);
     if (!md)
@@ -467,7 +721,7 @@ static void set_localised_html(struct build *b, const struct view *v, json_t *ob
     strbuf_release(&html);
 }
 
-static json_t *site_json(struct build *b, const struct view *v)
+static json_t *site_json(const struct build *b, const struct view *v)
 {
     const struct journal_config *c = &b->repo->config;
     json_t *site = json_object();
@@ -610,8 +864,8 @@ json_t *site_page_json(struct build *b, const struct view *v, const char *path, 
     json_t *page = json_object();
     char *root = path_to_top(rel);
     char *home = xasprintf("%s%s", root, v->dir);
-    json_object_set_new(ctx, "site", site_json(b, v));
-    json_object_set_new(ctx, "t", i18n_json(v->t));
+    json_object_set(ctx, "site", v->site_json);
+    json_object_set(ctx, "t", v->t_json);
     site_set_str(ctx, "root", root);
     site_set_str(ctx, "home", home);
     site_set_str(ctx, "generator", JOURNAL_VERSION);
@@ -675,19 +929,6 @@ static void set_nav(json_t *ctx, const char *current)
 
 /* ---- output ---- */
 
-int site_write_output(struct build *b, const char *rel, const char *data, size_t len)
-{
-    char *path = fs_join(b->out, rel);
-    char *dir = xstrdup(path);
-    *strrchr(dir, '/') = '\0';
-    int rc = fs_mkdirs(dir);
-    if (!rc)
-        rc = fs_write_file(path, data, len);
-    free(dir);
-    free(path);
-    return rc;
-}
-
 int site_render_page(struct build *b, const char *template, json_t *ctx, const char *rel)
 {
     struct strbuf html = STRBUF_INIT;
@@ -739,8 +980,6 @@ static int render_issues(struct build *b, const struct view *v)
         free(label);
         if (rc)
             return rc;
-        if (v == &b->views[0])
-            b->stats->issues++;
     }
     return 0;
 }
@@ -786,17 +1025,10 @@ static int render_statistics(struct build *b, const struct view *v)
         list[i] = (struct stats_article){a->number, a->issue->id, a->issue->year, labels[i], &a->m};
     }
     char *file = xasprintf("themes/%s/map/world.svg", b->repo->config.theme);
-    struct strbuf svg = STRBUF_INIT;
-    int rc = repo_read_from_tree(b->repo->git, b->tree, file, &svg, NULL);
-    bool has_map = rc == 0;
-    if (rc == JOURNAL_EINPUT) {
-        error_clear();
-        rc = 0;
-    }
     json_t *stats = NULL;
-    if (!rc)
-        rc = stats_page_build(list, b->narticles, b->countries, file, has_map ? svg.buf : NULL,
-                              svg.len, v->t, &stats);
+    int rc = stats_page_build(list, b->narticles, b->countries, file,
+                              b->has_world_map ? b->world_map.buf : NULL, b->world_map.len, v->t,
+                              &stats);
     if (!rc) {
         char *rel;
         json_t *ctx = site_view_page_json(b, v, "statistics/index.html", "stats_title",
@@ -805,7 +1037,6 @@ static int render_statistics(struct build *b, const struct view *v)
         rc = site_render_page(b, "statistics", ctx, rel);
         free(rel);
     }
-    strbuf_release(&svg);
     free(file);
     for (size_t i = 0; i < b->narticles; i++)
         free(labels[i]);
@@ -833,20 +1064,6 @@ static int render_indexes(struct build *b, const struct view *v)
     return 0;
 }
 
-/* Everything that exists in each language of the site. */
-static int render_views(struct build *b)
-{
-    int rc = 0;
-    for (size_t i = 0; i < b->nviews && !rc; i++) {
-        rc = render_home(b, &b->views[i]);
-        if (!rc)
-            rc = render_issues(b, &b->views[i]);
-        if (!rc)
-            rc = render_indexes(b, &b->views[i]);
-    }
-    return rc;
-}
-
 static int copy_assets(struct build *b)
 {
     for (size_t i = 0; i < b->nassets; i++) {
@@ -869,7 +1086,6 @@ static int copy_assets(struct build *b)
 
 /* ---- the output folder ---- */
 
-#define SITE_MARKER ".journal-site"
 
 static char *absolute_path(const char *path)
 {
@@ -902,8 +1118,8 @@ static bool is_inside(const char *path, const char *dir)
 }
 
 /*
- * The build replaces the output folder wholesale, so it must never be a
- * folder that holds anything else: not the journal, not inside .git, and not
+ * The build removes from the output folder what is not part of the site, so it
+ * must never be a folder that holds anything else: not the journal, not inside .git, and not
  * an existing folder that an earlier build-site did not make.
  */
 static int check_output(struct build *b, const char *out)
@@ -934,30 +1150,91 @@ static int check_output(struct build *b, const char *out)
     return 0;
 }
 
-static int swap_in(const char *tmp, const char *out)
+/* The theme's files, and the mark that says the folder is a site journal made. */
+static int make_assets(struct build *b)
 {
-    char *old = xasprintf("%s.old.%ld", out, (long)getpid());
-    bool had_old = fs_exists(out);
-    if (had_old && rename(out, old) < 0) {
-        int rc = error_errno("cannot move the previous site %s aside", out);
-        free(old);
-        return rc;
-    }
-    if (rename(tmp, out) < 0) {
-        int rc = error_errno("cannot move the new site into %s", out);
-        if (had_old)
-            rename(old, out);
-        free(old);
-        return rc;
-    }
-    int rc = had_old ? fs_remove_tree(old) : 0;
-    free(old);
+    site_unit_writing(&b->assets_unit);
+    int rc = site_write_output(b, SITE_MARKER, SITE_MARKER_TEXT, strlen(SITE_MARKER_TEXT));
+    if (!rc)
+        rc = copy_assets(b);
+    site_unit_writing(NULL);
     return rc;
+}
+
+/* The theme's world map, for the statistics pages (a theme may have none). */
+static int load_world_map(struct build *b)
+{
+    char *file = xasprintf("themes/%s/map/world.svg", b->repo->config.theme);
+    int rc = repo_read_from_tree(b->repo->git, b->tree, file, &b->world_map, NULL);
+    b->has_world_map = rc == 0;
+    if (rc == JOURNAL_EINPUT) {
+        error_clear();
+        rc = 0;
+    }
+    free(file);
+    return rc;
+}
+
+/* The listings in parts that can be made at the same time: per language the home page and
+   issues, and the archive, indexes and pages; then the feeds and OAI-PMH. */
+static int listing_part(struct build *b, size_t i, void *state)
+{
+    (void)state;
+    size_t nv = b->nviews;
+    int rc;
+    site_unit_writing(&b->site_unit);
+    if (i < nv) {
+        rc = render_home(b, &b->views[i]);
+        if (!rc)
+            rc = render_issues(b, &b->views[i]);
+    } else if (i < 2 * nv) {
+        rc = render_indexes(b, &b->views[i - nv]);
+    } else {
+        rc = site_write_feeds(b);
+        if (!rc)
+            rc = site_write_oai(b);
+    }
+    site_unit_writing(NULL);
+    return rc;
+}
+
+/* Home, issues, indexes, the journal's pages in every language; feeds, OAI, sitemap. */
+static int make_listings(struct build *b)
+{
+    int rc = load_world_map(b);
+    if (!rc)
+        rc = site_parallel(b, 2 * b->nviews + 1, listing_part, NULL, NULL);
+    /* The sitemap lists every page: after all the others. */
+    if (!rc) {
+        site_unit_writing(&b->site_unit);
+        rc = site_write_sitemap(b);
+        site_unit_writing(NULL);
+    }
+    return rc;
+}
+
+static size_t units_to_make(const struct build *b)
+{
+    size_t n = b->site_unit.make + b->assets_unit.make;
+    for (size_t i = 0; i < b->narticles; i++)
+        n += b->article_units[i].make;
+    return n;
+}
+
+static double seconds_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 int site_build(struct journal_repo *repo, const struct site_options *opt, struct site_stats *st)
 {
-    struct build b = {.repo = repo, .stats = st, .jobs = opt->jobs};
+    struct build b = {
+        .repo = repo, .stats = st, .jobs = opt->jobs, .force = opt->force, .verbose = opt->verbose};
+    b.phase_start = b.progress.start = seconds_now();
+    b.progress.enabled = opt->progress;
+    pthread_mutex_init(&b.progress.lock, NULL);
     if (!b.jobs) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         b.jobs = cores > 0 ? (unsigned)cores : 1;
@@ -966,6 +1243,7 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
     char *out = opt->output_dir ? absolute_path(opt->output_dir) : fs_join(repo->root, "_site");
     normalise(out);
     st->output_dir = out;
+    b.out = xstrdup(out);
 
     int rc = check_output(&b, out);
     if (!rc)
@@ -978,6 +1256,10 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
         rc = load_theme(&b);
     if (!rc)
         rc = load_views(&b);
+    for (size_t i = 0; !rc && i < b.nviews; i++) {
+        b.views[i].site_json = site_json(&b, &b.views[i]);
+        b.views[i].t_json = i18n_json(b.views[i].t);
+    }
     if (!rc)
         rc = site_load_pages(&b);
     b.open_review = !strcmp(repo->config.review_mode, "open");
@@ -985,48 +1267,76 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
         rc = load_roster(&b);
     if (!rc)
         rc = load_issues(&b);
-    if (!rc)
-        rc = load_articles(&b);
     if (rc)
         goto done;
-
-    char *parent = xstrdup(out);
-    char *slash = strrchr(parent, '/');
-    if (slash && slash != parent)
-        *slash = '\0';
-    rc = fs_mkdirs(parent);
-    free(parent);
+    site_phase(&b, "read journal.yaml, the theme, %zu pages and %zu issues", b.npages, b.nissues);
+    rc = list_articles(&b);
     if (rc)
         goto done;
-    b.out = xasprintf("%s.tmp.%ld", out, (long)getpid());
-    fs_remove_tree(b.out);
-    rc = fs_mkdirs(b.out);
-    if (!rc)
-        rc = site_write_output(&b, SITE_MARKER, "journal build-site\n", 19);
-    if (!rc)
-        rc = render_views(&b);
-    if (!rc)
-        rc = site_parallel(&b, b.narticles, render_article_job, NULL, NULL);
-    if (!rc)
-        rc = site_write_feeds(&b);
-    if (!rc)
-        rc = site_write_oai(&b);
-    if (!rc)
-        rc = site_write_sitemap(&b);
-    if (!rc)
-        rc = copy_assets(&b);
-    if (!rc)
-        rc = swap_in(b.out, out);
-    if (rc)
-        fs_remove_tree(b.out);
-done:
-    for (size_t i = 0; i < b.narticles; i++) {
-        manuscript_free(&b.articles[i].m);
-        record_free(&b.articles[i].r);
-        for (size_t k = 0; k < b.articles[i].nopen_reviews; k++)
-            review_free(&b.articles[i].open_reviews[k]);
-        free(b.articles[i].open_reviews);
+    site_phase(&b, "found the %zu articles of the issues in the commit", b.narticles);
+    /* Without the cache everything is made: slower, never wrong. */
+    if (site_cache_open(&b.cache, repo->state_dir, out)) {
+        fprintf(stderr, "journal build-site: warning: %s; building everything\n", error_message());
+        error_clear();
     }
+    decide_units(&b);
+    site_phase(&b, "compared with the last build: %zu of %zu parts to make", units_to_make(&b),
+               b.narticles + 2);
+
+    b.had_output = fs_exists(out);
+    rc = site_staging_open(&b);
+    if (!rc && b.assets_unit.make)
+        rc = make_assets(&b);
+    if (!rc) {
+        site_progress_begin(&b, "articles",
+                            units_to_make(&b) - b.site_unit.make - b.assets_unit.make);
+        rc = site_parallel(&b, b.narticles, article_job, loader_init, loader_done);
+        site_progress_end(&b);
+    }
+    if (rc)
+        goto done;
+    site_phase(&b, "read and rendered %zu articles",
+               units_to_make(&b) - b.site_unit.make - b.assets_unit.make);
+    /* The articles just read have their digests: the listings' key may be known now. */
+    if (!b.site_unit.c.key[0]) {
+        b.site_unit.make = false;
+        if (site_key_of(&b))
+            site_unit_decide(&b, &b.site_unit);
+        else
+            b.site_unit.make = true;
+    }
+    if (b.site_unit.make) {
+        rc = site_parallel(&b, b.narticles, listing_job, loader_init, loader_done);
+        /* Every article was read: each digest is known now, and so the key. */
+        if (!rc)
+            site_key_of(&b);
+        if (!rc)
+            rc = make_listings(&b);
+        if (rc)
+            goto done;
+        site_phase(&b, "read the articles and rendered the pages made from all of them");
+    }
+    collect_warnings(&b);
+    rc = site_units_commit(&b);
+    st->issues = b.nissues;
+    st->articles = b.narticles;
+    if (!rc)
+        site_phase(&b, "moved %zu new files into place, removed %zu, recorded the build", b.staged,
+                   st->removed);
+done:
+    site_progress_end(&b);
+    if (rc)
+        site_staging_discard(&b);
+    site_cache_close(b.cache);
+    for (size_t i = 0; i < b.narticles; i++) {
+        if (b.articles[i].loaded)
+            unload_article(&b.articles[i]);
+        site_unit_release(&b.article_units[i]);
+    }
+    site_unit_release(&b.site_unit);
+    site_unit_release(&b.assets_unit);
+    free(b.article_units);
+    free(b.issue_blobs);
     roster_free(&b.roster);
     free(b.articles);
     for (size_t i = 0; i < b.nissues; i++)
@@ -1041,6 +1351,8 @@ done:
     for (size_t i = 0; i < b.nviews; i++) {
         free(b.views[i].dir);
         i18n_free(b.views[i].t);
+        json_decref(b.views[i].site_json);
+        json_decref(b.views[i].t_json);
     }
     free(b.views);
     for (size_t i = 0; i < b.npages; i++) {
@@ -1055,7 +1367,10 @@ done:
     country_db_free(b.countries);
     language_db_free(b.languages);
     git_tree_free(b.tree);
+    strbuf_release(&b.world_map);
+    free(b.staging);
     free(b.out);
+    pthread_mutex_destroy(&b.progress.lock);
     return rc;
 }
 

@@ -5,16 +5,23 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct site_options {
     const char *output_dir; /* NULL: <journal>/_site */
     unsigned jobs;          /* threads rendering articles; 0: one per core */
+    bool force;             /* render every page, whatever the cache says */
+    bool progress;          /* draw a progress bar on stderr (a terminal) past the first second */
+    FILE *verbose;          /* per-phase timings, or NULL */
 };
 
 struct site_stats {
     size_t issues;
     size_t articles;
-    size_t pages;
+    size_t pages;    /* HTML pages of the site */
+    size_t rendered; /* of which this build rendered, the others being unchanged */
+    size_t files;    /* every file of the site: pages, downloads, feeds, assets */
+    size_t removed;  /* files of the last build that are no longer part of the site */
     size_t assets;
     char *output_dir; /* absolute, for the message; freed by site_stats_free */
     /* What the published manuscripts lack (references without a title...), "file:line:col: ..." */
@@ -26,7 +33,10 @@ struct site_stats {
  * Render the public site from the commit at HEAD: home page, a page per issue,
  * a page per published article, the theme's assets. Only articles that are
  * published in an issue are read at all, so nothing unpublished can leak.
- * The site is built beside the output folder and swapped in whole.
+ * Incremental: what the last build made from the same inputs (the cache in
+ * the index says) is not made again. New files wait in a staging folder until
+ * everything is rendered and then replace the old ones one rename each, so a
+ * failed build leaves the site as it was and no reader sees a file half written.
  */
 int site_build(struct journal_repo *repo, const struct site_options *opt, struct site_stats *st);
 void site_stats_free(struct site_stats *st);

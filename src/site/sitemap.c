@@ -96,42 +96,6 @@ static int compare_str(const void *x, const void *y)
     return strcmp(*(char *const *)x, *(char *const *)y);
 }
 
-/* Every .html file under dir (rel is its path inside the site). */
-static int find_pages(const char *root, const char *rel, struct page_list *pages)
-{
-    char *dir = *rel ? fs_join(root, rel) : xstrdup(root);
-    DIR *d = opendir(dir);
-    if (!d) {
-        int rc = error_errno("cannot read %s", dir);
-        free(dir);
-        return rc;
-    }
-    int rc = 0;
-    struct dirent *e;
-    while (!rc && (e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
-        char *child = *rel ? xasprintf("%s/%s", rel, e->d_name) : xstrdup(e->d_name);
-        char *path = fs_join(root, child);
-        struct stat st;
-        size_t len = strlen(e->d_name);
-        if (lstat(path, &st) < 0) {
-            rc = error_errno("cannot read %s", path);
-        } else if (S_ISDIR(st.st_mode)) {
-            rc = find_pages(root, child, pages);
-        } else if (S_ISREG(st.st_mode) && len > 5 && !strcmp(e->d_name + len - 5, ".html")) {
-            ARRAY_GROW(pages->rel, pages->n + 1, pages->alloc);
-            pages->rel[pages->n++] = child;
-            child = NULL;
-        }
-        free(path);
-        free(child);
-    }
-    closedir(d);
-    free(dir);
-    return rc;
-}
-
 static bool has_page(const struct page_list *pages, const char *rel)
 {
     return bsearch(&rel, pages->rel, pages->n, sizeof(*pages->rel), compare_str) != NULL;
@@ -232,7 +196,7 @@ static int write_sitemap(struct build *b, const struct page_list *pages, struct 
     return xml_out_finish(&x, "sitemap.xml", out);
 }
 
-/* Every HTML page in the site, so it runs after all the pages are written. */
+/* Every HTML page in the site, so it runs after all the pages are made. */
 int site_write_sitemap(struct build *b)
 {
     const char *base = b->repo->config.base_url;
@@ -240,11 +204,8 @@ int site_write_sitemap(struct build *b)
         return 0;
     struct page_list pages = {NULL, 0, 0};
     struct strbuf xml = STRBUF_INIT;
-    int rc = find_pages(b->out, "", &pages);
-    if (!rc) {
-        qsort(pages.rel, pages.n, sizeof(*pages.rel), compare_str);
-        rc = write_sitemap(b, &pages, &xml);
-    }
+    pages.rel = site_html_pages(b, &pages.n);
+    int rc = write_sitemap(b, &pages, &xml);
     if (!rc)
         rc = site_write_output(b, "sitemap.xml", xml.buf, xml.len);
     if (!rc) {

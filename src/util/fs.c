@@ -1,3 +1,4 @@
+#define _DEFAULT_SOURCE
 #define _POSIX_C_SOURCE 200809L
 #define _XOPEN_SOURCE   700
 #include "util/fs.h"
@@ -188,6 +189,66 @@ int fs_remove_tree(const char *path)
     if (nftw(path, remove_entry, 32, FTW_DEPTH | FTW_PHYS) < 0)
         return error_errno("cannot remove %s", path);
     return 0;
+}
+
+static int list_files(const char *root, const char *rel, char ***files, size_t *count,
+                      size_t *alloc)
+{
+    char *dir = *rel ? fs_join(root, rel) : xstrdup(root);
+    DIR *d = opendir(dir);
+    if (!d) {
+        int rc = error_errno("cannot read %s", dir);
+        free(dir);
+        return rc;
+    }
+    int rc = 0;
+    struct dirent *e;
+    while (!rc && (e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char *child = *rel ? xasprintf("%s/%s", rel, e->d_name) : xstrdup(e->d_name);
+        bool is_dir = e->d_type == DT_DIR;
+        if (e->d_type == DT_UNKNOWN) {
+            struct stat st;
+            char *path = fs_join(root, child);
+            if (lstat(path, &st) < 0)
+                rc = error_errno("cannot read %s", path);
+            is_dir = !rc && S_ISDIR(st.st_mode);
+            free(path);
+        }
+        if (rc) {
+        } else if (is_dir) {
+            rc = list_files(root, child, files, count, alloc);
+        } else {
+            ARRAY_GROW(*files, *count + 1, *alloc);
+            (*files)[(*count)++] = child;
+            child = NULL;
+        }
+        free(child);
+    }
+    closedir(d);
+    free(dir);
+    return rc;
+}
+
+int fs_list_files(const char *root, char ***files, size_t *count, size_t *alloc)
+{
+    return list_files(root, "", files, count, alloc);
+}
+
+void fs_prune_empty_parents(const char *root, const char *path)
+{
+    char *dir = xstrdup(path);
+    size_t rootlen = strlen(root);
+    for (;;) {
+        char *slash = strrchr(dir, '/');
+        if (!slash)
+            break;
+        *slash = '\0';
+        if (strlen(dir) <= rootlen || rmdir(dir) < 0)
+            break;
+    }
+    free(dir);
 }
 
 char *fs_join(const char *a, const char *b)

@@ -31,6 +31,13 @@ bool fs_exists(const char *path);
 bool fs_dir_is_empty(const char *path);
 /* Remove a directory tree (rm -rf); a missing path is fine. */
 int fs_remove_tree(const char *path);
+/*
+ * Every regular file under root, as paths relative to root, appended to *files (each to
+ * free); symbolic links are listed, not followed. Folders are not listed.
+ */
+int fs_list_files(const char *root, char ***files, size_t *count, size_t *alloc);
+/* Remove path's parent folders up to (not including) root while they are empty. */
+void fs_prune_empty_parents(const char *root, const char *path);
 /* Join two path parts with exactly one '/'. */
 char *fs_join(const char *a, const char *b);
 /* The last path component (pointer into path). */

@@ -124,6 +124,8 @@ check "every page is well-formed enough: one <html> and one </html>" -- bash -c 
 check_eq "build-site leaves the git work tree clean" "" "$(git status --porcelain)"
 check "build-site leaves no _site.tmp.* or _site.old.* behind" -- \
     test -z "$(find "$J" -maxdepth 1 -name '_site.*')"
+check "build-site leaves no staging folder in _site" -- \
+    test -z "$(find "$S" -name '.journal-staging.*')"
 
 # ---- rebuilding replaces the old site; only journal's own folders are replaced ----
 
@@ -136,9 +138,14 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["output"] == sys.argv[2] and d["pages"] == 27 and d["issues"] == 2 and d["articles"] == 9, d
 ' "$OUT" "$S"
-check "the stale file is gone after the rebuild" -- test ! -e "$S/stale.html"
-check "the stale article folder is gone after the rebuild" -- test ! -e "$S/articles/42"
 check "the rebuilt site is complete" -- test -s "$S/articles/9/index.html"
+# Files build-site never made are left to an incremental build; --force makes the folder the
+# site exactly (tests/cli/test_build_incremental.sh has the files the site no longer has).
+check "a file put by hand survives an incremental build" -- test -e "$S/stale.html"
+expect_exit 0 "build-site --force exits 0" -- "$JOURNAL" build-site --force
+check "--force removes a file build-site did not make" -- test ! -e "$S/stale.html"
+check "--force removes a folder build-site did not make" -- test ! -e "$S/articles/42"
+check "the forced site is complete" -- test -s "$S/articles/9/index.html"
 
 # Without the marker, _site is just someone's folder: not replaced.
 rm "$S/.journal-site"
@@ -213,6 +220,7 @@ expect_stderr_match "^journal build-site: issues/2\.yaml:11: .*10.*not published
 check_eq "the existing _site is unchanged" "$site_before" "$(site_fingerprint "$S")"
 expect_unchanged "$TEST_TMP/.before" "$J" "the journal is byte-for-byte unchanged"
 check "no _site.tmp.* left behind" -- test -z "$(find "$J" -maxdepth 1 -name '_site.*')"
+check "no staging folder left in _site" -- test -z "$(find "$S" -name '.journal-staging.*')"
 expect_exit 1 "build-site -o NEW with the broken issue exits 1" -- \
     "$JOURNAL" build-site -o "$TEST_TMP/never"
 check "the new output folder was not created" -- test ! -e "$TEST_TMP/never"

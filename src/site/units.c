@@ -1,0 +1,418 @@
+#define _POSIX_C_SOURCE 200809L
+/*
+ * What a build makes again, and how its files reach the output folder.
+ *
+ * The site is divided into units (see struct unit). Each unit's key is a hash
+ * of everything its files are made from: the git ids of its sources, the
+ * theme, journal.yaml, the journal binary itself. A unit whose key matches the
+ * last build's, and whose files are all still in the output folder, is kept
+ * as it is; the others are made again. The files a build writes wait in a
+ * staging folder inside the output folder (so that a rename moves them) until
+ * every unit has been made; only then are they renamed into place, one atomic
+ * rename each, the files that no longer belong to the site removed, and the
+ * build recorded in the cache. A build that fails or is killed before that
+ * leaves the site as the last build left it.
+ */
+#include "site/build.h"
+
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/fs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define STAGING_PREFIX ".journal-staging."
+
+/* The writers of pages are many calls deep below the job that makes a unit, and a unit is made
+   on one thread: the thread says which unit its writes belong to. */
+static _Thread_local struct unit *writing;
+/* The parts of the listings are made on several threads, all into the one unit. */
+static pthread_mutex_t files_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void site_unit_writing(struct unit *u)
+{
+    writing = u;
+}
+
+void site_key(const struct strbuf *material, char key[SITE_CACHE_KEY_SIZE])
+{
+    git_oid oid;
+    git_odb_hash(&oid, material->buf ? material->buf : "", material->len, GIT_OBJECT_BLOB);
+    git_oid_tostr(key, SITE_CACHE_KEY_SIZE, &oid);
+}
+
+int site_write_output(struct build *b, const char *rel, const char *data, size_t len)
+{
+    struct unit *u = writing;
+    if (!u)
+        return error_internal("%s: written outside any unit of the site", rel);
+    if (!fs_is_safe_relative(rel))
+        return error_internal("%s: not a path inside the site", rel);
+    unsigned long n = __atomic_add_fetch(&b->staged, 1, __ATOMIC_RELAXED);
+    char name[32];
+    snprintf(name, sizeof(name), "%lu", n);
+    char *path = fs_join(b->staging, name);
+    int rc = fs_write_file(path, data, len);
+    free(path);
+    if (rc)
+        return rc;
+    pthread_mutex_lock(&files_lock);
+    ARRAY_GROW(u->c.files, u->c.nfiles + 1, u->c.files_alloc);
+    u->staged = xrealloc(u->staged, u->c.files_alloc * sizeof(*u->staged));
+    u->staged[u->c.nfiles] = n;
+    u->c.files[u->c.nfiles++] = xstrdup(rel);
+    pthread_mutex_unlock(&files_lock);
+    return 0;
+}
+
+void site_unit_decide(struct build *b, struct unit *u)
+{
+    u->last = b->cache ? site_cache_find(b->cache, u->c.name) : NULL;
+    u->make = b->force || !u->last || strcmp(u->last->key, u->c.key);
+    /* Someone may have deleted or replaced a file of the site: the unit is made again. */
+    for (size_t i = 0; !u->make && i < u->last->nfiles; i++) {
+        char *path = fs_join(b->out, u->last->files[i]);
+        struct stat st;
+        if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode))
+            u->make = true;
+        free(path);
+    }
+}
+
+void site_unit_release(struct unit *u)
+{
+    site_cache_unit_release(&u->c);
+    free(u->staged);
+    u->staged = NULL;
+}
+
+/* The files a unit has in the site this build leaves: the ones made now, or the last ones. */
+static const struct site_cache_unit *unit_files(const struct unit *u)
+{
+    if (u->make || !u->last)
+        return &u->c;
+    return u->last;
+}
+
+/* Every unit of the build: the articles', the site's, the assets'. */
+static size_t all_units(struct build *b, struct unit ***out)
+{
+    size_t n = b->narticles + 2;
+    struct unit **list = xcalloc(n, sizeof(*list));
+    for (size_t i = 0; i < b->narticles; i++)
+        list[i] = &b->article_units[i];
+    list[b->narticles] = &b->site_unit;
+    list[b->narticles + 1] = &b->assets_unit;
+    *out = list;
+    return n;
+}
+
+static int compare_str(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+static bool is_html(const char *path)
+{
+    size_t len = strlen(path);
+    return len > 5 && !strcmp(path + len - 5, ".html");
+}
+
+char **site_html_pages(struct build *b, size_t *count)
+{
+    struct unit **units;
+    size_t n = all_units(b, &units);
+    char **list = NULL;
+    size_t alloc = 0;
+    *count = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct site_cache_unit *f = unit_files(units[i]);
+        for (size_t k = 0; k < f->nfiles; k++)
+            if (is_html(f->files[k])) {
+                ARRAY_GROW(list, *count + 1, alloc);
+                list[(*count)++] = xstrdup(f->files[k]);
+            }
+    }
+    free(units);
+    if (*count)
+        qsort(list, *count, sizeof(*list), compare_str);
+    return list;
+}
+
+/* What killed builds left behind: their staging folders, at the top of the output folder. */
+static int remove_old_staging(const char *out)
+{
+    DIR *d = opendir(out);
+    if (!d)
+        return errno == ENOENT ? 0 : error_errno("cannot read %s", out);
+    int rc = 0;
+    struct dirent *e;
+    while (!rc && (e = readdir(d)))
+        if (!strncmp(e->d_name, STAGING_PREFIX, strlen(STAGING_PREFIX))) {
+            char *path = fs_join(out, e->d_name);
+            rc = fs_remove_tree(path);
+            free(path);
+        }
+    closedir(d);
+    return rc;
+}
+
+int site_staging_open(struct build *b)
+{
+    int rc = fs_mkdirs(b->out);
+    if (!rc)
+        rc = remove_old_staging(b->out);
+    if (rc)
+        return rc;
+    /* The mark goes in first: a build killed before the end leaves a folder that the next
+       build knows for its own. */
+    char *marker = fs_join(b->out, SITE_MARKER);
+    if (!fs_exists(marker))
+        rc = fs_write_file(marker, SITE_MARKER_TEXT, strlen(SITE_MARKER_TEXT));
+    free(marker);
+    if (rc)
+        return rc;
+    char name[64];
+    snprintf(name, sizeof(name), STAGING_PREFIX "%ld", (long)getpid());
+    b->staging = fs_join(b->out, name);
+    return fs_mkdirs(b->staging);
+}
+
+void site_staging_discard(struct build *b)
+{
+    if (b->staging) {
+        fs_remove_tree(b->staging);
+        /* A site that was never built leaves no folder behind. */
+        if (!b->had_output) {
+            char *marker = fs_join(b->out, SITE_MARKER);
+            unlink(marker);
+            free(marker);
+            rmdir(b->out);
+        }
+    }
+}
+
+/* rename(from, to), making to's folder when it is new. */
+static int move_into_place(const char *from, const char *to)
+{
+    if (rename(from, to) == 0)
+        return 0;
+    if (errno != ENOENT)
+        return error_errno("cannot move the new %s into place", to);
+    char *dir = xstrdup(to);
+    *strrchr(dir, '/') = '\0';
+    int rc = fs_mkdirs(dir);
+    free(dir);
+    if (!rc && rename(from, to) < 0)
+        rc = error_errno("cannot move the new %s into place", to);
+    return rc;
+}
+
+static bool in_sorted(char **list, size_t n, const char *path)
+{
+    return n && bsearch(&path, list, n, sizeof(*list), compare_str) != NULL;
+}
+
+static void remove_file(struct build *b, const char *rel)
+{
+    char *path = fs_join(b->out, rel);
+    if (unlink(path) == 0) {
+        b->stats->removed++;
+        fs_prune_empty_parents(b->out, path);
+    }
+    free(path);
+}
+
+/*
+ * Files of the output folder that this build does not have: what the last
+ * build recorded and no unit has now; and with --force, or when the cache
+ * knows nothing of this folder (the index was deleted, or a site made before
+ * builds were incremental), every file in it that this build did not make.
+ */
+static int remove_stale(struct build *b, char **files, size_t nfiles)
+{
+    size_t nlast = 0;
+    const struct site_cache_unit *last = b->cache ? site_cache_units(b->cache, &nlast) : NULL;
+    for (size_t i = 0; i < nlast; i++)
+        for (size_t k = 0; k < last[i].nfiles; k++)
+            if (!in_sorted(files, nfiles, last[i].files[k]))
+                remove_file(b, last[i].files[k]);
+    if ((nlast && !b->force) || !b->had_output)
+        return 0;
+    char **found = NULL;
+    size_t nfound = 0, alloc = 0;
+    int rc = fs_list_files(b->out, &found, &nfound, &alloc);
+    for (size_t i = 0; i < nfound; i++) {
+        if (!rc && strncmp(found[i], STAGING_PREFIX, strlen(STAGING_PREFIX)) &&
+            !in_sorted(files, nfiles, found[i]))
+            remove_file(b, found[i]);
+        free(found[i]);
+    }
+    free(found);
+    return rc;
+}
+
+int site_units_commit(struct build *b)
+{
+    struct unit **units;
+    size_t n = all_units(b, &units);
+    int rc = 0;
+    for (size_t i = 0; !rc && i < n; i++) {
+        const struct unit *u = units[i];
+        for (size_t k = 0; !rc && u->make && k < u->c.nfiles; k++) {
+            char name[32];
+            snprintf(name, sizeof(name), "%lu", u->staged[k]);
+            char *from = fs_join(b->staging, name);
+            char *to = fs_join(b->out, u->c.files[k]);
+            rc = move_into_place(from, to);
+            free(from);
+            free(to);
+        }
+    }
+    /* The site as it now is: every unit's files, sorted, for the counts and the stale ones. */
+    char **files = NULL;
+    size_t nfiles = 0, alloc = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct site_cache_unit *f = unit_files(units[i]);
+        for (size_t k = 0; k < f->nfiles; k++) {
+            ARRAY_GROW(files, nfiles + 1, alloc);
+            files[nfiles++] = f->files[k];
+            if (units[i]->make && is_html(f->files[k]))
+                b->stats->rendered++;
+        }
+    }
+    if (nfiles)
+        qsort(files, nfiles, sizeof(*files), compare_str);
+    b->stats->files = nfiles;
+    b->stats->pages = b->stats->assets = 0;
+    for (size_t i = 0; i < nfiles; i++) {
+        b->stats->pages += is_html(files[i]);
+        b->stats->assets += !strncmp(files[i], "assets/", 7);
+    }
+    if (!rc)
+        rc = remove_stale(b, files, nfiles);
+    free(files);
+    if (!rc) {
+        fs_remove_tree(b->staging);
+        free(b->staging);
+        b->staging = NULL;
+    }
+
+    if (!rc && b->cache) {
+        const struct site_cache_unit **list = xcalloc(n, sizeof(*list));
+        bool *made = xcalloc(n, sizeof(*made));
+        const char **blobs = xcalloc(b->narticles + 1, sizeof(*blobs));
+        const char **digests = xcalloc(b->narticles + 1, sizeof(*digests));
+        char(*hex)[GIT_OID_HEXSZ + 1] = xcalloc(b->narticles + 1, sizeof(*hex));
+        size_t ndigests = 0;
+        for (size_t i = 0; i < n; i++) {
+            list[i] = &units[i]->c;
+            made[i] = units[i]->make;
+        }
+        for (size_t i = 0; i < b->narticles; i++)
+            if (b->articles[i].digest[0]) {
+                git_oid_tostr(hex[ndigests], sizeof(hex[ndigests]), &b->articles[i].manuscript_id);
+                blobs[ndigests] = hex[ndigests];
+                digests[ndigests++] = b->articles[i].digest;
+            }
+        rc = site_cache_save(b->cache, list, made, n, blobs, digests, ndigests);
+        /* The site is built; a cache that could not be written only means more work next time. */
+        if (rc) {
+            fprintf(stderr, "journal build-site: warning: %s\n", error_message());
+            error_clear();
+            rc = 0;
+        }
+        free(hex);
+        free(digests);
+        free(blobs);
+        free(made);
+        free(list);
+    }
+    free(units);
+    return rc;
+}
+
+/* ---- telling the user how it goes ---- */
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void site_phase(struct build *b, const char *fmt, ...)
+{
+    double t = now();
+    if (b->verbose) {
+        va_list ap;
+        va_start(ap, fmt);
+        fprintf(b->verbose, "journal build-site: %8.1f ms  ", (t - b->phase_start) * 1e3);
+        vfprintf(b->verbose, fmt, ap);
+        fputc('\n', b->verbose);
+        va_end(ap);
+    }
+    b->phase_start = t;
+}
+
+#define BAR_WIDTH 30
+
+static void draw(struct progress *p, double t)
+{
+    char bar[BAR_WIDTH + 1];
+    size_t done = __atomic_load_n(&p->done, __ATOMIC_RELAXED);
+    size_t filled = p->total ? done * BAR_WIDTH / p->total : 0;
+    for (size_t i = 0; i < BAR_WIDTH; i++)
+        bar[i] = i < filled ? '#' : '.';
+    bar[BAR_WIDTH] = '\0';
+    fprintf(stderr, "\r\033[Kjournal build-site: %s [%s] %zu/%zu", p->what, bar, done, p->total);
+    fflush(stderr);
+    p->drawn = true;
+    p->last_draw = t;
+}
+
+void site_progress_begin(struct build *b, const char *what, size_t total)
+{
+    struct progress *p = &b->progress;
+    if (!p->enabled)
+        return;
+    pthread_mutex_lock(&p->lock);
+    p->what = what;
+    __atomic_store_n(&p->done, 0, __ATOMIC_RELAXED);
+    p->total = total;
+    pthread_mutex_unlock(&p->lock);
+}
+
+void site_progress_tick(struct build *b)
+{
+    struct progress *p = &b->progress;
+    if (!p->enabled)
+        return;
+    __atomic_add_fetch(&p->done, 1, __ATOMIC_RELAXED);
+    /* Threads that find the bar busy go on working: it is redrawn often enough. */
+    if (pthread_mutex_trylock(&p->lock))
+        return;
+    double t = now();
+    /* Quick builds show nothing; long ones redraw ten times a second. */
+    if (t - p->start > 1.0 && t - p->last_draw > 0.1)
+        draw(p, t);
+    pthread_mutex_unlock(&p->lock);
+}
+
+void site_progress_end(struct build *b)
+{
+    struct progress *p = &b->progress;
+    if (!p->enabled || !p->drawn)
+        return;
+    fprintf(stderr, "\r\033[K");
+    fflush(stderr);
+    p->drawn = false;
+}
