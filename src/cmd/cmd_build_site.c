@@ -71,6 +71,14 @@ int cmd_build_site(int argc, char **argv, struct cli *cli)
     }
     /* A bar is for someone watching a terminal; --verbose prints lines of its own instead. */
     opt.progress = !opt.verbose && isatty(STDERR_FILENO);
+    opt.progress_after = 1.0;
+    /* For the tests, which cannot make a build take a second or have 50,000 pages. */
+    const char *after = getenv("JOURNAL_PROGRESS_AFTER");
+    if (after && *after)
+        opt.progress_after = atof(after);
+    const char *max_urls = getenv("JOURNAL_SITEMAP_MAX_URLS");
+    if (max_urls && *max_urls)
+        opt.sitemap_max_urls = strtoul(max_urls, NULL, 10);
     struct journal_repo *repo = NULL;
     struct site_stats st = {0};
     int rc = repo_open(&repo, cli->dir);

@@ -64,6 +64,7 @@ struct issue_blob {
 struct progress {
     bool enabled;
     double start;     /* of the build, seconds */
+    double after;     /* seconds into the build before the bar appears */
     double last_draw; /* seconds, 0 before the first */
     const char *what;
     size_t done, total;
@@ -139,6 +140,7 @@ struct build {
     struct strbuf world_map;    /* the theme's map/world.svg, read before the listings */
     bool has_world_map;
     FILE *verbose; /* per-phase timings, or NULL */
+    size_t sitemap_max_urls;
     double phase_start;
     struct progress progress;
 };

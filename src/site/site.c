@@ -1086,7 +1086,6 @@ static int copy_assets(struct build *b)
 
 /* ---- the output folder ---- */
 
-
 static char *absolute_path(const char *path)
 {
     if (path[0] == '/')
@@ -1234,6 +1233,8 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
         .repo = repo, .stats = st, .jobs = opt->jobs, .force = opt->force, .verbose = opt->verbose};
     b.phase_start = b.progress.start = seconds_now();
     b.progress.enabled = opt->progress;
+    b.progress.after = opt->progress_after;
+    b.sitemap_max_urls = opt->sitemap_max_urls ? opt->sitemap_max_urls : 50000;
     pthread_mutex_init(&b.progress.lock, NULL);
     if (!b.jobs) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);

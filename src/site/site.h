@@ -11,8 +11,11 @@ struct site_options {
     const char *output_dir; /* NULL: <journal>/_site */
     unsigned jobs;          /* threads rendering articles; 0: one per core */
     bool force;             /* render every page, whatever the cache says */
-    bool progress;          /* draw a progress bar on stderr (a terminal) past the first second */
+    bool progress;          /* draw a progress bar on stderr (a terminal)... */
+    double progress_after;  /* ...once the build has taken this many seconds */
     FILE *verbose;          /* per-phase timings, or NULL */
+    size_t
+        sitemap_max_urls; /* per sitemap file, beyond which there is a sitemap index; 0: 50,000 */
 };
 
 struct site_stats {

@@ -150,7 +150,9 @@ static const char *page_lastmod(const struct build *b, const char *path)
 #define NS_SITEMAP "http://www.sitemaps.org/schemas/sitemap/0.9"
 #define NS_XHTML   "http://www.w3.org/1999/xhtml"
 
-static int write_sitemap(struct build *b, const struct page_list *pages, struct strbuf *out)
+/* A urlset of pages from..to-1 (alternates are looked for among all pages). */
+static int write_sitemap(struct build *b, const struct page_list *pages, size_t from, size_t to,
+                         struct strbuf *out)
 {
     const char *base = b->repo->config.base_url;
     struct xml_out x;
@@ -158,7 +160,7 @@ static int write_sitemap(struct build *b, const struct page_list *pages, struct 
     xml_start_ns(&x, NULL, "urlset", NS_SITEMAP);
     if (b->nviews > 1)
         xml_attr_ns(&x, "xmlns", "xhtml", NULL, NS_XHTML);
-    for (size_t i = 0; i < pages->n; i++) {
+    for (size_t i = from; i < to; i++) {
         const char *rel = pages->rel[i];
         /* The page's language and its path within that language's folder. */
         const struct view *v = &b->views[0];
@@ -205,9 +207,39 @@ int site_write_sitemap(struct build *b)
     struct page_list pages = {NULL, 0, 0};
     struct strbuf xml = STRBUF_INIT;
     pages.rel = site_html_pages(b, &pages.n);
-    int rc = write_sitemap(b, &pages, &xml);
-    if (!rc)
-        rc = site_write_output(b, "sitemap.xml", xml.buf, xml.len);
+    int rc = 0;
+    /* The protocol allows 50,000 URLs in a sitemap file; a bigger site gets a sitemap index. */
+    size_t max = b->sitemap_max_urls;
+    if (pages.n <= max) {
+        rc = write_sitemap(b, &pages, 0, pages.n, &xml);
+        if (!rc)
+            rc = site_write_output(b, "sitemap.xml", xml.buf, xml.len);
+    } else {
+        struct xml_out x;
+        xml_out_begin(&x);
+        xml_start_ns(&x, NULL, "sitemapindex", NS_SITEMAP);
+        for (size_t from = 0, k = 1; !rc && from < pages.n; from += max, k++) {
+            size_t to = from + max < pages.n ? from + max : pages.n;
+            char name[32];
+            snprintf(name, sizeof(name), "sitemap-%zu.xml", k);
+            strbuf_reset(&xml);
+            rc = write_sitemap(b, &pages, from, to, &xml);
+            if (!rc)
+                rc = site_write_output(b, name, xml.buf, xml.len);
+            char *loc = xasprintf("%s%s", base, name);
+            xml_start(&x, "sitemap");
+            xml_element(&x, "loc", loc);
+            xml_end(&x);
+            free(loc);
+        }
+        xml_end(&x);
+        strbuf_reset(&xml);
+        int done = xml_out_finish(&x, "sitemap.xml", &xml);
+        if (!rc)
+            rc = done;
+        if (!rc)
+            rc = site_write_output(b, "sitemap.xml", xml.buf, xml.len);
+    }
     if (!rc) {
         char *robots = xasprintf("User-agent: *\nAllow: /\n\nSitemap: %ssitemap.xml\n", base);
         rc = site_write_output(b, "robots.txt", robots, strlen(robots));

@@ -402,7 +402,7 @@ void site_progress_tick(struct build *b)
         return;
     double t = now();
     /* Quick builds show nothing; long ones redraw ten times a second. */
-    if (t - p->start > 1.0 && t - p->last_draw > 0.1)
+    if (t - p->start >= p->after && t - p->last_draw > 0.1)
         draw(p, t);
     pthread_mutex_unlock(&p->lock);
 }

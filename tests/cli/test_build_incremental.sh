@@ -171,6 +171,12 @@ if grep -q $'\r' "$ERR"; then
 else
     pass "no progress bar when stderr is not a terminal"
 fi
+# On a terminal (script(1) gives it one), past the delay (a second; no delay here), a bar.
+JOURNAL_PROGRESS_AFTER=0 script -qefc "'$JOURNAL' build-site --force" /dev/null >"$TEST_TMP/tty" 2>&1
+check "on a terminal a progress bar counts the articles" -- \
+    grep -qaE 'journal build-site: articles \[[#.]+\] [0-9]+/9' "$TEST_TMP/tty"
+check "the bar is cleared before the summary" -- \
+    python3 -c 'import sys; t = open(sys.argv[1], "rb").read(); i = t.rindex(b"articles ["); assert b"\r\x1b[K" in t[i:t.index(b"Built")], t' "$TEST_TMP/tty"
 check_eq "the work tree is clean after all these builds" "" "$(git status --porcelain)"
 
 finish

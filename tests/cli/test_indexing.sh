@@ -207,6 +207,30 @@ Allow: /
 
 Sitemap: ${BASE}sitemap.xml" "$(cat "$S/robots.txt")"
 
+# A site of more than 50,000 pages gets a sitemap index; the limit is lowered to see it.
+expect_exit 0 "build-site -o with at most 10 URLs a sitemap" -- \
+    env JOURNAL_SITEMAP_MAX_URLS=10 "$JOURNAL" build-site -o "$TEST_TMP/split"
+check "the split sitemaps are well-formed XML" -- \
+    xmllint --nonet --noout "$TEST_TMP/split/sitemap.xml" "$TEST_TMP/split/sitemap-1.xml" \
+    "$TEST_TMP/split/sitemap-2.xml" "$TEST_TMP/split/sitemap-3.xml"
+check "no fourth sitemap for 27 pages" -- test ! -e "$TEST_TMP/split/sitemap-4.xml"
+check_eq "sitemap.xml is an index of sitemap-1..3.xml, and together they list every page once" \
+    "${BASE}sitemap-1.xml ${BASE}sitemap-2.xml ${BASE}sitemap-3.xml|10 10 7|$(cd "$S" && find . -name '*.html' | wc -l)" \
+    "$(python3 - "$TEST_TMP/split" <<'EOF'
+import os, sys, xml.etree.ElementTree as ET
+N = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+root = ET.parse(os.path.join(sys.argv[1], "sitemap.xml")).getroot()
+assert root.tag == N + "sitemapindex", root.tag
+locs = [s.findtext(N + "loc") for s in root.findall(N + "sitemap")]
+counts, urls = [], set()
+for i in range(1, len(locs) + 1):
+    us = [u.findtext(N + "loc") for u in ET.parse(os.path.join(sys.argv[1], "sitemap-%d.xml" % i)).getroot().findall(N + "url")]
+    counts.append(str(len(us)))
+    urls.update(us)
+print(" ".join(locs) + "|" + " ".join(counts) + "|" + str(len(urls)))
+EOF
+)"
+
 check "every URL in the feeds, sitemap and OAI file starts with base_url" -- \
     python3 - "$BASE" "$S/feed.xml" "$S/ru/feed.xml" "$S/sitemap.xml" \
     "$S/oai/static-repository.xml" <<'EOF'
