@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -355,7 +356,10 @@ void site_phase(struct build *b, const char *fmt, ...)
     if (b->verbose) {
         va_list ap;
         va_start(ap, fmt);
-        fprintf(b->verbose, "journal build-site: %8.1f ms  ", (t - b->phase_start) * 1e3);
+        struct rusage ru;
+        long peak = getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss / 1024 : 0;
+        fprintf(b->verbose, "journal build-site: %8.1f ms %5ld MiB  ", (t - b->phase_start) * 1e3,
+                peak);
         vfprintf(b->verbose, fmt, ap);
         fputc('\n', b->verbose);
         va_end(ap);
