@@ -164,7 +164,7 @@ check_eq "_site's record is its own: nothing to render" "0" "$(field rendered)"
 # ---- what the user sees ----
 
 expect_exit 0 "build-site --verbose exits 0" -- "$JOURNAL" build-site --verbose
-expect_stderr_match "^journal build-site: +[0-9.]+ ms  compared with the last build: 0 of 11 parts to make$" \
+expect_stderr_match "^journal build-site: +[0-9.]+ ms +[0-9]+ MiB  compared with the last build: 0 of 11 parts to make$" \
     "--verbose times the phases"
 if grep -q $'\r' "$ERR"; then
     fail "no progress bar when stderr is not a terminal"
