@@ -25,6 +25,7 @@ struct jw {
     bool in_link;     /* ext-link does not nest */
     cmark_node **footnotes;
     size_t nfootnotes, footnotes_alloc;
+    struct strbuf escaped; /* text() reuses it: an article has thousands of text nodes */
 };
 
 static bool empty(const char *s)
@@ -66,13 +67,96 @@ static void attr(struct jw *j, const char *name, const char *value)
     free(clean);
 }
 
+/*
+ * Append s to sb as XML element content, escaped as xmlTextWriterWriteString
+ * escapes it (<, >, &, " and carriage return). False, with sb partly written,
+ * when s has something xml_clean would change: a control character, a byte
+ * that is not UTF-8, U+FFFE or U+FFFF.
+ */
+static bool escape_clean_text(struct strbuf *sb, const char *s)
+{
+    /* The bytes to stop at (controls, <, >, &, ", non-ASCII); the rest is copied in runs. */
+    // clang-format off
+    static const bool special[256] = {
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0_ */
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 1_ */
+        0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 2_ */
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, /* 3_ */
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 4_ */
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 5_ */
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 6_ */
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 7_ */
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 8_ */
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 9_ */
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* A_ */
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* B_ */
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* C_ */
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* D_ */
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* E_ */
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* F_ */
+    };
+    // clang-format on
+    const char *run = s, *p = s;
+    for (;;) {
+        while (!special[(unsigned char)*p])
+            p++;
+        unsigned char c = (unsigned char)*p;
+        const char *entity;
+        if (c >= 0x80) {
+            uint32_t cp;
+            if (!utf8_decode(&p, &cp) || cp == 0xfffe || cp == 0xffff)
+                return false;
+            continue;
+        }
+        switch (c) {
+        case '\0':
+            strbuf_add(sb, run, (size_t)(p - run));
+            return true;
+        case '<':
+            entity = "&lt;";
+            break;
+        case '>':
+            entity = "&gt;";
+            break;
+        case '&':
+            entity = "&amp;";
+            break;
+        case '"':
+            entity = "&quot;";
+            break;
+        case '\r':
+            entity = "&#13;";
+            break;
+        case '\t':
+        case '\n':
+            p++;
+            continue;
+        default:
+            return false;
+        }
+        strbuf_add(sb, run, (size_t)(p - run));
+        strbuf_addstr(sb, entity);
+        run = ++p;
+    }
+}
+
+/*
+ * Text content. Escaped here and written raw rather than through
+ * xmlTextWriterWriteString, which cleans and escapes into two new strings per
+ * call: a JATS body has a text node every few words.
+ */
 static void text(struct jw *j, const char *s)
 {
     if (j->failed || empty(s))
         return;
-    char *clean = xml_clean(s);
-    check(j, xmlTextWriterWriteString(j->w, BAD_CAST clean));
-    free(clean);
+    strbuf_reset(&j->escaped);
+    if (!escape_clean_text(&j->escaped, s)) {
+        char *clean = xml_clean(s);
+        strbuf_reset(&j->escaped);
+        escape_clean_text(&j->escaped, clean);
+        free(clean);
+    }
+    check(j, xmlTextWriterWriteRawLen(j->w, BAD_CAST j->escaped.buf, (int)j->escaped.len));
 }
 
 /* <name>s</name>, unless s is empty. */
@@ -547,21 +631,24 @@ static void affiliations(struct jw *j, const struct jats_source *src,
     }
 }
 
-/* The abstract's Markdown as paragraphs. */
-static int abstract(struct jw *j, const char *md)
+/* The abstract's Markdown as paragraphs; parsed is the caller's parse of it, or NULL. */
+static int abstract(struct jw *j, const char *md, cmark_node *parsed)
 {
     if (empty(md))
         return 0;
-    cmark_node *doc;
-    int rc = parse_markdown(md, strlen(md), &doc);
-    if (rc)
-        return rc;
+    cmark_node *doc = parsed;
+    if (!doc) {
+        int rc = parse_markdown(md, strlen(md), &doc);
+        if (rc)
+            return rc;
+    }
     start(j, "abstract");
     j->in_abstract = true;
     blocks(j, doc);
     j->in_abstract = false;
     end(j);
-    cmark_node_free(doc);
+    if (!parsed)
+        cmark_node_free(doc);
     return 0;
 }
 
@@ -709,7 +796,7 @@ static int article_meta(struct jw *j, const struct jats_source *src)
         attr(j, "xlink:href", c->url);
         end(j);
     }
-    rc = abstract(j, m->abstract);
+    rc = abstract(j, m->abstract, src->abstract);
     if (rc)
         return rc;
     if (m->nkeywords) {
@@ -932,6 +1019,9 @@ static int check_input(const struct jats_source *src)
     for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
         size_t bad;
         const char *s = texts[i];
+        /* A body parsed by the caller is the caller's to check (and 50 KB to read again). */
+        if (s == m->body && src->body)
+            continue;
         size_t len = s == m->body ? m->body_len : s ? strlen(s) : 0;
         if (s && !utf8_validate(s, len, &bad))
             return error_input("jats: the article is not valid UTF-8 (byte %zu)", bad + 1);
@@ -945,19 +1035,22 @@ int jats_article(const struct jats_source *src, struct strbuf *out)
     if (rc)
         return rc;
     const struct manuscript *m = src->cite.m;
-    cmark_node *doc = NULL;
-    rc = parse_markdown(m->body ? m->body : "", m->body ? m->body_len : 0, &doc);
-    if (rc)
-        return rc;
+    cmark_node *doc = src->body;
+    if (!doc) {
+        rc = parse_markdown(m->body ? m->body : "", m->body ? m->body_len : 0, &doc);
+        if (rc)
+            return rc;
+    }
     xmlBufferPtr buf = xmlBufferCreate();
     xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
     if (!w) {
         if (buf)
             xmlBufferFree(buf);
-        cmark_node_free(doc);
+        if (!src->body)
+            cmark_node_free(doc);
         return error_internal("jats: cannot create the XML writer");
     }
-    struct jw j = {.w = w};
+    struct jw j = {.w = w, .escaped = STRBUF_INIT};
     check(&j, xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL));
     start(&j, "article");
     attr(&j, "xmlns:xlink", "http://www.w3.org/1999/xlink");
@@ -985,6 +1078,8 @@ int jats_article(const struct jats_source *src, struct strbuf *out)
         strbuf_add(out, xmlBufferContent(buf), (size_t)xmlBufferLength(buf));
     xmlBufferFree(buf);
     free(j.footnotes);
-    cmark_node_free(doc);
+    strbuf_release(&j.escaped);
+    if (!src->body)
+        cmark_node_free(doc);
     return rc;
 }

@@ -5,6 +5,7 @@
 #include "model/reference.h"
 #include "util/strbuf.h"
 
+struct cmark_node;
 struct country_db;
 
 /*
@@ -23,6 +24,14 @@ struct jats_source {
     const char *accepted;
     const struct country_db *countries;      /* affiliation countries by name; NULL: codes */
     const struct reference_list *references; /* the ref-list; NULL: the manuscript's */
+    /*
+     * The manuscript's body and abstract already parsed by cmark-gfm (with the
+     * footnotes, table, strikethrough and autolink extensions), for a caller
+     * that renders them anyway; NULL: parsed here. They are only read. The
+     * caller answers for a given body being valid UTF-8.
+     */
+    struct cmark_node *body;
+    struct cmark_node *abstract;
 };
 
 /*

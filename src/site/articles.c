@@ -7,6 +7,7 @@
 #include "model/country.h"
 #include "site/markdown.h"
 #include "util/alloc.h"
+#include "util/arena.h"
 #include "util/error.h"
 #include "util/strbuf.h"
 
@@ -320,8 +321,25 @@ static void article_metadata_json(const struct build *b, const struct article *a
     free(url);
 }
 
+/* The article's Markdown, parsed once for the page and the JATS. */
+struct parsed {
+    struct markdown_doc body;
+    struct markdown_doc abstract; /* root NULL without an abstract */
+};
+
+/*
+ * HTML that cmark-gfm rendered from a manuscript: the manuscript is valid UTF-8
+ * (manuscript_parse checks) and cmark-gfm writes valid UTF-8 from it (U+FFFD
+ * for what it cannot decode), so jansson need not check the article's longest
+ * string again.
+ */
+static void set_rendered_html(json_t *obj, const char *key, const struct strbuf *html)
+{
+    json_object_set_new(obj, key, json_stringn_nocheck(html->buf, html->len));
+}
+
 static int article_full_json(struct build *b, const struct view *v, const struct article *a,
-                             json_t **out)
+                             const struct parsed *md, json_t **out)
 {
     const struct manuscript *m = &a->m;
     json_t *o = site_article_summary_json(b, v, a);
@@ -331,10 +349,8 @@ static int article_full_json(struct build *b, const struct view *v, const struct
 
     if (m->abstract) {
         site_set_str(o, "abstract", m->abstract);
-        rc = markdown_to_html(m->abstract, strlen(m->abstract), false, &html);
-        if (rc)
-            goto fail;
-        site_set_str(o, "abstract_html", html.buf);
+        markdown_render_html(&md->abstract, &html);
+        set_rendered_html(o, "abstract_html", &html);
         strbuf_reset(&html);
     }
     json_t *kw = json_array();
@@ -364,10 +380,8 @@ static int article_full_json(struct build *b, const struct view *v, const struct
     json_object_set_new(o, "affiliations", affiliations_json(b, v, m, authors));
     json_object_set_new(o, "authors", authors);
 
-    rc = markdown_to_html(m->body, m->body_len, b->repo->config.allow_raw_html, &html);
-    if (rc)
-        goto fail;
-    site_set_str(o, "body_html", html.buf);
+    markdown_render_html(&md->body, &html);
+    set_rendered_html(o, "body_html", &html);
     if (m->references.n) {
         strbuf_reset(&html);
         rc = references_apa_html(&m->references, &html);
@@ -450,7 +464,7 @@ static int write_bibtex(struct build *b, const struct article *a)
 }
 
 /* articles/N/citation.ris, citation.json (CSL-JSON) and article.xml (JATS) beside the page. */
-static int write_downloads(struct build *b, const struct article *a)
+static int write_downloads(struct build *b, const struct article *a, const struct parsed *md)
 {
     char *url = article_url(b, a);
     struct jats_source src = {
@@ -459,6 +473,8 @@ static int write_downloads(struct build *b, const struct article *a)
         .received = a->r.submitted,
         .accepted = a->r.accepted,
         .countries = b->countries,
+        .body = md->body.root,
+        .abstract = md->abstract.root,
     };
     static const char *const files[] = {"citation.ris", "citation.json", "article.xml"};
     int rc = 0;
@@ -480,25 +496,44 @@ static int write_downloads(struct build *b, const struct article *a)
     return rc;
 }
 
+/* The body as the journal allows (raw HTML or not), the abstract always without raw HTML. */
+static int parse_article(const struct build *b, const struct manuscript *m, struct parsed *md)
+{
+    md->abstract = (struct markdown_doc){0};
+    int rc = markdown_parse(m->body ? m->body : "", m->body ? m->body_len : 0,
+                            b->repo->config.allow_raw_html, &md->body);
+    if (!rc && m->abstract)
+        rc = markdown_parse(m->abstract, strlen(m->abstract), false, &md->abstract);
+    return rc;
+}
+
 /* One article: its page, its citation files, its JATS. */
 int site_render_article(struct build *b, const struct article *a)
 {
     const struct view *v = site_view_for(b, a->m.lang);
+    /* The parsed Markdown and all cmark-gfm makes from it go at once, at the end. */
+    struct arena_mark mark = arena_mark();
+    struct parsed md;
+    int rc = parse_article(b, &a->m, &md);
     json_t *article;
-    int rc = article_full_json(b, v, a, &article);
-    if (rc)
+    if (!rc)
+        rc = article_full_json(b, v, a, &md, &article);
+    if (rc) {
+        arena_release(mark);
         return rc;
+    }
     char rel[64];
     snprintf(rel, sizeof(rel), "articles/%lu/index.html", a->number);
     char *description = a->m.abstract ? one_line(a->m.abstract) : NULL;
     json_t *ctx = site_page_json(b, v, NULL, rel, a->m.title, description);
     free(description);
     json_object_set_new(ctx, "article", article);
-    rc = site_render_page(b, "article", ctx, rel);
+    rc = site_render_page(b, v, "article", ctx, rel);
     if (!rc)
         rc = write_bibtex(b, a);
     if (!rc)
-        rc = write_downloads(b, a);
+        rc = write_downloads(b, a, &md);
+    arena_release(mark);
     if (!rc)
         __atomic_fetch_add(&b->stats->articles, 1, __ATOMIC_RELAXED);
     return rc;

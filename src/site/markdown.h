@@ -1,21 +1,49 @@
 #ifndef JOURNAL_SITE_MARKDOWN_H
 #define JOURNAL_SITE_MARKDOWN_H
 
+#include "util/arena.h"
 #include "util/strbuf.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 
+struct cmark_node;
+struct cmark_parser;
+
 /*
  * Markdown to HTML with cmark-gfm and the extensions articles need: tables,
  * footnotes, autolinks and strikethrough. Unless allow_raw_html is set, raw
- * HTML in the text is shown as text (escaped), never passed through; link
- * destinations such as javascript: are dropped either way.
+ * HTML in the text is shown as text (escaped), never passed through, and link
+ * destinations such as javascript: are dropped. With allow_raw_html they are
+ * kept (cmark-gfm's CMARK_OPT_UNSAFE), as is raw HTML but for the tags GFM's
+ * tagfilter disarms.
  */
 int markdown_to_html(const char *text, size_t len, bool allow_raw_html, struct strbuf *out);
+
+/*
+ * The same in two steps, for a text that is rendered more than once (an
+ * article's body as HTML and as JATS): root is the parsed document after the
+ * treatment above (raw HTML turned into text unless allowed), which other
+ * renderers may walk but not change.
+ *
+ * A document lives in the calling thread's arena (util/arena.h), and so do the
+ * strings cmark-gfm makes from it later (cmark_node_get_literal): take an
+ * arena_mark() before parsing and arena_release() it when done with the
+ * documents parsed since; there is nothing else to free. Use a document on its
+ * own thread only.
+ */
+struct markdown_doc {
+    struct cmark_node *root;
+    struct cmark_parser *parser; /* its extensions are needed to render */
+    int options;
+};
+int markdown_parse(const char *text, size_t len, bool allow_raw_html, struct markdown_doc *doc);
+/* Append the document's HTML to out. */
+void markdown_render_html(const struct markdown_doc *doc, struct strbuf *out);
+
 /* Register cmark-gfm's extensions: once, before threads render Markdown in parallel. */
 void markdown_prepare(void);
-/* Release cmark-gfm's global extension registry (once, at exit). */
+/* Release cmark-gfm's global extension registry and this thread's arena (once, at exit). */
 void markdown_shutdown(void);
 
 #endif

@@ -9,7 +9,9 @@
 #include "model/country.h"
 #include "model/language.h"
 #include "model/manuscript.h"
+#include "site/markdown.h"
 #include "util/alloc.h"
+#include "util/arena.h"
 #include "util/error.h"
 #include "util/strbuf.h"
 
@@ -17,6 +19,7 @@
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
 #include <libxml/xpath.h>
+#include <libxml/xmlwriter.h>
 #include <libxml/xpathInternals.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +58,7 @@ static int teardown(void **state)
 {
     (void)state;
     xmlSchemaFree(schema);
+    markdown_shutdown();
     xmlCatalogCleanup();
     xmlCleanupParser();
     country_db_free(countries);
@@ -457,6 +461,101 @@ static void test_hostile_text(void **state)
     manuscript_free(&m);
 }
 
+/* What libxml2's writer makes of s as an element's text. */
+static char *libxml_text(const char *element, const char *s)
+{
+    xmlBufferPtr buf = xmlBufferCreate();
+    xmlTextWriterPtr w = xmlNewTextWriterMemory(buf, 0);
+    assert_true(xmlTextWriterStartElement(w, BAD_CAST element) >= 0);
+    assert_true(xmlTextWriterWriteString(w, BAD_CAST s) >= 0);
+    assert_true(xmlTextWriterEndElement(w) >= 0);
+    xmlFreeTextWriter(w);
+    char *out = xstrdup((const char *)xmlBufferContent(buf));
+    xmlBufferFree(buf);
+    return out;
+}
+
+static void test_text_escaped_as_libxml_writes_it(void **state)
+{
+    (void)state;
+    struct manuscript m;
+    parse_manuscript(&m, minimal_md);
+    /* cmark-gfm turns line ends into \n: the front matter can still hold a carriage return. */
+    free(m.title);
+    m.title = xstrdup("a < b > c & \"d\" 'e'\tf\r\n\xef\xbf\xbe\x01g \xd0\xb6 ]]>");
+    struct jats_source src = source(&m);
+    struct strbuf xml = STRBUF_INIT;
+    assert_int_equal(jats_article(&src, &xml), 0);
+    /* Without the control character and U+FFFE, which XML cannot hold. */
+    char *want = libxml_text("article-title", "a < b > c & \"d\" 'e'\tf\r\ng \xd0\xb6 ]]>");
+    if (!strstr(xml.buf, want))
+        fail_msg("expected %s", want);
+    free(want);
+    strbuf_release(&xml);
+    manuscript_free(&m);
+}
+
+/* Everything JATS and the page render differently, and what markdown_parse changes. */
+static const char tricky_md[] =
+    "---\n"
+    "title: \"Tricky\"\n"
+    "lang: en\n"
+    "abstract: |\n"
+    "  An <b>abstract</b> with a note[^a] and **bold**.\n"
+    "\n"
+    "  <div>block</div>\n"
+    "authors:\n"
+    "  - name: Ann Lee\n"
+    "    affiliations:\n"
+    "      - name: Uni\n"
+    "        country: KZ\n"
+    "---\n"
+    "Intro <span class=\"x\">inline</span> and [bad](javascript:alert(1)) and "
+    "[good](https://e.org/\"q\") and ~~gone~~ https://auto.example.org.\r\n"
+    "\r\n"
+    "<div>\r\nraw block\r\n</div>\r\n"
+    "\r\n"
+    "# One\n\n## Two[^1]\n\n> quote <i>x</i>\n\n"
+    "| a | b |\n|:--|--:|\n| <br> | 2 |\n\n"
+    "- item\n- <script>alert(1)</script>\n\n"
+    "### Three\n\n```c\nint x = 1 < 2;\n```\n\n"
+    "<!-- a comment -->\n\n"
+    "[^1]: The note, with <em>HTML</em>.\n";
+
+static void test_parsed_body_gives_the_same_jats(void **state)
+{
+    (void)state;
+    struct manuscript m;
+    parse_manuscript(&m, tricky_md);
+    struct jats_source src = source(&m);
+    struct strbuf own = STRBUF_INIT;
+    assert_int_equal(jats_article(&src, &own), 0);
+    for (int raw = 0; raw <= 1; raw++) {
+        struct arena_mark mark = arena_mark();
+        struct markdown_doc body, abstract;
+        assert_int_equal(markdown_parse(m.body, m.body_len, raw, &body), 0);
+        assert_int_equal(markdown_parse(m.abstract, strlen(m.abstract), false, &abstract), 0);
+        /* The page's HTML first, as the site renders it: rendering changes nothing. */
+        struct strbuf html = STRBUF_INIT;
+        markdown_render_html(&body, &html);
+        markdown_render_html(&abstract, &html);
+        strbuf_release(&html);
+        src.body = body.root;
+        src.abstract = abstract.root;
+        struct strbuf given = STRBUF_INIT;
+        assert_int_equal(jats_article(&src, &given), 0);
+        if (strcmp(own.buf, given.buf))
+            fail_msg("raw HTML %s: JATS from the given parse differs:\n%s\n---\n%s",
+                     raw ? "allowed" : "escaped", own.buf, given.buf);
+        strbuf_release(&given);
+        arena_release(mark);
+    }
+    xmlDocPtr doc = valid_doc(&own);
+    xmlFreeDoc(doc);
+    strbuf_release(&own);
+    manuscript_free(&m);
+}
+
 static void test_rejected_input_leaves_out_unchanged(void **state)
 {
     (void)state;
@@ -490,6 +589,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_references_and_minimal),
         cmocka_unit_test(test_hostile_text),
         cmocka_unit_test(test_rejected_input_leaves_out_unchanged),
+        cmocka_unit_test(test_text_escaped_as_libxml_writes_it),
+        cmocka_unit_test(test_parsed_body_gives_the_same_jats),
     };
     return cmocka_run_group_tests_name("jats", tests, setup, teardown);
 }
