@@ -87,9 +87,9 @@ struct view {
     const char *lang;
     char *dir; /* "" or "ru/" */
     struct i18n *t;
-    /* What every page of the view shows of the journal and the strings, made once and shared
-       by the pages (read only; jansson counts references atomically). */
-    json_t *site_json, *t_json;
+    /* What every page of the view shows of the journal and its strings ({site, t}), made
+       once and shared by the pages' renders below their own data (only read). */
+    json_t *shared;
 };
 
 /* A Markdown page of the journal (pages/<slug>.md, pages/<slug>.<lang>.md). */
@@ -134,6 +134,7 @@ struct build {
     struct site_cache *cache;
     bool force;                           /* make every unit, whatever the cache says */
     bool had_output;                      /* the output folder existed before this build */
+    bool direct;                          /* it did not: files are written in place, not staged */
     char global_key[SITE_CACHE_KEY_SIZE]; /* the inputs every unit depends on */
     struct unit site_unit, assets_unit;
     struct unit *article_units; /* one per article, in the same order */
@@ -172,7 +173,8 @@ json_t *site_view_page_json(struct build *b, const struct view *v, const char *p
                             const char *title_key, const char *description_key, const char *nav,
                             char **rel);
 /* Render template with ctx (taken) into rel, relative to the output folder. */
-int site_render_page(struct build *b, const char *template, json_t *ctx, const char *rel);
+int site_render_page(struct build *b, const struct view *v, const char *template, json_t *ctx,
+                     const char *rel);
 int site_write_output(struct build *b, const char *rel, const char *data, size_t len);
 
 /* ---- incremental builds and the output folder (units.c) ---- */

@@ -274,7 +274,7 @@ int site_render_archive(struct build *b, const struct view *v)
     json_object_set_new(ctx, "specials", specials);
     json_object_set_new(ctx, "years", issues_by_year_json(b, v));
     json_object_set_new(ctx, "has_issues", json_boolean(b->nissues > 0));
-    int rc = site_render_page(b, "archive", ctx, rel);
+    int rc = site_render_page(b, v, "archive", ctx, rel);
     free(rel);
     return rc;
 }
@@ -287,7 +287,7 @@ int site_render_authors(struct build *b, const struct view *v)
     json_t *authors = authors_json(b, v);
     json_object_set_new(ctx, "has_authors", json_boolean(json_array_size(authors) > 0));
     json_object_set_new(ctx, "authors", authors);
-    int rc = site_render_page(b, "authors", ctx, rel);
+    int rc = site_render_page(b, v, "authors", ctx, rel);
     free(rel);
     return rc;
 }
@@ -300,7 +300,7 @@ int site_render_keywords(struct build *b, const struct view *v)
     json_t *keywords = keywords_json(b, v);
     json_object_set_new(ctx, "has_keywords", json_boolean(json_array_size(keywords) > 0));
     json_object_set_new(ctx, "keywords", keywords);
-    int rc = site_render_page(b, "keywords", ctx, rel);
+    int rc = site_render_page(b, v, "keywords", ctx, rel);
     free(rel);
     return rc;
 }

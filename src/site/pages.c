@@ -224,7 +224,7 @@ int site_render_board(struct build *b, const struct view *v)
     json_object_set_new(ctx, "has_groups", json_boolean(json_array_size(groups) > 0));
     json_object_set_new(ctx, "groups", groups);
     if (!rc)
-        rc = site_render_page(b, "board", ctx, rel);
+        rc = site_render_page(b, v, "board", ctx, rel);
     else
         json_decref(ctx);
     free(rel);
@@ -252,7 +252,7 @@ int site_render_pages(struct build *b, const struct view *v)
                                     pg->lang ? pg->lang : b->views[0].lang);
         site_set_str(content, "description", pg->description);
         json_object_set_new(ctx, "content", content);
-        int rc = site_render_page(b, "page", ctx, rel);
+        int rc = site_render_page(b, v, "page", ctx, rel);
         free(rel);
         free(path);
         if (rc)

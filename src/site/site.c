@@ -864,8 +864,6 @@ json_t *site_page_json(struct build *b, const struct view *v, const char *path, 
     json_t *page = json_object();
     char *root = path_to_top(rel);
     char *home = xasprintf("%s%s", root, v->dir);
-    json_object_set(ctx, "site", v->site_json);
-    json_object_set(ctx, "t", v->t_json);
     site_set_str(ctx, "root", root);
     site_set_str(ctx, "home", home);
     site_set_str(ctx, "generator", JOURNAL_VERSION);
@@ -929,10 +927,11 @@ static void set_nav(json_t *ctx, const char *current)
 
 /* ---- output ---- */
 
-int site_render_page(struct build *b, const char *template, json_t *ctx, const char *rel)
+int site_render_page(struct build *b, const struct view *v, const char *template, json_t *ctx,
+                     const char *rel)
 {
     struct strbuf html = STRBUF_INIT;
-    int rc = mustache_set_render(b->templates, template, ctx, &html);
+    int rc = mustache_set_render_shared(b->templates, template, v->shared, ctx, &html);
     if (rc)
         error_prefix("rendering %s", rel);
     else
@@ -957,7 +956,7 @@ static int render_home(struct build *b, const struct view *v)
     json_object_set_new(ctx, "has_issues", json_boolean(b->nissues > 0));
     if (b->nissues)
         json_object_set_new(ctx, "latest_issue", issue_full_json(b, v, &b->issues[0]));
-    int rc = site_render_page(b, "home", ctx, rel);
+    int rc = site_render_page(b, v, "home", ctx, rel);
     free(rel);
     return rc;
 }
@@ -974,7 +973,7 @@ static int render_issues(struct build *b, const struct view *v)
         json_t *ctx = site_page_json(b, v, path, rel, title, is->special ? is->special : is->title);
         json_object_set_new(ctx, "issue", issue_full_json(b, v, is));
         set_nav(ctx, "archive");
-        int rc = site_render_page(b, "issue", ctx, rel);
+        int rc = site_render_page(b, v, "issue", ctx, rel);
         free(rel);
         free(title);
         free(label);
@@ -1034,7 +1033,7 @@ static int render_statistics(struct build *b, const struct view *v)
         json_t *ctx = site_view_page_json(b, v, "statistics/index.html", "stats_title",
                                           "stats_description", "statistics", &rel);
         json_object_set_new(ctx, "stats", stats);
-        rc = site_render_page(b, "statistics", ctx, rel);
+        rc = site_render_page(b, v, "statistics", ctx, rel);
         free(rel);
     }
     free(file);
@@ -1258,8 +1257,9 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
     if (!rc)
         rc = load_views(&b);
     for (size_t i = 0; !rc && i < b.nviews; i++) {
-        b.views[i].site_json = site_json(&b, &b.views[i]);
-        b.views[i].t_json = i18n_json(b.views[i].t);
+        b.views[i].shared = json_object();
+        json_object_set_new(b.views[i].shared, "site", site_json(&b, &b.views[i]));
+        json_object_set_new(b.views[i].shared, "t", i18n_json(b.views[i].t));
     }
     if (!rc)
         rc = site_load_pages(&b);
@@ -1352,8 +1352,7 @@ done:
     for (size_t i = 0; i < b.nviews; i++) {
         free(b.views[i].dir);
         i18n_free(b.views[i].t);
-        json_decref(b.views[i].site_json);
-        json_decref(b.views[i].t_json);
+        json_decref(b.views[i].shared);
     }
     free(b.views);
     for (size_t i = 0; i < b.npages; i++) {

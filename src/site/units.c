@@ -21,6 +21,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,37 @@ void site_key(const struct strbuf *material, char key[SITE_CACHE_KEY_SIZE])
     git_oid_tostr(key, SITE_CACHE_KEY_SIZE, &oid);
 }
 
+/* Write path, making its folder when it is new (not before: that would be a mkdir a file). */
+static int write_creating_folder(const char *path, const char *data, size_t len)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0 && errno == ENOENT) {
+        char *dir = xstrdup(path);
+        *strrchr(dir, '/') = '\0';
+        int rc = fs_mkdirs(dir);
+        free(dir);
+        if (rc)
+            return rc;
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    }
+    if (fd < 0)
+        return error_errno("cannot create %s", path);
+    for (size_t done = 0; done < len;) {
+        ssize_t k = write(fd, data + done, len - done);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0) {
+            int rc = error_errno("cannot write %s", path);
+            close(fd);
+            return rc;
+        }
+        done += (size_t)k;
+    }
+    if (close(fd) < 0)
+        return error_errno("cannot write %s", path);
+    return 0;
+}
+
 int site_write_output(struct build *b, const char *rel, const char *data, size_t len)
 {
     struct unit *u = writing;
@@ -57,11 +89,17 @@ int site_write_output(struct build *b, const char *rel, const char *data, size_t
         return error_internal("%s: written outside any unit of the site", rel);
     if (!fs_is_safe_relative(rel))
         return error_internal("%s: not a path inside the site", rel);
-    unsigned long n = __atomic_add_fetch(&b->staged, 1, __ATOMIC_RELAXED);
-    char name[32];
-    snprintf(name, sizeof(name), "%lu", n);
-    char *path = fs_join(b->staging, name);
-    int rc = fs_write_file(path, data, len);
+    unsigned long n = 0;
+    char *path;
+    if (b->direct) {
+        path = fs_join(b->out, rel);
+    } else {
+        char name[32];
+        n = __atomic_add_fetch(&b->staged, 1, __ATOMIC_RELAXED);
+        snprintf(name, sizeof(name), "%lu", n);
+        path = fs_join(b->staging, name);
+    }
+    int rc = write_creating_folder(path, data, len);
     free(path);
     if (rc)
         return rc;
@@ -181,6 +219,11 @@ int site_staging_open(struct build *b)
     free(marker);
     if (rc)
         return rc;
+    /* A new folder has no site to keep while this one is made: the files go straight in, and
+       a failed build removes the folder. */
+    b->direct = !b->had_output;
+    if (b->direct)
+        return 0;
     char name[64];
     snprintf(name, sizeof(name), STAGING_PREFIX "%ld", (long)getpid());
     b->staging = fs_join(b->out, name);
@@ -189,16 +232,11 @@ int site_staging_open(struct build *b)
 
 void site_staging_discard(struct build *b)
 {
-    if (b->staging) {
+    /* A site that was never built leaves no folder behind. */
+    if (b->direct)
+        fs_remove_tree(b->out);
+    else if (b->staging)
         fs_remove_tree(b->staging);
-        /* A site that was never built leaves no folder behind. */
-        if (!b->had_output) {
-            char *marker = fs_join(b->out, SITE_MARKER);
-            unlink(marker);
-            free(marker);
-            rmdir(b->out);
-        }
-    }
 }
 
 /* rename(from, to), making to's folder when it is new. */
@@ -269,6 +307,8 @@ int site_units_commit(struct build *b)
     for (size_t i = 0; !rc && i < n; i++) {
         const struct unit *u = units[i];
         for (size_t k = 0; !rc && u->make && k < u->c.nfiles; k++) {
+            if (!u->staged[k])
+                continue; /* written in place */
             char name[32];
             snprintf(name, sizeof(name), "%lu", u->staged[k]);
             char *from = fs_join(b->staging, name);
@@ -301,7 +341,7 @@ int site_units_commit(struct build *b)
     if (!rc)
         rc = remove_stale(b, files, nfiles);
     free(files);
-    if (!rc) {
+    if (!rc && b->staging) {
         fs_remove_tree(b->staging);
         free(b->staging);
         b->staging = NULL;

@@ -794,11 +794,18 @@ static int render_nodes(const struct mustache_set *set, const struct template *t
 int mustache_set_render(const struct mustache_set *set, const char *name, const json_t *data,
                         struct strbuf *out)
 {
+    return mustache_set_render_shared(set, name, NULL, data, out);
+}
+
+int mustache_set_render_shared(const struct mustache_set *set, const char *name,
+                               const json_t *shared, const json_t *data, struct strbuf *out)
+{
     const struct template *tpl = find_template(set, name, strlen(name));
     if (!tpl)
         return error_input("no template named '%s'", name);
     size_t old_len = out->len;
-    struct context root = {data, NULL};
+    struct context bottom = {shared, NULL};
+    struct context root = {data, shared ? &bottom : NULL};
     int err = render_nodes(set, tpl, 0, tpl->nr_nodes, &root, NULL, 0, out);
     if (err)
         strbuf_setlen(out, old_len);

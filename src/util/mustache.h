@@ -47,5 +47,12 @@ int mustache_set_has(const struct mustache_set *set, const char *name);
  */
 int mustache_set_render(const struct mustache_set *set, const char *name, const json_t *data,
                         struct strbuf *out);
+/*
+ * The same with shared below data on the context stack: what many renders have
+ * in common, only read (never referenced or changed), so that threads rendering
+ * at once may share it.
+ */
+int mustache_set_render_shared(const struct mustache_set *set, const char *name,
+                               const json_t *shared, const json_t *data, struct strbuf *out);
 
 #endif

@@ -522,6 +522,31 @@ static void test_nested_standalone_partial_indentation(void **state)
                  "<body>\n  <div>\n    <p>a</p>\n    <p>b\nc</p>\n  </div>\n</body>\n");
 }
 
+/* What is shared sits below the page's data: found when the data lacks it, shadowed when the
+   data has it, reachable from inside sections, and never touched (its refcount stays 1). */
+static void test_render_shared(void **state)
+{
+    (void)state;
+    struct mustache_set *set = mustache_set_new();
+    add_template(set, "main",
+                 "{{site.title}}|{{title}}|{{#items}}{{t.label}}:{{name}} {{/items}}|{{t.end}}");
+    json_t *shared = json_pack("{s:{s:s}, s:{s:s, s:s}, s:s}", "site", "title", "Journal", "t",
+                               "label", "Item", "end", "shared end", "title", "shared title");
+    json_t *data =
+        json_pack("{s:s, s:[{s:s}, {s:s}]}", "title", "Page", "items", "name", "a", "name", "b");
+    struct strbuf out = STRBUF_INIT;
+    assert_int_equal(mustache_set_render_shared(set, "main", shared, data, &out), 0);
+    assert_string_equal(out.buf, "Journal|Page|Item:a Item:b |shared end");
+    assert_int_equal(shared->refcount, 1);
+    strbuf_reset(&out);
+    assert_int_equal(mustache_set_render_shared(set, "main", NULL, data, &out), 0);
+    assert_string_equal(out.buf, "|Page|:a :b |");
+    strbuf_release(&out);
+    json_decref(shared);
+    json_decref(data);
+    mustache_set_free(set);
+}
+
 int main(int argc, char **argv)
 {
     spec_dir = argc > 1 ? argv[1] : getenv("MUSTACHE_SPEC_DIR");
@@ -548,6 +573,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_nested_arrays_of_objects),
         cmocka_unit_test(test_value_formatting),
         cmocka_unit_test(test_nested_standalone_partial_indentation),
+        cmocka_unit_test(test_render_shared),
     };
     printf("[----------] beyond the spec\n");
     failures += cmocka_run_group_tests_name("mustache", own_tests, NULL, NULL);
