@@ -1,10 +1,23 @@
 #include "util/utf8.h"
 
+#include <stdint.h>
+#include <string.h>
+
 bool utf8_validate(const char *str, size_t len, size_t *bad)
 {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
     while (i < len) {
+        /* Manuscripts are mostly ASCII: eight bytes at a time while no byte has its top bit. */
+        while (i + 8 <= len) {
+            uint64_t word;
+            memcpy(&word, s + i, sizeof(word));
+            if (word & UINT64_C(0x8080808080808080))
+                break;
+            i += 8;
+        }
+        if (i >= len)
+            break;
         unsigned char c = s[i];
         size_t n;
         unsigned int cp;

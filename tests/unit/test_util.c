@@ -58,6 +58,20 @@ static void test_utf8(void **state)
     assert_int_equal(line, 2);
     assert_int_equal(col, 8);
     assert_int_equal(utf8_length("Грузия", strlen("Грузия")), 6);
+    /* Long ASCII runs are skipped eight bytes at a time: a bad byte is found at any offset,
+       and a good multi-byte character right after a run is still decoded. */
+    for (size_t at = 0; at < 40; at++) {
+        char buf[48];
+        memset(buf, 'a', sizeof(buf));
+        buf[at] = (char)0xff;
+        bad = 99;
+        assert_false(utf8_validate(buf, sizeof(buf), &bad));
+        assert_int_equal(bad, at);
+        memcpy(buf + at, "\xd0\x96", 2); /* Ж */
+        assert_true(utf8_validate(buf, sizeof(buf), NULL));
+        assert_false(utf8_validate(buf, at + 1, &bad)); /* cut after its first byte */
+        assert_int_equal(bad, at);
+    }
 }
 
 /* What XML 1.0 cannot hold goes; everything else, Cyrillic included, stays byte for byte. */
