@@ -26,6 +26,7 @@ struct country_db;
 struct language_db;
 struct mustache_set;
 struct i18n;
+struct listing_part;
 
 /*
  * A group of output files made together from the same inputs: an article's
@@ -137,8 +138,9 @@ struct build {
     bool direct;                          /* it did not: files are written in place, not staged */
     char global_key[SITE_CACHE_KEY_SIZE]; /* the inputs every unit depends on */
     struct unit site_unit, assets_unit;
-    struct unit *article_units; /* one per article, in the same order */
-    struct strbuf world_map;    /* the theme's map/world.svg, read before the listings */
+    struct unit *article_units;               /* one per article, in the same order */
+    const struct listing_part *listing_parts; /* while the listings are made */
+    struct strbuf world_map; /* the theme's map/world.svg, read before the listings */
     bool has_world_map;
     FILE *verbose; /* per-phase timings, or NULL */
     size_t sitemap_max_urls;

@@ -961,9 +961,10 @@ static int render_home(struct build *b, const struct view *v)
     return rc;
 }
 
-static int render_issues(struct build *b, const struct view *v)
+/* Issues from..to-1 (newest first) of the view. */
+static int render_issues(struct build *b, const struct view *v, size_t from, size_t to)
 {
-    for (size_t i = 0; i < b->nissues; i++) {
+    for (size_t i = from; i < to; i++) {
         const struct issue_manifest *is = &b->issues[i];
         char *label = view_issue_label(v, is);
         char *title = is->title ? xasprintf("%s: %s", label, is->title) : xstrdup(label);
@@ -1044,24 +1045,15 @@ static int render_statistics(struct build *b, const struct view *v)
     return rc;
 }
 
-/* A theme made before these pages existed simply does not get them. */
-static int render_indexes(struct build *b, const struct view *v)
-{
-    static const struct {
-        const char *template;
-        int (*render)(struct build *, const struct view *);
-    } pages[] = {{"archive", site_render_archive},   {"authors", site_render_authors},
-                 {"keywords", site_render_keywords}, {"board", site_render_board},
-                 {"page", site_render_pages},        {"statistics", render_statistics}};
-    for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
-        if (!mustache_set_has(b->templates, pages[i].template))
-            continue;
-        int rc = pages[i].render(b, v);
-        if (rc)
-            return rc;
-    }
-    return 0;
-}
+/* The pages made from all articles, each kind rendered by one function (a theme made before
+   a kind of page existed simply does not get it). */
+static const struct {
+    const char *template;
+    int (*render)(struct build *, const struct view *);
+} index_pages[] = {{"archive", site_render_archive},   {"authors", site_render_authors},
+                   {"keywords", site_render_keywords}, {"board", site_render_board},
+                   {"page", site_render_pages},        {"statistics", render_statistics}};
+#define NINDEX_PAGES (sizeof(index_pages) / sizeof(index_pages[0]))
 
 static int copy_assets(struct build *b)
 {
@@ -1173,24 +1165,66 @@ static int load_world_map(struct build *b)
     return rc;
 }
 
-/* The listings in parts that can be made at the same time: per language the home page and
-   issues, and the archive, indexes and pages; then the feeds and OAI-PMH. */
+/* Issues rendered by one job: enough to be worth a job, few enough to share out. */
+#define ISSUES_PER_PART 32
+
+/*
+ * The listings in parts that can be made at the same time, so that every core works till
+ * the end: per language the home page, the issues in runs of ISSUES_PER_PART, and each
+ * kind of index page; then the feeds and OAI-PMH.
+ */
+struct listing_part {
+    enum { PART_HOME, PART_ISSUES, PART_INDEX, PART_FEEDS } kind;
+    const struct view *v;
+    size_t from, to; /* issues, or the index page */
+};
+
+static size_t listing_parts(struct build *b, struct listing_part **out)
+{
+    size_t alloc = 0, n = 0;
+    struct listing_part *parts = NULL;
+    for (size_t i = 0; i < b->nviews; i++) {
+        const struct view *v = &b->views[i];
+        ARRAY_GROW(parts, n + 1, alloc);
+        parts[n++] = (struct listing_part){PART_HOME, v, 0, 0};
+        for (size_t from = 0; from < b->nissues; from += ISSUES_PER_PART) {
+            size_t to = from + ISSUES_PER_PART < b->nissues ? from + ISSUES_PER_PART : b->nissues;
+            ARRAY_GROW(parts, n + 1, alloc);
+            parts[n++] = (struct listing_part){PART_ISSUES, v, from, to};
+        }
+        for (size_t k = 0; k < NINDEX_PAGES; k++)
+            if (mustache_set_has(b->templates, index_pages[k].template)) {
+                ARRAY_GROW(parts, n + 1, alloc);
+                parts[n++] = (struct listing_part){PART_INDEX, v, k, k + 1};
+            }
+    }
+    ARRAY_GROW(parts, n + 1, alloc);
+    parts[n++] = (struct listing_part){PART_FEEDS, NULL, 0, 0};
+    *out = parts;
+    return n;
+}
+
 static int listing_part(struct build *b, size_t i, void *state)
 {
     (void)state;
-    size_t nv = b->nviews;
-    int rc;
+    const struct listing_part *p = &b->listing_parts[i];
+    int rc = 0;
     site_unit_writing(&b->site_unit);
-    if (i < nv) {
-        rc = render_home(b, &b->views[i]);
-        if (!rc)
-            rc = render_issues(b, &b->views[i]);
-    } else if (i < 2 * nv) {
-        rc = render_indexes(b, &b->views[i - nv]);
-    } else {
+    switch (p->kind) {
+    case PART_HOME:
+        rc = render_home(b, p->v);
+        break;
+    case PART_ISSUES:
+        rc = render_issues(b, p->v, p->from, p->to);
+        break;
+    case PART_INDEX:
+        rc = index_pages[p->from].render(b, p->v);
+        break;
+    case PART_FEEDS:
         rc = site_write_feeds(b);
         if (!rc)
             rc = site_write_oai(b);
+        break;
     }
     site_unit_writing(NULL);
     return rc;
@@ -1200,8 +1234,13 @@ static int listing_part(struct build *b, size_t i, void *state)
 static int make_listings(struct build *b)
 {
     int rc = load_world_map(b);
+    struct listing_part *parts = NULL;
+    size_t nparts = listing_parts(b, &parts);
+    b->listing_parts = parts;
     if (!rc)
-        rc = site_parallel(b, 2 * b->nviews + 1, listing_part, NULL, NULL);
+        rc = site_parallel(b, nparts, listing_part, NULL, NULL);
+    b->listing_parts = NULL;
+    free(parts);
     /* The sitemap lists every page: after all the others. */
     if (!rc) {
         site_unit_writing(&b->site_unit);
