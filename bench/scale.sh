@@ -25,35 +25,15 @@ step_timeout=${JOURNAL_BENCH_TIMEOUT:-7200}
 [[ $mem =~ ^[0-9]+$ ]] || { echo "scale.sh: JOURNAL_BENCH_MEM must be KiB (0: no limit)" >&2; exit 2; }
 [[ $step_timeout =~ ^[1-9][0-9]*$ ]] || { echo "scale.sh: JOURNAL_BENCH_TIMEOUT must be seconds" >&2; exit 2; }
 
-# ---- what it needs (Debian packages, as scripts/install-deps does) ----
-packages=(build-essential cmake pkg-config git python3 time)
-missing=()
-for p in "${packages[@]}"; do
-    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-        missing+=("$p")
-    fi
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "scale.sh: installing ${missing[*]}" >&2
-    sudo=""
-    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-    export DEBIAN_FRONTEND=noninteractive
-    $sudo apt-get update -qq
-    $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
-"$root/scripts/install-deps"
+# ---- what it needs (Debian packages, as scripts/install-deps does), and journal ----
+name=scale.sh
+. "$root/bench/lib.sh"
+bench_install build-essential cmake pkg-config git python3 time
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-echo "scale.sh: building journal (Release) in build-bench-scale/" >&2
-if ! { cmake -S "$root" -B "$root/build-bench-scale" -DCMAKE_BUILD_TYPE=Release -DJOURNAL_SANITIZE=OFF &&
-       cmake --build "$root/build-bench-scale" --target journal -j "$(nproc)"; } >"$tmp/build.log" 2>&1; then
-    cat "$tmp/build.log" >&2
-    echo "scale.sh: journal did not build; scripts/install-deps installs its dependencies" >&2
-    exit 3
-fi
-journal=$root/build-bench-scale/journal
+bench_build_journal build-bench-scale "$tmp/build.log"
 
 # ---- the synthetic journal, generated once per N, seed, generator and what it copies ----
 # The same key as bench/site.sh: its data (the journal plus Hugo's copy) serves here too.

@@ -18,37 +18,15 @@ scratch=${JOURNAL_BENCH_DIR:-${TMPDIR:-/tmp}/journal-bench-site}
 [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "usage: bench/site.sh [N]" >&2; exit 2; }
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "site.sh: RUNS must be a positive number" >&2; exit 2; }
 
-# ---- what it needs (Debian packages, as scripts/install-deps does) ----
-packages=(build-essential cmake pkg-config git python3 hugo cmark-gfm time)
-missing=()
-for p in "${packages[@]}"; do
-    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-        missing+=("$p")
-    fi
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "site.sh: installing ${missing[*]}" >&2
-    sudo=""
-    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-    export DEBIAN_FRONTEND=noninteractive
-    $sudo apt-get update -qq
-    $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
-
-# journal's own build dependencies.
-"$root/scripts/install-deps"
+# ---- what it needs (Debian packages, as scripts/install-deps does), and journal ----
+name=site.sh
+. "$root/bench/lib.sh"
+bench_install build-essential cmake pkg-config git python3 hugo cmark-gfm time
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-echo "site.sh: building journal (Release) in build-bench/" >&2
-if ! { cmake -S "$root" -B "$root/build-bench" -DCMAKE_BUILD_TYPE=Release -DJOURNAL_SANITIZE=OFF &&
-       cmake --build "$root/build-bench" --target journal -j "$(nproc)"; } >"$tmp/build.log" 2>&1; then
-    cat "$tmp/build.log" >&2
-    echo "site.sh: journal did not build; scripts/install-deps installs its dependencies" >&2
-    exit 3
-fi
-journal=$root/build-bench/journal
+bench_build_journal build-bench "$tmp/build.log"
 
 # ---- the synthetic journal, generated once per N, seed, generator and what it copies ----
 key=$({ cat "$root/bench/gen_site_journal.py" "$root/journal.yaml"
