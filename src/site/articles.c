@@ -534,7 +534,5 @@ int site_render_article(struct build *b, const struct article *a)
     if (!rc)
         rc = write_downloads(b, a, &md);
     arena_release(mark);
-    if (!rc)
-        __atomic_fetch_add(&b->stats->articles, 1, __ATOMIC_RELAXED);
     return rc;
 }

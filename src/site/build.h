@@ -204,6 +204,10 @@ int site_units_commit(struct build *b);
 /* After a failed build: remove the staging folder; the output folder is as it was. */
 void site_staging_discard(struct build *b);
 
+/* Tell the user (message taken): the command prints it as a warning. */
+void site_warning(struct build *b, char *message);
+/* Seconds on a monotonic clock. */
+double site_clock(void);
 /* Per-phase timings with --verbose: what was done since the last call took so long. */
 void site_phase(struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void site_progress_begin(struct build *b, const char *what, size_t total);

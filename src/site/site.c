@@ -424,6 +424,15 @@ static int locate_job(struct build *b, size_t i, void *state)
     return locate_article(b, l->git, l->tree, &b->articles[i]);
 }
 
+/* The listings may need an article still, never its body: a journal of any size is built in
+   the memory of its front matter. */
+static void drop_body(struct article *a)
+{
+    free(a->m.body);
+    a->m.body = NULL;
+    a->m.body_len = 0;
+}
+
 /* Make the units of the articles whose inputs changed (reading them first). */
 static int article_job(struct build *b, size_t i, void *state)
 {
@@ -443,11 +452,7 @@ static int article_job(struct build *b, size_t i, void *state)
         strbuf_addf(&w, "%s%s", k ? "\n" : "", a->m.warnings[k]);
     u->c.warnings = w.len ? strbuf_detach(&w, NULL) : NULL;
     strbuf_release(&w);
-    /* The listings may need the article still, never its body: a journal of any size is
-       built in the memory of its front matter. */
-    free(a->m.body);
-    a->m.body = NULL;
-    a->m.body_len = 0;
+    drop_body(a);
     site_progress_tick(b);
     return rc;
 }
@@ -458,9 +463,7 @@ static int listing_job(struct build *b, size_t i, void *state)
     struct loader *l = state;
     struct article *a = &b->articles[i];
     int rc = a->loaded ? 0 : load_article(b, l->git, l->tree, a);
-    free(a->m.body);
-    a->m.body = NULL;
-    a->m.body_len = 0;
+    drop_body(a);
     return rc;
 }
 
@@ -514,7 +517,7 @@ static void add_oid(struct strbuf *sb, const char *label, const git_oid *id)
     strbuf_addf(sb, "%s %s\n", label, hex);
 }
 
-static void add_entry(struct strbuf *sb, git_repository *git, git_tree *tree, const char *path)
+static void add_entry(struct strbuf *sb, git_tree *tree, const char *path)
 {
     git_tree_entry *e = NULL;
     if (git_tree_entry_bypath(&e, tree, path) == 0) {
@@ -524,7 +527,6 @@ static void add_entry(struct strbuf *sb, git_repository *git, git_tree *tree, co
         git_error_clear();
         strbuf_addf(sb, "%s -\n", path);
     }
-    (void)git;
 }
 
 /*
@@ -543,13 +545,13 @@ static void global_key(struct build *b)
                     (long)st.st_mtim.tv_nsec);
     else
         strbuf_addf(&sb, "binary built %s %s\n", __DATE__, __TIME__);
-    add_entry(&sb, b->repo->git, b->tree, "journal.yaml");
+    add_entry(&sb, b->tree, "journal.yaml");
     char *theme = xasprintf("themes/%s", b->repo->config.theme);
-    add_entry(&sb, b->repo->git, b->tree, theme);
+    add_entry(&sb, b->tree, theme);
     free(theme);
-    add_entry(&sb, b->repo->git, b->tree, "pages");
+    add_entry(&sb, b->tree, "pages");
     if (b->open_review)
-        add_entry(&sb, b->repo->git, b->tree, "reviewers.yaml");
+        add_entry(&sb, b->tree, "reviewers.yaml");
     site_key(&sb, b->global_key);
     strbuf_release(&sb);
 }
@@ -641,9 +643,7 @@ static void collect_warnings(struct build *b)
         while (w && *w) {
             const char *end = strchr(w, '\n');
             size_t len = end ? (size_t)(end - w) : strlen(w);
-            b->stats->warnings =
-                xrealloc(b->stats->warnings, (b->stats->nwarnings + 1) * sizeof(char *));
-            b->stats->warnings[b->stats->nwarnings++] = xstrndup(w, len);
+            site_warning(b, xstrndup(w, len));
             w = end ? end + 1 : NULL;
         }
     }
@@ -938,8 +938,6 @@ int site_render_page(struct build *b, const struct view *v, const char *template
         rc = site_write_output(b, rel, html.buf, html.len);
     strbuf_release(&html);
     json_decref(ctx);
-    if (!rc)
-        __atomic_fetch_add(&b->stats->pages, 1, __ATOMIC_RELAXED);
     return rc;
 }
 
@@ -1070,7 +1068,6 @@ static int copy_assets(struct build *b)
         git_blob_free(blob);
         if (rc)
             return rc;
-        b->stats->assets++;
     }
     return 0;
 }
@@ -1250,26 +1247,19 @@ static int make_listings(struct build *b)
     return rc;
 }
 
-static size_t units_to_make(const struct build *b)
+static size_t articles_to_make(const struct build *b)
 {
-    size_t n = b->site_unit.make + b->assets_unit.make;
+    size_t n = 0;
     for (size_t i = 0; i < b->narticles; i++)
         n += b->article_units[i].make;
     return n;
-}
-
-static double seconds_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 int site_build(struct journal_repo *repo, const struct site_options *opt, struct site_stats *st)
 {
     struct build b = {
         .repo = repo, .stats = st, .jobs = opt->jobs, .force = opt->force, .verbose = opt->verbose};
-    b.phase_start = b.progress.start = seconds_now();
+    b.phase_start = b.progress.start = site_clock();
     b.progress.enabled = opt->progress;
     b.progress.after = opt->progress_after;
     b.sitemap_max_urls = opt->sitemap_max_urls ? opt->sitemap_max_urls : 50000;
@@ -1316,27 +1306,25 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
     site_phase(&b, "found the %zu articles of the issues in the commit", b.narticles);
     /* Without the cache everything is made: slower, never wrong. */
     if (site_cache_open(&b.cache, repo->state_dir, out)) {
-        fprintf(stderr, "journal build-site: warning: %s; building everything\n", error_message());
+        site_warning(&b, xasprintf("%s; building everything", error_message()));
         error_clear();
     }
     decide_units(&b);
-    site_phase(&b, "compared with the last build: %zu of %zu parts to make", units_to_make(&b),
-               b.narticles + 2);
+    site_phase(&b, "compared with the last build: %zu of %zu parts to make",
+               articles_to_make(&b) + b.site_unit.make + b.assets_unit.make, b.narticles + 2);
 
     b.had_output = fs_exists(out);
     rc = site_staging_open(&b);
     if (!rc && b.assets_unit.make)
         rc = make_assets(&b);
     if (!rc) {
-        site_progress_begin(&b, "articles",
-                            units_to_make(&b) - b.site_unit.make - b.assets_unit.make);
+        site_progress_begin(&b, "articles", articles_to_make(&b));
         rc = site_parallel(&b, b.narticles, article_job, loader_init, loader_done);
         site_progress_end(&b);
     }
     if (rc)
         goto done;
-    site_phase(&b, "read and rendered %zu articles",
-               units_to_make(&b) - b.site_unit.make - b.assets_unit.make);
+    site_phase(&b, "read and rendered %zu articles", articles_to_make(&b));
     /* The articles just read have their digests: the listings' key may be known now. */
     if (!b.site_unit.c.key[0]) {
         b.site_unit.make = false;
@@ -1361,7 +1349,7 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
     st->issues = b.nissues;
     st->articles = b.narticles;
     if (!rc)
-        site_phase(&b, "moved %zu new files into place, removed %zu, recorded the build", b.staged,
+        site_phase(&b, "put %zu new files in place, removed %zu, recorded the build", st->written,
                    st->removed);
 done:
     site_progress_end(&b);

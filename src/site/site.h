@@ -25,9 +25,11 @@ struct site_stats {
     size_t rendered; /* of which this build rendered, the others being unchanged */
     size_t files;    /* every file of the site: pages, downloads, feeds, assets */
     size_t removed;  /* files of the last build that are no longer part of the site */
+    size_t written;  /* files this build wrote */
     size_t assets;
     char *output_dir; /* absolute, for the message; freed by site_stats_free */
-    /* What the published manuscripts lack (references without a title...), "file:line:col: ..." */
+    /* What the published manuscripts lack (references without a title...), "file:line:col: ...",
+       and what went wrong with the build's record (the site is built all the same). */
     char **warnings;
     size_t nwarnings;
 };

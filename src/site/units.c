@@ -21,7 +21,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,37 +50,6 @@ void site_key(const struct strbuf *material, char key[SITE_CACHE_KEY_SIZE])
     git_oid_tostr(key, SITE_CACHE_KEY_SIZE, &oid);
 }
 
-/* Write path, making its folder when it is new (not before: that would be a mkdir a file). */
-static int write_creating_folder(const char *path, const char *data, size_t len)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0 && errno == ENOENT) {
-        char *dir = xstrdup(path);
-        *strrchr(dir, '/') = '\0';
-        int rc = fs_mkdirs(dir);
-        free(dir);
-        if (rc)
-            return rc;
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    }
-    if (fd < 0)
-        return error_errno("cannot create %s", path);
-    for (size_t done = 0; done < len;) {
-        ssize_t k = write(fd, data + done, len - done);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k < 0) {
-            int rc = error_errno("cannot write %s", path);
-            close(fd);
-            return rc;
-        }
-        done += (size_t)k;
-    }
-    if (close(fd) < 0)
-        return error_errno("cannot write %s", path);
-    return 0;
-}
-
 int site_write_output(struct build *b, const char *rel, const char *data, size_t len)
 {
     struct unit *u = writing;
@@ -99,7 +67,7 @@ int site_write_output(struct build *b, const char *rel, const char *data, size_t
         snprintf(name, sizeof(name), "%lu", n);
         path = fs_join(b->staging, name);
     }
-    int rc = write_creating_folder(path, data, len);
+    int rc = fs_write_file(path, data, len);
     free(path);
     if (rc)
         return rc;
@@ -246,10 +214,7 @@ static int move_into_place(const char *from, const char *to)
         return 0;
     if (errno != ENOENT)
         return error_errno("cannot move the new %s into place", to);
-    char *dir = xstrdup(to);
-    *strrchr(dir, '/') = '\0';
-    int rc = fs_mkdirs(dir);
-    free(dir);
+    int rc = fs_mkdirs_parent(to);
     if (!rc && rename(from, to) < 0)
         rc = error_errno("cannot move the new %s into place", to);
     return rc;
@@ -326,6 +291,7 @@ int site_units_commit(struct build *b)
         for (size_t k = 0; k < f->nfiles; k++) {
             ARRAY_GROW(files, nfiles + 1, alloc);
             files[nfiles++] = f->files[k];
+            b->stats->written += units[i]->make;
             if (units[i]->make && is_html(f->files[k]))
                 b->stats->rendered++;
         }
@@ -367,7 +333,7 @@ int site_units_commit(struct build *b)
         rc = site_cache_save(b->cache, list, made, n, blobs, digests, ndigests);
         /* The site is built; a cache that could not be written only means more work next time. */
         if (rc) {
-            fprintf(stderr, "journal build-site: warning: %s\n", error_message());
+            site_warning(b, xstrdup(error_message()));
             error_clear();
             rc = 0;
         }
@@ -383,7 +349,14 @@ int site_units_commit(struct build *b)
 
 /* ---- telling the user how it goes ---- */
 
-static double now(void)
+void site_warning(struct build *b, char *message)
+{
+    struct site_stats *st = b->stats;
+    st->warnings = xrealloc(st->warnings, (st->nwarnings + 1) * sizeof(*st->warnings));
+    st->warnings[st->nwarnings++] = message;
+}
+
+double site_clock(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -392,7 +365,7 @@ static double now(void)
 
 void site_phase(struct build *b, const char *fmt, ...)
 {
-    double t = now();
+    double t = site_clock();
     if (b->verbose) {
         va_list ap;
         va_start(ap, fmt);
@@ -444,7 +417,7 @@ void site_progress_tick(struct build *b)
     /* Threads that find the bar busy go on working: it is redrawn often enough. */
     if (pthread_mutex_trylock(&p->lock))
         return;
-    double t = now();
+    double t = site_clock();
     /* Quick builds show nothing; long ones redraw ten times a second. */
     if (t - p->start >= p->after && t - p->last_draw > 0.1)
         draw(p, t);

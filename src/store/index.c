@@ -155,25 +155,41 @@ static int open_schema(struct journal_index *ix)
     return rc;
 }
 
+int index_db_open(const char *state_dir, sqlite3 **db)
+{
+    *db = NULL;
+    int rc = fs_mkdirs(state_dir);
+    if (rc)
+        return rc;
+    char *path = fs_join(state_dir, "index.db");
+    if (sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+        rc = error_internal("cannot open the index %s: %s", path, sqlite3_errmsg(*db));
+        sqlite3_close(*db);
+        *db = NULL;
+    }
+    free(path);
+    if (rc)
+        return rc;
+    sqlite3_busy_timeout(*db, 30000);
+    rc = db_exec(*db, "index", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+    if (rc) {
+        sqlite3_close(*db);
+        *db = NULL;
+    }
+    return rc;
+}
+
 int index_open(struct journal_index **out, struct journal_repo *repo)
 {
     *out = NULL;
-    int rc = fs_mkdirs(repo->state_dir);
-    if (rc)
-        return rc;
     struct journal_index *ix = xcalloc(1, sizeof(*ix));
     ix->repo = repo;
-    char *path = fs_join(repo->state_dir, "index.db");
-    if (sqlite3_open_v2(path, &ix->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-        SQLITE_OK) {
-        rc = error_internal("cannot open the index %s: %s", path, sqlite3_errmsg(ix->db));
-        free(path);
+    int rc = index_db_open(repo->state_dir, &ix->db);
+    if (rc) {
         index_close(ix);
         return rc;
     }
-    free(path);
-    sqlite3_busy_timeout(ix->db, 30000);
-    rc = exec(ix, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;");
+    rc = exec(ix, "PRAGMA foreign_keys=OFF;");
     if (!rc)
         rc = open_schema(ix);
     if (!rc)

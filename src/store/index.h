@@ -21,6 +21,12 @@ struct index_refresh_stats {
     size_t unchanged; /* skipped because their blob ids had not changed */
 };
 
+/*
+ * The index database itself (state_dir/index.db, created if needed), as every user of it
+ * opens it: write-ahead log, a 30-second wait for another writer. The site cache keeps its
+ * tables there too.
+ */
+int index_db_open(const char *state_dir, sqlite3 **db);
 /* Open (creating if needed) and bring up to date with HEAD. */
 int index_open(struct journal_index **out, struct journal_repo *repo);
 void index_close(struct journal_index *ix);

@@ -1,9 +1,9 @@
 #include "store/sitecache.h"
 
 #include "store/db.h"
+#include "store/index.h"
 #include "util/alloc.h"
 #include "util/error.h"
-#include "util/fs.h"
 #include "util/strbuf.h"
 
 #include <sqlite3.h>
@@ -124,22 +124,9 @@ static int load(struct site_cache *c)
 int site_cache_open(struct site_cache **out, const char *state_dir, const char *output)
 {
     *out = NULL;
-    int rc = fs_mkdirs(state_dir);
-    if (rc)
-        return rc;
     struct site_cache *c = xcalloc(1, sizeof(*c));
     c->output = xstrdup(output);
-    char *path = fs_join(state_dir, "index.db");
-    if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-        SQLITE_OK) {
-        rc = error_internal("cannot open the index %s: %s", path, sqlite3_errmsg(c->db));
-        free(path);
-        site_cache_close(c);
-        return rc;
-    }
-    free(path);
-    sqlite3_busy_timeout(c->db, 30000);
-    rc = db_exec(c->db, NAME, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+    int rc = index_db_open(state_dir, &c->db);
     if (!rc)
         rc = check_version(c);
     if (!rc)

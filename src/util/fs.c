@@ -110,9 +110,29 @@ int fs_write_atomic(const char *path, const void *data, size_t len)
     return 0;
 }
 
+int fs_mkdirs_parent(const char *path)
+{
+    char *dir = xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    int rc = 0;
+    if (slash && slash != dir) {
+        *slash = '\0';
+        rc = fs_mkdirs(dir);
+    }
+    free(dir);
+    return rc;
+}
+
 int fs_write_file(const char *path, const void *data, size_t len)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    /* The folder is made only when it is missing: a mkdir per file costs a big site. */
+    if (fd < 0 && errno == ENOENT) {
+        int rc = fs_mkdirs_parent(path);
+        if (rc)
+            return rc;
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    }
     if (fd < 0)
         return error_errno("cannot create %s", path);
     if (write_all(fd, data, len) < 0) {

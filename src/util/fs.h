@@ -20,9 +20,14 @@ int fs_read_file_limited(const char *path, size_t max_size, const char *limit_na
  * one, never a torn write: write a temporary file beside it, fsync, rename.
  */
 int fs_write_atomic(const char *path, const void *data, size_t len);
-/* Plain write (create or truncate) for files inside a folder that is itself swapped in atomically.
+/*
+ * Plain write (create or truncate), not atomic: for files that no reader sees until they are
+ * renamed into place or their folder is (the site's staging). Makes path's folder when it
+ * is missing.
  */
 int fs_write_file(const char *path, const void *data, size_t len);
+/* mkdir -p of path's folder (everything before its last '/'). */
+int fs_mkdirs_parent(const char *path);
 /* mkdir -p. */
 int fs_mkdirs(const char *path);
 bool fs_is_dir(const char *path);

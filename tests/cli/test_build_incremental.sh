@@ -116,6 +116,15 @@ same_as_full "the site built without the cache is what a full build makes"
 expect_exit 0 "build-site --force exits 0" -- "$JOURNAL" build-site --force --json
 check_eq "--force renders every page" "27" "$(field rendered)"
 
+# ---- a record that cannot be kept only means building everything ----
+
+rm -rf .journal && mkdir -p .journal/index.db
+expect_exit 0 "the build with an index that cannot be opened exits 0" -- "$JOURNAL" build-site --json
+expect_stderr_match "^journal build-site: warning: cannot open the index .*index\.db: .*; building everything$" \
+    "the user is told the index could not be opened and everything is built"
+check_eq "everything is rendered" "27" "$(field rendered)"
+rmdir .journal/index.db
+
 # ---- a failed build changes nothing, and is not remembered ----
 
 printf '\nA second sentence, in a build that fails.\n' >>submissions/3/manuscript.md
