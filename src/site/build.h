@@ -15,9 +15,11 @@
 #include "model/roster.h"
 #include "site/site.h"
 #include "store/sitecache.h"
+#include "store/worktree.h"
 
 #include <jansson.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -52,6 +54,7 @@ struct article {
     /* Where it is in the committed tree: what its unit's key is made from. */
     git_oid record_id, manuscript_id, reviews_id; /* reviews_id is zero without reviews */
     char digest[SITE_CACHE_KEY_SIZE]; /* of its front matter: what listings show; "" unknown */
+    struct repo_worktree_file manuscript_file; /* git's record of it in the working tree */
     struct unit *unit;
     bool loaded; /* m and r hold its record and manuscript */
 };
@@ -107,6 +110,8 @@ struct md_page {
 struct build {
     struct journal_repo *repo;
     git_tree *tree;
+    struct repo_worktree *worktree; /* git's index, where manuscripts are read more cheaply */
+    atomic_size_t from_worktree;    /* manuscripts read from the working tree */
     struct country_db *countries;
     struct language_db *languages;
     struct mustache_set *templates;

@@ -355,10 +355,16 @@ static int load_article(struct build *b, git_repository *git, git_tree *tree, st
         goto done;
     }
     snprintf(path, sizeof(path), "submissions/%lu/manuscript.md", number);
-    rc = git_blob_lookup(&blob, git, &a->manuscript_id) < 0 ? repo_git_error(path) : 0;
+    struct strbuf file = STRBUF_INIT;
+    bool from_file =
+        repo_worktree_read(git, b->repo->root, path, &a->manuscript_id, &a->manuscript_file, &file);
+    if (from_file)
+        atomic_fetch_add(&b->from_worktree, 1);
+    else
+        rc = git_blob_lookup(&blob, git, &a->manuscript_id) < 0 ? repo_git_error(path) : 0;
     if (!rc) {
-        const char *text = git_blob_rawcontent(blob);
-        size_t len = (size_t)git_blob_rawsize(blob);
+        const char *text = from_file ? file.buf : git_blob_rawcontent(blob);
+        size_t len = from_file ? file.len : (size_t)git_blob_rawsize(blob);
         struct manuscript_rules rules = {b->countries, b->languages, b->repo->config.languages[0]};
         rc = manuscript_parse(&a->m, path, text, len, &rules);
         /* What listings show of it is its front matter: everything before the body. */
@@ -371,6 +377,7 @@ static int load_article(struct build *b, git_repository *git, git_tree *tree, st
         }
     }
     git_blob_free(blob);
+    strbuf_release(&file);
     if (!rc && b->open_review)
         rc = load_open_reviews(git, tree, a);
 done:
@@ -1255,6 +1262,26 @@ static size_t articles_to_make(const struct build *b)
     return n;
 }
 
+/* Which manuscripts to render can be read from the working tree (store/worktree.h). */
+static void find_clean_manuscripts(struct build *b)
+{
+    if (!articles_to_make(b))
+        return;
+    /* Without git's index every manuscript is read from git: slower, never wrong. */
+    if (repo_worktree_open(b->repo, &b->worktree)) {
+        site_warning(b, xasprintf("%s; reading every manuscript from git", error_message()));
+        error_clear();
+    }
+    for (size_t i = 0; b->worktree && i < b->narticles; i++) {
+        struct article *a = &b->articles[i];
+        if (!a->unit->make)
+            continue;
+        char path[64];
+        snprintf(path, sizeof(path), "submissions/%lu/manuscript.md", a->number);
+        repo_worktree_lookup(b->worktree, path, &a->manuscript_id, &a->manuscript_file);
+    }
+}
+
 int site_build(struct journal_repo *repo, const struct site_options *opt, struct site_stats *st)
 {
     struct build b = {
@@ -1310,6 +1337,7 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
         error_clear();
     }
     decide_units(&b);
+    find_clean_manuscripts(&b);
     site_phase(&b, "compared with the last build: %zu of %zu parts to make",
                articles_to_make(&b) + b.site_unit.make + b.assets_unit.make, b.narticles + 2);
 
@@ -1324,7 +1352,8 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
     }
     if (rc)
         goto done;
-    site_phase(&b, "read and rendered %zu articles", articles_to_make(&b));
+    site_phase(&b, "read and rendered %zu articles (%zu manuscripts read from the working tree)",
+               articles_to_make(&b), (size_t)atomic_load(&b.from_worktree));
     /* The articles just read have their digests: the listings' key may be known now. */
     if (!b.site_unit.c.key[0]) {
         b.site_unit.make = false;
@@ -1393,6 +1422,7 @@ done:
     mustache_set_free(b.templates);
     country_db_free(b.countries);
     language_db_free(b.languages);
+    repo_worktree_free(b.worktree);
     git_tree_free(b.tree);
     strbuf_release(&b.world_map);
     free(b.staging);

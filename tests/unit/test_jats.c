@@ -495,6 +495,48 @@ static void test_text_escaped_as_libxml_writes_it(void **state)
     manuscript_free(&m);
 }
 
+/* What libxml2's writer makes of an attribute (with UTF-8 declared, as the article is). */
+static char *libxml_attr(const char *name, const char *value)
+{
+    xmlBufferPtr buf = xmlBufferCreate();
+    xmlTextWriterPtr w = xmlNewTextWriterMemory(buf, 0);
+    assert_true(xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) >= 0);
+    assert_true(xmlTextWriterStartElement(w, BAD_CAST "e") >= 0);
+    assert_true(xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST value) >= 0);
+    assert_true(xmlTextWriterEndElement(w) >= 0);
+    assert_true(xmlTextWriterEndDocument(w) >= 0);
+    xmlFreeTextWriter(w);
+    const char *all = (const char *)xmlBufferContent(buf);
+    const char *at = strstr(all, "<e ");
+    assert_non_null(at);
+    char *out = xstrndup(at + 3, strlen(at + 3) - strlen("/>\n"));
+    xmlBufferFree(buf);
+    return out;
+}
+
+static void test_attribute_escaped_as_libxml_writes_it(void **state)
+{
+    (void)state;
+    struct manuscript m;
+    /* A link destination in <...> may hold a tab, quotes, & and escaped < >. */
+    char *md = xasprintf("%s\n[x](<https://e.org/a\"b\\<c\\>&d\te\xd0\xb6>)\n", minimal_md);
+    parse_manuscript(&m, md);
+    struct jats_source src = source(&m);
+    struct strbuf xml = STRBUF_INIT;
+    assert_int_equal(jats_article(&src, &xml), 0);
+    char *want = libxml_attr("xlink:href", "https://e.org/a\"b<c>&d\te\xd0\xb6");
+    if (!strstr(xml.buf, want))
+        fail_msg("expected %s in %s", want, xml.buf);
+    xmlDocPtr doc = valid_doc(&xml);
+    assert_xpath(doc, "string(/article/body//ext-link/@xlink:href)",
+                 "https://e.org/a\"b<c>&d\te\xd0\xb6");
+    xmlFreeDoc(doc);
+    free(want);
+    free(md);
+    strbuf_release(&xml);
+    manuscript_free(&m);
+}
+
 /* Everything JATS and the page render differently, and what markdown_parse changes. */
 static const char tricky_md[] =
     "---\n"
@@ -590,6 +632,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_hostile_text),
         cmocka_unit_test(test_rejected_input_leaves_out_unchanged),
         cmocka_unit_test(test_text_escaped_as_libxml_writes_it),
+        cmocka_unit_test(test_attribute_escaped_as_libxml_writes_it),
         cmocka_unit_test(test_parsed_body_gives_the_same_jats),
     };
     return cmocka_run_group_tests_name("jats", tests, setup, teardown);
