@@ -62,11 +62,14 @@ int main(int argc, char **argv)
     /* libgit2 re-hashes every object it reads, which git itself does not: a quarter of the
        time of reading a large journal. git fsck is what checks a repository's objects. */
     git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-    /* libgit2 maps packs in 1 GiB windows and keeps up to 8 GiB mapped: every page it
-       touched then counts as the process's memory. A large journal's pack is larger
-       than the site build needs at once. */
+    /* libgit2 maps packs in 1 GiB windows and keeps up to 8 GiB mapped, and every page of
+       a pack it touched counts as the process's memory: reading a record every few dozen
+       KiB (fault-around maps 64 KiB at a time) made a 100,000-article journal's 1.4 GB pack
+       resident. Smaller windows, fewer of them, bound that. Its object cache (trees and
+       commits) needs far less than 256 MiB. */
     git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)32 << 20);
-    git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)256 << 20);
+    git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)64 << 20);
+    git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)64 << 20);
     /* libcurl's global state is set up once, before anything could start a thread. */
     if (smtp_global_init()) {
         fprintf(stderr, "journal: %s\n", error_message());

@@ -60,9 +60,14 @@ int cmd_build_site(int argc, char **argv, struct cli *cli)
             opt.force = true;
         else if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v"))
             opt.verbose = stderr;
-        else if ((!strcmp(argv[i], "-j") || !strcmp(argv[i], "--jobs")) && i + 1 < argc) {
+        else if (((!strcmp(argv[i], "-j") || !strcmp(argv[i], "--jobs")) && i + 1 < argc) ||
+                 (!strncmp(argv[i], "-j", 2) && argv[i][2]) || !strncmp(argv[i], "--jobs=", 7)) {
+            /* -j N, -jN, --jobs N and --jobs=N, as make and git take them. */
+            const char *value = !strcmp(argv[i], "-j") || !strcmp(argv[i], "--jobs") ? argv[++i]
+                                : argv[i][1] == 'j'                                  ? argv[i] + 2
+                                                                                     : argv[i] + 7;
             unsigned long jobs;
-            int rc = cli_parse_number(argv[++i], &jobs);
+            int rc = cli_parse_number(value, &jobs);
             if (rc || jobs > 256)
                 return error_usage("-j takes a number of threads from 1 to 256");
             opt.jobs = (unsigned)jobs;

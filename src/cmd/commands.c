@@ -7,6 +7,7 @@
 #include "workflow/notify.h"
 
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -374,11 +375,15 @@ int cli_parse(int argc, char **argv, struct cli *cli, const struct cli_option *o
     size_t npos = 0;
     for (size_t k = 0; k < npositional; k++)
         positional[k] = NULL;
+    /* A value given twice would silently lose the first ("assign 3 --reviewer a
+       --reviewer b" assigned only b): refused instead. */
+    uint64_t given = 0;
     for (int i = 1; i < argc; i++) {
         if (cli_common_option(argv[i], cli))
             continue;
         bool matched = false;
-        for (const struct cli_option *o = options; o && o->name && !matched; o++) {
+        size_t k = 0;
+        for (const struct cli_option *o = options; o && o->name && !matched; o++, k++) {
             if (o->flag) {
                 if (!strcmp(argv[i], o->name))
                     *o->flag = matched = true;
@@ -388,6 +393,12 @@ int cli_parse(int argc, char **argv, struct cli *cli, const struct cli_option *o
             if (rc < 0)
                 return rc;
             matched = rc == 1;
+            if (matched && k < 64 && (given & (UINT64_C(1) << k)))
+                return error_usage("%s given twice; it takes one value (run the command once "
+                                   "for each)",
+                                   o->name);
+            if (matched && k < 64)
+                given |= UINT64_C(1) << k;
         }
         if (matched)
             continue;

@@ -1278,7 +1278,7 @@ static void find_clean_manuscripts(struct build *b)
             continue;
         char path[64];
         snprintf(path, sizeof(path), "submissions/%lu/manuscript.md", a->number);
-        repo_worktree_lookup(b->worktree, path, &a->manuscript_id, &a->manuscript_file);
+        repo_worktree_lookup(b->worktree, path, &a->manuscript_file);
     }
 }
 

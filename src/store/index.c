@@ -8,6 +8,7 @@
 #include "model/record.h"
 #include "model/review.h"
 #include "store/db.h"
+#include "store/worktree.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -361,6 +362,7 @@ struct parsed_submission {
     git_oid tree; /* the folder's tree id */
     bool stored;  /* the index has rows for it, to delete first */
     bool have_ms, have_rec;
+    struct repo_worktree_file ms_file; /* git's record of manuscript.md in the working tree */
     struct manuscript m; /* without its body: the index keeps none, and 100,000 add up */
     struct submission_record r;
     struct review *reviews; /* those that parse */
@@ -402,6 +404,17 @@ static int read_named(git_repository *git, git_tree *tree, const char *name, con
     strbuf_add(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
     git_blob_free(blob);
     return 0;
+}
+
+/* manuscript.md, from the working tree where git's index proves it committed (worktree.h). */
+static int read_manuscript(git_repository *git, const char *root, git_tree *folder,
+                           const char *path, const struct repo_worktree_file *f, struct strbuf *out)
+{
+    const git_tree_entry *entry = git_tree_entry_byname(folder, "manuscript.md");
+    if (entry && git_tree_entry_type(entry) == GIT_OBJECT_BLOB &&
+        repo_worktree_read(git, root, path, git_tree_entry_id(entry), f, out))
+        return 0;
+    return read_named(git, folder, "manuscript.md", path, out);
 }
 
 struct review_walk {
@@ -452,8 +465,8 @@ static int parse_reviews(git_repository *git, git_tree *folder, struct parsed_su
 }
 
 /* Read and parse one submission folder; safe on any thread with its own git handle. */
-static void parse_submission(git_repository *git, const struct manuscript_rules *rules,
-                             struct parsed_submission *p)
+static void parse_submission(git_repository *git, const char *root,
+                             const struct manuscript_rules *rules, struct parsed_submission *p)
 {
     char ms_path[64], rec_path[64];
     snprintf(ms_path, sizeof(ms_path), "submissions/%lu/manuscript.md", p->number);
@@ -474,7 +487,7 @@ static void parse_submission(git_repository *git, const struct manuscript_rules 
         goto done;
     p->have_rec = !rc;
     strbuf_reset(&text);
-    rc = read_named(git, folder, "manuscript.md", ms_path, &text);
+    rc = read_manuscript(git, root, folder, ms_path, &p->ms_file, &text);
     if (!rc)
         rc = manuscript_parse(&p->m, ms_path, text.buf, text.len, rules);
     if (rc == JOURNAL_EINPUT && !p->problem)
@@ -562,6 +575,7 @@ struct pipeline {
     struct parsed_submission *todo;
     size_t n;
     const struct manuscript_rules *rules;
+    const char *root;
     pthread_mutex_t lock;
     pthread_cond_t ready, room;
     size_t next;    /* the next to parse */
@@ -590,7 +604,7 @@ static void *parse_worker(void *arg)
         }
         size_t i = p->next++;
         pthread_mutex_unlock(&p->lock);
-        parse_submission(w->git, p->rules, &p->todo[i]);
+        parse_submission(w->git, p->root, p->rules, &p->todo[i]);
         pthread_mutex_lock(&p->lock);
         p->done[i % WINDOW] = true;
         pthread_cond_signal(&p->ready);
@@ -634,14 +648,14 @@ static int parse_and_write(struct journal_index *ix, struct parsed_submission *t
     if (!nworkers) {
         size_t i = 0;
         for (; !rc && i < n; i++) {
-            parse_submission(ix->repo->git, &rules, &todo[i]);
+            parse_submission(ix->repo->git, ix->repo->root, &rules, &todo[i]);
             rc = write_parsed(ix, &todo[i], stats);
         }
         for (; i < n; i++)
             parsed_free(&todo[i]);
         return rc;
     }
-    struct pipeline p = {.todo = todo, .n = n, .rules = &rules};
+    struct pipeline p = {.todo = todo, .n = n, .rules = &rules, .root = ix->repo->root};
     p.done = xcalloc(WINDOW, sizeof(*p.done));
     struct worker *workers = xcalloc(nworkers, sizeof(*workers));
     /* Each worker reads through a repository handle of its own: libgit2's are not shared. */
@@ -781,6 +795,16 @@ static int refresh_submissions(struct journal_index *ix, git_tree *dir, bool for
             stats->submissions_removed++;
         }
     free(stored);
+    /* Without git's index every manuscript is read from git: slower, never wrong. */
+    struct repo_worktree *wt = NULL;
+    if (!rc && ntodo && repo_worktree_open(ix->repo, &wt))
+        error_clear();
+    for (size_t i = 0; wt && i < ntodo; i++) {
+        char path[64];
+        snprintf(path, sizeof(path), "submissions/%lu/manuscript.md", todo[i].number);
+        repo_worktree_lookup(wt, path, &todo[i].ms_file);
+    }
+    repo_worktree_free(wt);
     if (!rc)
         rc = parse_and_write(ix, todo, ntodo, stats);
     else

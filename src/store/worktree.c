@@ -49,18 +49,19 @@ void repo_worktree_free(struct repo_worktree *wt)
     free(wt);
 }
 
-void repo_worktree_lookup(struct repo_worktree *wt, const char *path, const git_oid *id,
+void repo_worktree_lookup(struct repo_worktree *wt, const char *path,
                           struct repo_worktree_file *out)
 {
     *out = (struct repo_worktree_file){0};
     const git_index_entry *e = wt ? git_index_get_bypath(wt->index, path, 0) : NULL;
-    if (!e || !git_oid_equal(&e->id, id) || e->mode != GIT_FILEMODE_BLOB)
+    if (!e || e->mode != GIT_FILEMODE_BLOB)
         return;
     /* Changed within the tick the index was written: its stat data proves nothing. */
     if (e->mtime.seconds > wt->written.tv_sec ||
         (e->mtime.seconds == wt->written.tv_sec && e->mtime.nanoseconds >= wt->written.tv_nsec))
         return;
     *out = (struct repo_worktree_file){.usable = true,
+                                       .id = e->id,
                                        .size = e->file_size,
                                        .mtime_sec = e->mtime.seconds,
                                        .mtime_nsec = e->mtime.nanoseconds,
@@ -81,7 +82,7 @@ static bool same_stat(const struct stat *st, const struct repo_worktree_file *f)
 bool repo_worktree_read(git_repository *git, const char *root, const char *path, const git_oid *id,
                         const struct repo_worktree_file *f, struct strbuf *out)
 {
-    if (!f->usable)
+    if (!f->usable || !git_oid_equal(&f->id, id))
         return false;
     /* A filter (line ends, ident) would make the file differ from the blob, mostly in size. */
     git_odb *odb = NULL;

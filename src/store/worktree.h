@@ -23,7 +23,8 @@ struct repo_worktree;
 
 /* What git's index recorded of a file when it was staged. */
 struct repo_worktree_file {
-    bool usable; /* the entry names the blob, is a regular file and is not racy */
+    bool usable; /* a regular file, not racy */
+    git_oid id;  /* the blob git's index says the file holds */
     uint64_t size;
     int64_t mtime_sec, ctime_sec;
     uint32_t mtime_nsec, ctime_nsec;
@@ -34,15 +35,15 @@ struct repo_worktree_file {
 int repo_worktree_open(struct journal_repo *repo, struct repo_worktree **out);
 void repo_worktree_free(struct repo_worktree *wt);
 
-/* Whether path (relative to the root) is recorded as holding blob id. One thread at a time. */
-void repo_worktree_lookup(struct repo_worktree *wt, const char *path, const git_oid *id,
+/* What git's index records of path (relative to the root). One thread at a time. */
+void repo_worktree_lookup(struct repo_worktree *wt, const char *path,
                           struct repo_worktree_file *out);
 
 /*
- * Append the content of root/path to out when the file still matches f and its
- * size is blob id's (read through git, which may be another thread's handle):
- * true. False, with out unchanged, when it does not or cannot be read; the caller
- * then reads the blob.
+ * Append the content of root/path to out when f records it as holding blob id, the
+ * file still matches f and its size is blob id's (read through git, which may be another thread's
+ * handle): true. False, with out unchanged, when it does not or cannot be read; the caller then
+ * reads the blob.
  */
 bool repo_worktree_read(git_repository *git, const char *root, const char *path, const git_oid *id,
                         const struct repo_worktree_file *f, struct strbuf *out);

@@ -247,7 +247,13 @@ expect_exit 0 "build-site -j 1" -- "$JOURNAL" build-site -j 1 -o "$TEST_TMP/one"
 expect_exit 0 "build-site -j 4" -- "$JOURNAL" build-site -j 4 -o "$TEST_TMP/four"
 check "one thread and four write the same files, byte for byte" -- \
     diff -r "$TEST_TMP/one" "$TEST_TMP/four"
+expect_exit 0 "build-site -j2 (the number attached)" -- "$JOURNAL" build-site -j2 -o "$TEST_TMP/two"
+expect_exit 0 "build-site --jobs=3" -- "$JOURNAL" build-site --jobs=3 -o "$TEST_TMP/three"
+check "-j2 and --jobs=3 write the same files as one thread" -- \
+    bash -c "diff -r '$TEST_TMP/one' '$TEST_TMP/two' && diff -r '$TEST_TMP/one' '$TEST_TMP/three'"
 expect_exit 2 "build-site -j 0 is a usage error" -- "$JOURNAL" build-site -j 0
+expect_exit 2 "build-site -j0 is a usage error" -- "$JOURNAL" build-site -j0
+expect_exit 2 "build-site -jx is a usage error" -- "$JOURNAL" build-site -jx
 expect_exit 2 "build-site -j many is a usage error" -- "$JOURNAL" build-site -j many
 
 # ---- authors' HTML is escaped ----
