@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 struct shown {
@@ -126,6 +127,14 @@ static int collect_reviewers(struct journal_repo *repo, git_tree *root, struct s
     return 0;
 }
 
+static bool names_review(const char *summary)
+{
+    for (const char *p = summary; p && *p; p++)
+        if (!strncasecmp(p, "review", 6))
+            return true;
+    return false;
+}
+
 /* Every commit that changed the submission's folder, oldest first: its timeline. */
 static int collect_history(struct journal_repo *repo, struct shown *s)
 {
@@ -157,8 +166,9 @@ static int collect_history(struct journal_repo *repo, struct shown *s)
             gmtime_r(&t, &tm);
             strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
             git_oid_tostr(hex, sizeof(hex), &id);
-            /* Commit summaries name reviewers ("Review #3 by ..."): not for authors. */
-            if (!s->author_view || !strstr(git_commit_summary(c), "review"))
+            /* Commit summaries name reviewers ("Review #3 by ...", "Assign reviewer ..."):
+               not for authors, whatever the case. */
+            if (!s->author_view || !names_review(git_commit_summary(c)))
                 json_array_append_new(s->history, json_pack("{s:s, s:s, s:s, s:s}", "date", when,
                                                             "who", who->name, "what",
                                                             git_commit_summary(c), "commit", hex));
