@@ -310,3 +310,36 @@ bool fs_is_safe_relative(const char *name)
         part = end + 1;
     }
 }
+
+int fs_check_no_links(const char *root, const char *rel)
+{
+    if (!fs_is_safe_relative(rel))
+        return error_input("%s: the path would leave %s (no '..', '.', empty parts or control "
+                           "characters allowed)",
+                           rel, root);
+    char *full = fs_join(root, rel);
+    size_t start = strlen(full) - strlen(rel);
+    int rc = 0;
+    for (char *s = full + start;; s++) {
+        char saved = *s;
+        if (saved != '/' && saved != '\0')
+            continue;
+        *s = '\0';
+        struct stat st;
+        if (lstat(full, &st) < 0) {
+            *s = saved;
+            break; /* what does not exist yet will be made as a plain file or folder */
+        }
+        if (S_ISLNK(st.st_mode)) {
+            rc = error_input("%s: a symbolic link in the work tree; journal does not write "
+                             "through links (remove it and run git checkout on the path)",
+                             full);
+            break;
+        }
+        *s = saved;
+        if (!saved)
+            break;
+    }
+    free(full);
+    return rc;
+}

@@ -52,5 +52,11 @@ const char *fs_basename(const char *path);
  * parts, no "." or "..", not absolute, no backslashes or control characters.
  */
 bool fs_is_safe_relative(const char *name);
+/*
+ * Whether writing rel inside root stays inside it: rel is safe (fs_is_safe_relative) and no
+ * part of it that exists under root is a symbolic link, which a write would follow out of
+ * root. JOURNAL_EINPUT naming the link otherwise.
+ */
+int fs_check_no_links(const char *root, const char *rel);
 
 #endif
