@@ -1174,6 +1174,17 @@ static int check_output(struct build *b, const char *out)
             return error_input("-o %s: the folder exists and was not made by journal build-site; "
                                "refusing to replace it (remove it or choose another folder)",
                                out);
+        /* The build renames and removes files under out: a link in it would take those writes
+           and removals outside the site. */
+        char *link = fs_find_link(out);
+        if (link) {
+            int rc = error_input("-o %s: %s in it is a symbolic link; build-site writes only "
+                                 "plain files and folders (remove the link, or build with "
+                                 "another -o)",
+                                 out, link);
+            free(link);
+            return rc;
+        }
     }
     return 0;
 }

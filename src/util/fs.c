@@ -343,3 +343,43 @@ int fs_check_no_links(const char *root, const char *rel)
     free(full);
     return rc;
 }
+
+static char *find_link(const char *root, const char *rel)
+{
+    char *dir = *rel ? fs_join(root, rel) : xstrdup(root);
+    DIR *d = opendir(dir);
+    free(dir);
+    if (!d)
+        return NULL;
+    char *found = NULL;
+    struct dirent *e;
+    while (!found && (e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char *child = *rel ? xasprintf("%s/%s", rel, e->d_name) : xstrdup(e->d_name);
+        unsigned char type = e->d_type;
+        if (type == DT_UNKNOWN) {
+            struct stat st;
+            char *path = fs_join(root, child);
+            type = lstat(path, &st) < 0  ? DT_UNKNOWN
+                   : S_ISLNK(st.st_mode) ? DT_LNK
+                   : S_ISDIR(st.st_mode) ? DT_DIR
+                                         : DT_REG;
+            free(path);
+        }
+        if (type == DT_LNK) {
+            found = child;
+            child = NULL;
+        } else if (type == DT_DIR) {
+            found = find_link(root, child);
+        }
+        free(child);
+    }
+    closedir(d);
+    return found;
+}
+
+char *fs_find_link(const char *root)
+{
+    return find_link(root, "");
+}

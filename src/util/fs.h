@@ -58,5 +58,10 @@ bool fs_is_safe_relative(const char *name);
  * root. JOURNAL_EINPUT naming the link otherwise.
  */
 int fs_check_no_links(const char *root, const char *rel);
+/*
+ * The first symbolic link found in the tree under root (its path relative to root, which the
+ * caller frees), or NULL when there is none or root cannot be read. Links are not followed.
+ */
+char *fs_find_link(const char *root);
 
 #endif

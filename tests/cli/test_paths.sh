@@ -111,6 +111,22 @@ for out in "$J" "$J/submissions" "$J/.git/x" "$J/.journal/site" "$TEST_TMP/site/
     expect_exit 1 "build-site -o $out is refused" -- "$JOURNAL" -C "$J" build-site -o "$out"
     expect_stderr_match "^journal build-site: -o " "-o $out: the message names the folder"
 done
+# A link planted in the site: the build would rename and remove files through it.
+cp -R "$TEST_TMP/site" "$TEST_TMP/site2"
+mv "$TEST_TMP/site2/articles/3" "$OUTSIDE/3"
+ln -s "$OUTSIDE/3" "$TEST_TMP/site2/articles/3"
+rm "$OUTSIDE/3/index.html"
+expect_exit 1 "build-site into a site holding a link to a folder outside is refused" -- \
+    "$JOURNAL" -C "$J" build-site -o "$TEST_TMP/site2"
+expect_stderr_match "-o .*/site2: articles/3 in it is a symbolic link" "the message names the link"
+check "nothing was written through the link" -- test ! -e "$OUTSIDE/3/index.html"
+rm -rf "$TEST_TMP/site2/articles/3" "$OUTSIDE/3"
+ln -sf "$OUTSIDE/secret.txt" "$TEST_TMP/site2/robots.txt"
+expect_exit 1 "build-site into a site holding a link to a file outside is refused" -- \
+    "$JOURNAL" -C "$J" build-site -o "$TEST_TMP/site2" --force
+expect_stderr_match "robots\.txt in it is a symbolic link" "the message names that link"
+check_eq "the file outside is untouched" OUTSIDE-SECRET "$(cat "$OUTSIDE/secret.txt")"
+rm -rf "$TEST_TMP/site2"
 check_eq "the folder outside holds only its file" "secret.txt" "$(ls "$OUTSIDE")"
 back_as_before "refused output folders changed nothing, and the themes' commits are undone"
 
