@@ -29,12 +29,20 @@ struct shown {
 struct file_walk {
     git_repository *git;
     json_t *files;
+    unsigned long number;
+    int rc;
 };
 
 /* Attachments may sit in subfolders (figures/fig1.png): list every file by its path. */
 static int add_file(const char *folder, const git_tree_entry *entry, void *payload)
 {
     struct file_walk *w = payload;
+    char *where =
+        xasprintf("submissions/%lu/files/%s%s", w->number, folder, git_tree_entry_name(entry));
+    w->rc = repo_entry_check(entry, where);
+    free(where);
+    if (w->rc)
+        return -1;
     if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
         return 0;
     git_blob *blob = NULL;
@@ -55,9 +63,9 @@ static int collect_files(struct journal_repo *repo, git_tree *root, struct shown
     s->files = json_array();
     snprintf(path, sizeof(path), "submissions/%lu/files", s->number);
     int rc = repo_subtree(repo->git, root, path, &dir);
-    struct file_walk w = {repo->git, s->files};
+    struct file_walk w = {repo->git, s->files, s->number, 0};
     if (!rc && dir && git_tree_walk(dir, GIT_TREEWALK_PRE, add_file, &w) < 0)
-        rc = repo_git_error(path);
+        rc = w.rc ? w.rc : repo_git_error(path);
     git_tree_free(dir);
     return rc;
 }

@@ -326,6 +326,20 @@ static int missing_submission(const struct article *a)
                     "lists submission %lu, which does not exist", a->number);
 }
 
+struct checked_walk {
+    const char *folder;
+    int rc;
+};
+
+static int check_entry(const char *root, const git_tree_entry *entry, void *payload)
+{
+    struct checked_walk *w = payload;
+    char *where = xasprintf("%s/%s%s", w->folder, root, git_tree_entry_name(entry));
+    w->rc = repo_entry_check(entry, where);
+    free(where);
+    return w->rc ? -1 : 0;
+}
+
 /* Where an article's files are in the committed tree: enough to know whether it changed. */
 static int locate_article(struct build *b, git_repository *git, git_tree *tree, struct article *a)
 {
@@ -337,13 +351,11 @@ static int locate_article(struct build *b, git_repository *git, git_tree *tree, 
         git_tree_free(dir);
         return rc ? rc : missing_submission(a);
     }
-    /* Nothing in an article's folder may be a link or wrongly named (a crafted tree). */
-    for (size_t i = 0; i < git_tree_entrycount(dir) && !rc; i++) {
-        const git_tree_entry *x = git_tree_entry_byindex(dir, i);
-        char *where = xasprintf("%s/%s", path, git_tree_entry_name(x));
-        rc = repo_entry_check(x, where);
-        free(where);
-    }
+    /* Nothing in a published article's folder, at any depth, may be a link or wrongly named
+       (a crafted tree). */
+    struct checked_walk cw = {path, 0};
+    if (git_tree_walk(dir, GIT_TREEWALK_PRE, check_entry, &cw) < 0)
+        rc = cw.rc ? cw.rc : repo_git_error(path);
     if (rc)
         goto done;
     const git_tree_entry *e = git_tree_entry_byname(dir, "submission.yaml");

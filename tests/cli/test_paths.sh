@@ -170,6 +170,13 @@ committed_link "a submission folder that is a link" submissions/12 "$OUTSIDE" \
 undo
 committed_link "an attachment of a published article that is a link" \
     submissions/3/files "$OUTSIDE" "submissions/3/files: a symbolic link"
+expect_exit 1 "show 3 refuses the linked attachment folder" -- "$JOURNAL" -C "$J" show 3
+expect_stderr_match "submissions/3/files: a symbolic link" "show names it"
+undo
+committed_link "an attachment that is a link" submissions/3/files/data.csv "$OUTSIDE/secret.txt" \
+    "submissions/3/files/data\.csv: a symbolic link"
+expect_exit 1 "show 3 refuses the linked attachment" -- "$JOURNAL" -C "$J" show 3
+expect_stderr_match "submissions/3/files/data\.csv: a symbolic link" "show names it"
 undo
 committed_link "an issue manifest that is a link" issues/3.yaml 1.yaml "issues/3\.yaml: a symbolic link"
 undo
