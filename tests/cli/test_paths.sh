@@ -264,6 +264,23 @@ crafted "submissions/ holding an entry with '/'" submissions "12/../../x" 40000 
 crafted "pages/ holding '..'" pages .. 40000 "pages/\.\.: git's tree holds an entry named '\.\.'"
 back_as_before "the journal is back as it was"
 
+# ---- a reviewer id from a hand-edited record becomes a path ----
+
+expect_exit 0 "assign asel-bekova to 10" -- "$JOURNAL" -C "$J" assign 10 --reviewer asel-bekova
+sed -i 's|reviewer: asel-bekova|reviewer: ../../../../../pwned|' "$J/submissions/10/submission.yaml"
+tgit -C "$J" commit -qam "a record edited by hand"
+echo "Fine." >c.md
+mid=$TEST_TMP/.mid
+snapshot "$J" >"$mid"
+expect_exit 1 "a review whose path would leave the journal is refused" -- \
+    "$JOURNAL" -C "$J" review 10 --as ../../../../../pwned --verdict accept --comments c.md
+expect_stderr_match "submissions/10/reviews/round-1/\.\./\.\./\.\./\.\./\.\./pwned\.yaml: the path would leave" \
+    "the message names the path and why"
+check_eq "nothing was written outside the journal" "" "$(find "$TEST_TMP" -name 'pwned*' | head -3)"
+expect_unchanged "$mid" "$J" "the refused review changed nothing"
+tgit -C "$J" reset -q --hard HEAD~2
+back_as_before "the journal is back as it was"
+
 # ---- a link in the work tree is never written through ----
 
 rm -rf "$J/submissions/10"
