@@ -15,12 +15,11 @@
 
 static int parse_issue(const char *arg, unsigned long *out)
 {
-    char *end;
-    if (arg[0] < '1' || arg[0] > '9')
-        return error_usage("'%s' is not an issue number", arg);
-    *out = strtoul(arg, &end, 10);
-    if (*end)
-        return error_usage("'%s' is not an issue number", arg);
+    /* Issue files are named by up to nine digits (repo_entry_number). */
+    size_t len = strspn(arg, "0123456789");
+    if (arg[0] < '1' || arg[0] > '9' || arg[len] || len > 9)
+        return error_usage("'%s' is not an issue number (1 to 999999999)", arg);
+    *out = strtoul(arg, NULL, 10);
     return 0;
 }
 

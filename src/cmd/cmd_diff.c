@@ -29,7 +29,7 @@ int cmd_diff(int argc, char **argv, struct cli *cli)
     if (!rc && round_arg) {
         char *end;
         round = strtoul(round_arg, &end, 10);
-        if (*end || !round || round_arg[0] == '-' || round_arg[0] == '+')
+        if (*end || !round || round_arg[0] == '-' || round_arg[0] == '+' || strlen(round_arg) > 9)
             rc = error_usage("'%s' is not a round number (1, 2, ...)", round_arg);
     }
     if (rc)

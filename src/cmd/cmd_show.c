@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 struct shown {
@@ -28,12 +29,20 @@ struct shown {
 struct file_walk {
     git_repository *git;
     json_t *files;
+    unsigned long number;
+    int rc;
 };
 
 /* Attachments may sit in subfolders (figures/fig1.png): list every file by its path. */
 static int add_file(const char *folder, const git_tree_entry *entry, void *payload)
 {
     struct file_walk *w = payload;
+    char *where =
+        xasprintf("submissions/%lu/files/%s%s", w->number, folder, git_tree_entry_name(entry));
+    w->rc = repo_entry_check(entry, where);
+    free(where);
+    if (w->rc)
+        return -1;
     if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
         return 0;
     git_blob *blob = NULL;
@@ -54,9 +63,9 @@ static int collect_files(struct journal_repo *repo, git_tree *root, struct shown
     s->files = json_array();
     snprintf(path, sizeof(path), "submissions/%lu/files", s->number);
     int rc = repo_subtree(repo->git, root, path, &dir);
-    struct file_walk w = {repo->git, s->files};
+    struct file_walk w = {repo->git, s->files, s->number, 0};
     if (!rc && dir && git_tree_walk(dir, GIT_TREEWALK_PRE, add_file, &w) < 0)
-        rc = repo_git_error(path);
+        rc = w.rc ? w.rc : repo_git_error(path);
     git_tree_free(dir);
     return rc;
 }
@@ -126,6 +135,14 @@ static int collect_reviewers(struct journal_repo *repo, git_tree *root, struct s
     return 0;
 }
 
+static bool names_review(const char *summary)
+{
+    for (const char *p = summary; p && *p; p++)
+        if (!strncasecmp(p, "review", 6))
+            return true;
+    return false;
+}
+
 /* Every commit that changed the submission's folder, oldest first: its timeline. */
 static int collect_history(struct journal_repo *repo, struct shown *s)
 {
@@ -157,8 +174,9 @@ static int collect_history(struct journal_repo *repo, struct shown *s)
             gmtime_r(&t, &tm);
             strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
             git_oid_tostr(hex, sizeof(hex), &id);
-            /* Commit summaries name reviewers ("Review #3 by ..."): not for authors. */
-            if (!s->author_view || !strstr(git_commit_summary(c), "review"))
+            /* Commit summaries name reviewers ("Review #3 by ...", "Assign reviewer ..."):
+               not for authors, whatever the case. */
+            if (!s->author_view || !names_review(git_commit_summary(c)))
                 json_array_append_new(s->history, json_pack("{s:s, s:s, s:s, s:s}", "date", when,
                                                             "who", who->name, "what",
                                                             git_commit_summary(c), "commit", hex));

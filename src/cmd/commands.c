@@ -320,13 +320,14 @@ int cli_parse_number(const char *arg, unsigned long *out)
 {
     if (arg[0] == '#')
         arg++;
-    char *end;
-    if (arg[0] < '1' || arg[0] > '9')
+    /* Digits only, no sign or leading zero, and at most nine of them: submission folders and
+       issue files are named so (repo_entry_number), and a number is never more than a name. */
+    size_t len = strspn(arg, "0123456789");
+    if (arg[0] < '1' || arg[0] > '9' || arg[len])
         return error_usage("'%s' is not a submission number", arg);
-    unsigned long v = strtoul(arg, &end, 10);
-    if (*end)
-        return error_usage("'%s' is not a submission number", arg);
-    *out = v;
+    if (len > 9)
+        return error_usage("'%s' is not a submission number (they go up to 999999999)", arg);
+    *out = strtoul(arg, NULL, 10);
     return 0;
 }
 

@@ -108,6 +108,11 @@ int site_load_pages(struct build *b)
         const git_tree_entry *ent = git_tree_entry_byindex(dir, i);
         const char *name = git_tree_entry_name(ent);
         size_t len = strlen(name);
+        char *where = xasprintf("pages/%s", name);
+        rc = repo_entry_check(ent, where);
+        free(where);
+        if (rc)
+            break;
         if (git_tree_entry_type(ent) != GIT_OBJECT_BLOB || len <= 3 ||
             strcmp(name + len - 3, ".md"))
             continue; /* only Markdown files are pages */

@@ -42,6 +42,13 @@ static int theme_entry(const char *root, const git_tree_entry *entry, void *payl
     struct theme_walk *w = payload;
     struct build *b = w->b;
     const char *name = git_tree_entry_name(entry);
+    /* Assets are copied to the site under their names: a link or a name such as '..' is
+       refused, never followed or written. */
+    char *where = xasprintf("themes/%s/%s%s", b->repo->config.theme, root, name);
+    w->rc = repo_entry_check(entry, where);
+    free(where);
+    if (w->rc)
+        return -1;
     if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
         return 0;
     if (!strcmp(root, "templates/")) {
@@ -189,10 +196,29 @@ static int compare_issue_blobs(const void *x, const void *y)
     return a->id < b->id ? -1 : a->id > b->id;
 }
 
+/* Every entry of folder (submissions, issues): no link, no crafted name. One tree read. */
+static int check_folder_entries(struct build *b, const char *folder)
+{
+    git_tree *dir = NULL;
+    int rc = repo_subtree(b->repo->git, b->tree, folder, &dir);
+    for (size_t i = 0; !rc && dir && i < git_tree_entrycount(dir); i++) {
+        const git_tree_entry *x = git_tree_entry_byindex(dir, i);
+        char *where = xasprintf("%s/%s", folder, git_tree_entry_name(x));
+        rc = repo_entry_check(x, where);
+        free(where);
+    }
+    git_tree_free(dir);
+    return rc;
+}
+
 static int load_issues(struct build *b)
 {
     git_tree *dir = NULL;
-    int rc = repo_subtree(b->repo->git, b->tree, "issues", &dir);
+    int rc = check_folder_entries(b, "submissions");
+    if (!rc)
+        rc = check_folder_entries(b, "issues");
+    if (!rc)
+        rc = repo_subtree(b->repo->git, b->tree, "issues", &dir);
     if (rc || !dir)
         return rc;
     size_t n = git_tree_entrycount(dir);
@@ -246,6 +272,12 @@ struct signed_walk {
 static int signed_review_entry(const char *root, const git_tree_entry *entry, void *payload)
 {
     struct signed_walk *w = payload;
+    char *where =
+        xasprintf("submissions/%lu/reviews/%s%s", w->a->number, root, git_tree_entry_name(entry));
+    w->rc = repo_entry_check(entry, where);
+    free(where);
+    if (w->rc)
+        return -1;
     if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
         return 0;
     git_blob *blob = NULL;
@@ -294,6 +326,20 @@ static int missing_submission(const struct article *a)
                     "lists submission %lu, which does not exist", a->number);
 }
 
+struct checked_walk {
+    const char *folder;
+    int rc;
+};
+
+static int check_entry(const char *root, const git_tree_entry *entry, void *payload)
+{
+    struct checked_walk *w = payload;
+    char *where = xasprintf("%s/%s%s", w->folder, root, git_tree_entry_name(entry));
+    w->rc = repo_entry_check(entry, where);
+    free(where);
+    return w->rc ? -1 : 0;
+}
+
 /* Where an article's files are in the committed tree: enough to know whether it changed. */
 static int locate_article(struct build *b, git_repository *git, git_tree *tree, struct article *a)
 {
@@ -305,6 +351,13 @@ static int locate_article(struct build *b, git_repository *git, git_tree *tree, 
         git_tree_free(dir);
         return rc ? rc : missing_submission(a);
     }
+    /* Nothing in a published article's folder, at any depth, may be a link or wrongly named
+       (a crafted tree). */
+    struct checked_walk cw = {path, 0};
+    if (git_tree_walk(dir, GIT_TREEWALK_PRE, check_entry, &cw) < 0)
+        rc = cw.rc ? cw.rc : repo_git_error(path);
+    if (rc)
+        goto done;
     const git_tree_entry *e = git_tree_entry_byname(dir, "submission.yaml");
     if (!e || git_tree_entry_type(e) != GIT_OBJECT_BLOB) {
         rc = missing_submission(a);
@@ -1140,6 +1193,17 @@ static int check_output(struct build *b, const char *out)
             return error_input("-o %s: the folder exists and was not made by journal build-site; "
                                "refusing to replace it (remove it or choose another folder)",
                                out);
+        /* The build renames and removes files under out: a link in it would take those writes
+           and removals outside the site. */
+        char *link = fs_find_link(out);
+        if (link) {
+            int rc = error_input("-o %s: %s in it is a symbolic link; build-site writes only "
+                                 "plain files and folders (remove the link, or build with "
+                                 "another -o)",
+                                 out, link);
+            free(link);
+            return rc;
+        }
     }
     return 0;
 }

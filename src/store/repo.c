@@ -167,6 +167,28 @@ int repo_head_tree(struct journal_repo *repo, git_tree **out)
     return 0;
 }
 
+int repo_entry_check(const git_tree_entry *entry, const char *path)
+{
+    const char *name = git_tree_entry_name(entry);
+    git_filemode_t mode = git_tree_entry_filemode(entry);
+    if (mode == GIT_FILEMODE_LINK)
+        return error_input("%s: a symbolic link is committed here (git mode 120000); journal "
+                           "never follows links: commit the file or folder itself",
+                           path);
+    if (mode == GIT_FILEMODE_COMMIT)
+        return error_input("%s: a git submodule is committed here; expected a file or a folder",
+                           path);
+    bool bad = !*name || !strcmp(name, ".") || !strcmp(name, "..");
+    for (const unsigned char *c = (const unsigned char *)name; *c && !bad; c++)
+        bad = *c == '/' || *c == '\\' || *c < 0x20 || *c == 0x7f;
+    if (bad)
+        return error_input("%s: git's tree holds an entry named '%s'; expected a file or folder "
+                           "name without '/', '\\' or control characters, and not '.' or '..' "
+                           "(the commit was not made by git or journal: repair the history)",
+                           path, name);
+    return 0;
+}
+
 int repo_read_from_tree(git_repository *git, git_tree *tree, const char *path, struct strbuf *out,
                         git_oid *blob_id)
 {
@@ -174,6 +196,11 @@ int repo_read_from_tree(git_repository *git, git_tree *tree, const char *path, s
     if (!tree || git_tree_entry_bypath(&entry, tree, path) < 0) {
         git_error_clear();
         return error_input("%s: not in the journal (no such file committed)", path);
+    }
+    int rc = repo_entry_check(entry, path);
+    if (rc) {
+        git_tree_entry_free(entry);
+        return rc;
     }
     if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) {
         git_tree_entry_free(entry);
@@ -200,8 +227,9 @@ int repo_subtree(git_repository *git, git_tree *root, const char *path, git_tree
         git_error_clear();
         return 0;
     }
-    int rc = 0;
-    if (git_tree_entry_type(e) == GIT_OBJECT_TREE &&
+    /* A link where a folder should be is refused, not taken for a missing folder. */
+    int rc = git_tree_entry_filemode(e) == GIT_FILEMODE_LINK ? repo_entry_check(e, path) : 0;
+    if (!rc && git_tree_entry_type(e) == GIT_OBJECT_TREE &&
         git_tree_lookup(out, git, git_tree_entry_id(e)) < 0)
         rc = repo_git_error(path);
     git_tree_entry_free(e);
@@ -285,7 +313,12 @@ int repo_commit(struct journal_repo *repo, const struct repo_change *changes, si
     git_signature *sig = NULL;
     git_tree_update *updates = xcalloc(nchanges ? nchanges : 1, sizeof(*updates));
     git_oid tree_id, oid;
-    int rc = repo_head_tree(repo, &base);
+    int rc = 0;
+    /* Refused before anything is written: each path stays in the work tree, through no link. */
+    for (size_t i = 0; i < nchanges && !rc; i++)
+        rc = fs_check_no_links(repo->root, changes[i].path);
+    if (!rc)
+        rc = repo_head_tree(repo, &base);
     if (rc)
         goto done;
     if (!base) {

@@ -50,6 +50,15 @@ int repo_read_from_tree(git_repository *git, git_tree *tree, const char *path, s
 int repo_subtree(git_repository *git, git_tree *root, const char *path, git_tree **out);
 
 /*
+ * What journal reads from a tree must be what it seems: a symbolic link (git mode 120000,
+ * which would point anywhere), a submodule, or an entry whose name is empty, ".", "..", or
+ * holds '/', '\\' or a control character (git itself never makes such a tree, but a crafted
+ * one can hold them) is refused with JOURNAL_EINPUT naming path, the entry's place in the
+ * journal. Links are never followed and such names never become a path.
+ */
+int repo_entry_check(const git_tree_entry *entry, const char *path);
+
+/*
  * Submission folders and issue files are named by their number: "12" or, with
  * suffix ".yaml", "12.yaml". Returns the number, or 0 for any other name
  * (leading zeros, signs and other characters included).

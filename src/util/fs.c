@@ -310,3 +310,76 @@ bool fs_is_safe_relative(const char *name)
         part = end + 1;
     }
 }
+
+int fs_check_no_links(const char *root, const char *rel)
+{
+    if (!fs_is_safe_relative(rel))
+        return error_input("%s: the path would leave %s (no '..', '.', empty parts or control "
+                           "characters allowed)",
+                           rel, root);
+    char *full = fs_join(root, rel);
+    size_t start = strlen(full) - strlen(rel);
+    int rc = 0;
+    for (char *s = full + start;; s++) {
+        char saved = *s;
+        if (saved != '/' && saved != '\0')
+            continue;
+        *s = '\0';
+        struct stat st;
+        if (lstat(full, &st) < 0) {
+            *s = saved;
+            break; /* what does not exist yet will be made as a plain file or folder */
+        }
+        if (S_ISLNK(st.st_mode)) {
+            rc = error_input("%s: a symbolic link in the work tree; journal does not write "
+                             "through links (remove it and run git checkout on the path)",
+                             full);
+            break;
+        }
+        *s = saved;
+        if (!saved)
+            break;
+    }
+    free(full);
+    return rc;
+}
+
+static char *find_link(const char *root, const char *rel)
+{
+    char *dir = *rel ? fs_join(root, rel) : xstrdup(root);
+    DIR *d = opendir(dir);
+    free(dir);
+    if (!d)
+        return NULL;
+    char *found = NULL;
+    struct dirent *e;
+    while (!found && (e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char *child = *rel ? xasprintf("%s/%s", rel, e->d_name) : xstrdup(e->d_name);
+        unsigned char type = e->d_type;
+        if (type == DT_UNKNOWN) {
+            struct stat st;
+            char *path = fs_join(root, child);
+            type = lstat(path, &st) < 0  ? DT_UNKNOWN
+                   : S_ISLNK(st.st_mode) ? DT_LNK
+                   : S_ISDIR(st.st_mode) ? DT_DIR
+                                         : DT_REG;
+            free(path);
+        }
+        if (type == DT_LNK) {
+            found = child;
+            child = NULL;
+        } else if (type == DT_DIR) {
+            found = find_link(root, child);
+        }
+        free(child);
+    }
+    closedir(d);
+    return found;
+}
+
+char *fs_find_link(const char *root)
+{
+    return find_link(root, "");
+}

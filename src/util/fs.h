@@ -52,5 +52,16 @@ const char *fs_basename(const char *path);
  * parts, no "." or "..", not absolute, no backslashes or control characters.
  */
 bool fs_is_safe_relative(const char *name);
+/*
+ * Whether writing rel inside root stays inside it: rel is safe (fs_is_safe_relative) and no
+ * part of it that exists under root is a symbolic link, which a write would follow out of
+ * root. JOURNAL_EINPUT naming the link otherwise.
+ */
+int fs_check_no_links(const char *root, const char *rel);
+/*
+ * The first symbolic link found in the tree under root (its path relative to root, which the
+ * caller frees), or NULL when there is none or root cannot be read. Links are not followed.
+ */
+char *fs_find_link(const char *root);
 
 #endif

@@ -211,14 +211,11 @@ int packet_make(struct journal_repo *repo, unsigned long number, const char *rev
     ywriter_map_end(&w);
     rc = ywriter_end(&w);
     strbuf_addstr(&out->text, "---\n");
-    size_t body_start = out->text.len;
     if (!rc && out->blinded) {
         out->removed_sections = strip_sections(m->body, m->body_len, &out->text);
-        /* Lines are counted in the packet: the front matter comes first. */
-        size_t first_line = 1;
-        for (size_t i = 0; i < body_start; i++)
-            first_line += out->text.buf[i] == '\n';
-        find_identifying_text(out, m, body_start, first_line);
+        /* The title, abstract and keywords may name an author as well as the body can: the
+           whole packet is searched, its lines counted from the top. */
+        find_identifying_text(out, m, 0, 1);
     } else if (!rc) {
         strbuf_add(&out->text, m->body, m->body_len);
     }

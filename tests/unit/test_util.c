@@ -1,5 +1,6 @@
 /* The utility layer and the small models: strbuf, UTF-8, paths, YAML positions, dates, ISSN,
  * config. */
+#define _DEFAULT_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void test_strbuf(void **state)
 {
@@ -146,6 +148,38 @@ static void test_safe_relative(void **state)
     char *j = fs_join("/tmp/", "/x");
     assert_string_equal(j, "/tmp/x");
     free(j);
+}
+
+/* Writes under a root never go through a link, and the links under a folder are found. */
+static void test_links(void **state)
+{
+    (void)state;
+    char root[] = "/tmp/journal-test-links.XXXXXX";
+    assert_non_null(mkdtemp(root));
+    char *sub = fs_join(root, "sub"), *outside = fs_join(root, "outside"),
+         *link = fs_join(root, "sub/link"), *file = fs_join(root, "sub/file");
+    assert_int_equal(fs_mkdirs(sub), 0);
+    assert_int_equal(fs_mkdirs(outside), 0);
+    assert_int_equal(fs_write_atomic(file, "x", 1), 0);
+    assert_null(fs_find_link(root));
+    assert_int_equal(fs_check_no_links(root, "sub/file"), 0);
+    assert_int_equal(fs_check_no_links(root, "sub/new/folder/file"), 0);
+    assert_int_equal(symlink(outside, link), 0);
+    char *found = fs_find_link(root);
+    assert_string_equal(found, "sub/link");
+    free(found);
+    assert_int_equal(fs_check_no_links(root, "sub/link/x.yaml"), JOURNAL_EINPUT);
+    assert_non_null(strstr(error_message(), "sub/link: a symbolic link"));
+    error_clear();
+    assert_int_equal(fs_check_no_links(root, "sub/link"), JOURNAL_EINPUT);
+    error_clear();
+    assert_int_equal(fs_check_no_links(root, "sub/../outside/x"), JOURNAL_EINPUT);
+    error_clear();
+    assert_int_equal(fs_remove_tree(root), 0);
+    free(sub);
+    free(outside);
+    free(link);
+    free(file);
 }
 
 static void test_yaml_positions(void **state)
@@ -362,6 +396,7 @@ int main(void)
         cmocka_unit_test(test_utf8_case),
         cmocka_unit_test(test_xml_text_clean),
         cmocka_unit_test(test_safe_relative),
+        cmocka_unit_test(test_links),
         cmocka_unit_test(test_yaml_positions),
         cmocka_unit_test(test_yaml_writer_quotes),
         cmocka_unit_test(test_dates),
