@@ -19,7 +19,9 @@
 //     is not the theme's (the world map's own <style> aside);
 //   - a request outside the loopback server (every such request is aborted),
 //     a navigation away from the page or a new window;
-//   - a console error (a Content-Security-Policy violation, for one).
+//   - a console error (a Content-Security-Policy violation, for one);
+//   - no Content-Security-Policy meta tag with script-src 'self' (and the
+//     policy is shown to stop an inline script and handler put on a page).
 // It also checks that the corpus reached the pages (the hostile title is shown
 // as text; the raw site keeps the allowed HTML of the hostile page), so that a
 // site without the articles cannot pass.
@@ -166,6 +168,10 @@ function inspectPage(themeScripts) {
       problems.push(`style element from content: ${describe(el)}`);
     }
   }
+  if (document.contentType === 'text/html') {
+    const csp = document.head && document.head.querySelector('meta[http-equiv="Content-Security-Policy"]');
+    if (!csp || !/(^|;)\s*script-src 'self'\s*(;|$)/.test(csp.content)) problems.push("no Content-Security-Policy with script-src 'self' in the head");
+  }
   return problems;
 }
 
@@ -264,8 +270,24 @@ async function walkSite(browser, base, dir, site, numbers) {
     await page.close();
   }
 
-  // The corpus reached the pages, as text where it is not HTML.
+  // The policy is in force: an inline script that got onto the page would not run.
   const page = await context.newPage();
+  const refused = [];
+  page.on('console', (m) => refused.push(m.text()));
+  await page.goto(`${siteBase}articles/${numbers[1]}/index.html`);
+  const ran = await page.evaluate(() => {
+    const s = document.createElement('script');
+    s.textContent = 'window.__xssRan = true;';
+    document.body.appendChild(s);
+    const img = document.createElement('img');
+    img.setAttribute('onerror', 'window.__xssRan = true;');
+    img.src = 'data:,';
+    document.body.appendChild(img);
+    return new Promise((res) => setTimeout(() => res(window.__xssRan === true), 100));
+  });
+  check(`${site}: the Content-Security-Policy stops an inline script and handler`, !ran && refused.some((t) => t.includes('Content Security Policy')), `ran: ${ran}`, ...refused);
+
+  // The corpus reached the pages, as text where it is not HTML.
   const [front, body] = numbers;
   await page.goto(`${siteBase}articles/${front}/index.html`);
   const h1 = await page.locator('h1').first().textContent();

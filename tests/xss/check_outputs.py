@@ -6,7 +6,8 @@
 WORKDIR is what tests/xss/build-sites.sh made (site-safe, site-raw, numbers);
 CORPUS_DIR holds front-matter.md, body.md and template.md. For both sites:
 
-- every HTML page, read with Python's HTML tokenizer: no event-handler attribute,
+- every HTML page, read with Python's HTML tokenizer: the theme's
+  Content-Security-Policy (script-src 'self') in the head, no event-handler attribute,
   no script but the theme's (assets/*.js) and JSON-LD data blocks that parse, no
   iframe/object/embed/base/form/meta http-equiv (but a Content-Security-Policy),
   no javascript:/vbscript:/data: URL (data: only as a raster <img src>);
@@ -93,6 +94,7 @@ class Page(html.parser.HTMLParser):
         self.script = None
         self.capture = []  # [tag, depth, pieces]
         self.in_head = False
+        self.csp = None
 
     def handle_starttag(self, tag, attrs):
         a = {}
@@ -111,6 +113,8 @@ class Page(html.parser.HTMLParser):
         if tag == "meta":
             if "http-equiv" in a and a["http-equiv"].lower() != "content-security-policy":
                 self.problems.append(f"<meta http-equiv> {a}")
+            elif "http-equiv" in a and self.in_head and self.csp is None:
+                self.csp = a.get("content", "")
             key = a.get("name") or a.get("property")
             if key:
                 self.meta.append((key, a.get("content", "")))
@@ -152,6 +156,8 @@ def read_page(path):
     p = Page()
     p.feed(open(path, encoding="utf-8").read())
     p.close()
+    if not re.search(r"(^|;)\s*script-src 'self'\s*(;|$)", p.csp or ""):
+        p.problems.append(f"no Content-Security-Policy with script-src 'self' in the head: {p.csp!r}")
     return p
 
 
