@@ -25,6 +25,17 @@ for name in front-matter body template; do
         "$W/journal/submissions/$n/manuscript.md"
 done
 
+# What submit refuses is refused with file, line and column, and changes nothing.
+before=$TEST_TMP/.before
+snapshot "$W/journal" >"$before"
+sed "s|^    email: .*|    email: 'eve@example.org?subject=<script>alert(1)</script>'|" \
+    "$SOURCE_DIR/tests/xss/front-matter.md" >"$TEST_TMP/bad-email.md"
+expect_exit 1 "an email address with a query and markup is refused" -- \
+    "$JOURNAL" -C "$W/journal" submit "$TEST_TMP/bad-email.md"
+expect_stderr_match "bad-email\.md:[0-9]+:[0-9]+: 'eve@example\.org\?subject=<script>alert\(1\)</script>' is not an email address" \
+    "the refusal names file, line, column and the address"
+expect_unchanged "$before" "$W/journal" "the refused submission changed nothing"
+
 # The checks of what the sites hold, one line each.
 python3 "$SOURCE_DIR/tests/xss/check_outputs.py" "$W" "$SOURCE_DIR/tests/xss" >"$OUT" 2>"$ERR"
 status=$?

@@ -95,6 +95,7 @@ class Page(html.parser.HTMLParser):
         self.capture = []  # [tag, depth, pieces]
         self.in_head = False
         self.csp = None
+        self.hrefs = []
 
     def handle_starttag(self, tag, attrs):
         a = {}
@@ -104,6 +105,8 @@ class Page(html.parser.HTMLParser):
                 self.problems.append(f"event handler {name}= on <{tag}>")
             if name in URL_ATTRS and dangerous_url(tag, name, value or ""):
                 self.problems.append(f"{name}={value!r} on <{tag}>")
+        if tag == "a" and "href" in a:
+            self.hrefs.append(a["href"])
         if tag == "head":
             self.in_head = True
         if tag == "body":
@@ -202,6 +205,9 @@ for mode in ("site-safe", "site-raw"):
     affs = [f["name"] for a in FRONT["authors"] for f in a["affiliations"]]
     check(f"{mode}: meta citation_author_institution are the affiliations, whole",
           meta.get("citation_author_institution") == affs, meta.get("citation_author_institution"))
+    email = FRONT["authors"][0]["email"]
+    check(f"{mode}: the corresponding author's mailto: link is the address, whole",
+          page.hrefs.count("mailto:" + email) == 2, [h for h in page.hrefs if h.startswith("mailto:")])
     for key in ("citation_keywords", "DC.subject", "article:tag"):
         check(f"{mode}: meta {key} are the keywords, whole", meta.get(key) == FRONT["keywords"], meta.get(key))
     check(f"{mode}: meta og:description is the abstract, whole",
