@@ -16,8 +16,8 @@ CORPUS_DIR holds front-matter.md, body.md and template.md. For both sites:
   authors, affiliations, keywords and abstract exactly (nothing broke out of its
   attribute or script); template syntax is shown as written;
 - every XML file (Atom feeds, OAI-PMH, sitemap, JATS) is well formed, has no
-  script element, no on* attribute and no javascript: URL, and the feed and the
-  JATS give back the hostile title exactly;
+  script element, no on* attribute and no javascript: URL, and the feed, OAI-PMH
+  and the JATS give back the hostile title exactly;
 - CSL-JSON parses and gives back the title; RIS is one tag per line (no field
   starts a line of its own); BibTeX is one entry whose braces balance in every
   field, with only the fields the exporter writes.
@@ -255,6 +255,13 @@ for mode in ("site-safe", "site-raw"):
     feed = ET.parse(os.path.join(site, "feed.xml")).getroot()
     titles = [e.findtext(f"{atom}title") for e in feed.iter(f"{atom}entry")]
     check(f"{mode}: the Atom feed gives back the hostile title", FULL_TITLE in titles, titles)
+    oai = ET.parse(os.path.join(site, "oai", "static-repository.xml")).getroot()
+    dc = "{http://purl.org/dc/elements/1.1/}"
+    oai_titles = [e.text for e in oai.iter(f"{dc}title")]
+    oai_creators = [e.text for e in oai.iter(f"{dc}creator")]
+    check(f"{mode}: OAI-PMH gives back the hostile title and authors",
+          any(t in (FRONT["title"], FULL_TITLE) for t in oai_titles) and all(n in oai_creators for n in names),
+          oai_titles[:3], oai_creators[:3])
     jats = ET.parse(os.path.join(site, "articles", str(N_FRONT), "article.xml")).getroot()
     jt = [("".join(t.itertext())) for t in jats.iter("article-title")]
     check(f"{mode}: the JATS gives back the hostile title", FRONT["title"] in jt, jt)
