@@ -383,12 +383,18 @@ static void sanitize_html(struct sanitizer *z, const char *s, size_t len, struct
         bool end_tag = i + 1 < len && s[i + 1] == '/';
         size_t name_at = i + 1 + end_tag;
         size_t nattrs, stop;
-        if (name_at >= len || !is_alpha(s[name_at]) ||
-            !read_tag(s, len, i, name, sizeof name, attrs, &nattrs, sizeof attrs / sizeof *attrs,
-                      &stop)) {
+        if (name_at >= len || !is_alpha(s[name_at])) {
             strbuf_addstr(out, "&lt;");
             i++;
             continue;
+        }
+        if (!read_tag(s, len, i, name, sizeof name, attrs, &nattrs, sizeof attrs / sizeof *attrs,
+                      &stop)) {
+            /* The text ends inside the tag (as a browser would read it, an open quote or a
+             * missing '>' takes the rest): the rest is text, read once, not again from the
+             * next '<', which would take time quadratic in the length of the text. */
+            add_text(out, s + i, len - i);
+            break;
         }
         int e = element_index(name);
         if (e < 0) {
