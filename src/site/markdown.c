@@ -92,6 +92,8 @@ static void escape_raw_html(cmark_node *doc)
  * its data state with no raw-text or foreign element open, so the pieces cmark
  * puts between the nodes are read as cmark wrote them. Markdown links and
  * images get the same URL check (cmark-gfm keeps javascript: in unsafe mode).
+ * It happens when the HTML is rendered (markdown_render_html), which puts the
+ * author's text back afterwards for the JATS, which treats raw HTML its own way.
  */
 static const char *const allowed_elements[] = {
     "a",    "abbr",   "b",          "bdi",     "bdo", "blockquote", "br",    "caption", "cite",
@@ -217,9 +219,9 @@ static void decode_value(const char *s, size_t len, struct strbuf *out)
 
 /*
  * A URL that may be a link or an image: relative, or http, https, mailto, ftp
- * or tel, read as the browser reads it (tab and newline removed, leading and
- * trailing control characters and spaces ignored, the scheme in any case);
- * images may also be raster data: URLs.
+ * or tel, read as the browser reads it (tab and newline removed, leading
+ * control characters and spaces ignored, the scheme in any case); images may
+ * also be raster data: URLs.
  */
 bool markdown_url_is_safe(const char *url, bool image)
 {
@@ -242,11 +244,13 @@ bool markdown_url_is_safe(const char *url, bool image)
         for (size_t i = 0; i < sizeof schemes / sizeof *schemes; i++)
             if (!strncmp(u.buf, schemes[i], strlen(schemes[i])))
                 safe = true;
-        static const char *const images[] = {"data:image/png;", "data:image/gif;",
-                                             "data:image/jpeg;", "data:image/webp;"};
-        for (size_t i = 0; image && i < sizeof images / sizeof *images; i++)
-            if (!strncmp(u.buf, images[i], strlen(images[i])))
+        static const char *const images[] = {"data:image/png", "data:image/gif", "data:image/jpeg",
+                                             "data:image/webp"};
+        for (size_t i = 0; image && i < sizeof images / sizeof *images; i++) {
+            size_t k = strlen(images[i]);
+            if (!strncmp(u.buf, images[i], k) && (u.buf[k] == ';' || u.buf[k] == ','))
                 safe = true;
+        }
     }
     strbuf_release(&u);
     return safe;
@@ -434,38 +438,60 @@ static void sanitize_html(struct sanitizer *z, const char *s, size_t len, struct
     }
 }
 
-static void sanitize_raw_html(cmark_node *doc)
+/* What sanitize_raw_html changed in a node, to be put back after rendering. */
+struct original {
+    cmark_node *node;
+    char *text; /* the literal, or the URL of a link or image */
+};
+
+/*
+ * The document's raw HTML and URLs made safe for rendering it as HTML; what
+ * was changed is listed in *saved. The document itself keeps what the author
+ * wrote, as markdown.h promises: other renderers (the JATS) read it as parsed.
+ */
+static void sanitize_raw_html(cmark_node *doc, struct original **saved, size_t *nsaved)
 {
     struct sanitizer z = {{0}};
     struct strbuf clean = STRBUF_INIT;
+    size_t alloc = 0;
     cmark_iter *it = cmark_iter_new(doc);
     cmark_event_type ev;
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node *node = cmark_iter_get_node(it);
         if (ev != CMARK_EVENT_ENTER)
             continue;
-        switch (cmark_node_get_type(node)) {
-        case CMARK_NODE_HTML_BLOCK:
-        case CMARK_NODE_HTML_INLINE: {
+        cmark_node_type type = cmark_node_get_type(node);
+        if (type == CMARK_NODE_HTML_BLOCK || type == CMARK_NODE_HTML_INLINE) {
             const char *literal = cmark_node_get_literal(node);
             strbuf_reset(&clean);
             sanitize_html(&z, literal ? literal : "", literal ? strlen(literal) : 0, &clean);
+            ARRAY_GROW(*saved, *nsaved + 1, alloc);
+            (*saved)[(*nsaved)++] = (struct original){node, xstrdup(literal ? literal : "")};
             cmark_node_set_literal(node, clean.buf);
-            break;
-        }
-        case CMARK_NODE_LINK:
-        case CMARK_NODE_IMAGE: {
+        } else if (type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE) {
             const char *url = cmark_node_get_url(node);
-            if (url && !markdown_url_is_safe(url, cmark_node_get_type(node) == CMARK_NODE_IMAGE))
+            if (url && !markdown_url_is_safe(url, type == CMARK_NODE_IMAGE)) {
+                ARRAY_GROW(*saved, *nsaved + 1, alloc);
+                (*saved)[(*nsaved)++] = (struct original){node, xstrdup(url)};
                 cmark_node_set_url(node, "");
-            break;
-        }
-        default:
-            break;
+            }
         }
     }
     cmark_iter_free(it);
     strbuf_release(&clean);
+}
+
+static void restore_originals(struct original *saved, size_t nsaved)
+{
+    for (size_t i = 0; i < nsaved; i++) {
+        cmark_node_type type = cmark_node_get_type(saved[i].node);
+        if (type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE)
+            cmark_node_set_url(saved[i].node, saved[i].text);
+        else
+            cmark_node_set_literal(saved[i].node, saved[i].text);
+        free(saved[i].text);
+    }
+    free(saved);
 }
 
 void markdown_prepare(void)
@@ -501,16 +527,21 @@ int markdown_parse(const char *text, size_t len, bool allow_raw_html, struct mar
     /* Raw HTML starts with '<': most articles have none, and need no walk to find it. */
     if (!allow_raw_html && len && memchr(text, '<', len))
         escape_raw_html(root);
-    else if (allow_raw_html)
-        sanitize_raw_html(root);
     *doc = (struct markdown_doc){.root = root, .parser = parser, .options = options};
     return 0;
 }
 
 void markdown_render_html(const struct markdown_doc *doc, struct strbuf *out)
 {
+    /* Raw HTML is sanitised for the HTML alone, and the document given back as parsed. */
+    struct original *saved = NULL;
+    size_t nsaved = 0;
+    if (doc->options & CMARK_OPT_UNSAFE)
+        sanitize_raw_html(doc->root, &saved, &nsaved);
     char *html =
         cmark_render_html(doc->root, doc->options, cmark_parser_get_syntax_extensions(doc->parser));
+    if (doc->options & CMARK_OPT_UNSAFE)
+        restore_originals(saved, nsaved);
     /* Out of the arena before the caller releases it. */
     strbuf_addstr(out, html);
     arena_free(html);

@@ -58,6 +58,8 @@ static void test_url_is_safe(void **state)
         if (markdown_url_is_safe(unsafe[i], true))
             fail_msg("'%s' should be unsafe", unsafe[i]);
     assert_true(markdown_url_is_safe("data:image/png;base64,AA", true));
+    assert_true(markdown_url_is_safe("DATA:image/GIF,x", true));
+    assert_false(markdown_url_is_safe("data:image/pngx,AA", true));
     assert_false(markdown_url_is_safe("data:image/png;base64,AA", false));
 }
 
