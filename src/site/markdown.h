@@ -14,9 +14,13 @@ struct cmark_parser;
  * Markdown to HTML with cmark-gfm and the extensions articles need: tables,
  * footnotes, autolinks and strikethrough. Unless allow_raw_html is set, raw
  * HTML in the text is shown as text (escaped), never passed through, and link
- * destinations such as javascript: are dropped. With allow_raw_html they are
- * kept (cmark-gfm's CMARK_OPT_UNSAFE), as is raw HTML but for the tags GFM's
- * tagfilter disarms.
+ * destinations such as javascript: are dropped (cmark-gfm's safe mode). With
+ * allow_raw_html, raw HTML passes through an allowlist (markdown.c: prose and
+ * table elements, a few attributes such as title, lang, href and src, no
+ * script, style, svg, math, iframe, object, embed, form, meta, base, event
+ * handlers, style or class attributes); other tags are shown as text, comments
+ * dropped, and link and image URLs of the HTML and of the Markdown must pass
+ * markdown_url_is_safe, else they are dropped.
  */
 int markdown_to_html(const char *text, size_t len, bool allow_raw_html, struct strbuf *out);
 
@@ -40,6 +44,14 @@ struct markdown_doc {
 int markdown_parse(const char *text, size_t len, bool allow_raw_html, struct markdown_doc *doc);
 /* Append the document's HTML to out. */
 void markdown_render_html(const struct markdown_doc *doc, struct strbuf *out);
+
+/*
+ * Whether a link (image false) or image (true) URL may be kept: relative, or
+ * http, https, mailto, ftp or tel, read as a browser reads it (tab and newline
+ * removed, leading control characters and spaces skipped, the scheme in any
+ * case); an image may also be a PNG, GIF, JPEG or WebP data: URL.
+ */
+bool markdown_url_is_safe(const char *url, bool image);
 
 /* Register cmark-gfm's extensions: once, before threads render Markdown in parallel. */
 void markdown_prepare(void);

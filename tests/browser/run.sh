@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The site's browser and validation tests (CTest: browser_site).
-#     bash tests/browser/run.sh JOURNAL_BINARY
+# The site's browser and validation tests (CTest: browser_site, browser_xss).
+#     bash tests/browser/run.sh JOURNAL_BINARY [TEST]
+# TEST is the test file in tests/browser/ (default site.test.mjs; xss.test.mjs is
+# the hostile corpus of tests/xss/).
 # Installs the pinned npm packages (playwright-core, axe-core, vnu-jar) into
 # tests/browser/node_modules when it is missing or older than package-lock.json,
 # never downloading a browser or a Java runtime: the tests use Debian's
@@ -10,10 +12,15 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 if [ $# -lt 1 ]; then
-    echo "usage: bash tests/browser/run.sh JOURNAL_BINARY" >&2
+    echo "usage: bash tests/browser/run.sh JOURNAL_BINARY [TEST]" >&2
     exit 2
 fi
 journal=$(realpath "$1")
+test=${2:-site.test.mjs}
+case $test in
+*/* | "" | *[!A-Za-z0-9._-]*) echo "run.sh: TEST is a file name in $here, not '$test'" >&2; exit 2 ;;
+esac
+[ -f "$here/$test" ] || { echo "run.sh: no $here/$test" >&2; exit 2; }
 
 missing=()
 for tool in node npm java; do
@@ -43,4 +50,4 @@ fi
     exit 1
 }
 
-exec node "$here/site.test.mjs" "$journal"
+exec node "$here/$test" "$journal"
