@@ -176,6 +176,18 @@ static bool escape_clean_text(struct strbuf *sb, const char *s)
         unsigned char c = (unsigned char)*p;
         const char *entity;
         if (c >= 0x80) {
+            /* Two-byte characters (Cyrillic) and three-byte ones that are neither surrogates,
+               overlong nor U+FFFE/U+FFFF: valid as they are, without decoding. */
+            const unsigned char *u = (const unsigned char *)p;
+            if (c >= 0xc2 && c <= 0xdf && (u[1] & 0xc0) == 0x80) {
+                p += 2;
+                continue;
+            }
+            if (((c >= 0xe1 && c <= 0xec) || c == 0xee) && (u[1] & 0xc0) == 0x80 &&
+                (u[2] & 0xc0) == 0x80) {
+                p += 3;
+                continue;
+            }
             uint32_t cp;
             if (!utf8_decode(&p, &cp) || cp == 0xfffe || cp == 0xffff)
                 return false;

@@ -24,7 +24,13 @@ bool utf8_validate(const char *str, size_t len, size_t *bad)
         if (c < 0x80) {
             i++;
             continue;
-        } else if ((c & 0xe0) == 0xc0) {
+        }
+        /* Cyrillic, Greek, Armenian, Georgian...: two bytes, no overlong form from 0xc2 on. */
+        if (c >= 0xc2 && c <= 0xdf && i + 1 < len && (s[i + 1] & 0xc0) == 0x80) {
+            i += 2;
+            continue;
+        }
+        if ((c & 0xe0) == 0xc0) {
             n = 2;
             cp = c & 0x1f;
         } else if ((c & 0xf0) == 0xe0) {

@@ -76,6 +76,34 @@ static void test_utf8(void **state)
     }
 }
 
+/* utf8_validate's fast paths agree with decoding character by character (utf8_decode), on
+   random strings of the bytes where UTF-8's rules are: leads, continuations, the edges. */
+static void test_utf8_validate_matches_decode(void **state)
+{
+    (void)state;
+    static const unsigned char bytes[] = {'a',  0x00, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0,
+                                          0xbf, 0xc0, 0xc1, 0xc2, 0xd0, 0xdf, 0xe0, 0xe1,
+                                          0xec, 0xed, 0xee, 0xef, 0xf0, 0xf4, 0xf5, 0xff};
+    unsigned seed = 12345;
+    for (int round = 0; round < 200000; round++) {
+        char buf[12];
+        size_t len = (size_t)(round % 11) + 1;
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 1103515245u + 12345u;
+            buf[i] = (char)bytes[(seed >> 16) % sizeof(bytes)];
+        }
+        buf[len] = '\0';
+        bool want = memchr(buf, '\0', len) == NULL; /* utf8_decode stops at NUL */
+        for (const char *p = buf; want && *p;) {
+            uint32_t cp;
+            want = utf8_decode(&p, &cp);
+        }
+        bool has_nul = memchr(buf, '\0', len) != NULL;
+        if (!has_nul && utf8_validate(buf, len, NULL) != want)
+            fail_msg("utf8_validate and utf8_decode disagree on round %d", round);
+    }
+}
+
 /* What XML 1.0 cannot hold goes; everything else, Cyrillic included, stays byte for byte. */
 static void test_xml_text_clean(void **state)
 {
@@ -393,6 +421,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_strbuf),
         cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_utf8_validate_matches_decode),
         cmocka_unit_test(test_utf8_case),
         cmocka_unit_test(test_xml_text_clean),
         cmocka_unit_test(test_safe_relative),
