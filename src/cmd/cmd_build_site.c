@@ -77,13 +77,20 @@ int cmd_build_site(int argc, char **argv, struct cli *cli)
     /* A bar is for someone watching a terminal; --verbose prints lines of its own instead. */
     opt.progress = !opt.verbose && isatty(STDERR_FILENO);
     opt.progress_after = 1.0;
-    /* For the tests, which cannot make a build take a second or have 50,000 pages. */
+    /* For the tests, which cannot make a build take a second, or have 50,000 pages or 5,000
+       articles. */
     const char *after = getenv("JOURNAL_PROGRESS_AFTER");
     if (after && *after)
         opt.progress_after = atof(after);
     const char *max_urls = getenv("JOURNAL_SITEMAP_MAX_URLS");
     if (max_urls && *max_urls)
         opt.sitemap_max_urls = strtoul(max_urls, NULL, 10);
+    const char *page_size = getenv("JOURNAL_INDEX_PAGE_SIZE");
+    if (page_size && *page_size)
+        opt.index_page_size = strtoul(page_size, NULL, 10);
+    const char *max_records = getenv("JOURNAL_OAI_MAX_RECORDS");
+    if (max_records && *max_records)
+        opt.oai_max_records = strtoul(max_records, NULL, 10);
     struct journal_repo *repo = NULL;
     struct site_stats st = {0};
     int rc = repo_open(&repo, cli->dir);

@@ -149,6 +149,8 @@ struct build {
     bool has_world_map;
     FILE *verbose; /* per-phase timings, or NULL */
     size_t sitemap_max_urls;
+    size_t oai_max_records; /* beyond which there is no OAI static repository */
+    size_t index_page_size; /* entries on a page of the author and keyword indexes */
     double phase_start;
     struct progress progress;
 };

@@ -1,4 +1,5 @@
 #include "site/build.h"
+#include "site/i18n.h"
 
 #include "model/country.h"
 #include "util/alloc.h"
@@ -42,9 +43,10 @@ struct occurrence {
     size_t k; /* index of the author or keyword in a->m */
 };
 
-struct index_entry {
+/* The occurrences of one author or keyword: occ[first..first+n), with the key it sorts by. */
+struct index_group {
     char *sort;
-    json_t *obj;
+    size_t first, n;
 };
 
 static int compare_occurrences(const void *x, const void *y)
@@ -54,40 +56,102 @@ static int compare_occurrences(const void *x, const void *y)
     return c ? c : a->order < b->order ? -1 : a->order > b->order;
 }
 
-static int compare_entries(const void *x, const void *y)
+static int compare_groups(const void *x, const void *y)
 {
-    return strcmp(((const struct index_entry *)x)->sort, ((const struct index_entry *)y)->sort);
+    return strcmp(((const struct index_group *)x)->sort, ((const struct index_group *)y)->sort);
 }
 
-/* Builds one entry from occurrences[0..n), all with the same id. */
+/* The key an entry sorts by, and its JSON, from occurrences[0..n), all with the same id. */
+typedef char *entry_sort_key(const struct occurrence *occ);
 typedef json_t *entry_builder(struct build *b, const struct view *v, const struct occurrence *occ,
-                              size_t n, char **sort);
+                              size_t n);
 
-/* Merge occurrences by id, build an entry per id, and return them sorted as a JSON array. */
-static json_t *index_json(struct build *b, const struct view *v, struct occurrence *occ, size_t n,
-                          entry_builder *build)
+/* An index: the template, its page, what it lists. */
+struct index_kind {
+    const char *folder;   /* "authors": authors/index.html, authors/page-2/index.html... */
+    const char *template; /* also the nav item and the list's name in the view */
+    const char *title_key, *description_key;
+    entry_sort_key *sort_key;
+    entry_builder *build;
+};
+
+static char *index_page_path(const struct index_kind *kind, size_t page)
+{
+    return page ? xasprintf("%s/page-%zu/index.html", kind->folder, page + 1)
+                : xasprintf("%s/index.html", kind->folder);
+}
+
+/* Previous and next pages, "Page 2 of 7": links from {{home}}, the top of the language. */
+static void set_pager(const struct view *v, const struct index_kind *kind, json_t *ctx, size_t page,
+                      size_t npages)
+{
+    json_object_set_new(ctx, "has_pager", json_boolean(npages > 1));
+    if (npages <= 1)
+        return;
+    char page_s[32], pages_s[32];
+    snprintf(page_s, sizeof(page_s), "%zu", page + 1);
+    snprintf(pages_s, sizeof(pages_s), "%zu", npages);
+    const char *names[] = {"page", "pages", NULL};
+    const char *values[] = {page_s, pages_s, NULL};
+    char *label = i18n_format(v->t, "index_page", names, values);
+    json_object_set_new(ctx, "pager_label", json_string(label));
+    free(label);
+    if (page > 0) {
+        char *prev = index_page_path(kind, page - 1);
+        json_object_set_new(ctx, "pager_previous", json_string(prev));
+        free(prev);
+    }
+    if (page + 1 < npages) {
+        char *next = index_page_path(kind, page + 1);
+        json_object_set_new(ctx, "pager_next", json_string(next));
+        free(next);
+    }
+}
+
+/*
+ * Merge occurrences by id and render the entries in sorted order, page_size to a
+ * page. Only the keys are held for all of them: each page's JSON is made, rendered
+ * and freed in turn, so that an index of 100,000 articles costs the memory of a page.
+ */
+static int render_index(struct build *b, const struct view *v, const struct index_kind *kind,
+                        struct occurrence *occ, size_t n)
 {
     if (n)
         qsort(occ, n, sizeof(*occ), compare_occurrences);
-    struct index_entry *entries = xcalloc(n ? n : 1, sizeof(*entries));
-    size_t nentries = 0;
+    struct index_group *groups = xcalloc(n ? n : 1, sizeof(*groups));
+    size_t ngroups = 0;
     for (size_t i = 0, j; i < n; i = j) {
         for (j = i + 1; j < n && !strcmp(occ[j].id, occ[i].id); j++)
             ;
-        struct index_entry *e = &entries[nentries++];
-        e->obj = build(b, v, occ + i, j - i, &e->sort);
+        groups[ngroups++] = (struct index_group){kind->sort_key(occ + i), i, j - i};
     }
-    qsort(entries, nentries, sizeof(*entries), compare_entries);
-    json_t *list = json_array();
-    for (size_t i = 0; i < nentries; i++) {
-        json_array_append_new(list, entries[i].obj);
-        free(entries[i].sort);
+    qsort(groups, ngroups, sizeof(*groups), compare_groups);
+    size_t per_page = b->index_page_size ? b->index_page_size : 500;
+    size_t npages = ngroups ? (ngroups + per_page - 1) / per_page : 1;
+    int rc = 0;
+    for (size_t page = 0; page < npages && !rc; page++) {
+        char *path = index_page_path(kind, page), *rel;
+        json_t *ctx = site_view_page_json(b, v, path, kind->title_key, kind->description_key,
+                                          kind->template, &rel);
+        json_t *list = json_array();
+        for (size_t g = page * per_page; g < ngroups && g < (page + 1) * per_page; g++)
+            json_array_append_new(list, kind->build(b, v, occ + groups[g].first, groups[g].n));
+        char *has = xasprintf("has_%s", kind->template);
+        json_object_set_new(ctx, has, json_boolean(ngroups > 0));
+        json_object_set_new(ctx, kind->template, list);
+        set_pager(v, kind, ctx, page, npages);
+        rc = site_render_page(b, v, kind->template, ctx, rel);
+        free(has);
+        free(rel);
+        free(path);
     }
-    free(entries);
+    for (size_t g = 0; g < ngroups; g++)
+        free(groups[g].sort);
+    free(groups);
     for (size_t i = 0; i < n; i++)
         free(occ[i].id);
     free(occ);
-    return list;
+    return rc;
 }
 
 /* Links to the articles of occurrences, each article once. */
@@ -142,16 +206,22 @@ static json_t *author_countries_json(struct build *b, const struct view *v,
     return list;
 }
 
+static char *author_sort_key(const struct occurrence *occ)
+{
+    const struct author *au = &occ[0].a->m.authors[occ[0].k];
+    char *family = fold(family_name(au));
+    char *name = fold(au->name);
+    char *sort = xasprintf("%s\x1f%s\x1f%s", family, name, occ[0].id);
+    free(family);
+    free(name);
+    return sort;
+}
+
 static json_t *author_entry_json(struct build *b, const struct view *v,
-                                 const struct occurrence *occ, size_t n, char **sort)
+                                 const struct occurrence *occ, size_t n)
 {
     const struct author *au = &occ[0].a->m.authors[occ[0].k];
     json_t *o = json_object();
-    char *family = fold(family_name(au));
-    char *name = fold(au->name);
-    *sort = xasprintf("%s\x1f%s\x1f%s", family, name, occ[0].id);
-    free(family);
-    free(name);
     site_set_str(o, "name", au->name);
     site_set_str(o, "lang", occ[0].a->m.lang);
     if (au->orcid[0]) {
@@ -184,7 +254,7 @@ static const struct article **articles_oldest_first(struct build *b)
     return list;
 }
 
-static json_t *authors_json(struct build *b, const struct view *v)
+static int render_authors(struct build *b, const struct view *v, const struct index_kind *kind)
 {
     size_t n = 0, alloc = 0;
     struct occurrence *occ = NULL;
@@ -204,24 +274,27 @@ static json_t *authors_json(struct build *b, const struct view *v)
         }
     }
     free(articles);
-    return index_json(b, v, occ, n, author_entry_json);
+    return render_index(b, v, kind, occ, n);
+}
+
+static char *keyword_sort_key(const struct occurrence *occ)
+{
+    return xasprintf("%s\x1f%s", occ[0].id, occ[0].a->m.keywords[occ[0].k]);
 }
 
 static json_t *keyword_entry_json(struct build *b, const struct view *v,
-                                  const struct occurrence *occ, size_t n, char **sort)
+                                  const struct occurrence *occ, size_t n)
 {
     (void)b;
     (void)v;
-    const char *keyword = occ[0].a->m.keywords[occ[0].k];
-    *sort = xasprintf("%s\x1f%s", occ[0].id, keyword);
     json_t *o = json_object();
-    site_set_str(o, "keyword", keyword);
+    site_set_str(o, "keyword", occ[0].a->m.keywords[occ[0].k]);
     site_set_str(o, "lang", occ[0].a->m.lang);
     json_object_set_new(o, "articles", occurrence_articles_json(occ, n));
     return o;
 }
 
-static json_t *keywords_json(struct build *b, const struct view *v)
+static int render_keywords(struct build *b, const struct view *v, const struct index_kind *kind)
 {
     size_t n = 0, alloc = 0;
     struct occurrence *occ = NULL;
@@ -235,7 +308,7 @@ static json_t *keywords_json(struct build *b, const struct view *v)
         }
     }
     free(articles);
-    return index_json(b, v, occ, n, keyword_entry_json);
+    return render_index(b, v, kind, occ, n);
 }
 
 /* Issues grouped by year, the newest year first; within a year, newest issue first. */
@@ -281,26 +354,16 @@ int site_render_archive(struct build *b, const struct view *v)
 
 int site_render_authors(struct build *b, const struct view *v)
 {
-    char *rel;
-    json_t *ctx = site_view_page_json(b, v, "authors/index.html", "nav_authors",
-                                      "authors_description", "authors", &rel);
-    json_t *authors = authors_json(b, v);
-    json_object_set_new(ctx, "has_authors", json_boolean(json_array_size(authors) > 0));
-    json_object_set_new(ctx, "authors", authors);
-    int rc = site_render_page(b, v, "authors", ctx, rel);
-    free(rel);
-    return rc;
+    static const struct index_kind kind = {"authors",       "authors",
+                                           "nav_authors",   "authors_description",
+                                           author_sort_key, author_entry_json};
+    return render_authors(b, v, &kind);
 }
 
 int site_render_keywords(struct build *b, const struct view *v)
 {
-    char *rel;
-    json_t *ctx = site_view_page_json(b, v, "keywords/index.html", "nav_keywords",
-                                      "keywords_description", "keywords", &rel);
-    json_t *keywords = keywords_json(b, v);
-    json_object_set_new(ctx, "has_keywords", json_boolean(json_array_size(keywords) > 0));
-    json_object_set_new(ctx, "keywords", keywords);
-    int rc = site_render_page(b, v, "keywords", ctx, rel);
-    free(rel);
-    return rc;
+    static const struct index_kind kind = {"keywords",       "keywords",
+                                           "nav_keywords",   "keywords_description",
+                                           keyword_sort_key, keyword_entry_json};
+    return render_keywords(b, v, &kind);
 }

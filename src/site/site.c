@@ -484,13 +484,15 @@ static int locate_job(struct build *b, size_t i, void *state)
     return locate_article(b, l->git, l->tree, &b->articles[i]);
 }
 
-/* The listings may need an article still, never its body: a journal of any size is built in
-   the memory of its front matter. */
+/* The listings may need an article still, never its body or its references (a third of a
+   parsed manuscript): a journal of any size is built in the memory of what they list. */
 static void drop_body(struct article *a)
 {
     free(a->m.body);
     a->m.body = NULL;
     a->m.body_len = 0;
+    reference_list_free(&a->m.references);
+    a->m.references = (struct reference_list){0};
 }
 
 /* Make the units of the articles whose inputs changed (reading them first). */
@@ -1354,6 +1356,8 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
     b.progress.enabled = opt->progress;
     b.progress.after = opt->progress_after;
     b.sitemap_max_urls = opt->sitemap_max_urls ? opt->sitemap_max_urls : 50000;
+    b.oai_max_records = opt->oai_max_records ? opt->oai_max_records : 5000;
+    b.index_page_size = opt->index_page_size ? opt->index_page_size : 500;
     pthread_mutex_init(&b.progress.lock, NULL);
     if (!b.jobs) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);

@@ -15,7 +15,9 @@ struct site_options {
     double progress_after;  /* ...once the build has taken this many seconds */
     FILE *verbose;          /* per-phase timings, or NULL */
     size_t
-        sitemap_max_urls; /* per sitemap file, beyond which there is a sitemap index; 0: 50,000 */
+        sitemap_max_urls;   /* per sitemap file, beyond which there is a sitemap index; 0: 50,000 */
+    size_t oai_max_records; /* in the OAI static repository, beyond which there is none; 0: 5,000 */
+    size_t index_page_size; /* authors or keywords on a page of their index; 0: 500 */
 };
 
 struct site_stats {

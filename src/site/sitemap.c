@@ -72,6 +72,17 @@ int site_write_oai(struct build *b)
                                            : c->mail_from_address;
     if (!c->base_url || !email)
         return 0;
+    /* A static repository is one file without paging, meant by the OAI guidelines for
+       collections of 1 to 5,000 records; a larger journal needs an OAI-PMH endpoint, and
+       building a file that no gateway takes would cost hundreds of megabytes. */
+    if (b->narticles > b->oai_max_records) {
+        site_warning(b, xasprintf("oai/static-repository.xml not written: an OAI-PMH static "
+                                  "repository holds at most %zu records and the journal has %zu "
+                                  "published articles (harvesters need an OAI-PMH endpoint at "
+                                  "this size)",
+                                  b->oai_max_records, b->narticles));
+        return 0;
+    }
     struct indexing_article *list = indexing_articles(b);
     char *url = xasprintf("%soai/static-repository.xml", c->base_url);
     struct strbuf xml = STRBUF_INIT;
@@ -140,10 +151,13 @@ static const char *page_lastmod(const struct build *b, const char *path)
                                               "authors/index.html", "keywords/index.html",
                                               "statistics/index.html"};
     const char *newest = NULL;
-    for (size_t k = 0; k < sizeof(from_issues) / sizeof(from_issues[0]); k++)
+    bool index_page = !strncmp(path, "authors/page-", 13) || !strncmp(path, "keywords/page-", 14);
+    for (size_t k = 0; k < sizeof(from_issues) / sizeof(from_issues[0]) && !index_page; k++)
         if (!strcmp(path, from_issues[k]))
-            for (size_t i = 0; i < b->nissues; i++)
-                newest = later(newest, issue_changed(&b->issues[i]));
+            index_page = true;
+    if (index_page)
+        for (size_t i = 0; i < b->nissues; i++)
+            newest = later(newest, issue_changed(&b->issues[i]));
     return newest;
 }
 

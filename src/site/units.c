@@ -22,6 +22,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -351,9 +352,13 @@ int site_units_commit(struct build *b)
 
 void site_warning(struct build *b, char *message)
 {
+    /* The listings' parts run on several threads. */
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    pthread_mutex_lock(&lock);
     struct site_stats *st = b->stats;
     st->warnings = xrealloc(st->warnings, (st->nwarnings + 1) * sizeof(*st->warnings));
     st->warnings[st->nwarnings++] = message;
+    pthread_mutex_unlock(&lock);
 }
 
 double site_clock(void)

@@ -280,4 +280,17 @@ check "... but the feeds, sitemap and robots.txt" -- \
     test -s "$M/_site/feed.xml" -a -s "$M/_site/ru/feed.xml" -a -s "$M/_site/sitemap.xml" \
     -a -s "$M/_site/robots.txt"
 
+# Past 5,000 published articles (here 8, with the test knob) there is no static
+# repository: the OAI guidelines mean it for collections of 1 to 5,000 records.
+expect_exit 0 "build-site with more articles than a static repository holds" -- \
+    in_dir "$J" env JOURNAL_OAI_MAX_RECORDS=8 "$JOURNAL" build-site -o "$TEST_TMP/nooai"
+check "... writes no OAI static repository" -- test ! -e "$TEST_TMP/nooai/oai/static-repository.xml"
+expect_stderr_match "warning: oai/static-repository.xml not written: an OAI-PMH static repository holds at most 8 records and the journal has 9 published articles" \
+    "... and says why"
+check "... the feeds and the sitemap are still written" -- \
+    test -s "$TEST_TMP/nooai/feed.xml" -a -s "$TEST_TMP/nooai/sitemap.xml"
+expect_exit 0 "a rebuild into the same folder at the limit (9 records)" -- \
+    in_dir "$J" env JOURNAL_OAI_MAX_RECORDS=9 "$JOURNAL" build-site --force -o "$TEST_TMP/nooai"
+check "... writes the static repository again" -- test -s "$TEST_TMP/nooai/oai/static-repository.xml"
+
 finish

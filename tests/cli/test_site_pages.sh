@@ -276,6 +276,75 @@ assert latin == sorted(latin), latin
 assert terms.index("государственная служба") > terms.index("workforce data"), terms
 '
 
+# ---- long indexes are split into pages ----
+
+P=$TEST_TMP/paged
+expect_exit 0 "build-site with 5 entries to an index page (JOURNAL_INDEX_PAGE_SIZE)" -- \
+    env JOURNAL_INDEX_PAGE_SIZE=5 "$JOURNAL" build-site -o "$P"
+check "without the knob (500 to a page) the indexes are one page with no pager" -- \
+    bash -c "! grep -q 'class=\"pager' '$S/authors/index.html' '$S/keywords/index.html' && test ! -e '$S/authors/page-2'"
+check "the paged indexes hold the same entries, in the same order, each once" -- python3 - "$S" "$P" <<'EOF'
+import html.parser, os, sys
+full, paged = sys.argv[1], sys.argv[2]
+class Page(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.terms, self.links, self.in_term, self.in_current, self.current = [], {}, False, False, ""
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "p" and "index-term" in (a.get("class") or ""):
+            self.in_term = True
+            self.terms.append("")
+        if tag == "a" and a.get("rel") in ("prev", "next"):
+            self.links[a["rel"]] = a["href"]
+        if tag == "span" and a.get("class") == "pager-current":
+            self.in_current = True
+    def handle_endtag(self, tag):
+        if tag == "p":
+            self.in_term = False
+        if tag == "span":
+            self.in_current = False
+    def handle_data(self, d):
+        if self.in_term:
+            self.terms[-1] += d
+        if self.in_current:
+            self.current += d
+def parse(path):
+    p = Page()
+    p.feed(open(path, encoding="utf-8").read())
+    return p
+for lang, label in (("", "Page {} of {}"), ("ru/", "Страница {} из {}")):
+    for index in ("authors", "keywords"):
+        want = [x.strip() for x in parse(f"{full}/{lang}{index}/index.html").terms]
+        pages = (len(want) + 4) // 5
+        assert pages >= 3, (index, len(want))
+        got = []
+        for k in range(pages):
+            rel = f"{index}/index.html" if k == 0 else f"{index}/page-{k + 1}/index.html"
+            p = parse(f"{paged}/{lang}{rel}")
+            got += [x.strip() for x in p.terms]
+            assert p.current.strip() == label.format(k + 1, pages), (rel, p.current)
+            assert ("prev" in p.links) == (k > 0) and ("next" in p.links) == (k + 1 < pages), (rel, p.links)
+            for link in p.links.values():
+                target = os.path.normpath(os.path.join(os.path.dirname(f"{paged}/{lang}{rel}"), link))
+                assert os.path.isfile(target), (rel, link)
+            if k + 1 < pages:
+                assert p.links["next"].endswith(f"{index}/page-{k + 2}/index.html"), p.links
+        assert not os.path.exists(f"{paged}/{lang}{index}/page-{pages + 1}"), index
+        assert got == want, (index, lang, got, want)
+EOF
+check "the sitemap lists every page of the indexes" -- python3 - "$P" <<'EOF'
+import os, sys, xml.etree.ElementTree as ET
+root = sys.argv[1]
+ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}loc"
+locs = {e.text for e in ET.parse(f"{root}/sitemap.xml").iter(ns)}
+pages = [os.path.relpath(os.path.join(d, f), root) for d, _, fs in os.walk(root) for f in fs
+         if f == "index.html" and "/page-" in os.path.join(d, f)]
+assert len(pages) >= 12, pages
+for p in pages:
+    assert any(l.endswith("/" + p) for l in locs), p
+EOF
+
 # ---- the archive ----
 
 R=$S/archive/index.html
