@@ -155,7 +155,7 @@ pick_action() {
             ;;
         accepted) issue_n+=("$n") ;;
         esac
-    done < <("$PY" state.py "$J")
+    done < <("$PY" state.py "$J" | tee "$TEST_TMP/state")
     [ ${#assign_n[@]} -gt 0 ] && can+=(assign assign)
     [ ${#review_n[@]} -gt 0 ] && can+=(review review)
     [ ${#decide_n[@]} -gt 0 ] && can+=(decide decide)
@@ -170,7 +170,7 @@ pick_action() {
             --override-conflict "fault test")
         # A reviewer already in this round would be refused: take another.
         local line
-        line=$(grep -E "^$n " < <("$PY" state.py "$J"))
+        line=$(grep -E "^$n " "$TEST_TMP/state")
         for i in "${!REVIEWERS[@]}"; do
             [[ ",$(echo "$line" | cut -d' ' -f3)," == *",${ARGS[3]},"* ]] || break
             ARGS[3]=${REVIEWERS[i]}
@@ -201,7 +201,7 @@ record_expectation() {
 }
 
 KILL_POINTS=(before-commit after-commit mid-worktree before-index before-release)
-killed=0 completed=0 by_point=0
+killed=0 completed=0 by_point=0 index_compared=0
 declare -A DONE KILLED
 for trial in $(seq 1 "$TRIALS"); do
     pick_action
@@ -219,7 +219,7 @@ for trial in $(seq 1 "$TRIALS"); do
     else
         runtime=${RUNTIME[$ACTION]}
         delay=$((RANDOM * 32768 + RANDOM))
-        delay=$((delay % (runtime * 12 / 10 + 1)))
+        delay=$((delay % (runtime * 16 / 10 + 1)))
         "$JOURNAL" -C "$J" "${ARGS[@]}" >"$TEST_TMP/action.out" 2>"$TEST_TMP/action.err" </dev/null &
         pid=$!
         sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
@@ -253,10 +253,16 @@ for trial in $(seq 1 "$TRIALS"); do
 
     problems=()
     # The documented recovery: the next command finishes the work tree (any command) and
-    # settles held mail (a command that opens the outbox).
+    # settles held mail (a command that opens the outbox). Every third trial the index is
+    # brought up to date first, so that doctor compares it with git row by row.
+    if [ $((trial % 3)) -eq 0 ]; then
+        "$JOURNAL" -C "$J" list >/dev/null 2>"$TEST_TMP/recover.err" ||
+            problems+=("journal list failed: $(head -c 500 "$TEST_TMP/recover.err")")
+    fi
     "$JOURNAL" -C "$J" outbox list >/dev/null 2>"$TEST_TMP/recover.err" ||
         problems+=("recovery (journal outbox list) failed: $(head -c 500 "$TEST_TMP/recover.err")")
     if ! "$JOURNAL" -C "$J" doctor --json >"$TEST_TMP/doctor.json" 2>"$TEST_TMP/doctor.err"; then
+        [ -s "$TEST_TMP/doctor.json" ] || cp "$TEST_TMP/doctor.err" "$TEST_TMP/doctor.json"
         # A killed build-site's staging folder waits for the next build-site (or --fix).
         others=$("$PY" -c 'import json,sys
 d = json.load(open(sys.argv[1]))
@@ -270,6 +276,7 @@ for p in d["problems"]:
             problems+=("journal doctor after --fix: $(head -c 1500 "$TEST_TMP/doctor.out")")
         fi
     fi
+    grep -q '"index_compared": true' "$TEST_TMP/doctor.json" && index_compared=$((index_compared + 1))
     fsck=$(git -C "$J" fsck --strict --no-progress 2>&1)
     fsck_rc=$?
     if [ $fsck_rc -ne 0 ] || { [ -n "$fsck" ] && echo "$fsck" | grep -qvE '^(dangling|unreachable) '; }; then
@@ -311,12 +318,14 @@ for p in d["problems"]:
 done
 
 echo "# $killed killed ($by_point at named points), $completed completed"
+echo "# doctor compared the index with git after $index_compared trials"
 echo "# completed: $(for a in "${!DONE[@]}"; do printf '%s=%s ' "$a" "${DONE[$a]}"; done)"
 echo "# killed: $(for a in "${!KILLED[@]}"; do printf '%s=%s ' "$a" "${KILLED[$a]}"; done)"
 # The trials must have killed something of every kind, or they tested nothing.
 for a in submit assign review decide build-issue build-site; do
     [ "$TRIALS" -lt 100 ] || check "some $a was killed" -- test "${KILLED[$a]:-0}" -gt 0
 done
+[ "$TRIALS" -lt 100 ] || check "doctor compared the index with git" -- test "$index_compared" -gt 0
 
 # The first build into a new folder (written in place): killed, it leaves no torn file.
 for trial in $(seq 1 6); do
