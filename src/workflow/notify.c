@@ -39,6 +39,11 @@ int notifier_open(struct notifier *n, struct journal_repo *repo)
     if (!rc)
         rc = notify_recover(repo, n->outbox, true, &orphans, &norphans);
     mail_orphans_free(orphans, norphans);
+    if (rc) {
+        /* Callers do not close a notifier that failed to open. */
+        outbox_close(n->outbox);
+        n->outbox = NULL;
+    }
     return rc;
 }
 

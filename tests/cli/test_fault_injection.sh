@@ -34,32 +34,29 @@ echo "Sound and clear." >c.md
 REVIEWERS=(asel-bekova aliya-temirkhanova dinara-ospanova gulmira-sadykova nurlan-abenov
     malika-tursunova bekzod-aliev rustam-khodjaev)
 
-# The state of the journal's submissions, one line each: NUMBER STATE ASSIGNED REVIEWED,
-# ASSIGNED/REVIEWED being the current round's reviewers (comma-separated, "-" for none).
-cat >state.py <<'PY'
-import glob, os, re, sys
-root = sys.argv[1]
-for rec in sorted(glob.glob(root + "/submissions/*/submission.yaml"),
-                  key=lambda p: int(p.split("/")[-2])):
-    n = rec.split("/")[-2]
-    text = open(rec).read()
-    state = re.search(r"^state: (\S+)", text, re.M).group(1)
-    m = re.search(r"^round: (\d+)", text, re.M)
-    rnd = m.group(1) if m else "1"
-    assigned = []
-    for block in re.findall(r"^- reviewer: (\S+)\n((?:  .*\n)*)", text, re.M):
-        r = re.search(r"round: (\d+)", block[1])
-        if (r.group(1) if r else "1") == rnd:
-            assigned.append(block[0])
-    d = os.path.join(os.path.dirname(rec), "reviews", "round-" + rnd)
-    reviewed = sorted(f[:-5] for f in os.listdir(d)) if os.path.isdir(d) else []
-    print(n, state, ",".join(assigned) or "-", ",".join(reviewed) or "-")
-PY
-
-# Checks that need git's history, the outbox and the site at once; prints one line per problem.
+# Checks that need git's history, the outbox and the site at once (one Python per trial):
+# prints one line per problem, and writes the state of the journal's submissions to STATE,
+# one line each: NUMBER STATE ASSIGNED REVIEWED, ASSIGNED/REVIEWED being the current round's
+# reviewers (comma-separated, "-" for none), for choosing the next action.
 cat >verify.py <<'PY'
-import os, re, sqlite3, subprocess, sys
-root, site, check_site = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
+import glob, os, re, sqlite3, subprocess, sys
+root, site, check_site, state_file = sys.argv[1], sys.argv[2], sys.argv[3] == "1", sys.argv[4]
+with open(state_file, "w") as out:
+    for rec in sorted(glob.glob(root + "/submissions/*/submission.yaml"),
+                      key=lambda p: int(p.split("/")[-2])):
+        n = rec.split("/")[-2]
+        text = open(rec).read()
+        state = re.search(r"^state: (\S+)", text, re.M).group(1)
+        m = re.search(r"^round: (\d+)", text, re.M)
+        rnd = m.group(1) if m else "1"
+        assigned = []
+        for block in re.findall(r"^- reviewer: (\S+)\n((?:  .*\n)*)", text, re.M):
+            r = re.search(r"round: (\d+)", block[1])
+            if (r.group(1) if r else "1") == rnd:
+                assigned.append(block[0])
+        d = os.path.join(os.path.dirname(rec), "reviews", "round-" + rnd)
+        reviewed = sorted(f[:-5] for f in os.listdir(d)) if os.path.isdir(d) else []
+        print(n, state, ",".join(assigned) or "-", ",".join(reviewed) or "-", file=out)
 log = subprocess.run(["git", "-C", root, "log", "--format=%H%x00%B%x01"],
                      capture_output=True, text=True, check=True).stdout
 commits, holders = set(), set()
@@ -155,7 +152,7 @@ pick_action() {
             ;;
         accepted) issue_n+=("$n") ;;
         esac
-    done < <("$PY" state.py "$J" | tee "$TEST_TMP/state")
+    done <"$TEST_TMP/state"
     [ ${#assign_n[@]} -gt 0 ] && can+=(assign assign)
     [ ${#review_n[@]} -gt 0 ] && can+=(review review)
     [ ${#decide_n[@]} -gt 0 ] && can+=(decide decide)
@@ -200,6 +197,8 @@ record_expectation() {
     esac >>expected_files
 }
 
+more=$("$PY" -S verify.py "$J" "$J/_site" 1 "$TEST_TMP/state" 2>&1)
+check_eq "the journal is consistent before the first kill" "" "$more"
 KILL_POINTS=(before-commit after-commit mid-worktree before-index before-release)
 killed=0 completed=0 by_point=0 index_compared=0
 declare -A DONE KILLED
@@ -307,7 +306,7 @@ for p in d["problems"]:
     [ -z "$tracked_tmp" ] || problems+=("temporary files in the tracked tree: $tracked_tmp")
     site_check=0
     [ "$ACTION" = build-site ] && site_check=1
-    more=$("$PY" verify.py "$J" "$J/_site" $site_check 2>&1)
+    more=$("$PY" -S verify.py "$J" "$J/_site" $site_check "$TEST_TMP/state" 2>&1)
     [ -z "$more" ] || problems+=("$more")
     if [ ${#problems[@]} -eq 0 ]; then
         pass "$desc (exit $rc): consistent"
@@ -336,7 +335,8 @@ for trial in $(seq 1 6); do
     sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
     kill -KILL "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
-    more=$("$PY" verify.py "$J" "$TEST_TMP/fresh" 1 2>&1 | grep -v 'temporary file')
+    more=$("$PY" -S verify.py "$J" "$TEST_TMP/fresh" 1 "$TEST_TMP/state" 2>&1 |
+        grep -v 'temporary file')
     check_eq "a first build-site into a new folder killed after $delay ms leaves no torn file" "" "$more"
 done
 finish
