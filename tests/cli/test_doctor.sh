@@ -179,6 +179,31 @@ touch "$S/.git/index.lock"
 diagnose "git's lock file" "^.git/index.lock: git's lock file is there"
 rm -f "$S/.git/index.lock"
 
+# ---- a writer killed after its commit ----
+
+scratch
+env JOURNAL_TEST_KILL_AT=mid-worktree "$JOURNAL" -C "$S" decide 11 accept >/dev/null 2>&1
+check_eq "decide killed while writing the work tree" "137" "$?"
+check "its commit exists" -- sh -c "git -C '$S' log -1 --format=%s | grep -q '^Decide #11: accept'"
+check "the work tree and git's index are behind HEAD" -- \
+    sh -c "test -n \"\$(git -C '$S' status --porcelain)\""
+check "the paths are recorded in .journal/worktree" -- \
+    grep -qx 'submissions/11/submission.yaml' "$S/.journal/worktree"
+expect_exit 0 "the next command (list) runs" -- "$JOURNAL" -C "$S" list
+check_eq "and finishes the work tree and git's index from HEAD" "" \
+    "$(git -C "$S" status --porcelain --untracked-files=all)"
+check "the record in the work tree is HEAD's" -- \
+    sh -c "git -C '$S' show HEAD:submissions/11/submission.yaml | cmp -s - '$S/submissions/11/submission.yaml'"
+check "the marker is gone" -- test ! -e "$S/.journal/worktree"
+expect_exit 0 "doctor passes" -- "$JOURNAL" -C "$S" doctor
+
+scratch
+env JOURNAL_TEST_KILL_AT=before-commit "$JOURNAL" -C "$S" decide 11 accept >/dev/null 2>&1
+check_eq "decide killed before its commit" "137" "$?"
+expect_exit 0 "the next command runs" -- "$JOURNAL" -C "$S" list
+check_eq "nothing of it is left" "" "$(git -C "$S" status --porcelain --untracked-files=all)"
+check_eq "no commit" "$(git -C "$J0" rev-parse HEAD)" "$(git -C "$S" rev-parse HEAD)"
+
 # ---- held mail after a crash ----
 
 scratch
