@@ -280,7 +280,41 @@ const struct command commands[] = {
      "queues a failed message again. Unlike the index, the outbox is not a cache:\n"
      "do not delete it. SMTP settings: smtp_host, smtp_port, smtp_tls (starttls, tls,\n"
      "none), smtp_user_env and smtp_password_env (names of environment variables\n"
-     "holding the credentials), mail_from_address, mail_from_name, mail_reply_to.\n"},
+     "holding the credentials), mail_from_address, mail_from_name, mail_reply_to.\n"
+     "A message held by an action whose process was killed before releasing it is\n"
+     "settled by the next command that opens the outbox: released when the action's\n"
+     "commit exists (its message carries a Journal-Mail trailer), dropped when not.\n"},
+    {"doctor", cmd_doctor, "check the repository, the index and the outbox against each other",
+     "usage: journal doctor [--fix] [--site DIR] [--json]\n"
+     "\n"
+     "Check the committed journal and what lies beside it, and report each problem\n"
+     "with its file (and line) and how to fix it:\n"
+     "  record    a submission's record or manuscript does not parse, is missing, or\n"
+     "            names a manuscript version that is not in the repository\n"
+     "  state     a state its timeline or files contradict: accepted or published\n"
+     "            without a decision to accept, a decision without reviews in its\n"
+     "            round, published without an issue or not listed by it\n"
+     "  review    a review that belongs to no assignment of its round\n"
+     "  issue     an issue manifest that does not parse or lists an article that does\n"
+     "            not exist or is not published/scheduled in that issue\n"
+     "  index     .journal/index.db out of step with git (fix: journal reindex); an\n"
+     "            index merely behind HEAD is not a problem (the next command refreshes it)\n"
+     "  temp      temporary files of a killed journal process in the work tree or the\n"
+     "            site (DIR, default _site/), build-site staging folders, git's lock files\n"
+     "  worktree  the work tree left behind HEAD by a command killed after its commit\n"
+     "  mail      held messages whose process died before releasing them\n"
+     "After a crash the next journal command finishes the work tree, and the next one\n"
+     "that opens the outbox settles held mail, without being asked.\n"
+     "\n"
+     "  --fix        make the safe, lossless repairs: rebuild the index, remove a killed\n"
+     "               process's temporary files and staging folders, finish the work tree,\n"
+     "               release or drop held mail; what remains must be fixed by hand\n"
+     "  --site DIR   the site folder to check (default: _site/ in the journal)\n"
+     "  --json       print {ok, submissions, issues, reviews, index_compared, problems:\n"
+     "               [{kind, file, line, message, fix, fixed}]}\n"
+     "\n"
+     "Exit status: 0 when all is well (or every problem was fixed), 1 when problems\n"
+     "remain, 3 when the journal could not be read.\n"},
     {"help", cmd_help, "show help for journal or one command", "usage: journal help [COMMAND]\n"},
     {NULL, NULL, NULL, NULL},
 };

@@ -44,6 +44,7 @@ int cmd_import(int argc, char **argv, struct cli *cli);
 int cmd_enrich(int argc, char **argv, struct cli *cli);
 int cmd_build_issue(int argc, char **argv, struct cli *cli);
 int cmd_deposit(int argc, char **argv, struct cli *cli);
+int cmd_doctor(int argc, char **argv, struct cli *cli);
 
 /* Print the help of one command to stdout. */
 void command_print_usage(const struct command *c);

@@ -68,7 +68,20 @@ int site_write_output(struct build *b, const char *rel, const char *data, size_t
         snprintf(name, sizeof(name), "%lu", n);
         path = fs_join(b->staging, name);
     }
-    int rc = fs_write_file(path, data, len);
+    int rc;
+    if (b->direct) {
+        /* Written in place, but never torn: a build killed mid-write leaves a temporary file
+           (removed by the next build, or journal doctor --fix), not half a page. */
+        char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+        rc = fs_write_file(tmp, data, len);
+        if (!rc && rename(tmp, path) < 0) {
+            rc = error_errno("cannot move %s into place", tmp);
+            unlink(tmp);
+        }
+        free(tmp);
+    } else {
+        rc = fs_write_file(path, data, len);
+    }
     free(path);
     if (rc)
         return rc;

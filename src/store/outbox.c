@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -247,9 +248,12 @@ int outbox_enqueue(struct outbox *ob, const struct outbox_new *msg, long long *i
     char created[32];
     timestamp(time(NULL), created);
     sqlite3_stmt *st;
+    char holder[32];
+    snprintf(holder, sizeof(holder), "pid %ld", (long)getpid());
     rc = prepare(ob, &st,
                  "INSERT INTO messages(created, message_id, sender, recipients, message, purpose,"
-                 " submission, state, ref) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                 " submission, state, ref, claimed_by, claim_token, claimed_at)"
+                 " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!rc) {
         db_bind_text(st, 1, created);
         db_bind_text(st, 2, msg->message_id);
@@ -261,6 +265,11 @@ int outbox_enqueue(struct outbox *ob, const struct outbox_new *msg, long long *i
             sqlite3_bind_int64(st, 7, (sqlite3_int64)msg->submission);
         db_bind_text(st, 8, msg->hold ? "pending" : "queued");
         db_bind_text(st, 9, msg->ref);
+        if (msg->hold) {
+            db_bind_text(st, 10, holder);
+            db_bind_text(st, 11, msg->hold_token);
+            sqlite3_bind_int64(st, 12, (sqlite3_int64)time(NULL));
+        }
         int step = sqlite3_step(st);
         if (step == SQLITE_DONE)
             *id = (long long)sqlite3_last_insert_rowid(ob->db);
@@ -335,7 +344,9 @@ int outbox_release(struct outbox *ob, long long id, const char *ref)
 {
     if (ref && !is_one_line(ref))
         return error_input("outbox: the ref must be one line");
-    return change_in_state(ob, id, "UPDATE messages SET state = 'queued', ref = ?2 WHERE id = ?1",
+    return change_in_state(ob, id,
+                           "UPDATE messages SET state = 'queued', ref = ?2, claimed_by = NULL,"
+                           " claim_token = NULL, claimed_at = NULL WHERE id = ?1",
                            ref, "pending", "only a pending message can be released");
 }
 
@@ -426,7 +437,7 @@ int outbox_record_failure(struct outbox *ob, long long id, const char *error, bo
 
 #define ENTRY_COLUMNS                                                                              \
     "id, created, message_id, sender, recipients, message, purpose, submission, state,"            \
-    " attempts, last_error, sent_at, ref, claimed_by"
+    " attempts, last_error, sent_at, ref, claimed_by, claim_token"
 
 static void split_recipients(struct outbox_entry *e)
 {
@@ -469,6 +480,7 @@ static void read_entry(sqlite3_stmt *st, struct outbox_entry *e)
     e->sent_at = db_column_dup(st, 11);
     e->ref = db_column_dup(st, 12);
     e->claimed_by = db_column_dup(st, 13);
+    e->token = db_column_dup(st, 14);
 }
 
 int outbox_list(struct outbox *ob, const char *state, struct outbox_entry **out, size_t *count)
@@ -496,6 +508,34 @@ int outbox_list(struct outbox *ob, const char *state, struct outbox_entry **out,
     }
     sqlite3_finalize(st);
     return rc;
+}
+
+/* "pid 1234" of a process still running (kill(pid, 0) finds it, or it is another user's). */
+static bool holder_alive(const char *holder)
+{
+    if (!holder || strncmp(holder, "pid ", 4))
+        return false;
+    char *end;
+    long pid = strtol(holder + 4, &end, 10);
+    if (*end || pid <= 0)
+        return false;
+    return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+}
+
+int outbox_list_orphans(struct outbox *ob, struct outbox_entry **out, size_t *count)
+{
+    int rc = outbox_list(ob, "pending", out, count);
+    if (rc)
+        return rc;
+    size_t kept = 0;
+    for (size_t i = 0; i < *count; i++) {
+        if (holder_alive((*out)[i].claimed_by))
+            outbox_entry_free(&(*out)[i]);
+        else
+            (*out)[kept++] = (*out)[i];
+    }
+    *count = kept;
+    return 0;
 }
 
 int outbox_get(struct outbox *ob, long long id, struct outbox_entry *out)
@@ -532,6 +572,7 @@ void outbox_entry_free(struct outbox_entry *e)
     free(e->sent_at);
     free(e->ref);
     free(e->claimed_by);
+    free(e->token);
     memset(e, 0, sizeof(*e));
 }
 

@@ -17,6 +17,11 @@
  *   pending  enqueued before the action's git commit; never sent as such.
  *            outbox_release() (after the commit succeeded, with its id as ref)
  *            makes it queued; outbox_discard() (the commit failed) deletes it.
+ *            The holder's pid (claimed_by) and the action's hold token
+ *            (claim_token, also a trailer of the action's commit message) are
+ *            recorded, so that when the holder was killed between the commit
+ *            and the release, another process can settle the message
+ *            (outbox_list_orphans; workflow/notify.c's notify_recover).
  *   queued   waiting to be sent; outbox_flush() sends it.
  *   sending  claimed by one flushing process (pid and claim time recorded);
  *            no other flush touches it until the claim is older than the stale
@@ -64,6 +69,7 @@ struct outbox_new {
      */
     bool hold;
     const char *ref;
+    const char *hold_token; /* held messages: the action's token (see pending above), or NULL */
 };
 
 /* Validates (addresses, purpose, non-empty message) and stores; *id receives the new id. */
@@ -90,7 +96,8 @@ struct outbox_entry {
     char *last_error; /* NULL when none */
     char *sent_at;    /* NULL until sent */
     char *ref;        /* NULL when none */
-    char *claimed_by; /* "pid 1234" while sending */
+    char *claimed_by; /* "pid 1234" while sending, or the holder while pending */
+    char *token;      /* a pending message's hold token, or NULL */
 };
 
 /* All messages (state NULL) or those in one state, oldest first. */
@@ -99,6 +106,13 @@ int outbox_list(struct outbox *ob, const char *state, struct outbox_entry **out,
 int outbox_get(struct outbox *ob, long long id, struct outbox_entry *out);
 void outbox_entry_free(struct outbox_entry *entry);
 void outbox_entries_free(struct outbox_entry *list, size_t count);
+
+/*
+ * Pending messages whose holder is no longer running (its action either
+ * committed or never will), oldest first. Pending messages without a recorded
+ * holder (from before holders were recorded) are listed too, with token NULL.
+ */
+int outbox_list_orphans(struct outbox *ob, struct outbox_entry **out, size_t *count);
 
 /* The server accepted the message. */
 int outbox_mark_sent(struct outbox *ob, long long id);

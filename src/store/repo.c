@@ -6,7 +6,9 @@
 #include "util/error.h"
 #include "util/fs.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,8 @@ int repo_git_error(const char *what)
     const git_error *e = git_error_last();
     return error_internal("%s: %s", what, e && e->message ? e->message : "libgit2 error");
 }
+
+static void finish_interrupted_writer(struct journal_repo *repo);
 
 static int load_config(struct journal_repo *repo)
 {
@@ -75,6 +79,7 @@ int repo_open(struct journal_repo **out, const char *dir)
         repo_free(repo);
         return rc;
     }
+    finish_interrupted_writer(repo);
     *out = repo;
     return 0;
 }
@@ -84,6 +89,7 @@ void repo_free(struct journal_repo *repo)
     if (!repo)
         return;
     repo_unlock(repo);
+    free(repo->trailer);
     config_free(&repo->config);
     git_repository_free(repo->git);
     free(repo->root);
@@ -91,16 +97,42 @@ void repo_free(struct journal_repo *repo)
     free(repo);
 }
 
+static int take_lock(struct journal_repo *repo, int timeout_ms, bool quiet);
+static char *worktree_marker(struct journal_repo *repo);
+
 int repo_lock(struct journal_repo *repo, int timeout_ms)
+{
+    const char *env = getenv("JOURNAL_LOCK_TIMEOUT");
+    if (env && *env)
+        timeout_ms = atoi(env) * 1000;
+    return take_lock(repo, timeout_ms, false);
+}
+
+/*
+ * Any command, reading or writing, finishes what a writer killed in its commit left
+ * undone in the work tree, when no other writer is at work (they finish it themselves).
+ */
+static void finish_interrupted_writer(struct journal_repo *repo)
+{
+    char *marker = worktree_marker(repo);
+    bool pending = fs_exists(marker);
+    free(marker);
+    if (!pending)
+        return;
+    char *saved = error_save();
+    if (take_lock(repo, 0, true) == 0)
+        repo_unlock(repo);
+    error_clear();
+    error_restore(saved);
+}
+
+static int take_lock(struct journal_repo *repo, int timeout_ms, bool quiet)
 {
     if (repo->lock_fd >= 0)
         return 0;
     int rc = fs_mkdirs(repo->state_dir);
     if (rc)
         return rc;
-    const char *env = getenv("JOURNAL_LOCK_TIMEOUT");
-    if (env && *env)
-        timeout_ms = atoi(env) * 1000;
     char *path = fs_join(repo->state_dir, "lock");
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) {
@@ -112,6 +144,10 @@ int repo_lock(struct journal_repo *repo, int timeout_ms)
     while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
         if (errno != EWOULDBLOCK && errno != EINTR) {
             rc = error_errno("cannot lock %s", path);
+            goto fail;
+        }
+        if (waited >= timeout_ms && quiet) {
+            rc = JOURNAL_EINPUT;
             goto fail;
         }
         if (waited >= timeout_ms) {
@@ -136,7 +172,12 @@ int repo_lock(struct journal_repo *repo, int timeout_ms)
     }
     repo->lock_fd = fd;
     free(path);
-    return 0;
+    /* A writer killed after its commit left the work tree behind: finish it before anything
+       else reads or writes it. */
+    rc = repo_finish_worktree(repo, NULL);
+    if (rc)
+        repo_unlock(repo);
+    return rc;
 fail:
     close(fd);
     free(path);
@@ -273,13 +314,94 @@ static int make_signature(git_repository *git, git_signature **sig)
     return git_signature_now(sig, "journal", "journal@localhost");
 }
 
+void repo_crash_point(const char *point)
+{
+    const char *at = getenv("JOURNAL_TEST_KILL_AT");
+    if (at && !strcmp(at, point))
+        kill(getpid(), SIGKILL);
+}
+
+bool repo_pid_alive(long pid)
+{
+    if (pid <= 0)
+        return false;
+    return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+}
+
+void repo_set_trailer(struct journal_repo *repo, const char *trailer)
+{
+    free(repo->trailer);
+    repo->trailer = trailer ? xstrdup(trailer) : NULL;
+}
+
+static char *worktree_marker(struct journal_repo *repo)
+{
+    return fs_join(repo->state_dir, "worktree");
+}
+
+/* "<path>.tmp.<pid>" of a process that is gone: what fs_write_atomic leaves when killed. */
+static void remove_dead_temp_files(const char *full)
+{
+    char *dir = xstrdup(full);
+    char *slash = strrchr(dir, '/');
+    if (!slash) {
+        free(dir);
+        return;
+    }
+    *slash = '\0';
+    const char *base = slash + 1;
+    size_t blen = strlen(base);
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (strncmp(e->d_name, base, blen) || strncmp(e->d_name + blen, ".tmp.", 5))
+            continue;
+        char *end;
+        long pid = strtol(e->d_name + blen + 5, &end, 10);
+        if (*end || end == e->d_name + blen + 5 || repo_pid_alive(pid))
+            continue;
+        char *tmp = fs_join(dir, e->d_name);
+        unlink(tmp);
+        free(tmp);
+    }
+    if (d)
+        closedir(d);
+    free(dir);
+}
+
+/*
+ * Before the commit: the paths it changes and the commit it builds on ("base <hex>", or
+ * "base none"), so that repo_finish_worktree can tell whether the commit happened.
+ */
+static int write_worktree_marker(struct journal_repo *repo, const git_commit *parent,
+                                 const struct repo_change *changes, size_t nchanges)
+{
+    struct strbuf list = STRBUF_INIT;
+    char hex[GIT_OID_HEXSZ + 1] = "none";
+    if (parent)
+        git_oid_tostr(hex, sizeof(hex), git_commit_id(parent));
+    strbuf_addf(&list, "base %s\n", hex);
+    for (size_t i = 0; i < nchanges; i++)
+        strbuf_addf(&list, "%s\n", changes[i].path);
+    char *marker = worktree_marker(repo);
+    int rc = fs_mkdirs(repo->state_dir);
+    if (!rc)
+        rc = fs_write_atomic(marker, list.buf, list.len);
+    strbuf_release(&list);
+    free(marker);
+    return rc;
+}
+
 static int write_work_tree(struct journal_repo *repo, const struct repo_change *changes,
                            size_t nchanges)
 {
-    git_index *index = NULL;
-    if (git_repository_index(&index, repo->git) < 0)
-        return repo_git_error("cannot open git's index");
     int rc = 0;
+    char *marker = worktree_marker(repo);
+    git_index *index = NULL;
+    if (git_repository_index(&index, repo->git) < 0) {
+        free(marker);
+        return repo_git_error("cannot open git's index");
+    }
     for (size_t i = 0; i < nchanges && !rc; i++) {
         char *full = fs_join(repo->root, changes[i].path);
         if (changes[i].remove) {
@@ -298,10 +420,176 @@ static int write_work_tree(struct journal_repo *repo, const struct repo_change *
                 rc = repo_git_error(changes[i].path);
         }
         free(full);
+        repo_crash_point("mid-worktree");
     }
+    repo_crash_point("before-index");
     if (!rc && git_index_write(index) < 0)
         rc = repo_git_error("cannot write git's index");
     git_index_free(index);
+    if (!rc && unlink(marker) < 0 && errno != ENOENT)
+        rc = error_errno("cannot remove %s", marker);
+    free(marker);
+    return rc;
+}
+
+/* The marker's paths and its base commit ("none" or 40 hex digits; caller frees). */
+static int read_worktree_marker(struct journal_repo *repo, char ***paths, size_t *count,
+                                char **base, bool *exists)
+{
+    *paths = NULL;
+    *count = 0;
+    *base = NULL;
+    *exists = false;
+    char *marker = worktree_marker(repo);
+    struct strbuf text = STRBUF_INIT;
+    int rc = fs_read_file(marker, &text);
+    free(marker);
+    if (rc == JOURNAL_EINPUT) {
+        error_clear();
+        strbuf_release(&text);
+        return 0;
+    }
+    *exists = !rc;
+    size_t alloc = 0;
+    for (char *p = text.buf; !rc && p && *p;) {
+        char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        if (!*base && len > 5 && !strncmp(p, "base ", 5)) {
+            *base = xstrndup(p + 5, len - 5);
+        } else if (len) {
+            ARRAY_GROW(*paths, *count + 1, alloc);
+            (*paths)[(*count)++] = xstrndup(p, len);
+        }
+        p = nl ? nl + 1 : NULL;
+    }
+    strbuf_release(&text);
+    return rc;
+}
+
+/* Whether HEAD is still the commit base names: then the interrupted commit never happened. */
+static bool head_is(struct journal_repo *repo, const char *base)
+{
+    git_oid head;
+    char hex[GIT_OID_HEXSZ + 1] = "none";
+    if (git_reference_name_to_id(&head, repo->git, "HEAD") == 0)
+        git_oid_tostr(hex, sizeof(hex), &head);
+    git_error_clear();
+    return base && !strcmp(base, hex);
+}
+
+/*
+ * The lock files libgit2 leaves when killed while writing git's index or moving the
+ * branch. Called only when the marker says a journal writer died in its commit, with the
+ * journal's lock held: they are that writer's.
+ */
+static void remove_git_locks(struct journal_repo *repo)
+{
+    const char *gitdir = git_repository_path(repo->git);
+    char *path = fs_join(gitdir, "index.lock");
+    unlink(path);
+    free(path);
+    path = fs_join(gitdir, "HEAD.lock");
+    unlink(path);
+    free(path);
+    git_reference *head = NULL;
+    if (git_reference_lookup(&head, repo->git, "HEAD") == 0 &&
+        git_reference_type(head) == GIT_REFERENCE_SYMBOLIC) {
+        char *ref = xasprintf("%s.lock", git_reference_symbolic_target(head));
+        if (fs_is_safe_relative(ref)) {
+            path = fs_join(gitdir, ref);
+            unlink(path);
+            free(path);
+        }
+        free(ref);
+    }
+    git_reference_free(head);
+    git_error_clear();
+}
+
+int repo_worktree_pending(struct journal_repo *repo, char ***paths, size_t *count)
+{
+    char *base = NULL;
+    bool exists;
+    int rc = read_worktree_marker(repo, paths, count, &base, &exists);
+    if (!rc && exists && head_is(repo, base)) {
+        /* Killed before its commit: the work tree was never touched. */
+        for (size_t i = 0; i < *count; i++)
+            free((*paths)[i]);
+        free(*paths);
+        *paths = NULL;
+        *count = 0;
+    }
+    free(base);
+    return rc;
+}
+
+int repo_finish_worktree(struct journal_repo *repo, size_t *fixed)
+{
+    char **paths = NULL, *base = NULL;
+    size_t n = 0;
+    bool exists;
+    if (fixed)
+        *fixed = 0;
+    int rc = read_worktree_marker(repo, &paths, &n, &base, &exists);
+    if (rc || !exists) {
+        free(base);
+        return rc;
+    }
+    remove_git_locks(repo);
+    /* Killed before its commit: nothing to write, only its temporary files to remove. */
+    bool committed = !head_is(repo, base);
+    free(base);
+    git_tree *head = NULL;
+    git_index *index = NULL;
+    rc = repo_head_tree(repo, &head);
+    if (!rc && git_repository_index(&index, repo->git) < 0)
+        rc = repo_git_error("cannot open git's index");
+    for (size_t i = 0; i < n && !rc; i++) {
+        if (!fs_is_safe_relative(paths[i]))
+            continue;
+        char *full = fs_join(repo->root, paths[i]);
+        if (!committed) {
+            remove_dead_temp_files(full);
+            free(full);
+            continue;
+        }
+        struct strbuf data = STRBUF_INIT;
+        int r = repo_read_from_tree(repo->git, head, paths[i], &data, NULL);
+        if (r == JOURNAL_EINPUT) {
+            error_clear();
+            if (unlink(full) < 0 && errno != ENOENT)
+                rc = error_errno("cannot remove %s", full);
+            else if (git_index_remove_bypath(index, paths[i]) < 0)
+                rc = repo_git_error(paths[i]);
+        } else if (r) {
+            rc = r;
+        } else {
+            rc = fs_mkdirs_parent(full);
+            if (!rc)
+                rc = fs_write_atomic(full, data.buf ? data.buf : "", data.len);
+            if (!rc && git_index_add_bypath(index, paths[i]) < 0)
+                rc = repo_git_error(paths[i]);
+        }
+        if (!rc) {
+            remove_dead_temp_files(full);
+            if (fixed)
+                (*fixed)++;
+        }
+        strbuf_release(&data);
+        free(full);
+    }
+    if (!rc && committed && git_index_write(index) < 0)
+        rc = repo_git_error("cannot write git's index");
+    if (!rc) {
+        char *marker = worktree_marker(repo);
+        unlink(marker);
+        free(marker);
+    }
+    git_index_free(index);
+    git_tree_free(head);
+    for (size_t i = 0; i < n; i++)
+        free(paths[i]);
+    free(paths);
     return rc;
 }
 
@@ -360,11 +648,31 @@ int repo_commit(struct journal_repo *repo, const struct repo_change *changes, si
         goto done;
     }
     const git_commit *parents[1] = {parent};
-    if (git_commit_create(&oid, repo->git, "HEAD", sig, sig, "UTF-8", message, tree, parent ? 1 : 0,
-                          parents) < 0) {
-        rc = repo_git_error("cannot commit");
+    char *full_message = NULL;
+    if (repo->trailer) {
+        size_t len = strlen(message);
+        while (len && message[len - 1] == '\n')
+            len--;
+        full_message = xasprintf("%.*s\n\n%s\n", (int)len, message, repo->trailer);
+    }
+    rc = write_worktree_marker(repo, parent, changes, nchanges);
+    if (rc) {
+        free(full_message);
         goto done;
     }
+    repo_crash_point("before-commit");
+    int err =
+        git_commit_create(&oid, repo->git, "HEAD", sig, sig, "UTF-8",
+                          full_message ? full_message : message, tree, parent ? 1 : 0, parents);
+    free(full_message);
+    if (err < 0) {
+        rc = repo_git_error("cannot commit");
+        char *marker = worktree_marker(repo);
+        unlink(marker);
+        free(marker);
+        goto done;
+    }
+    repo_crash_point("after-commit");
     if (commit_id)
         git_oid_cpy(commit_id, &oid);
     rc = write_work_tree(repo, changes, nchanges);

@@ -20,6 +20,7 @@ struct journal_repo {
     char *state_dir; /* root/.journal: index, lock; ignored by git */
     struct journal_config config;
     int lock_fd;
+    char *trailer; /* appended to the next commits' messages (repo_set_trailer), or NULL */
 };
 
 /* Find the journal at or above dir. Not a journal: JOURNAL_EINPUT with advice. */
@@ -102,6 +103,37 @@ void repo_blob_id(const void *data, size_t len, char hex[GIT_OID_HEXSZ + 1]);
 int repo_read_blob(struct journal_repo *repo, const char *hex, struct strbuf *out);
 /* Who is acting: the name commits are signed with (caller frees). */
 char *repo_actor(struct journal_repo *repo);
+
+/*
+ * A line such as "Journal-Mail: 1234-89ab..." that every following commit of
+ * this process carries as a trailer of its message until it is set to NULL:
+ * what is done after a commit (releasing held mail) can then be finished by
+ * another process if this one dies first, by finding the commit.
+ */
+void repo_set_trailer(struct journal_repo *repo, const char *trailer);
+
+/*
+ * The work tree and git's index are brought in line with a new commit after
+ * it exists; a process killed in between leaves them behind HEAD. repo_commit
+ * records the paths it is about to write in .journal/worktree first and
+ * removes that file when done; repo_lock (every writer) and `journal doctor
+ * --fix` finish such an update from HEAD (each listed path as HEAD has it,
+ * the killed process's temporary files removed). *fixed (may be NULL) counts
+ * the paths written. Call with the lock held.
+ */
+int repo_finish_worktree(struct journal_repo *repo, size_t *fixed);
+/* Whether an interrupted work-tree update waits (the paths, caller frees each and the list). */
+int repo_worktree_pending(struct journal_repo *repo, char ***paths, size_t *count);
+
+/*
+ * For the fault-injection test only: when JOURNAL_TEST_KILL_AT names point
+ * (e.g. "after-commit"), the process kills itself there with SIGKILL, to hit
+ * the narrow windows of a crash deterministically.
+ */
+void repo_crash_point(const char *point);
+
+/* Whether the process with this pid is alive (false for pid <= 0). */
+bool repo_pid_alive(long pid);
 
 /* Report a libgit2 failure as an internal error. */
 int repo_git_error(const char *what);

@@ -1,3 +1,4 @@
+#define _DEFAULT_SOURCE
 #include "workflow/notify.h"
 
 #include "model/manuscript.h"
@@ -14,6 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
 
 int notifier_open(struct notifier *n, struct journal_repo *repo)
 {
@@ -30,6 +34,16 @@ int notifier_open(struct notifier *n, struct journal_repo *repo)
                                   repo->config.mail_stale_claim_seconds};
     rc = outbox_open(&n->outbox, path, &opts);
     free(path);
+    struct mail_orphan *orphans = NULL;
+    size_t norphans = 0;
+    if (!rc)
+        rc = notify_recover(repo, n->outbox, true, &orphans, &norphans);
+    mail_orphans_free(orphans, norphans);
+    if (rc) {
+        /* Callers do not close a notifier that failed to open. */
+        outbox_close(n->outbox);
+        n->outbox = NULL;
+    }
     return rc;
 }
 
@@ -111,10 +125,20 @@ int notify_hold(struct notifier *n, const char *template, json_t *ctx, const str
         rc = mime_compose(&msg, &composed, message_id);
     if (rc)
         goto done;
+    if (!n->token[0]) {
+        /* The action's token, carried by its commit: see notify_recover. */
+        uint64_t r = 0;
+        if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r))
+            r = (uint64_t)time(NULL) ^ ((uint64_t)(uintptr_t)n << 16);
+        snprintf(n->token, sizeof(n->token), "%ld-%016llx", (long)getpid(), (unsigned long long)r);
+        char *trailer = xasprintf("Journal-Mail: %s", n->token);
+        repo_set_trailer(n->repo, trailer);
+        free(trailer);
+    }
     const char *recipients[] = {to->address};
     struct outbox_new item = {
-        message_id, c->mail_from_address, recipients, 1,   composed.buf, composed.len,
-        purpose,    submission,           true,       NULL};
+        message_id, c->mail_from_address, recipients, 1,    composed.buf, composed.len,
+        purpose,    submission,           true,       NULL, n->token};
     long long id;
     rc = outbox_enqueue(n->outbox, &item, &id);
     if (!rc) {
@@ -129,15 +153,25 @@ done:
     return rc;
 }
 
+static void end_hold(struct notifier *n)
+{
+    if (n->token[0] && n->repo)
+        repo_set_trailer(n->repo, NULL);
+    n->token[0] = '\0';
+    n->nheld = 0;
+}
+
 int notifier_release(struct notifier *n, const char *commit)
 {
     int rc = 0;
+    if (n->nheld)
+        repo_crash_point("before-release");
     for (size_t i = 0; i < n->nheld; i++) {
         int r = outbox_release(n->outbox, n->held[i], commit);
         if (r && !rc)
             rc = r;
     }
-    n->nheld = 0;
+    end_hold(n);
     return rc;
 }
 
@@ -146,7 +180,7 @@ void notifier_discard(struct notifier *n)
     char *saved = error_save();
     for (size_t i = 0; i < n->nheld; i++)
         outbox_discard(n->outbox, n->held[i]);
-    n->nheld = 0;
+    end_hold(n);
     error_clear();
     error_restore(saved);
 }
@@ -175,6 +209,117 @@ int notifier_flush(struct notifier *n, size_t *sent)
     rc = outbox_flush(n->outbox, &transport, &stats);
     *sent = stats.sent;
     return rc;
+}
+
+/* The commit since `since` (a Unix time) whose message carries "Journal-Mail: token". */
+static int find_token_commit(struct journal_repo *repo, const char *token, time_t since,
+                             char hex[GIT_OID_HEXSZ + 1])
+{
+    git_revwalk *walk = NULL;
+    git_oid oid;
+    hex[0] = '\0';
+    if (git_revwalk_new(&walk, repo->git) < 0)
+        return repo_git_error("cannot walk the history");
+    git_revwalk_sorting(walk, GIT_SORT_TIME);
+    if (git_revwalk_push_head(walk) < 0) {
+        /* No commits at all: nothing was committed. */
+        git_error_clear();
+        git_revwalk_free(walk);
+        return 0;
+    }
+    char *needle = xasprintf("\nJournal-Mail: %s\n", token);
+    int rc = 0, err;
+    while ((err = git_revwalk_next(&oid, walk)) == 0) {
+        git_commit *c = NULL;
+        if (git_commit_lookup(&c, repo->git, &oid) < 0) {
+            rc = repo_git_error("cannot read a commit");
+            break;
+        }
+        /* Clocks differ a little between processes; commits well before the hold are not it. */
+        bool older = git_commit_time(c) < (git_time_t)since - 600;
+        const char *msg = git_commit_message(c);
+        bool found = msg && strstr(msg, needle);
+        git_commit_free(c);
+        if (found) {
+            git_oid_tostr(hex, GIT_OID_HEXSZ + 1, &oid);
+            break;
+        }
+        if (older)
+            break;
+    }
+    if (err < 0 && err != GIT_ITEROVER && !rc)
+        rc = repo_git_error("cannot walk the history");
+    git_error_clear();
+    free(needle);
+    git_revwalk_free(walk);
+    return rc;
+}
+
+static time_t parse_created(const char *created)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof(tm));
+    if (!created || sscanf(created, "%d-%d-%dT%d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                           &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+        return 0;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    return timegm(&tm);
+}
+
+int notify_recover(struct journal_repo *repo, struct outbox *ob, bool apply,
+                   struct mail_orphan **out, size_t *count)
+{
+    struct outbox_entry *list = NULL;
+    size_t n = 0;
+    *out = NULL;
+    *count = 0;
+    int rc = outbox_list_orphans(ob, &list, &n);
+    if (rc || !n) {
+        outbox_entries_free(list, n);
+        return rc;
+    }
+    *out = xcalloc(n, sizeof(**out));
+    for (size_t i = 0; i < n && !rc; i++) {
+        const struct outbox_entry *e = &list[i];
+        struct mail_orphan *o = &(*out)[(*count)++];
+        o->id = e->id;
+        o->message_id = xstrdup(e->message_id);
+        o->purpose = xstrdup(e->purpose);
+        o->submission = e->submission;
+        o->created = xstrdup(e->created);
+        o->unknown = !e->token;
+        if (o->unknown)
+            continue;
+        char hex[GIT_OID_HEXSZ + 1];
+        rc = find_token_commit(repo, e->token, parse_created(e->created), hex);
+        if (rc)
+            break;
+        if (hex[0])
+            o->commit = xstrdup(hex);
+        if (!apply)
+            continue;
+        int r = o->commit ? outbox_release(ob, e->id, o->commit) : outbox_discard(ob, e->id);
+        /* Another process may have settled it first: then it is no longer pending. */
+        o->settled = r == 0;
+        if (r == JOURNAL_EINPUT)
+            error_clear();
+        else if (r)
+            rc = r;
+    }
+    outbox_entries_free(list, n);
+    return rc;
+}
+
+void mail_orphans_free(struct mail_orphan *list, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        free(list[i].message_id);
+        free(list[i].purpose);
+        free(list[i].created);
+        free(list[i].commit);
+    }
+    free(list);
 }
 
 json_t *notify_context(struct journal_repo *repo, const char *editor)

@@ -25,6 +25,7 @@ struct notifier {
     long long *held;
     size_t nheld;
     bool enabled;
+    char token[48]; /* the action's hold token while messages are held, else "" */
 };
 
 struct recipient {
@@ -32,6 +33,11 @@ struct recipient {
     const char *address;
 };
 
+/*
+ * Opening the notifier settles the mail of actions whose process was killed
+ * after holding it (notify_recover), so the next command that may send mail
+ * also finishes what a crash left.
+ */
 int notifier_open(struct notifier *n, struct journal_repo *repo);
 void notifier_close(struct notifier *n);
 
@@ -44,6 +50,30 @@ int notifier_release(struct notifier *n, const char *commit);
 void notifier_discard(struct notifier *n);
 /* Send what is queued, if a server is configured. *sent counts what went out. */
 int notifier_flush(struct notifier *n, size_t *sent);
+
+/*
+ * Held mail after a crash. A held message records its holder's pid and the
+ * action's token, and the action's commit carries the token as a trailer
+ * ("Journal-Mail: TOKEN", see repo_set_trailer). For each pending message
+ * whose holder has died: when a commit since the message was held carries its
+ * token, the action happened and the message is released with that commit's
+ * id; otherwise the action never committed and the message is dropped.
+ * Messages held before holders were recorded (no token) are listed, not
+ * touched. apply = false only looks (journal doctor).
+ */
+struct mail_orphan {
+    long long id;
+    char *message_id;
+    char *purpose;
+    unsigned long submission;
+    char *created;
+    char *commit; /* the action's commit (hex) when it exists, else NULL */
+    bool unknown; /* no token recorded: cannot tell */
+    bool settled; /* apply: released (commit) or dropped (no commit) */
+};
+int notify_recover(struct journal_repo *repo, struct outbox *ob, bool apply,
+                   struct mail_orphan **out, size_t *count);
+void mail_orphans_free(struct mail_orphan *list, size_t count);
 
 /* Invite reviewer rv for a submission's round; under double-blind review no author is named. */
 struct manuscript;

@@ -129,8 +129,8 @@ static int cmd_enqueue(const char *db, int argc, char **argv)
     if (!rc) {
         size_t nrcpt;
         const char **rcpt = mime_envelope_recipients(&msg, &nrcpt);
-        struct outbox_new entry = {message_id, msg.from.address, rcpt,       nrcpt, text.buf,
-                                   text.len,   purpose,          submission, hold,  ref};
+        struct outbox_new entry = {message_id, msg.from.address, rcpt, nrcpt, text.buf, text.len,
+                                   purpose,    submission,       hold, ref,   NULL};
         long long id;
         rc = outbox_enqueue(ob, &entry, &id);
         if (!rc)

@@ -132,8 +132,17 @@ static long long enqueue(struct outbox *ob, int n, const char *purpose, bool hol
     assert_int_equal(mime_compose(&m, &text, message_id), 0);
     size_t nrcpt;
     const char **rcpt = mime_envelope_recipients(&m, &nrcpt);
-    struct outbox_new msg = {message_id, m.from.address,   rcpt, nrcpt, text.buf, text.len,
-                             purpose,    (unsigned long)n, hold, NULL};
+    struct outbox_new msg = {message_id,
+                             m.from.address,
+                             rcpt,
+                             nrcpt,
+                             text.buf,
+                             text.len,
+                             purpose,
+                             (unsigned long)n,
+                             hold,
+                             NULL,
+                             hold ? "tok-1" : NULL};
     long long id = 0;
     if (outbox_enqueue(ob, &msg, &id))
         fail_msg("outbox_enqueue: %s", error_message());
@@ -519,6 +528,51 @@ static void test_pending_release_discard(void **state)
     outbox_close(ob);
 }
 
+/* A held message whose holder died is an orphan; while the holder runs it is not. */
+static void test_orphans(void **state)
+{
+    (void)state;
+    struct outbox *ob = open_outbox(0, 0);
+    long long a = enqueue(ob, 1, "decision", true);
+    long long b = enqueue(ob, 2, "decision", true);
+    enqueue(ob, 3, "decision", false);
+    struct outbox_entry *list;
+    size_t n;
+    assert_int_equal(outbox_list_orphans(ob, &list, &n), 0);
+    assert_int_equal(n, 0); /* this process holds them */
+    outbox_entries_free(list, n);
+    struct outbox_entry e = get(ob, a);
+    assert_string_equal(e.token, "tok-1");
+    assert_non_null(e.claimed_by);
+    outbox_entry_free(&e);
+
+    /* A child that exits has a pid that no process has (until reused, much later). */
+    pid_t child = fork();
+    if (child == 0)
+        _exit(0);
+    waitpid(child, NULL, 0);
+    char *sql =
+        sqlite3_mprintf("UPDATE messages SET claimed_by = 'pid %d' WHERE id = %lld", (int)child, b);
+    assert_int_equal(sqlite3_exec(outbox_db(ob), sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_free(sql);
+    assert_int_equal(outbox_list_orphans(ob, &list, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(list[0].id, b);
+    assert_string_equal(list[0].token, "tok-1");
+    outbox_entries_free(list, n);
+
+    /* Released: the holder's marks are gone. */
+    assert_int_equal(outbox_release(ob, b, "0123456789abcdef0123456789abcdef01234567"), 0);
+    e = get(ob, b);
+    assert_null(e.claimed_by);
+    assert_null(e.token);
+    outbox_entry_free(&e);
+    assert_int_equal(outbox_list_orphans(ob, &list, &n), 0);
+    assert_int_equal(n, 0);
+    outbox_entries_free(list, n);
+    outbox_close(ob);
+}
+
 static void test_enqueue_validation(void **state)
 {
     (void)state;
@@ -534,7 +588,8 @@ static void test_enqueue_validation(void **state)
                              "invitation",
                              1,
                              false,
-                             "abc"};
+                             "abc",
+                             NULL};
     long long id;
     assert_int_equal(outbox_enqueue(ob, &msg, &id), 0);
     assert_int_equal(outbox_enqueue(ob, &msg, &id), JOURNAL_EINPUT);
@@ -703,6 +758,7 @@ int main(void)
         cmocka_unit_test_setup(test_stale_claim_is_reclaimed, fresh),
         cmocka_unit_test_setup(test_lost_claim_is_left_alone, fresh),
         cmocka_unit_test_setup(test_pending_release_discard, fresh),
+        cmocka_unit_test_setup(test_orphans, fresh),
         cmocka_unit_test_setup(test_enqueue_validation, fresh),
         cmocka_unit_test_setup(test_survives_reopening, fresh),
         cmocka_unit_test_setup(test_concurrent_handles, fresh),
