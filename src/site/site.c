@@ -44,11 +44,12 @@ static int theme_entry(const char *root, const git_tree_entry *entry, void *payl
     const char *name = git_tree_entry_name(entry);
     /* Assets are copied to the site under their names: a link or a name such as '..' is
        refused, never followed or written. */
-    char *where = xasprintf("themes/%s/%s%s", b->repo->config.theme, root, name);
-    w->rc = repo_entry_check(entry, where);
-    free(where);
-    if (w->rc)
+    if (!repo_entry_safe(entry)) {
+        char *where = xasprintf("themes/%s/%s%s", b->repo->config.theme, root, name);
+        w->rc = repo_entry_check(entry, where);
+        free(where);
         return -1;
+    }
     if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
         return 0;
     if (!strcmp(root, "templates/")) {
@@ -203,6 +204,8 @@ static int check_folder_entries(struct build *b, const char *folder)
     int rc = repo_subtree(b->repo->git, b->tree, folder, &dir);
     for (size_t i = 0; !rc && dir && i < git_tree_entrycount(dir); i++) {
         const git_tree_entry *x = git_tree_entry_byindex(dir, i);
+        if (repo_entry_safe(x))
+            continue;
         char *where = xasprintf("%s/%s", folder, git_tree_entry_name(x));
         rc = repo_entry_check(x, where);
         free(where);
@@ -272,12 +275,13 @@ struct signed_walk {
 static int signed_review_entry(const char *root, const git_tree_entry *entry, void *payload)
 {
     struct signed_walk *w = payload;
-    char *where =
-        xasprintf("submissions/%lu/reviews/%s%s", w->a->number, root, git_tree_entry_name(entry));
-    w->rc = repo_entry_check(entry, where);
-    free(where);
-    if (w->rc)
+    if (!repo_entry_safe(entry)) {
+        char *where = xasprintf("submissions/%lu/reviews/%s%s", w->a->number, root,
+                                git_tree_entry_name(entry));
+        w->rc = repo_entry_check(entry, where);
+        free(where);
         return -1;
+    }
     if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
         return 0;
     git_blob *blob = NULL;
@@ -334,10 +338,12 @@ struct checked_walk {
 static int check_entry(const char *root, const git_tree_entry *entry, void *payload)
 {
     struct checked_walk *w = payload;
+    if (repo_entry_safe(entry))
+        return 0;
     char *where = xasprintf("%s/%s%s", w->folder, root, git_tree_entry_name(entry));
     w->rc = repo_entry_check(entry, where);
     free(where);
-    return w->rc ? -1 : 0;
+    return -1;
 }
 
 /* Where an article's files are in the committed tree: enough to know whether it changed. */

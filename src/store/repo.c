@@ -208,8 +208,22 @@ int repo_head_tree(struct journal_repo *repo, git_tree **out)
     return 0;
 }
 
+bool repo_entry_safe(const git_tree_entry *entry)
+{
+    git_filemode_t mode = git_tree_entry_filemode(entry);
+    if (mode == GIT_FILEMODE_LINK || mode == GIT_FILEMODE_COMMIT)
+        return false;
+    const char *name = git_tree_entry_name(entry);
+    bool bad = !*name || !strcmp(name, ".") || !strcmp(name, "..");
+    for (const unsigned char *c = (const unsigned char *)name; *c && !bad; c++)
+        bad = *c == '/' || *c == '\\' || *c < 0x20 || *c == 0x7f;
+    return !bad;
+}
+
 int repo_entry_check(const git_tree_entry *entry, const char *path)
 {
+    if (repo_entry_safe(entry))
+        return 0;
     const char *name = git_tree_entry_name(entry);
     git_filemode_t mode = git_tree_entry_filemode(entry);
     if (mode == GIT_FILEMODE_LINK)

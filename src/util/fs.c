@@ -5,6 +5,7 @@
 
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/strbuf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -344,36 +345,43 @@ int fs_check_no_links(const char *root, const char *rel)
     return rc;
 }
 
-static char *find_link(const char *root, const char *rel)
+/* The first link under the folder open as dirfd; path holds its path, for the answer. A walk
+   by file descriptors, with no string made per entry: build-site does it over the whole
+   site before every build. */
+static bool find_link(int dirfd, struct strbuf *path)
 {
-    char *dir = *rel ? fs_join(root, rel) : xstrdup(root);
-    DIR *d = opendir(dir);
-    free(dir);
-    if (!d)
-        return NULL;
-    char *found = NULL;
+    DIR *d = fdopendir(dirfd);
+    if (!d) {
+        close(dirfd);
+        return false;
+    }
+    bool found = false;
     struct dirent *e;
     while (!found && (e = readdir(d))) {
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
             continue;
-        char *child = *rel ? xasprintf("%s/%s", rel, e->d_name) : xstrdup(e->d_name);
         unsigned char type = e->d_type;
         if (type == DT_UNKNOWN) {
             struct stat st;
-            char *path = fs_join(root, child);
-            type = lstat(path, &st) < 0  ? DT_UNKNOWN
-                   : S_ISLNK(st.st_mode) ? DT_LNK
-                   : S_ISDIR(st.st_mode) ? DT_DIR
-                                         : DT_REG;
-            free(path);
+            type = fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ? DT_UNKNOWN
+                   : S_ISLNK(st.st_mode)                                   ? DT_LNK
+                   : S_ISDIR(st.st_mode)                                   ? DT_DIR
+                                                                           : DT_REG;
         }
-        if (type == DT_LNK) {
-            found = child;
-            child = NULL;
-        } else if (type == DT_DIR) {
-            found = find_link(root, child);
+        if (type != DT_LNK && type != DT_DIR)
+            continue;
+        size_t len = path->len;
+        if (len)
+            strbuf_addch(path, '/');
+        strbuf_addstr(path, e->d_name);
+        if (type == DT_LNK)
+            found = true;
+        else {
+            int child = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            found = child >= 0 && find_link(child, path);
         }
-        free(child);
+        if (!found)
+            strbuf_setlen(path, len);
     }
     closedir(d);
     return found;
@@ -381,5 +389,12 @@ static char *find_link(const char *root, const char *rel)
 
 char *fs_find_link(const char *root)
 {
-    return find_link(root, "");
+    int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    struct strbuf path = STRBUF_INIT;
+    if (find_link(fd, &path))
+        return strbuf_detach(&path, NULL);
+    strbuf_release(&path);
+    return NULL;
 }
