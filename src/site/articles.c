@@ -246,14 +246,13 @@ static char *article_json_ld(const struct build *b, const struct article *a, con
     /* JSON has '<' only inside strings, where "<\/" is "</" and "\u003c" is '<': no
      * "</script>" can end the script early and no "<!--" or "<script" change how it is read. */
     struct strbuf sb = STRBUF_INIT;
-    for (const char *p = text; *p; p++) {
-        if (p[0] == '<' && p[1] == '/')
-            strbuf_addstr(&sb, "<\\");
-        else if (p[0] == '<')
-            strbuf_addstr(&sb, "\\u003c");
-        else
-            strbuf_addch(&sb, *p);
+    const char *run = text;
+    for (const char *lt; (lt = strchr(run, '<'));) {
+        strbuf_add(&sb, run, (size_t)(lt - run));
+        strbuf_addstr(&sb, lt[1] == '/' ? "<\\" : "\\u003c");
+        run = lt + 1;
     }
+    strbuf_addstr(&sb, run);
     free(text);
     return strbuf_detach(&sb, NULL);
 }
