@@ -40,7 +40,9 @@ static void render(const char *text, size_t len, bool raw)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct manuscript m;
-    struct manuscript_rules rules = {fuzz_countries, fuzz_languages, "en"};
+    struct md_limits limits;
+    md_limits_default(&limits, 2u * 1024 * 1024);
+    struct manuscript_rules rules = {fuzz_countries, fuzz_languages, "en", &limits};
     error_clear();
     if (manuscript_parse(&m, "manuscript.md", (const char *)data, size, &rules) == 0) {
         render(m.body, m.body_len, false);
