@@ -311,6 +311,13 @@ int config_parse(struct journal_config *cfg, const char *file, const char *text,
     md_limits_default(ml, cfg->max_manuscript_size);
     ml->max_line_length = parse_size(&d, root, "max_line_length", ml->max_line_length);
     ml->max_nesting_depth = parse_size(&d, root, "max_nesting_depth", ml->max_nesting_depth);
+    if (ml->max_nesting_depth > MD_LIMITS_MAX_NESTING_DEPTH) {
+        ydoc_problem(&d, ydoc_get(&d, root, "max_nesting_depth"),
+                     "'max_nesting_depth' must be at most %u (deeper documents overflow the "
+                     "stack of the JATS writer)",
+                     MD_LIMITS_MAX_NESTING_DEPTH);
+        ml->max_nesting_depth = MD_LIMITS_DEFAULT_NESTING_DEPTH;
+    }
     ml->max_table_cells = parse_size(&d, root, "max_table_cells", ml->max_table_cells);
     ml->max_footnotes = parse_size(&d, root, "max_footnotes", ml->max_footnotes);
     ml->max_link_definitions =

@@ -33,6 +33,10 @@ struct md_limits {
 #define MD_LIMITS_DEFAULT_LINK_DEFINITIONS 5000u
 #define MD_LIMITS_DEFAULT_LINK_EXPANSION   (8u * 1024 * 1024)
 
+/* The most max_nesting_depth may be: the JATS writer walks the tree recursively, and a
+   thread's stack holds some thousands of levels (200,000 overflow it). */
+#define MD_LIMITS_MAX_NESTING_DEPTH 1000u
+
 /* The defaults, with max_size as given (the journal's max_manuscript_size). */
 void md_limits_default(struct md_limits *l, size_t max_size);
 
