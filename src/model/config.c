@@ -31,6 +31,7 @@ static const char *const config_keys[] = {"title",
                                           "max_footnotes",
                                           "max_link_definitions",
                                           "max_link_expansion",
+                                          "max_markup",
                                           "allow_raw_html",
                                           "reviews_per_submission",
                                           "review_due_days",
@@ -322,6 +323,7 @@ int config_parse(struct journal_config *cfg, const char *file, const char *text,
     ml->max_footnotes = parse_size(&d, root, "max_footnotes", ml->max_footnotes);
     ml->max_link_definitions =
         parse_size(&d, root, "max_link_definitions", ml->max_link_definitions);
+    ml->max_markup = parse_size(&d, root, "max_markup", ml->max_markup);
     ml->max_link_expansion = parse_size(&d, root, "max_link_expansion", ml->max_link_expansion);
 
     cfg->abbreviation = dup_scalar(&d, root, "abbreviation", false);

@@ -16,6 +16,7 @@ void md_limits_default(struct md_limits *l, size_t max_size)
         .max_table_cells = MD_LIMITS_DEFAULT_TABLE_CELLS,
         .max_footnotes = MD_LIMITS_DEFAULT_FOOTNOTES,
         .max_link_definitions = MD_LIMITS_DEFAULT_LINK_DEFINITIONS,
+        .max_markup = MD_LIMITS_DEFAULT_MARKUP,
         .max_link_expansion = MD_LIMITS_DEFAULT_LINK_EXPANSION,
     };
 }
@@ -35,6 +36,7 @@ struct scan {
     /* The table being read (columns of its header, 0 when none) and all cells so far. */
     size_t table_columns, cells;
     size_t footnotes, definitions, longest_definition, longest_definition_line, reference_uses;
+    size_t markup;
 };
 
 static bool is_space(char c)
@@ -125,6 +127,14 @@ static int exceeded(struct scan *s, size_t column, const char *what, size_t foun
     return JOURNAL_EINPUT;
 }
 
+static int too_much_markup(struct scan *s, size_t column)
+{
+    return exceeded(s, column,
+                    "too much markup: lines, block quote and list markers, emphasis, brackets, "
+                    "code spans and tags",
+                    s->markup, s->l->max_markup, "max_markup");
+}
+
 /* Inside a fenced code block: whether this line ends it (or leaves the block it is in). */
 static bool fence_line(struct scan *s, const char *start, const char *end)
 {
@@ -197,8 +207,12 @@ static int inlines(struct scan *s, const char *start, const char *p, const char 
         }
         if (c == '`') {
             p = code_span(p, end);
+            if (++s->markup > s->l->max_markup)
+                return too_much_markup(s, (size_t)(p - start));
             continue;
         }
+        if (c == '[' || c == '<' || c == '*' || c == '_' || c == '~')
+            s->markup++;
         if (c == '[') {
             s->brackets++;
         } else if (c == ']') {
@@ -218,6 +232,8 @@ static int inlines(struct scan *s, const char *start, const char *p, const char 
                 s->emphasis = s->emphasis > n ? s->emphasis - n : 0;
             p += n - 1;
         }
+        if (s->markup > s->l->max_markup)
+            return too_much_markup(s, (size_t)(p - start) + 1);
         if (s->brackets + s->emphasis > s->l->max_nesting_depth)
             return exceeded(s, (size_t)(p - start) + 1,
                             "emphasis and brackets nested too deep in this paragraph",
@@ -290,6 +306,9 @@ static int scan_line(struct scan *s, const char *start, const char *end)
     if (depth > l->max_nesting_depth)
         return exceeded(s, 1, "block quotes and lists nested too deep", depth, l->max_nesting_depth,
                         "max_nesting_depth");
+    s->markup += 1 + depth;
+    if (s->markup > l->max_markup)
+        return too_much_markup(s, 1);
 
     char fence_char;
     size_t fence_len = fence_at(p, end, &fence_char);

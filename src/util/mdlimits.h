@@ -22,8 +22,10 @@ struct md_limits {
     size_t max_table_cells;   /* header width times rows, summed over the tables: max_table_cells */
     size_t max_footnotes;     /* footnote definitions: max_footnotes */
     size_t max_link_definitions; /* link reference definitions: max_link_definitions */
-    size_t max_link_expansion;   /* bytes reference links may repeat (uses times the longest
-                                    definition): max_link_expansion */
+    size_t max_markup;         /* lines, block quote and list markers, emphasis runs, brackets, code
+                                  spans and '<' (about the nodes cmark-gfm makes): max_markup */
+    size_t max_link_expansion; /* bytes reference links may repeat (uses times the longest
+                                  definition): max_link_expansion */
 };
 
 #define MD_LIMITS_DEFAULT_LINE_LENGTH      65536u
@@ -31,6 +33,7 @@ struct md_limits {
 #define MD_LIMITS_DEFAULT_TABLE_CELLS      50000u
 #define MD_LIMITS_DEFAULT_FOOTNOTES        2000u
 #define MD_LIMITS_DEFAULT_LINK_DEFINITIONS 5000u
+#define MD_LIMITS_DEFAULT_MARKUP           100000u
 #define MD_LIMITS_DEFAULT_LINK_EXPANSION   (8u * 1024 * 1024)
 
 /* The most max_nesting_depth may be: the JATS writer walks the tree recursively, and a

@@ -41,6 +41,7 @@ shape() {
     footnotes) "$PY" -c 'print("".join("[^%d]: a note\n" % i for i in range(2001)), end="")' ;;
     link-definitions) "$PY" -c 'print("".join("[l%d]: /u%d\n" % (i, i) for i in range(5001)), end="")' ;;
     link-expansion) "$PY" -c 'print("[a]: /" + "x" * 4000); print(); print("[a] " * 3000)' ;;
+    markup) "$PY" -c 'print("- a\n" * 60000, end="")' ;;
     esac
 }
 
@@ -65,6 +66,7 @@ check_shape long-line max_line_length 14
 check_shape footnotes max_footnotes 2014      # the 2,001st
 check_shape link-definitions max_link_definitions 5014
 check_shape link-expansion max_link_expansion 14
+check_shape markup max_markup 50013             # 100,000: two per item
 
 # Too big a manuscript: the size limit (max_manuscript_size) applies before anything else.
 { front_matter; "$PY" -c 'print(("A sentence of an ordinary paragraph. " * 40 + "\n\n") * 1500, end="")'; } >big.md

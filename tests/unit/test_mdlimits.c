@@ -167,6 +167,22 @@ static void test_link_expansion(void **state)
     free(inline_links);
 }
 
+static void test_markup(void **state)
+{
+    (void)state;
+    limits.max_markup = 15;
+    /* Each line is one, and so is each marker, emphasis run, bracket, code span and '<'. */
+    expect_ok("- a\n- b\n- c\n- d\n- e\n\n*x* [y] `z`\n");
+    expect_refused("- a\n- b\n- c\n- d\n- e\n\n*x* [y] `z` <w>\n",
+                   "ms.md:16:13: ", "max_markup: 15");
+    char *lines = repeat("a\n", 16, "");
+    expect_refused(lines, "ms.md:25:1: ", "max_markup");
+    free(lines);
+    /* A code block is one text. */
+    expect_ok("```\n*a* *a* *a* *a* *a* *a* *a* *a* *a* *a* *a* *a*\n```\n");
+    limits.max_markup = MD_LIMITS_DEFAULT_MARKUP;
+}
+
 static void test_defaults_let_articles_in(void **state)
 {
     (void)state;
@@ -184,10 +200,15 @@ static void test_defaults_let_articles_in(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_block_nesting),  cmocka_unit_test(test_fence_ends_with_its_container),
-        cmocka_unit_test(test_inline_nesting), cmocka_unit_test(test_line_length),
-        cmocka_unit_test(test_table_cells),    cmocka_unit_test(test_footnotes_and_definitions),
-        cmocka_unit_test(test_link_expansion), cmocka_unit_test(test_defaults_let_articles_in),
+        cmocka_unit_test(test_block_nesting),
+        cmocka_unit_test(test_fence_ends_with_its_container),
+        cmocka_unit_test(test_inline_nesting),
+        cmocka_unit_test(test_line_length),
+        cmocka_unit_test(test_table_cells),
+        cmocka_unit_test(test_footnotes_and_definitions),
+        cmocka_unit_test(test_link_expansion),
+        cmocka_unit_test(test_markup),
+        cmocka_unit_test(test_defaults_let_articles_in),
     };
     return cmocka_run_group_tests_name("mdlimits", tests, setup, teardown);
 }
