@@ -21,6 +21,14 @@ void md_limits_default(struct md_limits *l, size_t max_size)
     };
 }
 
+#define MAX_TICKS 1000
+struct ticks {
+    const char *line; /* the line indexed, or NULL */
+    /* Where the last run of each length starts, and on which line (no clearing per line). */
+    const char *last[MAX_TICKS + 1];
+    const char *last_line[MAX_TICKS + 1];
+};
+
 struct scan {
     const struct md_limits *l;
     const char *file;
@@ -37,6 +45,7 @@ struct scan {
     size_t table_columns, cells;
     size_t footnotes, definitions, longest_definition, longest_definition_line, reference_uses;
     size_t markup;
+    struct ticks ticks;
 };
 
 static bool is_space(char c)
@@ -75,6 +84,23 @@ static bool is_thematic_break(const char *p, const char *end)
         n++;
     }
     return n >= 3;
+}
+
+/* Where the line's tail of one of '-', '*' or '_' and spaces starts: no rule starts before
+   it (so that a line of many list markers is not searched for a rule at each one). */
+static const char *rule_start(const char *start, const char *end)
+{
+    char c = 0;
+    const char *q = end;
+    for (; q > start; q--) {
+        char x = q[-1];
+        if (is_space(x))
+            continue;
+        if ((x != '-' && x != '*' && x != '_') || (c && x != c))
+            break;
+        c = x;
+    }
+    return q;
 }
 
 /* The length of a list item's marker at p ("-", "+", "*", "1." or "1)") followed by a
@@ -175,23 +201,41 @@ static size_t delimiter_row(const char *p, const char *end)
     return pipe ? cells : 0;
 }
 
-/* The length of a backtick run at p and, if the same run closes it on this line, past it. */
-static const char *code_span(const char *p, const char *end)
+/*
+ * Past the code span that opens at p (a run of backticks closed by a run as long later on
+ * the line), or past the run when nothing closes it. The line's runs are indexed by length
+ * once, the first time it has one, so that unclosed runs do not each search to the end of
+ * the line (runs longer than MAX_TICKS are taken as text).
+ */
+static const char *code_span(struct ticks *t, const char *line, const char *p, const char *end)
 {
     size_t n = 0;
     while (p + n < end && p[n] == '`')
         n++;
-    for (const char *q = p + n; q < end;) {
-        if (*q != '`') {
-            q++;
-            continue;
+    if (n > MAX_TICKS)
+        return p + n;
+    if (t->line != line) {
+        for (const char *q = line; q < end;) {
+            size_t m = 0;
+            while (q + m < end && q[m] == '`')
+                m++;
+            if (m && m <= MAX_TICKS) {
+                t->last[m] = q;
+                t->last_line[m] = line;
+            }
+            q += m ? m : 1;
         }
+        t->line = line;
+    }
+    if (t->last_line[n] != line || t->last[n] <= p)
+        return p + n;
+    for (const char *q = p + n; q < end;) {
         size_t m = 0;
         while (q + m < end && q[m] == '`')
             m++;
         if (m == n)
             return q + m;
-        q += m;
+        q += m ? m : 1;
     }
     return p + n;
 }
@@ -206,7 +250,7 @@ static int inlines(struct scan *s, const char *start, const char *p, const char 
             continue;
         }
         if (c == '`') {
-            p = code_span(p, end);
+            p = code_span(&s->ticks, start, p, end);
             if (++s->markup > s->l->max_markup)
                 return too_much_markup(s, (size_t)(p - start));
             continue;
@@ -279,6 +323,7 @@ static int scan_line(struct scan *s, const char *start, const char *end)
 
     /* Block quotes and list items opening the line: each is a level of nesting, and so is
        every two columns of indentation before one (how lists nest in lists). */
+    const char *rule = rule_start(start, end);
     const char *p = start;
     size_t depth = 0, quotes = 0, column = 0, quote_column = 0, content_column = 0;
     for (;;) {
@@ -294,7 +339,7 @@ static int scan_line(struct scan *s, const char *start, const char *end)
             continue;
         }
         size_t marker;
-        if (!is_thematic_break(p, end) && (marker = list_marker(p, end))) {
+        if ((p < rule || !is_thematic_break(p, end)) && (marker = list_marker(p, end))) {
             depth += 1 + indent / 2;
             column += marker;
             p += marker;

@@ -108,6 +108,10 @@ static void test_inline_nesting(void **state)
     expect_ok(many);
     free(many);
     expect_ok("*a *b *c *d\n\n*e *f *g *h *i\n");
+    /* A run of backticks that nothing closes is text: what follows it counts. */
+    expect_refused("`` [[[[[[[[[a\n", "ms.md:10:", "max_nesting_depth");
+    expect_refused("`a`` [[[[[[[[[a\n", "ms.md:10:", "max_nesting_depth");
+    expect_ok("`` [[[[[[[[[a ``\n");
     expect_ok("\\[\\[\\[\\[\\[\\[\\[\\[\\[\\[ `[[[[[[[[[[` snake_case_name_with_many_parts\n");
 }
 
