@@ -247,6 +247,8 @@ static int inlines(struct scan *s, const char *start, const char *p, const char 
         char c = *p;
         if (c == '\\') {
             p += p + 1 < end ? 2 : 1;
+            if (++s->markup > s->l->max_markup)
+                return too_much_markup(s, (size_t)(p - start));
             continue;
         }
         if (c == '`') {
@@ -255,7 +257,8 @@ static int inlines(struct scan *s, const char *start, const char *p, const char 
                 return too_much_markup(s, (size_t)(p - start));
             continue;
         }
-        if (c == '[' || c == '<' || c == '*' || c == '_' || c == '~')
+        /* cmark-gfm makes a node at each of these (':' and 'w' start autolinks). */
+        if (strchr("[]<*_~!&:w", c))
             s->markup++;
         if (c == '[') {
             s->brackets++;

@@ -22,8 +22,9 @@ struct md_limits {
     size_t max_table_cells;   /* header width times rows, summed over the tables: max_table_cells */
     size_t max_footnotes;     /* footnote definitions: max_footnotes */
     size_t max_link_definitions; /* link reference definitions: max_link_definitions */
-    size_t max_markup;         /* lines, block quote and list markers, emphasis runs, brackets, code
-                                  spans and '<' (about the nodes cmark-gfm makes): max_markup */
+    /* Lines, block quote and list markers, emphasis runs, code spans, escapes and each of
+       [ ] < ! & : w (about the nodes cmark-gfm makes): max_markup */
+    size_t max_markup;
     size_t max_link_expansion; /* bytes reference links may repeat (uses times the longest
                                   definition): max_link_expansion */
 };

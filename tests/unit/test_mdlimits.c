@@ -174,13 +174,17 @@ static void test_link_expansion(void **state)
 static void test_markup(void **state)
 {
     (void)state;
-    limits.max_markup = 15;
-    /* Each line is one, and so is each marker, emphasis run, bracket, code span and '<'. */
+    limits.max_markup = 16;
+    /* Each line is one, and so is each marker, emphasis run, code span, escape and each of
+       [ ] < ! & : w. */
     expect_ok("- a\n- b\n- c\n- d\n- e\n\n*x* [y] `z`\n");
     expect_refused("- a\n- b\n- c\n- d\n- e\n\n*x* [y] `z` <w>\n",
-                   "ms.md:16:13: ", "max_markup: 15");
-    char *lines = repeat("a\n", 16, "");
-    expect_refused(lines, "ms.md:25:1: ", "max_markup");
+                   "ms.md:16:13: ", "max_markup: 16");
+    char *lines = repeat("a\n", 17, "");
+    expect_refused(lines, "ms.md:26:1: ", "max_markup");
+    free(lines);
+    lines = repeat("w", 17, "\n");
+    expect_refused(lines, "ms.md:10:16: ", "max_markup");
     free(lines);
     /* A code block is one text. */
     expect_ok("```\n*a* *a* *a* *a* *a* *a* *a* *a* *a* *a* *a* *a*\n```\n");
