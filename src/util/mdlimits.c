@@ -41,6 +41,9 @@ struct scan {
        list item's content starts at (a line outside either ends the block). */
     char fence_char;
     size_t fence_len, fence_quotes, fence_column;
+    /* Where the text of the last list item starts (after its block quotes), 0 for none: a
+       fence is one if indented less than 4 from it, else it is text or indented code. */
+    size_t item_column;
     /* The table being read (columns of its header, 0 when none) and all cells so far. */
     size_t table_columns, cells;
     size_t footnotes, definitions, longest_definition, longest_definition_line, reference_uses;
@@ -141,6 +144,9 @@ static size_t fence_at(const char *p, const char *end, char *c)
     if (p < end && (*p == '`' || *p == '~'))
         while (p + n < end && p[n] == *p)
             n++;
+    /* The info string after a fence of backticks has none ("``` a ``` b" is a code span). */
+    if (n >= 3 && *p == '`' && memchr(p + n, '`', (size_t)(end - p - n)))
+        n = 0;
     *c = n >= 3 ? *p : 0;
     return n >= 3 ? n : 0;
 }
@@ -328,9 +334,9 @@ static int scan_line(struct scan *s, const char *start, const char *end)
        every two columns of indentation before one (how lists nest in lists). */
     const char *rule = rule_start(start, end);
     const char *p = start;
-    size_t depth = 0, quotes = 0, column = 0, quote_column = 0, content_column = 0;
+    size_t depth = 0, quotes = 0, column = 0, quote_column = 0, content_column = 0, indent;
     for (;;) {
-        size_t indent = skip_indent(&p, end, column);
+        indent = skip_indent(&p, end, column);
         column += indent;
         if (p < end && *p == '>') {
             depth += 1 + indent / 2;
@@ -358,8 +364,17 @@ static int scan_line(struct scan *s, const char *start, const char *end)
     if (s->markup > l->max_markup)
         return too_much_markup(s, 1);
 
+    /* How far the line's text is indented within its list item (or block quote). */
+    size_t relative;
+    if (content_column) {
+        s->item_column = content_column - quote_column;
+        relative = indent ? indent - 1 : 0;
+    } else {
+        size_t at = column - quote_column;
+        relative = s->item_column && at >= s->item_column ? at - s->item_column : at;
+    }
     char fence_char;
-    size_t fence_len = fence_at(p, end, &fence_char);
+    size_t fence_len = relative < 4 ? fence_at(p, end, &fence_char) : 0;
     if (fence_len) {
         s->fence_char = fence_char;
         s->fence_len = fence_len;

@@ -92,6 +92,13 @@ static void test_fence_ends_with_its_container(void **state)
     /* The fence opened in a quote ends with the quote: what follows is Markdown again. */
     expect_refused("> ```\n> code\n\n>>>>>>>>> nine\n", "ms.md:13:1: ", "max_nesting_depth");
     expect_refused("- ```\n  code\n\n>>>>>>>>> nine\n", "ms.md:13:1: ", "max_nesting_depth");
+    /* Not fences: backticks in a backtick fence's info string (a code span), a fence
+       indented 4 or more (text after a paragraph, or indented code). */
+    expect_refused("``` a ``` b\n>>>>>>>>> nine\n", "ms.md:11:1: ", "max_nesting_depth");
+    expect_refused("a\n    ```\n>>>>>>>>> nine\n", "ms.md:12:1: ", "max_nesting_depth");
+    expect_refused("- a\n\n      ```\n>>>>>>>>> nine\n", "ms.md:13:1: ", "max_nesting_depth");
+    expect_ok("~~~ a ``` b\n>>>>>>>>> nine\n");
+    expect_ok("- a\n  - b\n\n    ```\n    >>>>>>>>> code\n    ```\n");
     /* An unclosed top-level fence runs to the end, as in cmark-gfm. */
     expect_ok("```\n>>>>>>>>> nine\n");
 }
