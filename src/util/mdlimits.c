@@ -386,14 +386,14 @@ static int scan_line(struct scan *s, const char *start, const char *end)
         return 0;
     }
 
-    if (s->table_columns) {
+    /* A heading or another block ends a table without a blank line, and a new table may
+       start at once: a delimiter row counts whether or not a table is open. */
+    size_t columns = s->prev_has_pipe ? delimiter_row(p, end) : 0;
+    if (columns) {
+        s->table_columns = columns;
+        s->cells += 2 * columns; /* the header and this row */
+    } else if (s->table_columns) {
         s->cells += s->table_columns;
-    } else if (s->prev_has_pipe) {
-        size_t columns = delimiter_row(p, end);
-        if (columns) {
-            s->table_columns = columns;
-            s->cells += 2 * columns; /* the header and this row */
-        }
     }
     if (s->cells > l->max_table_cells)
         return exceeded(s, 1,

@@ -145,6 +145,12 @@ static void test_table_cells(void **state)
     expect_refused(text.buf, "ms.md:20:1: ", "max_table_cells: 100");
     strbuf_release(&text);
     free(table);
+    /* A heading ends a narrow table and a wide one starts at once. */
+    table = repeat("x\n", 8, "");
+    strbuf_addf(&text, "|a|\n|-|\n# h\n|a|b|c|d|e|f|g|h|i|j|\n|-|-|-|-|-|-|-|-|-|-|\n%sx\n", table);
+    expect_refused(text.buf, "ms.md:22:1: ", "max_table_cells");
+    strbuf_release(&text);
+    free(table);
     /* A blank line ends a table; a line of dashes without a header with '|' is no table. */
     expect_ok("a\n---\n"
               "x\nx\nx\nx\nx\nx\nx\nx\nx\nx\nx\nx\nx\nx\nx\nx\nx\nx\nx\nx\n");
