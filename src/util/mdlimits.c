@@ -417,16 +417,19 @@ int md_limits_check(const char *text, size_t len, const struct md_limits *l, con
 {
     struct scan s = {.l = l, .file = file, .line = first_line ? first_line : 1};
     const char *end = text + len;
+    /* Lines end as cmark-gfm ends them: at "\n", "\r\n" or a "\r" alone. */
     for (const char *p = text; p < end; s.line++) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        const char *line_end = nl ? nl : end;
-        const char *content_end = line_end;
-        if (content_end > p && content_end[-1] == '\r')
-            content_end--;
-        int rc = scan_line(&s, p, content_end);
+        const char *line_end = p;
+        while (line_end < end && *line_end != '\n' && *line_end != '\r')
+            line_end++;
+        int rc = scan_line(&s, p, line_end);
         if (rc)
             return rc;
-        p = nl ? nl + 1 : end;
+        p = line_end;
+        if (p < end && *p == '\r' && p + 1 < end && p[1] == '\n')
+            p += 2;
+        else if (p < end)
+            p++;
     }
     /* Each reference link repeats its definition's destination and title in the HTML. */
     if (s.definitions && s.reference_uses &&

@@ -80,6 +80,9 @@ static void test_block_nesting(void **state)
         strbuf_addf(&sb, "%*s- item\n", 2 * i, "");
     expect_refused(sb.buf, "ms.md:18:1: ", "max_nesting_depth");
     strbuf_release(&sb);
+    /* A "\r" alone ends a line too, as in cmark-gfm; "\r\n" is one line end. */
+    expect_refused("text - - - - \r- - - - - - - - - nine\n", "ms.md:11:1: ", "max_nesting_depth");
+    expect_refused("a\r\n\r\n\n>>>>>>>>> nine\r\n", "ms.md:13:1: ", "max_nesting_depth");
     /* Rules are not lists, and code is not Markdown. */
     expect_ok("* * * * * * * * * * * * * * * *\n");
     expect_ok("```\n>>>>>>>>>>>>>>>>>>>> code\n```\n");
