@@ -305,10 +305,8 @@ static void definition(struct scan *s, const char *p, const char *end)
     const char *close = memchr(p, ']', (size_t)(end - p));
     if (!close || close + 1 >= end || close[1] != ':')
         return;
-    if (p + 1 < end && p[1] == '^') {
-        s->footnotes++;
-        return;
-    }
+    if (p + 1 < end && p[1] == '^')
+        return; /* counted with the line's blocks */
     s->definitions++;
     if ((size_t)(end - p) > s->longest_definition) {
         s->longest_definition = (size_t)(end - p);
@@ -352,6 +350,17 @@ static int scan_line(struct scan *s, const char *start, const char *end)
             depth += 1 + indent / 2;
             column += marker;
             p += marker;
+            content_column = column + 1;
+            continue;
+        }
+        /* A footnote's definition holds blocks, from the rest of its first line on. */
+        const char *close;
+        if (p + 1 < end && p[0] == '[' && p[1] == '^' &&
+            (close = memchr(p, ']', (size_t)(end - p))) && close + 1 < end && close[1] == ':') {
+            depth += 1 + indent / 2;
+            s->footnotes++;
+            column += (size_t)(close + 2 - p);
+            p = close + 2;
             content_column = column + 1;
             continue;
         }

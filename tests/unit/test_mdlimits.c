@@ -83,6 +83,9 @@ static void test_block_nesting(void **state)
     /* A "\r" alone ends a line too, as in cmark-gfm; "\r\n" is one line end. */
     expect_refused("text - - - - \r- - - - - - - - - nine\n", "ms.md:11:1: ", "max_nesting_depth");
     expect_refused("a\r\n\r\n\n>>>>>>>>> nine\r\n", "ms.md:13:1: ", "max_nesting_depth");
+    /* A footnote's definition is a block holding blocks. */
+    expect_ok("[^1]: > > > > > > > seven\n");
+    expect_refused("[^1]: > > > > > > > > eight\n", "ms.md:10:1: ", "max_nesting_depth");
     /* Rules are not lists, and code is not Markdown. */
     expect_ok("* * * * * * * * * * * * * * * *\n");
     expect_ok("```\n>>>>>>>>>>>>>>>>>>>> code\n```\n");
