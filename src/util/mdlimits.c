@@ -409,7 +409,7 @@ static int scan_line(struct scan *s, const char *start, const char *end)
                         "too many table cells (every row of a table has as many cells as its "
                         "header)",
                         s->cells, l->max_table_cells, "max_table_cells");
-    s->prev_has_pipe = memchr(p, '|', (size_t)(end - p)) != NULL;
+    s->prev_has_pipe = p < end && memchr(p, '|', (size_t)(end - p)) != NULL;
 
     definition(s, p, end);
     if (s->footnotes > l->max_footnotes)
