@@ -25,6 +25,13 @@ static const char *const config_keys[] = {"title",
                                           "theme",
                                           "max_manuscript_size",
                                           "max_attachment_size",
+                                          "max_line_length",
+                                          "max_nesting_depth",
+                                          "max_table_cells",
+                                          "max_footnotes",
+                                          "max_link_definitions",
+                                          "max_link_expansion",
+                                          "max_markup",
                                           "allow_raw_html",
                                           "reviews_per_submission",
                                           "review_due_days",
@@ -301,6 +308,23 @@ int config_parse(struct journal_config *cfg, const char *file, const char *text,
         parse_size(&d, root, "max_manuscript_size", CONFIG_DEFAULT_MAX_MANUSCRIPT_SIZE);
     cfg->max_attachment_size =
         parse_size(&d, root, "max_attachment_size", CONFIG_DEFAULT_MAX_ATTACHMENT_SIZE);
+    struct md_limits *ml = &cfg->markdown_limits;
+    md_limits_default(ml, cfg->max_manuscript_size);
+    ml->max_line_length = parse_size(&d, root, "max_line_length", ml->max_line_length);
+    ml->max_nesting_depth = parse_size(&d, root, "max_nesting_depth", ml->max_nesting_depth);
+    if (ml->max_nesting_depth > MD_LIMITS_MAX_NESTING_DEPTH) {
+        ydoc_problem(&d, ydoc_get(&d, root, "max_nesting_depth"),
+                     "'max_nesting_depth' must be at most %u (deeper documents overflow the "
+                     "stack of the JATS writer)",
+                     MD_LIMITS_MAX_NESTING_DEPTH);
+        ml->max_nesting_depth = MD_LIMITS_DEFAULT_NESTING_DEPTH;
+    }
+    ml->max_table_cells = parse_size(&d, root, "max_table_cells", ml->max_table_cells);
+    ml->max_footnotes = parse_size(&d, root, "max_footnotes", ml->max_footnotes);
+    ml->max_link_definitions =
+        parse_size(&d, root, "max_link_definitions", ml->max_link_definitions);
+    ml->max_markup = parse_size(&d, root, "max_markup", ml->max_markup);
+    ml->max_link_expansion = parse_size(&d, root, "max_link_expansion", ml->max_link_expansion);
 
     cfg->abbreviation = dup_scalar(&d, root, "abbreviation", false);
     cfg->doi_pattern = dup_scalar(&d, root, "doi_pattern", false);

@@ -1,6 +1,7 @@
 #ifndef JOURNAL_MODEL_CONFIG_H
 #define JOURNAL_MODEL_CONFIG_H
 
+#include "util/mdlimits.h"
 #include "util/strbuf.h"
 
 #include <stdbool.h>
@@ -82,6 +83,9 @@ struct journal_config {
     char *crossref_schema_dir;    /* the Crossref XSDs with catalog.xml, to validate; or NULL */
     size_t max_manuscript_size;
     size_t max_attachment_size;
+    /* What a manuscript's Markdown may hold (max_line_length, max_nesting_depth, ...);
+       its max_size is max_manuscript_size. */
+    struct md_limits markdown_limits;
     bool allow_raw_html;
 };
 

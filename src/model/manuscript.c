@@ -252,9 +252,12 @@ static void parse_front_matter(struct parse *p)
     }
 
     n = ydoc_get(d, root, "abstract");
-    if (n && !ydoc_is_null(n))
+    if (n && !ydoc_is_null(n)) {
         m->abstract = person_text(&p->doc, n, "abstract");
-    else if (m->type && manuscript_type_needs_abstract(m->type))
+        if (m->abstract && p->rules->limits)
+            md_limits_check(m->abstract, strlen(m->abstract), p->rules->limits, p->file,
+                            ydoc_line(d, n));
+    } else if (m->type && manuscript_type_needs_abstract(m->type))
         missing(p, "abstract");
 
     n = ydoc_get(d, root, "keywords");
@@ -313,11 +316,20 @@ int manuscript_parse(struct manuscript *m, const char *file, const char *text, s
     }
     if (memchr(text, '\0', len))
         return error_at(file, 0, 0, "the file contains NUL bytes: expected UTF-8 text");
+    const struct md_limits *limits = rules->limits;
+    if (limits && len > limits->max_size)
+        return error_at(file, 0, 0,
+                        "the manuscript is %zu bytes, more than max_manuscript_size (%zu) in "
+                        "journal.yaml",
+                        len, limits->max_size);
 
     struct frontmatter fm;
     int rc = frontmatter_split(file, text, len, "title, authors, ...", &fm);
     if (rc)
         return rc;
+    /* Before anything spends time or memory on the Markdown. */
+    if (limits && md_limits_check(fm.body, fm.body_len, limits, file, fm.body_line))
+        return JOURNAL_EINPUT;
 
     struct parse p = {.file = file, .rules = rules, .m = m, .fm_line = 1};
     rc = ydoc_load(&p.doc, file, fm.yaml, fm.yaml_len, 1);

@@ -2,6 +2,7 @@
 #define JOURNAL_MODEL_MANUSCRIPT_H
 
 #include "model/reference.h"
+#include "util/mdlimits.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -57,6 +58,9 @@ struct manuscript_rules {
     const struct country_db *countries;
     const struct language_db *languages;
     const char *default_lang; /* when the front matter has no lang */
+    /* When set, the manuscript's size and its body's and abstract's Markdown must be
+       within these (checked before anything renders the Markdown). */
+    const struct md_limits *limits;
 };
 
 /*

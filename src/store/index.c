@@ -643,7 +643,8 @@ static int parse_and_write(struct journal_index *ix, struct parsed_submission *t
     int rc = ensure_iso_data(ix);
     if (rc)
         return rc;
-    struct manuscript_rules rules = {ix->countries, ix->languages, ix->repo->config.languages[0]};
+    struct manuscript_rules rules = {ix->countries, ix->languages, ix->repo->config.languages[0],
+                                     NULL};
     size_t nworkers = worker_count(n);
     if (!nworkers) {
         size_t i = 0;

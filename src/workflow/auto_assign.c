@@ -79,7 +79,8 @@ static int load_submission(struct run *r, unsigned long number, unsigned k, bool
     snprintf(path, sizeof(path), "submissions/%lu/manuscript.md", number);
     rc = repo_read(r->repo, path, &text, NULL);
     if (!rc) {
-        struct manuscript_rules rules = {r->countries, r->languages, r->repo->config.languages[0]};
+        struct manuscript_rules rules = {r->countries, r->languages, r->repo->config.languages[0],
+                                         NULL};
         rc = manuscript_parse(&w.manuscript, path, text.buf, text.len, &rules);
     }
     if (!rc) {

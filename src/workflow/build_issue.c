@@ -101,7 +101,8 @@ static int load_entry(struct state *s, unsigned long number, struct entry *e)
     snprintf(path, sizeof(path), "submissions/%lu/manuscript.md", number);
     rc = repo_read(s->repo, path, &text, NULL);
     if (!rc) {
-        struct manuscript_rules rules = {s->countries, s->languages, s->repo->config.languages[0]};
+        struct manuscript_rules rules = {s->countries, s->languages, s->repo->config.languages[0],
+                                         &s->repo->config.markdown_limits};
         rc = manuscript_parse(&e->manuscript, path, text.buf, text.len, &rules);
     }
     if (!rc && !e->manuscript.nkeywords)

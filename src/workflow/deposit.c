@@ -99,7 +99,8 @@ static int load_issue(struct journal_repo *repo, unsigned long id, struct loaded
             r = repo_read(repo, e->manuscript_path, &text, NULL);
             if (!r) {
                 struct manuscript_rules rules = {l->countries, l->languages,
-                                                 repo->config.languages[0]};
+                                                 repo->config.languages[0],
+                                                 &repo->config.markdown_limits};
                 r = manuscript_parse(&e->manuscript, e->manuscript_path, text.buf, text.len,
                                      &rules);
             }

@@ -268,7 +268,8 @@ static int load_articles(struct state *s)
             rc = fs_read_file_limited(e->path, s->repo->config.max_manuscript_size,
                                       "max_manuscript_size in journal.yaml", &e->text);
         if (!rc) {
-            struct manuscript_rules rules = {countries, languages, s->repo->config.languages[0]};
+            struct manuscript_rules rules = {countries, languages, s->repo->config.languages[0],
+                                             &s->repo->config.markdown_limits};
             rc = manuscript_parse(&e->manuscript, e->path, e->text.buf, e->text.len, &rules);
         }
     }

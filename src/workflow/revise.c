@@ -28,7 +28,8 @@ int workflow_revise(struct journal_repo *repo, const struct revision_request *re
     if (!rc)
         rc = editorial_require(&e, "revise");
     if (!rc) {
-        struct manuscript_rules rules = {e.countries, e.languages, repo->config.languages[0]};
+        struct manuscript_rules rules = {e.countries, e.languages, repo->config.languages[0],
+                                         &repo->config.markdown_limits};
         rc = manuscript_parse(&revised, req->manuscript, text.buf, text.len, &rules);
     }
     if (rc)

@@ -146,7 +146,8 @@ int submission_submit(struct journal_repo *repo, const struct submit_request *re
     if (!rc)
         rc = language_db_open(&languages, NULL, NULL);
     if (!rc) {
-        struct manuscript_rules rules = {countries, languages, repo->config.languages[0]};
+        struct manuscript_rules rules = {countries, languages, repo->config.languages[0],
+                                         &repo->config.markdown_limits};
         rc = manuscript_parse(&m, req->manuscript, text.buf, text.len, &rules);
     }
     if (!rc)

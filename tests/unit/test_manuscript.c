@@ -35,7 +35,7 @@ static int teardown(void **state)
 
 static int parse(struct manuscript *m, const char *text)
 {
-    struct manuscript_rules rules = {countries, languages, "en"};
+    struct manuscript_rules rules = {countries, languages, "en", NULL};
     return manuscript_parse(m, "ms.md", text, strlen(text), &rules);
 }
 
