@@ -237,7 +237,10 @@ const struct command commands[] = {
      "--letter, the letter is made from themes/<theme>/letters/decision.mustache: it\n"
      "quotes each reviewer's comments to the author as Reviewer 1, Reviewer 2, ...,\n"
      "never a name, an email or a confidential comment. It is stored as\n"
-     "submissions/<n>/letters/round-<r>-decision.md.\n"},
+     "submissions/<n>/letters/round-<r>-decision.md. Under single- or double-blind\n"
+     "review a letter (made or given) that names a reviewer of the submission, by\n"
+     "full name or email, is refused with the line (a reviewer who signed the\n"
+     "comments to the author amends the review).\n"},
     {"revise", cmd_revise, "record the author's revision and open the next round",
      "usage: journal revise NUMBER MANUSCRIPT.md [--response FILE]\n"
      "\n"

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 
 static const char *const top_keys[] = {"reviewers", NULL};
@@ -558,5 +559,17 @@ bool roster_conflicts_with_institution(const struct roster_reviewer *rv, const c
     for (size_t i = 0; i < rv->nconflict_institutions; i++)
         if (roster_same_name(rv->conflict_institutions[i], institution))
             return true;
+    return false;
+}
+
+bool roster_has_word(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (const char *hit = strstr(hay, needle); n && hit; hit = strstr(hit + 1, needle)) {
+        bool starts = hit == hay || !isalnum((unsigned char)hit[-1]);
+        bool ends = !isalnum((unsigned char)hit[n]);
+        if (starts && ends)
+            return true;
+    }
     return false;
 }

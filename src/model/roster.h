@@ -65,6 +65,8 @@ bool roster_id_is_valid(const char *id);
  * The caller frees the result.
  */
 char *roster_name_key(const char *name);
+/* Whether needle occurs in hay as whole words (both folded by roster_name_key). */
+bool roster_has_word(const char *hay, const char *needle);
 /* Whether two names are the same by roster_name_key ("Nazarbayev University" ==
  * "nazarbayev  university."). */
 bool roster_same_name(const char *a, const char *b);

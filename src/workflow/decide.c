@@ -1,4 +1,5 @@
 #include "model/review.h"
+#include "model/roster.h"
 #include "store/repo.h"
 #include "util/alloc.h"
 #include "util/error.h"
@@ -101,6 +102,58 @@ static int generate_letter(struct editorial *e, const char *decision, const stru
     return rc;
 }
 
+/*
+ * Under blind review the letter goes to the authors, so it must not name a reviewer of the
+ * submission: a reviewer may sign the comments to the author out of habit, and an editor's
+ * own letter may slip. The letter is searched line by line, folded as names are folded,
+ * for each assigned reviewer's full name and email as whole words.
+ */
+static int check_letter_names_no_reviewer(struct editorial *e, const char *source,
+                                          const struct strbuf *letter)
+{
+    if (!strcmp(e->repo->config.review_mode, "open") || !e->record.nassignments)
+        return 0;
+    struct roster roster;
+    int rc = editorial_load_roster(e->repo, e->countries, e->languages, &roster);
+    if (rc)
+        return rc;
+    const char *end = letter->buf + letter->len;
+    size_t line = 1;
+    for (const char *s = letter->buf; !rc && s < end; line++) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
+        char *raw = xstrndup(s, n);
+        char *folded = roster_name_key(raw);
+        for (size_t i = 0; !rc && i < e->record.nassignments; i++) {
+            const struct roster_reviewer *r =
+                roster_find(&roster, e->record.assignments[i].reviewer);
+            if (!r)
+                continue;
+            /* Not the family name alone: "Good" or "Rich" would stop ordinary letters. */
+            const char *forms[] = {r->name, r->email};
+            for (size_t k = 0; !rc && k < sizeof(forms) / sizeof(*forms); k++) {
+                if (!forms[k] || strlen(forms[k]) < 3)
+                    continue;
+                char *needle = roster_name_key(forms[k]);
+                if (roster_has_word(folded, needle))
+                    rc = error_input(
+                        "%s, line %zu: the letter to the authors names the reviewer %s (\"%s\") "
+                        "under %s review; take the name out (the reviewer's comments to the "
+                        "author: journal review %lu --amend --as %s) or write the letter "
+                        "yourself (--letter FILE)",
+                        source, line, r->id, forms[k], e->repo->config.review_mode, e->number,
+                        r->id);
+                free(needle);
+            }
+        }
+        free(folded);
+        free(raw);
+        s += n + (nl ? 1 : 0);
+    }
+    roster_free(&roster);
+    return rc;
+}
+
 int workflow_decide(struct journal_repo *repo, const struct decision_request *req,
                     struct action_outcome *out)
 {
@@ -143,6 +196,9 @@ int workflow_decide(struct journal_repo *repo, const struct decision_request *re
     }
     if (!req->letter)
         rc = generate_letter(&e, req->decision, reviews, nreviews, &letter);
+    if (!rc)
+        rc = check_letter_names_no_reviewer(&e, req->letter ? req->letter : "the decision letter",
+                                            &letter);
     if (rc)
         goto done;
 

@@ -80,19 +80,6 @@ static void add_warning(struct packet *p, size_t line, char *text)
     p->warnings[p->nwarnings++] = (struct packet_warning){line, text};
 }
 
-/* A whole-word occurrence of needle in hay (both folded by roster_name_key). */
-static bool has_word(const char *hay, const char *needle)
-{
-    size_t n = strlen(needle);
-    for (const char *hit = strstr(hay, needle); n && hit; hit = strstr(hit + 1, needle)) {
-        bool starts = hit == hay || !isalnum((unsigned char)hit[-1]);
-        bool ends = !isalnum((unsigned char)hit[n]);
-        if (starts && ends)
-            return true;
-    }
-    return false;
-}
-
 /*
  * Where the packet still names an author: full name, family name, email or
  * ORCID iD. Lines are folded one at a time so that warnings can say where.
@@ -123,7 +110,7 @@ static void find_identifying_text(struct packet *p, const struct manuscript *m, 
         char *raw = xstrndup(s, n);
         char *folded = roster_name_key(raw);
         for (size_t k = 0; k < nneedles; k++) {
-            if (!has_word(folded, needles[k]))
+            if (!roster_has_word(folded, needles[k]))
                 continue;
             add_warning(
                 p, line,
