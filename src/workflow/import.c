@@ -177,6 +177,10 @@ static int parse_manifest(struct state *s)
 
     n = ydoc_get(&d, root, "id");
     is->id = manifest_uint(&d, root, "id", false);
+    /* Issue files are named by at most nine digits (repo_entry_number); the site would not
+       see issues/1234567890.yaml. */
+    if (n && is->id > 999999999UL)
+        ydoc_problem(&d, n, "'id' must be at most 999999999 (nine digits)");
     s->id_given = n != NULL;
     s->id_line = n ? ydoc_line(&d, n) : 1;
     s->id_column = n ? ydoc_column(n) : 1;

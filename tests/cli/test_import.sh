@@ -165,6 +165,12 @@ expect_exit 1 "a malformed DOI" -- "$JOURNAL" -C "$J" import bad
 expect_stderr_match "bad/issue\.yaml:8:[0-9]+: 'doi' must look like 10\.NNNN/suffix" "the bad DOI is named"
 cp good.yaml bad/issue.yaml
 
+printf 'id: 1234567890\n' >>bad/issue.yaml
+expect_exit 1 "an issue id of ten digits (issue files are named by at most nine)" -- \
+    "$JOURNAL" -C "$J" import bad --dry-run
+expect_stderr_match "bad/issue\.yaml:9:[0-9]+: 'id' must be at most 999999999" "the long id's line is named"
+cp good.yaml bad/issue.yaml
+
 printf 'id: 2\n' >>bad/issue.yaml
 expect_exit 1 "an issue id already used" -- "$JOURNAL" -C "$J" import bad
 expect_stderr_match "bad/issue\.yaml:9:[0-9]+: issue 2 already exists" "the id's line is named"
