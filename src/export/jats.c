@@ -90,6 +90,33 @@ static void end(struct jw *j)
     strbuf_addch(j->out, '>');
 }
 
+/*
+ * What xmlTextWriter writes for c: in text <, >, &, " and carriage return become
+ * entities; in an attribute also line feed and tab, which a parser would otherwise
+ * normalise to spaces. NULL: c stands as it is.
+ */
+static const char *xml_entity(char c, bool in_attribute)
+{
+    switch (c) {
+    case '<':
+        return "&lt;";
+    case '>':
+        return "&gt;";
+    case '&':
+        return "&amp;";
+    case '"':
+        return "&quot;";
+    case '\r':
+        return "&#13;";
+    case '\n':
+        return in_attribute ? "&#10;" : NULL;
+    case '\t':
+        return in_attribute ? "&#9;" : NULL;
+    default:
+        return NULL;
+    }
+}
+
 /* An attribute value escaped as xmlTextWriterWriteAttribute escapes it. */
 static void attr(struct jw *j, const char *name, const char *value)
 {
@@ -105,32 +132,9 @@ static void attr(struct jw *j, const char *name, const char *value)
     strbuf_addstr(j->out, "=\"");
     const char *run = clean, *p = clean;
     for (; *p; p++) {
-        const char *entity;
-        switch (*p) {
-        case '<':
-            entity = "&lt;";
-            break;
-        case '>':
-            entity = "&gt;";
-            break;
-        case '&':
-            entity = "&amp;";
-            break;
-        case '"':
-            entity = "&quot;";
-            break;
-        case '\n':
-            entity = "&#10;";
-            break;
-        case '\r':
-            entity = "&#13;";
-            break;
-        case '\t':
-            entity = "&#9;";
-            break;
-        default:
+        const char *entity = xml_entity(*p, true);
+        if (!entity)
             continue;
-        }
         strbuf_add(j->out, run, (size_t)(p - run));
         strbuf_addstr(j->out, entity);
         run = p + 1;
@@ -193,32 +197,17 @@ static bool escape_clean_text(struct strbuf *sb, const char *s)
                 return false;
             continue;
         }
-        switch (c) {
-        case '\0':
+        if (c == '\0') {
             strbuf_add(sb, run, (size_t)(p - run));
             return true;
-        case '<':
-            entity = "&lt;";
-            break;
-        case '>':
-            entity = "&gt;";
-            break;
-        case '&':
-            entity = "&amp;";
-            break;
-        case '"':
-            entity = "&quot;";
-            break;
-        case '\r':
-            entity = "&#13;";
-            break;
-        case '\t':
-        case '\n':
+        }
+        if (c == '\t' || c == '\n') {
             p++;
             continue;
-        default:
-            return false;
         }
+        entity = xml_entity((char)c, false);
+        if (!entity)
+            return false; /* another control character */
         strbuf_add(sb, run, (size_t)(p - run));
         strbuf_addstr(sb, entity);
         run = ++p;
