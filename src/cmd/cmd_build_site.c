@@ -46,9 +46,30 @@ static void *look_for_uncommitted(void *arg)
     return NULL;
 }
 
+/* -j N, -jN, --jobs N and --jobs=N, as make and git take them: 1 taken, 0 not -j. */
+static int jobs_option(int argc, char **argv, int *i, unsigned *jobs)
+{
+    const char *value = NULL;
+    int rc = cli_option_value(argc, argv, i, "--jobs", &value);
+    if (!rc)
+        rc = cli_option_value(argc, argv, i, "-j", &value);
+    if (!rc && !strncmp(argv[*i], "-j", 2) && argv[*i][2]) {
+        value = argv[*i] + 2;
+        rc = 1;
+    }
+    if (rc <= 0)
+        return rc;
+    unsigned long n;
+    if (cli_parse_number(value, &n) || n > 256)
+        return error_usage("-j takes a number of threads from 1 to 256");
+    *jobs = (unsigned)n;
+    return 1;
+}
+
 int cmd_build_site(int argc, char **argv, struct cli *cli)
 {
     struct site_options opt = {NULL};
+    int rc = 0;
     for (int i = 1; i < argc; i++) {
         if (cli_common_option(argv[i], cli))
             continue;
@@ -60,18 +81,9 @@ int cmd_build_site(int argc, char **argv, struct cli *cli)
             opt.force = true;
         else if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v"))
             opt.verbose = stderr;
-        else if (((!strcmp(argv[i], "-j") || !strcmp(argv[i], "--jobs")) && i + 1 < argc) ||
-                 (!strncmp(argv[i], "-j", 2) && argv[i][2]) || !strncmp(argv[i], "--jobs=", 7)) {
-            /* -j N, -jN, --jobs N and --jobs=N, as make and git take them. */
-            const char *value = !strcmp(argv[i], "-j") || !strcmp(argv[i], "--jobs") ? argv[++i]
-                                : argv[i][1] == 'j'                                  ? argv[i] + 2
-                                                                                     : argv[i] + 7;
-            unsigned long jobs;
-            int rc = cli_parse_number(value, &jobs);
-            if (rc || jobs > 256)
-                return error_usage("-j takes a number of threads from 1 to 256");
-            opt.jobs = (unsigned)jobs;
-        } else
+        else if ((rc = jobs_option(argc, argv, &i, &opt.jobs)) < 0)
+            return rc;
+        else if (!rc)
             return error_usage("unexpected argument '%s'", argv[i]);
     }
     /* A bar is for someone watching a terminal; --verbose prints lines of its own instead. */
@@ -93,7 +105,7 @@ int cmd_build_site(int argc, char **argv, struct cli *cli)
         opt.oai_max_records = strtoul(max_records, NULL, 10);
     struct journal_repo *repo = NULL;
     struct site_stats st = {0};
-    int rc = repo_open(&repo, cli->dir);
+    rc = repo_open(&repo, cli->dir);
     /* An edit the user forgot to commit is not on the site: worth a warning. Looking for one
        means a stat of every file of the journal, done on a thread of its own meanwhile. */
     struct uncommitted look = {.dir = cli->dir, .status = -1};

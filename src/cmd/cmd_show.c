@@ -37,10 +37,8 @@ struct file_walk {
 static int add_file(const char *folder, const git_tree_entry *entry, void *payload)
 {
     struct file_walk *w = payload;
-    char *where =
-        xasprintf("submissions/%lu/files/%s%s", w->number, folder, git_tree_entry_name(entry));
-    w->rc = repo_entry_check(entry, where);
-    free(where);
+    w->rc = repo_entry_checkf(entry, "submissions/%lu/files/%s%s", w->number, folder,
+                              git_tree_entry_name(entry));
     if (w->rc)
         return -1;
     if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)

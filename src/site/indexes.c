@@ -68,8 +68,9 @@ typedef json_t *entry_builder(struct build *b, const struct view *v, const struc
 
 /* An index: the template, its page, what it lists. */
 struct index_kind {
-    const char *folder;   /* "authors": authors/index.html, authors/page-2/index.html... */
-    const char *template; /* also the nav item and the list's name in the view */
+    /* "authors": the folder (authors/index.html, authors/page-2/index.html...), the
+       template, the nav item and the list's name in the view */
+    const char *name;
     const char *title_key, *description_key;
     entry_sort_key *sort_key;
     entry_builder *build;
@@ -77,8 +78,8 @@ struct index_kind {
 
 static char *index_page_path(const struct index_kind *kind, size_t page)
 {
-    return page ? xasprintf("%s/page-%zu/index.html", kind->folder, page + 1)
-                : xasprintf("%s/index.html", kind->folder);
+    return page ? xasprintf("%s/page-%zu/index.html", kind->name, page + 1)
+                : xasprintf("%s/index.html", kind->name);
 }
 
 /* Previous and next pages, "Page 2 of 7": links from {{home}}, the top of the language. */
@@ -126,21 +127,21 @@ static int render_index(struct build *b, const struct view *v, const struct inde
         groups[ngroups++] = (struct index_group){kind->sort_key(occ + i), i, j - i};
     }
     qsort(groups, ngroups, sizeof(*groups), compare_groups);
-    size_t per_page = b->index_page_size ? b->index_page_size : 500;
+    size_t per_page = b->index_page_size;
     size_t npages = ngroups ? (ngroups + per_page - 1) / per_page : 1;
     int rc = 0;
     for (size_t page = 0; page < npages && !rc; page++) {
         char *path = index_page_path(kind, page), *rel;
         json_t *ctx = site_view_page_json(b, v, path, kind->title_key, kind->description_key,
-                                          kind->template, &rel);
+                                          kind->name, &rel);
         json_t *list = json_array();
         for (size_t g = page * per_page; g < ngroups && g < (page + 1) * per_page; g++)
             json_array_append_new(list, kind->build(b, v, occ + groups[g].first, groups[g].n));
-        char *has = xasprintf("has_%s", kind->template);
+        char *has = xasprintf("has_%s", kind->name);
         json_object_set_new(ctx, has, json_boolean(ngroups > 0));
-        json_object_set_new(ctx, kind->template, list);
+        json_object_set_new(ctx, kind->name, list);
         set_pager(v, kind, ctx, page, npages);
-        rc = site_render_page(b, v, kind->template, ctx, rel);
+        rc = site_render_page(b, v, kind->name, ctx, rel);
         free(has);
         free(rel);
         free(path);
@@ -354,16 +355,14 @@ int site_render_archive(struct build *b, const struct view *v)
 
 int site_render_authors(struct build *b, const struct view *v)
 {
-    static const struct index_kind kind = {"authors",       "authors",
-                                           "nav_authors",   "authors_description",
+    static const struct index_kind kind = {"authors", "nav_authors", "authors_description",
                                            author_sort_key, author_entry_json};
     return render_authors(b, v, &kind);
 }
 
 int site_render_keywords(struct build *b, const struct view *v)
 {
-    static const struct index_kind kind = {"keywords",       "keywords",
-                                           "nav_keywords",   "keywords_description",
+    static const struct index_kind kind = {"keywords", "nav_keywords", "keywords_description",
                                            keyword_sort_key, keyword_entry_json};
     return render_keywords(b, v, &kind);
 }

@@ -108,9 +108,7 @@ int site_load_pages(struct build *b)
         const git_tree_entry *ent = git_tree_entry_byindex(dir, i);
         const char *name = git_tree_entry_name(ent);
         size_t len = strlen(name);
-        char *where = xasprintf("pages/%s", name);
-        rc = repo_entry_check(ent, where);
-        free(where);
+        rc = repo_entry_checkf(ent, "pages/%s", name);
         if (rc)
             break;
         if (git_tree_entry_type(ent) != GIT_OBJECT_BLOB || len <= 3 ||

@@ -44,12 +44,9 @@ static int theme_entry(const char *root, const git_tree_entry *entry, void *payl
     const char *name = git_tree_entry_name(entry);
     /* Assets are copied to the site under their names: a link or a name such as '..' is
        refused, never followed or written. */
-    if (!repo_entry_safe(entry)) {
-        char *where = xasprintf("themes/%s/%s%s", b->repo->config.theme, root, name);
-        w->rc = repo_entry_check(entry, where);
-        free(where);
+    w->rc = repo_entry_checkf(entry, "themes/%s/%s%s", b->repo->config.theme, root, name);
+    if (w->rc)
         return -1;
-    }
     if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
         return 0;
     if (!strcmp(root, "templates/")) {
@@ -204,11 +201,7 @@ static int check_folder_entries(struct build *b, const char *folder)
     int rc = repo_subtree(b->repo->git, b->tree, folder, &dir);
     for (size_t i = 0; !rc && dir && i < git_tree_entrycount(dir); i++) {
         const git_tree_entry *x = git_tree_entry_byindex(dir, i);
-        if (repo_entry_safe(x))
-            continue;
-        char *where = xasprintf("%s/%s", folder, git_tree_entry_name(x));
-        rc = repo_entry_check(x, where);
-        free(where);
+        rc = repo_entry_checkf(x, "%s/%s", folder, git_tree_entry_name(x));
     }
     git_tree_free(dir);
     return rc;
@@ -275,13 +268,10 @@ struct signed_walk {
 static int signed_review_entry(const char *root, const git_tree_entry *entry, void *payload)
 {
     struct signed_walk *w = payload;
-    if (!repo_entry_safe(entry)) {
-        char *where = xasprintf("submissions/%lu/reviews/%s%s", w->a->number, root,
-                                git_tree_entry_name(entry));
-        w->rc = repo_entry_check(entry, where);
-        free(where);
+    w->rc = repo_entry_checkf(entry, "submissions/%lu/reviews/%s%s", w->a->number, root,
+                              git_tree_entry_name(entry));
+    if (w->rc)
         return -1;
-    }
     if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
         return 0;
     git_blob *blob = NULL;
@@ -338,12 +328,8 @@ struct checked_walk {
 static int check_entry(const char *root, const git_tree_entry *entry, void *payload)
 {
     struct checked_walk *w = payload;
-    if (repo_entry_safe(entry))
-        return 0;
-    char *where = xasprintf("%s/%s%s", w->folder, root, git_tree_entry_name(entry));
-    w->rc = repo_entry_check(entry, where);
-    free(where);
-    return -1;
+    w->rc = repo_entry_checkf(entry, "%s/%s%s", w->folder, root, git_tree_entry_name(entry));
+    return w->rc ? -1 : 0;
 }
 
 /* Where an article's files are in the committed tree: enough to know whether it changed. */

@@ -151,11 +151,11 @@ static const char *page_lastmod(const struct build *b, const char *path)
                                               "authors/index.html", "keywords/index.html",
                                               "statistics/index.html"};
     const char *newest = NULL;
-    bool index_page = !strncmp(path, "authors/page-", 13) || !strncmp(path, "keywords/page-", 14);
-    for (size_t k = 0; k < sizeof(from_issues) / sizeof(from_issues[0]) && !index_page; k++)
-        if (!strcmp(path, from_issues[k]))
-            index_page = true;
-    if (index_page)
+    /* The later pages of the author and keyword indexes too (authors/page-2/index.html). */
+    bool from_all = !strncmp(path, "authors/page-", 13) || !strncmp(path, "keywords/page-", 14);
+    for (size_t k = 0; k < sizeof(from_issues) / sizeof(from_issues[0]) && !from_all; k++)
+        from_all = !strcmp(path, from_issues[k]);
+    if (from_all)
         for (size_t i = 0; i < b->nissues; i++)
             newest = later(newest, issue_changed(&b->issues[i]));
     return newest;

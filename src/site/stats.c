@@ -338,17 +338,24 @@ static int load_issue_labels(struct journal_index *ix, struct issue_labels *out)
     return 0;
 }
 
-static const char *find_issue_label(const struct issue_labels *l, unsigned long id)
+/* Where key is in the sorted list[0..n), or n. */
+static size_t find_sorted(const unsigned long *list, size_t n, unsigned long key)
 {
-    size_t lo = 0, hi = l->n;
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (l->ids[mid] < id)
+        if (list[mid] < key)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < l->n && l->ids[lo] == id ? l->labels[lo] : NULL;
+    return lo < n && list[lo] == key ? lo : n;
+}
+
+static const char *find_issue_label(const struct issue_labels *l, unsigned long id)
+{
+    size_t at = find_sorted(l->ids, l->n, id);
+    return at < l->n ? l->labels[at] : NULL;
 }
 
 static void issue_labels_free(struct issue_labels *l)
@@ -382,15 +389,8 @@ struct author_counts {
 
 static size_t authors_of(const struct author_counts *ac, unsigned long number)
 {
-    size_t lo = 0, hi = ac->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (ac->number[mid] < number)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < ac->n && ac->number[lo] == number ? ac->count[lo] : 0;
+    size_t at = find_sorted(ac->number, ac->n, number);
+    return at < ac->n ? ac->count[at] : 0;
 }
 
 /*

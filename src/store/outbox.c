@@ -101,14 +101,7 @@ static void timestamp(time_t when, char out[32])
 /* Create the file ourselves first: SQLite would make it (and its -wal/-shm) world-readable. */
 static int create_private(const char *path)
 {
-    char *dir = xstrdup(path);
-    char *slash = strrchr(dir, '/');
-    int rc = 0;
-    if (slash && slash != dir) {
-        *slash = '\0';
-        rc = fs_mkdirs(dir);
-    }
-    free(dir);
+    int rc = fs_mkdirs_parent(path);
     if (rc)
         return rc;
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);

@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -208,7 +209,7 @@ int repo_head_tree(struct journal_repo *repo, git_tree **out)
     return 0;
 }
 
-bool repo_entry_safe(const git_tree_entry *entry)
+static bool entry_safe(const git_tree_entry *entry)
 {
     git_filemode_t mode = git_tree_entry_filemode(entry);
     if (mode == GIT_FILEMODE_LINK || mode == GIT_FILEMODE_COMMIT)
@@ -222,7 +223,7 @@ bool repo_entry_safe(const git_tree_entry *entry)
 
 int repo_entry_check(const git_tree_entry *entry, const char *path)
 {
-    if (repo_entry_safe(entry))
+    if (entry_safe(entry))
         return 0;
     const char *name = git_tree_entry_name(entry);
     git_filemode_t mode = git_tree_entry_filemode(entry);
@@ -242,6 +243,20 @@ int repo_entry_check(const git_tree_entry *entry, const char *path)
                            "(the commit was not made by git or journal: repair the history)",
                            path, name);
     return 0;
+}
+
+int repo_entry_checkf(const git_tree_entry *entry, const char *path_fmt, ...)
+{
+    if (entry_safe(entry))
+        return 0;
+    struct strbuf path = STRBUF_INIT;
+    va_list ap;
+    va_start(ap, path_fmt);
+    strbuf_vaddf(&path, path_fmt, ap);
+    va_end(ap);
+    int rc = repo_entry_check(entry, path.buf);
+    strbuf_release(&path);
+    return rc;
 }
 
 int repo_read_from_tree(git_repository *git, git_tree *tree, const char *path, struct strbuf *out,

@@ -58,9 +58,9 @@ int repo_subtree(git_repository *git, git_tree *root, const char *path, git_tree
  * journal. Links are never followed and such names never become a path.
  */
 int repo_entry_check(const git_tree_entry *entry, const char *path);
-/* The same test without a message: callers that walk many entries make the path only for a
-   bad one. */
-bool repo_entry_safe(const git_tree_entry *entry);
+/* The same, with the path formatted only for an entry that is refused: for walks over many. */
+int repo_entry_checkf(const git_tree_entry *entry, const char *path_fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /*
  * Submission folders and issue files are named by their number: "12" or, with

@@ -11,23 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text_assert.h"
+
 static char *render(const char *md, bool raw)
 {
     struct strbuf out = STRBUF_INIT;
     assert_int_equal(markdown_to_html(md, strlen(md), raw, &out), 0);
     return strbuf_detach(&out, NULL);
 }
-
-#define assert_contains(hay, needle)                                                               \
-    do {                                                                                           \
-        if (!strstr((hay), (needle)))                                                              \
-            fail_msg("expected \"%s\" in:\n%s", (needle), (hay));                                  \
-    } while (0)
-#define assert_lacks(hay, needle)                                                                  \
-    do {                                                                                           \
-        if (strstr((hay), (needle)))                                                               \
-            fail_msg("did not expect \"%s\" in:\n%s", (needle), (hay));                            \
-    } while (0)
 
 static void test_tables(void **state)
 {
