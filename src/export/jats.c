@@ -15,6 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /*
  * The article is written straight into a strbuf. libxml2's xmlTextWriter did this
@@ -150,6 +153,32 @@ static void attr(struct jw *j, const char *name, const char *value)
  * when s has something xml_clean would change: a control character, a byte
  * that is not UTF-8, U+FFFE or U+FFFF.
  */
+/* The first byte at or after p that is not plain ASCII text (a control, one of < > & ",
+   or a byte of a longer character), else end. */
+static const char *skip_plain_ascii(const char *p, const char *end)
+{
+#ifdef __SSE2__
+    /* Signed, the bytes from 0x80 on are below ' ' too. */
+    const __m128i space = _mm_set1_epi8(' '), lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'),
+                  amp = _mm_set1_epi8('&'), quot = _mm_set1_epi8('"');
+    while (end - p >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i hit =
+            _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(x, space), _mm_cmpeq_epi8(x, lt)),
+                         _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, gt), _mm_cmpeq_epi8(x, amp)),
+                                      _mm_cmpeq_epi8(x, quot)));
+        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        if (mask)
+            return p + __builtin_ctz(mask);
+        p += 16;
+    }
+#endif
+    while (p < end && (unsigned char)*p >= ' ' && (unsigned char)*p < 0x80 && *p != '<' &&
+           *p != '>' && *p != '&' && *p != '"')
+        p++;
+    return p;
+}
+
 static bool escape_clean_text(struct strbuf *sb, const char *s)
 {
     /* The bytes to stop at (controls, <, >, &, ", non-ASCII); the rest is copied in runs. */
@@ -174,9 +203,15 @@ static bool escape_clean_text(struct strbuf *sb, const char *s)
     };
     // clang-format on
     const char *run = s, *p = s;
+    const char *end = s + strlen(s);
     for (;;) {
-        while (!special[(unsigned char)*p])
+        /* Sixteen plain bytes in a row: an ASCII stretch, read sixteen at a time. Cyrillic
+           text, with its two-byte letters, seldom gets here and stays byte by byte. */
+        const char *stretch = end - p > 16 ? p + 16 : end;
+        while (p < stretch && !special[(unsigned char)*p])
             p++;
+        if (p == stretch)
+            p = skip_plain_ascii(p, end);
         unsigned char c = (unsigned char)*p;
         const char *entity;
         if (c >= 0x80) {

@@ -461,6 +461,8 @@ static void test_hostile_text(void **state)
     manuscript_free(&m);
 }
 
+#define LONG_PLAIN "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789"
+
 /* What libxml2's writer makes of s as an element's text. */
 static char *libxml_text(const char *element, const char *s)
 {
@@ -492,6 +494,40 @@ static void test_text_escaped_as_libxml_writes_it(void **state)
         fail_msg("expected %s", want);
     free(want);
     strbuf_release(&xml);
+    manuscript_free(&m);
+}
+
+/* Each character that needs care, at every place in a title long enough to be read sixteen
+ * bytes at a time, comes out as libxml2 writes it. */
+static void test_text_escaped_at_every_position(void **state)
+{
+    (void)state;
+    static const char *const tricky[] = {
+        "<",   ">", "&",   "\"",       "\t",           "\r",
+        "\n",  "'", "]]>", "\xd0\xb6", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
+        "\x01"};
+    struct manuscript m;
+    parse_manuscript(&m, minimal_md);
+    for (size_t t = 0; t < sizeof(tricky) / sizeof(*tricky); t++)
+        for (size_t at = 0; at < 48; at++) {
+            char title[128], expected[128];
+            bool control = tricky[t][0] == '\x01';
+            snprintf(title, sizeof(title), "%.*s%s%.*s", (int)at, LONG_PLAIN, tricky[t],
+                     (int)(48 - at), LONG_PLAIN);
+            /* The control character is left out: XML cannot hold it. */
+            snprintf(expected, sizeof(expected), "%.*s%s%.*s", (int)at, LONG_PLAIN,
+                     control ? "" : tricky[t], (int)(48 - at), LONG_PLAIN);
+            free(m.title);
+            m.title = xstrdup(title);
+            struct jats_source src = source(&m);
+            struct strbuf xml = STRBUF_INIT;
+            assert_int_equal(jats_article(&src, &xml), 0);
+            char *want = libxml_text("article-title", expected);
+            if (!strstr(xml.buf, want))
+                fail_msg("%s at %zu: expected %s", tricky[t], at, want);
+            free(want);
+            strbuf_release(&xml);
+        }
     manuscript_free(&m);
 }
 
@@ -632,6 +668,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_hostile_text),
         cmocka_unit_test(test_rejected_input_leaves_out_unchanged),
         cmocka_unit_test(test_text_escaped_as_libxml_writes_it),
+        cmocka_unit_test(test_text_escaped_at_every_position),
         cmocka_unit_test(test_attribute_escaped_as_libxml_writes_it),
         cmocka_unit_test(test_parsed_body_gives_the_same_jats),
     };

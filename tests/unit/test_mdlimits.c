@@ -11,6 +11,7 @@
 #include "util/mdlimits.h"
 #include "util/strbuf.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,6 +211,31 @@ static void test_markup(void **state)
     limits.max_markup = MD_LIMITS_DEFAULT_MARKUP;
 }
 
+/* Every byte the scan stops at is found wherever it sits in a line (in its blocks of
+ * sixteen bytes or in the tail read one at a time), and no other byte is counted. Column 1
+ * is left out: a '>' there opens a block quote. */
+static void test_markup_bytes_anywhere_in_a_line(void **state)
+{
+    (void)state;
+    limits.max_markup = 1; /* the line itself */
+    for (int c = 1; c < 256; c++) {
+        if (c == '\n' || c == '\r')
+            continue;
+        bool markup = strchr("\\`[]*_~<!&:w", c) != NULL;
+        for (size_t at = 1; at < 63; at++) {
+            char line[64];
+            memset(line, 'a', sizeof(line));
+            line[at] = (char)c;
+            line[sizeof(line) - 1] = '\0';
+            int rc = check(line);
+            if (rc != (markup ? JOURNAL_EINPUT : 0))
+                fail_msg("byte 0x%02x at column %zu: rc=%d %s", c, at + 1, rc,
+                         rc ? error_message() : "");
+        }
+    }
+    limits.max_markup = MD_LIMITS_DEFAULT_MARKUP;
+}
+
 static void test_defaults_let_articles_in(void **state)
 {
     (void)state;
@@ -235,6 +261,7 @@ int main(void)
         cmocka_unit_test(test_footnotes_and_definitions),
         cmocka_unit_test(test_link_expansion),
         cmocka_unit_test(test_markup),
+        cmocka_unit_test(test_markup_bytes_anywhere_in_a_line),
         cmocka_unit_test(test_defaults_let_articles_in),
     };
     return cmocka_run_group_tests_name("mdlimits", tests, setup, teardown);
