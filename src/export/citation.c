@@ -2,6 +2,7 @@
 
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/jsontext.h"
 #include "util/utf8.h"
 
 #include <jansson.h>
@@ -72,21 +73,44 @@ static void emit_byte(struct strbuf *out, char c, enum mode mode)
     strbuf_addch(out, c);
 }
 
+/* Whether emit_byte writes c as it is, and add_value_len neither drops nor folds it. */
+static bool plain_byte(unsigned char c, enum mode mode)
+{
+    if (c <= ' ' || c == 0x7f)
+        return false;
+    switch (mode) {
+    case MODE_HTML:
+        return c != '&' && c != '<' && c != '>' && c != '"' && c != '\'';
+    case MODE_BIBTEX:
+        return !strchr("\\~^{}%&$#_", c);
+    default:
+        return true;
+    }
+}
+
 /* Append s (len bytes) escaped for mode, trimmed, with each run of white space one space. */
 static void add_value_len(struct strbuf *out, const char *s, size_t len, enum mode mode)
 {
     bool space = false, any = false;
-    for (size_t i = 0; i < len; i++) {
+    for (size_t i = 0; i < len;) {
         unsigned char c = (unsigned char)s[i];
         if (is_space((char)c) || c < 0x20 || c == 0x7f) {
             space = any;
+            i++;
             continue;
         }
         if (space)
             strbuf_addch(out, ' ');
         space = false;
         any = true;
-        emit_byte(out, (char)c, mode);
+        /* Copied in runs: a reference list is thousands of bytes per article. */
+        size_t run = i;
+        while (i < len && plain_byte((unsigned char)s[i], mode))
+            i++;
+        if (i > run)
+            strbuf_add(out, s + run, i - run);
+        else
+            emit_byte(out, (char)s[i++], mode);
     }
 }
 
@@ -1066,15 +1090,13 @@ int citation_csl_json(const struct citation_source *src, struct strbuf *out)
     }
     csl_set(item, "abstract", m->abstract);
     json_t *array = json_pack("[O]", item);
-    char *text = json_dumps(array, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    rc = json_text_append(out, array, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(array);
-    if (!text) {
-        rc = error_internal("citation: cannot write CSL-JSON");
+    if (rc) {
+        error_prefix("citation: cannot write CSL-JSON");
         goto done;
     }
-    strbuf_addstr(out, text);
     strbuf_addch(out, '\n');
-    free(text);
 done:
     json_decref(item);
     strbuf_release(&v);

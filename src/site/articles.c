@@ -9,6 +9,7 @@
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/error.h"
+#include "util/jsontext.h"
 #include "util/strbuf.h"
 
 #include <stdio.h>
@@ -239,10 +240,16 @@ static char *article_json_ld(const struct build *b, const struct article *a, con
     json_object_set_new(ld, "isPartOf", issue);
     if (publisher)
         json_object_set_new(ld, "publisher", publisher);
-    char *text = json_dumps(ld, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    struct strbuf json = STRBUF_INIT;
+    int rc = json_text_append(&json, ld, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(ld);
-    if (!text)
+    if (rc) {
+        /* Manuscripts are UTF-8 when read: the page goes without it, as with jansson. */
+        error_clear();
+        strbuf_release(&json);
         return NULL;
+    }
+    char *text = json.buf ? json.buf : xstrdup("");
     /* JSON has '<' only inside strings, where "<\/" is "</" and "\u003c" is '<': no
      * "</script>" can end the script early and no "<!--" or "<script" change how it is read. */
     struct strbuf sb = STRBUF_INIT;
