@@ -18,6 +18,7 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/mustache.h"
+#include "util/utf8.h"
 #include "version.h"
 
 #include <jansson.h>
@@ -708,8 +709,13 @@ static void collect_warnings(struct build *b)
 
 void site_set_str(json_t *obj, const char *key, const char *value)
 {
-    if (value)
-        json_object_set_new(obj, key, json_string(value));
+    if (!value)
+        return;
+    /* jansson checks UTF-8 a byte at a time; utf8_validate reads ASCII a word at a time. */
+    size_t len = strlen(value), bad;
+    json_object_set_new(obj, key,
+                        utf8_validate(value, len, &bad) ? json_stringn_nocheck(value, len)
+                                                        : json_string(value));
 }
 
 /* "15 January 2026", "15 января 2026 г." */

@@ -11,6 +11,7 @@
 #include "model/language.h"
 #include "model/issue.h"
 #include "model/record.h"
+#include "util/alloc.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/strbuf.h"
@@ -416,10 +417,42 @@ static void test_config_site_texts(void **state)
     assert_non_null(strstr(error_message(), "missing required field 'title'"));
 }
 
+/* Formatting appends whatever the room already there: results shorter and longer than it,
+ * and xasprintf on both sides of its stack buffer. */
+static void test_formatting_lengths(void **state)
+{
+    (void)state;
+    char want[2400];
+    for (size_t start = 0; start < 130; start += 43)
+        for (size_t len = 0; len < 2048; len = len * 2 + 1) {
+            struct strbuf sb = STRBUF_INIT;
+            memset(want, 'p', start);
+            strbuf_add(&sb, want, start);
+            strbuf_addf(&sb, "%0*d|%s", (int)len, 7, "end");
+            snprintf(want + start, sizeof(want) - start, "%0*d|%s", (int)len, 7, "end");
+            assert_int_equal(sb.len, strlen(want));
+            assert_string_equal(sb.buf, want);
+            strbuf_release(&sb);
+        }
+    for (size_t len = 250; len < 262; len++) {
+        char *s = xasprintf("%0*d", (int)len, 5);
+        assert_int_equal(strlen(s), len);
+        assert_int_equal(s[len - 1], '5');
+        assert_int_equal(s[0], len > 1 ? '0' : '5');
+        free(s);
+    }
+    struct strbuf empty = STRBUF_INIT;
+    strbuf_addf(&empty, "%s", "");
+    assert_int_equal(empty.len, 0);
+    assert_string_equal(empty.buf, "");
+    strbuf_release(&empty);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_strbuf),
+        cmocka_unit_test(test_formatting_lengths),
         cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_utf8_validate_matches_decode),
         cmocka_unit_test(test_utf8_case),
