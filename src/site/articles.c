@@ -490,8 +490,11 @@ static int write_downloads(struct build *b, const struct article *a, const struc
             rc = citation_ris(&src.cite, &sb);
         else if (i == 1)
             rc = citation_csl_json(&src.cite, &sb);
-        else
+        else {
+            /* JATS is about as long as the Markdown: room for it at once. */
+            strbuf_grow(&sb, a->m.body_len + a->m.body_len / 2 + 16384);
             rc = jats_article(&src, &sb);
+        }
         char *rel = xasprintf("articles/%lu/%s", a->number, files[i]);
         if (!rc)
             rc = site_write_output(b, rel, sb.buf, sb.len);

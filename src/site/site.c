@@ -992,6 +992,8 @@ int site_render_page(struct build *b, const struct view *v, const char *template
                      const char *rel)
 {
     struct strbuf html = STRBUF_INIT;
+    /* Room for most pages at once: an article's page grew through ten copies from 64 bytes. */
+    strbuf_grow(&html, 64 * 1024);
     int rc = mustache_set_render_shared(b->templates, template, v->shared, ctx, &html);
     if (rc)
         error_prefix("rendering %s", rel);

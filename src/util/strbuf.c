@@ -114,28 +114,15 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 
 void strbuf_add_html_escaped(struct strbuf *sb, const char *s, size_t len)
 {
+    /* Each byte looked up once: names, titles and links are escaped on every page. */
+    static const char *const entity[256] = {
+        ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
+    };
     size_t start = 0;
     for (size_t i = 0; i < len; i++) {
-        const char *rep = NULL;
-        switch (s[i]) {
-        case '&':
-            rep = "&amp;";
-            break;
-        case '<':
-            rep = "&lt;";
-            break;
-        case '>':
-            rep = "&gt;";
-            break;
-        case '"':
-            rep = "&quot;";
-            break;
-        case '\'':
-            rep = "&#39;";
-            break;
-        default:
+        const char *rep = entity[(unsigned char)s[i]];
+        if (!rep)
             continue;
-        }
         strbuf_add(sb, s + start, i - start);
         strbuf_addstr(sb, rep);
         start = i + 1;
