@@ -4,7 +4,9 @@
 # in several hundred issues. Builds journal (Release) into build-bench/, installs hugo,
 # cmark-gfm and GNU time through apt-get when missing, generates the journal once per
 # N and generator (bench/gen_site_journal.py) into a scratch folder outside the repository,
-# and prints wall times (median of RUNS), peak resident memory and the ratios.
+# and prints wall times (median of RUNS), peak resident memory and the ratios. The cold build
+# and Hugo run in turn, and their ratio is also given run by run (the load of a shared
+# machine drifts).
 # Usage: bench/site.sh [N]          (default 1000)
 # Environment: RUNS (3), JOURNAL_BENCH_DIR (${TMPDIR:-/tmp}/journal-bench-site), SEED,
 # JOURNAL_BENCH_OUT (where the three tools write their output; default: the data folder, e.g.
@@ -68,6 +70,15 @@ timed() {
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 maxof() { printf '%s\n' "$@" | sort -n | tail -n 1; }
 declare -A time_of rss_of all_of
+record() { # NAME TIMES... RSS...: the median, the runs and the peak of what bench measured
+    local name=$1 ts rs
+    shift
+    ts=("${@:1:$runs}")
+    rs=("${@:$((runs + 1))}")
+    time_of[$name]=$(median "${ts[@]}")
+    rss_of[$name]=$(maxof "${rs[@]}")
+    all_of[$name]=$(printf '%s ' "${ts[@]}" | awk '{for (i = 1; i <= NF; i++) printf "%s%.3f", (i > 1 ? " " : ""), $i / 1e6}')
+}
 # bench NAME PREPARE CMD...: PREPARE (a shell function) runs before each of the RUNS runs, untimed.
 bench() {
     local name=$1 prepare=$2 i ts=() rs=()
@@ -78,9 +89,31 @@ bench() {
         ts+=("$T")
         rs+=("$R")
     done
-    time_of[$name]=$(median "${ts[@]}")
-    rss_of[$name]=$(maxof "${rs[@]}")
-    all_of[$name]=$(printf '%s ' "${ts[@]}" | awk '{for (i = 1; i <= NF; i++) printf "%s%.3f", (i > 1 ? " " : ""), $i / 1e6}')
+    record "$name" "${ts[@]}" "${rs[@]}"
+}
+# bench_paired A PREPARE_A CMD_A B PREPARE_B CMD_B (CMD_*: names of arrays): A and B in turn,
+# RUNS times. On a shared machine the load drifts over a minute; a ratio of two runs made
+# seconds apart is steadier than one of medians taken minutes apart. PAIRED = the median of
+# B / A over the pairs.
+bench_paired() {
+    local a=$1 prep_a=$2 b=$4 prep_b=$5 i ta=() ra=() tb=() rb=() ratios=()
+    local -n cmd_a=$3 cmd_b=$6
+    for ((i = 1; i <= runs; i++)); do
+        "$prep_a" "$i"
+        timed "$a" "${cmd_a[@]}"
+        cp "$tmp/err" "$tmp/err.$a"
+        ta+=("$T")
+        ra+=("$R")
+        "$prep_b" "$i"
+        timed "$b" "${cmd_b[@]}"
+        tb+=("$T")
+        rb+=("$R")
+        ratios+=("$(awk -v x="${tb[-1]}" -v y="${ta[-1]}" 'BEGIN {printf "%.4f", x / y}')")
+    done
+    record "$a" "${ta[@]}" "${ra[@]}"
+    record "$b" "${tb[@]}" "${rb[@]}"
+    PAIRED=$(printf '%s\n' "${ratios[@]}" | sort -g | awk '{a[NR] = $1} END {printf "%.2f", a[int((NR + 1) / 2)]}')
+    PAIRED_ALL=$(printf '%s ' "${ratios[@]}" | awk '{for (i = 1; i <= NF; i++) printf "%s%.2f", (i > 1 ? " " : ""), $i}')
 }
 
 # journal: cold = no output and no cache (.journal/: the index); warm = one article's body
@@ -126,13 +159,15 @@ cores=$(nproc)
 for ((i = 1; i <= n; i++)); do cat "$data/bodies/$i.md" >>"$tmp/batches/$((i % cores)).md"; done
 
 echo "site.sh: measuring ($runs runs each)" >&2
-bench journal-cold cold_journal "$journal" -C "$jdir" build-site -o "$jout"
-jwarn=$(grep -iv '^$' "$tmp/err" || true)
+# Journal cold and Hugo in turn (see bench_paired).
+journal_cold_cmd=("$journal" -C "$jdir" build-site -o "$jout")
+hugo_cmd=(hugo --quiet --source "$hdir" --destination "$hout" --cacheDir "$hdir/.hugo_cache")
+bench_paired journal-cold cold_journal journal_cold_cmd hugo cold_hugo hugo_cmd
+jwarn=$(grep -iv '^$' "$tmp/err.journal-cold" || true)
 jpages=$(find "$jout" -type f | wc -l)
 jbytes=$(du -sb "$jout" | cut -f1)
 bench journal-nochange nothing "$journal" -C "$jdir" build-site -o "$jout"
 bench journal-warm edit_journal "$journal" -C "$jdir" build-site -o "$jout"
-bench hugo cold_hugo hugo --quiet --source "$hdir" --destination "$hout" --cacheDir "$hdir/.hugo_cache"
 hpages=$(find "$hout" -type f | wc -l)
 hbytes=$(du -sb "$hout" | cut -f1)
 bench cmark-floor cold_cmark "$tmp/cmark_all" "$data/bodies" "$cout"
@@ -174,7 +209,8 @@ echo
 echo "ratios (targets for N = 1000 on 2 cores in brackets):"
 printf '  journal cold / cmark-gfm floor             %7s    (<= 1.3)\n' "$(ratio "$jc" "${time_of[cmark-floor]}")"
 printf '  journal cold / cmark-gfm, 1 process per core %5s    (the floor without process starts)\n' "$(ratio "$jc" "${time_of[cmark-batch]}")"
-printf '  hugo / journal cold                        %7s    (>= 3)\n' "$(ratio "${time_of[hugo]}" "$jc")"
+printf '  hugo / journal cold                        %7s    (>= 3; medians)\n' "$(ratio "${time_of[hugo]}" "$jc")"
+printf '  hugo / journal cold, run by run            %7s    (>= 3; median of the pairs: %s)\n' "$PAIRED" "$PAIRED_ALL"
 printf '  journal warm, 1 article edited             %7s ms (< 100 ms)\n' "$(awk -v t="${time_of[journal-warm]}" 'BEGIN {printf "%.0f", t / 1e3}')"
 printf '  journal peak memory (cold)                 %7s MiB (< 100 MiB)\n' "$(mb "${rss_of[journal-cold]}")"
 printf '  journal throughput (cold)                  %7s MB/s of Markdown\n' "$(awk -v b="$mdbytes" -v t="$jc" 'BEGIN {printf "%.1f", b / t}')"
