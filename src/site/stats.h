@@ -17,8 +17,8 @@
  * a country.
  */
 struct stats_row {
-    char *key;  /* country code, or the organisation's name */
-    char *name; /* display name (country in the requested language) */
+    const char *key;  /* country code, or the organisation's folded name (in strings) */
+    const char *name; /* display name (country in the requested language; in strings) */
     size_t articles;
     size_t authors;
     double fractional;
@@ -38,8 +38,10 @@ struct stats {
     struct stats_scope total;
     struct stats_scope *years; /* oldest first */
     size_t nyears;
-    struct stats_scope *issues; /* by issue id */
+    struct stats_scope *issues; /* by year, then issue id */
     size_t nissues;
+    char **strings; /* the rows' keys and names, each once */
+    size_t nstrings, strings_alloc;
 };
 
 struct country_db;
@@ -67,5 +69,8 @@ int stats_compute_articles(const struct stats_article *articles, size_t n,
 void stats_free(struct stats *s);
 /* "9 articles by authors from 12 countries and 3 international organisations" */
 char *stats_headline(const struct stats_scope *scope);
+struct strbuf;
+/* The same, appended to sb. */
+void stats_headline_add(struct strbuf *sb, const struct stats_scope *scope);
 
 #endif

@@ -6,6 +6,7 @@
 #include "model/language.h"
 #include "model/manuscript.h"
 #include "model/record.h"
+#include "model/roster.h"
 #include "model/review.h"
 #include "store/db.h"
 #include "store/worktree.h"
@@ -19,7 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define INDEX_SCHEMA_VERSION "3"
+#define INDEX_SCHEMA_VERSION "4"
 
 /*
  * The statements a refresh runs once per submission or issue, prepared once per
@@ -32,6 +33,7 @@ enum index_stmt {
     ST_DELETE_KEYWORDS,
     ST_DELETE_ASSIGNMENTS,
     ST_DELETE_REVIEWS,
+    ST_DELETE_STATS_ROWS,
     ST_INSERT_SUBMISSION,
     ST_INSERT_AUTHOR,
     ST_INSERT_AFFILIATION,
@@ -42,6 +44,11 @@ enum index_stmt {
     ST_INSERT_ISSUE,
     ST_INSERT_ISSUE_ARTICLE,
     ST_DELETE_ISSUE,
+    ST_FIND_STATS_AUTHOR,
+    ST_ADD_STATS_AUTHOR,
+    ST_FIND_STATS_PLACE,
+    ST_ADD_STATS_PLACE,
+    ST_INSERT_STATS_ROW,
     ST_COUNT
 };
 
@@ -73,13 +80,21 @@ static const char schema[] =
     "  id INTEGER PRIMARY KEY, volume INTEGER, number INTEGER, year INTEGER, date TEXT,"
     "  title TEXT, special TEXT, oid TEXT, problem TEXT);"
     "CREATE TABLE IF NOT EXISTS issue_articles("
-    "  issue INTEGER, position INTEGER, submission INTEGER, PRIMARY KEY(issue, position));"
+    "  issue INTEGER, position INTEGER, submission INTEGER, PRIMARY KEY(issue, position))"
+    "  WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS assignments("
     "  submission INTEGER, reviewer TEXT, round INTEGER, invited TEXT, due TEXT,"
     "  override TEXT, PRIMARY KEY(submission, reviewer, round));"
     "CREATE TABLE IF NOT EXISTS reviews("
     "  submission INTEGER, reviewer TEXT, round INTEGER, verdict TEXT, submitted TEXT,"
     "  PRIMARY KEY(submission, reviewer, round));"
+    /* What `journal stats` counts, folded when a submission is indexed (index.h). */
+    "CREATE TABLE IF NOT EXISTS stats_authors(id INTEGER PRIMARY KEY, key TEXT UNIQUE);"
+    "CREATE TABLE IF NOT EXISTS stats_places(id INTEGER PRIMARY KEY, key TEXT UNIQUE);"
+    "CREATE TABLE IF NOT EXISTS stats_rows("
+    "  submission INTEGER, author INTEGER, affiliation INTEGER, place_author INTEGER,"
+    "  place INTEGER, org_name INTEGER, share REAL,"
+    "  PRIMARY KEY(submission, author, affiliation)) WITHOUT ROWID;"
     /* Answers of ORCID and ROR (journal enrich), by URL: a cache like the rest. */
     "CREATE TABLE IF NOT EXISTS lookups("
     "  url TEXT PRIMARY KEY, status INTEGER, body TEXT, fetched TEXT);"
@@ -145,7 +160,9 @@ static int open_schema(struct journal_index *ix)
                       "DROP TABLE IF EXISTS authors; DROP TABLE IF EXISTS affiliations;"
                       "DROP TABLE IF EXISTS keywords; DROP TABLE IF EXISTS issues;"
                       "DROP TABLE IF EXISTS issue_articles; DROP TABLE IF EXISTS assignments;"
-                      "DROP TABLE IF EXISTS reviews; DROP TABLE IF EXISTS lookups;");
+                      "DROP TABLE IF EXISTS reviews; DROP TABLE IF EXISTS lookups;"
+                      "DROP TABLE IF EXISTS stats_authors; DROP TABLE IF EXISTS stats_places;"
+                      "DROP TABLE IF EXISTS stats_rows;");
         if (!rc)
             rc = exec(ix, schema);
     }
@@ -237,6 +254,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_DELETE_KEYWORDS] = "DELETE FROM keywords WHERE submission = ?",
     [ST_DELETE_ASSIGNMENTS] = "DELETE FROM assignments WHERE submission = ?",
     [ST_DELETE_REVIEWS] = "DELETE FROM reviews WHERE submission = ?",
+    [ST_DELETE_STATS_ROWS] = "DELETE FROM stats_rows WHERE submission = ?",
     [ST_INSERT_SUBMISSION] =
         "INSERT INTO submissions(number, state, title, subtitle, lang, type, abstract,"
         " submitted, accepted, published, issue, doi, tree_oid, problem, round,"
@@ -260,6 +278,12 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_INSERT_ISSUE_ARTICLE] =
         "INSERT INTO issue_articles(issue, position, submission) VALUES(?, ?, ?)",
     [ST_DELETE_ISSUE] = "DELETE FROM issues WHERE id = ?",
+    [ST_FIND_STATS_AUTHOR] = "SELECT id FROM stats_authors WHERE key = ?",
+    [ST_ADD_STATS_AUTHOR] = "INSERT INTO stats_authors(key) VALUES(?)",
+    [ST_FIND_STATS_PLACE] = "SELECT id FROM stats_places WHERE key = ?",
+    [ST_ADD_STATS_PLACE] = "INSERT INTO stats_places(key) VALUES(?)",
+    [ST_INSERT_STATS_ROW] = "INSERT INTO stats_rows(submission, author, affiliation, place_author,"
+                            " place, org_name, share) VALUES(?, ?, ?, ?, ?, ?, ?)",
 };
 
 /* The statement, reset and unbound; run_stmt() steps it once and resets it again. */
@@ -285,7 +309,7 @@ static int run_stmt(struct journal_index *ix, sqlite3_stmt *st, const char *what
 
 static int delete_submission(struct journal_index *ix, unsigned long number)
 {
-    for (int i = ST_DELETE_SUBMISSION; i <= ST_DELETE_REVIEWS; i++) {
+    for (int i = ST_DELETE_SUBMISSION; i <= ST_DELETE_STATS_ROWS; i++) {
         sqlite3_stmt *st;
         int rc = stmt(ix, (enum index_stmt)i, &st);
         if (rc)
@@ -331,6 +355,85 @@ static int insert_people(struct journal_index *ix, unsigned long number, const s
         sqlite3_bind_int64(k, 2, (sqlite3_int64)i);
         db_bind_text(k, 3, m->keywords[i]);
         rc = run_stmt(ix, k, "write");
+    }
+    return rc;
+}
+
+char *index_stats_author_key(const struct author *au)
+{
+    return au->orcid[0] ? xstrdup(au->orcid) : roster_name_key(au->name ? au->name : "");
+}
+
+char *index_stats_place_key(const struct affiliation *af)
+{
+    if (!af->international)
+        return xasprintf("c%s", af->country);
+    char *folded = roster_name_key(af->name ? af->name : "");
+    char *key = xasprintf("o%s", folded);
+    free(folded);
+    return key;
+}
+
+/* The id of key in stats_places or stats_authors (found, else added), taking key. */
+static int stats_key_id(struct journal_index *ix, bool place, char *key, sqlite3_int64 *id)
+{
+    sqlite3_stmt *st;
+    int rc = stmt(ix, place ? ST_FIND_STATS_PLACE : ST_FIND_STATS_AUTHOR, &st);
+    if (!rc) {
+        db_bind_text(st, 1, key);
+        int step = sqlite3_step(st);
+        if (step == SQLITE_ROW)
+            *id = sqlite3_column_int64(st, 0);
+        else if (step != SQLITE_DONE)
+            rc = db_error(ix, "read");
+        sqlite3_reset(st);
+        if (!rc && step == SQLITE_DONE) {
+            rc = stmt(ix, place ? ST_ADD_STATS_PLACE : ST_ADD_STATS_AUTHOR, &st);
+            if (!rc) {
+                db_bind_text(st, 1, key);
+                rc = run_stmt(ix, st, "write");
+            }
+            if (!rc)
+                *id = sqlite3_last_insert_rowid(ix->db);
+        }
+    }
+    free(key);
+    return rc;
+}
+
+/* What `journal stats` counts of a published submission (index.h). */
+static int insert_stats_rows(struct journal_index *ix, unsigned long number,
+                             const struct manuscript *m)
+{
+    sqlite3_stmt *st;
+    int rc = 0;
+    for (size_t i = 0; !rc && i < m->nauthors; i++) {
+        const struct author *au = &m->authors[i];
+        char *identity = au->naffiliations ? index_stats_author_key(au) : NULL;
+        for (size_t j = 0; !rc && j < au->naffiliations; j++) {
+            const struct affiliation *af = &au->affiliations[j];
+            sqlite3_int64 place = 0, author = 0, org = 0;
+            rc = stats_key_id(ix, true, index_stats_place_key(af), &place);
+            if (!rc)
+                rc = stats_key_id(ix, false, xasprintf("%lld %s", (long long)place, identity),
+                                  &author);
+            if (!rc && af->international)
+                rc = stats_key_id(ix, true, xasprintf("n%s", af->name ? af->name : ""), &org);
+            if (!rc)
+                rc = stmt(ix, ST_INSERT_STATS_ROW, &st);
+            if (rc)
+                break;
+            sqlite3_bind_int64(st, 1, (sqlite3_int64)number);
+            sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+            sqlite3_bind_int64(st, 3, (sqlite3_int64)j);
+            sqlite3_bind_int64(st, 4, author);
+            sqlite3_bind_int64(st, 5, place);
+            if (af->international)
+                sqlite3_bind_int64(st, 6, org);
+            sqlite3_bind_double(st, 7, 1.0 / (double)m->nauthors / (double)au->naffiliations);
+            rc = run_stmt(ix, st, "write");
+        }
+        free(identity);
     }
     return rc;
 }
@@ -544,6 +647,8 @@ static int write_submission(struct journal_index *ix, const struct parsed_submis
     }
     if (!rc && have_ms)
         rc = insert_people(ix, p->number, m);
+    if (!rc && have_ms && have_rec && r->state && !strcmp(r->state, "published"))
+        rc = insert_stats_rows(ix, p->number, m);
     if (!rc && have_rec)
         rc = insert_assignments(ix, r);
     if (!rc && p->nreviews)

@@ -57,4 +57,24 @@ void index_submissions_free(struct index_submission *list, size_t count);
 /* The highest submission number in the index (0 when there is none). */
 int index_max_number(struct journal_index *ix, unsigned long *out);
 
+/*
+ * What `journal stats` counts (site/stats.c), folded once when a published submission
+ * is indexed instead of at every run: stats_rows holds one row per (author, affiliation)
+ * of each published submission whose manuscript parses, in the manuscript's order
+ * (PRIMARY KEY(submission, author, affiliation)), with
+ *   place         the id in stats_places of the affiliation's place (index_stats_place_key),
+ *   place_author  the id in stats_authors of "<place> <identity>" (the place's id, the
+ *                 author's index_stats_author_key): an author counts once per place,
+ *   org_name      for an international organisation, the id in stats_places of "n" + its
+ *                 name as written (NULL otherwise),
+ *   share         the row's part of the article: 1 / its authors / the author's affiliations.
+ * Ids are never reused; a key keeps its id until the index is rebuilt.
+ */
+struct author;
+struct affiliation;
+/* An author's identity: the ORCID iD, else the name folded by roster_name_key. */
+char *index_stats_author_key(const struct author *au);
+/* "c" + the country code, or "o" + the organisation's name folded by roster_name_key. */
+char *index_stats_place_key(const struct affiliation *af);
+
 #endif
