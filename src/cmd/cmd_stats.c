@@ -20,6 +20,10 @@
  * JSON_PRESERVE_ORDER) and the printf calls made, at a fraction of the cost (building
  * the JSON tree alone took half a gigabyte).
  */
+#define OUT_SIZE (1u << 16)
+#define CACHED   1024
+
+/* A number or a row's string (they are shared: stats.h) as written before. */
 struct formatted {
     double value;
     char text[40];
@@ -27,37 +31,79 @@ struct formatted {
     bool used;
 };
 
-struct out {
-    struct strbuf sb;
-    /* Numbers formatted before, by a hash of their bits: fractional counts repeat a lot. */
-    struct formatted cache[2][1024];
+struct quoted {
+    const char *s;
+    char *text;
+    size_t len;
 };
+
+struct out {
+    char buf[OUT_SIZE];
+    size_t len;
+    struct strbuf scratch;
+    struct formatted numbers[2][CACHED]; /* by a hash of their bits: counts repeat a lot */
+    struct quoted strings[2][CACHED];    /* by address */
+};
+
+enum { JSON, CSV };
 
 static void out_flush(struct out *o)
 {
-    if (o->sb.len)
-        fwrite(o->sb.buf, 1, o->sb.len, stdout);
-    strbuf_reset(&o->sb);
+    if (o->len)
+        fwrite(o->buf, 1, o->len, stdout);
+    o->len = 0;
 }
 
-static void out_check(struct out *o)
+static void out_free(struct out *o)
 {
-    if (o->sb.len >= (1u << 20))
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; i < CACHED; i++)
+            free(o->strings[k][i].text);
+    strbuf_release(&o->scratch);
+    free(o);
+}
+
+static void put(struct out *o, const char *s, size_t n)
+{
+    if (o->len + n > OUT_SIZE) {
         out_flush(o);
+        if (n > OUT_SIZE) {
+            fwrite(s, 1, n, stdout);
+            return;
+        }
+    }
+    memcpy(o->buf + o->len, s, n);
+    o->len += n;
 }
 
-static void out_str(struct out *o, const char *s)
+#define PUT(o, literal) put((o), (literal), sizeof(literal) - 1)
+
+static void put_ch(struct out *o, char c)
 {
-    strbuf_addstr(&o->sb, s);
+    if (o->len == OUT_SIZE)
+        out_flush(o);
+    o->buf[o->len++] = c;
 }
 
-static void out_size(struct out *o, size_t v)
+static void put_str(struct out *o, const char *s)
+{
+    put(o, s, strlen(s));
+}
+
+static void put_size(struct out *o, size_t v)
 {
     char num[24], *p = num + sizeof(num);
     do
         *--p = (char)('0' + v % 10);
     while (v /= 10);
-    strbuf_add(&o->sb, p, (size_t)(num + sizeof(num) - p));
+    put(o, p, (size_t)(num + sizeof(num) - p));
+}
+
+static void put_headline(struct out *o, const struct stats_scope *s)
+{
+    strbuf_reset(&o->scratch);
+    stats_headline_add(&o->scratch, s);
+    put(o, o->scratch.buf, o->scratch.len);
 }
 
 /* jansson's real: "%.17g", ".0" when it looks like an integer, no '+' or leading 0 in the
@@ -88,183 +134,205 @@ static size_t json_real_text(double v, char *buf, size_t size)
     return len;
 }
 
-/* A fractional count as JSON (kind 0) or as CSV's %.4f (kind 1). */
-static void out_fraction(struct out *o, double v, int kind)
+/* A fractional count as jansson writes it (JSON) or as "%.4f" (CSV). */
+static void put_fraction(struct out *o, double v, int kind)
 {
     uint64_t bits;
     memcpy(&bits, &v, sizeof(bits));
     bits ^= bits >> 29;
-    size_t slot = (size_t)((bits * 0x9e3779b97f4a7c15u) >> 54);
-    struct formatted *c = &o->cache[kind][slot];
-    if (!c->used || memcmp(&c->value, &v, sizeof(v))) {
-        size_t len = kind ? (size_t)snprintf(c->text, sizeof(c->text), "%.4f", v)
-                          : json_real_text(v, c->text, sizeof(c->text));
-        if (len >= sizeof(c->text))
-            len = 0;
-        c->value = v;
-        c->len = (unsigned char)len;
-        c->used = true;
+    struct formatted *f = &o->numbers[kind][(bits * 0x9e3779b97f4a7c15u) >> 54];
+    if (!f->used || memcmp(&f->value, &v, sizeof(v))) {
+        size_t len = kind == CSV ? (size_t)snprintf(f->text, sizeof(f->text), "%.4f", v)
+                                 : json_real_text(v, f->text, sizeof(f->text));
+        f->value = v;
+        f->len = (unsigned char)(len < sizeof(f->text) ? len : 0);
+        f->used = true;
     }
-    strbuf_add(&o->sb, c->text, c->len);
+    put(o, f->text, f->len);
 }
 
 /* A JSON string as jansson writes it: UTF-8 as is, only '"', '\\' and controls escaped. */
-static void json_text(struct out *o, const char *s)
+static void json_quote(struct strbuf *sb, const char *s)
 {
-    strbuf_addch(&o->sb, '"');
+    strbuf_addch(sb, '"');
     const char *run = s;
     for (; *s; s++) {
         unsigned char ch = (unsigned char)*s;
         if (ch >= 0x20 && ch != '"' && ch != '\\')
             continue;
-        strbuf_add(&o->sb, run, (size_t)(s - run));
+        strbuf_add(sb, run, (size_t)(s - run));
         run = s + 1;
         switch (ch) {
         case '"':
-            out_str(o, "\\\"");
+            strbuf_addstr(sb, "\\\"");
             break;
         case '\\':
-            out_str(o, "\\\\");
+            strbuf_addstr(sb, "\\\\");
             break;
         case '\b':
-            out_str(o, "\\b");
+            strbuf_addstr(sb, "\\b");
             break;
         case '\f':
-            out_str(o, "\\f");
+            strbuf_addstr(sb, "\\f");
             break;
         case '\n':
-            out_str(o, "\\n");
+            strbuf_addstr(sb, "\\n");
             break;
         case '\r':
-            out_str(o, "\\r");
+            strbuf_addstr(sb, "\\r");
             break;
         case '\t':
-            out_str(o, "\\t");
+            strbuf_addstr(sb, "\\t");
             break;
         default:
-            strbuf_addf(&o->sb, "\\u%04X", ch);
+            strbuf_addf(sb, "\\u%04X", ch);
         }
     }
-    strbuf_add(&o->sb, run, (size_t)(s - run));
-    strbuf_addch(&o->sb, '"');
+    strbuf_add(sb, run, (size_t)(s - run));
+    strbuf_addch(sb, '"');
+}
+
+/* RFC 4180: quote every text field, doubling quotes. */
+static void csv_quote(struct strbuf *sb, const char *s)
+{
+    strbuf_addch(sb, '"');
+    for (const char *q; (q = strchr(s, '"')); s = q + 1) {
+        strbuf_add(sb, s, (size_t)(q - s) + 1);
+        strbuf_addch(sb, '"');
+    }
+    strbuf_addstr(sb, s);
+    strbuf_addch(sb, '"');
+}
+
+static void put_quoted(struct out *o, const char *s, int kind)
+{
+    strbuf_reset(&o->scratch);
+    (kind == CSV ? csv_quote : json_quote)(&o->scratch, s);
+    put(o, o->scratch.buf, o->scratch.len);
+}
+
+/* A row's key or name, quoted once for all the rows that share it. */
+static void put_shared(struct out *o, const char *s, int kind)
+{
+    uintptr_t h = (uintptr_t)s;
+    struct quoted *q = &o->strings[kind][((h >> 3) ^ (h >> 13)) % CACHED];
+    if (q->s != s) {
+        strbuf_reset(&o->scratch);
+        (kind == CSV ? csv_quote : json_quote)(&o->scratch, s);
+        free(q->text);
+        q->s = s;
+        q->text = xstrdup(o->scratch.buf);
+        q->len = o->scratch.len;
+    }
+    put(o, q->text, q->len);
 }
 
 /* A newline and depth levels of two spaces. */
 static void json_indent(struct out *o, int depth)
 {
     static const char spaces[] = "\n                                ";
-    strbuf_add(&o->sb, spaces, 1 + (size_t)depth * 2);
+    put(o, spaces, 1 + (size_t)depth * 2);
 }
 
-/* "key": at depth (the value follows). */
+/* "key": at depth (the value follows); keys need no escaping. */
 static void json_key(struct out *o, const char *key, int depth, bool first)
 {
     if (!first)
-        strbuf_addch(&o->sb, ',');
+        put_ch(o, ',');
     json_indent(o, depth);
-    json_text(o, key);
-    out_str(o, ": ");
+    put_ch(o, '"');
+    put_str(o, key);
+    PUT(o, "\": ");
 }
 
 static void json_rows(struct out *o, const struct stats_row *rows, size_t n, bool countries,
                       int depth)
 {
-    strbuf_addch(&o->sb, '[');
+    put_ch(o, '[');
     for (size_t i = 0; i < n; i++) {
         if (i)
-            strbuf_addch(&o->sb, ',');
+            put_ch(o, ',');
         json_indent(o, depth + 1);
-        strbuf_addch(&o->sb, '{');
+        put_ch(o, '{');
         json_key(o, "name", depth + 2, true);
-        json_text(o, rows[i].name);
+        put_shared(o, rows[i].name, JSON);
         json_key(o, "articles", depth + 2, false);
-        out_size(o, rows[i].articles);
+        put_size(o, rows[i].articles);
         json_key(o, "authors", depth + 2, false);
-        out_size(o, rows[i].authors);
+        put_size(o, rows[i].authors);
         json_key(o, "fractional", depth + 2, false);
-        out_fraction(o, rows[i].fractional, 0);
+        put_fraction(o, rows[i].fractional, JSON);
         if (countries) {
             json_key(o, "code", depth + 2, false);
-            json_text(o, rows[i].key);
+            put_shared(o, rows[i].key, JSON);
         }
         json_indent(o, depth + 1);
-        strbuf_addch(&o->sb, '}');
+        put_ch(o, '}');
     }
     if (n)
         json_indent(o, depth);
-    strbuf_addch(&o->sb, ']');
+    put_ch(o, ']');
 }
 
 /* One scope's members (the object's braces are the caller's). */
 static void json_scope(struct out *o, const struct stats_scope *s, int depth)
 {
     json_key(o, "label", depth, true);
-    json_text(o, s->label);
+    put_quoted(o, s->label, JSON);
     json_key(o, "headline", depth, false);
-    strbuf_addch(&o->sb, '"');
-    stats_headline_add(&o->sb, s); /* nothing in it to escape */
-    strbuf_addch(&o->sb, '"');
+    put_ch(o, '"');
+    put_headline(o, s); /* nothing in it to escape */
+    put_ch(o, '"');
     json_key(o, "articles", depth, false);
-    out_size(o, s->articles);
+    put_size(o, s->articles);
     json_key(o, "countries_total", depth, false);
-    out_size(o, s->ncountries);
+    put_size(o, s->ncountries);
     json_key(o, "organisations_total", depth, false);
-    out_size(o, s->norganisations);
+    put_size(o, s->norganisations);
     json_key(o, "countries", depth, false);
     json_rows(o, s->countries, s->ncountries, true, depth);
     json_key(o, "organisations", depth, false);
     json_rows(o, s->organisations, s->norganisations, false, depth);
     if (s->year) {
         json_key(o, "year", depth, false);
-        out_size(o, s->year);
+        put_size(o, s->year);
     }
     if (s->issue) {
         json_key(o, "issue", depth, false);
-        out_size(o, s->issue);
+        put_size(o, s->issue);
     }
 }
 
 static void json_scopes(struct out *o, const char *key, const struct stats_scope *scopes, size_t n)
 {
     json_key(o, key, 1, false);
-    strbuf_addch(&o->sb, '[');
+    put_ch(o, '[');
     for (size_t i = 0; i < n; i++) {
         if (i)
-            strbuf_addch(&o->sb, ',');
+            put_ch(o, ',');
         json_indent(o, 2);
-        strbuf_addch(&o->sb, '{');
+        put_ch(o, '{');
         json_scope(o, &scopes[i], 3);
         json_indent(o, 2);
-        strbuf_addch(&o->sb, '}');
-        out_check(o);
+        put_ch(o, '}');
     }
     if (n)
         json_indent(o, 1);
-    strbuf_addch(&o->sb, ']');
+    put_ch(o, ']');
 }
 
 static void print_json(struct out *o, const struct stats *s)
 {
-    strbuf_addch(&o->sb, '{');
+    put_ch(o, '{');
     json_scope(o, &s->total, 1);
     json_scopes(o, "by_year", s->years, s->nyears);
     json_scopes(o, "by_issue", s->issues, s->nissues);
     json_key(o, "fractional_counting", 1, false);
-    json_text(o, "each article counts 1, split equally among its authors and each author's "
-                 "share among their affiliations");
-    out_str(o, "\n}\n");
-}
-
-/* RFC 4180: quote every text field, doubling quotes. */
-static void csv_text(struct out *o, const char *s)
-{
-    strbuf_addch(&o->sb, '"');
-    for (const char *q; (q = strchr(s, '"')); s = q + 1) {
-        strbuf_add(&o->sb, s, (size_t)(q - s) + 1);
-        strbuf_addch(&o->sb, '"');
-    }
-    strbuf_addstr(&o->sb, s);
-    strbuf_addch(&o->sb, '"');
+    put_quoted(o,
+               "each article counts 1, split equally among its authors and each author's "
+               "share among their affiliations",
+               JSON);
+    PUT(o, "\n}\n");
 }
 
 static void csv_scope(struct out *o, const char *kind, const struct stats_scope *s)
@@ -273,22 +341,25 @@ static void csv_scope(struct out *o, const char *kind, const struct stats_scope 
     size_t counts[2] = {s->ncountries, s->norganisations};
     for (int k = 0; k < 2; k++)
         for (size_t i = 0; i < counts[k]; i++) {
-            out_str(o, kind);
-            strbuf_addch(&o->sb, ',');
-            csv_text(o, s->label);
-            out_str(o, k ? ",organisation," : ",country,");
-            csv_text(o, k ? "" : rows[k][i].key);
-            strbuf_addch(&o->sb, ',');
-            csv_text(o, rows[k][i].name);
-            strbuf_addch(&o->sb, ',');
-            out_size(o, rows[k][i].articles);
-            strbuf_addch(&o->sb, ',');
-            out_size(o, rows[k][i].authors);
-            strbuf_addch(&o->sb, ',');
-            out_fraction(o, rows[k][i].fractional, 1);
-            out_str(o, "\r\n");
+            put_str(o, kind);
+            put_ch(o, ',');
+            put_quoted(o, s->label, CSV);
+            if (k)
+                PUT(o, ",organisation,\"\",");
+            else {
+                PUT(o, ",country,");
+                put_shared(o, rows[k][i].key, CSV);
+                put_ch(o, ',');
+            }
+            put_shared(o, rows[k][i].name, CSV);
+            put_ch(o, ',');
+            put_size(o, rows[k][i].articles);
+            put_ch(o, ',');
+            put_size(o, rows[k][i].authors);
+            put_ch(o, ',');
+            put_fraction(o, rows[k][i].fractional, CSV);
+            PUT(o, "\r\n");
         }
-    out_check(o);
 }
 
 static void text_rows(struct out *o, const char *heading, const struct stats_row *rows, size_t n,
@@ -296,7 +367,9 @@ static void text_rows(struct out *o, const char *heading, const struct stats_row
 {
     if (!n)
         return;
-    strbuf_addf(&o->sb, "\n%-40s %8s %8s %11s\n", heading, "ARTICLES", "AUTHORS", "FRACTIONAL");
+    struct strbuf *sb = &o->scratch;
+    strbuf_reset(sb);
+    strbuf_addf(sb, "\n%-40s %8s %8s %11s\n", heading, "ARTICLES", "AUTHORS", "FRACTIONAL");
     for (size_t i = 0; i < n; i++) {
         char name[128];
         snprintf(name, sizeof(name), codes ? "%s (%s)" : "%s", rows[i].name, rows[i].key);
@@ -304,35 +377,35 @@ static void text_rows(struct out *o, const char *heading, const struct stats_row
         size_t chars = 0;
         for (const char *p = name; *p; p++)
             chars += ((unsigned char)*p & 0xc0) != 0x80;
-        strbuf_addf(&o->sb, "%s%*s %8zu %8zu %11.2f\n", name, chars < 40 ? (int)(40 - chars) : 0,
-                    "", rows[i].articles, rows[i].authors, rows[i].fractional);
+        strbuf_addf(sb, "%s%*s %8zu %8zu %11.2f\n", name, chars < 40 ? (int)(40 - chars) : 0, "",
+                    rows[i].articles, rows[i].authors, rows[i].fractional);
     }
+    put(o, sb->buf, sb->len);
 }
 
 static void text_headlines(struct out *o, const char *heading, const struct stats_scope *scopes,
                            size_t n)
 {
     if (n)
-        out_str(o, heading);
+        put_str(o, heading);
     for (size_t i = 0; i < n; i++) {
-        out_str(o, "  ");
-        out_str(o, scopes[i].label);
-        out_str(o, ": ");
-        stats_headline_add(&o->sb, &scopes[i]);
-        strbuf_addch(&o->sb, '\n');
-        out_check(o);
+        PUT(o, "  ");
+        put_str(o, scopes[i].label);
+        PUT(o, ": ");
+        put_headline(o, &scopes[i]);
+        put_ch(o, '\n');
     }
 }
 
 static void print_text(struct out *o, const struct stats *s)
 {
-    stats_headline_add(&o->sb, &s->total);
-    out_str(o, ".\n");
+    put_headline(o, &s->total);
+    PUT(o, ".\n");
     text_rows(o, "COUNTRY", s->total.countries, s->total.ncountries, true);
     text_rows(o, "INTERNATIONAL ORGANISATION", s->total.organisations, s->total.norganisations,
               false);
-    out_str(o, "\nFractional: each article counts 1, split equally among its authors and each "
-               "author's share among their affiliations.\n");
+    PUT(o, "\nFractional: each article counts 1, split equally among its authors and each "
+           "author's share among their affiliations.\n");
     text_headlines(o, "\nBy year:\n", s->years, s->nyears);
     text_headlines(o, "\nBy issue:\n", s->issues, s->nissues);
 }
@@ -364,11 +437,11 @@ int cmd_stats(int argc, char **argv, struct cli *cli)
     if (rc)
         goto done;
     struct out *o = xcalloc(1, sizeof(*o));
-    strbuf_init(&o->sb);
+    strbuf_init(&o->scratch);
     if (cli->json)
         print_json(o, &s);
     else if (csv) {
-        out_str(o, "scope,label,kind,code,name,articles,authors,fractional\r\n");
+        PUT(o, "scope,label,kind,code,name,articles,authors,fractional\r\n");
         csv_scope(o, "all", &s.total);
         for (size_t i = 0; i < s.nyears; i++)
             csv_scope(o, "year", &s.years[i]);
@@ -377,8 +450,7 @@ int cmd_stats(int argc, char **argv, struct cli *cli)
     } else
         print_text(o, &s);
     out_flush(o);
-    strbuf_release(&o->sb);
-    free(o);
+    out_free(o);
 done:
     stats_free(&s);
     country_db_free(countries);

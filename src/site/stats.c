@@ -215,6 +215,22 @@ static int compare_rows(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
+/* Most scopes have a handful of rows: sorted in place (stably, as qsort's merge sort). */
+static void sort_rows(struct stats_row *rows, size_t n)
+{
+    if (n > 16) {
+        qsort(rows, n, sizeof(*rows), compare_rows);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        struct stats_row row = rows[i];
+        size_t j = i;
+        for (; j > 0 && compare_rows(&rows[j - 1], &row) > 0; j--)
+            rows[j] = rows[j - 1];
+        rows[j] = row;
+    }
+}
+
 /* A string the rows share, kept until stats_free. */
 static const char *keep(struct stats *out, char *s)
 {
@@ -291,8 +307,8 @@ static void fill_scope(struct counter *k, struct stats_scope *scope, const struc
         else
             scope->countries[scope->ncountries++] = row;
     }
-    qsort(scope->countries, scope->ncountries, sizeof(struct stats_row), compare_rows);
-    qsort(scope->organisations, scope->norganisations, sizeof(struct stats_row), compare_rows);
+    sort_rows(scope->countries, scope->ncountries);
+    sort_rows(scope->organisations, scope->norganisations);
 }
 
 /* The one computation both paths share: occurrences ordered by year, then issue. */
@@ -698,14 +714,24 @@ void stats_free(struct stats *s)
     memset(s, 0, sizeof(*s));
 }
 
+/* The number, then the word that follows it. */
+static void add_count(struct strbuf *sb, size_t v, const char *one, const char *many)
+{
+    char num[24], *p = num + sizeof(num);
+    const char *word = v == 1 ? one : many;
+    do
+        *--p = (char)('0' + v % 10);
+    while (v /= 10);
+    strbuf_add(sb, p, (size_t)(num + sizeof(num) - p));
+    strbuf_addstr(sb, word);
+}
+
 void stats_headline_add(struct strbuf *sb, const struct stats_scope *scope)
 {
-    strbuf_addf(sb,
-                "%zu article%s by authors from %zu countr%s and %zu international "
-                "organisation%s",
-                scope->articles, scope->articles == 1 ? "" : "s", scope->ncountries,
-                scope->ncountries == 1 ? "y" : "ies", scope->norganisations,
-                scope->norganisations == 1 ? "" : "s");
+    add_count(sb, scope->articles, " article by authors from ", " articles by authors from ");
+    add_count(sb, scope->ncountries, " country and ", " countries and ");
+    add_count(sb, scope->norganisations, " international organisation",
+              " international organisations");
 }
 
 char *stats_headline(const struct stats_scope *scope)
