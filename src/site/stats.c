@@ -432,51 +432,53 @@ static int load_keys(sqlite3 *db, struct contributions *all)
     return rc;
 }
 
-/* stats_rows in key order: each published submission's contributions in order. */
+/* stats_articles by submission: each published submission's contributions in order. */
 static int load_rows(sqlite3 *db, struct contributions *all, struct indexed_submissions *subs)
 {
     sqlite3_stmt *st;
     int rc = db_prepare(db, "index", &st,
-                        "SELECT submission, place, place_author, coalesce(org_name, 0), share"
-                        " FROM stats_rows ORDER BY submission, author, affiliation");
+                        "SELECT submission, contributions FROM stats_articles ORDER BY submission");
     if (rc)
         return rc;
     /* A place's (place, article) pair is numbered at its first row in the submission. */
     uint32_t *pair = xcalloc(all->nkeys + 1, sizeof(*pair));
     size_t *pair_of = xcalloc(all->nkeys + 1, sizeof(*pair_of));
     int step = SQLITE_DONE;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        unsigned long number = (unsigned long)sqlite3_column_int64(st, 0);
-        sqlite3_int64 place = sqlite3_column_int64(st, 1), author = sqlite3_column_int64(st, 2),
-                      org = sqlite3_column_int64(st, 3);
-        if (place < 1 || (size_t)place >= all->nkeys || !all->keys[place] || org < 0 ||
-            (size_t)org >= all->nkeys || (org && !all->keys[org]) || author < 1 ||
-            author >= UINT32_MAX) {
-            rc = index_corrupt("a contribution");
+    while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *blob = sqlite3_column_blob(st, 1);
+        size_t bytes = (size_t)sqlite3_column_bytes(st, 1), n = bytes / INDEX_STATS_SIZE;
+        if (!blob || !n || bytes % INDEX_STATS_SIZE) {
+            rc = index_corrupt("a submission's contributions");
             break;
         }
-        if (!subs->count || subs->number[subs->count - 1] != number) {
-            ARRAY_GROW(subs->number, subs->count + 1, subs->alloc);
-            ARRAY_GROW(subs->first, subs->count + 1, subs->alloc2);
-            ARRAY_GROW(subs->n, subs->count + 1, subs->alloc3);
-            subs->number[subs->count] = number;
-            subs->first[subs->count] = all->n;
-            subs->n[subs->count++] = 0;
+        ARRAY_GROW(subs->number, subs->count + 1, subs->alloc);
+        ARRAY_GROW(subs->first, subs->count + 1, subs->alloc2);
+        ARRAY_GROW(subs->n, subs->count + 1, subs->alloc3);
+        subs->number[subs->count] = (unsigned long)sqlite3_column_int64(st, 0);
+        subs->first[subs->count] = all->n;
+        subs->n[subs->count++] = n;
+        ARRAY_GROW(all->c, all->n + n, all->alloc);
+        for (size_t i = 0; i < n; i++) {
+            struct index_stats_contribution x;
+            index_stats_decode(blob + i * INDEX_STATS_SIZE, &x);
+            if (!x.place || x.place >= all->nkeys || !all->keys[x.place] || x.org >= all->nkeys ||
+                (x.org && !all->keys[x.org]) || !x.place_author) {
+                rc = index_corrupt("a contribution");
+                break;
+            }
+            struct contribution *c = &all->c[all->n++];
+            c->place = x.place;
+            c->org = x.org;
+            c->place_author = x.place_author;
+            c->share = x.share;
+            if (pair[x.place] != subs->count) {
+                pair[x.place] = (uint32_t)subs->count;
+                pair_of[x.place] = ++all->nplace_articles;
+            }
+            c->place_article = (uint32_t)pair_of[x.place];
+            if (x.place_author > all->nplace_authors)
+                all->nplace_authors = x.place_author;
         }
-        subs->n[subs->count - 1]++;
-        ARRAY_GROW(all->c, all->n + 1, all->alloc);
-        struct contribution *c = &all->c[all->n++];
-        c->place = (uint32_t)place;
-        c->org = (uint32_t)org;
-        c->place_author = (uint32_t)author;
-        if (pair[place] != subs->count) {
-            pair[place] = (uint32_t)subs->count;
-            pair_of[place] = ++all->nplace_articles;
-        }
-        c->place_article = (uint32_t)pair_of[place];
-        c->share = sqlite3_column_double(st, 4);
-        if ((size_t)author > all->nplace_authors)
-            all->nplace_authors = (size_t)author;
     }
     if (!rc && step != SQLITE_DONE)
         rc = db_fail(db, "index", "read");

@@ -13,6 +13,7 @@
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/strbuf.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -20,7 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define INDEX_SCHEMA_VERSION "4"
+#define INDEX_SCHEMA_VERSION "5"
 
 /*
  * The statements a refresh runs once per submission or issue, prepared once per
@@ -33,7 +34,7 @@ enum index_stmt {
     ST_DELETE_KEYWORDS,
     ST_DELETE_ASSIGNMENTS,
     ST_DELETE_REVIEWS,
-    ST_DELETE_STATS_ROWS,
+    ST_DELETE_STATS,
     ST_INSERT_SUBMISSION,
     ST_INSERT_AUTHOR,
     ST_INSERT_AFFILIATION,
@@ -48,7 +49,7 @@ enum index_stmt {
     ST_ADD_STATS_AUTHOR,
     ST_FIND_STATS_PLACE,
     ST_ADD_STATS_PLACE,
-    ST_INSERT_STATS_ROW,
+    ST_INSERT_STATS,
     ST_COUNT
 };
 
@@ -91,10 +92,8 @@ static const char schema[] =
     /* What `journal stats` counts, folded when a submission is indexed (index.h). */
     "CREATE TABLE IF NOT EXISTS stats_authors(id INTEGER PRIMARY KEY, key TEXT UNIQUE);"
     "CREATE TABLE IF NOT EXISTS stats_places(id INTEGER PRIMARY KEY, key TEXT UNIQUE);"
-    "CREATE TABLE IF NOT EXISTS stats_rows("
-    "  submission INTEGER, author INTEGER, affiliation INTEGER, place_author INTEGER,"
-    "  place INTEGER, org_name INTEGER, share REAL,"
-    "  PRIMARY KEY(submission, author, affiliation)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS stats_articles(submission INTEGER PRIMARY KEY,"
+    "  contributions BLOB);"
     /* Answers of ORCID and ROR (journal enrich), by URL: a cache like the rest. */
     "CREATE TABLE IF NOT EXISTS lookups("
     "  url TEXT PRIMARY KEY, status INTEGER, body TEXT, fetched TEXT);"
@@ -162,7 +161,7 @@ static int open_schema(struct journal_index *ix)
                       "DROP TABLE IF EXISTS issue_articles; DROP TABLE IF EXISTS assignments;"
                       "DROP TABLE IF EXISTS reviews; DROP TABLE IF EXISTS lookups;"
                       "DROP TABLE IF EXISTS stats_authors; DROP TABLE IF EXISTS stats_places;"
-                      "DROP TABLE IF EXISTS stats_rows;");
+                      "DROP TABLE IF EXISTS stats_articles;");
         if (!rc)
             rc = exec(ix, schema);
     }
@@ -254,7 +253,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_DELETE_KEYWORDS] = "DELETE FROM keywords WHERE submission = ?",
     [ST_DELETE_ASSIGNMENTS] = "DELETE FROM assignments WHERE submission = ?",
     [ST_DELETE_REVIEWS] = "DELETE FROM reviews WHERE submission = ?",
-    [ST_DELETE_STATS_ROWS] = "DELETE FROM stats_rows WHERE submission = ?",
+    [ST_DELETE_STATS] = "DELETE FROM stats_articles WHERE submission = ?",
     [ST_INSERT_SUBMISSION] =
         "INSERT INTO submissions(number, state, title, subtitle, lang, type, abstract,"
         " submitted, accepted, published, issue, doi, tree_oid, problem, round,"
@@ -282,8 +281,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_ADD_STATS_AUTHOR] = "INSERT INTO stats_authors(key) VALUES(?)",
     [ST_FIND_STATS_PLACE] = "SELECT id FROM stats_places WHERE key = ?",
     [ST_ADD_STATS_PLACE] = "INSERT INTO stats_places(key) VALUES(?)",
-    [ST_INSERT_STATS_ROW] = "INSERT INTO stats_rows(submission, author, affiliation, place_author,"
-                            " place, org_name, share) VALUES(?, ?, ?, ?, ?, ?, ?)",
+    [ST_INSERT_STATS] = "INSERT INTO stats_articles(submission, contributions) VALUES(?, ?)",
 };
 
 /* The statement, reset and unbound; run_stmt() steps it once and resets it again. */
@@ -309,7 +307,7 @@ static int run_stmt(struct journal_index *ix, sqlite3_stmt *st, const char *what
 
 static int delete_submission(struct journal_index *ix, unsigned long number)
 {
-    for (int i = ST_DELETE_SUBMISSION; i <= ST_DELETE_STATS_ROWS; i++) {
+    for (int i = ST_DELETE_SUBMISSION; i <= ST_DELETE_STATS; i++) {
         sqlite3_stmt *st;
         int rc = stmt(ix, (enum index_stmt)i, &st);
         if (rc)
@@ -375,15 +373,16 @@ char *index_stats_place_key(const struct affiliation *af)
 }
 
 /* The id of key in stats_places or stats_authors (found, else added), taking key. */
-static int stats_key_id(struct journal_index *ix, bool place, char *key, sqlite3_int64 *id)
+static int stats_key_id(struct journal_index *ix, bool place, char *key, uint32_t *id)
 {
     sqlite3_stmt *st;
+    sqlite3_int64 found = 0;
     int rc = stmt(ix, place ? ST_FIND_STATS_PLACE : ST_FIND_STATS_AUTHOR, &st);
     if (!rc) {
         db_bind_text(st, 1, key);
         int step = sqlite3_step(st);
         if (step == SQLITE_ROW)
-            *id = sqlite3_column_int64(st, 0);
+            found = sqlite3_column_int64(st, 0);
         else if (step != SQLITE_DONE)
             rc = db_error(ix, "read");
         sqlite3_reset(st);
@@ -394,47 +393,50 @@ static int stats_key_id(struct journal_index *ix, bool place, char *key, sqlite3
                 rc = run_stmt(ix, st, "write");
             }
             if (!rc)
-                *id = sqlite3_last_insert_rowid(ix->db);
+                found = sqlite3_last_insert_rowid(ix->db);
         }
     }
     free(key);
+    if (!rc && (found < 1 || found >= UINT32_MAX))
+        rc = error_internal("index: too many statistics keys (run `journal reindex`)");
+    *id = (uint32_t)found;
     return rc;
 }
 
 /* What `journal stats` counts of a published submission (index.h). */
-static int insert_stats_rows(struct journal_index *ix, unsigned long number,
-                             const struct manuscript *m)
+static int insert_stats(struct journal_index *ix, unsigned long number, const struct manuscript *m)
 {
-    sqlite3_stmt *st;
+    struct strbuf blob = STRBUF_INIT;
     int rc = 0;
     for (size_t i = 0; !rc && i < m->nauthors; i++) {
         const struct author *au = &m->authors[i];
         char *identity = au->naffiliations ? index_stats_author_key(au) : NULL;
         for (size_t j = 0; !rc && j < au->naffiliations; j++) {
             const struct affiliation *af = &au->affiliations[j];
-            sqlite3_int64 place = 0, author = 0, org = 0;
-            rc = stats_key_id(ix, true, index_stats_place_key(af), &place);
+            struct index_stats_contribution c = {
+                0, 0, 0, 1.0 / (double)m->nauthors / (double)au->naffiliations};
+            rc = stats_key_id(ix, true, index_stats_place_key(af), &c.place);
             if (!rc)
-                rc = stats_key_id(ix, false, xasprintf("%lld %s", (long long)place, identity),
-                                  &author);
+                rc = stats_key_id(ix, false, xasprintf("%lu %s", (unsigned long)c.place, identity),
+                                  &c.place_author);
             if (!rc && af->international)
-                rc = stats_key_id(ix, true, xasprintf("n%s", af->name ? af->name : ""), &org);
-            if (!rc)
-                rc = stmt(ix, ST_INSERT_STATS_ROW, &st);
-            if (rc)
-                break;
-            sqlite3_bind_int64(st, 1, (sqlite3_int64)number);
-            sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
-            sqlite3_bind_int64(st, 3, (sqlite3_int64)j);
-            sqlite3_bind_int64(st, 4, author);
-            sqlite3_bind_int64(st, 5, place);
-            if (af->international)
-                sqlite3_bind_int64(st, 6, org);
-            sqlite3_bind_double(st, 7, 1.0 / (double)m->nauthors / (double)au->naffiliations);
-            rc = run_stmt(ix, st, "write");
+                rc = stats_key_id(ix, true, xasprintf("n%s", af->name ? af->name : ""), &c.org);
+            unsigned char bytes[INDEX_STATS_SIZE];
+            index_stats_encode(bytes, &c);
+            strbuf_add(&blob, bytes, sizeof(bytes));
         }
         free(identity);
     }
+    sqlite3_stmt *st;
+    if (!rc && blob.len)
+        rc = stmt(ix, ST_INSERT_STATS, &st);
+    if (!rc && blob.len) {
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)number);
+        sqlite3_bind_blob(st, 2, blob.buf, (int)blob.len, SQLITE_STATIC);
+        rc = run_stmt(ix, st, "write");
+        sqlite3_clear_bindings(st);
+    }
+    strbuf_release(&blob);
     return rc;
 }
 
@@ -648,7 +650,7 @@ static int write_submission(struct journal_index *ix, const struct parsed_submis
     if (!rc && have_ms)
         rc = insert_people(ix, p->number, m);
     if (!rc && have_ms && have_rec && r->state && !strcmp(r->state, "published"))
-        rc = insert_stats_rows(ix, p->number, m);
+        rc = insert_stats(ix, p->number, m);
     if (!rc && have_rec)
         rc = insert_assignments(ix, r);
     if (!rc && p->nreviews)

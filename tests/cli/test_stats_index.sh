@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # journal stats counts what the index folded when each published submission was indexed
-# (stats_rows: an author's identity, a place's key): after every edit below, the index
+# (stats_articles: an author's identity, a place's key): after every edit below, the index
 # refreshed for the one changed file gives the figures asked for, and exactly the output
 # of an index rebuilt from nothing.
 . "$(dirname "$0")/lib.sh"
@@ -65,7 +65,7 @@ cp refreshed.json sample.json
 check "an index of schema 3 without the stats tables" -- "$PY" -c '
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
-db.executescript("DROP TABLE stats_rows; DROP TABLE stats_places; DROP TABLE stats_authors;"
+db.executescript("DROP TABLE stats_articles; DROP TABLE stats_places; DROP TABLE stats_authors;"
                  " UPDATE meta SET value = 3 WHERE key = \"schema_version\";")
 db.commit()
 ' "$J/.journal/index.db"
