@@ -200,34 +200,47 @@ struct counter {
     struct stats *out;
     struct tally *tallies; /* by place */
     uint32_t *article_seen, *place_author_seen, *place_article_seen;
-    uint32_t *touched; /* the scope's places in the order they first appear */
+    struct order *touched; /* the scope's places in the order they first appear */
     uint32_t stamp;
-    const char **key_of, **name_of; /* by key id: the rows' strings, made on first use */
+    const char **key_of;  /* by key id: the rows' codes, made on first use */
+    const char **name_of; /* by key id: display names of countries and organisations */
+    uint32_t *rank;       /* by key id: where its display name sorts (equal names, equal ranks) */
 };
 
-static int compare_rows(const void *a, const void *b)
+/* A place of the scope being filled, as its row will sort. */
+struct order {
+    size_t articles, authors;
+    uint32_t rank; /* of its name */
+    uint32_t place;
+    size_t first; /* where it first appears: equal names keep that order */
+};
+
+/* Most articles first, then most authors, then by name (strcmp order). */
+static int compare_order(const void *a, const void *b)
 {
-    const struct stats_row *x = a, *y = b;
+    const struct order *x = a, *y = b;
     if (x->articles != y->articles)
         return x->articles > y->articles ? -1 : 1;
     if (x->authors != y->authors)
         return x->authors > y->authors ? -1 : 1;
-    return strcmp(x->name, y->name);
+    if (x->rank != y->rank)
+        return x->rank < y->rank ? -1 : 1;
+    return x->first < y->first ? -1 : x->first > y->first;
 }
 
-/* Most scopes have a handful of rows: sorted in place (stably, as qsort's merge sort). */
-static void sort_rows(struct stats_row *rows, size_t n)
+/* Most scopes have a handful of rows: those are sorted in place. */
+static void sort_order(struct order *o, size_t n)
 {
     if (n > 16) {
-        qsort(rows, n, sizeof(*rows), compare_rows);
+        qsort(o, n, sizeof(*o), compare_order);
         return;
     }
     for (size_t i = 1; i < n; i++) {
-        struct stats_row row = rows[i];
+        struct order x = o[i];
         size_t j = i;
-        for (; j > 0 && compare_rows(&rows[j - 1], &row) > 0; j--)
-            rows[j] = rows[j - 1];
-        rows[j] = row;
+        for (; j > 0 && compare_order(&o[j - 1], &x) > 0; j--)
+            o[j] = o[j - 1];
+        o[j] = x;
     }
 }
 
@@ -247,18 +260,43 @@ static const char *place_key(struct counter *k, uint32_t place)
     return k->key_of[place];
 }
 
-/* The display name of a country (place) or of an organisation as written (org). */
-static const char *display_name(struct counter *k, uint32_t id, bool international)
+struct named {
+    const char *name;
+    uint32_t id;
+};
+
+static int compare_names(const void *a, const void *b)
 {
-    if (!id)
-        return "";
-    if (!k->name_of[id]) {
-        const char *key = k->all->keys[id] + 1;
-        const struct country *country = international ? NULL : country_by_code(k->countries, key);
+    return strcmp(((const struct named *)a)->name, ((const struct named *)b)->name);
+}
+
+/*
+ * The display names of countries ("c" keys: in the requested language) and organisations
+ * ("n" keys: as written; 0: none, ""), each ranked once so that rows sort by numbers.
+ */
+static void name_keys(struct counter *k)
+{
+    const struct contributions *all = k->all;
+    struct named *names = xcalloc(all->nkeys + 1, sizeof(*names));
+    size_t n = 0;
+    k->name_of[0] = "";
+    names[n++] = (struct named){"", 0};
+    for (uint32_t id = 1; id < all->nkeys; id++) {
+        const char *key = all->keys[id];
+        if (!key || (key[0] != 'c' && key[0] != 'n'))
+            continue;
+        const struct country *country =
+            key[0] == 'c' ? country_by_code(k->countries, key + 1) : NULL;
         k->name_of[id] =
-            keep(k->out, xstrdup(country ? country_display_name(country, k->lang) : key));
+            keep(k->out, xstrdup(country ? country_display_name(country, k->lang) : key + 1));
+        names[n++] = (struct named){k->name_of[id], id};
     }
-    return k->name_of[id];
+    qsort(names, n, sizeof(*names), compare_names);
+    for (size_t i = 0, rank = 0; i < n; i++) {
+        rank += i && strcmp(names[i - 1].name, names[i].name);
+        k->rank[names[i].id] = (uint32_t)rank;
+    }
+    free(names);
 }
 
 /* Count occurrences occ[0..nocc) (their contributions in order: shares are summed in it). */
@@ -278,7 +316,9 @@ static void fill_scope(struct counter *k, struct stats_scope *scope, const struc
             struct tally *t = &k->tallies[c->place];
             if (t->stamp != stamp) {
                 *t = (struct tally){0, 0, 0.0, c->org, stamp};
-                k->touched[ntouched++] = c->place;
+                k->touched[ntouched].place = c->place;
+                k->touched[ntouched].first = ntouched;
+                ntouched++;
                 kinds[all->keys[c->place][0] == 'o']++;
             }
             if (k->place_article_seen[c->place_article] != stamp) {
@@ -294,21 +334,26 @@ static void fill_scope(struct counter *k, struct stats_scope *scope, const struc
     }
     scope->countries = xcalloc(kinds[0] + 1, sizeof(struct stats_row));
     scope->organisations = xcalloc(kinds[1] + 1, sizeof(struct stats_row));
-    /* Rows in the order their places first appear, as before sorting. */
+    /* Sorted together, then dealt out: each kind's rows are in their own sorted order. */
     for (size_t j = 0; j < ntouched; j++) {
-        uint32_t place = k->touched[j];
+        struct order *o = &k->touched[j];
+        const struct tally *t = &k->tallies[o->place];
+        o->articles = t->articles;
+        o->authors = t->authors;
+        o->rank = k->rank[all->keys[o->place][0] == 'o' ? t->org : o->place];
+    }
+    sort_order(k->touched, ntouched);
+    for (size_t j = 0; j < ntouched; j++) {
+        uint32_t place = k->touched[j].place;
         const struct tally *t = &k->tallies[place];
         bool international = all->keys[place][0] == 'o';
-        struct stats_row row = {place_key(k, place),
-                                display_name(k, international ? t->org : place, international),
+        struct stats_row row = {place_key(k, place), k->name_of[international ? t->org : place],
                                 t->articles, t->authors, t->fractional};
         if (international)
             scope->organisations[scope->norganisations++] = row;
         else
             scope->countries[scope->ncountries++] = row;
     }
-    sort_rows(scope->countries, scope->ncountries);
-    sort_rows(scope->organisations, scope->norganisations);
 }
 
 /* The one computation both paths share: occurrences ordered by year, then issue. */
@@ -320,6 +365,8 @@ static void compute(const struct contributions *all, const struct country_db *co
     k.touched = xcalloc(all->nkeys + 1, sizeof(*k.touched));
     k.key_of = xcalloc(all->nkeys + 1, sizeof(*k.key_of));
     k.name_of = xcalloc(all->nkeys + 1, sizeof(*k.name_of));
+    k.rank = xcalloc(all->nkeys + 1, sizeof(*k.rank));
+    name_keys(&k);
     k.article_seen = xcalloc(all->narticles + 1, sizeof(*k.article_seen));
     k.place_author_seen = xcalloc(all->nplace_authors + 1, sizeof(*k.place_author_seen));
     k.place_article_seen = xcalloc(all->nplace_articles + 1, sizeof(*k.place_article_seen));
@@ -357,6 +404,7 @@ static void compute(const struct contributions *all, const struct country_db *co
     free(k.touched);
     free(k.key_of);
     free(k.name_of);
+    free(k.rank);
     free(k.article_seen);
     free(k.place_author_seen);
     free(k.place_article_seen);
