@@ -10,6 +10,7 @@
 #include "util/error.h"
 #include "util/strbuf.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,6 +206,12 @@ struct counter {
     const char **key_of;  /* by key id: the rows' codes, made on first use */
     const char **name_of; /* by key id: display names of countries and organisations */
     uint32_t *rank;       /* by key id: where its display name sorts (equal names, equal ranks) */
+    /* Every scope's rows and labels in two allocations (stats.h): where each scope's are. */
+    struct stats_row *rows;
+    size_t nrows, rows_alloc;
+    struct strbuf text;
+    size_t *row_at, *label_at; /* by scope: total, years, issues */
+    size_t nscopes;
 };
 
 /* A place of the scope being filled, as its row will sort. */
@@ -332,8 +339,11 @@ static void fill_scope(struct counter *k, struct stats_scope *scope, const struc
             t->fractional += c->share;
         }
     }
-    scope->countries = xcalloc(kinds[0] + 1, sizeof(struct stats_row));
-    scope->organisations = xcalloc(kinds[1] + 1, sizeof(struct stats_row));
+    /* The scope's rows: its countries, then its organisations. */
+    size_t at = k->nrows;
+    k->row_at[k->nscopes++] = at;
+    ARRAY_GROW(k->rows, at + ntouched + 1, k->rows_alloc);
+    k->nrows += ntouched;
     /* Sorted together, then dealt out: each kind's rows are in their own sorted order. */
     for (size_t j = 0; j < ntouched; j++) {
         struct order *o = &k->touched[j];
@@ -350,10 +360,23 @@ static void fill_scope(struct counter *k, struct stats_scope *scope, const struc
         struct stats_row row = {place_key(k, place), k->name_of[international ? t->org : place],
                                 t->articles, t->authors, t->fractional};
         if (international)
-            scope->organisations[scope->norganisations++] = row;
+            k->rows[at + kinds[0] + scope->norganisations++] = row;
         else
-            scope->countries[scope->ncountries++] = row;
+            k->rows[at + scope->ncountries++] = row;
     }
+}
+
+/* The scope's label (made from fmt) in the shared text; fill_scope follows. */
+static void label_scope(struct counter *k, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void label_scope(struct counter *k, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    k->label_at[k->nscopes] = k->text.len;
+    strbuf_vaddf(&k->text, fmt, ap);
+    strbuf_addch(&k->text, '\0');
+    va_end(ap);
 }
 
 /* The one computation both paths share: occurrences ordered by year, then issue. */
@@ -378,7 +401,11 @@ static void compute(const struct contributions *all, const struct country_db *co
     }
     out->years = xcalloc(nyears + 1, sizeof(*out->years));
     out->issues = xcalloc(nissues + 1, sizeof(*out->issues));
-    out->total.label = xstrdup("all");
+    k.row_at = xcalloc(nyears + nissues + 1, sizeof(*k.row_at));
+    k.label_at = xcalloc(nyears + nissues + 1, sizeof(*k.label_at));
+    ARRAY_GROW(k.rows, 1, k.rows_alloc);
+    strbuf_init(&k.text);
+    label_scope(&k, "all");
     fill_scope(&k, &out->total, occ, n);
     /* Each change of year opens a scope, each change of issue another. */
     for (size_t i = 0, run; i < n; i += run) {
@@ -386,7 +413,7 @@ static void compute(const struct contributions *all, const struct country_db *co
             ;
         struct stats_scope *s = &out->years[out->nyears++];
         s->year = occ[i].year;
-        s->label = xasprintf("%lu", occ[i].year);
+        label_scope(&k, "%lu", occ[i].year);
         fill_scope(&k, s, occ + i, run);
     }
     for (size_t i = 0, run; i < n; i += run) {
@@ -397,9 +424,25 @@ static void compute(const struct contributions *all, const struct country_db *co
         struct stats_scope *s = &out->issues[out->nissues++];
         s->issue = occ[i].issue;
         s->year = occ[i].year;
-        s->label = occ[i].label ? xstrdup(occ[i].label) : xasprintf("Issue %lu", occ[i].issue);
+        if (occ[i].label)
+            label_scope(&k, "%s", occ[i].label);
+        else
+            label_scope(&k, "Issue %lu", occ[i].issue);
         fill_scope(&k, s, occ + i, run);
     }
+    /* Now that neither moves, the scopes point into the rows and the text. */
+    out->rows = k.rows;
+    out->text = strbuf_detach(&k.text, NULL);
+    for (size_t i = 0; i < k.nscopes; i++) {
+        struct stats_scope *s = i == 0             ? &out->total
+                                : i <= out->nyears ? &out->years[i - 1]
+                                                   : &out->issues[i - 1 - out->nyears];
+        s->countries = out->rows + k.row_at[i];
+        s->organisations = s->countries + s->ncountries;
+        s->label = out->text + k.label_at[i];
+    }
+    free(k.row_at);
+    free(k.label_at);
     free(k.tallies);
     free(k.touched);
     free(k.key_of);
@@ -742,22 +785,12 @@ int stats_compute_articles(const struct stats_article *articles, size_t narticle
     return 0;
 }
 
-static void scope_free(struct stats_scope *s)
-{
-    free(s->countries);
-    free(s->organisations);
-    free(s->label);
-}
-
 void stats_free(struct stats *s)
 {
-    scope_free(&s->total);
-    for (size_t i = 0; i < s->nyears; i++)
-        scope_free(&s->years[i]);
     free(s->years);
-    for (size_t i = 0; i < s->nissues; i++)
-        scope_free(&s->issues[i]);
     free(s->issues);
+    free(s->rows);
+    free(s->text);
     for (size_t i = 0; i < s->nstrings; i++)
         free(s->strings[i]);
     free(s->strings);

@@ -24,8 +24,9 @@ struct stats_row {
     double fractional;
 };
 
+/* A scope's strings and rows belong to its struct stats (stats_free). */
 struct stats_scope {
-    char *label;               /* "all", "2025", "Vol. 1, No. 2 (2025)" */
+    const char *label;         /* "all", "2025", "Vol. 1, No. 2 (2025)" */
     unsigned long year, issue; /* 0 when not that kind of scope */
     size_t articles;
     struct stats_row *countries; /* most articles first */
@@ -40,8 +41,12 @@ struct stats {
     size_t nyears;
     struct stats_scope *issues; /* by year, then issue id */
     size_t nissues;
-    char **strings; /* the rows' keys and names, each once */
+    /* What the scopes point into: every scope's rows, their keys and names (each once)
+       and the scopes' labels. */
+    struct stats_row *rows;
+    char **strings;
     size_t nstrings, strings_alloc;
+    char *text;
 };
 
 struct country_db;
