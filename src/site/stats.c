@@ -4,7 +4,6 @@
 #include "model/issue.h"
 #include "model/manuscript.h"
 #include "model/record.h"
-#include "model/roster.h"
 #include "store/db.h"
 #include "util/alloc.h"
 #include "util/error.h"
@@ -20,8 +19,8 @@
  * At 100,000 articles (360,000 contributions, 25,000 issues) `journal stats` answers in a
  * fraction of a second: what needs folding or hashing (an author's identity, a place's
  * key) is done once per submission when the index is written (store/index.h), so the
- * index path reads numbers only, three tables in their key order, and every scope is
- * counted in one pass over its rows with arrays stamped by scope instead of hash sets.
+ * index path reads numbers, each table once in its key order, and every scope is counted
+ * in one pass over its rows with arrays stamped by scope instead of hash sets.
  */
 
 /* An open-addressing table keyed by a pair of numbers, each key with a number. */
@@ -169,7 +168,7 @@ struct contributions {
     size_t nocc, occ_alloc;
     char **keys; /* by id, keys[0] unused */
     size_t nkeys;
-    /* Each id is below its bound. */
+    /* The highest id of each kind (arrays by id have one more entry). */
     size_t narticles, nplace_authors, nplace_articles;
 };
 
@@ -552,8 +551,11 @@ static int load_rows(sqlite3 *db, struct contributions *all, struct indexed_subm
         for (size_t i = 0; i < n; i++) {
             struct index_stats_contribution x;
             index_stats_decode(blob + i * INDEX_STATS_SIZE, &x);
-            if (!x.place || x.place >= all->nkeys || !all->keys[x.place] || x.org >= all->nkeys ||
-                (x.org && !all->keys[x.org]) || !x.place_author) {
+            /* A place is a "c" or "o" key, an organisation's name an "n" key. */
+            char kind =
+                x.place && x.place < all->nkeys && all->keys[x.place] ? all->keys[x.place][0] : 0;
+            if ((kind != 'c' && kind != 'o') || x.org >= all->nkeys ||
+                (x.org && (!all->keys[x.org] || all->keys[x.org][0] != 'n')) || !x.place_author) {
                 rc = index_corrupt("a contribution");
                 break;
             }

@@ -135,4 +135,18 @@ commit "Article 4 out of issue 1"
 same_as_rebuilt "an article taken out of its issue"
 check_eq "Georgia is gone with it" "none" "$(figures GE)"
 check_eq "Armenia has its other article only" "1 1" "$(figures AM)"
+
+# A damaged index (a contribution cut short) is an error naming the cure, not wrong figures.
+check "one submission's contributions cut short" -- "$PY" -c '
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("UPDATE stats_articles SET contributions = substr(contributions, 1, 7)"
+           " WHERE submission = 1")
+db.commit()
+' "$J/.journal/index.db"
+expect_exit 3 "stats on a damaged index" -- "$JOURNAL" -C "$J" stats
+expect_stderr_match "damaged.*journal reindex" "the message says to rebuild the index"
+expect_exit 0 "journal reindex" -- "$JOURNAL" -C "$J" reindex
+expect_exit 0 "stats after reindex" -- "$JOURNAL" -C "$J" --json stats
+check "gives the figures again" -- cmp "$OUT" refreshed.json
 finish
