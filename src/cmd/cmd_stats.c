@@ -3,9 +3,8 @@
 #include "site/stats.h"
 #include "store/index.h"
 #include "store/repo.h"
-#include "util/error.h"
-
 #include "util/alloc.h"
+#include "util/error.h"
 #include "util/strbuf.h"
 
 #include <stdbool.h>
@@ -23,7 +22,7 @@
 #define OUT_SIZE (1u << 16)
 #define CACHED   1024
 
-/* A number or a row's string (they are shared: stats.h) as written before. */
+/* A fractional count as formatted before. */
 struct formatted {
     double value;
     char text[40];
@@ -31,6 +30,7 @@ struct formatted {
     bool used;
 };
 
+/* A row's key or name (the rows share them: stats.h) as quoted before. */
 struct quoted {
     const char *s;
     char *text;

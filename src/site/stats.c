@@ -730,13 +730,18 @@ int stats_compute(struct journal_index *ix, const struct country_db *countries, 
     size_t nissues = 0;
     struct strbuf labels = STRBUF_INIT;
     memset(out, 0, sizeof(*out));
-    int rc = load_keys(db, &all);
+    /* One snapshot of the index for all four reads, whatever another process writes. */
+    int rc = db_exec(db, "index", "BEGIN");
+    if (rc)
+        return rc;
+    rc = load_keys(db, &all);
     if (!rc)
         rc = load_rows(db, &all, &subs);
     if (!rc)
         rc = load_issues(db, &issues, &nissues);
     if (!rc)
         rc = load_occurrences(db, &all, &subs, issues, nissues, &labels);
+    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     if (!rc) {
         error_clear();
         compute(&all, countries, lang, out);
