@@ -129,6 +129,23 @@ for v in values:
 json.loads(text)
 '
 
+# The JSON is laid out as jansson's JSON_INDENT(2) writes it (python's json.dumps with
+# indent=2 writes the same, floats aside: those are compared as written).
+check "the JSON's layout is jansson's, byte for byte" -- "$PY" -c '
+import json, re
+text = open("refreshed.json", encoding="utf-8").read()
+again = json.dumps(json.loads(text, parse_float=str), indent=2, ensure_ascii=False) + "\n"
+again = re.sub(r"\"fractional\": \"([^\"]*)\"", lambda m: "\"fractional\": " + m.group(1), again)
+assert again == text, [(a, b) for a, b in zip(again.splitlines(), text.splitlines()) if a != b][:3]
+'
+check "CSV: the quoted name reads back, fractional counts with four decimals" -- "$PY" -c '
+import csv
+rows = list(csv.DictReader(open("refreshed.csv", newline="", encoding="utf-8")))
+names = [r for r in rows if r["name"] == "UN \"Habitat\" \\ Tallinn"]
+assert names and all(r["kind"] == "organisation" and r["code"] == "" for r in names), names
+assert all(len(r["fractional"].split(".")[1]) == 4 for r in rows), rows[0]
+'
+
 # Taken out of its issue, the article is no longer counted (the issue's refresh).
 sed -i 's/^articles: \[1, 2, 3, 4, 5\]$/articles: [1, 2, 3, 5]/' "$J/issues/1.yaml"
 commit "Article 4 out of issue 1"
