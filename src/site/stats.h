@@ -17,15 +17,16 @@
  * a country.
  */
 struct stats_row {
-    char *key;  /* country code, or the organisation's name */
-    char *name; /* display name (country in the requested language) */
+    const char *key;  /* country code, or the organisation's folded name (in strings) */
+    const char *name; /* display name (country in the requested language; in strings) */
     size_t articles;
     size_t authors;
     double fractional;
 };
 
+/* A scope's strings and rows belong to its struct stats (stats_free). */
 struct stats_scope {
-    char *label;               /* "all", "2025", "Vol. 1, No. 2 (2025)" */
+    const char *label;         /* "all", "2025", "Vol. 1, No. 2 (2025)" */
     unsigned long year, issue; /* 0 when not that kind of scope */
     size_t articles;
     struct stats_row *countries; /* most articles first */
@@ -38,8 +39,14 @@ struct stats {
     struct stats_scope total;
     struct stats_scope *years; /* oldest first */
     size_t nyears;
-    struct stats_scope *issues; /* by issue id */
+    struct stats_scope *issues; /* by year, then issue id */
     size_t nissues;
+    /* What the scopes point into: every scope's rows, their keys and names (each once)
+       and the scopes' labels. */
+    struct stats_row *rows;
+    char **strings;
+    size_t nstrings, strings_alloc;
+    char *text;
 };
 
 struct country_db;
@@ -67,5 +74,8 @@ int stats_compute_articles(const struct stats_article *articles, size_t n,
 void stats_free(struct stats *s);
 /* "9 articles by authors from 12 countries and 3 international organisations" */
 char *stats_headline(const struct stats_scope *scope);
+struct strbuf;
+/* The same, appended to sb. */
+void stats_headline_add(struct strbuf *sb, const struct stats_scope *scope);
 
 #endif
