@@ -5,6 +5,7 @@
 #include "store/repo.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/jsontext.h"
 #include "util/strbuf.h"
 
 #include <stdbool.h>
@@ -106,34 +107,6 @@ static void put_headline(struct out *o, const struct stats_scope *s)
     put(o, o->scratch.buf, o->scratch.len);
 }
 
-/* jansson's real: "%.17g", ".0" when it looks like an integer, no '+' or leading 0 in the
- * exponent. */
-static size_t json_real_text(double v, char *buf, size_t size)
-{
-    int ret = snprintf(buf, size, "%.17g", v);
-    if (ret < 0 || (size_t)ret >= size - 3)
-        return 0;
-    size_t len = (size_t)ret;
-    if (!strchr(buf, '.') && !strchr(buf, 'e')) {
-        memcpy(buf + len, ".0", 3);
-        len += 2;
-    }
-    char *start = strchr(buf, 'e');
-    if (start) {
-        start++;
-        char *end = start + 1;
-        if (*start == '-')
-            start++;
-        while (*end == '0')
-            end++;
-        if (end != start) {
-            memmove(start, end, len - (size_t)(end - buf) + 1);
-            len -= (size_t)(end - start);
-        }
-    }
-    return len;
-}
-
 /* A fractional count as jansson writes it (JSON) or as "%.4f" (CSV). */
 static void put_fraction(struct out *o, double v, int kind)
 {
@@ -143,7 +116,7 @@ static void put_fraction(struct out *o, double v, int kind)
     struct formatted *f = &o->numbers[kind][(bits * 0x9e3779b97f4a7c15u) >> 54];
     if (!f->used || memcmp(&f->value, &v, sizeof(v))) {
         size_t len = kind == CSV ? (size_t)snprintf(f->text, sizeof(f->text), "%.4f", v)
-                                 : json_real_text(v, f->text, sizeof(f->text));
+                                 : json_text_real(v, f->text, sizeof(f->text));
         f->value = v;
         f->len = (unsigned char)(len < sizeof(f->text) ? len : 0);
         f->used = true;
@@ -151,45 +124,10 @@ static void put_fraction(struct out *o, double v, int kind)
     put(o, f->text, f->len);
 }
 
-/* A JSON string as jansson writes it: UTF-8 as is, only '"', '\\' and controls escaped. */
+/* Names come from manuscripts, which are UTF-8 when they are read. */
 static void json_quote(struct strbuf *sb, const char *s)
 {
-    strbuf_addch(sb, '"');
-    const char *run = s;
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch >= 0x20 && ch != '"' && ch != '\\')
-            continue;
-        strbuf_add(sb, run, (size_t)(s - run));
-        run = s + 1;
-        switch (ch) {
-        case '"':
-            strbuf_addstr(sb, "\\\"");
-            break;
-        case '\\':
-            strbuf_addstr(sb, "\\\\");
-            break;
-        case '\b':
-            strbuf_addstr(sb, "\\b");
-            break;
-        case '\f':
-            strbuf_addstr(sb, "\\f");
-            break;
-        case '\n':
-            strbuf_addstr(sb, "\\n");
-            break;
-        case '\r':
-            strbuf_addstr(sb, "\\r");
-            break;
-        case '\t':
-            strbuf_addstr(sb, "\\t");
-            break;
-        default:
-            strbuf_addf(sb, "\\u%04X", ch);
-        }
-    }
-    strbuf_add(sb, run, (size_t)(s - run));
-    strbuf_addch(sb, '"');
+    json_text_string(sb, s, strlen(s));
 }
 
 /* RFC 4180: quote every text field, doubling quotes. */

@@ -19,12 +19,8 @@ static void indent(struct strbuf *sb, size_t flags, size_t depth, int space)
     }
 }
 
-/* Escaped as jansson escapes it: quote, backslash and C0 controls only. */
-static int string(struct strbuf *sb, const char *s, size_t len)
+void json_text_string(struct strbuf *sb, const char *s, size_t len)
 {
-    size_t bad;
-    if (!utf8_validate(s, len, &bad))
-        return error_internal("JSON: text that is not UTF-8 at byte %zu", bad);
     strbuf_addch(sb, '"');
     size_t run = 0;
     for (size_t i = 0; i < len; i++) {
@@ -62,6 +58,43 @@ static int string(struct strbuf *sb, const char *s, size_t len)
     }
     strbuf_add(sb, s + run, len - run);
     strbuf_addch(sb, '"');
+}
+
+size_t json_text_real(double v, char *buf, size_t size)
+{
+    int ret = snprintf(buf, size, "%.17g", v);
+    if (ret < 0 || (size_t)ret + 3 > size)
+        return 0;
+    size_t len = (size_t)ret;
+    if (!strchr(buf, '.') && !strchr(buf, 'e')) {
+        memcpy(buf + len, ".0", 3);
+        len += 2;
+    }
+    /* "1e-05" is "1e-5" to jansson, "1e+20" is "1e20". */
+    char *exponent = strchr(buf, 'e');
+    if (exponent) {
+        char *digits = exponent + 1, *from = digits;
+        if (*from == '-')
+            digits = ++from;
+        else if (*from == '+')
+            from++;
+        while (*from == '0' && from[1])
+            from++;
+        if (from != digits) {
+            memmove(digits, from, strlen(from) + 1);
+            len = strlen(buf);
+        }
+    }
+    return len;
+}
+
+/* A string of a value or a key: jansson refuses text that is not UTF-8, and so does this. */
+static int string(struct strbuf *sb, const char *s, size_t len)
+{
+    size_t bad;
+    if (!utf8_validate(s, len, &bad))
+        return error_internal("JSON: text that is not UTF-8 at byte %zu", bad);
+    json_text_string(sb, s, len);
     return 0;
 }
 
@@ -134,12 +167,11 @@ static int value_text(struct strbuf *sb, const json_t *v, size_t flags, size_t d
         strbuf_addstr(sb, "null");
         return 0;
     case JSON_REAL: {
-        /* Rare here, and jansson's shortest round trip is its own: let it write them. */
-        char *text = json_dumps(v, JSON_ENCODE_ANY | flags);
-        if (!text)
-            return error_internal("JSON: cannot write a number");
-        strbuf_addstr(sb, text);
-        free(text);
+        char text[64];
+        size_t len = json_text_real(json_real_value(v), text, sizeof(text));
+        if (!len)
+            return error_internal("JSON: cannot write the number %g", json_real_value(v));
+        strbuf_add(sb, text, len);
         return 0;
     }
     }

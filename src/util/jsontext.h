@@ -16,4 +16,12 @@
  */
 int json_text_append(struct strbuf *sb, const json_t *value, size_t flags);
 
+/* s (len bytes, UTF-8: the caller's to make sure) as a JSON string, as jansson writes one:
+ * only the quote, the backslash and C0 controls escaped. */
+void json_text_string(struct strbuf *sb, const char *s, size_t len);
+
+/* v as jansson writes a real ("%.17g", ".0" after an integral value, the exponent without
+ * '+' or leading zeros) into buf; its length, 0 when it does not fit. */
+size_t json_text_real(double v, char *buf, size_t size);
+
 #endif

@@ -64,8 +64,11 @@ static json_t *random_value(int depth)
         return json_boolean(next_random(2));
     case 3:
         return json_null();
-    case 4:
-        return json_real((double)next_random(100000) / 7.0);
+    case 4: {
+        /* Fractions, whole numbers, and exponents both ways ("1e-05" is "1e-5" to jansson). */
+        static const double scale[] = {1.0, 7.0, 1e-7, 1e-300, 1e21, 1e300, -3.0, 1e9};
+        return json_real((double)next_random(100000) / scale[next_random(8)]);
+    }
     case 5:
         return random_string();
     case 6: {
