@@ -200,7 +200,8 @@ int index_db_open(const char *state_dir, sqlite3 **db)
     return rc;
 }
 
-int index_open(struct journal_index **out, struct journal_repo *repo)
+/* The index with its schema, brought up to date with git when refresh says so. */
+static int index_open_refreshed(struct journal_index **out, struct journal_repo *repo, bool refresh)
 {
     *out = NULL;
     struct journal_index *ix = xcalloc(1, sizeof(*ix));
@@ -213,7 +214,7 @@ int index_open(struct journal_index **out, struct journal_repo *repo)
     rc = exec(ix, "PRAGMA foreign_keys=OFF;");
     if (!rc)
         rc = open_schema(ix);
-    if (!rc)
+    if (!rc && refresh)
         rc = index_refresh(ix, false, NULL);
     if (rc) {
         index_close(ix);
@@ -221,6 +222,11 @@ int index_open(struct journal_index **out, struct journal_repo *repo)
     }
     *out = ix;
     return 0;
+}
+
+int index_open(struct journal_index **out, struct journal_repo *repo)
+{
+    return index_open_refreshed(out, repo, true);
 }
 
 void index_close(struct journal_index *ix)
@@ -1174,8 +1180,9 @@ int index_rebuild(struct journal_repo *repo, struct index_refresh_stats *stats)
         unlink(path);
         free(path);
     }
+    /* Read from git once: opened without its refresh, which would read everything too. */
     struct journal_index *ix = NULL;
-    int rc = index_open(&ix, repo);
+    int rc = index_open_refreshed(&ix, repo, false);
     if (!rc)
         rc = index_refresh(ix, true, stats);
     index_close(ix);
