@@ -41,6 +41,7 @@ struct unit {
     unsigned long *staged;              /* where each of c.files waits in the staging folder */
     const struct site_cache_unit *last; /* what the last build made of it, or NULL */
     bool make;                          /* this build makes it */
+    bool recheck; /* kept, its files looked up one by one: their folders are recorded again */
 };
 
 struct article {
@@ -53,6 +54,8 @@ struct article {
     size_t nopen_reviews;
     /* Where it is in the committed tree: what its unit's key is made from. */
     git_oid record_id, manuscript_id, reviews_id; /* reviews_id is zero without reviews */
+    git_oid folder_id; /* the tree of submissions/<number>/, zero before it is found */
+    bool located;      /* the ids above are set, from the cache */
     char digest[SITE_CACHE_KEY_SIZE]; /* of its front matter: what listings show; "" unknown */
     struct repo_worktree_file manuscript_file; /* git's record of it in the working tree */
     struct unit *unit;
@@ -131,6 +134,14 @@ struct build {
     size_t narticles;
     struct issue_blob *issue_blobs; /* every manifest's blob, by issue id */
     size_t nissue_blobs;
+    /* What this build derived that the cache did not know, for the next build. */
+    git_oid *new_issue_blobs;
+    struct strbuf *new_issues; /* site_cache_issue_encode's */
+    size_t nnew_issues;
+    struct site_cache_location *new_locations;
+    size_t nnew_locations;
+    size_t *to_locate; /* the articles the cache could not locate */
+    size_t nto_locate;
     char *out;     /* the output folder */
     char *staging; /* where files wait, in the output folder, until the build has succeeded */
     unsigned long staged;

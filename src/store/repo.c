@@ -11,10 +11,12 @@
 #include <stdarg.h>
 #include <signal.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -788,19 +790,356 @@ done:
     return rc;
 }
 
+/*
+ * ---- uncommitted changes ----
+ *
+ * libgit2's status compares HEAD, git's index and the work tree; at 100,000
+ * articles it reads every tree of HEAD and every folder of the work tree, and
+ * hashes again, on every build, each file whose stat data git's index cannot
+ * vouch for (it never writes what it learnt back, as `git status` does). So
+ * a quicker look comes first, which can only prove that nothing changed: the
+ * trees git's index describes, hashed in memory, against HEAD's; each file's
+ * stat data against the index's (a file it cannot vouch for is hashed, through
+ * git's filters, and its stat data written back to the index, under the
+ * journal's lock, when the index is still the one that was read); each folder
+ * read for files git does not know. Whatever it is unsure of, libgit2's status
+ * settles and counts.
+ */
+
+static const char *const watched[] = {"journal.yaml", "reviewers.yaml", "submissions", "issues",
+                                      "themes"};
+#define NWATCHED (sizeof(watched) / sizeof(*watched))
+
+struct refresh {
+    char *path;
+    struct stat st;
+};
+
+struct quick_look {
+    struct journal_repo *repo;
+    git_index *index;
+    size_t nentries;
+    struct timespec written; /* the index file's mtime, taken before it was read */
+    time_t now;
+    struct strbuf full; /* repo->root + "/" + the path at hand */
+    size_t root_len;
+    bool changed; /* found something changed, or something it cannot judge */
+    struct refresh *refresh;
+    size_t nrefresh, refresh_alloc;
+};
+
+static void look_path(struct quick_look *q, const char *path, size_t len)
+{
+    strbuf_setlen(&q->full, q->root_len);
+    strbuf_add(&q->full, path, len);
+}
+
+static bool before_index(const struct quick_look *q, const struct timespec *t)
+{
+    return t->tv_sec < q->written.tv_sec ||
+           (t->tv_sec == q->written.tv_sec && t->tv_nsec < q->written.tv_nsec);
+}
+
+/* One file of git's index against the work tree. */
+static void check_file(struct quick_look *q, const git_index_entry *e)
+{
+    if (e->mode != GIT_FILEMODE_BLOB && e->mode != GIT_FILEMODE_BLOB_EXECUTABLE) {
+        q->changed = true; /* links and submodules: libgit2 judges */
+        return;
+    }
+    look_path(q, e->path, strlen(e->path));
+    struct stat st;
+    if (lstat(q->full.buf, &st) < 0 || !S_ISREG(st.st_mode) ||
+        !(st.st_mode & S_IXUSR) != (e->mode == GIT_FILEMODE_BLOB)) {
+        q->changed = true;
+        return;
+    }
+    /* Changed within the tick the index was written: its stat data proves nothing. */
+    bool same = (uint32_t)st.st_size == e->file_size && st.st_mtim.tv_sec == e->mtime.seconds &&
+                (uint32_t)st.st_mtim.tv_nsec == e->mtime.nanoseconds &&
+                st.st_ctim.tv_sec == e->ctime.seconds &&
+                (uint32_t)st.st_ctim.tv_nsec == e->ctime.nanoseconds &&
+                (uint32_t)st.st_ino == e->ino && (uint32_t)st.st_dev == e->dev &&
+                st.st_uid == e->uid && st.st_gid == e->gid && before_index(q, &st.st_mtim) &&
+                before_index(q, &st.st_ctim);
+    if (same)
+        return;
+    git_oid id;
+    if (git_repository_hashfile(&id, q->repo->git, e->path, GIT_OBJECT_BLOB, NULL) < 0) {
+        git_error_clear();
+        q->changed = true;
+        return;
+    }
+    struct stat after;
+    if (!git_oid_equal(&id, &e->id) || lstat(q->full.buf, &after) < 0 ||
+        after.st_mtim.tv_sec != st.st_mtim.tv_sec || after.st_mtim.tv_nsec != st.st_mtim.tv_nsec ||
+        after.st_ctim.tv_sec != st.st_ctim.tv_sec || after.st_ctim.tv_nsec != st.st_ctim.tv_nsec ||
+        after.st_size != st.st_size) {
+        q->changed = true;
+        return;
+    }
+    /* The same content: the index may learn the file's stat data, as `git status` does, once
+       a change within the same tick of the file system's clock can no longer go unseen (two
+       seconds, for the coarsest clocks); a file changed since is hashed again next time. */
+    if (st.st_mtim.tv_sec + 2 < q->now && st.st_ctim.tv_sec + 2 < q->now) {
+        ARRAY_GROW(q->refresh, q->nrefresh + 1, q->refresh_alloc);
+        q->refresh[q->nrefresh++] = (struct refresh){xstrdup(e->path), st};
+    }
+}
+
+/* A file or folder git does not know: whether `git status` would show anything of it. */
+static void check_unknown(struct quick_look *q, const char *path, size_t len, bool is_dir)
+{
+    char *rel = xstrndup(path, len);
+    int ignored = 0;
+    if (git_ignore_path_is_ignored(&ignored, q->repo->git, rel) < 0) {
+        git_error_clear();
+        ignored = 0;
+    }
+    if (!ignored && !is_dir) {
+        q->changed = true;
+    } else if (!ignored) {
+        /* A folder of folders only is not shown: look for a file in it. */
+        look_path(q, path, len);
+        DIR *d = opendir(q->full.buf);
+        struct dirent *de;
+        while (d && !q->changed && (de = readdir(d))) {
+            if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+                continue;
+            char *sub = xasprintf("%s/%s", rel, de->d_name);
+            look_path(q, sub, strlen(sub));
+            struct stat st;
+            if (lstat(q->full.buf, &st) < 0)
+                q->changed = true;
+            else
+                check_unknown(q, sub, strlen(sub), S_ISDIR(st.st_mode));
+            free(sub);
+        }
+        if (d)
+            closedir(d);
+        else
+            q->changed = true;
+    }
+    free(rel);
+}
+
+struct child {
+    const char *name;
+    size_t len;
+};
+
+static int compare_child(const void *x, const void *y)
+{
+    const struct child *a = x, *b = y;
+    int c = memcmp(a->name, b->name, a->len < b->len ? a->len : b->len);
+    return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+/*
+ * The folder prefix (plen bytes, ending in '/') of the index entries from *at on: their tree's
+ * id into *tree (as git would write it), each file checked, and the folder in the work tree
+ * read for entries git does not know.
+ */
+static void look_folder(struct quick_look *q, size_t *at, const char *prefix, size_t plen,
+                        git_oid *tree)
+{
+    struct strbuf content = STRBUF_INIT;
+    struct child *children = NULL;
+    size_t nchildren = 0, alloc = 0;
+    while (*at < q->nentries && !q->changed) {
+        const git_index_entry *e = git_index_get_byindex(q->index, *at);
+        if (strncmp(e->path, prefix, plen))
+            break;
+        const char *name = e->path + plen;
+        const char *slash = strchr(name, '/');
+        size_t len = slash ? (size_t)(slash - name) : strlen(name);
+        ARRAY_GROW(children, nchildren + 1, alloc);
+        children[nchildren++] = (struct child){name, len};
+        git_oid id;
+        if (slash) {
+            look_folder(q, at, e->path, plen + len + 1, &id);
+            strbuf_addf(&content, "40000 %.*s", (int)len, name);
+        } else {
+            check_file(q, e);
+            id = e->id;
+            strbuf_addf(&content, "%o %s", e->mode, name);
+            (*at)++;
+        }
+        strbuf_addch(&content, '\0');
+        strbuf_add(&content, id.id, GIT_OID_RAWSZ);
+    }
+    if (!q->changed)
+        git_odb_hash(tree, content.buf, content.len, GIT_OBJECT_TREE);
+    strbuf_release(&content);
+    /* What the folder holds that the index does not. */
+    if (!q->changed) {
+        look_path(q, prefix, plen - 1);
+        qsort(children, nchildren, sizeof(*children), compare_child);
+        DIR *d = opendir(q->full.buf);
+        struct dirent *de;
+        char *path = NULL;
+        while (d && !q->changed && (de = readdir(d))) {
+            if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+                continue;
+            struct child key = {de->d_name, strlen(de->d_name)};
+            if (nchildren && bsearch(&key, children, nchildren, sizeof(*children), compare_child))
+                continue;
+            free(path);
+            path = xasprintf("%.*s%s", (int)plen, prefix, de->d_name);
+            look_path(q, path, strlen(path));
+            struct stat st;
+            if (lstat(q->full.buf, &st) < 0)
+                q->changed = true;
+            else
+                check_unknown(q, path, strlen(path), S_ISDIR(st.st_mode));
+        }
+        free(path);
+        if (d)
+            closedir(d);
+        else
+            q->changed = true;
+    }
+    free(children);
+}
+
+/* Whether each watched path is in the work tree and the index as it is in HEAD. */
+static void look_everywhere(struct quick_look *q, git_tree *head)
+{
+    for (size_t w = 0; w < NWATCHED && !q->changed; w++) {
+        const char *name = watched[w];
+        size_t len = strlen(name);
+        const git_tree_entry *committed = head ? git_tree_entry_byname(head, name) : NULL;
+        /* The index's entry for name, or the first one under name/. */
+        size_t at = 0;
+        char *folder = xasprintf("%s/", name);
+        bool as_file = git_index_find(&at, q->index, name) == 0;
+        if (!as_file && git_index_find_prefix(&at, q->index, folder) < 0)
+            at = q->nentries;
+        git_error_clear();
+        if (as_file) {
+            const git_index_entry *e = git_index_get_byindex(q->index, at);
+            check_file(q, e);
+            if (!committed || git_tree_entry_type(committed) != GIT_OBJECT_BLOB ||
+                !git_oid_equal(git_tree_entry_id(committed), &e->id) ||
+                (uint32_t)git_tree_entry_filemode(committed) != e->mode)
+                q->changed = true;
+        } else if (at < q->nentries) {
+            git_oid tree;
+            look_folder(q, &at, folder, len + 1, &tree);
+            if (!q->changed && (!committed || git_tree_entry_type(committed) != GIT_OBJECT_TREE ||
+                                !git_oid_equal(git_tree_entry_id(committed), &tree)))
+                q->changed = true;
+        } else {
+            /* Not in the index: not in HEAD either, and nothing of it in the work tree. */
+            struct stat st;
+            look_path(q, name, len);
+            if (committed)
+                q->changed = true;
+            else if (lstat(q->full.buf, &st) == 0)
+                check_unknown(q, name, len, S_ISDIR(st.st_mode));
+            else if (errno != ENOENT)
+                q->changed = true;
+        }
+        free(folder);
+    }
+}
+
+/* The stat data the quick look learnt, into git's index: only under the journal's lock (the
+   journal's writers write the index under it) and only into the index that was read. */
+static void write_refreshed(struct quick_look *q, const char *index_path)
+{
+    if (!q->nrefresh || take_lock(q->repo, 0, true)) {
+        error_clear();
+        return;
+    }
+    git_index *now = NULL;
+    if (git_index_open(&now, index_path) == 0 &&
+        git_oid_equal(git_index_checksum(now), git_index_checksum(q->index))) {
+        bool ok = true;
+        for (size_t i = 0; ok && i < q->nrefresh; i++) {
+            const git_index_entry *e = git_index_get_bypath(now, q->refresh[i].path, 0);
+            if (!e)
+                continue;
+            const struct stat *st = &q->refresh[i].st;
+            git_index_entry updated = *e;
+            updated.ctime.seconds = (int32_t)st->st_ctim.tv_sec;
+            updated.ctime.nanoseconds = (uint32_t)st->st_ctim.tv_nsec;
+            updated.mtime.seconds = (int32_t)st->st_mtim.tv_sec;
+            updated.mtime.nanoseconds = (uint32_t)st->st_mtim.tv_nsec;
+            updated.dev = (uint32_t)st->st_dev;
+            updated.ino = (uint32_t)st->st_ino;
+            updated.uid = st->st_uid;
+            updated.gid = st->st_gid;
+            updated.file_size = (uint32_t)st->st_size;
+            ok = git_index_add(now, &updated) == 0;
+        }
+        if (ok)
+            git_index_write(now);
+    }
+    git_error_clear();
+    git_index_free(now);
+    repo_unlock(q->repo);
+}
+
+/* True when the quick look proves that nothing watched differs from HEAD. */
+static bool quick_look(struct journal_repo *repo)
+{
+    if (git_repository_is_bare(repo->git))
+        return false;
+    char *index_path = xasprintf("%sindex", git_repository_path(repo->git));
+    struct quick_look q = {.repo = repo, .full = STRBUF_INIT};
+    git_tree *head = NULL;
+    struct stat st;
+    bool clean = false;
+    /* The index's time first: an index written after it only makes more entries look racy. */
+    if (stat(index_path, &st) < 0 || git_index_open(&q.index, index_path) < 0 ||
+        git_index_has_conflicts(q.index) || repo_head_tree(repo, &head) < 0)
+        goto done;
+    q.written = st.st_mtim;
+    q.now = time(NULL);
+    q.nentries = git_index_entrycount(q.index);
+    for (size_t i = 0; i < q.nentries; i++) {
+        const git_index_entry *e = git_index_get_byindex(q.index, i);
+        if (GIT_INDEX_ENTRY_STAGE(e) ||
+            (e->flags_extended & (GIT_INDEX_ENTRY_INTENT_TO_ADD | GIT_INDEX_ENTRY_SKIP_WORKTREE)))
+            goto done;
+    }
+    strbuf_addf(&q.full, "%s/", repo->root);
+    q.root_len = q.full.len;
+    look_everywhere(&q, head);
+    clean = !q.changed;
+    if (clean)
+        write_refreshed(&q, index_path);
+done:
+    git_error_clear();
+    error_clear();
+    for (size_t i = 0; i < q.nrefresh; i++)
+        free(q.refresh[i].path);
+    free(q.refresh);
+    strbuf_release(&q.full);
+    git_tree_free(head);
+    git_index_free(q.index);
+    free(index_path);
+    return clean;
+}
+
 int repo_uncommitted(struct journal_repo *repo, size_t *count, char **first)
 {
-    static char *paths[] = {"journal.yaml", "reviewers.yaml", "submissions", "issues", "themes"};
+    char *paths[NWATCHED];
     git_status_options opts;
     git_status_list *list = NULL;
-    git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
     *count = 0;
     *first = NULL;
+    if (quick_look(repo))
+        return 0;
+    for (size_t i = 0; i < NWATCHED; i++)
+        paths[i] = (char *)watched[i];
+    git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
     opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
     opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
                  GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
     opts.pathspec.strings = paths;
-    opts.pathspec.count = sizeof(paths) / sizeof(*paths);
+    opts.pathspec.count = NWATCHED;
     if (git_status_list_new(&list, repo->git, &opts) < 0)
         return repo_git_error("cannot compare the work tree with HEAD");
     *count = git_status_list_entrycount(list);
