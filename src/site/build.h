@@ -152,6 +152,7 @@ struct build {
     bool force;                           /* make every unit, whatever the cache says */
     bool had_output;                      /* the output folder existed before this build */
     bool direct;                          /* it did not: files are written in place, not staged */
+    bool links_checked;                   /* every file of the output folder: no link */
     char global_key[SITE_CACHE_KEY_SIZE]; /* the inputs every unit depends on */
     struct unit site_unit, assets_unit;
     struct unit *article_units;               /* one per article, in the same order */
@@ -219,6 +220,8 @@ char **site_html_pages(struct build *b, size_t *count);
  * files that are no longer part of the site, record the build in the cache.
  */
 int site_units_commit(struct build *b);
+/* The error for a symbolic link at rel in the output folder. */
+int site_refuse_link(const struct build *b, const char *rel);
 /* After a failed build: remove the staging folder; the output folder is as it was. */
 void site_staging_discard(struct build *b);
 

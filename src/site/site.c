@@ -1267,19 +1267,28 @@ static int check_output(struct build *b, const char *out)
             return error_input("-o %s: the folder exists and was not made by journal build-site; "
                                "refusing to replace it (remove it or choose another folder)",
                                out);
-        /* The build renames and removes files under out: a link in it would take those writes
-           and removals outside the site. */
-        char *link = fs_find_link(out);
-        if (link) {
-            int rc = error_input("-o %s: %s in it is a symbolic link; build-site writes only "
-                                 "plain files and folders (remove the link, or build with "
-                                 "another -o)",
-                                 out, link);
-            free(link);
-            return rc;
-        }
     }
     return 0;
+}
+
+/*
+ * The build renames and removes files under the output folder: a link in it would take those
+ * writes and removals outside the site. A build that may touch any file of the folder (with
+ * --force, or one the cache knows nothing of) looks at every one now; an incremental build
+ * looks at the ways to the files it moves or removes, before the first (units.c).
+ */
+static int check_output_links(struct build *b)
+{
+    size_t nlast = 0;
+    if (b->cache)
+        site_cache_units(b->cache, &nlast);
+    if ((nlast && !b->force) || !fs_exists(b->out))
+        return 0;
+    b->links_checked = true;
+    char *link = fs_find_link(b->out);
+    int rc = link ? site_refuse_link(b, link) : 0;
+    free(link);
+    return rc;
 }
 
 /* The theme's files, and the mark that says the folder is a site journal made. */
@@ -1467,6 +1476,8 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
         site_warning(&b, xasprintf("%s; building everything", error_message()));
         error_clear();
     }
+    if (!rc)
+        rc = check_output_links(&b);
     if (!rc)
         rc = load_issues(&b);
     if (rc)

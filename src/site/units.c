@@ -402,13 +402,14 @@ static bool has_unit(struct unit **sorted, size_t n, const char *name)
 
 /*
  * Files of the output folder that this build does not have: what the last
- * build recorded and no unit has now; and with --force, or when the cache
- * knows nothing of this folder (the index was deleted, or a site made before
- * builds were incremental), every file in it that this build did not make.
- * Only the files of units made again or gone can be such: a unit kept has the
- * files it had.
+ * build recorded and no unit has now (into *stale, from the cache's lists);
+ * and with --force, or when the cache knows nothing of this folder (the index
+ * was deleted, or a site made before builds were incremental), every file in
+ * it that this build did not make (*everything). Only the files of units made
+ * again or gone can be such: a unit kept has the files it had.
  */
-static int remove_stale(struct build *b, struct unit **units, size_t n)
+static void find_stale(struct build *b, struct unit **units, size_t n, const char ***stale,
+                       size_t *nstale, bool *everything)
 {
     size_t nlast = 0, found = 0;
     const struct site_cache_unit *last = b->cache ? site_cache_units(b->cache, &nlast) : NULL;
@@ -442,26 +443,37 @@ static int remove_stale(struct build *b, struct unit **units, size_t n)
             }
         free(sorted);
     }
-    bool everything = (!nlast || b->force) && b->had_output;
+    *stale = NULL;
+    *nstale = 0;
+    *everything = (!nlast || b->force) && b->had_output;
+    if (!ncandidates) {
+        free(candidates);
+        return;
+    }
     size_t nfiles = 0;
-    char **files = ncandidates || everything ? site_files(units, n, &nfiles) : NULL;
+    char **files = site_files(units, n, &nfiles);
     for (size_t i = 0; i < ncandidates; i++)
         if (!in_sorted(files, nfiles, candidates[i]))
-            remove_file(b, candidates[i]);
-    free(candidates);
-    int rc = 0;
-    if (everything) {
-        char **list = NULL;
-        size_t nlist = 0, list_alloc = 0;
-        rc = fs_list_files(b->out, &list, &nlist, &list_alloc);
-        for (size_t i = 0; i < nlist; i++) {
-            if (!rc && strncmp(list[i], STAGING_PREFIX, strlen(STAGING_PREFIX)) &&
-                !in_sorted(files, nfiles, list[i]))
-                remove_file(b, list[i]);
-            free(list[i]);
-        }
-        free(list);
+            candidates[(*nstale)++] = candidates[i];
+    free(files);
+    *stale = candidates;
+}
+
+/* Every file in the output folder that no unit has (its links were looked for first). */
+static int remove_everything_else(struct build *b, struct unit **units, size_t n)
+{
+    size_t nfiles = 0;
+    char **files = site_files(units, n, &nfiles);
+    char **list = NULL;
+    size_t nlist = 0, list_alloc = 0;
+    int rc = fs_list_files(b->out, &list, &nlist, &list_alloc);
+    for (size_t i = 0; i < nlist; i++) {
+        if (!rc && strncmp(list[i], STAGING_PREFIX, strlen(STAGING_PREFIX)) &&
+            !in_sorted(files, nfiles, list[i]))
+            remove_file(b, list[i]);
+        free(list[i]);
     }
+    free(list);
     free(files);
     return rc;
 }
@@ -477,11 +489,75 @@ static void keep_last(struct unit *u)
     u->c.warnings = u->last->warnings ? xstrdup(u->last->warnings) : NULL;
 }
 
+int site_refuse_link(const struct build *b, const char *rel)
+{
+    return error_input("-o %s: %s in it is a symbolic link; build-site writes only plain files "
+                       "and folders (remove the link, or build with another -o)",
+                       b->out, rel);
+}
+
+/*
+ * No link on the way to rel in the output folder, nor at rel: each folder is looked at once
+ * for a run of paths in the same folders (*checked: the part of the last path found sound).
+ */
+static int check_way(const struct build *b, const char *rel, struct strbuf *checked)
+{
+    size_t same = 0;
+    while (same < checked->len && rel[same] == checked->buf[same])
+        same++;
+    /* Back to the end of the last folder both paths share. */
+    while (same && !(checked->buf[same - 1] == '/' && rel[same - 1] == '/'))
+        same--;
+    strbuf_setlen(checked, same);
+    for (const char *p = rel + same; *p;) {
+        const char *slash = strchr(p, '/');
+        size_t len = slash ? (size_t)(slash - rel) : strlen(rel);
+        char *part = xstrndup(rel, len);
+        char *path = fs_join(b->out, part);
+        struct stat st;
+        bool link = lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+        free(path);
+        if (link) {
+            int rc = site_refuse_link(b, part);
+            free(part);
+            return rc;
+        }
+        free(part);
+        if (!slash)
+            break;
+        strbuf_setlen(checked, 0);
+        strbuf_add(checked, rel, len + 1);
+        p = slash + 1;
+    }
+    return 0;
+}
+
+/* Before anything is moved or removed: no link on the way to the files this build touches. */
+static int check_ways(struct build *b, struct unit **units, size_t n, const char *const *stale,
+                      size_t nstale)
+{
+    if (b->direct || b->links_checked)
+        return 0;
+    struct strbuf checked = STRBUF_INIT;
+    int rc = 0;
+    for (size_t i = 0; !rc && i < n; i++)
+        for (size_t k = 0; !rc && units[i]->make && k < units[i]->c.nfiles; k++)
+            rc = check_way(b, units[i]->c.files[k], &checked);
+    for (size_t i = 0; !rc && i < nstale; i++)
+        rc = check_way(b, stale[i], &checked);
+    strbuf_release(&checked);
+    return rc;
+}
+
 int site_units_commit(struct build *b)
 {
     struct unit **units;
     size_t n = all_units(b, &units);
-    int rc = 0;
+    const char **stale;
+    size_t nstale;
+    bool everything;
+    find_stale(b, units, n, &stale, &nstale, &everything);
+    int rc = check_ways(b, units, n, stale, nstale);
     for (size_t i = 0; !rc && i < n; i++) {
         const struct unit *u = units[i];
         for (size_t k = 0; !rc && u->make && k < u->c.nfiles; k++) {
@@ -509,8 +585,11 @@ int site_units_commit(struct build *b)
             b->stats->assets += !strncmp(f->files[k], "assets/", 7);
         }
     }
-    if (!rc)
-        rc = remove_stale(b, units, n);
+    for (size_t i = 0; !rc && i < nstale; i++)
+        remove_file(b, stale[i]);
+    free(stale);
+    if (!rc && everything)
+        rc = remove_everything_else(b, units, n);
     if (!rc && b->staging) {
         fs_remove_tree(b->staging);
         free(b->staging);
