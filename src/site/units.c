@@ -107,6 +107,7 @@ struct folder_stat {
     int64_t mtime_sec, mtime_nsec, ctime_sec, ctime_nsec;
     uint64_t ino, dev;
 };
+#define FOLDERS_MAGIC 0x6a6f75726e616c31u /* "journal1" */
 
 /* The length of the folder part of path ("articles/12" of "articles/12/index.html"). */
 static size_t folder_len(const char *path)
@@ -130,18 +131,40 @@ static bool folder_stat(const char *path, struct folder_stat *out)
     return true;
 }
 
+/* A file at the top of the output folder: looked up on its own, for the top folder changes
+   with every build that stages files. */
+static bool file_there(const struct build *b, const char *rel)
+{
+    char *path = fs_join(b->out, rel);
+    struct stat st;
+    bool there = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+    free(path);
+    return there;
+}
+
+/* Whether files[i] is in the folder of files[i - 1]: then the folder is not looked at again. */
+static bool same_folder(char **files, size_t i, size_t len)
+{
+    return i && len == folder_len(files[i - 1]) && !strncmp(files[i], files[i - 1], len);
+}
+
 /* Each folder of u's files as the last build recorded it, unchanged since. */
 static bool folders_unchanged(const struct build *b, const struct site_cache_unit *u)
 {
+    /* The record: a head saying how many folders follow, then each folder. */
     const struct folder_stat *recorded = u->folders;
-    size_t n = u->folders_len / sizeof(*recorded), at = 0;
-    if (!u->nfiles)
-        return true;
-    if (!n || u->folders_len % sizeof(*recorded))
+    size_t n = u->folders_len / sizeof(*recorded), at = 1;
+    if (!n || u->folders_len % sizeof(*recorded) || recorded[0].dev != FOLDERS_MAGIC ||
+        recorded[0].ino != n - 1)
         return false;
     for (size_t i = 0; i < u->nfiles; i++) {
         size_t len = folder_len(u->files[i]);
-        if (i && len == folder_len(u->files[i - 1]) && !strncmp(u->files[i], u->files[i - 1], len))
+        if (!len) {
+            if (!file_there(b, u->files[i]))
+                return false;
+            continue;
+        }
+        if (same_folder(u->files, i, len))
             continue;
         if (at == n)
             return false;
@@ -183,14 +206,14 @@ static void record_folders(const struct build *b, struct site_cache_unit *u,
     free(u->folders);
     u->folders = NULL;
     u->folders_len = 0;
-    if (!stamp || !u->nfiles)
+    if (!stamp)
         return;
-    struct folder_stat *list = NULL;
-    size_t n = 0, alloc = 0;
+    struct folder_stat *list = xcalloc(1, sizeof(*list));
+    size_t n = 1, alloc = 1;
     bool ok = true;
     for (size_t i = 0; ok && i < u->nfiles; i++) {
         size_t len = folder_len(u->files[i]);
-        if (i && len == folder_len(u->files[i - 1]) && !strncmp(u->files[i], u->files[i - 1], len))
+        if (!len || same_folder(u->files, i, len))
             continue;
         ARRAY_GROW(list, n + 1, alloc);
         char *path = folder_path(b, u->files[i], len);
@@ -203,6 +226,7 @@ static void record_folders(const struct build *b, struct site_cache_unit *u,
         free(path);
     }
     if (ok) {
+        list[0] = (struct folder_stat){.ino = n - 1, .dev = FOLDERS_MAGIC};
         u->folders = list;
         u->folders_len = n * sizeof(*list);
     } else {

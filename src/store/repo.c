@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <signal.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -815,6 +816,12 @@ struct refresh {
     struct stat st;
 };
 
+/* A name in a folder of git's index (within an entry's path). */
+struct child {
+    const char *name;
+    size_t len;
+};
+
 struct quick_look {
     struct journal_repo *repo;
     git_index *index;
@@ -826,7 +833,141 @@ struct quick_look {
     bool changed; /* found something changed, or something it cannot judge */
     struct refresh *refresh;
     size_t nrefresh, refresh_alloc;
+    /* Folders read before and found to hold only what git's index has (sorted by path), and
+       those this look found so (in the order looked at). */
+    struct folder_record *folders;
+    size_t nfolders;
+    struct folder_record *seen;
+    size_t nseen, seen_alloc;
+    size_t reused;         /* records of folders found unchanged */
+    struct timespec stamp; /* the file system's time before the look, or zero */
 };
+
+/*
+ * A folder of the work tree known to hold nothing but the entries git's index had for it
+ * (their names' hash): while its stat data stay the same and the index has the same names
+ * there, nothing was added to it, and it need not be read again. Kept in
+ * .journal/worktree-folders, a cache like the index: deleting it only means reading every
+ * folder once more.
+ */
+struct folder_record {
+    char *path; /* relative to the work tree, ending in '/' */
+    int64_t mtime_sec, mtime_nsec, ctime_sec, ctime_nsec;
+    uint64_t ino, dev, names;
+};
+
+/* The stat data and names' hash are read, written and compared as seven numbers in a row. */
+_Static_assert(offsetof(struct folder_record, names) - offsetof(struct folder_record, mtime_sec) ==
+                   6 * sizeof(uint64_t),
+               "a folder record's numbers are contiguous");
+
+#define FOLDERS_FILE "worktree-folders"
+#define FOLDERS_HEAD "journal worktree folders 1\n"
+
+static int compare_folder_record(const void *x, const void *y)
+{
+    return strcmp(((const struct folder_record *)x)->path, ((const struct folder_record *)y)->path);
+}
+
+static void free_folder_records(struct folder_record *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(list[i].path);
+    free(list);
+}
+
+/* The records of the last look; none when the file is missing or not one of them. */
+static void load_folder_records(struct quick_look *q)
+{
+    char *path = fs_join(q->repo->state_dir, FOLDERS_FILE);
+    struct strbuf data = STRBUF_INIT;
+    int rc = fs_read_file(path, &data);
+    free(path);
+    error_clear();
+    size_t head = strlen(FOLDERS_HEAD), alloc = 0, at = head;
+    bool ok = !rc && data.len >= head && !memcmp(data.buf, FOLDERS_HEAD, head);
+    while (ok && at < data.len) {
+        uint32_t len;
+        struct folder_record r;
+        size_t fixed = 7 * sizeof(uint64_t);
+        ok = data.len - at >= sizeof(len);
+        if (ok)
+            memcpy(&len, data.buf + at, sizeof(len));
+        ok = ok && data.len - at - sizeof(len) >= (size_t)len + fixed && len > 0;
+        if (!ok)
+            break;
+        at += sizeof(len);
+        r.path = xstrndup(data.buf + at, len);
+        at += len;
+        memcpy(&r.mtime_sec, data.buf + at, fixed);
+        at += fixed;
+        /* Written sorted and without NULs: anything else is not this file. */
+        ok = strlen(r.path) == len && r.path[len - 1] == '/' &&
+             (!q->nfolders || strcmp(q->folders[q->nfolders - 1].path, r.path) < 0);
+        if (!ok) {
+            free(r.path);
+            break;
+        }
+        ARRAY_GROW(q->folders, q->nfolders + 1, alloc);
+        q->folders[q->nfolders++] = r;
+    }
+    if (!ok) {
+        free_folder_records(q->folders, q->nfolders);
+        q->folders = NULL;
+        q->nfolders = 0;
+    }
+    strbuf_release(&data);
+}
+
+/* Write the records of this look, when they differ from the last one's (temp + rename). */
+static void save_folder_records(struct quick_look *q, int fd, const char *tmp)
+{
+    bool same = q->nseen == q->nfolders && q->reused == q->nfolders;
+    bool ok = fd >= 0 && !same;
+    if (ok) {
+        qsort(q->seen, q->nseen, sizeof(*q->seen), compare_folder_record);
+        struct strbuf out = STRBUF_INIT;
+        strbuf_addstr(&out, FOLDERS_HEAD);
+        for (size_t i = 0; i < q->nseen; i++) {
+            uint32_t len = (uint32_t)strlen(q->seen[i].path);
+            strbuf_add(&out, &len, sizeof(len));
+            strbuf_add(&out, q->seen[i].path, len);
+            strbuf_add(&out, &q->seen[i].mtime_sec, 7 * sizeof(uint64_t));
+        }
+        size_t done = 0;
+        while (ok && done < out.len) {
+            ssize_t n = write(fd, out.buf + done, out.len - done);
+            ok = n > 0 || (n < 0 && errno == EINTR);
+            done += n > 0 ? (size_t)n : 0;
+        }
+        strbuf_release(&out);
+        char *path = fs_join(q->repo->state_dir, FOLDERS_FILE);
+        ok = ok && close(fd) == 0 && rename(tmp, path) == 0;
+        fd = -1;
+        free(path);
+    }
+    if (fd >= 0)
+        close(fd);
+    if (!ok)
+        unlink(tmp);
+}
+
+static uint64_t names_hash(const struct child *children, size_t n)
+{
+    uint64_t h = 14695981039346656037u;
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < children[i].len; k++)
+            h = (h ^ (unsigned char)children[i].name[k]) * 1099511628211u;
+        h = (h ^ '/') * 1099511628211u;
+    }
+    return h;
+}
+
+static bool before_stamp(const struct quick_look *q, int64_t sec, int64_t nsec)
+{
+    return q->stamp.tv_sec &&
+           (sec < q->stamp.tv_sec || (sec == q->stamp.tv_sec && nsec < q->stamp.tv_nsec));
+}
 
 static void look_path(struct quick_look *q, const char *path, size_t len)
 {
@@ -923,11 +1064,6 @@ static void check_unknown(struct quick_look *q, const char *path, size_t len, bo
     free(rel);
 }
 
-struct child {
-    const char *name;
-    size_t len;
-};
-
 static int compare_child(const void *x, const void *y)
 {
     const struct child *a = x, *b = y;
@@ -971,9 +1107,33 @@ static void look_folder(struct quick_look *q, size_t *at, const char *prefix, si
     if (!q->changed)
         git_odb_hash(tree, content.buf, content.len, GIT_OBJECT_TREE);
     strbuf_release(&content);
-    /* What the folder holds that the index does not. */
+    /* What the folder holds that the index does not, unless the folder is as it was when it
+       held nothing else. */
+    struct stat dst;
+    struct folder_record now = {NULL, 0, 0, 0, 0, 0, 0, names_hash(children, nchildren)};
     if (!q->changed) {
         look_path(q, prefix, plen - 1);
+        if (lstat(q->full.buf, &dst) < 0 || !S_ISDIR(dst.st_mode))
+            q->changed = true;
+        now.mtime_sec = dst.st_mtim.tv_sec;
+        now.mtime_nsec = dst.st_mtim.tv_nsec;
+        now.ctime_sec = dst.st_ctim.tv_sec;
+        now.ctime_nsec = dst.st_ctim.tv_nsec;
+        now.ino = (uint64_t)dst.st_ino;
+        now.dev = (uint64_t)dst.st_dev;
+    }
+    bool unchanged = false;
+    if (!q->changed && q->nfolders) {
+        char *key = xstrndup(prefix, plen);
+        struct folder_record k = {.path = key};
+        const struct folder_record *r =
+            bsearch(&k, q->folders, q->nfolders, sizeof(*q->folders), compare_folder_record);
+        unchanged = r && !memcmp(&r->mtime_sec, &now.mtime_sec, 7 * sizeof(uint64_t));
+        q->reused += unchanged;
+        free(key);
+    }
+    bool only_known = true;
+    if (!q->changed && !unchanged) {
         qsort(children, nchildren, sizeof(*children), compare_child);
         DIR *d = opendir(q->full.buf);
         struct dirent *de;
@@ -984,6 +1144,7 @@ static void look_folder(struct quick_look *q, size_t *at, const char *prefix, si
             struct child key = {de->d_name, strlen(de->d_name)};
             if (nchildren && bsearch(&key, children, nchildren, sizeof(*children), compare_child))
                 continue;
+            only_known = false;
             free(path);
             path = xasprintf("%.*s%s", (int)plen, prefix, de->d_name);
             look_path(q, path, strlen(path));
@@ -998,6 +1159,15 @@ static void look_folder(struct quick_look *q, size_t *at, const char *prefix, si
             closedir(d);
         else
             q->changed = true;
+    }
+    /* Recorded when it holds only what the index has, and changed before the look began (a
+       change within the same tick could otherwise go unseen). */
+    if (!q->changed && only_known &&
+        (unchanged || (before_stamp(q, now.mtime_sec, now.mtime_nsec) &&
+                       before_stamp(q, now.ctime_sec, now.ctime_nsec)))) {
+        now.path = xstrndup(prefix, plen);
+        ARRAY_GROW(q->seen, q->nseen + 1, q->seen_alloc);
+        q->seen[q->nseen++] = now;
     }
     free(children);
 }
@@ -1089,6 +1259,8 @@ static bool quick_look(struct journal_repo *repo)
     char *index_path = xasprintf("%sindex", git_repository_path(repo->git));
     struct quick_look q = {.repo = repo, .full = STRBUF_INIT};
     git_tree *head = NULL;
+    char *tmp = NULL;
+    int fd = -1;
     struct stat st;
     bool clean = false;
     /* The index's time first: an index written after it only makes more entries look racy. */
@@ -1106,16 +1278,34 @@ static bool quick_look(struct journal_repo *repo)
     }
     strbuf_addf(&q.full, "%s/", repo->root);
     q.root_len = q.full.len;
+    /* The records' file is made first: its time is the look's stamp. */
+    load_folder_records(&q);
+    tmp = xasprintf("%s/" FOLDERS_FILE ".tmp.%ld", repo->state_dir, (long)getpid());
+    fd = fs_mkdirs(repo->state_dir) == 0
+             ? open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644)
+             : -1;
+    struct stat tst;
+    if (fd >= 0 && fstat(fd, &tst) == 0)
+        q.stamp = tst.st_mtim;
     look_everywhere(&q, head);
     clean = !q.changed;
     if (clean)
         write_refreshed(&q, index_path);
+    if (clean)
+        save_folder_records(&q, fd, tmp);
+    else if (fd >= 0) {
+        close(fd);
+        unlink(tmp);
+    }
 done:
     git_error_clear();
     error_clear();
     for (size_t i = 0; i < q.nrefresh; i++)
         free(q.refresh[i].path);
     free(q.refresh);
+    free_folder_records(q.folders, q.nfolders);
+    free_folder_records(q.seen, q.nseen);
+    free(tmp);
     strbuf_release(&q.full);
     git_tree_free(head);
     git_index_free(q.index);

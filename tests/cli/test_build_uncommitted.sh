@@ -44,6 +44,18 @@ check_eq "a file git's index no longer has is told" \
     "1 file of the journal has uncommitted changes ($F)" "$(warned)"
 clean_again
 
+# Committed out of git but left in the folder: its folder did not change, git's index did.
+echo "notes" >submissions/5/notes.md
+tgit add submissions/5/notes.md && tgit commit -q -m "Notes"
+build "a build that records the folders exits 0"
+tgit rm -q --cached submissions/5/notes.md
+tgit commit -q -m "Untrack the notes"
+build "notes no longer tracked: exits 0"
+check_eq "a file left behind by a commit is told" \
+    "1 file of the journal has uncommitted changes (submissions/5/notes.md)" "$(warned)"
+tgit reset -q --hard HEAD~2
+clean_again
+
 rm submissions/2/submission.yaml
 build "a deleted record: exits 0"
 check_eq "a deleted file is told" \
