@@ -153,6 +153,8 @@ struct build {
     bool had_output;                      /* the output folder existed before this build */
     bool direct;                          /* it did not: files are written in place, not staged */
     bool links_checked;                   /* every file of the output folder: no link */
+    int out_fd;                           /* the output folder, open, or -1 */
+    bool out_opened;                      /* out_fd was tried */
     char global_key[SITE_CACHE_KEY_SIZE]; /* the inputs every unit depends on */
     struct unit site_unit, assets_unit;
     struct unit *article_units;               /* one per article, in the same order */

@@ -1431,8 +1431,12 @@ static void find_clean_manuscripts(struct build *b)
 
 int site_build(struct journal_repo *repo, const struct site_options *opt, struct site_stats *st)
 {
-    struct build b = {
-        .repo = repo, .stats = st, .jobs = opt->jobs, .force = opt->force, .verbose = opt->verbose};
+    struct build b = {.repo = repo,
+                      .stats = st,
+                      .jobs = opt->jobs,
+                      .force = opt->force,
+                      .verbose = opt->verbose,
+                      .out_fd = -1};
     b.phase_start = b.progress.start = site_clock();
     b.progress.enabled = opt->progress;
     b.progress.after = opt->progress_after;
@@ -1586,6 +1590,8 @@ done:
     strbuf_release(&b.world_map);
     free(b.staging);
     free(b.out);
+    if (b.out_fd >= 0)
+        close(b.out_fd);
     pthread_mutex_destroy(&b.progress.lock);
     return rc;
 }

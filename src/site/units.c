@@ -116,15 +116,28 @@ static size_t folder_len(const char *path)
     return slash ? (size_t)(slash - path) : 0;
 }
 
-static char *folder_path(const struct build *b, const char *file, size_t len)
+/* lstat of rel (its first len bytes) in the output folder: through a handle on the folder
+   when there is one, which spares the kernel the output folder's own path every time. */
+static int out_lstat(const struct build *b, const char *rel, size_t len, struct stat *st)
 {
-    return len ? xasprintf("%s/%.*s", b->out, (int)len, file) : xstrdup(b->out);
+    char *part = xstrndup(rel, len);
+    int rc;
+    if (b->out_fd >= 0) {
+        rc = fstatat(b->out_fd, part, st, AT_SYMLINK_NOFOLLOW);
+    } else {
+        char *path = fs_join(b->out, part);
+        rc = lstat(path, st);
+        free(path);
+    }
+    free(part);
+    return rc;
 }
 
-static bool folder_stat(const char *path, struct folder_stat *out)
+static bool folder_stat(const struct build *b, const char *file, size_t len,
+                        struct folder_stat *out)
 {
     struct stat st;
-    if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+    if (out_lstat(b, file, len, &st) < 0 || !S_ISDIR(st.st_mode))
         return false;
     *out = (struct folder_stat){st.st_mtim.tv_sec,  st.st_mtim.tv_nsec,  st.st_ctim.tv_sec,
                                 st.st_ctim.tv_nsec, (uint64_t)st.st_ino, (uint64_t)st.st_dev};
@@ -135,11 +148,8 @@ static bool folder_stat(const char *path, struct folder_stat *out)
    with every build that stages files. */
 static bool file_there(const struct build *b, const char *rel)
 {
-    char *path = fs_join(b->out, rel);
     struct stat st;
-    bool there = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
-    free(path);
-    return there;
+    return out_lstat(b, rel, strlen(rel), &st) == 0 && S_ISREG(st.st_mode);
 }
 
 /* Whether files[i] is in the folder of files[i - 1]: then the folder is not looked at again. */
@@ -168,10 +178,9 @@ static bool folders_unchanged(const struct build *b, const struct site_cache_uni
             continue;
         if (at == n)
             return false;
-        char *path = folder_path(b, u->files[i], len);
         struct folder_stat now;
-        bool same = folder_stat(path, &now) && !memcmp(&now, &recorded[at++], sizeof(now));
-        free(path);
+        bool same =
+            folder_stat(b, u->files[i], len, &now) && !memcmp(&now, &recorded[at++], sizeof(now));
         if (!same)
             return false;
     }
@@ -182,16 +191,15 @@ void site_unit_decide(struct build *b, struct unit *u)
 {
     u->last = b->cache ? site_cache_find(b->cache, u->c.name) : NULL;
     u->make = b->force || !u->last || strcmp(u->last->key, u->c.key);
+    if (!b->out_opened) {
+        b->out_fd = open(b->out, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        b->out_opened = true;
+    }
     if (u->make || folders_unchanged(b, u->last))
         return;
     /* Someone may have deleted or replaced a file of the site: the unit is made again. */
-    for (size_t i = 0; !u->make && i < u->last->nfiles; i++) {
-        char *path = fs_join(b->out, u->last->files[i]);
-        struct stat st;
-        if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode))
-            u->make = true;
-        free(path);
-    }
+    for (size_t i = 0; !u->make && i < u->last->nfiles; i++)
+        u->make = !file_there(b, u->last->files[i]);
     u->recheck = !u->make;
 }
 
@@ -216,14 +224,12 @@ static void record_folders(const struct build *b, struct site_cache_unit *u,
         if (!len || same_folder(u->files, i, len))
             continue;
         ARRAY_GROW(list, n + 1, alloc);
-        char *path = folder_path(b, u->files[i], len);
         struct folder_stat *f = &list[n++];
-        ok = folder_stat(path, f) &&
+        ok = folder_stat(b, u->files[i], len, f) &&
              (f->mtime_sec < stamp->tv_sec ||
               (f->mtime_sec == stamp->tv_sec && f->mtime_nsec < stamp->tv_nsec)) &&
              (f->ctime_sec < stamp->tv_sec ||
               (f->ctime_sec == stamp->tv_sec && f->ctime_nsec < stamp->tv_nsec));
-        free(path);
     }
     if (ok) {
         list[0] = (struct folder_stat){.ino = n - 1, .dev = FOLDERS_MAGIC};

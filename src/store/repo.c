@@ -841,6 +841,7 @@ struct quick_look {
     size_t nseen, seen_alloc;
     size_t reused;         /* records of folders found unchanged */
     struct timespec stamp; /* the file system's time before the look, or zero */
+    int root_fd;           /* the work tree, open, or -1 */
 };
 
 /*
@@ -975,6 +976,19 @@ static void look_path(struct quick_look *q, const char *path, size_t len)
     strbuf_add(&q->full, path, len);
 }
 
+/* lstat of a path of the work tree: through a handle on the work tree when there is one, which
+   spares the kernel the work tree's own path every time. */
+static int look_lstat(struct quick_look *q, const char *path, size_t len, struct stat *st)
+{
+    if (q->root_fd < 0) {
+        look_path(q, path, len);
+        return lstat(q->full.buf, st);
+    }
+    strbuf_setlen(&q->full, q->root_len);
+    strbuf_add(&q->full, path, len);
+    return fstatat(q->root_fd, q->full.buf + q->root_len, st, AT_SYMLINK_NOFOLLOW);
+}
+
 static bool before_index(const struct quick_look *q, const struct timespec *t)
 {
     return t->tv_sec < q->written.tv_sec ||
@@ -988,9 +1002,8 @@ static void check_file(struct quick_look *q, const git_index_entry *e)
         q->changed = true; /* links and submodules: libgit2 judges */
         return;
     }
-    look_path(q, e->path, strlen(e->path));
     struct stat st;
-    if (lstat(q->full.buf, &st) < 0 || !S_ISREG(st.st_mode) ||
+    if (look_lstat(q, e->path, strlen(e->path), &st) < 0 || !S_ISREG(st.st_mode) ||
         !(st.st_mode & S_IXUSR) != (e->mode == GIT_FILEMODE_BLOB)) {
         q->changed = true;
         return;
@@ -1012,7 +1025,7 @@ static void check_file(struct quick_look *q, const git_index_entry *e)
         return;
     }
     struct stat after;
-    if (!git_oid_equal(&id, &e->id) || lstat(q->full.buf, &after) < 0 ||
+    if (!git_oid_equal(&id, &e->id) || look_lstat(q, e->path, strlen(e->path), &after) < 0 ||
         after.st_mtim.tv_sec != st.st_mtim.tv_sec || after.st_mtim.tv_nsec != st.st_mtim.tv_nsec ||
         after.st_ctim.tv_sec != st.st_ctim.tv_sec || after.st_ctim.tv_nsec != st.st_ctim.tv_nsec ||
         after.st_size != st.st_size) {
@@ -1112,8 +1125,7 @@ static void look_folder(struct quick_look *q, size_t *at, const char *prefix, si
     struct stat dst;
     struct folder_record now = {NULL, 0, 0, 0, 0, 0, 0, names_hash(children, nchildren)};
     if (!q->changed) {
-        look_path(q, prefix, plen - 1);
-        if (lstat(q->full.buf, &dst) < 0 || !S_ISDIR(dst.st_mode))
+        if (look_lstat(q, prefix, plen - 1, &dst) < 0 || !S_ISDIR(dst.st_mode))
             q->changed = true;
         now.mtime_sec = dst.st_mtim.tv_sec;
         now.mtime_nsec = dst.st_mtim.tv_nsec;
@@ -1257,7 +1269,7 @@ static bool quick_look(struct journal_repo *repo)
     if (git_repository_is_bare(repo->git))
         return false;
     char *index_path = xasprintf("%sindex", git_repository_path(repo->git));
-    struct quick_look q = {.repo = repo, .full = STRBUF_INIT};
+    struct quick_look q = {.repo = repo, .full = STRBUF_INIT, .root_fd = -1};
     git_tree *head = NULL;
     char *tmp = NULL;
     int fd = -1;
@@ -1278,6 +1290,7 @@ static bool quick_look(struct journal_repo *repo)
     }
     strbuf_addf(&q.full, "%s/", repo->root);
     q.root_len = q.full.len;
+    q.root_fd = open(repo->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     /* The records' file is made first: its time is the look's stamp. */
     load_folder_records(&q);
     tmp = xasprintf("%s/" FOLDERS_FILE ".tmp.%ld", repo->state_dir, (long)getpid());
@@ -1303,6 +1316,8 @@ done:
     for (size_t i = 0; i < q.nrefresh; i++)
         free(q.refresh[i].path);
     free(q.refresh);
+    if (q.root_fd >= 0)
+        close(q.root_fd);
     free_folder_records(q.folders, q.nfolders);
     free_folder_records(q.seen, q.nseen);
     free(tmp);
