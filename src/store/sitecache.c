@@ -50,6 +50,8 @@ struct site_cache {
     char *output;
     struct site_cache_unit *units; /* sorted by name */
     size_t nunits, units_alloc;
+    bool *found; /* by site_cache_find, per unit */
+    size_t nfound;
     struct digest *digests; /* sorted by blob */
     size_t ndigests, digests_alloc;
     struct cached_issue *issues; /* sorted by blob */
@@ -132,6 +134,7 @@ static int load(struct site_cache *c)
     }
     rc = step == SQLITE_DONE ? 0 : fail(c, "read the units of the last build");
     sqlite3_finalize(st);
+    c->found = xcalloc(c->nunits + 1, sizeof(*c->found));
     if (rc)
         return rc;
 
@@ -232,6 +235,7 @@ void site_cache_close(struct site_cache *c)
     for (size_t i = 0; i < c->nunits; i++)
         site_cache_unit_release(&c->units[i]);
     free(c->units);
+    free(c->found);
     free(c->digests);
     for (size_t i = 0; i < c->nissues; i++)
         free(c->issues[i].manifest);
@@ -246,11 +250,17 @@ static int compare_unit_name(const void *key, const void *elem)
     return strcmp(key, ((const struct site_cache_unit *)elem)->name);
 }
 
-const struct site_cache_unit *site_cache_find(const struct site_cache *c, const char *name)
+const struct site_cache_unit *site_cache_find(struct site_cache *c, const char *name)
 {
     if (!c->nunits)
         return NULL;
-    return bsearch(name, c->units, c->nunits, sizeof(*c->units), compare_unit_name);
+    const struct site_cache_unit *u =
+        bsearch(name, c->units, c->nunits, sizeof(*c->units), compare_unit_name);
+    if (u && !c->found[u - c->units]) {
+        c->found[u - c->units] = true;
+        c->nfound++;
+    }
+    return u;
 }
 
 const struct site_cache_unit *site_cache_units(const struct site_cache *c, size_t *count)
@@ -549,16 +559,18 @@ int site_cache_save(struct site_cache *c, const struct site_cache_record *r)
     for (int k = 0; !rc && k < NSTATEMENTS; k++)
         rc = db_prepare(c->db, NAME, &st[k], statements[k]);
 
-    /* The units of the last build that this one no longer has: both lists by name. */
-    const struct site_cache_unit **sorted = xcalloc(r->nunits + 1, sizeof(*sorted));
-    for (size_t i = 0; i < r->nunits; i++)
+    /* The units of the last build that this one no longer has: both lists by name (none when
+       the build found each of them). */
+    size_t nsorted = c->nfound < c->nunits ? r->nunits : 0;
+    const struct site_cache_unit **sorted = xcalloc(nsorted + 1, sizeof(*sorted));
+    for (size_t i = 0; i < nsorted; i++)
         sorted[i] = r->units[i];
-    qsort(sorted, r->nunits, sizeof(*sorted), compare_units);
+    qsort(sorted, nsorted, sizeof(*sorted), compare_units);
     size_t at = 0;
-    for (size_t i = 0; !rc && i < c->nunits; i++) {
-        while (at < r->nunits && strcmp(sorted[at]->name, c->units[i].name) < 0)
+    for (size_t i = 0; !rc && nsorted && i < c->nunits; i++) {
+        while (at < nsorted && strcmp(sorted[at]->name, c->units[i].name) < 0)
             at++;
-        if (at == r->nunits || strcmp(sorted[at]->name, c->units[i].name))
+        if (at == nsorted || strcmp(sorted[at]->name, c->units[i].name))
             rc = forget_unit(c, st, c->units[i].name);
     }
     free(sorted);

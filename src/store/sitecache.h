@@ -53,8 +53,9 @@ struct site_cache;
  */
 int site_cache_open(struct site_cache **out, const char *state_dir, const char *output);
 void site_cache_close(struct site_cache *c);
-/* The unit as the last build left it, or NULL when it had no such unit. */
-const struct site_cache_unit *site_cache_find(const struct site_cache *c, const char *name);
+/* The unit as the last build left it, or NULL when it had no such unit. Not thread-safe: the
+   cache notes which units the build still has. */
+const struct site_cache_unit *site_cache_find(struct site_cache *c, const char *name);
 /* Every unit of the last build, sorted by name. */
 const struct site_cache_unit *site_cache_units(const struct site_cache *c, size_t *count);
 /* The digest recorded for a blob (40 hex digits), or NULL. */
