@@ -41,6 +41,7 @@ struct unit {
     unsigned long *staged;              /* where each of c.files waits in the staging folder */
     const struct site_cache_unit *last; /* what the last build made of it, or NULL */
     bool make;                          /* this build makes it */
+    bool recheck; /* kept, its files looked up one by one: their folders are recorded again */
 };
 
 struct article {
@@ -53,6 +54,8 @@ struct article {
     size_t nopen_reviews;
     /* Where it is in the committed tree: what its unit's key is made from. */
     git_oid record_id, manuscript_id, reviews_id; /* reviews_id is zero without reviews */
+    git_oid folder_id; /* the tree of submissions/<number>/, zero before it is found */
+    bool located;      /* the ids above are set, from the cache */
     char digest[SITE_CACHE_KEY_SIZE]; /* of its front matter: what listings show; "" unknown */
     struct repo_worktree_file manuscript_file; /* git's record of it in the working tree */
     struct unit *unit;
@@ -131,6 +134,14 @@ struct build {
     size_t narticles;
     struct issue_blob *issue_blobs; /* every manifest's blob, by issue id */
     size_t nissue_blobs;
+    /* What this build derived that the cache did not know, for the next build. */
+    git_oid *new_issue_blobs;
+    struct strbuf *new_issues; /* site_cache_issue_encode's */
+    size_t nnew_issues;
+    struct site_cache_location *new_locations;
+    size_t nnew_locations;
+    size_t *to_locate; /* the articles the cache could not locate */
+    size_t nto_locate;
     char *out;     /* the output folder */
     char *staging; /* where files wait, in the output folder, until the build has succeeded */
     unsigned long staged;
@@ -141,6 +152,9 @@ struct build {
     bool force;                           /* make every unit, whatever the cache says */
     bool had_output;                      /* the output folder existed before this build */
     bool direct;                          /* it did not: files are written in place, not staged */
+    bool links_checked;                   /* every file of the output folder: no link */
+    int out_fd;                           /* the output folder, open, or -1 */
+    bool out_opened;                      /* out_fd was tried */
     char global_key[SITE_CACHE_KEY_SIZE]; /* the inputs every unit depends on */
     struct unit site_unit, assets_unit;
     struct unit *article_units;               /* one per article, in the same order */
@@ -208,6 +222,8 @@ char **site_html_pages(struct build *b, size_t *count);
  * files that are no longer part of the site, record the build in the cache.
  */
 int site_units_commit(struct build *b);
+/* The error for a symbolic link at rel in the output folder. */
+int site_refuse_link(const struct build *b, const char *rel);
 /* After a failed build: remove the staging folder; the output folder is as it was. */
 void site_staging_discard(struct build *b);
 

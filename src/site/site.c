@@ -208,6 +208,44 @@ static int check_folder_entries(struct build *b, const char *folder)
     return rc;
 }
 
+/* issues/<id>.yaml as parsed by an earlier build, else read and parsed now (and recorded). */
+static int load_issue(struct build *b, const git_tree_entry *ent, unsigned long id,
+                      struct issue_manifest *is)
+{
+    const git_oid *blob_id = git_tree_entry_id(ent);
+    bool is_blob = git_tree_entry_type(ent) == GIT_OBJECT_BLOB;
+    if (is_blob && b->cache && site_cache_issue(b->cache, blob_id, is)) {
+        is->id = id;
+        return 0;
+    }
+    char *path = xasprintf("issues/%s", git_tree_entry_name(ent));
+    struct strbuf text = STRBUF_INIT;
+    int rc = 0;
+    git_blob *blob = NULL;
+    /* The entry was checked with the folder's: a blob is read by its id, anything else gets
+       repo_read_from_tree's message. */
+    if (!is_blob)
+        rc = repo_read_from_tree(b->repo->git, b->tree, path, &text, NULL);
+    else if (git_blob_lookup(&blob, b->repo->git, blob_id) < 0)
+        rc = repo_git_error(path);
+    else
+        strbuf_add(&text, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+    git_blob_free(blob);
+    if (!rc)
+        rc = issue_parse(is, id, path, text.buf, text.len);
+    if (!rc && b->cache) {
+        size_t n = b->nnew_issues++;
+        b->new_issue_blobs = xrealloc(b->new_issue_blobs, (n + 1) * sizeof(*b->new_issue_blobs));
+        b->new_issues = xrealloc(b->new_issues, (n + 1) * sizeof(*b->new_issues));
+        git_oid_cpy(&b->new_issue_blobs[n], blob_id);
+        strbuf_init(&b->new_issues[n]);
+        site_cache_issue_encode(is, &b->new_issues[n]);
+    }
+    strbuf_release(&text);
+    free(path);
+    return rc;
+}
+
 static int load_issues(struct build *b)
 {
     git_tree *dir = NULL;
@@ -225,23 +263,16 @@ static int load_issues(struct build *b)
     b->issue_blobs = xcalloc(n ? n : 1, sizeof(*b->issue_blobs));
     for (size_t i = 0; i < n && !rc; i++) {
         const git_tree_entry *ent = git_tree_entry_byindex(dir, i);
-        const char *name = git_tree_entry_name(ent);
-        unsigned long id = repo_entry_number(name, ".yaml");
+        unsigned long id = repo_entry_number(git_tree_entry_name(ent), ".yaml");
         if (!id)
             continue;
-        char *path = xasprintf("issues/%s", name);
-        struct strbuf text = STRBUF_INIT;
         b->issue_blobs[b->nissue_blobs++] = (struct issue_blob){id, *git_tree_entry_id(ent)};
-        rc = repo_read_from_tree(b->repo->git, b->tree, path, &text, NULL);
-        if (!rc)
-            rc = issue_parse(&b->issues[b->nissues], id, path, text.buf, text.len);
+        rc = load_issue(b, ent, id, &b->issues[b->nissues]);
         /* A scheduled issue (dated in the future) is not public yet. */
         if (!rc && strcmp(b->issues[b->nissues].date, today) > 0)
             issue_free(&b->issues[b->nissues]);
         else if (!rc)
             b->nissues++;
-        strbuf_release(&text);
-        free(path);
     }
     git_tree_free(dir);
     if (!rc) {
@@ -334,7 +365,7 @@ static int check_entry(const char *root, const git_tree_entry *entry, void *payl
 }
 
 /* Where an article's files are in the committed tree: enough to know whether it changed. */
-static int locate_article(struct build *b, git_repository *git, git_tree *tree, struct article *a)
+static int locate_article(git_repository *git, git_tree *tree, struct article *a)
 {
     char path[64];
     snprintf(path, sizeof(path), "submissions/%lu", a->number);
@@ -364,8 +395,11 @@ static int locate_article(struct build *b, git_repository *git, git_tree *tree, 
     }
     git_oid_cpy(&a->manuscript_id, git_tree_entry_id(e));
     e = git_tree_entry_byname(dir, "reviews");
-    if (b->open_review && e && git_tree_entry_type(e) == GIT_OBJECT_TREE)
+    /* The folder's reviews are recorded whatever the review mode: the cache's answer is the
+       tree's, not this build's. */
+    if (e && git_tree_entry_type(e) == GIT_OBJECT_TREE)
         git_oid_cpy(&a->reviews_id, git_tree_entry_id(e));
+    git_oid_cpy(&a->folder_id, git_tree_id(dir));
 done:
     git_tree_free(dir);
     return rc;
@@ -475,7 +509,7 @@ static void loader_done(void *state)
 static int locate_job(struct build *b, size_t i, void *state)
 {
     struct loader *l = state;
-    return locate_article(b, l->git, l->tree, &b->articles[i]);
+    return locate_article(l->git, l->tree, &b->articles[b->to_locate[i]]);
 }
 
 /* The listings may need an article still, never its body or its references (a third of a
@@ -532,6 +566,51 @@ static int compare_numbers(const void *x, const void *y)
     return a->issue->id < b->issue->id ? -1 : a->issue->id > b->issue->id;
 }
 
+/*
+ * Where each article's files are: the cache knows it for a folder whose tree an earlier
+ * build located (its entries were checked then); the others are located now, on all cores.
+ */
+static int locate_articles(struct build *b)
+{
+    git_tree *folder = NULL;
+    int rc = b->cache ? repo_subtree(b->repo->git, b->tree, "submissions", &folder) : 0;
+    b->to_locate = xcalloc(b->narticles ? b->narticles : 1, sizeof(*b->to_locate));
+    for (size_t i = 0; !rc && i < b->narticles; i++) {
+        struct article *a = &b->articles[i];
+        char name[32];
+        snprintf(name, sizeof(name), "%lu", a->number);
+        const git_tree_entry *e = folder ? git_tree_entry_byname(folder, name) : NULL;
+        const struct site_cache_location *at =
+            e && git_tree_entry_type(e) == GIT_OBJECT_TREE
+                ? site_cache_location(b->cache, git_tree_entry_id(e))
+                : NULL;
+        if (!at) {
+            b->to_locate[b->nto_locate++] = i;
+            continue;
+        }
+        a->record_id = at->record;
+        a->manuscript_id = at->manuscript;
+        a->reviews_id = at->reviews;
+        a->folder_id = at->tree;
+        a->located = true;
+    }
+    git_tree_free(folder);
+    if (!rc && b->nto_locate)
+        rc = site_parallel(b, b->nto_locate, locate_job, loader_init, loader_done);
+    if (!rc && b->cache) {
+        b->new_locations = xcalloc(b->nto_locate ? b->nto_locate : 1, sizeof(*b->new_locations));
+        for (size_t i = 0; i < b->nto_locate; i++) {
+            const struct article *a = &b->articles[b->to_locate[i]];
+            b->new_locations[b->nnew_locations++] = (struct site_cache_location){
+                a->folder_id, a->record_id, a->manuscript_id, a->reviews_id};
+        }
+    }
+    /* Signed reviews are read only under open review. */
+    for (size_t i = 0; !rc && !b->open_review && i < b->narticles; i++)
+        memset(&b->articles[i].reviews_id, 0, sizeof(b->articles[i].reviews_id));
+    return rc;
+}
+
 /* Every article the issues list, each once, located in the committed tree. */
 static int list_articles(struct build *b)
 {
@@ -560,7 +639,7 @@ static int list_articles(struct build *b)
                           sorted[i]->number, sorted[i - 1]->issue->id, sorted[i]->issue->id);
     free(sorted);
     if (!rc)
-        rc = site_parallel(b, total, locate_job, loader_init, loader_done);
+        rc = locate_articles(b);
     return rc;
 }
 
@@ -1196,19 +1275,28 @@ static int check_output(struct build *b, const char *out)
             return error_input("-o %s: the folder exists and was not made by journal build-site; "
                                "refusing to replace it (remove it or choose another folder)",
                                out);
-        /* The build renames and removes files under out: a link in it would take those writes
-           and removals outside the site. */
-        char *link = fs_find_link(out);
-        if (link) {
-            int rc = error_input("-o %s: %s in it is a symbolic link; build-site writes only "
-                                 "plain files and folders (remove the link, or build with "
-                                 "another -o)",
-                                 out, link);
-            free(link);
-            return rc;
-        }
     }
     return 0;
+}
+
+/*
+ * The build renames and removes files under the output folder: a link in it would take those
+ * writes and removals outside the site. A build that may touch any file of the folder (with
+ * --force, or one the cache knows nothing of) looks at every one now; an incremental build
+ * looks at the ways to the files it moves or removes, before the first (units.c).
+ */
+static int check_output_links(struct build *b)
+{
+    size_t nlast = 0;
+    if (b->cache)
+        site_cache_units(b->cache, &nlast);
+    if ((nlast && !b->force) || !fs_exists(b->out))
+        return 0;
+    b->links_checked = true;
+    char *link = fs_find_link(b->out);
+    int rc = link ? site_refuse_link(b, link) : 0;
+    free(link);
+    return rc;
 }
 
 /* The theme's files, and the mark that says the folder is a site journal made. */
@@ -1351,8 +1439,12 @@ static void find_clean_manuscripts(struct build *b)
 
 int site_build(struct journal_repo *repo, const struct site_options *opt, struct site_stats *st)
 {
-    struct build b = {
-        .repo = repo, .stats = st, .jobs = opt->jobs, .force = opt->force, .verbose = opt->verbose};
+    struct build b = {.repo = repo,
+                      .stats = st,
+                      .jobs = opt->jobs,
+                      .force = opt->force,
+                      .verbose = opt->verbose,
+                      .out_fd = -1};
     b.phase_start = b.progress.start = site_clock();
     b.progress.enabled = opt->progress;
     b.progress.after = opt->progress_after;
@@ -1391,20 +1483,24 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
     b.open_review = !strcmp(repo->config.review_mode, "open");
     if (!rc && b.open_review)
         rc = load_roster(&b);
+    /* Without the cache everything is made: slower, never wrong. */
+    if (!rc && site_cache_open(&b.cache, repo->state_dir, out)) {
+        site_warning(&b, xasprintf("%s; building everything", error_message()));
+        error_clear();
+    }
+    if (!rc)
+        rc = check_output_links(&b);
     if (!rc)
         rc = load_issues(&b);
     if (rc)
         goto done;
-    site_phase(&b, "read journal.yaml, the theme, %zu pages and %zu issues", b.npages, b.nissues);
+    site_phase(&b, "read journal.yaml, the theme, %zu pages and %zu issues (%zu parsed now)",
+               b.npages, b.nissues, b.nnew_issues);
     rc = list_articles(&b);
     if (rc)
         goto done;
-    site_phase(&b, "found the %zu articles of the issues in the commit", b.narticles);
-    /* Without the cache everything is made: slower, never wrong. */
-    if (site_cache_open(&b.cache, repo->state_dir, out)) {
-        site_warning(&b, xasprintf("%s; building everything", error_message()));
-        error_clear();
-    }
+    site_phase(&b, "found the %zu articles of the issues in the commit (%zu located now)",
+               b.narticles, b.nto_locate);
     decide_units(&b);
     find_clean_manuscripts(&b);
     site_phase(&b, "compared with the last build: %zu of %zu parts to make",
@@ -1463,6 +1559,12 @@ done:
     site_unit_release(&b.assets_unit);
     free(b.article_units);
     free(b.issue_blobs);
+    for (size_t i = 0; i < b.nnew_issues; i++)
+        strbuf_release(&b.new_issues[i]);
+    free(b.new_issues);
+    free(b.new_issue_blobs);
+    free(b.new_locations);
+    free(b.to_locate);
     roster_free(&b.roster);
     free(b.articles);
     for (size_t i = 0; i < b.nissues; i++)
@@ -1496,6 +1598,8 @@ done:
     strbuf_release(&b.world_map);
     free(b.staging);
     free(b.out);
+    if (b.out_fd >= 0)
+        close(b.out_fd);
     pthread_mutex_destroy(&b.progress.lock);
     return rc;
 }

@@ -21,6 +21,8 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -94,18 +96,165 @@ int site_write_output(struct build *b, const char *rel, const char *data, size_t
     return 0;
 }
 
+/*
+ * Whether the files of a kept unit are still in the output folder is told by their folders:
+ * a file removed, renamed or replaced changes its folder's modification and change times.
+ * What a build records of each folder (in the order of the unit's files, a run of files in one
+ * folder giving one) is compared by the next build; a unit whose folders it cannot vouch for
+ * has each file looked up instead, and its folders recorded again.
+ */
+struct folder_stat {
+    int64_t mtime_sec, mtime_nsec, ctime_sec, ctime_nsec;
+    uint64_t ino, dev;
+};
+#define FOLDERS_MAGIC 0x6a6f75726e616c31u /* "journal1" */
+
+/* The length of the folder part of path ("articles/12" of "articles/12/index.html"). */
+static size_t folder_len(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? (size_t)(slash - path) : 0;
+}
+
+/* lstat of rel (its first len bytes) in the output folder: through a handle on the folder
+   when there is one, which spares the kernel the output folder's own path every time. */
+static int out_lstat(const struct build *b, const char *rel, size_t len, struct stat *st)
+{
+    char *part = xstrndup(rel, len);
+    int rc;
+    if (b->out_fd >= 0) {
+        rc = fstatat(b->out_fd, part, st, AT_SYMLINK_NOFOLLOW);
+    } else {
+        char *path = fs_join(b->out, part);
+        rc = lstat(path, st);
+        free(path);
+    }
+    free(part);
+    return rc;
+}
+
+static bool folder_stat(const struct build *b, const char *file, size_t len,
+                        struct folder_stat *out)
+{
+    struct stat st;
+    if (out_lstat(b, file, len, &st) < 0 || !S_ISDIR(st.st_mode))
+        return false;
+    *out = (struct folder_stat){st.st_mtim.tv_sec,  st.st_mtim.tv_nsec,  st.st_ctim.tv_sec,
+                                st.st_ctim.tv_nsec, (uint64_t)st.st_ino, (uint64_t)st.st_dev};
+    return true;
+}
+
+/* A file at the top of the output folder: looked up on its own, for the top folder changes
+   with every build that stages files. */
+static bool file_there(const struct build *b, const char *rel)
+{
+    struct stat st;
+    return out_lstat(b, rel, strlen(rel), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Whether files[i] is in the folder of files[i - 1]: then the folder is not looked at again. */
+static bool same_folder(char **files, size_t i, size_t len)
+{
+    return i && len == folder_len(files[i - 1]) && !strncmp(files[i], files[i - 1], len);
+}
+
+/* Each folder of u's files as the last build recorded it, unchanged since. */
+static bool folders_unchanged(const struct build *b, const struct site_cache_unit *u)
+{
+    /* The record: a head saying how many folders follow, then each folder. */
+    const struct folder_stat *recorded = u->folders;
+    size_t n = u->folders_len / sizeof(*recorded), at = 1;
+    if (!n || u->folders_len % sizeof(*recorded) || recorded[0].dev != FOLDERS_MAGIC ||
+        recorded[0].ino != n - 1)
+        return false;
+    for (size_t i = 0; i < u->nfiles; i++) {
+        size_t len = folder_len(u->files[i]);
+        if (!len) {
+            if (!file_there(b, u->files[i]))
+                return false;
+            continue;
+        }
+        if (same_folder(u->files, i, len))
+            continue;
+        if (at == n)
+            return false;
+        struct folder_stat now;
+        bool same =
+            folder_stat(b, u->files[i], len, &now) && !memcmp(&now, &recorded[at++], sizeof(now));
+        if (!same)
+            return false;
+    }
+    return at == n;
+}
+
 void site_unit_decide(struct build *b, struct unit *u)
 {
     u->last = b->cache ? site_cache_find(b->cache, u->c.name) : NULL;
     u->make = b->force || !u->last || strcmp(u->last->key, u->c.key);
-    /* Someone may have deleted or replaced a file of the site: the unit is made again. */
-    for (size_t i = 0; !u->make && i < u->last->nfiles; i++) {
-        char *path = fs_join(b->out, u->last->files[i]);
-        struct stat st;
-        if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode))
-            u->make = true;
-        free(path);
+    if (!b->out_opened) {
+        b->out_fd = open(b->out, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        b->out_opened = true;
     }
+    if (u->make || folders_unchanged(b, u->last))
+        return;
+    /* Someone may have deleted or replaced a file of the site: the unit is made again. */
+    for (size_t i = 0; !u->make && i < u->last->nfiles; i++)
+        u->make = !file_there(b, u->last->files[i]);
+    u->recheck = !u->make;
+}
+
+/*
+ * Record the folders of u's files (c.files) as they are now, after stamp: a folder changed
+ * at or after it might change again within the same tick of the file system's clock, unseen,
+ * so the unit gets no record and the next build looks its files up one by one.
+ */
+static void record_folders(const struct build *b, struct site_cache_unit *u,
+                           const struct timespec *stamp)
+{
+    free(u->folders);
+    u->folders = NULL;
+    u->folders_len = 0;
+    if (!stamp)
+        return;
+    struct folder_stat *list = xcalloc(1, sizeof(*list));
+    size_t n = 1, alloc = 1;
+    bool ok = true;
+    for (size_t i = 0; ok && i < u->nfiles; i++) {
+        size_t len = folder_len(u->files[i]);
+        if (!len || same_folder(u->files, i, len))
+            continue;
+        ARRAY_GROW(list, n + 1, alloc);
+        struct folder_stat *f = &list[n++];
+        ok = folder_stat(b, u->files[i], len, f) &&
+             (f->mtime_sec < stamp->tv_sec ||
+              (f->mtime_sec == stamp->tv_sec && f->mtime_nsec < stamp->tv_nsec)) &&
+             (f->ctime_sec < stamp->tv_sec ||
+              (f->ctime_sec == stamp->tv_sec && f->ctime_nsec < stamp->tv_nsec));
+    }
+    if (ok) {
+        list[0] = (struct folder_stat){.ino = n - 1, .dev = FOLDERS_MAGIC};
+        u->folders = list;
+        u->folders_len = n * sizeof(*list);
+    } else {
+        free(list);
+    }
+}
+
+/* The file system's time now, as it stamps changes in the output folder: the site's mark
+   touched. False when it cannot be. */
+static bool stamp_output(const struct build *b, struct timespec *stamp)
+{
+    char *marker = fs_join(b->out, SITE_MARKER);
+    struct stat st;
+    bool ok = utimensat(AT_FDCWD, marker, NULL, AT_SYMLINK_NOFOLLOW) == 0 &&
+              lstat(marker, &st) == 0 && S_ISREG(st.st_mode);
+    free(marker);
+    if (ok)
+        *stamp = st.st_mtim.tv_sec > st.st_ctim.tv_sec || (st.st_mtim.tv_sec == st.st_ctim.tv_sec &&
+                                                           st.st_mtim.tv_nsec > st.st_ctim.tv_nsec)
+                     ? st.st_mtim
+                     : st.st_ctim;
+    return ok;
 }
 
 void site_unit_release(struct unit *u)
@@ -249,32 +398,184 @@ static void remove_file(struct build *b, const char *rel)
     free(path);
 }
 
+/* Every file of the site this build leaves, sorted (the strings are the units'). */
+static char **site_files(struct unit **units, size_t n, size_t *count)
+{
+    char **files = NULL;
+    size_t nfiles = 0, alloc = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct site_cache_unit *f = unit_files(units[i]);
+        for (size_t k = 0; k < f->nfiles; k++) {
+            ARRAY_GROW(files, nfiles + 1, alloc);
+            files[nfiles++] = f->files[k];
+        }
+    }
+    if (nfiles)
+        qsort(files, nfiles, sizeof(*files), compare_str);
+    *count = nfiles;
+    return files;
+}
+
+static int compare_unit_ptr_name(const void *x, const void *y)
+{
+    return strcmp((*(const struct unit *const *)x)->c.name,
+                  (*(const struct unit *const *)y)->c.name);
+}
+
+/* Whether the last build's unit named name is among this build's units (sorted by name). */
+static bool has_unit(struct unit **sorted, size_t n, const char *name)
+{
+    struct unit key = {.c.name = (char *)name};
+    const struct unit *k = &key;
+    return bsearch(&k, sorted, n, sizeof(*sorted), compare_unit_ptr_name) != NULL;
+}
+
 /*
  * Files of the output folder that this build does not have: what the last
- * build recorded and no unit has now; and with --force, or when the cache
- * knows nothing of this folder (the index was deleted, or a site made before
- * builds were incremental), every file in it that this build did not make.
+ * build recorded and no unit has now (into *stale, from the cache's lists);
+ * and with --force, or when the cache knows nothing of this folder (the index
+ * was deleted, or a site made before builds were incremental), every file in
+ * it that this build did not make (*everything). Only the files of units made
+ * again or gone can be such: a unit kept has the files it had.
  */
-static int remove_stale(struct build *b, char **files, size_t nfiles)
+static void find_stale(struct build *b, struct unit **units, size_t n, const char ***stale,
+                       size_t *nstale, bool *everything)
 {
-    size_t nlast = 0;
+    size_t nlast = 0, found = 0;
     const struct site_cache_unit *last = b->cache ? site_cache_units(b->cache, &nlast) : NULL;
-    for (size_t i = 0; i < nlast; i++)
-        for (size_t k = 0; k < last[i].nfiles; k++)
-            if (!in_sorted(files, nfiles, last[i].files[k]))
-                remove_file(b, last[i].files[k]);
-    if ((nlast && !b->force) || !b->had_output)
-        return 0;
-    char **found = NULL;
-    size_t nfound = 0, alloc = 0;
-    int rc = fs_list_files(b->out, &found, &nfound, &alloc);
-    for (size_t i = 0; i < nfound; i++) {
-        if (!rc && strncmp(found[i], STAGING_PREFIX, strlen(STAGING_PREFIX)) &&
-            !in_sorted(files, nfiles, found[i]))
-            remove_file(b, found[i]);
-        free(found[i]);
+    const char **candidates = NULL;
+    size_t ncandidates = 0, alloc = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct unit *u = units[i];
+        found += u->last != NULL;
+        if (!u->make || !u->last)
+            continue;
+        /* Mostly the unit's files are the ones it had: those are looked up among its own. */
+        char **mine = xcalloc(u->c.nfiles + 1, sizeof(*mine));
+        memcpy(mine, u->c.files, u->c.nfiles * sizeof(*mine));
+        qsort(mine, u->c.nfiles, sizeof(*mine), compare_str);
+        for (size_t k = 0; k < u->last->nfiles; k++)
+            if (!in_sorted(mine, u->c.nfiles, u->last->files[k])) {
+                ARRAY_GROW(candidates, ncandidates + 1, alloc);
+                candidates[ncandidates++] = u->last->files[k];
+            }
+        free(mine);
     }
-    free(found);
+    /* Units of the last build that this one does not have (each unit is found once). */
+    if (found < nlast) {
+        struct unit **sorted = xcalloc(n, sizeof(*sorted));
+        memcpy(sorted, units, n * sizeof(*sorted));
+        qsort(sorted, n, sizeof(*sorted), compare_unit_ptr_name);
+        for (size_t i = 0; i < nlast; i++)
+            for (size_t k = 0; !has_unit(sorted, n, last[i].name) && k < last[i].nfiles; k++) {
+                ARRAY_GROW(candidates, ncandidates + 1, alloc);
+                candidates[ncandidates++] = last[i].files[k];
+            }
+        free(sorted);
+    }
+    *stale = NULL;
+    *nstale = 0;
+    *everything = (!nlast || b->force) && b->had_output;
+    if (!ncandidates) {
+        free(candidates);
+        return;
+    }
+    size_t nfiles = 0;
+    char **files = site_files(units, n, &nfiles);
+    for (size_t i = 0; i < ncandidates; i++)
+        if (!in_sorted(files, nfiles, candidates[i]))
+            candidates[(*nstale)++] = candidates[i];
+    free(files);
+    *stale = candidates;
+}
+
+/* Every file in the output folder that no unit has (its links were looked for first). */
+static int remove_everything_else(struct build *b, struct unit **units, size_t n)
+{
+    size_t nfiles = 0;
+    char **files = site_files(units, n, &nfiles);
+    char **list = NULL;
+    size_t nlist = 0, list_alloc = 0;
+    int rc = fs_list_files(b->out, &list, &nlist, &list_alloc);
+    for (size_t i = 0; i < nlist; i++) {
+        if (!rc && strncmp(list[i], STAGING_PREFIX, strlen(STAGING_PREFIX)) &&
+            !in_sorted(files, nfiles, list[i]))
+            remove_file(b, list[i]);
+        free(list[i]);
+    }
+    free(list);
+    free(files);
+    return rc;
+}
+
+/* What the cache keeps of a unit that was kept but checked file by file: what it had. */
+static void keep_last(struct unit *u)
+{
+    for (size_t k = 0; k < u->last->nfiles; k++) {
+        ARRAY_GROW(u->c.files, u->c.nfiles + 1, u->c.files_alloc);
+        u->c.files[u->c.nfiles++] = xstrdup(u->last->files[k]);
+    }
+    free(u->c.warnings);
+    u->c.warnings = u->last->warnings ? xstrdup(u->last->warnings) : NULL;
+}
+
+int site_refuse_link(const struct build *b, const char *rel)
+{
+    return error_input("-o %s: %s in it is a symbolic link; build-site writes only plain files "
+                       "and folders (remove the link, or build with another -o)",
+                       b->out, rel);
+}
+
+/*
+ * No link on the way to rel in the output folder, nor at rel: each folder is looked at once
+ * for a run of paths in the same folders (*checked: the part of the last path found sound).
+ */
+static int check_way(const struct build *b, const char *rel, struct strbuf *checked)
+{
+    size_t same = 0;
+    while (same < checked->len && rel[same] == checked->buf[same])
+        same++;
+    /* Back to the end of the last folder both paths share. */
+    while (same && !(checked->buf[same - 1] == '/' && rel[same - 1] == '/'))
+        same--;
+    strbuf_setlen(checked, same);
+    for (const char *p = rel + same; *p;) {
+        const char *slash = strchr(p, '/');
+        size_t len = slash ? (size_t)(slash - rel) : strlen(rel);
+        char *part = xstrndup(rel, len);
+        char *path = fs_join(b->out, part);
+        struct stat st;
+        bool link = lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+        free(path);
+        if (link) {
+            int rc = site_refuse_link(b, part);
+            free(part);
+            return rc;
+        }
+        free(part);
+        if (!slash)
+            break;
+        strbuf_setlen(checked, 0);
+        strbuf_add(checked, rel, len + 1);
+        p = slash + 1;
+    }
+    return 0;
+}
+
+/* Before anything is moved or removed: no link on the way to the files this build touches. */
+static int check_ways(struct build *b, struct unit **units, size_t n, const char *const *stale,
+                      size_t nstale)
+{
+    if (b->direct || b->links_checked)
+        return 0;
+    struct strbuf checked = STRBUF_INIT;
+    int rc = 0;
+    for (size_t i = 0; !rc && i < n; i++)
+        for (size_t k = 0; !rc && units[i]->make && k < units[i]->c.nfiles; k++)
+            rc = check_way(b, units[i]->c.files[k], &checked);
+    for (size_t i = 0; !rc && i < nstale; i++)
+        rc = check_way(b, stale[i], &checked);
+    strbuf_release(&checked);
     return rc;
 }
 
@@ -282,7 +583,11 @@ int site_units_commit(struct build *b)
 {
     struct unit **units;
     size_t n = all_units(b, &units);
-    int rc = 0;
+    const char **stale;
+    size_t nstale;
+    bool everything;
+    find_stale(b, units, n, &stale, &nstale, &everything);
+    int rc = check_ways(b, units, n, stale, nstale);
     for (size_t i = 0; !rc && i < n; i++) {
         const struct unit *u = units[i];
         for (size_t k = 0; !rc && u->make && k < u->c.nfiles; k++) {
@@ -297,30 +602,24 @@ int site_units_commit(struct build *b)
             free(to);
         }
     }
-    /* The site as it now is: every unit's files, sorted, for the counts and the stale ones. */
-    char **files = NULL;
-    size_t nfiles = 0, alloc = 0;
+    /* The site as it now is: every unit's files, for the counts. */
+    b->stats->files = b->stats->pages = b->stats->assets = 0;
     for (size_t i = 0; i < n; i++) {
         const struct site_cache_unit *f = unit_files(units[i]);
         for (size_t k = 0; k < f->nfiles; k++) {
-            ARRAY_GROW(files, nfiles + 1, alloc);
-            files[nfiles++] = f->files[k];
+            bool html = is_html(f->files[k]);
+            b->stats->files++;
             b->stats->written += units[i]->make;
-            if (units[i]->make && is_html(f->files[k]))
-                b->stats->rendered++;
+            b->stats->rendered += units[i]->make && html;
+            b->stats->pages += html;
+            b->stats->assets += !strncmp(f->files[k], "assets/", 7);
         }
     }
-    if (nfiles)
-        qsort(files, nfiles, sizeof(*files), compare_str);
-    b->stats->files = nfiles;
-    b->stats->pages = b->stats->assets = 0;
-    for (size_t i = 0; i < nfiles; i++) {
-        b->stats->pages += is_html(files[i]);
-        b->stats->assets += !strncmp(files[i], "assets/", 7);
-    }
-    if (!rc)
-        rc = remove_stale(b, files, nfiles);
-    free(files);
+    for (size_t i = 0; !rc && i < nstale; i++)
+        remove_file(b, stale[i]);
+    free(stale);
+    if (!rc && everything)
+        rc = remove_everything_else(b, units, n);
     if (!rc && b->staging) {
         fs_remove_tree(b->staging);
         free(b->staging);
@@ -329,14 +628,25 @@ int site_units_commit(struct build *b)
 
     if (!rc && b->cache) {
         const struct site_cache_unit **list = xcalloc(n, sizeof(*list));
-        bool *made = xcalloc(n, sizeof(*made));
+        bool *write = xcalloc(n, sizeof(*write));
         const char **blobs = xcalloc(b->narticles + 1, sizeof(*blobs));
         const char **digests = xcalloc(b->narticles + 1, sizeof(*digests));
         char(*hex)[GIT_OID_HEXSZ + 1] = xcalloc(b->narticles + 1, sizeof(*hex));
         size_t ndigests = 0;
+        struct timespec stamp;
+        int stamped = 0; /* 1 stamped, -1 could not be */
         for (size_t i = 0; i < n; i++) {
-            list[i] = &units[i]->c;
-            made[i] = units[i]->make;
+            struct unit *u = units[i];
+            list[i] = &u->c;
+            write[i] = u->make || u->recheck;
+            if (!write[i])
+                continue;
+            if (u->recheck)
+                keep_last(u);
+            /* The stamp first: whatever changes a folder after it is seen by the next build. */
+            if (!stamped)
+                stamped = stamp_output(b, &stamp) ? 1 : -1;
+            record_folders(b, &u->c, stamped > 0 ? &stamp : NULL);
         }
         for (size_t i = 0; i < b->narticles; i++)
             if (b->articles[i].digest[0]) {
@@ -344,7 +654,18 @@ int site_units_commit(struct build *b)
                 blobs[ndigests] = hex[ndigests];
                 digests[ndigests++] = b->articles[i].digest;
             }
-        rc = site_cache_save(b->cache, list, made, n, blobs, digests, ndigests);
+        struct site_cache_record record = {list,
+                                           write,
+                                           n,
+                                           blobs,
+                                           digests,
+                                           ndigests,
+                                           b->new_issue_blobs,
+                                           b->new_issues,
+                                           b->nnew_issues,
+                                           b->new_locations,
+                                           b->nnew_locations};
+        rc = site_cache_save(b->cache, &record);
         /* The site is built; a cache that could not be written only means more work next time. */
         if (rc) {
             site_warning(b, xstrdup(error_message()));
@@ -354,7 +675,7 @@ int site_units_commit(struct build *b)
         free(hex);
         free(digests);
         free(blobs);
-        free(made);
+        free(write);
         free(list);
     }
     free(units);

@@ -11,10 +11,13 @@
 #include <stdarg.h>
 #include <signal.h>
 #include <fcntl.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -788,19 +791,560 @@ done:
     return rc;
 }
 
+/*
+ * ---- uncommitted changes ----
+ *
+ * libgit2's status compares HEAD, git's index and the work tree; at 100,000
+ * articles it reads every tree of HEAD and every folder of the work tree, and
+ * hashes again, on every build, each file whose stat data git's index cannot
+ * vouch for (it never writes what it learnt back, as `git status` does). So
+ * a quicker look comes first, which can only prove that nothing changed: the
+ * trees git's index describes, hashed in memory, against HEAD's; each file's
+ * stat data against the index's (a file it cannot vouch for is hashed, through
+ * git's filters, and its stat data written back to the index, under the
+ * journal's lock, when the index is still the one that was read); each folder
+ * read for files git does not know. Whatever it is unsure of, libgit2's status
+ * settles and counts.
+ */
+
+static const char *const watched[] = {"journal.yaml", "reviewers.yaml", "submissions", "issues",
+                                      "themes"};
+#define NWATCHED (sizeof(watched) / sizeof(*watched))
+
+struct refresh {
+    char *path;
+    struct stat st;
+};
+
+/* A name in a folder of git's index (within an entry's path). */
+struct child {
+    const char *name;
+    size_t len;
+};
+
+struct quick_look {
+    struct journal_repo *repo;
+    git_index *index;
+    size_t nentries;
+    struct timespec written; /* the index file's mtime, taken before it was read */
+    time_t now;
+    struct strbuf full; /* repo->root + "/" + the path at hand */
+    size_t root_len;
+    bool changed; /* found something changed, or something it cannot judge */
+    struct refresh *refresh;
+    size_t nrefresh, refresh_alloc;
+    /* Folders read before and found to hold only what git's index has (sorted by path), and
+       those this look found so (in the order looked at). */
+    struct folder_record *folders;
+    size_t nfolders;
+    struct folder_record *seen;
+    size_t nseen, seen_alloc;
+    size_t reused;         /* records of folders found unchanged */
+    struct timespec stamp; /* the file system's time before the look, or zero */
+    int root_fd;           /* the work tree, open, or -1 */
+};
+
+/*
+ * A folder of the work tree known to hold nothing but the entries git's index had for it
+ * (their names' hash): while its stat data stay the same and the index has the same names
+ * there, nothing was added to it, and it need not be read again. Kept in
+ * .journal/worktree-folders, a cache like the index: deleting it only means reading every
+ * folder once more.
+ */
+struct folder_record {
+    char *path; /* relative to the work tree, ending in '/' */
+    int64_t mtime_sec, mtime_nsec, ctime_sec, ctime_nsec;
+    uint64_t ino, dev, names;
+};
+
+/* The stat data and names' hash are read, written and compared as seven numbers in a row. */
+_Static_assert(offsetof(struct folder_record, names) - offsetof(struct folder_record, mtime_sec) ==
+                   6 * sizeof(uint64_t),
+               "a folder record's numbers are contiguous");
+
+#define FOLDERS_FILE "worktree-folders"
+#define FOLDERS_HEAD "journal worktree folders 1\n"
+
+static int compare_folder_record(const void *x, const void *y)
+{
+    return strcmp(((const struct folder_record *)x)->path, ((const struct folder_record *)y)->path);
+}
+
+static void free_folder_records(struct folder_record *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(list[i].path);
+    free(list);
+}
+
+/* The records of the last look; none when the file is missing or not one of them. */
+static void load_folder_records(struct quick_look *q)
+{
+    char *path = fs_join(q->repo->state_dir, FOLDERS_FILE);
+    struct strbuf data = STRBUF_INIT;
+    int rc = fs_read_file(path, &data);
+    free(path);
+    error_clear();
+    size_t head = strlen(FOLDERS_HEAD), alloc = 0, at = head;
+    bool ok = !rc && data.len >= head && !memcmp(data.buf, FOLDERS_HEAD, head);
+    while (ok && at < data.len) {
+        uint32_t len;
+        struct folder_record r;
+        size_t fixed = 7 * sizeof(uint64_t);
+        ok = data.len - at >= sizeof(len);
+        if (ok)
+            memcpy(&len, data.buf + at, sizeof(len));
+        ok = ok && data.len - at - sizeof(len) >= (size_t)len + fixed && len > 0;
+        if (!ok)
+            break;
+        at += sizeof(len);
+        r.path = xstrndup(data.buf + at, len);
+        at += len;
+        memcpy(&r.mtime_sec, data.buf + at, fixed);
+        at += fixed;
+        /* Written sorted and without NULs: anything else is not this file. */
+        ok = strlen(r.path) == len && r.path[len - 1] == '/' &&
+             (!q->nfolders || strcmp(q->folders[q->nfolders - 1].path, r.path) < 0);
+        if (!ok) {
+            free(r.path);
+            break;
+        }
+        ARRAY_GROW(q->folders, q->nfolders + 1, alloc);
+        q->folders[q->nfolders++] = r;
+    }
+    if (!ok) {
+        free_folder_records(q->folders, q->nfolders);
+        q->folders = NULL;
+        q->nfolders = 0;
+    }
+    strbuf_release(&data);
+}
+
+/* Write the records of this look, when they differ from the last one's (temp + rename). */
+static void save_folder_records(struct quick_look *q, int fd, const char *tmp)
+{
+    bool same = q->nseen == q->nfolders && q->reused == q->nfolders;
+    bool ok = fd >= 0 && !same;
+    if (ok) {
+        qsort(q->seen, q->nseen, sizeof(*q->seen), compare_folder_record);
+        struct strbuf out = STRBUF_INIT;
+        strbuf_addstr(&out, FOLDERS_HEAD);
+        for (size_t i = 0; i < q->nseen; i++) {
+            uint32_t len = (uint32_t)strlen(q->seen[i].path);
+            strbuf_add(&out, &len, sizeof(len));
+            strbuf_add(&out, q->seen[i].path, len);
+            strbuf_add(&out, &q->seen[i].mtime_sec, 7 * sizeof(uint64_t));
+        }
+        size_t done = 0;
+        while (ok && done < out.len) {
+            ssize_t n = write(fd, out.buf + done, out.len - done);
+            ok = n > 0 || (n < 0 && errno == EINTR);
+            done += n > 0 ? (size_t)n : 0;
+        }
+        strbuf_release(&out);
+        char *path = fs_join(q->repo->state_dir, FOLDERS_FILE);
+        ok = ok && close(fd) == 0 && rename(tmp, path) == 0;
+        fd = -1;
+        free(path);
+    }
+    if (fd >= 0)
+        close(fd);
+    if (!ok)
+        unlink(tmp);
+}
+
+static uint64_t names_hash(const struct child *children, size_t n)
+{
+    uint64_t h = 14695981039346656037u;
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < children[i].len; k++)
+            h = (h ^ (unsigned char)children[i].name[k]) * 1099511628211u;
+        h = (h ^ '/') * 1099511628211u;
+    }
+    return h;
+}
+
+static bool before_stamp(const struct quick_look *q, int64_t sec, int64_t nsec)
+{
+    return q->stamp.tv_sec &&
+           (sec < q->stamp.tv_sec || (sec == q->stamp.tv_sec && nsec < q->stamp.tv_nsec));
+}
+
+static void look_path(struct quick_look *q, const char *path, size_t len)
+{
+    strbuf_setlen(&q->full, q->root_len);
+    strbuf_add(&q->full, path, len);
+}
+
+/* lstat of a path of the work tree: through a handle on the work tree when there is one, which
+   spares the kernel the work tree's own path every time. */
+static int look_lstat(struct quick_look *q, const char *path, size_t len, struct stat *st)
+{
+    if (q->root_fd < 0) {
+        look_path(q, path, len);
+        return lstat(q->full.buf, st);
+    }
+    strbuf_setlen(&q->full, q->root_len);
+    strbuf_add(&q->full, path, len);
+    return fstatat(q->root_fd, q->full.buf + q->root_len, st, AT_SYMLINK_NOFOLLOW);
+}
+
+static bool before_index(const struct quick_look *q, const struct timespec *t)
+{
+    return t->tv_sec < q->written.tv_sec ||
+           (t->tv_sec == q->written.tv_sec && t->tv_nsec < q->written.tv_nsec);
+}
+
+/* One file of git's index against the work tree. */
+static void check_file(struct quick_look *q, const git_index_entry *e)
+{
+    if (e->mode != GIT_FILEMODE_BLOB && e->mode != GIT_FILEMODE_BLOB_EXECUTABLE) {
+        q->changed = true; /* links and submodules: libgit2 judges */
+        return;
+    }
+    struct stat st;
+    if (look_lstat(q, e->path, strlen(e->path), &st) < 0 || !S_ISREG(st.st_mode) ||
+        !(st.st_mode & S_IXUSR) != (e->mode == GIT_FILEMODE_BLOB)) {
+        q->changed = true;
+        return;
+    }
+    /* Changed within the tick the index was written: its stat data proves nothing. */
+    bool same = (uint32_t)st.st_size == e->file_size && st.st_mtim.tv_sec == e->mtime.seconds &&
+                (uint32_t)st.st_mtim.tv_nsec == e->mtime.nanoseconds &&
+                st.st_ctim.tv_sec == e->ctime.seconds &&
+                (uint32_t)st.st_ctim.tv_nsec == e->ctime.nanoseconds &&
+                (uint32_t)st.st_ino == e->ino && (uint32_t)st.st_dev == e->dev &&
+                st.st_uid == e->uid && st.st_gid == e->gid && before_index(q, &st.st_mtim) &&
+                before_index(q, &st.st_ctim);
+    if (same)
+        return;
+    git_oid id;
+    if (git_repository_hashfile(&id, q->repo->git, e->path, GIT_OBJECT_BLOB, NULL) < 0) {
+        git_error_clear();
+        q->changed = true;
+        return;
+    }
+    struct stat after;
+    if (!git_oid_equal(&id, &e->id) || look_lstat(q, e->path, strlen(e->path), &after) < 0 ||
+        after.st_mtim.tv_sec != st.st_mtim.tv_sec || after.st_mtim.tv_nsec != st.st_mtim.tv_nsec ||
+        after.st_ctim.tv_sec != st.st_ctim.tv_sec || after.st_ctim.tv_nsec != st.st_ctim.tv_nsec ||
+        after.st_size != st.st_size) {
+        q->changed = true;
+        return;
+    }
+    /* The same content: the index may learn the file's stat data, as `git status` does, once
+       a change within the same tick of the file system's clock can no longer go unseen (two
+       seconds, for the coarsest clocks); a file changed since is hashed again next time. */
+    if (st.st_mtim.tv_sec + 2 < q->now && st.st_ctim.tv_sec + 2 < q->now) {
+        ARRAY_GROW(q->refresh, q->nrefresh + 1, q->refresh_alloc);
+        q->refresh[q->nrefresh++] = (struct refresh){xstrdup(e->path), st};
+    }
+}
+
+/* A file or folder git does not know: whether `git status` would show anything of it. */
+static void check_unknown(struct quick_look *q, const char *path, size_t len, bool is_dir)
+{
+    char *rel = xstrndup(path, len);
+    int ignored = 0;
+    if (git_ignore_path_is_ignored(&ignored, q->repo->git, rel) < 0) {
+        git_error_clear();
+        ignored = 0;
+    }
+    if (!ignored && !is_dir) {
+        q->changed = true;
+    } else if (!ignored) {
+        /* A folder of folders only is not shown: look for a file in it. */
+        look_path(q, path, len);
+        DIR *d = opendir(q->full.buf);
+        struct dirent *de;
+        while (d && !q->changed && (de = readdir(d))) {
+            if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+                continue;
+            char *sub = xasprintf("%s/%s", rel, de->d_name);
+            look_path(q, sub, strlen(sub));
+            struct stat st;
+            if (lstat(q->full.buf, &st) < 0)
+                q->changed = true;
+            else
+                check_unknown(q, sub, strlen(sub), S_ISDIR(st.st_mode));
+            free(sub);
+        }
+        if (d)
+            closedir(d);
+        else
+            q->changed = true;
+    }
+    free(rel);
+}
+
+static int compare_child(const void *x, const void *y)
+{
+    const struct child *a = x, *b = y;
+    int c = memcmp(a->name, b->name, a->len < b->len ? a->len : b->len);
+    return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+/*
+ * The folder prefix (plen bytes, ending in '/') of the index entries from *at on: their tree's
+ * id into *tree (as git would write it), each file checked, and the folder in the work tree
+ * read for entries git does not know.
+ */
+static void look_folder(struct quick_look *q, size_t *at, const char *prefix, size_t plen,
+                        git_oid *tree)
+{
+    struct strbuf content = STRBUF_INIT;
+    struct child *children = NULL;
+    size_t nchildren = 0, alloc = 0;
+    while (*at < q->nentries && !q->changed) {
+        const git_index_entry *e = git_index_get_byindex(q->index, *at);
+        if (strncmp(e->path, prefix, plen))
+            break;
+        const char *name = e->path + plen;
+        const char *slash = strchr(name, '/');
+        size_t len = slash ? (size_t)(slash - name) : strlen(name);
+        ARRAY_GROW(children, nchildren + 1, alloc);
+        children[nchildren++] = (struct child){name, len};
+        git_oid id;
+        if (slash) {
+            look_folder(q, at, e->path, plen + len + 1, &id);
+            strbuf_addf(&content, "40000 %.*s", (int)len, name);
+        } else {
+            check_file(q, e);
+            id = e->id;
+            strbuf_addf(&content, "%o %s", e->mode, name);
+            (*at)++;
+        }
+        strbuf_addch(&content, '\0');
+        strbuf_add(&content, id.id, GIT_OID_RAWSZ);
+    }
+    if (!q->changed)
+        git_odb_hash(tree, content.buf, content.len, GIT_OBJECT_TREE);
+    strbuf_release(&content);
+    /* What the folder holds that the index does not, unless the folder is as it was when it
+       held nothing else. */
+    struct stat dst;
+    struct folder_record now = {NULL, 0, 0, 0, 0, 0, 0, names_hash(children, nchildren)};
+    if (!q->changed) {
+        if (look_lstat(q, prefix, plen - 1, &dst) < 0 || !S_ISDIR(dst.st_mode))
+            q->changed = true;
+        now.mtime_sec = dst.st_mtim.tv_sec;
+        now.mtime_nsec = dst.st_mtim.tv_nsec;
+        now.ctime_sec = dst.st_ctim.tv_sec;
+        now.ctime_nsec = dst.st_ctim.tv_nsec;
+        now.ino = (uint64_t)dst.st_ino;
+        now.dev = (uint64_t)dst.st_dev;
+    }
+    bool unchanged = false;
+    if (!q->changed && q->nfolders) {
+        char *key = xstrndup(prefix, plen);
+        struct folder_record k = {.path = key};
+        const struct folder_record *r =
+            bsearch(&k, q->folders, q->nfolders, sizeof(*q->folders), compare_folder_record);
+        unchanged = r && !memcmp(&r->mtime_sec, &now.mtime_sec, 7 * sizeof(uint64_t));
+        q->reused += unchanged;
+        free(key);
+    }
+    bool only_known = true;
+    if (!q->changed && !unchanged) {
+        qsort(children, nchildren, sizeof(*children), compare_child);
+        DIR *d = opendir(q->full.buf);
+        struct dirent *de;
+        char *path = NULL;
+        while (d && !q->changed && (de = readdir(d))) {
+            if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+                continue;
+            struct child key = {de->d_name, strlen(de->d_name)};
+            if (nchildren && bsearch(&key, children, nchildren, sizeof(*children), compare_child))
+                continue;
+            only_known = false;
+            free(path);
+            path = xasprintf("%.*s%s", (int)plen, prefix, de->d_name);
+            look_path(q, path, strlen(path));
+            struct stat st;
+            if (lstat(q->full.buf, &st) < 0)
+                q->changed = true;
+            else
+                check_unknown(q, path, strlen(path), S_ISDIR(st.st_mode));
+        }
+        free(path);
+        if (d)
+            closedir(d);
+        else
+            q->changed = true;
+    }
+    /* Recorded when it holds only what the index has, and changed before the look began (a
+       change within the same tick could otherwise go unseen). */
+    if (!q->changed && only_known &&
+        (unchanged || (before_stamp(q, now.mtime_sec, now.mtime_nsec) &&
+                       before_stamp(q, now.ctime_sec, now.ctime_nsec)))) {
+        now.path = xstrndup(prefix, plen);
+        ARRAY_GROW(q->seen, q->nseen + 1, q->seen_alloc);
+        q->seen[q->nseen++] = now;
+    }
+    free(children);
+}
+
+/* Whether each watched path is in the work tree and the index as it is in HEAD. */
+static void look_everywhere(struct quick_look *q, git_tree *head)
+{
+    for (size_t w = 0; w < NWATCHED && !q->changed; w++) {
+        const char *name = watched[w];
+        size_t len = strlen(name);
+        const git_tree_entry *committed = head ? git_tree_entry_byname(head, name) : NULL;
+        /* The index's entry for name, or the first one under name/. */
+        size_t at = 0;
+        char *folder = xasprintf("%s/", name);
+        bool as_file = git_index_find(&at, q->index, name) == 0;
+        if (!as_file && git_index_find_prefix(&at, q->index, folder) < 0)
+            at = q->nentries;
+        git_error_clear();
+        if (as_file) {
+            const git_index_entry *e = git_index_get_byindex(q->index, at);
+            check_file(q, e);
+            if (!committed || git_tree_entry_type(committed) != GIT_OBJECT_BLOB ||
+                !git_oid_equal(git_tree_entry_id(committed), &e->id) ||
+                (uint32_t)git_tree_entry_filemode(committed) != e->mode)
+                q->changed = true;
+        } else if (at < q->nentries) {
+            git_oid tree;
+            look_folder(q, &at, folder, len + 1, &tree);
+            if (!q->changed && (!committed || git_tree_entry_type(committed) != GIT_OBJECT_TREE ||
+                                !git_oid_equal(git_tree_entry_id(committed), &tree)))
+                q->changed = true;
+        } else {
+            /* Not in the index: not in HEAD either, and nothing of it in the work tree. */
+            struct stat st;
+            look_path(q, name, len);
+            if (committed)
+                q->changed = true;
+            else if (lstat(q->full.buf, &st) == 0)
+                check_unknown(q, name, len, S_ISDIR(st.st_mode));
+            else if (errno != ENOENT)
+                q->changed = true;
+        }
+        free(folder);
+    }
+}
+
+/* The stat data the quick look learnt, into git's index: only under the journal's lock (the
+   journal's writers write the index under it) and only into the index that was read. */
+static void write_refreshed(struct quick_look *q, const char *index_path)
+{
+    if (!q->nrefresh || take_lock(q->repo, 0, true)) {
+        error_clear();
+        return;
+    }
+    git_index *now = NULL;
+    if (git_index_open(&now, index_path) == 0 &&
+        git_oid_equal(git_index_checksum(now), git_index_checksum(q->index))) {
+        bool ok = true;
+        for (size_t i = 0; ok && i < q->nrefresh; i++) {
+            const git_index_entry *e = git_index_get_bypath(now, q->refresh[i].path, 0);
+            if (!e)
+                continue;
+            const struct stat *st = &q->refresh[i].st;
+            git_index_entry updated = *e;
+            updated.ctime.seconds = (int32_t)st->st_ctim.tv_sec;
+            updated.ctime.nanoseconds = (uint32_t)st->st_ctim.tv_nsec;
+            updated.mtime.seconds = (int32_t)st->st_mtim.tv_sec;
+            updated.mtime.nanoseconds = (uint32_t)st->st_mtim.tv_nsec;
+            updated.dev = (uint32_t)st->st_dev;
+            updated.ino = (uint32_t)st->st_ino;
+            updated.uid = st->st_uid;
+            updated.gid = st->st_gid;
+            updated.file_size = (uint32_t)st->st_size;
+            ok = git_index_add(now, &updated) == 0;
+        }
+        if (ok)
+            git_index_write(now);
+    }
+    git_error_clear();
+    git_index_free(now);
+    repo_unlock(q->repo);
+}
+
+/* True when the quick look proves that nothing watched differs from HEAD. */
+static bool quick_look(struct journal_repo *repo)
+{
+    if (git_repository_is_bare(repo->git))
+        return false;
+    char *index_path = xasprintf("%sindex", git_repository_path(repo->git));
+    struct quick_look q = {.repo = repo, .full = STRBUF_INIT, .root_fd = -1};
+    git_tree *head = NULL;
+    char *tmp = NULL;
+    int fd = -1;
+    struct stat st;
+    bool clean = false;
+    /* The index's time first: an index written after it only makes more entries look racy. */
+    if (stat(index_path, &st) < 0 || git_index_open(&q.index, index_path) < 0 ||
+        git_index_has_conflicts(q.index) || repo_head_tree(repo, &head) < 0)
+        goto done;
+    q.written = st.st_mtim;
+    q.now = time(NULL);
+    q.nentries = git_index_entrycount(q.index);
+    for (size_t i = 0; i < q.nentries; i++) {
+        const git_index_entry *e = git_index_get_byindex(q.index, i);
+        if (GIT_INDEX_ENTRY_STAGE(e) ||
+            (e->flags_extended & (GIT_INDEX_ENTRY_INTENT_TO_ADD | GIT_INDEX_ENTRY_SKIP_WORKTREE)))
+            goto done;
+    }
+    strbuf_addf(&q.full, "%s/", repo->root);
+    q.root_len = q.full.len;
+    q.root_fd = open(repo->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    /* The records' file is made first: its time is the look's stamp. */
+    load_folder_records(&q);
+    tmp = xasprintf("%s/" FOLDERS_FILE ".tmp.%ld", repo->state_dir, (long)getpid());
+    fd = fs_mkdirs(repo->state_dir) == 0
+             ? open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644)
+             : -1;
+    struct stat tst;
+    if (fd >= 0 && fstat(fd, &tst) == 0)
+        q.stamp = tst.st_mtim;
+    look_everywhere(&q, head);
+    clean = !q.changed;
+    if (clean)
+        write_refreshed(&q, index_path);
+    if (clean)
+        save_folder_records(&q, fd, tmp);
+    else if (fd >= 0) {
+        close(fd);
+        unlink(tmp);
+    }
+done:
+    git_error_clear();
+    error_clear();
+    for (size_t i = 0; i < q.nrefresh; i++)
+        free(q.refresh[i].path);
+    free(q.refresh);
+    if (q.root_fd >= 0)
+        close(q.root_fd);
+    free_folder_records(q.folders, q.nfolders);
+    free_folder_records(q.seen, q.nseen);
+    free(tmp);
+    strbuf_release(&q.full);
+    git_tree_free(head);
+    git_index_free(q.index);
+    free(index_path);
+    return clean;
+}
+
 int repo_uncommitted(struct journal_repo *repo, size_t *count, char **first)
 {
-    static char *paths[] = {"journal.yaml", "reviewers.yaml", "submissions", "issues", "themes"};
+    char *paths[NWATCHED];
     git_status_options opts;
     git_status_list *list = NULL;
-    git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
     *count = 0;
     *first = NULL;
+    if (quick_look(repo))
+        return 0;
+    for (size_t i = 0; i < NWATCHED; i++)
+        paths[i] = (char *)watched[i];
+    git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
     opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
     opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
                  GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
     opts.pathspec.strings = paths;
-    opts.pathspec.count = sizeof(paths) / sizeof(*paths);
+    opts.pathspec.count = NWATCHED;
     if (git_status_list_new(&list, repo->git, &opts) < 0)
         return repo_git_error("cannot compare the work tree with HEAD");
     *count = git_status_list_entrycount(list);
