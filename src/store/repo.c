@@ -980,12 +980,9 @@ static void look_path(struct quick_look *q, const char *path, size_t len)
    spares the kernel the work tree's own path every time. */
 static int look_lstat(struct quick_look *q, const char *path, size_t len, struct stat *st)
 {
-    if (q->root_fd < 0) {
-        look_path(q, path, len);
+    look_path(q, path, len);
+    if (q->root_fd < 0)
         return lstat(q->full.buf, st);
-    }
-    strbuf_setlen(&q->full, q->root_len);
-    strbuf_add(&q->full, path, len);
     return fstatat(q->root_fd, q->full.buf + q->root_len, st, AT_SYMLINK_NOFOLLOW);
 }
 
@@ -1041,6 +1038,8 @@ static void check_file(struct quick_look *q, const git_index_entry *e)
     }
 }
 
+static void check_unknown_entry(struct quick_look *q, const char *path);
+
 /* A file or folder git does not know: whether `git status` would show anything of it. */
 static void check_unknown(struct quick_look *q, const char *path, size_t len, bool is_dir)
 {
@@ -1061,12 +1060,7 @@ static void check_unknown(struct quick_look *q, const char *path, size_t len, bo
             if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
                 continue;
             char *sub = xasprintf("%s/%s", rel, de->d_name);
-            look_path(q, sub, strlen(sub));
-            struct stat st;
-            if (lstat(q->full.buf, &st) < 0)
-                q->changed = true;
-            else
-                check_unknown(q, sub, strlen(sub), S_ISDIR(st.st_mode));
+            check_unknown_entry(q, sub);
             free(sub);
         }
         if (d)
@@ -1075,6 +1069,17 @@ static void check_unknown(struct quick_look *q, const char *path, size_t len, bo
             q->changed = true;
     }
     free(rel);
+}
+
+/* An entry of a folder, at path, that git's index does not have. */
+static void check_unknown_entry(struct quick_look *q, const char *path)
+{
+    size_t len = strlen(path);
+    struct stat st;
+    if (look_lstat(q, path, len, &st) < 0)
+        q->changed = true;
+    else
+        check_unknown(q, path, len, S_ISDIR(st.st_mode));
 }
 
 static int compare_child(const void *x, const void *y)
@@ -1159,12 +1164,7 @@ static void look_folder(struct quick_look *q, size_t *at, const char *prefix, si
             only_known = false;
             free(path);
             path = xasprintf("%.*s%s", (int)plen, prefix, de->d_name);
-            look_path(q, path, strlen(path));
-            struct stat st;
-            if (lstat(q->full.buf, &st) < 0)
-                q->changed = true;
-            else
-                check_unknown(q, path, strlen(path), S_ISDIR(st.st_mode));
+            check_unknown_entry(q, path);
         }
         free(path);
         if (d)
