@@ -73,19 +73,10 @@ static void emit_byte(struct strbuf *out, char c, enum mode mode)
     strbuf_addch(out, c);
 }
 
-/* Whether emit_byte writes c as it is, and add_value_len neither drops nor folds it. */
-static bool plain_byte(unsigned char c, enum mode mode)
+/* White space and controls: add_value_len makes each run of them one space. */
+static bool is_gap(unsigned char c)
 {
-    if (c <= ' ' || c == 0x7f)
-        return false;
-    switch (mode) {
-    case MODE_HTML:
-        return c != '&' && c != '<' && c != '>' && c != '"' && c != '\'';
-    case MODE_BIBTEX:
-        return !strchr("\\~^{}%&$#_", c);
-    default:
-        return true;
-    }
+    return is_space((char)c) || c < 0x20 || c == 0x7f;
 }
 
 /* Append s (len bytes) escaped for mode, trimmed, with each run of white space one space. */
@@ -93,8 +84,7 @@ static void add_value_len(struct strbuf *out, const char *s, size_t len, enum mo
 {
     bool space = false, any = false;
     for (size_t i = 0; i < len;) {
-        unsigned char c = (unsigned char)s[i];
-        if (is_space((char)c) || c < 0x20 || c == 0x7f) {
+        if (is_gap((unsigned char)s[i])) {
             space = any;
             i++;
             continue;
@@ -103,14 +93,17 @@ static void add_value_len(struct strbuf *out, const char *s, size_t len, enum mo
             strbuf_addch(out, ' ');
         space = false;
         any = true;
-        /* Copied in runs: a reference list is thousands of bytes per article. */
+        /* A word at a time: a reference list is thousands of bytes per article. */
         size_t run = i;
-        while (i < len && plain_byte((unsigned char)s[i], mode))
+        while (i < len && !is_gap((unsigned char)s[i]))
             i++;
-        if (i > run)
-            strbuf_add(out, s + run, i - run);
+        if (mode == MODE_HTML)
+            strbuf_add_html_escaped(out, s + run, i - run);
+        else if (mode == MODE_BIBTEX)
+            for (size_t k = run; k < i; k++)
+                emit_byte(out, s[k], mode);
         else
-            emit_byte(out, (char)s[i++], mode);
+            strbuf_add(out, s + run, i - run);
     }
 }
 
