@@ -151,7 +151,7 @@ struct build {
     struct site_cache *cache;
     bool force;                           /* make every unit, whatever the cache says */
     bool had_output;                      /* the output folder existed before this build */
-    bool direct;                          /* it did not: files are written in place, not staged */
+    bool direct;                          /* it did not: the staged tree is moved in whole */
     bool links_checked;                   /* every file of the output folder: no link */
     int out_fd;                           /* the output folder, open, or -1 */
     bool out_opened;                      /* out_fd was tried */

@@ -11,7 +11,9 @@
  * every unit has been made; only then are they renamed into place, one atomic
  * rename each, the files that no longer belong to the site removed, and the
  * build recorded in the cache. A build that fails or is killed before that
- * leaves the site as the last build left it.
+ * leaves the site as the last build left it. A new output folder has no site
+ * to keep: its staging folder holds the site's own tree, whose top entries
+ * are renamed into place at the end.
  */
 #include "site/build.h"
 
@@ -60,30 +62,19 @@ int site_write_output(struct build *b, const char *rel, const char *data, size_t
         return error_internal("%s: written outside any unit of the site", rel);
     if (!fs_is_safe_relative(rel))
         return error_internal("%s: not a path inside the site", rel);
+    /* A new output folder gets the staging folder's tree as it is at the end (see
+       site_staging_open); an existing one, each file in its turn. */
     unsigned long n = 0;
     char *path;
     if (b->direct) {
-        path = fs_join(b->out, rel);
+        path = fs_join(b->staging, rel);
     } else {
         char name[32];
         n = __atomic_add_fetch(&b->staged, 1, __ATOMIC_RELAXED);
         snprintf(name, sizeof(name), "%lu", n);
         path = fs_join(b->staging, name);
     }
-    int rc;
-    if (b->direct) {
-        /* Written in place, but never torn: a build killed mid-write leaves a temporary file
-           (removed by the next build, or journal doctor --fix), not half a page. */
-        char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-        rc = fs_write_file(tmp, data, len);
-        if (!rc && rename(tmp, path) < 0) {
-            rc = error_errno("cannot move %s into place", tmp);
-            unlink(tmp);
-        }
-        free(tmp);
-    } else {
-        rc = fs_write_file(path, data, len);
-    }
+    int rc = fs_write_file(path, data, len);
     free(path);
     if (rc)
         return rc;
@@ -350,11 +341,10 @@ int site_staging_open(struct build *b)
     free(marker);
     if (rc)
         return rc;
-    /* A new folder has no site to keep while this one is made: the files go straight in, and
-       a failed build removes the folder. */
+    /* A new folder has no site to keep while this one is made: the files are staged as the
+       site's own tree, whose top entries are moved in at the end (a rename each, not one per
+       file), and a failed build removes the folder. */
     b->direct = !b->had_output;
-    if (b->direct)
-        return 0;
     char name[64];
     snprintf(name, sizeof(name), STAGING_PREFIX "%ld", (long)getpid());
     b->staging = fs_join(b->out, name);
@@ -380,6 +370,28 @@ static int move_into_place(const char *from, const char *to)
     int rc = fs_mkdirs_parent(to);
     if (!rc && rename(from, to) < 0)
         rc = error_errno("cannot move the new %s into place", to);
+    return rc;
+}
+
+/* A new output folder: the top entries of the staging folder's tree moved into it. */
+static int move_staged_tree(struct build *b)
+{
+    DIR *d = opendir(b->staging);
+    if (!d)
+        return error_errno("cannot read %s", b->staging);
+    int rc = 0;
+    struct dirent *e;
+    while (!rc && (e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char *from = fs_join(b->staging, e->d_name);
+        char *to = fs_join(b->out, e->d_name);
+        if (rename(from, to) < 0)
+            rc = error_errno("cannot move the new %s into place", to);
+        free(from);
+        free(to);
+    }
+    closedir(d);
     return rc;
 }
 
@@ -592,7 +604,7 @@ int site_units_commit(struct build *b)
         const struct unit *u = units[i];
         for (size_t k = 0; !rc && u->make && k < u->c.nfiles; k++) {
             if (!u->staged[k])
-                continue; /* written in place */
+                continue; /* a new folder: moved in with the staging tree */
             char name[32];
             snprintf(name, sizeof(name), "%lu", u->staged[k]);
             char *from = fs_join(b->staging, name);
@@ -602,6 +614,8 @@ int site_units_commit(struct build *b)
             free(to);
         }
     }
+    if (!rc && b->direct)
+        rc = move_staged_tree(b);
     /* The site as it now is: every unit's files, for the counts. */
     b->stats->files = b->stats->pages = b->stats->assets = 0;
     for (size_t i = 0; i < n; i++) {

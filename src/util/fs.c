@@ -146,27 +146,29 @@ int fs_write_file(const char *path, const void *data, size_t len)
     return 0;
 }
 
+/*
+ * The folder itself first: in a site most folders are made in one that exists, and a mkdir of
+ * each folder from the root, most failing with EEXIST, cost a system call per component.
+ */
 int fs_mkdirs(const char *path)
 {
-    char *p = xstrdup(path);
-    for (char *s = p + 1; *s; s++) {
-        if (*s != '/')
-            continue;
-        *s = '\0';
-        if (mkdir(p, 0755) < 0 && errno != EEXIST) {
-            int rc = error_errno("cannot create directory %s", p);
-            free(p);
-            return rc;
-        }
-        *s = '/';
+    if (mkdir(path, 0755) == 0 || errno == EEXIST)
+        return 0;
+    if (errno != ENOENT)
+        return error_errno("cannot create directory %s", path);
+    char *parent = xstrdup(path);
+    char *slash = strrchr(parent, '/');
+    while (slash && slash > parent && slash[-1] == '/')
+        slash--;
+    int rc = 0;
+    if (slash && slash != parent) {
+        *slash = '\0';
+        rc = fs_mkdirs(parent);
     }
-    if (mkdir(p, 0755) < 0 && errno != EEXIST) {
-        int rc = error_errno("cannot create directory %s", p);
-        free(p);
-        return rc;
-    }
-    free(p);
-    return 0;
+    free(parent);
+    if (!rc && mkdir(path, 0755) < 0 && errno != EEXIST)
+        rc = error_errno("cannot create directory %s", path);
+    return rc;
 }
 
 bool fs_is_dir(const char *path)

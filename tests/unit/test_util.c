@@ -211,6 +211,42 @@ static void test_links(void **state)
     free(file);
 }
 
+/* mkdir -p: every missing folder made, existing ones taken as they are, a file in the way an
+   error that names the folder. */
+static void test_mkdirs(void **state)
+{
+    (void)state;
+    char root[] = "/tmp/journal-test-mkdirs.XXXXXX";
+    assert_non_null(mkdtemp(root));
+    char *deep = fs_join(root, "a/b/c/d");
+    assert_int_equal(fs_mkdirs(deep), 0);
+    assert_true(fs_is_dir(deep));
+    assert_int_equal(fs_mkdirs(deep), 0);
+    char *sibling = fs_join(root, "a/b/e"), *slashes = fs_join(root, "f//g/");
+    assert_int_equal(fs_mkdirs(sibling), 0);
+    assert_true(fs_is_dir(sibling));
+    assert_int_equal(fs_mkdirs(slashes), 0);
+    char *g = fs_join(root, "f/g");
+    assert_true(fs_is_dir(g));
+    char *file = fs_join(root, "a/file"), *under = fs_join(root, "a/file/x/y");
+    assert_int_equal(fs_write_atomic(file, "x", 1), 0);
+    assert_int_equal(fs_mkdirs(under), JOURNAL_EINTERNAL);
+    assert_non_null(strstr(error_message(), "cannot create directory"));
+    assert_non_null(strstr(error_message(), "a/file/x"));
+    error_clear();
+    char *page = fs_join(root, "h/i/index.html");
+    assert_int_equal(fs_write_file(page, "<p>", 3), 0);
+    assert_true(fs_exists(page));
+    assert_int_equal(fs_remove_tree(root), 0);
+    free(deep);
+    free(sibling);
+    free(slashes);
+    free(g);
+    free(file);
+    free(under);
+    free(page);
+}
+
 static void test_yaml_positions(void **state)
 {
     (void)state;
@@ -459,6 +495,7 @@ int main(void)
         cmocka_unit_test(test_xml_text_clean),
         cmocka_unit_test(test_safe_relative),
         cmocka_unit_test(test_links),
+        cmocka_unit_test(test_mkdirs),
         cmocka_unit_test(test_yaml_positions),
         cmocka_unit_test(test_yaml_writer_quotes),
         cmocka_unit_test(test_dates),
