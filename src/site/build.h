@@ -159,6 +159,12 @@ struct build {
     struct unit site_unit, assets_unit;
     struct unit *article_units;               /* one per article, in the same order */
     const struct listing_part *listing_parts; /* while the listings are made */
+    size_t nlisting_parts;
+    /* Articles read so far, when the listings are made in the articles' pool: a part waits
+       for all of them (see make_articles_and_listings in site.c). */
+    size_t articles_ready;
+    pthread_mutex_t ready_lock;
+    pthread_cond_t ready_cond;
     struct strbuf world_map; /* the theme's map/world.svg, read before the listings */
     bool has_world_map;
     FILE *verbose; /* per-phase timings, or NULL */

@@ -1338,10 +1338,20 @@ struct listing_part {
     size_t from, to; /* issues, or the index page */
 };
 
+/* The longest parts first (the feeds and OAI-PMH, then the indexes), so that the last ones
+   to start, the runs of issues, are short and the cores finish together. */
 static size_t listing_parts(struct build *b, struct listing_part **out)
 {
     size_t alloc = 0, n = 0;
     struct listing_part *parts = NULL;
+    ARRAY_GROW(parts, n + 1, alloc);
+    parts[n++] = (struct listing_part){PART_FEEDS, NULL, 0, 0};
+    for (size_t i = 0; i < b->nviews; i++)
+        for (size_t k = 0; k < NINDEX_PAGES; k++)
+            if (mustache_set_has(b->templates, index_pages[k].template)) {
+                ARRAY_GROW(parts, n + 1, alloc);
+                parts[n++] = (struct listing_part){PART_INDEX, &b->views[i], k, k + 1};
+            }
     for (size_t i = 0; i < b->nviews; i++) {
         const struct view *v = &b->views[i];
         ARRAY_GROW(parts, n + 1, alloc);
@@ -1351,14 +1361,7 @@ static size_t listing_parts(struct build *b, struct listing_part **out)
             ARRAY_GROW(parts, n + 1, alloc);
             parts[n++] = (struct listing_part){PART_ISSUES, v, from, to};
         }
-        for (size_t k = 0; k < NINDEX_PAGES; k++)
-            if (mustache_set_has(b->templates, index_pages[k].template)) {
-                ARRAY_GROW(parts, n + 1, alloc);
-                parts[n++] = (struct listing_part){PART_INDEX, v, k, k + 1};
-            }
     }
-    ARRAY_GROW(parts, n + 1, alloc);
-    parts[n++] = (struct listing_part){PART_FEEDS, NULL, 0, 0};
     *out = parts;
     return n;
 }
@@ -1389,24 +1392,84 @@ static int listing_part(struct build *b, size_t i, void *state)
     return rc;
 }
 
-/* Home, issues, indexes, the journal's pages in every language; feeds, OAI, sitemap. */
-static int make_listings(struct build *b)
+/* What every part of the listings needs before it starts: the world map, the parts. */
+static int listings_begin(struct build *b)
 {
-    int rc = load_world_map(b);
     struct listing_part *parts = NULL;
-    size_t nparts = listing_parts(b, &parts);
+    b->nlisting_parts = listing_parts(b, &parts);
     b->listing_parts = parts;
-    if (!rc)
-        rc = site_parallel(b, nparts, listing_part, NULL, NULL);
+    return load_world_map(b);
+}
+
+/* The sitemap lists every page: after all the others. */
+static int listings_end(struct build *b, int rc)
+{
+    free((void *)b->listing_parts);
     b->listing_parts = NULL;
-    free(parts);
-    /* The sitemap lists every page: after all the others. */
+    b->nlisting_parts = 0;
     if (!rc) {
         site_unit_writing(&b->site_unit);
         rc = site_write_sitemap(b);
         site_unit_writing(NULL);
     }
     return rc;
+}
+
+/* Home, issues, indexes, the journal's pages in every language; feeds, OAI, sitemap. */
+static int make_listings(struct build *b)
+{
+    int rc = listings_begin(b);
+    if (!rc)
+        rc = site_parallel(b, b->nlisting_parts, listing_part, NULL, NULL);
+    return listings_end(b, rc);
+}
+
+/*
+ * When the listings are to be made whatever the articles hold (a first build, or their
+ * inputs known to have changed), they are made in the articles' pool: job i < narticles is
+ * article i (made, or only read for the listings), the others the parts of the listings,
+ * each of which waits until every article has been read. The jobs are taken in order, so a
+ * part starts only once every article job has been taken, and each of those counts itself
+ * ready when it ends, failed or not: the wait ends. The cores then go from the last
+ * articles to the listings with no pause between two phases.
+ */
+static int article_or_listing_job(struct build *b, size_t i, void *state)
+{
+    if (i >= b->narticles) {
+        pthread_mutex_lock(&b->ready_lock);
+        while (b->articles_ready < b->narticles)
+            pthread_cond_wait(&b->ready_cond, &b->ready_lock);
+        pthread_mutex_unlock(&b->ready_lock);
+        return listing_part(b, i - b->narticles, NULL);
+    }
+    int rc = b->articles[i].unit->make ? article_job(b, i, state) : listing_job(b, i, state);
+    pthread_mutex_lock(&b->ready_lock);
+    if (++b->articles_ready == b->narticles)
+        pthread_cond_broadcast(&b->ready_cond);
+    pthread_mutex_unlock(&b->ready_lock);
+    return rc;
+}
+
+static int make_articles_and_listings(struct build *b)
+{
+    int rc = listings_begin(b);
+    if (!rc)
+        rc = site_parallel(b, b->narticles + b->nlisting_parts, article_or_listing_job, loader_init,
+                           loader_done);
+    /* Every article was read: each digest is known now, and so the key. */
+    if (!rc)
+        site_key_of(b);
+    return listings_end(b, rc);
+}
+
+/* Whether the listings are made whatever the articles now read say (see decide_units). */
+static bool listings_made_anyway(struct build *b)
+{
+    if (!b->site_unit.make)
+        return false;
+    if (b->site_unit.c.key[0] || b->force || !b->cache)
+        return true;
+    return !site_cache_find(b->cache, b->site_unit.c.name);
 }
 
 static size_t articles_to_make(const struct build *b)
@@ -1452,6 +1515,8 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
     b.oai_max_records = opt->oai_max_records ? opt->oai_max_records : 5000;
     b.index_page_size = opt->index_page_size ? opt->index_page_size : 500;
     pthread_mutex_init(&b.progress.lock, NULL);
+    pthread_mutex_init(&b.ready_lock, NULL);
+    pthread_cond_init(&b.ready_cond, NULL);
     if (!b.jobs) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         b.jobs = cores > 0 ? (unsigned)cores : 1;
@@ -1510,24 +1575,35 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
     rc = site_staging_open(&b);
     if (!rc && b.assets_unit.make)
         rc = make_assets(&b);
+    bool together = listings_made_anyway(&b);
     if (!rc) {
         site_progress_begin(&b, "articles", articles_to_make(&b));
-        rc = site_parallel(&b, b.narticles, article_job, loader_init, loader_done);
+        if (together)
+            rc = make_articles_and_listings(&b);
+        else
+            rc = site_parallel(&b, b.narticles, article_job, loader_init, loader_done);
         site_progress_end(&b);
     }
     if (rc)
         goto done;
-    site_phase(&b, "read and rendered %zu articles (%zu manuscripts read from the working tree)",
-               articles_to_make(&b), (size_t)atomic_load(&b.from_worktree));
+    if (together)
+        site_phase(&b,
+                   "read and rendered %zu articles (%zu manuscripts read from the working tree), "
+                   "and the pages made from all of them",
+                   articles_to_make(&b), (size_t)atomic_load(&b.from_worktree));
+    else
+        site_phase(&b,
+                   "read and rendered %zu articles (%zu manuscripts read from the working tree)",
+                   articles_to_make(&b), (size_t)atomic_load(&b.from_worktree));
     /* The articles just read have their digests: the listings' key may be known now. */
-    if (!b.site_unit.c.key[0]) {
+    if (!together && !b.site_unit.c.key[0]) {
         b.site_unit.make = false;
         if (site_key_of(&b))
             site_unit_decide(&b, &b.site_unit);
         else
             b.site_unit.make = true;
     }
-    if (b.site_unit.make) {
+    if (b.site_unit.make && !together) {
         rc = site_parallel(&b, b.narticles, listing_job, loader_init, loader_done);
         /* Every article was read: each digest is known now, and so the key. */
         if (!rc)
@@ -1601,6 +1677,8 @@ done:
     if (b.out_fd >= 0)
         close(b.out_fd);
     pthread_mutex_destroy(&b.progress.lock);
+    pthread_mutex_destroy(&b.ready_lock);
+    pthread_cond_destroy(&b.ready_cond);
     return rc;
 }
 
