@@ -1424,6 +1424,14 @@ static int make_listings(struct build *b)
     return listings_end(b, rc);
 }
 
+static size_t articles_to_make(const struct build *b)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < b->narticles; i++)
+        n += b->article_units[i].make;
+    return n;
+}
+
 /*
  * When the listings are to be made whatever the articles hold (a first build, or their
  * inputs known to have changed), they are made in the articles' pool: job i < narticles is
@@ -1440,7 +1448,9 @@ static int article_or_listing_job(struct build *b, size_t i, void *state)
         while (b->articles_ready < b->narticles)
             pthread_cond_wait(&b->ready_cond, &b->ready_lock);
         pthread_mutex_unlock(&b->ready_lock);
-        return listing_part(b, i - b->narticles, NULL);
+        int rc = listing_part(b, i - b->narticles, NULL);
+        site_progress_tick(b);
+        return rc;
     }
     int rc = b->articles[i].unit->make ? article_job(b, i, state) : listing_job(b, i, state);
     pthread_mutex_lock(&b->ready_lock);
@@ -1453,9 +1463,11 @@ static int article_or_listing_job(struct build *b, size_t i, void *state)
 static int make_articles_and_listings(struct build *b)
 {
     int rc = listings_begin(b);
+    site_progress_begin(b, "articles and listings", articles_to_make(b) + b->nlisting_parts);
     if (!rc)
         rc = site_parallel(b, b->narticles + b->nlisting_parts, article_or_listing_job, loader_init,
                            loader_done);
+    site_progress_end(b);
     /* Every article was read: each digest is known now, and so the key. */
     if (!rc)
         site_key_of(b);
@@ -1470,14 +1482,6 @@ static bool listings_made_anyway(struct build *b)
     if (b->site_unit.c.key[0] || b->force || !b->cache)
         return true;
     return !site_cache_find(b->cache, b->site_unit.c.name);
-}
-
-static size_t articles_to_make(const struct build *b)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < b->narticles; i++)
-        n += b->article_units[i].make;
-    return n;
 }
 
 /* Which manuscripts to render can be read from the working tree (store/worktree.h). */
@@ -1576,12 +1580,11 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
     if (!rc && b.assets_unit.make)
         rc = make_assets(&b);
     bool together = listings_made_anyway(&b);
-    if (!rc) {
+    if (!rc && together) {
+        rc = make_articles_and_listings(&b);
+    } else if (!rc) {
         site_progress_begin(&b, "articles", articles_to_make(&b));
-        if (together)
-            rc = make_articles_and_listings(&b);
-        else
-            rc = site_parallel(&b, b.narticles, article_job, loader_init, loader_done);
+        rc = site_parallel(&b, b.narticles, article_job, loader_init, loader_done);
         site_progress_end(&b);
     }
     if (rc)
