@@ -4,6 +4,7 @@
 #include "model/manuscript.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/gfm.h"
 #include "util/utf8.h"
 #include "util/xmltext.h"
 
@@ -589,27 +590,14 @@ static void body_blocks(struct jw *j, cmark_node *doc)
         end(j);
 }
 
-static const char *const parser_extensions[] = {"table", "strikethrough", "autolink"};
-
 static int parse_markdown(const char *s, size_t len, cmark_node **doc)
 {
-    *doc = NULL;
-    cmark_gfm_core_extensions_ensure_registered();
-    cmark_parser *parser = cmark_parser_new(CMARK_OPT_FOOTNOTES);
-    if (!parser)
-        return error_internal("jats: cannot create the Markdown parser");
-    for (size_t i = 0; i < sizeof parser_extensions / sizeof *parser_extensions; i++) {
-        cmark_syntax_extension *ext = cmark_find_syntax_extension(parser_extensions[i]);
-        if (!ext) {
-            cmark_parser_free(parser);
-            return error_internal("cmark-gfm has no '%s' extension", parser_extensions[i]);
-        }
-        cmark_parser_attach_syntax_extension(parser, ext);
-    }
-    cmark_parser_feed(parser, s, len);
-    *doc = cmark_parser_finish(parser);
-    cmark_parser_free(parser);
-    return *doc ? 0 : error_internal("jats: cannot parse Markdown");
+    cmark_parser *parser;
+    int rc = gfm_parse(s, len, CMARK_OPT_FOOTNOTES, false, cmark_get_default_mem_allocator(), doc,
+                       &parser);
+    if (!rc)
+        cmark_parser_free(parser);
+    return rc;
 }
 
 /* ---- front ---- */

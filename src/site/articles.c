@@ -119,16 +119,16 @@ static const char *og_locale(const char *lang)
 static char *one_line(const char *s)
 {
     struct strbuf sb = STRBUF_INIT;
-    bool space = false;
-    for (const char *p = s ? s : ""; *p; p++) {
-        if (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t') {
-            space = sb.len > 0;
-            continue;
-        }
-        if (space)
+    const char *p = s ? s : "";
+    for (;;) {
+        p += strspn(p, " \n\r\t");
+        size_t n = strcspn(p, " \n\r\t");
+        if (!n)
+            break;
+        if (sb.len)
             strbuf_addch(&sb, ' ');
-        space = false;
-        strbuf_addch(&sb, *p);
+        strbuf_add(&sb, p, n);
+        p += n;
     }
     return strbuf_detach(&sb, NULL);
 }

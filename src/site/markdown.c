@@ -1,26 +1,21 @@
-#define _GNU_SOURCE /* RTLD_NEXT */
 #include "site/markdown.h"
 
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/error.h"
+#include "util/gfm.h"
 #include "util/utf8.h"
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm-extension_api.h>
 #include <cmark-gfm.h>
 #include <ctype.h>
-#include <dlfcn.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 
 /* Exported by libcmark-gfm but declared only in its internal registry.h. */
 void cmark_release_plugins(void);
 #include <string.h>
-
-static const char *const extensions[] = {"table", "strikethrough", "autolink", "tagfilter"};
 
 /*
  * cmark-gfm allocates every node, literal and buffer on its own: for a long
@@ -498,129 +493,24 @@ static void restore_originals(struct original *saved, size_t nsaved)
     free(saved);
 }
 
-/*
- * cmark-gfm 0.29 keeps the characters that start an extension's inlines (':' and 'w' for
- * autolinks, '~' for strikethrough) in one table for the whole process. Each parse puts them
- * in when it starts on its inlines and takes them out when it is done, through
- * cmark_manage_extensions_special_characters: two threads parsing at once race, and the
- * first to finish takes the characters out under the other, whose bare URLs then stay text
- * and whose ~~strikes~~ stay tildes (github/cmark-gfm pull request 176, not merged; about one
- * article in eight of a 1,000-article build on two cores lost them).
- *
- * Every parser here attaches the same extensions, so their characters are put in once,
- * before any thread parses (set_up_parsing), and left in: this definition of the function,
- * which the executable exports (CMakeLists.txt) and libcmark-gfm calls through its PLT,
- * does nothing once that is done. A build of the library that binds its own calls never
- * calls it; the parses then take turns at cmark_parser_finish instead (slower, and as right).
- */
-typedef void manage_special_chars(cmark_parser *parser, int add);
-static manage_special_chars *library_manage_special_chars;
-static pthread_once_t library_once = PTHREAD_ONCE_INIT;
-static atomic_bool special_chars_set;
-static atomic_bool manage_called;
-static bool parses_take_turns;
-static pthread_mutex_t finish_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_once_t parsing_once = PTHREAD_ONCE_INIT;
-
-static void find_library_manage(void)
-{
-    library_manage_special_chars =
-        (manage_special_chars *)dlsym(RTLD_NEXT, "cmark_manage_extensions_special_characters");
-}
-
-/* Before set_up_parsing (a parse that did not go through markdown_prepare), what the
-   library's own does. */
-void cmark_manage_extensions_special_characters(cmark_parser *parser, int add)
-{
-    atomic_store_explicit(&manage_called, true, memory_order_relaxed);
-    if (atomic_load(&special_chars_set))
-        return;
-    pthread_once(&library_once, find_library_manage);
-    if (library_manage_special_chars)
-        library_manage_special_chars(parser, add);
-}
-
-/* A parser with the extensions articles need (tagfilter only when raw HTML is let through). */
-static int new_parser(int options, bool allow_raw_html, cmark_mem *mem, cmark_parser **out)
-{
-    *out = NULL;
-    cmark_parser *parser = cmark_parser_new_with_mem(options, mem);
-    if (!parser)
-        return error_internal("cannot create the Markdown parser");
-    for (size_t i = 0; i < sizeof(extensions) / sizeof(*extensions); i++) {
-        if (!allow_raw_html && !strcmp(extensions[i], "tagfilter"))
-            continue;
-        cmark_syntax_extension *ext = cmark_find_syntax_extension(extensions[i]);
-        if (!ext) {
-            cmark_parser_free(parser);
-            return error_internal("cmark-gfm has no '%s' extension", extensions[i]);
-        }
-        cmark_parser_attach_syntax_extension(parser, ext);
-    }
-    *out = parser;
-    return 0;
-}
-
-static void set_up_parsing(void)
-{
-    cmark_gfm_core_extensions_ensure_registered();
-    pthread_once(&library_once, find_library_manage);
-    cmark_parser *parser;
-    if (new_parser(CMARK_OPT_DEFAULT, true, cmark_get_default_mem_allocator(), &parser))
-        error_clear(); /* markdown_parse will say it again */
-    if (parser && library_manage_special_chars) {
-        library_manage_special_chars(parser, 1);
-        atomic_store(&special_chars_set, true);
-    }
-    /* Whether the library's parses call the definition above. */
-    atomic_store(&manage_called, false);
-    if (parser) {
-        cmark_parser_feed(parser, "x", 1);
-        cmark_node_free(cmark_parser_finish(parser));
-        cmark_parser_free(parser);
-    }
-    parses_take_turns = !atomic_load(&manage_called) || !atomic_load(&special_chars_set);
-}
-
 void markdown_prepare(void)
 {
-    cmark_gfm_core_extensions_ensure_registered();
-    pthread_once(&parsing_once, set_up_parsing);
-}
-
-bool markdown_parses_take_turns(void)
-{
-    markdown_prepare();
-    return parses_take_turns;
-}
-
-static cmark_node *finish(cmark_parser *parser)
-{
-    if (!parses_take_turns)
-        return cmark_parser_finish(parser);
-    pthread_mutex_lock(&finish_lock);
-    cmark_node *root = cmark_parser_finish(parser);
-    pthread_mutex_unlock(&finish_lock);
-    return root;
+    gfm_prepare();
 }
 
 int markdown_parse(const char *text, size_t len, bool allow_raw_html, struct markdown_doc *doc)
 {
     memset(doc, 0, sizeof(*doc));
-    markdown_prepare();
     /* Code fences name their language as <code class="language-x">: <pre lang> is not HTML. */
     int options = CMARK_OPT_FOOTNOTES;
     if (allow_raw_html)
         options |= CMARK_OPT_UNSAFE;
     /* On failure the caller's arena_release takes back what the parser had. */
+    cmark_node *root;
     cmark_parser *parser;
-    int rc = new_parser(options, allow_raw_html, &arena_mem, &parser);
+    int rc = gfm_parse(text, len, options, allow_raw_html, &arena_mem, &root, &parser);
     if (rc)
         return rc;
-    cmark_parser_feed(parser, text, len);
-    cmark_node *root = finish(parser);
-    if (!root)
-        return error_internal("cannot parse Markdown");
     /* Raw HTML starts with '<': most articles have none, and need no walk to find it. */
     if (!allow_raw_html && len && memchr(text, '<', len))
         escape_raw_html(root);

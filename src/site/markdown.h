@@ -55,8 +55,6 @@ bool markdown_url_is_safe(const char *url, bool image);
 
 /* Register cmark-gfm's extensions: once, before threads render Markdown in parallel. */
 void markdown_prepare(void);
-/* Whether parses on several threads take turns at cmark-gfm's inlines (see markdown.c). */
-bool markdown_parses_take_turns(void);
 /* Release cmark-gfm's global extension registry and this thread's arena (once, at exit). */
 void markdown_shutdown(void);
 
