@@ -15,9 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 /*
  * The article is written straight into a strbuf. libxml2's xmlTextWriter did this
@@ -32,10 +29,13 @@
 struct jw {
     struct strbuf *out;
     bool failed;
-    bool tag_open;     /* "<name attr..." written, its ">" not yet */
-    bool in_abstract;  /* footnote references are not linked from the abstract */
-    bool in_link;      /* ext-link does not nest */
-    const char **open; /* the names of the open elements: string literals */
+    bool tag_open;    /* "<name attr..." written, its ">" not yet */
+    bool in_abstract; /* footnote references are not linked from the abstract */
+    bool in_link;     /* ext-link does not nest */
+    struct open_element {
+        const char *name; /* a string literal */
+        size_t len;
+    } * open;
     size_t depth, open_alloc;
     cmark_node **footnotes;
     size_t nfootnotes, footnotes_alloc;
@@ -44,13 +44,6 @@ struct jw {
 static bool empty(const char *s)
 {
     return !s || !*s;
-}
-
-/* s as text XML 1.0 can hold: valid UTF-8 (else U+FFFD), no control characters but
- * tab and line ends, no U+FFFE/U+FFFF. */
-static char *xml_clean(const char *s)
-{
-    return xml_text_clean(s, false);
 }
 
 static void close_start_tag(struct jw *j)
@@ -66,11 +59,18 @@ static void start(struct jw *j, const char *name)
 {
     if (j->failed)
         return;
-    close_start_tag(j);
     ARRAY_GROW(j->open, j->depth + 1, j->open_alloc);
-    j->open[j->depth++] = name;
-    strbuf_addch(j->out, '<');
-    strbuf_addstr(j->out, name);
+    size_t len = strlen(name);
+    j->open[j->depth++] = (struct open_element){name, len};
+    /* ">" closing the parent's start tag, "<", the name and the NUL at most. */
+    strbuf_grow(j->out, len + 3);
+    char *w = j->out->buf + j->out->len;
+    if (j->tag_open)
+        *w++ = '>';
+    *w++ = '<';
+    memcpy(w, name, len);
+    w[len] = '\0';
+    j->out->len = (size_t)(w + len - j->out->buf);
     j->tag_open = true;
 }
 
@@ -82,42 +82,19 @@ static void end(struct jw *j)
         j->failed = true;
         return;
     }
-    const char *name = j->open[--j->depth];
+    const struct open_element *e = &j->open[--j->depth];
     if (j->tag_open) {
-        strbuf_addstr(j->out, "/>");
+        strbuf_add(j->out, "/>", 2);
         j->tag_open = false;
         return;
     }
-    strbuf_addstr(j->out, "</");
-    strbuf_addstr(j->out, name);
-    strbuf_addch(j->out, '>');
-}
-
-/*
- * What xmlTextWriter writes for c: in text <, >, &, " and carriage return become
- * entities; in an attribute also line feed and tab, which a parser would otherwise
- * normalise to spaces. NULL: c stands as it is.
- */
-static const char *xml_entity(char c, bool in_attribute)
-{
-    switch (c) {
-    case '<':
-        return "&lt;";
-    case '>':
-        return "&gt;";
-    case '&':
-        return "&amp;";
-    case '"':
-        return "&quot;";
-    case '\r':
-        return "&#13;";
-    case '\n':
-        return in_attribute ? "&#10;" : NULL;
-    case '\t':
-        return in_attribute ? "&#9;" : NULL;
-    default:
-        return NULL;
-    }
+    strbuf_grow(j->out, e->len + 3);
+    char *w = j->out->buf + j->out->len;
+    w[0] = '<';
+    w[1] = '/';
+    memcpy(w + 2, e->name, e->len);
+    memcpy(w + 2 + e->len, ">", 2); /* with the NUL */
+    j->out->len += e->len + 3;
 }
 
 /* An attribute value escaped as xmlTextWriterWriteAttribute escapes it. */
@@ -129,139 +106,24 @@ static void attr(struct jw *j, const char *name, const char *value)
         j->failed = true;
         return;
     }
-    char *clean = xml_clean(value);
-    strbuf_addch(j->out, ' ');
-    strbuf_addstr(j->out, name);
-    strbuf_addstr(j->out, "=\"");
-    const char *run = clean, *p = clean;
-    for (; *p; p++) {
-        const char *entity = xml_entity(*p, true);
-        if (!entity)
-            continue;
-        strbuf_add(j->out, run, (size_t)(p - run));
-        strbuf_addstr(j->out, entity);
-        run = p + 1;
-    }
-    strbuf_add(j->out, run, (size_t)(p - run));
+    size_t len = strlen(name);
+    strbuf_grow(j->out, len + 3);
+    char *w = j->out->buf + j->out->len;
+    w[0] = ' ';
+    memcpy(w + 1, name, len);
+    memcpy(w + 1 + len, "=\"", 3); /* with the NUL */
+    j->out->len += len + 3;
+    xml_text_escape(j->out, value, true);
     strbuf_addch(j->out, '"');
-    free(clean);
 }
 
-/*
- * Append s to sb as XML element content, escaped as xmlTextWriterWriteString
- * escapes it (<, >, &, " and carriage return). False, with sb partly written,
- * when s has something xml_clean would change: a control character, a byte
- * that is not UTF-8, U+FFFE or U+FFFF.
- */
-/* The first byte at or after p that is not plain ASCII text (a control, one of < > & ",
-   or a byte of a longer character), else end. */
-static const char *skip_plain_ascii(const char *p, const char *end)
-{
-#ifdef __SSE2__
-    /* Signed, the bytes from 0x80 on are below ' ' too. */
-    const __m128i space = _mm_set1_epi8(' '), lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'),
-                  amp = _mm_set1_epi8('&'), quot = _mm_set1_epi8('"');
-    while (end - p >= 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-        __m128i hit =
-            _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(x, space), _mm_cmpeq_epi8(x, lt)),
-                         _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, gt), _mm_cmpeq_epi8(x, amp)),
-                                      _mm_cmpeq_epi8(x, quot)));
-        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
-        if (mask)
-            return p + __builtin_ctz(mask);
-        p += 16;
-    }
-#endif
-    while (p < end && (unsigned char)*p >= ' ' && (unsigned char)*p < 0x80 && *p != '<' &&
-           *p != '>' && *p != '&' && *p != '"')
-        p++;
-    return p;
-}
-
-static bool escape_clean_text(struct strbuf *sb, const char *s)
-{
-    /* The bytes to stop at (controls, <, >, &, ", non-ASCII); the rest is copied in runs. */
-    // clang-format off
-    static const bool special[256] = {
-        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0_ */
-        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 1_ */
-        0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 2_ */
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, /* 3_ */
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 4_ */
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 5_ */
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 6_ */
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 7_ */
-        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 8_ */
-        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 9_ */
-        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* A_ */
-        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* B_ */
-        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* C_ */
-        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* D_ */
-        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* E_ */
-        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* F_ */
-    };
-    // clang-format on
-    const char *run = s, *p = s;
-    const char *end = s + strlen(s);
-    for (;;) {
-        /* Sixteen plain bytes in a row: an ASCII stretch, read sixteen at a time. Cyrillic
-           text, with its two-byte letters, seldom gets here and stays byte by byte. */
-        const char *stretch = end - p > 16 ? p + 16 : end;
-        while (p < stretch && !special[(unsigned char)*p])
-            p++;
-        if (p == stretch)
-            p = skip_plain_ascii(p, end);
-        unsigned char c = (unsigned char)*p;
-        const char *entity;
-        if (c >= 0x80) {
-            /* Two-byte characters (Cyrillic) and three-byte ones that are neither surrogates,
-               overlong nor U+FFFE/U+FFFF: valid as they are, without decoding. */
-            const unsigned char *u = (const unsigned char *)p;
-            if (c >= 0xc2 && c <= 0xdf && (u[1] & 0xc0) == 0x80) {
-                p += 2;
-                continue;
-            }
-            if (((c >= 0xe1 && c <= 0xec) || c == 0xee) && (u[1] & 0xc0) == 0x80 &&
-                (u[2] & 0xc0) == 0x80) {
-                p += 3;
-                continue;
-            }
-            uint32_t cp;
-            if (!utf8_decode(&p, &cp) || cp == 0xfffe || cp == 0xffff)
-                return false;
-            continue;
-        }
-        if (c == '\0') {
-            strbuf_add(sb, run, (size_t)(p - run));
-            return true;
-        }
-        if (c == '\t' || c == '\n') {
-            p++;
-            continue;
-        }
-        entity = xml_entity((char)c, false);
-        if (!entity)
-            return false; /* another control character */
-        strbuf_add(sb, run, (size_t)(p - run));
-        strbuf_addstr(sb, entity);
-        run = ++p;
-    }
-}
-
-/* Text content. */
+/* Text content, escaped as xmlTextWriterWriteString escapes it. */
 static void text(struct jw *j, const char *s)
 {
     if (j->failed || empty(s))
         return;
     close_start_tag(j);
-    size_t len = j->out->len;
-    if (!escape_clean_text(j->out, s)) {
-        char *clean = xml_clean(s);
-        strbuf_setlen(j->out, len);
-        escape_clean_text(j->out, clean);
-        free(clean);
-    }
+    xml_text_escape(j->out, s, false);
 }
 
 /* <name>s</name>, unless s is empty. */
@@ -1146,9 +1008,10 @@ int jats_article(const struct jats_source *src, struct strbuf *out)
         if (rc)
             return rc;
     }
-    struct strbuf xml = STRBUF_INIT;
-    struct jw j = {.out = &xml};
-    strbuf_addstr(&xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    /* Written straight into out, which is cut back to where it was on failure. */
+    size_t out_len = out->len;
+    struct jw j = {.out = out};
+    strbuf_addstr(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     start(&j, "article");
     attr(&j, "xmlns:xlink", "http://www.w3.org/1999/xlink");
     attr(&j, "xmlns:mml", "http://www.w3.org/1998/Math/MathML");
@@ -1168,13 +1031,12 @@ int jats_article(const struct jats_source *src, struct strbuf *out)
         end(&j);
         if (j.depth)
             j.failed = true;
-        strbuf_addch(&xml, '\n');
+        strbuf_addch(out, '\n');
     }
     if (!rc && j.failed)
         rc = error_internal("jats: cannot write the XML");
-    if (!rc)
-        strbuf_add(out, xml.buf, xml.len);
-    strbuf_release(&xml);
+    if (rc)
+        strbuf_setlen(out, out_len);
     free(j.open);
     free(j.footnotes);
     if (!src->body)

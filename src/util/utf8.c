@@ -1,13 +1,47 @@
 #include "util/utf8.h"
 
+#include "util/utf8block.h"
+
 #include <stdint.h>
 #include <string.h>
+
+#ifdef __SSE2__
+/* The offset of the first byte from i on that utf8_block_irregular marks, else len; i itself
+   when the string is too short to be read sixteen bytes at a time. The bytes before i are
+   whole, well-formed characters. */
+static size_t next_irregular(const unsigned char *s, size_t i, size_t len)
+{
+    while (len - i >= 16) {
+        __m128i x = utf8_load16(s + i);
+        unsigned high = (unsigned)_mm_movemask_epi8(x);
+        unsigned irregular = high ? utf8_block_irregular(x, high, true) : 0;
+        if (irregular)
+            return i + (size_t)__builtin_ctz(irregular);
+        i += 16;
+    }
+    if (i == len || len < 16)
+        return i;
+    /* The last bytes: the sixteen that end the string. No lead among those before i (whole
+       characters) claims a byte from i on, so the bits from i on are what a block starting
+       at i would give. */
+    size_t q = len - 16;
+    __m128i x = utf8_load16(s + q);
+    unsigned high = (unsigned)_mm_movemask_epi8(x);
+    unsigned irregular = high ? utf8_block_irregular(x, high, true) >> (i - q) : 0;
+    return irregular ? i + (size_t)__builtin_ctz(irregular) : len;
+}
+#endif
 
 bool utf8_validate(const char *str, size_t len, size_t *bad)
 {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
     while (i < len) {
+#ifdef __SSE2__
+        /* Sixteen bytes at a time while they hold only ASCII and two- and three-byte
+           characters that need no decoding (Latin, Cyrillic, punctuation). */
+        i = next_irregular(s, i, len);
+#else
         /* Manuscripts are mostly ASCII: eight bytes at a time while no byte has its top bit. */
         while (i + 8 <= len) {
             uint64_t word;
@@ -16,6 +50,7 @@ bool utf8_validate(const char *str, size_t len, size_t *bad)
                 break;
             i += 8;
         }
+#endif
         if (i >= len)
             break;
         unsigned char c = s[i];
