@@ -54,17 +54,19 @@ static void close_start_tag(struct jw *j)
     }
 }
 
-/* name must outlive the element: every caller passes a string literal. */
-static void start(struct jw *j, const char *name)
+/* name must outlive the element: every caller passes a string literal, whose length the
+   compiler knows. */
+#define start(j, name) start_element((j), (name), strlen(name))
+
+static void start_element(struct jw *j, const char *name, size_t len)
 {
     if (j->failed)
         return;
-    ARRAY_GROW(j->open, j->depth + 1, j->open_alloc);
-    size_t len = strlen(name);
+    if (j->depth == j->open_alloc)
+        ARRAY_GROW(j->open, j->depth + 1, j->open_alloc);
     j->open[j->depth++] = (struct open_element){name, len};
-    /* ">" closing the parent's start tag, "<", the name and the NUL at most. */
-    strbuf_grow(j->out, len + 3);
-    char *w = j->out->buf + j->out->len;
+    /* ">" closing the parent's start tag, "<" and the name. */
+    char *w = strbuf_room(j->out, len + 2);
     if (j->tag_open)
         *w++ = '>';
     *w++ = '<';
@@ -83,13 +85,13 @@ static void end(struct jw *j)
         return;
     }
     const struct open_element *e = &j->open[--j->depth];
+    char *w = strbuf_room(j->out, e->len + 3);
     if (j->tag_open) {
-        strbuf_add(j->out, "/>", 2);
+        memcpy(w, "/>", 3); /* with the NUL */
+        j->out->len += 2;
         j->tag_open = false;
         return;
     }
-    strbuf_grow(j->out, e->len + 3);
-    char *w = j->out->buf + j->out->len;
     w[0] = '<';
     w[1] = '/';
     memcpy(w + 2, e->name, e->len);
@@ -107,14 +109,36 @@ static void attr(struct jw *j, const char *name, const char *value)
         return;
     }
     size_t len = strlen(name);
-    strbuf_grow(j->out, len + 3);
-    char *w = j->out->buf + j->out->len;
+    char *w = strbuf_room(j->out, len + 3);
     w[0] = ' ';
     memcpy(w + 1, name, len);
     memcpy(w + 1 + len, "=\"", 3); /* with the NUL */
     j->out->len += len + 3;
     xml_text_escape(j->out, value, true);
     strbuf_addch(j->out, '"');
+}
+
+/* An attribute whose value is a string literal with nothing to escape (the "" makes
+   anything else a compile error): written as it is. */
+#define attr_fixed(j, name, value) attr_literal((j), (name), "" value, sizeof(value) - 1)
+
+static void attr_literal(struct jw *j, const char *name, const char *value, size_t vlen)
+{
+    if (j->failed)
+        return;
+    if (!j->tag_open) {
+        j->failed = true;
+        return;
+    }
+    size_t len = strlen(name);
+    char *w = strbuf_room(j->out, len + vlen + 4);
+    w[0] = ' ';
+    memcpy(w + 1, name, len);
+    w[len + 1] = '=';
+    w[len + 2] = '"';
+    memcpy(w + len + 3, value, vlen);
+    memcpy(w + len + 3 + vlen, "\"", 2); /* with the NUL */
+    j->out->len += len + vlen + 4;
 }
 
 /* Text content, escaped as xmlTextWriterWriteString escapes it. */
@@ -136,11 +160,44 @@ static void elem(struct jw *j, const char *name, const char *s)
     end(j);
 }
 
+/* prefix, then n in decimal with at least width digits: what snprintf's "%s%0*lu" writes
+   (buf holds 32 bytes, prefix at most 8). */
+static const char *decimal(char *buf, const char *prefix, unsigned long n, int width)
+{
+    char digits[24];
+    int k = 0;
+    do {
+        digits[k++] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n);
+    while (k < width)
+        digits[k++] = '0';
+    size_t plen = strlen(prefix);
+    memcpy(buf, prefix, plen);
+    char *w = buf + plen;
+    while (k)
+        *w++ = digits[--k];
+    *w = '\0';
+    return buf;
+}
+
 static void elem_ulong(struct jw *j, const char *name, unsigned long n)
 {
     char buf[32];
-    snprintf(buf, sizeof buf, "%lu", n);
-    elem(j, name, buf);
+    elem(j, name, decimal(buf, "", n, 0));
+}
+
+static bool all_digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+static int two_digits(const char *s)
+{
+    return (s[0] - '0') * 10 + (s[1] - '0');
 }
 
 /* "YYYY[-MM[-DD]]" into its parts; false when s is not such a date. */
@@ -149,6 +206,21 @@ static bool split_date(const char *s, int *y, int *m, int *d)
     *y = *m = *d = 0;
     if (!s)
         return false;
+    /* The forms dates are written in, all digits, read by hand (the same values sscanf
+       gives them); anything else as sscanf reads it. */
+    size_t len = strlen(s);
+    if ((len == 4 || len == 7 || len == 10) && all_digits(s, 4) &&
+        (len == 4 || (s[4] == '-' && all_digits(s + 5, 2))) &&
+        (len < 10 || (s[7] == '-' && all_digits(s + 8, 2)))) {
+        *y = two_digits(s) * 100 + two_digits(s + 2);
+        if (len == 4)
+            return *y > 0;
+        *m = two_digits(s + 5);
+        if (len == 7)
+            return *m >= 1 && *m <= 12;
+        *d = two_digits(s + 8);
+        return *m >= 1 && *m <= 12 && *d >= 1 && *d <= 31;
+    }
     int n = 0;
     if (sscanf(s, "%4d-%2d-%2d%n", y, m, d, &n) == 3 && !s[n])
         return *m >= 1 && *m <= 12 && *d >= 1 && *d <= 31;
@@ -162,17 +234,19 @@ static bool split_date(const char *s, int *y, int *m, int *d)
 /* day?, month?, year: the content of pub-date and date. */
 static void date_parts(struct jw *j, int y, int m, int d)
 {
-    char buf[16];
-    if (d) {
-        snprintf(buf, sizeof buf, "%02d", d);
-        elem(j, "day", buf);
-    }
-    if (m) {
-        snprintf(buf, sizeof buf, "%02d", m);
-        elem(j, "month", buf);
-    }
-    snprintf(buf, sizeof buf, "%04d", y);
-    elem(j, "year", buf);
+    char buf[32];
+    if (d > 0)
+        elem(j, "day", decimal(buf, "", (unsigned long)d, 2));
+    else if (d)
+        elem(j, "day", (snprintf(buf, sizeof buf, "%02d", d), buf));
+    if (m > 0)
+        elem(j, "month", decimal(buf, "", (unsigned long)m, 2));
+    else if (m)
+        elem(j, "month", (snprintf(buf, sizeof buf, "%02d", m), buf));
+    if (y >= 0)
+        elem(j, "year", decimal(buf, "", (unsigned long)y, 4));
+    else
+        elem(j, "year", (snprintf(buf, sizeof buf, "%04d", y), buf));
 }
 
 static void date_element(struct jw *j, const char *name, const char *type_attr, const char *type,
@@ -183,7 +257,7 @@ static void date_element(struct jw *j, const char *name, const char *type_attr, 
         return;
     start(j, name);
     if (!strcmp(name, "pub-date"))
-        attr(j, "publication-format", "electronic");
+        attr_fixed(j, "publication-format", "electronic");
     attr(j, type_attr, type);
     attr(j, "iso-8601-date", iso);
     date_parts(j, y, m, d);
@@ -222,7 +296,10 @@ static void inline_node(struct jw *j, cmark_node *n)
         return;
     case CMARK_NODE_SOFTBREAK:
     case CMARK_NODE_LINEBREAK:
-        text(j, "\n");
+        if (!j->failed) { /* text(j, "\n"), which needs no escaping */
+            close_start_tag(j);
+            strbuf_addch(j->out, '\n');
+        }
         return;
     case CMARK_NODE_CODE:
         elem(j, "monospace", cmark_node_get_literal(n));
@@ -244,7 +321,7 @@ static void inline_node(struct jw *j, cmark_node *n)
             return;
         }
         start(j, "ext-link");
-        attr(j, "ext-link-type", "uri");
+        attr_fixed(j, "ext-link-type", "uri");
         attr(j, "xlink:href", url);
         j->in_link = true;
         if (cmark_node_first_child(n))
@@ -265,13 +342,20 @@ static void inline_node(struct jw *j, cmark_node *n)
             text(j, number);
             return;
         }
-        char *rid = xasprintf("fn%s", number);
+        /* "fn" and the number, on the stack when it is short (it always is). */
+        char small[32], *rid = small;
+        size_t len = strlen(number);
+        if (len + 3 > sizeof small)
+            rid = xmalloc(len + 3);
+        memcpy(rid, "fn", 2);
+        memcpy(rid + 2, number, len + 1);
         start(j, "xref");
-        attr(j, "ref-type", "fn");
+        attr_fixed(j, "ref-type", "fn");
         attr(j, "rid", rid);
         text(j, number);
         end(j);
-        free(rid);
+        if (rid != small)
+            free(rid);
         return;
     }
     default:
@@ -303,11 +387,11 @@ static void table_row(struct jw *j, cmark_node *row, cmark_node *table, bool hea
         start(j, header ? "th" : "td");
         if (align && col < ncols) {
             if (align[col] == 'l')
-                attr(j, "align", "left");
+                attr_fixed(j, "align", "left");
             else if (align[col] == 'c')
-                attr(j, "align", "center");
+                attr_fixed(j, "align", "center");
             else if (align[col] == 'r')
-                attr(j, "align", "right");
+                attr_fixed(j, "align", "right");
         }
         inlines(j, cell);
         end(j);
@@ -526,13 +610,13 @@ static int contributors(struct jw *j, const struct jats_source *src,
         if (rc)
             return rc;
         start(j, "contrib");
-        attr(j, "contrib-type", "author");
+        attr_fixed(j, "contrib-type", "author");
         if (au->corresponding)
-            attr(j, "corresp", "yes");
+            attr_fixed(j, "corresp", "yes");
         if (au->orcid[0]) {
             char *url = xasprintf("https://orcid.org/%s", au->orcid);
             start(j, "contrib-id");
-            attr(j, "contrib-id-type", "orcid");
+            attr_fixed(j, "contrib-id-type", "orcid");
             text(j, url);
             end(j);
             free(url);
@@ -545,11 +629,10 @@ static int contributors(struct jw *j, const struct jats_source *src,
             elem(j, "email", au->email);
         for (size_t k = 0; k < au->naffiliations; k++) {
             char rid[32];
-            snprintf(rid, sizeof rid, "aff%zu",
-                     affiliation_index(affs, naffs, &au->affiliations[k]));
             start(j, "xref");
-            attr(j, "ref-type", "aff");
-            attr(j, "rid", rid);
+            attr_fixed(j, "ref-type", "aff");
+            attr(j, "rid",
+                 decimal(rid, "aff", affiliation_index(affs, naffs, &au->affiliations[k]), 0));
             end(j);
         }
         end(j);
@@ -566,20 +649,19 @@ static void affiliations(struct jw *j, const struct jats_source *src,
     for (size_t x = 0; x < naffs; x++) {
         const struct affiliation *af = affs[x];
         char id[32];
-        snprintf(id, sizeof id, "aff%zu", x + 1);
         start(j, "aff");
-        attr(j, "id", id);
+        attr(j, "id", decimal(id, "aff", x + 1, 0));
         start(j, "institution-wrap");
         if (!empty(af->department)) {
             start(j, "institution");
-            attr(j, "content-type", "dept");
+            attr_fixed(j, "content-type", "dept");
             text(j, af->department);
             end(j);
         }
         elem(j, "institution", af->name);
         if (!empty(af->ror)) {
             start(j, "institution-id");
-            attr(j, "institution-id-type", "ror");
+            attr_fixed(j, "institution-id-type", "ror");
             text(j, af->ror);
             end(j);
         }
@@ -623,7 +705,7 @@ static void journal_meta(struct jw *j, const struct citation_source *c)
 {
     start(j, "journal-meta");
     start(j, "journal-id");
-    attr(j, "journal-id-type", "publisher-id");
+    attr_fixed(j, "journal-id-type", "publisher-id");
     text(j, !empty(c->abbreviation) ? c->abbreviation
             : !empty(c->key_prefix) ? c->key_prefix
                                     : c->journal);
@@ -632,14 +714,14 @@ static void journal_meta(struct jw *j, const struct citation_source *c)
     elem(j, "journal-title", c->journal);
     if (!empty(c->abbreviation)) {
         start(j, "abbrev-journal-title");
-        attr(j, "abbrev-type", "publisher");
+        attr_fixed(j, "abbrev-type", "publisher");
         text(j, c->abbreviation);
         end(j);
     }
     end(j);
     if (!empty(c->issn)) {
         start(j, "issn");
-        attr(j, "publication-format", "electronic");
+        attr_fixed(j, "publication-format", "electronic");
         text(j, c->issn);
         end(j);
     }
@@ -673,14 +755,14 @@ static int article_meta(struct jw *j, const struct jats_source *src)
     start(j, "article-meta");
     if (!empty(c->doi)) {
         start(j, "article-id");
-        attr(j, "pub-id-type", "doi");
+        attr_fixed(j, "pub-id-type", "doi");
         text(j, c->doi);
         end(j);
     }
     if (!empty(m->type)) {
         start(j, "article-categories");
         start(j, "subj-group");
-        attr(j, "subj-group-type", "heading");
+        attr_fixed(j, "subj-group-type", "heading");
         elem(j, "subject",
              manuscript_type_label(m->type) ? manuscript_type_label(m->type) : m->type);
         end(j);
@@ -705,8 +787,8 @@ static int article_meta(struct jw *j, const struct jats_source *src)
         date_element(j, "pub-date", "date-type", "pub", c->published);
     } else if (c->year) {
         start(j, "pub-date");
-        attr(j, "publication-format", "electronic");
-        attr(j, "date-type", "pub");
+        attr_fixed(j, "publication-format", "electronic");
+        attr_fixed(j, "date-type", "pub");
         date_parts(j, (int)c->year, 0, 0);
         end(j);
     }
@@ -736,7 +818,7 @@ static int article_meta(struct jw *j, const struct jats_source *src)
             elem(j, "copyright-year", buf);
         }
         start(j, "license");
-        attr(j, "license-type", "open-access");
+        attr_fixed(j, "license-type", "open-access");
         if (license_url) {
             attr(j, "xlink:href", license_url);
             elem(j, "ali:license_ref", license_url);
@@ -745,7 +827,7 @@ static int article_meta(struct jw *j, const struct jats_source *src)
         text(j, "This is an open-access article distributed under the terms of the ");
         if (license_url) {
             start(j, "ext-link");
-            attr(j, "ext-link-type", "uri");
+            attr_fixed(j, "ext-link-type", "uri");
             attr(j, "xlink:href", license_url);
             text(j, empty(src->license) ? license_url : src->license);
             end(j);
@@ -768,7 +850,7 @@ static int article_meta(struct jw *j, const struct jats_source *src)
         return rc;
     if (m->nkeywords) {
         start(j, "kwd-group");
-        attr(j, "kwd-group-type", "author");
+        attr_fixed(j, "kwd-group-type", "author");
         for (size_t i = 0; i < m->nkeywords; i++)
             elem(j, "kwd", m->keywords[i]);
         end(j);
@@ -911,19 +993,19 @@ static void reference(struct jw *j, const struct reference_list *list, size_t in
     elem(j, "issn", r->issn);
     if (!empty(r->number)) {
         start(j, "pub-id");
-        attr(j, "pub-id-type", "other");
+        attr_fixed(j, "pub-id-type", "other");
         text(j, r->number);
         end(j);
     }
     if (!empty(r->doi)) {
         start(j, "pub-id");
-        attr(j, "pub-id-type", "doi");
+        attr_fixed(j, "pub-id-type", "doi");
         text(j, r->doi);
         end(j);
     }
     if (!empty(r->url) && followable(r->url)) {
         start(j, "ext-link");
-        attr(j, "ext-link-type", "uri");
+        attr_fixed(j, "ext-link-type", "uri");
         attr(j, "xlink:href", r->url);
         text(j, r->url);
         end(j);
@@ -948,11 +1030,9 @@ static void back(struct jw *j, const struct jats_source *src)
         start(j, "fn-group");
         for (size_t i = 0; i < j->nfootnotes; i++) {
             char id[32], label[32];
-            snprintf(id, sizeof id, "fn%zu", i + 1);
-            snprintf(label, sizeof label, "%zu", i + 1);
             start(j, "fn");
-            attr(j, "id", id);
-            elem(j, "label", label);
+            attr(j, "id", decimal(id, "fn", i + 1, 0));
+            elem(j, "label", decimal(label, "", i + 1, 0));
             if (cmark_node_first_child(j->footnotes[i]))
                 blocks(j, j->footnotes[i]);
             else
@@ -1013,11 +1093,11 @@ int jats_article(const struct jats_source *src, struct strbuf *out)
     struct jw j = {.out = out};
     strbuf_addstr(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     start(&j, "article");
-    attr(&j, "xmlns:xlink", "http://www.w3.org/1999/xlink");
-    attr(&j, "xmlns:mml", "http://www.w3.org/1998/Math/MathML");
-    attr(&j, "xmlns:ali", "http://www.niso.org/schemas/ali/1.0/");
+    attr_fixed(&j, "xmlns:xlink", "http://www.w3.org/1999/xlink");
+    attr_fixed(&j, "xmlns:mml", "http://www.w3.org/1998/Math/MathML");
+    attr_fixed(&j, "xmlns:ali", "http://www.niso.org/schemas/ali/1.0/");
     attr(&j, "article-type", empty(m->type) ? "other" : m->type);
-    attr(&j, "dtd-version", "1.3");
+    attr_fixed(&j, "dtd-version", "1.3");
     attr(&j, "xml:lang", empty(m->lang) ? "en" : m->lang);
     start(&j, "front");
     journal_meta(&j, &src->cite);

@@ -42,6 +42,14 @@ static inline void strbuf_add(struct strbuf *sb, const void *data, size_t len)
     sb->buf[sb->len] = '\0';
 }
 
+/* Room for n more bytes and a NUL: where they go. The caller writes them and moves len. */
+static inline char *strbuf_room(struct strbuf *sb, size_t n)
+{
+    if (sb->alloc - sb->len <= n)
+        strbuf_grow(sb, n);
+    return sb->buf + sb->len;
+}
+
 static inline void strbuf_addstr(struct strbuf *sb, const char *s)
 {
     strbuf_add(sb, s, strlen(s));

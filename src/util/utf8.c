@@ -41,16 +41,16 @@ bool utf8_validate(const char *str, size_t len, size_t *bad)
         /* Sixteen bytes at a time while they hold only ASCII and two- and three-byte
            characters that need no decoding (Latin, Cyrillic, punctuation). */
         i = next_irregular(s, i, len);
-#else
-        /* Manuscripts are mostly ASCII: eight bytes at a time while no byte has its top bit. */
-        while (i + 8 <= len) {
+#endif
+        /* Eight bytes at a time while no byte has its top bit: without SSE2, and in strings
+           too short for it (names, titles). */
+        while (len - i >= 8) {
             uint64_t word;
             memcpy(&word, s + i, sizeof(word));
             if (word & UINT64_C(0x8080808080808080))
                 break;
             i += 8;
         }
-#endif
         if (i >= len)
             break;
         unsigned char c = s[i];

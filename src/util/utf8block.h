@@ -33,6 +33,9 @@ static inline unsigned utf8_block_irregular(__m128i x, unsigned high, bool with_
     unsigned lead2 =
         (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8((char)0xc1)),
                                                   _mm_cmplt_epi8(x, _mm_set1_epi8((char)0xe0))));
+    /* Only ASCII and whole two-byte characters, but for a lead that ends the block. */
+    if (!((((lead2 << 1) & 0xffff) ^ cont) | (high ^ cont ^ lead2)))
+        return lead2 & 0x8000;
     unsigned other = high & ~(cont | lead2), lead3 = 0;
     if (other) { /* Cyrillic text seldom gets here */
         __m128i l3 = _mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8((char)0xe0)),

@@ -497,37 +497,62 @@ static void test_text_escaped_as_libxml_writes_it(void **state)
     manuscript_free(&m);
 }
 
+#define LONG_CYRILLIC                                                                              \
+    "РеформагосударственнойслужбывКазахстанеиГрузиизаконодательствоикадровойполитики"
+
 /* Each character that needs care, at every place in a title long enough to be read sixteen
- * bytes at a time, comes out as libxml2 writes it. */
+ * bytes at a time, in ASCII and in Cyrillic text, comes out as libxml2 writes it. */
 static void test_text_escaped_at_every_position(void **state)
 {
     (void)state;
-    static const char *const tricky[] = {
-        "<",   ">", "&",   "\"",       "\t",           "\r",
-        "\n",  "'", "]]>", "\xd0\xb6", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
-        "\x01"};
+    static const char *const tricky[] = {"<",
+                                         ">",
+                                         "&",
+                                         "\"",
+                                         "\t",
+                                         "\r",
+                                         "\n",
+                                         "'",
+                                         "]]>",
+                                         "\xd0\xb6",
+                                         "\xe2\x82\xac",
+                                         "\xf0\x9f\x98\x80",
+                                         "\xc2\x80",
+                                         "\xef\xbf\xbd",
+                                         "\x01",
+                                         "\xef\xbf\xbe"};
     struct manuscript m;
     parse_manuscript(&m, minimal_md);
-    for (size_t t = 0; t < sizeof(tricky) / sizeof(*tricky); t++)
-        for (size_t at = 0; at < 48; at++) {
-            char title[128], expected[128];
-            bool control = tricky[t][0] == '\x01';
-            snprintf(title, sizeof(title), "%.*s%s%.*s", (int)at, LONG_PLAIN, tricky[t],
-                     (int)(48 - at), LONG_PLAIN);
-            /* The control character is left out: XML cannot hold it. */
-            snprintf(expected, sizeof(expected), "%.*s%s%.*s", (int)at, LONG_PLAIN,
-                     control ? "" : tricky[t], (int)(48 - at), LONG_PLAIN);
-            free(m.title);
-            m.title = xstrdup(title);
-            struct jats_source src = source(&m);
-            struct strbuf xml = STRBUF_INIT;
-            assert_int_equal(jats_article(&src, &xml), 0);
-            char *want = libxml_text("article-title", expected);
-            if (!strstr(xml.buf, want))
-                fail_msg("%s at %zu: expected %s", tricky[t], at, want);
-            free(want);
-            strbuf_release(&xml);
-        }
+    for (int cyrillic = 0; cyrillic <= 1; cyrillic++)
+        for (size_t t = 0; t < sizeof(tricky) / sizeof(*tricky); t++)
+            for (int at = 0; at < 48; at++) {
+                char before[128], after[128], title[300], expected[300];
+                /* Cut between characters: the Cyrillic letters are two bytes, an 'x' makes the
+                   offset odd. */
+                if (cyrillic) {
+                    snprintf(before, sizeof before, "%s%.*s", at % 2 ? "x" : "", at / 2 * 2,
+                             LONG_CYRILLIC);
+                    snprintf(after, sizeof after, "%.*s", 48 - at / 2 * 2, LONG_CYRILLIC);
+                } else {
+                    snprintf(before, sizeof before, "%.*s", at, LONG_PLAIN);
+                    snprintf(after, sizeof after, "%.*s", 48 - at, LONG_PLAIN);
+                }
+                /* A control character and U+FFFE are left out: XML cannot hold them. */
+                bool dropped = tricky[t][0] == '\x01' || !strcmp(tricky[t], "\xef\xbf\xbe");
+                snprintf(title, sizeof(title), "%s%s%s", before, tricky[t], after);
+                snprintf(expected, sizeof(expected), "%s%s%s", before, dropped ? "" : tricky[t],
+                         after);
+                free(m.title);
+                m.title = xstrdup(title);
+                struct jats_source src = source(&m);
+                struct strbuf xml = STRBUF_INIT;
+                assert_int_equal(jats_article(&src, &xml), 0);
+                char *want = libxml_text("article-title", expected);
+                if (!strstr(xml.buf, want))
+                    fail_msg("%s at %d: expected %s", tricky[t], at, want);
+                free(want);
+                strbuf_release(&xml);
+            }
     manuscript_free(&m);
 }
 
