@@ -147,6 +147,8 @@ static const char *skip_plain(const char *s, const char *p, const char *end, boo
         unsigned bits = special_bits(utf8_load16(q), true) >> (p - q);
         return bits ? p + __builtin_ctz(bits) : end;
     }
+#else
+    (void)s;
 #endif
     unsigned char pass = attribute ? 1 : 2;
     while (p < end && escape_stop[(unsigned char)*p] < pass)
