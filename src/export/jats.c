@@ -33,7 +33,7 @@ struct jw {
     bool in_abstract; /* footnote references are not linked from the abstract */
     bool in_link;     /* ext-link does not nest */
     struct open_element {
-        const char *name; /* a string literal */
+        const char *name; /* PADDED */
         size_t len;
     } * open;
     size_t depth, open_alloc;
@@ -54,9 +54,21 @@ static void close_start_tag(struct jw *j)
     }
 }
 
-/* name must outlive the element: every caller passes a string literal, whose length the
-   compiler knows. */
-#define start(j, name) start_element((j), (name), strlen(name))
+/*
+ * Element names are string literals, and the macros below pass them with fifteen more NULs
+ * after them, so that a name is copied sixteen bytes at a time without reading past its
+ * end (and anything but a literal is a compile error). The name must outlive the element.
+ */
+#define PADDED(name)     name "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
+#define start(j, name)   start_element((j), PADDED(name), sizeof(name) - 1)
+#define elem(j, name, s) elem_element((j), PADDED(name), sizeof(name) - 1, (s))
+
+/* The len bytes of a PADDED name to w, and up to fifteen more: the room must be there. */
+static inline void copy_name(char *w, const char *name, size_t len)
+{
+    for (size_t k = 0; k < len; k += 16)
+        memcpy(w + k, name + k, 16);
+}
 
 static void start_element(struct jw *j, const char *name, size_t len)
 {
@@ -66,11 +78,11 @@ static void start_element(struct jw *j, const char *name, size_t len)
         ARRAY_GROW(j->open, j->depth + 1, j->open_alloc);
     j->open[j->depth++] = (struct open_element){name, len};
     /* ">" closing the parent's start tag, "<" and the name. */
-    char *w = strbuf_room(j->out, len + 2);
+    char *w = strbuf_room(j->out, len + 2 + 16);
     if (j->tag_open)
         *w++ = '>';
     *w++ = '<';
-    memcpy(w, name, len);
+    copy_name(w, name, len);
     w[len] = '\0';
     j->out->len = (size_t)(w + len - j->out->buf);
     j->tag_open = true;
@@ -85,7 +97,7 @@ static void end(struct jw *j)
         return;
     }
     const struct open_element *e = &j->open[--j->depth];
-    char *w = strbuf_room(j->out, e->len + 3);
+    char *w = strbuf_room(j->out, e->len + 3 + 16);
     if (j->tag_open) {
         memcpy(w, "/>", 3); /* with the NUL */
         j->out->len += 2;
@@ -94,7 +106,7 @@ static void end(struct jw *j)
     }
     w[0] = '<';
     w[1] = '/';
-    memcpy(w + 2, e->name, e->len);
+    copy_name(w + 2, e->name, e->len);
     memcpy(w + 2 + e->len, ">", 2); /* with the NUL */
     j->out->len += e->len + 3;
 }
@@ -151,11 +163,11 @@ static void text(struct jw *j, const char *s)
 }
 
 /* <name>s</name>, unless s is empty. */
-static void elem(struct jw *j, const char *name, const char *s)
+static void elem_element(struct jw *j, const char *name, size_t len, const char *s)
 {
     if (empty(s))
         return;
-    start(j, name);
+    start_element(j, name, len);
     text(j, s);
     end(j);
 }
@@ -179,12 +191,6 @@ static const char *decimal(char *buf, const char *prefix, unsigned long n, int w
         *w++ = digits[--k];
     *w = '\0';
     return buf;
-}
-
-static void elem_ulong(struct jw *j, const char *name, unsigned long n)
-{
-    char buf[32];
-    elem(j, name, decimal(buf, "", n, 0));
 }
 
 static bool all_digits(const char *s, size_t n)
@@ -249,15 +255,19 @@ static void date_parts(struct jw *j, int y, int m, int d)
         elem(j, "year", (snprintf(buf, sizeof buf, "%04d", y), buf));
 }
 
-static void date_element(struct jw *j, const char *name, const char *type_attr, const char *type,
+/* pub-date (pub) or date. */
+static void date_element(struct jw *j, bool pub, const char *type_attr, const char *type,
                          const char *iso)
 {
     int y, m, d;
     if (!split_date(iso, &y, &m, &d))
         return;
-    start(j, name);
-    if (!strcmp(name, "pub-date"))
+    if (pub) {
+        start(j, "pub-date");
         attr_fixed(j, "publication-format", "electronic");
+    } else {
+        start(j, "date");
+    }
     attr(j, type_attr, type);
     attr(j, "iso-8601-date", iso);
     date_parts(j, y, m, d);
@@ -384,7 +394,10 @@ static void table_row(struct jw *j, cmark_node *row, cmark_node *table, bool hea
     uint16_t col = 0;
     for (cmark_node *cell = cmark_node_first_child(row); cell;
          cell = cmark_node_next(cell), col++) {
-        start(j, header ? "th" : "td");
+        if (header)
+            start(j, "th");
+        else
+            start(j, "td");
         if (align && col < ncols) {
             if (align[col] == 'l')
                 attr_fixed(j, "align", "left");
@@ -426,17 +439,20 @@ static void table(struct jw *j, cmark_node *n)
     end(j);
 }
 
-/* A trimmed literal block (code, HTML) as text. */
-static void literal_block(struct jw *j, const char *element, const char *type, cmark_node *n)
+/* A trimmed literal block as text: code as preformat, HTML as p. */
+static void literal_block(struct jw *j, bool code, cmark_node *n)
 {
     const char *lit = cmark_node_get_literal(n);
     size_t len = lit ? strlen(lit) : 0;
     while (len && (lit[len - 1] == '\n' || lit[len - 1] == '\r'))
         len--;
     char *trimmed = xstrndup(lit ? lit : "", len);
-    start(j, element);
-    if (type)
-        attr(j, "preformat-type", type);
+    if (code) {
+        start(j, "preformat");
+        attr_fixed(j, "preformat-type", "code");
+    } else {
+        start(j, "p");
+    }
     text(j, trimmed);
     end(j);
     free(trimmed);
@@ -478,10 +494,10 @@ static void block(struct jw *j, cmark_node *n)
         end(j);
         return;
     case CMARK_NODE_CODE_BLOCK:
-        literal_block(j, "preformat", "code", n);
+        literal_block(j, true, n);
         return;
     case CMARK_NODE_HTML_BLOCK:
-        literal_block(j, "p", NULL, n);
+        literal_block(j, false, n);
         return;
     case CMARK_NODE_THEMATIC_BREAK:
         return;
@@ -784,7 +800,7 @@ static int article_meta(struct jw *j, const struct jats_source *src)
 
     int y, mo, d;
     if (split_date(c->published, &y, &mo, &d)) {
-        date_element(j, "pub-date", "date-type", "pub", c->published);
+        date_element(j, true, "date-type", "pub", c->published);
     } else if (c->year) {
         start(j, "pub-date");
         attr_fixed(j, "publication-format", "electronic");
@@ -792,15 +808,16 @@ static int article_meta(struct jw *j, const struct jats_source *src)
         date_parts(j, (int)c->year, 0, 0);
         end(j);
     }
+    char number[32];
     if (c->volume)
-        elem_ulong(j, "volume", c->volume);
+        elem(j, "volume", decimal(number, "", c->volume, 0));
     if (c->number)
-        elem_ulong(j, "issue", c->number);
+        elem(j, "issue", decimal(number, "", c->number, 0));
     page_elements(j, c->pages);
     if (split_date(src->received, &y, &mo, &d) || split_date(src->accepted, &y, &mo, &d)) {
         start(j, "history");
-        date_element(j, "date", "date-type", "received", src->received);
-        date_element(j, "date", "date-type", "accepted", src->accepted);
+        date_element(j, false, "date-type", "received", src->received);
+        date_element(j, false, "date-type", "accepted", src->accepted);
         end(j);
     }
     char *license_url =
