@@ -100,23 +100,34 @@ static const char *const html_entity[256] = {
     ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
 };
 
+#ifdef __SSE2__
+/* Bit k for byte k of the sixteen at p that html_entity replaces. */
+static inline unsigned html_bits(const char *p)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+    /* x | 2 is '>' for '<' and '>'; x | 1 is '\'' for '&' and '\''. */
+    __m128i hit = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(2)), _mm_set1_epi8('>')),
+                     _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(1)), _mm_set1_epi8('\''))),
+        _mm_cmpeq_epi8(x, _mm_set1_epi8('"')));
+    return (unsigned)_mm_movemask_epi8(hit);
+}
+#endif
+
 /* The offset of the first byte from i on that html_entity replaces, else len. */
 static size_t next_html_special(const char *s, size_t i, size_t len)
 {
 #ifdef __SSE2__
-    /* Names, titles and links are escaped on every page: sixteen bytes at a time. */
-    const __m128i gt = _mm_set1_epi8('>'), apos = _mm_set1_epi8('\''), quot = _mm_set1_epi8('"');
-    while (len - i >= 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        /* x | 2 is '>' for '<' and '>'; x | 1 is '\'' for '&' and '\''. */
-        __m128i hit =
-            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(2)), gt),
-                                      _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(1)), apos)),
-                         _mm_cmpeq_epi8(x, quot));
-        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+    /* Names, titles and links are escaped on every page: sixteen bytes at a time, and the
+       last few bytes with the sixteen that end s (each byte is judged on its own). */
+    for (; len - i >= 16; i += 16) {
+        unsigned mask = html_bits(s + i);
         if (mask)
             return i + (size_t)__builtin_ctz(mask);
-        i += 16;
+    }
+    if (i < len && len >= 16) {
+        unsigned mask = html_bits(s + len - 16) >> (16 - (len - i));
+        return mask ? i + (size_t)__builtin_ctz(mask) : len;
     }
 #endif
     while (i < len && !html_entity[(unsigned char)s[i]])

@@ -150,7 +150,8 @@ bool utf8_decode(const char **str, uint32_t *cp)
 
 void utf8_append(struct strbuf *sb, uint32_t cp)
 {
-    char b[4];
+    /* Written in place: names are folded and rebuilt a character at a time. */
+    char *b = strbuf_room(sb, 4);
     size_t n;
     if (cp < 0x80) {
         b[0] = (char)cp;
@@ -171,7 +172,8 @@ void utf8_append(struct strbuf *sb, uint32_t cp)
         b[3] = (char)(0x80 | (cp & 0x3f));
         n = 4;
     }
-    strbuf_add(sb, b, n);
+    b[n] = '\0';
+    sb->len += n;
 }
 
 /* Ranges where upper and lower case alternate, the upper case on the even code point. */
