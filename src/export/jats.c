@@ -16,13 +16,20 @@
 #include <string.h>
 #include <strings.h>
 
+/* An element written and not yet closed. */
+struct open_element {
+    const char *name; /* PADDED (below) */
+    size_t len;
+};
+
 /*
  * The article is written straight into a strbuf. libxml2's xmlTextWriter did this
  * before and produced the same bytes, but at one call per tag, attribute and text
  * run it cost as much as parsing the Markdown (a body has thousands of elements),
  * and what JATS needs of a writer is small: open and close elements, attributes,
- * escaped text. The unit tests validate the result against the JATS schema with
- * libxml2 and check the escaping against what xmlTextWriter writes.
+ * escaped text (xml_text_escape, util/xmltext.c). The unit tests validate the result
+ * against the JATS schema with libxml2 and check the escaping against what
+ * xmlTextWriter writes.
  *
  * A failure is sticky: every call after one does nothing.
  */
@@ -32,10 +39,7 @@ struct jw {
     bool tag_open;    /* "<name attr..." written, its ">" not yet */
     bool in_abstract; /* footnote references are not linked from the abstract */
     bool in_link;     /* ext-link does not nest */
-    struct open_element {
-        const char *name; /* PADDED */
-        size_t len;
-    } * open;
+    struct open_element *open;
     size_t depth, open_alloc;
     cmark_node **footnotes;
     size_t nfootnotes, footnotes_alloc;
