@@ -16,27 +16,31 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
+
+/* An element written and not yet closed. */
+struct open_element {
+    const char *name; /* PADDED (below) */
+    size_t len;
+};
 
 /*
  * The article is written straight into a strbuf. libxml2's xmlTextWriter did this
  * before and produced the same bytes, but at one call per tag, attribute and text
  * run it cost as much as parsing the Markdown (a body has thousands of elements),
  * and what JATS needs of a writer is small: open and close elements, attributes,
- * escaped text. The unit tests validate the result against the JATS schema with
- * libxml2 and check the escaping against what xmlTextWriter writes.
+ * escaped text (xml_text_escape, util/xmltext.c). The unit tests validate the result
+ * against the JATS schema with libxml2 and check the escaping against what
+ * xmlTextWriter writes.
  *
  * A failure is sticky: every call after one does nothing.
  */
 struct jw {
     struct strbuf *out;
     bool failed;
-    bool tag_open;     /* "<name attr..." written, its ">" not yet */
-    bool in_abstract;  /* footnote references are not linked from the abstract */
-    bool in_link;      /* ext-link does not nest */
-    const char **open; /* the names of the open elements: string literals */
+    bool tag_open;    /* "<name attr..." written, its ">" not yet */
+    bool in_abstract; /* footnote references are not linked from the abstract */
+    bool in_link;     /* ext-link does not nest */
+    struct open_element *open;
     size_t depth, open_alloc;
     cmark_node **footnotes;
     size_t nfootnotes, footnotes_alloc;
@@ -47,13 +51,6 @@ static bool empty(const char *s)
     return !s || !*s;
 }
 
-/* s as text XML 1.0 can hold: valid UTF-8 (else U+FFFD), no control characters but
- * tab and line ends, no U+FFFE/U+FFFF. */
-static char *xml_clean(const char *s)
-{
-    return xml_text_clean(s, false);
-}
-
 static void close_start_tag(struct jw *j)
 {
     if (j->tag_open) {
@@ -62,16 +59,37 @@ static void close_start_tag(struct jw *j)
     }
 }
 
-/* name must outlive the element: every caller passes a string literal. */
-static void start(struct jw *j, const char *name)
+/*
+ * Element names are string literals, and the macros below pass them with fifteen more NULs
+ * after them, so that a name is copied sixteen bytes at a time without reading past its
+ * end (and anything but a literal is a compile error). The name must outlive the element.
+ */
+#define PADDED(name)     name "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
+#define start(j, name)   start_element((j), PADDED(name), sizeof(name) - 1)
+#define elem(j, name, s) elem_element((j), PADDED(name), sizeof(name) - 1, (s))
+
+/* The len bytes of a PADDED name to w, and up to fifteen more: the room must be there. */
+static inline void copy_name(char *w, const char *name, size_t len)
+{
+    for (size_t k = 0; k < len; k += 16)
+        memcpy(w + k, name + k, 16);
+}
+
+static void start_element(struct jw *j, const char *name, size_t len)
 {
     if (j->failed)
         return;
-    close_start_tag(j);
-    ARRAY_GROW(j->open, j->depth + 1, j->open_alloc);
-    j->open[j->depth++] = name;
-    strbuf_addch(j->out, '<');
-    strbuf_addstr(j->out, name);
+    if (j->depth == j->open_alloc)
+        ARRAY_GROW(j->open, j->depth + 1, j->open_alloc);
+    j->open[j->depth++] = (struct open_element){name, len};
+    /* ">" closing the parent's start tag, "<" and the name. */
+    char *w = strbuf_room(j->out, len + 2 + 16);
+    if (j->tag_open)
+        *w++ = '>';
+    *w++ = '<';
+    copy_name(w, name, len);
+    w[len] = '\0';
+    j->out->len = (size_t)(w + len - j->out->buf);
     j->tag_open = true;
 }
 
@@ -83,42 +101,19 @@ static void end(struct jw *j)
         j->failed = true;
         return;
     }
-    const char *name = j->open[--j->depth];
+    const struct open_element *e = &j->open[--j->depth];
+    char *w = strbuf_room(j->out, e->len + 3 + 16);
     if (j->tag_open) {
-        strbuf_addstr(j->out, "/>");
+        memcpy(w, "/>", 3); /* with the NUL */
+        j->out->len += 2;
         j->tag_open = false;
         return;
     }
-    strbuf_addstr(j->out, "</");
-    strbuf_addstr(j->out, name);
-    strbuf_addch(j->out, '>');
-}
-
-/*
- * What xmlTextWriter writes for c: in text <, >, &, " and carriage return become
- * entities; in an attribute also line feed and tab, which a parser would otherwise
- * normalise to spaces. NULL: c stands as it is.
- */
-static const char *xml_entity(char c, bool in_attribute)
-{
-    switch (c) {
-    case '<':
-        return "&lt;";
-    case '>':
-        return "&gt;";
-    case '&':
-        return "&amp;";
-    case '"':
-        return "&quot;";
-    case '\r':
-        return "&#13;";
-    case '\n':
-        return in_attribute ? "&#10;" : NULL;
-    case '\t':
-        return in_attribute ? "&#9;" : NULL;
-    default:
-        return NULL;
-    }
+    w[0] = '<';
+    w[1] = '/';
+    copy_name(w + 2, e->name, e->len);
+    memcpy(w + 2 + e->len, ">", 2); /* with the NUL */
+    j->out->len += e->len + 3;
 }
 
 /* An attribute value escaped as xmlTextWriterWriteAttribute escapes it. */
@@ -130,156 +125,90 @@ static void attr(struct jw *j, const char *name, const char *value)
         j->failed = true;
         return;
     }
-    char *clean = xml_clean(value);
-    strbuf_addch(j->out, ' ');
-    strbuf_addstr(j->out, name);
-    strbuf_addstr(j->out, "=\"");
-    const char *run = clean, *p = clean;
-    for (; *p; p++) {
-        const char *entity = xml_entity(*p, true);
-        if (!entity)
-            continue;
-        strbuf_add(j->out, run, (size_t)(p - run));
-        strbuf_addstr(j->out, entity);
-        run = p + 1;
-    }
-    strbuf_add(j->out, run, (size_t)(p - run));
+    size_t len = strlen(name);
+    char *w = strbuf_room(j->out, len + 3);
+    w[0] = ' ';
+    memcpy(w + 1, name, len);
+    memcpy(w + 1 + len, "=\"", 3); /* with the NUL */
+    j->out->len += len + 3;
+    xml_text_escape(j->out, value, true);
     strbuf_addch(j->out, '"');
-    free(clean);
 }
 
-/*
- * Append s to sb as XML element content, escaped as xmlTextWriterWriteString
- * escapes it (<, >, &, " and carriage return). False, with sb partly written,
- * when s has something xml_clean would change: a control character, a byte
- * that is not UTF-8, U+FFFE or U+FFFF.
- */
-/* The first byte at or after p that is not plain ASCII text (a control, one of < > & ",
-   or a byte of a longer character), else end. */
-static const char *skip_plain_ascii(const char *p, const char *end)
+/* An attribute whose value is a string literal with nothing to escape (the "" makes
+   anything else a compile error): written as it is. */
+#define attr_fixed(j, name, value) attr_literal((j), (name), "" value, sizeof(value) - 1)
+
+static void attr_literal(struct jw *j, const char *name, const char *value, size_t vlen)
 {
-#ifdef __SSE2__
-    /* Signed, the bytes from 0x80 on are below ' ' too. */
-    const __m128i space = _mm_set1_epi8(' '), lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'),
-                  amp = _mm_set1_epi8('&'), quot = _mm_set1_epi8('"');
-    while (end - p >= 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-        __m128i hit =
-            _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(x, space), _mm_cmpeq_epi8(x, lt)),
-                         _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, gt), _mm_cmpeq_epi8(x, amp)),
-                                      _mm_cmpeq_epi8(x, quot)));
-        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
-        if (mask)
-            return p + __builtin_ctz(mask);
-        p += 16;
+    if (j->failed)
+        return;
+    if (!j->tag_open) {
+        j->failed = true;
+        return;
     }
-#endif
-    while (p < end && (unsigned char)*p >= ' ' && (unsigned char)*p < 0x80 && *p != '<' &&
-           *p != '>' && *p != '&' && *p != '"')
-        p++;
-    return p;
+    size_t len = strlen(name);
+    char *w = strbuf_room(j->out, len + vlen + 4);
+    w[0] = ' ';
+    memcpy(w + 1, name, len);
+    w[len + 1] = '=';
+    w[len + 2] = '"';
+    memcpy(w + len + 3, value, vlen);
+    memcpy(w + len + 3 + vlen, "\"", 2); /* with the NUL */
+    j->out->len += len + vlen + 4;
 }
 
-static bool escape_clean_text(struct strbuf *sb, const char *s)
-{
-    /* The bytes to stop at (controls, <, >, &, ", non-ASCII); the rest is copied in runs. */
-    // clang-format off
-    static const bool special[256] = {
-        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0_ */
-        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 1_ */
-        0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 2_ */
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, /* 3_ */
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 4_ */
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 5_ */
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 6_ */
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 7_ */
-        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 8_ */
-        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 9_ */
-        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* A_ */
-        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* B_ */
-        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* C_ */
-        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* D_ */
-        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* E_ */
-        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* F_ */
-    };
-    // clang-format on
-    const char *run = s, *p = s;
-    const char *end = s + strlen(s);
-    for (;;) {
-        /* Sixteen plain bytes in a row: an ASCII stretch, read sixteen at a time. Cyrillic
-           text, with its two-byte letters, seldom gets here and stays byte by byte. */
-        const char *stretch = end - p > 16 ? p + 16 : end;
-        while (p < stretch && !special[(unsigned char)*p])
-            p++;
-        if (p == stretch)
-            p = skip_plain_ascii(p, end);
-        unsigned char c = (unsigned char)*p;
-        const char *entity;
-        if (c >= 0x80) {
-            /* Two-byte characters (Cyrillic) and three-byte ones that are neither surrogates,
-               overlong nor U+FFFE/U+FFFF: valid as they are, without decoding. */
-            const unsigned char *u = (const unsigned char *)p;
-            if (c >= 0xc2 && c <= 0xdf && (u[1] & 0xc0) == 0x80) {
-                p += 2;
-                continue;
-            }
-            if (((c >= 0xe1 && c <= 0xec) || c == 0xee) && (u[1] & 0xc0) == 0x80 &&
-                (u[2] & 0xc0) == 0x80) {
-                p += 3;
-                continue;
-            }
-            uint32_t cp;
-            if (!utf8_decode(&p, &cp) || cp == 0xfffe || cp == 0xffff)
-                return false;
-            continue;
-        }
-        if (c == '\0') {
-            strbuf_add(sb, run, (size_t)(p - run));
-            return true;
-        }
-        if (c == '\t' || c == '\n') {
-            p++;
-            continue;
-        }
-        entity = xml_entity((char)c, false);
-        if (!entity)
-            return false; /* another control character */
-        strbuf_add(sb, run, (size_t)(p - run));
-        strbuf_addstr(sb, entity);
-        run = ++p;
-    }
-}
-
-/* Text content. */
+/* Text content, escaped as xmlTextWriterWriteString escapes it. */
 static void text(struct jw *j, const char *s)
 {
     if (j->failed || empty(s))
         return;
     close_start_tag(j);
-    size_t len = j->out->len;
-    if (!escape_clean_text(j->out, s)) {
-        char *clean = xml_clean(s);
-        strbuf_setlen(j->out, len);
-        escape_clean_text(j->out, clean);
-        free(clean);
-    }
+    xml_text_escape(j->out, s, false);
 }
 
 /* <name>s</name>, unless s is empty. */
-static void elem(struct jw *j, const char *name, const char *s)
+static void elem_element(struct jw *j, const char *name, size_t len, const char *s)
 {
     if (empty(s))
         return;
-    start(j, name);
+    start_element(j, name, len);
     text(j, s);
     end(j);
 }
 
-static void elem_ulong(struct jw *j, const char *name, unsigned long n)
+/* prefix, then n in decimal with at least width digits: what snprintf's "%s%0*lu" writes
+   (buf holds 32 bytes, prefix at most 8). */
+static const char *decimal(char *buf, const char *prefix, unsigned long n, int width)
 {
-    char buf[32];
-    snprintf(buf, sizeof buf, "%lu", n);
-    elem(j, name, buf);
+    char digits[24];
+    int k = 0;
+    do {
+        digits[k++] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n);
+    while (k < width)
+        digits[k++] = '0';
+    size_t plen = strlen(prefix);
+    memcpy(buf, prefix, plen);
+    char *w = buf + plen;
+    while (k)
+        *w++ = digits[--k];
+    *w = '\0';
+    return buf;
+}
+
+static bool all_digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+static int two_digits(const char *s)
+{
+    return (s[0] - '0') * 10 + (s[1] - '0');
 }
 
 /* "YYYY[-MM[-DD]]" into its parts; false when s is not such a date. */
@@ -288,6 +217,21 @@ static bool split_date(const char *s, int *y, int *m, int *d)
     *y = *m = *d = 0;
     if (!s)
         return false;
+    /* The forms dates are written in, all digits, read by hand (the same values sscanf
+       gives them); anything else as sscanf reads it. */
+    size_t len = strlen(s);
+    if ((len == 4 || len == 7 || len == 10) && all_digits(s, 4) &&
+        (len == 4 || (s[4] == '-' && all_digits(s + 5, 2))) &&
+        (len < 10 || (s[7] == '-' && all_digits(s + 8, 2)))) {
+        *y = two_digits(s) * 100 + two_digits(s + 2);
+        if (len == 4)
+            return *y > 0;
+        *m = two_digits(s + 5);
+        if (len == 7)
+            return *m >= 1 && *m <= 12;
+        *d = two_digits(s + 8);
+        return *m >= 1 && *m <= 12 && *d >= 1 && *d <= 31;
+    }
     int n = 0;
     if (sscanf(s, "%4d-%2d-%2d%n", y, m, d, &n) == 3 && !s[n])
         return *m >= 1 && *m <= 12 && *d >= 1 && *d <= 31;
@@ -301,28 +245,34 @@ static bool split_date(const char *s, int *y, int *m, int *d)
 /* day?, month?, year: the content of pub-date and date. */
 static void date_parts(struct jw *j, int y, int m, int d)
 {
-    char buf[16];
-    if (d) {
-        snprintf(buf, sizeof buf, "%02d", d);
-        elem(j, "day", buf);
-    }
-    if (m) {
-        snprintf(buf, sizeof buf, "%02d", m);
-        elem(j, "month", buf);
-    }
-    snprintf(buf, sizeof buf, "%04d", y);
-    elem(j, "year", buf);
+    char buf[32];
+    if (d > 0)
+        elem(j, "day", decimal(buf, "", (unsigned long)d, 2));
+    else if (d)
+        elem(j, "day", (snprintf(buf, sizeof buf, "%02d", d), buf));
+    if (m > 0)
+        elem(j, "month", decimal(buf, "", (unsigned long)m, 2));
+    else if (m)
+        elem(j, "month", (snprintf(buf, sizeof buf, "%02d", m), buf));
+    if (y >= 0)
+        elem(j, "year", decimal(buf, "", (unsigned long)y, 4));
+    else
+        elem(j, "year", (snprintf(buf, sizeof buf, "%04d", y), buf));
 }
 
-static void date_element(struct jw *j, const char *name, const char *type_attr, const char *type,
+/* pub-date (pub) or date. */
+static void date_element(struct jw *j, bool pub, const char *type_attr, const char *type,
                          const char *iso)
 {
     int y, m, d;
     if (!split_date(iso, &y, &m, &d))
         return;
-    start(j, name);
-    if (!strcmp(name, "pub-date"))
-        attr(j, "publication-format", "electronic");
+    if (pub) {
+        start(j, "pub-date");
+        attr_fixed(j, "publication-format", "electronic");
+    } else {
+        start(j, "date");
+    }
     attr(j, type_attr, type);
     attr(j, "iso-8601-date", iso);
     date_parts(j, y, m, d);
@@ -361,7 +311,10 @@ static void inline_node(struct jw *j, cmark_node *n)
         return;
     case CMARK_NODE_SOFTBREAK:
     case CMARK_NODE_LINEBREAK:
-        text(j, "\n");
+        if (!j->failed) { /* text(j, "\n"), which needs no escaping */
+            close_start_tag(j);
+            strbuf_addch(j->out, '\n');
+        }
         return;
     case CMARK_NODE_CODE:
         elem(j, "monospace", cmark_node_get_literal(n));
@@ -383,7 +336,7 @@ static void inline_node(struct jw *j, cmark_node *n)
             return;
         }
         start(j, "ext-link");
-        attr(j, "ext-link-type", "uri");
+        attr_fixed(j, "ext-link-type", "uri");
         attr(j, "xlink:href", url);
         j->in_link = true;
         if (cmark_node_first_child(n))
@@ -404,13 +357,20 @@ static void inline_node(struct jw *j, cmark_node *n)
             text(j, number);
             return;
         }
-        char *rid = xasprintf("fn%s", number);
+        /* "fn" and the number, on the stack when it is short (it always is). */
+        char small[32], *rid = small;
+        size_t len = strlen(number);
+        if (len + 3 > sizeof small)
+            rid = xmalloc(len + 3);
+        memcpy(rid, "fn", 2);
+        memcpy(rid + 2, number, len + 1);
         start(j, "xref");
-        attr(j, "ref-type", "fn");
+        attr_fixed(j, "ref-type", "fn");
         attr(j, "rid", rid);
         text(j, number);
         end(j);
-        free(rid);
+        if (rid != small)
+            free(rid);
         return;
     }
     default:
@@ -439,14 +399,17 @@ static void table_row(struct jw *j, cmark_node *row, cmark_node *table, bool hea
     uint16_t col = 0;
     for (cmark_node *cell = cmark_node_first_child(row); cell;
          cell = cmark_node_next(cell), col++) {
-        start(j, header ? "th" : "td");
+        if (header)
+            start(j, "th");
+        else
+            start(j, "td");
         if (align && col < ncols) {
             if (align[col] == 'l')
-                attr(j, "align", "left");
+                attr_fixed(j, "align", "left");
             else if (align[col] == 'c')
-                attr(j, "align", "center");
+                attr_fixed(j, "align", "center");
             else if (align[col] == 'r')
-                attr(j, "align", "right");
+                attr_fixed(j, "align", "right");
         }
         inlines(j, cell);
         end(j);
@@ -481,17 +444,20 @@ static void table(struct jw *j, cmark_node *n)
     end(j);
 }
 
-/* A trimmed literal block (code, HTML) as text. */
-static void literal_block(struct jw *j, const char *element, const char *type, cmark_node *n)
+/* A trimmed literal block as text: code as preformat, HTML as p. */
+static void literal_block(struct jw *j, bool code, cmark_node *n)
 {
     const char *lit = cmark_node_get_literal(n);
     size_t len = lit ? strlen(lit) : 0;
     while (len && (lit[len - 1] == '\n' || lit[len - 1] == '\r'))
         len--;
     char *trimmed = xstrndup(lit ? lit : "", len);
-    start(j, element);
-    if (type)
-        attr(j, "preformat-type", type);
+    if (code) {
+        start(j, "preformat");
+        attr_fixed(j, "preformat-type", "code");
+    } else {
+        start(j, "p");
+    }
     text(j, trimmed);
     end(j);
     free(trimmed);
@@ -533,10 +499,10 @@ static void block(struct jw *j, cmark_node *n)
         end(j);
         return;
     case CMARK_NODE_CODE_BLOCK:
-        literal_block(j, "preformat", "code", n);
+        literal_block(j, true, n);
         return;
     case CMARK_NODE_HTML_BLOCK:
-        literal_block(j, "p", NULL, n);
+        literal_block(j, false, n);
         return;
     case CMARK_NODE_THEMATIC_BREAK:
         return;
@@ -652,13 +618,13 @@ static int contributors(struct jw *j, const struct jats_source *src,
         if (rc)
             return rc;
         start(j, "contrib");
-        attr(j, "contrib-type", "author");
+        attr_fixed(j, "contrib-type", "author");
         if (au->corresponding)
-            attr(j, "corresp", "yes");
+            attr_fixed(j, "corresp", "yes");
         if (au->orcid[0]) {
             char *url = xasprintf("https://orcid.org/%s", au->orcid);
             start(j, "contrib-id");
-            attr(j, "contrib-id-type", "orcid");
+            attr_fixed(j, "contrib-id-type", "orcid");
             text(j, url);
             end(j);
             free(url);
@@ -671,11 +637,10 @@ static int contributors(struct jw *j, const struct jats_source *src,
             elem(j, "email", au->email);
         for (size_t k = 0; k < au->naffiliations; k++) {
             char rid[32];
-            snprintf(rid, sizeof rid, "aff%zu",
-                     affiliation_index(affs, naffs, &au->affiliations[k]));
             start(j, "xref");
-            attr(j, "ref-type", "aff");
-            attr(j, "rid", rid);
+            attr_fixed(j, "ref-type", "aff");
+            attr(j, "rid",
+                 decimal(rid, "aff", affiliation_index(affs, naffs, &au->affiliations[k]), 0));
             end(j);
         }
         end(j);
@@ -692,20 +657,19 @@ static void affiliations(struct jw *j, const struct jats_source *src,
     for (size_t x = 0; x < naffs; x++) {
         const struct affiliation *af = affs[x];
         char id[32];
-        snprintf(id, sizeof id, "aff%zu", x + 1);
         start(j, "aff");
-        attr(j, "id", id);
+        attr(j, "id", decimal(id, "aff", x + 1, 0));
         start(j, "institution-wrap");
         if (!empty(af->department)) {
             start(j, "institution");
-            attr(j, "content-type", "dept");
+            attr_fixed(j, "content-type", "dept");
             text(j, af->department);
             end(j);
         }
         elem(j, "institution", af->name);
         if (!empty(af->ror)) {
             start(j, "institution-id");
-            attr(j, "institution-id-type", "ror");
+            attr_fixed(j, "institution-id-type", "ror");
             text(j, af->ror);
             end(j);
         }
@@ -749,7 +713,7 @@ static void journal_meta(struct jw *j, const struct citation_source *c)
 {
     start(j, "journal-meta");
     start(j, "journal-id");
-    attr(j, "journal-id-type", "publisher-id");
+    attr_fixed(j, "journal-id-type", "publisher-id");
     text(j, !empty(c->abbreviation) ? c->abbreviation
             : !empty(c->key_prefix) ? c->key_prefix
                                     : c->journal);
@@ -758,14 +722,14 @@ static void journal_meta(struct jw *j, const struct citation_source *c)
     elem(j, "journal-title", c->journal);
     if (!empty(c->abbreviation)) {
         start(j, "abbrev-journal-title");
-        attr(j, "abbrev-type", "publisher");
+        attr_fixed(j, "abbrev-type", "publisher");
         text(j, c->abbreviation);
         end(j);
     }
     end(j);
     if (!empty(c->issn)) {
         start(j, "issn");
-        attr(j, "publication-format", "electronic");
+        attr_fixed(j, "publication-format", "electronic");
         text(j, c->issn);
         end(j);
     }
@@ -799,14 +763,14 @@ static int article_meta(struct jw *j, const struct jats_source *src)
     start(j, "article-meta");
     if (!empty(c->doi)) {
         start(j, "article-id");
-        attr(j, "pub-id-type", "doi");
+        attr_fixed(j, "pub-id-type", "doi");
         text(j, c->doi);
         end(j);
     }
     if (!empty(m->type)) {
         start(j, "article-categories");
         start(j, "subj-group");
-        attr(j, "subj-group-type", "heading");
+        attr_fixed(j, "subj-group-type", "heading");
         elem(j, "subject",
              manuscript_type_label(m->type) ? manuscript_type_label(m->type) : m->type);
         end(j);
@@ -828,23 +792,24 @@ static int article_meta(struct jw *j, const struct jats_source *src)
 
     int y, mo, d;
     if (split_date(c->published, &y, &mo, &d)) {
-        date_element(j, "pub-date", "date-type", "pub", c->published);
+        date_element(j, true, "date-type", "pub", c->published);
     } else if (c->year) {
         start(j, "pub-date");
-        attr(j, "publication-format", "electronic");
-        attr(j, "date-type", "pub");
+        attr_fixed(j, "publication-format", "electronic");
+        attr_fixed(j, "date-type", "pub");
         date_parts(j, (int)c->year, 0, 0);
         end(j);
     }
+    char number[32];
     if (c->volume)
-        elem_ulong(j, "volume", c->volume);
+        elem(j, "volume", decimal(number, "", c->volume, 0));
     if (c->number)
-        elem_ulong(j, "issue", c->number);
+        elem(j, "issue", decimal(number, "", c->number, 0));
     page_elements(j, c->pages);
     if (split_date(src->received, &y, &mo, &d) || split_date(src->accepted, &y, &mo, &d)) {
         start(j, "history");
-        date_element(j, "date", "date-type", "received", src->received);
-        date_element(j, "date", "date-type", "accepted", src->accepted);
+        date_element(j, false, "date-type", "received", src->received);
+        date_element(j, false, "date-type", "accepted", src->accepted);
         end(j);
     }
     char *license_url =
@@ -862,7 +827,7 @@ static int article_meta(struct jw *j, const struct jats_source *src)
             elem(j, "copyright-year", buf);
         }
         start(j, "license");
-        attr(j, "license-type", "open-access");
+        attr_fixed(j, "license-type", "open-access");
         if (license_url) {
             attr(j, "xlink:href", license_url);
             elem(j, "ali:license_ref", license_url);
@@ -871,7 +836,7 @@ static int article_meta(struct jw *j, const struct jats_source *src)
         text(j, "This is an open-access article distributed under the terms of the ");
         if (license_url) {
             start(j, "ext-link");
-            attr(j, "ext-link-type", "uri");
+            attr_fixed(j, "ext-link-type", "uri");
             attr(j, "xlink:href", license_url);
             text(j, empty(src->license) ? license_url : src->license);
             end(j);
@@ -894,7 +859,7 @@ static int article_meta(struct jw *j, const struct jats_source *src)
         return rc;
     if (m->nkeywords) {
         start(j, "kwd-group");
-        attr(j, "kwd-group-type", "author");
+        attr_fixed(j, "kwd-group-type", "author");
         for (size_t i = 0; i < m->nkeywords; i++)
             elem(j, "kwd", m->keywords[i]);
         end(j);
@@ -1037,19 +1002,19 @@ static void reference(struct jw *j, const struct reference_list *list, size_t in
     elem(j, "issn", r->issn);
     if (!empty(r->number)) {
         start(j, "pub-id");
-        attr(j, "pub-id-type", "other");
+        attr_fixed(j, "pub-id-type", "other");
         text(j, r->number);
         end(j);
     }
     if (!empty(r->doi)) {
         start(j, "pub-id");
-        attr(j, "pub-id-type", "doi");
+        attr_fixed(j, "pub-id-type", "doi");
         text(j, r->doi);
         end(j);
     }
     if (!empty(r->url) && followable(r->url)) {
         start(j, "ext-link");
-        attr(j, "ext-link-type", "uri");
+        attr_fixed(j, "ext-link-type", "uri");
         attr(j, "xlink:href", r->url);
         text(j, r->url);
         end(j);
@@ -1074,11 +1039,9 @@ static void back(struct jw *j, const struct jats_source *src)
         start(j, "fn-group");
         for (size_t i = 0; i < j->nfootnotes; i++) {
             char id[32], label[32];
-            snprintf(id, sizeof id, "fn%zu", i + 1);
-            snprintf(label, sizeof label, "%zu", i + 1);
             start(j, "fn");
-            attr(j, "id", id);
-            elem(j, "label", label);
+            attr(j, "id", decimal(id, "fn", i + 1, 0));
+            elem(j, "label", decimal(label, "", i + 1, 0));
             if (cmark_node_first_child(j->footnotes[i]))
                 blocks(j, j->footnotes[i]);
             else
@@ -1134,15 +1097,16 @@ int jats_article(const struct jats_source *src, struct strbuf *out)
         if (rc)
             return rc;
     }
-    struct strbuf xml = STRBUF_INIT;
-    struct jw j = {.out = &xml};
-    strbuf_addstr(&xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    /* Written straight into out, which is cut back to where it was on failure. */
+    size_t out_len = out->len;
+    struct jw j = {.out = out};
+    strbuf_addstr(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     start(&j, "article");
-    attr(&j, "xmlns:xlink", "http://www.w3.org/1999/xlink");
-    attr(&j, "xmlns:mml", "http://www.w3.org/1998/Math/MathML");
-    attr(&j, "xmlns:ali", "http://www.niso.org/schemas/ali/1.0/");
+    attr_fixed(&j, "xmlns:xlink", "http://www.w3.org/1999/xlink");
+    attr_fixed(&j, "xmlns:mml", "http://www.w3.org/1998/Math/MathML");
+    attr_fixed(&j, "xmlns:ali", "http://www.niso.org/schemas/ali/1.0/");
     attr(&j, "article-type", empty(m->type) ? "other" : m->type);
-    attr(&j, "dtd-version", "1.3");
+    attr_fixed(&j, "dtd-version", "1.3");
     attr(&j, "xml:lang", empty(m->lang) ? "en" : m->lang);
     start(&j, "front");
     journal_meta(&j, &src->cite);
@@ -1156,13 +1120,12 @@ int jats_article(const struct jats_source *src, struct strbuf *out)
         end(&j);
         if (j.depth)
             j.failed = true;
-        strbuf_addch(&xml, '\n');
+        strbuf_addch(out, '\n');
     }
     if (!rc && j.failed)
         rc = error_internal("jats: cannot write the XML");
-    if (!rc)
-        strbuf_add(out, xml.buf, xml.len);
-    strbuf_release(&xml);
+    if (rc)
+        strbuf_setlen(out, out_len);
     free(j.open);
     free(j.footnotes);
     if (!src->body)

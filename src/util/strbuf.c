@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 char strbuf_empty[1];
 
@@ -65,26 +68,6 @@ void strbuf_setlen(struct strbuf *sb, size_t len)
     sb->buf[len] = '\0';
 }
 
-void strbuf_add(struct strbuf *sb, const void *data, size_t len)
-{
-    if (!len)
-        return;
-    strbuf_grow(sb, len);
-    memcpy(sb->buf + sb->len, data, len);
-    sb->len += len;
-    sb->buf[sb->len] = '\0';
-}
-
-void strbuf_addstr(struct strbuf *sb, const char *s)
-{
-    strbuf_add(sb, s, strlen(s));
-}
-
-void strbuf_addch(struct strbuf *sb, char c)
-{
-    strbuf_add(sb, &c, 1);
-}
-
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 {
     /* Formatted once into the room there is (64 bytes at least), again only if it is short. */
@@ -112,20 +95,53 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
     va_end(ap);
 }
 
+/* What strbuf_add_html_escaped replaces; NULL for a byte that stands as it is. */
+static const char *const html_entity[256] = {
+    ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
+};
+
+#ifdef __SSE2__
+/* Bit k for byte k of the sixteen at p that html_entity replaces. */
+static inline unsigned html_bits(const char *p)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+    /* x | 2 is '>' for '<' and '>'; x | 1 is '\'' for '&' and '\''. */
+    __m128i hit = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(2)), _mm_set1_epi8('>')),
+                     _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(1)), _mm_set1_epi8('\''))),
+        _mm_cmpeq_epi8(x, _mm_set1_epi8('"')));
+    return (unsigned)_mm_movemask_epi8(hit);
+}
+#endif
+
+/* The offset of the first byte from i on that html_entity replaces, else len. */
+static size_t next_html_special(const char *s, size_t i, size_t len)
+{
+#ifdef __SSE2__
+    /* Names, titles and links are escaped on every page: sixteen bytes at a time, and the
+       last few bytes with the sixteen that end s (each byte is judged on its own). */
+    for (; len - i >= 16; i += 16) {
+        unsigned mask = html_bits(s + i);
+        if (mask)
+            return i + (size_t)__builtin_ctz(mask);
+    }
+    if (i < len && len >= 16) {
+        unsigned mask = html_bits(s + len - 16) >> (16 - (len - i));
+        return mask ? i + (size_t)__builtin_ctz(mask) : len;
+    }
+#endif
+    while (i < len && !html_entity[(unsigned char)s[i]])
+        i++;
+    return i;
+}
+
 void strbuf_add_html_escaped(struct strbuf *sb, const char *s, size_t len)
 {
-    /* Each byte looked up once: names, titles and links are escaped on every page. */
-    static const char *const entity[256] = {
-        ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
-    };
     size_t start = 0;
-    for (size_t i = 0; i < len; i++) {
-        const char *rep = entity[(unsigned char)s[i]];
-        if (!rep)
-            continue;
+    for (size_t i = next_html_special(s, 0, len); i < len; i = next_html_special(s, i, len)) {
         strbuf_add(sb, s + start, i - start);
-        strbuf_addstr(sb, rep);
-        start = i + 1;
+        strbuf_addstr(sb, html_entity[(unsigned char)s[i]]);
+        start = ++i;
     }
     strbuf_add(sb, s + start, len - start);
 }

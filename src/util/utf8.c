@@ -1,15 +1,50 @@
 #include "util/utf8.h"
 
+#include "util/utf8block.h"
+
 #include <stdint.h>
 #include <string.h>
+
+#ifdef __SSE2__
+/* The offset of the first byte from i on that utf8_block_irregular marks, else len; i itself
+   when the string is too short to be read sixteen bytes at a time. The bytes before i are
+   whole, well-formed characters. */
+static size_t next_irregular(const unsigned char *s, size_t i, size_t len)
+{
+    while (len - i >= 16) {
+        __m128i x = utf8_load16(s + i);
+        unsigned high = (unsigned)_mm_movemask_epi8(x);
+        unsigned irregular = high ? utf8_block_irregular(x, high, true) : 0;
+        if (irregular)
+            return i + (size_t)__builtin_ctz(irregular);
+        i += 16;
+    }
+    if (i == len || len < 16)
+        return i;
+    /* The last bytes: the sixteen that end the string. No lead among those before i (whole
+       characters) claims a byte from i on, so the bits from i on are what a block starting
+       at i would give. */
+    size_t q = len - 16;
+    __m128i x = utf8_load16(s + q);
+    unsigned high = (unsigned)_mm_movemask_epi8(x);
+    unsigned irregular = high ? utf8_block_irregular(x, high, true) >> (i - q) : 0;
+    return irregular ? i + (size_t)__builtin_ctz(irregular) : len;
+}
+#endif
 
 bool utf8_validate(const char *str, size_t len, size_t *bad)
 {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
     while (i < len) {
-        /* Manuscripts are mostly ASCII: eight bytes at a time while no byte has its top bit. */
-        while (i + 8 <= len) {
+#ifdef __SSE2__
+        /* Sixteen bytes at a time while they hold only ASCII and two- and three-byte
+           characters that need no decoding (Latin, Cyrillic, punctuation). */
+        i = next_irregular(s, i, len);
+#endif
+        /* Eight bytes at a time while no byte has its top bit: without SSE2, and in strings
+           too short for it (names, titles). */
+        while (len - i >= 8) {
             uint64_t word;
             memcpy(&word, s + i, sizeof(word));
             if (word & UINT64_C(0x8080808080808080))
@@ -115,7 +150,8 @@ bool utf8_decode(const char **str, uint32_t *cp)
 
 void utf8_append(struct strbuf *sb, uint32_t cp)
 {
-    char b[4];
+    /* Written in place: names are folded and rebuilt a character at a time. */
+    char *b = strbuf_room(sb, 4);
     size_t n;
     if (cp < 0x80) {
         b[0] = (char)cp;
@@ -136,7 +172,8 @@ void utf8_append(struct strbuf *sb, uint32_t cp)
         b[3] = (char)(0x80 | (cp & 0x3f));
         n = 4;
     }
-    strbuf_add(sb, b, n);
+    b[n] = '\0';
+    sb->len += n;
 }
 
 /* Ranges where upper and lower case alternate, the upper case on the even code point. */

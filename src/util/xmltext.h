@@ -1,6 +1,8 @@
 #ifndef JOURNAL_UTIL_XMLTEXT_H
 #define JOURNAL_UTIL_XMLTEXT_H
 
+#include "util/strbuf.h"
+
 #include <stdbool.h>
 
 /*
@@ -11,5 +13,13 @@
  * needs nothing is copied in one pass. The caller frees the copy.
  */
 char *xml_text_clean(const char *s, bool trim);
+
+/*
+ * Append s, cleaned as xml_text_clean cleans it, as XML text the way libxml2's
+ * xmlTextWriter writes it: <, >, &, " and carriage return as entities, and in an
+ * attribute value (attribute) line feed and tab too, which a parser would otherwise
+ * turn into spaces. Text that needs no cleaning is escaped in one pass. NULL adds nothing.
+ */
+void xml_text_escape(struct strbuf *sb, const char *s, bool attribute);
 
 #endif

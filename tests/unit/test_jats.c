@@ -497,37 +497,62 @@ static void test_text_escaped_as_libxml_writes_it(void **state)
     manuscript_free(&m);
 }
 
+#define LONG_CYRILLIC                                                                              \
+    "РеформагосударственнойслужбывКазахстанеиГрузиизаконодательствоикадровойполитики"
+
 /* Each character that needs care, at every place in a title long enough to be read sixteen
- * bytes at a time, comes out as libxml2 writes it. */
+ * bytes at a time, in ASCII and in Cyrillic text, comes out as libxml2 writes it. */
 static void test_text_escaped_at_every_position(void **state)
 {
     (void)state;
-    static const char *const tricky[] = {
-        "<",   ">", "&",   "\"",       "\t",           "\r",
-        "\n",  "'", "]]>", "\xd0\xb6", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
-        "\x01"};
+    static const char *const tricky[] = {"<",
+                                         ">",
+                                         "&",
+                                         "\"",
+                                         "\t",
+                                         "\r",
+                                         "\n",
+                                         "'",
+                                         "]]>",
+                                         "\xd0\xb6",
+                                         "\xe2\x82\xac",
+                                         "\xf0\x9f\x98\x80",
+                                         "\xc2\x80",
+                                         "\xef\xbf\xbd",
+                                         "\x01",
+                                         "\xef\xbf\xbe"};
     struct manuscript m;
     parse_manuscript(&m, minimal_md);
-    for (size_t t = 0; t < sizeof(tricky) / sizeof(*tricky); t++)
-        for (size_t at = 0; at < 48; at++) {
-            char title[128], expected[128];
-            bool control = tricky[t][0] == '\x01';
-            snprintf(title, sizeof(title), "%.*s%s%.*s", (int)at, LONG_PLAIN, tricky[t],
-                     (int)(48 - at), LONG_PLAIN);
-            /* The control character is left out: XML cannot hold it. */
-            snprintf(expected, sizeof(expected), "%.*s%s%.*s", (int)at, LONG_PLAIN,
-                     control ? "" : tricky[t], (int)(48 - at), LONG_PLAIN);
-            free(m.title);
-            m.title = xstrdup(title);
-            struct jats_source src = source(&m);
-            struct strbuf xml = STRBUF_INIT;
-            assert_int_equal(jats_article(&src, &xml), 0);
-            char *want = libxml_text("article-title", expected);
-            if (!strstr(xml.buf, want))
-                fail_msg("%s at %zu: expected %s", tricky[t], at, want);
-            free(want);
-            strbuf_release(&xml);
-        }
+    for (int cyrillic = 0; cyrillic <= 1; cyrillic++)
+        for (size_t t = 0; t < sizeof(tricky) / sizeof(*tricky); t++)
+            for (int at = 0; at < 48; at++) {
+                char before[128], after[128], title[300], expected[300];
+                /* Cut between characters: the Cyrillic letters are two bytes, an 'x' makes the
+                   offset odd. */
+                if (cyrillic) {
+                    snprintf(before, sizeof before, "%s%.*s", at % 2 ? "x" : "", at / 2 * 2,
+                             LONG_CYRILLIC);
+                    snprintf(after, sizeof after, "%.*s", 48 - at / 2 * 2, LONG_CYRILLIC);
+                } else {
+                    snprintf(before, sizeof before, "%.*s", at, LONG_PLAIN);
+                    snprintf(after, sizeof after, "%.*s", 48 - at, LONG_PLAIN);
+                }
+                /* A control character and U+FFFE are left out: XML cannot hold them. */
+                bool dropped = tricky[t][0] == '\x01' || !strcmp(tricky[t], "\xef\xbf\xbe");
+                snprintf(title, sizeof(title), "%s%s%s", before, tricky[t], after);
+                snprintf(expected, sizeof(expected), "%s%s%s", before, dropped ? "" : tricky[t],
+                         after);
+                free(m.title);
+                m.title = xstrdup(title);
+                struct jats_source src = source(&m);
+                struct strbuf xml = STRBUF_INIT;
+                assert_int_equal(jats_article(&src, &xml), 0);
+                char *want = libxml_text("article-title", expected);
+                if (!strstr(xml.buf, want))
+                    fail_msg("%s at %d: expected %s", tricky[t], at, want);
+                free(want);
+                strbuf_release(&xml);
+            }
     manuscript_free(&m);
 }
 
@@ -634,6 +659,79 @@ static void test_parsed_body_gives_the_same_jats(void **state)
     manuscript_free(&m);
 }
 
+/* Dates in their usual forms and in the odd ones sscanf still reads ("%4d-%2d-%2d"): the
+ * pub-date and history hold what they say; what is no date leaves them out (the year of
+ * the issue stands in for a publication date). */
+static void test_date_forms(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *date, *pub, *received;
+    } cases[] = {
+        {"2025-12-15",
+         "<pub-date publication-format=\"electronic\" date-type=\"pub\" "
+         "iso-8601-date=\"2025-12-15\"><day>15</day><month>12</month><year>2025</year></pub-date>",
+         "<date date-type=\"received\" iso-8601-date=\"2025-12-15\"><day>15</day><month>12</"
+         "month><year>2025</year></date>"},
+        {"2025-07",
+         "<pub-date publication-format=\"electronic\" date-type=\"pub\" "
+         "iso-8601-date=\"2025-07\"><month>07</month><year>2025</year></pub-date>",
+         "<date date-type=\"received\" iso-8601-date=\"2025-07\"><month>07</month><year>2025</"
+         "year></date>"},
+        {"0999",
+         "<pub-date publication-format=\"electronic\" date-type=\"pub\" "
+         "iso-8601-date=\"0999\"><year>0999</year></pub-date>",
+         "<date date-type=\"received\" iso-8601-date=\"0999\"><year>0999</year></date>"},
+        {"2025-7-5",
+         "<pub-date publication-format=\"electronic\" date-type=\"pub\" "
+         "iso-8601-date=\"2025-7-5\"><day>05</day><month>07</month><year>2025</year></pub-date>",
+         "<date date-type=\"received\" iso-8601-date=\"2025-7-5\"><day>05</day><month>07</"
+         "month><year>2025</year></date>"},
+        {"25",
+         "<pub-date publication-format=\"electronic\" date-type=\"pub\" "
+         "iso-8601-date=\"25\"><year>0025</year></pub-date>",
+         "<date date-type=\"received\" iso-8601-date=\"25\"><year>0025</year></date>"},
+        /* No dates: the issue's year, and no history (accepted is left out below). */
+        {"2025-13-01",
+         "<pub-date publication-format=\"electronic\" date-type=\"pub\"><year>2025</year></"
+         "pub-date>",
+         NULL},
+        {"2025-12-32",
+         "<pub-date publication-format=\"electronic\" date-type=\"pub\"><year>2025</year></"
+         "pub-date>",
+         NULL},
+        {"0000",
+         "<pub-date publication-format=\"electronic\" date-type=\"pub\"><year>2025</year></"
+         "pub-date>",
+         NULL},
+        {"2025-1a",
+         "<pub-date publication-format=\"electronic\" date-type=\"pub\"><year>2025</year></"
+         "pub-date>",
+         NULL},
+        {"2025/12/15",
+         "<pub-date publication-format=\"electronic\" date-type=\"pub\"><year>2025</year></"
+         "pub-date>",
+         NULL},
+    };
+    struct manuscript m;
+    parse_manuscript(&m, minimal_md);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct jats_source src = source(&m);
+        src.cite.published = cases[i].date;
+        src.received = cases[i].date;
+        src.accepted = NULL;
+        struct strbuf xml = STRBUF_INIT;
+        assert_int_equal(jats_article(&src, &xml), 0);
+        if (!strstr(xml.buf, cases[i].pub))
+            fail_msg("%s: expected %s in\n%s", cases[i].date, cases[i].pub, xml.buf);
+        if (cases[i].received ? !strstr(xml.buf, cases[i].received)
+                              : strstr(xml.buf, "<history>") != NULL)
+            fail_msg("%s: the history is not as expected in\n%s", cases[i].date, xml.buf);
+        strbuf_release(&xml);
+    }
+    manuscript_free(&m);
+}
+
 static void test_rejected_input_leaves_out_unchanged(void **state)
 {
     (void)state;
@@ -669,6 +767,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_rejected_input_leaves_out_unchanged),
         cmocka_unit_test(test_text_escaped_as_libxml_writes_it),
         cmocka_unit_test(test_text_escaped_at_every_position),
+        cmocka_unit_test(test_date_forms),
         cmocka_unit_test(test_attribute_escaped_as_libxml_writes_it),
         cmocka_unit_test(test_parsed_body_gives_the_same_jats),
     };

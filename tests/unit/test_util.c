@@ -77,6 +77,52 @@ static void test_utf8(void **state)
     }
 }
 
+/* UTF-8 validation the plain way, a sequence at a time, after RFC 3629: the first bad
+   sequence's offset in *bad. */
+static bool ref_validate(const unsigned char *s, size_t len, size_t *bad)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned c = s[i];
+        size_t n;
+        uint32_t cp, min;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if (c >= 0xc0 && c < 0xe0) {
+            n = 2, cp = c & 0x1f, min = 0x80;
+        } else if (c >= 0xe0 && c < 0xf0) {
+            n = 3, cp = c & 0x0f, min = 0x800;
+        } else if (c >= 0xf0 && c < 0xf8) {
+            n = 4, cp = c & 0x07, min = 0x10000;
+        } else {
+            break;
+        }
+        if (len - i < n)
+            break;
+        size_t k = 1;
+        for (; k < n && (s[i + k] & 0xc0) == 0x80; k++)
+            cp = (cp << 6) | (s[i + k] & 0x3f);
+        if (k < n || cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            break;
+        i += n;
+    }
+    *bad = i;
+    return i == len;
+}
+
+/* utf8_validate against ref_validate on buf[0, len): the verdict and the offset. */
+static void check_validate(const char *buf, size_t len, const char *what, size_t round)
+{
+    size_t want_bad = 0, got_bad = 12345;
+    bool want = ref_validate((const unsigned char *)buf, len, &want_bad);
+    bool got = utf8_validate(buf, len, &got_bad);
+    if (got != want || (!want && got_bad != want_bad))
+        fail_msg("utf8_validate on %s (%zu, %zu bytes): %s at %zu, the reference %s at %zu", what,
+                 round, len, got ? "valid" : "invalid", got_bad, want ? "valid" : "invalid",
+                 want_bad);
+}
+
 /* utf8_validate's fast paths agree with decoding character by character (utf8_decode), on
    random strings of the bytes where UTF-8's rules are: leads, continuations, the edges. */
 static void test_utf8_validate_matches_decode(void **state)
@@ -87,8 +133,9 @@ static void test_utf8_validate_matches_decode(void **state)
                                           0xec, 0xed, 0xee, 0xef, 0xf0, 0xf4, 0xf5, 0xff};
     unsigned seed = 12345;
     for (int round = 0; round < 200000; round++) {
-        char buf[12];
-        size_t len = (size_t)(round % 11) + 1;
+        char buf[48];
+        /* Short strings and ones past a 16-byte block or two. */
+        size_t len = round % 4 ? (size_t)(round % 11) + 1 : (size_t)(round % 47) + 1;
         for (size_t i = 0; i < len; i++) {
             seed = seed * 1103515245u + 12345u;
             buf[i] = (char)bytes[(seed >> 16) % sizeof(bytes)];
@@ -102,6 +149,67 @@ static void test_utf8_validate_matches_decode(void **state)
         bool has_nul = memchr(buf, '\0', len) != NULL;
         if (!has_nul && utf8_validate(buf, len, NULL) != want)
             fail_msg("utf8_validate and utf8_decode disagree on round %d", round);
+        check_validate(buf, len, "random bytes", (size_t)round);
+    }
+}
+
+/* Sixteen bytes at a time: every sequence, good or bad, at every offset of ASCII and of
+   Cyrillic text, the text cut at every length (so leads end it); and random mixes of
+   characters with a bad sequence now and then. */
+static void test_utf8_validate_blocks(void **state)
+{
+    (void)state;
+    static const char *const seqs[] = {
+        "a", "\x7f", "\xd0\xb6", "\xc2\x80", "\xdf\xbf", "\xe2\x80\x94", "\xe0\xa0\x80",
+        "\xe1\x80\x80", "\xec\xbf\xbf", "\xed\x9f\xbf", "\xee\x80\x80", "\xef\xbf\xbf",
+        "\xf0\x90\x80\x80", "\xf0\x9f\x98\x80", "\xf4\x8f\xbf\xbf",
+        /* bad */
+        "\xc0\xaf", "\xc1\xbf", "\xe0\x80\xaf", "\xe0\x9f\xbf", "\xed\xa0\x80", "\xed\xbf\xbf",
+        "\xf0\x80\x80\xaf", "\xf0\x8f\xbf\xbf", "\xf4\x90\x80\x80", "\xf5\x80\x80\x80",
+        "\xf8\x88\x80\x80\x80", "\xff", "\xfe", "\x80", "\xbf", "\xd0", "\xd0\xd0\xb6", "\xe2\x82",
+        "\xe2\x82 ", "\xf0\x9f\x98", "\xd0\xb6\xb6", "\xe2\x80\x94\x94"};
+    static const char *const fillers[] = {
+        "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789",
+        "Реформа государственной службы в Казахстане и Грузии",
+        "Закон (law) 2019 и ст. 5 кодекса — «цитата» € конец.",
+    };
+    char buf[160];
+    for (size_t f = 0; f < sizeof fillers / sizeof *fillers; f++)
+        for (size_t k = 0; k < sizeof seqs / sizeof *seqs; k++)
+            for (int at = 0; at <= 48; at++) {
+                int n = snprintf(buf, sizeof buf, "%.*s%s%.*s", at, fillers[f], seqs[k], 48 - at,
+                                 fillers[f]);
+                for (size_t len = 0; len <= (size_t)n; len++)
+                    check_validate(buf, len, seqs[k], (size_t)at);
+                /* A NUL is a character like any other. */
+                buf[at / 2] = '\0';
+                check_validate(buf, (size_t)n, "a NUL", (size_t)at);
+            }
+    static const char *const good[] = {"a",
+                                       " ",
+                                       "7",
+                                       "\xd0\xb6",
+                                       "\xd1\x8f",
+                                       "\xc2\xab",
+                                       "\xe2\x80\x94",
+                                       "\xef\xbf\xbd",
+                                       "\xf0\x9f\x98\x80"};
+    unsigned seed = 777;
+    char text[600];
+    for (int round = 0; round < 30000; round++) {
+        size_t len = 0, n = (size_t)round % 120;
+        seed = seed * 1103515245u + 12345u;
+        unsigned rare = 1 + (seed >> 16) % 200;
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned r = seed >> 16;
+            const char *t = r % rare == 0 ? seqs[(r / rare) % (sizeof seqs / sizeof *seqs)]
+                                          : good[(r / rare) % (sizeof good / sizeof *good)];
+            size_t tl = strlen(t);
+            memcpy(text + len, t, tl);
+            len += tl;
+        }
+        check_validate(text, len, "random characters", (size_t)round);
     }
 }
 
@@ -491,6 +599,7 @@ int main(void)
         cmocka_unit_test(test_formatting_lengths),
         cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_utf8_validate_matches_decode),
+        cmocka_unit_test(test_utf8_validate_blocks),
         cmocka_unit_test(test_utf8_case),
         cmocka_unit_test(test_xml_text_clean),
         cmocka_unit_test(test_safe_relative),
