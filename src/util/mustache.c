@@ -10,6 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 /*
  * A template compiles to a flat array of nodes. A section's children are the
  * nodes that follow it, up to its end index, so rendering is a walk over index
@@ -670,6 +674,55 @@ static void add_real(struct strbuf *out, double value)
     strbuf_addstr(out, buf);
 }
 
+/*
+ * HTML escaping, the same as strbuf_add_html_escaped (&, <, >, " and '): every
+ * name, title and link of every page goes through here, so the plain stretches
+ * between the bytes to escape are found sixteen bytes at a time (SSE2).
+ */
+static const char *const html_entity[256] = {
+    ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
+};
+static const unsigned char html_entity_len[256] = {
+    ['&'] = 5, ['<'] = 4, ['>'] = 4, ['"'] = 6, ['\''] = 5,
+};
+
+/* The first byte at or after i in s[0..len) that HTML escapes, or len. */
+static size_t next_html_special(const char *s, size_t i, size_t len)
+{
+#ifdef __SSE2__
+    if (len - i >= 16) {
+        const __m128i amp = _mm_set1_epi8('&'), lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'),
+                      quot = _mm_set1_epi8('"'), apos = _mm_set1_epi8('\'');
+        do {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            __m128i hit = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(x, amp), _mm_cmpeq_epi8(x, lt)),
+                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, gt), _mm_cmpeq_epi8(x, quot)),
+                             _mm_cmpeq_epi8(x, apos)));
+            unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+            if (mask)
+                return i + (size_t)__builtin_ctz(mask);
+            i += 16;
+        } while (len - i >= 16);
+    }
+#endif
+    while (i < len && !html_entity_len[(unsigned char)s[i]])
+        i++;
+    return i;
+}
+
+static void add_html_escaped(struct strbuf *out, const char *s, size_t len)
+{
+    size_t run = 0;
+    for (size_t i = next_html_special(s, 0, len); i < len; i = next_html_special(s, run, len)) {
+        unsigned char c = (unsigned char)s[i];
+        strbuf_add(out, s + run, i - run);
+        strbuf_add(out, html_entity[c], html_entity_len[c]);
+        run = i + 1;
+    }
+    strbuf_add(out, s + run, len - run);
+}
+
 static void add_value(struct strbuf *out, const json_t *value, bool escape)
 {
     if (!value)
@@ -677,7 +730,7 @@ static void add_value(struct strbuf *out, const json_t *value, bool escape)
     switch (json_typeof(value)) {
     case JSON_STRING:
         if (escape)
-            strbuf_add_html_escaped(out, json_string_value(value), json_string_length(value));
+            add_html_escaped(out, json_string_value(value), json_string_length(value));
         else
             strbuf_add(out, json_string_value(value), json_string_length(value));
         break;

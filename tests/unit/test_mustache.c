@@ -547,6 +547,57 @@ static void test_render_shared(void **state)
     mustache_set_free(set);
 }
 
+/* {{x}} with x = s[0..len) must be strbuf_add_html_escaped's escaping, {{{x}}} s itself. */
+static void assert_escaped_as_strbuf(struct mustache_set *set, const char *s, size_t len)
+{
+    json_t *data = json_object();
+    json_object_set_new(data, "x", json_stringn_nocheck(s, len));
+    struct strbuf out = STRBUF_INIT, want = STRBUF_INIT;
+    assert_int_equal(mustache_set_render(set, "main", data, &out), 0);
+    strbuf_addch(&want, '[');
+    strbuf_add_html_escaped(&want, s, len);
+    strbuf_add(&want, "][", 2);
+    strbuf_add(&want, s, len);
+    strbuf_addch(&want, ']');
+    if (out.len != want.len || memcmp(out.buf, want.buf, out.len))
+        fail_msg("escaping %zu bytes: got \"%s\", want \"%s\"", len, out.buf, want.buf);
+    strbuf_release(&out);
+    strbuf_release(&want);
+    json_decref(data);
+}
+
+/* The escaper reads sixteen bytes at a time: every special byte at every position of
+   texts up to three blocks long, block boundaries, NUL and bytes past ASCII, random texts. */
+static void test_escaping_as_strbuf(void **state)
+{
+    (void)state;
+    struct mustache_set *set = mustache_set_new();
+    add_template(set, "main", "[{{x}}][{{{x}}}]");
+    static const char bytes[] = {'&',    '<',    '>',    '"', '\'', '\0', 'a', ' ',        '\x7f',
+                                 '\x80', '\xd0', '\xff', '%', '=',  ';',  '#', '\x26' ^ 1, '<' ^ 2};
+    char text[64];
+    for (size_t len = 0; len <= 50; len++)
+        for (size_t at = 0; at < len; at++)
+            for (size_t k = 0; k < sizeof(bytes); k++) {
+                for (size_t i = 0; i < len; i++)
+                    text[i] = (char)('A' + i % 26);
+                text[at] = bytes[k];
+                assert_escaped_as_strbuf(set, text, len);
+                /* And the same byte again at the end, after a stretch of plain bytes. */
+                text[len - 1] = bytes[k];
+                assert_escaped_as_strbuf(set, text, len);
+            }
+    srand(61);
+    for (int round = 0; round < 20000; round++) {
+        size_t len = (size_t)rand() % sizeof(text);
+        for (size_t i = 0; i < len; i++)
+            text[i] =
+                rand() % 4 ? (char)('a' + rand() % 26) : bytes[(size_t)rand() % sizeof(bytes)];
+        assert_escaped_as_strbuf(set, text, len);
+    }
+    mustache_set_free(set);
+}
+
 int main(int argc, char **argv)
 {
     spec_dir = argc > 1 ? argv[1] : getenv("MUSTACHE_SPEC_DIR");
@@ -574,6 +625,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_value_formatting),
         cmocka_unit_test(test_nested_standalone_partial_indentation),
         cmocka_unit_test(test_render_shared),
+        cmocka_unit_test(test_escaping_as_strbuf),
     };
     printf("[----------] beyond the spec\n");
     failures += cmocka_run_group_tests_name("mustache", own_tests, NULL, NULL);
