@@ -29,9 +29,12 @@ static char *fold(const char *s)
 
 static json_t *article_link_json(const struct article *a)
 {
-    char *url = xasprintf("articles/%lu/index.html", a->number);
-    json_t *o = json_pack("{s:s, s:s, s:s}", "url", url, "title", a->m.title, "lang", a->m.lang);
-    free(url);
+    char url[64];
+    snprintf(url, sizeof(url), "articles/%lu/index.html", a->number);
+    json_t *o = json_object();
+    site_set_str(o, "url", url);
+    site_set_str(o, "title", a->m.title);
+    site_set_str(o, "lang", a->m.lang);
     return o;
 }
 
@@ -61,10 +64,19 @@ static int compare_groups(const void *x, const void *y)
     return strcmp(((const struct index_group *)x)->sort, ((const struct index_group *)y)->sort);
 }
 
+/*
+ * What the entries of an index share: the link to each article (by its place in
+ * b->articles), made when an entry first lists it and then shared (json_incref).
+ */
+struct index_links {
+    const struct build *b;
+    json_t **links;
+};
+
 /* The key an entry sorts by, and its JSON, from occurrences[0..n), all with the same id. */
 typedef char *entry_sort_key(const struct occurrence *occ);
-typedef json_t *entry_builder(struct build *b, const struct view *v, const struct occurrence *occ,
-                              size_t n);
+typedef json_t *entry_builder(struct build *b, const struct view *v, struct index_links *links,
+                              const struct occurrence *occ, size_t n);
 
 /* An index: the template, its page, what it lists. */
 struct index_kind {
@@ -127,6 +139,7 @@ static int render_index(struct build *b, const struct view *v, const struct inde
         groups[ngroups++] = (struct index_group){kind->sort_key(occ + i), i, j - i};
     }
     qsort(groups, ngroups, sizeof(*groups), compare_groups);
+    struct index_links links = {b, xcalloc(b->narticles + 1, sizeof(*links.links))};
     size_t per_page = b->index_page_size;
     size_t npages = ngroups ? (ngroups + per_page - 1) / per_page : 1;
     int rc = 0;
@@ -136,7 +149,8 @@ static int render_index(struct build *b, const struct view *v, const struct inde
                                           kind->name, &rel);
         json_t *list = json_array();
         for (size_t g = page * per_page; g < ngroups && g < (page + 1) * per_page; g++)
-            json_array_append_new(list, kind->build(b, v, occ + groups[g].first, groups[g].n));
+            json_array_append_new(list,
+                                  kind->build(b, v, &links, occ + groups[g].first, groups[g].n));
         char *has = xasprintf("has_%s", kind->name);
         json_object_set_new(ctx, has, json_boolean(ngroups > 0));
         json_object_set_new(ctx, kind->name, list);
@@ -146,6 +160,9 @@ static int render_index(struct build *b, const struct view *v, const struct inde
         free(rel);
         free(path);
     }
+    for (size_t i = 0; i < b->narticles; i++)
+        json_decref(links.links[i]);
+    free(links.links);
     for (size_t g = 0; g < ngroups; g++)
         free(groups[g].sort);
     free(groups);
@@ -156,15 +173,20 @@ static int render_index(struct build *b, const struct view *v, const struct inde
 }
 
 /* Links to the articles of occurrences, each article once. */
-static json_t *occurrence_articles_json(const struct occurrence *occ, size_t n)
+static json_t *occurrence_articles_json(struct index_links *links, const struct occurrence *occ,
+                                        size_t n)
 {
     json_t *list = json_array();
     for (size_t i = 0; i < n; i++) {
         bool seen = false;
         for (size_t j = 0; j < i && !seen; j++)
             seen = occ[j].a == occ[i].a;
-        if (!seen)
-            json_array_append_new(list, article_link_json(occ[i].a));
+        if (seen)
+            continue;
+        json_t **link = &links->links[occ[i].a - links->b->articles];
+        if (!*link)
+            *link = article_link_json(occ[i].a);
+        json_array_append(list, *link);
     }
     return list;
 }
@@ -189,15 +211,16 @@ static json_t *author_countries_json(struct build *b, const struct view *v,
             const struct affiliation *af = &au->affiliations[j];
             if (af->international || !af->country[0])
                 continue;
-            char *code = xasprintf(" %s ", af->country);
+            char code[sizeof(af->country) + 2];
+            snprintf(code, sizeof(code), " %s ", af->country);
             if (!strstr(seen.buf, code)) {
                 const struct country *c = country_by_code(b->countries, af->country);
-                json_array_append_new(list,
-                                      json_pack("{s:s, s:s}", "code", af->country, "name",
-                                                c ? country_display_name(c, lang) : af->country));
+                json_t *country = json_object();
+                site_set_str(country, "code", af->country);
+                site_set_str(country, "name", c ? country_display_name(c, lang) : af->country);
+                json_array_append_new(list, country);
                 strbuf_addstr(&seen, code);
             }
-            free(code);
         }
     }
     strbuf_release(&seen);
@@ -218,7 +241,7 @@ static char *author_sort_key(const struct occurrence *occ)
     return sort;
 }
 
-static json_t *author_entry_json(struct build *b, const struct view *v,
+static json_t *author_entry_json(struct build *b, const struct view *v, struct index_links *links,
                                  const struct occurrence *occ, size_t n)
 {
     const struct author *au = &occ[0].a->m.authors[occ[0].k];
@@ -226,15 +249,15 @@ static json_t *author_entry_json(struct build *b, const struct view *v,
     site_set_str(o, "name", au->name);
     site_set_str(o, "lang", occ[0].a->m.lang);
     if (au->orcid[0]) {
-        char *url = xasprintf("https://orcid.org/%s", au->orcid);
+        char url[sizeof(au->orcid) + 32];
+        snprintf(url, sizeof(url), "https://orcid.org/%s", au->orcid);
         site_set_str(o, "orcid", au->orcid);
         site_set_str(o, "orcid_url", url);
-        free(url);
     }
     json_t *countries = author_countries_json(b, v, occ, n);
     json_object_set_new(o, "has_countries", json_boolean(json_array_size(countries) > 0));
     json_object_set_new(o, "countries", countries);
-    json_object_set_new(o, "articles", occurrence_articles_json(occ, n));
+    json_object_set_new(o, "articles", occurrence_articles_json(links, occ, n));
     return o;
 }
 
@@ -242,16 +265,39 @@ static json_t *author_entry_json(struct build *b, const struct view *v,
  * The published articles, earliest issue first (b->articles is newest issue
  * first), so that the first spelling of a name or keyword is the one shown.
  */
+static int compare_article_numbers(const void *x, const void *y)
+{
+    unsigned long a = (*(const struct article *const *)x)->number;
+    unsigned long b = (*(const struct article *const *)y)->number;
+    return a < b ? -1 : a > b;
+}
+
+static int compare_number_to_article(const void *key, const void *x)
+{
+    unsigned long a = *(const unsigned long *)key;
+    unsigned long b = (*(const struct article *const *)x)->number;
+    return a < b ? -1 : a > b;
+}
+
 static const struct article **articles_oldest_first(struct build *b)
 {
-    const struct article **list = xcalloc(b->narticles ? b->narticles : 1, sizeof(*list));
+    /* The articles by number, for the issues' lists (site_find_article reads them all). */
+    const struct article **by_number = xcalloc(b->narticles + 1, sizeof(*by_number));
+    for (size_t i = 0; i < b->narticles; i++)
+        by_number[i] = &b->articles[i];
+    qsort(by_number, b->narticles, sizeof(*by_number), compare_article_numbers);
+    const struct article **list = xcalloc(b->narticles + 1, sizeof(*list));
     size_t n = 0;
     for (size_t i = b->nissues; i-- > 0;)
         for (size_t k = 0; k < b->issues[i].narticles; k++) {
-            const struct article *a = site_find_article(b, b->issues[i].articles[k]);
-            if (a && a->issue == &b->issues[i])
-                list[n++] = a;
+            const struct article **found =
+                b->narticles ? bsearch(&b->issues[i].articles[k], by_number, b->narticles,
+                                       sizeof(*by_number), compare_number_to_article)
+                             : NULL;
+            if (found && (*found)->issue == &b->issues[i])
+                list[n++] = *found;
         }
+    free(by_number);
     return list;
 }
 
@@ -283,7 +329,7 @@ static char *keyword_sort_key(const struct occurrence *occ)
     return xasprintf("%s\x1f%s", occ[0].id, occ[0].a->m.keywords[occ[0].k]);
 }
 
-static json_t *keyword_entry_json(struct build *b, const struct view *v,
+static json_t *keyword_entry_json(struct build *b, const struct view *v, struct index_links *links,
                                   const struct occurrence *occ, size_t n)
 {
     (void)b;
@@ -291,7 +337,7 @@ static json_t *keyword_entry_json(struct build *b, const struct view *v,
     json_t *o = json_object();
     site_set_str(o, "keyword", occ[0].a->m.keywords[occ[0].k]);
     site_set_str(o, "lang", occ[0].a->m.lang);
-    json_object_set_new(o, "articles", occurrence_articles_json(occ, n));
+    json_object_set_new(o, "articles", occurrence_articles_json(links, occ, n));
     return o;
 }
 
