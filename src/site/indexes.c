@@ -17,14 +17,18 @@
  * Lower-cased for matching and sorting, independent of the locale (see
  * utf8_tolower). Compared byte by byte, Latin names sort before Cyrillic ones.
  */
-static char *fold(const char *s)
+static void fold_into(struct strbuf *sb, const char *s)
 {
-    struct strbuf sb = STRBUF_INIT;
     while (*s) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x80) { /* utf8_tolower's ASCII, without decoding and encoding */
+            strbuf_addch(sb, (char)(c >= 'A' && c <= 'Z' ? c + 0x20 : c));
+            s++;
+            continue;
+        }
         uint32_t cp;
-        utf8_append(&sb, utf8_decode(&s, &cp) ? utf8_tolower(cp) : 0xFFFD);
+        utf8_append(sb, utf8_decode(&s, &cp) ? utf8_tolower(cp) : 0xFFFD);
     }
-    return strbuf_detach(&sb, NULL);
 }
 
 static json_t *article_link_json(const struct article *a)
@@ -233,12 +237,13 @@ static json_t *author_countries_json(struct build *b, const struct view *v,
 static char *author_sort_key(const struct occurrence *occ)
 {
     const struct author *au = &occ[0].a->m.authors[occ[0].k];
-    char *family = fold(family_name(au));
-    char *name = fold(au->name);
-    char *sort = xasprintf("%s\x1f%s\x1f%s", family, name, occ[0].id);
-    free(family);
-    free(name);
-    return sort;
+    struct strbuf sort = STRBUF_INIT;
+    fold_into(&sort, family_name(au));
+    strbuf_addch(&sort, '\x1f');
+    fold_into(&sort, au->name);
+    strbuf_addch(&sort, '\x1f');
+    strbuf_addstr(&sort, occ[0].id);
+    return strbuf_detach(&sort, NULL);
 }
 
 static json_t *author_entry_json(struct build *b, const struct view *v, struct index_links *links,
@@ -311,12 +316,16 @@ static int render_authors(struct build *b, const struct view *v, const struct in
         for (size_t k = 0; k < m->nauthors; k++) {
             const struct author *au = &m->authors[k];
             ARRAY_GROW(occ, n + 1, alloc);
-            char *folded = fold(au->name);
             /* The same person: the same ORCID iD, or without one the same name. */
-            occ[n] = (struct occurrence){au->orcid[0] ? xasprintf("orcid:%s", au->orcid)
-                                                      : xasprintf("name:%s", folded),
-                                         n, articles[i], k};
-            free(folded);
+            struct strbuf id = STRBUF_INIT;
+            if (au->orcid[0]) {
+                strbuf_addstr(&id, "orcid:");
+                strbuf_addstr(&id, au->orcid);
+            } else {
+                strbuf_addstr(&id, "name:");
+                fold_into(&id, au->name);
+            }
+            occ[n] = (struct occurrence){strbuf_detach(&id, NULL), n, articles[i], k};
             n++;
         }
     }
@@ -350,7 +359,9 @@ static int render_keywords(struct build *b, const struct view *v, const struct i
         const struct manuscript *m = &articles[i]->m;
         for (size_t k = 0; k < m->nkeywords; k++) {
             ARRAY_GROW(occ, n + 1, alloc);
-            occ[n] = (struct occurrence){fold(m->keywords[k]), n, articles[i], k};
+            struct strbuf id = STRBUF_INIT;
+            fold_into(&id, m->keywords[k]);
+            occ[n] = (struct occurrence){strbuf_detach(&id, NULL), n, articles[i], k};
             n++;
         }
     }
