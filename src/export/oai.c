@@ -26,6 +26,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #define NS_STATIC "http://www.openarchives.org/OAI/2.0/static-repository"
 #define NS_OAI    "http://www.openarchives.org/OAI/2.0/"
 #define NS_OAI_DC "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -49,6 +53,31 @@ static size_t trimmed_length(const char *s)
            (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r' || s[len - 1] == '\n'))
         len--;
     return len;
+}
+
+/* The first byte at or after p that is not plain ASCII (a control, one of < > & ", or a byte
+   of a longer character), or a place less than sixteen bytes before end. */
+static const char *skip_plain_ascii(const char *p, const char *end)
+{
+#ifdef __SSE2__
+    /* Signed, the bytes from 0x80 on are below ' ' too. */
+    const __m128i space = _mm_set1_epi8(' '), lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'),
+                  amp = _mm_set1_epi8('&'), quot = _mm_set1_epi8('"');
+    while (end - p >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i hit =
+            _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(x, space), _mm_cmpeq_epi8(x, lt)),
+                         _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, gt), _mm_cmpeq_epi8(x, amp)),
+                                      _mm_cmpeq_epi8(x, quot)));
+        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        if (mask)
+            return p + __builtin_ctz(mask);
+        p += 16;
+    }
+#else
+    (void)end;
+#endif
+    return p;
 }
 
 /*
@@ -85,7 +114,8 @@ static bool add_clean_text(struct strbuf *out, const char *s, size_t len)
         unsigned char c = (unsigned char)*p;
         switch (kind[c]) {
         case 0:
-            p++;
+            /* ASCII text: sixteen bytes at a time, as far as it goes. */
+            p = skip_plain_ascii(p + 1, end);
             continue;
         case 2:
             return false;
@@ -136,6 +166,12 @@ static void add_text(struct strbuf *out, const char *text)
  */
 static void add_attribute_value(struct strbuf *out, const char *value)
 {
+    /* A language code: nothing to clean or escape. */
+    size_t plain = strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");
+    if (!value[plain]) {
+        strbuf_add(out, value, plain);
+        return;
+    }
     char *clean = xml_text_clean(value, true);
     for (const char *p = clean; *p; p++) {
         unsigned char c = (unsigned char)*p;
