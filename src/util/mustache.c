@@ -625,33 +625,9 @@ int mustache_set_add(struct mustache_set *set, const char *name, const char *src
 
 /* ---- rendering -------------------------------------------------------- */
 
-struct loop_memo;
-
 struct context {
     const json_t *value;
     const struct context *parent;
-    /* An element of a list: where names not in it resolve above it (see below), or NULL. */
-    struct loop_memo *memo;
-};
-
-/*
- * A section over a list renders its nodes once per element, each time with the
- * same contexts above the element, and the data does not change while it is
- * rendered. So a name that an element lacks resolves above it to the same value
- * for every element: the memo keeps that value per node of the section, looked
- * up at the node's first use, and the other elements look only in themselves.
- * Nodes of partials rendered inside the section are not in the memo and are
- * looked up in full.
- */
-struct memo_entry {
-    bool known;
-    const json_t *value;
-};
-
-struct loop_memo {
-    const struct template *tpl;
-    size_t begin, end; /* its nodes: tpl->nodes[begin..end) */
-    struct memo_entry *entries;
 };
 
 /* Nested standalone partials indent by the sum of their tags' indentation. */
@@ -661,35 +637,19 @@ struct indent {
     const struct indent *outer;
 };
 
-/* The first part of the name of tpl->nodes[index], looked up from ctx outwards. */
-static const json_t *lookup_first(const struct template *tpl, size_t index, const struct key *key,
-                                  const struct context *ctx)
-{
-    for (; ctx; ctx = ctx->parent) {
-        const json_t *value = json_object_getn(ctx->value, key->text, key->len);
-        if (value)
-            return value;
-        struct loop_memo *memo = ctx->memo;
-        if (memo && memo->tpl == tpl && index >= memo->begin && index < memo->end) {
-            struct memo_entry *entry = &memo->entries[index - memo->begin];
-            if (!entry->known) {
-                entry->value = lookup_first(tpl, index, key, ctx->parent);
-                entry->known = true;
-            }
-            return entry->value;
-        }
-    }
-    return NULL;
-}
-
 static const json_t *lookup(const struct template *tpl, const struct node *node,
                             const struct context *ctx)
 {
     if (!node->nr_keys)
         return ctx->value;
     const struct key *key = &tpl->keys[node->first_key];
+    const json_t *value = NULL;
     /* The first part is looked up through the stack; the rest only inside what it found. */
-    const json_t *value = lookup_first(tpl, (size_t)(node - tpl->nodes), key, ctx);
+    for (; ctx; ctx = ctx->parent) {
+        value = json_object_getn(ctx->value, key->text, key->len);
+        if (value)
+            break;
+    }
     for (size_t i = 1; i < node->nr_keys && value; i++)
         value = json_object_getn(value, key[i].text, key[i].len);
     return value;
@@ -816,22 +776,16 @@ static int render_section(const struct mustache_set *set, const struct template 
     }
     if (!is_truthy(value))
         return 0;
-    struct context inner = {value, ctx, NULL};
+    struct context inner = {value, ctx};
     if (!json_is_array(value))
         return render_nodes(set, tpl, index + 1, node->end, &inner, indent, depth, out);
-    size_t n = json_array_size(value);
-    struct loop_memo memo = {tpl, index + 1, node->end, NULL};
-    if (n > 1 && memo.end > memo.begin) {
-        memo.entries = xcalloc(memo.end - memo.begin, sizeof(*memo.entries));
-        inner.memo = &memo;
-    }
-    int err = 0;
-    for (size_t i = 0; i < n && !err; i++) {
+    for (size_t i = 0; i < json_array_size(value); i++) {
         inner.value = json_array_get(value, i);
-        err = render_nodes(set, tpl, index + 1, node->end, &inner, indent, depth, out);
+        int err = render_nodes(set, tpl, index + 1, node->end, &inner, indent, depth, out);
+        if (err)
+            return err;
     }
-    free(memo.entries);
-    return err;
+    return 0;
 }
 
 static int render_partial(const struct mustache_set *set, const struct template *tpl,
@@ -903,8 +857,8 @@ int mustache_set_render_shared(const struct mustache_set *set, const char *name,
     if (!tpl)
         return error_input("no template named '%s'", name);
     size_t old_len = out->len;
-    struct context bottom = {shared, NULL, NULL};
-    struct context root = {data, shared ? &bottom : NULL, NULL};
+    struct context bottom = {shared, NULL};
+    struct context root = {data, shared ? &bottom : NULL};
     int err = render_nodes(set, tpl, 0, tpl->nr_nodes, &root, NULL, 0, out);
     if (err)
         strbuf_setlen(out, old_len);
