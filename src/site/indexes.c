@@ -215,8 +215,13 @@ static json_t *author_countries_json(struct build *b, const struct view *v,
             const struct affiliation *af = &au->affiliations[j];
             if (af->international || !af->country[0])
                 continue;
+            /* " KZ " */
             char code[sizeof(af->country) + 2];
-            snprintf(code, sizeof(code), " %s ", af->country);
+            size_t len = strlen(af->country);
+            code[0] = ' ';
+            memcpy(code + 1, af->country, len);
+            code[len + 1] = ' ';
+            code[len + 2] = '\0';
             if (!strstr(seen.buf, code)) {
                 const struct country *c = country_by_code(b->countries, af->country);
                 json_t *country = json_object();
@@ -254,8 +259,10 @@ static json_t *author_entry_json(struct build *b, const struct view *v, struct i
     site_set_str(o, "name", au->name);
     site_set_str(o, "lang", occ[0].a->m.lang);
     if (au->orcid[0]) {
-        char url[sizeof(au->orcid) + 32];
-        snprintf(url, sizeof(url), "https://orcid.org/%s", au->orcid);
+        static const char orcid_org[] = "https://orcid.org/";
+        char url[sizeof(orcid_org) + sizeof(au->orcid)];
+        memcpy(url, orcid_org, sizeof(orcid_org) - 1);
+        memcpy(url + sizeof(orcid_org) - 1, au->orcid, strlen(au->orcid) + 1);
         site_set_str(o, "orcid", au->orcid);
         site_set_str(o, "orcid_url", url);
     }
