@@ -148,8 +148,10 @@ static bool add_clean_text(struct strbuf *out, const char *s, size_t len)
 }
 
 /* Text, cleaned as xml_text_clean(text, true) and escaped (a copy only when it needs cleaning). */
-static void add_text(struct strbuf *out, const char *text)
+void xml_add_text(struct strbuf *out, const char *text)
 {
+    if (!text)
+        return;
     size_t at = out->len;
     if (add_clean_text(out, text, trimmed_length(text)))
         return;
@@ -205,6 +207,17 @@ static void add_attribute_value(struct strbuf *out, const char *value)
     free(clean);
 }
 
+void xml_add_attribute(struct strbuf *out, const char *name, const char *value)
+{
+    if (!value)
+        return;
+    strbuf_addch(out, ' ');
+    strbuf_addstr(out, name);
+    strbuf_add(out, "=\"", 2);
+    add_attribute_value(out, value);
+    strbuf_addch(out, '"');
+}
+
 /*
  * A line with <name xml:lang="lang">text</name> at depth (two spaces each):
  * <name/> when text is NULL, as xmlTextWriter ends an element it wrote
@@ -217,17 +230,13 @@ static void element(struct strbuf *out, int depth, const char *name, const char 
         strbuf_add(out, "  ", 2);
     strbuf_addch(out, '<');
     strbuf_addstr(out, name);
-    if (lang) {
-        strbuf_addstr(out, " xml:lang=\"");
-        add_attribute_value(out, lang);
-        strbuf_addch(out, '"');
-    }
+    xml_add_attribute(out, "xml:lang", lang);
     if (!text) {
         strbuf_add(out, "/>\n", 3);
         return;
     }
     strbuf_addch(out, '>');
-    add_text(out, text);
+    xml_add_text(out, text);
     strbuf_add(out, "</", 2);
     strbuf_addstr(out, name);
     strbuf_add(out, ">\n", 2);

@@ -683,6 +683,128 @@ static void assert_oai_as_libxml(const struct journal_config *c, const char *ear
     strbuf_release(&ref);
 }
 
+/* The Atom feed as xmlTextWriter wrote it (articles in the order given, all of them). */
+static void ref_feed_entry(struct xml_out *x, const struct journal_config *c,
+                           const struct indexing_article *a)
+{
+    const struct manuscript *m = a->m;
+    const char *date = indexing_published(a);
+    xml_start(x, "entry");
+    if (m->lang)
+        xml_attr(x, "xml:lang", m->lang);
+    char *title = indexing_full_title(m);
+    xml_start(x, "title");
+    xml_attr(x, "type", "text");
+    xml_text(x, title);
+    xml_end(x);
+    free(title);
+    char *url = indexing_article_url(c->base_url, a->number);
+    xml_start(x, "link");
+    xml_attr(x, "rel", "alternate");
+    xml_attr(x, "type", "text/html");
+    xml_attr(x, "href", url);
+    xml_end(x);
+    free(url);
+    char *id = a->r && a->r->doi && *a->r->doi
+                   ? xasprintf("https://doi.org/%s", a->r->doi)
+                   : xasprintf("tag:journal.example.org,%s:articles/%lu",
+                               date ? date : "1970-01-01", a->number);
+    xml_element(x, "id", id);
+    free(id);
+    char *when = xasprintf("%sT00:00:00Z", date ? date : "1970-01-01");
+    xml_element(x, "published", when);
+    xml_element(x, "updated", when);
+    free(when);
+    for (size_t i = 0; i < m->nauthors; i++) {
+        xml_start(x, "author");
+        xml_element(x, "name", m->authors[i].name);
+        if (m->authors[i].orcid[0]) {
+            char *orcid = xasprintf("https://orcid.org/%s", m->authors[i].orcid);
+            xml_element(x, "uri", orcid);
+            free(orcid);
+        }
+        xml_end(x);
+    }
+    if (m->abstract && *m->abstract) {
+        xml_start(x, "summary");
+        xml_attr(x, "type", "text");
+        xml_text(x, m->abstract);
+        xml_end(x);
+    }
+    for (size_t i = 0; i < m->nkeywords; i++) {
+        xml_start(x, "category");
+        xml_attr(x, "term", m->keywords[i]);
+        xml_end(x);
+    }
+    xml_end(x);
+}
+
+static void ref_feed(const struct journal_config *c, const char *lang, const char *feed_url,
+                     const char *home_url, const struct indexing_article *a, size_t n,
+                     struct strbuf *out)
+{
+    struct xml_out x;
+    xml_out_begin(&x);
+    xml_start_ns(&x, NULL, "feed", "http://www.w3.org/2005/Atom");
+    if (lang)
+        xml_attr(&x, "xml:lang", lang);
+    xml_start(&x, "title");
+    xml_attr(&x, "type", "text");
+    xml_text(&x, c->title);
+    xml_end(&x);
+    xml_start(&x, "link");
+    xml_attr(&x, "rel", "self");
+    xml_attr(&x, "type", "application/atom+xml");
+    xml_attr(&x, "href", feed_url);
+    xml_end(&x);
+    xml_start(&x, "link");
+    xml_attr(&x, "rel", "alternate");
+    xml_attr(&x, "type", "text/html");
+    xml_attr(&x, "href", home_url);
+    xml_end(&x);
+    xml_element(&x, "id", feed_url);
+    char *updated = xasprintf(
+        "%sT00:00:00Z", n && indexing_published(&a[0]) ? indexing_published(&a[0]) : "1970-01-01");
+    xml_element(&x, "updated", updated);
+    free(updated);
+    xml_start(&x, "author");
+    xml_element(&x, "name", c->publisher && *c->publisher ? c->publisher : c->title);
+    xml_end(&x);
+    if (c->license && *c->license)
+        xml_element(&x, "rights", c->license);
+    xml_start(&x, "generator");
+    xml_text(&x, "journal");
+    xml_end(&x);
+    for (size_t i = 0; i < n; i++)
+        ref_feed_entry(&x, c, &a[i]);
+    xml_end(&x);
+    assert_int_equal(xml_out_finish(&x, "reference", out), 0);
+}
+
+static void assert_same_xml(const struct strbuf *own, const struct strbuf *ref)
+{
+    if (own->len != ref->len || memcmp(own->buf, ref->buf, own->len)) {
+        size_t at = 0;
+        while (at < own->len && at < ref->len && own->buf[at] == ref->buf[at])
+            at++;
+        fail_msg("differs at byte %zu: own \"%.60s\", libxml2 \"%.60s\"", at, own->buf + at,
+                 ref->buf + at);
+    }
+}
+
+/* feed_write_atom against the reference, for articles already newest first. */
+static void assert_feed_as_libxml(const struct journal_config *c, const char *lang,
+                                  const char *feed_url, const struct indexing_article *a, size_t n)
+{
+    const char *home = "https://journal.example.org/index.html";
+    struct strbuf own = STRBUF_INIT, ref = STRBUF_INIT;
+    assert_int_equal(feed_write_atom(c, lang, feed_url, home, a, n, &own), 0);
+    ref_feed(c, lang, feed_url, home, a, n, &ref);
+    assert_same_xml(&own, &ref);
+    strbuf_release(&own);
+    strbuf_release(&ref);
+}
+
 /* Every text of the sample's first record and the journal's set to text, its lang to lang. */
 static void assert_record_as_libxml(struct sample *s, const char *text, const char *lang)
 {
@@ -693,6 +815,7 @@ static void assert_record_as_libxml(struct sample *s, const char *text, const ch
     m->lang = (char *)lang;
     s->c.publisher = (char *)text;
     assert_oai_as_libxml(&s->c, "2025-06-30", s->a, 1);
+    assert_feed_as_libxml(&s->c, lang, text, s->a, 1);
     m->title = saved[0];
     m->authors[0].name = saved[1];
     m->keywords[0] = saved[2];
@@ -707,6 +830,23 @@ static void test_oai_written_as_libxml_writes_it(void **state)
     struct sample s;
     make_sample(&s);
     assert_oai_as_libxml(&s.c, "2025-06-30", s.a, 3);
+    /* The feed: the sample's articles share a date, so the later number comes first. */
+    struct indexing_article newest[3] = {s.a[2], s.a[1], s.a[0]};
+    assert_feed_as_libxml(&s.c, "en", "https://journal.example.org/feed.xml", newest, 3);
+    assert_feed_as_libxml(&s.c, NULL, "https://journal.example.org/feed.xml", newest, 0);
+    /* Authors without a name, with and without an ORCID iD; no publisher, licence or title. */
+    char *names[2] = {s.m[0].authors[0].name, s.m[0].authors[1].name};
+    s.m[0].authors[0].name = s.m[0].authors[1].name = "";
+    char *publisher = s.c.publisher, *license = s.c.license, *title = s.c.title;
+    s.c.publisher = s.c.license = "";
+    assert_feed_as_libxml(&s.c, "en", "https://journal.example.org/feed.xml", newest, 3);
+    s.c.title = NULL;
+    assert_feed_as_libxml(&s.c, "en", NULL, newest, 3);
+    s.c.publisher = publisher;
+    s.c.license = license;
+    s.c.title = title;
+    s.m[0].authors[0].name = names[0];
+    s.m[0].authors[1].name = names[1];
     /* No records (the earliest date is today's); a record without a date (<oai:datestamp/>). */
     char today[11];
     date_today(today);
