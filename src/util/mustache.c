@@ -675,6 +675,22 @@ static void add_real(struct strbuf *out, double value)
 }
 
 /*
+ * strbuf_add for the many short texts a page is made of (a template's text
+ * between tags, names, titles): copied in place when the buffer has room, as
+ * it mostly has (site_render_page makes room for a page at once).
+ */
+static inline void put(struct strbuf *out, const char *s, size_t len)
+{
+    if (out->alloc - out->len > len) {
+        memcpy(out->buf + out->len, s, len);
+        out->len += len;
+        out->buf[out->len] = '\0';
+    } else {
+        strbuf_add(out, s, len);
+    }
+}
+
+/*
  * HTML escaping, the same as strbuf_add_html_escaped (&, <, >, " and '): every
  * name, title and link of every page goes through here, so the plain stretches
  * between the bytes to escape are found sixteen bytes at a time (SSE2).
@@ -716,11 +732,11 @@ static void add_html_escaped(struct strbuf *out, const char *s, size_t len)
     size_t run = 0;
     for (size_t i = next_html_special(s, 0, len); i < len; i = next_html_special(s, run, len)) {
         unsigned char c = (unsigned char)s[i];
-        strbuf_add(out, s + run, i - run);
-        strbuf_add(out, html_entity[c], html_entity_len[c]);
+        put(out, s + run, i - run);
+        put(out, html_entity[c], html_entity_len[c]);
         run = i + 1;
     }
-    strbuf_add(out, s + run, len - run);
+    put(out, s + run, len - run);
 }
 
 static void add_value(struct strbuf *out, const json_t *value, bool escape)
@@ -815,7 +831,7 @@ static int render_nodes(const struct mustache_set *set, const struct template *t
         int err = 0;
         switch (node->kind) {
         case NODE_TEXT:
-            strbuf_add(out, node->text, node->len);
+            put(out, node->text, node->len);
             break;
         case NODE_LINE_START:
             add_indent(out, indent);
