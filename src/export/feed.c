@@ -37,11 +37,10 @@ static char *tag_id(const char *base_url, const char *date, unsigned long number
     return xasprintf("tag:%.*s,%s:articles/%lu", (int)n, p, date ? date : "1970-01-01", number);
 }
 
-/* Two spaces a level, as xmlTextWriter indents. */
+/* Two spaces a level, as xmlTextWriter indents (a feed goes three levels deep). */
 static void indent(struct strbuf *out, int depth)
 {
-    for (int i = 0; i < depth; i++)
-        strbuf_add(out, "  ", 2);
+    strbuf_add(out, "      ", 2 * (size_t)depth);
 }
 
 /*

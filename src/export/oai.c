@@ -168,10 +168,12 @@ void xml_add_text(struct strbuf *out, const char *text)
  */
 static void add_attribute_value(struct strbuf *out, const char *value)
 {
-    /* A language code: nothing to clean or escape. */
-    size_t plain = strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");
-    if (!value[plain]) {
-        strbuf_add(out, value, plain);
+    /* A language code or a URL: nothing to clean or escape. */
+    const char *p = value;
+    while ((*p >= 'a' && *p <= 'z') || (*p >= '-' && *p <= ':') || (*p >= 'A' && *p <= 'Z'))
+        p++;
+    if (!*p) {
+        strbuf_add(out, value, (size_t)(p - value));
         return;
     }
     char *clean = xml_text_clean(value, true);
@@ -226,8 +228,7 @@ void xml_add_attribute(struct strbuf *out, const char *name, const char *value)
 static void element(struct strbuf *out, int depth, const char *name, const char *lang,
                     const char *text)
 {
-    for (int i = 0; i < depth; i++)
-        strbuf_add(out, "  ", 2);
+    strbuf_add(out, "            ", 2 * (size_t)depth); /* depth is at most 5 */
     strbuf_addch(out, '<');
     strbuf_addstr(out, name);
     xml_add_attribute(out, "xml:lang", lang);
