@@ -625,10 +625,63 @@ int mustache_set_add(struct mustache_set *set, const char *name, const char *src
 
 /* ---- rendering -------------------------------------------------------- */
 
+struct name_cache;
+
 struct context {
     const json_t *value;
     const struct context *parent;
+    /* The page's data (the stack's bottom but for what is shared): its names' cache. */
+    struct name_cache *names;
 };
+
+/*
+ * What a name resolves to from the page's data down: a page looks up the same
+ * names there again and again ({{t.label}} in every entry of a list, {{root}}
+ * in every link), and neither the data nor what is shared changes while the
+ * page renders, so each name is looked up there once per page. Names are
+ * told apart by their text, dotted as written ("t.label"); a full cache
+ * looks up the names that are not in it as if there were none.
+ */
+#define NAME_CACHE_SLOTS 128 /* a power of two */
+struct name_cache {
+    struct {
+        const char *text; /* NULL: a free slot */
+        size_t len;
+        const json_t *value;
+    } slot[NAME_CACHE_SLOTS];
+    size_t used;
+};
+
+/* The node's name from ctx, the page's data, downwards, through the cache. */
+static const json_t *lookup_from_data(const struct template *tpl, const struct node *node,
+                                      const struct context *ctx)
+{
+    struct name_cache *cache = ctx->names;
+    uint32_t hash = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < node->len; i++)
+        hash = (hash ^ (unsigned char)node->text[i]) * 16777619u;
+    size_t at = hash & (NAME_CACHE_SLOTS - 1);
+    while (cache->slot[at].text) {
+        if (cache->slot[at].len == node->len &&
+            !memcmp(cache->slot[at].text, node->text, node->len))
+            return cache->slot[at].value;
+        at = (at + 1) & (NAME_CACHE_SLOTS - 1);
+    }
+    const struct key *key = &tpl->keys[node->first_key];
+    const json_t *value = NULL;
+    for (; ctx && !value; ctx = ctx->parent)
+        value = json_object_getn(ctx->value, key->text, key->len);
+    for (size_t i = 1; i < node->nr_keys && value; i++)
+        value = json_object_getn(value, key[i].text, key[i].len);
+    /* Three quarters full at most, so that a name not in it is soon found missing. */
+    if (cache->used < NAME_CACHE_SLOTS / 4 * 3) {
+        cache->slot[at].text = node->text;
+        cache->slot[at].len = node->len;
+        cache->slot[at].value = value;
+        cache->used++;
+    }
+    return value;
+}
 
 /* Nested standalone partials indent by the sum of their tags' indentation. */
 struct indent {
@@ -646,6 +699,8 @@ static const json_t *lookup(const struct template *tpl, const struct node *node,
     const json_t *value = NULL;
     /* The first part is looked up through the stack; the rest only inside what it found. */
     for (; ctx; ctx = ctx->parent) {
+        if (ctx->names)
+            return lookup_from_data(tpl, node, ctx);
         value = json_object_getn(ctx->value, key->text, key->len);
         if (value)
             break;
@@ -792,7 +847,7 @@ static int render_section(const struct mustache_set *set, const struct template 
     }
     if (!is_truthy(value))
         return 0;
-    struct context inner = {value, ctx};
+    struct context inner = {value, ctx, NULL};
     if (!json_is_array(value))
         return render_nodes(set, tpl, index + 1, node->end, &inner, indent, depth, out);
     for (size_t i = 0; i < json_array_size(value); i++) {
@@ -873,8 +928,12 @@ int mustache_set_render_shared(const struct mustache_set *set, const char *name,
     if (!tpl)
         return error_input("no template named '%s'", name);
     size_t old_len = out->len;
-    struct context bottom = {shared, NULL};
-    struct context root = {data, shared ? &bottom : NULL};
+    struct name_cache names;
+    for (size_t i = 0; i < NAME_CACHE_SLOTS; i++)
+        names.slot[i].text = NULL;
+    names.used = 0;
+    struct context bottom = {shared, NULL, NULL};
+    struct context root = {data, shared ? &bottom : NULL, &names};
     int err = render_nodes(set, tpl, 0, tpl->nr_nodes, &root, NULL, 0, out);
     if (err)
         strbuf_setlen(out, old_len);
