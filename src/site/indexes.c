@@ -42,10 +42,12 @@ static json_t *article_link_json(const struct article *a)
     return o;
 }
 
-/* An author or keyword as it occurs in one article; occurrences with the same id are merged. */
+/*
+ * An author or keyword as it occurs in one article; occurrences with the same id
+ * are merged, and the first of them (articles oldest first) names the entry.
+ */
 struct occurrence {
     char *id;
-    size_t order; /* the first occurrence names the entry */
     const struct article *a;
     size_t k; /* index of the author or keyword in a->m */
 };
@@ -56,11 +58,54 @@ struct index_group {
     size_t first, n;
 };
 
-static int compare_occurrences(const void *x, const void *y)
+/*
+ * The occurrences with the same id brought together, each group in the order
+ * the occurrences came in, the groups in the order of their
+ * first occurrence: occ is reordered, the groups' first and n are set. A hash of
+ * the ids, not a sort: the groups are sorted by their keys afterwards anyway.
+ */
+static struct index_group *group_occurrences(struct occurrence *occ, size_t n, size_t *ngroups)
 {
-    const struct occurrence *a = x, *b = y;
-    int c = strcmp(a->id, b->id);
-    return c ? c : a->order < b->order ? -1 : a->order > b->order;
+    struct index_group *groups = xcalloc(n + 1, sizeof(*groups));
+    size_t nslots = 16;
+    while (nslots < 2 * n)
+        nslots *= 2;
+    size_t *slot = xcalloc(nslots, sizeof(*slot)); /* a group's index + 1, 0 free */
+    size_t *group_of = xcalloc(n + 1, sizeof(*group_of));
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t hash = 14695981039346656037u; /* FNV-1a */
+        for (const char *p = occ[i].id; *p; p++)
+            hash = (hash ^ (unsigned char)*p) * 1099511628211u;
+        size_t at = hash & (nslots - 1);
+        while (slot[at] && strcmp(occ[groups[slot[at] - 1].first].id, occ[i].id))
+            at = (at + 1) & (nslots - 1);
+        if (!slot[at]) {
+            groups[count] = (struct index_group){NULL, i, 0};
+            slot[at] = ++count;
+        }
+        group_of[i] = slot[at] - 1;
+        groups[group_of[i]].n++;
+    }
+    /* Each group's place in the reordered list, then the occurrences moved there in order. */
+    for (size_t g = 0, at = 0; g < count; g++) {
+        groups[g].first = at;
+        at += groups[g].n;
+    }
+    struct occurrence *sorted = xcalloc(n + 1, sizeof(*sorted));
+    size_t *next = xcalloc(count + 1, sizeof(*next));
+    for (size_t i = 0; i < n; i++) {
+        size_t g = group_of[i];
+        sorted[groups[g].first + next[g]++] = occ[i];
+    }
+    if (n)
+        memcpy(occ, sorted, n * sizeof(*occ));
+    free(next);
+    free(sorted);
+    free(group_of);
+    free(slot);
+    *ngroups = count;
+    return groups;
 }
 
 static int compare_groups(const void *x, const void *y)
@@ -133,15 +178,10 @@ static void set_pager(const struct view *v, const struct index_kind *kind, json_
 static int render_index(struct build *b, const struct view *v, const struct index_kind *kind,
                         struct occurrence *occ, size_t n)
 {
-    if (n)
-        qsort(occ, n, sizeof(*occ), compare_occurrences);
-    struct index_group *groups = xcalloc(n ? n : 1, sizeof(*groups));
-    size_t ngroups = 0;
-    for (size_t i = 0, j; i < n; i = j) {
-        for (j = i + 1; j < n && !strcmp(occ[j].id, occ[i].id); j++)
-            ;
-        groups[ngroups++] = (struct index_group){kind->sort_key(occ + i), i, j - i};
-    }
+    size_t ngroups;
+    struct index_group *groups = group_occurrences(occ, n, &ngroups);
+    for (size_t g = 0; g < ngroups; g++)
+        groups[g].sort = kind->sort_key(occ + groups[g].first);
     qsort(groups, ngroups, sizeof(*groups), compare_groups);
     struct index_links links = {b, xcalloc(b->narticles + 1, sizeof(*links.links))};
     size_t per_page = b->index_page_size;
@@ -332,7 +372,7 @@ static int render_authors(struct build *b, const struct view *v, const struct in
                 strbuf_addstr(&id, "name:");
                 fold_into(&id, au->name);
             }
-            occ[n] = (struct occurrence){strbuf_detach(&id, NULL), n, articles[i], k};
+            occ[n] = (struct occurrence){strbuf_detach(&id, NULL), articles[i], k};
             n++;
         }
     }
@@ -368,7 +408,7 @@ static int render_keywords(struct build *b, const struct view *v, const struct i
             ARRAY_GROW(occ, n + 1, alloc);
             struct strbuf id = STRBUF_INIT;
             fold_into(&id, m->keywords[k]);
-            occ[n] = (struct occurrence){strbuf_detach(&id, NULL), n, articles[i], k};
+            occ[n] = (struct occurrence){strbuf_detach(&id, NULL), articles[i], k};
             n++;
         }
     }
