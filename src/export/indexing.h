@@ -5,9 +5,12 @@
  * What indexers, harvesters and feed readers get: DOAJ article XML (doaj.c),
  * an OAI-PMH static repository of Dublin Core records (oai.c) and an Atom
  * feed (feed.c). Plain inputs (journal.yaml, issue manifests, manuscripts and
- * records), so `journal export` and the site share them. Every writer uses
- * libxml2's xmlTextWriter, so any title (&, <, quotes, Cyrillic) comes out as
- * well-formed XML; characters XML 1.0 forbids (C0 controls) are dropped.
+ * records), so `journal export` and the site share them. DOAJ's writer uses
+ * libxml2's xmlTextWriter; the OAI repository and the feeds, written on every
+ * build of the site, are written straight into a buffer, byte for byte what
+ * xmlTextWriter wrote (the tests compare them). Any title (&, <, quotes,
+ * Cyrillic) comes out as well-formed XML; characters XML 1.0 forbids (C0
+ * controls) are dropped.
  */
 
 #include "model/config.h"
@@ -78,6 +81,15 @@ int oai_write_static_repository(const struct journal_config *c, const char *repo
 int feed_write_atom(const struct journal_config *c, const char *lang, const char *feed_url,
                     const char *home_url, const struct indexing_article *articles, size_t n,
                     struct strbuf *out);
+
+/*
+ * For the writers that write XML into a strbuf themselves (oai.c, feed.c): text
+ * cleaned as xml_text_clean(text, true) cleans it and escaped as
+ * xmlTextWriterWriteString escapes it, and an attribute ( name="value") as
+ * xmlTextWriterWriteAttribute writes it; nothing for a NULL value.
+ */
+void xml_add_text(struct strbuf *out, const char *text);
+void xml_add_attribute(struct strbuf *out, const char *name, const char *value);
 
 /*
  * For the writers: an XML document built with xmlTextWriter in memory. The

@@ -17,28 +17,37 @@
  * Lower-cased for matching and sorting, independent of the locale (see
  * utf8_tolower). Compared byte by byte, Latin names sort before Cyrillic ones.
  */
-static char *fold(const char *s)
+static void fold_into(struct strbuf *sb, const char *s)
 {
-    struct strbuf sb = STRBUF_INIT;
     while (*s) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x80) { /* utf8_tolower's ASCII, without decoding and encoding */
+            strbuf_addch(sb, (char)(c >= 'A' && c <= 'Z' ? c + 0x20 : c));
+            s++;
+            continue;
+        }
         uint32_t cp;
-        utf8_append(&sb, utf8_decode(&s, &cp) ? utf8_tolower(cp) : 0xFFFD);
+        utf8_append(sb, utf8_decode(&s, &cp) ? utf8_tolower(cp) : 0xFFFD);
     }
-    return strbuf_detach(&sb, NULL);
 }
 
 static json_t *article_link_json(const struct article *a)
 {
-    char *url = xasprintf("articles/%lu/index.html", a->number);
-    json_t *o = json_pack("{s:s, s:s, s:s}", "url", url, "title", a->m.title, "lang", a->m.lang);
-    free(url);
+    char url[64];
+    snprintf(url, sizeof(url), "articles/%lu/index.html", a->number);
+    json_t *o = json_object();
+    site_set_str(o, "url", url);
+    site_set_str(o, "title", a->m.title);
+    site_set_str(o, "lang", a->m.lang);
     return o;
 }
 
-/* An author or keyword as it occurs in one article; occurrences with the same id are merged. */
+/*
+ * An author or keyword as it occurs in one article; occurrences with the same id
+ * are merged, and the first of them (articles oldest first) names the entry.
+ */
 struct occurrence {
     char *id;
-    size_t order; /* the first occurrence names the entry */
     const struct article *a;
     size_t k; /* index of the author or keyword in a->m */
 };
@@ -49,11 +58,54 @@ struct index_group {
     size_t first, n;
 };
 
-static int compare_occurrences(const void *x, const void *y)
+/*
+ * The occurrences with the same id brought together, each group in the order
+ * the occurrences came in, the groups in the order of their
+ * first occurrence: occ is reordered, the groups' first and n are set. A hash of
+ * the ids, not a sort: the groups are sorted by their keys afterwards anyway.
+ */
+static struct index_group *group_occurrences(struct occurrence *occ, size_t n, size_t *ngroups)
 {
-    const struct occurrence *a = x, *b = y;
-    int c = strcmp(a->id, b->id);
-    return c ? c : a->order < b->order ? -1 : a->order > b->order;
+    struct index_group *groups = xcalloc(n + 1, sizeof(*groups));
+    size_t nslots = 16;
+    while (nslots < 2 * n)
+        nslots *= 2;
+    size_t *slot = xcalloc(nslots, sizeof(*slot)); /* a group's index + 1, 0 free */
+    size_t *group_of = xcalloc(n + 1, sizeof(*group_of));
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t hash = 14695981039346656037u; /* FNV-1a */
+        for (const char *p = occ[i].id; *p; p++)
+            hash = (hash ^ (unsigned char)*p) * 1099511628211u;
+        size_t at = hash & (nslots - 1);
+        while (slot[at] && strcmp(occ[groups[slot[at] - 1].first].id, occ[i].id))
+            at = (at + 1) & (nslots - 1);
+        if (!slot[at]) {
+            groups[count] = (struct index_group){NULL, i, 0};
+            slot[at] = ++count;
+        }
+        group_of[i] = slot[at] - 1;
+        groups[group_of[i]].n++;
+    }
+    /* Each group's place in the reordered list, then the occurrences moved there in order. */
+    for (size_t g = 0, at = 0; g < count; g++) {
+        groups[g].first = at;
+        at += groups[g].n;
+    }
+    struct occurrence *sorted = xcalloc(n + 1, sizeof(*sorted));
+    size_t *next = xcalloc(count + 1, sizeof(*next));
+    for (size_t i = 0; i < n; i++) {
+        size_t g = group_of[i];
+        sorted[groups[g].first + next[g]++] = occ[i];
+    }
+    if (n)
+        memcpy(occ, sorted, n * sizeof(*occ));
+    free(next);
+    free(sorted);
+    free(group_of);
+    free(slot);
+    *ngroups = count;
+    return groups;
 }
 
 static int compare_groups(const void *x, const void *y)
@@ -61,10 +113,19 @@ static int compare_groups(const void *x, const void *y)
     return strcmp(((const struct index_group *)x)->sort, ((const struct index_group *)y)->sort);
 }
 
+/*
+ * What the entries of an index share: the link to each article (by its place in
+ * b->articles), made when an entry first lists it and then shared (json_incref).
+ */
+struct index_links {
+    const struct build *b;
+    json_t **links;
+};
+
 /* The key an entry sorts by, and its JSON, from occurrences[0..n), all with the same id. */
 typedef char *entry_sort_key(const struct occurrence *occ);
-typedef json_t *entry_builder(struct build *b, const struct view *v, const struct occurrence *occ,
-                              size_t n);
+typedef json_t *entry_builder(struct build *b, const struct view *v, struct index_links *links,
+                              const struct occurrence *occ, size_t n);
 
 /* An index: the template, its page, what it lists. */
 struct index_kind {
@@ -117,16 +178,12 @@ static void set_pager(const struct view *v, const struct index_kind *kind, json_
 static int render_index(struct build *b, const struct view *v, const struct index_kind *kind,
                         struct occurrence *occ, size_t n)
 {
-    if (n)
-        qsort(occ, n, sizeof(*occ), compare_occurrences);
-    struct index_group *groups = xcalloc(n ? n : 1, sizeof(*groups));
-    size_t ngroups = 0;
-    for (size_t i = 0, j; i < n; i = j) {
-        for (j = i + 1; j < n && !strcmp(occ[j].id, occ[i].id); j++)
-            ;
-        groups[ngroups++] = (struct index_group){kind->sort_key(occ + i), i, j - i};
-    }
+    size_t ngroups;
+    struct index_group *groups = group_occurrences(occ, n, &ngroups);
+    for (size_t g = 0; g < ngroups; g++)
+        groups[g].sort = kind->sort_key(occ + groups[g].first);
     qsort(groups, ngroups, sizeof(*groups), compare_groups);
+    struct index_links links = {b, xcalloc(b->narticles + 1, sizeof(*links.links))};
     size_t per_page = b->index_page_size;
     size_t npages = ngroups ? (ngroups + per_page - 1) / per_page : 1;
     int rc = 0;
@@ -136,7 +193,8 @@ static int render_index(struct build *b, const struct view *v, const struct inde
                                           kind->name, &rel);
         json_t *list = json_array();
         for (size_t g = page * per_page; g < ngroups && g < (page + 1) * per_page; g++)
-            json_array_append_new(list, kind->build(b, v, occ + groups[g].first, groups[g].n));
+            json_array_append_new(list,
+                                  kind->build(b, v, &links, occ + groups[g].first, groups[g].n));
         char *has = xasprintf("has_%s", kind->name);
         json_object_set_new(ctx, has, json_boolean(ngroups > 0));
         json_object_set_new(ctx, kind->name, list);
@@ -146,6 +204,9 @@ static int render_index(struct build *b, const struct view *v, const struct inde
         free(rel);
         free(path);
     }
+    for (size_t i = 0; i < b->narticles; i++)
+        json_decref(links.links[i]);
+    free(links.links);
     for (size_t g = 0; g < ngroups; g++)
         free(groups[g].sort);
     free(groups);
@@ -156,15 +217,20 @@ static int render_index(struct build *b, const struct view *v, const struct inde
 }
 
 /* Links to the articles of occurrences, each article once. */
-static json_t *occurrence_articles_json(const struct occurrence *occ, size_t n)
+static json_t *occurrence_articles_json(struct index_links *links, const struct occurrence *occ,
+                                        size_t n)
 {
     json_t *list = json_array();
     for (size_t i = 0; i < n; i++) {
         bool seen = false;
         for (size_t j = 0; j < i && !seen; j++)
             seen = occ[j].a == occ[i].a;
-        if (!seen)
-            json_array_append_new(list, article_link_json(occ[i].a));
+        if (seen)
+            continue;
+        json_t **link = &links->links[occ[i].a - links->b->articles];
+        if (!*link)
+            *link = article_link_json(occ[i].a);
+        json_array_append(list, *link);
     }
     return list;
 }
@@ -189,15 +255,21 @@ static json_t *author_countries_json(struct build *b, const struct view *v,
             const struct affiliation *af = &au->affiliations[j];
             if (af->international || !af->country[0])
                 continue;
-            char *code = xasprintf(" %s ", af->country);
+            /* " KZ " */
+            char code[sizeof(af->country) + 2];
+            size_t len = strlen(af->country);
+            code[0] = ' ';
+            memcpy(code + 1, af->country, len);
+            code[len + 1] = ' ';
+            code[len + 2] = '\0';
             if (!strstr(seen.buf, code)) {
                 const struct country *c = country_by_code(b->countries, af->country);
-                json_array_append_new(list,
-                                      json_pack("{s:s, s:s}", "code", af->country, "name",
-                                                c ? country_display_name(c, lang) : af->country));
+                json_t *country = json_object();
+                site_set_str(country, "code", af->country);
+                site_set_str(country, "name", c ? country_display_name(c, lang) : af->country);
+                json_array_append_new(list, country);
                 strbuf_addstr(&seen, code);
             }
-            free(code);
         }
     }
     strbuf_release(&seen);
@@ -210,15 +282,16 @@ static json_t *author_countries_json(struct build *b, const struct view *v,
 static char *author_sort_key(const struct occurrence *occ)
 {
     const struct author *au = &occ[0].a->m.authors[occ[0].k];
-    char *family = fold(family_name(au));
-    char *name = fold(au->name);
-    char *sort = xasprintf("%s\x1f%s\x1f%s", family, name, occ[0].id);
-    free(family);
-    free(name);
-    return sort;
+    struct strbuf sort = STRBUF_INIT;
+    fold_into(&sort, family_name(au));
+    strbuf_addch(&sort, '\x1f');
+    fold_into(&sort, au->name);
+    strbuf_addch(&sort, '\x1f');
+    strbuf_addstr(&sort, occ[0].id);
+    return strbuf_detach(&sort, NULL);
 }
 
-static json_t *author_entry_json(struct build *b, const struct view *v,
+static json_t *author_entry_json(struct build *b, const struct view *v, struct index_links *links,
                                  const struct occurrence *occ, size_t n)
 {
     const struct author *au = &occ[0].a->m.authors[occ[0].k];
@@ -226,15 +299,17 @@ static json_t *author_entry_json(struct build *b, const struct view *v,
     site_set_str(o, "name", au->name);
     site_set_str(o, "lang", occ[0].a->m.lang);
     if (au->orcid[0]) {
-        char *url = xasprintf("https://orcid.org/%s", au->orcid);
+        static const char orcid_org[] = "https://orcid.org/";
+        char url[sizeof(orcid_org) + sizeof(au->orcid)];
+        memcpy(url, orcid_org, sizeof(orcid_org) - 1);
+        memcpy(url + sizeof(orcid_org) - 1, au->orcid, strlen(au->orcid) + 1);
         site_set_str(o, "orcid", au->orcid);
         site_set_str(o, "orcid_url", url);
-        free(url);
     }
     json_t *countries = author_countries_json(b, v, occ, n);
     json_object_set_new(o, "has_countries", json_boolean(json_array_size(countries) > 0));
     json_object_set_new(o, "countries", countries);
-    json_object_set_new(o, "articles", occurrence_articles_json(occ, n));
+    json_object_set_new(o, "articles", occurrence_articles_json(links, occ, n));
     return o;
 }
 
@@ -242,16 +317,39 @@ static json_t *author_entry_json(struct build *b, const struct view *v,
  * The published articles, earliest issue first (b->articles is newest issue
  * first), so that the first spelling of a name or keyword is the one shown.
  */
+static int compare_article_numbers(const void *x, const void *y)
+{
+    unsigned long a = (*(const struct article *const *)x)->number;
+    unsigned long b = (*(const struct article *const *)y)->number;
+    return a < b ? -1 : a > b;
+}
+
+static int compare_number_to_article(const void *key, const void *x)
+{
+    unsigned long a = *(const unsigned long *)key;
+    unsigned long b = (*(const struct article *const *)x)->number;
+    return a < b ? -1 : a > b;
+}
+
 static const struct article **articles_oldest_first(struct build *b)
 {
-    const struct article **list = xcalloc(b->narticles ? b->narticles : 1, sizeof(*list));
+    /* The articles by number, for the issues' lists (site_find_article reads them all). */
+    const struct article **by_number = xcalloc(b->narticles + 1, sizeof(*by_number));
+    for (size_t i = 0; i < b->narticles; i++)
+        by_number[i] = &b->articles[i];
+    qsort(by_number, b->narticles, sizeof(*by_number), compare_article_numbers);
+    const struct article **list = xcalloc(b->narticles + 1, sizeof(*list));
     size_t n = 0;
     for (size_t i = b->nissues; i-- > 0;)
         for (size_t k = 0; k < b->issues[i].narticles; k++) {
-            const struct article *a = site_find_article(b, b->issues[i].articles[k]);
-            if (a && a->issue == &b->issues[i])
-                list[n++] = a;
+            const struct article **found =
+                b->narticles ? bsearch(&b->issues[i].articles[k], by_number, b->narticles,
+                                       sizeof(*by_number), compare_number_to_article)
+                             : NULL;
+            if (found && (*found)->issue == &b->issues[i])
+                list[n++] = *found;
         }
+    free(by_number);
     return list;
 }
 
@@ -265,12 +363,16 @@ static int render_authors(struct build *b, const struct view *v, const struct in
         for (size_t k = 0; k < m->nauthors; k++) {
             const struct author *au = &m->authors[k];
             ARRAY_GROW(occ, n + 1, alloc);
-            char *folded = fold(au->name);
             /* The same person: the same ORCID iD, or without one the same name. */
-            occ[n] = (struct occurrence){au->orcid[0] ? xasprintf("orcid:%s", au->orcid)
-                                                      : xasprintf("name:%s", folded),
-                                         n, articles[i], k};
-            free(folded);
+            struct strbuf id = STRBUF_INIT;
+            if (au->orcid[0]) {
+                strbuf_addstr(&id, "orcid:");
+                strbuf_addstr(&id, au->orcid);
+            } else {
+                strbuf_addstr(&id, "name:");
+                fold_into(&id, au->name);
+            }
+            occ[n] = (struct occurrence){strbuf_detach(&id, NULL), articles[i], k};
             n++;
         }
     }
@@ -283,7 +385,7 @@ static char *keyword_sort_key(const struct occurrence *occ)
     return xasprintf("%s\x1f%s", occ[0].id, occ[0].a->m.keywords[occ[0].k]);
 }
 
-static json_t *keyword_entry_json(struct build *b, const struct view *v,
+static json_t *keyword_entry_json(struct build *b, const struct view *v, struct index_links *links,
                                   const struct occurrence *occ, size_t n)
 {
     (void)b;
@@ -291,7 +393,7 @@ static json_t *keyword_entry_json(struct build *b, const struct view *v,
     json_t *o = json_object();
     site_set_str(o, "keyword", occ[0].a->m.keywords[occ[0].k]);
     site_set_str(o, "lang", occ[0].a->m.lang);
-    json_object_set_new(o, "articles", occurrence_articles_json(occ, n));
+    json_object_set_new(o, "articles", occurrence_articles_json(links, occ, n));
     return o;
 }
 
@@ -304,7 +406,9 @@ static int render_keywords(struct build *b, const struct view *v, const struct i
         const struct manuscript *m = &articles[i]->m;
         for (size_t k = 0; k < m->nkeywords; k++) {
             ARRAY_GROW(occ, n + 1, alloc);
-            occ[n] = (struct occurrence){fold(m->keywords[k]), n, articles[i], k};
+            struct strbuf id = STRBUF_INIT;
+            fold_into(&id, m->keywords[k]);
+            occ[n] = (struct occurrence){strbuf_detach(&id, NULL), articles[i], k};
             n++;
         }
     }

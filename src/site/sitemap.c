@@ -13,6 +13,7 @@
 #include "util/fs.h"
 #include "util/strbuf.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,15 +134,45 @@ static const char *issue_changed(const struct issue_manifest *is)
  * from all issues (home, archive, indexes, statistics) the newest of those.
  * The board and the journal's own pages have no such date: no lastmod.
  */
-static const char *page_lastmod(const struct build *b, const char *path)
+/* The number in "<folder>/<number>/index.html". */
+static bool numbered_page(const char *path, const char *folder, unsigned long *number)
+{
+    size_t n = strlen(folder);
+    if (strncmp(path, folder, n) || path[n] != '/' || !isdigit((unsigned char)path[n + 1]))
+        return false;
+    char *end;
+    *number = strtoul(path + n + 1, &end, 10);
+    return !strcmp(end, "/index.html");
+}
+
+static int compare_article_numbers(const void *x, const void *y)
+{
+    unsigned long a = (*(const struct article *const *)x)->number;
+    unsigned long b = (*(const struct article *const *)y)->number;
+    return a < b ? -1 : a > b;
+}
+
+static int compare_number_to_article(const void *key, const void *x)
+{
+    unsigned long a = *(const unsigned long *)key;
+    unsigned long b = (*(const struct article *const *)x)->number;
+    return a < b ? -1 : a > b;
+}
+
+/* by_number: the articles sorted by number (compare_article_numbers). */
+static const char *page_lastmod(const struct build *b, const struct article *const *by_number,
+                                const char *path)
 {
     unsigned long number;
-    char rest[32];
-    if (sscanf(path, "articles/%lu/%31s", &number, rest) == 2 && !strcmp(rest, "index.html")) {
-        const struct article *a = site_find_article((struct build *)b, number);
+    if (numbered_page(path, "articles", &number)) {
+        const struct article *const *found =
+            b->narticles ? bsearch(&number, by_number, b->narticles, sizeof(*by_number),
+                                   compare_number_to_article)
+                         : NULL;
+        const struct article *a = found ? *found : NULL;
         return a ? (a->r.published ? a->r.published : a->issue->date) : NULL;
     }
-    if (sscanf(path, "issues/%lu/%31s", &number, rest) == 2 && !strcmp(rest, "index.html")) {
+    if (numbered_page(path, "issues", &number)) {
         for (size_t i = 0; i < b->nissues; i++)
             if (b->issues[i].id == number)
                 return issue_changed(&b->issues[i]);
@@ -164,16 +195,43 @@ static const char *page_lastmod(const struct build *b, const char *path)
 #define NS_SITEMAP "http://www.sitemaps.org/schemas/sitemap/0.9"
 #define NS_XHTML   "http://www.w3.org/1999/xhtml"
 
-/* A urlset of pages from..to-1 (alternates are looked for among all pages). */
-static int write_sitemap(struct build *b, const struct page_list *pages, size_t from, size_t to,
-                         struct strbuf *out)
+/* s as the text of <name>, on a line at depth two; nothing when s is empty (xml_element). */
+static void sitemap_element(struct strbuf *out, const char *name, const char *s)
+{
+    if (!s || !*s)
+        return;
+    strbuf_add(out, "    <", 5);
+    strbuf_addstr(out, name);
+    strbuf_addch(out, '>');
+    xml_add_text(out, s);
+    strbuf_add(out, "</", 2);
+    strbuf_addstr(out, name);
+    strbuf_add(out, ">\n", 2);
+}
+
+/*
+ * A urlset of pages from..to-1 (alternates are looked for among all pages),
+ * written into out as xmlTextWriter wrote it (two spaces a level), with the
+ * text and attribute escaping export/indexing.h shares.
+ */
+static void write_sitemap(struct build *b, const struct page_list *pages, size_t from, size_t to,
+                          struct strbuf *out)
 {
     const char *base = b->repo->config.base_url;
-    struct xml_out x;
-    xml_out_begin(&x);
-    xml_start_ns(&x, NULL, "urlset", NS_SITEMAP);
+    strbuf_addstr(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset");
     if (b->nviews > 1)
-        xml_attr_ns(&x, "xmlns", "xhtml", NULL, NS_XHTML);
+        strbuf_addstr(out, " xmlns:xhtml=\"" NS_XHTML "\"");
+    strbuf_addstr(out, " xmlns=\"" NS_SITEMAP "\"");
+    if (from >= to) {
+        strbuf_addstr(out, "/>\n");
+        return;
+    }
+    strbuf_addstr(out, ">\n");
+    const struct article **by_number = xcalloc(b->narticles + 1, sizeof(*by_number));
+    for (size_t i = 0; i < b->narticles; i++)
+        by_number[i] = &b->articles[i];
+    qsort(by_number, b->narticles, sizeof(*by_number), compare_article_numbers);
+    struct strbuf url = STRBUF_INIT, twin = STRBUF_INIT;
     for (size_t i = from; i < to; i++) {
         const char *rel = pages->rel[i];
         /* The page's language and its path within that language's folder. */
@@ -182,34 +240,39 @@ static int write_sitemap(struct build *b, const struct page_list *pages, size_t 
             if (!strncmp(rel, b->views[k].dir, strlen(b->views[k].dir)))
                 v = &b->views[k];
         const char *path = rel + strlen(v->dir);
-        char *loc = xasprintf("%s%s", base, rel);
-        xml_start(&x, "url");
-        xml_element(&x, "loc", loc);
-        xml_element(&x, "lastmod", page_lastmod(b, path));
+        strbuf_reset(&url);
+        strbuf_addstr(&url, base);
+        strbuf_addstr(&url, rel);
+        strbuf_addstr(out, "  <url>\n");
+        sitemap_element(out, "loc", url.buf);
+        sitemap_element(out, "lastmod", page_lastmod(b, by_number, path));
         size_t twins = 0;
         for (size_t k = 0; k < b->nviews; k++) {
-            char *twin = xasprintf("%s%s", b->views[k].dir, path);
-            twins += has_page(pages, twin);
-            free(twin);
+            strbuf_reset(&twin);
+            strbuf_addstr(&twin, b->views[k].dir);
+            strbuf_addstr(&twin, path);
+            twins += has_page(pages, twin.buf);
         }
         for (size_t k = 0; twins > 1 && k < b->nviews; k++) {
-            char *twin = xasprintf("%s%s", b->views[k].dir, path);
-            if (has_page(pages, twin)) {
-                char *href = xasprintf("%s%s", base, twin);
-                xml_start_ns(&x, "xhtml", "link", NULL);
-                xml_attr(&x, "rel", "alternate");
-                xml_attr(&x, "hreflang", b->views[k].lang);
-                xml_attr(&x, "href", href);
-                xml_end(&x);
-                free(href);
+            strbuf_reset(&twin);
+            strbuf_addstr(&twin, b->views[k].dir);
+            strbuf_addstr(&twin, path);
+            if (has_page(pages, twin.buf)) {
+                strbuf_reset(&url);
+                strbuf_addstr(&url, base);
+                strbuf_add(&url, twin.buf, twin.len);
+                strbuf_addstr(out, "    <xhtml:link rel=\"alternate\"");
+                xml_add_attribute(out, "hreflang", b->views[k].lang);
+                xml_add_attribute(out, "href", url.buf);
+                strbuf_addstr(out, "/>\n");
             }
-            free(twin);
         }
-        xml_end(&x);
-        free(loc);
+        strbuf_addstr(out, "  </url>\n");
     }
-    xml_end(&x);
-    return xml_out_finish(&x, "sitemap.xml", out);
+    strbuf_addstr(out, "</urlset>\n");
+    strbuf_release(&url);
+    strbuf_release(&twin);
+    free(by_number);
 }
 
 /* Every HTML page in the site, so it runs after all the pages are made. */
@@ -225,9 +288,8 @@ int site_write_sitemap(struct build *b)
     /* The protocol allows 50,000 URLs in a sitemap file; a bigger site gets a sitemap index. */
     size_t max = b->sitemap_max_urls;
     if (pages.n <= max) {
-        rc = write_sitemap(b, &pages, 0, pages.n, &xml);
-        if (!rc)
-            rc = site_write_output(b, "sitemap.xml", xml.buf, xml.len);
+        write_sitemap(b, &pages, 0, pages.n, &xml);
+        rc = site_write_output(b, "sitemap.xml", xml.buf, xml.len);
     } else {
         struct xml_out x;
         xml_out_begin(&x);
@@ -237,9 +299,8 @@ int site_write_sitemap(struct build *b)
             char name[32];
             snprintf(name, sizeof(name), "sitemap-%zu.xml", k);
             strbuf_reset(&xml);
-            rc = write_sitemap(b, &pages, from, to, &xml);
-            if (!rc)
-                rc = site_write_output(b, name, xml.buf, xml.len);
+            write_sitemap(b, &pages, from, to, &xml);
+            rc = site_write_output(b, name, xml.buf, xml.len);
             char *loc = xasprintf("%s%s", base, name);
             xml_start(&x, "sitemap");
             xml_element(&x, "loc", loc);

@@ -5,6 +5,7 @@
 #include "site/worldmap.h"
 #include "util/alloc.h"
 #include "util/strbuf.h"
+#include "util/utf8.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -29,6 +30,15 @@ char *stats_page_headline(const struct stats *s, const struct i18n *t)
     free(countries);
     free(articles);
     return text;
+}
+
+/* The SVG of the map or the chart as a JSON string: checked a word at a time, where jansson
+   checks the map's hundreds of kilobytes a byte at a time. */
+static json_t *svg_json(const struct strbuf *svg)
+{
+    size_t bad;
+    return utf8_validate(svg->buf, svg->len, &bad) ? json_stringn_nocheck(svg->buf, svg->len)
+                                                   : json_string(svg->buf);
 }
 
 /* Two decimals with the language's decimal mark: "2.75", "2,75". */
@@ -110,7 +120,7 @@ static int map_json(const struct stats_scope *all, const struct worldmap *map, c
             strbuf_release(&svg);
             return rc;
         }
-        json_object_set_new(o, "map_svg", json_string(svg.buf));
+        json_object_set_new(o, "map_svg", svg_json(&svg));
         strbuf_release(&svg);
     } else {
         missing = xcalloc(all->ncountries + 1, sizeof(*missing));
@@ -163,7 +173,7 @@ static int years_json(const struct stats *s, const struct i18n *t, json_t *o)
     }
     json_object_set_new(o, "years", arr);
     json_object_set_new(o, "has_years", json_boolean(s->nyears > 0));
-    json_object_set_new(o, "chart_svg", json_string(svg.buf));
+    json_object_set_new(o, "chart_svg", svg_json(&svg));
     strbuf_release(&svg);
     return 0;
 }

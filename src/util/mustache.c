@@ -10,6 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 /*
  * A template compiles to a flat array of nodes. A section's children are the
  * nodes that follow it, up to its end index, so rendering is a walk over index
@@ -621,10 +625,63 @@ int mustache_set_add(struct mustache_set *set, const char *name, const char *src
 
 /* ---- rendering -------------------------------------------------------- */
 
+struct name_cache;
+
 struct context {
     const json_t *value;
     const struct context *parent;
+    /* The page's data (the stack's bottom but for what is shared): its names' cache. */
+    struct name_cache *names;
 };
+
+/*
+ * What a name resolves to from the page's data down: a page looks up the same
+ * names there again and again ({{t.label}} in every entry of a list, {{root}}
+ * in every link), and neither the data nor what is shared changes while the
+ * page renders, so each name is looked up there once per page. Names are
+ * told apart by their text, dotted as written ("t.label"); a full cache
+ * looks up the names that are not in it as if there were none.
+ */
+#define NAME_CACHE_SLOTS 128 /* a power of two */
+struct name_cache {
+    struct {
+        const char *text; /* NULL: a free slot */
+        size_t len;
+        const json_t *value;
+    } slot[NAME_CACHE_SLOTS];
+    size_t used;
+};
+
+/* The node's name from ctx, the page's data, downwards, through the cache. */
+static const json_t *lookup_from_data(const struct template *tpl, const struct node *node,
+                                      const struct context *ctx)
+{
+    struct name_cache *cache = ctx->names;
+    uint32_t hash = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < node->len; i++)
+        hash = (hash ^ (unsigned char)node->text[i]) * 16777619u;
+    size_t at = hash & (NAME_CACHE_SLOTS - 1);
+    while (cache->slot[at].text) {
+        if (cache->slot[at].len == node->len &&
+            !memcmp(cache->slot[at].text, node->text, node->len))
+            return cache->slot[at].value;
+        at = (at + 1) & (NAME_CACHE_SLOTS - 1);
+    }
+    const struct key *key = &tpl->keys[node->first_key];
+    const json_t *value = NULL;
+    for (; ctx && !value; ctx = ctx->parent)
+        value = json_object_getn(ctx->value, key->text, key->len);
+    for (size_t i = 1; i < node->nr_keys && value; i++)
+        value = json_object_getn(value, key[i].text, key[i].len);
+    /* Three quarters full at most, so that a name not in it is soon found missing. */
+    if (cache->used < NAME_CACHE_SLOTS / 4 * 3) {
+        cache->slot[at].text = node->text;
+        cache->slot[at].len = node->len;
+        cache->slot[at].value = value;
+        cache->used++;
+    }
+    return value;
+}
 
 /* Nested standalone partials indent by the sum of their tags' indentation. */
 struct indent {
@@ -642,6 +699,8 @@ static const json_t *lookup(const struct template *tpl, const struct node *node,
     const json_t *value = NULL;
     /* The first part is looked up through the stack; the rest only inside what it found. */
     for (; ctx; ctx = ctx->parent) {
+        if (ctx->names)
+            return lookup_from_data(tpl, node, ctx);
         value = json_object_getn(ctx->value, key->text, key->len);
         if (value)
             break;
@@ -670,6 +729,71 @@ static void add_real(struct strbuf *out, double value)
     strbuf_addstr(out, buf);
 }
 
+/*
+ * strbuf_add for the many short texts a page is made of (a template's text
+ * between tags, names, titles): copied in place when the buffer has room, as
+ * it mostly has (site_render_page makes room for a page at once).
+ */
+static inline void put(struct strbuf *out, const char *s, size_t len)
+{
+    if (out->alloc - out->len > len) {
+        memcpy(out->buf + out->len, s, len);
+        out->len += len;
+        out->buf[out->len] = '\0';
+    } else {
+        strbuf_add(out, s, len);
+    }
+}
+
+/*
+ * HTML escaping, the same as strbuf_add_html_escaped (&, <, >, " and '): every
+ * name, title and link of every page goes through here, so the plain stretches
+ * between the bytes to escape are found sixteen bytes at a time (SSE2).
+ */
+static const char *const html_entity[256] = {
+    ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
+};
+static const unsigned char html_entity_len[256] = {
+    ['&'] = 5, ['<'] = 4, ['>'] = 4, ['"'] = 6, ['\''] = 5,
+};
+
+/* The first byte at or after i in s[0..len) that HTML escapes, or len. */
+static size_t next_html_special(const char *s, size_t i, size_t len)
+{
+#ifdef __SSE2__
+    if (len - i >= 16) {
+        const __m128i amp = _mm_set1_epi8('&'), lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'),
+                      quot = _mm_set1_epi8('"'), apos = _mm_set1_epi8('\'');
+        do {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            __m128i hit = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(x, amp), _mm_cmpeq_epi8(x, lt)),
+                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, gt), _mm_cmpeq_epi8(x, quot)),
+                             _mm_cmpeq_epi8(x, apos)));
+            unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+            if (mask)
+                return i + (size_t)__builtin_ctz(mask);
+            i += 16;
+        } while (len - i >= 16);
+    }
+#endif
+    while (i < len && !html_entity_len[(unsigned char)s[i]])
+        i++;
+    return i;
+}
+
+static void add_html_escaped(struct strbuf *out, const char *s, size_t len)
+{
+    size_t run = 0;
+    for (size_t i = next_html_special(s, 0, len); i < len; i = next_html_special(s, run, len)) {
+        unsigned char c = (unsigned char)s[i];
+        put(out, s + run, i - run);
+        put(out, html_entity[c], html_entity_len[c]);
+        run = i + 1;
+    }
+    put(out, s + run, len - run);
+}
+
 static void add_value(struct strbuf *out, const json_t *value, bool escape)
 {
     if (!value)
@@ -677,7 +801,7 @@ static void add_value(struct strbuf *out, const json_t *value, bool escape)
     switch (json_typeof(value)) {
     case JSON_STRING:
         if (escape)
-            strbuf_add_html_escaped(out, json_string_value(value), json_string_length(value));
+            add_html_escaped(out, json_string_value(value), json_string_length(value));
         else
             strbuf_add(out, json_string_value(value), json_string_length(value));
         break;
@@ -723,7 +847,7 @@ static int render_section(const struct mustache_set *set, const struct template 
     }
     if (!is_truthy(value))
         return 0;
-    struct context inner = {value, ctx};
+    struct context inner = {value, ctx, NULL};
     if (!json_is_array(value))
         return render_nodes(set, tpl, index + 1, node->end, &inner, indent, depth, out);
     for (size_t i = 0; i < json_array_size(value); i++) {
@@ -762,7 +886,7 @@ static int render_nodes(const struct mustache_set *set, const struct template *t
         int err = 0;
         switch (node->kind) {
         case NODE_TEXT:
-            strbuf_add(out, node->text, node->len);
+            put(out, node->text, node->len);
             break;
         case NODE_LINE_START:
             add_indent(out, indent);
@@ -804,8 +928,12 @@ int mustache_set_render_shared(const struct mustache_set *set, const char *name,
     if (!tpl)
         return error_input("no template named '%s'", name);
     size_t old_len = out->len;
-    struct context bottom = {shared, NULL};
-    struct context root = {data, shared ? &bottom : NULL};
+    struct name_cache names;
+    for (size_t i = 0; i < NAME_CACHE_SLOTS; i++)
+        names.slot[i].text = NULL;
+    names.used = 0;
+    struct context bottom = {shared, NULL, NULL};
+    struct context root = {data, shared ? &bottom : NULL, &names};
     int err = render_nodes(set, tpl, 0, tpl->nr_nodes, &root, NULL, 0, out);
     if (err)
         strbuf_setlen(out, old_len);

@@ -549,6 +549,373 @@ static void test_oai_static_repository(void **state)
     free_sample(&s);
 }
 
+/*
+ * The static repository as xmlTextWriter wrote it, before oai.c wrote it into a
+ * strbuf itself: the reference the hand-written XML must equal byte for byte.
+ */
+static void ref_oai(struct xml_out *x, const char *name, const char *text)
+{
+    xml_start_ns(x, "oai", name, NULL);
+    xml_text(x, text);
+    xml_end(x);
+}
+
+static void ref_dc(struct xml_out *x, const char *name, const char *lang, const char *text)
+{
+    if (!text || !*text)
+        return;
+    xml_start_ns(x, "dc", name, NULL);
+    if (lang)
+        xml_attr(x, "xml:lang", lang);
+    xml_text(x, text);
+    xml_end(x);
+}
+
+static void ref_record(struct xml_out *x, const struct journal_config *c,
+                       const struct indexing_article *a)
+{
+    const struct manuscript *m = a->m;
+    const char *date = indexing_published(a);
+    char *id = xasprintf("oai:journal.example.org:article/%lu", a->number);
+    xml_start_ns(x, "oai", "record", NULL);
+    xml_start_ns(x, "oai", "header", NULL);
+    ref_oai(x, "identifier", id);
+    ref_oai(x, "datestamp", date);
+    xml_end(x);
+    xml_start_ns(x, "oai", "metadata", NULL);
+    xml_start_ns(x, "oai_dc", "dc", "http://www.openarchives.org/OAI/2.0/oai_dc/");
+    xml_attr_ns(x, "xmlns", "dc", NULL, "http://purl.org/dc/elements/1.1/");
+    char *title = indexing_full_title(m);
+    ref_dc(x, "title", m->lang, title);
+    free(title);
+    for (size_t i = 0; i < m->nauthors; i++)
+        ref_dc(x, "creator", NULL, m->authors[i].name);
+    for (size_t i = 0; i < m->nkeywords; i++)
+        ref_dc(x, "subject", m->lang, m->keywords[i]);
+    ref_dc(x, "description", m->lang, m->abstract);
+    ref_dc(x, "publisher", NULL, c->publisher);
+    ref_dc(x, "date", NULL, date);
+    ref_dc(x, "type", NULL, "Text");
+    ref_dc(x, "type", NULL, "info:eu-repo/semantics/article");
+    ref_dc(x, "format", NULL, "text/html");
+    char *url = indexing_article_url(c->base_url, a->number);
+    ref_dc(x, "identifier", NULL, url);
+    free(url);
+    if (a->r && a->r->doi && *a->r->doi) {
+        char *doi = xasprintf("https://doi.org/%s", a->r->doi);
+        ref_dc(x, "identifier", NULL, doi);
+        free(doi);
+    }
+    struct strbuf source = STRBUF_INIT;
+    strbuf_addf(&source, "%s; Vol. %lu, No. %lu (%lu)", c->title, a->issue->volume,
+                a->issue->number, a->issue->year);
+    if (a->pages && *a->pages)
+        strbuf_addf(&source, "; %s", a->pages);
+    ref_dc(x, "source", NULL, source.buf);
+    strbuf_release(&source);
+    if (c->issn && *c->issn) {
+        char *issn = xasprintf("ISSN %s", c->issn);
+        ref_dc(x, "source", NULL, issn);
+        free(issn);
+    }
+    ref_dc(x, "language", NULL, m->lang);
+    ref_dc(x, "rights", NULL, c->license);
+    xml_end(x);
+    xml_end(x);
+    xml_end(x);
+    free(id);
+}
+
+/* base_url is https://journal.example.org/ in every sample. */
+static void ref_repository(const struct journal_config *c, const char *url, const char *email,
+                           const char *earliest, const struct indexing_article *a, size_t n,
+                           struct strbuf *out)
+{
+    struct xml_out x;
+    xml_out_begin(&x);
+    xml_start_ns(&x, NULL, "Repository", "http://www.openarchives.org/OAI/2.0/static-repository");
+    xml_attr_ns(&x, "xmlns", "oai", NULL, "http://www.openarchives.org/OAI/2.0/");
+    xml_attr_ns(&x, "xmlns", "xsi", NULL, "http://www.w3.org/2001/XMLSchema-instance");
+    xml_attr_ns(&x, "xsi", "schemaLocation", NULL,
+                "http://www.openarchives.org/OAI/2.0/static-repository "
+                "http://www.openarchives.org/OAI/2.0/static-repository.xsd");
+    xml_start(&x, "Identify");
+    ref_oai(&x, "repositoryName", c->title);
+    ref_oai(&x, "baseURL", url);
+    ref_oai(&x, "protocolVersion", "2.0");
+    ref_oai(&x, "adminEmail", email);
+    ref_oai(&x, "earliestDatestamp", earliest);
+    ref_oai(&x, "deletedRecord", "no");
+    ref_oai(&x, "granularity", "YYYY-MM-DD");
+    xml_end(&x);
+    xml_start(&x, "ListMetadataFormats");
+    xml_start_ns(&x, "oai", "metadataFormat", NULL);
+    ref_oai(&x, "metadataPrefix", "oai_dc");
+    ref_oai(&x, "schema", "http://www.openarchives.org/OAI/2.0/oai_dc.xsd");
+    ref_oai(&x, "metadataNamespace", "http://www.openarchives.org/OAI/2.0/oai_dc/");
+    xml_end(&x);
+    xml_end(&x);
+    xml_start(&x, "ListRecords");
+    xml_attr(&x, "metadataPrefix", "oai_dc");
+    for (size_t i = 0; i < n; i++)
+        ref_record(&x, c, &a[i]);
+    xml_end(&x);
+    xml_end(&x);
+    assert_int_equal(xml_out_finish(&x, "reference", out), 0);
+}
+
+/* oai_write_static_repository against the reference; the earliest date is given. */
+static void assert_oai_as_libxml(const struct journal_config *c, const char *earliest,
+                                 const struct indexing_article *a, size_t n)
+{
+    const char *url = "https://journal.example.org/oai/static-repository.xml";
+    struct strbuf own = STRBUF_INIT, ref = STRBUF_INIT;
+    assert_int_equal(oai_write_static_repository(c, url, "office@example.org", a, n, &own), 0);
+    ref_repository(c, url, "office@example.org", earliest, a, n, &ref);
+    if (own.len != ref.len || memcmp(own.buf, ref.buf, own.len)) {
+        size_t at = 0;
+        while (at < own.len && at < ref.len && own.buf[at] == ref.buf[at])
+            at++;
+        fail_msg("differs at byte %zu: own \"%.60s\", libxml2 \"%.60s\"", at, own.buf + at,
+                 ref.buf + at);
+    }
+    strbuf_release(&own);
+    strbuf_release(&ref);
+}
+
+/* The Atom feed as xmlTextWriter wrote it (articles in the order given, all of them). */
+static void ref_feed_entry(struct xml_out *x, const struct journal_config *c,
+                           const struct indexing_article *a)
+{
+    const struct manuscript *m = a->m;
+    const char *date = indexing_published(a);
+    xml_start(x, "entry");
+    if (m->lang)
+        xml_attr(x, "xml:lang", m->lang);
+    char *title = indexing_full_title(m);
+    xml_start(x, "title");
+    xml_attr(x, "type", "text");
+    xml_text(x, title);
+    xml_end(x);
+    free(title);
+    char *url = indexing_article_url(c->base_url, a->number);
+    xml_start(x, "link");
+    xml_attr(x, "rel", "alternate");
+    xml_attr(x, "type", "text/html");
+    xml_attr(x, "href", url);
+    xml_end(x);
+    free(url);
+    char *id = a->r && a->r->doi && *a->r->doi
+                   ? xasprintf("https://doi.org/%s", a->r->doi)
+                   : xasprintf("tag:journal.example.org,%s:articles/%lu",
+                               date ? date : "1970-01-01", a->number);
+    xml_element(x, "id", id);
+    free(id);
+    char *when = xasprintf("%sT00:00:00Z", date ? date : "1970-01-01");
+    xml_element(x, "published", when);
+    xml_element(x, "updated", when);
+    free(when);
+    for (size_t i = 0; i < m->nauthors; i++) {
+        xml_start(x, "author");
+        xml_element(x, "name", m->authors[i].name);
+        if (m->authors[i].orcid[0]) {
+            char *orcid = xasprintf("https://orcid.org/%s", m->authors[i].orcid);
+            xml_element(x, "uri", orcid);
+            free(orcid);
+        }
+        xml_end(x);
+    }
+    if (m->abstract && *m->abstract) {
+        xml_start(x, "summary");
+        xml_attr(x, "type", "text");
+        xml_text(x, m->abstract);
+        xml_end(x);
+    }
+    for (size_t i = 0; i < m->nkeywords; i++) {
+        xml_start(x, "category");
+        xml_attr(x, "term", m->keywords[i]);
+        xml_end(x);
+    }
+    xml_end(x);
+}
+
+static void ref_feed(const struct journal_config *c, const char *lang, const char *feed_url,
+                     const char *home_url, const struct indexing_article *a, size_t n,
+                     struct strbuf *out)
+{
+    struct xml_out x;
+    xml_out_begin(&x);
+    xml_start_ns(&x, NULL, "feed", "http://www.w3.org/2005/Atom");
+    if (lang)
+        xml_attr(&x, "xml:lang", lang);
+    xml_start(&x, "title");
+    xml_attr(&x, "type", "text");
+    xml_text(&x, c->title);
+    xml_end(&x);
+    xml_start(&x, "link");
+    xml_attr(&x, "rel", "self");
+    xml_attr(&x, "type", "application/atom+xml");
+    xml_attr(&x, "href", feed_url);
+    xml_end(&x);
+    xml_start(&x, "link");
+    xml_attr(&x, "rel", "alternate");
+    xml_attr(&x, "type", "text/html");
+    xml_attr(&x, "href", home_url);
+    xml_end(&x);
+    xml_element(&x, "id", feed_url);
+    char *updated = xasprintf(
+        "%sT00:00:00Z", n && indexing_published(&a[0]) ? indexing_published(&a[0]) : "1970-01-01");
+    xml_element(&x, "updated", updated);
+    free(updated);
+    xml_start(&x, "author");
+    xml_element(&x, "name", c->publisher && *c->publisher ? c->publisher : c->title);
+    xml_end(&x);
+    if (c->license && *c->license)
+        xml_element(&x, "rights", c->license);
+    xml_start(&x, "generator");
+    xml_text(&x, "journal");
+    xml_end(&x);
+    for (size_t i = 0; i < n; i++)
+        ref_feed_entry(&x, c, &a[i]);
+    xml_end(&x);
+    assert_int_equal(xml_out_finish(&x, "reference", out), 0);
+}
+
+static void assert_same_xml(const struct strbuf *own, const struct strbuf *ref)
+{
+    if (own->len != ref->len || memcmp(own->buf, ref->buf, own->len)) {
+        size_t at = 0;
+        while (at < own->len && at < ref->len && own->buf[at] == ref->buf[at])
+            at++;
+        fail_msg("differs at byte %zu: own \"%.60s\", libxml2 \"%.60s\"", at, own->buf + at,
+                 ref->buf + at);
+    }
+}
+
+/* feed_write_atom against the reference, for articles already newest first. */
+static void assert_feed_as_libxml(const struct journal_config *c, const char *lang,
+                                  const char *feed_url, const struct indexing_article *a, size_t n)
+{
+    const char *home = "https://journal.example.org/index.html";
+    struct strbuf own = STRBUF_INIT, ref = STRBUF_INIT;
+    assert_int_equal(feed_write_atom(c, lang, feed_url, home, a, n, &own), 0);
+    ref_feed(c, lang, feed_url, home, a, n, &ref);
+    assert_same_xml(&own, &ref);
+    strbuf_release(&own);
+    strbuf_release(&ref);
+}
+
+/* Every text of the sample's first record and the journal's set to text, its lang to lang. */
+static void assert_record_as_libxml(struct sample *s, const char *text, const char *lang)
+{
+    struct manuscript *m = &s->m[0];
+    char *saved[5] = {m->title, m->authors[0].name, m->keywords[0], m->abstract, m->lang};
+    char *publisher = s->c.publisher;
+    m->title = m->authors[0].name = m->keywords[0] = m->abstract = (char *)text;
+    m->lang = (char *)lang;
+    s->c.publisher = (char *)text;
+    assert_oai_as_libxml(&s->c, "2025-06-30", s->a, 1);
+    assert_feed_as_libxml(&s->c, lang, text, s->a, 1);
+    m->title = saved[0];
+    m->authors[0].name = saved[1];
+    m->keywords[0] = saved[2];
+    m->abstract = saved[3];
+    m->lang = saved[4];
+    s->c.publisher = publisher;
+}
+
+static void test_oai_written_as_libxml_writes_it(void **state)
+{
+    (void)state;
+    struct sample s;
+    make_sample(&s);
+    assert_oai_as_libxml(&s.c, "2025-06-30", s.a, 3);
+    /* The feed: the sample's articles share a date, so the later number comes first. */
+    struct indexing_article newest[3] = {s.a[2], s.a[1], s.a[0]};
+    assert_feed_as_libxml(&s.c, "en", "https://journal.example.org/feed.xml", newest, 3);
+    assert_feed_as_libxml(&s.c, NULL, "https://journal.example.org/feed.xml", newest, 0);
+    /* Authors without a name, with and without an ORCID iD; no publisher, licence or title. */
+    char *names[2] = {s.m[0].authors[0].name, s.m[0].authors[1].name};
+    s.m[0].authors[0].name = s.m[0].authors[1].name = "";
+    char *publisher = s.c.publisher, *license = s.c.license, *title = s.c.title;
+    s.c.publisher = s.c.license = "";
+    assert_feed_as_libxml(&s.c, "en", "https://journal.example.org/feed.xml", newest, 3);
+    s.c.title = NULL;
+    assert_feed_as_libxml(&s.c, "en", NULL, newest, 3);
+    s.c.publisher = publisher;
+    s.c.license = license;
+    s.c.title = title;
+    s.m[0].authors[0].name = names[0];
+    s.m[0].authors[1].name = names[1];
+    /* No records (the earliest date is today's); a record without a date (<oai:datestamp/>). */
+    char today[11];
+    date_today(today);
+    assert_oai_as_libxml(&s.c, today, s.a, 0);
+    s.r[0].published = NULL;
+    s.issue.date = NULL;
+    assert_oai_as_libxml(&s.c, today, s.a, 1);
+    s.issue.date = "2025-06-30";
+
+    /* Every special byte or sequence at every position of a text, in an element and in
+       the xml:lang attribute: entities, controls, whitespace at the end (trimmed), bytes
+       that are not UTF-8, characters of two, three and four bytes, U+FFFE and U+FFFF. */
+    static const char *const special[] = {"<",
+                                          ">",
+                                          "&",
+                                          "\"",
+                                          "'",
+                                          "\r",
+                                          "\n",
+                                          "\t",
+                                          " ",
+                                          "\x01",
+                                          "\x1f",
+                                          "\x7f",
+                                          "\x80",
+                                          "\xc3",
+                                          "\xd0\xb6",
+                                          "\xe2\x82\xac",
+                                          "\xf0\x9f\x98\x80",
+                                          "\xef\xbf\xbe",
+                                          "\xef\xbf\xbf",
+                                          "\xed\xa0\x80",
+                                          "\xc0\xaf",
+                                          "\xf4\x90\x80\x80",
+                                          "\xe2\x82",
+                                          "]]>",
+                                          "\r\n"};
+    /* Long enough for three of the sixteen-byte blocks the escaper reads plain ASCII in. */
+    const char *base = "Ab \xd0\x96z &x; and a stretch of plain ASCII text to skip.";
+    size_t base_len = strlen(base);
+    for (size_t k = 0; k < sizeof(special) / sizeof(special[0]); k++)
+        for (size_t at = 0; at <= base_len; at++) {
+            char *text = xasprintf("%.*s%s%s", (int)at, base, special[k], base + at);
+            assert_record_as_libxml(&s, text, "en");
+            assert_record_as_libxml(&s, "Title", text);
+            free(text);
+        }
+    /* Nothing left after cleaning: an element with empty content. */
+    assert_record_as_libxml(&s, " \n\t", "en");
+    assert_record_as_libxml(&s, "\x01", "\x02");
+
+    /* Random texts from those pieces and plain letters, long enough for several runs. */
+    srand(20261123);
+    for (int round = 0; round < 2000; round++) {
+        struct strbuf text = STRBUF_INIT;
+        int pieces = rand() % 40;
+        for (int i = 0; i < pieces; i++) {
+            if (rand() % 3)
+                strbuf_addstr(&text, rand() % 2 ? "plain text " : "\xd1\x82\xd0\xb5\xd0\xba");
+            else
+                strbuf_addstr(&text,
+                              special[(size_t)rand() % (sizeof(special) / sizeof(special[0]))]);
+        }
+        assert_record_as_libxml(&s, text.buf, round % 10 ? "ru" : text.buf);
+        strbuf_release(&text);
+    }
+    free_sample(&s);
+}
+
 /* ---- Atom ---- */
 
 static void test_atom_feed(void **state)
@@ -638,9 +1005,13 @@ int main(int argc, char **argv)
         return 1;
     }
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_doaj_validates),        cmocka_unit_test(test_doaj_refuses),
-        cmocka_unit_test(test_language_codes),        cmocka_unit_test(test_split_pages),
-        cmocka_unit_test(test_oai_static_repository), cmocka_unit_test(test_atom_feed),
+        cmocka_unit_test(test_doaj_validates),
+        cmocka_unit_test(test_doaj_refuses),
+        cmocka_unit_test(test_language_codes),
+        cmocka_unit_test(test_split_pages),
+        cmocka_unit_test(test_oai_static_repository),
+        cmocka_unit_test(test_atom_feed),
+        cmocka_unit_test(test_oai_written_as_libxml_writes_it),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     language_db_free(languages);

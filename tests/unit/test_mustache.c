@@ -547,6 +547,158 @@ static void test_render_shared(void **state)
     mustache_set_free(set);
 }
 
+/* Names inside a list resolve per element: what an element has shadows what is above it, and
+   what it lacks is found above it (a list's later elements reuse that: they must not reuse a
+   value from an element, a nested list's outer element, or another list). */
+static void test_names_in_lists(void **state)
+{
+    (void)state;
+    struct mustache_set *set = mustache_set_new();
+    add_template(set, "main",
+                 "{{#items}}[{{name}}|{{t.x}}|{{#flag}}y{{/flag}}{{^flag}}n{{/flag}}]"
+                 "{{/items}}");
+    check_render(
+        set,
+        "{\"name\": \"top\", \"t\": {\"x\": \"T\"}, \"flag\": true, \"items\": [{\"name\": "
+        "\"a\"}, {}, {\"name\": null, \"flag\": false}, {\"t\": {\"x\": \"own\"}}, "
+        "{\"t\": 1}, {\"name\": \"f\"}, {}]}",
+        "[a|T|y][top|T|y][|T|n][top|own|y][top||y][f|T|y][top|T|y]");
+
+    /* Nested lists: v from the inner element, the outer element, or the top, per element. */
+    set = mustache_set_new();
+    add_template(set, "main",
+                 "{{#outer}}<{{#inner}}{{v}}{{#deep}}({{v}}{{w}}){{/deep}},{{/inner}}>"
+                 "{{/outer}}");
+    check_render(
+        set,
+        "{\"v\": 0, \"w\": \"W\", \"outer\": [{\"v\": 1, \"inner\": [{}, {}, {\"v\": 2}]}, "
+        "{\"inner\": [{}, {\"v\": 3, \"deep\": {\"w\": \"x\"}}, {\"deep\": [{}, "
+        "{\"v\": 4}]}]}, {\"v\": 5, \"w\": \"w5\", \"inner\": [{\"deep\": true}, {}]}]}",
+        "<1,1,2,><0,3(3x),0(0W)(4W),><5(5w5),5,>");
+
+    /* The same list inside two sections: each sees what is above it there. */
+    set = mustache_set_new();
+    add_template(set, "main", "{{#a}}{{>p}}{{/a}}|{{#b}}{{>p}}{{/b}}|{{>p}}");
+    add_template(set, "p", "{{#items}}{{x}}{{/items}}");
+    json_error_t error;
+    json_t *data =
+        json_loads("{\"x\": \"0\", \"a\": {\"x\": \"A\"}, \"b\": {\"y\": 1}}", 0, &error);
+    json_t *items = json_loads("[{}, {\"x\": \"i\"}, {}]", 0, &error);
+    json_object_set(json_object_get(data, "a"), "items", items);
+    json_object_set(json_object_get(data, "b"), "items", items);
+    json_object_set_new(data, "items", items);
+    struct strbuf out = STRBUF_INIT;
+    assert_int_equal(mustache_set_render(set, "main", data, &out), 0);
+    assert_string_equal(out.buf, "AiA|0i0|0i0");
+    strbuf_release(&out);
+    json_decref(data);
+    mustache_set_free(set);
+
+    /* A template that lists itself: a tree, each node's label from itself or its ancestors. */
+    set = mustache_set_new();
+    add_template(set, "main", "{{>tree}}");
+    add_template(set, "tree", "{{label}}{{#kids}}({{>tree}}){{/kids}}");
+    check_render(set,
+                 "{\"label\": \"r\", \"kids\": [{\"label\": \"a\", \"kids\": [{\"kids\": []}, "
+                 "{\"label\": \"b\", \"kids\": []}, {\"kids\": []}]}, {\"kids\": []}, "
+                 "{\"kids\": [{\"kids\": []}, {\"kids\": []}]}]}",
+                 "r(a(a)(b)(a))(r)(r(r)(r))");
+}
+
+/* Names resolved from the page's data down are remembered per page by their text: what a
+   section shadows still wins, dotted names stay inside what their first part found, names
+   found nowhere stay empty, and more names than the cache holds still resolve. */
+static void test_names_from_the_data(void **state)
+{
+    (void)state;
+    struct mustache_set *set = mustache_set_new();
+    add_template(set, "main",
+                 "{{x}}{{#items}}{{x}}{{a.b}}{{none}}{{/items}}{{x}}{{a.b}}{{none}}"
+                 "{{>p}}");
+    add_template(set, "p", "{{#items}}<{{a.b}}{{x}}>{{/items}}");
+    check_render(set,
+                 "{\"x\": 0, \"a\": {\"b\": \"B\"}, \"items\": [{\"x\": 1}, {}, {\"a\": {}}, "
+                 "{\"a\": {\"b\": \"i\"}, \"x\": false}]}",
+                 "01B0B0falsei0B<B1><B0><0><ifalse>");
+
+    set = mustache_set_new();
+    struct strbuf src = STRBUF_INIT, want = STRBUF_INIT;
+    json_t *data = json_object();
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < 300; i++) {
+            strbuf_addf(&src, "{{n%d}}{{#l}}{{n%d}}{{/l}}{{m%d}}|", i, i, i);
+            char name[16];
+            snprintf(name, sizeof(name), "n%d", i);
+            json_object_set_new(data, name, json_integer(i));
+        }
+    json_object_set_new(data, "l", json_pack("[{}, {}]"));
+    add_template(set, "main", src.buf);
+    struct strbuf out = STRBUF_INIT;
+    assert_int_equal(mustache_set_render(set, "main", data, &out), 0);
+    /* {{m<i>}} is found nowhere; l's two elements show n<i> twice. */
+    strbuf_reset(&want);
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < 300; i++)
+            strbuf_addf(&want, "%d%d%d|", i, i, i);
+    assert_string_equal(out.buf, want.buf);
+    strbuf_release(&out);
+    strbuf_release(&src);
+    strbuf_release(&want);
+    json_decref(data);
+    mustache_set_free(set);
+}
+
+/* {{x}} with x = s[0..len) must be strbuf_add_html_escaped's escaping, {{{x}}} s itself. */
+static void assert_escaped_as_strbuf(struct mustache_set *set, const char *s, size_t len)
+{
+    json_t *data = json_object();
+    json_object_set_new(data, "x", json_stringn_nocheck(s, len));
+    struct strbuf out = STRBUF_INIT, want = STRBUF_INIT;
+    assert_int_equal(mustache_set_render(set, "main", data, &out), 0);
+    strbuf_addch(&want, '[');
+    strbuf_add_html_escaped(&want, s, len);
+    strbuf_add(&want, "][", 2);
+    strbuf_add(&want, s, len);
+    strbuf_addch(&want, ']');
+    if (out.len != want.len || memcmp(out.buf, want.buf, out.len))
+        fail_msg("escaping %zu bytes: got \"%s\", want \"%s\"", len, out.buf, want.buf);
+    strbuf_release(&out);
+    strbuf_release(&want);
+    json_decref(data);
+}
+
+/* The escaper reads sixteen bytes at a time: every special byte at every position of
+   texts up to three blocks long, block boundaries, NUL and bytes past ASCII, random texts. */
+static void test_escaping_as_strbuf(void **state)
+{
+    (void)state;
+    struct mustache_set *set = mustache_set_new();
+    add_template(set, "main", "[{{x}}][{{{x}}}]");
+    static const char bytes[] = {'&',    '<',    '>',    '"', '\'', '\0', 'a', ' ',        '\x7f',
+                                 '\x80', '\xd0', '\xff', '%', '=',  ';',  '#', '\x26' ^ 1, '<' ^ 2};
+    char text[64];
+    for (size_t len = 0; len <= 50; len++)
+        for (size_t at = 0; at < len; at++)
+            for (size_t k = 0; k < sizeof(bytes); k++) {
+                for (size_t i = 0; i < len; i++)
+                    text[i] = (char)('A' + i % 26);
+                text[at] = bytes[k];
+                assert_escaped_as_strbuf(set, text, len);
+                /* And the same byte again at the end, after a stretch of plain bytes. */
+                text[len - 1] = bytes[k];
+                assert_escaped_as_strbuf(set, text, len);
+            }
+    srand(61);
+    for (int round = 0; round < 20000; round++) {
+        size_t len = (size_t)rand() % sizeof(text);
+        for (size_t i = 0; i < len; i++)
+            text[i] =
+                rand() % 4 ? (char)('a' + rand() % 26) : bytes[(size_t)rand() % sizeof(bytes)];
+        assert_escaped_as_strbuf(set, text, len);
+    }
+    mustache_set_free(set);
+}
+
 int main(int argc, char **argv)
 {
     spec_dir = argc > 1 ? argv[1] : getenv("MUSTACHE_SPEC_DIR");
@@ -574,6 +726,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_value_formatting),
         cmocka_unit_test(test_nested_standalone_partial_indentation),
         cmocka_unit_test(test_render_shared),
+        cmocka_unit_test(test_escaping_as_strbuf),
+        cmocka_unit_test(test_names_in_lists),
+        cmocka_unit_test(test_names_from_the_data),
     };
     printf("[----------] beyond the spec\n");
     failures += cmocka_run_group_tests_name("mustache", own_tests, NULL, NULL);
