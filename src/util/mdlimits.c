@@ -3,6 +3,7 @@
 #include "util/error.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -51,7 +52,10 @@ struct scan {
     size_t table_columns, cells;
     size_t footnotes, definitions, longest_definition, longest_definition_line, reference_uses;
     size_t markup;
-    struct ticks ticks;
+    struct ticks *ticks; /* made at the first code span: most texts have none */
+    /* The last sixteen bytes skip_plain compared, and which of them stop it. */
+    const char *block;
+    unsigned block_stops;
 };
 
 static bool is_space(char c)
@@ -263,23 +267,28 @@ static const unsigned char inline_kind[256] = {
 /*
  * The first byte at or after p that is not PLAIN, or end. Most of a manuscript is plain
  * text, and this loop was most of the check's cost: with SSE2 (every x86-64) sixteen bytes
- * are compared with the twelve characters of inline_kind at once.
+ * are compared with the twelve characters of inline_kind at once, and which of them stop
+ * the scan is kept (s->block, s->block_stops), so that the next call, a few bytes on, reads
+ * the answer instead of comparing them again. A block is used only while it lies wholly
+ * before end: no line's block reaches into the next line.
  */
-static const char *skip_plain(const char *p, const char *end)
+static const char *skip_plain(struct scan *s, const char *p, const char *end)
 {
-    /* A short run is common ('w' is in many words): read it byte by byte first. */
-    const char *stretch = end - p > 16 ? p + 16 : end;
-    while (p < stretch && inline_kind[(unsigned char)*p] == PLAIN)
-        p++;
-    if (p < stretch)
-        return p;
 #ifdef __SSE2__
     const __m128i backslash = _mm_set1_epi8('\\'), backtick = _mm_set1_epi8('`'),
                   open = _mm_set1_epi8('['), close = _mm_set1_epi8(']'), star = _mm_set1_epi8('*'),
                   underscore = _mm_set1_epi8('_'), tilde = _mm_set1_epi8('~'),
                   lt = _mm_set1_epi8('<'), bang = _mm_set1_epi8('!'), amp = _mm_set1_epi8('&'),
                   colon = _mm_set1_epi8(':'), w = _mm_set1_epi8('w');
-    while (end - p >= 16) {
+    for (;;) {
+        if (s->block && p >= s->block && p < s->block + 16 && s->block + 16 <= end) {
+            unsigned stops = s->block_stops & (~0u << (p - s->block));
+            if (stops)
+                return s->block + __builtin_ctz(stops);
+            p = s->block + 16;
+        }
+        if (end - p < 16)
+            break;
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
         __m128i a = _mm_or_si128(_mm_cmpeq_epi8(x, backslash), _mm_cmpeq_epi8(x, backtick));
         __m128i b = _mm_or_si128(_mm_cmpeq_epi8(x, open), _mm_cmpeq_epi8(x, close));
@@ -287,12 +296,12 @@ static const char *skip_plain(const char *p, const char *end)
         __m128i d = _mm_or_si128(_mm_cmpeq_epi8(x, tilde), _mm_cmpeq_epi8(x, lt));
         __m128i e = _mm_or_si128(_mm_cmpeq_epi8(x, bang), _mm_cmpeq_epi8(x, amp));
         __m128i f = _mm_or_si128(_mm_cmpeq_epi8(x, colon), _mm_cmpeq_epi8(x, w));
-        unsigned mask = (unsigned)_mm_movemask_epi8(
+        s->block = p;
+        s->block_stops = (unsigned)_mm_movemask_epi8(
             _mm_or_si128(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d)), _mm_or_si128(e, f)));
-        if (mask)
-            return p + __builtin_ctz(mask);
-        p += 16;
     }
+#else
+    (void)s;
 #endif
     while (p < end && inline_kind[(unsigned char)*p] == PLAIN)
         p++;
@@ -303,7 +312,7 @@ static const char *skip_plain(const char *p, const char *end)
 static int inlines(struct scan *s, const char *start, const char *p, const char *end)
 {
     while (p < end) {
-        p = skip_plain(p, end);
+        p = skip_plain(s, p, end);
         if (p >= end)
             break;
         char c = *p;
@@ -320,7 +329,11 @@ static int inlines(struct scan *s, const char *start, const char *p, const char 
             continue;
         }
         if (c == '`') {
-            p = code_span(&s->ticks, start, p, end);
+            if (!s->ticks)
+                s->ticks = calloc(1, sizeof(*s->ticks));
+            if (!s->ticks)
+                return error_internal("out of memory checking the Markdown's code spans");
+            p = code_span(s->ticks, start, p, end);
             if (++s->markup > s->l->max_markup)
                 return too_much_markup(s, (size_t)(p - start));
             continue;
@@ -483,13 +496,13 @@ static int scan_line(struct scan *s, const char *start, const char *end)
     return inlines(s, p, p, end);
 }
 
-int md_limits_check(const char *text, size_t len, const struct md_limits *l, const char *file,
-                    size_t first_line)
+static int check(struct scan *s, const char *text, size_t len)
 {
-    struct scan s = {.l = l, .file = file, .line = first_line ? first_line : 1};
+    const struct md_limits *l = s->l;
+    const char *file = s->file;
     const char *end = text + len;
     /* Lines end as cmark-gfm ends them: at "\n", "\r\n" or a "\r" alone. */
-    for (const char *p = text; p < end; s.line++) {
+    for (const char *p = text; p < end; s->line++) {
         /* A line ends at \n or \r: both looked for with memchr, which reads words at a time. */
         const char *line_end = memchr(p, '\n', (size_t)(end - p));
         if (!line_end)
@@ -497,7 +510,7 @@ int md_limits_check(const char *text, size_t len, const struct md_limits *l, con
         const char *cr = memchr(p, '\r', (size_t)(line_end - p));
         if (cr)
             line_end = cr;
-        int rc = scan_line(&s, p, line_end);
+        int rc = scan_line(s, p, line_end);
         if (rc)
             return rc;
         p = line_end;
@@ -507,17 +520,26 @@ int md_limits_check(const char *text, size_t len, const struct md_limits *l, con
             p++;
     }
     /* Each reference link repeats its definition's destination and title in the HTML. */
-    if (s.definitions && s.reference_uses &&
-        s.reference_uses > l->max_link_expansion / s.longest_definition) {
-        s.line = s.longest_definition_line;
+    if (s->definitions && s->reference_uses &&
+        s->reference_uses > l->max_link_expansion / s->longest_definition) {
+        s->line = s->longest_definition_line;
         unsigned long long bytes =
-            (unsigned long long)s.reference_uses * (unsigned long long)s.longest_definition;
+            (unsigned long long)s->reference_uses * (unsigned long long)s->longest_definition;
         error_add_at(
-            file, s.line, 1,
+            file, s->line, 1,
             "%zu possible reference links to definitions up to %zu bytes long (this "
             "one) could repeat %llu bytes; the limit is max_link_expansion: %zu " LIMIT_HINT,
-            s.reference_uses, s.longest_definition, bytes, l->max_link_expansion);
+            s->reference_uses, s->longest_definition, bytes, l->max_link_expansion);
         return JOURNAL_EINPUT;
     }
     return 0;
+}
+
+int md_limits_check(const char *text, size_t len, const struct md_limits *l, const char *file,
+                    size_t first_line)
+{
+    struct scan s = {.l = l, .file = file, .line = first_line ? first_line : 1};
+    int rc = check(&s, text, len);
+    free(s.ticks);
+    return rc;
 }

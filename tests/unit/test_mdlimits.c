@@ -236,6 +236,41 @@ static void test_markup_bytes_anywhere_in_a_line(void **state)
     limits.max_markup = MD_LIMITS_DEFAULT_MARKUP;
 }
 
+/* Many stops in a block, blocks that end a line and lines shorter than a block: the scan
+   reuses what it found in a block of sixteen bytes only within the line, and counts each
+   markup byte once. Each line and each of '<', '!', '&', ':', 'w' is one part of markup. */
+static void test_markup_counted_once_across_blocks_and_lines(void **state)
+{
+    (void)state;
+    const char specials[] = "<!&:w";
+    srand(20261123);
+    for (int round = 0; round < 300; round++) {
+        char text[2048];
+        size_t len = 0, expected = 0;
+        int lines = 1 + rand() % 12;
+        for (int k = 0; k < lines; k++) {
+            int n = 1 + rand() % 70;
+            expected++;
+            for (int i = 0; i < n; i++) {
+                bool special = rand() % 4 == 0;
+                text[len++] = special ? specials[rand() % 5] : 'a';
+                expected += special;
+            }
+            text[len++] = '\n';
+        }
+        text[len] = '\0';
+        limits.max_markup = expected;
+        if (check(text))
+            fail_msg("round %d: refused with %zu parts of markup: %s", round, expected,
+                     error_message());
+        limits.max_markup = expected - 1;
+        if (check(text) != JOURNAL_EINPUT)
+            fail_msg("round %d: %zu parts of markup let through with a limit of %zu", round,
+                     expected, expected - 1);
+    }
+    limits.max_markup = MD_LIMITS_DEFAULT_MARKUP;
+}
+
 static void test_defaults_let_articles_in(void **state)
 {
     (void)state;
@@ -262,6 +297,7 @@ int main(void)
         cmocka_unit_test(test_link_expansion),
         cmocka_unit_test(test_markup),
         cmocka_unit_test(test_markup_bytes_anywhere_in_a_line),
+        cmocka_unit_test(test_markup_counted_once_across_blocks_and_lines),
         cmocka_unit_test(test_defaults_let_articles_in),
     };
     return cmocka_run_group_tests_name("mdlimits", tests, setup, teardown);
