@@ -13,6 +13,7 @@
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
+#include <cmark-gfm/houdini.h>
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -318,6 +319,44 @@ static void test_autolinks_as_the_extension_finds_them(void **state)
     }
 }
 
+/* util/gfm.c's houdini_escape_html0 writes what the library's own writes, in both modes:
+   random texts with every character it escapes, at every position around its blocks. */
+static void test_html_escaping_as_the_library(void **state)
+{
+    (void)state;
+    int (*library)(cmark_strbuf *, const uint8_t *, bufsize_t, int) =
+        (int (*)(cmark_strbuf *, const uint8_t *, bufsize_t, int))dlsym(RTLD_NEXT,
+                                                                        "houdini_escape_html0");
+    assert_non_null(library);
+    assert_true(library != houdini_escape_html0);
+    const char alphabet[] = "\"&<>'/a z\xd0\x9f\x01";
+    srand(20261124);
+    for (int round = 0; round < 4000; round++) {
+        uint8_t text[80];
+        bufsize_t len = (bufsize_t)(rand() % 80);
+        for (bufsize_t i = 0; i < len; i++)
+            text[i] = rand() % 3 ? 'a' + rand() % 26 : (uint8_t)alphabet[rand() % 12];
+        if (round < 160 && len) { /* one special byte alone, at each position */
+            memset(text, 'x', (size_t)len);
+            text[round % len] = (uint8_t) "\"&<>'/"[round % 6];
+        }
+        for (int secure = 0; secure <= 1; secure++) {
+            cmark_strbuf want, got;
+            cmark_strbuf_init(cmark_get_default_mem_allocator(), &want, 0);
+            cmark_strbuf_init(cmark_get_default_mem_allocator(), &got, 0);
+            cmark_strbuf_puts(&want, "prefix ");
+            cmark_strbuf_puts(&got, "prefix ");
+            assert_int_equal(library(&want, text, len, secure), 1);
+            assert_int_equal(houdini_escape_html0(&got, text, len, secure), 1);
+            if (want.size != got.size || memcmp(want.ptr, got.ptr, (size_t)want.size))
+                fail_msg("round %d, secure %d: want %.*s got %.*s", round, secure, (int)want.size,
+                         want.ptr, (int)got.size, got.ptr);
+            cmark_strbuf_free(&want);
+            cmark_strbuf_free(&got);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -330,6 +369,7 @@ int main(void)
         cmocka_unit_test(test_raw_html_allowed_but_filtered),
         cmocka_unit_test(test_threads_keep_autolinks),
         cmocka_unit_test(test_autolinks_as_the_extension_finds_them),
+        cmocka_unit_test(test_html_escaping_as_the_library),
     };
     return cmocka_run_group_tests_name("markdown", tests, NULL, teardown);
 }
