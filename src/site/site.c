@@ -1444,6 +1444,15 @@ static size_t articles_to_make(const struct build *b)
 static int article_or_listing_job(struct build *b, size_t i, void *state)
 {
     if (i >= b->narticles) {
+        /* This thread reads no more articles: its handle on the repository, and the objects
+           it keeps, go now rather than under the listings' memory. */
+        struct loader *l = state;
+        if (l && l->git) {
+            git_tree_free(l->tree);
+            git_repository_free(l->git);
+            l->tree = NULL;
+            l->git = NULL;
+        }
         pthread_mutex_lock(&b->ready_lock);
         while (b->articles_ready < b->narticles)
             pthread_cond_wait(&b->ready_cond, &b->ready_lock);
