@@ -18,19 +18,8 @@ static size_t next_irregular(const unsigned char *s, size_t i, size_t len)
         __m128i a = utf8_load16(s + i), b = utf8_load16(s + i + 16);
         uint32_t high = (uint32_t)_mm_movemask_epi8(a) | (uint32_t)_mm_movemask_epi8(b) << 16;
         uint32_t lead = 0;
-        if (high) {
-            const __m128i c0 = _mm_set1_epi8((char)0xc0), c1 = _mm_set1_epi8((char)0xc1),
-                          e0 = _mm_set1_epi8((char)0xe0);
-            uint32_t cont = (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(a, c0)) |
-                            (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(b, c0)) << 16;
-            lead = (uint32_t)_mm_movemask_epi8(
-                       _mm_and_si128(_mm_cmpgt_epi8(a, c1), _mm_cmplt_epi8(a, e0))) |
-                   (uint32_t)_mm_movemask_epi8(
-                       _mm_and_si128(_mm_cmpgt_epi8(b, c1), _mm_cmplt_epi8(b, e0)))
-                       << 16;
-            if (((lead << 1) ^ cont) | (high ^ cont ^ lead))
-                break;
-        }
+        if (high && !utf8_block32_two_byte(a, b, high, &lead))
+            break;
         i += 32 - (lead >> 31);
     }
     while (len - i >= 16) {
