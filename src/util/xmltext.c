@@ -223,8 +223,16 @@ void xml_text_escape(struct strbuf *sb, const char *s, bool attribute)
     size_t len = sb->len;
     if (escape_clean(sb, s, attribute))
         return;
+    /* Seldom: cleaned first, then escaped a byte at a time (and escape_clean, called once,
+       is inlined). */
     char *clean = xml_text_clean(s, false);
     strbuf_setlen(sb, len);
-    escape_clean(sb, clean, attribute);
+    for (const char *p = clean; *p; p++) {
+        const char *entity = xml_entity((unsigned char)*p, attribute);
+        if (entity)
+            strbuf_addstr(sb, entity);
+        else
+            strbuf_addch(sb, *p);
+    }
     free(clean);
 }
