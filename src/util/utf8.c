@@ -46,6 +46,20 @@ static size_t next_irregular(const unsigned char *s, size_t i, size_t len)
 bool utf8_validate(const char *str, size_t len, size_t *bad)
 {
     const unsigned char *s = (const unsigned char *)str;
+    /* Most strings checked are short and ASCII (names, keys, dates): all their bytes at
+       once, in two reads that overlap. */
+    if (len >= 8 && len <= 16) {
+        uint64_t head, tail;
+        memcpy(&head, s, sizeof(head));
+        memcpy(&tail, s + len - 8, sizeof(tail));
+        if (!((head | tail) & UINT64_C(0x8080808080808080)))
+            return true;
+    }
+#ifdef __SSE2__
+    else if (len > 16 && len <= 32 &&
+             !_mm_movemask_epi8(_mm_or_si128(utf8_load16(s), utf8_load16(s + len - 16))))
+        return true;
+#endif
     size_t i = 0;
     while (i < len) {
 #ifdef __SSE2__
