@@ -9,6 +9,7 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 static inline __m128i utf8_load16(const void *p)
 {
@@ -48,6 +49,26 @@ static inline unsigned utf8_block_irregular(__m128i x, unsigned high, bool with_
     }
     unsigned claimed = (lead2 << 1) | (lead3 << 1) | (lead3 << 2);
     return other | (cont & ~claimed) | (lead2 & ~(cont >> 1)) | (lead3 & ~(cont >> 1 & cont >> 2));
+}
+
+/*
+ * Whether the thirty-two bytes a, b (high: bit k for each byte from 0x80 on) hold only
+ * ASCII and whole two-byte characters, but that a lead may end them: its bit is then bit
+ * 31 of *lead, and the caller looks at that byte again with the next ones.
+ */
+static inline bool utf8_block32_two_byte(__m128i a, __m128i b, uint32_t high, uint32_t *lead)
+{
+    const __m128i c0 = _mm_set1_epi8((char)0xc0), c1 = _mm_set1_epi8((char)0xc1),
+                  e0 = _mm_set1_epi8((char)0xe0);
+    uint32_t cont = (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(a, c0)) |
+                    (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(b, c0)) << 16;
+    *lead =
+        (uint32_t)_mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(a, c1), _mm_cmplt_epi8(a, e0))) |
+        (uint32_t)_mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(b, c1), _mm_cmplt_epi8(b, e0)))
+            << 16;
+    /* Each continuation right after a lead, each lead before one (the last aside), and
+       nothing else from 0x80 on. */
+    return !(((*lead << 1) ^ cont) | (high ^ cont ^ *lead));
 }
 #endif
 

@@ -9,18 +9,24 @@
 #include <string.h>
 
 #ifdef __SSE2__
-/* Bit k for byte k of x that is a control character (tab and line ends too), '<', '>', '&'
-   or '"' when markup, or a byte from 0x80 on that utf8_block_irregular marks. */
-static inline unsigned special_bits(__m128i x, bool markup)
+/* The bytes of x that are control characters (tab and line ends too) or, with markup, '<',
+   '>', '&' or '"'; and, signed, the bytes from 0x80 on, which the callers take out. */
+static inline __m128i control_or_markup(__m128i x, bool markup)
 {
-    /* Signed, the bytes from 0x80 on are below ' ' too: they are taken out below. */
     __m128i hit = _mm_cmplt_epi8(x, _mm_set1_epi8(' '));
     if (markup) /* x | 2 is '>' for '<' and '>', x | 4 is '&' for '"' and '&' */
         hit = _mm_or_si128(
             hit,
             _mm_or_si128(_mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(2)), _mm_set1_epi8('>')),
                          _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(4)), _mm_set1_epi8('&'))));
-    unsigned bits = (unsigned)_mm_movemask_epi8(hit);
+    return hit;
+}
+
+/* Bit k for byte k of x that is a control character (tab and line ends too), '<', '>', '&'
+   or '"' when markup, or a byte from 0x80 on that utf8_block_irregular marks. */
+static inline unsigned special_bits(__m128i x, bool markup)
+{
+    unsigned bits = (unsigned)_mm_movemask_epi8(control_or_markup(x, markup));
     unsigned high = (unsigned)_mm_movemask_epi8(x);
     if (high)
         bits = (bits & ~high) | utf8_block_irregular(x, high, false);
@@ -134,6 +140,18 @@ static const unsigned char escape_stop[256] = {
 static const char *skip_plain(const char *s, const char *p, const char *end, bool attribute)
 {
 #ifdef __SSE2__
+    /* Thirty-two bytes at a time while there is nothing to escape and only ASCII and whole
+       two-byte characters (a lead at the end waits for the next round); else sixteen. */
+    while (end - p >= 32) {
+        __m128i a = utf8_load16(p), b = utf8_load16(p + 16);
+        uint32_t high = (uint32_t)_mm_movemask_epi8(a) | (uint32_t)_mm_movemask_epi8(b) << 16;
+        uint32_t hits = (uint32_t)_mm_movemask_epi8(control_or_markup(a, true)) |
+                        (uint32_t)_mm_movemask_epi8(control_or_markup(b, true)) << 16;
+        uint32_t lead = 0;
+        if ((hits & ~high) || (high && !utf8_block32_two_byte(a, b, high, &lead)))
+            break;
+        p += 32 - (lead >> 31);
+    }
     while (end - p >= 16) {
         unsigned bits = special_bits(utf8_load16(p), true);
         if (bits)
@@ -205,8 +223,16 @@ void xml_text_escape(struct strbuf *sb, const char *s, bool attribute)
     size_t len = sb->len;
     if (escape_clean(sb, s, attribute))
         return;
+    /* Seldom: cleaned first, then escaped a byte at a time (and escape_clean, called once,
+       is inlined). */
     char *clean = xml_text_clean(s, false);
     strbuf_setlen(sb, len);
-    escape_clean(sb, clean, attribute);
+    for (const char *p = clean; *p; p++) {
+        const char *entity = xml_entity((unsigned char)*p, attribute);
+        if (entity)
+            strbuf_addstr(sb, entity);
+        else
+            strbuf_addch(sb, *p);
+    }
     free(clean);
 }
