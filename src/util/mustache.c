@@ -798,6 +798,23 @@ static void add_html_escaped(struct strbuf *out, const char *s, size_t len)
     put(out, s + run, len - run);
 }
 
+/* As printf's "%" JSON_INTEGER_FORMAT writes it (counts and years on every page). */
+static void add_integer(struct strbuf *out, json_int_t value)
+{
+    char digits[24];
+    size_t at = sizeof(digits);
+    /* Negative numbers through their magnitude as unsigned, which also holds the smallest. */
+    unsigned long long magnitude =
+        value < 0 ? 0ull - (unsigned long long)value : (unsigned long long)value;
+    do {
+        digits[--at] = (char)('0' + magnitude % 10);
+        magnitude /= 10;
+    } while (magnitude);
+    if (value < 0)
+        digits[--at] = '-';
+    put(out, digits + at, sizeof(digits) - at);
+}
+
 static void add_value(struct strbuf *out, const json_t *value, bool escape)
 {
     if (!value)
@@ -810,7 +827,7 @@ static void add_value(struct strbuf *out, const json_t *value, bool escape)
             strbuf_add(out, json_string_value(value), json_string_length(value));
         break;
     case JSON_INTEGER:
-        strbuf_addf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(value));
+        add_integer(out, json_integer_value(value));
         break;
     case JSON_REAL:
         add_real(out, json_real_value(value));
