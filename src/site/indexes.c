@@ -382,7 +382,11 @@ static int render_authors(struct build *b, const struct view *v, const struct in
 
 static char *keyword_sort_key(const struct occurrence *occ)
 {
-    return xasprintf("%s\x1f%s", occ[0].id, occ[0].a->m.keywords[occ[0].k]);
+    struct strbuf sort = STRBUF_INIT;
+    strbuf_addstr(&sort, occ[0].id);
+    strbuf_addch(&sort, '\x1f');
+    strbuf_addstr(&sort, occ[0].a->m.keywords[occ[0].k]);
+    return strbuf_detach(&sort, NULL);
 }
 
 static json_t *keyword_entry_json(struct build *b, const struct view *v, struct index_links *links,

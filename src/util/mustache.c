@@ -54,6 +54,8 @@ struct node {
     /* Names: keys[first_key .. first_key + nr_keys); no keys is the implicit iterator ".". */
     size_t first_key;
     size_t nr_keys;
+    /* Names: a hash of the name as written, for the page's name cache. */
+    uint32_t name_hash;
     /* SECTION, INVERTED: index of the first node after the section. */
     size_t end;
     /* PARTIAL: the whitespace before a standalone tag, or NULL for an inline one. */
@@ -333,6 +335,9 @@ static int add_keys(struct parser *p, struct node *node, size_t tag_start)
     struct template *tpl = p->tpl;
     node->first_key = tpl->nr_keys;
     node->nr_keys = 0;
+    node->name_hash = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < node->len; i++)
+        node->name_hash = (node->name_hash ^ (unsigned char)node->text[i]) * 16777619u;
     if (node->len == 1 && node->text[0] == '.')
         return 0;
     const char *part = node->text;
@@ -657,13 +662,12 @@ static const json_t *lookup_from_data(const struct template *tpl, const struct n
                                       const struct context *ctx)
 {
     struct name_cache *cache = ctx->names;
-    uint32_t hash = 2166136261u; /* FNV-1a */
-    for (size_t i = 0; i < node->len; i++)
-        hash = (hash ^ (unsigned char)node->text[i]) * 16777619u;
-    size_t at = hash & (NAME_CACHE_SLOTS - 1);
+    size_t at = node->name_hash & (NAME_CACHE_SLOTS - 1);
     while (cache->slot[at].text) {
-        if (cache->slot[at].len == node->len &&
-            !memcmp(cache->slot[at].text, node->text, node->len))
+        /* The same node again, or the same name in another node or template. */
+        if (cache->slot[at].text == node->text ||
+            (cache->slot[at].len == node->len &&
+             !memcmp(cache->slot[at].text, node->text, node->len)))
             return cache->slot[at].value;
         at = (at + 1) & (NAME_CACHE_SLOTS - 1);
     }
@@ -794,6 +798,23 @@ static void add_html_escaped(struct strbuf *out, const char *s, size_t len)
     put(out, s + run, len - run);
 }
 
+/* As printf's "%" JSON_INTEGER_FORMAT writes it (counts and years on every page). */
+static void add_integer(struct strbuf *out, json_int_t value)
+{
+    char digits[24];
+    size_t at = sizeof(digits);
+    /* Negative numbers through their magnitude as unsigned, which also holds the smallest. */
+    unsigned long long magnitude =
+        value < 0 ? 0ull - (unsigned long long)value : (unsigned long long)value;
+    do {
+        digits[--at] = (char)('0' + magnitude % 10);
+        magnitude /= 10;
+    } while (magnitude);
+    if (value < 0)
+        digits[--at] = '-';
+    put(out, digits + at, sizeof(digits) - at);
+}
+
 static void add_value(struct strbuf *out, const json_t *value, bool escape)
 {
     if (!value)
@@ -806,7 +827,7 @@ static void add_value(struct strbuf *out, const json_t *value, bool escape)
             strbuf_add(out, json_string_value(value), json_string_length(value));
         break;
     case JSON_INTEGER:
-        strbuf_addf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(value));
+        add_integer(out, json_integer_value(value));
         break;
     case JSON_REAL:
         add_real(out, json_real_value(value));

@@ -509,6 +509,25 @@ static void test_value_formatting(void **state)
                  " true, false, null, \"\", 0, {\"a\": 1}, [1], \"'\"]",
                  "[1.21][0.1][3][-0.5][1e+300][0.30000000000000004][42][-9007199254740993]"
                  "[true][false][][][0][][][&#39;]");
+
+    /* Integers as printf writes them, to both ends of their range. */
+    json_int_t numbers[] = {
+        0,    1,     -1,         9,         10,        -10,           99,           100,
+        2026, -2026, 1000000007, INT64_MAX, INT64_MIN, INT64_MAX - 1, INT64_MIN + 1};
+    for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+        set = mustache_set_new();
+        add_template(set, "main", "{{n}}|{{{n}}}");
+        json_t *data = json_pack("{s:I}", "n", numbers[i]);
+        struct strbuf out = STRBUF_INIT;
+        assert_int_equal(mustache_set_render(set, "main", data, &out), 0);
+        char want[64];
+        snprintf(want, sizeof(want), "%" JSON_INTEGER_FORMAT "|%" JSON_INTEGER_FORMAT, numbers[i],
+                 numbers[i]);
+        assert_string_equal(out.buf, want);
+        strbuf_release(&out);
+        json_decref(data);
+        mustache_set_free(set);
+    }
 }
 
 static void test_nested_standalone_partial_indentation(void **state)
