@@ -132,7 +132,8 @@ struct build {
     size_t nissues;
     struct article *articles;
     size_t narticles;
-    struct issue_blob *issue_blobs; /* every manifest's blob, by issue id */
+    const struct article **by_number; /* the articles, sorted by number (site_find_article) */
+    struct issue_blob *issue_blobs;   /* every manifest's blob, by issue id */
     size_t nissue_blobs;
     /* What this build derived that the cache did not know, for the next build. */
     git_oid *new_issue_blobs;

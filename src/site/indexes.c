@@ -317,39 +317,16 @@ static json_t *author_entry_json(struct build *b, const struct view *v, struct i
  * The published articles, earliest issue first (b->articles is newest issue
  * first), so that the first spelling of a name or keyword is the one shown.
  */
-static int compare_article_numbers(const void *x, const void *y)
-{
-    unsigned long a = (*(const struct article *const *)x)->number;
-    unsigned long b = (*(const struct article *const *)y)->number;
-    return a < b ? -1 : a > b;
-}
-
-static int compare_number_to_article(const void *key, const void *x)
-{
-    unsigned long a = *(const unsigned long *)key;
-    unsigned long b = (*(const struct article *const *)x)->number;
-    return a < b ? -1 : a > b;
-}
-
 static const struct article **articles_oldest_first(struct build *b)
 {
-    /* The articles by number, for the issues' lists (site_find_article reads them all). */
-    const struct article **by_number = xcalloc(b->narticles + 1, sizeof(*by_number));
-    for (size_t i = 0; i < b->narticles; i++)
-        by_number[i] = &b->articles[i];
-    qsort(by_number, b->narticles, sizeof(*by_number), compare_article_numbers);
     const struct article **list = xcalloc(b->narticles + 1, sizeof(*list));
     size_t n = 0;
     for (size_t i = b->nissues; i-- > 0;)
         for (size_t k = 0; k < b->issues[i].narticles; k++) {
-            const struct article **found =
-                b->narticles ? bsearch(&b->issues[i].articles[k], by_number, b->narticles,
-                                       sizeof(*by_number), compare_number_to_article)
-                             : NULL;
-            if (found && (*found)->issue == &b->issues[i])
-                list[n++] = *found;
+            const struct article *found = site_find_article(b, b->issues[i].articles[k]);
+            if (found && found->issue == &b->issues[i])
+                list[n++] = found;
         }
-    free(by_number);
     return list;
 }
 

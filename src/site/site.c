@@ -627,7 +627,8 @@ static int list_articles(struct build *b)
                                                          .unit = &b->article_units[b->narticles]};
             b->narticles++;
         }
-    /* An article is in one issue: sorted by number, two neighbours with the same one tell. */
+    /* An article is in one issue: sorted by number, two neighbours with the same one tell.
+       The order is kept, for site_find_article. */
     const struct article **sorted = xcalloc(total ? total : 1, sizeof(*sorted));
     for (size_t i = 0; i < total; i++)
         sorted[i] = &b->articles[i];
@@ -637,7 +638,7 @@ static int list_articles(struct build *b)
         if (sorted[i]->number == sorted[i - 1]->number)
             rc = error_at("issues", 0, 0, "submission %lu is listed in issue %lu and issue %lu",
                           sorted[i]->number, sorted[i - 1]->issue->id, sorted[i]->issue->id);
-    free(sorted);
+    b->by_number = sorted;
     if (!rc)
         rc = locate_articles(b);
     return rc;
@@ -946,10 +947,17 @@ json_t *site_article_summary_json(const struct build *b, const struct view *v,
 
 const struct article *site_find_article(struct build *b, unsigned long number)
 {
-    for (size_t i = 0; i < b->narticles; i++)
-        if (b->articles[i].number == number)
-            return &b->articles[i];
-    return NULL;
+    size_t lo = 0, hi = b->by_number ? b->narticles : 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (b->by_number[mid]->number < number)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < b->narticles && b->by_number && b->by_number[lo]->number == number
+               ? b->by_number[lo]
+               : NULL;
 }
 
 static json_t *issue_full_json(struct build *b, const struct view *v,
@@ -965,7 +973,8 @@ static json_t *issue_full_json(struct build *b, const struct view *v,
         const struct article *a = site_find_article(b, is->articles[k]);
         if (!a)
             continue;
-        json_array_append_new(list, site_article_summary_json(b, v, a));
+        json_t *summary = site_article_summary_json(b, v, a);
+        json_array_append_new(list, summary);
         if (!type || strcmp(type, a->m.type)) {
             type = a->m.type;
             section =
@@ -973,8 +982,7 @@ static json_t *issue_full_json(struct build *b, const struct view *v,
                           site_label(v, "section_", type, manuscript_type_label(type)), "articles");
             json_array_append_new(sections, section);
         }
-        json_array_append_new(json_object_get(section, "articles"),
-                              site_article_summary_json(b, v, a));
+        json_array_append(json_object_get(section, "articles"), summary);
     }
     json_object_set_new(o, "articles", list);
     json_object_set_new(o, "sections", sections);
@@ -1654,6 +1662,7 @@ done:
     free(b.new_locations);
     free(b.to_locate);
     roster_free(&b.roster);
+    free(b.by_number);
     free(b.articles);
     for (size_t i = 0; i < b.nissues; i++)
         issue_free(&b.issues[i]);
