@@ -26,10 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
-
 #define NS_STATIC "http://www.openarchives.org/OAI/2.0/static-repository"
 #define NS_OAI    "http://www.openarchives.org/OAI/2.0/"
 #define NS_OAI_DC "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -45,168 +41,10 @@ static char *url_host(const char *url)
     return xstrndup(p, n);
 }
 
-/* The length of s without the trailing whitespace xml_text_clean(s, true) trims. */
-static size_t trimmed_length(const char *s)
-{
-    size_t len = strlen(s);
-    while (len &&
-           (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r' || s[len - 1] == '\n'))
-        len--;
-    return len;
-}
-
-/* The first byte at or after p that is not plain ASCII (a control, one of < > & ", or a byte
-   of a longer character), or a place less than sixteen bytes before end. */
-static const char *skip_plain_ascii(const char *p, const char *end)
-{
-#ifdef __SSE2__
-    /* Signed, the bytes from 0x80 on are below ' ' too. */
-    const __m128i space = _mm_set1_epi8(' '), lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'),
-                  amp = _mm_set1_epi8('&'), quot = _mm_set1_epi8('"');
-    while (end - p >= 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-        __m128i hit =
-            _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(x, space), _mm_cmpeq_epi8(x, lt)),
-                         _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, gt), _mm_cmpeq_epi8(x, amp)),
-                                      _mm_cmpeq_epi8(x, quot)));
-        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
-        if (mask)
-            return p + __builtin_ctz(mask);
-        p += 16;
-    }
-#else
-    (void)end;
-#endif
-    return p;
-}
-
-/*
- * s[0..len) as element content, escaped as xmlTextWriterWriteString escapes it:
- * <, >, &, " and carriage return become entities. False, with out partly
- * written, when s holds something xml_text_clean would change: a control
- * character, a byte that is not UTF-8, U+FFFE or U+FFFF.
- */
-static bool add_clean_text(struct strbuf *out, const char *s, size_t len)
-{
-    /* 0: as it is; 1: an entity; 2: a control character; 3: a byte of a longer character. */
-    // clang-format off
-    static const unsigned char kind[256] = {
-        2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 2, 2, 1, 2, 2, /* 0_ */
-        2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 1_ */
-        0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 2_ */
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, /* 3_ */
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 4_ */
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 5_ */
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 6_ */
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 7_ */
-        3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* 8_ */
-        3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* 9_ */
-        3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* A_ */
-        3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* B_ */
-        3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* C_ */
-        3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* D_ */
-        3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* E_ */
-        3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* F_ */
-    };
-    // clang-format on
-    const char *run = s, *p = s, *end = s + len;
-    while (p < end) {
-        unsigned char c = (unsigned char)*p;
-        switch (kind[c]) {
-        case 0:
-            /* ASCII text: sixteen bytes at a time, as far as it goes. */
-            p = skip_plain_ascii(p + 1, end);
-            continue;
-        case 2:
-            return false;
-        case 3: {
-            /* Two-byte characters (Cyrillic) need no decoding; the others do. The bytes
-               after end are whitespace and NUL, which end any sequence that reaches them. */
-            const unsigned char *u = (const unsigned char *)p;
-            if (c >= 0xc2 && c <= 0xdf && (u[1] & 0xc0) == 0x80) {
-                p += 2;
-                continue;
-            }
-            uint32_t cp;
-            if (!utf8_decode(&p, &cp) || cp == 0xfffe || cp == 0xffff)
-                return false;
-            continue;
-        }
-        default:
-            break;
-        }
-        strbuf_add(out, run, (size_t)(p - run));
-        strbuf_addstr(out, c == '<'   ? "&lt;"
-                           : c == '>' ? "&gt;"
-                           : c == '&' ? "&amp;"
-                           : c == '"' ? "&quot;"
-                                      : "&#13;");
-        run = ++p;
-    }
-    strbuf_add(out, run, (size_t)(p - run));
-    return true;
-}
-
 /* Text, cleaned as xml_text_clean(text, true) and escaped (a copy only when it needs cleaning). */
 void xml_add_text(struct strbuf *out, const char *text)
 {
-    if (!text)
-        return;
-    size_t at = out->len;
-    if (add_clean_text(out, text, trimmed_length(text)))
-        return;
-    strbuf_setlen(out, at);
-    char *clean = xml_text_clean(text, true);
-    add_clean_text(out, clean, strlen(clean));
-    free(clean);
-}
-
-/*
- * An attribute's value as xmlTextWriterWriteAttribute writes it: cleaned as
- * xml_text_clean(value, true) cleans it, then <, >, &, ", line feed, carriage
- * return and tab as entities.
- */
-static void add_attribute_value(struct strbuf *out, const char *value)
-{
-    /* A language code or a URL: nothing to clean or escape. */
-    const char *p = value;
-    while ((*p >= 'a' && *p <= 'z') || (*p >= '-' && *p <= ':') || (*p >= 'A' && *p <= 'Z'))
-        p++;
-    if (!*p) {
-        strbuf_add(out, value, (size_t)(p - value));
-        return;
-    }
-    char *clean = xml_text_clean(value, true);
-    for (const char *p = clean; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        switch (c) {
-        case '<':
-            strbuf_addstr(out, "&lt;");
-            break;
-        case '>':
-            strbuf_addstr(out, "&gt;");
-            break;
-        case '&':
-            strbuf_addstr(out, "&amp;");
-            break;
-        case '"':
-            strbuf_addstr(out, "&quot;");
-            break;
-        case '\n':
-            strbuf_addstr(out, "&#10;");
-            break;
-        case '\r':
-            strbuf_addstr(out, "&#13;");
-            break;
-        case '\t':
-            strbuf_addstr(out, "&#9;");
-            break;
-        default:
-            strbuf_addch(out, (char)c);
-            break;
-        }
-    }
-    free(clean);
+    xml_text_escape_trimmed(out, text, false);
 }
 
 void xml_add_attribute(struct strbuf *out, const char *name, const char *value)
@@ -216,7 +54,8 @@ void xml_add_attribute(struct strbuf *out, const char *name, const char *value)
     strbuf_addch(out, ' ');
     strbuf_addstr(out, name);
     strbuf_add(out, "=\"", 2);
-    add_attribute_value(out, value);
+    /* As xmlTextWriterWriteAttribute writes it, cleaned as xml_text_clean(value, true). */
+    xml_text_escape_trimmed(out, value, true);
     strbuf_addch(out, '"');
 }
 

@@ -178,9 +178,9 @@ static const char *skip_plain(const char *s, const char *p, const char *end, boo
  * Append s escaped; false, with sb partly written, when s has something xml_text_clean
  * would change: a control character, a byte that is not UTF-8, U+FFFE or U+FFFF.
  */
-static bool escape_clean(struct strbuf *sb, const char *s, bool attribute)
+static bool escape_clean(struct strbuf *sb, const char *s, size_t len, bool attribute)
 {
-    const char *run = s, *p = s, *end = s + strlen(s);
+    const char *run = s, *p = s, *end = s + len;
     while ((p = skip_plain(s, p, end, attribute)) < end) {
         unsigned char c = (unsigned char)*p;
         if (!attribute && (c == '\t' || c == '\n')) { /* stand as they are in text */
@@ -216,17 +216,10 @@ static bool escape_clean(struct strbuf *sb, const char *s, bool attribute)
     return true;
 }
 
-void xml_text_escape(struct strbuf *sb, const char *s, bool attribute)
+/* Seldom: s cleaned first, then escaped a byte at a time. */
+static void escape_cleaned(struct strbuf *sb, const char *s, bool trim, bool attribute)
 {
-    if (!s)
-        return;
-    size_t len = sb->len;
-    if (escape_clean(sb, s, attribute))
-        return;
-    /* Seldom: cleaned first, then escaped a byte at a time (and escape_clean, called once,
-       is inlined). */
-    char *clean = xml_text_clean(s, false);
-    strbuf_setlen(sb, len);
+    char *clean = xml_text_clean(s, trim);
     for (const char *p = clean; *p; p++) {
         const char *entity = xml_entity((unsigned char)*p, attribute);
         if (entity)
@@ -235,4 +228,30 @@ void xml_text_escape(struct strbuf *sb, const char *s, bool attribute)
             strbuf_addch(sb, *p);
     }
     free(clean);
+}
+
+void xml_text_escape(struct strbuf *sb, const char *s, bool attribute)
+{
+    if (!s)
+        return;
+    size_t at = sb->len;
+    if (escape_clean(sb, s, strlen(s), attribute))
+        return;
+    strbuf_setlen(sb, at);
+    escape_cleaned(sb, s, false, attribute);
+}
+
+void xml_text_escape_trimmed(struct strbuf *sb, const char *s, bool attribute)
+{
+    if (!s)
+        return;
+    size_t len = strlen(s);
+    while (len &&
+           (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r' || s[len - 1] == '\n'))
+        len--;
+    size_t at = sb->len;
+    if (escape_clean(sb, s, len, attribute))
+        return;
+    strbuf_setlen(sb, at);
+    escape_cleaned(sb, s, true, attribute);
 }

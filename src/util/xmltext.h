@@ -21,5 +21,7 @@ char *xml_text_clean(const char *s, bool trim);
  * turn into spaces. Text that needs no cleaning is escaped in one pass. NULL adds nothing.
  */
 void xml_text_escape(struct strbuf *sb, const char *s, bool attribute);
+/* The same, s cleaned as xml_text_clean(s, true) cleans it: without trailing whitespace. */
+void xml_text_escape_trimmed(struct strbuf *sb, const char *s, bool attribute);
 
 #endif

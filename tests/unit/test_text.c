@@ -191,6 +191,28 @@ static void check_all(const char *s)
         strbuf_release(&got);
         strbuf_release(&want);
     }
+    /* With trailing whitespace trimmed (after cleaning), as the OAI and Atom writers use it. */
+    for (int attribute = 0; attribute <= 1; attribute++) {
+        struct strbuf tail = STRBUF_INIT, got = STRBUF_INIT, want = STRBUF_INIT;
+        strbuf_addf(&tail, "%s%s", s, attribute ? " \t\r\n" : " \n");
+        xml_text_escape_trimmed(&got, tail.buf, attribute);
+        char *clean = ref_clean(tail.buf);
+        size_t n = strlen(clean);
+        while (n && strchr(" \t\r\n", clean[n - 1]))
+            clean[--n] = '\0';
+        ref_escape(&want, clean, attribute);
+        if (strcmp(got.buf, want.buf)) {
+            show("input", tail.buf);
+            show("got", got.buf);
+            show("want", want.buf);
+            fail_msg("xml_text_escape_trimmed (%s) differs from the reference",
+                     attribute ? "attribute" : "text");
+        }
+        free(clean);
+        strbuf_release(&tail);
+        strbuf_release(&got);
+        strbuf_release(&want);
+    }
     char *got = xml_text_clean(s, false), *want = ref_clean(s);
     if (strcmp(got, want)) {
         show("input", s);
