@@ -43,35 +43,11 @@ static void indent(struct strbuf *out, int depth)
     strbuf_add(out, "      ", 2 * (size_t)depth);
 }
 
-/*
- * A line with <name attributes>text</name>: the start tag's attributes are
- * attrs[0..2*nattrs) as name, value (a NULL value is left out). <name .../>
- * without text (NULL), as xmlTextWriter ends an element it wrote nothing into.
- */
-static void element(struct strbuf *out, int depth, const char *name, const char *const *attrs,
-                    size_t nattrs, const char *text)
-{
-    indent(out, depth);
-    strbuf_addch(out, '<');
-    strbuf_addstr(out, name);
-    for (size_t i = 0; i < nattrs; i++)
-        xml_add_attribute(out, attrs[2 * i], attrs[2 * i + 1]);
-    if (!text) {
-        strbuf_add(out, "/>\n", 3);
-        return;
-    }
-    strbuf_addch(out, '>');
-    xml_add_text(out, text);
-    strbuf_add(out, "</", 2);
-    strbuf_addstr(out, name);
-    strbuf_add(out, ">\n", 2);
-}
-
 /* <name>text</name>; nothing when text is NULL or empty (xml_element). */
 static void text_element(struct strbuf *out, int depth, const char *name, const char *text)
 {
     if (text && *text)
-        element(out, depth, name, NULL, 0, text);
+        xml_add_element(out, depth, name, NULL, 0, text);
 }
 
 /* <author> with <name> and <uri>, either of which may be missing; <author/> with neither. */
@@ -100,11 +76,11 @@ static void write_entry(struct strbuf *out, const struct journal_config *c,
     strbuf_add(out, ">\n", 2);
     char *title = indexing_full_title(m);
     const char *text_type[] = {"type", "text"};
-    element(out, 2, "title", text_type, 1, title);
+    xml_add_element(out, 2, "title", text_type, 1, title);
     free(title);
     char *url = indexing_article_url(c->base_url, a->number);
     const char *link[] = {"rel", "alternate", "type", "text/html", "href", url};
-    element(out, 2, "link", link, 3, NULL);
+    xml_add_element(out, 2, "link", link, 3, NULL);
     free(url);
     char *id = a->r && a->r->doi && *a->r->doi ? xasprintf("https://doi.org/%s", a->r->doi)
                                                : tag_id(c->base_url, date, a->number);
@@ -121,10 +97,10 @@ static void write_entry(struct strbuf *out, const struct journal_config *c,
         free(orcid);
     }
     if (m->abstract && *m->abstract)
-        element(out, 2, "summary", text_type, 1, m->abstract);
+        xml_add_element(out, 2, "summary", text_type, 1, m->abstract);
     for (size_t i = 0; i < m->nkeywords; i++) {
         const char *term[] = {"term", m->keywords[i]};
-        element(out, 2, "category", term, 1, NULL);
+        xml_add_element(out, 2, "category", term, 1, NULL);
     }
     strbuf_addstr(out, "  </entry>\n");
 }
@@ -150,11 +126,11 @@ int feed_write_atom(const struct journal_config *c, const char *lang, const char
     strbuf_addstr(out, " xmlns=\"" NS_ATOM "\">\n");
     const char *title = localised_get(&c->titles, lang, NULL);
     const char *text_type[] = {"type", "text"};
-    element(out, 1, "title", text_type, 1, title ? title : c->title);
+    xml_add_element(out, 1, "title", text_type, 1, title ? title : c->title);
     const char *self[] = {"rel", "self", "type", "application/atom+xml", "href", feed_url};
-    element(out, 1, "link", self, 3, NULL);
+    xml_add_element(out, 1, "link", self, 3, NULL);
     const char *alternate[] = {"rel", "alternate", "type", "text/html", "href", home_url};
-    element(out, 1, "link", alternate, 3, NULL);
+    xml_add_element(out, 1, "link", alternate, 3, NULL);
     text_element(out, 1, "id", feed_url);
     /* The feed changed when its newest entry appeared; a fixed date without entries. */
     char *updated = atom_date(shown ? indexing_published(order[0]) : NULL);

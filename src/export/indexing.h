@@ -90,6 +90,13 @@ int feed_write_atom(const struct journal_config *c, const char *lang, const char
  */
 void xml_add_text(struct strbuf *out, const char *text);
 void xml_add_attribute(struct strbuf *out, const char *name, const char *value);
+/*
+ * A line with <name attributes>text</name> at depth (two spaces each, at most 6): the
+ * attributes are attrs[0..2*nattrs) as name, value (a NULL value is left out); <name .../>
+ * without text (NULL), as xmlTextWriter ends an element it wrote nothing into.
+ */
+void xml_add_element(struct strbuf *out, int depth, const char *name, const char *const *attrs,
+                     size_t nattrs, const char *text);
 
 /*
  * For the writers: an XML document built with xmlTextWriter in memory. The

@@ -59,18 +59,14 @@ void xml_add_attribute(struct strbuf *out, const char *name, const char *value)
     strbuf_addch(out, '"');
 }
 
-/*
- * A line with <name xml:lang="lang">text</name> at depth (two spaces each):
- * <name/> when text is NULL, as xmlTextWriter ends an element it wrote
- * nothing into.
- */
-static void element(struct strbuf *out, int depth, const char *name, const char *lang,
-                    const char *text)
+void xml_add_element(struct strbuf *out, int depth, const char *name, const char *const *attrs,
+                     size_t nattrs, const char *text)
 {
-    strbuf_add(out, "            ", 2 * (size_t)depth); /* depth is at most 5 */
+    strbuf_add(out, "            ", 2 * (size_t)(depth < 6 ? depth : 6));
     strbuf_addch(out, '<');
     strbuf_addstr(out, name);
-    xml_add_attribute(out, "xml:lang", lang);
+    for (size_t i = 0; i < nattrs; i++)
+        xml_add_attribute(out, attrs[2 * i], attrs[2 * i + 1]);
     if (!text) {
         strbuf_add(out, "/>\n", 3);
         return;
@@ -80,6 +76,14 @@ static void element(struct strbuf *out, int depth, const char *name, const char 
     strbuf_add(out, "</", 2);
     strbuf_addstr(out, name);
     strbuf_add(out, ">\n", 2);
+}
+
+/* <name xml:lang="lang">text</name> at depth. */
+static void element(struct strbuf *out, int depth, const char *name, const char *lang,
+                    const char *text)
+{
+    const char *const attrs[] = {"xml:lang", lang};
+    xml_add_element(out, depth, name, attrs, 1, text);
 }
 
 /* A Dublin Core element of a record; nothing without text. */
