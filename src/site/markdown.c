@@ -6,7 +6,6 @@
 #include "util/gfm.h"
 #include "util/utf8.h"
 
-#include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm-extension_api.h>
 #include <cmark-gfm.h>
 #include <ctype.h>

@@ -1606,15 +1606,9 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
     }
     if (rc)
         goto done;
-    if (together)
-        site_phase(&b,
-                   "read and rendered %zu articles (%zu manuscripts read from the working tree), "
-                   "and the pages made from all of them",
-                   articles_to_make(&b), (size_t)atomic_load(&b.from_worktree));
-    else
-        site_phase(&b,
-                   "read and rendered %zu articles (%zu manuscripts read from the working tree)",
-                   articles_to_make(&b), (size_t)atomic_load(&b.from_worktree));
+    site_phase(&b, "read and rendered %zu articles (%zu manuscripts read from the working tree)%s",
+               articles_to_make(&b), (size_t)atomic_load(&b.from_worktree),
+               together ? ", and the pages made from all of them" : "");
     /* The articles just read have their digests: the listings' key may be known now. */
     if (!together && !b.site_unit.c.key[0]) {
         b.site_unit.make = false;

@@ -95,7 +95,8 @@ static void manage_characters(bool autolinks, int add)
     cmark_syntax_extension *ext =
         cmark_find_syntax_extension(autolinks ? "autolink" : "strikethrough");
     if (!parser || !ext) {
-        cmark_parser_free(parser);
+        if (parser)
+            cmark_parser_free(parser);
         return; /* gfm_parse will say so */
     }
     cmark_parser_attach_syntax_extension(parser, ext);
@@ -166,11 +167,7 @@ static cmark_node *finish(cmark_parser *parser)
     return root;
 }
 
-/*
- * Autolinks start in the text at "://" (a bare URL), "www." or '@' (an e-mail address). The
- * first of those at or after p, or end: the bytes are read sixteen at a time for the three
- * characters that begin them (SSE2, on every x86-64; a byte loop elsewhere).
- */
+/* Autolinks start in the text at "://" (a bare URL), "www." or '@' (an e-mail address). */
 static bool starts_autolink(const char *q, const char *end)
 {
     switch (*q) {
@@ -184,6 +181,8 @@ static bool starts_autolink(const char *q, const char *end)
     return false;
 }
 
+/* The first start of an autolink at or after p, or end: the bytes are read sixteen at a time
+   for the three characters that begin one (SSE2, on every x86-64; a byte loop elsewhere). */
 static const char *autolink_start(const char *p, const char *end)
 {
 #ifdef __SSE2__
