@@ -26,7 +26,10 @@ static void print_overview(void)
            "\nEnvironment:\n"
            "  JOURNAL_LOCK_TIMEOUT  seconds a writer waits for the repository lock (30)\n"
            "  JOURNAL_TODAY         the date to record instead of today (YYYY-MM-DD)\n"
-           "  GIT_AUTHOR_NAME, GIT_AUTHOR_EMAIL  who commits (else git's user.name/email)\n");
+           "  GIT_AUTHOR_NAME, GIT_AUTHOR_EMAIL  who commits (else git's user.name/email)\n"
+           "\nManual: docs/README.md (in journal's source), one page per reader: authors,\n"
+           "reviewers, editors, the site, operating a journal, performance. Each\n"
+           "command's help names its page.\n");
 }
 
 int cmd_help(int argc, char **argv, struct cli *cli)

@@ -24,7 +24,7 @@ const struct command commands[] = {
     {"submit", cmd_submit, "validate a manuscript and record it as a new submission",
      "usage: journal submit MANUSCRIPT.md [--file FILE ...]\n"
      "\n"
-     "Validate the manuscript (Markdown with YAML front matter: see README.md) and\n"
+     "Validate the manuscript (Markdown with YAML front matter: docs/authors.md) and\n"
      "store it as the next submission, submissions/<number>/manuscript.md, with each\n"
      "--file under submissions/<number>/files/, in one commit. Prints the number.\n"
      "Attachments are named by relative paths that stay inside the submission folder;\n"
@@ -50,42 +50,45 @@ const struct command commands[] = {
      "usage: journal reindex [--json]\n"
      "\n"
      "Delete the SQLite index and rebuild it from the committed tree. The index is\n"
-     "only a cache: every other command refreshes it incrementally, re-reading only\n"
-     "files whose git blob changed.\n"},
+     "only a cache, made from git: every other command brings it up to date by\n"
+     "itself. Rebuild it when journal doctor says so, or to start afresh.\n"},
     {"build-site", cmd_build_site, "render the public site",
      "usage: journal build-site [-o DIR] [-j N] [--force] [--verbose] [--json]\n"
      "\n"
-     "Render the journal's public site from the committed tree into DIR (default:\n"
-     "_site/ in the journal): home (about, call for papers, latest issue, aims and\n"
-     "scope), one page per issue and one per published article (with APA and a\n"
-     "BibTeX file), the archive, author and keyword indexes, the editorial board,\n"
-     "per-country statistics with a map, and the journal's pages/*.md, from the\n"
-     "templates in themes/<theme>/ (journal.yaml's theme). The first of journal.yaml's\n"
-     "languages is at the top of the site, each other one in a folder of its own\n"
-     "(ru/); articles appear once, with the interface of their own language. Only\n"
-     "articles published in an issue are read. DIR must be new, empty or an earlier\n"
-     "build-site output.\n"
+     "Render the journal's public site from the last commit into DIR (default: _site/\n"
+     "in the journal), with the templates of the theme that journal.yaml names\n"
+     "(themes/<theme>/):\n"
+     "  - the home page (about, call for papers, latest issue, aims and scope), a page\n"
+     "    per issue and one per published article (with its citation in APA, and\n"
+     "    BibTeX, RIS, CSL-JSON and JATS XML files beside it), the archive, author and\n"
+     "    keyword indexes, the editorial board, per-country statistics with a map, and\n"
+     "    the journal's pages/*.md;\n"
+     "  - with base_url set in journal.yaml, for machines: feed.xml (Atom, the 50\n"
+     "    newest articles; ru/feed.xml likewise), sitemap.xml and robots.txt, and, when\n"
+     "    journal.yaml has contact_email (or mail_reply_to, mail_from_address), the\n"
+     "    OAI-PMH static repository oai/static-repository.xml (Dublin Core of every\n"
+     "    article).\n"
+     "The first of journal.yaml's languages is at the top of the site, each other one\n"
+     "in a folder of its own (ru/); each article appears once, with the interface of\n"
+     "its own language. Only articles published in an issue whose date has come are\n"
+     "shown. Pages link to each other by relative links, so the folder works from disk\n"
+     "or on any web server.\n"
      "\n"
-     "Builds are incremental: a page whose inputs did not change (the git ids of its\n"
-     "sources, the theme, journal.yaml, this journal binary; for the issues, indexes\n"
-     "and feeds, what they show of each article) is not rendered again. What was\n"
-     "built is recorded in the index (.journal/index.db); without it everything is\n"
-     "rendered. New files wait in a staging folder inside DIR until the whole build\n"
-     "has succeeded, then each replaces the old one in a single rename: a failed or\n"
-     "interrupted build leaves the site as it was. Files of the last build that the\n"
-     "site no longer has are removed. --force renders every page and also removes\n"
-     "every file in DIR that build-site did not make. Articles are read and rendered\n"
-     "by N threads at once (-j N; default: one per core). --verbose prints how long\n"
-     "each phase took; on a terminal a progress bar shows builds that take more than\n"
-     "a second.\n"
-     "It warns when a file of the journal has uncommitted changes (the site shows\n"
-     "the last commit); like git status, that check writes what it learnt of the\n"
-     "files' stat data back into git's index, under the journal's lock.\n"
-     "With base_url set, it also writes for machines: feed.xml (Atom, the 50 newest\n"
-     "articles; ru/feed.xml likewise), sitemap.xml and robots.txt, and, when\n"
-     "journal.yaml has contact_email (or mail_reply_to, mail_from_address), the\n"
-     "OAI-PMH static repository oai/static-repository.xml (Dublin Core of every\n"
-     "article).\n"},
+     "Only the pages whose sources changed since the last build are made again, and the\n"
+     "new site replaces the old one only once the whole build has succeeded: a failed\n"
+     "or interrupted build leaves the site as it was. Files the site no longer has are\n"
+     "removed. DIR must be new, empty or an earlier build-site output. A warning says\n"
+     "when files of the journal have uncommitted changes (the site shows the last\n"
+     "commit).\n"
+     "\n"
+     "  -o DIR      the output folder (default: _site/ in the journal)\n"
+     "  -j N        render on N threads at once (default: one per core)\n"
+     "  --force     render every page again, and remove every file in DIR that\n"
+     "              build-site did not make\n"
+     "  --verbose   print each step of the build with its time\n"
+     "  --json      print {output, pages, rendered, files, removed, issues, articles,\n"
+     "              assets} as JSON\n"
+     "On a terminal, a progress bar shows builds that take more than a second.\n"},
     {"import", cmd_import, "import a past issue (the back catalogue)",
      "usage: journal import DIR [--dry-run] [--json]\n"
      "\n"
@@ -287,9 +290,8 @@ const struct command commands[] = {
      "do not delete it. SMTP settings: smtp_host, smtp_port, smtp_tls (starttls, tls,\n"
      "none), smtp_user_env and smtp_password_env (names of environment variables\n"
      "holding the credentials), mail_from_address, mail_from_name, mail_reply_to.\n"
-     "A message held by an action whose process was killed before releasing it is\n"
-     "settled by the next command that opens the outbox: released when the action's\n"
-     "commit exists (its message carries a Journal-Mail trailer), dropped when not.\n"},
+     "If a command is killed between its commit and its mail, the next command that\n"
+     "opens the outbox sends the mail when the commit was made and drops it when not.\n"},
     {"doctor", cmd_doctor, "check the repository, the index and the outbox against each other",
      "usage: journal doctor [--fix] [--site DIR] [--json]\n"
      "\n"
@@ -333,9 +335,45 @@ const struct command *command_find(const char *name)
     return NULL;
 }
 
+/* The page of the manual (docs/ in journal's source) where each command is described, by
+   topic; its help ends with it. tests/cli/test_docs.sh checks that every page and section
+   named here exists, and that every command has one. */
+static const struct {
+    const char *command;
+    const char *page;
+} command_docs[] = {
+    {"init", "docs/operating.md#the-repository"},
+    {"submit", "docs/authors.md"},
+    {"list", "docs/editors.md#commands"},
+    {"show", "docs/editors.md#commands"},
+    {"reindex", "docs/operating.md#backups"},
+    {"build-site", "docs/site.md"},
+    {"import", "docs/editors.md#the-back-catalogue"},
+    {"build-issue", "docs/editors.md#issues"},
+    {"enrich", "docs/editors.md#identifiers"},
+    {"deposit", "docs/editors.md#crossref-deposits"},
+    {"stats", "docs/editors.md#statistics"},
+    {"export", "docs/editors.md#the-doaj-export"},
+    {"reviewers", "docs/reviewers.md#the-roster"},
+    {"assign", "docs/editors.md#peer-review"},
+    {"review", "docs/reviewers.md#the-review"},
+    {"decide", "docs/editors.md#decisions-and-letters"},
+    {"revise", "docs/editors.md#decisions-and-letters"},
+    {"diff", "docs/editors.md#decisions-and-letters"},
+    {"queue", "docs/editors.md#peer-review"},
+    {"packet", "docs/reviewers.md#the-packet"},
+    {"remind", "docs/operating.md#mail"},
+    {"outbox", "docs/operating.md#mail"},
+    {"doctor", "docs/operating.md#crashes-and-journal-doctor"},
+    {"help", "docs/README.md"},
+};
+
 void command_print_usage(const struct command *c)
 {
     fputs(c->usage, stdout);
+    for (size_t i = 0; i < sizeof(command_docs) / sizeof(command_docs[0]); i++)
+        if (!strcmp(command_docs[i].command, c->name))
+            printf("\nManual: %s (in journal's source)\n", command_docs[i].page);
 }
 
 int cli_common_option(const char *arg, struct cli *cli)

@@ -745,7 +745,7 @@ int repo_init(const char *dir, const char *title, const struct repo_change *file
     struct strbuf config = STRBUF_INIT;
     struct repo_change *changes = xcalloc(nfiles + 5, sizeof(*changes));
     static const char roster[] =
-        "# The journal's reviewers: see 'The reviewer roster' in journal's README.\n"
+        "# The journal's reviewers: see docs/reviewers.md#the-roster in journal's source.\n"
         "# One entry per reviewer, for example:\n"
         "#\n"
         "#  - id: asel-bekova\n"

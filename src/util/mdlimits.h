@@ -12,7 +12,7 @@
  * errs on the side of counting too much (it does not parse Markdown), so the
  * defaults sit well above what articles use. journal.yaml may change each one
  * (the keys are named in the comments); the defaults and the measurements
- * behind them are in README.md ("Limits").
+ * behind them are in docs/site.md ("Limits on Markdown").
  */
 struct md_limits {
     size_t max_size;          /* bytes of the whole manuscript: max_manuscript_size */

@@ -150,7 +150,7 @@ int editorial_load_roster(struct journal_repo *repo, const struct country_db *co
     int rc = repo_read(repo, "reviewers.yaml", &text, NULL);
     if (rc == JOURNAL_EINPUT)
         rc = error_input("reviewers.yaml: the journal has no reviewer roster yet; add one and "
-                         "commit it (see README.md, 'The reviewer roster')");
+                         "commit it (see docs/reviewers.md#the-roster)");
     if (!rc)
         rc = roster_parse(roster, "reviewers.yaml", text.buf, text.len, countries, languages);
     strbuf_release(&text);
