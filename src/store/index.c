@@ -178,25 +178,9 @@ static int open_schema(struct journal_index *ix)
 
 int index_db_open(const char *state_dir, sqlite3 **db)
 {
-    *db = NULL;
-    int rc = fs_mkdirs(state_dir);
-    if (rc)
-        return rc;
     char *path = fs_join(state_dir, "index.db");
-    if (sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-        rc = error_internal("cannot open the index %s: %s", path, sqlite3_errmsg(*db));
-        sqlite3_close(*db);
-        *db = NULL;
-    }
+    int rc = db_open(db, path, "index", DB_CREATE);
     free(path);
-    if (rc)
-        return rc;
-    sqlite3_busy_timeout(*db, 30000);
-    rc = db_exec(*db, "index", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
-    if (rc) {
-        sqlite3_close(*db);
-        *db = NULL;
-    }
     return rc;
 }
 

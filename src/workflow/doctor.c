@@ -7,6 +7,7 @@
 #include "model/manuscript.h"
 #include "model/record.h"
 #include "model/review.h"
+#include "store/db.h"
 #include "store/index.h"
 #include "store/outbox.h"
 #include "util/alloc.h"
@@ -453,9 +454,9 @@ static int check_index(struct doctor *d)
     if (d->head)
         git_oid_tostr(head_tree, sizeof(head_tree), git_tree_id(d->head));
     char *indexed = NULL;
-    bool readable = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-                    sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'tree'", -1, &st,
-                                       NULL) == SQLITE_OK;
+    bool opened = db_open(&db, path, "index", DB_READ_ONLY) == 0;
+    bool readable = opened && sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'tree'",
+                                                 -1, &st, NULL) == SQLITE_OK;
     if (readable) {
         int step = sqlite3_step(st);
         if (step == SQLITE_ROW && sqlite3_column_text(st, 0))
@@ -466,7 +467,9 @@ static int check_index(struct doctor *d)
     st = NULL;
     if (!readable) {
         add(d->r, "index", ".journal/index.db", 0, FIX_REINDEX, "the index cannot be read: %s",
-            db ? sqlite3_errmsg(db) : "cannot open it");
+            opened ? sqlite3_errmsg(db) : error_message());
+        if (!opened)
+            error_clear();
         goto done;
     }
     /* Behind HEAD is normal between commands: the next one refreshes it. */
