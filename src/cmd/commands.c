@@ -278,6 +278,7 @@ const struct command commands[] = {
      "usage: journal outbox [list [--state STATE]] [--json]\n"
      "       journal outbox flush\n"
      "       journal outbox retry ID\n"
+     "       journal outbox release ID | drop ID\n"
      "\n"
      "Every message (submission acknowledgements, invitations, decision letters,\n"
      "reminders) is written to .journal/outbox.db before its action's commit and\n"
@@ -289,7 +290,10 @@ const struct command commands[] = {
      "holding the credentials), mail_from_address, mail_from_name, mail_reply_to.\n"
      "A message held by an action whose process was killed before releasing it is\n"
      "settled by the next command that opens the outbox: released when the action's\n"
-     "commit exists (its message carries a Journal-Mail trailer), dropped when not.\n"},
+     "commit exists (its message carries a Journal-Mail trailer), dropped when not.\n"
+     "A message held before journal recorded the action (journal doctor says it\n"
+     "\"records no action\") cannot be settled so: release ID queues it (the action\n"
+     "was made), drop ID keeps it unsent as failed, with who dropped it and when.\n"},
     {"doctor", cmd_doctor, "check the repository, the index and the outbox against each other",
      "usage: journal doctor [--fix] [--site DIR] [--json]\n"
      "\n"
@@ -315,6 +319,7 @@ const struct command commands[] = {
      "  --fix        make the safe, lossless repairs: rebuild the index, remove a killed\n"
      "               process's temporary files and staging folders, finish the work tree,\n"
      "               release or drop held mail; what remains must be fixed by hand\n"
+     "               (held mail that records no action: journal outbox release or drop)\n"
      "  --site DIR   the site folder to check (default: _site/ in the journal)\n"
      "  --json       print {ok, submissions, issues, reviews, index_compared, problems:\n"
      "               [{kind, file, line, message, fix, fixed}]}\n"

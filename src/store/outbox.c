@@ -323,6 +323,17 @@ int outbox_discard(struct outbox *ob, long long id)
                            "discarded");
 }
 
+int outbox_drop(struct outbox *ob, long long id, const char *why)
+{
+    if (!why || !is_one_line(why))
+        return error_input("outbox: the reason must be one line");
+    return change_in_state(ob, id,
+                           "UPDATE messages SET state = 'failed', last_error = ?2,"
+                           " claimed_by = NULL, claim_token = NULL, claimed_at = NULL"
+                           " WHERE id = ?1",
+                           why, "pending", "only a pending message can be dropped");
+}
+
 int outbox_mark_sent(struct outbox *ob, long long id)
 {
     char sent_at[32];

@@ -700,12 +700,17 @@ static int check_mail(struct doctor *d)
         snprintf(what, sizeof(what), "held message %lld (%s, submission %lu, held since %s)", o->id,
                  o->purpose, o->submission, o->created);
         struct doctor_problem *p;
-        if (o->unknown)
-            p = add(d->r, "mail", ".journal/outbox.db", 0,
-                    "see it with journal outbox list --state pending; its action cannot be "
-                    "told, so decide by hand",
+        if (o->unknown) {
+            /* Held before messages recorded their action: only the editor can tell. */
+            char *fix = xasprintf("its action cannot be told, so decide by hand (journal outbox "
+                                  "list --state pending shows it): journal outbox release %lld "
+                                  "sends it (the action was made), journal outbox drop %lld "
+                                  "keeps it unsent (it was not)",
+                                  o->id, o->id);
+            p = add(d->r, "mail", ".journal/outbox.db", 0, fix,
                     "%s: its process is gone and it records no action", what);
-        else if (o->commit)
+            free(fix);
+        } else if (o->commit)
             p = add(d->r, "mail", ".journal/outbox.db", 0,
                     "journal doctor --fix, or any command that sends mail, releases it",
                     "%s: its action committed (%.12s) but the process died before releasing "
