@@ -2,6 +2,7 @@
 #include "store/index.h"
 
 #include "model/country.h"
+#include "model/deposit.h"
 #include "model/issue.h"
 #include "model/language.h"
 #include "model/manuscript.h"
@@ -21,7 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define INDEX_SCHEMA_VERSION "5"
+#define INDEX_SCHEMA_VERSION "6"
 
 /*
  * The statements a refresh runs once per submission or issue, prepared once per
@@ -98,6 +99,14 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS stats_places(id INTEGER PRIMARY KEY, key TEXT UNIQUE);"
     "CREATE TABLE IF NOT EXISTS stats_articles(submission INTEGER PRIMARY KEY,"
     "  contributions BLOB);"
+    /* The Crossref deposit attempts recorded in deposits/<batch>.yaml (model/deposit.h), by
+     * file; a record that does not parse keeps its message in problem. */
+    "CREATE TABLE IF NOT EXISTS deposits("
+    "  file TEXT PRIMARY KEY, batch_id TEXT, issue INTEGER, endpoint TEXT, url TEXT, at TEXT,"
+    "  by TEXT, timestamp TEXT, http_status INTEGER, answer TEXT, outcome TEXT, problem TEXT);"
+    "CREATE TABLE IF NOT EXISTS deposit_dois("
+    "  file TEXT, position INTEGER, doi TEXT, submission INTEGER,"
+    "  PRIMARY KEY(file, position)) WITHOUT ROWID;"
     /* Answers of ORCID and ROR (journal enrich), by URL: a cache like the rest. */
     "CREATE TABLE IF NOT EXISTS lookups("
     "  url TEXT PRIMARY KEY, status INTEGER, body TEXT, fetched TEXT);"
@@ -165,7 +174,8 @@ static int open_schema(struct journal_index *ix)
                       "DROP TABLE IF EXISTS issue_articles; DROP TABLE IF EXISTS assignments;"
                       "DROP TABLE IF EXISTS reviews; DROP TABLE IF EXISTS lookups;"
                       "DROP TABLE IF EXISTS stats_authors; DROP TABLE IF EXISTS stats_places;"
-                      "DROP TABLE IF EXISTS stats_articles;");
+                      "DROP TABLE IF EXISTS stats_articles; DROP TABLE IF EXISTS deposits;"
+                      "DROP TABLE IF EXISTS deposit_dois;");
         if (!rc)
             rc = exec(ix, schema);
     }
@@ -1092,6 +1102,93 @@ static int refresh_issues(struct journal_index *ix, git_tree *dir, bool force,
 }
 
 /*
+ * deposits/ read again whole when it changed: one small file per deposit attempt, a few
+ * a year, so keeping each file's blob id would save nothing worth its code.
+ */
+static int index_deposit(struct journal_index *ix, const git_tree_entry *entry)
+{
+    const char *name = git_tree_entry_name(entry);
+    char *file = xasprintf("deposits/%s", name);
+    git_blob *blob = NULL;
+    struct deposit_attempt a;
+    char *problem = NULL;
+    sqlite3_stmt *st = NULL;
+    int rc = 0;
+    if (git_blob_lookup(&blob, ix->repo->git, git_tree_entry_id(entry)) < 0) {
+        rc = repo_git_error(file);
+        goto done;
+    }
+    rc = deposit_attempt_parse(&a, file, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+    if (rc == JOURNAL_EINPUT) {
+        problem = xstrdup(error_message());
+        error_clear();
+        memset(&a, 0, sizeof(a));
+    } else if (rc) {
+        goto done;
+    }
+    rc = prepare(
+        ix, &st,
+        "INSERT INTO deposits(file, batch_id, issue, endpoint, url, at, by, timestamp,"
+        " http_status, answer, outcome, problem) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!rc) {
+        db_bind_text(st, 1, file);
+        db_bind_text(st, 2, a.batch_id);
+        sqlite3_bind_int64(st, 3, (sqlite3_int64)a.issue);
+        db_bind_text(st, 4, a.endpoint);
+        db_bind_text(st, 5, a.url);
+        db_bind_text(st, 6, a.at);
+        db_bind_text(st, 7, a.by);
+        db_bind_text(st, 8, a.timestamp);
+        sqlite3_bind_int64(st, 9, a.http_status);
+        db_bind_text(st, 10, a.answer);
+        db_bind_text(st, 11, a.outcome);
+        db_bind_text(st, 12, problem);
+        rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(ix, "write");
+        sqlite3_finalize(st);
+        st = NULL;
+    }
+    if (!rc)
+        rc =
+            prepare(ix, &st,
+                    "INSERT INTO deposit_dois(file, position, doi, submission) VALUES(?, ?, ?, ?)");
+    for (size_t i = 0; !rc && i < a.ndois; i++) {
+        sqlite3_reset(st);
+        db_bind_text(st, 1, file);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+        db_bind_text(st, 3, a.dois[i]);
+        sqlite3_bind_int64(st, 4, (sqlite3_int64)a.submissions[i]);
+        rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(ix, "write");
+    }
+    sqlite3_finalize(st);
+    deposit_attempt_free(&a);
+done:
+    git_blob_free(blob);
+    free(problem);
+    free(file);
+    return rc;
+}
+
+static int refresh_deposits(struct journal_index *ix, git_tree *dir, bool force,
+                            struct index_refresh_stats *stats)
+{
+    (void)force;
+    (void)stats;
+    int rc = exec(ix, "DELETE FROM deposits; DELETE FROM deposit_dois;");
+    size_t n = dir ? git_tree_entrycount(dir) : 0;
+    for (size_t i = 0; !rc && i < n; i++) {
+        const git_tree_entry *ent = git_tree_entry_byindex(dir, i);
+        const char *name = git_tree_entry_name(ent);
+        size_t len = strlen(name);
+        /* What deposit_log_read reads: every *.yaml file of the folder. */
+        if (len < 6 || strcmp(name + len - 5, ".yaml") ||
+            git_tree_entry_type(ent) != GIT_OBJECT_BLOB)
+            continue;
+        rc = index_deposit(ix, ent);
+    }
+    return rc;
+}
+
+/*
  * Refresh one folder (submissions/ or issues/) unless its tree id is the one meta_key
  * recorded: after an edit of one issue the 100,000 submissions are not even listed.
  */
@@ -1146,6 +1243,8 @@ int index_refresh(struct journal_index *ix, bool force, struct index_refresh_sta
     ix->places = NULL;
     if (!rc)
         rc = refresh_folder(ix, root, "issues", "issues_tree", force, stats, refresh_issues);
+    if (!rc)
+        rc = refresh_folder(ix, root, "deposits", "deposits_tree", force, stats, refresh_deposits);
     if (!rc)
         rc = meta_set(ix, "tree", head);
     if (!rc)
@@ -1232,5 +1331,62 @@ int index_max_number(struct journal_index *ix, unsigned long *out)
         return rc;
     *out = sqlite3_step(st) == SQLITE_ROW ? (unsigned long)sqlite3_column_int64(st, 0) : 0;
     sqlite3_finalize(st);
+    return 0;
+}
+
+int index_deposit_log(struct journal_index *ix, struct deposit_log *log)
+{
+    sqlite3_stmt *st = NULL, *dois = NULL;
+    struct strbuf problems = STRBUF_INIT;
+    size_t alloc = 0;
+    memset(log, 0, sizeof(*log));
+    int rc =
+        prepare(ix, &st, "SELECT problem FROM deposits WHERE problem IS NOT NULL ORDER BY file");
+    while (!rc && sqlite3_step(st) == SQLITE_ROW)
+        strbuf_addf(&problems, "%s%s", problems.len ? "\n" : "",
+                    (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    st = NULL;
+    if (!rc && problems.len)
+        rc = error_input("%s", problems.buf);
+    strbuf_release(&problems);
+    if (!rc)
+        rc = prepare(ix, &st,
+                     "SELECT batch_id, issue, endpoint, url, at, by, timestamp, http_status,"
+                     " answer, outcome, file FROM deposits ORDER BY file");
+    if (!rc)
+        rc = prepare(ix, &dois,
+                     "SELECT doi, submission FROM deposit_dois WHERE file = ? ORDER BY position");
+    while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+        ARRAY_GROW(log->attempts, log->n + 1, alloc);
+        struct deposit_attempt *a = &log->attempts[log->n++];
+        memset(a, 0, sizeof(*a));
+        a->batch_id = db_column_dup(st, 0);
+        a->issue = (unsigned long)sqlite3_column_int64(st, 1);
+        a->endpoint = db_column_dup(st, 2);
+        a->url = db_column_dup(st, 3);
+        a->at = db_column_dup(st, 4);
+        a->by = db_column_dup(st, 5);
+        a->timestamp = db_column_dup(st, 6);
+        a->http_status = (long)sqlite3_column_int64(st, 7);
+        a->answer = db_column_dup(st, 8);
+        a->outcome = db_column_dup(st, 9);
+        size_t dalloc = 0;
+        sqlite3_reset(dois);
+        db_bind_text(dois, 1, (const char *)sqlite3_column_text(st, 10));
+        while (sqlite3_step(dois) == SQLITE_ROW) {
+            ARRAY_GROW(a->dois, a->ndois + 1, dalloc);
+            a->submissions = xrealloc(a->submissions, dalloc * sizeof(*a->submissions));
+            a->submissions[a->ndois] = (unsigned long)sqlite3_column_int64(dois, 1);
+            a->dois[a->ndois++] = db_column_dup(dois, 0);
+        }
+    }
+    sqlite3_finalize(st);
+    sqlite3_finalize(dois);
+    if (rc) {
+        deposit_log_free(log);
+        return rc;
+    }
+    deposit_log_sort(log);
     return 0;
 }

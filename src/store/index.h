@@ -107,6 +107,14 @@ static inline void index_stats_decode(const unsigned char *p, struct index_stats
     memcpy(&c->share, &bits, sizeof(bits));
 }
 
+/*
+ * The Crossref deposit attempts recorded in deposits/ at the indexed HEAD, oldest first,
+ * as deposit_log_read (workflow/deposit.h) reads them from git. A record that does not
+ * parse: JOURNAL_EINPUT with its file and line, every such record at once.
+ */
+struct deposit_log;
+int index_deposit_log(struct journal_index *ix, struct deposit_log *log);
+
 struct author;
 struct affiliation;
 /* An author's identity: the ORCID iD, else the name folded by roster_name_key. */
