@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "store/index.h"
 
+#include "model/config.h"
 #include "model/country.h"
 #include "model/deposit.h"
 #include "model/issue.h"
@@ -367,14 +368,38 @@ char *index_stats_author_key(const struct author *au)
     return au->orcid[0] ? xstrdup(au->orcid) : roster_name_key(au->name ? au->name : "");
 }
 
-char *index_stats_place_key(const struct affiliation *af)
+char *index_stats_place_key(const struct affiliation *af, const struct journal_config *c)
 {
     if (!af->international)
         return xasprintf("c%s", af->country);
+    const struct config_organisation *o = config_organisation_find(c, af->name, af->ror);
+    if (o)
+        return xasprintf("o%s", o->keys[0]);
+    if (af->ror && *af->ror)
+        return xasprintf("o\t%s", af->ror);
     char *folded = roster_name_key(af->name ? af->name : "");
     char *key = xasprintf("o%s", folded);
     free(folded);
     return key;
+}
+
+char *index_stats_org_name_key(const struct affiliation *af, const struct journal_config *c)
+{
+    const struct config_organisation *o = config_organisation_find(c, af->name, af->ror);
+    return xasprintf("n%s", o ? o->name : af->name ? af->name : "");
+}
+
+char *index_stats_config_key(const struct journal_config *c)
+{
+    struct strbuf key = STRBUF_INIT;
+    for (size_t i = 0; c && i < c->norganisations; i++) {
+        const struct config_organisation *o = &c->organisations[i];
+        strbuf_addf(&key, "%s\t%s", o->name ? o->name : "", o->ror ? o->ror : "");
+        for (size_t k = 0; k < o->nkeys; k++)
+            strbuf_addf(&key, "\t%s", o->keys[k]);
+        strbuf_addch(&key, '\n');
+    }
+    return strbuf_detach(&key, NULL);
 }
 
 /*
@@ -489,12 +514,13 @@ static int insert_stats(struct journal_index *ix, unsigned long number, const st
             const struct affiliation *af = &au->affiliations[j];
             struct index_stats_contribution c = {
                 0, 0, 0, 1.0 / (double)m->nauthors / (double)au->naffiliations};
-            rc = stats_key_id(ix, true, index_stats_place_key(af), &c.place);
+            rc = stats_key_id(ix, true, index_stats_place_key(af, &ix->repo->config), &c.place);
             if (!rc)
                 rc = stats_key_id(ix, false, xasprintf("%lu %s", (unsigned long)c.place, identity),
                                   &c.place_author);
             if (!rc && af->international)
-                rc = stats_key_id(ix, true, xasprintf("n%s", af->name ? af->name : ""), &c.org);
+                rc =
+                    stats_key_id(ix, true, index_stats_org_name_key(af, &ix->repo->config), &c.org);
             unsigned char bytes[INDEX_STATS_SIZE];
             index_stats_encode(bytes, &c);
             strbuf_add(&blob, bytes, sizeof(bytes));
@@ -1227,18 +1253,34 @@ int index_refresh(struct journal_index *ix, bool force, struct index_refresh_sta
     char head[GIT_OID_HEXSZ + 1] = "";
     if (root)
         git_oid_tostr(head, sizeof(head), git_tree_id(root));
-    char *indexed = NULL;
+    char *indexed = NULL, *folded_with = NULL;
+    char *organisations = index_stats_config_key(&ix->repo->config);
     rc = meta_get(ix, "tree", &indexed);
+    if (!rc)
+        rc = meta_get(ix, "stats_organisations", &folded_with);
     bool current = !rc && indexed && !strcmp(indexed, head);
+    /*
+     * The statistics were folded with journal.yaml's organisations (index.h): when they
+     * change, every published submission is folded again, its keys numbered anew.
+     */
+    bool refold = !rc && (folded_with ? strcmp(folded_with, organisations) : *organisations);
     free(indexed);
-    if (rc || (current && !force)) {
+    free(folded_with);
+    if (rc || (current && !force && !refold)) {
+        free(organisations);
         git_tree_free(root);
         return rc;
     }
     rc = exec(ix, "BEGIN IMMEDIATE");
+    if (!rc && refold)
+        rc = exec(ix, "DELETE FROM stats_articles; DELETE FROM stats_places;"
+                      " DELETE FROM stats_authors;");
     if (!rc)
-        rc = refresh_folder(ix, root, "submissions", "submissions_tree", force, stats,
+        rc = refresh_folder(ix, root, "submissions", "submissions_tree", force || refold, stats,
                             refresh_submissions);
+    if (!rc)
+        rc = meta_set(ix, "stats_organisations", organisations);
+    free(organisations);
     place_cache_free(ix->places);
     ix->places = NULL;
     if (!rc)

@@ -119,7 +119,20 @@ struct author;
 struct affiliation;
 /* An author's identity: the ORCID iD, else the name folded by roster_name_key. */
 char *index_stats_author_key(const struct author *au);
-/* "c" + the country code, or "o" + the organisation's name folded by roster_name_key. */
-char *index_stats_place_key(const struct affiliation *af);
+struct journal_config;
+/*
+ * "c" + the country code; for an international organisation "o" + the name of
+ * the one journal.yaml declares for it (organisations:, by ROR id or by name or
+ * alias), else "o\t" + its ROR id, else "o" + its name, each folded by
+ * roster_name_key (a folded name holds no tab).
+ */
+char *index_stats_place_key(const struct affiliation *af, const struct journal_config *c);
+/* "n" + an international organisation's name as shown: the declared name, else as written. */
+char *index_stats_org_name_key(const struct affiliation *af, const struct journal_config *c);
+/*
+ * What of journal.yaml the keys above depend on (its organisations), as one text: the
+ * index folds its statistics again when it changes.
+ */
+char *index_stats_config_key(const struct journal_config *c);
 
 #endif
