@@ -145,8 +145,8 @@ static void names_free(struct names *n)
  * Every id is a dense number from 1 (0: none).
  */
 struct contribution {
-    uint32_t place;         /* keys[place]: "c" + country code, "o" + folded organisation */
-    uint32_t org;           /* keys[org]: "n" + the organisation's name as written, or 0 */
+    uint32_t place;         /* keys[place]: index_stats_place_key ("c" + country code, "o" + ...) */
+    uint32_t org;           /* keys[org]: index_stats_org_name_key ("n" + the name shown), or 0 */
     uint32_t place_author;  /* the (place, author) pair: an author counts once per place */
     uint32_t place_article; /* the (place, article) pair */
     double share;           /* of the article's unit: 1 / authors / the author's affiliations */

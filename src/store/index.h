@@ -70,8 +70,8 @@ int index_max_number(struct journal_index *ix, unsigned long *out);
  */
 struct index_stats_contribution {
     uint32_t place;        /* the id in stats_places of index_stats_place_key */
-    uint32_t org;          /* international: the id in stats_places of "n" + the name as
-                              written; 0 otherwise */
+    uint32_t org;          /* international: the id in stats_places of
+                              index_stats_org_name_key; 0 otherwise */
     uint32_t place_author; /* the id in stats_authors of "<place> <index_stats_author_key>":
                               an author counts once per place */
     double share;          /* of the article: 1 / its authors / the author's affiliations */
