@@ -101,9 +101,10 @@ const struct command commands[] = {
      "saying it was imported; issues/ID.yaml lists them. Everything is checked\n"
      "first: the manifest, every article's front matter, DOIs (well formed, unique in\n"
      "the folder and the journal), the issue id and its volume and number (not\n"
-     "already used), file names (inside DIR, no symbolic links). Any problem is\n"
-     "reported with file and line and nothing is written. Import the issues one\n"
-     "folder at a time. --dry-run checks and prints without writing.\n"},
+     "already used), file names (inside DIR, no symbolic links). Every problem of\n"
+     "every file is reported at once, each with file and line, and nothing is\n"
+     "written. Import the issues one folder at a time. --dry-run checks and prints\n"
+     "without writing.\n"},
     {"build-issue", cmd_build_issue, "assemble and publish an issue from accepted submissions",
      "usage: journal build-issue ID [--title T] [--special T] [--guest-editor \"NAME, AFF\" ...]\n"
      "                          [--add N ...] [--date YYYY-MM-DD] [--dry-run] [--correct NOTE]\n"
