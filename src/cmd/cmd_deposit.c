@@ -1,4 +1,5 @@
 #include "cmd/commands.h"
+#include "store/index.h"
 #include "store/repo.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -96,10 +97,16 @@ static json_t *attempt_json(const struct deposit_attempt *a)
 static int show_status(struct cli *cli, unsigned long issue)
 {
     struct journal_repo *repo = NULL;
+    struct journal_index *ix = NULL;
     struct deposit_log log = {0};
+    /* From the index, which folds deposits/ in as it follows HEAD (read from git again
+       only when deposits/ changed). */
     int rc = repo_open(&repo, cli->dir);
     if (!rc)
-        rc = deposit_log_read(repo, &log);
+        rc = index_open(&ix, repo);
+    if (!rc)
+        rc = index_deposit_log(ix, &log);
+    index_close(ix);
     if (rc) {
         repo_free(repo);
         return rc;

@@ -41,10 +41,13 @@ int cmd_outbox(int argc, char **argv, struct cli *cli)
         else
             return error_usage("unexpected argument '%s'", argv[i]);
     }
-    if (action && strcmp(action, "list") && strcmp(action, "flush") && strcmp(action, "retry"))
-        return error_usage("journal outbox [list|flush|retry ID]: unknown '%s'", action);
-    if (action && !strcmp(action, "retry") && !id_arg)
-        return error_usage("journal outbox retry ID: which message?");
+    bool by_id = action && (!strcmp(action, "retry") || !strcmp(action, "release") ||
+                            !strcmp(action, "drop"));
+    if (action && strcmp(action, "list") && strcmp(action, "flush") && !by_id)
+        return error_usage("journal outbox [list|flush|retry ID|release ID|drop ID]: unknown '%s'",
+                           action);
+    if (by_id && !id_arg)
+        return error_usage("journal outbox %s ID: which message?", action);
     struct journal_repo *repo = NULL;
     struct notifier n = {0};
     int rc = repo_open(&repo, cli->dir);
@@ -55,16 +58,27 @@ int cmd_outbox(int argc, char **argv, struct cli *cli)
                          "queued");
     if (rc)
         goto done;
-    if (action && !strcmp(action, "retry")) {
+    if (by_id) {
         char *end;
         long long id = strtoll(id_arg, &end, 10);
         if (*end || id <= 0) {
             rc = error_usage("'%s' is not a message id (see journal outbox)", id_arg);
             goto done;
         }
-        rc = outbox_retry(n.outbox, id);
-        if (!rc)
-            printf("Message %lld is queued again.\n", id);
+        if (!strcmp(action, "retry")) {
+            rc = outbox_retry(n.outbox, id);
+            if (!rc)
+                printf("Message %lld is queued again.\n", id);
+        } else {
+            bool send = !strcmp(action, "release");
+            rc = notify_settle_by_hand(repo, n.outbox, id, send);
+            if (!rc && send)
+                printf("Message %lld is queued.\n", id);
+            else if (!rc)
+                printf("Message %lld is kept unsent (failed; journal outbox retry %lld sends it "
+                       "after all).\n",
+                       id, id);
+        }
         goto done;
     }
     if (action && !strcmp(action, "flush")) {

@@ -104,9 +104,10 @@ const struct command commands[] = {
      "saying it was imported; issues/ID.yaml lists them. Everything is checked\n"
      "first: the manifest, every article's front matter, DOIs (well formed, unique in\n"
      "the folder and the journal), the issue id and its volume and number (not\n"
-     "already used), file names (inside DIR, no symbolic links). Any problem is\n"
-     "reported with file and line and nothing is written. Import the issues one\n"
-     "folder at a time. --dry-run checks and prints without writing.\n"},
+     "already used), file names (inside DIR, no symbolic links). Every problem of\n"
+     "every file is reported at once, each with file and line, and nothing is\n"
+     "written. Import the issues one folder at a time. --dry-run checks and prints\n"
+     "without writing.\n"},
     {"build-issue", cmd_build_issue, "assemble and publish an issue from accepted submissions",
      "usage: journal build-issue ID [--title T] [--special T] [--guest-editor \"NAME, AFF\" ...]\n"
      "                          [--add N ...] [--date YYYY-MM-DD] [--dry-run] [--correct NOTE]\n"
@@ -281,6 +282,7 @@ const struct command commands[] = {
      "usage: journal outbox [list [--state STATE]] [--json]\n"
      "       journal outbox flush\n"
      "       journal outbox retry ID\n"
+     "       journal outbox release ID | drop ID\n"
      "\n"
      "Every message (submission acknowledgements, invitations, decision letters,\n"
      "reminders) is written to .journal/outbox.db before its action's commit and\n"
@@ -291,7 +293,10 @@ const struct command commands[] = {
      "none), smtp_user_env and smtp_password_env (names of environment variables\n"
      "holding the credentials), mail_from_address, mail_from_name, mail_reply_to.\n"
      "If a command is killed between its commit and its mail, the next command that\n"
-     "opens the outbox sends the mail when the commit was made and drops it when not.\n"},
+     "opens the outbox sends the mail when the commit was made and drops it when not.\n"
+     "A message held before journal recorded the action (journal doctor says it\n"
+     "\"records no action\") cannot be settled so: release ID queues it (the action\n"
+     "was made), drop ID keeps it unsent as failed, with who dropped it and when.\n"},
     {"doctor", cmd_doctor, "check the repository, the index and the outbox against each other",
      "usage: journal doctor [--fix] [--site DIR] [--json]\n"
      "\n"
@@ -317,6 +322,7 @@ const struct command commands[] = {
      "  --fix        make the safe, lossless repairs: rebuild the index, remove a killed\n"
      "               process's temporary files and staging folders, finish the work tree,\n"
      "               release or drop held mail; what remains must be fixed by hand\n"
+     "               (held mail that records no action: journal outbox release or drop)\n"
      "  --site DIR   the site folder to check (default: _site/ in the journal)\n"
      "  --json       print {ok, submissions, issues, reviews, index_compared, problems:\n"
      "               [{kind, file, line, message, fix, fixed}]}\n"

@@ -2,6 +2,8 @@
 
 #include "model/language.h"
 #include "model/orcid.h"
+#include "model/roster.h"
+#include "model/ror.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/mime.h"
@@ -50,6 +52,7 @@ static const char *const config_keys[] = {"title",
                                           "contact_email",
                                           "call_for_papers",
                                           "editorial_board",
+                                          "organisations",
                                           "crossref_depositor_name",
                                           "crossref_depositor_email",
                                           "crossref_registrant",
@@ -202,6 +205,133 @@ static void parse_board(struct ydoc *d, yaml_node_t *n, const struct language_db
     }
 }
 
+static const char *const organisation_keys[] = {"name", "ror", "aliases", NULL};
+
+/* Another organisation already declared with this folded name or ROR id, or NULL. */
+static const struct config_organisation *organisation_clash(const struct journal_config *cfg,
+                                                            const char *key, const char *ror)
+{
+    for (size_t i = 0; i < cfg->norganisations; i++) {
+        const struct config_organisation *o = &cfg->organisations[i];
+        if (ror && o->ror && !strcmp(ror, o->ror))
+            return o;
+        for (size_t k = 0; key && k < o->nkeys; k++)
+            if (!strcmp(key, o->keys[k]))
+                return o;
+    }
+    return NULL;
+}
+
+/* One name of an organisation (its name or an alias), folded and checked against the others. */
+static void organisation_add_name(struct ydoc *d, yaml_node_t *n, struct journal_config *cfg,
+                                  struct config_organisation *o, const char *name)
+{
+    char *key = roster_name_key(name);
+    const struct config_organisation *other = organisation_clash(cfg, key, NULL);
+    bool twice = false;
+    for (size_t k = 0; k < o->nkeys; k++)
+        twice = twice || !strcmp(key, o->keys[k]);
+    if (!*key) {
+        ydoc_problem(d, n, "'%s' is no name (letters or digits expected)", name);
+        free(key);
+    } else if (other) {
+        ydoc_problem(d, n,
+                     "'%s' is already a name of '%s' (line %zu): a name counts for one "
+                     "organisation",
+                     name, other->name ? other->name : "?", other->line);
+        free(key);
+    } else if (twice) {
+        free(key); /* "UNDP" and "undp" are one name */
+    } else {
+        o->keys[o->nkeys++] = key;
+    }
+}
+
+static void parse_organisations(struct ydoc *d, yaml_node_t *n, struct journal_config *cfg)
+{
+    if (!n || ydoc_is_null(n))
+        return;
+    if (n->type != YAML_SEQUENCE_NODE) {
+        ydoc_problem(d, n,
+                     "'organisations' must be a list of international organisations "
+                     "({name: ..., ror: https://ror.org/..., aliases: [...]})");
+        return;
+    }
+    size_t count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+    cfg->organisations = xcalloc(count ? count : 1, sizeof(*cfg->organisations));
+    for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+         it++) {
+        yaml_node_t *item = ydoc_node(d, *it);
+        if (item->type != YAML_MAPPING_NODE) {
+            ydoc_problem(d, item, "expected an organisation: name, ror, aliases");
+            continue;
+        }
+        ydoc_check_keys(d, item, organisation_keys, "an organisation");
+        struct config_organisation o = {.line = ydoc_line(d, item)};
+        yaml_node_t *name = ydoc_get(d, item, "name");
+        yaml_node_t *ror = ydoc_get(d, item, "ror");
+        yaml_node_t *aliases = ydoc_get(d, item, "aliases");
+        size_t naliases =
+            aliases && aliases->type == YAML_SEQUENCE_NODE
+                ? (size_t)(aliases->data.sequence.items.top - aliases->data.sequence.items.start)
+                : 0;
+        o.keys = xcalloc(naliases + 2, sizeof(*o.keys));
+        o.aliases = xcalloc(naliases + 1, sizeof(*o.aliases));
+        if (!name || !ydoc_scalar(name) || !*ydoc_scalar(name)) {
+            ydoc_problem(d, name ? name : item, "an organisation needs a name (name: ...)");
+        } else {
+            o.name = xstrdup(ydoc_scalar(name));
+            organisation_add_name(d, name, cfg, &o, o.name);
+        }
+        if (ror && !ydoc_is_null(ror)) {
+            char id[ROR_CANONICAL_SIZE];
+            const char *text = ydoc_scalar(ror);
+            const struct config_organisation *other = NULL;
+            if (!text || ror_check(text, id) != ROR_VALID) {
+                ydoc_problem(d, ror, "not a valid ROR id (expected https://ror.org/0xxxxxxNN)");
+            } else {
+                o.ror = xasprintf("https://ror.org/%s", id);
+                if ((other = organisation_clash(cfg, NULL, o.ror)))
+                    ydoc_problem(d, ror, "%s is already the ROR id of '%s' (line %zu)", o.ror,
+                                 other->name ? other->name : "?", other->line);
+            }
+        }
+        if (aliases && !ydoc_is_null(aliases) && aliases->type != YAML_SEQUENCE_NODE)
+            ydoc_problem(d, aliases,
+                         "'aliases' must be a list of the other names authors write "
+                         "(aliases: [UNDP, ...])");
+        for (size_t k = 0; k < naliases; k++) {
+            yaml_node_t *alias = ydoc_node(d, aliases->data.sequence.items.start[k]);
+            const char *text = ydoc_scalar(alias);
+            if (!text || !*text) {
+                ydoc_problem(d, alias, "an alias must be a name");
+                continue;
+            }
+            o.aliases[o.naliases++] = xstrdup(text);
+            organisation_add_name(d, alias, cfg, &o, text);
+        }
+        cfg->organisations[cfg->norganisations++] = o;
+    }
+}
+
+const struct config_organisation *config_organisation_find(const struct journal_config *c,
+                                                           const char *name, const char *ror)
+{
+    if (!c || !c->norganisations)
+        return NULL;
+    if (ror && *ror) {
+        const struct config_organisation *o = organisation_clash(c, NULL, ror);
+        if (o)
+            return o;
+    }
+    if (!name)
+        return NULL;
+    char *key = roster_name_key(name);
+    const struct config_organisation *o = organisation_clash(c, key, NULL);
+    free(key);
+    return o;
+}
+
 static size_t parse_size(struct ydoc *d, yaml_node_t *root, const char *key, size_t fallback)
 {
     yaml_node_t *n = ydoc_get(d, root, key);
@@ -297,6 +427,7 @@ int config_parse(struct journal_config *cfg, const char *file, const char *text,
     parse_localised(&d, ydoc_get(&d, root, "call_for_papers"), "call_for_papers", languages,
                     &cfg->call_for_papers);
     parse_board(&d, ydoc_get(&d, root, "editorial_board"), languages, cfg);
+    parse_organisations(&d, ydoc_get(&d, root, "organisations"), cfg);
     cfg->publisher = dup_scalar(&d, root, "publisher", false);
     cfg->issn = dup_scalar(&d, root, "issn", false);
     cfg->base_url = dup_scalar(&d, root, "base_url", false);
@@ -493,6 +624,18 @@ void config_free(struct journal_config *cfg)
         free(cfg->board[i].country);
     }
     free(cfg->board);
+    for (size_t i = 0; i < cfg->norganisations; i++) {
+        struct config_organisation *o = &cfg->organisations[i];
+        free(o->name);
+        free(o->ror);
+        for (size_t k = 0; k < o->naliases; k++)
+            free(o->aliases[k]);
+        free(o->aliases);
+        for (size_t k = 0; k < o->nkeys; k++)
+            free(o->keys[k]);
+        free(o->keys);
+    }
+    free(cfg->organisations);
     memset(cfg, 0, sizeof(*cfg));
 }
 

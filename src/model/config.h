@@ -34,6 +34,23 @@ struct board_member {
     size_t line; /* in journal.yaml, for messages about the member */
 };
 
+/*
+ * An international organisation as journal.yaml declares it (organisations:),
+ * so that the statistics count it once however its authors write it: an
+ * affiliation with its ROR id, or whose name is its name or one of its aliases
+ * (the same by roster_name_key: case, spaces and punctuation aside), is this
+ * organisation, shown by name.
+ */
+struct config_organisation {
+    char *name;
+    char *ror; /* https://ror.org/0xxxxxxNN, or NULL */
+    char **aliases;
+    size_t naliases;
+    char **keys; /* the name and the aliases folded by roster_name_key */
+    size_t nkeys;
+    size_t line; /* in journal.yaml */
+};
+
 /* journal.yaml: the journal's identity and its editorial settings. */
 struct journal_config {
     char *title;
@@ -46,6 +63,8 @@ struct journal_config {
     struct localised_text call_for_papers; /* Markdown */
     struct board_member *board;
     size_t nboard;
+    struct config_organisation *organisations;
+    size_t norganisations;
     char *publisher;
     char *issn;
     char *base_url; /* always ends with '/' */
@@ -88,6 +107,14 @@ struct journal_config {
     struct md_limits markdown_limits;
     bool allow_raw_html;
 };
+
+/*
+ * The organisation journal.yaml declares for an affiliation with this name and
+ * ROR id (https://ror.org/..., either may be NULL): by the ROR id first, then by
+ * the name folded; NULL when none is declared.
+ */
+const struct config_organisation *config_organisation_find(const struct journal_config *c,
+                                                           const char *name, const char *ror);
 
 /* Parse and validate; languages may be NULL to skip checking language codes. */
 int config_parse(struct journal_config *cfg, const char *file, const char *text, size_t len,

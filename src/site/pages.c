@@ -6,6 +6,7 @@
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/frontmatter.h"
+#include "util/mdlimits.h"
 #include "util/utf8.h"
 #include "util/yaml.h"
 
@@ -43,9 +44,22 @@ static int parse_page(struct build *b, const char *file, const char *text, size_
         utf8_position(text, bad, &line, &col);
         return error_at(file, line, col, "invalid UTF-8: save the page as UTF-8");
     }
+    /*
+     * The limits manuscripts are held to (model/manuscript.c): a page reaches
+     * cmark-gfm in every build like an article does, and is committed by hand,
+     * so a pathological one would cost every build (or crash it) without them.
+     */
+    const struct md_limits *limits = &b->repo->config.markdown_limits;
+    if (len > limits->max_size)
+        return error_at(file, 0, 0,
+                        "the page is %zu bytes, more than max_manuscript_size (%zu) in "
+                        "journal.yaml",
+                        len, limits->max_size);
     int rc = frontmatter_split(file, text, len, "title, description, ...", &fm);
     if (rc)
         return rc;
+    if (md_limits_check(fm.body, fm.body_len, limits, file, fm.body_line))
+        return JOURNAL_EINPUT;
     struct ydoc d;
     yaml_node_t *root;
     /* The front matter starts on line 2: messages point at the file's own lines. */

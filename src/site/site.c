@@ -1174,7 +1174,7 @@ static int render_statistics(struct build *b, const struct view *v)
     }
     char *file = xasprintf("themes/%s/map/world.svg", b->repo->config.theme);
     json_t *stats = NULL;
-    int rc = stats_page_build(list, b->narticles, b->countries, file,
+    int rc = stats_page_build(list, b->narticles, b->countries, &b->repo->config, file,
                               b->has_world_map ? b->world_map.buf : NULL, b->world_map.len, v->t,
                               &stats);
     if (!rc) {

@@ -145,8 +145,8 @@ static void names_free(struct names *n)
  * Every id is a dense number from 1 (0: none).
  */
 struct contribution {
-    uint32_t place;         /* keys[place]: "c" + country code, "o" + folded organisation */
-    uint32_t org;           /* keys[org]: "n" + the organisation's name as written, or 0 */
+    uint32_t place;         /* keys[place]: index_stats_place_key ("c" + country code, "o" + ...) */
+    uint32_t org;           /* keys[org]: index_stats_org_name_key ("n" + the name shown), or 0 */
     uint32_t place_author;  /* the (place, author) pair: an author counts once per place */
     uint32_t place_article; /* the (place, article) pair */
     double share;           /* of the article's unit: 1 / authors / the author's affiliations */
@@ -767,7 +767,8 @@ static int compare_articles(const void *a, const void *b)
 }
 
 int stats_compute_articles(const struct stats_article *articles, size_t narticles,
-                           const struct country_db *countries, const char *lang, struct stats *out)
+                           const struct country_db *countries, const struct journal_config *config,
+                           const char *lang, struct stats *out)
 {
     memset(out, 0, sizeof(*out));
     for (size_t i = 0; i < narticles; i++)
@@ -809,10 +810,9 @@ int stats_compute_articles(const struct stats_article *articles, size_t narticle
                 const struct affiliation *af = &au->affiliations[f];
                 ARRAY_GROW(all.c, all.n + 1, all.alloc);
                 struct contribution *c = &all.c[all.n++];
-                c->place = name_id(&keys, index_stats_place_key(af));
-                c->org = af->international
-                             ? name_id(&keys, xasprintf("n%s", af->name ? af->name : ""))
-                             : 0;
+                c->place = name_id(&keys, index_stats_place_key(af, config));
+                c->org =
+                    af->international ? name_id(&keys, index_stats_org_name_key(af, config)) : 0;
                 c->place_author = table_number(&place_authors, c->place, identity);
                 c->place_article = table_number(&place_articles, c->place, o.article);
                 c->share = 1.0 / (double)a->m->nauthors / (double)au->naffiliations;

@@ -68,9 +68,14 @@ struct stats_article {
     const struct manuscript *m;
 };
 
-/* The same statistics as stats_compute, from a list of articles in any order. */
+/*
+ * The same statistics as stats_compute, from a list of articles in any order.
+ * config (may be NULL) declares the organisations (journal.yaml's organisations:).
+ */
+struct journal_config;
 int stats_compute_articles(const struct stats_article *articles, size_t n,
-                           const struct country_db *countries, const char *lang, struct stats *out);
+                           const struct country_db *countries, const struct journal_config *config,
+                           const char *lang, struct stats *out);
 void stats_free(struct stats *s);
 /* "9 articles by authors from 12 countries and 3 international organisations" */
 char *stats_headline(const struct stats_scope *scope);

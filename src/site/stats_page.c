@@ -208,15 +208,16 @@ int stats_page_json(const struct stats *s, const struct worldmap *map, const str
 }
 
 int stats_page_build(const struct stats_article *articles, size_t n,
-                     const struct country_db *countries, const char *map_file, const char *map_svg,
-                     size_t map_len, const struct i18n *t, json_t **out)
+                     const struct country_db *countries, const struct journal_config *config,
+                     const char *map_file, const char *map_svg, size_t map_len,
+                     const struct i18n *t, json_t **out)
 {
     struct worldmap *map = NULL;
     struct stats s = {0};
     *out = NULL;
     int rc = map_svg ? worldmap_parse(&map, map_file, map_svg, map_len) : 0;
     if (!rc)
-        rc = stats_compute_articles(articles, n, countries, i18n_lang(t), &s);
+        rc = stats_compute_articles(articles, n, countries, config, i18n_lang(t), &s);
     if (!rc)
         rc = stats_page_json(&s, map, t, out);
     stats_free(&s);

@@ -40,9 +40,11 @@ int stats_page_json(const struct stats *s, const struct worldmap *map, const str
  * errors; map_svg NULL: a theme without a map). Country names are in t's
  * language.
  */
+struct journal_config;
 int stats_page_build(const struct stats_article *articles, size_t n,
-                     const struct country_db *countries, const char *map_file, const char *map_svg,
-                     size_t map_len, const struct i18n *t, json_t **out);
+                     const struct country_db *countries, const struct journal_config *config,
+                     const char *map_file, const char *map_svg, size_t map_len,
+                     const struct i18n *t, json_t **out);
 /* The headline in t's language: "9 articles by authors from 12 countries and 3 ...". */
 char *stats_page_headline(const struct stats *s, const struct i18n *t);
 

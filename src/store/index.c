@@ -1,7 +1,9 @@
 #define _POSIX_C_SOURCE 200809L
 #include "store/index.h"
 
+#include "model/config.h"
 #include "model/country.h"
+#include "model/deposit.h"
 #include "model/issue.h"
 #include "model/language.h"
 #include "model/manuscript.h"
@@ -21,7 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define INDEX_SCHEMA_VERSION "5"
+#define INDEX_SCHEMA_VERSION "6"
 
 /*
  * The statements a refresh runs once per submission or issue, prepared once per
@@ -98,6 +100,14 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS stats_places(id INTEGER PRIMARY KEY, key TEXT UNIQUE);"
     "CREATE TABLE IF NOT EXISTS stats_articles(submission INTEGER PRIMARY KEY,"
     "  contributions BLOB);"
+    /* The Crossref deposit attempts recorded in deposits/<batch>.yaml (model/deposit.h), by
+     * file; a record that does not parse keeps its message in problem. */
+    "CREATE TABLE IF NOT EXISTS deposits("
+    "  file TEXT PRIMARY KEY, batch_id TEXT, issue INTEGER, endpoint TEXT, url TEXT, at TEXT,"
+    "  by TEXT, timestamp TEXT, http_status INTEGER, answer TEXT, outcome TEXT, problem TEXT);"
+    "CREATE TABLE IF NOT EXISTS deposit_dois("
+    "  file TEXT, position INTEGER, doi TEXT, submission INTEGER,"
+    "  PRIMARY KEY(file, position)) WITHOUT ROWID;"
     /* Answers of ORCID and ROR (journal enrich), by URL: a cache like the rest. */
     "CREATE TABLE IF NOT EXISTS lookups("
     "  url TEXT PRIMARY KEY, status INTEGER, body TEXT, fetched TEXT);"
@@ -165,7 +175,8 @@ static int open_schema(struct journal_index *ix)
                       "DROP TABLE IF EXISTS issue_articles; DROP TABLE IF EXISTS assignments;"
                       "DROP TABLE IF EXISTS reviews; DROP TABLE IF EXISTS lookups;"
                       "DROP TABLE IF EXISTS stats_authors; DROP TABLE IF EXISTS stats_places;"
-                      "DROP TABLE IF EXISTS stats_articles;");
+                      "DROP TABLE IF EXISTS stats_articles; DROP TABLE IF EXISTS deposits;"
+                      "DROP TABLE IF EXISTS deposit_dois;");
         if (!rc)
             rc = exec(ix, schema);
     }
@@ -178,25 +189,9 @@ static int open_schema(struct journal_index *ix)
 
 int index_db_open(const char *state_dir, sqlite3 **db)
 {
-    *db = NULL;
-    int rc = fs_mkdirs(state_dir);
-    if (rc)
-        return rc;
     char *path = fs_join(state_dir, "index.db");
-    if (sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-        rc = error_internal("cannot open the index %s: %s", path, sqlite3_errmsg(*db));
-        sqlite3_close(*db);
-        *db = NULL;
-    }
+    int rc = db_open(db, path, "index", DB_CREATE);
     free(path);
-    if (rc)
-        return rc;
-    sqlite3_busy_timeout(*db, 30000);
-    rc = db_exec(*db, "index", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
-    if (rc) {
-        sqlite3_close(*db);
-        *db = NULL;
-    }
     return rc;
 }
 
@@ -373,14 +368,38 @@ char *index_stats_author_key(const struct author *au)
     return au->orcid[0] ? xstrdup(au->orcid) : roster_name_key(au->name ? au->name : "");
 }
 
-char *index_stats_place_key(const struct affiliation *af)
+char *index_stats_place_key(const struct affiliation *af, const struct journal_config *c)
 {
     if (!af->international)
         return xasprintf("c%s", af->country);
+    const struct config_organisation *o = config_organisation_find(c, af->name, af->ror);
+    if (o)
+        return xasprintf("o%s", o->keys[0]);
+    if (af->ror && *af->ror)
+        return xasprintf("o\t%s", af->ror);
     char *folded = roster_name_key(af->name ? af->name : "");
     char *key = xasprintf("o%s", folded);
     free(folded);
     return key;
+}
+
+char *index_stats_org_name_key(const struct affiliation *af, const struct journal_config *c)
+{
+    const struct config_organisation *o = config_organisation_find(c, af->name, af->ror);
+    return xasprintf("n%s", o ? o->name : af->name ? af->name : "");
+}
+
+char *index_stats_config_key(const struct journal_config *c)
+{
+    struct strbuf key = STRBUF_INIT;
+    for (size_t i = 0; c && i < c->norganisations; i++) {
+        const struct config_organisation *o = &c->organisations[i];
+        strbuf_addf(&key, "%s\t%s", o->name ? o->name : "", o->ror ? o->ror : "");
+        for (size_t k = 0; k < o->nkeys; k++)
+            strbuf_addf(&key, "\t%s", o->keys[k]);
+        strbuf_addch(&key, '\n');
+    }
+    return strbuf_detach(&key, NULL);
 }
 
 /*
@@ -495,12 +514,13 @@ static int insert_stats(struct journal_index *ix, unsigned long number, const st
             const struct affiliation *af = &au->affiliations[j];
             struct index_stats_contribution c = {
                 0, 0, 0, 1.0 / (double)m->nauthors / (double)au->naffiliations};
-            rc = stats_key_id(ix, true, index_stats_place_key(af), &c.place);
+            rc = stats_key_id(ix, true, index_stats_place_key(af, &ix->repo->config), &c.place);
             if (!rc)
                 rc = stats_key_id(ix, false, xasprintf("%lu %s", (unsigned long)c.place, identity),
                                   &c.place_author);
             if (!rc && af->international)
-                rc = stats_key_id(ix, true, xasprintf("n%s", af->name ? af->name : ""), &c.org);
+                rc =
+                    stats_key_id(ix, true, index_stats_org_name_key(af, &ix->repo->config), &c.org);
             unsigned char bytes[INDEX_STATS_SIZE];
             index_stats_encode(bytes, &c);
             strbuf_add(&blob, bytes, sizeof(bytes));
@@ -1108,6 +1128,93 @@ static int refresh_issues(struct journal_index *ix, git_tree *dir, bool force,
 }
 
 /*
+ * deposits/ read again whole when it changed: one small file per deposit attempt, a few
+ * a year, so keeping each file's blob id would save nothing worth its code.
+ */
+static int index_deposit(struct journal_index *ix, const git_tree_entry *entry)
+{
+    const char *name = git_tree_entry_name(entry);
+    char *file = xasprintf("deposits/%s", name);
+    git_blob *blob = NULL;
+    struct deposit_attempt a;
+    char *problem = NULL;
+    sqlite3_stmt *st = NULL;
+    int rc = 0;
+    if (git_blob_lookup(&blob, ix->repo->git, git_tree_entry_id(entry)) < 0) {
+        rc = repo_git_error(file);
+        goto done;
+    }
+    rc = deposit_attempt_parse(&a, file, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+    if (rc == JOURNAL_EINPUT) {
+        problem = xstrdup(error_message());
+        error_clear();
+        memset(&a, 0, sizeof(a));
+    } else if (rc) {
+        goto done;
+    }
+    rc = prepare(
+        ix, &st,
+        "INSERT INTO deposits(file, batch_id, issue, endpoint, url, at, by, timestamp,"
+        " http_status, answer, outcome, problem) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!rc) {
+        db_bind_text(st, 1, file);
+        db_bind_text(st, 2, a.batch_id);
+        sqlite3_bind_int64(st, 3, (sqlite3_int64)a.issue);
+        db_bind_text(st, 4, a.endpoint);
+        db_bind_text(st, 5, a.url);
+        db_bind_text(st, 6, a.at);
+        db_bind_text(st, 7, a.by);
+        db_bind_text(st, 8, a.timestamp);
+        sqlite3_bind_int64(st, 9, a.http_status);
+        db_bind_text(st, 10, a.answer);
+        db_bind_text(st, 11, a.outcome);
+        db_bind_text(st, 12, problem);
+        rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(ix, "write");
+        sqlite3_finalize(st);
+        st = NULL;
+    }
+    if (!rc)
+        rc =
+            prepare(ix, &st,
+                    "INSERT INTO deposit_dois(file, position, doi, submission) VALUES(?, ?, ?, ?)");
+    for (size_t i = 0; !rc && i < a.ndois; i++) {
+        sqlite3_reset(st);
+        db_bind_text(st, 1, file);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+        db_bind_text(st, 3, a.dois[i]);
+        sqlite3_bind_int64(st, 4, (sqlite3_int64)a.submissions[i]);
+        rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(ix, "write");
+    }
+    sqlite3_finalize(st);
+    deposit_attempt_free(&a);
+done:
+    git_blob_free(blob);
+    free(problem);
+    free(file);
+    return rc;
+}
+
+static int refresh_deposits(struct journal_index *ix, git_tree *dir, bool force,
+                            struct index_refresh_stats *stats)
+{
+    (void)force;
+    (void)stats;
+    int rc = exec(ix, "DELETE FROM deposits; DELETE FROM deposit_dois;");
+    size_t n = dir ? git_tree_entrycount(dir) : 0;
+    for (size_t i = 0; !rc && i < n; i++) {
+        const git_tree_entry *ent = git_tree_entry_byindex(dir, i);
+        const char *name = git_tree_entry_name(ent);
+        size_t len = strlen(name);
+        /* What deposit_log_read reads: every *.yaml file of the folder. */
+        if (len < 6 || strcmp(name + len - 5, ".yaml") ||
+            git_tree_entry_type(ent) != GIT_OBJECT_BLOB)
+            continue;
+        rc = index_deposit(ix, ent);
+    }
+    return rc;
+}
+
+/*
  * Refresh one folder (submissions/ or issues/) unless its tree id is the one meta_key
  * recorded: after an edit of one issue the 100,000 submissions are not even listed.
  */
@@ -1146,22 +1253,40 @@ int index_refresh(struct journal_index *ix, bool force, struct index_refresh_sta
     char head[GIT_OID_HEXSZ + 1] = "";
     if (root)
         git_oid_tostr(head, sizeof(head), git_tree_id(root));
-    char *indexed = NULL;
+    char *indexed = NULL, *folded_with = NULL;
+    char *organisations = index_stats_config_key(&ix->repo->config);
     rc = meta_get(ix, "tree", &indexed);
+    if (!rc)
+        rc = meta_get(ix, "stats_organisations", &folded_with);
     bool current = !rc && indexed && !strcmp(indexed, head);
+    /*
+     * The statistics were folded with journal.yaml's organisations (index.h): when they
+     * change, every published submission is folded again, its keys numbered anew.
+     */
+    bool refold = !rc && (folded_with ? strcmp(folded_with, organisations) : *organisations);
     free(indexed);
-    if (rc || (current && !force)) {
+    free(folded_with);
+    if (rc || (current && !force && !refold)) {
+        free(organisations);
         git_tree_free(root);
         return rc;
     }
     rc = exec(ix, "BEGIN IMMEDIATE");
+    if (!rc && refold)
+        rc = exec(ix, "DELETE FROM stats_articles; DELETE FROM stats_places;"
+                      " DELETE FROM stats_authors;");
     if (!rc)
-        rc = refresh_folder(ix, root, "submissions", "submissions_tree", force, stats,
+        rc = refresh_folder(ix, root, "submissions", "submissions_tree", force || refold, stats,
                             refresh_submissions);
+    if (!rc)
+        rc = meta_set(ix, "stats_organisations", organisations);
+    free(organisations);
     place_cache_free(ix->places);
     ix->places = NULL;
     if (!rc)
         rc = refresh_folder(ix, root, "issues", "issues_tree", force, stats, refresh_issues);
+    if (!rc)
+        rc = refresh_folder(ix, root, "deposits", "deposits_tree", force, stats, refresh_deposits);
     if (!rc)
         rc = meta_set(ix, "tree", head);
     if (!rc)
@@ -1248,5 +1373,62 @@ int index_max_number(struct journal_index *ix, unsigned long *out)
         return rc;
     *out = sqlite3_step(st) == SQLITE_ROW ? (unsigned long)sqlite3_column_int64(st, 0) : 0;
     sqlite3_finalize(st);
+    return 0;
+}
+
+int index_deposit_log(struct journal_index *ix, struct deposit_log *log)
+{
+    sqlite3_stmt *st = NULL, *dois = NULL;
+    struct strbuf problems = STRBUF_INIT;
+    size_t alloc = 0;
+    memset(log, 0, sizeof(*log));
+    int rc =
+        prepare(ix, &st, "SELECT problem FROM deposits WHERE problem IS NOT NULL ORDER BY file");
+    while (!rc && sqlite3_step(st) == SQLITE_ROW)
+        strbuf_addf(&problems, "%s%s", problems.len ? "\n" : "",
+                    (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    st = NULL;
+    if (!rc && problems.len)
+        rc = error_input("%s", problems.buf);
+    strbuf_release(&problems);
+    if (!rc)
+        rc = prepare(ix, &st,
+                     "SELECT batch_id, issue, endpoint, url, at, by, timestamp, http_status,"
+                     " answer, outcome, file FROM deposits ORDER BY file");
+    if (!rc)
+        rc = prepare(ix, &dois,
+                     "SELECT doi, submission FROM deposit_dois WHERE file = ? ORDER BY position");
+    while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+        ARRAY_GROW(log->attempts, log->n + 1, alloc);
+        struct deposit_attempt *a = &log->attempts[log->n++];
+        memset(a, 0, sizeof(*a));
+        a->batch_id = db_column_dup(st, 0);
+        a->issue = (unsigned long)sqlite3_column_int64(st, 1);
+        a->endpoint = db_column_dup(st, 2);
+        a->url = db_column_dup(st, 3);
+        a->at = db_column_dup(st, 4);
+        a->by = db_column_dup(st, 5);
+        a->timestamp = db_column_dup(st, 6);
+        a->http_status = (long)sqlite3_column_int64(st, 7);
+        a->answer = db_column_dup(st, 8);
+        a->outcome = db_column_dup(st, 9);
+        size_t dalloc = 0;
+        sqlite3_reset(dois);
+        db_bind_text(dois, 1, (const char *)sqlite3_column_text(st, 10));
+        while (sqlite3_step(dois) == SQLITE_ROW) {
+            ARRAY_GROW(a->dois, a->ndois + 1, dalloc);
+            a->submissions = xrealloc(a->submissions, dalloc * sizeof(*a->submissions));
+            a->submissions[a->ndois] = (unsigned long)sqlite3_column_int64(dois, 1);
+            a->dois[a->ndois++] = db_column_dup(dois, 0);
+        }
+    }
+    sqlite3_finalize(st);
+    sqlite3_finalize(dois);
+    if (rc) {
+        deposit_log_free(log);
+        return rc;
+    }
+    deposit_log_sort(log);
     return 0;
 }

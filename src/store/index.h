@@ -70,8 +70,8 @@ int index_max_number(struct journal_index *ix, unsigned long *out);
  */
 struct index_stats_contribution {
     uint32_t place;        /* the id in stats_places of index_stats_place_key */
-    uint32_t org;          /* international: the id in stats_places of "n" + the name as
-                              written; 0 otherwise */
+    uint32_t org;          /* international: the id in stats_places of
+                              index_stats_org_name_key; 0 otherwise */
     uint32_t place_author; /* the id in stats_authors of "<place> <index_stats_author_key>":
                               an author counts once per place */
     double share;          /* of the article: 1 / its authors / the author's affiliations */
@@ -107,11 +107,32 @@ static inline void index_stats_decode(const unsigned char *p, struct index_stats
     memcpy(&c->share, &bits, sizeof(bits));
 }
 
+/*
+ * The Crossref deposit attempts recorded in deposits/ at the indexed HEAD, oldest first,
+ * as deposit_log_read (workflow/deposit.h) reads them from git. A record that does not
+ * parse: JOURNAL_EINPUT with its file and line, every such record at once.
+ */
+struct deposit_log;
+int index_deposit_log(struct journal_index *ix, struct deposit_log *log);
+
 struct author;
 struct affiliation;
 /* An author's identity: the ORCID iD, else the name folded by roster_name_key. */
 char *index_stats_author_key(const struct author *au);
-/* "c" + the country code, or "o" + the organisation's name folded by roster_name_key. */
-char *index_stats_place_key(const struct affiliation *af);
+struct journal_config;
+/*
+ * "c" + the country code; for an international organisation "o" + the name of
+ * the one journal.yaml declares for it (organisations:, by ROR id or by name or
+ * alias), else "o\t" + its ROR id, else "o" + its name, each folded by
+ * roster_name_key (a folded name holds no tab).
+ */
+char *index_stats_place_key(const struct affiliation *af, const struct journal_config *c);
+/* "n" + an international organisation's name as shown: the declared name, else as written. */
+char *index_stats_org_name_key(const struct affiliation *af, const struct journal_config *c);
+/*
+ * What of journal.yaml the keys above depend on (its organisations), as one text: the
+ * index folds its statistics again when it changes.
+ */
+char *index_stats_config_key(const struct journal_config *c);
 
 #endif

@@ -98,19 +98,6 @@ static void timestamp(time_t when, char out[32])
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* Create the file ourselves first: SQLite would make it (and its -wal/-shm) world-readable. */
-static int create_private(const char *path)
-{
-    int rc = fs_mkdirs_parent(path);
-    if (rc)
-        return rc;
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return error_errno("cannot create the outbox %s", path);
-    close(fd);
-    return 0;
-}
-
 static int open_schema(struct outbox *ob)
 {
     int rc = begin(ob);
@@ -136,27 +123,13 @@ static int open_schema(struct outbox *ob)
 int outbox_open(struct outbox **out, const char *path, const struct outbox_options *opts)
 {
     *out = NULL;
-    int rc = create_private(path);
-    if (rc)
-        return rc;
     struct outbox *ob = xcalloc(1, sizeof(*ob));
     ob->path = xstrdup(path);
     ob->max_attempts =
         opts && opts->max_attempts ? opts->max_attempts : OUTBOX_DEFAULT_MAX_ATTEMPTS;
     ob->stale_seconds =
         opts && opts->stale_seconds ? opts->stale_seconds : OUTBOX_DEFAULT_STALE_SECONDS;
-    if (sqlite3_open_v2(path, &ob->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-        rc = error_internal("cannot open the outbox %s: %s", path, sqlite3_errmsg(ob->db));
-        outbox_close(ob);
-        return rc;
-    }
-    sqlite3_busy_timeout(ob->db, 30000);
-    /*
-     * synchronous=FULL, not the index's NORMAL: in WAL mode NORMAL may lose the
-     * last transactions on power loss, and here that is a queued letter lost or
-     * a "sent" forgotten (so the letter goes out twice).
-     */
-    rc = exec(ob, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+    int rc = db_open(&ob->db, path, "outbox", DB_CREATE | DB_DURABLE);
     if (!rc)
         rc = open_schema(ob);
     if (rc) {
@@ -348,6 +321,17 @@ int outbox_discard(struct outbox *ob, long long id)
     return change_in_state(ob, id, "DELETE FROM messages WHERE id = ?1", NULL, "pending",
                            "only a pending message (one whose action was not committed) can be "
                            "discarded");
+}
+
+int outbox_drop(struct outbox *ob, long long id, const char *why)
+{
+    if (!why || !is_one_line(why))
+        return error_input("outbox: the reason must be one line");
+    return change_in_state(ob, id,
+                           "UPDATE messages SET state = 'failed', last_error = ?2,"
+                           " claimed_by = NULL, claim_token = NULL, claimed_at = NULL"
+                           " WHERE id = ?1",
+                           why, "pending", "only a pending message can be dropped");
 }
 
 int outbox_mark_sent(struct outbox *ob, long long id)

@@ -78,6 +78,12 @@ int outbox_enqueue(struct outbox *ob, const struct outbox_new *msg, long long *i
 int outbox_release(struct outbox *ob, long long id, const char *ref);
 /* Delete a pending message (its action was not committed). Refuses any other state. */
 int outbox_discard(struct outbox *ob, long long id);
+/*
+ * pending -> failed with why as its last error: a held message kept unsent but
+ * not deleted (outbox_retry() queues it after all). For the messages an editor
+ * settles by hand (notify_settle_by_hand). why must be one line.
+ */
+int outbox_drop(struct outbox *ob, long long id, const char *why);
 
 struct outbox_entry {
     long long id;

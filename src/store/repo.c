@@ -104,12 +104,61 @@ void repo_free(struct journal_repo *repo)
 static int take_lock(struct journal_repo *repo, int timeout_ms, bool quiet);
 static char *worktree_marker(struct journal_repo *repo);
 
+/*
+ * Hooks for tests/cli/test_concurrent_workflow.sh, which orders processes by
+ * them instead of by sleeping (a sleep long enough on a quiet machine is too
+ * short on a loaded one). JOURNAL_TEST_LOCK_EVENTS=FIFO: "waiting PID" is
+ * written to FIFO when a writer first finds the lock taken, "locked PID" when
+ * repo_lock has it. JOURNAL_TEST_LOCK_HOLD=FIFO: the first repo_lock of the
+ * process, once it holds the lock, reads a line from FIFO before it goes on,
+ * so that the test decides when the holder lets the others in. The test keeps
+ * both FIFOs open for reading and writing, so that no open here blocks.
+ */
+static void lock_event(const char *what)
+{
+    const char *fifo = getenv("JOURNAL_TEST_LOCK_EVENTS");
+    if (!fifo || !*fifo)
+        return;
+    int fd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    char line[64];
+    int n = snprintf(line, sizeof(line), "%s %ld\n", what, (long)getpid());
+    if (write(fd, line, (size_t)n) < 0) {
+        /* The test reads what it waits for; nothing to do without it. */
+    }
+    close(fd);
+}
+
+static void lock_hold_for_test(void)
+{
+    static bool held;
+    const char *fifo = getenv("JOURNAL_TEST_LOCK_HOLD");
+    if (!fifo || !*fifo || held)
+        return;
+    held = true;
+    int fd = open(fifo, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    char c;
+    ssize_t n;
+    while ((n = read(fd, &c, 1)) > 0 ? c != '\n' : n < 0 && errno == EINTR)
+        ;
+    close(fd);
+}
+
 int repo_lock(struct journal_repo *repo, int timeout_ms)
 {
     const char *env = getenv("JOURNAL_LOCK_TIMEOUT");
     if (env && *env)
         timeout_ms = atoi(env) * 1000;
-    return take_lock(repo, timeout_ms, false);
+    bool had = repo->lock_fd >= 0;
+    int rc = take_lock(repo, timeout_ms, false);
+    if (!rc && !had) {
+        lock_event("locked");
+        lock_hold_for_test();
+    }
+    return rc;
 }
 
 /*
@@ -164,6 +213,8 @@ static int take_lock(struct journal_repo *repo, int timeout_ms, bool quiet)
                              path, waited / 1000, *holder ? holder : "holder unknown");
             goto fail;
         }
+        if (!waited)
+            lock_event("waiting");
         struct timespec ts = {0, 20 * 1000 * 1000};
         nanosleep(&ts, NULL);
         waited += 20;

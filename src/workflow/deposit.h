@@ -1,6 +1,7 @@
 #ifndef JOURNAL_WORKFLOW_DEPOSIT_H
 #define JOURNAL_WORKFLOW_DEPOSIT_H
 
+#include "model/deposit.h"
 #include "store/repo.h"
 #include "util/strbuf.h"
 
@@ -54,30 +55,7 @@ int workflow_deposit(struct journal_repo *repo, const struct deposit_request *re
                      struct deposit_result *out);
 void deposit_result_free(struct deposit_result *out);
 
-/* One recorded attempt: deposits/<doi_batch_id>.yaml. */
-struct deposit_attempt {
-    char *batch_id;
-    unsigned long issue;
-    char *endpoint; /* "test" or "production" */
-    char *url;
-    char *at; /* YYYY-MM-DDTHH:MM:SSZ */
-    char *by;
-    char *timestamp;
-    char **dois;
-    unsigned long *submissions;
-    size_t ndois;
-    long http_status;
-    char *answer;
-    char *outcome; /* submitted or failed */
-};
-
-struct deposit_log {
-    struct deposit_attempt *attempts; /* ordered by timestamp, oldest first */
-    size_t n;
-};
-
 /* Read every deposits/<batch>.yaml at HEAD (none: an empty log). */
 int deposit_log_read(struct journal_repo *repo, struct deposit_log *log);
-void deposit_log_free(struct deposit_log *log);
 
 #endif

@@ -7,6 +7,7 @@
 #include "model/manuscript.h"
 #include "model/record.h"
 #include "model/review.h"
+#include "store/db.h"
 #include "store/index.h"
 #include "store/outbox.h"
 #include "util/alloc.h"
@@ -453,9 +454,9 @@ static int check_index(struct doctor *d)
     if (d->head)
         git_oid_tostr(head_tree, sizeof(head_tree), git_tree_id(d->head));
     char *indexed = NULL;
-    bool readable = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-                    sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'tree'", -1, &st,
-                                       NULL) == SQLITE_OK;
+    bool opened = db_open(&db, path, "index", DB_READ_ONLY) == 0;
+    bool readable = opened && sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'tree'",
+                                                 -1, &st, NULL) == SQLITE_OK;
     if (readable) {
         int step = sqlite3_step(st);
         if (step == SQLITE_ROW && sqlite3_column_text(st, 0))
@@ -466,7 +467,9 @@ static int check_index(struct doctor *d)
     st = NULL;
     if (!readable) {
         add(d->r, "index", ".journal/index.db", 0, FIX_REINDEX, "the index cannot be read: %s",
-            db ? sqlite3_errmsg(db) : "cannot open it");
+            opened ? sqlite3_errmsg(db) : error_message());
+        if (!opened)
+            error_clear();
         goto done;
     }
     /* Behind HEAD is normal between commands: the next one refreshes it. */
@@ -697,12 +700,17 @@ static int check_mail(struct doctor *d)
         snprintf(what, sizeof(what), "held message %lld (%s, submission %lu, held since %s)", o->id,
                  o->purpose, o->submission, o->created);
         struct doctor_problem *p;
-        if (o->unknown)
-            p = add(d->r, "mail", ".journal/outbox.db", 0,
-                    "see it with journal outbox list --state pending; its action cannot be "
-                    "told, so decide by hand",
+        if (o->unknown) {
+            /* Held before messages recorded their action: only the editor can tell. */
+            char *fix = xasprintf("its action cannot be told, so decide by hand (journal outbox "
+                                  "list --state pending shows it): journal outbox release %lld "
+                                  "sends it (the action was made), journal outbox drop %lld "
+                                  "keeps it unsent (it was not)",
+                                  o->id, o->id);
+            p = add(d->r, "mail", ".journal/outbox.db", 0, fix,
                     "%s: its process is gone and it records no action", what);
-        else if (o->commit)
+            free(fix);
+        } else if (o->commit)
             p = add(d->r, "mail", ".journal/outbox.db", 0,
                     "journal doctor --fix, or any command that sends mail, releases it",
                     "%s: its action committed (%.12s) but the process died before releasing "

@@ -12,6 +12,7 @@
 #include "workflow/submit.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,7 @@ struct entry {
     char *published;
     size_t line, column;         /* the entry's file: in issue.yaml */
     size_t doi_line, doi_column; /* its doi: */
+    bool readable;               /* file: names a file inside the folder */
     struct strbuf text;
     struct manuscript manuscript;
     char *record_path, *manuscript_path;
@@ -45,7 +47,49 @@ struct state {
     size_t nentries;
     bool id_given;
     size_t id_line, id_column, volume_line, volume_column;
+    bool manifest_read; /* issue.yaml is YAML: its entries and numbers can be checked */
+    /*
+     * Every problem found so far, one "file:line:column: message" a line: the
+     * manifest, each article and the checks against the journal are all made
+     * before anything is refused, so that one run names every problem (as submit
+     * does for a manuscript) instead of the first broken article.
+     */
+    struct strbuf problems;
 };
+
+/* Keep the message of rejected input and go on; anything else stops the import. */
+static int collect(struct state *s, int rc)
+{
+    if (rc != JOURNAL_EINPUT)
+        return rc;
+    if (s->problems.len)
+        strbuf_addch(&s->problems, '\n');
+    strbuf_addstr(&s->problems, error_message());
+    error_clear();
+    return 0;
+}
+
+__attribute__((format(printf, 5, 6))) static void
+problem(struct state *s, const char *file, size_t line, size_t column, const char *fmt, ...)
+{
+    va_list ap;
+    if (s->problems.len)
+        strbuf_addch(&s->problems, '\n');
+    strbuf_addf(&s->problems, "%s:%zu:%zu: ", file, line, column);
+    va_start(ap, fmt);
+    strbuf_vaddf(&s->problems, fmt, ap);
+    va_end(ap);
+}
+
+/* All the problems collected as one rejected input, or 0 when there are none. */
+static int refuse_problems(struct state *s)
+{
+    if (!s->problems.len)
+        return 0;
+    error_clear();
+    error_restore(xstrdup(s->problems.buf));
+    return JOURNAL_EINPUT;
+}
 
 /* 10.NNNN/suffix: a registrant code of at least four digits, then any suffix without spaces. */
 static bool doi_is_valid(const char *doi)
@@ -115,6 +159,7 @@ static void parse_entry(struct state *s, struct ydoc *d, yaml_node_t *item, cons
     struct entry *e = &s->entries[s->nentries];
     yaml_node_t *file = ydoc_get(d, item, "file"), *doi = ydoc_get(d, item, "doi");
     const char *name = ydoc_scalar(file), *doi_text = ydoc_scalar(doi);
+    bool duplicate = false;
     e->line = ydoc_line(d, file ? file : item);
     e->column = ydoc_column(file ? file : item);
     if (!file)
@@ -130,13 +175,16 @@ static void parse_entry(struct state *s, struct ydoc *d, yaml_node_t *item, cons
                      doi_text ? doi_text : "");
     for (size_t i = 0; i < s->nentries; i++) {
         const struct entry *other = &s->entries[i];
-        if (name && other->file && !strcmp(name, other->file))
+        if (name && other->file && !strcmp(name, other->file)) {
             ydoc_problem(d, file, "%s is listed twice (also line %zu)", name, other->line);
+            duplicate = true;
+        }
         if (doi_text && other->doi && !strcasecmp(doi_text, other->doi))
             ydoc_problem(d, doi, "doi %s is given twice (also line %zu)", doi_text,
                          other->doi_line);
     }
     e->file = name ? xstrdup(name) : NULL;
+    e->readable = name && fs_is_safe_relative(name) && !duplicate; /* read once, not twice */
     e->doi = doi_text ? xstrdup(doi_text) : NULL;
     e->doi_line = doi ? ydoc_line(d, doi) : e->line;
     e->doi_column = doi ? ydoc_column(doi) : e->column;
@@ -174,6 +222,7 @@ static int parse_manifest(struct state *s)
     strbuf_release(&text);
     if (rc)
         return rc;
+    s->manifest_read = true;
 
     n = ydoc_get(&d, root, "id");
     is->id = manifest_uint(&d, root, "id", false);
@@ -257,6 +306,7 @@ static int check_article_path(struct state *s, const struct entry *e)
     return rc;
 }
 
+/* Every article that issue.yaml names well, each parsed whatever became of the others. */
 static int load_articles(struct state *s)
 {
     struct country_db *countries = NULL;
@@ -266,16 +316,19 @@ static int load_articles(struct state *s)
         rc = language_db_open(&languages, NULL, NULL);
     for (size_t i = 0; !rc && i < s->nentries; i++) {
         struct entry *e = &s->entries[i];
+        if (!e->readable)
+            continue;
         e->path = fs_join(s->req->dir, e->file);
-        rc = check_article_path(s, e);
-        if (!rc)
-            rc = fs_read_file_limited(e->path, s->repo->config.max_manuscript_size,
-                                      "max_manuscript_size in journal.yaml", &e->text);
-        if (!rc) {
+        int one = check_article_path(s, e);
+        if (!one)
+            one = fs_read_file_limited(e->path, s->repo->config.max_manuscript_size,
+                                       "max_manuscript_size in journal.yaml", &e->text);
+        if (!one) {
             struct manuscript_rules rules = {countries, languages, s->repo->config.languages[0],
                                              &s->repo->config.markdown_limits};
-            rc = manuscript_parse(&e->manuscript, e->path, e->text.buf, e->text.len, &rules);
+            one = manuscript_parse(&e->manuscript, e->path, e->text.buf, e->text.len, &rules);
         }
+        rc = collect(s, one);
     }
     country_db_free(countries);
     language_db_free(languages);
@@ -298,13 +351,11 @@ static int check_issues(struct state *s)
             continue;
         if (id > max)
             max = id;
-        if (s->id_given && id == is->id) {
-            rc = error_at(s->manifest_path, s->id_line, s->id_column,
-                          "issue %lu already exists (issues/%lu.yaml); choose another id or "
-                          "leave id out for the next free one",
-                          id, id);
-            break;
-        }
+        if (s->id_given && id == is->id)
+            problem(s, s->manifest_path, s->id_line, s->id_column,
+                    "issue %lu already exists (issues/%lu.yaml); choose another id or "
+                    "leave id out for the next free one",
+                    id, id);
         char path[64];
         struct strbuf text = STRBUF_INIT;
         struct issue_manifest other;
@@ -312,13 +363,12 @@ static int check_issues(struct state *s)
         if (!repo_read_from_tree(s->repo->git, root, path, &text, NULL) &&
             !issue_parse(&other, id, path, text.buf, text.len)) {
             if (other.volume == is->volume && other.number == is->number)
-                rc = error_at(s->manifest_path, s->volume_line, s->volume_column,
-                              "Vol. %lu, No. %lu is already issue %lu (%s)", is->volume, is->number,
-                              id, path);
+                problem(s, s->manifest_path, s->volume_line, s->volume_column,
+                        "Vol. %lu, No. %lu is already issue %lu (%s)", is->volume, is->number, id,
+                        path);
             issue_free(&other);
         }
-        if (!rc)
-            error_clear();
+        error_clear();
         strbuf_release(&text);
     }
     git_tree_free(dir);
@@ -347,17 +397,13 @@ static int check_dois(struct state *s)
         if (!repo_read_from_tree(s->repo->git, root, path, &text, NULL) &&
             !record_parse(&r, path, text.buf, text.len)) {
             for (size_t k = 0; r.doi && k < s->nentries; k++)
-                if (!strcasecmp(r.doi, s->entries[k].doi)) {
-                    rc =
-                        error_at(s->manifest_path, s->entries[k].doi_line, s->entries[k].doi_column,
-                                 "doi %s is already used by submission %lu (%s)", s->entries[k].doi,
-                                 number, path);
-                    break;
-                }
+                if (s->entries[k].doi && !strcasecmp(r.doi, s->entries[k].doi))
+                    problem(s, s->manifest_path, s->entries[k].doi_line, s->entries[k].doi_column,
+                            "doi %s is already used by submission %lu (%s)", s->entries[k].doi,
+                            number, path);
             record_free(&r);
         }
-        if (!rc)
-            error_clear();
+        error_clear();
         strbuf_release(&text);
     }
     git_tree_free(dir);
@@ -454,19 +500,23 @@ static int commit(struct state *s)
 int workflow_import(struct journal_repo *repo, const struct import_request *req,
                     struct import_result *out)
 {
-    struct state s = {.repo = repo, .req = req, .out = out};
+    struct state s = {.repo = repo, .req = req, .out = out, .problems = STRBUF_INIT};
     memset(out, 0, sizeof(*out));
     s.manifest_path = fs_join(req->dir, "issue.yaml");
     /* The folder first, without the lock: it is the user's, and may be long to read. */
-    int rc = parse_manifest(&s);
+    int rc = collect(&s, parse_manifest(&s));
     if (!rc)
         rc = load_articles(&s);
+    if (!rc && !s.manifest_read)
+        rc = refuse_problems(&s);
     if (!rc) {
         rc = repo_lock(repo, 30000);
         if (!rc)
             rc = check_issues(&s);
         if (!rc)
             rc = check_dois(&s);
+        if (!rc)
+            rc = refuse_problems(&s);
         if (!rc)
             rc = assemble(&s);
         if (!rc && !req->dry_run)
@@ -488,6 +538,7 @@ int workflow_import(struct journal_repo *repo, const struct import_request *req,
     }
     free(s.entries);
     free(s.manifest_path);
+    strbuf_release(&s.problems);
     return rc;
 }
 

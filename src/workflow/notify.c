@@ -311,6 +311,51 @@ int notify_recover(struct journal_repo *repo, struct outbox *ob, bool apply,
     return rc;
 }
 
+int notify_settle_by_hand(struct journal_repo *repo, struct outbox *ob, long long id, bool send)
+{
+    struct outbox_entry *list = NULL, msg;
+    size_t n = 0;
+    bool orphan = false, token = false;
+    int rc = outbox_list_orphans(ob, &list, &n);
+    for (size_t i = 0; !rc && i < n; i++)
+        if (list[i].id == id) {
+            orphan = true;
+            token = list[i].token != NULL;
+        }
+    outbox_entries_free(list, n);
+    if (rc)
+        return rc;
+    if (!orphan || token) {
+        rc = outbox_get(ob, id, &msg);
+        if (!rc && strcmp(msg.state, "pending"))
+            rc = error_input("message %lld is %s, not held: only a held message that records "
+                             "no action is settled by hand",
+                             id, msg.state);
+        else if (!rc && token)
+            rc = error_input("message %lld records its action: journal doctor --fix (or any "
+                             "command that sends mail) settles it",
+                             id);
+        else if (!rc)
+            rc = error_input("message %lld is held by %s, still running: it settles it itself", id,
+                             msg.claimed_by ? msg.claimed_by : "a running process");
+        outbox_entry_free(&msg);
+        return rc;
+    }
+    char today[11];
+    date_today(today);
+    char *actor = repo_actor(repo);
+    char *note = send ? xasprintf("released by hand by %s on %s (held with no record of its "
+                                  "action)",
+                                  actor, today)
+                      : xasprintf("dropped by hand by %s on %s (held with no record of its "
+                                  "action); journal outbox retry %lld sends it after all",
+                                  actor, today, id);
+    rc = send ? outbox_release(ob, id, note) : outbox_drop(ob, id, note);
+    free(note);
+    free(actor);
+    return rc;
+}
+
 void mail_orphans_free(struct mail_orphan *list, size_t count)
 {
     for (size_t i = 0; i < count; i++) {

@@ -59,7 +59,8 @@ int notifier_flush(struct notifier *n, size_t *sent);
  * token, the action happened and the message is released with that commit's
  * id; otherwise the action never committed and the message is dropped.
  * Messages held before holders were recorded (no token) are listed, not
- * touched. apply = false only looks (journal doctor).
+ * touched: nothing tells whether their action was made, so the editor settles
+ * them with notify_settle_by_hand. apply = false only looks (journal doctor).
  */
 struct mail_orphan {
     long long id;
@@ -74,6 +75,17 @@ struct mail_orphan {
 int notify_recover(struct journal_repo *repo, struct outbox *ob, bool apply,
                    struct mail_orphan **out, size_t *count);
 void mail_orphans_free(struct mail_orphan *list, size_t count);
+
+/*
+ * The editor's answer for a held message that records no action (one of
+ * notify_recover's unknown orphans): send = true queues it (the action was
+ * made), its ref saying who released it by hand and when; send = false keeps it
+ * unsent as failed, its last error saying who dropped it and why, so that it
+ * stays on record (journal outbox retry sends it after all). Any other message
+ * is refused with JOURNAL_EINPUT: one held by a live process, or one whose
+ * token lets the next command settle it.
+ */
+int notify_settle_by_hand(struct journal_repo *repo, struct outbox *ob, long long id, bool send);
 
 /* Invite reviewer rv for a submission's round; under double-blind review no author is named. */
 struct manuscript;

@@ -3,6 +3,12 @@
 # (reviews and decisions queue for the repository lock; none overwrites another's
 # commit), and a writer that cannot get the lock waits for it, then gives up after
 # JOURNAL_LOCK_TIMEOUT with a message that says so, changing nothing.
+#
+# Nothing here sleeps: events are ordered through the test hooks of repo_lock
+# (src/store/repo.c). A journal command run with JOURNAL_TEST_LOCK_HOLD holds the
+# lock until the test writes a line to that FIFO; with JOURNAL_TEST_LOCK_EVENTS a
+# command writes "locked PID" when it has the lock and "waiting PID" when it finds
+# it taken, so the test knows the others are queued before it lets the holder go.
 . "$(dirname "$0")/lib.sh"
 
 J=$TEST_TMP/journal
@@ -11,9 +17,10 @@ mkdir -p "$TEST_TMP/ms" "$TEST_TMP/runs"
 cd "$TEST_TMP/ms" || exit 1
 R=(asel-bekova aliya-temirkhanova dinara-ospanova gulmira-sadykova)
 
-# Six new submissions by authors in Japan (no conflict with the roster).
+# Six new submissions by authors in Japan (no conflict with the roster), and a seventh
+# manuscript for the commands that hold the lock.
 numbers=()
-for i in 1 2 3 4 5 6; do
+for i in 1 2 3 4 5 6 7; do
     cat >"p$i.md" <<MD
 ---
 title: "Concurrent workflow paper $i"
@@ -28,6 +35,7 @@ authors:
 
 Body of paper $i.
 MD
+    [ "$i" = 7 ] && break
     if "$JOURNAL" -C "$J" submit "p$i.md" >"$OUT" 2>"$ERR"; then
         numbers+=("$(tr -dc 0-9 <"$OUT")")
     else
@@ -57,8 +65,45 @@ for n in "${D[@]}"; do
 done
 before=$(commit_count "$J")
 
-# ---- twelve actions at once: 6 reviews and 3 decisions, plus 3 reviews more ----
+# The two FIFOs, each opened both ways by the test so that no open blocks: fd 3 lets a
+# holder go (a line each), fd 4 carries the commands' lock events.
+mkfifo "$TEST_TMP/hold" "$TEST_TMP/events"
+exec 3<>"$TEST_TMP/hold" 4<>"$TEST_TMP/events"
+export JOURNAL_TEST_LOCK_EVENTS=$TEST_TMP/events
+# A long timeout: waiting here is what is tested, however slow the machine (the
+# timeout itself is tested below, against a holder that never lets go in time).
+export JOURNAL_LOCK_TIMEOUT=3600
 
+# next_event WANT DESC: the next lock event must be WANT ("locked PID", "waiting PID");
+# read with a bound, so that a command that died fails the test instead of hanging it.
+next_event() {
+    local line
+    if read -r -t 120 -u 4 line; then
+        check_eq "$2" "$1" "$line"
+    else
+        fail "$2" "no lock event within 120 s"
+    fi
+}
+
+# hold_lock FILE: submit FILE, which stops once it holds the lock, until release_lock.
+hold_lock() {
+    JOURNAL_TEST_LOCK_HOLD=$TEST_TMP/hold "$JOURNAL" -C "$J" submit "$1" \
+        >"$TEST_TMP/runs/holder.out" 2>"$TEST_TMP/runs/holder.err" &
+    holder=$!
+    next_event "locked $holder" "the holder ($1) has the lock"
+}
+# release_lock: let the holder go, and wait for it to finish its submit.
+release_lock() {
+    echo go >&3
+    wait "$holder"
+    check_eq "the holder's submit exits 0 once let go" 0 "$?"
+    check "the holder reports no error" -- \
+        bash -c '! grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$1"' _ "$TEST_TMP/runs/holder.err"
+}
+
+# ---- nine actions at once: 6 reviews and 3 decisions, queued behind a holder ----
+
+hold_lock p7.md
 pids=()
 k=0
 for n in "${A[@]}"; do
@@ -74,13 +119,32 @@ for n in "${D[@]}"; do
     pids+=($!)
     k=$((k + 1))
 done
+waiting=()
+for _ in "${pids[@]}"; do
+    if read -r -t 120 -u 4 line; then waiting+=("$line"); else break; fi
+done
+check_eq "all 9 actions found the lock taken and wait for it" \
+    "$(printf 'waiting %s\n' "${pids[@]}" | LC_ALL=C sort | tr '\n' ' ')" \
+    "$(printf '%s\n' "${waiting[@]}" | LC_ALL=C sort | tr '\n' ' ')"
+check_eq "none committed while the holder has the lock" "$before" "$(commit_count "$J")"
+release_lock
 failed=0
 for pid in "${pids[@]}"; do
     wait "$pid" || failed=$((failed + 1))
 done
+locked=()
+for _ in "${pids[@]}"; do
+    if read -r -t 120 -u 4 line; then locked+=("$line"); else break; fi
+done
+check_eq "each of the 9 then took the lock in turn" \
+    "$(printf 'locked %s\n' "${pids[@]}" | LC_ALL=C sort | tr '\n' ' ')" \
+    "$(printf '%s\n' "${locked[@]}" | LC_ALL=C sort | tr '\n' ' ')"
 check_eq "all 9 concurrent reviews and decisions exit 0" 0 "$failed"
-check_eq "no error or sanitizer report" "" "$(cat "$TEST_TMP"/runs/*.err)"
-check_eq "9 new commits" "$((before + 9))" "$(commit_count "$J")"
+check_eq "no error or sanitizer report" "" "$(cat "$TEST_TMP"/runs/[0-9]*.err)"
+check_eq "the holder's commit comes first" "Submit #$(tr -dc 0-9 <"$TEST_TMP/runs/holder.out")" \
+    "$(git -C "$J" log -1 --format=%s "HEAD~9" | sed 's/:.*//')"
+before=$((before + 1))
+check_eq "9 new commits after it" "$((before + 9))" "$(commit_count "$J")"
 check_eq "the history is linear" "$((before + 9))" "$(git -C "$J" rev-list --count --first-parent HEAD)"
 check "git fsck --strict is clean" -- git -C "$J" fsck --strict --no-progress
 check_eq "work tree clean" "" "$(git -C "$J" status --porcelain)"
@@ -110,33 +174,34 @@ check_eq "one commit per action, each with its own message" \
 
 # ---- a writer waits for the lock, then gives up with a clear message ----
 
-mkdir -p "$J/.journal"
-flock "$J/.journal/lock" sleep 30 &
-holder=$!
-sleep 0.5
 snapshot "$J" >"$TEST_TMP/before.snap"
+hold_lock p7.md
 expect_exit 1 "submit while another process holds the lock (timeout 1 s)" -- \
     env JOURNAL_LOCK_TIMEOUT=1 "$JOURNAL" -C "$J" submit p1.md
-expect_stderr_match "held the repository lock .*/\.journal/lock for 1 s" \
-    "the message names the lock and how long it waited"
+expect_stderr_match "held the repository lock .*/\.journal/lock for 1 s \(pid $holder\)" \
+    "the message names the lock, its holder and how long it waited"
 expect_stderr_match "try again when it has finished" "the message says what to do"
+read -r -t 120 -u 4 line || line=none
+check "the refused submit had waited for the lock (\"$line\")" -- \
+    bash -c '[[ $1 =~ ^waiting\ [0-9]+$ && ${1#waiting } != "$2" ]]' _ "$line" "$holder"
 check "the holder was still running (the submit did not take the lock from it)" -- \
     kill -0 "$holder"
 snapshot "$J" >"$TEST_TMP/after.snap"
 check "the repository is unchanged" -- cmp -s "$TEST_TMP/before.snap" "$TEST_TMP/after.snap"
-kill "$holder" 2>/dev/null
-wait "$holder" 2>/dev/null
 
-# A holder that finishes within the timeout: the writer waits and then succeeds.
-flock "$J/.journal/lock" bash -c "sleep 2; touch '$TEST_TMP/released'" &
-holder=$!
-sleep 0.5
+# A holder that lets go within the timeout: the writer waits and then succeeds, after it.
 before=$(commit_count "$J")
-expect_exit 0 "submit waits for a lock released within its timeout" -- \
-    env JOURNAL_LOCK_TIMEOUT=30 "$JOURNAL" -C "$J" submit p1.md
-check "the holder had finished its work when the submit got the lock" -- \
-    test -f "$TEST_TMP/released"
-check_eq "the waiting submit made its commit" "$((before + 1))" "$(commit_count "$J")"
-wait "$holder" 2>/dev/null
+"$JOURNAL" -C "$J" submit p1.md >"$TEST_TMP/runs/waiter.out" 2>"$TEST_TMP/runs/waiter.err" &
+waiter=$!
+next_event "waiting $waiter" "the second submit found the lock taken and waits"
+check_eq "nothing is committed while the holder has the lock" "$before" "$(commit_count "$J")"
+release_lock
+wait "$waiter"
+check_eq "the waiting submit exits 0" 0 "$?"
+next_event "locked $waiter" "the waiting submit took the lock after the holder"
+check_eq "both commits, the holder's first" \
+    "Concurrent workflow paper 1|Concurrent workflow paper 7|" \
+    "$(git -C "$J" log -2 --format=%B | grep -o 'Concurrent workflow paper [0-9]' | tr '\n' '|')"
+check_eq "two commits" "$((before + 2))" "$(commit_count "$J")"
 
 finish

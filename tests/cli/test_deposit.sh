@@ -227,6 +227,43 @@ d = json.load(open(sys.argv[1]))
 print(sum(x["status"] == "submitted" for x in d["dois"] if x["endpoint"] == "production" and x["issue"] == 1))' "$OUT")"
 start_stub "$STUB_PORT"
 
+# --- the outcomes are in the index, a cache of git like the rest ---
+index_sql() {
+    "$PY" -c 'import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+r = c.execute(sys.argv[2]).fetchall()
+c.commit()
+print(" ".join(str(x) for row in r for x in row))' "$J/.journal/index.db" "$1"
+}
+statuses() {
+    in_dir "$J" "$JOURNAL" deposit --status
+    in_dir "$J" "$JOURNAL" deposit --status 2
+    in_dir "$J" "$JOURNAL" deposit --status --json
+}
+statuses >"$TEST_TMP/status.before" 2>&1
+check_eq "the index holds every recorded attempt with its DOIs" \
+    "$(ls "$J"/deposits/*.yaml | wc -l) $(cat "$J"/deposits/*.yaml | grep -c 'doi: ')" \
+    "$(index_sql 'SELECT count(*), (SELECT count(*) FROM deposit_dois) FROM deposits')"
+rm -f "$J/.journal/index.db" "$J/.journal/index.db-wal" "$J/.journal/index.db-shm"
+statuses >"$TEST_TMP/status.after" 2>&1
+if cmp -s "$TEST_TMP/status.before" "$TEST_TMP/status.after"; then
+    pass "deposit --status says the same after the index was deleted"
+else
+    fail "deposit --status says the same after the index was deleted" \
+        "$(diff "$TEST_TMP/status.before" "$TEST_TMP/status.after" | head -20)"
+fi
+check_eq "the rebuilt index holds the attempts again" "$(ls "$J"/deposits/*.yaml | wc -l)" \
+    "$(index_sql 'SELECT count(*) FROM deposits')"
+# --status reads the index: a row changed by hand shows until journal reindex.
+index_sql "UPDATE deposits SET outcome = 'failed'" >/dev/null
+expect_exit 0 "deposit --status --json over a tampered index" -- in_dir "$J" "$JOURNAL" deposit --status --json
+check_eq "--status answers from the index" "0" "$("$PY" -c '
+import json, sys
+print(sum(x["status"] == "submitted" for x in json.load(open(sys.argv[1]))["dois"]))' "$OUT")"
+expect_exit 0 "journal reindex" -- in_dir "$J" "$JOURNAL" reindex
+statuses >"$TEST_TMP/status.after" 2>&1
+check "after reindex --status says what git says" -- cmp -s "$TEST_TMP/status.before" "$TEST_TMP/status.after"
+
 # --- bad input: refused before anything is sent, repository unchanged ---
 # refused NAME EDIT REGEX: a copy of the journal with EDIT (run in it) committed, then deposit.
 refused() {

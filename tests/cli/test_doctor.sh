@@ -239,5 +239,36 @@ check_eq "the decision letter was released by it" "1 queued $head_commit;3 queue
     "$(outbox_rows)"
 expect_exit 0 "doctor passes" -- "$JOURNAL" -C "$S" doctor
 
+# Held before journal recorded the action (an outbox from an older journal: no holder and
+# no token): nothing tells whether the action was made, so doctor names the two commands
+# that settle it, and the editor answers for each message.
+held_without_token() {
+    env JOURNAL_TEST_KILL_AT=before-release "$JOURNAL" -C "$S" "$@" >/dev/null 2>&1
+    "$PY" -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE messages SET claimed_by=NULL, claim_token=NULL WHERE state=\"pending\""); print(c.execute("SELECT max(id) FROM messages WHERE state=\"pending\"").fetchone()[0]); c.commit()' \
+        "$S/.journal/outbox.db"
+}
+old1=$(held_without_token submit ms.md)
+old2=$(held_without_token submit ms.md)
+check "two messages held without a token" -- test -n "$old1" -a -n "$old2" -a "$old1" != "$old2"
+diagnose "held mail that records no action" \
+    "^.journal/outbox.db: held message $old1 \(.*\): its process is gone and it records no action"
+expect_stdout_match "journal outbox release $old1 sends it .* journal outbox drop $old1 keeps it unsent" \
+    "doctor names the commands that settle it"
+expect_exit 1 "doctor --fix cannot tell, so leaves it" -- "$JOURNAL" -C "$S" doctor --fix
+expect_exit 1 "outbox release refuses a queued message" -- "$JOURNAL" -C "$S" outbox release 1
+expect_stderr_match "message 1 is queued, not held" "the refusal says why"
+expect_exit 0 "outbox release sends the first" -- "$JOURNAL" -C "$S" outbox release "$old1"
+expect_exit 0 "outbox drop keeps the second unsent" -- "$JOURNAL" -C "$S" outbox drop "$old2"
+states() {
+    "$PY" -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(";".join("%s %s %s" % r for r in c.execute("SELECT state, ref, last_error FROM messages WHERE id IN (%s, %s) ORDER BY id" % (sys.argv[2], sys.argv[3]))))' \
+        "$S/.journal/outbox.db" "$old1" "$old2"
+}
+check_eq "queued with who released it, failed with who dropped it (on record)" \
+    "queued released by hand by Test Editor on 2026-01-15 (held with no record of its action) None;failed None dropped by hand by Test Editor on 2026-01-15 (held with no record of its action); journal outbox retry $old2 sends it after all" \
+    "$(states)"
+expect_exit 0 "doctor passes once the editor has settled them" -- "$JOURNAL" -C "$S" doctor
+expect_exit 0 "the dropped message can still be sent: outbox retry" -- "$JOURNAL" -C "$S" outbox retry "$old2"
+expect_exit 1 "a message settled is not settled again" -- "$JOURNAL" -C "$S" outbox drop "$old1"
+
 expect_unchanged "$before" "$J0" "doctor left the base journal unchanged"
 finish

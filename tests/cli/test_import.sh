@@ -196,6 +196,23 @@ expect_exit 1 "a date in the future" -- "$JOURNAL" -C "$J" import bad
 expect_stderr_match "bad/issue\.yaml:4:[0-9]+: 'date' 2027-01-01 is in the future" "the date is refused"
 cp good.yaml bad/issue.yaml
 
+# Every problem of every file in one run, as submit reports a manuscript: two broken
+# articles, a bad DOI in the manifest and a volume and number already taken.
+sed -i 's/0000-0001-6989-3925/0000-0001-6989-3926/; s/country: RO/country: XX/' bad/first.md
+sed -i '/^title:/d' bad/second.md
+sed -i 's/10\.12345\/bcr\.2021\.3\.1\.2/10.12\/x/; s/^volume: 3/volume: 1/; s/^number: 1/number: 2/' bad/issue.yaml
+expect_exit 1 "a folder with problems in three files" -- "$JOURNAL" -C "$J" import bad
+expect_stderr_match "bad/first\.md:[0-9]+:[0-9]+: .*ORCID" "the first article's ORCID is named"
+expect_stderr_match "bad/first\.md:[0-9]+:[0-9]+: .*XX" "and its unknown country"
+expect_stderr_match "bad/second\.md:[0-9]+:[0-9]+: .*title" "and the second article's missing title"
+expect_stderr_match "bad/issue\.yaml:8:[0-9]+: 'doi' must look like 10\.NNNN/suffix" "and the manifest's bad DOI"
+expect_stderr_match "bad/issue\.yaml:1:[0-9]+: Vol\. 1, No\. 2 is already issue 2" "and the volume already taken"
+check_eq "one line a problem, each with file:line:column" 5 \
+    "$(grep -cE '^journal import: [^ ]*bad/(first\.md|second\.md|issue\.yaml):[0-9]+:[0-9]+: ' "$ERR")"
+cp good.yaml bad/issue.yaml
+article bad/first.md "Vol 3 No 1 first" "Ana Popescu" 0000-0001-6989-3925 RO
+article bad/second.md "Vol 3 No 1 second" "Ivan Petrov" 0000-0003-9067-8677 BG
+
 rm bad/issue.yaml
 expect_exit 1 "a folder without issue.yaml" -- "$JOURNAL" -C "$J" import bad
 expect_stderr_match "issue\.yaml" "the message names issue.yaml"

@@ -35,6 +35,11 @@ assert all(s["title"] and "problem" not in s for s in d), d
 assert d[1]["lang"] == "ru", d[1]
 ' "$OUT"
 check "the index was created in .journal/index.db" -- test -f "$J/.journal/index.db"
+# The index names who reviews what: like the outbox, only its owner may read it,
+# whatever the umask (every database is opened by db_open in src/store/db.c).
+check_eq "the index is private (0600) under umask 022" "600" \
+    "$(rm -rf "$J/.journal" && umask 022 && "$JOURNAL" -C "$J" list >/dev/null 2>&1 &&
+        stat -c %a "$J/.journal/index.db")"
 check_eq ".journal/ is ignored by git (work tree clean)" "" "$(git status --porcelain)"
 
 # ---- deleting the index changes nothing a user sees ----

@@ -3,7 +3,8 @@
 # that would cost cmark-gfm (or the JATS writer) far more than its size, naming the file,
 # the line and the journal.yaml limit, and leave the repository as it was; a journal.yaml
 # limit raised lets the same text in; build-site given such a manuscript committed by hand
-# stops with a message naming it instead of rendering it.
+# stops with a message naming it instead of rendering it; pages/*.md are held to the same
+# limits.
 . "$(dirname "$0")/lib.sh"
 
 J=$TEST_TMP/journal
@@ -162,6 +163,25 @@ expect_stderr_match "submissions/$published/manuscript\.md.*max_manuscript_size"
 
 cp "$TEST_TMP/original.md" "$S/$ms"
 tgit -C "$S" commit -q -am "The manuscript restored" || fail "commit the restored manuscript"
+
+# pages/*.md reach cmark-gfm in every build too: held to the same limits, with file and line.
+{ printf -- '---\ntitle: "Deep"\n---\n\n'; shape quotes; } >"$S/pages/deep.md"
+tgit -C "$S" add pages/deep.md && tgit -C "$S" commit -q -m "A deep page" || fail "commit the page"
+expect_exit 1 "build-site stops at a page nested too deep" -- \
+    "$JOURNAL" -C "$S" build-site -o "$TEST_TMP/site4"
+expect_stderr_match "pages/deep\.md:5:[0-9]+: .*max_nesting_depth: [0-9]+ in journal\.yaml" \
+    "the message names the page, its line and max_nesting_depth"
+{ printf -- '---\ntitle: "Long"\n---\n\n'; shape footnotes; } >"$S/pages/deep.md"
+tgit -C "$S" commit -q -am "A page of many notes" || fail "commit the page"
+expect_exit 1 "build-site stops at a page with too many footnotes" -- \
+    "$JOURNAL" -C "$S" build-site -o "$TEST_TMP/site4"
+expect_stderr_match "pages/deep\.md:2005:[0-9]+: .*max_footnotes" "the message names the page's line and max_footnotes"
+{ printf -- '---\ntitle: "Big"\n---\n\n'; "$PY" -c 'print(("A sentence. " * 60 + "\n\n") * 3000, end="")'; } >"$S/pages/deep.md"
+tgit -C "$S" commit -q -am "An oversized page" || fail "commit the page"
+expect_exit 1 "build-site stops at a page larger than max_manuscript_size" -- \
+    "$JOURNAL" -C "$S" build-site -o "$TEST_TMP/site4"
+expect_stderr_match "pages/deep\.md.*max_manuscript_size" "the message names the page and max_manuscript_size"
+tgit -C "$S" rm -q pages/deep.md && tgit -C "$S" commit -q -m "The page removed" || fail "remove the page"
 expect_exit 0 "build-site succeeds again once the manuscript is restored" -- \
     "$JOURNAL" -C "$S" build-site -o "$TEST_TMP/site3"
 

@@ -75,6 +75,75 @@ assert years == {"2025": 9, "2026": 1}, years
 assert abs(sum(r["fractional"] for r in s["countries"] + s["organisations"]) - 10) < 1e-6
 ' stats2.json
 
+# ---- one organisation however it is written: by ROR id, and by journal.yaml's aliases ----
+# Submission 5 writes "United Nations Development Programme (UNDP)", 12 writes "UNDP".
+undp_rows() {
+    "$PY" -c '
+import json, sys
+s = json.load(open(sys.argv[1]))
+rows = [o for o in s["organisations"] if "UNDP" in o["name"] or "United Nations" in o["name"]]
+print(s["organisations_total"], "|".join(sorted("%s:%d" % (o["name"], o["articles"]) for o in rows)))' "$OUT"
+}
+expect_exit 0 "stats --json with UNDP written two ways" -- "$JOURNAL" -C "$J" stats --json
+check_eq "without a ROR id or an alias they are two organisations" \
+    "4 UNDP:1|United Nations Development Programme (UNDP):1" "$(undp_rows)"
+sed -i 's/^\( *\)- name: United Nations Development Programme (UNDP)$/&\n\1  ror: https:\/\/ror.org\/0vndpaa07/' \
+    "$J/submissions/5/manuscript.md"
+sed -i 's|{name: UNDP, international: true}|{name: UNDP, international: true, ror: "0VNDPAA07"}|' \
+    "$J/submissions/12/manuscript.md"
+tgit -C "$J" commit -qam "ROR ids for UNDP"
+expect_exit 0 "stats --json with one ROR id on both" -- "$JOURNAL" -C "$J" stats --json
+check_eq "the same ROR id is one organisation (shown as first written)" \
+    "3 United Nations Development Programme (UNDP):2" "$(undp_rows)"
+tgit -C "$J" revert --no-edit HEAD >/dev/null
+cat >>"$J/journal.yaml" <<'YAML'
+organisations:
+  - name: United Nations Development Programme
+    ror: https://ror.org/0vndpaa07
+    aliases: [UNDP, "United Nations Development Programme (UNDP)"]
+  - name: Organisation for Economic Co-operation and Development
+    aliases: [OECD, "Organisation for Economic Co-operation and Development (OECD)"]
+YAML
+tgit -C "$J" commit -qam "Organisations declared"
+expect_exit 0 "stats --json with the organisations declared" -- "$JOURNAL" -C "$J" stats --json
+check_eq "an alias is the organisation, shown by its declared name (the index folded again)" \
+    "3 United Nations Development Programme:2" "$(undp_rows)"
+cp "$OUT" declared.json
+rm -f "$J/.journal/index.db" "$J/.journal/index.db-wal" "$J/.journal/index.db-shm"
+expect_exit 0 "stats --json with the index rebuilt" -- "$JOURNAL" -C "$J" stats --json
+check "the same figures from a new index" -- cmp -s declared.json "$OUT"
+expect_exit 0 "build-site with the organisations declared" -- "$JOURNAL" -C "$J" build-site -o "$TEST_TMP/site"
+check "the statistics page names the declared organisation, not its aliases" -- sh -c \
+    "grep -q 'United Nations Development Programme<' '$TEST_TMP/site/statistics/index.html' &&
+     ! grep -q '>UNDP<' '$TEST_TMP/site/statistics/index.html' &&
+     grep -q 'Organisation for Economic Co-operation and Development<' '$TEST_TMP/site/statistics/index.html'"
+
+# journal.yaml's organisations are checked like the rest: file, line, what was expected.
+bad_organisations() {
+    local desc=$1 yaml=$2 regex=$3
+    cp "$J/journal.yaml" "$TEST_TMP/journal.yaml.good"
+    sed -i '/^organisations:/,$d' "$J/journal.yaml"
+    printf '%s\n' "$yaml" >>"$J/journal.yaml"
+    tgit -C "$J" commit -qam "$desc"
+    expect_exit 1 "journal.yaml: $desc is refused" -- "$JOURNAL" -C "$J" stats
+    expect_stderr_match "$regex" "journal.yaml: $desc: file, line and what was expected"
+    tgit -C "$J" revert --no-edit HEAD >/dev/null
+}
+bad_organisations "an unknown field in an organisation" \
+    "$(printf 'organisations:\n  - name: UNDP\n    acronym: UNDP')" \
+    "journal\.yaml:[0-9]+:[0-9]+: unknown field 'acronym' in an organisation"
+bad_organisations "a bad ROR id" \
+    "$(printf 'organisations:\n  - name: UNDP\n    ror: https://ror.org/0vndpaa08')" \
+    "journal\.yaml:[0-9]+:[0-9]+: not a valid ROR id"
+bad_organisations "an alias of two organisations" \
+    "$(printf 'organisations:\n  - name: UNDP\n  - name: Programme\n    aliases: [undp]')" \
+    "journal\.yaml:[0-9]+:[0-9]+: 'undp' is already a name of 'UNDP' \(line [0-9]+\)"
+bad_organisations "an organisation without a name" \
+    "$(printf 'organisations:\n  - aliases: [UNDP]')" \
+    "journal\.yaml:[0-9]+:[0-9]+: an organisation needs a name"
+expect_exit 0 "stats after the refused settings were reverted" -- "$JOURNAL" -C "$J" stats --json
+check "the same figures again" -- cmp -s declared.json "$OUT"
+
 expect_exit 0 "stats --csv" -- "$JOURNAL" -C "$J" stats --csv
 cp "$OUT" stats.csv
 check "CSV: a header and rows whose totals match the JSON" -- "$PY" -c '

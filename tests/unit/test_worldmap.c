@@ -301,7 +301,7 @@ static void test_stats_from_articles(void **state)
                                              {1, 1, 2025, "Vol. 1, No. 1 (2025)", &m1},
                                              {2, 1, 2025, "Vol. 1, No. 1 (2025)", &m3}};
     struct stats s;
-    assert_int_equal(stats_compute_articles(articles, 3, countries, "en", &s), 0);
+    assert_int_equal(stats_compute_articles(articles, 3, countries, NULL, "en", &s), 0);
     assert_int_equal(s.total.articles, 3);
     assert_int_equal(s.total.ncountries, 2);
     assert_int_equal(s.total.norganisations, 1);
@@ -332,7 +332,7 @@ static void test_stats_from_articles(void **state)
     json_decref(page);
     stats_free(&s);
 
-    assert_int_equal(stats_compute_articles(articles, 3, countries, "ru", &s), 0);
+    assert_int_equal(stats_compute_articles(articles, 3, countries, NULL, "ru", &s), 0);
     assert_int_equal(stats_page_json(&s, map, ru, &page), 0);
     assert_string_equal(json_string_value(json_object_get(page, "headline")),
                         "3 статьи авторов из 2 стран и 1 международной организации");
@@ -343,7 +343,7 @@ static void test_stats_from_articles(void **state)
     stats_free(&s);
 
     /* No articles: an empty page that says so. */
-    assert_int_equal(stats_compute_articles(NULL, 0, countries, "en", &s), 0);
+    assert_int_equal(stats_compute_articles(NULL, 0, countries, NULL, "en", &s), 0);
     assert_int_equal(stats_page_json(&s, map, en, &page), 0);
     assert_string_equal(json_string_value(json_object_get(page, "headline")),
                         "No articles have been published yet.");
