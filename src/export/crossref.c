@@ -1,6 +1,7 @@
 #include "export/crossref.h"
 
 #include "export/citation.h"
+#include "export/references.h"
 #include "util/alloc.h"
 #include "util/xmltext.h"
 #include "util/error.h"
@@ -405,47 +406,6 @@ static const char *csl_name_text(const struct csl_name *n)
     return n->family ? n->family : n->literal ? n->literal : n->given;
 }
 
-/* A reference as one line of plain text: authors (year). title. container, volume(issue), pages. */
-static void plain_reference(const struct reference *r, struct strbuf *out)
-{
-    for (size_t i = 0; i < r->nauthors; i++) {
-        const struct csl_name *a = &r->authors[i];
-        if (i)
-            strbuf_addstr(out, i + 1 == r->nauthors ? ", & " : ", ");
-        if (a->family) {
-            strbuf_addstr(out, a->family);
-            if (a->given)
-                strbuf_addf(out, ", %s", a->given);
-        } else if (csl_name_text(a)) {
-            strbuf_addstr(out, csl_name_text(a));
-        }
-    }
-    if (r->year)
-        strbuf_addf(out, "%s(%d)", out->len ? " " : "", r->year);
-    if (out->len)
-        strbuf_addstr(out, ".");
-    if (r->title)
-        strbuf_addf(out, "%s%s.", out->len ? " " : "", r->title);
-    if (r->container_title) {
-        strbuf_addf(out, "%s%s", out->len ? " " : "", r->container_title);
-        if (r->volume)
-            strbuf_addf(out, ", %s", r->volume);
-        if (r->issue)
-            strbuf_addf(out, "(%s)", r->issue);
-        if (r->page)
-            strbuf_addf(out, ", %s", r->page);
-        strbuf_addstr(out, ".");
-    }
-    if (r->publisher)
-        strbuf_addf(out, "%s%s%s%s.", out->len ? " " : "",
-                    r->publisher_place ? r->publisher_place : "", r->publisher_place ? ": " : "",
-                    r->publisher);
-    if (r->doi)
-        strbuf_addf(out, "%shttps://doi.org/%s", out->len ? " " : "", r->doi);
-    else if (r->url)
-        strbuf_addf(out, "%s%s", out->len ? " " : "", r->url);
-}
-
 static bool short_text(const char *s)
 {
     return s && *s && strlen(s) <= 32;
@@ -485,9 +445,13 @@ static void write_citation(struct xw *x, const struct reference *r, size_t index
         xw_elementf(x, "cYear", "%lu", (unsigned long)r->year);
     if (short_text(r->edition))
         xw_element(x, "edition_number", r->edition);
+    /* The reference as the article's page lists it (APA 7, export/references.c): one text for
+       readers and for Crossref's matching. A name that cannot be written leaves it out. */
     struct strbuf text = STRBUF_INIT;
-    plain_reference(r, &text);
-    xw_element(x, "unstructured_citation", text.buf);
+    if (reference_apa_text(r, &text))
+        error_clear();
+    else
+        xw_element(x, "unstructured_citation", text.buf);
     strbuf_release(&text);
     xw_end(x);
 }

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "export/crossref.h"
+#include "export/references.h"
 #include "model/config.h"
 #include "model/issue.h"
 #include "model/manuscript.h"
@@ -125,6 +126,7 @@ static void setup(struct fixture *f)
     r->doi = xstrdup("10.1515/jdis-2017-0012");
     r = add_reference(m, "book", "Understanding metadata");
     reference_author(r, "Riley", "Jenn");
+    reference_author(r, "Rauch", "James E.");
     r->publisher = xstrdup("NISO Press");
     r->publisher_place = xstrdup("Bethesda, MD");
     r->year = 2017;
@@ -312,13 +314,23 @@ static void test_access_indicators_and_citations(void **state)
     assert_xpath(&xml, AT(list, "/c:citation[1]/c:author"), "Greenberg");
     assert_xpath(&xml, AT(list, "/c:citation[1]/c:first_page"), "19");
     assert_xpath(&xml, AT(list, "/c:citation[1]/c:cYear"), "2017");
+    /* The unstructured citation is the reference as the article's page lists it (APA 7). */
     assert_xpath(&xml, AT(list, "/c:citation[1]/c:unstructured_citation"),
-                 "Greenberg, Jane (2017). Big metadata, smart metadata. Journal of Data and "
-                 "Information Science, 2(3), 19-36. https://doi.org/10.1515/jdis-2017-0012");
+                 "Greenberg, J. (2017). Big metadata, smart metadata. Journal of Data and "
+                 "Information Science, 2(3), 19\xe2\x80\x93"
+                 "36. "
+                 "https://doi.org/10.1515/jdis-2017-0012");
     assert_xpath(&xml, AT(list, "/c:citation[2]/@key"), "ref2");
     assert_xpath(&xml, AT(list, "/c:citation[2]/c:doi"), "");
     assert_xpath(&xml, AT(list, "/c:citation[2]/c:unstructured_citation"),
-                 "Riley, Jenn (2017). Understanding metadata. Bethesda, MD: NISO Press.");
+                 "Riley, J., & Rauch, J. E. (2017). Understanding metadata. NISO Press.");
+    for (size_t i = 0; i < 2; i++) {
+        struct strbuf apa = STRBUF_INIT;
+        assert_int_equal(reference_apa_text(&f.ms[0].references.items[i], &apa), 0);
+        snprintf(expr, sizeof(expr), "%s/c:citation[%zu]/c:unstructured_citation", list, i + 1);
+        assert_xpath(&xml, expr, apa.buf);
+        strbuf_release(&apa);
+    }
     assert_xpath(&xml, "count(//c:journal_article[2]/c:citation_list)", "0");
 #undef AT
     strbuf_release(&xml);
