@@ -120,6 +120,8 @@ static void make_sample(struct sample *s)
                     "Аннотация статьи.", kw1);
     add_author(&s->m[1], "Иван Петров", "0000-0002-1825-0097", institute);
     make_manuscript(&s->m[2], "Editorial", "en", NULL, NULL);
+    free(s->m[2].type);
+    s->m[2].type = xstrdup("editorial");
     add_author(&s->m[2], "The Editors", NULL, academy);
     static char *dois[] = {"10.99999/jcsrp.2025.1.2.1", "10.99999/jcsrp.2025.1.2.4", NULL};
     for (size_t i = 0; i < 3; i++) {
@@ -274,6 +276,15 @@ static void test_doaj_validates(void **state)
                  "../../../affiliationsList/affiliationName/@affiliationId)])",
                  "0");
     assert_xpath(doc, "/records/record[1]/authors/author[2]/name", "Jane O'Doe");
+    /* ORCID iDs in DOAJ's element (its spelling), as full URLs; none for an author without. */
+    assert_xpath(doc, "/records/record[1]/authors/author[1]/orchid_id",
+                 "https://orcid.org/0000-0003-5882-8559");
+    assert_xpath(doc, "/records/record[2]/authors/author[1]/orchid_id",
+                 "https://orcid.org/0000-0002-1825-0097");
+    assert_xpath(doc, "count(/records/record[1]/authors/author[2]/orchid_id)", "0");
+    /* An editorial is not an article to DOAJ's readers. */
+    assert_xpath(doc, "/records/record[1]/documentType", "article");
+    assert_xpath(doc, "/records/record[3]/documentType", "editorial");
     xmlFreeDoc(doc);
     strbuf_release(&xml);
     free_sample(&s);
