@@ -21,6 +21,17 @@ const char *indexing_published(const struct indexing_article *a)
     return a->issue ? a->issue->date : NULL;
 }
 
+const char *indexing_updated(const struct indexing_article *a)
+{
+    const char *updated = indexing_published(a);
+    for (size_t i = 0; a->issue && i < a->issue->ncorrections; i++) {
+        const char *d = a->issue->corrections[i].date;
+        if (d && *d && (!updated || strcmp(d, updated) > 0))
+            updated = d;
+    }
+    return updated;
+}
+
 char *indexing_full_title(const struct manuscript *m)
 {
     if (m->subtitle && *m->subtitle)

@@ -103,7 +103,9 @@ static void write_record(struct strbuf *out, const struct journal_config *c, con
                        "      <oai:header>\n");
     element(out, 4, "oai:identifier", NULL, id);
     free(id);
-    element(out, 4, "oai:datestamp", NULL, date);
+    /* The datestamp is when the record last changed (OAI-PMH 2.0, 2.7.1): a correction moves
+       it, so that harvesters asking for changes since their last visit get the record again. */
+    element(out, 4, "oai:datestamp", NULL, indexing_updated(a));
     strbuf_addstr(out,
                   "      </oai:header>\n"
                   "      <oai:metadata>\n"
@@ -163,7 +165,7 @@ int oai_write_static_repository(const struct journal_config *c, const char *repo
     /* The earliest datestamp of the repository: the oldest record's. */
     const char *earliest = NULL;
     for (size_t i = 0; i < n; i++) {
-        const char *d = indexing_published(&articles[i]);
+        const char *d = indexing_updated(&articles[i]);
         if (d && (!earliest || strcmp(d, earliest) < 0))
             earliest = d;
     }

@@ -591,7 +591,7 @@ static void ref_record(struct xml_out *x, const struct journal_config *c,
     xml_start_ns(x, "oai", "record", NULL);
     xml_start_ns(x, "oai", "header", NULL);
     ref_oai(x, "identifier", id);
-    ref_oai(x, "datestamp", date);
+    ref_oai(x, "datestamp", indexing_updated(a));
     xml_end(x);
     xml_start_ns(x, "oai", "metadata", NULL);
     xml_start_ns(x, "oai_dc", "dc", "http://www.openarchives.org/OAI/2.0/oai_dc/");
@@ -716,14 +716,15 @@ static void ref_feed_entry(struct xml_out *x, const struct journal_config *c,
     xml_attr(x, "href", url);
     xml_end(x);
     free(url);
-    char *id = a->r && a->r->doi && *a->r->doi
-                   ? xasprintf("https://doi.org/%s", a->r->doi)
-                   : xasprintf("tag:journal.example.org,%s:articles/%lu",
-                               date ? date : "1970-01-01", a->number);
+    char *id =
+        xasprintf("tag:journal.example.org,%s:articles/%lu", date ? date : "1970-01-01", a->number);
     xml_element(x, "id", id);
     free(id);
     char *when = xasprintf("%sT00:00:00Z", date ? date : "1970-01-01");
     xml_element(x, "published", when);
+    free(when);
+    const char *updated = indexing_updated(a);
+    when = xasprintf("%sT00:00:00Z", updated ? updated : "1970-01-01");
     xml_element(x, "updated", when);
     free(when);
     for (size_t i = 0; i < m->nauthors; i++) {
@@ -774,8 +775,11 @@ static void ref_feed(const struct journal_config *c, const char *lang, const cha
     xml_attr(&x, "href", home_url);
     xml_end(&x);
     xml_element(&x, "id", feed_url);
-    char *updated = xasprintf(
-        "%sT00:00:00Z", n && indexing_published(&a[0]) ? indexing_published(&a[0]) : "1970-01-01");
+    const char *newest = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (indexing_updated(&a[i]) && (!newest || strcmp(indexing_updated(&a[i]), newest) > 0))
+            newest = indexing_updated(&a[i]);
+    char *updated = xasprintf("%sT00:00:00Z", newest ? newest : "1970-01-01");
     xml_element(&x, "updated", updated);
     free(updated);
     xml_start(&x, "author");
@@ -833,6 +837,103 @@ static void assert_record_as_libxml(struct sample *s, const char *text, const ch
     m->abstract = saved[3];
     m->lang = saved[4];
     s->c.publisher = publisher;
+}
+
+/* The feed's entry ids, published and updated dates, and the OAI datestamps, in one string. */
+static char *feed_and_oai_dates(struct sample *s)
+{
+    struct strbuf feed = STRBUF_INIT, oai = STRBUF_INIT, out = STRBUF_INIT;
+    assert_int_equal(feed_write_atom(&s->c, "en", "https://journal.example.org/feed.xml",
+                                     "https://journal.example.org/index.html", s->a, 3, &feed),
+                     0);
+    assert_int_equal(oai_write_static_repository(&s->c, "https://journal.example.org/oai/x.xml",
+                                                 "office@example.org", s->a, 3, &oai),
+                     0);
+    xmlDocPtr doc = parse(feed.buf, feed.len);
+    char *v = xpath_string(doc, "/a:feed/a:updated");
+    strbuf_addf(&out, "feed %s\n", v);
+    free(v);
+    for (int i = 1; i <= 3; i++) {
+        char expr[96];
+        static const char *const parts[] = {"a:id", "a:published", "a:updated"};
+        for (size_t k = 0; k < 3; k++) {
+            snprintf(expr, sizeof(expr),
+                     "/a:feed/a:entry[a:link/@href = "
+                     "'https://journal.example.org/articles/%lu/index.html']/%s",
+                     issue_articles[i - 1], parts[k]);
+            v = xpath_string(doc, expr);
+            strbuf_addf(&out, "%s%s", v, k < 2 ? " " : "\n");
+            free(v);
+        }
+    }
+    xmlFreeDoc(doc);
+    doc = parse(oai.buf, oai.len);
+    v = xpath_string(doc, "/sr:Repository/sr:Identify/oai:earliestDatestamp");
+    strbuf_addf(&out, "earliest %s\n", v);
+    free(v);
+    for (int i = 1; i <= 3; i++) {
+        char expr[96];
+        snprintf(expr, sizeof(expr), "/sr:Repository/sr:ListRecords/oai:record[%d]//oai:datestamp",
+                 i);
+        v = xpath_string(doc, expr);
+        snprintf(expr, sizeof(expr), "/sr:Repository/sr:ListRecords/oai:record[%d]//dc:date", i);
+        char *date = xpath_string(doc, expr);
+        strbuf_addf(&out, "datestamp %s date %s\n", v, date);
+        free(date);
+        free(v);
+    }
+    xmlFreeDoc(doc);
+    strbuf_release(&feed);
+    strbuf_release(&oai);
+    return strbuf_detach(&out, NULL);
+}
+
+/*
+ * A correction (build-issue --correct, here assigning the DOI the third article lacked) moves
+ * what harvesters and feed readers go by, and changes no entry's id (RFC 4287).
+ */
+static void test_correction_moves_dates_not_ids(void **state)
+{
+    (void)state;
+    struct sample s;
+    make_sample(&s);
+    char *before = feed_and_oai_dates(&s);
+    assert_string_equal(before, "feed 2025-06-30T00:00:00Z\n"
+                                "tag:journal.example.org,2025-06-30:articles/1 "
+                                "2025-06-30T00:00:00Z 2025-06-30T00:00:00Z\n"
+                                "tag:journal.example.org,2025-06-30:articles/4 "
+                                "2025-06-30T00:00:00Z 2025-06-30T00:00:00Z\n"
+                                "tag:journal.example.org,2025-06-30:articles/7 "
+                                "2025-06-30T00:00:00Z 2025-06-30T00:00:00Z\n"
+                                "earliest 2025-06-30\n"
+                                "datestamp 2025-06-30 date 2025-06-30\n"
+                                "datestamp 2025-06-30 date 2025-06-30\n"
+                                "datestamp 2025-06-30 date 2025-06-30\n");
+    struct issue_correction corrections[] = {{"2025-09-01", "Pages corrected"},
+                                             {"2026-02-20", "DOIs assigned"}};
+    s.issue.corrections = corrections;
+    s.issue.ncorrections = 2;
+    s.r[2].doi = "10.99999/jcsrp.2025.1.2.3";
+    char *after = feed_and_oai_dates(&s);
+    assert_string_equal(after, "feed 2026-02-20T00:00:00Z\n"
+                               "tag:journal.example.org,2025-06-30:articles/1 "
+                               "2025-06-30T00:00:00Z 2026-02-20T00:00:00Z\n"
+                               "tag:journal.example.org,2025-06-30:articles/4 "
+                               "2025-06-30T00:00:00Z 2026-02-20T00:00:00Z\n"
+                               "tag:journal.example.org,2025-06-30:articles/7 "
+                               "2025-06-30T00:00:00Z 2026-02-20T00:00:00Z\n"
+                               "earliest 2026-02-20\n"
+                               "datestamp 2026-02-20 date 2025-06-30\n"
+                               "datestamp 2026-02-20 date 2025-06-30\n"
+                               "datestamp 2026-02-20 date 2025-06-30\n");
+    /* A correction dated before an article's publication (it belonged to an earlier state of
+       the issue) does not move the article back. */
+    s.r[0].published = "2026-03-01";
+    assert_string_equal(indexing_updated(&s.a[0]), "2026-03-01");
+    assert_string_equal(indexing_updated(&s.a[1]), "2026-02-20");
+    free(before);
+    free(after);
+    free_sample(&s);
 }
 
 static void test_oai_written_as_libxml_writes_it(void **state)
@@ -955,8 +1056,8 @@ static void test_atom_feed(void **state)
                  "служащих");
     assert_xpath(doc, "/a:feed/a:entry[2]/@xml:lang", "ru");
     assert_xpath(doc, "/a:feed/a:entry[3]/a:title", HOSTILE_CLEAN ": what changed");
-    /* The DOI URL as id when there is a DOI, else a tag: URI. */
-    assert_xpath(doc, "/a:feed/a:entry[3]/a:id", "https://doi.org/10.99999/jcsrp.2025.1.2.1");
+    /* A tag: URI as id, with a DOI or without: a DOI assigned later must not change it. */
+    assert_xpath(doc, "/a:feed/a:entry[3]/a:id", "tag:journal.example.org,2025-01-10:articles/1");
     assert_xpath(doc, "/a:feed/a:entry[1]/a:id", "tag:journal.example.org,2025-12-15:articles/7");
     assert_xpath(doc, "/a:feed/a:entry[3]/a:published", "2025-01-10T00:00:00Z");
     assert_xpath(doc, "/a:feed/a:entry[3]/a:updated", "2025-01-10T00:00:00Z");
@@ -1022,6 +1123,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_split_pages),
         cmocka_unit_test(test_oai_static_repository),
         cmocka_unit_test(test_atom_feed),
+        cmocka_unit_test(test_correction_moves_dates_not_ids),
         cmocka_unit_test(test_oai_written_as_libxml_writes_it),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
