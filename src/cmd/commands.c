@@ -85,7 +85,9 @@ const struct command commands[] = {
      "articles; ru/feed.xml likewise), sitemap.xml and robots.txt, and, when\n"
      "journal.yaml has contact_email (or mail_reply_to, mail_from_address), the\n"
      "OAI-PMH static repository oai/static-repository.xml (Dublin Core of every\n"
-     "article).\n"},
+     "article). Harvesters reach that file through an OAI static repository\n"
+     "gateway: set oai_gateway_url in journal.yaml to the gateway's URL and the\n"
+     "file names itself as the gateway serves it.\n"},
     {"import", cmd_import, "import a past issue (the back catalogue)",
      "usage: journal import DIR [--dry-run] [--json]\n"
      "\n"
@@ -312,13 +314,15 @@ const struct command commands[] = {
      "  mail      held messages whose process died before releasing them\n"
      "After a crash the next journal command finishes the work tree, and the next one\n"
      "that opens the outbox settles held mail, without being asked.\n"
+     "It also notes settings that work but may not be what you want (no\n"
+     "oai_gateway_url for the OAI static repository); notes are not problems.\n"
      "\n"
      "  --fix        make the safe, lossless repairs: rebuild the index, remove a killed\n"
      "               process's temporary files and staging folders, finish the work tree,\n"
      "               release or drop held mail; what remains must be fixed by hand\n"
      "  --site DIR   the site folder to check (default: _site/ in the journal)\n"
      "  --json       print {ok, submissions, issues, reviews, index_compared, problems:\n"
-     "               [{kind, file, line, message, fix, fixed}]}\n"
+     "               [{kind, file, line, message, fix, fixed}], notes: [text]}\n"
      "\n"
      "Exit status: 0 when all is well (or every problem was fixed), 1 when problems\n"
      "remain, 3 when the journal could not be read.\n"},

@@ -67,10 +67,22 @@ int doaj_write(const struct journal_config *c, const struct language_db *languag
  * http://www.openarchives.org/OAI/2.0/static-repository): Identify,
  * ListMetadataFormats (oai_dc) and ListRecords with one oai_dc record per
  * article. repository_url is where the file is published (base_url +
- * "oai/static-repository.xml"): the baseURL, since no gateway is configured.
- * admin_email is required by OAI-PMH; identifiers are
+ * "oai/static-repository.xml"); the baseURL is oai_base_url(c->oai_gateway_url,
+ * repository_url). admin_email is required by OAI-PMH; identifiers are
  * oai:<host of base_url>:article/<number>. Needs base_url.
  */
+/*
+ * The baseURL of a static repository (to free). Harvesters reach a static
+ * repository through a static repository gateway, and the guidelines
+ * (http://www.openarchives.org/OAI/2.0/guidelines-static-repository.htm)
+ * make its baseURL the gateway's URL, a "/", and the repository's URL without
+ * its scheme: gateway http://gateway.institution.org/oai and repository
+ * http://an.oai.org/ma/mini.xml give
+ * http://gateway.institution.org/oai/an.oai.org/ma/mini.xml. Without a gateway
+ * (NULL or ""), the repository's own URL, which harvesters that read static
+ * repositories directly take.
+ */
+char *oai_base_url(const char *gateway_url, const char *repository_url);
 int oai_write_static_repository(const struct journal_config *c, const char *repository_url,
                                 const char *admin_email, const struct indexing_article *articles,
                                 size_t n, struct strbuf *out);

@@ -152,6 +152,18 @@ static void write_record(struct strbuf *out, const struct journal_config *c, con
                        "    </oai:record>\n");
 }
 
+char *oai_base_url(const char *gateway_url, const char *repository_url)
+{
+    if (!gateway_url || !*gateway_url)
+        return xstrdup(repository_url);
+    size_t len = strlen(gateway_url);
+    while (len && gateway_url[len - 1] == '/')
+        len--;
+    const char *scheme = strstr(repository_url, "://");
+    const char *rest = scheme ? scheme + 3 : repository_url;
+    return xasprintf("%.*s/%s", (int)len, gateway_url, rest);
+}
+
 int oai_write_static_repository(const struct journal_config *c, const char *repository_url,
                                 const char *admin_email, const struct indexing_article *articles,
                                 size_t n, struct strbuf *out)
@@ -183,7 +195,9 @@ int oai_write_static_repository(const struct journal_config *c, const char *repo
                   "\">\n"
                   "  <Identify>\n");
     element(out, 2, "oai:repositoryName", NULL, c->title);
-    element(out, 2, "oai:baseURL", NULL, repository_url);
+    char *base = oai_base_url(c->oai_gateway_url, repository_url);
+    element(out, 2, "oai:baseURL", NULL, base);
+    free(base);
     element(out, 2, "oai:protocolVersion", NULL, "2.0");
     element(out, 2, "oai:adminEmail", NULL, admin_email);
     element(out, 2, "oai:earliestDatestamp", NULL, earliest);

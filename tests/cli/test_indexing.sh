@@ -268,6 +268,30 @@ check_eq "the OAI static repository has one oai_dc record per published article"
     "$(for n in 1 2 3 4 5 6 7 8 9; do echo "oai:journal.example.org:article/$n"; done)" \
     "$(oai_records "$S/oai/static-repository.xml" | sort -V)"
 
+# The baseURL: the file's own URL without a gateway (doctor mentions it), and the gateway's URL
+# followed by the file's URL without its scheme once oai_gateway_url is set.
+check "without oai_gateway_url the baseURL is the file's own URL" -- \
+    grep -q "<oai:baseURL>${BASE}oai/static-repository.xml</oai:baseURL>" "$S/oai/static-repository.xml"
+expect_exit 0 "doctor without oai_gateway_url" -- "$JOURNAL" doctor
+expect_stdout_match "^note: journal.yaml: no oai_gateway_url, so oai/static-repository.xml gives its own URL" \
+    "... mentions the missing gateway, and still passes"
+G=$TEST_TMP/gateway
+cp -R "$J" "$G"
+rm -rf "$G/_site"
+echo 'oai_gateway_url: "http://gateway.institution.org/oai"' >>"$G/journal.yaml"
+tgit -C "$G" commit -q -am "an OAI gateway"
+expect_exit 0 "build-site with oai_gateway_url" -- in_dir "$G" "$JOURNAL" build-site
+check "... writes the baseURL the static repository guidelines prescribe" -- grep -q \
+    "<oai:baseURL>http://gateway.institution.org/oai/journal.example.org/oai/static-repository.xml</oai:baseURL>" \
+    "$G/_site/oai/static-repository.xml"
+expect_exit 0 "doctor with oai_gateway_url" -- in_dir "$G" "$JOURNAL" doctor
+check "... has nothing to mention about it" -- bash -c "! grep -q oai_gateway_url '$OUT'"
+sed -i 's|^oai_gateway_url: .*|oai_gateway_url: "gateway.institution.org/oai"|' "$G/journal.yaml"
+tgit -C "$G" commit -q -am "a gateway without its scheme"
+expect_exit 1 "an oai_gateway_url that is no URL is refused" -- in_dir "$G" "$JOURNAL" build-site
+expect_stderr_match "journal.yaml:[0-9]+:[0-9]+: oai_gateway_url must start with https:// or http://" \
+    "... with its line"
+
 # Without a contact address there is no OAI file (OAI-PMH requires adminEmail).
 M=$TEST_TMP/nomail
 cp -R "$J" "$M"

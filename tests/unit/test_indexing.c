@@ -311,6 +311,30 @@ static void test_doaj_refuses(void **state)
     free_sample(&s);
 }
 
+static void test_oai_base_url(void **state)
+{
+    (void)state;
+    static const char *const cases[][3] = {
+        /* The guidelines' own example. */
+        {"http://gateway.institution.org/oai", "http://an.oai.org/ma/mini.xml",
+         "http://gateway.institution.org/oai/an.oai.org/ma/mini.xml"},
+        /* A gateway given with its trailing slash; a repository served over https. */
+        {"https://gateway.example.net/oai/",
+         "https://journal.example.org/oai/static-repository.xml",
+         "https://gateway.example.net/oai/journal.example.org/oai/static-repository.xml"},
+        /* No gateway: the file's own URL. */
+        {NULL, "https://journal.example.org/oai/static-repository.xml",
+         "https://journal.example.org/oai/static-repository.xml"},
+        {"", "https://journal.example.org/oai/static-repository.xml",
+         "https://journal.example.org/oai/static-repository.xml"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        char *got = oai_base_url(cases[i][0], cases[i][1]);
+        assert_string_equal(got, cases[i][2]);
+        free(got);
+    }
+}
+
 static void test_language_codes(void **state)
 {
     (void)state;
@@ -552,6 +576,19 @@ static void test_oai_static_repository(void **state)
     free(driver);
     xmlFreeDoc(doc);
     strbuf_release(&xml);
+
+    /* Behind a static repository gateway, the baseURL the guidelines prescribe: the gateway's
+       URL, "/", and the file's URL without its scheme. */
+    s.c.oai_gateway_url = "http://gateway.institution.org/oai";
+    strbuf_reset(&xml);
+    assert_int_equal(oai_write_static_repository(&s.c, url, "office@example.org", s.a, 3, &xml), 0);
+    doc = parse(xml.buf, xml.len);
+    assert_xpath(
+        doc, "/sr:Repository/sr:Identify/oai:baseURL",
+        "http://gateway.institution.org/oai/journal.example.org/oai/static-repository.xml");
+    xmlFreeDoc(doc);
+    s.c.oai_gateway_url = NULL;
+    strbuf_reset(&xml);
 
     /* OAI-PMH requires an administrator's address. */
     assert_int_equal(oai_write_static_repository(&s.c, url, NULL, s.a, 3, &xml), JOURNAL_EINPUT);
@@ -1120,6 +1157,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_doaj_validates),
         cmocka_unit_test(test_doaj_refuses),
         cmocka_unit_test(test_language_codes),
+        cmocka_unit_test(test_oai_base_url),
         cmocka_unit_test(test_split_pages),
         cmocka_unit_test(test_oai_static_repository),
         cmocka_unit_test(test_atom_feed),
