@@ -21,6 +21,7 @@
 
 #define JATS_NAMESPACE "http://www.ncbi.nlm.nih.gov/JATS1"
 #define AI_NAMESPACE   "http://www.crossref.org/AccessIndicators.xsd"
+#define FR_NAMESPACE   "http://www.crossref.org/fundref.xsd"
 #define XSI_NAMESPACE  "http://www.w3.org/2001/XMLSchema-instance"
 
 #define X(s) ((const xmlChar *)(s))
@@ -387,6 +388,57 @@ static void write_pages(struct xw *x, const char *pages)
     free(start);
 }
 
+/* <fr:assertion name="name">text, nested assertions open (xw_end closes it). */
+static void fr_assertion(struct xw *x, const char *name, const char *text)
+{
+    xw_start_ns(x, "fr", "assertion", NULL);
+    xw_attr(x, "name", name);
+    if (text)
+        xw_text(x, text);
+}
+
+/*
+ * Crossref's funding data (fundref.xsd): a fundgroup per award, with each funder's name,
+ * its identifier nested in the name (the Funder Registry DOI as a doi.org URL, else the ROR
+ * id: fundref.xsd leaves the form to Crossref, which takes both), and the award number.
+ */
+static void write_funding(struct xw *x, const struct funding *f)
+{
+    if (!f->nawards)
+        return;
+    xw_start_ns(x, "fr", "program", NULL);
+    xw_attr(x, "name", "fundref");
+    for (size_t i = 0; i < f->nawards; i++) {
+        const struct funding_award *a = &f->awards[i];
+        fr_assertion(x, "fundgroup", NULL);
+        for (size_t k = 0; k < a->nsources; k++) {
+            const struct funder *s = &a->sources[k];
+            fr_assertion(x, "funder_name", s->name);
+            /* Mixed content: no indentation inside it, or it would join the funder's name. */
+            if (!x->failed && xmlTextWriterSetIndent(x->w, 0) < 0)
+                x->failed = true;
+            if (s->funder_id) {
+                char *url = xasprintf("https://doi.org/%s", s->funder_id);
+                fr_assertion(x, "funder_identifier", url);
+                xw_end(x);
+                free(url);
+            } else if (s->ror) {
+                fr_assertion(x, "funder_identifier", s->ror);
+                xw_end(x);
+            }
+            xw_end(x);
+            if (!x->failed && xmlTextWriterSetIndent(x->w, 1) < 0)
+                x->failed = true;
+        }
+        if (a->id) {
+            fr_assertion(x, "award_number", a->id);
+            xw_end(x);
+        }
+        xw_end(x);
+    }
+    xw_end(x);
+}
+
 static void write_access_indicators(struct xw *x, const char *license_url, const char *published)
 {
     xw_start_ns(x, "ai", "program", NULL);
@@ -474,6 +526,7 @@ static void write_article(struct xw *x, const struct journal_config *c,
     if (a->r->accepted && date_is_valid(a->r->accepted))
         write_date(x, "acceptance_date", a->r->accepted);
     write_pages(x, a->pages);
+    write_funding(x, &m->funding);
     write_access_indicators(x, license_url, a->r->published);
     xw_start(x, "doi_data");
     xw_element(x, "doi", a->r->doi);
@@ -527,6 +580,7 @@ int crossref_write(const struct journal_config *c, const struct issue_manifest *
     xw_attr(&x, "xmlns:xsi", XSI_NAMESPACE);
     xw_attr(&x, "xmlns:jats", JATS_NAMESPACE);
     xw_attr(&x, "xmlns:ai", AI_NAMESPACE);
+    xw_attr(&x, "xmlns:fr", FR_NAMESPACE);
     xw_attr(&x, "xsi:schemaLocation",
             CROSSREF_NAMESPACE " https://www.crossref.org/schemas/crossref5.3.1.xsd");
 

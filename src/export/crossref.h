@@ -6,8 +6,9 @@
  * https://www.crossref.org/schemas/crossref5.3.1.xsd): the journal with its
  * ISSN, the issue with volume, number and date, and each article with titles,
  * contributors (ORCID iDs, affiliations with ROR ids), JATS abstract,
- * publication date, pages, licence as access indicators, DOI and resource URL,
- * and its citation list. Pure: everything comes in as arguments (doi_batch_id
+ * publication date, pages, funding (fundref: funders with their Funder Registry
+ * or ROR ids, award numbers), licence as access indicators, DOI and resource
+ * URL, and its citation list. Pure: everything comes in as arguments (doi_batch_id
  * and timestamp included), so the same input gives the same bytes. Written
  * with libxml2's xmlTextWriter: any title comes out well formed; characters XML
  * 1.0 forbids (C0 controls) are dropped.

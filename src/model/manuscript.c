@@ -268,6 +268,10 @@ static void parse_front_matter(struct parse *p)
     if (n && !reference_list_parse(d, n, &m->references))
         reference_list_warnings(&m->references, p->file, &m->warnings, &m->nwarnings);
 
+    n = ydoc_get(d, root, "funding");
+    if (n && !ydoc_is_null(n))
+        funding_parse(d, n, &m->funding);
+
     yaml_node_t *authors = ydoc_get(d, root, "authors");
     yaml_node_t *author = ydoc_get(d, root, "author");
     if (authors && author)
@@ -371,6 +375,7 @@ void manuscript_free(struct manuscript *m)
     free(m->authors);
     free(m->body);
     reference_list_free(&m->references);
+    funding_free(&m->funding);
     for (size_t i = 0; i < m->nwarnings; i++)
         free(m->warnings[i]);
     free(m->warnings);

@@ -1,6 +1,7 @@
 #ifndef JOURNAL_MODEL_MANUSCRIPT_H
 #define JOURNAL_MODEL_MANUSCRIPT_H
 
+#include "model/funding.h"
 #include "model/reference.h"
 #include "util/mdlimits.h"
 
@@ -48,6 +49,7 @@ struct manuscript {
     size_t body_len;
     size_t body_line;                 /* line of the manuscript on which body starts */
     struct reference_list references; /* front matter `references:` (CSL YAML) */
+    struct funding funding;           /* front matter `funding:` (model/funding.h) */
     /* Problems that do not refuse the manuscript (a reference without a field APA
      * needs), each "file:line:col: ...": commands print them as warnings. */
     char **warnings;

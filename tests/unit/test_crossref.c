@@ -93,6 +93,24 @@ static void reference_author(struct reference *r, const char *family, const char
     n->given = given ? xstrdup(given) : NULL;
 }
 
+static struct funding_award *add_award(struct manuscript *m, const char *id)
+{
+    struct funding *f = &m->funding;
+    f->awards = xrealloc(f->awards, (f->nawards + 1) * sizeof(*f->awards));
+    struct funding_award *a = &f->awards[f->nawards++];
+    memset(a, 0, sizeof(*a));
+    a->id = id ? xstrdup(id) : NULL;
+    return a;
+}
+
+static void add_funder(struct funding_award *a, const char *name, const char *funder_id,
+                       const char *ror)
+{
+    a->sources = xrealloc(a->sources, (a->nsources + 1) * sizeof(*a->sources));
+    a->sources[a->nsources++] = (struct funder){xstrdup(name), ror ? xstrdup(ror) : NULL,
+                                                funder_id ? xstrdup(funder_id) : NULL};
+}
+
 static void setup(struct fixture *f)
 {
     memset(f, 0, sizeof(*f));
@@ -184,6 +202,8 @@ static char *xpath(const struct strbuf *xml, const char *expr)
     xmlXPathRegisterNs(ctx, (const xmlChar *)"c", (const xmlChar *)CROSSREF_NAMESPACE);
     xmlXPathRegisterNs(ctx, (const xmlChar *)"jats",
                        (const xmlChar *)"http://www.ncbi.nlm.nih.gov/JATS1");
+    xmlXPathRegisterNs(ctx, (const xmlChar *)"fr",
+                       (const xmlChar *)"http://www.crossref.org/fundref.xsd");
     xmlXPathRegisterNs(ctx, (const xmlChar *)"ai",
                        (const xmlChar *)"http://www.crossref.org/AccessIndicators.xsd");
     xmlXPathObjectPtr value = xmlXPathEvalExpression((const xmlChar *)expr, ctx);
@@ -337,6 +357,57 @@ static void test_access_indicators_and_citations(void **state)
     teardown(&f);
 }
 
+/* The manuscript's funding as Crossref's funding data (fundref.xsd), valid in the deposit. */
+static void test_funding(void **state)
+{
+    (void)state;
+    struct fixture f;
+    struct strbuf xml = STRBUF_INIT;
+    setup(&f);
+    struct funding_award *a = add_award(&f.ms[0], "AP19680123");
+    add_funder(a, "Science Committee & Co", "10.13039/501100004561", NULL);
+    a = add_award(&f.ms[0], "101094567");
+    add_funder(a, "European Commission", "10.13039/501100000780", "https://ror.org/00k4n6c32");
+    add_funder(a, "Open Society Foundations", NULL, "https://ror.org/02tv1yf50");
+    add_funder(add_award(&f.ms[0], NULL), "A private donor", NULL, NULL);
+    write_deposit(&f, &xml);
+    assert_valid(&xml);
+    const char *fr = "//c:journal_article[1]/fr:program";
+    char expr[256];
+#define AT(rest) (snprintf(expr, sizeof(expr), "%s%s", fr, rest), expr)
+    assert_xpath(&xml, AT("/@name"), "fundref");
+    /* Before the access indicators, as the schema orders them. */
+    assert_xpath(&xml, AT("/following-sibling::*[1]/self::ai:program/@name"), "AccessIndicators");
+    assert_xpath(&xml, "count(//c:journal_article[1]/fr:program/fr:assertion[@name='fundgroup'])",
+                 "3");
+    assert_xpath(&xml,
+                 AT("/fr:assertion[1]/fr:assertion[@name='funder_name']/text()[normalize-space()]"),
+                 "Science Committee & Co");
+    assert_xpath(&xml,
+                 AT("/fr:assertion[1]/fr:assertion[@name='funder_name']/"
+                    "fr:assertion[@name='funder_identifier']"),
+                 "https://doi.org/10.13039/501100004561");
+    assert_xpath(&xml, AT("/fr:assertion[1]/fr:assertion[@name='award_number']"), "AP19680123");
+    /* The Funder Registry id before the ROR id; the ROR id when there is no other. */
+    assert_xpath(&xml,
+                 AT("/fr:assertion[2]/fr:assertion[@name='funder_name'][1]/"
+                    "fr:assertion[@name='funder_identifier']"),
+                 "https://doi.org/10.13039/501100000780");
+    assert_xpath(&xml,
+                 AT("/fr:assertion[2]/fr:assertion[@name='funder_name'][2]/"
+                    "fr:assertion[@name='funder_identifier']"),
+                 "https://ror.org/02tv1yf50");
+    assert_xpath(&xml, AT("/fr:assertion[3]/fr:assertion[@name='funder_name']"), "A private donor");
+    assert_xpath(&xml,
+                 "count(//c:journal_article[1]/fr:program/fr:assertion[3]/"
+                 "fr:assertion[@name='award_number'])",
+                 "0");
+    assert_xpath(&xml, "count(//c:journal_article[2]/fr:program)", "0");
+#undef AT
+    strbuf_release(&xml);
+    teardown(&f);
+}
+
 static void test_hostile_text_is_escaped(void **state)
 {
     (void)state;
@@ -473,6 +544,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_deposit_validates),
         cmocka_unit_test(test_contributors),
         cmocka_unit_test(test_access_indicators_and_citations),
+        cmocka_unit_test(test_funding),
         cmocka_unit_test(test_hostile_text_is_escaped),
         cmocka_unit_test(test_validator_rejects_broken_deposit),
         cmocka_unit_test(test_checks_report_every_problem),
