@@ -807,7 +807,7 @@ int citation_bibtex(const struct citation_source *src, struct strbuf *out)
     if (!empty(src->url))
         verbatim_field(&sb, "url", src->url, strlen(src->url));
     field(&sb, "issn", src->issn);
-    field(&sb, "publisher", src->publisher);
+    /* No publisher: biblatex's @article has none (biber warns), the journal stands for it. */
     field(&sb, "language", bibtex_language(m->lang));
     if (m->nkeywords) {
         field_start(&sb, "keywords");

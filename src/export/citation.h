@@ -89,7 +89,8 @@ int citation_apa_text(const struct citation_source *src, struct strbuf *out);
 int citation_bibtex_key(const struct citation_source *src, struct strbuf *out);
 
 /*
- * A BibTeX @article entry (readable by BibTeX and biber/biblatex). Values keep
+ * A BibTeX @article entry (readable by BibTeX and biber/biblatex), without a
+ * publisher (biblatex's @article has no such field). Values keep
  * UTF-8 as is and escape \ { } % & $ # _ ~ ^ for LaTeX; the title is
  * double-braced to keep its case. doi and url are verbatim fields in biblatex
  * and hyperref, so they are not LaTeX-escaped; their { } \ are percent-encoded

@@ -293,7 +293,6 @@ static void test_bibtex_entry(void **state)
                         "  doi = {10.99999/jcsrp.2025.1.2.7},\n"
                         "  url = {https://journal.example.org/articles/7/},\n"
                         "  issn = {2790-1234},\n"
-                        "  publisher = {Steppe Press},\n"
                         "  language = {english},\n"
                         "  keywords = {water, R\\&D\\_costs}\n"
                         "}\n");
