@@ -46,6 +46,9 @@ const char *indexing_published(const struct indexing_article *a);
  * and the sitemap's lastmod.
  */
 const char *indexing_updated(const struct indexing_article *a);
+/* An author as Dublin Core's creator: "Family, Given" (names split as for citations), an
+   organisation's name whole (to free). */
+char *indexing_creator(const struct author *a);
 /* "Title: Subtitle", or the title (to free). */
 char *indexing_full_title(const struct manuscript *m);
 /* The ISO 639-2/B code of an ISO 639-1 code ("en" -> "eng", "de" -> "ger"); NULL if unknown. */

@@ -15,6 +15,8 @@
  */
 #include "export/indexing.h"
 
+#include "export/citation.h"
+#include "export/crossref.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/utf8.h"
@@ -114,8 +116,11 @@ static void write_record(struct strbuf *out, const struct journal_config *c, con
     char *title = indexing_full_title(m);
     dc(out, "dc:title", m->lang, title);
     free(title);
-    for (size_t i = 0; i < m->nauthors; i++)
-        dc(out, "dc:creator", NULL, m->authors[i].name);
+    for (size_t i = 0; i < m->nauthors; i++) {
+        char *creator = indexing_creator(&m->authors[i]);
+        dc(out, "dc:creator", NULL, creator);
+        free(creator);
+    }
     for (size_t i = 0; i < m->nkeywords; i++)
         dc(out, "dc:subject", m->lang, m->keywords[i]);
     dc(out, "dc:description", m->lang, m->abstract);
@@ -146,7 +151,11 @@ static void write_record(struct strbuf *out, const struct journal_config *c, con
         free(issn);
     }
     dc(out, "dc:language", NULL, m->lang);
-    dc(out, "dc:rights", NULL, c->license);
+    /* The licence itself (its URL), as DCMI and OpenAIRE want dc:rights; its name when it has
+       no known URL. */
+    char *license_url = crossref_license_url(c->license);
+    dc(out, "dc:rights", NULL, license_url ? license_url : c->license);
+    free(license_url);
     strbuf_addstr(out, "        </oai_dc:dc>\n"
                        "      </oai:metadata>\n"
                        "    </oai:record>\n");

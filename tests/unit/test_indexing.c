@@ -526,6 +526,12 @@ static void test_oai_static_repository(void **state)
                  HOSTILE_CLEAN ": what changed");
     assert_xpath(doc, "/sr:Repository/sr:ListRecords/oai:record[2]//dc:title/@xml:lang", "ru");
     assert_xpath(doc, "count(/sr:Repository/sr:ListRecords/oai:record[1]//dc:creator)", "2");
+    /* Creators as "Family, Given"; the licence as its URL. */
+    assert_xpath(doc, "/sr:Repository/sr:ListRecords/oai:record[1]//dc:creator[1]",
+                 "Seitkali, Dana");
+    assert_xpath(doc, "/sr:Repository/sr:ListRecords/oai:record[2]//dc:creator[1]", "Петров, Иван");
+    assert_xpath(doc, "/sr:Repository/sr:ListRecords/oai:record[1]//dc:rights",
+                 "https://creativecommons.org/licenses/by/4.0/");
     assert_xpath(doc, "/sr:Repository/sr:ListRecords/oai:record[1]//dc:identifier[2]",
                  "https://doi.org/10.99999/jcsrp.2025.1.2.1");
 
@@ -636,8 +642,11 @@ static void ref_record(struct xml_out *x, const struct journal_config *c,
     char *title = indexing_full_title(m);
     ref_dc(x, "title", m->lang, title);
     free(title);
-    for (size_t i = 0; i < m->nauthors; i++)
-        ref_dc(x, "creator", NULL, m->authors[i].name);
+    for (size_t i = 0; i < m->nauthors; i++) {
+        char *creator = indexing_creator(&m->authors[i]);
+        ref_dc(x, "creator", NULL, creator);
+        free(creator);
+    }
     for (size_t i = 0; i < m->nkeywords; i++)
         ref_dc(x, "subject", m->lang, m->keywords[i]);
     ref_dc(x, "description", m->lang, m->abstract);
@@ -667,7 +676,10 @@ static void ref_record(struct xml_out *x, const struct journal_config *c,
         free(issn);
     }
     ref_dc(x, "language", NULL, m->lang);
-    ref_dc(x, "rights", NULL, c->license);
+    ref_dc(x, "rights", NULL,
+           c->license && !strcmp(c->license, "CC BY 4.0")
+               ? "https://creativecommons.org/licenses/by/4.0/"
+               : c->license);
     xml_end(x);
     xml_end(x);
     xml_end(x);
