@@ -2,6 +2,7 @@
 
 #include "export/citation.h"
 #include "export/references.h"
+#include "model/country.h"
 #include "util/alloc.h"
 #include "util/xmltext.h"
 #include "util/error.h"
@@ -278,8 +279,9 @@ static void write_journal_issue(struct xw *x, const struct issue_manifest *is)
     xw_end(x);
 }
 
-static void write_contributors(struct xw *x, const struct manuscript *m)
+static void write_contributors(struct xw *x, const struct crossref_article *article)
 {
+    const struct manuscript *m = article->m;
     if (!m->nauthors)
         return;
     xw_start(x, "contributors");
@@ -308,8 +310,13 @@ static void write_contributors(struct xw *x, const struct manuscript *m)
                     xw_text(x, f->ror);
                     xw_end(x);
                 }
-                if (f->country[0] && !f->ror)
-                    xw_element(x, "institution_place", f->country);
+                /* A place name, not a code (Crossref shows it as written); the ROR id
+                   already places an institution. */
+                const struct country *place = f->country[0] && !f->ror && article->countries
+                                                  ? country_by_code(article->countries, f->country)
+                                                  : NULL;
+                if (place)
+                    xw_element(x, "institution_place", country_display_name(place, "en"));
                 xw_element(x, "institution_department", f->department);
                 xw_end(x);
             }
@@ -520,7 +527,7 @@ static void write_article(struct xw *x, const struct journal_config *c,
     xw_element(x, "title", m->title);
     xw_element(x, "subtitle", m->subtitle);
     xw_end(x);
-    write_contributors(x, m);
+    write_contributors(x, a);
     write_abstract(x, m->abstract);
     write_date(x, "publication_date", a->r->published);
     if (a->r->accepted && date_is_valid(a->r->accepted))

@@ -23,6 +23,8 @@
 
 #include <stddef.h>
 
+struct country_db;
+
 #define CROSSREF_SCHEMA_VERSION "5.3.1"
 #define CROSSREF_NAMESPACE      "http://www.crossref.org/schema/5.3.1"
 
@@ -35,6 +37,9 @@ struct crossref_article {
     const struct reference_list *refs; /* the citation list, or NULL */
     const char *record_file;           /* submissions/<n>/submission.yaml, for messages */
     const char *manuscript_file;       /* submissions/<n>/manuscript.md, for messages */
+    /* For the affiliations' institution_place, a place name (the country's English name);
+       NULL: no institution_place. */
+    const struct country_db *countries;
 };
 
 /*

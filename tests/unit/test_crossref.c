@@ -9,6 +9,7 @@
 #include "export/crossref.h"
 #include "export/references.h"
 #include "model/config.h"
+#include "model/country.h"
 #include "model/issue.h"
 #include "model/manuscript.h"
 #include "model/record.h"
@@ -25,6 +26,7 @@
 #include <string.h>
 
 static const char *crossref_dir; /* SPECS_DIR/crossref */
+static struct country_db *countries;
 
 static const char journal_yaml[] = "title: \"Journal of Civil Service Reform & Practice\"\n"
                                    "abbreviation: JCSRP\n"
@@ -164,6 +166,7 @@ static void setup(struct fixture *f)
             .refs = &f->ms[i].references,
             .record_file = i ? "submissions/7/submission.yaml" : "submissions/6/submission.yaml",
             .manuscript_file = i ? "submissions/7/manuscript.md" : "submissions/6/manuscript.md",
+            .countries = countries,
         };
 }
 
@@ -297,7 +300,9 @@ static void test_contributors(void **state)
                  "https://orcid.org/0000-0003-5882-8559");
     assert_xpath(&xml, AT(second, "/@sequence"), "additional");
     assert_xpath(&xml, AT(second, "/c:surname"), "Kuanyshev");
-    assert_xpath(&xml, AT(second, "/c:affiliations/c:institution/c:institution_place"), "KZ");
+    /* A place name, not the country's code. */
+    assert_xpath(&xml, AT(second, "/c:affiliations/c:institution/c:institution_place"),
+                 "Kazakhstan");
     assert_xpath(&xml, AT(second, "/c:affiliations/c:institution/c:institution_id"), "");
     assert_xpath(&xml, AT(second, "/c:ORCID"), "");
     assert_xpath(&xml, "//c:journal_article[2]/c:contributors/c:person_name/c:surname", "Иван");
@@ -540,6 +545,10 @@ int main(int argc, char **argv)
     static char dir[4096];
     snprintf(dir, sizeof(dir), "%s/crossref", specs);
     crossref_dir = dir;
+    if (country_db_open(&countries, NULL, NULL)) {
+        fprintf(stderr, "%s\n", error_message());
+        return 2;
+    }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_deposit_validates),
         cmocka_unit_test(test_contributors),
@@ -550,5 +559,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_checks_report_every_problem),
         cmocka_unit_test(test_license_urls),
     };
-    return cmocka_run_group_tests_name("crossref", tests, NULL, NULL);
+    int failed = cmocka_run_group_tests_name("crossref", tests, NULL, NULL);
+    country_db_free(countries);
+    return failed;
 }
