@@ -144,6 +144,10 @@ int citation_name_split(const struct author *a, struct citation_name *out)
 {
     out->given = NULL;
     out->family = NULL;
+    if (a->organization && !empty(a->name)) {
+        out->family = trimmed_copy(a->name, strlen(a->name));
+        return out->family ? 0 : error_input("an organisation author's name is empty");
+    }
     if (!empty(a->family) && (out->family = trimmed_copy(a->family, strlen(a->family)))) {
         if (!empty(a->given))
             out->given = trimmed_copy(a->given, strlen(a->given));

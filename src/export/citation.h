@@ -34,11 +34,11 @@ struct citation_name {
 };
 
 /*
- * Split an author into given and family names. The front matter's given/family
- * win when family is set; otherwise the name is split: "Family, Given" at the
- * first comma, else the last word is the family name together with the
- * lowercase particles before it ("Ludwig van Beethoven": "Ludwig" + "van
- * Beethoven"). A one-word name is all family. Free with citation_name_release.
+ * Split an author into given and family names. An organisation (a group author)
+ * is all family, never split. The front matter's given/family win when family is set; otherwise the
+ * name is split: "Family, Given" at the first comma, else the last word is the family name together
+ * with the lowercase particles before it ("Ludwig van Beethoven": "Ludwig" + "van Beethoven"). A
+ * one-word name is all family. Free with citation_name_release.
  */
 int citation_name_split(const struct author *a, struct citation_name *out);
 void citation_name_release(struct citation_name *name);

@@ -209,6 +209,14 @@ int crossref_check(const struct journal_config *c, const struct issue_manifest *
         if (!a->m->title || !*a->m->title)
             error_add_at(mf, 0, 0, "submission %lu has no title", a->number);
         for (size_t k = 0; k < a->m->nauthors; k++) {
+            if (a->m->authors[k].organization) {
+                if (!a->m->authors[k].name || strlen(a->m->authors[k].name) > 511)
+                    error_add_at(mf, a->m->authors[k].line, 0,
+                                 "organisation author %zu: Crossref takes names of 1 to 511 "
+                                 "characters",
+                                 k + 1);
+                continue;
+            }
             struct citation_name name = {0};
             if (citation_name_split(&a->m->authors[k], &name)) {
                 error_clear();
@@ -287,6 +295,15 @@ static void write_contributors(struct xw *x, const struct crossref_article *arti
     xw_start(x, "contributors");
     for (size_t i = 0; i < m->nauthors; i++) {
         const struct author *a = &m->authors[i];
+        if (a->organization) {
+            /* A group author: Crossref's organization, a name without parts or affiliations. */
+            xw_start(x, "organization");
+            xw_attr(x, "sequence", i ? "additional" : "first");
+            xw_attr(x, "contributor_role", "author");
+            xw_text(x, a->name);
+            xw_end(x);
+            continue;
+        }
         struct citation_name name = {0};
         if (citation_name_split(a, &name)) {
             error_clear();

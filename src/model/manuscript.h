@@ -26,6 +26,7 @@ struct author {
     char *email;
     char orcid[20]; /* canonical 0000-0000-0000-000X, or "" */
     bool corresponding;
+    bool organization; /* a group author ("organization: true"): its name is never split */
     struct affiliation *affiliations;
     size_t naffiliations;
     size_t line; /* where the author starts in the manuscript */

@@ -154,6 +154,13 @@ static void test_particles_and_name_forms(void **state)
     a.name = "";
     assert_int_equal(citation_name_split(&a, &n), JOURNAL_EINPUT);
     error_clear();
+
+    /* An organisation is never split into given and family names. */
+    a = (struct author){.name = " World Bank Group ", .organization = true};
+    assert_int_equal(citation_name_split(&a, &n), 0);
+    assert_null(n.given);
+    assert_string_equal(n.family, "World Bank Group");
+    citation_name_release(&n);
 }
 
 static void test_initials_whole_code_points(void **state)

@@ -156,6 +156,8 @@ static void setup(struct fixture *f)
     m->lang = xstrdup("ru");
     m->type = xstrdup("case-study");
     add_author(m, "Сидоров Иван", NULL, NULL, NULL, NULL);
+    add_author(m, "World Bank Group", NULL, NULL, NULL, NULL);
+    m->authors[1].organization = true;
 
     for (size_t i = 0; i < 2; i++)
         f->articles[i] = (struct crossref_article){
@@ -308,6 +310,13 @@ static void test_contributors(void **state)
     assert_xpath(&xml, "//c:journal_article[2]/c:contributors/c:person_name/c:surname", "Иван");
     assert_xpath(&xml, "//c:journal_article[2]/c:contributors/c:person_name/c:given_name",
                  "Сидоров");
+    /* An organisation is Crossref's organization, not a person's name split in two. */
+    assert_xpath(&xml, "count(//c:journal_article[2]/c:contributors/c:person_name)", "1");
+    assert_xpath(&xml, "//c:journal_article[2]/c:contributors/c:organization", "World Bank Group");
+    assert_xpath(&xml, "//c:journal_article[2]/c:contributors/c:organization/@sequence",
+                 "additional");
+    assert_xpath(&xml, "//c:journal_article[2]/c:contributors/c:organization/@contributor_role",
+                 "author");
 #undef AT
     strbuf_release(&xml);
     teardown(&f);

@@ -123,6 +123,7 @@ static void make_sample(struct sample *s)
     free(s->m[2].type);
     s->m[2].type = xstrdup("editorial");
     add_author(&s->m[2], "The Editors", NULL, academy);
+    s->m[2].authors[0].organization = true;
     static char *dois[] = {"10.99999/jcsrp.2025.1.2.1", "10.99999/jcsrp.2025.1.2.4", NULL};
     for (size_t i = 0; i < 3; i++) {
         s->r[i].number = issue_articles[i];
@@ -530,6 +531,8 @@ static void test_oai_static_repository(void **state)
     assert_xpath(doc, "/sr:Repository/sr:ListRecords/oai:record[1]//dc:creator[1]",
                  "Seitkali, Dana");
     assert_xpath(doc, "/sr:Repository/sr:ListRecords/oai:record[2]//dc:creator[1]", "Петров, Иван");
+    /* An organisation's name whole. */
+    assert_xpath(doc, "/sr:Repository/sr:ListRecords/oai:record[3]//dc:creator[1]", "The Editors");
     assert_xpath(doc, "/sr:Repository/sr:ListRecords/oai:record[1]//dc:rights",
                  "https://creativecommons.org/licenses/by/4.0/");
     assert_xpath(doc, "/sr:Repository/sr:ListRecords/oai:record[1]//dc:identifier[2]",

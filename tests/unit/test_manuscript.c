@@ -338,6 +338,26 @@ static void test_funding(void **state)
     strbuf_release(&text);
 }
 
+/* An organisation as author: flagged, and it needs no affiliation of its own. */
+static void test_organization_author(void **state)
+{
+    (void)state;
+    struct manuscript m;
+    const char *text = "---\ntitle: T\nabstract: A\nauthors:\n  - name: J\n"
+                       "    affiliations: [{name: X, country: KZ}]\n"
+                       "  - name: World Bank Group\n    organization: true\n---\n";
+    assert_int_equal(parse(&m, text), 0);
+    assert_false(m.authors[0].organization);
+    assert_true(m.authors[1].organization);
+    assert_int_equal(m.authors[1].naffiliations, 0);
+    manuscript_free(&m);
+    expect_error("---\ntitle: T\nabstract: A\nauthors:\n  - name: World Bank\n"
+                 "    organization: maybe\n---\n",
+                 "ms.md:6:19: 'organization' must be true or false");
+    expect_error("---\ntitle: T\nabstract: A\nauthors:\n  - name: World Bank\n---\n",
+                 "has no affiliation");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -359,6 +379,7 @@ int main(void)
         cmocka_unit_test(test_abstract_rules),
         cmocka_unit_test(test_email_checked),
         cmocka_unit_test(test_funding),
+        cmocka_unit_test(test_organization_author),
     };
     return cmocka_run_group_tests_name("manuscript", tests, setup, teardown);
 }
