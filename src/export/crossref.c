@@ -437,6 +437,9 @@ static void write_funding(struct xw *x, const struct funding *f)
         fr_assertion(x, "fundgroup", NULL);
         for (size_t k = 0; k < a->nsources; k++) {
             const struct funder *s = &a->sources[k];
+            /* The line the writer does not end after a funder written without indentation. */
+            if (k && !x->failed && xmlTextWriterWriteRaw(x->w, X("\n")) < 0)
+                x->failed = true;
             fr_assertion(x, "funder_name", s->name);
             /* Mixed content: no indentation inside it, or it would join the funder's name. */
             if (!x->failed && xmlTextWriterSetIndent(x->w, 0) < 0)
@@ -455,8 +458,13 @@ static void write_funding(struct xw *x, const struct funding *f)
                 x->failed = true;
         }
         if (a->id) {
+            if (a->nsources && !x->failed && xmlTextWriterWriteRaw(x->w, X("\n")) < 0)
+                x->failed = true;
             fr_assertion(x, "award_number", a->id);
             xw_end(x);
+        } else if (a->nsources && !x->failed &&
+                   xmlTextWriterWriteRaw(x->w, X("\n          ")) < 0) {
+            x->failed = true; /* the end tag's line and indentation (fundgroup is 5 deep) */
         }
         xw_end(x);
     }
