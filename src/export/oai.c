@@ -15,7 +15,6 @@
  */
 #include "export/indexing.h"
 
-#include "export/citation.h"
 #include "export/crossref.h"
 #include "util/alloc.h"
 #include "util/error.h"
@@ -105,8 +104,8 @@ static void write_record(struct strbuf *out, const struct journal_config *c, con
                        "      <oai:header>\n");
     element(out, 4, "oai:identifier", NULL, id);
     free(id);
-    /* The datestamp is when the record last changed (OAI-PMH 2.0, 2.7.1): a correction moves
-       it, so that harvesters asking for changes since their last visit get the record again. */
+    /* The datestamp is when the record was created or last changed (OAI-PMH 2.0): a correction
+       moves it, so that harvesters asking for changes since their last visit get it again. */
     element(out, 4, "oai:datestamp", NULL, indexing_updated(a));
     strbuf_addstr(out,
                   "      </oai:header>\n"
