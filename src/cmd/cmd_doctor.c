@@ -31,10 +31,14 @@ int cmd_doctor(int argc, char **argv, struct cli *cli)
                 json_object_set_new(o, "line", json_integer((json_int_t)p->line));
             json_array_append_new(list, o);
         }
-        cli_print_json(json_pack("{s:b, s:I, s:I, s:I, s:b, s:o}", "ok", open == 0, "submissions",
-                                 (json_int_t)report.submissions, "issues",
+        json_t *notes = json_array();
+        for (size_t i = 0; i < report.nnotes; i++)
+            json_array_append_new(notes, json_string(report.notes[i]));
+        cli_print_json(json_pack("{s:b, s:I, s:I, s:I, s:b, s:o, s:o}", "ok", open == 0,
+                                 "submissions", (json_int_t)report.submissions, "issues",
                                  (json_int_t)report.issues, "reviews", (json_int_t)report.reviews,
-                                 "index_compared", report.index_checked, "problems", list));
+                                 "index_compared", report.index_checked, "problems", list, "notes",
+                                 notes));
     } else if (!rc) {
         for (size_t i = 0; i < report.count; i++) {
             const struct doctor_problem *p = &report.problems[i];
@@ -45,6 +49,8 @@ int cmd_doctor(int argc, char **argv, struct cli *cli)
             printf("%s [%s]\n", p->message, p->kind);
             printf("    %s %s\n", p->fixed ? "fixed:" : "fix:", p->fixed ? "done" : p->fix);
         }
+        for (size_t i = 0; i < report.nnotes; i++)
+            printf("note: %s\n", report.notes[i]);
         if (!open)
             printf("%s: %zu submissions, %zu reviews, %zu issues checked%s; %s\n", repo->root,
                    report.submissions, report.reviews, report.issues,

@@ -144,6 +144,10 @@ int citation_name_split(const struct author *a, struct citation_name *out)
 {
     out->given = NULL;
     out->family = NULL;
+    if (a->organization && !empty(a->name)) {
+        out->family = trimmed_copy(a->name, strlen(a->name));
+        return out->family ? 0 : error_input("an organisation author's name is empty");
+    }
     if (!empty(a->family) && (out->family = trimmed_copy(a->family, strlen(a->family)))) {
         if (!empty(a->given))
             out->given = trimmed_copy(a->given, strlen(a->given));
@@ -807,7 +811,7 @@ int citation_bibtex(const struct citation_source *src, struct strbuf *out)
     if (!empty(src->url))
         verbatim_field(&sb, "url", src->url, strlen(src->url));
     field(&sb, "issn", src->issn);
-    field(&sb, "publisher", src->publisher);
+    /* No publisher: biblatex's @article has none (biber warns), the journal stands for it. */
     field(&sb, "language", bibtex_language(m->lang));
     if (m->nkeywords) {
         field_start(&sb, "keywords");

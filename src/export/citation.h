@@ -34,11 +34,11 @@ struct citation_name {
 };
 
 /*
- * Split an author into given and family names. The front matter's given/family
- * win when family is set; otherwise the name is split: "Family, Given" at the
- * first comma, else the last word is the family name together with the
- * lowercase particles before it ("Ludwig van Beethoven": "Ludwig" + "van
- * Beethoven"). A one-word name is all family. Free with citation_name_release.
+ * Split an author into given and family names. An organisation (a group author)
+ * is all family, never split. The front matter's given/family win when family is set; otherwise the
+ * name is split: "Family, Given" at the first comma, else the last word is the family name together
+ * with the lowercase particles before it ("Ludwig van Beethoven": "Ludwig" + "van Beethoven"). A
+ * one-word name is all family. Free with citation_name_release.
  */
 int citation_name_split(const struct author *a, struct citation_name *out);
 void citation_name_release(struct citation_name *name);
@@ -89,7 +89,8 @@ int citation_apa_text(const struct citation_source *src, struct strbuf *out);
 int citation_bibtex_key(const struct citation_source *src, struct strbuf *out);
 
 /*
- * A BibTeX @article entry (readable by BibTeX and biber/biblatex). Values keep
+ * A BibTeX @article entry (readable by BibTeX and biber/biblatex), without a
+ * publisher (biblatex's @article has no such field). Values keep
  * UTF-8 as is and escape \ { } % & $ # _ ~ ^ for LaTeX; the title is
  * double-braced to keep its case. doi and url are verbatim fields in biblatex
  * and hyperref, so they are not LaTeX-escaped; their { } \ are percent-encoded

@@ -1,6 +1,8 @@
 #include "export/crossref.h"
 
 #include "export/citation.h"
+#include "export/references.h"
+#include "model/country.h"
 #include "util/alloc.h"
 #include "util/xmltext.h"
 #include "util/error.h"
@@ -20,6 +22,7 @@
 
 #define JATS_NAMESPACE "http://www.ncbi.nlm.nih.gov/JATS1"
 #define AI_NAMESPACE   "http://www.crossref.org/AccessIndicators.xsd"
+#define FR_NAMESPACE   "http://www.crossref.org/fundref.xsd"
 #define XSI_NAMESPACE  "http://www.w3.org/2001/XMLSchema-instance"
 
 #define X(s) ((const xmlChar *)(s))
@@ -206,6 +209,14 @@ int crossref_check(const struct journal_config *c, const struct issue_manifest *
         if (!a->m->title || !*a->m->title)
             error_add_at(mf, 0, 0, "submission %lu has no title", a->number);
         for (size_t k = 0; k < a->m->nauthors; k++) {
+            if (a->m->authors[k].organization) {
+                if (!a->m->authors[k].name || strlen(a->m->authors[k].name) > 511)
+                    error_add_at(mf, a->m->authors[k].line, 0,
+                                 "organisation author %zu: Crossref takes names of 1 to 511 "
+                                 "characters",
+                                 k + 1);
+                continue;
+            }
             struct citation_name name = {0};
             if (citation_name_split(&a->m->authors[k], &name)) {
                 error_clear();
@@ -276,13 +287,23 @@ static void write_journal_issue(struct xw *x, const struct issue_manifest *is)
     xw_end(x);
 }
 
-static void write_contributors(struct xw *x, const struct manuscript *m)
+static void write_contributors(struct xw *x, const struct crossref_article *article)
 {
+    const struct manuscript *m = article->m;
     if (!m->nauthors)
         return;
     xw_start(x, "contributors");
     for (size_t i = 0; i < m->nauthors; i++) {
         const struct author *a = &m->authors[i];
+        if (a->organization) {
+            /* A group author: Crossref's organization, a name without parts or affiliations. */
+            xw_start(x, "organization");
+            xw_attr(x, "sequence", i ? "additional" : "first");
+            xw_attr(x, "contributor_role", "author");
+            xw_text(x, a->name);
+            xw_end(x);
+            continue;
+        }
         struct citation_name name = {0};
         if (citation_name_split(a, &name)) {
             error_clear();
@@ -306,8 +327,13 @@ static void write_contributors(struct xw *x, const struct manuscript *m)
                     xw_text(x, f->ror);
                     xw_end(x);
                 }
-                if (f->country[0] && !f->ror)
-                    xw_element(x, "institution_place", f->country);
+                /* A place name, not a code (Crossref shows it as written); the ROR id
+                   already places an institution. */
+                const struct country *place = f->country[0] && !f->ror && article->countries
+                                                  ? country_by_code(article->countries, f->country)
+                                                  : NULL;
+                if (place)
+                    xw_element(x, "institution_place", country_display_name(place, "en"));
                 xw_element(x, "institution_department", f->department);
                 xw_end(x);
             }
@@ -386,6 +412,65 @@ static void write_pages(struct xw *x, const char *pages)
     free(start);
 }
 
+/* <fr:assertion name="name">text, nested assertions open (xw_end closes it). */
+static void fr_assertion(struct xw *x, const char *name, const char *text)
+{
+    xw_start_ns(x, "fr", "assertion", NULL);
+    xw_attr(x, "name", name);
+    if (text)
+        xw_text(x, text);
+}
+
+/*
+ * Crossref's funding data (fundref.xsd): a fundgroup per award, with each funder's name,
+ * its identifier nested in the name (the Funder Registry DOI as a doi.org URL, else the ROR
+ * id: fundref.xsd leaves the form to Crossref, which takes both), and the award number.
+ */
+static void write_funding(struct xw *x, const struct funding *f)
+{
+    if (!f->nawards)
+        return;
+    xw_start_ns(x, "fr", "program", NULL);
+    xw_attr(x, "name", "fundref");
+    for (size_t i = 0; i < f->nawards; i++) {
+        const struct funding_award *a = &f->awards[i];
+        fr_assertion(x, "fundgroup", NULL);
+        for (size_t k = 0; k < a->nsources; k++) {
+            const struct funder *s = &a->sources[k];
+            /* The line the writer does not end after a funder written without indentation. */
+            if (k && !x->failed && xmlTextWriterWriteRaw(x->w, X("\n")) < 0)
+                x->failed = true;
+            fr_assertion(x, "funder_name", s->name);
+            /* Mixed content: no indentation inside it, or it would join the funder's name. */
+            if (!x->failed && xmlTextWriterSetIndent(x->w, 0) < 0)
+                x->failed = true;
+            if (s->funder_id) {
+                char *url = xasprintf("https://doi.org/%s", s->funder_id);
+                fr_assertion(x, "funder_identifier", url);
+                xw_end(x);
+                free(url);
+            } else if (s->ror) {
+                fr_assertion(x, "funder_identifier", s->ror);
+                xw_end(x);
+            }
+            xw_end(x);
+            if (!x->failed && xmlTextWriterSetIndent(x->w, 1) < 0)
+                x->failed = true;
+        }
+        if (a->id) {
+            if (a->nsources && !x->failed && xmlTextWriterWriteRaw(x->w, X("\n")) < 0)
+                x->failed = true;
+            fr_assertion(x, "award_number", a->id);
+            xw_end(x);
+        } else if (a->nsources && !x->failed &&
+                   xmlTextWriterWriteRaw(x->w, X("\n          ")) < 0) {
+            x->failed = true; /* the end tag's line and indentation (fundgroup is 5 deep) */
+        }
+        xw_end(x);
+    }
+    xw_end(x);
+}
+
 static void write_access_indicators(struct xw *x, const char *license_url, const char *published)
 {
     xw_start_ns(x, "ai", "program", NULL);
@@ -403,47 +488,6 @@ static void write_access_indicators(struct xw *x, const char *license_url, const
 static const char *csl_name_text(const struct csl_name *n)
 {
     return n->family ? n->family : n->literal ? n->literal : n->given;
-}
-
-/* A reference as one line of plain text: authors (year). title. container, volume(issue), pages. */
-static void plain_reference(const struct reference *r, struct strbuf *out)
-{
-    for (size_t i = 0; i < r->nauthors; i++) {
-        const struct csl_name *a = &r->authors[i];
-        if (i)
-            strbuf_addstr(out, i + 1 == r->nauthors ? ", & " : ", ");
-        if (a->family) {
-            strbuf_addstr(out, a->family);
-            if (a->given)
-                strbuf_addf(out, ", %s", a->given);
-        } else if (csl_name_text(a)) {
-            strbuf_addstr(out, csl_name_text(a));
-        }
-    }
-    if (r->year)
-        strbuf_addf(out, "%s(%d)", out->len ? " " : "", r->year);
-    if (out->len)
-        strbuf_addstr(out, ".");
-    if (r->title)
-        strbuf_addf(out, "%s%s.", out->len ? " " : "", r->title);
-    if (r->container_title) {
-        strbuf_addf(out, "%s%s", out->len ? " " : "", r->container_title);
-        if (r->volume)
-            strbuf_addf(out, ", %s", r->volume);
-        if (r->issue)
-            strbuf_addf(out, "(%s)", r->issue);
-        if (r->page)
-            strbuf_addf(out, ", %s", r->page);
-        strbuf_addstr(out, ".");
-    }
-    if (r->publisher)
-        strbuf_addf(out, "%s%s%s%s.", out->len ? " " : "",
-                    r->publisher_place ? r->publisher_place : "", r->publisher_place ? ": " : "",
-                    r->publisher);
-    if (r->doi)
-        strbuf_addf(out, "%shttps://doi.org/%s", out->len ? " " : "", r->doi);
-    else if (r->url)
-        strbuf_addf(out, "%s%s", out->len ? " " : "", r->url);
 }
 
 static bool short_text(const char *s)
@@ -485,9 +529,13 @@ static void write_citation(struct xw *x, const struct reference *r, size_t index
         xw_elementf(x, "cYear", "%lu", (unsigned long)r->year);
     if (short_text(r->edition))
         xw_element(x, "edition_number", r->edition);
+    /* The reference as the article's page lists it (APA 7, export/references.c): one text for
+       readers and for Crossref's matching. A name that cannot be written leaves it out. */
     struct strbuf text = STRBUF_INIT;
-    plain_reference(r, &text);
-    xw_element(x, "unstructured_citation", text.buf);
+    if (reference_apa_text(r, &text))
+        error_clear();
+    else
+        xw_element(x, "unstructured_citation", text.buf);
     strbuf_release(&text);
     xw_end(x);
 }
@@ -504,12 +552,13 @@ static void write_article(struct xw *x, const struct journal_config *c,
     xw_element(x, "title", m->title);
     xw_element(x, "subtitle", m->subtitle);
     xw_end(x);
-    write_contributors(x, m);
+    write_contributors(x, a);
     write_abstract(x, m->abstract);
     write_date(x, "publication_date", a->r->published);
     if (a->r->accepted && date_is_valid(a->r->accepted))
         write_date(x, "acceptance_date", a->r->accepted);
     write_pages(x, a->pages);
+    write_funding(x, &m->funding);
     write_access_indicators(x, license_url, a->r->published);
     xw_start(x, "doi_data");
     xw_element(x, "doi", a->r->doi);
@@ -563,6 +612,7 @@ int crossref_write(const struct journal_config *c, const struct issue_manifest *
     xw_attr(&x, "xmlns:xsi", XSI_NAMESPACE);
     xw_attr(&x, "xmlns:jats", JATS_NAMESPACE);
     xw_attr(&x, "xmlns:ai", AI_NAMESPACE);
+    xw_attr(&x, "xmlns:fr", FR_NAMESPACE);
     xw_attr(&x, "xsi:schemaLocation",
             CROSSREF_NAMESPACE " https://www.crossref.org/schemas/crossref5.3.1.xsd");
 

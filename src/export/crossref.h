@@ -6,8 +6,9 @@
  * https://www.crossref.org/schemas/crossref5.3.1.xsd): the journal with its
  * ISSN, the issue with volume, number and date, and each article with titles,
  * contributors (ORCID iDs, affiliations with ROR ids), JATS abstract,
- * publication date, pages, licence as access indicators, DOI and resource URL,
- * and its citation list. Pure: everything comes in as arguments (doi_batch_id
+ * publication date, pages, funding (fundref: funders with their Funder Registry
+ * or ROR ids, award numbers), licence as access indicators, DOI and resource
+ * URL, and its citation list. Pure: everything comes in as arguments (doi_batch_id
  * and timestamp included), so the same input gives the same bytes. Written
  * with libxml2's xmlTextWriter: any title comes out well formed; characters XML
  * 1.0 forbids (C0 controls) are dropped.
@@ -22,6 +23,8 @@
 
 #include <stddef.h>
 
+struct country_db;
+
 #define CROSSREF_SCHEMA_VERSION "5.3.1"
 #define CROSSREF_NAMESPACE      "http://www.crossref.org/schema/5.3.1"
 
@@ -34,6 +37,9 @@ struct crossref_article {
     const struct reference_list *refs; /* the citation list, or NULL */
     const char *record_file;           /* submissions/<n>/submission.yaml, for messages */
     const char *manuscript_file;       /* submissions/<n>/manuscript.md, for messages */
+    /* For the affiliations' institution_place, a place name (the country's English name);
+       NULL: no institution_place. */
+    const struct country_db *countries;
 };
 
 /*

@@ -1,8 +1,11 @@
 /*
- * DOAJ article XML (https://doaj.org/docs/xml/; the schema is doajArticles.xsd
- * as OJS ships it). Element order follows the schema's sequence. That schema
- * has no element for ORCID iDs and none for the affiliation's country, so
- * neither is exported; authors' email addresses are left out on purpose.
+ * DOAJ article XML (https://doaj.org/docs/xml/; the schema is DOAJ's current
+ * doajArticles.xsd, from DOAJ's own repository: the older copy OJS ships has
+ * no element for ORCID iDs). Element order follows the schema's sequence.
+ * Each author's ORCID iD goes in DOAJ's `orchid_id` (DOAJ's spelling) as the
+ * full https://orcid.org/ URL DOAJ asks for. The schema has no element for the
+ * affiliation's country, so none is exported; authors' email addresses are
+ * left out on purpose.
  */
 #include "export/indexing.h"
 
@@ -39,6 +42,23 @@ static size_t affiliation_id(struct affiliation_list *list, const struct affilia
     return list->n;
 }
 
+/*
+ * DOAJ's documentType is free text (xs:string, no list of values): the kind of
+ * item in words, so that editorials and interviews are not counted as research
+ * articles.
+ */
+static const char *document_type(const char *type)
+{
+    static const char *const types[][2] = {
+        {"editorial", "editorial"},   {"interview", "interview"},     {"review", "review"},
+        {"case-study", "case study"}, {"practice", "practice paper"},
+    };
+    for (size_t i = 0; type && i < sizeof(types) / sizeof(*types); i++)
+        if (!strcmp(type, types[i][0]))
+            return types[i][1];
+    return "article";
+}
+
 static void write_record(struct xml_out *x, const struct journal_config *c,
                          const struct language_db *languages, const struct indexing_article *a)
 {
@@ -64,7 +84,7 @@ static void write_record(struct xml_out *x, const struct journal_config *c,
     xml_element(x, "doi", a->r ? a->r->doi : NULL);
     snprintf(number, sizeof(number), "%lu", a->number);
     xml_element(x, "publisherRecordId", number);
-    xml_element(x, "documentType", "article");
+    xml_element(x, "documentType", document_type(m->type));
 
     char *title = indexing_full_title(m);
     xml_start(x, "title");
@@ -85,6 +105,11 @@ static void write_record(struct xml_out *x, const struct journal_config *c,
                 snprintf(number, sizeof(number), "%zu",
                          affiliation_id(&list, &au->affiliations[k]));
                 xml_element(x, "affiliationId", number);
+            }
+            if (au->orcid[0]) {
+                char *orcid = xasprintf("https://orcid.org/%s", au->orcid);
+                xml_element(x, "orchid_id", orcid);
+                free(orcid);
             }
             xml_end(x);
         }

@@ -82,12 +82,15 @@ static void write_entry(struct strbuf *out, const struct journal_config *c,
     const char *link[] = {"rel", "alternate", "type", "text/html", "href", url};
     xml_add_element(out, 2, "link", link, 3, NULL);
     free(url);
-    char *id = a->r && a->r->doi && *a->r->doi ? xasprintf("https://doi.org/%s", a->r->doi)
-                                               : tag_id(c->base_url, date, a->number);
+    /* Never the DOI URL: a DOI assigned by a correction would change the id, and readers
+       would show the article twice (RFC 4287 4.2.6: an entry's id never changes). */
+    char *id = tag_id(c->base_url, date, a->number);
     text_element(out, 2, "id", id);
     free(id);
     char *when = atom_date(date);
     text_element(out, 2, "published", when);
+    free(when);
+    when = atom_date(indexing_updated(a));
     text_element(out, 2, "updated", when);
     free(when);
     for (size_t i = 0; i < m->nauthors; i++) {
@@ -132,8 +135,14 @@ int feed_write_atom(const struct journal_config *c, const char *lang, const char
     const char *alternate[] = {"rel", "alternate", "type", "text/html", "href", home_url};
     xml_add_element(out, 1, "link", alternate, 3, NULL);
     text_element(out, 1, "id", feed_url);
-    /* The feed changed when its newest entry appeared; a fixed date without entries. */
-    char *updated = atom_date(shown ? indexing_published(order[0]) : NULL);
+    /* The feed changed when an entry it shows last changed; a fixed date without entries. */
+    const char *newest = NULL;
+    for (size_t i = 0; i < shown; i++) {
+        const char *d = indexing_updated(order[i]);
+        if (d && (!newest || strcmp(d, newest) > 0))
+            newest = d;
+    }
+    char *updated = atom_date(newest);
     text_element(out, 1, "updated", updated);
     free(updated);
     /* Atom wants an author for every entry: the publisher stands in for entries without one. */

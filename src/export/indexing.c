@@ -1,5 +1,6 @@
 #include "export/indexing.h"
 
+#include "export/citation.h"
 #include "model/language.h"
 #include "util/alloc.h"
 #include "util/xmltext.h"
@@ -19,6 +20,30 @@ const char *indexing_published(const struct indexing_article *a)
     if (a->r && a->r->published && *a->r->published)
         return a->r->published;
     return a->issue ? a->issue->date : NULL;
+}
+
+const char *indexing_updated(const struct indexing_article *a)
+{
+    const char *updated = indexing_published(a);
+    for (size_t i = 0; a->issue && i < a->issue->ncorrections; i++) {
+        const char *d = a->issue->corrections[i].date;
+        if (d && *d && (!updated || strcmp(d, updated) > 0))
+            updated = d;
+    }
+    return updated;
+}
+
+char *indexing_creator(const struct author *a)
+{
+    struct citation_name name = {0};
+    if (citation_name_split(a, &name)) {
+        error_clear();
+        return xstrdup(a->name ? a->name : "");
+    }
+    char *out = name.given && *name.given ? xasprintf("%s, %s", name.family, name.given)
+                                          : xstrdup(name.family ? name.family : "");
+    citation_name_release(&name);
+    return out;
 }
 
 char *indexing_full_title(const struct manuscript *m)

@@ -38,6 +38,17 @@ struct indexing_article {
 char *indexing_article_url(const char *base_url, unsigned long number);
 /* Its publication date: the record's published date, else the issue's date. */
 const char *indexing_published(const struct indexing_article *a);
+/*
+ * When what its records show last changed: the latest correction of its issue
+ * (build-issue --correct rewrites every article of the issue: DOIs, pages) when
+ * later than its publication date, else that date. Harvesters and feed readers
+ * see a change only when these dates move: the OAI datestamp, Atom's updated
+ * and the sitemap's lastmod.
+ */
+const char *indexing_updated(const struct indexing_article *a);
+/* An author as Dublin Core's creator: "Family, Given" (names split as for citations), an
+   organisation's name whole (to free). */
+char *indexing_creator(const struct author *a);
 /* "Title: Subtitle", or the title (to free). */
 char *indexing_full_title(const struct manuscript *m);
 /* The ISO 639-2/B code of an ISO 639-1 code ("en" -> "eng", "de" -> "ger"); NULL if unknown. */
@@ -59,10 +70,22 @@ int doaj_write(const struct journal_config *c, const struct language_db *languag
  * http://www.openarchives.org/OAI/2.0/static-repository): Identify,
  * ListMetadataFormats (oai_dc) and ListRecords with one oai_dc record per
  * article. repository_url is where the file is published (base_url +
- * "oai/static-repository.xml"): the baseURL, since no gateway is configured.
- * admin_email is required by OAI-PMH; identifiers are
+ * "oai/static-repository.xml"); the baseURL is oai_base_url(c->oai_gateway_url,
+ * repository_url). admin_email is required by OAI-PMH; identifiers are
  * oai:<host of base_url>:article/<number>. Needs base_url.
  */
+/*
+ * The baseURL of a static repository (to free). Harvesters reach a static
+ * repository through a static repository gateway, and the guidelines
+ * (http://www.openarchives.org/OAI/2.0/guidelines-static-repository.htm)
+ * make its baseURL the gateway's URL, a "/", and the repository's URL without
+ * its scheme: gateway http://gateway.institution.org/oai and repository
+ * http://an.oai.org/ma/mini.xml give
+ * http://gateway.institution.org/oai/an.oai.org/ma/mini.xml. Without a gateway
+ * (NULL or ""), the repository's own URL, which harvesters that read static
+ * repositories directly take.
+ */
+char *oai_base_url(const char *gateway_url, const char *repository_url);
 int oai_write_static_repository(const struct journal_config *c, const char *repository_url,
                                 const char *admin_email, const struct indexing_article *articles,
                                 size_t n, struct strbuf *out);
@@ -73,9 +96,12 @@ int oai_write_static_repository(const struct journal_config *c, const char *repo
  * articles come in. lang is the feed's language (its title is the journal's in
  * that language); feed_url is where the feed is published (its id and
  * rel="self"), home_url the site's page in that language. Each entry: title,
- * authors (ORCID as uri), link to the page, id (the DOI URL, else a tag: URI),
- * published and updated, summary (the abstract as text), categories (keywords),
- * each with the article's xml:lang. Needs base_url.
+ * authors (ORCID as uri), link to the page, id (a tag: URI made from the host
+ * and the publication date, which never changes once published: RFC 4287 forbids
+ * it, and a DOI assigned later must not turn the entry into a new one),
+ * published, updated (indexing_updated: a correction moves it), summary (the
+ * abstract as text), categories (keywords), each with the article's xml:lang.
+ * The feed's updated is the latest of its entries'. Needs base_url.
  */
 #define FEED_MAX_ENTRIES 50
 int feed_write_atom(const struct journal_config *c, const char *lang, const char *feed_url,

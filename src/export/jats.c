@@ -756,6 +756,56 @@ static void page_elements(struct jw *j, const char *pages)
     free(last);
 }
 
+/*
+ * The funding (funding-group, after the keywords as article-meta orders it): an award-group
+ * per award with its funders and award number, then the statements. A funder with an id is
+ * an institution-wrap, as JATS4R recommends: the Funder Registry id as a DOI of that
+ * vocabulary, the ROR id as ror.
+ */
+static void funding_group(struct jw *j, const struct funding *f)
+{
+    if (!f->nawards && !f->nstatements)
+        return;
+    start(j, "funding-group");
+    for (size_t i = 0; i < f->nawards; i++) {
+        const struct funding_award *a = &f->awards[i];
+        start(j, "award-group");
+        for (size_t k = 0; k < a->nsources; k++) {
+            const struct funder *s = &a->sources[k];
+            start(j, "funding-source");
+            if (empty(s->funder_id) && empty(s->ror)) {
+                text(j, s->name);
+                end(j);
+                continue;
+            }
+            start(j, "institution-wrap");
+            elem(j, "institution", s->name);
+            if (!empty(s->funder_id)) {
+                start(j, "institution-id");
+                attr_fixed(j, "institution-id-type", "doi");
+                attr_fixed(j, "vocab", "open-funder-registry");
+                attr_fixed(j, "vocab-identifier", "10.13039/open_funder_registry");
+                text(j, s->funder_id);
+                end(j);
+            }
+            if (!empty(s->ror)) {
+                start(j, "institution-id");
+                attr_fixed(j, "institution-id-type", "ror");
+                text(j, s->ror);
+                end(j);
+            }
+            end(j);
+            end(j);
+        }
+        elem(j, "award-id", a->id);
+        elem(j, "award-name", a->name);
+        end(j);
+    }
+    for (size_t i = 0; i < f->nstatements; i++)
+        elem(j, "funding-statement", f->statements[i]);
+    end(j);
+}
+
 static int article_meta(struct jw *j, const struct jats_source *src)
 {
     const struct citation_source *c = &src->cite;
@@ -864,6 +914,7 @@ static int article_meta(struct jw *j, const struct jats_source *src)
             elem(j, "kwd", m->keywords[i]);
         end(j);
     }
+    funding_group(j, &m->funding);
     end(j);
     return 0;
 }

@@ -42,7 +42,7 @@ struct jats_source {
  *   contrib-group with names split as for citations, ORCID iDs and xrefs to
  *   the aff elements (institution, country with its code), pub-date, volume,
  *   issue, fpage/lpage, history, permissions with ali:license_ref, self-uri,
- *   abstract, kwd-group);
+ *   abstract, kwd-group, funding-group from the front matter's funding);
  * - body: the Markdown with headings as nested sec/title, paragraphs, lists,
  *   tables (table-wrap/table), block quotes (disp-quote), code (preformat),
  *   emphasis (italic, bold, strike), inline code (monospace), links

@@ -15,6 +15,7 @@
  */
 #include "export/indexing.h"
 
+#include "export/crossref.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/utf8.h"
@@ -103,7 +104,9 @@ static void write_record(struct strbuf *out, const struct journal_config *c, con
                        "      <oai:header>\n");
     element(out, 4, "oai:identifier", NULL, id);
     free(id);
-    element(out, 4, "oai:datestamp", NULL, date);
+    /* The datestamp is when the record was created or last changed (OAI-PMH 2.0): a correction
+       moves it, so that harvesters asking for changes since their last visit get it again. */
+    element(out, 4, "oai:datestamp", NULL, indexing_updated(a));
     strbuf_addstr(out,
                   "      </oai:header>\n"
                   "      <oai:metadata>\n"
@@ -112,8 +115,11 @@ static void write_record(struct strbuf *out, const struct journal_config *c, con
     char *title = indexing_full_title(m);
     dc(out, "dc:title", m->lang, title);
     free(title);
-    for (size_t i = 0; i < m->nauthors; i++)
-        dc(out, "dc:creator", NULL, m->authors[i].name);
+    for (size_t i = 0; i < m->nauthors; i++) {
+        char *creator = indexing_creator(&m->authors[i]);
+        dc(out, "dc:creator", NULL, creator);
+        free(creator);
+    }
     for (size_t i = 0; i < m->nkeywords; i++)
         dc(out, "dc:subject", m->lang, m->keywords[i]);
     dc(out, "dc:description", m->lang, m->abstract);
@@ -144,10 +150,26 @@ static void write_record(struct strbuf *out, const struct journal_config *c, con
         free(issn);
     }
     dc(out, "dc:language", NULL, m->lang);
-    dc(out, "dc:rights", NULL, c->license);
+    /* The licence itself (its URL), as DCMI and OpenAIRE want dc:rights; its name when it has
+       no known URL. */
+    char *license_url = crossref_license_url(c->license);
+    dc(out, "dc:rights", NULL, license_url ? license_url : c->license);
+    free(license_url);
     strbuf_addstr(out, "        </oai_dc:dc>\n"
                        "      </oai:metadata>\n"
                        "    </oai:record>\n");
+}
+
+char *oai_base_url(const char *gateway_url, const char *repository_url)
+{
+    if (!gateway_url || !*gateway_url)
+        return xstrdup(repository_url);
+    size_t len = strlen(gateway_url);
+    while (len && gateway_url[len - 1] == '/')
+        len--;
+    const char *scheme = strstr(repository_url, "://");
+    const char *rest = scheme ? scheme + 3 : repository_url;
+    return xasprintf("%.*s/%s", (int)len, gateway_url, rest);
 }
 
 int oai_write_static_repository(const struct journal_config *c, const char *repository_url,
@@ -163,7 +185,7 @@ int oai_write_static_repository(const struct journal_config *c, const char *repo
     /* The earliest datestamp of the repository: the oldest record's. */
     const char *earliest = NULL;
     for (size_t i = 0; i < n; i++) {
-        const char *d = indexing_published(&articles[i]);
+        const char *d = indexing_updated(&articles[i]);
         if (d && (!earliest || strcmp(d, earliest) < 0))
             earliest = d;
     }
@@ -181,7 +203,9 @@ int oai_write_static_repository(const struct journal_config *c, const char *repo
                   "\">\n"
                   "  <Identify>\n");
     element(out, 2, "oai:repositoryName", NULL, c->title);
-    element(out, 2, "oai:baseURL", NULL, repository_url);
+    char *base = oai_base_url(c->oai_gateway_url, repository_url);
+    element(out, 2, "oai:baseURL", NULL, base);
+    free(base);
     element(out, 2, "oai:protocolVersion", NULL, "2.0");
     element(out, 2, "oai:adminEmail", NULL, admin_email);
     element(out, 2, "oai:earliestDatestamp", NULL, earliest);

@@ -61,6 +61,7 @@ static const char *const config_keys[] = {"title",
                                           "crossref_endpoint",
                                           "crossref_test_endpoint",
                                           "crossref_schema_dir",
+                                          "oai_gateway_url",
                                           NULL};
 
 bool issn_is_valid(const char *issn)
@@ -508,6 +509,12 @@ int config_parse(struct journal_config *cfg, const char *file, const char *text,
         ydoc_problem(&d, ydoc_get(&d, root, "issn"),
                      "'%s' is not a valid ISSN (expected NNNN-NNNC with a mod-11 check digit)",
                      cfg->issn);
+    cfg->oai_gateway_url = dup_scalar(&d, root, "oai_gateway_url", false);
+    if (cfg->oai_gateway_url && strncmp(cfg->oai_gateway_url, "https://", 8) &&
+        strncmp(cfg->oai_gateway_url, "http://", 7))
+        ydoc_problem(&d, ydoc_get(&d, root, "oai_gateway_url"),
+                     "oai_gateway_url must start with https:// or http:// (the address of the "
+                     "OAI static repository gateway that serves the journal's OAI file)");
     if (cfg->base_url) {
         if (strncmp(cfg->base_url, "https://", 8) && strncmp(cfg->base_url, "http://", 7)) {
             ydoc_problem(&d, ydoc_get(&d, root, "base_url"),
@@ -610,6 +617,7 @@ void config_free(struct journal_config *cfg)
     free(cfg->crossref_endpoint);
     free(cfg->crossref_test_endpoint);
     free(cfg->crossref_schema_dir);
+    free(cfg->oai_gateway_url);
     for (size_t i = 0; i < cfg->nlanguages; i++)
         free(cfg->languages[i]);
     free(cfg->languages);

@@ -68,6 +68,9 @@ struct journal_config {
     char *publisher;
     char *issn;
     char *base_url; /* always ends with '/' */
+    /* The OAI static repository gateway that serves oai/static-repository.xml to harvesters
+       (http(s) URL), or NULL: the file's own URL is its baseURL. */
+    char *oai_gateway_url;
     char **languages;
     size_t nlanguages;
     char *review_mode; /* double-blind, single-blind or open */

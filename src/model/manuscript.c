@@ -25,8 +25,8 @@ static const char *const top_keys[] = {
     "author",   "date",     "references", "bibliography", "funding",  "acknowledgements", "format",
     "citation", "license",  NULL};
 static const char *const author_keys[] = {
-    "name",  "email", "orcid",      "corresponding", "affiliations", "affiliation", "url",
-    "roles", "role",  "attributes", "note",          "degrees",      NULL};
+    "name",  "email", "orcid",      "corresponding", "affiliations", "affiliation",  "url",
+    "roles", "role",  "attributes", "note",          "degrees",      "organization", NULL};
 
 const struct author *manuscript_contact(const struct manuscript *m)
 {
@@ -136,9 +136,19 @@ static void parse_author(struct parse *p, yaml_node_t *n, struct author *a)
         a->corresponding = b == 1;
     }
 
+    yaml_node_t *org = ydoc_get(d, n, "organization");
+    if (org) {
+        int b = ydoc_bool(org);
+        if (b < 0)
+            ydoc_problem(d, org, "'organization' must be true or false");
+        a->organization = b == 1;
+    }
+
     yaml_node_t *affs = ydoc_get(d, n, "affiliations");
     if (!affs)
         affs = ydoc_get(d, n, "affiliation");
+    if ((!affs || ydoc_is_null(affs)) && a->organization)
+        return; /* an organisation is its own affiliation */
     if (!affs || ydoc_is_null(affs)) {
         ydoc_problem(d, n, "author '%s' has no affiliation (expected affiliations: [...])",
                      a->name ? a->name : "");
@@ -268,6 +278,10 @@ static void parse_front_matter(struct parse *p)
     if (n && !reference_list_parse(d, n, &m->references))
         reference_list_warnings(&m->references, p->file, &m->warnings, &m->nwarnings);
 
+    n = ydoc_get(d, root, "funding");
+    if (n && !ydoc_is_null(n))
+        funding_parse(d, n, &m->funding);
+
     yaml_node_t *authors = ydoc_get(d, root, "authors");
     yaml_node_t *author = ydoc_get(d, root, "author");
     if (authors && author)
@@ -371,6 +385,7 @@ void manuscript_free(struct manuscript *m)
     free(m->authors);
     free(m->body);
     reference_list_free(&m->references);
+    funding_free(&m->funding);
     for (size_t i = 0; i < m->nwarnings; i++)
         free(m->warnings[i]);
     free(m->warnings);

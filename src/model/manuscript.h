@@ -1,6 +1,7 @@
 #ifndef JOURNAL_MODEL_MANUSCRIPT_H
 #define JOURNAL_MODEL_MANUSCRIPT_H
 
+#include "model/funding.h"
 #include "model/reference.h"
 #include "util/mdlimits.h"
 
@@ -25,6 +26,7 @@ struct author {
     char *email;
     char orcid[20]; /* canonical 0000-0000-0000-000X, or "" */
     bool corresponding;
+    bool organization; /* a group author ("organization: true"): its name is never split */
     struct affiliation *affiliations;
     size_t naffiliations;
     size_t line; /* where the author starts in the manuscript */
@@ -48,6 +50,7 @@ struct manuscript {
     size_t body_len;
     size_t body_line;                 /* line of the manuscript on which body starts */
     struct reference_list references; /* front matter `references:` (CSL YAML) */
+    struct funding funding;           /* front matter `funding:` (model/funding.h) */
     /* Problems that do not refuse the manuscript (a reference without a field APA
      * needs), each "file:line:col: ...": commands print them as warnings. */
     char **warnings;

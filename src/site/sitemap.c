@@ -130,9 +130,9 @@ static const char *issue_changed(const struct issue_manifest *is)
 
 /*
  * When a page last changed, from the dates the journal records: an article's
- * publication, an issue's date or latest correction, and for the pages made
- * from all issues (home, archive, indexes, statistics) the newest of those.
- * The board and the journal's own pages have no such date: no lastmod.
+ * publication or its issue's latest correction, an issue's date or latest correction, and for the
+ * pages made from all issues (home, archive, indexes, statistics) the newest of those. The board
+ * and the journal's own pages have no such date: no lastmod.
  */
 /* The number in "<folder>/<number>/index.html". */
 static bool numbered_page(const char *path, const char *folder, unsigned long *number)
@@ -169,8 +169,12 @@ static const char *page_lastmod(const struct build *b, const struct article *con
             b->narticles ? bsearch(&number, by_number, b->narticles, sizeof(*by_number),
                                    compare_number_to_article)
                          : NULL;
-        const struct article *a = found ? *found : NULL;
-        return a ? (a->r.published ? a->r.published : a->issue->date) : NULL;
+        if (!found)
+            return NULL;
+        const struct article *a = *found;
+        /* As the feeds and the OAI datestamps date it: a correction of its issue moves it. */
+        const struct indexing_article ia = {a->number, &a->m, &a->r, a->issue, NULL};
+        return indexing_updated(&ia);
     }
     if (numbered_page(path, "issues", &number)) {
         for (size_t i = 0; i < b->nissues; i++)

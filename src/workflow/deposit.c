@@ -128,6 +128,7 @@ static int load_issue(struct journal_repo *repo, unsigned long id, struct loaded
             .refs = &e->manuscript.references,
             .record_file = e->record_path,
             .manuscript_file = e->manuscript_path,
+            .countries = l->countries,
         };
     }
     return 0;

@@ -729,6 +729,22 @@ static int check_mail(struct doctor *d)
     return rc;
 }
 
+/* The settings that work as they are but may not be what the editors want. */
+static void check_settings(struct doctor *d)
+{
+    const struct journal_config *c = &d->repo->config;
+    bool oai_file = c->base_url && (c->contact_email || c->mail_reply_to || c->mail_from_address);
+    if (oai_file && !c->oai_gateway_url) {
+        d->r->notes = xrealloc(d->r->notes, (d->r->nnotes + 1) * sizeof(*d->r->notes));
+        d->r->notes[d->r->nnotes++] = xasprintf(
+            "journal.yaml: no oai_gateway_url, so oai/static-repository.xml gives its own URL "
+            "(%soai/static-repository.xml) as its baseURL; harvesters that speak only OAI-PMH "
+            "reach a static repository through a static repository gateway: register the file "
+            "with one and set oai_gateway_url to the gateway's URL",
+            c->base_url);
+    }
+}
+
 int doctor_run(struct journal_repo *repo, const char *site_dir, bool fix,
                struct doctor_report *report)
 {
@@ -749,6 +765,8 @@ int doctor_run(struct journal_repo *repo, const char *site_dir, bool fix,
         rc = check_index(&d);
     if (!rc)
         rc = check_mail(&d);
+    if (!rc)
+        check_settings(&d);
     for (size_t i = 0; i < d.nsubs; i++)
         if (d.subs[i].parsed)
             record_free(&d.subs[i].rec);
@@ -775,5 +793,8 @@ void doctor_report_free(struct doctor_report *report)
         free(report->problems[i].fix);
     }
     free(report->problems);
+    for (size_t i = 0; i < report->nnotes; i++)
+        free(report->notes[i]);
+    free(report->notes);
     memset(report, 0, sizeof(*report));
 }

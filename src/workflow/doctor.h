@@ -27,6 +27,10 @@
  * process's temporary files and staging folders removed, the work tree
  * finished from HEAD, held mail released (its commit exists) or dropped (it
  * does not); the problems so repaired are marked fixed.
+ *
+ * Notes are things that work but may not be what the editors want (no OAI
+ * static repository gateway set, so harvesters get the file's own URL as its
+ * baseURL): printed, never counted as problems.
  */
 struct doctor_problem {
     const char *kind; /* one of the words above */
@@ -43,6 +47,8 @@ struct doctor_report {
     size_t submissions, issues, reviews; /* how many were checked */
     bool index_checked;                  /* the index was current and compared row by row */
     size_t messages;                     /* held messages looked at */
+    char **notes;                        /* each a sentence, with what to do */
+    size_t nnotes;
 };
 
 /* Only failures to read (I/O, git, SQLite) are errors; problems go into the report. */

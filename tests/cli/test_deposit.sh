@@ -85,6 +85,18 @@ crossref_endpoint: "http://127.0.0.1:$STUB_PORT/servlet/deposit"
 crossref_test_endpoint: "http://127.0.0.1:$STUB_PORT/test/servlet/deposit"
 YAML
 tgit -C "$J" commit -q -am "Crossref endpoints: the local stand-in"
+# Article 1 reports its funding (added to the committed manuscript): Crossref's funding data.
+"$PY" - "$J/submissions/1/manuscript.md" <<'PY'
+import sys
+path = sys.argv[1]
+text = open(path, encoding="utf-8").read()
+funding = ("funding:\n  statement: \"Funded by the Science Committee (AP19680123).\"\n"
+           "  awards:\n    - id: AP19680123\n      source:\n"
+           "        text: \"Science Committee of the Ministry of Science & Higher Education\"\n"
+           "        funder-id: 10.13039/501100004561\n")
+open(path, "w", encoding="utf-8").write(text.replace("\nkeywords:", "\n" + funding + "keywords:", 1))
+PY
+tgit -C "$J" commit -q -am "Article 1's funding"
 DOIS1=$(sed -n 's/^doi: //p' "$J"/submissions/{1,2,3,4,5}/submission.yaml | sort)
 check_eq "issue 1 has five DOIs under 10.99999" 5 "$(grep -c '^10\.99999/' <<<"$DOIS1")"
 
@@ -109,6 +121,18 @@ expect_stdout_match '<resource>https://journal.example.org/articles/1/index.html
     "the resource URL is the article's page"
 expect_stdout_match '<citation key="ref1">' "the references as a citation list"
 expect_stdout_match '<email_address>office@journal.example.org</email_address>' "the depositor"
+check_eq "the funding as Crossref's funding data: funder, its Funder Registry id, the award" \
+    "Science Committee of the Ministry of Science & Higher Education|https://doi.org/10.13039/501100004561|AP19680123" \
+    "$("$PY" - "$TEST_TMP/dry.xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+FR = "{http://www.crossref.org/fundref.xsd}"
+program = ET.parse(sys.argv[1]).getroot().find(".//" + FR + "program")
+group = program.find(FR + "assertion")
+name = group.find(FR + "assertion[@name='funder_name']")
+print("|".join([name.text, name.find(FR + "assertion").text,
+                group.find(FR + "assertion[@name='award_number']").text]))
+PY
+)"
 expect_exit 0 "deposit --dry-run -o FILE" -- \
     in_dir "$J" "$JOURNAL" deposit 1 --dry-run -o "$TEST_TMP/dry2.xml"
 check "-o FILE holds a valid deposit" -- validate "$TEST_TMP/dry2.xml"

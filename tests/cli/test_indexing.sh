@@ -268,6 +268,30 @@ check_eq "the OAI static repository has one oai_dc record per published article"
     "$(for n in 1 2 3 4 5 6 7 8 9; do echo "oai:journal.example.org:article/$n"; done)" \
     "$(oai_records "$S/oai/static-repository.xml" | sort -V)"
 
+# The baseURL: the file's own URL without a gateway (doctor mentions it), and the gateway's URL
+# followed by the file's URL without its scheme once oai_gateway_url is set.
+check "without oai_gateway_url the baseURL is the file's own URL" -- \
+    grep -q "<oai:baseURL>${BASE}oai/static-repository.xml</oai:baseURL>" "$S/oai/static-repository.xml"
+expect_exit 0 "doctor without oai_gateway_url" -- "$JOURNAL" doctor
+expect_stdout_match "^note: journal.yaml: no oai_gateway_url, so oai/static-repository.xml gives its own URL" \
+    "... mentions the missing gateway, and still passes"
+G=$TEST_TMP/gateway
+cp -R "$J" "$G"
+rm -rf "$G/_site"
+echo 'oai_gateway_url: "http://gateway.institution.org/oai"' >>"$G/journal.yaml"
+tgit -C "$G" commit -q -am "an OAI gateway"
+expect_exit 0 "build-site with oai_gateway_url" -- in_dir "$G" "$JOURNAL" build-site
+check "... writes the baseURL the static repository guidelines prescribe" -- grep -q \
+    "<oai:baseURL>http://gateway.institution.org/oai/journal.example.org/oai/static-repository.xml</oai:baseURL>" \
+    "$G/_site/oai/static-repository.xml"
+expect_exit 0 "doctor with oai_gateway_url" -- in_dir "$G" "$JOURNAL" doctor
+check "... has nothing to mention about it" -- bash -c "! grep -q oai_gateway_url '$OUT'"
+sed -i 's|^oai_gateway_url: .*|oai_gateway_url: "gateway.institution.org/oai"|' "$G/journal.yaml"
+tgit -C "$G" commit -q -am "a gateway without its scheme"
+expect_exit 1 "an oai_gateway_url that is no URL is refused" -- in_dir "$G" "$JOURNAL" build-site
+expect_stderr_match "journal.yaml:[0-9]+:[0-9]+: oai_gateway_url must start with https:// or http://" \
+    "... with its line"
+
 # Without a contact address there is no OAI file (OAI-PMH requires adminEmail).
 M=$TEST_TMP/nomail
 cp -R "$J" "$M"
@@ -292,5 +316,50 @@ check "... the feeds and the sitemap are still written" -- \
 expect_exit 0 "a rebuild into the same folder at the limit (9 records)" -- \
     in_dir "$J" env JOURNAL_OAI_MAX_RECORDS=9 "$JOURNAL" build-site --force -o "$TEST_TMP/nooai"
 check "... writes the static repository again" -- test -s "$TEST_TMP/nooai/oai/static-repository.xml"
+
+# ---- a correction: build-issue --correct assigns DOIs to a published issue ----
+# The sample's issue 2 (published 2025-12-15) has no DOIs. What harvesters and feed readers
+# go by moves to the day of the correction; no entry's id changes (RFC 4287).
+C=$TEST_TMP/corrected
+sample_journal "$C" || finish
+expect_exit 0 "build-site before the correction" -- in_dir "$C" "$JOURNAL" build-site -o "$TEST_TMP/c1"
+expect_exit 0 "build-issue 2 --correct assigns the DOIs (on 2026-02-20)" -- \
+    in_dir "$C" env JOURNAL_TODAY=2026-02-20 "$JOURNAL" build-issue 2 --correct "DOIs assigned"
+check "... the records have their DOIs" -- grep -q '^doi: 10.99999/' "$C/submissions/6/submission.yaml"
+expect_exit 0 "build-site after the correction" -- \
+    in_dir "$C" env JOURNAL_TODAY=2026-02-20 "$JOURNAL" build-site -o "$TEST_TMP/c2"
+dates_of() {
+    python3 - "$1" "$BASE" <<'EOF'
+import sys, xml.etree.ElementTree as ET
+d, b = sys.argv[1], sys.argv[2]
+A = "{http://www.w3.org/2005/Atom}"
+O = "{http://www.openarchives.org/OAI/2.0/}"
+S = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+for e in ET.parse(d + "/feed.xml").getroot().findall(A + "entry"):
+    if e.find(A + "link").get("href") in (b + "articles/6/index.html", b + "articles/1/index.html"):
+        print("atom", e.findtext(A + "id"), e.findtext(A + "published"), e.findtext(A + "updated"))
+oai = [(r.findtext(O + "identifier"), r.findtext(O + "datestamp"))
+       for r in ET.parse(d + "/oai/static-repository.xml").getroot().iter(O + "header")]
+for i, stamp in sorted(oai):
+    if i.endswith((":article/6", ":article/1")):
+        print("oai", i, stamp)
+m = {u.findtext(S + "loc"): u.findtext(S + "lastmod") for u in ET.parse(d + "/sitemap.xml").getroot()}
+print("sitemap", m[b + "articles/6/index.html"], m[b + "articles/1/index.html"])
+EOF
+}
+check_eq "before: tag: ids, the publication dates" \
+    "atom tag:journal.example.org,2025-12-15:articles/6 2025-12-15T00:00:00Z 2025-12-15T00:00:00Z
+atom tag:journal.example.org,2025-06-30:articles/1 2025-06-30T00:00:00Z 2025-06-30T00:00:00Z
+oai oai:journal.example.org:article/1 2025-06-30
+oai oai:journal.example.org:article/6 2025-12-15
+sitemap 2025-12-15 2025-06-30" "$(dates_of "$TEST_TMP/c1")"
+check_eq "after: the same ids; the corrected issue's updated, datestamp and lastmod moved, issue 1's not" \
+    "atom tag:journal.example.org,2025-12-15:articles/6 2025-12-15T00:00:00Z 2026-02-20T00:00:00Z
+atom tag:journal.example.org,2025-06-30:articles/1 2025-06-30T00:00:00Z 2025-06-30T00:00:00Z
+oai oai:journal.example.org:article/1 2025-06-30
+oai oai:journal.example.org:article/6 2026-02-20
+sitemap 2026-02-20 2025-06-30" "$(dates_of "$TEST_TMP/c2")"
+check "the feed says it changed on the day of the correction" -- \
+    grep -q '^  <updated>2026-02-20T00:00:00Z</updated>' "$TEST_TMP/c2/feed.xml"
 
 finish

@@ -154,6 +154,13 @@ static void test_particles_and_name_forms(void **state)
     a.name = "";
     assert_int_equal(citation_name_split(&a, &n), JOURNAL_EINPUT);
     error_clear();
+
+    /* An organisation is never split into given and family names. */
+    a = (struct author){.name = " World Bank Group ", .organization = true};
+    assert_int_equal(citation_name_split(&a, &n), 0);
+    assert_null(n.given);
+    assert_string_equal(n.family, "World Bank Group");
+    citation_name_release(&n);
 }
 
 static void test_initials_whole_code_points(void **state)
@@ -293,7 +300,6 @@ static void test_bibtex_entry(void **state)
                         "  doi = {10.99999/jcsrp.2025.1.2.7},\n"
                         "  url = {https://journal.example.org/articles/7/},\n"
                         "  issn = {2790-1234},\n"
-                        "  publisher = {Steppe Press},\n"
                         "  language = {english},\n"
                         "  keywords = {water, R\\&D\\_costs}\n"
                         "}\n");

@@ -7,7 +7,9 @@
 #include <cmocka.h>
 
 #include "export/crossref.h"
+#include "export/references.h"
 #include "model/config.h"
+#include "model/country.h"
 #include "model/issue.h"
 #include "model/manuscript.h"
 #include "model/record.h"
@@ -24,6 +26,7 @@
 #include <string.h>
 
 static const char *crossref_dir; /* SPECS_DIR/crossref */
+static struct country_db *countries;
 
 static const char journal_yaml[] = "title: \"Journal of Civil Service Reform & Practice\"\n"
                                    "abbreviation: JCSRP\n"
@@ -92,6 +95,24 @@ static void reference_author(struct reference *r, const char *family, const char
     n->given = given ? xstrdup(given) : NULL;
 }
 
+static struct funding_award *add_award(struct manuscript *m, const char *id)
+{
+    struct funding *f = &m->funding;
+    f->awards = xrealloc(f->awards, (f->nawards + 1) * sizeof(*f->awards));
+    struct funding_award *a = &f->awards[f->nawards++];
+    memset(a, 0, sizeof(*a));
+    a->id = id ? xstrdup(id) : NULL;
+    return a;
+}
+
+static void add_funder(struct funding_award *a, const char *name, const char *funder_id,
+                       const char *ror)
+{
+    a->sources = xrealloc(a->sources, (a->nsources + 1) * sizeof(*a->sources));
+    a->sources[a->nsources++] = (struct funder){xstrdup(name), ror ? xstrdup(ror) : NULL,
+                                                funder_id ? xstrdup(funder_id) : NULL};
+}
+
 static void setup(struct fixture *f)
 {
     memset(f, 0, sizeof(*f));
@@ -125,6 +146,7 @@ static void setup(struct fixture *f)
     r->doi = xstrdup("10.1515/jdis-2017-0012");
     r = add_reference(m, "book", "Understanding metadata");
     reference_author(r, "Riley", "Jenn");
+    reference_author(r, "Rauch", "James E.");
     r->publisher = xstrdup("NISO Press");
     r->publisher_place = xstrdup("Bethesda, MD");
     r->year = 2017;
@@ -134,6 +156,8 @@ static void setup(struct fixture *f)
     m->lang = xstrdup("ru");
     m->type = xstrdup("case-study");
     add_author(m, "Сидоров Иван", NULL, NULL, NULL, NULL);
+    add_author(m, "World Bank Group", NULL, NULL, NULL, NULL);
+    m->authors[1].organization = true;
 
     for (size_t i = 0; i < 2; i++)
         f->articles[i] = (struct crossref_article){
@@ -144,6 +168,7 @@ static void setup(struct fixture *f)
             .refs = &f->ms[i].references,
             .record_file = i ? "submissions/7/submission.yaml" : "submissions/6/submission.yaml",
             .manuscript_file = i ? "submissions/7/manuscript.md" : "submissions/6/manuscript.md",
+            .countries = countries,
         };
 }
 
@@ -182,6 +207,8 @@ static char *xpath(const struct strbuf *xml, const char *expr)
     xmlXPathRegisterNs(ctx, (const xmlChar *)"c", (const xmlChar *)CROSSREF_NAMESPACE);
     xmlXPathRegisterNs(ctx, (const xmlChar *)"jats",
                        (const xmlChar *)"http://www.ncbi.nlm.nih.gov/JATS1");
+    xmlXPathRegisterNs(ctx, (const xmlChar *)"fr",
+                       (const xmlChar *)"http://www.crossref.org/fundref.xsd");
     xmlXPathRegisterNs(ctx, (const xmlChar *)"ai",
                        (const xmlChar *)"http://www.crossref.org/AccessIndicators.xsd");
     xmlXPathObjectPtr value = xmlXPathEvalExpression((const xmlChar *)expr, ctx);
@@ -275,12 +302,21 @@ static void test_contributors(void **state)
                  "https://orcid.org/0000-0003-5882-8559");
     assert_xpath(&xml, AT(second, "/@sequence"), "additional");
     assert_xpath(&xml, AT(second, "/c:surname"), "Kuanyshev");
-    assert_xpath(&xml, AT(second, "/c:affiliations/c:institution/c:institution_place"), "KZ");
+    /* A place name, not the country's code. */
+    assert_xpath(&xml, AT(second, "/c:affiliations/c:institution/c:institution_place"),
+                 "Kazakhstan");
     assert_xpath(&xml, AT(second, "/c:affiliations/c:institution/c:institution_id"), "");
     assert_xpath(&xml, AT(second, "/c:ORCID"), "");
     assert_xpath(&xml, "//c:journal_article[2]/c:contributors/c:person_name/c:surname", "Иван");
     assert_xpath(&xml, "//c:journal_article[2]/c:contributors/c:person_name/c:given_name",
                  "Сидоров");
+    /* An organisation is Crossref's organization, not a person's name split in two. */
+    assert_xpath(&xml, "count(//c:journal_article[2]/c:contributors/c:person_name)", "1");
+    assert_xpath(&xml, "//c:journal_article[2]/c:contributors/c:organization", "World Bank Group");
+    assert_xpath(&xml, "//c:journal_article[2]/c:contributors/c:organization/@sequence",
+                 "additional");
+    assert_xpath(&xml, "//c:journal_article[2]/c:contributors/c:organization/@contributor_role",
+                 "author");
 #undef AT
     strbuf_release(&xml);
     teardown(&f);
@@ -312,14 +348,75 @@ static void test_access_indicators_and_citations(void **state)
     assert_xpath(&xml, AT(list, "/c:citation[1]/c:author"), "Greenberg");
     assert_xpath(&xml, AT(list, "/c:citation[1]/c:first_page"), "19");
     assert_xpath(&xml, AT(list, "/c:citation[1]/c:cYear"), "2017");
+    /* The unstructured citation is the reference as the article's page lists it (APA 7). */
     assert_xpath(&xml, AT(list, "/c:citation[1]/c:unstructured_citation"),
-                 "Greenberg, Jane (2017). Big metadata, smart metadata. Journal of Data and "
-                 "Information Science, 2(3), 19-36. https://doi.org/10.1515/jdis-2017-0012");
+                 "Greenberg, J. (2017). Big metadata, smart metadata. Journal of Data and "
+                 "Information Science, 2(3), 19\xe2\x80\x93"
+                 "36. "
+                 "https://doi.org/10.1515/jdis-2017-0012");
     assert_xpath(&xml, AT(list, "/c:citation[2]/@key"), "ref2");
     assert_xpath(&xml, AT(list, "/c:citation[2]/c:doi"), "");
     assert_xpath(&xml, AT(list, "/c:citation[2]/c:unstructured_citation"),
-                 "Riley, Jenn (2017). Understanding metadata. Bethesda, MD: NISO Press.");
+                 "Riley, J., & Rauch, J. E. (2017). Understanding metadata. NISO Press.");
+    for (size_t i = 0; i < 2; i++) {
+        struct strbuf apa = STRBUF_INIT;
+        assert_int_equal(reference_apa_text(&f.ms[0].references.items[i], &apa), 0);
+        snprintf(expr, sizeof(expr), "%s/c:citation[%zu]/c:unstructured_citation", list, i + 1);
+        assert_xpath(&xml, expr, apa.buf);
+        strbuf_release(&apa);
+    }
     assert_xpath(&xml, "count(//c:journal_article[2]/c:citation_list)", "0");
+#undef AT
+    strbuf_release(&xml);
+    teardown(&f);
+}
+
+/* The manuscript's funding as Crossref's funding data (fundref.xsd), valid in the deposit. */
+static void test_funding(void **state)
+{
+    (void)state;
+    struct fixture f;
+    struct strbuf xml = STRBUF_INIT;
+    setup(&f);
+    struct funding_award *a = add_award(&f.ms[0], "AP19680123");
+    add_funder(a, "Science Committee & Co", "10.13039/501100004561", NULL);
+    a = add_award(&f.ms[0], "101094567");
+    add_funder(a, "European Commission", "10.13039/501100000780", "https://ror.org/00k4n6c32");
+    add_funder(a, "Open Society Foundations", NULL, "https://ror.org/02tv1yf50");
+    add_funder(add_award(&f.ms[0], NULL), "A private donor", NULL, NULL);
+    write_deposit(&f, &xml);
+    assert_valid(&xml);
+    const char *fr = "//c:journal_article[1]/fr:program";
+    char expr[256];
+#define AT(rest) (snprintf(expr, sizeof(expr), "%s%s", fr, rest), expr)
+    assert_xpath(&xml, AT("/@name"), "fundref");
+    /* Before the access indicators, as the schema orders them. */
+    assert_xpath(&xml, AT("/following-sibling::*[1]/self::ai:program/@name"), "AccessIndicators");
+    assert_xpath(&xml, "count(//c:journal_article[1]/fr:program/fr:assertion[@name='fundgroup'])",
+                 "3");
+    assert_xpath(&xml,
+                 AT("/fr:assertion[1]/fr:assertion[@name='funder_name']/text()[normalize-space()]"),
+                 "Science Committee & Co");
+    assert_xpath(&xml,
+                 AT("/fr:assertion[1]/fr:assertion[@name='funder_name']/"
+                    "fr:assertion[@name='funder_identifier']"),
+                 "https://doi.org/10.13039/501100004561");
+    assert_xpath(&xml, AT("/fr:assertion[1]/fr:assertion[@name='award_number']"), "AP19680123");
+    /* The Funder Registry id before the ROR id; the ROR id when there is no other. */
+    assert_xpath(&xml,
+                 AT("/fr:assertion[2]/fr:assertion[@name='funder_name'][1]/"
+                    "fr:assertion[@name='funder_identifier']"),
+                 "https://doi.org/10.13039/501100000780");
+    assert_xpath(&xml,
+                 AT("/fr:assertion[2]/fr:assertion[@name='funder_name'][2]/"
+                    "fr:assertion[@name='funder_identifier']"),
+                 "https://ror.org/02tv1yf50");
+    assert_xpath(&xml, AT("/fr:assertion[3]/fr:assertion[@name='funder_name']"), "A private donor");
+    assert_xpath(&xml,
+                 "count(//c:journal_article[1]/fr:program/fr:assertion[3]/"
+                 "fr:assertion[@name='award_number'])",
+                 "0");
+    assert_xpath(&xml, "count(//c:journal_article[2]/fr:program)", "0");
 #undef AT
     strbuf_release(&xml);
     teardown(&f);
@@ -457,14 +554,21 @@ int main(int argc, char **argv)
     static char dir[4096];
     snprintf(dir, sizeof(dir), "%s/crossref", specs);
     crossref_dir = dir;
+    if (country_db_open(&countries, NULL, NULL)) {
+        fprintf(stderr, "%s\n", error_message());
+        return 2;
+    }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_deposit_validates),
         cmocka_unit_test(test_contributors),
         cmocka_unit_test(test_access_indicators_and_citations),
+        cmocka_unit_test(test_funding),
         cmocka_unit_test(test_hostile_text_is_escaped),
         cmocka_unit_test(test_validator_rejects_broken_deposit),
         cmocka_unit_test(test_checks_report_every_problem),
         cmocka_unit_test(test_license_urls),
     };
-    return cmocka_run_group_tests_name("crossref", tests, NULL, NULL);
+    int failed = cmocka_run_group_tests_name("crossref", tests, NULL, NULL);
+    country_db_free(countries);
+    return failed;
 }

@@ -120,7 +120,10 @@ static void make_sample(struct sample *s)
                     "Аннотация статьи.", kw1);
     add_author(&s->m[1], "Иван Петров", "0000-0002-1825-0097", institute);
     make_manuscript(&s->m[2], "Editorial", "en", NULL, NULL);
+    free(s->m[2].type);
+    s->m[2].type = xstrdup("editorial");
     add_author(&s->m[2], "The Editors", NULL, academy);
+    s->m[2].authors[0].organization = true;
     static char *dois[] = {"10.99999/jcsrp.2025.1.2.1", "10.99999/jcsrp.2025.1.2.4", NULL};
     for (size_t i = 0; i < 3; i++) {
         s->r[i].number = issue_articles[i];
@@ -274,6 +277,15 @@ static void test_doaj_validates(void **state)
                  "../../../affiliationsList/affiliationName/@affiliationId)])",
                  "0");
     assert_xpath(doc, "/records/record[1]/authors/author[2]/name", "Jane O'Doe");
+    /* ORCID iDs in DOAJ's element (its spelling), as full URLs; none for an author without. */
+    assert_xpath(doc, "/records/record[1]/authors/author[1]/orchid_id",
+                 "https://orcid.org/0000-0003-5882-8559");
+    assert_xpath(doc, "/records/record[2]/authors/author[1]/orchid_id",
+                 "https://orcid.org/0000-0002-1825-0097");
+    assert_xpath(doc, "count(/records/record[1]/authors/author[2]/orchid_id)", "0");
+    /* An editorial is not an article to DOAJ's readers. */
+    assert_xpath(doc, "/records/record[1]/documentType", "article");
+    assert_xpath(doc, "/records/record[3]/documentType", "editorial");
     xmlFreeDoc(doc);
     strbuf_release(&xml);
     free_sample(&s);
@@ -298,6 +310,30 @@ static void test_doaj_refuses(void **state)
     error_clear();
     strbuf_release(&xml);
     free_sample(&s);
+}
+
+static void test_oai_base_url(void **state)
+{
+    (void)state;
+    static const char *const cases[][3] = {
+        /* The guidelines' own example. */
+        {"http://gateway.institution.org/oai", "http://an.oai.org/ma/mini.xml",
+         "http://gateway.institution.org/oai/an.oai.org/ma/mini.xml"},
+        /* A gateway given with its trailing slash; a repository served over https. */
+        {"https://gateway.example.net/oai/",
+         "https://journal.example.org/oai/static-repository.xml",
+         "https://gateway.example.net/oai/journal.example.org/oai/static-repository.xml"},
+        /* No gateway: the file's own URL. */
+        {NULL, "https://journal.example.org/oai/static-repository.xml",
+         "https://journal.example.org/oai/static-repository.xml"},
+        {"", "https://journal.example.org/oai/static-repository.xml",
+         "https://journal.example.org/oai/static-repository.xml"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        char *got = oai_base_url(cases[i][0], cases[i][1]);
+        assert_string_equal(got, cases[i][2]);
+        free(got);
+    }
 }
 
 static void test_language_codes(void **state)
@@ -491,6 +527,14 @@ static void test_oai_static_repository(void **state)
                  HOSTILE_CLEAN ": what changed");
     assert_xpath(doc, "/sr:Repository/sr:ListRecords/oai:record[2]//dc:title/@xml:lang", "ru");
     assert_xpath(doc, "count(/sr:Repository/sr:ListRecords/oai:record[1]//dc:creator)", "2");
+    /* Creators as "Family, Given"; the licence as its URL. */
+    assert_xpath(doc, "/sr:Repository/sr:ListRecords/oai:record[1]//dc:creator[1]",
+                 "Seitkali, Dana");
+    assert_xpath(doc, "/sr:Repository/sr:ListRecords/oai:record[2]//dc:creator[1]", "Петров, Иван");
+    /* An organisation's name whole. */
+    assert_xpath(doc, "/sr:Repository/sr:ListRecords/oai:record[3]//dc:creator[1]", "The Editors");
+    assert_xpath(doc, "/sr:Repository/sr:ListRecords/oai:record[1]//dc:rights",
+                 "https://creativecommons.org/licenses/by/4.0/");
     assert_xpath(doc, "/sr:Repository/sr:ListRecords/oai:record[1]//dc:identifier[2]",
                  "https://doi.org/10.99999/jcsrp.2025.1.2.1");
 
@@ -542,6 +586,19 @@ static void test_oai_static_repository(void **state)
     xmlFreeDoc(doc);
     strbuf_release(&xml);
 
+    /* Behind a static repository gateway, the baseURL the guidelines prescribe: the gateway's
+       URL, "/", and the file's URL without its scheme. */
+    s.c.oai_gateway_url = "http://gateway.institution.org/oai";
+    strbuf_reset(&xml);
+    assert_int_equal(oai_write_static_repository(&s.c, url, "office@example.org", s.a, 3, &xml), 0);
+    doc = parse(xml.buf, xml.len);
+    assert_xpath(
+        doc, "/sr:Repository/sr:Identify/oai:baseURL",
+        "http://gateway.institution.org/oai/journal.example.org/oai/static-repository.xml");
+    xmlFreeDoc(doc);
+    s.c.oai_gateway_url = NULL;
+    strbuf_reset(&xml);
+
     /* OAI-PMH requires an administrator's address. */
     assert_int_equal(oai_write_static_repository(&s.c, url, NULL, s.a, 3, &xml), JOURNAL_EINPUT);
     error_clear();
@@ -580,7 +637,7 @@ static void ref_record(struct xml_out *x, const struct journal_config *c,
     xml_start_ns(x, "oai", "record", NULL);
     xml_start_ns(x, "oai", "header", NULL);
     ref_oai(x, "identifier", id);
-    ref_oai(x, "datestamp", date);
+    ref_oai(x, "datestamp", indexing_updated(a));
     xml_end(x);
     xml_start_ns(x, "oai", "metadata", NULL);
     xml_start_ns(x, "oai_dc", "dc", "http://www.openarchives.org/OAI/2.0/oai_dc/");
@@ -588,8 +645,11 @@ static void ref_record(struct xml_out *x, const struct journal_config *c,
     char *title = indexing_full_title(m);
     ref_dc(x, "title", m->lang, title);
     free(title);
-    for (size_t i = 0; i < m->nauthors; i++)
-        ref_dc(x, "creator", NULL, m->authors[i].name);
+    for (size_t i = 0; i < m->nauthors; i++) {
+        char *creator = indexing_creator(&m->authors[i]);
+        ref_dc(x, "creator", NULL, creator);
+        free(creator);
+    }
     for (size_t i = 0; i < m->nkeywords; i++)
         ref_dc(x, "subject", m->lang, m->keywords[i]);
     ref_dc(x, "description", m->lang, m->abstract);
@@ -619,7 +679,10 @@ static void ref_record(struct xml_out *x, const struct journal_config *c,
         free(issn);
     }
     ref_dc(x, "language", NULL, m->lang);
-    ref_dc(x, "rights", NULL, c->license);
+    ref_dc(x, "rights", NULL,
+           c->license && !strcmp(c->license, "CC BY 4.0")
+               ? "https://creativecommons.org/licenses/by/4.0/"
+               : c->license);
     xml_end(x);
     xml_end(x);
     xml_end(x);
@@ -705,14 +768,15 @@ static void ref_feed_entry(struct xml_out *x, const struct journal_config *c,
     xml_attr(x, "href", url);
     xml_end(x);
     free(url);
-    char *id = a->r && a->r->doi && *a->r->doi
-                   ? xasprintf("https://doi.org/%s", a->r->doi)
-                   : xasprintf("tag:journal.example.org,%s:articles/%lu",
-                               date ? date : "1970-01-01", a->number);
+    char *id =
+        xasprintf("tag:journal.example.org,%s:articles/%lu", date ? date : "1970-01-01", a->number);
     xml_element(x, "id", id);
     free(id);
     char *when = xasprintf("%sT00:00:00Z", date ? date : "1970-01-01");
     xml_element(x, "published", when);
+    free(when);
+    const char *updated = indexing_updated(a);
+    when = xasprintf("%sT00:00:00Z", updated ? updated : "1970-01-01");
     xml_element(x, "updated", when);
     free(when);
     for (size_t i = 0; i < m->nauthors; i++) {
@@ -763,8 +827,11 @@ static void ref_feed(const struct journal_config *c, const char *lang, const cha
     xml_attr(&x, "href", home_url);
     xml_end(&x);
     xml_element(&x, "id", feed_url);
-    char *updated = xasprintf(
-        "%sT00:00:00Z", n && indexing_published(&a[0]) ? indexing_published(&a[0]) : "1970-01-01");
+    const char *newest = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (indexing_updated(&a[i]) && (!newest || strcmp(indexing_updated(&a[i]), newest) > 0))
+            newest = indexing_updated(&a[i]);
+    char *updated = xasprintf("%sT00:00:00Z", newest ? newest : "1970-01-01");
     xml_element(&x, "updated", updated);
     free(updated);
     xml_start(&x, "author");
@@ -822,6 +889,103 @@ static void assert_record_as_libxml(struct sample *s, const char *text, const ch
     m->abstract = saved[3];
     m->lang = saved[4];
     s->c.publisher = publisher;
+}
+
+/* The feed's entry ids, published and updated dates, and the OAI datestamps, in one string. */
+static char *feed_and_oai_dates(struct sample *s)
+{
+    struct strbuf feed = STRBUF_INIT, oai = STRBUF_INIT, out = STRBUF_INIT;
+    assert_int_equal(feed_write_atom(&s->c, "en", "https://journal.example.org/feed.xml",
+                                     "https://journal.example.org/index.html", s->a, 3, &feed),
+                     0);
+    assert_int_equal(oai_write_static_repository(&s->c, "https://journal.example.org/oai/x.xml",
+                                                 "office@example.org", s->a, 3, &oai),
+                     0);
+    xmlDocPtr doc = parse(feed.buf, feed.len);
+    char *v = xpath_string(doc, "/a:feed/a:updated");
+    strbuf_addf(&out, "feed %s\n", v);
+    free(v);
+    for (int i = 1; i <= 3; i++) {
+        char expr[96];
+        static const char *const parts[] = {"a:id", "a:published", "a:updated"};
+        for (size_t k = 0; k < 3; k++) {
+            snprintf(expr, sizeof(expr),
+                     "/a:feed/a:entry[a:link/@href = "
+                     "'https://journal.example.org/articles/%lu/index.html']/%s",
+                     issue_articles[i - 1], parts[k]);
+            v = xpath_string(doc, expr);
+            strbuf_addf(&out, "%s%s", v, k < 2 ? " " : "\n");
+            free(v);
+        }
+    }
+    xmlFreeDoc(doc);
+    doc = parse(oai.buf, oai.len);
+    v = xpath_string(doc, "/sr:Repository/sr:Identify/oai:earliestDatestamp");
+    strbuf_addf(&out, "earliest %s\n", v);
+    free(v);
+    for (int i = 1; i <= 3; i++) {
+        char expr[96];
+        snprintf(expr, sizeof(expr), "/sr:Repository/sr:ListRecords/oai:record[%d]//oai:datestamp",
+                 i);
+        v = xpath_string(doc, expr);
+        snprintf(expr, sizeof(expr), "/sr:Repository/sr:ListRecords/oai:record[%d]//dc:date", i);
+        char *date = xpath_string(doc, expr);
+        strbuf_addf(&out, "datestamp %s date %s\n", v, date);
+        free(date);
+        free(v);
+    }
+    xmlFreeDoc(doc);
+    strbuf_release(&feed);
+    strbuf_release(&oai);
+    return strbuf_detach(&out, NULL);
+}
+
+/*
+ * A correction (build-issue --correct, here assigning the DOI the third article lacked) moves
+ * what harvesters and feed readers go by, and changes no entry's id (RFC 4287).
+ */
+static void test_correction_moves_dates_not_ids(void **state)
+{
+    (void)state;
+    struct sample s;
+    make_sample(&s);
+    char *before = feed_and_oai_dates(&s);
+    assert_string_equal(before, "feed 2025-06-30T00:00:00Z\n"
+                                "tag:journal.example.org,2025-06-30:articles/1 "
+                                "2025-06-30T00:00:00Z 2025-06-30T00:00:00Z\n"
+                                "tag:journal.example.org,2025-06-30:articles/4 "
+                                "2025-06-30T00:00:00Z 2025-06-30T00:00:00Z\n"
+                                "tag:journal.example.org,2025-06-30:articles/7 "
+                                "2025-06-30T00:00:00Z 2025-06-30T00:00:00Z\n"
+                                "earliest 2025-06-30\n"
+                                "datestamp 2025-06-30 date 2025-06-30\n"
+                                "datestamp 2025-06-30 date 2025-06-30\n"
+                                "datestamp 2025-06-30 date 2025-06-30\n");
+    struct issue_correction corrections[] = {{"2025-09-01", "Pages corrected"},
+                                             {"2026-02-20", "DOIs assigned"}};
+    s.issue.corrections = corrections;
+    s.issue.ncorrections = 2;
+    s.r[2].doi = "10.99999/jcsrp.2025.1.2.3";
+    char *after = feed_and_oai_dates(&s);
+    assert_string_equal(after, "feed 2026-02-20T00:00:00Z\n"
+                               "tag:journal.example.org,2025-06-30:articles/1 "
+                               "2025-06-30T00:00:00Z 2026-02-20T00:00:00Z\n"
+                               "tag:journal.example.org,2025-06-30:articles/4 "
+                               "2025-06-30T00:00:00Z 2026-02-20T00:00:00Z\n"
+                               "tag:journal.example.org,2025-06-30:articles/7 "
+                               "2025-06-30T00:00:00Z 2026-02-20T00:00:00Z\n"
+                               "earliest 2026-02-20\n"
+                               "datestamp 2026-02-20 date 2025-06-30\n"
+                               "datestamp 2026-02-20 date 2025-06-30\n"
+                               "datestamp 2026-02-20 date 2025-06-30\n");
+    /* A correction dated before an article's publication (it belonged to an earlier state of
+       the issue) does not move the article back. */
+    s.r[0].published = "2026-03-01";
+    assert_string_equal(indexing_updated(&s.a[0]), "2026-03-01");
+    assert_string_equal(indexing_updated(&s.a[1]), "2026-02-20");
+    free(before);
+    free(after);
+    free_sample(&s);
 }
 
 static void test_oai_written_as_libxml_writes_it(void **state)
@@ -944,8 +1108,8 @@ static void test_atom_feed(void **state)
                  "служащих");
     assert_xpath(doc, "/a:feed/a:entry[2]/@xml:lang", "ru");
     assert_xpath(doc, "/a:feed/a:entry[3]/a:title", HOSTILE_CLEAN ": what changed");
-    /* The DOI URL as id when there is a DOI, else a tag: URI. */
-    assert_xpath(doc, "/a:feed/a:entry[3]/a:id", "https://doi.org/10.99999/jcsrp.2025.1.2.1");
+    /* A tag: URI as id, with a DOI or without: a DOI assigned later must not change it. */
+    assert_xpath(doc, "/a:feed/a:entry[3]/a:id", "tag:journal.example.org,2025-01-10:articles/1");
     assert_xpath(doc, "/a:feed/a:entry[1]/a:id", "tag:journal.example.org,2025-12-15:articles/7");
     assert_xpath(doc, "/a:feed/a:entry[3]/a:published", "2025-01-10T00:00:00Z");
     assert_xpath(doc, "/a:feed/a:entry[3]/a:updated", "2025-01-10T00:00:00Z");
@@ -1008,9 +1172,11 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_doaj_validates),
         cmocka_unit_test(test_doaj_refuses),
         cmocka_unit_test(test_language_codes),
+        cmocka_unit_test(test_oai_base_url),
         cmocka_unit_test(test_split_pages),
         cmocka_unit_test(test_oai_static_repository),
         cmocka_unit_test(test_atom_feed),
+        cmocka_unit_test(test_correction_moves_dates_not_ids),
         cmocka_unit_test(test_oai_written_as_libxml_writes_it),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);

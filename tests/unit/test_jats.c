@@ -329,6 +329,84 @@ static void test_valid_article(void **state)
     manuscript_free(&m);
 }
 
+static const char funded_md[] =
+    "---\n"
+    "title: Funded\n"
+    "lang: en\n"
+    "type: research-article\n"
+    "abstract: Short.\n"
+    "keywords: [merit]\n"
+    "authors:\n"
+    "  - name: Dana Seitkali\n"
+    "    affiliations:\n"
+    "      - name: Academy of Public Administration\n"
+    "        country: KZ\n"
+    "funding:\n"
+    "  statement: \"Supported by the Science Committee (AP19680123) & the EU.\"\n"
+    "  awards:\n"
+    "    - id: AP19680123\n"
+    "      name: Merit in the civil service\n"
+    "      source:\n"
+    "        text: Science Committee of the Ministry of Science and Higher Education\n"
+    "        funder-id: https://doi.org/10.13039/501100004561\n"
+    "    - id: 101094567\n"
+    "      source:\n"
+    "        - text: European Commission\n"
+    "          ror: https://ror.org/00k4n6c32\n"
+    "          funder-id: 10.13039/501100000780\n"
+    "        - Open Society Foundations\n"
+    "---\n"
+    "Text.\n";
+
+/* The front matter's funding as JATS funding-group, funders with their ids (JATS4R). */
+static void test_funding(void **state)
+{
+    (void)state;
+    struct manuscript m;
+    parse_manuscript(&m, funded_md);
+    struct jats_source src = source(&m);
+    struct strbuf xml = STRBUF_INIT;
+    assert_int_equal(jats_article(&src, &xml), 0);
+    xmlDocPtr doc = valid_doc(&xml);
+    const char *g = "//article-meta/funding-group";
+    char expr[256];
+#define AT(rest) (snprintf(expr, sizeof(expr), "%s%s", g, rest), expr)
+    assert_xpath(doc, AT("/preceding-sibling::*[1]/self::kwd-group/kwd"), "merit");
+    assert_xpath(doc, AT("/funding-statement"),
+                 "Supported by the Science Committee (AP19680123) & the EU.");
+    assert_xpath(doc, AT("/award-group[1]/award-id"), "AP19680123");
+    assert_xpath(doc, AT("/award-group[1]/award-name"), "Merit in the civil service");
+    assert_xpath(doc, AT("/award-group[1]/funding-source/institution-wrap/institution"),
+                 "Science Committee of the Ministry of Science and Higher Education");
+    assert_xpath(doc,
+                 AT("/award-group[1]/funding-source/institution-wrap/"
+                    "institution-id[@institution-id-type='doi'][@vocab='open-funder-registry']"),
+                 "10.13039/501100004561");
+    assert_xpath(doc, AT("/award-group[2]/award-id"), "101094567");
+    assert_xpath(
+        doc, AT("/award-group[2]/funding-source[1]//institution-id[@institution-id-type='ror']"),
+        "https://ror.org/00k4n6c32");
+    assert_xpath(
+        doc, AT("/award-group[2]/funding-source[1]//institution-id[@institution-id-type='doi']"),
+        "10.13039/501100000780");
+    assert_xpath(doc, AT("/award-group[2]/funding-source[2]"), "Open Society Foundations");
+    assert_xpath(doc, "count(//funding-group/award-group[2]/funding-source[2]/*)", "0");
+#undef AT
+    xmlFreeDoc(doc);
+    strbuf_release(&xml);
+    manuscript_free(&m);
+
+    /* Without funding, no funding-group. */
+    parse_manuscript(&m, article_md);
+    src = source(&m);
+    assert_int_equal(jats_article(&src, &xml), 0);
+    doc = valid_doc(&xml);
+    assert_xpath(doc, "count(//funding-group)", "0");
+    xmlFreeDoc(doc);
+    strbuf_release(&xml);
+    manuscript_free(&m);
+}
+
 static const char minimal_md[] = "---\n"
                                  "title: \"Короткая заметка\"\n"
                                  "lang: ru\n"
@@ -762,6 +840,7 @@ int main(int argc, char **argv)
     specs_dir = argv[1];
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid_article),
+        cmocka_unit_test(test_funding),
         cmocka_unit_test(test_references_and_minimal),
         cmocka_unit_test(test_hostile_text),
         cmocka_unit_test(test_rejected_input_leaves_out_unchanged),

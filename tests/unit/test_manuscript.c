@@ -288,6 +288,76 @@ static void test_email_checked(void **state)
                  "ms.md:6:12: 'not-an-address' is not an email address");
 }
 
+/* funding: Quarto's forms are read into awards and statements; bad ids are reported at their line.
+ */
+static void test_funding(void **state)
+{
+    (void)state;
+    struct manuscript m;
+    const char *head = "---\ntitle: T\nabstract: A\nauthors:\n  - name: J\n"
+                       "    affiliations: [{name: X, country: KZ}]\n";
+    struct strbuf text = STRBUF_INIT;
+    strbuf_addf(&text, "%sfunding: \"Funded by the EU.\"\n---\n", head);
+    assert_int_equal(parse(&m, text.buf), 0);
+    assert_int_equal(m.funding.nstatements, 1);
+    assert_string_equal(m.funding.statements[0], "Funded by the EU.");
+    assert_int_equal(m.funding.nawards, 0);
+    manuscript_free(&m);
+
+    /* Quarto's older form: a list of entries with source (and id) directly. */
+    strbuf_reset(&text);
+    strbuf_addf(&text,
+                "%sfunding:\n  - source: \"NIH\"\n    id: R01-MH99999\n"
+                "  - source: {text: European Commission, funder-id: \"501100000780\", ror: "
+                "\"00k4n6c32\"}\n---\n",
+                head);
+    assert_int_equal(parse(&m, text.buf), 0);
+    assert_int_equal(m.funding.nawards, 2);
+    assert_string_equal(m.funding.awards[0].sources[0].name, "NIH");
+    assert_string_equal(m.funding.awards[0].id, "R01-MH99999");
+    assert_null(m.funding.awards[0].sources[0].ror);
+    assert_string_equal(m.funding.awards[1].sources[0].funder_id, "10.13039/501100000780");
+    assert_string_equal(m.funding.awards[1].sources[0].ror, "https://ror.org/00k4n6c32");
+    assert_null(m.funding.awards[1].id);
+    manuscript_free(&m);
+
+    /* Every problem at once, each at its line. */
+    strbuf_reset(&text);
+    strbuf_addf(&text,
+                "%sfunding:\n  awards:\n    - id: 1\n      source:\n        text: A\n"
+                "        funder-id: 10.1000/182\n        ror: https://ror.org/00k4n6c33\n"
+                "    - id: 2\n      amount: 5\n---\n",
+                head);
+    assert_int_equal(parse(&m, text.buf), JOURNAL_EINPUT);
+    const char *msg = error_message();
+    if (!strstr(msg, "ms.md:12:20: '10.1000/182' is not a Crossref Funder Registry id") ||
+        !strstr(msg, "ms.md:13:14: ROR id 'https://ror.org/00k4n6c33' has a wrong check digit") ||
+        !strstr(msg, "ms.md:14:7: award without a source") || !strstr(msg, "amount"))
+        fail_msg("%s", msg);
+    error_clear();
+    strbuf_release(&text);
+}
+
+/* An organisation as author: flagged, and it needs no affiliation of its own. */
+static void test_organization_author(void **state)
+{
+    (void)state;
+    struct manuscript m;
+    const char *text = "---\ntitle: T\nabstract: A\nauthors:\n  - name: J\n"
+                       "    affiliations: [{name: X, country: KZ}]\n"
+                       "  - name: World Bank Group\n    organization: true\n---\n";
+    assert_int_equal(parse(&m, text), 0);
+    assert_false(m.authors[0].organization);
+    assert_true(m.authors[1].organization);
+    assert_int_equal(m.authors[1].naffiliations, 0);
+    manuscript_free(&m);
+    expect_error("---\ntitle: T\nabstract: A\nauthors:\n  - name: World Bank\n"
+                 "    organization: maybe\n---\n",
+                 "ms.md:6:19: 'organization' must be true or false");
+    expect_error("---\ntitle: T\nabstract: A\nauthors:\n  - name: World Bank\n---\n",
+                 "has no affiliation");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -308,6 +378,8 @@ int main(void)
         cmocka_unit_test(test_type_lang_and_unknown_fields),
         cmocka_unit_test(test_abstract_rules),
         cmocka_unit_test(test_email_checked),
+        cmocka_unit_test(test_funding),
+        cmocka_unit_test(test_organization_author),
     };
     return cmocka_run_group_tests_name("manuscript", tests, setup, teardown);
 }
