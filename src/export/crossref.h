@@ -64,7 +64,7 @@ char *crossref_license_url(const char *license);
 
 /*
  * Validate a deposit against crossref5.3.1.xsd in schema_dir (a folder with
- * catalog.xml and schemas/, as ../shared/specs/crossref is laid out), offline:
+ * catalog.xml and schemas/, as the repository's schemas/crossref is laid out), offline:
  * the catalog maps the schemas' remote imports to the local copies and no
  * network access is made. JOURNAL_EINPUT with the validator's messages (line
  * numbers in the deposit) when it is not valid; JOURNAL_EINTERNAL when the

@@ -2,7 +2,8 @@
 # Source it at the top of a test script:
 #     . "$(dirname "$0")/lib.sh"
 # It expects JOURNAL (the binary), SOURCE_DIR (the source tree, for the sample
-# journal) and optionally SPECS_DIR in the environment, as CTest sets them.
+# journal) and optionally SPECS_DIR (the vendored specifications, tests/specs) in the
+# environment, as CTest sets them. CROSSREF_SCHEMA_DIR is the repository's schemas/crossref.
 # When run by hand, JOURNAL defaults to $SOURCE_DIR/build-cli/journal.
 # Every check prints "ok - DESC" or "not ok - DESC" followed by details; call
 # `finish` at the end: it prints "N passed, M failed" and exits non-zero on a
@@ -13,8 +14,9 @@ set -u
 TESTS_CLI_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SOURCE_DIR=${SOURCE_DIR:-$(cd "$TESTS_CLI_DIR/../.." && pwd)}
 JOURNAL=${JOURNAL:-$SOURCE_DIR/build-cli/journal}
-SPECS_DIR=${SPECS_DIR:-}
-export SOURCE_DIR JOURNAL SPECS_DIR
+SPECS_DIR=${SPECS_DIR:-$SOURCE_DIR/tests/specs}
+CROSSREF_SCHEMA_DIR=$SOURCE_DIR/schemas/crossref
+export SOURCE_DIR JOURNAL SPECS_DIR CROSSREF_SCHEMA_DIR
 
 if [ ! -x "$JOURNAL" ]; then
     echo "not ok - the journal binary $JOURNAL is missing or not executable"

@@ -8,7 +8,7 @@
 
 PY=/usr/bin/python3
 STUB=$SOURCE_DIR/tests/support/crossref_stub.py
-CROSSREF_SPECS=${SPECS_DIR:-$SOURCE_DIR/../shared/specs}/crossref
+CROSSREF_SPECS=$CROSSREF_SCHEMA_DIR
 XSD=$CROSSREF_SPECS/schemas/crossref5.3.1.xsd
 if ! command -v xmllint >/dev/null; then
     fail "xmllint is missing (scripts/install-deps installs libxml2-utils)"

@@ -5,7 +5,7 @@
 # exit 1 and nothing written.
 . "$(dirname "$0")/lib.sh"
 
-SPECS=${SPECS_DIR:-$SOURCE_DIR/../shared/specs}
+SPECS=$SPECS_DIR
 BASE=https://journal.example.org/
 
 J=$TEST_TMP/sample

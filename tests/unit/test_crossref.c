@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *crossref_dir; /* SPECS_DIR/crossref */
+static const char *crossref_dir; /* the repository's schemas/crossref */
 
 static const char journal_yaml[] = "title: \"Journal of Civil Service Reform & Practice\"\n"
                                    "abbreviation: JCSRP\n"
@@ -449,14 +449,12 @@ static void test_license_urls(void **state)
 
 int main(int argc, char **argv)
 {
-    const char *specs = argc > 1 ? argv[1] : getenv("SPECS_DIR");
-    if (!specs) {
-        fprintf(stderr, "usage: %s SPECS_DIR (the folder holding crossref/)\n", argv[0]);
+    crossref_dir = argc > 1 ? argv[1] : getenv("CROSSREF_SCHEMA_DIR");
+    if (!crossref_dir) {
+        fprintf(stderr, "usage: %s CROSSREF_SCHEMA_DIR (the repository's schemas/crossref)\n",
+                argv[0]);
         return 2;
     }
-    static char dir[4096];
-    snprintf(dir, sizeof(dir), "%s/crossref", specs);
-    crossref_dir = dir;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_deposit_validates),
         cmocka_unit_test(test_contributors),

@@ -1,7 +1,7 @@
 /*
  * What indexers get: DOAJ article XML validated against DOAJ's schema
- * (../shared/specs/doaj, offline through its XML catalog), the OAI-PMH static
- * repository's parts validated against OAI-PMH.xsd (../shared/specs/crossref),
+ * (tests/specs/doaj, offline through its XML catalog), the OAI-PMH static
+ * repository's parts validated against OAI-PMH.xsd (tests/specs/oai-static),
  * and the Atom feed's entries. The specs folder is argv[1].
  *
  * The static repository's wrapper (Repository, Identify, ListMetadataFormats,
@@ -355,7 +355,7 @@ static const char oai_dc_xsd[] =
 static char *simpledc_xsd(void)
 {
     struct strbuf sb = STRBUF_INIT;
-    char *xml_xsd = spec_path("crossref/schemas/xml.xsd");
+    char *xml_xsd = spec_path("oai-static/xml.xsd");
     strbuf_addf(&sb,
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                 "<schema xmlns=\"http://www.w3.org/2001/XMLSchema\"\n"
@@ -399,7 +399,7 @@ static char *oai_schema(char *dir)
     write_file(path, dc);
     free(path);
     free(dc);
-    char *oai = spec_path("crossref/schemas/OAI-PMH.xsd");
+    char *oai = spec_path("oai-static/OAI-PMH.xsd");
     char *driver = xasprintf(
         "<?xml version=\"1.0\"?>\n<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\">\n"
         "<xs:import namespace=\"http://www.openarchives.org/OAI/2.0/\" schemaLocation=\"%s\"/>\n"

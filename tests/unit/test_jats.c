@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *specs_dir;
+static const char *source_dir; /* the repository: schemas/crossref, tests/specs/jats */
 static struct country_db *countries;
 static struct language_db *languages;
 static xmlSchemaPtr schema;
@@ -36,14 +36,14 @@ static int setup(void **state)
     if (country_db_open(&countries, NULL, NULL) || language_db_open(&languages, NULL, NULL))
         return -1;
     char path[4096];
-    snprintf(path, sizeof path, "%s/crossref/catalog.xml", specs_dir);
+    snprintf(path, sizeof path, "%s/schemas/crossref/catalog.xml", source_dir);
     xmlInitializeCatalog();
     if (xmlLoadCatalog(path) != 0) {
         fprintf(stderr, "cannot load %s\n", path);
         return -1;
     }
-    snprintf(path, sizeof path, "%s/crossref/schemas/JATS-journalpublishing1-3d2-mathml3.xsd",
-             specs_dir);
+    snprintf(path, sizeof path,
+             "%s/schemas/crossref/schemas/JATS-journalpublishing1-3d2-mathml3.xsd", source_dir);
     xmlSchemaParserCtxtPtr pc = xmlSchemaNewParserCtxt(path);
     schema = pc ? xmlSchemaParse(pc) : NULL;
     xmlSchemaFreeParserCtxt(pc);
@@ -756,10 +756,10 @@ static void test_rejected_input_leaves_out_unchanged(void **state)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: test_jats SPECS_DIR\n");
+        fprintf(stderr, "usage: test_jats SOURCE_DIR (the repository)\n");
         return 2;
     }
-    specs_dir = argv[1];
+    source_dir = argv[1];
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid_article),
         cmocka_unit_test(test_references_and_minimal),
