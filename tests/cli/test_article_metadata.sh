@@ -3,8 +3,10 @@
 # site: Google Scholar's citation_* tags, Dublin Core, Open Graph and the
 # schema.org JSON-LD in the page's head, checked against the manuscript, its
 # record and its issue; and the downloads beside the page (RIS, CSL-JSON and
-# JATS XML), which must parse, and the JATS must be valid against the JATS 1.3
-# Journal Publishing XSD in schemas/crossref.
+# JATS XML), which must parse, and must be valid: the JATS against the Journal
+# Publishing 1.3 DTD its DOCTYPE names (tests/specs/jats) and Crossref's JATS 1.3 XSD
+# (schemas/crossref), the CSL-JSON against its schema (tests/specs/csl); so must the
+# OAI static repository and the sitemap.
 . "$(dirname "$0")/lib.sh"
 
 PY=/usr/bin/python3
@@ -314,5 +316,12 @@ if [ -f "$CROSSREF_SCHEMA_DIR/catalog.xml" ]; then
 else
     fail "$CROSSREF_SCHEMA_DIR has no catalog.xml to validate JATS against"
 fi
+
+# As PMC and xmllint --valid read them: with the Journal Publishing 1.3 DOCTYPE, valid against
+# that DTD; and every other file of the site that has a published schema.
+check_eq "article.xml declares the Journal Publishing 1.3 DTD with MathML3" \
+    '<!DOCTYPE article PUBLIC "-//NLM//DTD JATS (Z39.96) Journal Publishing DTD with MathML3 v1.3 20210610//EN" "JATS-journalpublishing1-3-mathml3.dtd">' \
+    "$(sed -n 2p "$S/articles/1/article.xml")"
+check_site_valid "$S" "the sample site"
 
 finish
