@@ -1,6 +1,8 @@
 #include "cmd/commands.h"
+#include "export/crossref.h"
 #include "store/index.h"
 #include "store/repo.h"
+#include "util/alloc.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "workflow/deposit.h"
@@ -213,11 +215,12 @@ int cmd_deposit(int argc, char **argv, struct cli *cli)
             error_clear();
     }
     if (res.xml.len) {
-        const char *validated = res.schema_dir ? "validated against Crossref's schema 5.3.1"
-                                               : "not validated: no schema (set "
-                                                 "JOURNAL_CROSSREF_SCHEMA_DIR or "
-                                                 "crossref_schema_dir to the folder with "
-                                                 "catalog.xml and schemas/)";
+        /* Only a valid deposit gets here: workflow_deposit refuses the rest. */
+        char *validated =
+            res.schema_dir
+                ? xasprintf("validated against Crossref's schema " CROSSREF_SCHEMA_VERSION " in %s",
+                            res.schema_dir)
+                : xstrdup("validated against Crossref's schema " CROSSREF_SCHEMA_VERSION);
         if (cli->json) {
             json_t *dois = json_array();
             for (size_t i = 0; i < res.ndois; i++)
@@ -225,8 +228,8 @@ int cmd_deposit(int argc, char **argv, struct cli *cli)
             json_t *out = json_pack(
                 "{s:I, s:s, s:s, s:s, s:s, s:o, s:b, s:b, s:b}", "issue", (json_int_t)req.issue,
                 "endpoint", req.test ? "test" : "production", "url", res.endpoint, "batch_id",
-                res.batch_id, "timestamp", res.timestamp, "dois", dois, "validated",
-                res.schema_dir != NULL, "dry_run", req.dry_run, "sent", res.sent);
+                res.batch_id, "timestamp", res.timestamp, "dois", dois, "validated", true,
+                "dry_run", req.dry_run, "sent", res.sent);
             if (res.sent) {
                 json_object_set_new(out, "http_status", json_integer(res.http_status));
                 json_object_set_new(out, "answer", json_string(res.answer));
@@ -261,6 +264,7 @@ int cmd_deposit(int argc, char **argv, struct cli *cli)
                        "journal deposit --status lists what was submitted.\n",
                        repo->config.crossref_depositor_email);
         }
+        free(validated);
     }
     if (failure)
         error_restore(failure);

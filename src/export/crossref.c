@@ -1,5 +1,6 @@
 #include "export/crossref.h"
 
+#include "crossref_schemas.h"
 #include "export/citation.h"
 #include "export/references.h"
 #include "model/country.h"
@@ -676,35 +677,17 @@ static void collect_error(void *data, xmlErrorPtr e)
     collect(data, e);
 }
 
-int crossref_validate(const char *xml, size_t len, const char *schema_dir)
+/*
+ * Parse the schema at xsd and validate the deposit against it, through whatever external
+ * entity loader the caller has set. missing (or NULL) collects what that loader could not
+ * find: an import the schema names but cannot load makes libxml2 skip it with a warning, and
+ * the elements it declares would then go unchecked, so it counts as a schema that cannot be
+ * loaded.
+ */
+static int validate_against(const char *xsd, const char *xml, size_t len,
+                            const struct strbuf *missing)
 {
-    char *catalog = fs_join(schema_dir, "catalog.xml");
-    char *xsd = fs_join(schema_dir, "schemas/crossref5.3.1.xsd");
     int rc = 0;
-    if (!fs_exists(xsd) || !fs_exists(catalog)) {
-        rc = error_internal("%s: no Crossref schema (expected catalog.xml and "
-                            "schemas/crossref5.3.1.xsd there)",
-                            schema_dir);
-        free(catalog);
-        free(xsd);
-        return rc;
-    }
-    /* The catalog maps the remote imports (xml.xsd, MathML, XLink) to the local copies; it is
-       loaded once per process, and nothing is fetched from the network. */
-    static char *loaded;
-    if (!loaded || strcmp(loaded, catalog)) {
-        xmlInitializeCatalog();
-        if (xmlLoadCatalog(catalog) < 0) {
-            rc = error_internal("%s: cannot load the XML catalog", catalog);
-            free(catalog);
-            free(xsd);
-            return rc;
-        }
-        free(loaded);
-        loaded = xstrdup(catalog);
-    }
-    xmlExternalEntityLoader previous = xmlGetExternalEntityLoader();
-    xmlSetExternalEntityLoader(xmlNoNetExternalEntityLoader);
     struct messages msgs = {STRBUF_INIT, 0};
     xmlSetStructuredErrorFunc(&msgs, collect_error);
     xmlSchemaParserCtxtPtr pctx = xmlSchemaNewParserCtxt(xsd);
@@ -715,8 +698,10 @@ int crossref_validate(const char *xml, size_t len, const char *schema_dir)
         xmlSchemaSetParserStructuredErrors(pctx, collect_error, &msgs);
         schema = xmlSchemaParse(pctx);
     }
-    if (!schema) {
-        rc = error_internal("%s: the Crossref schema cannot be loaded:%s", xsd, msgs.text.buf);
+    if (!schema || (missing && missing->len)) {
+        rc = error_internal("%s: the Crossref schema cannot be loaded:%s%s%s", xsd,
+                            missing && missing->len ? " it refers to files not at hand:" : "",
+                            missing ? missing->buf : "", msgs.text.buf);
         goto done;
     }
     strbuf_reset(&msgs.text);
@@ -744,9 +729,185 @@ done:
     xmlSchemaFree(schema);
     xmlSchemaFreeParserCtxt(pctx);
     xmlSetStructuredErrorFunc(NULL, NULL);
-    xmlSetExternalEntityLoader(previous);
     strbuf_release(&msgs.text);
+    return rc;
+}
+
+/* Against the schema folder schema_dir (catalog.xml, schemas/), read from disk. */
+static int validate_with_folder(const char *xml, size_t len, const char *schema_dir)
+{
+    char *catalog = fs_join(schema_dir, "catalog.xml");
+    char *xsd = fs_join(schema_dir, "schemas/crossref5.3.1.xsd");
+    int rc = 0;
+    if (!fs_exists(xsd) || !fs_exists(catalog)) {
+        /* A folder the user named: their input, not journal's fault. */
+        rc = error_input("%s: no Crossref schema (expected catalog.xml and "
+                         "schemas/crossref5.3.1.xsd there; without --schema, "
+                         "JOURNAL_CROSSREF_SCHEMA_DIR and crossref_schema_dir, journal uses "
+                         "the schema built into it)",
+                         schema_dir);
+        free(catalog);
+        free(xsd);
+        return rc;
+    }
+    /* The catalog maps the remote imports (xml.xsd, MathML, XLink) to the local copies; it is
+       loaded once per process, and nothing is fetched from the network. */
+    static char *loaded;
+    if (!loaded || strcmp(loaded, catalog)) {
+        xmlInitializeCatalog();
+        if (xmlLoadCatalog(catalog) < 0) {
+            rc = error_internal("%s: cannot load the XML catalog", catalog);
+            free(catalog);
+            free(xsd);
+            return rc;
+        }
+        free(loaded);
+        loaded = xstrdup(catalog);
+    }
+    xmlExternalEntityLoader previous = xmlGetExternalEntityLoader();
+    xmlSetExternalEntityLoader(xmlNoNetExternalEntityLoader);
+    rc = validate_against(xsd, xml, len, NULL);
+    xmlSetExternalEntityLoader(previous);
     free(catalog);
     free(xsd);
     return rc;
+}
+
+/*
+ * The schemas compiled into the binary (crossref_schemas.h) are named by URIs of a scheme of
+ * their own, EMBEDDED_SCHEME followed by their path in the source tree: the schemas' relative
+ * imports resolve among them as they would among files (RFC 3986 resolution, which libxml2
+ * applies to any hierarchical URI), and a URI of this scheme can never reach a file or the
+ * network. The remote locations some imports name (MathML 3 at w3.org) are mapped to embedded
+ * files by schemas/crossref/catalog.xml, compiled in with them. libxml2 asks the process's
+ * external entity loader for every document a schema loads; while a deposit is validated that
+ * loader is load_embedded, which serves these files from memory and refuses anything else.
+ * (libxml2 stats each name as a file before asking the loader, xmlLoadExternalEntity; what
+ * it finds does not matter, since the loader reads only the name. strace shows no other
+ * access: no open, no connect.)
+ */
+#define EMBEDDED_SCHEME  "journal-embedded:/"
+#define EMBEDDED_FOLDER  "schemas/crossref/"
+#define EMBEDDED_CATALOG EMBEDDED_FOLDER "catalog.xml"
+#define EMBEDDED_XSD     EMBEDDED_FOLDER "schemas/crossref5.3.1.xsd"
+
+struct embedded_catalog {
+    char **names; /* remote URI i is embedded file paths[i] */
+    char **paths;
+    size_t n;
+    struct strbuf missing; /* what was asked for and is not compiled in */
+};
+
+/* The loader has no argument of its own: the catalog of the validation under way. */
+static struct embedded_catalog *embedded;
+
+static const struct embedded_file *embedded_file(const char *path)
+{
+    for (size_t i = 0; i < crossref_schema_nfiles; i++)
+        if (!strcmp(crossref_schema_files[i].path, path))
+            return &crossref_schema_files[i];
+    return NULL;
+}
+
+/* The <system systemId uri> and <uri name uri> entries of the embedded catalog.xml. */
+static int embedded_catalog_load(struct embedded_catalog *c)
+{
+    memset(c, 0, sizeof(*c));
+    strbuf_init(&c->missing);
+    const struct embedded_file *f = embedded_file(EMBEDDED_CATALOG);
+    xmlDocPtr doc = f ? xmlReadMemory((const char *)f->data, (int)f->size, EMBEDDED_CATALOG, NULL,
+                                      XML_PARSE_NONET)
+                      : NULL;
+    if (!doc)
+        return error_internal("the Crossref schema's catalog is not compiled into journal (%s)",
+                              EMBEDDED_CATALOG);
+    size_t cap = 0;
+    for (xmlNodePtr e = xmlDocGetRootElement(doc)->children; e; e = e->next) {
+        if (e->type != XML_ELEMENT_NODE)
+            continue;
+        const char *key = !strcmp((const char *)e->name, "system") ? "systemId"
+                          : !strcmp((const char *)e->name, "uri")  ? "name"
+                                                                   : NULL;
+        xmlChar *name = key ? xmlGetProp(e, X(key)) : NULL;
+        xmlChar *uri = key ? xmlGetProp(e, X("uri")) : NULL;
+        if (name && uri) {
+            if (c->n == cap) {
+                cap = cap ? 2 * cap : 8;
+                c->names = xrealloc(c->names, cap * sizeof(*c->names));
+                c->paths = xrealloc(c->paths, cap * sizeof(*c->paths));
+            }
+            c->names[c->n] = xstrdup((const char *)name);
+            c->paths[c->n++] = xasprintf(EMBEDDED_FOLDER "%s", (const char *)uri);
+        }
+        xmlFree(name);
+        xmlFree(uri);
+    }
+    xmlFreeDoc(doc);
+    return 0;
+}
+
+static void embedded_catalog_free(struct embedded_catalog *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        free(c->names[i]);
+        free(c->paths[i]);
+    }
+    free(c->names);
+    free(c->paths);
+    strbuf_release(&c->missing);
+}
+
+static xmlParserInputPtr load_embedded(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+    struct embedded_catalog *c = embedded;
+    const char *path = NULL;
+    if (url && !strncmp(url, EMBEDDED_SCHEME, strlen(EMBEDDED_SCHEME)))
+        path = url + strlen(EMBEDDED_SCHEME);
+    for (size_t i = 0; url && !path && i < c->n; i++)
+        if (!strcmp(c->names[i], url))
+            path = c->paths[i];
+    const struct embedded_file *f = path ? embedded_file(path) : NULL;
+    if (!f || !ctxt) {
+        strbuf_addf(&c->missing, " %s", url ? url : id ? id : "(no name)");
+        return NULL;
+    }
+    /* A copy (CreateMem): libxml2 2.9's static input buffers are misread once the parser
+       switches encoding, as the encoding declaration of every schema makes it do. */
+    xmlParserInputBufferPtr buf =
+        xmlParserInputBufferCreateMem((const char *)f->data, (int)f->size, XML_CHAR_ENCODING_NONE);
+    xmlParserInputPtr in = buf ? xmlNewIOInputStream(ctxt, buf, XML_CHAR_ENCODING_NONE) : NULL;
+    if (!in) {
+        if (buf)
+            xmlFreeParserInputBuffer(buf);
+        return NULL;
+    }
+    /* The document's URI: the base its relative imports are resolved against. */
+    char *uri = xasprintf(EMBEDDED_SCHEME "%s", f->path);
+    in->filename = (const char *)xmlStrdup(X(uri));
+    free(uri);
+    return in;
+}
+
+/* Against the schemas compiled in, with no file read and nothing fetched. */
+static int validate_embedded(const char *xml, size_t len)
+{
+    struct embedded_catalog catalog;
+    int rc = embedded_catalog_load(&catalog);
+    if (rc) {
+        embedded_catalog_free(&catalog);
+        return rc;
+    }
+    embedded = &catalog;
+    xmlExternalEntityLoader previous = xmlGetExternalEntityLoader();
+    xmlSetExternalEntityLoader(load_embedded);
+    rc = validate_against(EMBEDDED_SCHEME EMBEDDED_XSD, xml, len, &catalog.missing);
+    xmlSetExternalEntityLoader(previous);
+    embedded = NULL;
+    embedded_catalog_free(&catalog);
+    return rc;
+}
+
+int crossref_validate(const char *xml, size_t len, const char *schema_dir)
+{
+    return schema_dir ? validate_with_folder(xml, len, schema_dir) : validate_embedded(xml, len);
 }

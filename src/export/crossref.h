@@ -69,12 +69,17 @@ int crossref_write(const struct journal_config *c, const struct issue_manifest *
 char *crossref_license_url(const char *license);
 
 /*
- * Validate a deposit against crossref5.3.1.xsd in schema_dir (a folder with
- * catalog.xml and schemas/, as ../shared/specs/crossref is laid out), offline:
- * the catalog maps the schemas' remote imports to the local copies and no
- * network access is made. JOURNAL_EINPUT with the validator's messages (line
- * numbers in the deposit) when it is not valid; JOURNAL_EINTERNAL when the
- * schema itself cannot be loaded.
+ * Validate a deposit against crossref5.3.1.xsd, offline: with schema_dir NULL,
+ * against the schemas compiled into journal (schemas/crossref in the source
+ * tree, served to libxml2 from memory); else against the copy in schema_dir (a
+ * folder laid out as schemas/crossref is: catalog.xml and schemas/), where the
+ * catalog maps the schemas' remote imports to the local copies. No network
+ * access is made either way. JOURNAL_EINPUT with the validator's messages
+ * (deposit.xml:LINE, the line in the deposit) when it is not valid, or when
+ * schema_dir holds no schema; JOURNAL_EINTERNAL when the schema itself cannot
+ * be loaded. Sets libxml2's
+ * process-wide external entity loader for the time of the call (and restores
+ * it): not to be called while another thread parses XML with external entities.
  */
 int crossref_validate(const char *xml, size_t len, const char *schema_dir);
 

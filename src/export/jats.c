@@ -40,6 +40,7 @@ struct jw {
     bool tag_open;    /* "<name attr..." written, its ">" not yet */
     bool in_abstract; /* footnote references are not linked from the abstract */
     bool in_link;     /* ext-link does not nest */
+    unsigned ntables; /* table-wrap ids: tbl1, tbl2, ... */
     struct open_element *open;
     size_t depth, open_alloc;
     cmark_node **footnotes;
@@ -302,6 +303,51 @@ static bool followable(const char *url)
     return false;
 }
 
+/*
+ * The xlink:title of a link whose text is its bare URL, which tells a reader nothing the
+ * address does not (JATS4R asks for one): fallback when there is something better to say (a
+ * reference's title, the article's), else the host the link leads to. Caller frees.
+ */
+static char *bare_url_title(const char *url, const char *fallback)
+{
+    if (!empty(fallback))
+        return xstrdup(fallback);
+    const char *host = strstr(url, "://");
+    host = host ? host + 3 : strchr(url, ':') ? strchr(url, ':') + 1 : url;
+    size_t len = strcspn(host, "/?#");
+    return len ? xstrndup(host, len) : xstrdup(url);
+}
+
+/* An ext-link to url (followable) whose text is the URL itself, titled. */
+static void bare_url_link(struct jw *j, const char *url, const char *title)
+{
+    char *t = bare_url_title(url, title);
+    start(j, "ext-link");
+    attr_fixed(j, "ext-link-type", "uri");
+    attr(j, "xlink:href", url);
+    attr(j, "xlink:title", t);
+    text(j, url);
+    end(j);
+    free(t);
+}
+
+/* A Markdown link whose text is its destination: none, or one text node saying it (an
+   autolink, <https://...>, or [https://x](https://x)). */
+static bool link_text_is_url(cmark_node *link, const char *url)
+{
+    cmark_node *c = cmark_node_first_child(link);
+    if (!c)
+        return true;
+    if (cmark_node_next(c) || cmark_node_get_type(c) != CMARK_NODE_TEXT)
+        return false;
+    const char *t = cmark_node_get_literal(c);
+    if (!t)
+        return false;
+    if (!strncasecmp(url, "mailto:", 7) && !strcmp(t, url + 7))
+        return true;
+    return !strcmp(t, url);
+}
+
 static void inline_node(struct jw *j, cmark_node *n)
 {
     switch (cmark_node_get_type(n)) {
@@ -338,6 +384,11 @@ static void inline_node(struct jw *j, cmark_node *n)
         start(j, "ext-link");
         attr_fixed(j, "ext-link-type", "uri");
         attr(j, "xlink:href", url);
+        if (link_text_is_url(n, url)) {
+            char *title = bare_url_title(url, NULL);
+            attr(j, "xlink:title", title);
+            free(title);
+        }
         j->in_link = true;
         if (cmark_node_first_child(n))
             inlines(j, n);
@@ -423,7 +474,11 @@ static void table(struct jw *j, cmark_node *n)
     for (cmark_node *row = cmark_node_first_child(n); row; row = cmark_node_next(row))
         if (!cmark_gfm_extensions_get_table_row_is_header(row))
             nbody++;
+    /* Every table-wrap has an id (JATS4R): what cites or links a table needs one. */
+    char id[32];
+    snprintf(id, sizeof id, "tbl%u", ++j->ntables);
     start(j, "table-wrap");
+    attr(j, "id", id);
     start(j, "table");
     if (nbody) {
         start(j, "thead");
@@ -602,6 +657,20 @@ static size_t affiliation_index(const struct affiliation **list, size_t n,
         if (same_affiliation(list[x], af))
             return x + 1;
     return 0;
+}
+
+/* The authors' names, "A, B, C": the copyright holders. Caller frees. */
+static char *author_names(const struct manuscript *m)
+{
+    struct strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < m->nauthors; i++)
+        if (!empty(m->authors[i].name))
+            strbuf_addf(&sb, "%s%s", sb.len ? ", " : "", m->authors[i].name);
+    if (!sb.len) {
+        strbuf_release(&sb);
+        return NULL;
+    }
+    return strbuf_detach(&sb, NULL);
 }
 
 static int contributors(struct jw *j, const struct jats_source *src,
@@ -871,11 +940,19 @@ static int article_meta(struct jw *j, const struct jats_source *src)
             year = y;
         else if (c->year)
             year = (int)c->year;
-        if (year) {
+        /* The authors keep their copyright (as open-access journals under CC licences have
+           it): a year only with its holders, never alone (JATS4R). */
+        char *holders = m->nauthors ? author_names(m) : NULL;
+        if (year && holders) {
             char buf[16];
             snprintf(buf, sizeof buf, "%d", year);
+            char *statement = xasprintf("\u00a9 %d %s", year, holders);
+            elem(j, "copyright-statement", statement);
             elem(j, "copyright-year", buf);
+            elem(j, "copyright-holder", holders);
+            free(statement);
         }
+        free(holders);
         start(j, "license");
         attr_fixed(j, "license-type", "open-access");
         if (license_url) {
@@ -884,11 +961,13 @@ static int article_meta(struct jw *j, const struct jats_source *src)
         }
         start(j, "license-p");
         text(j, "This is an open-access article distributed under the terms of the ");
-        if (license_url) {
+        if (license_url && empty(src->license)) {
+            bare_url_link(j, license_url, NULL);
+        } else if (license_url) {
             start(j, "ext-link");
             attr_fixed(j, "ext-link-type", "uri");
             attr(j, "xlink:href", license_url);
-            text(j, empty(src->license) ? license_url : src->license);
+            text(j, src->license);
             end(j);
         } else {
             text(j, src->license);
@@ -899,9 +978,12 @@ static int article_meta(struct jw *j, const struct jats_source *src)
         end(j);
     }
     free(license_url);
+    /* Never empty, and titled like any link that shows its bare URL. */
     if (!empty(c->url) && followable(c->url)) {
         start(j, "self-uri");
         attr(j, "xlink:href", c->url);
+        attr(j, "xlink:title", m->title);
+        text(j, c->url);
         end(j);
     }
     rc = abstract(j, m->abstract, src->abstract);
@@ -1063,13 +1145,8 @@ static void reference(struct jw *j, const struct reference_list *list, size_t in
         text(j, r->doi);
         end(j);
     }
-    if (!empty(r->url) && followable(r->url)) {
-        start(j, "ext-link");
-        attr_fixed(j, "ext-link-type", "uri");
-        attr(j, "xlink:href", r->url);
-        text(j, r->url);
-        end(j);
-    }
+    if (!empty(r->url) && followable(r->url))
+        bare_url_link(j, r->url, !empty(r->title) ? r->title : r->container_title);
     if (!empty(r->genre))
         elem(j, "comment", r->genre);
     if (!empty(r->issued_literal))
@@ -1151,7 +1228,10 @@ int jats_article(const struct jats_source *src, struct strbuf *out)
     /* Written straight into out, which is cut back to where it was on failure. */
     size_t out_len = out->len;
     struct jw j = {.out = out};
-    strbuf_addstr(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    /* The DOCTYPE of the tag set the article follows: PMC and the JATS4R validator look
+       for it, and with it `xmllint --valid` checks the article against the DTD
+       (tests/specs/jats, offline through its catalog). */
+    strbuf_addstr(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" JATS_DOCTYPE "\n");
     start(&j, "article");
     attr_fixed(&j, "xmlns:xlink", "http://www.w3.org/1999/xlink");
     attr_fixed(&j, "xmlns:mml", "http://www.w3.org/1998/Math/MathML");

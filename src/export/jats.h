@@ -9,13 +9,18 @@ struct cmark_node;
 struct country_db;
 
 /*
- * A published article as JATS XML (Journal Publishing tag set 1.3, valid
- * against JATS-journalpublishing1-3d2-mathml3.xsd), for archives and indexers.
+ * A published article as JATS XML (Journal Publishing tag set 1.3 with MathML 3,
+ * with its DOCTYPE, JATS_DOCTYPE: valid against that DTD, and against Crossref's
+ * JATS-journalpublishing1-3d2-mathml3.xsd), for archives and indexers.
  *
  * cite gives the article, its issue and the journal (as for the citation
  * formats); the rest is what JATS has and a citation has not. All strings are
  * UTF-8; NULL means absent.
  */
+#define JATS_DOCTYPE                                                                               \
+    "<!DOCTYPE article PUBLIC \"-//NLM//DTD JATS (Z39.96) Journal Publishing DTD with MathML3 "    \
+    "v1.3 20210610//EN\" \"JATS-journalpublishing1-3-mathml3.dtd\">"
+
 struct jats_source {
     struct citation_source cite;
     const char *license;     /* "CC BY 4.0" */
@@ -35,7 +40,7 @@ struct jats_source {
 };
 
 /*
- * Append the <article> (with its XML declaration) to out:
+ * Append the <article> (with its XML declaration and DOCTYPE) to out:
  *
  * - front: journal-meta (journal-id, journal-title-group, issn, publisher) and
  *   article-meta (the DOI, the type as article-categories, title-group,

@@ -102,7 +102,7 @@ struct journal_config {
     char *crossref_password_env;
     char *crossref_endpoint;      /* the production deposit URL (Crossref's by default) */
     char *crossref_test_endpoint; /* the test system's (--test) */
-    char *crossref_schema_dir;    /* the Crossref XSDs with catalog.xml, to validate; or NULL */
+    char *crossref_schema_dir;    /* the Crossref XSDs with catalog.xml; NULL: the built-in ones */
     size_t max_manuscript_size;
     size_t max_attachment_size;
     /* What a manuscript's Markdown may hold (max_line_length, max_nesting_depth, ...);

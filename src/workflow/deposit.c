@@ -286,7 +286,8 @@ static bool answer_is_success(long status, const char *body)
            !strstr(body, "FAILURE");
 }
 
-/* The schema folder: the request's, JOURNAL_CROSSREF_SCHEMA_DIR, journal.yaml's; or NULL. */
+/* The schema folder: the request's, JOURNAL_CROSSREF_SCHEMA_DIR, journal.yaml's; or NULL, the
+   schemas compiled into journal. */
 static char *schema_dir_for(struct journal_repo *repo, const struct deposit_request *req)
 {
     const char *dir = req->schema_dir;
@@ -420,14 +421,10 @@ int workflow_deposit(struct journal_repo *repo, const struct deposit_request *re
         rc = crossref_write(c, &l.issue, l.articles, l.nentries, out->batch_id, out->timestamp,
                             &out->xml);
     }
+    /* Every deposit is validated, and one that is not valid is never sent. */
     if (!rc) {
         out->schema_dir = schema_dir_for(repo, req);
-        if (out->schema_dir)
-            rc = crossref_validate(out->xml.buf, out->xml.len, out->schema_dir);
-        if (rc) {
-            free(out->schema_dir);
-            out->schema_dir = NULL;
-        }
+        rc = crossref_validate(out->xml.buf, out->xml.len, out->schema_dir);
     }
     if (rc || req->dry_run)
         goto done;

@@ -13,7 +13,8 @@
  * HEAD, check everything (journal.yaml's doi_prefix, issn, base_url and
  * depositor, every article published with a DOI and a publication date, the
  * credentials), write the deposit (export/crossref.h), validate it against
- * Crossref's schema when the schema can be found, POST it to the deposit
+ * Crossref's schema (always: the copy compiled into journal unless a folder is
+ * named; an invalid deposit is never sent), POST it to the deposit
  * endpoint (multipart: operation=doMDUpload, login_id, login_passwd, fname),
  * and record the attempt as deposits/<doi_batch_id>.yaml in one commit,
  * outcome submitted or failed. Each attempt has a new doi_batch_id and a
@@ -27,7 +28,8 @@ struct deposit_request {
     bool test;    /* Crossref's test system (crossref_test_endpoint) */
     bool dry_run; /* write the XML only: nothing sent, nothing recorded */
     /* The Crossref schema folder (catalog.xml, schemas/); NULL: JOURNAL_CROSSREF_SCHEMA_DIR,
-       else journal.yaml's crossref_schema_dir (relative to the journal), else no validation. */
+       else journal.yaml's crossref_schema_dir (relative to the journal), else the schemas
+       compiled into journal. */
     const char *schema_dir;
 };
 
@@ -37,7 +39,7 @@ struct deposit_result {
     struct strbuf xml;
     char **dois;
     size_t ndois;
-    char *schema_dir; /* where the deposit was validated, or NULL (not validated) */
+    char *schema_dir; /* the schema folder validated against, or NULL: the one built in */
     char *endpoint;   /* the URL */
     bool sent;        /* a request was made (the attempt is recorded) */
     bool submitted;   /* Crossref acknowledged receipt */

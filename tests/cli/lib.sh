@@ -2,7 +2,8 @@
 # Source it at the top of a test script:
 #     . "$(dirname "$0")/lib.sh"
 # It expects JOURNAL (the binary), SOURCE_DIR (the source tree, for the sample
-# journal) and optionally SPECS_DIR in the environment, as CTest sets them.
+# journal) and optionally SPECS_DIR (the vendored specifications, tests/specs) in the
+# environment, as CTest sets them. CROSSREF_SCHEMA_DIR is the repository's schemas/crossref.
 # When run by hand, JOURNAL defaults to $SOURCE_DIR/build-cli/journal.
 # Every check prints "ok - DESC" or "not ok - DESC" followed by details; call
 # `finish` at the end: it prints "N passed, M failed" and exits non-zero on a
@@ -13,8 +14,9 @@ set -u
 TESTS_CLI_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SOURCE_DIR=${SOURCE_DIR:-$(cd "$TESTS_CLI_DIR/../.." && pwd)}
 JOURNAL=${JOURNAL:-$SOURCE_DIR/build-cli/journal}
-SPECS_DIR=${SPECS_DIR:-}
-export SOURCE_DIR JOURNAL SPECS_DIR
+SPECS_DIR=${SPECS_DIR:-$SOURCE_DIR/tests/specs}
+CROSSREF_SCHEMA_DIR=$SOURCE_DIR/schemas/crossref
+export SOURCE_DIR JOURNAL SPECS_DIR CROSSREF_SCHEMA_DIR
 
 if [ ! -x "$JOURNAL" ]; then
     echo "not ok - the journal binary $JOURNAL is missing or not executable"
@@ -168,6 +170,52 @@ new_journal() {
 }
 
 # sample_journal DIR: the sample journal from $SOURCE_DIR, committed in a new repository.
+# Validators of what a site publishes, against the specifications vendored in tests/specs
+# (offline: each through its XML catalog). Each takes files and exits non-zero, saying where,
+# when one is not valid.
+# jats_valid FILE...: article.xml against the JATS 1.3 DTD its DOCTYPE names.
+jats_valid() {
+    XML_CATALOG_FILES=$SPECS_DIR/jats/catalog.xml xmllint --nonet --noout --valid "$@"
+}
+# oai_static_valid FILE: the OAI static repository schema, with OAI-PMH and oai_dc.
+oai_static_valid() {
+    XML_CATALOG_FILES=$SPECS_DIR/oai-static/catalog.xml xmllint --nonet --noout \
+        --schema "$SPECS_DIR/oai-static/static-repository.xsd" "$@"
+}
+# sitemap_valid FILE...: sitemaps.org 0.9, with the xhtml:link alternates declared.
+sitemap_valid() {
+    xmllint --nonet --noout --schema "$SPECS_DIR/sitemap/sitemap-xhtml.xsd" "$@"
+}
+# csl_json_valid FILE...: the CSL-JSON input schema (python3-jsonschema).
+csl_json_valid() {
+    python3 "$SOURCE_DIR/tests/support/validate_csl_json.py" "$SPECS_DIR/csl/csl-data.json" "$@"
+}
+# check_site_valid SITE WHAT: every article.xml and citation.json of the built site SITE, its
+# OAI static repository and its sitemap (or the sitemap's parts, when it is split) validate.
+check_site_valid() {
+    local site=$1 what=$2
+    local jats=("$site"/articles/*/article.xml) csl=("$site"/articles/*/citation.json)
+    if [ -e "${jats[0]}" ]; then
+        check "$what: every article.xml (${#jats[@]}) is valid JATS 1.3 (xmllint --valid)" -- \
+            jats_valid "${jats[@]}"
+    else
+        fail "$what: no articles/*/article.xml in $site"
+    fi
+    if [ -e "${csl[0]}" ]; then
+        check "$what: every citation.json (${#csl[@]}) is valid CSL-JSON" -- csl_json_valid "${csl[@]}"
+    else
+        fail "$what: no articles/*/citation.json in $site"
+    fi
+    if [ -e "$site/oai/static-repository.xml" ]; then
+        check "$what: the OAI static repository validates against static-repository.xsd" -- \
+            oai_static_valid "$site/oai/static-repository.xml"
+    fi
+    local parts=("$site"/sitemap-*.xml)
+    [ -e "${parts[0]}" ] || parts=("$site/sitemap.xml")
+    check "$what: the sitemap validates against sitemaps.org 0.9 (${#parts[@]} file(s))" -- \
+        sitemap_valid "${parts[@]}"
+}
+
 sample_journal() {
     local dir=$1
     mkdir -p "$dir"

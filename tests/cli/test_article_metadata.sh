@@ -3,8 +3,10 @@
 # site: Google Scholar's citation_* tags, Dublin Core, Open Graph and the
 # schema.org JSON-LD in the page's head, checked against the manuscript, its
 # record and its issue; and the downloads beside the page (RIS, CSL-JSON and
-# JATS XML), which must parse, and the JATS must be valid against the JATS 1.3
-# Journal Publishing XSD in $SPECS_DIR/crossref.
+# JATS XML), which must parse, and must be valid: the JATS against the Journal
+# Publishing 1.3 DTD its DOCTYPE names (tests/specs/jats) and Crossref's JATS 1.3 XSD
+# (schemas/crossref), the CSL-JSON against its schema (tests/specs/csl); so must the
+# OAI static repository and the sitemap.
 . "$(dirname "$0")/lib.sh"
 
 PY=/usr/bin/python3
@@ -301,18 +303,25 @@ PY
 # http://www.ncbi.nlm.nih.gov/JATS1 and knows dtd-version only up to "1.3d2":
 # JATS articles have no namespace and say "1.3", so the copy validated declares
 # that namespace on the root and says "1.3d2"; nothing else is changed.
-if [ -n "$SPECS_DIR" ] && [ -f "$SPECS_DIR/crossref/catalog.xml" ]; then
+if [ -f "$CROSSREF_SCHEMA_DIR/catalog.xml" ]; then
     for n in 1 2 3 4 5 6 7 8 9; do
         sed -e '0,/<article /s//<article xmlns="http:\/\/www.ncbi.nlm.nih.gov\/JATS1" /' \
             -e '0,/ dtd-version="1.3"/s// dtd-version="1.3d2"/' \
             "$S/articles/$n/article.xml" >"$TEST_TMP/article-$n.xml"
         expect_exit 0 "article $n's JATS is valid against the JATS 1.3 XSD" -- \
-            env XML_CATALOG_FILES="$SPECS_DIR/crossref/catalog.xml" xmllint --nonet --noout \
-            --schema "$SPECS_DIR/crossref/schemas/JATS-journalpublishing1-3d2-mathml3.xsd" \
+            env XML_CATALOG_FILES="$CROSSREF_SCHEMA_DIR/catalog.xml" xmllint --nonet --noout \
+            --schema "$CROSSREF_SCHEMA_DIR/schemas/JATS-journalpublishing1-3d2-mathml3.xsd" \
             "$TEST_TMP/article-$n.xml"
     done
 else
-    fail "SPECS_DIR ($SPECS_DIR) has no crossref/catalog.xml to validate JATS against"
+    fail "$CROSSREF_SCHEMA_DIR has no catalog.xml to validate JATS against"
 fi
+
+# As PMC and xmllint --valid read them: with the Journal Publishing 1.3 DOCTYPE, valid against
+# that DTD; and every other file of the site that has a published schema.
+check_eq "article.xml declares the Journal Publishing 1.3 DTD with MathML3" \
+    '<!DOCTYPE article PUBLIC "-//NLM//DTD JATS (Z39.96) Journal Publishing DTD with MathML3 v1.3 20210610//EN" "JATS-journalpublishing1-3-mathml3.dtd">' \
+    "$(sed -n 2p "$S/articles/1/article.xml")"
+check_site_valid "$S" "the sample site"
 
 finish

@@ -8,7 +8,7 @@
 
 PY=/usr/bin/python3
 STUB=$SOURCE_DIR/tests/support/crossref_stub.py
-CROSSREF_SPECS=${SPECS_DIR:-$SOURCE_DIR/../shared/specs}/crossref
+CROSSREF_SPECS=$CROSSREF_SCHEMA_DIR
 XSD=$CROSSREF_SPECS/schemas/crossref5.3.1.xsd
 if ! command -v xmllint >/dev/null; then
     fail "xmllint is missing (scripts/install-deps installs libxml2-utils)"
@@ -18,8 +18,9 @@ if [ ! -f "$XSD" ]; then
     fail "the Crossref schema is missing: $XSD"
     finish
 fi
-# The tests always validate: journal deposit finds the schema here.
-export JOURNAL_CROSSREF_SCHEMA_DIR=$CROSSREF_SPECS
+# journal deposit validates against the schemas compiled into it: nothing is configured here
+# (--schema and JOURNAL_CROSSREF_SCHEMA_DIR, which name another copy, are tested below).
+unset JOURNAL_CROSSREF_SCHEMA_DIR
 unset CROSSREF_LOGIN_ID CROSSREF_PASSWORD
 LOGIN=depositor-1
 PASSWORD='pw-S3cret/&"x'
@@ -107,7 +108,8 @@ expect_stdout_match "POST it to Crossref's deposit" "the help describes the depo
 snapshot "$J" >"$TEST_TMP/before"
 expect_exit 0 "deposit --dry-run prints the deposit" -- in_dir "$J" "$JOURNAL" deposit 1 --dry-run
 cp "$OUT" "$TEST_TMP/dry.xml"
-expect_stderr_match "validated against Crossref's schema 5.3.1" "the dry run was validated by journal"
+expect_stderr_match "validated against Crossref's schema 5.3.1; \[dry run" \
+    "the dry run was validated by journal, with no schema configured (the one built in)"
 check "the dry run validates against crossref5.3.1.xsd (xmllint)" -- validate "$TEST_TMP/dry.xml"
 for doi in $DOIS1; do
     grep -q "<doi>$doi</doi>" "$TEST_TMP/dry.xml" || fail "the dry run has DOI $doi"
@@ -315,6 +317,34 @@ refused everything "sed -i '/^doi_prefix:/d; /^issn:/d' journal.yaml; sed -i '/^
     'no doi_prefix'
 expect_stderr_match 'no issn' "everything: the ISSN is reported too"
 expect_stderr_match 'submission 2 has no publication date' "everything: the date is reported too"
+
+# A deposit the schema refuses though journal's own checks let it through (a depositor name
+# over the 130 characters of 5.3.1): refused with the line in the deposit, with no schema
+# configured, and never sent.
+LONG_NAME=$(printf 'Depositor %.0s' $(seq 14))
+refused invalid-deposit "sed -i 's/^crossref_depositor_name: .*//' journal.yaml; echo 'crossref_depositor_name: \"$LONG_NAME\"' >>journal.yaml" \
+    "does not validate against Crossref's schema 5.3.1"
+expect_stderr_match "deposit.xml:[0-9]+: .*depositor_name.*maxLength" \
+    "invalid-deposit: each problem with its line in the deposit"
+expect_exit 1 "invalid-deposit: the dry run is refused too" -- \
+    in_dir "$TEST_TMP/invalid-deposit" "$JOURNAL" deposit 1 --dry-run -o "$TEST_TMP/invalid.xml"
+expect_stderr_match "deposit.xml:[0-9]+: .*depositor_name" \
+    "invalid-deposit: the dry run reports the line"
+check "invalid-deposit: the dry run writes no file" -- test ! -e "$TEST_TMP/invalid.xml"
+
+# Another copy of the schema can be named (--schema, JOURNAL_CROSSREF_SCHEMA_DIR,
+# crossref_schema_dir), but validation is never skipped.
+expect_exit 0 "--schema DIR validates against that copy" -- \
+    in_dir "$J" "$JOURNAL" deposit 1 --dry-run --schema "$CROSSREF_SPECS" -o "$TEST_TMP/other.xml"
+expect_stderr_match "validated against Crossref's schema 5.3.1 in $CROSSREF_SPECS" \
+    "it says which copy"
+expect_exit 1 "--schema naming no schema is refused, not skipped" -- \
+    in_dir "$J" "$JOURNAL" deposit 1 --dry-run --schema "$TEST_TMP/no-schema"
+expect_stderr_match "no Crossref schema" "the message says the folder has no schema"
+expect_exit 1 "JOURNAL_CROSSREF_SCHEMA_DIR naming no schema is refused" -- \
+    env JOURNAL_CROSSREF_SCHEMA_DIR="$TEST_TMP/no-schema" "$JOURNAL" -C "$J" deposit 1 --dry-run
+expect_exit 1 "the invalid deposit fails against --schema DIR as well" -- \
+    in_dir "$TEST_TMP/invalid-deposit" "$JOURNAL" deposit 1 --dry-run --schema "$CROSSREF_SPECS"
 
 expect_exit 1 "an issue that does not exist" -- in_dir "$J" "$JOURNAL" deposit 9
 expect_stderr_match 'no issue 9' "the message names the issue"

@@ -5,7 +5,7 @@
 # exit 1 and nothing written.
 . "$(dirname "$0")/lib.sh"
 
-SPECS=${SPECS_DIR:-$SOURCE_DIR/../shared/specs}
+SPECS=$SPECS_DIR
 BASE=https://journal.example.org/
 
 J=$TEST_TMP/sample
@@ -141,6 +141,16 @@ done
 check "feeds, sitemap and OAI file are well-formed XML" -- \
     xmllint --nonet --noout "$S/feed.xml" "$S/ru/feed.xml" "$S/sitemap.xml" \
     "$S/oai/static-repository.xml"
+# Against their published schemas (tests/specs): the static repository with OAI-PMH and
+# oai_dc, the sitemap with its hreflang alternates, each article's JATS and CSL-JSON.
+check_site_valid "$S" "the site"
+sed 's|<oai:earliestDatestamp>|<oai:earliestDatestamp>not a date |' \
+    "$S/oai/static-repository.xml" >"$TEST_TMP/bad-oai.xml"
+if oai_static_valid "$TEST_TMP/bad-oai.xml" >/dev/null 2>&1; then
+    fail "a static repository that breaks its schema is caught (the validator is not a no-op)"
+else
+    pass "a static repository that breaks its schema is caught (the validator is not a no-op)"
+fi
 
 feed_links() {
     python3 - "$1" <<'EOF'
@@ -214,6 +224,8 @@ check "the split sitemaps are well-formed XML" -- \
     xmllint --nonet --noout "$TEST_TMP/split/sitemap.xml" "$TEST_TMP/split/sitemap-1.xml" \
     "$TEST_TMP/split/sitemap-2.xml" "$TEST_TMP/split/sitemap-3.xml"
 check "no fourth sitemap for 27 pages" -- test ! -e "$TEST_TMP/split/sitemap-4.xml"
+check "the split sitemaps validate against sitemaps.org 0.9" -- \
+    sitemap_valid "$TEST_TMP/split"/sitemap-[0-9]*.xml
 check_eq "sitemap.xml is an index of sitemap-1..3.xml, and together they list every page once" \
     "${BASE}sitemap-1.xml ${BASE}sitemap-2.xml ${BASE}sitemap-3.xml|10 10 7|$(cd "$S" && find . -name '*.html' | wc -l)" \
     "$(python3 - "$TEST_TMP/split" <<'EOF'

@@ -49,6 +49,10 @@ done <"$OUT"
 [ "$status" -eq 0 ] || [ "$FAILED" -gt 0 ] || fail "check_outputs.py exited $status" "$(head -c 2000 "$ERR")"
 [ -s "$ERR" ] && [ "$status" -ne 0 ] && fail "check_outputs.py ran to the end" "$(head -c 2000 "$ERR")"
 
+# The hostile articles are still valid JATS, CSL-JSON, OAI and sitemap, both ways.
+check_site_valid "$W/site-safe" "the site without raw HTML"
+check_site_valid "$W/site-raw" "the site with raw HTML"
+
 # Raw HTML changes only the body and the pages, never the escaping of the front matter.
 check_eq "the hostile title's page head is the same with and without raw HTML" \
     "$(sed -n '/<head>/,/<\/head>/p' "$W/site-safe/articles/$(head -1 "$W/numbers")/index.html" | md5sum)" \

@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *crossref_dir; /* SPECS_DIR/crossref */
+static const char *crossref_dir; /* the repository's schemas/crossref */
 static struct country_db *countries;
 
 static const char journal_yaml[] = "title: \"Journal of Civil Service Reform & Practice\"\n"
@@ -467,7 +467,46 @@ static void test_validator_rejects_broken_deposit(void **state)
     assert_non_null(strstr(error_message(), "schema"));
     assert_int_equal(crossref_validate("<oops", 5, crossref_dir), JOURNAL_EINPUT);
     assert_non_null(strstr(error_message(), "well-formed"));
-    assert_int_equal(crossref_validate(xml.buf, xml.len, "/nonexistent"), JOURNAL_EINTERNAL);
+    assert_int_equal(crossref_validate(xml.buf, xml.len, "/nonexistent"), JOURNAL_EINPUT);
+    strbuf_release(&xml);
+    teardown(&f);
+}
+
+/* With no folder named, the schemas compiled into journal: a valid deposit passes, and one
+   that is not is refused with the line of the deposit where the schema found each problem. */
+static void test_built_in_schema(void **state)
+{
+    (void)state;
+    struct fixture f;
+    struct strbuf xml = STRBUF_INIT;
+    setup(&f);
+    write_deposit(&f, &xml);
+    if (crossref_validate(xml.buf, xml.len, NULL))
+        fail_msg("%s", error_message());
+    /* A surname is at most 60 characters in 5.3.1: the schema counts, crossref_check does not. */
+    char *surname = strstr(xml.buf, "<surname>");
+    assert_non_null(surname);
+    size_t line = 1;
+    for (const char *p = xml.buf; p < surname; p++)
+        line += *p == '\n';
+    surname += strlen("<surname>");
+    struct strbuf longer = STRBUF_INIT;
+    strbuf_add(&longer, xml.buf, (size_t)(surname - xml.buf));
+    for (int i = 0; i < 61; i++)
+        strbuf_addch(&longer, 'x');
+    strbuf_addstr(&longer, strchr(surname, '<'));
+    assert_int_equal(crossref_validate(longer.buf, longer.len, NULL), JOURNAL_EINPUT);
+    char expected[64];
+    snprintf(expected, sizeof expected, "deposit.xml:%zu: ", line);
+    if (!strstr(error_message(), expected) || !strstr(error_message(), "surname"))
+        fail_msg("expected %s and surname in: %s", expected, error_message());
+    /* The copy in the source tree, read from disk, says the same. */
+    assert_int_equal(crossref_validate(longer.buf, longer.len, crossref_dir), JOURNAL_EINPUT);
+    assert_non_null(strstr(error_message(), expected));
+    assert_int_equal(crossref_validate("<oops", 5, NULL), JOURNAL_EINPUT);
+    assert_non_null(strstr(error_message(), "well-formed"));
+    error_clear();
+    strbuf_release(&longer);
     strbuf_release(&xml);
     teardown(&f);
 }
@@ -546,14 +585,12 @@ static void test_license_urls(void **state)
 
 int main(int argc, char **argv)
 {
-    const char *specs = argc > 1 ? argv[1] : getenv("SPECS_DIR");
-    if (!specs) {
-        fprintf(stderr, "usage: %s SPECS_DIR (the folder holding crossref/)\n", argv[0]);
+    crossref_dir = argc > 1 ? argv[1] : getenv("CROSSREF_SCHEMA_DIR");
+    if (!crossref_dir) {
+        fprintf(stderr, "usage: %s CROSSREF_SCHEMA_DIR (the repository's schemas/crossref)\n",
+                argv[0]);
         return 2;
     }
-    static char dir[4096];
-    snprintf(dir, sizeof(dir), "%s/crossref", specs);
-    crossref_dir = dir;
     if (country_db_open(&countries, NULL, NULL)) {
         fprintf(stderr, "%s\n", error_message());
         return 2;
@@ -565,6 +602,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_funding),
         cmocka_unit_test(test_hostile_text_is_escaped),
         cmocka_unit_test(test_validator_rejects_broken_deposit),
+        cmocka_unit_test(test_built_in_schema),
         cmocka_unit_test(test_checks_report_every_problem),
         cmocka_unit_test(test_license_urls),
     };

@@ -1,19 +1,18 @@
 /*
  * What indexers get: DOAJ article XML validated against DOAJ's schema
- * (../shared/specs/doaj, offline through its XML catalog), the OAI-PMH static
- * repository's parts validated against OAI-PMH.xsd (../shared/specs/crossref),
+ * (tests/specs/doaj, offline through its XML catalog), the OAI-PMH static
+ * repository's parts validated against OAI-PMH.xsd (tests/specs/oai-static),
  * and the Atom feed's entries. The specs folder is argv[1].
  *
  * The static repository's wrapper (Repository, Identify, ListMetadataFormats,
- * ListRecords in the static-repository namespace) has its own schema, which
- * specs does not hold. What it wraps is OAI-PMH: so each part is put into the
+ * ListRecords in the static-repository namespace) has its own schema,
+ * static-repository.xsd, which the whole file is validated against. What it
+ * wraps is OAI-PMH: so each part is also put into the
  * OAI-PMH response a gateway would serve (Identify, ListMetadataFormats, and
  * ListRecords with each record) and that response is validated against
  * OAI-PMH.xsd. OAI-PMH.xsd validates metadata strictly (processContents
- * "strict"), so the oai_dc and Dublin Core element schemas are needed too;
- * specs lacks them, so this test writes them out: they transcribe the
- * official oai_dc.xsd (http://www.openarchives.org/OAI/2.0/oai_dc.xsd) and
- * simpledc20021212.xsd (Dublin Core's), with xml.xsd from specs.
+ * "strict"), so the oai_dc and Dublin Core element schemas are needed too
+ * (tests/specs/oai-static has them).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
@@ -370,93 +369,36 @@ static void test_split_pages(void **state)
 
 /* ---- OAI-PMH ---- */
 
-static const char oai_dc_xsd[] =
-    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-    "<schema targetNamespace=\"http://www.openarchives.org/OAI/2.0/oai_dc/\"\n"
-    "  xmlns:oai_dc=\"http://www.openarchives.org/OAI/2.0/oai_dc/\"\n"
-    "  xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns=\"http://www.w3.org/2001/XMLSchema\"\n"
-    "  elementFormDefault=\"qualified\" attributeFormDefault=\"unqualified\">\n"
-    "<import namespace=\"http://purl.org/dc/elements/1.1/\" schemaLocation=\"simpledc.xsd\"/>\n"
-    "<element name=\"dc\" type=\"oai_dc:oai_dcType\"/>\n"
-    "<complexType name=\"oai_dcType\"><choice minOccurs=\"0\" maxOccurs=\"unbounded\">\n"
-    "<element ref=\"dc:title\"/><element ref=\"dc:creator\"/><element ref=\"dc:subject\"/>\n"
-    "<element ref=\"dc:description\"/><element ref=\"dc:publisher\"/>\n"
-    "<element ref=\"dc:contributor\"/><element ref=\"dc:date\"/><element ref=\"dc:type\"/>\n"
-    "<element ref=\"dc:format\"/><element ref=\"dc:identifier\"/><element ref=\"dc:source\"/>\n"
-    "<element ref=\"dc:language\"/><element ref=\"dc:relation\"/>\n"
-    "<element ref=\"dc:coverage\"/><element ref=\"dc:rights\"/>\n"
-    "</choice></complexType>\n"
-    "</schema>\n";
-
-static char *simpledc_xsd(void)
-{
-    struct strbuf sb = STRBUF_INIT;
-    char *xml_xsd = spec_path("crossref/schemas/xml.xsd");
-    strbuf_addf(&sb,
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                "<schema xmlns=\"http://www.w3.org/2001/XMLSchema\"\n"
-                "  xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
-                "  targetNamespace=\"http://purl.org/dc/elements/1.1/\"\n"
-                "  elementFormDefault=\"qualified\" attributeFormDefault=\"unqualified\">\n"
-                "<import namespace=\"http://www.w3.org/XML/1998/namespace\" "
-                "schemaLocation=\"%s\"/>\n"
-                "<complexType name=\"elementType\"><simpleContent><extension base=\"string\">\n"
-                "<attribute ref=\"xml:lang\" use=\"optional\"/>\n"
-                "</extension></simpleContent></complexType>\n",
-                xml_xsd);
-    static const char *const names[] = {"title",     "creator",     "subject", "description",
-                                        "publisher", "contributor", "date",    "type",
-                                        "format",    "identifier",  "source",  "language",
-                                        "relation",  "coverage",    "rights"};
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-        strbuf_addf(&sb, "<element name=\"%s\" type=\"dc:elementType\"/>\n", names[i]);
-    strbuf_addstr(&sb, "</schema>\n");
-    free(xml_xsd);
-    return strbuf_detach(&sb, NULL);
-}
-
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
-/* A folder with the schema set for OAI-PMH responses carrying oai_dc; returns the driver. */
+/* The schema set for OAI-PMH responses carrying oai_dc: a driver importing OAI-PMH.xsd and
+   oai_dc.xsd from tests/specs/oai-static (oai_dc.xsd's own imports, simpledc and xml.xsd,
+   resolve through that folder's catalog). Returns the driver's path, in dir. */
 static char *oai_schema(char *dir)
 {
     assert_non_null(mkdtemp(dir));
-    char *path = xasprintf("%s/oai_dc.xsd", dir);
-    write_file(path, oai_dc_xsd);
-    free(path);
-    char *dc = simpledc_xsd();
-    path = xasprintf("%s/simpledc.xsd", dir);
-    write_file(path, dc);
-    free(path);
-    free(dc);
-    char *oai = spec_path("crossref/schemas/OAI-PMH.xsd");
+    char *oai = spec_path("oai-static/OAI-PMH.xsd");
+    char *oai_dc = spec_path("oai-static/oai_dc.xsd");
     char *driver = xasprintf(
         "<?xml version=\"1.0\"?>\n<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\">\n"
         "<xs:import namespace=\"http://www.openarchives.org/OAI/2.0/\" schemaLocation=\"%s\"/>\n"
         "<xs:import namespace=\"http://www.openarchives.org/OAI/2.0/oai_dc/\" "
-        "schemaLocation=\"%s/oai_dc.xsd\"/>\n</xs:schema>\n",
-        oai, dir);
-    path = xasprintf("%s/driver.xsd", dir);
-    write_file(path, driver);
+        "schemaLocation=\"%s\"/>\n</xs:schema>\n",
+        oai, oai_dc);
+    char *path = xasprintf("%s/driver.xsd", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(driver, f);
+    fclose(f);
     free(driver);
     free(oai);
+    free(oai_dc);
     return path;
 }
 
 static void remove_schema(const char *dir)
 {
-    static const char *const files[] = {"oai_dc.xsd", "simpledc.xsd", "driver.xsd"};
-    for (size_t i = 0; i < 3; i++) {
-        char *p = xasprintf("%s/%s", dir, files[i]);
-        unlink(p);
-        free(p);
-    }
+    char *p = xasprintf("%s/driver.xsd", dir);
+    unlink(p);
+    free(p);
     rmdir(dir);
 }
 
@@ -537,6 +479,23 @@ static void test_oai_static_repository(void **state)
                  "https://creativecommons.org/licenses/by/4.0/");
     assert_xpath(doc, "/sr:Repository/sr:ListRecords/oai:record[1]//dc:identifier[2]",
                  "https://doi.org/10.99999/jcsrp.2025.1.2.1");
+
+    /* The whole file against the static repository schema, which imports OAI-PMH.xsd and
+       oai_dc.xsd (tests/specs/oai-static, offline through its catalog); and a broken copy is
+       refused by it. */
+    char *sr = spec_path("oai-static/static-repository.xsd");
+    assert_int_equal(validate(doc, sr), 0);
+    const char *stamp = strstr(xml.buf, "<oai:earliestDatestamp>");
+    assert_non_null(stamp);
+    struct strbuf broken = STRBUF_INIT;
+    strbuf_add(&broken, xml.buf, (size_t)(stamp - xml.buf));
+    strbuf_addstr(&broken, "<oai:earliestDatestamp>yesterday");
+    strbuf_addstr(&broken, strchr(stamp + strlen("<oai:earliestDatestamp>"), '<'));
+    xmlDocPtr broken_doc = parse(broken.buf, broken.len);
+    assert_true(invalid(broken_doc, sr));
+    xmlFreeDoc(broken_doc);
+    strbuf_release(&broken);
+    free(sr);
 
     /* Each part as an OAI-PMH response, against OAI-PMH.xsd (and oai_dc for the records). */
     char dir[] = "/tmp/test_indexing.XXXXXX";
@@ -1160,10 +1119,17 @@ int main(int argc, char **argv)
         return 2;
     }
     specs_dir = argv[1];
-    char *catalog = spec_path("doaj/catalog.xml");
     xmlInitParser();
-    xmlLoadCatalog(catalog);
-    free(catalog);
+    static const char *const catalogs[] = {"doaj/catalog.xml", "oai-static/catalog.xml"};
+    for (size_t i = 0; i < sizeof catalogs / sizeof *catalogs; i++) {
+        char *catalog = spec_path(catalogs[i]);
+        if (xmlLoadCatalog(catalog) < 0) {
+            fprintf(stderr, "cannot load %s\n", catalog);
+            free(catalog);
+            return 1;
+        }
+        free(catalog);
+    }
     if (language_db_open(&languages, NULL, NULL)) {
         fprintf(stderr, "%s\n", error_message());
         return 1;

@@ -1,4 +1,6 @@
-/* JATS XML export: valid against the JATS 1.3 Journal Publishing XSD, and what it holds. */
+/* JATS XML export: valid against the JATS Journal Publishing 1.3 DTD its DOCTYPE names
+   (tests/specs/jats, offline through its catalog) and against Crossref's copy of the JATS 1.3
+   XSD (schemas/crossref), what JATS4R asks beyond them, and what it holds. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,7 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *specs_dir;
+static const char *source_dir; /* the repository: schemas/crossref, tests/specs/jats */
 static struct country_db *countries;
 static struct language_db *languages;
 static xmlSchemaPtr schema;
@@ -36,14 +38,19 @@ static int setup(void **state)
     if (country_db_open(&countries, NULL, NULL) || language_db_open(&languages, NULL, NULL))
         return -1;
     char path[4096];
-    snprintf(path, sizeof path, "%s/crossref/catalog.xml", specs_dir);
     xmlInitializeCatalog();
-    if (xmlLoadCatalog(path) != 0) {
-        fprintf(stderr, "cannot load %s\n", path);
-        return -1;
+    /* Crossref's for the XSD's imports; tests/specs/jats's for the DOCTYPE's DTD. */
+    static const char *const catalogs[] = {"schemas/crossref/catalog.xml",
+                                           "tests/specs/jats/catalog.xml"};
+    for (size_t i = 0; i < sizeof catalogs / sizeof *catalogs; i++) {
+        snprintf(path, sizeof path, "%s/%s", source_dir, catalogs[i]);
+        if (xmlLoadCatalog(path) != 0) {
+            fprintf(stderr, "cannot load %s\n", path);
+            return -1;
+        }
     }
-    snprintf(path, sizeof path, "%s/crossref/schemas/JATS-journalpublishing1-3d2-mathml3.xsd",
-             specs_dir);
+    snprintf(path, sizeof path,
+             "%s/schemas/crossref/schemas/JATS-journalpublishing1-3d2-mathml3.xsd", source_dir);
     xmlSchemaParserCtxtPtr pc = xmlSchemaNewParserCtxt(path);
     schema = pc ? xmlSchemaParse(pc) : NULL;
     xmlSchemaFreeParserCtxt(pc);
@@ -103,8 +110,57 @@ static struct jats_source source(const struct manuscript *m)
     };
 }
 
+static void assert_xpath(xmlDocPtr doc, const char *expr, const char *expected);
+
 /*
- * Parse xml, assert it is valid against the XSD, and return the document.
+ * Valid against the DTD that the article's DOCTYPE names, as `xmllint --valid` checks it: the
+ * DOCTYPE is the Journal Publishing 1.3 one, resolved by the catalog to tests/specs/jats.
+ */
+static void assert_dtd_valid(const struct strbuf *xml)
+{
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    assert_non_null(ctxt);
+    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, xml->buf, (int)xml->len, "article.xml", NULL,
+                                      XML_PARSE_DTDLOAD | XML_PARSE_DTDVALID | XML_PARSE_NONET);
+    assert_non_null(doc);
+    int valid = ctxt->valid;
+    xmlDtdPtr dtd = xmlGetIntSubset(doc);
+    assert_non_null(dtd);
+    assert_string_equal((const char *)dtd->ExternalID,
+                        "-//NLM//DTD JATS (Z39.96) Journal Publishing DTD with MathML3 v1.3 "
+                        "20210610//EN");
+    assert_string_equal((const char *)dtd->SystemID, "JATS-journalpublishing1-3-mathml3.dtd");
+    /* The DTD was found and read (not only named): it declares the elements. */
+    assert_non_null(doc->extSubset);
+    assert_non_null(xmlGetDtdElementDesc(doc->extSubset, BAD_CAST "table-wrap"));
+    xmlFreeDoc(doc);
+    xmlFreeParserCtxt(ctxt);
+    if (!valid)
+        fprintf(stderr, "%s\n", xml->buf);
+    assert_true(valid);
+}
+
+/* What the JATS4R recommendations ask beyond the DTD, of every article. */
+static void assert_jats4r(xmlDocPtr doc)
+{
+    /* A copyright year says whose copyright it is. */
+    assert_xpath(doc, "count(//copyright-year[not(../copyright-holder)])", "0");
+    /* No empty self-uri. */
+    assert_xpath(doc, "count(//self-uri[not(normalize-space())])", "0");
+    /* A link whose text is its bare URL has a title saying what it leads to. */
+    assert_xpath(doc,
+                 "count(//*[(self::ext-link or self::self-uri or self::uri) and "
+                 "normalize-space(.) = normalize-space(@xlink:href) and "
+                 "not(normalize-space(@xlink:title))])",
+                 "0");
+    /* Every table-wrap has an id, each its own. */
+    assert_xpath(doc, "count(//table-wrap[not(@id)])", "0");
+    assert_xpath(doc, "count(//table-wrap[@id = preceding::table-wrap/@id])", "0");
+}
+
+/*
+ * Parse xml, assert it is valid against the DTD and the XSD and keeps to JATS4R's rules, and
+ * return the document.
  * The XSD is Crossref's copy of JATS 1.3, whose elements are in the namespace
  * http://www.ncbi.nlm.nih.gov/JATS1 and whose dtd-version is at most the
  * draft "1.3d2"; JATS articles have no namespace and say "1.3", so the copy
@@ -133,8 +189,10 @@ static xmlDocPtr valid_doc(const struct strbuf *xml)
     if (rc)
         fprintf(stderr, "%s\n", xml->buf);
     assert_int_equal(rc, 0);
+    assert_dtd_valid(xml);
     xmlDocPtr doc = xmlReadMemory(xml->buf, (int)xml->len, "article.xml", NULL, XML_PARSE_NONET);
     assert_non_null(doc);
+    assert_jats4r(doc);
     return doc;
 }
 
@@ -196,6 +254,10 @@ static const char article_md[] =
     "Text with *emphasis*, **strong**, `code`, ~~gone~~ and a [link](https://example.org/a?b=1&c=2)"
     " and a footnote[^one].\n"
     "\n"
+    "The data are at <https://data.example.org/set/1>, and "
+    "[https://example.net/x](https://example.net/x)"
+    " says the rate is $r = a/b$ (math as text), as <editor@example.org> confirms.\n"
+    "\n"
     "### Nested <b>section</b>\n"
     "\n"
     "- first\n"
@@ -213,6 +275,10 @@ static const char article_md[] =
     "|:-------|------:|\n"
     "| North  | 12    |\n"
     "| South  | 7[^two] |\n"
+    "\n"
+    "| Year | Share |\n"
+    "|------|-------|\n"
+    "| 2024 | 0.4   |\n"
     "\n"
     "## Method\n"
     "\n"
@@ -310,7 +376,29 @@ static void test_valid_article(void **state)
     assert_xpath(doc, "normalize-space(//disp-quote/p)", "A quote over two lines.");
     assert_xpath(doc, "string(//table-wrap/table/thead/tr/th[1])", "Region");
     assert_xpath(doc, "string(//table-wrap/table/thead/tr/th[2]/@align)", "right");
-    assert_xpath(doc, "count(//table-wrap/table/tbody/tr)", "2");
+    assert_xpath(doc, "count(//table-wrap[1]/table/tbody/tr)", "2");
+    assert_xpath(doc, "string(//table-wrap[1]/@id)", "tbl1");
+    assert_xpath(doc, "string(//table-wrap[2]/@id)", "tbl2");
+    /* Links that show their bare URL are titled by where they lead; others are not. */
+    assert_xpath(doc,
+                 "string(//ext-link[@xlink:href='https://data.example.org/set/1']/@xlink:title)",
+                 "data.example.org");
+    assert_xpath(doc, "string(//ext-link[@xlink:href='https://example.net/x']/@xlink:title)",
+                 "example.net");
+    assert_xpath(doc, "string(//ext-link[@xlink:href='mailto:editor@example.org']/@xlink:title)",
+                 "editor@example.org");
+    assert_xpath(doc, "count(//ext-link[@xlink:href='https://example.org/a?b=1&c=2']/@xlink:title)",
+                 "0");
+    /* The copyright is the authors' (they keep it), with its year; the article's own URL is
+       its self-uri, with text and a title. */
+    assert_xpath(doc, "string(//permissions/copyright-year)", "2025");
+    assert_xpath(doc, "string(//permissions/copyright-holder)",
+                 "Dana Seitkali, Ludwig van Beethoven");
+    assert_xpath(doc, "string(//permissions/copyright-statement)",
+                 "\u00a9 2025 Dana Seitkali, Ludwig van Beethoven");
+    assert_xpath(doc, "string(//article-meta/self-uri)",
+                 "https://journal.example.org/articles/7/index.html");
+    assert_xpath(doc, "string(//article-meta/self-uri/@xlink:title)", "Merit & <recruitment>");
     assert_xpath(doc, "string(//table-wrap/table/tbody/tr[1]/td[1]/@align)", "left");
     assert_xpath(doc, "string(//preformat[@preformat-type='code'])", "int x = 1 < 2;");
     assert_xpath(doc, "string(/article/body/sec[2]/p[1])", "<div>raw html</div>");
@@ -506,6 +594,8 @@ static void test_references_and_minimal(void **state)
     assert_xpath(doc, "string(//ref[2]//publisher-loc)", "Paris");
     assert_xpath(doc, "string(//ref[2]//ext-link/@xlink:href)",
                  "https://doi.org/10.1787/9789264280724-en");
+    assert_xpath(doc, "string(//ref[2]//ext-link/@xlink:title)",
+                 "Skills for a high-performing civil service");
     /* Ids that only differ in dropped characters stay unique. */
     assert_xpath(doc, "string(//ref[3]/@id)", "ref-oecd-2017-b-3");
     assert_xpath(doc, "string(//ref[3]//chapter-title)", "A chapter");
@@ -834,10 +924,10 @@ static void test_rejected_input_leaves_out_unchanged(void **state)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: test_jats SPECS_DIR\n");
+        fprintf(stderr, "usage: test_jats SOURCE_DIR (the repository)\n");
         return 2;
     }
-    specs_dir = argv[1];
+    source_dir = argv[1];
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid_article),
         cmocka_unit_test(test_funding),
