@@ -31,7 +31,10 @@ static json_t *affiliations_json(struct build *b, const struct view *v, const st
                 json_t *x = json_array_get(list, k);
                 const char *name = json_string_value(json_object_get(x, "name"));
                 const char *cc = json_string_value(json_object_get(x, "country_code"));
-                if (!strcmp(name, af->name) && !strcmp(cc ? cc : "", af->country))
+                const char *dept = json_string_value(json_object_get(x, "department"));
+                /* Two departments of one university are two affiliations. */
+                if (!strcmp(name, af->name) && !strcmp(cc ? cc : "", af->country) &&
+                    !strcmp(dept ? dept : "", af->department ? af->department : ""))
                     index = k + 1;
             }
             if (!index) {
@@ -181,6 +184,10 @@ static char *article_json_ld(const struct build *b, const struct article *a, con
             json_t *org = json_pack("{s:s, s:s}", "@type", "Organization", "name", af->name);
             if (af->ror && *af->ror)
                 ld_set(org, "sameAs", af->ror);
+            if (af->department && *af->department)
+                json_object_set_new(
+                    org, "department",
+                    json_pack("{s:s, s:s}", "@type", "Organization", "name", af->department));
             if (!af->international && af->country[0])
                 json_object_set_new(org, "address",
                                     json_pack("{s:s, s:s}", "@type", "PostalAddress",
@@ -276,8 +283,13 @@ static void article_metadata_json(const struct build *b, const struct article *a
     json_t *authors = json_object_get(o, "authors");
     for (size_t i = 0; i < m->nauthors && i < json_array_size(authors); i++) {
         json_t *inst = json_array();
-        for (size_t k = 0; k < m->authors[i].naffiliations; k++)
-            json_array_append_new(inst, json_string(m->authors[i].affiliations[k].name));
+        for (size_t k = 0; k < m->authors[i].naffiliations; k++) {
+            const struct affiliation *af = &m->authors[i].affiliations[k];
+            /* "Department of X, University Y": the department is part of where the author works. */
+            json_array_append_new(inst, af->department && *af->department
+                                            ? json_sprintf("%s, %s", af->department, af->name)
+                                            : json_string(af->name));
+        }
         json_object_set_new(json_array_get(authors, i), "institutions", inst);
     }
     json_t *meta = json_object();

@@ -30,8 +30,20 @@ path = "submissions/4/manuscript.md"
 text = open(path, encoding="utf-8").read()
 text = text.replace("abstract: |\n", "abstract: |\n  Tags </script><!-- <script> & \"quotes\" stay text.\n", 1)
 open(path, "w", encoding="utf-8").write(text)
+# A department (on a Russian page): named with its university on the page and in the head.
+path = "submissions/2/manuscript.md"
+text = open(path, encoding="utf-8").read()
+authors = text.split("\nauthors:\n", 1)
+assert len(authors) == 2, "submission 2 lists its authors"
+head, rest = authors
+front, body = rest.split("\n---\n", 1)
+front = re.sub(r"^(      - name: .*)$", r"\1\n        department: Кафедра государственной политики",
+               front, count=1, flags=re.M)
+open(path, "w", encoding="utf-8").write(head + "\nauthors:\n" + front + "\n---\n" + body)
 PY
-tgit add -A && tgit commit -q -m "Pages, a DOI and a hostile abstract" || fail "commit the test's changes"
+grep -q "department: Кафедра государственной политики" submissions/2/manuscript.md ||
+    fail "the test's department reached submission 2"
+tgit add -A && tgit commit -q -m "Pages, a DOI, a department and a hostile abstract" || fail "commit the test's changes"
 
 expect_exit 0 "build-site on the sample" -- "$JOURNAL" build-site
 
@@ -62,6 +74,15 @@ def affiliations(author):
     if not isinstance(affs, list):
         affs = [affs]
     return [a if isinstance(a, str) else a["name"] for a in affs]
+
+def institutions(author):
+    """citation_author_institution: "Department of X, University Y" where a department is given."""
+    affs = author.get("affiliations", author.get("affiliation", []))
+    if not isinstance(affs, list):
+        affs = [affs]
+    return [a if isinstance(a, str) else
+            (a["department"] + ", " + a["name"] if a.get("department") else a["name"])
+            for a in affs]
 
 class Head(html.parser.HTMLParser):
     def __init__(self):
@@ -128,7 +149,7 @@ for n in sorted(published):
     expected = []
     for a in authors:
         expected.append(("citation_author", a["name"]))
-        expected += [("citation_author_institution", x) for x in affiliations(a)]
+        expected += [("citation_author_institution", x) for x in institutions(a)]
         if a.get("orcid"):
             expected.append(("citation_author_orcid", "https://orcid.org/" + str(a["orcid"])))
     assert seq == expected, (where, seq, expected)
@@ -175,6 +196,13 @@ for n in sorted(published):
     assert one(meta, "DC.type") == "Text", where
     assert one(meta, "DC.source") == journal, where
     assert one(meta, "DC.relation.isPartOf") == "urn:issn:" + config["issn"], where
+
+    # The page names each department with its university.
+    for a in authors:
+        for raw_aff in a.get("affiliations", []):
+            if isinstance(raw_aff, dict) and raw_aff.get("department"):
+                assert ('<span class="aff-department">%s</span>, <span class="aff-name">%s</span>'
+                        % (raw_aff["department"], raw_aff["name"])) in page, (where, raw_aff)
 
     # Canonical link and Open Graph
     assert [l["href"] for l in h.links if l.get("rel") == "canonical"] == [url], where
