@@ -202,8 +202,9 @@ for mode in ("site-safe", "site-raw"):
     names = [a["name"] for a in FRONT["authors"]]
     for key in ("citation_author", "DC.creator", "article:author"):
         check(f"{mode}: meta {key} are the authors' names, whole", meta.get(key) == names, meta.get(key))
-    affs = [f["name"] for a in FRONT["authors"] for f in a["affiliations"]]
-    check(f"{mode}: meta citation_author_institution are the affiliations, whole",
+    affs = [f"{f['department']}, {f['name']}" if f.get("department") else f["name"]
+            for a in FRONT["authors"] for f in a["affiliations"]]
+    check(f"{mode}: meta citation_author_institution are the affiliations with their departments, whole",
           meta.get("citation_author_institution") == affs, meta.get("citation_author_institution"))
     email = FRONT["authors"][0]["email"]
     check(f"{mode}: the corresponding author's mailto: link is the address, whole",
@@ -219,7 +220,8 @@ for mode in ("site-safe", "site-raw"):
         check(f"{mode}: JSON-LD headline is the title", ld.get("headline") == FRONT["title"], ld.get("headline"))
         check(f"{mode}: JSON-LD authors and affiliations are whole",
               [a["name"] for a in ld["author"]] == names and
-              [o["name"] for a in ld["author"] for o in a["affiliation"]] == affs, ld["author"])
+              [f"{o['department']['name']}, {o['name']}" if "department" in o else o["name"]
+               for a in ld["author"] for o in a["affiliation"]] == affs, ld["author"])
         check(f"{mode}: JSON-LD keywords and abstract are whole",
               ld.get("keywords") == ", ".join(FRONT["keywords"]) and
               one_line(ld.get("abstract", "")) == one_line(FRONT["abstract"]), ld.get("keywords"))
