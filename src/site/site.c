@@ -937,6 +937,9 @@ json_t *site_article_summary_json(const struct build *b, const struct view *v,
     site_set_str(o, "subtitle", a->m.subtitle);
     site_set_str(o, "lang", a->m.lang);
     site_set_str(o, "type", a->m.type);
+    /* Google Scholar's citation_* tags are for scholarly articles only (its inclusion guidelines).
+     */
+    json_object_set_new(o, "scholarly", json_boolean(manuscript_type_is_scholarly(a->m.type)));
     site_set_str(o, "type_label",
                  site_label(v, "type_", a->m.type, manuscript_type_label(a->m.type)));
     site_set_str(o, "authors_line", line);
