@@ -337,25 +337,32 @@ static const char *bare_doi(const char *doi, size_t *len)
     return n ? doi : NULL;
 }
 
-/* Page ranges: any run of hyphens or en dashes becomes the mode's range dash. */
+/* Page ranges: any run of hyphens or en dashes, with the spaces around it, becomes the
+   mode's range dash ("3 - 9" is "3–9"). */
 static void add_pages(struct strbuf *out, const char *pages, enum mode mode)
 {
     struct strbuf plain = STRBUF_INIT;
     add_value(&plain, pages, MODE_TEXT);
     for (size_t i = 0; i < plain.len;) {
         bool dash = false;
-        while (i < plain.len) {
-            if (plain.buf[i] == '-') {
-                i++;
-            } else if (!strncmp(plain.buf + i, en_dash, 3)) {
-                i += 3;
+        size_t j = i;
+        while (j < plain.len && plain.buf[j] == ' ')
+            j++;
+        while (j < plain.len) {
+            if (plain.buf[j] == '-') {
+                j++;
+            } else if (!strncmp(plain.buf + j, en_dash, 3)) {
+                j += 3;
             } else {
                 break;
             }
             dash = true;
         }
         if (dash) {
+            while (j < plain.len && plain.buf[j] == ' ')
+                j++;
             strbuf_addstr(out, mode == MODE_BIBTEX ? "--" : en_dash);
+            i = j;
             continue;
         }
         emit_byte(out, plain.buf[i++], mode);
@@ -847,6 +854,19 @@ void citation_page_range(const char *pages, char **first, char **last)
     if (after < plain.len)
         *last = trimmed_copy(plain.buf + after, plain.len - after);
     strbuf_release(&plain);
+}
+
+char *citation_pages_text(const char *pages)
+{
+    if (empty(pages))
+        return NULL;
+    struct strbuf sb = STRBUF_INIT;
+    add_pages(&sb, pages, MODE_TEXT);
+    if (!sb.len) {
+        strbuf_release(&sb);
+        return NULL;
+    }
+    return strbuf_detach(&sb, NULL);
 }
 
 char *citation_license_url(const char *license)

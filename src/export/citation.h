@@ -120,6 +120,13 @@ int citation_csl_json(const struct citation_source *src, struct strbuf *out);
 /* The first and last page of a range ("1-14", "1–14": "1" and "14"; "e7": "e7" and
  * nothing); *first and *last are owned (NULL when absent). */
 void citation_page_range(const char *pages, char **first, char **last);
+/*
+ * A page range as readers see it, on the site and in a citation: "1-14",
+ * "1--14" and "1–14" are all "1–14" (an en dash), "e7" stays "e7". NULL for no
+ * pages; owned. Machine formats use citation_page_range (first and last apart)
+ * or their own dash (BibTeX "--").
+ */
+char *citation_pages_text(const char *pages);
 
 /*
  * The licence's deed URL for a Creative Commons licence named as journal.yaml

@@ -369,21 +369,17 @@ static void write_pages(struct xw *x, const char *pages)
 {
     if (!pages || !*pages)
         return;
-    size_t first = strcspn(pages, "-\xe2");
-    char *start = xstrndup(pages, first);
-    const char *rest = pages + first;
-    while (*rest == '-')
-        rest++;
-    if (!strncmp(rest, "\xe2\x80\x93", 3))
-        rest += 3;
-    if (*start && strlen(start) <= 32) {
+    char *start, *rest;
+    citation_page_range(pages, &start, &rest);
+    if (start && strlen(start) <= 32) {
         xw_start(x, "pages");
         xw_element(x, "first_page", start);
-        if (*rest && strlen(rest) <= 32)
+        if (rest && strlen(rest) <= 32)
             xw_element(x, "last_page", rest);
         xw_end(x);
     }
     free(start);
+    free(rest);
 }
 
 static void write_access_indicators(struct xw *x, const char *license_url, const char *published)

@@ -417,7 +417,9 @@ static int article_full_json(struct build *b, const struct view *v, const struct
         free(url);
     }
     json_object_set_new(o, "issue", site_issue_summary_json(v, a->issue));
-    site_set_str(o, "pages", article_pages(a));
+    char *pages = citation_pages_text(article_pages(a));
+    site_set_str(o, "pages", pages);
+    free(pages);
     char *url = b->repo->config.base_url
                     ? xasprintf("%sarticles/%lu/index.html", b->repo->config.base_url, a->number)
                     : NULL;

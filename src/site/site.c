@@ -3,6 +3,7 @@
 
 #include "site/build.h"
 
+#include "export/citation.h"
 #include "model/config.h"
 #include "model/country.h"
 #include "model/issue.h"
@@ -977,6 +978,18 @@ static json_t *issue_full_json(struct build *b, const struct view *v,
         if (!a)
             continue;
         json_t *summary = site_article_summary_json(b, v, a);
+        /* The table of contents says where each article is: its pages and its DOI. */
+        char *pages = citation_pages_text(is->pages ? is->pages[k] : NULL);
+        site_set_str(summary, "pages", pages);
+        if (a->r.doi && *a->r.doi) {
+            char *doi_url = xasprintf("https://doi.org/%s", a->r.doi);
+            site_set_str(summary, "doi", a->r.doi);
+            site_set_str(summary, "doi_url", doi_url);
+            free(doi_url);
+        }
+        json_object_set_new(summary, "has_location",
+                            json_boolean(pages || (a->r.doi && *a->r.doi)));
+        free(pages);
         json_array_append_new(list, summary);
         if (!type || strcmp(type, a->m.type)) {
             type = a->m.type;

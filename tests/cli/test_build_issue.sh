@@ -74,6 +74,21 @@ check "the issue page names the guest editors with their affiliation" -- grep -q
     'Guest editors:</span> <span class="guest-editor">Li Wei <span class="guest-editor-affiliation">(Tsinghua University)</span></span>, <span class="guest-editor">Anna Petrosyan</span>' \
     "$J/_site/issues/3/index.html"
 check "the Russian issue page names them too" -- grep -qF 'Приглашённые редакторы:' "$J/_site/ru/issues/3/index.html"
+check "the table of contents gives each article's pages (en dash) and DOI" -- grep -qE \
+    '<span class="toc-pages">pp\. 1–[0-9]+</span> <span class="toc-sep" aria-hidden="true">·</span> <a class="toc-doi" href="https://doi\.org/10\.99999/jcsrp\.2026\.2\.1\.1">' \
+    "$J/_site/issues/3/index.html"
+check "so does the Russian table of contents" -- grep -qE \
+    '<span class="toc-pages">С\. 1–[0-9]+</span>.*href="https://doi\.org/10\.99999/jcsrp\.2026\.2\.1\.1"' \
+    "$J/_site/ru/issues/3/index.html"
+check "the article page shows its pages with the same en dash" -- grep -qE \
+    '<dd>1–[0-9]+</dd>' "$J/_site/articles/10/index.html"
+check "no page shows a page range with a hyphen" -- "$PY" -c '
+import glob, re, sys
+for path in glob.glob(sys.argv[1] + "/_site/**/*.html", recursive=True):
+    text = open(path, encoding="utf-8").read()
+    shown = re.findall(r"toc-pages\">[^<]*", text)
+    shown += re.findall(r"<dt>(?:Pages|Страницы)</dt>\s*<dd>([^<]*)", text)
+    assert not [x for x in shown if re.search(r"[0-9]-[0-9]", x)], (path, shown)' "$J"
 
 # A published issue changes only with --correct, which is recorded.
 expect_exit 0 "decide 11 accept" -- "$JOURNAL" -C "$J" decide 11 accept

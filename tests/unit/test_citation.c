@@ -586,6 +586,19 @@ static void test_page_range_and_license(void **state)
         free(first);
         free(last);
     }
+    /* Readers see one dash, whatever the manuscript or the manifest used. */
+    static const struct {
+        const char *pages, *text;
+    } shown[] = {{"1-14", "1–14"}, {"1--14", "1–14"}, {"1–14", "1–14"}, {" 3 - 9 ", "3–9"},
+                 {"e7", "e7"},     {"", NULL},        {NULL, NULL}};
+    for (size_t i = 0; i < sizeof shown / sizeof *shown; i++) {
+        char *text = citation_pages_text(shown[i].pages);
+        if (shown[i].text)
+            assert_string_equal(text, shown[i].text);
+        else
+            assert_null(text);
+        free(text);
+    }
     static const struct {
         const char *license, *url;
     } licenses[] = {

@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "export/citation.h"
 #include "export/indexing.h"
 #include "model/language.h"
 #include "util/alloc.h"
@@ -493,6 +494,11 @@ static void test_oai_static_repository(void **state)
     assert_xpath(doc, "count(/sr:Repository/sr:ListRecords/oai:record[1]//dc:creator)", "2");
     assert_xpath(doc, "/sr:Repository/sr:ListRecords/oai:record[1]//dc:identifier[2]",
                  "https://doi.org/10.99999/jcsrp.2025.1.2.1");
+    /* Pages as readers see them, with an en dash, whatever the manifest used. */
+    assert_xpath(doc,
+                 "substring-after(/sr:Repository/sr:ListRecords/oai:record[1]//dc:source[1], "
+                 "'(2025); ')",
+                 "1–14");
 
     /* Each part as an OAI-PMH response, against OAI-PMH.xsd (and oai_dc for the records). */
     char dir[] = "/tmp/test_indexing.XXXXXX";
@@ -609,8 +615,10 @@ static void ref_record(struct xml_out *x, const struct journal_config *c,
     struct strbuf source = STRBUF_INIT;
     strbuf_addf(&source, "%s; Vol. %lu, No. %lu (%lu)", c->title, a->issue->volume,
                 a->issue->number, a->issue->year);
-    if (a->pages && *a->pages)
-        strbuf_addf(&source, "; %s", a->pages);
+    char *pages = citation_pages_text(a->pages);
+    if (pages)
+        strbuf_addf(&source, "; %s", pages);
+    free(pages);
     ref_dc(x, "source", NULL, source.buf);
     strbuf_release(&source);
     if (c->issn && *c->issn) {
