@@ -50,6 +50,7 @@ int cmd_build_issue(int argc, char **argv, struct cli *cli)
     const char *args[65];
     const struct cli_option options[] = {{"--title", &req.title, NULL},
                                          {"--special", &req.special, NULL},
+                                         {"--number", &req.number, NULL},
                                          {"--date", &req.date, NULL},
                                          {"--correct", &req.correct, NULL},
                                          {"--dry-run", NULL, &req.dry_run},
@@ -89,9 +90,10 @@ int cmd_build_issue(int argc, char **argv, struct cli *cli)
     }
     if (!args[0]) {
         free(editors);
-        return error_usage("usage: journal build-issue ID [--title T] [--special T] "
-                           "[--guest-editor \"NAME, AFFILIATION\" ...] [--add N ...] "
-                           "[--date YYYY-MM-DD] [--dry-run] [--correct NOTE]");
+        return error_usage(
+            "usage: journal build-issue ID [--title T] [--special T] "
+            "[--number N|SN] [--guest-editor \"NAME, AFFILIATION\" ...] [--add N ...] "
+            "[--date YYYY-MM-DD] [--dry-run] [--correct NOTE]");
     }
     unsigned long add[64];
     size_t nadd = 0;

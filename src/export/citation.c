@@ -503,8 +503,11 @@ static int apa(const struct citation_source *src, struct strbuf *out, enum mode 
         strbuf_addf(&sb, "%lu", src->volume);
         add_italic(&sb, "</i>", mode);
     }
-    if (src->number)
-        strbuf_addf(&sb, "%s(%lu)", src->volume ? "" : ", ", src->number);
+    if (!empty(src->number)) {
+        strbuf_addstr(&sb, src->volume ? "(" : ", (");
+        add_value(&sb, src->number, mode);
+        strbuf_addch(&sb, ')');
+    }
     if (!empty(src->pages)) {
         strbuf_addstr(&sb, ", ");
         add_pages(&sb, src->pages, mode);
@@ -800,8 +803,11 @@ int citation_bibtex(const struct citation_source *src, struct strbuf *out)
         field(&sb, "date", src->published);
     if (src->volume)
         strbuf_addf(&sb, ",\n  volume = {%lu}", src->volume);
-    if (src->number)
-        strbuf_addf(&sb, ",\n  number = {%lu}", src->number);
+    if (!empty(src->number)) {
+        strbuf_addstr(&sb, ",\n  number = {");
+        add_value(&sb, src->number, MODE_BIBTEX);
+        strbuf_addch(&sb, '}');
+    }
     if (!empty(src->pages)) {
         field_start(&sb, "pages");
         add_pages(&sb, src->pages, MODE_BIBTEX);
@@ -979,8 +985,7 @@ int citation_ris(const struct citation_source *src, struct strbuf *out)
                     src->published + 8);
     if (src->volume)
         strbuf_addf(&sb, "VL  - %lu\r\n", src->volume);
-    if (src->number)
-        strbuf_addf(&sb, "IS  - %lu\r\n", src->number);
+    ris_line(&sb, "IS", src->number);
     char *first, *last;
     citation_page_range(src->pages, &first, &last);
     ris_line(&sb, "SP", first);
@@ -1070,8 +1075,8 @@ int citation_csl_json(const struct citation_source *src, struct strbuf *out)
         json_object_set_new(item, "issued", json_pack("{s:[o]}", "date-parts", parts));
     if (src->volume)
         json_object_set_new(item, "volume", json_sprintf("%lu", src->volume));
-    if (src->number)
-        json_object_set_new(item, "issue", json_sprintf("%lu", src->number));
+    if (!empty(src->number))
+        json_object_set_new(item, "issue", json_string(src->number));
     char *first, *last;
     citation_page_range(src->pages, &first, &last);
     if (first) {

@@ -16,7 +16,8 @@ struct citation_source {
     const char *journal;        /* the journal's full title (required) */
     const char *issn;
     const char *publisher;
-    unsigned long volume, number;
+    unsigned long volume;
+    const char *number;     /* the issue's: "2", or "S1" for a special issue (issue_number_text) */
     unsigned long year;     /* 0: the year of published, else "n.d." */
     const char *pages;      /* "1-14", "1--14", "1–14" or "e7" */
     const char *doi;        /* "10.99999/jcsrp.2025.1.1.3" (a doi.org URL or "doi:" is stripped) */

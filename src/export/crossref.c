@@ -271,8 +271,10 @@ static void write_journal_issue(struct xw *x, const struct issue_manifest *is)
         xw_elementf(x, "volume", "%lu", is->volume);
         xw_end(x);
     }
+    /* A string in the schema: "S1" for a special issue in its own series. */
+    char number[ISSUE_NUMBER_SIZE];
     if (is->number)
-        xw_elementf(x, "issue", "%lu", is->number);
+        xw_element(x, "issue", issue_number_text(is, number));
     xw_end(x);
 }
 

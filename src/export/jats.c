@@ -803,8 +803,8 @@ static int article_meta(struct jw *j, const struct jats_source *src)
     char number[32];
     if (c->volume)
         elem(j, "volume", decimal(number, "", c->volume, 0));
-    if (c->number)
-        elem(j, "issue", decimal(number, "", c->number, 0));
+    if (c->number && *c->number)
+        elem(j, "issue", c->number);
     page_elements(j, c->pages);
     if (split_date(src->received, &y, &mo, &d) || split_date(src->accepted, &y, &mo, &d)) {
         start(j, "history");

@@ -134,8 +134,9 @@ static void write_record(struct strbuf *out, const struct journal_config *c, con
     }
     /* The citation of the issue, as DC's source: "Journal; Vol. 1, No. 2 (2025); 1–14". */
     struct strbuf source = STRBUF_INIT;
-    strbuf_addf(&source, "%s; Vol. %lu, No. %lu (%lu)", c->title, a->issue->volume,
-                a->issue->number, a->issue->year);
+    char *label = issue_label(a->issue);
+    strbuf_addf(&source, "%s; %s", c->title, label);
+    free(label);
     char *pages = citation_pages_text(a->pages);
     if (pages)
         strbuf_addf(&source, "; %s", pages);

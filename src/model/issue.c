@@ -74,6 +74,41 @@ void issue_parse_guest_editors(struct ydoc *d, yaml_node_t *n, struct issue_mani
     }
 }
 
+bool issue_number_parse(const char *text, unsigned long *number, bool *special_series)
+{
+    if (!text)
+        return false;
+    bool special = *text == 'S' || *text == 's';
+    const char *digits = text + special;
+    size_t len = strlen(digits);
+    if (!len || len > 18 || strspn(digits, "0123456789") != len)
+        return false;
+    unsigned long v = strtoul(digits, NULL, 10);
+    if (!v)
+        return false;
+    *number = v;
+    *special_series = special;
+    return true;
+}
+
+const char *issue_number_text(const struct issue_manifest *is, char buf[ISSUE_NUMBER_SIZE])
+{
+    snprintf(buf, ISSUE_NUMBER_SIZE, "%s%lu", is->special_series ? "S" : "", is->number);
+    return buf;
+}
+
+/* number: 2, or S1 for the special series. */
+static void parse_number(struct ydoc *d, yaml_node_t *root, struct issue_manifest *is)
+{
+    yaml_node_t *n = ydoc_get(d, root, "number");
+    if (!n)
+        error_add_at(d->file, 1, 1, "missing required field 'number'");
+    else if (!issue_number_parse(ydoc_scalar(n), &is->number, &is->special_series))
+        ydoc_problem(d, n,
+                     "'number' must be a positive whole number, or S and one for an issue in "
+                     "the volume's series of special issues (S1)");
+}
+
 int issue_parse(struct issue_manifest *is, unsigned long id, const char *file, const char *text,
                 size_t len)
 {
@@ -86,7 +121,7 @@ int issue_parse(struct issue_manifest *is, unsigned long id, const char *file, c
     if (rc)
         return rc;
     is->volume = required_uint(&d, root, "volume");
-    is->number = required_uint(&d, root, "number");
+    parse_number(&d, root, is);
     is->year = required_uint(&d, root, "year");
 
     yaml_node_t *n = ydoc_get(&d, root, "date");
@@ -199,6 +234,8 @@ void issue_free(struct issue_manifest *is)
 
 char *issue_label(const struct issue_manifest *is)
 {
+    if (is->special_series)
+        return xasprintf("Vol. %lu, Special Issue %lu (%lu)", is->volume, is->number, is->year);
     return xasprintf("Vol. %lu, No. %lu (%lu)", is->volume, is->number, is->year);
 }
 
@@ -215,7 +252,8 @@ void issue_write(const struct issue_manifest *is, struct strbuf *out)
     ywriter_begin(&w, out);
     ywriter_map_begin(&w);
     pair_number(&w, "volume", is->volume);
-    pair_number(&w, "number", is->number);
+    char number[ISSUE_NUMBER_SIZE];
+    ywriter_pair_plain(&w, "number", issue_number_text(is, number));
     pair_number(&w, "year", is->year);
     ywriter_pair_plain(&w, "date", is->date);
     if (is->title)

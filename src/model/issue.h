@@ -5,6 +5,7 @@
 
 #include <yaml.h>
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* A correction to a published issue: journals must say what changed, and when. */
@@ -23,7 +24,11 @@ struct guest_editor {
 struct issue_manifest {
     unsigned long id; /* from the file name: build-issue 12 writes issues/12.yaml */
     unsigned long volume;
-    unsigned long number; /* within the volume */
+    unsigned long number; /* within the volume, in its series */
+    /* Numbered in the volume's series of special issues (number: S1 in the manifest),
+       apart from the regular issues, so that a special issue takes no regular number.
+       Older manifests number special editions as regular issues, and still do. */
+    bool special_series;
     unsigned long year;
     char *date; /* publication date, YYYY-MM-DD */
     char *title;
@@ -50,7 +55,16 @@ void issue_parse_guest_editors(struct ydoc *d, yaml_node_t *list, struct issue_m
 void issue_add_guest_editor(struct issue_manifest *is, const char *name, const char *affiliation);
 void issue_clear_guest_editors(struct issue_manifest *is);
 void issue_write(const struct issue_manifest *is, struct strbuf *out);
-/* "Vol. 1, No. 2 (2025)" */
+/* "Vol. 1, No. 2 (2025)"; "Vol. 1, Special Issue 1 (2025)" in the special series */
 char *issue_label(const struct issue_manifest *is);
+/* The issue's number as outputs print it: "2", or "S1" in the special series; in buf. */
+#define ISSUE_NUMBER_SIZE 24
+const char *issue_number_text(const struct issue_manifest *is, char buf[ISSUE_NUMBER_SIZE]);
+/*
+ * Read an issue number as the manifest and `build-issue --number` write it: a
+ * positive whole number ("2"), or S and one ("S1", "s1") for the special series.
+ * False if text is neither.
+ */
+bool issue_number_parse(const char *text, unsigned long *number, bool *special_series);
 
 #endif

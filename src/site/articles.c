@@ -70,8 +70,9 @@ static const char *article_pages(const struct article *a)
     return NULL;
 }
 
+/* number: where the issue's number is written ("2", "S1"). */
 static struct citation_source citation_of(const struct build *b, const struct article *a,
-                                          const char *url)
+                                          const char *url, char number[ISSUE_NUMBER_SIZE])
 {
     const struct journal_config *c = &b->repo->config;
     return (struct citation_source){
@@ -80,7 +81,7 @@ static struct citation_source citation_of(const struct build *b, const struct ar
         .issn = c->issn,
         .publisher = c->publisher,
         .volume = a->issue->volume,
-        .number = a->issue->number,
+        .number = issue_number_text(a->issue, number),
         .year = a->issue->year,
         .pages = article_pages(a),
         .doi = a->r.doi,
@@ -240,8 +241,9 @@ static char *article_json_ld(const struct build *b, const struct article *a, con
     json_object_set_new(volume, "isPartOf", periodical);
     json_t *issue = json_object();
     ld_set(issue, "@type", "PublicationIssue");
+    char number[ISSUE_NUMBER_SIZE];
     if (a->issue->number)
-        json_object_set_new(issue, "issueNumber", json_sprintf("%lu", a->issue->number));
+        json_object_set_new(issue, "issueNumber", json_string(issue_number_text(a->issue, number)));
     ld_set(issue, "datePublished", a->issue->date);
     json_object_set_new(issue, "isPartOf", volume);
     json_object_set_new(ld, "isPartOf", issue);
@@ -423,7 +425,8 @@ static int article_full_json(struct build *b, const struct view *v, const struct
     char *url = b->repo->config.base_url
                     ? xasprintf("%sarticles/%lu/index.html", b->repo->config.base_url, a->number)
                     : NULL;
-    struct citation_source cite = citation_of(b, a, url);
+    char number[ISSUE_NUMBER_SIZE];
+    struct citation_source cite = citation_of(b, a, url, number);
     strbuf_reset(&html);
     rc = citation_apa_html(&cite, &html);
     free(url);
@@ -471,7 +474,8 @@ static int write_bibtex(struct build *b, const struct article *a)
     char *url = b->repo->config.base_url
                     ? xasprintf("%sarticles/%lu/index.html", b->repo->config.base_url, a->number)
                     : NULL;
-    struct citation_source cite = citation_of(b, a, url);
+    char number[ISSUE_NUMBER_SIZE];
+    struct citation_source cite = citation_of(b, a, url, number);
     struct strbuf bib = STRBUF_INIT;
     int rc = citation_bibtex(&cite, &bib);
     char rel[64];
@@ -487,8 +491,9 @@ static int write_bibtex(struct build *b, const struct article *a)
 static int write_downloads(struct build *b, const struct article *a, const struct parsed *md)
 {
     char *url = article_url(b, a);
+    char number[ISSUE_NUMBER_SIZE];
     struct jats_source src = {
-        .cite = citation_of(b, a, url),
+        .cite = citation_of(b, a, url, number),
         .license = b->repo->config.license,
         .received = a->r.submitted,
         .accepted = a->r.accepted,

@@ -815,7 +815,8 @@ static char *view_date(const struct view *v, const char *iso)
     return text;
 }
 
-/* "Vol. 1, No. 2 (2025)", "Т. 1, № 2 (2025)" */
+/* "Vol. 1, No. 2 (2025)", "Т. 1, № 2 (2025)"; "Vol. 1, Special Issue 1 (2025)" in the
+   special series (an older theme without special_issue_label: the English one). */
 static char *view_issue_label(const struct view *v, const struct issue_manifest *is)
 {
     char volume[24], number[24], year[24];
@@ -824,7 +825,11 @@ static char *view_issue_label(const struct view *v, const struct issue_manifest 
     snprintf(year, sizeof(year), "%lu", is->year);
     const char *names[] = {"volume", "number", "year", NULL};
     const char *values[] = {volume, number, year, NULL};
-    return i18n_format(v->t, "issue_label", names, values);
+    if (is->special_series &&
+        !strcmp(i18n_text(v->t, "special_issue_label"), "special_issue_label"))
+        return issue_label(is);
+    return i18n_format(v->t, is->special_series ? "special_issue_label" : "issue_label", names,
+                       values);
 }
 
 /* A label the theme may not translate (an older theme): the built-in English one then. */
@@ -891,7 +896,8 @@ json_t *site_issue_summary_json(const struct view *v, const struct issue_manifes
     json_object_set_new(o, "id", json_integer((json_int_t)is->id));
     site_set_str(o, "url", url);
     json_object_set_new(o, "volume", json_integer((json_int_t)is->volume));
-    json_object_set_new(o, "number", json_integer((json_int_t)is->number));
+    char number[ISSUE_NUMBER_SIZE];
+    site_set_str(o, "number", issue_number_text(is, number));
     json_object_set_new(o, "year", json_integer((json_int_t)is->year));
     site_set_date(v, o, "date", is->date);
     site_set_str(o, "title", is->title);

@@ -55,30 +55,32 @@ expect_exit 0 "build-issue 3 (only the accepted 10 waits)" -- "$JOURNAL" -C "$J"
     --guest-editor "Anna Petrosyan"
 expect_stdout_match "^Guest editors: Li Wei, Tsinghua University; Anna Petrosyan$" \
     "the table of contents names the guest editors"
+expect_stdout_match "^Published issue 3: Vol\. 2, Special Issue 1 \(2026\)" \
+    "a special edition is numbered in the volume's special series"
 check_eq "one commit" "$((commits + 1))" "$(commit_count "$J")"
 check "the manifest and the record agree" -- "$PY" -c '
 import sys, yaml
 j = sys.argv[1]
 issue = yaml.safe_load(open(j + "/issues/3.yaml"))
-assert (issue["volume"], issue["number"], issue["year"]) == (2, 1, 2026), issue
+assert (issue["volume"], issue["number"], issue["year"]) == (2, "S1", 2026), issue
 assert issue["special"] == "Onboarding in the civil service", issue
 assert issue["guest_editors"] == [{"name": "Li Wei", "affiliation": "Tsinghua University"},
                                   {"name": "Anna Petrosyan"}], issue
 assert [a["submission"] for a in issue["articles"]] == [10], issue
 r = yaml.safe_load(open(j + "/submissions/10/submission.yaml"))
-assert r["state"] == "published" and r["issue"] == 3 and r["doi"] == "10.99999/jcsrp.2026.2.1.1", r
+assert r["state"] == "published" and r["issue"] == 3 and r["doi"] == "10.99999/jcsrp.2026.2.S1.1", r
 assert r["published"] == issue["date"], r' "$J"
 expect_exit 0 "build-site shows the new issue" -- "$JOURNAL" -C "$J" build-site
-check "the article page exists and shows its DOI" -- grep -q "10.99999/jcsrp.2026.2.1.1" "$J/_site/articles/10/index.html"
+check "the article page exists and shows its DOI" -- grep -q "10.99999/jcsrp.2026.2.S1.1" "$J/_site/articles/10/index.html"
 check "the issue page names the guest editors with their affiliation" -- grep -qF \
     'Guest editors:</span> <span class="guest-editor">Li Wei <span class="guest-editor-affiliation">(Tsinghua University)</span></span>, <span class="guest-editor">Anna Petrosyan</span>' \
     "$J/_site/issues/3/index.html"
 check "the Russian issue page names them too" -- grep -qF 'Приглашённые редакторы:' "$J/_site/ru/issues/3/index.html"
 check "the table of contents gives each article's pages (en dash) and DOI" -- grep -qE \
-    '<span class="toc-pages">pp\. 1–[0-9]+</span> <span class="toc-sep" aria-hidden="true">·</span> <a class="toc-doi" href="https://doi\.org/10\.99999/jcsrp\.2026\.2\.1\.1">' \
+    '<span class="toc-pages">pp\. 1–[0-9]+</span> <span class="toc-sep" aria-hidden="true">·</span> <a class="toc-doi" href="https://doi\.org/10\.99999/jcsrp\.2026\.2\.S1\.1">' \
     "$J/_site/issues/3/index.html"
 check "so does the Russian table of contents" -- grep -qE \
-    '<span class="toc-pages">С\. 1–[0-9]+</span>.*href="https://doi\.org/10\.99999/jcsrp\.2026\.2\.1\.1"' \
+    '<span class="toc-pages">С\. 1–[0-9]+</span>.*href="https://doi\.org/10\.99999/jcsrp\.2026\.2\.S1\.1"' \
     "$J/_site/ru/issues/3/index.html"
 check "the article page shows its pages with the same en dash" -- grep -qE \
     '<dd>1–[0-9]+</dd>' "$J/_site/articles/10/index.html"
@@ -108,6 +110,87 @@ pages = [a["pages"] for a in issue["articles"]]
 ends = [int(p.split("-")[1]) for p in pages]
 starts = [int(p.split("-")[0]) for p in pages]
 assert starts[0] == 1 and starts[1] == ends[0] + 1, pages' "$J"
+
+# Special editions have their own series in the volume: Special Issue 1 takes no regular number.
+J3=$TEST_TMP/special
+sample_journal "$J3" || finish
+sed -i 's/^state: submitted/state: accepted/' "$J3/submissions/10/submission.yaml" \
+    "$J3/submissions/11/submission.yaml"
+tgit -C "$J3" commit -qam "Accept 10 and 11"
+expect_exit 0 "a special edition in volume 1 (2025)" -- "$JOURNAL" -C "$J3" build-issue 3 --add 10 \
+    --date 2025-12-20 --special "Ethics in practice"
+expect_stdout_match "^Published issue 3: Vol\. 1, Special Issue 1 \(2025\), 2025-12-20" \
+    "it is the volume's first special issue"
+snapshot "$J3" >"$TEST_TMP/.before3"
+expect_exit 1 "--number taken by the special issue is refused" -- \
+    "$JOURNAL" -C "$J3" build-issue 4 --add 11 --date 2025-12-30 --number S1
+expect_stderr_match "--number S1: Vol\. 1, Special Issue 1 \(2025\) is already issue 3" "the refusal names the issue"
+expect_exit 1 "--number taken by a regular issue is refused" -- \
+    "$JOURNAL" -C "$J3" build-issue 4 --add 11 --date 2025-12-30 --number 2
+expect_stderr_match "--number 2: Vol\. 1, No\. 2 \(2025\) is already issue 2" "the refusal names the issue"
+expect_exit 2 "--number that is no issue number is a usage error" -- \
+    "$JOURNAL" -C "$J3" build-issue 4 --add 11 --number X1
+expect_stderr_match "--number X1: expected a number such as 3, or S and one \(S1\)" "the error says what is expected"
+expect_exit 1 "a published issue keeps its number" -- \
+    "$JOURNAL" -C "$J3" build-issue 3 --number S2 --correct "Renumber"
+expect_stderr_match "issue 3 is published; its number stays" "the refusal says why"
+expect_unchanged "$TEST_TMP/.before3" "$J3" "the refusals changed nothing"
+expect_exit 0 "a regular issue after the special one" -- "$JOURNAL" -C "$J3" build-issue 4 --add 11 \
+    --date 2025-12-30
+expect_stdout_match "^Published issue 4: Vol\. 1, No\. 3 \(2025\)" \
+    "the regular issue takes the next regular number (3, after issues 1 and 2)"
+check "the manifests and DOIs name the special issue S1 and the regular one 3" -- "$PY" -c '
+import sys, yaml
+j = sys.argv[1]
+special = yaml.safe_load(open(j + "/issues/3.yaml"))
+regular = yaml.safe_load(open(j + "/issues/4.yaml"))
+assert (special["volume"], special["number"], special["special"]) == (1, "S1", "Ethics in practice"), special
+assert (regular["volume"], regular["number"]) == (1, 3), regular
+dois = [yaml.safe_load(open(j + "/submissions/%d/submission.yaml" % n))["doi"] for n in (10, 11)]
+assert dois == ["10.99999/jcsrp.2025.1.S1.1", "10.99999/jcsrp.2025.1.3.1"], dois' "$J3"
+expect_exit 0 "build-site with a special issue" -- "$JOURNAL" -C "$J3" build-site
+S3=$J3/_site
+check "the issue page is titled as the special issue" -- grep -qF \
+    '<p class="kicker">Vol. 1, Special Issue 1 (2025)</p>' "$S3/issues/3/index.html"
+check "so is the Russian one" -- grep -qF 'Т. 1, спецвыпуск 1 (2025)' "$S3/ru/issues/3/index.html"
+check "the article's citation_issue is S1" -- grep -qF '<meta name="citation_issue" content="S1">' \
+    "$S3/articles/10/index.html"
+check "its APA citation, RIS, BibTeX, CSL-JSON and JATS name issue S1" -- "$PY" -c '
+import json, re, sys, xml.etree.ElementTree as ET
+d = sys.argv[1] + "/articles/10/"
+page = open(d + "index.html", encoding="utf-8").read()
+assert re.search(r"<i>1</i>\(S1\)", page), "APA"
+assert "IS  - S1\r\n" in open(d + "citation.ris", encoding="utf-8", newline="").read(), "RIS"
+assert "number = {S1}" in open(d + "citation.bib", encoding="utf-8").read(), "BibTeX"
+assert json.load(open(d + "citation.json", encoding="utf-8"))[0]["issue"] == "S1", "CSL-JSON"
+ns = {"x": "http://www.w3.org/1999/xlink"}
+issue = ET.parse(d + "article.xml").getroot().find("front/article-meta/issue")
+assert issue is not None and issue.text == "S1", "JATS"' "$S3"
+check "the regular issue keeps its number on the site" -- grep -qF \
+    '<meta name="citation_issue" content="3">' "$S3/articles/11/index.html"
+expect_exit 0 "the DOAJ export of the special issue" -- "$JOURNAL" -C "$J3" export doaj 3 -o "$TEST_TMP/doaj3.xml"
+check "DOAJ's issue is S1" -- grep -qF '<issue>S1</issue>' "$TEST_TMP/doaj3.xml"
+if [ -n "${SPECS_DIR:-}" ] && [ -d "$SPECS_DIR/crossref" ]; then
+    export JOURNAL_CROSSREF_SCHEMA_DIR=$SPECS_DIR/crossref
+fi
+expect_exit 0 "the Crossref deposit of the special issue is valid" -- \
+    "$JOURNAL" -C "$J3" deposit 3 --dry-run -o "$TEST_TMP/deposit3.xml"
+check "Crossref's issue is S1" -- grep -qF '<issue>S1</issue>' "$TEST_TMP/deposit3.xml"
+unset JOURNAL_CROSSREF_SCHEMA_DIR
+
+# A manifest written before special series (a special edition with a regular number) still works.
+cat >"$J3/issues/5.yaml" <<'YAML'
+volume: 1
+number: 4
+year: 2025
+date: 2025-12-31
+special: "An older special edition"
+articles: []
+YAML
+tgit -C "$J3" add issues/5.yaml && tgit -C "$J3" commit -qm "An older special edition"
+expect_exit 0 "build-site with an older special edition" -- "$JOURNAL" -C "$J3" build-site
+check "it keeps its regular number" -- grep -qF '<p class="kicker">Vol. 1, No. 4 (2025)</p>' \
+    "$S3/issues/5/index.html"
 
 # Scheduled: an issue dated in the future stays off the site until built again on its date.
 J2=$TEST_TMP/scheduled

@@ -43,7 +43,7 @@ static struct citation_source source(const struct manuscript *m)
         .issn = "2790-1234",
         .publisher = "Steppe Press",
         .volume = 1,
-        .number = 2,
+        .number = "2",
         .year = 2025,
         .pages = "1-14",
         .doi = "10.99999/jcsrp.2025.1.2.7",
@@ -224,7 +224,7 @@ static void test_no_doi_question_mark_and_missing_parts(void **state)
     /* No DOI, URL, pages or issue; the year from the publication date; a DOI given as a URL. */
     src.url = NULL;
     src.pages = NULL;
-    src.number = 0;
+    src.number = NULL;
     src.year = 0;
     assert_apa(&src, "Sadykova, A. (2025). Is the Steppe Drying? Journal of Caspian Social "
                      "Research & Policy, 1.");
@@ -315,7 +315,7 @@ static void test_bibtex_escaping_and_utf8(void **state)
     src.issn = NULL;
     src.publisher = NULL;
     src.pages = "1–14";
-    src.number = 0;
+    src.number = NULL;
     src.published = NULL;
     src.article = 12;
     struct strbuf sb = STRBUF_INIT;
