@@ -106,7 +106,8 @@ const struct command commands[] = {
      "folder at a time. --dry-run checks and prints without writing.\n"},
     {"build-issue", cmd_build_issue, "assemble and publish an issue from accepted submissions",
      "usage: journal build-issue ID [--title T] [--special T] [--number N|SN]\n"
-     "                          [--guest-editor \"NAME, AFF\" ...] [--add N ...]\n"
+     "                          [--guest-editor \"NAME, AFF\" ...] [--supplementary N:PATH ...]\n"
+     "                          [--add N ...]\n"
      "                          [--date YYYY-MM-DD] [--dry-run] [--correct NOTE] [--json]\n"
      "\n"
      "Publish issue ID (issues/ID.yaml) from accepted submissions: those named with\n"
@@ -129,6 +130,13 @@ const struct command commands[] = {
      "be free in the volume; a published issue keeps its number). --guest-editor\n"
      "(once per editor, \"Name\" or \"Name, Affiliation\") replaces a special\n"
      "edition's guest editors.\n"
+     "Attachments (the files sent with journal submit --file) stay private unless\n"
+     "published as supplementary material: --supplementary N:PATH (once per file;\n"
+     "PATH as journal show N lists it) publishes that attachment of submission N with\n"
+     "the article, linked on its page with its size and type and listed in its JATS.\n"
+     "The manifest keeps the list (supplementary: [PATH, ...] in the article's entry,\n"
+     "which may be edited by hand before publishing); web pages, SVG, XML and scripts\n"
+     "are refused, as they would run on the site (publish them in a ZIP archive).\n"
      "--dry-run prints the table of contents only.\n"},
     {"enrich", cmd_enrich, "check ORCID iDs and affiliations against ORCID and ROR",
      "usage: journal enrich [N ...] [--refresh] [--json]\n"

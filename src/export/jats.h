@@ -16,6 +16,13 @@ struct country_db;
  * formats); the rest is what JATS has and a citation has not. All strings are
  * UTF-8; NULL means absent.
  */
+/* A supplementary file: where it is from article.xml, its MIME type and its name. */
+struct jats_supplement {
+    const char *href;     /* "supplementary/data.csv", percent-encoded */
+    const char *mimetype; /* "text/csv" */
+    const char *label;    /* "data.csv" */
+};
+
 struct jats_source {
     struct citation_source cite;
     const char *license;     /* "CC BY 4.0" */
@@ -32,6 +39,9 @@ struct jats_source {
      */
     struct cmark_node *body;
     struct cmark_node *abstract;
+    /* Published with the article: supplementary-material in article-meta. */
+    const struct jats_supplement *supplements;
+    size_t nsupplements;
 };
 
 /*

@@ -14,6 +14,16 @@ struct issue_correction {
     char *note;
 };
 
+/*
+ * The attachments of one article published with it as supplementary material:
+ * paths under submissions/<n>/files/, as the editor lists them in the
+ * manifest. Attachments not listed stay private.
+ */
+struct issue_supplementary {
+    char **files;
+    size_t nfiles;
+};
+
 /* A special edition's guest editor: "Li Wei", or {name: Li Wei, affiliation: ...}. */
 struct guest_editor {
     char *name;
@@ -35,9 +45,10 @@ struct issue_manifest {
     char *special; /* special-edition title, or NULL */
     struct guest_editor *guest_editors;
     size_t nguest_editors;
-    unsigned long *articles; /* submission numbers in table-of-contents order */
-    size_t *article_lines;   /* where each is listed, for error messages */
-    char **pages;            /* "1-14" per article, or NULL */
+    unsigned long *articles;                   /* submission numbers in table-of-contents order */
+    size_t *article_lines;                     /* where each is listed, for error messages */
+    char **pages;                              /* "1-14" per article, or NULL */
+    struct issue_supplementary *supplementary; /* per article */
     size_t narticles;
     struct issue_correction *corrections;
     size_t ncorrections;
@@ -46,6 +57,8 @@ struct issue_manifest {
 int issue_parse(struct issue_manifest *is, unsigned long id, const char *file, const char *text,
                 size_t len);
 void issue_free(struct issue_manifest *is);
+/* Free the articles' supplementary lists (before narticles changes). */
+void issue_free_supplementary(struct issue_manifest *is);
 /*
  * Read guest_editors (a list of names or {name, affiliation}) from an issue's
  * YAML, reporting problems at their lines; used by issue_parse and by import.
@@ -55,6 +68,15 @@ void issue_parse_guest_editors(struct ydoc *d, yaml_node_t *list, struct issue_m
 void issue_add_guest_editor(struct issue_manifest *is, const char *name, const char *affiliation);
 void issue_clear_guest_editors(struct issue_manifest *is);
 void issue_write(const struct issue_manifest *is, struct strbuf *out);
+/*
+ * Whether an attachment may be published as supplementary material: a safe
+ * relative path (fs_is_safe_relative) that is not a web page, SVG, XML or
+ * script, which a browser would run on the journal's site. Otherwise false, with
+ * why in *why.
+ */
+bool issue_supplementary_allowed(const char *path, const char **why);
+/* Add path to article k's supplementary material (once). */
+void issue_add_supplementary(struct issue_manifest *is, size_t k, const char *path);
 /* "Vol. 1, No. 2 (2025)"; "Vol. 1, Special Issue 1 (2025)" in the special series */
 char *issue_label(const struct issue_manifest *is);
 /* The issue's number as outputs print it: "2", or "S1" in the special series; in buf. */

@@ -5,6 +5,7 @@
 #include "export/references.h"
 #include "model/config.h"
 #include "model/country.h"
+#include "site/i18n.h"
 #include "site/markdown.h"
 #include "util/alloc.h"
 #include "util/arena.h"
@@ -14,7 +15,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 /* Affiliations numbered in order of first appearance, shared ones once. */
 static json_t *affiliations_json(struct build *b, const struct view *v, const struct manuscript *m,
@@ -341,6 +344,108 @@ static void article_metadata_json(const struct build *b, const struct article *a
     free(url);
 }
 
+/* A supplementary file's MIME type by its extension; others are application/octet-stream. */
+static const char *supplement_mimetype(const char *path)
+{
+    static const char *const types[][2] = {
+        {"csv", "text/csv"},
+        {"tsv", "text/tab-separated-values"},
+        {"txt", "text/plain"},
+        {"md", "text/markdown"},
+        {"json", "application/json"},
+        {"pdf", "application/pdf"},
+        {"zip", "application/zip"},
+        {"gz", "application/gzip"},
+        {"docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+        {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+        {"pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"},
+        {"odt", "application/vnd.oasis.opendocument.text"},
+        {"ods", "application/vnd.oasis.opendocument.spreadsheet"},
+        {"doc", "application/msword"},
+        {"xls", "application/vnd.ms-excel"},
+        {"png", "image/png"},
+        {"jpg", "image/jpeg"},
+        {"jpeg", "image/jpeg"},
+        {"gif", "image/gif"},
+        {"tif", "image/tiff"},
+        {"tiff", "image/tiff"},
+        {"mp3", "audio/mpeg"},
+        {"mp4", "video/mp4"},
+        {"r", "text/plain"},
+        {"py", "text/plain"},
+        {"do", "text/plain"},
+        {"sav", "application/octet-stream"},
+        {"dta", "application/octet-stream"},
+    };
+    const char *slash = strrchr(path, '/');
+    const char *dot = strrchr(slash ? slash : path, '.');
+    for (size_t i = 0; dot && i < sizeof types / sizeof *types; i++)
+        if (!strcasecmp(dot + 1, types[i][0]))
+            return types[i][1];
+    return "application/octet-stream";
+}
+
+/* A path as a URL path: each byte but unreserved characters and '/' percent-encoded. */
+static void add_url_path(struct strbuf *out, const char *path)
+{
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (isalnum(*p) || strchr("-._~/", *p))
+            strbuf_addch(out, (char)*p);
+        else
+            strbuf_addf(out, "%%%02X", *p);
+    }
+}
+
+/* "512 B", "13 KB", "2.4 MB" in the view's language (a size is rounded up, never to 0 KB). */
+static char *supplement_size(const struct view *v, size_t bytes)
+{
+    char number[32];
+    const char *key = "size_bytes";
+    if (bytes < 1024) {
+        snprintf(number, sizeof number, "%zu", bytes);
+    } else if (bytes < 1024 * 1024) {
+        snprintf(number, sizeof number, "%zu", (bytes + 1023) / 1024);
+        key = "size_kb";
+    } else {
+        unsigned long tenths = (unsigned long)((bytes * 10 + 1024 * 1024 - 1) / (1024 * 1024));
+        snprintf(number, sizeof number, "%lu%s%lu", tenths / 10,
+                 i18n_text(v->t, "stats_decimal_mark"), tenths % 10);
+        key = "size_mb";
+    }
+    const char *names[] = {"n", NULL};
+    const char *values[] = {number, NULL};
+    return i18n_format(v->t, key, names, values);
+}
+
+/* The article's supplementary material as the page lists it: name, link, type and size. */
+static json_t *supplements_json(const struct view *v, const struct article *a)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < a->nsupplements; i++) {
+        const struct site_supplement *s = &a->supplements[i];
+        struct strbuf url = STRBUF_INIT;
+        strbuf_addf(&url, "articles/%lu/supplementary/", a->number);
+        add_url_path(&url, s->path);
+        const char *slash = strrchr(s->path, '/');
+        const char *dot = strrchr(slash ? slash : s->path, '.');
+        struct strbuf format = STRBUF_INIT;
+        for (const char *p = dot ? dot + 1 : ""; *p; p++)
+            strbuf_addch(&format, (char)toupper((unsigned char)*p));
+        char *size = supplement_size(v, s->data.len);
+        json_t *x = json_object();
+        site_set_str(x, "name", s->path);
+        site_set_str(x, "url", url.buf);
+        site_set_str(x, "mimetype", supplement_mimetype(s->path));
+        site_set_str(x, "format", format.buf);
+        site_set_str(x, "size", size);
+        json_array_append_new(list, x);
+        free(size);
+        strbuf_release(&format);
+        strbuf_release(&url);
+    }
+    return list;
+}
+
 /* The article's Markdown, parsed once for the page and the JATS. */
 struct parsed {
     struct markdown_doc body;
@@ -419,6 +524,8 @@ static int article_full_json(struct build *b, const struct view *v, const struct
         free(url);
     }
     json_object_set_new(o, "issue", site_issue_summary_json(v, a->issue));
+    json_object_set_new(o, "has_supplementary", json_boolean(a->nsupplements > 0));
+    json_object_set_new(o, "supplementary", supplements_json(v, a));
     char *pages = citation_pages_text(article_pages(a));
     site_set_str(o, "pages", pages);
     free(pages);
@@ -492,7 +599,17 @@ static int write_downloads(struct build *b, const struct article *a, const struc
 {
     char *url = article_url(b, a);
     char number[ISSUE_NUMBER_SIZE];
+    struct jats_supplement *supplements = xcalloc(a->nsupplements + 1, sizeof(*supplements));
+    struct strbuf *hrefs = xcalloc(a->nsupplements + 1, sizeof(*hrefs));
+    for (size_t i = 0; i < a->nsupplements; i++) {
+        strbuf_addstr(&hrefs[i], "supplementary/");
+        add_url_path(&hrefs[i], a->supplements[i].path);
+        supplements[i] = (struct jats_supplement){
+            hrefs[i].buf, supplement_mimetype(a->supplements[i].path), a->supplements[i].path};
+    }
     struct jats_source src = {
+        .supplements = supplements,
+        .nsupplements = a->nsupplements,
         .cite = citation_of(b, a, url, number),
         .license = b->repo->config.license,
         .received = a->r.submitted,
@@ -520,6 +637,17 @@ static int write_downloads(struct build *b, const struct article *a, const struc
         free(rel);
         strbuf_release(&sb);
     }
+    /* The supplementary files themselves, beside the page: only those the manifest lists. */
+    for (size_t i = 0; !rc && i < a->nsupplements; i++) {
+        char *rel = xasprintf("articles/%lu/supplementary/%s", a->number, a->supplements[i].path);
+        rc = site_write_output(b, rel, a->supplements[i].data.buf ? a->supplements[i].data.buf : "",
+                               a->supplements[i].data.len);
+        free(rel);
+    }
+    for (size_t i = 0; i < a->nsupplements; i++)
+        strbuf_release(&hrefs[i]);
+    free(hrefs);
+    free(supplements);
     free(url);
     return rc;
 }

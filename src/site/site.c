@@ -466,6 +466,47 @@ done:
     return rc;
 }
 
+/* The article's supplementary material, as its issue lists it, read for its page. */
+static int load_supplements(git_repository *git, git_tree *tree, struct article *a)
+{
+    const struct issue_manifest *is = a->issue;
+    const struct issue_supplementary *list =
+        is->supplementary ? &is->supplementary[a->listed_at] : NULL;
+    if (!list || !list->nfiles)
+        return 0;
+    a->supplements = xcalloc(list->nfiles, sizeof(*a->supplements));
+    for (size_t i = 0; i < list->nfiles; i++) {
+        char path[4200];
+        struct site_supplement *s = &a->supplements[a->nsupplements++];
+        s->path = list->files[i];
+        strbuf_init(&s->data);
+        snprintf(path, sizeof(path), "submissions/%lu/files/%s", a->number, list->files[i]);
+        int rc = repo_read_from_tree(git, tree, path, &s->data, NULL);
+        if (rc == JOURNAL_EINPUT) {
+            error_clear();
+            char issue_file[64];
+            snprintf(issue_file, sizeof(issue_file), "issues/%lu.yaml", is->id);
+            return error_at(issue_file, is->article_lines[a->listed_at], 0,
+                            "lists %s as supplementary material of submission %lu, which has no "
+                            "such attachment (its files are in submissions/%lu/files/; see "
+                            "journal show %lu)",
+                            list->files[i], a->number, a->number, a->number);
+        }
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static void unload_supplements(struct article *a)
+{
+    for (size_t i = 0; i < a->nsupplements; i++)
+        strbuf_release(&a->supplements[i].data);
+    free(a->supplements);
+    a->supplements = NULL;
+    a->nsupplements = 0;
+}
+
 static void unload_article(struct article *a)
 {
     manuscript_free(&a->m);
@@ -533,11 +574,14 @@ static int article_job(struct build *b, size_t i, void *state)
     if (!u->make)
         return 0;
     int rc = load_article(b, l->git, l->tree, a);
+    if (!rc)
+        rc = load_supplements(l->git, l->tree, a);
     if (!rc) {
         site_unit_writing(u);
         rc = site_render_article(b, a);
         site_unit_writing(NULL);
     }
+    unload_supplements(a);
     struct strbuf w = STRBUF_INIT;
     for (size_t k = 0; k < a->m.nwarnings; k++)
         strbuf_addf(&w, "%s%s", k ? "\n" : "", a->m.warnings[k]);
@@ -712,6 +756,9 @@ static void article_key(struct build *b, struct article *a)
     const git_oid *is = issue_blob(b, a->issue->id);
     if (is)
         add_oid(&sb, "issue", is);
+    /* Supplementary material is read from the folder's files/: its tree then counts too. */
+    if (a->issue->supplementary && a->issue->supplementary[a->listed_at].nfiles)
+        add_oid(&sb, "folder", &a->folder_id);
     site_key(&sb, a->unit->c.key);
     strbuf_release(&sb);
 }

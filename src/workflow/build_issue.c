@@ -293,6 +293,50 @@ static int check_number_free(struct state *s, const struct issue_manifest *is)
     return rc;
 }
 
+/* --supplementary N:PATH: an attachment of an article of this issue, published with it. */
+static int add_supplementary(struct state *s, struct issue_manifest *is)
+{
+    for (size_t i = 0; i < s->req->nsupplementary; i++) {
+        const char *arg = s->req->supplementary[i], *why = NULL;
+        const char *colon = strchr(arg, ':');
+        unsigned long number = 0;
+        char *end = NULL;
+        if (colon && colon > arg && arg[0] >= '0' && arg[0] <= '9')
+            number = strtoul(arg, &end, 10);
+        if (!number || end != colon)
+            return error_usage("--supplementary %s: expected N:PATH, a submission's number and "
+                               "the path of one of its attachments (as journal show N lists "
+                               "them, without files/)",
+                               arg);
+        const char *path = colon + 1;
+        if (!strncmp(path, "files/", 6))
+            path += 6;
+        if (!issue_supplementary_allowed(path, &why))
+            return error_input("--supplementary %s: %s", arg, why);
+        size_t k = 0;
+        while (k < is->narticles && is->articles[k] != number)
+            k++;
+        if (k == is->narticles)
+            return error_input("--supplementary %s: submission %lu is not in issue %lu", arg,
+                               number, s->req->id);
+        char file[4200];
+        struct strbuf data = STRBUF_INIT;
+        snprintf(file, sizeof(file), "submissions/%lu/files/%s", number, path);
+        int rc = repo_read(s->repo, file, &data, NULL);
+        strbuf_release(&data);
+        if (rc == JOURNAL_EINPUT) {
+            error_clear();
+            return error_input("--supplementary %s: submission %lu has no attachment %s (see "
+                               "journal show %lu)",
+                               arg, number, path, number);
+        }
+        if (rc)
+            return rc;
+        issue_add_supplementary(is, k, path);
+    }
+    return 0;
+}
+
 static int assemble(struct state *s)
 {
     const struct build_issue_request *req = s->req;
@@ -433,16 +477,38 @@ static int assemble(struct state *s)
             (struct issue_correction){xstrdup(today), xstrdup(req->correct)};
     }
 
-    /* The table of contents: pages continue from the volume's previous issues. */
+    /* The table of contents: pages continue from the volume's previous issues; each article
+       keeps the supplementary material the manifest lists for it. */
+    struct issue_supplementary *kept = is->supplementary;
+    unsigned long *kept_for = is->articles;
+    size_t nkept = is->narticles;
     for (size_t i = 0; i < is->narticles; i++)
         free(is->pages[i]);
     free(is->pages);
-    free(is->articles);
     free(is->article_lines);
     is->narticles = s->nentries;
     is->articles = xcalloc(s->nentries, sizeof(*is->articles));
     is->article_lines = xcalloc(s->nentries, sizeof(*is->article_lines));
     is->pages = xcalloc(s->nentries, sizeof(*is->pages));
+    is->supplementary = xcalloc(s->nentries, sizeof(*is->supplementary));
+    for (size_t i = 0; i < s->nentries; i++) {
+        is->articles[i] = s->entries[i].number;
+        for (size_t k = 0; kept && k < nkept; k++)
+            if (kept_for[k] == s->entries[i].number) {
+                is->supplementary[i] = kept[k];
+                kept[k] = (struct issue_supplementary){0};
+            }
+    }
+    for (size_t k = 0; kept && k < nkept; k++) {
+        for (size_t f = 0; f < kept[k].nfiles; f++)
+            free(kept[k].files[f]);
+        free(kept[k].files);
+    }
+    free(kept);
+    free(kept_for);
+    rc = add_supplementary(s, is);
+    if (rc)
+        goto done;
     unsigned long page = volume_last_page(s, is->volume) + 1;
     s->out->articles = xcalloc(s->nentries, sizeof(*s->out->articles));
     char *actor = repo_actor(s->repo);

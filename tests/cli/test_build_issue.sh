@@ -117,8 +117,38 @@ sample_journal "$J3" || finish
 sed -i 's/^state: submitted/state: accepted/' "$J3/submissions/10/submission.yaml" \
     "$J3/submissions/11/submission.yaml"
 tgit -C "$J3" commit -qam "Accept 10 and 11"
+# Submission 10's attachments: two published as supplementary material, one kept private.
+mkdir -p "$J3/submissions/10/files/raw"
+printf 'year,posts\n2025,3\n' >"$J3/submissions/10/files/data.csv"
+printf 'PK-not-really-a-zip' >"$J3/submissions/10/files/raw/a b.zip"
+printf 'PRIVATE-NOTE-5c1e for the editor only\n' >"$J3/submissions/10/files/private-notes.txt"
+printf '<script>alert(1)</script>\n' >"$J3/submissions/10/files/page.html"
+tgit -C "$J3" add -A && tgit -C "$J3" commit -qm "Attachments of 10"
+"$JOURNAL" -C "$J3" list >/dev/null
+snapshot "$J3" >"$TEST_TMP/.before3"
+expect_exit 1 "--supplementary naming no attachment is refused" -- "$JOURNAL" -C "$J3" build-issue 3 \
+    --add 10 --date 2025-12-20 --supplementary 10:missing.csv
+expect_stderr_match "--supplementary 10:missing.csv: submission 10 has no attachment missing.csv" \
+    "the refusal names the submission and the file"
+expect_exit 1 "--supplementary of a submission not in the issue is refused" -- \
+    "$JOURNAL" -C "$J3" build-issue 3 --add 10 --date 2025-12-20 --supplementary 11:data.csv
+expect_stderr_match "submission 11 is not in issue 3" "the refusal says why"
+expect_exit 1 "a web page is refused as supplementary material" -- \
+    "$JOURNAL" -C "$J3" build-issue 3 --add 10 --date 2025-12-20 --supplementary 10:page.html
+expect_stderr_match "would run on the journal's site" "the refusal says why"
+expect_exit 1 "a path out of the submission's files is refused" -- \
+    "$JOURNAL" -C "$J3" build-issue 3 --add 10 --date 2025-12-20 --supplementary 10:../manuscript.md
+expect_exit 2 "--supplementary without N: is a usage error" -- \
+    "$JOURNAL" -C "$J3" build-issue 3 --add 10 --supplementary data.csv
+expect_unchanged "$TEST_TMP/.before3" "$J3" "the refused supplementary material changed nothing"
 expect_exit 0 "a special edition in volume 1 (2025)" -- "$JOURNAL" -C "$J3" build-issue 3 --add 10 \
-    --date 2025-12-20 --special "Ethics in practice"
+    --date 2025-12-20 --special "Ethics in practice" --supplementary 10:data.csv \
+    --supplementary "10:files/raw/a b.zip"
+expect_stdout_match "supplementary material: files/raw/a b\.zip" "the table of contents lists it"
+check "the manifest lists the supplementary material with the article" -- "$PY" -c '
+import sys, yaml
+issue = yaml.safe_load(open(sys.argv[1] + "/issues/3.yaml"))
+assert issue["articles"][0]["supplementary"] == ["data.csv", "raw/a b.zip"], issue' "$J3"
 expect_stdout_match "^Published issue 3: Vol\. 1, Special Issue 1 \(2025\), 2025-12-20" \
     "it is the volume's first special issue"
 snapshot "$J3" >"$TEST_TMP/.before3"
@@ -166,6 +196,36 @@ assert json.load(open(d + "citation.json", encoding="utf-8"))[0]["issue"] == "S1
 ns = {"x": "http://www.w3.org/1999/xlink"}
 issue = ET.parse(d + "article.xml").getroot().find("front/article-meta/issue")
 assert issue is not None and issue.text == "S1", "JATS"' "$S3"
+check "the supplementary files are published beside the article, byte for byte" -- sh -c \
+    "cmp '$J3/submissions/10/files/data.csv' '$S3/articles/10/supplementary/data.csv' &&
+     cmp '$J3/submissions/10/files/raw/a b.zip' '$S3/articles/10/supplementary/raw/a b.zip'"
+check "the article page links them with their type and size" -- "$PY" -c '
+import sys
+page = open(sys.argv[1] + "/articles/10/index.html", encoding="utf-8").read()
+assert ("<a href=\"../../articles/10/supplementary/data.csv\" download type=\"text/csv\">data.csv</a> "
+        "<span class=\"supplementary-meta\">(CSV, 18 B)</span>") in page, "data.csv"
+assert ("<a href=\"../../articles/10/supplementary/raw/a%20b.zip\" download type=\"application/zip\">"
+        "raw/a b.zip</a> <span class=\"supplementary-meta\">(ZIP, 19 B)</span>") in page, "a b.zip"
+assert "<h2 id=\"supplementary-title\">Supplementary material</h2>" in page' "$S3"
+check "the JATS lists them as supplementary-material" -- "$PY" -c '
+import sys, xml.etree.ElementTree as ET
+X = "{http://www.w3.org/1999/xlink}href"
+meta = ET.parse(sys.argv[1] + "/articles/10/article.xml").getroot().find("front/article-meta")
+got = [(e.get(X), e.get("mimetype"), e.get("mime-subtype"), e.findtext("label"))
+       for e in meta.findall("supplementary-material")]
+assert got == [("supplementary/data.csv", "text", "csv", "data.csv"),
+               ("supplementary/raw/a%20b.zip", "application", "zip", "raw/a b.zip")], got' "$S3"
+if [ -n "${SPECS_DIR:-}" ] && [ -f "$SPECS_DIR/crossref/catalog.xml" ]; then
+    sed -e '0,/<article /s//<article xmlns="http:\/\/www.ncbi.nlm.nih.gov\/JATS1" /' \
+        -e '0,/ dtd-version="1.3"/s// dtd-version="1.3d2"/' \
+        "$S3/articles/10/article.xml" >"$TEST_TMP/article-10.xml"
+    expect_exit 0 "the JATS with supplementary-material is valid against the JATS 1.3 XSD" -- \
+        env XML_CATALOG_FILES="$SPECS_DIR/crossref/catalog.xml" xmllint --nonet --noout \
+        --schema "$SPECS_DIR/crossref/schemas/JATS-journalpublishing1-3d2-mathml3.xsd" \
+        "$TEST_TMP/article-10.xml"
+fi
+check "the attachments not named never reach the site" -- sh -c \
+    "! grep -rqF PRIVATE-NOTE-5c1e '$S3' && ! grep -rqF private-notes '$S3' && ! find '$S3' -name page.html | grep -q ."
 check "the regular issue keeps its number on the site" -- grep -qF \
     '<meta name="citation_issue" content="3">' "$S3/articles/11/index.html"
 expect_exit 0 "the DOAJ export of the special issue" -- "$JOURNAL" -C "$J3" export doaj 3 -o "$TEST_TMP/doaj3.xml"
@@ -177,6 +237,23 @@ expect_exit 0 "the Crossref deposit of the special issue is valid" -- \
     "$JOURNAL" -C "$J3" deposit 3 --dry-run -o "$TEST_TMP/deposit3.xml"
 check "Crossref's issue is S1" -- grep -qF '<issue>S1</issue>' "$TEST_TMP/deposit3.xml"
 unset JOURNAL_CROSSREF_SCHEMA_DIR
+
+# A manifest edited by hand: supplementary material that is no attachment stops the build.
+cp "$J3/issues/4.yaml" "$TEST_TMP/issue4.yaml"
+sed -i 's/^- submission: 11$/- submission: 11\n  supplementary: [nope.csv]/' "$J3/issues/4.yaml"
+check "the test's edit reached the manifest" -- grep -q "supplementary: \[nope.csv\]" "$J3/issues/4.yaml"
+LINE=$(grep -n '^- submission: 11$' "$J3/issues/4.yaml" | cut -d: -f1)
+tgit -C "$J3" commit -qam "List a file that is not there"
+expect_exit 1 "build-site with supplementary material that is no attachment" -- "$JOURNAL" -C "$J3" build-site
+expect_stderr_match "issues/4\.yaml:$LINE:.*lists nope\.csv as supplementary material of submission 11, which has no such attachment" \
+    "the error names the manifest, its line and the file"
+sed -i 's/supplementary: \[nope.csv\]/supplementary: [page.html]/' "$J3/issues/4.yaml"
+tgit -C "$J3" commit -qam "List a web page"
+expect_exit 1 "build-site with a web page as supplementary material" -- "$JOURNAL" -C "$J3" build-site
+expect_stderr_match "issues/4\.yaml:[0-9]+:[0-9]+: supplementary material 'page\.html': a web page, SVG, XML or script file would run" \
+    "the error says why"
+cp "$TEST_TMP/issue4.yaml" "$J3/issues/4.yaml"
+tgit -C "$J3" commit -qam "Back as built"
 
 # A manifest written before special series (a special edition with a regular number) still works.
 cat >"$J3/issues/5.yaml" <<'YAML'

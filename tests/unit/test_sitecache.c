@@ -48,7 +48,8 @@ static const char full_issue[] = "volume: 3\n"
                                  "  - Li Wei\n"
                                  "  - {name: Asel Bekova, affiliation: \"Almaty School: 12: 3\"}\n"
                                  "articles:\n"
-                                 "  - {submission: 12, pages: \"1-14\"}\n"
+                                 "  - {submission: 12, pages: \"1-14\", supplementary: [data.csv, "
+                                 "\"raw/a b.zip\"]}\n"
                                  "  - 7\n"
                                  "  - {submission: 30, pages: \"\"}\n"
                                  "corrections:\n"
@@ -89,6 +90,9 @@ static void assert_same_issue(const struct issue_manifest *a, const struct issue
         assert_int_equal(a->articles[i], b->articles[i]);
         assert_int_equal(a->article_lines[i], b->article_lines[i]);
         assert_same_text(a->pages[i], b->pages[i]);
+        assert_int_equal(a->supplementary[i].nfiles, b->supplementary[i].nfiles);
+        for (size_t k = 0; k < a->supplementary[i].nfiles; k++)
+            assert_string_equal(a->supplementary[i].files[k], b->supplementary[i].files[k]);
     }
     assert_int_equal(a->corrections != NULL, b->corrections != NULL);
     assert_int_equal(a->ncorrections, b->ncorrections);
@@ -125,6 +129,7 @@ static void test_issues_come_back_as_parsed(void **state)
     parse(&parsed[0], full_issue);
     parse(&parsed[1], plain_issue);
     assert_true(parsed[0].special_series && parsed[0].number == 2);
+    assert_int_equal(parsed[0].supplementary[0].nfiles, 2);
     assert_false(parsed[1].special_series);
     git_oid blobs[2];
     oid_of(&blobs[0], full_issue);
