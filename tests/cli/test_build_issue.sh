@@ -238,6 +238,13 @@ expect_exit 0 "the Crossref deposit of the special issue is valid" -- \
 check "Crossref's issue is S1" -- grep -qF '<issue>S1</issue>' "$TEST_TMP/deposit3.xml"
 unset JOURNAL_CROSSREF_SCHEMA_DIR
 
+expect_exit 0 "stats --json with a special issue" -- "$JOURNAL" -C "$J3" stats --json
+check "stats labels the special issue as such and the regular one by its number" -- "$PY" -c '
+import json, sys
+labels = json.dumps(json.load(open(sys.argv[1])))
+assert "Vol. 1, Special Issue 1 (2025)" in labels and "Vol. 1, No. 3 (2025)" in labels, labels[:2000]
+assert "Vol. 1, No. 1 (2025)" in labels, labels[:2000]' "$OUT"
+
 # A manifest edited by hand: supplementary material that is no attachment stops the build.
 cp "$J3/issues/4.yaml" "$TEST_TMP/issue4.yaml"
 sed -i 's/^- submission: 11$/- submission: 11\n  supplementary: [nope.csv]/' "$J3/issues/4.yaml"
