@@ -151,6 +151,10 @@ issue = yaml.safe_load(open(sys.argv[1] + "/issues/3.yaml"))
 assert issue["articles"][0]["supplementary"] == ["data.csv", "raw/a b.zip"], issue' "$J3"
 expect_stdout_match "^Published issue 3: Vol\. 1, Special Issue 1 \(2025\), 2025-12-20" \
     "it is the volume's first special issue"
+expect_exit 0 "show 10 after publishing" -- "$JOURNAL" -C "$J3" show 10
+expect_stdout_match "^  files/data\.csv \(18 bytes\), supplementary material \(published with the article\)$" \
+    "show marks the published attachment"
+expect_stdout_match "^  files/private-notes\.txt \([0-9]+ bytes\)$" "and not the private one"
 snapshot "$J3" >"$TEST_TMP/.before3"
 expect_exit 1 "--number taken by the special issue is refused" -- \
     "$JOURNAL" -C "$J3" build-issue 4 --add 11 --date 2025-12-30 --number S1
