@@ -30,6 +30,7 @@ import json
 import os
 import re
 import sys
+import urllib.parse
 import xml.etree.ElementTree as ET
 
 import yaml
@@ -267,6 +268,17 @@ for mode in ("site-safe", "site-raw"):
     jats = ET.parse(os.path.join(site, "articles", str(N_FRONT), "article.xml")).getroot()
     jt = [("".join(t.itertext())) for t in jats.iter("article-title")]
     check(f"{mode}: the JATS gives back the hostile title", FRONT["title"] in jt, jt)
+    supplement = "data \"><img src=x onerror=alert('supp')> & {{site.title}}.csv"
+    labels = [e.findtext("label") for e in jats.iter("supplementary-material")]
+    hrefs = [e.get("{http://www.w3.org/1999/xlink}href") for e in jats.iter("supplementary-material")]
+    check(f"{mode}: the JATS gives back the hostile supplementary file's name, its link percent-encoded",
+          labels == [supplement] and hrefs == ["supplementary/" + urllib.parse.quote(supplement, safe="/-._~")],
+          labels, hrefs)
+    front_page = open(os.path.join(site, "articles", str(N_FRONT), "index.html"), encoding="utf-8").read()
+    check(f"{mode}: the article page links the hostile supplementary file as text",
+          supplement in html.unescape(front_page) and "onerror=alert('supp')>" not in front_page and
+          os.path.exists(os.path.join(site, "articles", str(N_FRONT), "supplementary", supplement)),
+          supplement)
 
     # Citations.
     d = os.path.join(site, "articles", str(N_FRONT))
