@@ -258,6 +258,9 @@ tgit -C "$J3" commit -qam "List a file that is not there"
 expect_exit 1 "build-site with supplementary material that is no attachment" -- "$JOURNAL" -C "$J3" build-site
 expect_stderr_match "issues/4\.yaml:$LINE:.*lists nope\.csv as supplementary material of submission 11, which has no such attachment" \
     "the error names the manifest, its line and the file"
+expect_exit 1 "doctor on supplementary material that is no attachment" -- "$JOURNAL" -C "$J3" doctor
+expect_stdout_match "issues/4\.yaml:$LINE: .*issue 4 lists nope\.csv as supplementary material of submission 11, which has no such attachment" \
+    "doctor reports it with the manifest's line"
 sed -i 's/supplementary: \[nope.csv\]/supplementary: [page.html]/' "$J3/issues/4.yaml"
 tgit -C "$J3" commit -qam "List a web page"
 expect_exit 1 "build-site with a web page as supplementary material" -- "$JOURNAL" -C "$J3" build-site
