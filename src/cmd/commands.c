@@ -107,8 +107,8 @@ const struct command commands[] = {
     {"build-issue", cmd_build_issue, "assemble and publish an issue from accepted submissions",
      "usage: journal build-issue ID [--title T] [--special T] [--number N|SN]\n"
      "                          [--guest-editor \"NAME, AFF\" ...] [--supplementary N:PATH ...]\n"
-     "                          [--add N ...]\n"
-     "                          [--date YYYY-MM-DD] [--dry-run] [--correct NOTE] [--json]\n"
+     "                          [--add N ...] [--date YYYY-MM-DD] [--dry-run] [--correct NOTE]\n"
+     "                          [--json]\n"
      "\n"
      "Publish issue ID (issues/ID.yaml) from accepted submissions: those named with\n"
      "--add, or else every accepted submission not yet in an issue. The table of\n"
