@@ -36,6 +36,8 @@ static void print_toc(const struct build_issue_result *r, bool dry_run)
         }
         printf("  %2zu. %s\n      %s\n      pp. %s, doi:%s (submission %lu)\n", i + 1, a->title,
                a->authors, a->pages, a->doi, a->number);
+        for (size_t k = 0; r->issue.supplementary && k < r->issue.supplementary[i].nfiles; k++)
+            printf("      supplementary material: files/%s\n", r->issue.supplementary[i].files[k]);
     }
     for (size_t i = 0; i < r->issue.ncorrections; i++)
         printf("\nCorrected %s: %s\n", r->issue.corrections[i].date, r->issue.corrections[i].note);
@@ -50,6 +52,7 @@ int cmd_build_issue(int argc, char **argv, struct cli *cli)
     const char *args[65];
     const struct cli_option options[] = {{"--title", &req.title, NULL},
                                          {"--special", &req.special, NULL},
+                                         {"--number", &req.number, NULL},
                                          {"--date", &req.date, NULL},
                                          {"--correct", &req.correct, NULL},
                                          {"--dry-run", NULL, &req.dry_run},
@@ -61,7 +64,8 @@ int cmd_build_issue(int argc, char **argv, struct cli *cli)
     int argc2 = 0;
     char **argv2 = calloc((size_t)argc + 1, sizeof(char *));
     const char **editors = calloc((size_t)argc + 1, sizeof(char *));
-    size_t neditors = 0;
+    const char **supplementary = calloc((size_t)argc + 1, sizeof(char *));
+    size_t neditors = 0, nsupplementary = 0;
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--add")) {
             adding = true;
@@ -72,26 +76,43 @@ int cmd_build_issue(int argc, char **argv, struct cli *cli)
             if (!value || !*value || *value == ',') {
                 free(argv2);
                 free(editors);
+                free(supplementary);
                 return error_usage("--guest-editor needs \"NAME\" or \"NAME, AFFILIATION\"");
             }
             editors[neditors++] = value;
+            continue;
+        }
+        if (!strcmp(argv[i], "--supplementary") || !strncmp(argv[i], "--supplementary=", 16)) {
+            const char *value = argv[i][15] == '=' ? argv[i] + 16 : i + 1 < argc ? argv[++i] : NULL;
+            if (!value || !*value) {
+                free(argv2);
+                free(editors);
+                free(supplementary);
+                return error_usage("--supplementary needs N:PATH, an attachment of submission N");
+            }
+            supplementary[nsupplementary++] = value;
             continue;
         }
         argv2[argc2++] = argv[i];
     }
     req.guest_editors = editors;
     req.nguest_editors = neditors;
+    req.supplementary = supplementary;
+    req.nsupplementary = nsupplementary;
     int rc = cli_parse(argc2, argv2, cli, options, args, 65);
     free(argv2);
     if (rc) {
         free(editors);
+        free(supplementary);
         return rc;
     }
     if (!args[0]) {
         free(editors);
-        return error_usage("usage: journal build-issue ID [--title T] [--special T] "
-                           "[--guest-editor \"NAME, AFFILIATION\" ...] [--add N ...] "
-                           "[--date YYYY-MM-DD] [--dry-run] [--correct NOTE]");
+        free(supplementary);
+        return error_usage(
+            "usage: journal build-issue ID [--title T] [--special T] "
+            "[--number N|SN] [--guest-editor \"NAME, AFFILIATION\" ...] [--add N ...] "
+            "[--date YYYY-MM-DD] [--dry-run] [--correct NOTE]");
     }
     unsigned long add[64];
     size_t nadd = 0;
@@ -108,6 +129,7 @@ int cmd_build_issue(int argc, char **argv, struct cli *cli)
         rc = error_usage("--correct needs a note saying what was corrected");
     if (rc) {
         free(editors);
+        free(supplementary);
         return rc;
     }
     req.add = nadd ? add : NULL;
@@ -136,5 +158,6 @@ int cmd_build_issue(int argc, char **argv, struct cli *cli)
     build_issue_result_free(&result);
     repo_free(repo);
     free(editors);
+    free(supplementary);
     return rc;
 }

@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cmd/commands.h"
 #include "model/country.h"
+#include "model/issue.h"
 #include "model/language.h"
 #include "model/manuscript.h"
 #include "model/record.h"
@@ -66,6 +67,40 @@ static int collect_files(struct journal_repo *repo, git_tree *root, struct shown
         rc = w.rc ? w.rc : repo_git_error(path);
     git_tree_free(dir);
     return rc;
+}
+
+/* Which attachments the submission's issue publishes as supplementary material (the others
+   stay private): each file gets "supplementary": true or false. A manifest that does not
+   read is left to the commands that use it. */
+static void mark_supplementary(struct journal_repo *repo, git_tree *root, struct shown *s)
+{
+    char path[64];
+    struct strbuf text = STRBUF_INIT;
+    struct issue_manifest is;
+    const struct issue_supplementary *list = NULL;
+    bool parsed = false;
+    snprintf(path, sizeof(path), "issues/%lu.yaml", s->r.issue);
+    if (s->r.issue && !repo_read_from_tree(repo->git, root, path, &text, NULL) &&
+        !issue_parse(&is, s->r.issue, path, text.buf, text.len)) {
+        parsed = true;
+        for (size_t k = 0; k < is.narticles; k++)
+            if (is.articles[k] == s->number)
+                list = &is.supplementary[k];
+    }
+    error_clear();
+    size_t i;
+    json_t *f;
+    json_array_foreach(s->files, i, f)
+    {
+        const char *name = json_string_value(json_object_get(f, "name"));
+        bool listed = false;
+        for (size_t k = 0; list && k < list->nfiles; k++)
+            listed = listed || !strcmp(list->files[k], name);
+        json_object_set_new(f, "supplementary", json_boolean(listed));
+    }
+    if (parsed)
+        issue_free(&is);
+    strbuf_release(&text);
 }
 
 /* The id of submissions/<n> in a commit's tree, zero when absent. */
@@ -302,8 +337,11 @@ static void print_text(const struct shown *s, const struct country_db *countries
         json_t *f;
         json_array_foreach(s->files, i, f)
         {
-            printf("  files/%s (%lld bytes)\n", json_string_value(json_object_get(f, "name")),
-                   (long long)json_integer_value(json_object_get(f, "size")));
+            printf("  files/%s (%lld bytes)%s\n", json_string_value(json_object_get(f, "name")),
+                   (long long)json_integer_value(json_object_get(f, "size")),
+                   json_is_true(json_object_get(f, "supplementary"))
+                       ? ", supplementary material (published with the article)"
+                       : "");
         }
     }
     size_t i;
@@ -391,6 +429,8 @@ int cmd_show(int argc, char **argv, struct cli *cli)
     if (rc)
         goto done;
     rc = collect_files(repo, root, &s);
+    if (!rc)
+        mark_supplementary(repo, root, &s);
     if (!rc && s.r.nhistory)
         record_history(&s);
     else if (!rc)

@@ -111,7 +111,8 @@ const struct command commands[] = {
      "written. Import the issues one folder at a time. --dry-run checks and prints\n"
      "without writing.\n"},
     {"build-issue", cmd_build_issue, "assemble and publish an issue from accepted submissions",
-     "usage: journal build-issue ID [--title T] [--special T] [--guest-editor \"NAME, AFF\" ...]\n"
+     "usage: journal build-issue ID [--title T] [--special T] [--number N|SN]\n"
+     "                          [--guest-editor \"NAME, AFF\" ...] [--supplementary N:PATH ...]\n"
      "                          [--add N ...] [--date YYYY-MM-DD] [--dry-run] [--correct NOTE]\n"
      "                          [--json]\n"
      "\n"
@@ -128,8 +129,20 @@ const struct command commands[] = {
      "is recorded in the manifest. An issue dated (--date) in the future is\n"
      "scheduled instead: its articles wait as scheduled, off the site, and the issue\n"
      "can be rebuilt freely; building it again once the date has come publishes it.\n"
-     "--special names a special edition; --guest-editor (once per editor, \"Name\" or\n"
-     "\"Name, Affiliation\") replaces its guest editors.\n"
+     "--special \"TITLE\" makes a special edition. Special editions are numbered in\n"
+     "their own series within the volume (Special Issue 1, 2...; number: S1, S2 in\n"
+     "the manifest), so the regular issues keep their numbers; --number gives the\n"
+     "issue a number of your choice instead: 3, or S2 in the special series (it must\n"
+     "be free in the volume; a published issue keeps its number). --guest-editor\n"
+     "(once per editor, \"Name\" or \"Name, Affiliation\") replaces a special\n"
+     "edition's guest editors.\n"
+     "Attachments (the files sent with journal submit --file) stay private unless\n"
+     "published as supplementary material: --supplementary N:PATH (once per file;\n"
+     "PATH as journal show N lists it) publishes that attachment of submission N with\n"
+     "the article, linked on its page with its size and type and listed in its JATS.\n"
+     "The manifest keeps the list (supplementary: [PATH, ...] in the article's entry,\n"
+     "which may be edited by hand before publishing); web pages, SVG, XML and scripts\n"
+     "are refused, as they would run on the site (publish them in a ZIP archive).\n"
      "--dry-run prints the table of contents only.\n"},
     {"enrich", cmd_enrich, "check ORCID iDs and affiliations against ORCID and ROR",
      "usage: journal enrich [N ...] [--refresh] [--json]\n"
@@ -540,9 +553,10 @@ json_t *cli_issue_json(const struct issue_manifest *is, bool dry_run, const char
     for (size_t i = 0; i < is->nguest_editors; i++)
         json_array_append_new(editors, json_pack("{s:s, s:s?}", "name", is->guest_editors[i].name,
                                                  "affiliation", is->guest_editors[i].affiliation));
-    return json_pack("{s:I, s:I, s:I, s:I, s:s, s:s?, s:s?, s:o, s:b, s:s, s:o}", "issue",
+    return json_pack("{s:I, s:I, s:I, s:b, s:I, s:s, s:s?, s:s?, s:o, s:b, s:s, s:o}", "issue",
                      (json_int_t)is->id, "volume", (json_int_t)is->volume, "number",
-                     (json_int_t)is->number, "year", (json_int_t)is->year, "date", is->date,
-                     "title", is->title, "special", is->special, "guest_editors", editors,
-                     "dry_run", dry_run, "commit", commit, "articles", articles);
+                     (json_int_t)is->number, "special_series", is->special_series, "year",
+                     (json_int_t)is->year, "date", is->date, "title", is->title, "special",
+                     is->special, "guest_editors", editors, "dry_run", dry_run, "commit", commit,
+                     "articles", articles);
 }

@@ -341,25 +341,32 @@ static const char *bare_doi(const char *doi, size_t *len)
     return n ? doi : NULL;
 }
 
-/* Page ranges: any run of hyphens or en dashes becomes the mode's range dash. */
+/* Page ranges: any run of hyphens or en dashes, with the spaces around it, becomes the
+   mode's range dash ("3 - 9" is "3–9"). */
 static void add_pages(struct strbuf *out, const char *pages, enum mode mode)
 {
     struct strbuf plain = STRBUF_INIT;
     add_value(&plain, pages, MODE_TEXT);
     for (size_t i = 0; i < plain.len;) {
         bool dash = false;
-        while (i < plain.len) {
-            if (plain.buf[i] == '-') {
-                i++;
-            } else if (!strncmp(plain.buf + i, en_dash, 3)) {
-                i += 3;
+        size_t j = i;
+        while (j < plain.len && plain.buf[j] == ' ')
+            j++;
+        while (j < plain.len) {
+            if (plain.buf[j] == '-') {
+                j++;
+            } else if (!strncmp(plain.buf + j, en_dash, 3)) {
+                j += 3;
             } else {
                 break;
             }
             dash = true;
         }
         if (dash) {
+            while (j < plain.len && plain.buf[j] == ' ')
+                j++;
             strbuf_addstr(out, mode == MODE_BIBTEX ? "--" : en_dash);
+            i = j;
             continue;
         }
         emit_byte(out, plain.buf[i++], mode);
@@ -500,8 +507,11 @@ static int apa(const struct citation_source *src, struct strbuf *out, enum mode 
         strbuf_addf(&sb, "%lu", src->volume);
         add_italic(&sb, "</i>", mode);
     }
-    if (src->number)
-        strbuf_addf(&sb, "%s(%lu)", src->volume ? "" : ", ", src->number);
+    if (!empty(src->number)) {
+        strbuf_addstr(&sb, src->volume ? "(" : ", (");
+        add_value(&sb, src->number, mode);
+        strbuf_addch(&sb, ')');
+    }
     if (!empty(src->pages)) {
         strbuf_addstr(&sb, ", ");
         add_pages(&sb, src->pages, mode);
@@ -797,8 +807,11 @@ int citation_bibtex(const struct citation_source *src, struct strbuf *out)
         field(&sb, "date", src->published);
     if (src->volume)
         strbuf_addf(&sb, ",\n  volume = {%lu}", src->volume);
-    if (src->number)
-        strbuf_addf(&sb, ",\n  number = {%lu}", src->number);
+    if (!empty(src->number)) {
+        strbuf_addstr(&sb, ",\n  number = {");
+        add_value(&sb, src->number, MODE_BIBTEX);
+        strbuf_addch(&sb, '}');
+    }
     if (!empty(src->pages)) {
         field_start(&sb, "pages");
         add_pages(&sb, src->pages, MODE_BIBTEX);
@@ -851,6 +864,19 @@ void citation_page_range(const char *pages, char **first, char **last)
     if (after < plain.len)
         *last = trimmed_copy(plain.buf + after, plain.len - after);
     strbuf_release(&plain);
+}
+
+char *citation_pages_text(const char *pages)
+{
+    if (empty(pages))
+        return NULL;
+    struct strbuf sb = STRBUF_INIT;
+    add_pages(&sb, pages, MODE_TEXT);
+    if (!sb.len) {
+        strbuf_release(&sb);
+        return NULL;
+    }
+    return strbuf_detach(&sb, NULL);
 }
 
 char *citation_license_url(const char *license)
@@ -963,8 +989,7 @@ int citation_ris(const struct citation_source *src, struct strbuf *out)
                     src->published + 8);
     if (src->volume)
         strbuf_addf(&sb, "VL  - %lu\r\n", src->volume);
-    if (src->number)
-        strbuf_addf(&sb, "IS  - %lu\r\n", src->number);
+    ris_line(&sb, "IS", src->number);
     char *first, *last;
     citation_page_range(src->pages, &first, &last);
     ris_line(&sb, "SP", first);
@@ -1054,8 +1079,8 @@ int citation_csl_json(const struct citation_source *src, struct strbuf *out)
         json_object_set_new(item, "issued", json_pack("{s:[o]}", "date-parts", parts));
     if (src->volume)
         json_object_set_new(item, "volume", json_sprintf("%lu", src->volume));
-    if (src->number)
-        json_object_set_new(item, "issue", json_sprintf("%lu", src->number));
+    if (!empty(src->number))
+        json_object_set_new(item, "issue", json_string(src->number));
     char *first, *last;
     citation_page_range(src->pages, &first, &last);
     if (first) {

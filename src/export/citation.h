@@ -16,7 +16,8 @@ struct citation_source {
     const char *journal;        /* the journal's full title (required) */
     const char *issn;
     const char *publisher;
-    unsigned long volume, number;
+    unsigned long volume;
+    const char *number;     /* the issue's: "2", or "S1" for a special issue (issue_number_text) */
     unsigned long year;     /* 0: the year of published, else "n.d." */
     const char *pages;      /* "1-14", "1--14", "1–14" or "e7" */
     const char *doi;        /* "10.99999/jcsrp.2025.1.1.3" (a doi.org URL or "doi:" is stripped) */
@@ -121,6 +122,13 @@ int citation_csl_json(const struct citation_source *src, struct strbuf *out);
 /* The first and last page of a range ("1-14", "1–14": "1" and "14"; "e7": "e7" and
  * nothing); *first and *last are owned (NULL when absent). */
 void citation_page_range(const char *pages, char **first, char **last);
+/*
+ * A page range as readers see it, on the site and in a citation: "1-14",
+ * "1--14" and "1–14" are all "1–14" (an en dash), "e7" stays "e7". NULL for no
+ * pages; owned. Machine formats use citation_page_range (first and last apart)
+ * or their own dash (BibTeX "--").
+ */
+char *citation_pages_text(const char *pages);
 
 /*
  * The licence's deed URL for a Creative Commons licence named as journal.yaml

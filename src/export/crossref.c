@@ -283,8 +283,10 @@ static void write_journal_issue(struct xw *x, const struct issue_manifest *is)
         xw_elementf(x, "volume", "%lu", is->volume);
         xw_end(x);
     }
+    /* A string in the schema: "S1" for a special issue in its own series. */
+    char number[ISSUE_NUMBER_SIZE];
     if (is->number)
-        xw_elementf(x, "issue", "%lu", is->number);
+        xw_element(x, "issue", issue_number_text(is, number));
     xw_end(x);
 }
 
@@ -396,21 +398,17 @@ static void write_pages(struct xw *x, const char *pages)
 {
     if (!pages || !*pages)
         return;
-    size_t first = strcspn(pages, "-\xe2");
-    char *start = xstrndup(pages, first);
-    const char *rest = pages + first;
-    while (*rest == '-')
-        rest++;
-    if (!strncmp(rest, "\xe2\x80\x93", 3))
-        rest += 3;
-    if (*start && strlen(start) <= 32) {
+    char *start, *rest;
+    citation_page_range(pages, &start, &rest);
+    if (start && strlen(start) <= 32) {
         xw_start(x, "pages");
         xw_element(x, "first_page", start);
-        if (*rest && strlen(rest) <= 32)
+        if (rest && strlen(rest) <= 32)
             xw_element(x, "last_page", rest);
         xw_end(x);
     }
     free(start);
+    free(rest);
 }
 
 /* <fr:assertion name="name">text, nested assertions open (xw_end closes it). */

@@ -73,8 +73,8 @@ static void write_record(struct xml_out *x, const struct journal_config *c,
     xml_element(x, "publicationDate", indexing_published(a));
     snprintf(number, sizeof(number), "%lu", a->issue->volume);
     xml_element(x, "volume", number);
-    snprintf(number, sizeof(number), "%lu", a->issue->number);
-    xml_element(x, "issue", number);
+    char issue[ISSUE_NUMBER_SIZE];
+    xml_element(x, "issue", issue_number_text(a->issue, issue));
     char *start, *end;
     indexing_split_pages(a->pages, &start, &end);
     xml_element(x, "startPage", start);

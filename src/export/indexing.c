@@ -63,32 +63,8 @@ const char *indexing_language_b(const struct language_db *languages, const char 
 
 void indexing_split_pages(const char *pages, char **start, char **end)
 {
-    *start = *end = NULL;
-    if (!pages || !*pages)
-        return;
-    /* "1-14", "1--14" and "1–14" (U+2013, as build-issue and import may write). */
-    const char *dash = NULL;
-    size_t dash_len = 0;
-    for (const char *p = pages; *p && !dash; p++) {
-        if (!strncmp(p, "\xe2\x80\x93", 3)) {
-            dash = p;
-            dash_len = 3;
-        } else if (*p == '-') {
-            dash = p;
-            dash_len = p[1] == '-' ? 2 : 1;
-        }
-    }
-    if (!dash) {
-        *start = xstrdup(pages);
-        return;
-    }
-    *start = xstrndup(pages, (size_t)(dash - pages));
-    if (dash[dash_len])
-        *end = xstrdup(dash + dash_len);
-    if (!**start) {
-        free(*start);
-        *start = NULL;
-    }
+    /* One reading of page ranges for every output: "1-14", "1--14", "1–14", "e7". */
+    citation_page_range(pages, start, end);
 }
 
 /* ---- the XML writer ---- */

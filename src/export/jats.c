@@ -922,9 +922,23 @@ static int article_meta(struct jw *j, const struct jats_source *src)
     char number[32];
     if (c->volume)
         elem(j, "volume", decimal(number, "", c->volume, 0));
-    if (c->number)
-        elem(j, "issue", decimal(number, "", c->number, 0));
+    if (c->number && *c->number)
+        elem(j, "issue", c->number);
     page_elements(j, c->pages);
+    for (size_t i = 0; i < src->nsupplements; i++) {
+        const struct jats_supplement *s = &src->supplements[i];
+        const char *slash = s->mimetype ? strchr(s->mimetype, '/') : NULL;
+        start(j, "supplementary-material");
+        attr(j, "xlink:href", s->href);
+        if (slash) {
+            char *major = xstrndup(s->mimetype, (size_t)(slash - s->mimetype));
+            attr(j, "mimetype", major);
+            attr(j, "mime-subtype", slash + 1);
+            free(major);
+        }
+        elem(j, "label", s->label);
+        end(j);
+    }
     if (split_date(src->received, &y, &mo, &d) || split_date(src->accepted, &y, &mo, &d)) {
         start(j, "history");
         date_element(j, false, "date-type", "received", src->received);

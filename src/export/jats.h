@@ -8,6 +8,13 @@
 struct cmark_node;
 struct country_db;
 
+/* A supplementary file: where it is from article.xml, its MIME type and its name. */
+struct jats_supplement {
+    const char *href;     /* "supplementary/data.csv", percent-encoded */
+    const char *mimetype; /* "text/csv" */
+    const char *label;    /* "data.csv" */
+};
+
 /*
  * A published article as JATS XML (Journal Publishing tag set 1.3 with MathML 3,
  * with its DOCTYPE, JATS_DOCTYPE: valid against that DTD, and against Crossref's
@@ -37,6 +44,9 @@ struct jats_source {
      */
     struct cmark_node *body;
     struct cmark_node *abstract;
+    /* Published with the article: supplementary-material in article-meta. */
+    const struct jats_supplement *supplements;
+    size_t nsupplements;
 };
 
 /*

@@ -15,6 +15,7 @@
  */
 #include "export/indexing.h"
 
+#include "export/citation.h"
 #include "export/crossref.h"
 #include "util/alloc.h"
 #include "util/error.h"
@@ -136,12 +137,15 @@ static void write_record(struct strbuf *out, const struct journal_config *c, con
         dc(out, "dc:identifier", NULL, doi);
         free(doi);
     }
-    /* The citation of the issue, as DC's source: "Journal; Vol. 1, No. 2 (2025); 1-14". */
+    /* The citation of the issue, as DC's source: "Journal; Vol. 1, No. 2 (2025); 1–14". */
     struct strbuf source = STRBUF_INIT;
-    strbuf_addf(&source, "%s; Vol. %lu, No. %lu (%lu)", c->title, a->issue->volume,
-                a->issue->number, a->issue->year);
-    if (a->pages && *a->pages)
-        strbuf_addf(&source, "; %s", a->pages);
+    char *label = issue_label(a->issue);
+    strbuf_addf(&source, "%s; %s", c->title, label);
+    free(label);
+    char *pages = citation_pages_text(a->pages);
+    if (pages)
+        strbuf_addf(&source, "; %s", pages);
+    free(pages);
     dc(out, "dc:source", NULL, source.buf);
     strbuf_release(&source);
     if (c->issn && *c->issn) {

@@ -3,17 +3,19 @@
 #include "model/record.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/fs.h"
 #include "util/yaml.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const char *const issue_keys[] = {"volume",      "number",  "year",     "date",
                                          "title",       "special", "articles", "guest_editors",
                                          "corrections", NULL};
 static const char *const editor_keys[] = {"name", "affiliation", NULL};
-static const char *const article_keys[] = {"submission", "pages", NULL};
+static const char *const article_keys[] = {"submission", "pages", "supplementary", NULL};
 static const char *const correction_keys[] = {"date", "note", NULL};
 
 static unsigned long required_uint(struct ydoc *d, yaml_node_t *root, const char *key)
@@ -74,6 +76,94 @@ void issue_parse_guest_editors(struct ydoc *d, yaml_node_t *n, struct issue_mani
     }
 }
 
+bool issue_number_parse(const char *text, unsigned long *number, bool *special_series)
+{
+    if (!text)
+        return false;
+    bool special = *text == 'S' || *text == 's';
+    const char *digits = text + special;
+    size_t len = strlen(digits);
+    if (!len || len > 18 || strspn(digits, "0123456789") != len)
+        return false;
+    unsigned long v = strtoul(digits, NULL, 10);
+    if (!v)
+        return false;
+    *number = v;
+    *special_series = special;
+    return true;
+}
+
+const char *issue_number_text(const struct issue_manifest *is, char buf[ISSUE_NUMBER_SIZE])
+{
+    snprintf(buf, ISSUE_NUMBER_SIZE, "%s%lu", is->special_series ? "S" : "", is->number);
+    return buf;
+}
+
+/* number: 2, or S1 for the special series. */
+static void parse_number(struct ydoc *d, yaml_node_t *root, struct issue_manifest *is)
+{
+    yaml_node_t *n = ydoc_get(d, root, "number");
+    if (!n)
+        error_add_at(d->file, 1, 1, "missing required field 'number'");
+    else if (!issue_number_parse(ydoc_scalar(n), &is->number, &is->special_series))
+        ydoc_problem(d, n,
+                     "'number' must be a positive whole number, or S and one for an issue in "
+                     "the volume's series of special issues (S1)");
+}
+
+bool issue_supplementary_allowed(const char *path, const char **why)
+{
+    /* Served from the journal's own origin, these would run there as its pages do. */
+    static const char *const active[] = {".html", ".htm",  ".xhtml", ".xht", ".shtml",
+                                         ".svg",  ".svgz", ".xml",   ".xsl", ".xslt",
+                                         ".js",   ".mjs",  NULL};
+    if (!path || !fs_is_safe_relative(path)) {
+        *why = "expected the path of one of the submission's attachments, under "
+               "submissions/N/files/ (no '..', '.' or empty parts)";
+        return false;
+    }
+    const char *dot = strrchr(path, '.');
+    for (size_t i = 0; dot && active[i]; i++)
+        if (!strcasecmp(dot, active[i])) {
+            *why = "a web page, SVG, XML or script file would run on the journal's site as its "
+                   "own pages do; publish it in a ZIP archive instead";
+            return false;
+        }
+    return true;
+}
+
+void issue_add_supplementary(struct issue_manifest *is, size_t k, const char *path)
+{
+    struct issue_supplementary *s = &is->supplementary[k];
+    for (size_t i = 0; i < s->nfiles; i++)
+        if (!strcmp(s->files[i], path))
+            return;
+    s->files = xrealloc(s->files, (s->nfiles + 1) * sizeof(*s->files));
+    s->files[s->nfiles++] = xstrdup(path);
+}
+
+/* supplementary: [data.csv, figures/raw.zip], the attachments published with the article. */
+static void parse_supplementary(struct ydoc *d, yaml_node_t *n, struct issue_manifest *is, size_t k)
+{
+    if (!n || ydoc_is_null(n))
+        return;
+    if (n->type != YAML_SEQUENCE_NODE) {
+        ydoc_problem(d, n,
+                     "'supplementary' must be a list of the submission's attachments (paths "
+                     "under submissions/N/files/), such as [data.csv]");
+        return;
+    }
+    for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+         it++) {
+        yaml_node_t *item = ydoc_node(d, *it);
+        const char *path = ydoc_scalar(item), *why = NULL;
+        if (!issue_supplementary_allowed(path, &why))
+            ydoc_problem(d, item, "supplementary material '%s': %s", path ? path : "", why);
+        else
+            issue_add_supplementary(is, k, path);
+    }
+}
+
 int issue_parse(struct issue_manifest *is, unsigned long id, const char *file, const char *text,
                 size_t len)
 {
@@ -86,7 +176,7 @@ int issue_parse(struct issue_manifest *is, unsigned long id, const char *file, c
     if (rc)
         return rc;
     is->volume = required_uint(&d, root, "volume");
-    is->number = required_uint(&d, root, "number");
+    parse_number(&d, root, is);
     is->year = required_uint(&d, root, "year");
 
     yaml_node_t *n = ydoc_get(&d, root, "date");
@@ -124,14 +214,17 @@ int issue_parse(struct issue_manifest *is, unsigned long id, const char *file, c
         is->articles = xcalloc(count ? count : 1, sizeof(*is->articles));
         is->article_lines = xcalloc(count ? count : 1, sizeof(*is->article_lines));
         is->pages = xcalloc(count ? count : 1, sizeof(*is->pages));
+        is->supplementary = xcalloc(count ? count : 1, sizeof(*is->supplementary));
         for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
              it++) {
             yaml_node_t *item = ydoc_node(&d, *it);
             unsigned long v;
             const char *pages = NULL;
+            yaml_node_t *supplementary = NULL;
             /* An entry is a number, or {submission: N, pages: "1-14"} once an issue is built. */
             if (item->type == YAML_MAPPING_NODE) {
                 ydoc_check_keys(&d, item, article_keys, "an article entry");
+                supplementary = ydoc_get(&d, item, "supplementary");
                 yaml_node_t *p = ydoc_get(&d, item, "pages");
                 pages = ydoc_scalar(p);
                 if (p && !pages)
@@ -143,6 +236,7 @@ int issue_parse(struct issue_manifest *is, unsigned long id, const char *file, c
                 continue;
             }
             is->pages[is->narticles] = pages ? xstrdup(pages) : NULL;
+            parse_supplementary(&d, supplementary, is, is->narticles);
             for (size_t i = 0; i < is->narticles; i++)
                 if (is->articles[i] == v)
                     ydoc_problem(&d, item, "submission %lu is listed twice", v);
@@ -178,6 +272,17 @@ int issue_parse(struct issue_manifest *is, unsigned long id, const char *file, c
     return 0;
 }
 
+void issue_free_supplementary(struct issue_manifest *is)
+{
+    for (size_t i = 0; is->supplementary && i < is->narticles; i++) {
+        for (size_t k = 0; k < is->supplementary[i].nfiles; k++)
+            free(is->supplementary[i].files[k]);
+        free(is->supplementary[i].files);
+    }
+    free(is->supplementary);
+    is->supplementary = NULL;
+}
+
 void issue_free(struct issue_manifest *is)
 {
     free(is->date);
@@ -187,6 +292,7 @@ void issue_free(struct issue_manifest *is)
     for (size_t i = 0; i < is->narticles; i++)
         free(is->pages ? is->pages[i] : NULL);
     free(is->pages);
+    issue_free_supplementary(is);
     for (size_t i = 0; i < is->ncorrections; i++) {
         free(is->corrections[i].date);
         free(is->corrections[i].note);
@@ -199,6 +305,8 @@ void issue_free(struct issue_manifest *is)
 
 char *issue_label(const struct issue_manifest *is)
 {
+    if (is->special_series)
+        return xasprintf("Vol. %lu, Special Issue %lu (%lu)", is->volume, is->number, is->year);
     return xasprintf("Vol. %lu, No. %lu (%lu)", is->volume, is->number, is->year);
 }
 
@@ -215,7 +323,8 @@ void issue_write(const struct issue_manifest *is, struct strbuf *out)
     ywriter_begin(&w, out);
     ywriter_map_begin(&w);
     pair_number(&w, "volume", is->volume);
-    pair_number(&w, "number", is->number);
+    char number[ISSUE_NUMBER_SIZE];
+    ywriter_pair_plain(&w, "number", issue_number_text(is, number));
     pair_number(&w, "year", is->year);
     ywriter_pair_plain(&w, "date", is->date);
     if (is->title)
@@ -241,6 +350,13 @@ void issue_write(const struct issue_manifest *is, struct strbuf *out)
         pair_number(&w, "submission", is->articles[i]);
         if (is->pages && is->pages[i])
             ywriter_pair(&w, "pages", is->pages[i]);
+        if (is->supplementary && is->supplementary[i].nfiles) {
+            ywriter_plain(&w, "supplementary");
+            ywriter_seq_begin(&w, true);
+            for (size_t k = 0; k < is->supplementary[i].nfiles; k++)
+                ywriter_scalar(&w, is->supplementary[i].files[k]);
+            ywriter_seq_end(&w);
+        }
         ywriter_map_end(&w);
     }
     ywriter_seq_end(&w);

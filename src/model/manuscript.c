@@ -52,6 +52,11 @@ bool manuscript_type_needs_abstract(const char *type)
     return strcmp(type, "editorial") && strcmp(type, "interview");
 }
 
+bool manuscript_type_is_scholarly(const char *type)
+{
+    return type && strcmp(type, "editorial") && strcmp(type, "interview");
+}
+
 struct parse {
     struct ydoc doc;
     const char *file;

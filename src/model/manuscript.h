@@ -83,5 +83,11 @@ extern const char *const manuscript_types[];
 const char *manuscript_type_label(const char *type);
 /* A type whose manuscripts need an abstract. */
 bool manuscript_type_needs_abstract(const char *type);
+/*
+ * A type whose articles are scholarly work as Google Scholar's inclusion guidelines mean it
+ * (research, case studies, reviews, practice papers): editorials and interviews are not, and
+ * carry no citation_* tags; Dublin Core and Open Graph describe every article.
+ */
+bool manuscript_type_is_scholarly(const char *type);
 
 #endif

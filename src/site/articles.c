@@ -5,6 +5,7 @@
 #include "export/references.h"
 #include "model/config.h"
 #include "model/country.h"
+#include "site/i18n.h"
 #include "site/markdown.h"
 #include "util/alloc.h"
 #include "util/arena.h"
@@ -14,7 +15,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 /* Affiliations numbered in order of first appearance, shared ones once. */
 static json_t *affiliations_json(struct build *b, const struct view *v, const struct manuscript *m,
@@ -31,7 +34,10 @@ static json_t *affiliations_json(struct build *b, const struct view *v, const st
                 json_t *x = json_array_get(list, k);
                 const char *name = json_string_value(json_object_get(x, "name"));
                 const char *cc = json_string_value(json_object_get(x, "country_code"));
-                if (!strcmp(name, af->name) && !strcmp(cc ? cc : "", af->country))
+                const char *dept = json_string_value(json_object_get(x, "department"));
+                /* Two departments of one university are two affiliations. */
+                if (!strcmp(name, af->name) && !strcmp(cc ? cc : "", af->country) &&
+                    !strcmp(dept ? dept : "", af->department ? af->department : ""))
                     index = k + 1;
             }
             if (!index) {
@@ -67,8 +73,9 @@ static const char *article_pages(const struct article *a)
     return NULL;
 }
 
+/* number: where the issue's number is written ("2", "S1"). */
 static struct citation_source citation_of(const struct build *b, const struct article *a,
-                                          const char *url)
+                                          const char *url, char number[ISSUE_NUMBER_SIZE])
 {
     const struct journal_config *c = &b->repo->config;
     return (struct citation_source){
@@ -77,7 +84,7 @@ static struct citation_source citation_of(const struct build *b, const struct ar
         .issn = c->issn,
         .publisher = c->publisher,
         .volume = a->issue->volume,
-        .number = a->issue->number,
+        .number = issue_number_text(a->issue, number),
         .year = a->issue->year,
         .pages = article_pages(a),
         .doi = a->r.doi,
@@ -181,6 +188,10 @@ static char *article_json_ld(const struct build *b, const struct article *a, con
             json_t *org = json_pack("{s:s, s:s}", "@type", "Organization", "name", af->name);
             if (af->ror && *af->ror)
                 ld_set(org, "sameAs", af->ror);
+            if (af->department && *af->department)
+                json_object_set_new(
+                    org, "department",
+                    json_pack("{s:s, s:s}", "@type", "Organization", "name", af->department));
             if (!af->international && af->country[0])
                 json_object_set_new(org, "address",
                                     json_pack("{s:s, s:s}", "@type", "PostalAddress",
@@ -233,8 +244,9 @@ static char *article_json_ld(const struct build *b, const struct article *a, con
     json_object_set_new(volume, "isPartOf", periodical);
     json_t *issue = json_object();
     ld_set(issue, "@type", "PublicationIssue");
+    char number[ISSUE_NUMBER_SIZE];
     if (a->issue->number)
-        json_object_set_new(issue, "issueNumber", json_sprintf("%lu", a->issue->number));
+        json_object_set_new(issue, "issueNumber", json_string(issue_number_text(a->issue, number)));
     ld_set(issue, "datePublished", a->issue->date);
     json_object_set_new(issue, "isPartOf", volume);
     json_object_set_new(ld, "isPartOf", issue);
@@ -276,8 +288,13 @@ static void article_metadata_json(const struct build *b, const struct article *a
     json_t *authors = json_object_get(o, "authors");
     for (size_t i = 0; i < m->nauthors && i < json_array_size(authors); i++) {
         json_t *inst = json_array();
-        for (size_t k = 0; k < m->authors[i].naffiliations; k++)
-            json_array_append_new(inst, json_string(m->authors[i].affiliations[k].name));
+        for (size_t k = 0; k < m->authors[i].naffiliations; k++) {
+            const struct affiliation *af = &m->authors[i].affiliations[k];
+            /* "Department of X, University Y": the department is part of where the author works. */
+            json_array_append_new(inst, af->department && *af->department
+                                            ? json_sprintf("%s, %s", af->department, af->name)
+                                            : json_string(af->name));
+        }
         json_object_set_new(json_array_get(authors, i), "institutions", inst);
     }
     json_t *meta = json_object();
@@ -325,6 +342,108 @@ static void article_metadata_json(const struct build *b, const struct article *a
     free(last);
     free(license_url);
     free(url);
+}
+
+/* A supplementary file's MIME type by its extension; others are application/octet-stream. */
+static const char *supplement_mimetype(const char *path)
+{
+    static const char *const types[][2] = {
+        {"csv", "text/csv"},
+        {"tsv", "text/tab-separated-values"},
+        {"txt", "text/plain"},
+        {"md", "text/markdown"},
+        {"json", "application/json"},
+        {"pdf", "application/pdf"},
+        {"zip", "application/zip"},
+        {"gz", "application/gzip"},
+        {"docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+        {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+        {"pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"},
+        {"odt", "application/vnd.oasis.opendocument.text"},
+        {"ods", "application/vnd.oasis.opendocument.spreadsheet"},
+        {"doc", "application/msword"},
+        {"xls", "application/vnd.ms-excel"},
+        {"png", "image/png"},
+        {"jpg", "image/jpeg"},
+        {"jpeg", "image/jpeg"},
+        {"gif", "image/gif"},
+        {"tif", "image/tiff"},
+        {"tiff", "image/tiff"},
+        {"mp3", "audio/mpeg"},
+        {"mp4", "video/mp4"},
+        {"r", "text/plain"},
+        {"py", "text/plain"},
+        {"do", "text/plain"},
+        {"sav", "application/octet-stream"},
+        {"dta", "application/octet-stream"},
+    };
+    const char *slash = strrchr(path, '/');
+    const char *dot = strrchr(slash ? slash : path, '.');
+    for (size_t i = 0; dot && i < sizeof types / sizeof *types; i++)
+        if (!strcasecmp(dot + 1, types[i][0]))
+            return types[i][1];
+    return "application/octet-stream";
+}
+
+/* A path as a URL path: each byte but unreserved characters and '/' percent-encoded. */
+static void add_url_path(struct strbuf *out, const char *path)
+{
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (isalnum(*p) || strchr("-._~/", *p))
+            strbuf_addch(out, (char)*p);
+        else
+            strbuf_addf(out, "%%%02X", *p);
+    }
+}
+
+/* "512 B", "13 KB", "2.4 MB" in the view's language (a size is rounded up, never to 0 KB). */
+static char *supplement_size(const struct view *v, size_t bytes)
+{
+    char number[32];
+    const char *key = "size_bytes";
+    if (bytes < 1024) {
+        snprintf(number, sizeof number, "%zu", bytes);
+    } else if (bytes < 1024 * 1024) {
+        snprintf(number, sizeof number, "%zu", (bytes + 1023) / 1024);
+        key = "size_kb";
+    } else {
+        unsigned long tenths = (unsigned long)((bytes * 10 + 1024 * 1024 - 1) / (1024 * 1024));
+        snprintf(number, sizeof number, "%lu%s%lu", tenths / 10,
+                 i18n_text(v->t, "stats_decimal_mark"), tenths % 10);
+        key = "size_mb";
+    }
+    const char *names[] = {"n", NULL};
+    const char *values[] = {number, NULL};
+    return i18n_format(v->t, key, names, values);
+}
+
+/* The article's supplementary material as the page lists it: name, link, type and size. */
+static json_t *supplements_json(const struct view *v, const struct article *a)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < a->nsupplements; i++) {
+        const struct site_supplement *s = &a->supplements[i];
+        struct strbuf url = STRBUF_INIT;
+        strbuf_addf(&url, "articles/%lu/supplementary/", a->number);
+        add_url_path(&url, s->path);
+        const char *slash = strrchr(s->path, '/');
+        const char *dot = strrchr(slash ? slash : s->path, '.');
+        struct strbuf format = STRBUF_INIT;
+        for (const char *p = dot ? dot + 1 : ""; *p; p++)
+            strbuf_addch(&format, (char)toupper((unsigned char)*p));
+        char *size = supplement_size(v, s->data.len);
+        json_t *x = json_object();
+        site_set_str(x, "name", s->path);
+        site_set_str(x, "url", url.buf);
+        site_set_str(x, "mimetype", supplement_mimetype(s->path));
+        site_set_str(x, "format", format.buf);
+        site_set_str(x, "size", size);
+        json_array_append_new(list, x);
+        free(size);
+        strbuf_release(&format);
+        strbuf_release(&url);
+    }
+    return list;
 }
 
 /* The article's Markdown, parsed once for the page and the JATS. */
@@ -405,11 +524,16 @@ static int article_full_json(struct build *b, const struct view *v, const struct
         free(url);
     }
     json_object_set_new(o, "issue", site_issue_summary_json(v, a->issue));
-    site_set_str(o, "pages", article_pages(a));
+    json_object_set_new(o, "has_supplementary", json_boolean(a->nsupplements > 0));
+    json_object_set_new(o, "supplementary", supplements_json(v, a));
+    char *pages = citation_pages_text(article_pages(a));
+    site_set_str(o, "pages", pages);
+    free(pages);
     char *url = b->repo->config.base_url
                     ? xasprintf("%sarticles/%lu/index.html", b->repo->config.base_url, a->number)
                     : NULL;
-    struct citation_source cite = citation_of(b, a, url);
+    char number[ISSUE_NUMBER_SIZE];
+    struct citation_source cite = citation_of(b, a, url, number);
     strbuf_reset(&html);
     rc = citation_apa_html(&cite, &html);
     free(url);
@@ -457,7 +581,8 @@ static int write_bibtex(struct build *b, const struct article *a)
     char *url = b->repo->config.base_url
                     ? xasprintf("%sarticles/%lu/index.html", b->repo->config.base_url, a->number)
                     : NULL;
-    struct citation_source cite = citation_of(b, a, url);
+    char number[ISSUE_NUMBER_SIZE];
+    struct citation_source cite = citation_of(b, a, url, number);
     struct strbuf bib = STRBUF_INIT;
     int rc = citation_bibtex(&cite, &bib);
     char rel[64];
@@ -473,8 +598,19 @@ static int write_bibtex(struct build *b, const struct article *a)
 static int write_downloads(struct build *b, const struct article *a, const struct parsed *md)
 {
     char *url = article_url(b, a);
+    char number[ISSUE_NUMBER_SIZE];
+    struct jats_supplement *supplements = xcalloc(a->nsupplements + 1, sizeof(*supplements));
+    struct strbuf *hrefs = xcalloc(a->nsupplements + 1, sizeof(*hrefs));
+    for (size_t i = 0; i < a->nsupplements; i++) {
+        strbuf_addstr(&hrefs[i], "supplementary/");
+        add_url_path(&hrefs[i], a->supplements[i].path);
+        supplements[i] = (struct jats_supplement){
+            hrefs[i].buf, supplement_mimetype(a->supplements[i].path), a->supplements[i].path};
+    }
     struct jats_source src = {
-        .cite = citation_of(b, a, url),
+        .supplements = supplements,
+        .nsupplements = a->nsupplements,
+        .cite = citation_of(b, a, url, number),
         .license = b->repo->config.license,
         .received = a->r.submitted,
         .accepted = a->r.accepted,
@@ -501,6 +637,17 @@ static int write_downloads(struct build *b, const struct article *a, const struc
         free(rel);
         strbuf_release(&sb);
     }
+    /* The supplementary files themselves, beside the page: only those the manifest lists. */
+    for (size_t i = 0; !rc && i < a->nsupplements; i++) {
+        char *rel = xasprintf("articles/%lu/supplementary/%s", a->number, a->supplements[i].path);
+        rc = site_write_output(b, rel, a->supplements[i].data.buf ? a->supplements[i].data.buf : "",
+                               a->supplements[i].data.len);
+        free(rel);
+    }
+    for (size_t i = 0; i < a->nsupplements; i++)
+        strbuf_release(&hrefs[i]);
+    free(hrefs);
+    free(supplements);
     free(url);
     return rc;
 }

@@ -60,6 +60,15 @@ struct article {
     struct repo_worktree_file manuscript_file; /* git's record of it in the working tree */
     struct unit *unit;
     bool loaded; /* m and r hold its record and manuscript */
+    /* Its supplementary material (the manifest's list) while its page is made. */
+    struct site_supplement *supplements;
+    size_t nsupplements;
+};
+
+/* An attachment published with its article: its path under files/ and its bytes. */
+struct site_supplement {
+    const char *path; /* the manifest's */
+    struct strbuf data;
 };
 
 struct issue_blob {

@@ -3,6 +3,7 @@
 
 #include "site/build.h"
 
+#include "export/citation.h"
 #include "model/config.h"
 #include "model/country.h"
 #include "model/issue.h"
@@ -465,6 +466,47 @@ done:
     return rc;
 }
 
+/* The article's supplementary material, as its issue lists it, read for its page. */
+static int load_supplements(git_repository *git, git_tree *tree, struct article *a)
+{
+    const struct issue_manifest *is = a->issue;
+    const struct issue_supplementary *list =
+        is->supplementary ? &is->supplementary[a->listed_at] : NULL;
+    if (!list || !list->nfiles)
+        return 0;
+    a->supplements = xcalloc(list->nfiles, sizeof(*a->supplements));
+    for (size_t i = 0; i < list->nfiles; i++) {
+        char path[4200];
+        struct site_supplement *s = &a->supplements[a->nsupplements++];
+        s->path = list->files[i];
+        strbuf_init(&s->data);
+        snprintf(path, sizeof(path), "submissions/%lu/files/%s", a->number, list->files[i]);
+        int rc = repo_read_from_tree(git, tree, path, &s->data, NULL);
+        if (rc == JOURNAL_EINPUT) {
+            error_clear();
+            char issue_file[64];
+            snprintf(issue_file, sizeof(issue_file), "issues/%lu.yaml", is->id);
+            return error_at(issue_file, is->article_lines[a->listed_at], 0,
+                            "lists %s as supplementary material of submission %lu, which has no "
+                            "such attachment (its files are in submissions/%lu/files/; see "
+                            "journal show %lu)",
+                            list->files[i], a->number, a->number, a->number);
+        }
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static void unload_supplements(struct article *a)
+{
+    for (size_t i = 0; i < a->nsupplements; i++)
+        strbuf_release(&a->supplements[i].data);
+    free(a->supplements);
+    a->supplements = NULL;
+    a->nsupplements = 0;
+}
+
 static void unload_article(struct article *a)
 {
     manuscript_free(&a->m);
@@ -532,11 +574,14 @@ static int article_job(struct build *b, size_t i, void *state)
     if (!u->make)
         return 0;
     int rc = load_article(b, l->git, l->tree, a);
+    if (!rc)
+        rc = load_supplements(l->git, l->tree, a);
     if (!rc) {
         site_unit_writing(u);
         rc = site_render_article(b, a);
         site_unit_writing(NULL);
     }
+    unload_supplements(a);
     struct strbuf w = STRBUF_INIT;
     for (size_t k = 0; k < a->m.nwarnings; k++)
         strbuf_addf(&w, "%s%s", k ? "\n" : "", a->m.warnings[k]);
@@ -711,6 +756,9 @@ static void article_key(struct build *b, struct article *a)
     const git_oid *is = issue_blob(b, a->issue->id);
     if (is)
         add_oid(&sb, "issue", is);
+    /* Supplementary material is read from the folder's files/: its tree then counts too. */
+    if (a->issue->supplementary && a->issue->supplementary[a->listed_at].nfiles)
+        add_oid(&sb, "folder", &a->folder_id);
     site_key(&sb, a->unit->c.key);
     strbuf_release(&sb);
 }
@@ -814,7 +862,8 @@ static char *view_date(const struct view *v, const char *iso)
     return text;
 }
 
-/* "Vol. 1, No. 2 (2025)", "Т. 1, № 2 (2025)" */
+/* "Vol. 1, No. 2 (2025)", "Т. 1, № 2 (2025)"; "Vol. 1, Special Issue 1 (2025)" in the
+   special series (an older theme without special_issue_label: the English one). */
 static char *view_issue_label(const struct view *v, const struct issue_manifest *is)
 {
     char volume[24], number[24], year[24];
@@ -823,7 +872,11 @@ static char *view_issue_label(const struct view *v, const struct issue_manifest 
     snprintf(year, sizeof(year), "%lu", is->year);
     const char *names[] = {"volume", "number", "year", NULL};
     const char *values[] = {volume, number, year, NULL};
-    return i18n_format(v->t, "issue_label", names, values);
+    if (is->special_series &&
+        !strcmp(i18n_text(v->t, "special_issue_label"), "special_issue_label"))
+        return issue_label(is);
+    return i18n_format(v->t, is->special_series ? "special_issue_label" : "issue_label", names,
+                       values);
 }
 
 /* A label the theme may not translate (an older theme): the built-in English one then. */
@@ -890,7 +943,8 @@ json_t *site_issue_summary_json(const struct view *v, const struct issue_manifes
     json_object_set_new(o, "id", json_integer((json_int_t)is->id));
     site_set_str(o, "url", url);
     json_object_set_new(o, "volume", json_integer((json_int_t)is->volume));
-    json_object_set_new(o, "number", json_integer((json_int_t)is->number));
+    char number[ISSUE_NUMBER_SIZE];
+    site_set_str(o, "number", issue_number_text(is, number));
     json_object_set_new(o, "year", json_integer((json_int_t)is->year));
     site_set_date(v, o, "date", is->date);
     site_set_str(o, "title", is->title);
@@ -937,6 +991,9 @@ json_t *site_article_summary_json(const struct build *b, const struct view *v,
     site_set_str(o, "subtitle", a->m.subtitle);
     site_set_str(o, "lang", a->m.lang);
     site_set_str(o, "type", a->m.type);
+    /* Google Scholar's citation_* tags are for scholarly articles only (its inclusion guidelines).
+     */
+    json_object_set_new(o, "scholarly", json_boolean(manuscript_type_is_scholarly(a->m.type)));
     site_set_str(o, "type_label",
                  site_label(v, "type_", a->m.type, manuscript_type_label(a->m.type)));
     site_set_str(o, "authors_line", line);
@@ -974,6 +1031,18 @@ static json_t *issue_full_json(struct build *b, const struct view *v,
         if (!a)
             continue;
         json_t *summary = site_article_summary_json(b, v, a);
+        /* The table of contents says where each article is: its pages and its DOI. */
+        char *pages = citation_pages_text(is->pages ? is->pages[k] : NULL);
+        site_set_str(summary, "pages", pages);
+        if (a->r.doi && *a->r.doi) {
+            char *doi_url = xasprintf("https://doi.org/%s", a->r.doi);
+            site_set_str(summary, "doi", a->r.doi);
+            site_set_str(summary, "doi_url", doi_url);
+            free(doi_url);
+        }
+        json_object_set_new(summary, "has_location",
+                            json_boolean(pages || (a->r.doi && *a->r.doi)));
+        free(pages);
         json_array_append_new(list, summary);
         if (!type || strcmp(type, a->m.type)) {
             type = a->m.type;

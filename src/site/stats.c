@@ -477,6 +477,7 @@ struct indexed_submissions {
 /* An issue out by today, and where its articles are in the occurrences read so far. */
 struct indexed_issue {
     unsigned long id, volume, number, year;
+    bool special_series; /* "Special Issue N" */
     size_t first, n;
     size_t label; /* where its label is in the labels */
 };
@@ -589,7 +590,8 @@ static int load_issues(sqlite3 *db, struct indexed_issue **out, size_t *n)
     sqlite3_stmt *st;
     size_t alloc = 0;
     int rc = db_prepare(db, "index", &st,
-                        "SELECT id, volume, number, year FROM issues WHERE date <= ? ORDER BY id");
+                        "SELECT id, volume, number, year, special_series FROM issues"
+                        " WHERE date <= ? ORDER BY id");
     if (rc)
         return rc;
     /* What the site shows: an issue dated in the future is not out yet. */
@@ -603,6 +605,7 @@ static int load_issues(sqlite3 *db, struct indexed_issue **out, size_t *n)
                                                 (unsigned long)sqlite3_column_int64(st, 1),
                                                 (unsigned long)sqlite3_column_int64(st, 2),
                                                 (unsigned long)sqlite3_column_int64(st, 3),
+                                                sqlite3_column_int(st, 4) != 0,
                                                 0,
                                                 0,
                                                 0};
@@ -634,9 +637,19 @@ static void add_number(struct strbuf *sb, unsigned long v)
 static void add_issue_label(struct strbuf *sb, const struct indexed_issue *issue, bool *checked,
                             bool *fast)
 {
-    struct issue_manifest is = {
-        .volume = issue->volume, .number = issue->number, .year = issue->year};
+    struct issue_manifest is = {.volume = issue->volume,
+                                .number = issue->number,
+                                .year = issue->year,
+                                .special_series = issue->special_series};
     size_t at = sb->len;
+    if (issue->special_series) {
+        /* Rare: made the plain way. */
+        char *label = issue_label(&is);
+        strbuf_addstr(sb, label);
+        strbuf_addch(sb, '\0');
+        free(label);
+        return;
+    }
     if (!*checked || *fast) {
         strbuf_addstr(sb, "Vol. ");
         add_number(sb, issue->volume);

@@ -85,7 +85,7 @@ static const char schema[] =
     "  submission INTEGER, position INTEGER, keyword TEXT, PRIMARY KEY(submission, position));"
     "CREATE TABLE IF NOT EXISTS issues("
     "  id INTEGER PRIMARY KEY, volume INTEGER, number INTEGER, year INTEGER, date TEXT,"
-    "  title TEXT, special TEXT, oid TEXT, problem TEXT);"
+    "  title TEXT, special TEXT, oid TEXT, problem TEXT, special_series INTEGER);"
     "CREATE TABLE IF NOT EXISTS issue_articles("
     "  issue INTEGER, position INTEGER, submission INTEGER, PRIMARY KEY(issue, position))"
     "  WITHOUT ROWID;"
@@ -279,7 +279,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_DELETE_ISSUE_ARTICLES] = "DELETE FROM issue_articles WHERE issue = ?",
     [ST_INSERT_ISSUE] =
         "INSERT OR REPLACE INTO issues(id, volume, number, year, date, title, special,"
-        " oid, problem) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " oid, problem, special_series) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [ST_INSERT_ISSUE_ARTICLE] =
         "INSERT INTO issue_articles(issue, position, submission) VALUES(?, ?, ?)",
     [ST_DELETE_ISSUE] = "DELETE FROM issues WHERE id = ?",
@@ -1060,6 +1060,7 @@ static int index_issue(struct journal_index *ix, const git_tree_entry *entry, un
         db_bind_text(st, 7, is.special);
         db_bind_text(st, 8, oid);
         db_bind_text(st, 9, problem);
+        sqlite3_bind_int(st, 10, is.special_series);
         rc = run_stmt(ix, st, "write");
     }
     if (!rc && ok)

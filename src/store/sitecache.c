@@ -15,7 +15,7 @@
 
 /* Tables of their own beside the index's: the index drops its tables when its schema changes,
    and these follow their own version. */
-#define SITE_CACHE_VERSION "3"
+#define SITE_CACHE_VERSION "4"
 
 static const char schema[] =
     /* files: the unit's paths, one per line (a row each would be most of the cache's work). */
@@ -305,6 +305,7 @@ void site_cache_issue_encode(const struct issue_manifest *is, struct strbuf *out
 {
     put_number(out, is->volume);
     put_number(out, is->number);
+    put_number(out, is->special_series);
     put_number(out, is->year);
     put_text(out, is->date);
     put_text(out, is->title);
@@ -319,6 +320,10 @@ void site_cache_issue_encode(const struct issue_manifest *is, struct strbuf *out
         put_number(out, is->articles[i]);
         put_number(out, is->article_lines[i]);
         put_text(out, is->pages ? is->pages[i] : NULL);
+        size_t nfiles = is->supplementary ? is->supplementary[i].nfiles : 0;
+        put_number(out, nfiles);
+        for (size_t k = 0; k < nfiles; k++)
+            put_text(out, is->supplementary[i].files[k]);
     }
     /* Without corrections: none at all, or an empty list. */
     put_number(out, is->corrections ? is->ncorrections + 1 : 0);
@@ -379,6 +384,7 @@ static bool issue_decode(const unsigned char *data, size_t len, struct issue_man
     memset(is, 0, sizeof(*is));
     is->volume = get_number(&r, ' ');
     is->number = get_number(&r, ' ');
+    is->special_series = get_number(&r, ' ') != 0;
     is->year = get_number(&r, ' ');
     is->date = get_text(&r);
     is->title = get_text(&r);
@@ -398,12 +404,22 @@ static bool issue_decode(const unsigned char *data, size_t len, struct issue_man
         is->articles = xcalloc(n ? n : 1, sizeof(*is->articles));
         is->article_lines = xcalloc(n ? n : 1, sizeof(*is->article_lines));
         is->pages = xcalloc(n ? n : 1, sizeof(*is->pages));
+        is->supplementary = xcalloc(n ? n : 1, sizeof(*is->supplementary));
     }
     for (size_t i = 0; r.ok && i < n; i++) {
         is->articles[i] = get_number(&r, ' ');
         is->article_lines[i] = get_number(&r, ' ');
         is->pages[i] = get_text(&r);
         is->narticles++;
+        size_t nfiles = get_count(&r);
+        for (size_t k = 0; r.ok && k < nfiles; k++) {
+            char *path = get_text(&r);
+            if (path)
+                issue_add_supplementary(is, i, path);
+            else
+                r.ok = false;
+            free(path);
+        }
     }
     n = get_count(&r);
     if (r.ok && n)

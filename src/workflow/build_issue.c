@@ -178,6 +178,7 @@ static char *make_doi(const struct journal_config *c, const struct issue_manifes
     const char *pattern =
         c->doi_pattern ? c->doi_pattern : "{prefix}/{journal}.{year}.{volume}.{number}.{article}";
     struct strbuf journal = STRBUF_INIT, out = STRBUF_INIT;
+    char number[ISSUE_NUMBER_SIZE];
     for (const char *p = c->abbreviation ? c->abbreviation : "journal"; *p; p++)
         if (isalnum((unsigned char)*p))
             strbuf_addch(&journal, (char)tolower((unsigned char)*p));
@@ -198,7 +199,7 @@ static char *make_doi(const struct journal_config *c, const struct issue_manifes
         else if (len == 6 && !strncmp(key, "volume", 6))
             strbuf_addf(&out, "%lu", is->volume);
         else if (len == 6 && !strncmp(key, "number", 6))
-            strbuf_addf(&out, "%lu", is->number);
+            strbuf_addstr(&out, issue_number_text(is, number));
         else if (len == 5 && !strncmp(key, "issue", 5))
             strbuf_addf(&out, "%lu", is->id);
         else if (len == 7 && !strncmp(key, "article", 7))
@@ -213,44 +214,127 @@ static char *make_doi(const struct journal_config *c, const struct issue_manifes
     return strbuf_detach(&out, NULL);
 }
 
-/* Volume and number: as given by an existing issue, else continuing the latest one. */
-static void number_issue(struct state *s, struct issue_manifest *is)
+/* The other issues' places: volume, number, series and year, from their manifests. */
+struct place {
+    unsigned long id, volume, number, year;
+    bool special_series;
+};
+
+static size_t other_issues(struct state *s, struct place **out)
 {
     git_tree *root = NULL, *dir = NULL;
-    unsigned long best_id = 0, volume = 0, number = 0, year = 0;
-    if (!repo_head_tree(s->repo, &root) && !repo_subtree(s->repo->git, root, "issues", &dir))
-        for (size_t i = 0; dir && i < git_tree_entrycount(dir); i++) {
+    size_t n = 0;
+    *out = NULL;
+    if (!repo_head_tree(s->repo, &root) && !repo_subtree(s->repo->git, root, "issues", &dir)) {
+        *out = xcalloc(git_tree_entrycount(dir) + 1, sizeof(**out));
+        for (size_t i = 0; i < git_tree_entrycount(dir); i++) {
             unsigned long id =
                 repo_entry_number(git_tree_entry_name(git_tree_entry_byindex(dir, i)), ".yaml");
-            if (!id || id == s->req->id || id < best_id)
+            if (!id || id == s->req->id)
                 continue;
             char path[64];
             struct strbuf text = STRBUF_INIT;
-            struct issue_manifest prev;
+            struct issue_manifest other;
             snprintf(path, sizeof(path), "issues/%lu.yaml", id);
             if (!repo_read_from_tree(s->repo->git, root, path, &text, NULL) &&
-                !issue_parse(&prev, id, path, text.buf, text.len)) {
-                best_id = id;
-                volume = prev.volume;
-                number = prev.number;
-                year = prev.year;
-                issue_free(&prev);
+                !issue_parse(&other, id, path, text.buf, text.len)) {
+                (*out)[n++] = (struct place){id, other.volume, other.number, other.year,
+                                             other.special_series};
+                issue_free(&other);
             }
             strbuf_release(&text);
         }
+    }
     error_clear();
     git_tree_free(dir);
     git_tree_free(root);
-    if (!best_id) {
-        is->volume = 1;
-        is->number = 1;
-    } else if (year == is->year) {
-        is->volume = volume;
-        is->number = number + 1;
-    } else {
-        is->volume = volume + 1;
-        is->number = 1;
+    return n;
+}
+
+/*
+ * A new issue's volume continues the latest issue's (a new year starts the next
+ * one); its number follows the highest of its series in that volume: regular
+ * issues 1, 2, 3..., special editions S1, S2... apart, so that a special
+ * edition takes no regular number.
+ */
+static void number_issue(struct state *s, struct issue_manifest *is, bool special)
+{
+    struct place *others;
+    size_t n = other_issues(s, &others);
+    const struct place *latest = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (!latest || others[i].id > latest->id)
+            latest = &others[i];
+    is->volume = !latest ? 1 : latest->year == is->year ? latest->volume : latest->volume + 1;
+    is->special_series = special;
+    is->number = 1;
+    for (size_t i = 0; i < n; i++)
+        if (others[i].volume == is->volume && others[i].special_series == special &&
+            others[i].number >= is->number)
+            is->number = others[i].number + 1;
+    free(others);
+}
+
+/* A number the editor gives must be free in the volume. */
+static int check_number_free(struct state *s, const struct issue_manifest *is)
+{
+    struct place *others;
+    size_t n = other_issues(s, &others);
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++)
+        if (others[i].volume == is->volume && others[i].number == is->number &&
+            others[i].special_series == is->special_series) {
+            char *label = issue_label(is);
+            rc = error_input("--number %s: %s is already issue %lu", s->req->number, label,
+                             others[i].id);
+            free(label);
+        }
+    free(others);
+    return rc;
+}
+
+/* --supplementary N:PATH: an attachment of an article of this issue, published with it. */
+static int add_supplementary(struct state *s, struct issue_manifest *is)
+{
+    for (size_t i = 0; i < s->req->nsupplementary; i++) {
+        const char *arg = s->req->supplementary[i], *why = NULL;
+        const char *colon = strchr(arg, ':');
+        unsigned long number = 0;
+        char *end = NULL;
+        if (colon && colon > arg && arg[0] >= '0' && arg[0] <= '9')
+            number = strtoul(arg, &end, 10);
+        if (!number || end != colon)
+            return error_usage("--supplementary %s: expected N:PATH, a submission's number and "
+                               "the path of one of its attachments (as journal show N lists "
+                               "them, without files/)",
+                               arg);
+        const char *path = colon + 1;
+        if (!strncmp(path, "files/", 6))
+            path += 6;
+        if (!issue_supplementary_allowed(path, &why))
+            return error_input("--supplementary %s: %s", arg, why);
+        size_t k = 0;
+        while (k < is->narticles && is->articles[k] != number)
+            k++;
+        if (k == is->narticles)
+            return error_input("--supplementary %s: submission %lu is not in issue %lu", arg,
+                               number, s->req->id);
+        char file[4200];
+        struct strbuf data = STRBUF_INIT;
+        snprintf(file, sizeof(file), "submissions/%lu/files/%s", number, path);
+        int rc = repo_read(s->repo, file, &data, NULL);
+        strbuf_release(&data);
+        if (rc == JOURNAL_EINPUT) {
+            error_clear();
+            return error_input("--supplementary %s: submission %lu has no attachment %s (see "
+                               "journal show %lu)",
+                               arg, number, path, number);
+        }
+        if (rc)
+            return rc;
+        issue_add_supplementary(is, k, path);
     }
+    return 0;
 }
 
 static int assemble(struct state *s)
@@ -345,7 +429,24 @@ static int assemble(struct state *s)
     bool scheduled = strcmp(is->date, today) > 0;
     s->out->scheduled = scheduled;
     if (!s->exists)
-        number_issue(s, is);
+        number_issue(s, is, req->special != NULL);
+    if (req->number) {
+        if (s->published) {
+            rc = error_input("--number: issue %lu is published; its number stays (its DOIs and "
+                             "citations name it)",
+                             req->id);
+            goto done;
+        }
+        if (!issue_number_parse(req->number, &is->number, &is->special_series)) {
+            rc = error_usage("--number %s: expected a number such as 3, or S and one (S1) for "
+                             "the volume's series of special issues",
+                             req->number);
+            goto done;
+        }
+        rc = check_number_free(s, is);
+        if (rc)
+            goto done;
+    }
     if (req->title)
         record_set(&is->title, req->title);
     if (req->special)
@@ -376,16 +477,38 @@ static int assemble(struct state *s)
             (struct issue_correction){xstrdup(today), xstrdup(req->correct)};
     }
 
-    /* The table of contents: pages continue from the volume's previous issues. */
+    /* The table of contents: pages continue from the volume's previous issues; each article
+       keeps the supplementary material the manifest lists for it. */
+    struct issue_supplementary *kept = is->supplementary;
+    unsigned long *kept_for = is->articles;
+    size_t nkept = is->narticles;
     for (size_t i = 0; i < is->narticles; i++)
         free(is->pages[i]);
     free(is->pages);
-    free(is->articles);
     free(is->article_lines);
     is->narticles = s->nentries;
     is->articles = xcalloc(s->nentries, sizeof(*is->articles));
     is->article_lines = xcalloc(s->nentries, sizeof(*is->article_lines));
     is->pages = xcalloc(s->nentries, sizeof(*is->pages));
+    is->supplementary = xcalloc(s->nentries, sizeof(*is->supplementary));
+    for (size_t i = 0; i < s->nentries; i++) {
+        is->articles[i] = s->entries[i].number;
+        for (size_t k = 0; kept && k < nkept; k++)
+            if (kept_for[k] == s->entries[i].number) {
+                is->supplementary[i] = kept[k];
+                kept[k] = (struct issue_supplementary){0};
+            }
+    }
+    for (size_t k = 0; kept && k < nkept; k++) {
+        for (size_t f = 0; f < kept[k].nfiles; f++)
+            free(kept[k].files[f]);
+        free(kept[k].files);
+    }
+    free(kept);
+    free(kept_for);
+    rc = add_supplementary(s, is);
+    if (rc)
+        goto done;
     unsigned long page = volume_last_page(s, is->volume) + 1;
     s->out->articles = xcalloc(s->nentries, sizeof(*s->out->articles));
     char *actor = repo_actor(s->repo);

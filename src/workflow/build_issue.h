@@ -16,15 +16,26 @@
  * issue. An issue dated in the future is scheduled instead (its articles wait
  * as scheduled and stay off the site) and can be rebuilt freely; building it
  * again once its date has come publishes it. A published issue changes only
- * with a correction note, which the manifest records.
+ * with a correction note, which the manifest records. A new issue continues
+ * the numbers of its volume; a special edition (special set) has its own
+ * series in the volume (Special Issue 1, 2...: S1, S2 in the manifest) and
+ * takes no regular number. number, when given, is the editor's instead and
+ * must be free in the volume. Attachments are published only when named as
+ * supplementary material (each must be an attachment of a submission in the
+ * issue); the manifest keeps the list.
  */
 struct build_issue_request {
     unsigned long id;
     const char *title;
-    const char *special;
+    const char *special; /* a special edition's title: a new one is numbered S1, S2... */
+    const char *number;  /* NULL: numbered by build-issue; "3", or "S2" in the special series */
     /* Replace the guest editors: "Name" or "Name, Affiliation" each; for special editions. */
     const char *const *guest_editors;
     size_t nguest_editors;
+    /* Attachments to publish as supplementary material, each "N:PATH" (PATH under
+       submissions/N/files/); added to those the manifest lists already. */
+    const char *const *supplementary;
+    size_t nsupplementary;
     const char *date;         /* NULL: the issue's date, or today */
     const unsigned long *add; /* NULL: every accepted submission not yet in an issue */
     size_t nadd;

@@ -401,6 +401,22 @@ static int check_issues(struct doctor *d)
                     add(d->r, "issue", path, line, FIX_COMMIT,
                         "issue %lu lists submission %lu, whose record says issue %lu", id, number,
                         s->rec.issue);
+                /* Supplementary material must be one of the submission's attachments. */
+                for (size_t f = 0; s && is->supplementary && f < is->supplementary[k].nfiles; f++) {
+                    char *file = xasprintf("submissions/%lu/files/%s", number,
+                                           is->supplementary[k].files[f]);
+                    git_tree_entry *entry = NULL;
+                    if (git_tree_entry_bypath(&entry, d->head, file) < 0 ||
+                        git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
+                        add(d->r, "issue", path, line,
+                            "commit the attachment, or remove it from the article's "
+                            "supplementary list",
+                            "issue %lu lists %s as supplementary material of submission %lu, "
+                            "which has no such attachment",
+                            id, is->supplementary[k].files[f], number);
+                    git_tree_entry_free(entry);
+                    free(file);
+                }
             }
         }
         strbuf_release(&text);

@@ -148,11 +148,38 @@ function copySample() {
     fs.cpSync(from, path.join(journalDir, name), { recursive: true });
   }
   fs.writeFileSync(path.join(journalDir, '.gitignore'), '/.journal/\n/_site/\n');
+  addSupplementary();
   const git = ['-c', 'init.defaultBranch=main', '-c', 'core.autocrlf=false', '-c', 'commit.gpgsign=false'];
   for (const args of [['init', '-q'], ['add', '-A'], ['commit', '-q', '-m', 'Sample journal']]) {
     const r = run('git', [...git, '-C', journalDir, ...args], { env });
     if (r.status !== 0) throw new Error(`git ${args[0]}: ${r.stderr}`);
   }
+}
+
+// Supplementary material on an English article (the first of the latest issue, which the test
+// opens) and a Russian one, with a name that needs percent-encoding, so that its section is
+// validated and checked in both languages.
+const SUPPLEMENTARY = { 2: 'данные опроса.csv', 6: 'data.csv' };
+function addSupplementary() {
+  for (const [number, name] of Object.entries(SUPPLEMENTARY)) {
+    const files = path.join(journalDir, 'submissions', number, 'files');
+    fs.mkdirSync(files, { recursive: true });
+    fs.writeFileSync(path.join(files, name), 'year,posts\n2025,3\n');
+  }
+  for (const file of fs.readdirSync(path.join(journalDir, 'issues'))) {
+    const manifest = path.join(journalDir, 'issues', file);
+    const text = fs.readFileSync(manifest, 'utf8').replace(/^articles: \[(.*)\]$/m, (all, list) => {
+      const entries = list.split(',').map((n) => n.trim());
+      // Pages too, so that the table of contents shows them (and the DOI below).
+      const listed = entries.map((n, i) => {
+        const supplementary = SUPPLEMENTARY[n] ? `, supplementary: ["${SUPPLEMENTARY[n]}"]` : '';
+        return `{submission: ${n}, pages: "${10 * i + 1}-${10 * i + 9}"${supplementary}}`;
+      });
+      return `articles: [${listed.join(', ')}]`;
+    });
+    fs.writeFileSync(manifest, text);
+  }
+  fs.appendFileSync(path.join(journalDir, 'submissions', '6', 'submission.yaml'), 'doi: 10.99999/jcsrp.2025.1.2.1\n');
 }
 
 // journal [ARGS...] on the copy; returns stdout, throws with stderr on failure.
@@ -498,7 +525,10 @@ async function walk(browser, base, truth) {
       const ok = await step(`issue page -> article ${articleNumber}: click it in the table of contents`, () =>
         clickAndWait(page, tocLink, `articles/${articleNumber}/index.html`),
       );
-      if (ok !== false) await checkArticle(page, problems, truth, articleNumber, `article ${articleNumber}`, 'article-desktop');
+      if (ok !== false) {
+        await checkArticle(page, problems, truth, articleNumber, `article ${articleNumber}`, 'article-desktop');
+        if (SUPPLEMENTARY[articleNumber]) await checkSupplementary(page, articleNumber, SUPPLEMENTARY[articleNumber]);
+      }
     }
   }
 
@@ -537,6 +567,7 @@ async function walk(browser, base, truth) {
     await checkArticle(page, problems, truth, ru, `Russian article ${ru}`, 'article-ru-desktop');
     const lang = await page.evaluate(() => document.documentElement.lang);
     check(`Russian article ${ru}: <html lang="ru">`, lang === 'ru', `lang="${lang}"`);
+    if (SUPPLEMENTARY[ru]) await checkSupplementary(page, ru, SUPPLEMENTARY[ru]);
   }
 
   // Dark colour scheme: the stylesheet has one, so its contrast is checked too.
@@ -594,6 +625,24 @@ async function checkArticle(page, problems, truth, number, label, shot) {
   });
   await axeCheck(page, label);
   await screenshot(page, shot);
+}
+
+// The supplementary material is linked on the article page, with its type and size, and
+// the link gives the attachment's bytes.
+async function checkSupplementary(page, number, name) {
+  const label = `article ${number}`;
+  await step(`${label}: the supplementary material is linked with its type and size`, async () => {
+    const link = page.locator('section.supplementary a[download]').first();
+    await link.waitFor({ state: 'visible' });
+    const text = normalise(await link.textContent());
+    if (text !== name) throw new Error(`link text: expected "${name}", got "${text}"`);
+    const meta = normalise(await page.locator('section.supplementary .supplementary-meta').first().textContent());
+    if (!/^\(CSV, \d+ (B|Б)\)$/.test(meta)) throw new Error(`type and size: got "${meta}"`);
+    const href = await link.getAttribute('href');
+    const body = await page.evaluate(async (url) => (await fetch(url)).text(), href);
+    const expected = fs.readFileSync(path.join(journalDir, 'submissions', String(number), 'files', name), 'utf8');
+    if (body !== expected) throw new Error(`${href} gave ${JSON.stringify(body)}`);
+  });
 }
 
 async function checkStatistics(page, problems, truth) {

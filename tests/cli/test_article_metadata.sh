@@ -32,8 +32,20 @@ path = "submissions/4/manuscript.md"
 text = open(path, encoding="utf-8").read()
 text = text.replace("abstract: |\n", "abstract: |\n  Tags </script><!-- <script> & \"quotes\" stay text.\n", 1)
 open(path, "w", encoding="utf-8").write(text)
+# A department (on a Russian page): named with its university on the page and in the head.
+path = "submissions/2/manuscript.md"
+text = open(path, encoding="utf-8").read()
+authors = text.split("\nauthors:\n", 1)
+assert len(authors) == 2, "submission 2 lists its authors"
+head, rest = authors
+front, body = rest.split("\n---\n", 1)
+front = re.sub(r"^(      - name: .*)$", r"\1\n        department: Кафедра государственной политики",
+               front, count=1, flags=re.M)
+open(path, "w", encoding="utf-8").write(head + "\nauthors:\n" + front + "\n---\n" + body)
 PY
-tgit add -A && tgit commit -q -m "Pages, a DOI and a hostile abstract" || fail "commit the test's changes"
+grep -q "department: Кафедра государственной политики" submissions/2/manuscript.md ||
+    fail "the test's department reached submission 2"
+tgit add -A && tgit commit -q -m "Pages, a DOI, a department and a hostile abstract" || fail "commit the test's changes"
 
 expect_exit 0 "build-site on the sample" -- "$JOURNAL" build-site
 
@@ -64,6 +76,15 @@ def affiliations(author):
     if not isinstance(affs, list):
         affs = [affs]
     return [a if isinstance(a, str) else a["name"] for a in affs]
+
+def institutions(author):
+    """citation_author_institution: "Department of X, University Y" where a department is given."""
+    affs = author.get("affiliations", author.get("affiliation", []))
+    if not isinstance(affs, list):
+        affs = [affs]
+    return [a if isinstance(a, str) else
+            (a["department"] + ", " + a["name"] if a.get("department") else a["name"])
+            for a in affs]
 
 class Head(html.parser.HTMLParser):
     def __init__(self):
@@ -101,6 +122,9 @@ published = [int(os.path.basename(os.path.dirname(p)))
              for p in glob.glob(os.path.join(root, "submissions", "*", "submission.yaml"))
              if yaml.safe_load(open(p, encoding="utf-8"))["state"] == "published"]
 assert sorted(published) == list(range(1, 10)), published
+types = {front_matter(os.path.join(root, "submissions", str(n), "manuscript.md"))["type"]
+         for n in published}
+assert {"editorial", "interview", "research-article"} <= types, types
 for n in sorted(published):
     sub = os.path.join(root, "submissions", str(n))
     m = front_matter(os.path.join(sub, "manuscript.md"))
@@ -121,44 +145,49 @@ for n in sorted(published):
     keywords = m.get("keywords", [])
     where = f"article {n}"
 
-    # Google Scholar
-    assert one(meta, "citation_title") == title, where
-    assert values(meta, "citation_author") == names, where
-    # Each author's institutions and ORCID iD follow the author, in order.
-    seq = [(k, v) for k, v in meta if k in ("citation_author", "citation_author_institution",
-                                             "citation_author_orcid")]
-    expected = []
-    for a in authors:
-        expected.append(("citation_author", a["name"]))
-        expected += [("citation_author_institution", x) for x in affiliations(a)]
-        if a.get("orcid"):
-            expected.append(("citation_author_orcid", "https://orcid.org/" + str(a["orcid"])))
-    assert seq == expected, (where, seq, expected)
-    assert one(meta, "citation_publication_date") == date.replace("-", "/"), where
-    assert re.fullmatch(r"\d{4}/\d{2}/\d{2}", one(meta, "citation_publication_date"))
-    assert one(meta, "citation_journal_title") == journal, where
-    assert one(meta, "citation_journal_abbrev") == config["abbreviation"], where
-    assert one(meta, "citation_issn") == config["issn"], where
-    assert one(meta, "citation_publisher") == config["publisher"], where
-    assert one(meta, "citation_volume") == str(issue["volume"]), where
-    assert one(meta, "citation_issue") == str(issue["number"]), where
-    if pages and "-" in pages:
-        first, last = pages.split("-")
-        assert one(meta, "citation_firstpage") == first, where
-        assert one(meta, "citation_lastpage") == last, where
-    elif pages:
-        assert one(meta, "citation_firstpage") == pages, where
-        assert not values(meta, "citation_lastpage"), where
+    # Google Scholar, for scholarly articles only: its inclusion guidelines leave out
+    # editorials and interviews, which keep Dublin Core, Open Graph and JSON-LD.
+    scholarly = m["type"] not in ("editorial", "interview")
+    if not scholarly:
+        assert not [k for k, v in meta if k.startswith("citation_")], (where, m["type"])
     else:
-        assert not values(meta, "citation_firstpage") and not values(meta, "citation_lastpage")
-    if record.get("doi"):
-        assert one(meta, "citation_doi") == record["doi"], where
-    else:
-        assert not values(meta, "citation_doi"), where
-    assert one(meta, "citation_abstract_html_url") == url, where
-    assert one(meta, "citation_language") == lang, where
-    assert values(meta, "citation_keywords") == keywords, where
-    assert not values(meta, "citation_pdf_url"), where
+        assert one(meta, "citation_title") == title, where
+        assert values(meta, "citation_author") == names, where
+        # Each author's institutions and ORCID iD follow the author, in order.
+        seq = [(k, v) for k, v in meta if k in ("citation_author", "citation_author_institution",
+                                                 "citation_author_orcid")]
+        expected = []
+        for a in authors:
+            expected.append(("citation_author", a["name"]))
+            expected += [("citation_author_institution", x) for x in institutions(a)]
+            if a.get("orcid"):
+                expected.append(("citation_author_orcid", "https://orcid.org/" + str(a["orcid"])))
+        assert seq == expected, (where, seq, expected)
+        assert one(meta, "citation_publication_date") == date.replace("-", "/"), where
+        assert re.fullmatch(r"\d{4}/\d{2}/\d{2}", one(meta, "citation_publication_date"))
+        assert one(meta, "citation_journal_title") == journal, where
+        assert one(meta, "citation_journal_abbrev") == config["abbreviation"], where
+        assert one(meta, "citation_issn") == config["issn"], where
+        assert one(meta, "citation_publisher") == config["publisher"], where
+        assert one(meta, "citation_volume") == str(issue["volume"]), where
+        assert one(meta, "citation_issue") == str(issue["number"]), where
+        if pages and "-" in pages:
+            first, last = pages.split("-")
+            assert one(meta, "citation_firstpage") == first, where
+            assert one(meta, "citation_lastpage") == last, where
+        elif pages:
+            assert one(meta, "citation_firstpage") == pages, where
+            assert not values(meta, "citation_lastpage"), where
+        else:
+            assert not values(meta, "citation_firstpage") and not values(meta, "citation_lastpage")
+        if record.get("doi"):
+            assert one(meta, "citation_doi") == record["doi"], where
+        else:
+            assert not values(meta, "citation_doi"), where
+        assert one(meta, "citation_abstract_html_url") == url, where
+        assert one(meta, "citation_language") == lang, where
+        assert values(meta, "citation_keywords") == keywords, where
+        assert not values(meta, "citation_pdf_url"), where
 
     # Dublin Core
     assert any(l.get("rel") == "schema.DC" and l.get("href") == "http://purl.org/dc/elements/1.1/"
@@ -177,6 +206,13 @@ for n in sorted(published):
     assert one(meta, "DC.type") == "Text", where
     assert one(meta, "DC.source") == journal, where
     assert one(meta, "DC.relation.isPartOf") == "urn:issn:" + config["issn"], where
+
+    # The page names each department with its university.
+    for a in authors:
+        for raw_aff in a.get("affiliations", []):
+            if isinstance(raw_aff, dict) and raw_aff.get("department"):
+                assert ('<span class="aff-department">%s</span>, <span class="aff-name">%s</span>'
+                        % (raw_aff["department"], raw_aff["name"])) in page, (where, raw_aff)
 
     # Canonical link and Open Graph
     assert [l["href"] for l in h.links if l.get("rel") == "canonical"] == [url], where

@@ -210,8 +210,13 @@ review "$S_ACC" rv-hortensia accept ACCEPTEDq
 
 # Published after a revision: the first version's title and abstract, the response to
 # the reviewers and every review stay private; the final version is public.
-submit PUBFIRSTq
+# Two attachments: the editor publishes one as supplementary material, the other stays private.
+echo "SUPPLEMENT-CONTENT-7f3a" >"$W/supp-SUPPNAME-7f3a.csv"
+echo "PRIVATE-ATTACHMENT-7f3a" >"$W/private-PRIVNAME-7f3a.csv"
+submit PUBFIRSTq --file supp-SUPPNAME-7f3a.csv --file private-PRIVNAME-7f3a.csv
 S_PUB=$N
+public SUPPLEMENT-CONTENT-7f3a SUPPNAME-7f3a
+secret PRIVATE-ATTACHMENT-7f3a PRIVNAME-7f3a
 secret "TITLE-PUBFIRSTq" "ABSTRACT-PUBFIRSTq" "BODY-PUBFIRSTq"
 assign "$S_PUB" rv-quillon
 assign "$S_PUB" rv-vsevolod
@@ -230,7 +235,8 @@ assign "$S_PUB" rv-quillon
 review "$S_PUB" rv-quillon accept PUBFINALq
 expect_exit 0 "decide $S_PUB accept" -- "$JOURNAL" -C "$J" decide "$S_PUB" accept
 public "TITLE-PUBFINALq" "ABSTRACT-PUBFINALq" "BODY-PUBFINALq" "Nopubpubfirstqson"
-expect_exit 0 "build-issue 3 publishes $S_PUB" -- "$JOURNAL" -C "$J" build-issue 3 --add "$S_PUB"
+expect_exit 0 "build-issue 3 publishes $S_PUB with one attachment as supplementary material" -- \
+    "$JOURNAL" -C "$J" build-issue 3 --add "$S_PUB" --supplementary "$S_PUB:supp-SUPPNAME-7f3a.csv"
 
 submit SCHEDULEDq
 S_SCH=$N

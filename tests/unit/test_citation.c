@@ -43,7 +43,7 @@ static struct citation_source source(const struct manuscript *m)
         .issn = "2790-1234",
         .publisher = "Steppe Press",
         .volume = 1,
-        .number = 2,
+        .number = "2",
         .year = 2025,
         .pages = "1-14",
         .doi = "10.99999/jcsrp.2025.1.2.7",
@@ -231,7 +231,7 @@ static void test_no_doi_question_mark_and_missing_parts(void **state)
     /* No DOI, URL, pages or issue; the year from the publication date; a DOI given as a URL. */
     src.url = NULL;
     src.pages = NULL;
-    src.number = 0;
+    src.number = NULL;
     src.year = 0;
     assert_apa(&src, "Sadykova, A. (2025). Is the Steppe Drying? Journal of Caspian Social "
                      "Research & Policy, 1.");
@@ -321,7 +321,7 @@ static void test_bibtex_escaping_and_utf8(void **state)
     src.issn = NULL;
     src.publisher = NULL;
     src.pages = "1–14";
-    src.number = 0;
+    src.number = NULL;
     src.published = NULL;
     src.article = 12;
     struct strbuf sb = STRBUF_INIT;
@@ -591,6 +591,19 @@ static void test_page_range_and_license(void **state)
             assert_null(last);
         free(first);
         free(last);
+    }
+    /* Readers see one dash, whatever the manuscript or the manifest used. */
+    static const struct {
+        const char *pages, *text;
+    } shown[] = {{"1-14", "1–14"}, {"1--14", "1–14"}, {"1–14", "1–14"}, {" 3 - 9 ", "3–9"},
+                 {"e7", "e7"},     {"", NULL},        {NULL, NULL}};
+    for (size_t i = 0; i < sizeof shown / sizeof *shown; i++) {
+        char *text = citation_pages_text(shown[i].pages);
+        if (shown[i].text)
+            assert_string_equal(text, shown[i].text);
+        else
+            assert_null(text);
+        free(text);
     }
     static const struct {
         const char *license, *url;

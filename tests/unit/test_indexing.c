@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "export/citation.h"
 #include "export/indexing.h"
 #include "model/language.h"
 #include "util/alloc.h"
@@ -479,6 +480,11 @@ static void test_oai_static_repository(void **state)
                  "https://creativecommons.org/licenses/by/4.0/");
     assert_xpath(doc, "/sr:Repository/sr:ListRecords/oai:record[1]//dc:identifier[2]",
                  "https://doi.org/10.99999/jcsrp.2025.1.2.1");
+    /* Pages as readers see them, with an en dash, whatever the manifest used. */
+    assert_xpath(doc,
+                 "substring-after(/sr:Repository/sr:ListRecords/oai:record[1]//dc:source[1], "
+                 "'(2025); ')",
+                 "1–14");
 
     /* The whole file against the static repository schema, which imports OAI-PMH.xsd and
        oai_dc.xsd (tests/specs/oai-static, offline through its catalog); and a broken copy is
@@ -628,8 +634,10 @@ static void ref_record(struct xml_out *x, const struct journal_config *c,
     struct strbuf source = STRBUF_INIT;
     strbuf_addf(&source, "%s; Vol. %lu, No. %lu (%lu)", c->title, a->issue->volume,
                 a->issue->number, a->issue->year);
-    if (a->pages && *a->pages)
-        strbuf_addf(&source, "; %s", a->pages);
+    char *pages = citation_pages_text(a->pages);
+    if (pages)
+        strbuf_addf(&source, "; %s", pages);
+    free(pages);
     ref_dc(x, "source", NULL, source.buf);
     strbuf_release(&source);
     if (c->issn && *c->issn) {

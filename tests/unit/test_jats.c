@@ -93,7 +93,7 @@ static struct jats_source source(const struct manuscript *m)
                 .issn = "3051-7729",
                 .publisher = "Regional Civil Service Cooperation Hub",
                 .volume = 1,
-                .number = 2,
+                .number = "2",
                 .year = 2025,
                 .pages = "15-32",
                 .doi = "10.99999/jcsrp.2025.1.2.7",

@@ -39,7 +39,7 @@ static int teardown(void **state)
 }
 
 static const char full_issue[] = "volume: 3\n"
-                                 "number: 2\n"
+                                 "number: S2\n"
                                  "year: 2026\n"
                                  "date: 2026-06-01\n"
                                  "title: \"Merit: a \\\"special\\\" issue\\nin two lines\"\n"
@@ -48,7 +48,8 @@ static const char full_issue[] = "volume: 3\n"
                                  "  - Li Wei\n"
                                  "  - {name: Asel Bekova, affiliation: \"Almaty School: 12: 3\"}\n"
                                  "articles:\n"
-                                 "  - {submission: 12, pages: \"1-14\"}\n"
+                                 "  - {submission: 12, pages: \"1-14\", supplementary: [data.csv, "
+                                 "\"raw/a b.zip\"]}\n"
                                  "  - 7\n"
                                  "  - {submission: 30, pages: \"\"}\n"
                                  "corrections:\n"
@@ -74,6 +75,7 @@ static void assert_same_issue(const struct issue_manifest *a, const struct issue
 {
     assert_int_equal(a->volume, b->volume);
     assert_int_equal(a->number, b->number);
+    assert_int_equal(a->special_series, b->special_series);
     assert_int_equal(a->year, b->year);
     assert_same_text(a->date, b->date);
     assert_same_text(a->title, b->title);
@@ -88,6 +90,9 @@ static void assert_same_issue(const struct issue_manifest *a, const struct issue
         assert_int_equal(a->articles[i], b->articles[i]);
         assert_int_equal(a->article_lines[i], b->article_lines[i]);
         assert_same_text(a->pages[i], b->pages[i]);
+        assert_int_equal(a->supplementary[i].nfiles, b->supplementary[i].nfiles);
+        for (size_t k = 0; k < a->supplementary[i].nfiles; k++)
+            assert_string_equal(a->supplementary[i].files[k], b->supplementary[i].files[k]);
     }
     assert_int_equal(a->corrections != NULL, b->corrections != NULL);
     assert_int_equal(a->ncorrections, b->ncorrections);
@@ -123,6 +128,9 @@ static void test_issues_come_back_as_parsed(void **state)
     struct issue_manifest parsed[2];
     parse(&parsed[0], full_issue);
     parse(&parsed[1], plain_issue);
+    assert_true(parsed[0].special_series && parsed[0].number == 2);
+    assert_int_equal(parsed[0].supplementary[0].nfiles, 2);
+    assert_false(parsed[1].special_series);
     git_oid blobs[2];
     oid_of(&blobs[0], full_issue);
     oid_of(&blobs[1], plain_issue);

@@ -478,6 +478,38 @@ static void test_issue_manifest(void **state)
     assert_int_equal(issue_parse(&is, 3, "issues/3.yaml", bad, strlen(bad)), JOURNAL_EINPUT);
     assert_non_null(strstr(error_message(), "issues/3.yaml:6:5: expected a guest editor's name"));
     assert_non_null(strstr(error_message(), "issues/3.yaml:7:5: expected a guest editor's name"));
+
+    /* The special series: number: S1 reads, labels and writes back as such. */
+    const char series[] = "volume: 2\nnumber: s1\nyear: 2026\ndate: 2026-06-30\nspecial: China\n"
+                          "articles:\n  - {submission: 4, supplementary: [data.csv, raw/b.zip]}\n";
+    assert_int_equal(issue_parse(&is, 3, "issues/3.yaml", series, strlen(series)), 0);
+    assert_true(is.special_series);
+    assert_int_equal(is.number, 1);
+    label = issue_label(&is);
+    assert_string_equal(label, "Vol. 2, Special Issue 1 (2026)");
+    free(label);
+    char number[ISSUE_NUMBER_SIZE];
+    assert_string_equal(issue_number_text(&is, number), "S1");
+    assert_int_equal(is.supplementary[0].nfiles, 2);
+    issue_write(&is, &out);
+    issue_free(&is);
+    assert_non_null(strstr(out.buf, "number: S1\n"));
+    assert_non_null(strstr(out.buf, "  supplementary: [data.csv, raw/b.zip]\n"));
+    strbuf_release(&out);
+    const char numbers[] = "volume: 2\nnumber: S0\nyear: 2026\ndate: 2026-06-30\n"
+                           "articles:\n  - {submission: 4, supplementary: [../x, page.html]}\n";
+    assert_int_equal(issue_parse(&is, 3, "issues/3.yaml", numbers, strlen(numbers)),
+                     JOURNAL_EINPUT);
+    assert_non_null(strstr(error_message(), "issues/3.yaml:2:9: 'number' must be a positive whole "
+                                            "number, or S and one"));
+    assert_non_null(strstr(error_message(), "issues/3.yaml:6:37: supplementary material '../x'"));
+    assert_non_null(strstr(error_message(), "supplementary material 'page.html': a web page"));
+    for (size_t i = 0; i < 5; i++) {
+        static const char *const bad_numbers[] = {"X1", "S", "0", "1.5", "S-1"};
+        bool special;
+        unsigned long n;
+        assert_false(issue_number_parse(bad_numbers[i], &n, &special));
+    }
 }
 
 static void test_config(void **state)

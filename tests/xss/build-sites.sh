@@ -63,8 +63,14 @@ tgit -C "$J" add -A
 tgit -C "$J" commit -q -m "Sample journal with a hostile page, open review"
 
 : >"$work/numbers"
+# An attachment with a hostile name, published as supplementary material of the first.
+SUPPLEMENT="data \"><img src=x onerror=alert('supp')> & {{site.title}}.csv"
+printf 'year,n\n2025,1\n' >"$work/$SUPPLEMENT"
 for name in front-matter body template; do
-    run "submit $name.md" "$journal" -C "$J" submit "$here/$name.md" >"$work/.out"
+    files=()
+    [ "$name" = front-matter ] && files=(--file "$SUPPLEMENT")
+    run "submit $name.md" sh -c 'cd "$1" && shift && exec "$@"' sh "$work" \
+        "$journal" -C "$J" submit "$here/$name.md" "${files[@]}" >"$work/.out"
     n=$(tail -1 "$work/.out")
     [[ $n =~ ^[0-9]+$ ]] || { echo "build-sites.sh: submit $name.md printed '$n'" >&2; exit 1; }
     echo "$n" >>"$work/numbers"
@@ -85,7 +91,7 @@ run "build-issue" "$journal" -C "$J" build-issue 3 \
     --title "Issue <script>alert('issue')</script> {{site.title}} \"><img src=x onerror=alert('issue-img')>" \
     --special "Special \"><img src=x onerror=alert('special')>" \
     --guest-editor "Guest <svg onload=alert('guest')>, Inst </script><script>alert('guest-inst')</script>" \
-    >/dev/null
+    --supplementary "$(head -1 "$work/numbers"):$SUPPLEMENT" >/dev/null
 run "build-site (allow_raw_html: false)" "$journal" -C "$J" build-site -o "$work/site-safe" >/dev/null
 
 sed -i 's/^allow_raw_html:.*/allow_raw_html: true/' "$J/journal.yaml"

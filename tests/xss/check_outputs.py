@@ -30,6 +30,7 @@ import json
 import os
 import re
 import sys
+import urllib.parse
 import xml.etree.ElementTree as ET
 
 import yaml
@@ -202,8 +203,9 @@ for mode in ("site-safe", "site-raw"):
     names = [a["name"] for a in FRONT["authors"]]
     for key in ("citation_author", "DC.creator", "article:author"):
         check(f"{mode}: meta {key} are the authors' names, whole", meta.get(key) == names, meta.get(key))
-    affs = [f["name"] for a in FRONT["authors"] for f in a["affiliations"]]
-    check(f"{mode}: meta citation_author_institution are the affiliations, whole",
+    affs = [f"{f['department']}, {f['name']}" if f.get("department") else f["name"]
+            for a in FRONT["authors"] for f in a["affiliations"]]
+    check(f"{mode}: meta citation_author_institution are the affiliations with their departments, whole",
           meta.get("citation_author_institution") == affs, meta.get("citation_author_institution"))
     email = FRONT["authors"][0]["email"]
     check(f"{mode}: the corresponding author's mailto: link is the address, whole",
@@ -219,7 +221,8 @@ for mode in ("site-safe", "site-raw"):
         check(f"{mode}: JSON-LD headline is the title", ld.get("headline") == FRONT["title"], ld.get("headline"))
         check(f"{mode}: JSON-LD authors and affiliations are whole",
               [a["name"] for a in ld["author"]] == names and
-              [o["name"] for a in ld["author"] for o in a["affiliation"]] == affs, ld["author"])
+              [f"{o['department']['name']}, {o['name']}" if "department" in o else o["name"]
+               for a in ld["author"] for o in a["affiliation"]] == affs, ld["author"])
         check(f"{mode}: JSON-LD keywords and abstract are whole",
               ld.get("keywords") == ", ".join(FRONT["keywords"]) and
               one_line(ld.get("abstract", "")) == one_line(FRONT["abstract"]), ld.get("keywords"))
@@ -274,6 +277,17 @@ for mode in ("site-safe", "site-raw"):
     award_ids = ["".join(t.itertext()) for t in jats.iter("award-id")]
     check(f"{mode}: the JATS gives back the hostile funding", statements == [funding["statement"]] and
           award_ids == [funding["awards"][0]["id"]], statements, award_ids)
+    supplement = "data \"><img src=x onerror=alert('supp')> & {{site.title}}.csv"
+    labels = [e.findtext("label") for e in jats.iter("supplementary-material")]
+    hrefs = [e.get("{http://www.w3.org/1999/xlink}href") for e in jats.iter("supplementary-material")]
+    check(f"{mode}: the JATS gives back the hostile supplementary file's name, its link percent-encoded",
+          labels == [supplement] and hrefs == ["supplementary/" + urllib.parse.quote(supplement, safe="/-._~")],
+          labels, hrefs)
+    front_page = open(os.path.join(site, "articles", str(N_FRONT), "index.html"), encoding="utf-8").read()
+    check(f"{mode}: the article page links the hostile supplementary file as text",
+          supplement in html.unescape(front_page) and "onerror=alert('supp')>" not in front_page and
+          os.path.exists(os.path.join(site, "articles", str(N_FRONT), "supplementary", supplement)),
+          supplement)
 
     # Citations.
     d = os.path.join(site, "articles", str(N_FRONT))
