@@ -14,13 +14,17 @@
 
 const struct command commands[] = {
     {"init", cmd_init, "create a new journal repository",
-     "usage: journal init [DIR] [--title TITLE]\n"
+     "usage: journal init [DIR] [--title TITLE] [--base-url URL]\n"
      "\n"
      "Create a journal in DIR (default: the current folder): a git repository with\n"
      "journal.yaml (title, ISSN, publisher, base URL, languages, review mode, DOI\n"
      "prefix), an empty reviewers.yaml, submissions/, issues/, the default theme in\n"
      "themes/default/, and an initial commit. Refuses a folder that already holds a\n"
-     "journal.\n"},
+     "journal.\n"
+     "base_url is the address where the site will be published (--base-url, e.g.\n"
+     "https://journal.university.edu/); without it journal.yaml gets the placeholder\n"
+     "https://journal.example.org/, and until it is replaced build-site makes only\n"
+     "drafts (--draft), deposit and export refuse, and doctor reports it.\n"},
     {"submit", cmd_submit, "validate a manuscript and record it as a new submission",
      "usage: journal submit MANUSCRIPT.md [--file FILE ...]\n"
      "\n"
@@ -53,7 +57,7 @@ const struct command commands[] = {
      "only a cache: every other command refreshes it incrementally, re-reading only\n"
      "files whose git blob changed.\n"},
     {"build-site", cmd_build_site, "render the public site",
-     "usage: journal build-site [-o DIR] [-j N] [--force] [--verbose] [--json]\n"
+     "usage: journal build-site [-o DIR] [-j N] [--force] [--draft] [--verbose] [--json]\n"
      "\n"
      "Render the journal's public site from the committed tree into DIR (default:\n"
      "_site/ in the journal): home (about, call for papers, latest issue, aims and\n"
@@ -85,7 +89,10 @@ const struct command commands[] = {
      "articles; ru/feed.xml likewise), sitemap.xml and robots.txt, and, when\n"
      "journal.yaml has contact_email (or mail_reply_to, mail_from_address), the\n"
      "OAI-PMH static repository oai/static-repository.xml (Dublin Core of every\n"
-     "article).\n"},
+     "article).\n"
+     "A base_url that is a placeholder (journal init writes https://journal.example.org/;\n"
+     "example.org, .com and .net, .test, .example, .invalid, localhost) is refused:\n"
+     "--draft builds a preview all the same, with a warning.\n"},
     {"import", cmd_import, "import a past issue (the back catalogue)",
      "usage: journal import DIR [--dry-run] [--json]\n"
      "\n"
@@ -151,7 +158,8 @@ const struct command commands[] = {
      "or with --test crossref_test_endpoint, by default\n"
      "  https://test.crossref.org/servlet/deposit\n"
      "Everything is checked first and every problem reported:\n"
-     "doi_prefix, issn, base_url and crossref_depositor_email in journal.yaml, a\n"
+     "doi_prefix, issn, base_url (not a placeholder such as example.org) and\n"
+     "crossref_depositor_email in journal.yaml, a\n"
      "known licence, each article published with a DOI and a publication date, and\n"
      "the login in the environment variables that crossref_login_env and\n"
      "crossref_password_env name (default CROSSREF_LOGIN_ID, CROSSREF_PASSWORD);\n"
@@ -190,7 +198,8 @@ const struct command commands[] = {
      "         and language (ISO 639-2/B). DOAJ's schema has no place for ORCID iDs.\n"
      "\n"
      "An unknown issue, a scheduled one (dated in the future), one that lists an\n"
-     "unpublished submission, and a journal without issn or base_url are refused\n"
+     "unpublished submission, and a journal without issn or base_url, or whose\n"
+     "base_url is a placeholder (example.org, .test, localhost, ...), are refused\n"
      "(exit 1) and nothing is written. The site carries the other machine-readable\n"
      "files (feed.xml, sitemap.xml, robots.txt, oai/static-repository.xml): see\n"
      "journal help build-site.\n"},
@@ -295,6 +304,8 @@ const struct command commands[] = {
      "\n"
      "Check the committed journal and what lies beside it, and report each problem\n"
      "with its file (and line) and how to fix it:\n"
+     "  config    journal.yaml's base_url is a placeholder (example.org, .test,\n"
+     "            localhost, ...), as journal init writes it\n"
      "  record    a submission's record or manuscript does not parse, is missing, or\n"
      "            names a manuscript version that is not in the repository\n"
      "  state     a state its timeline or files contradict: accepted or published\n"

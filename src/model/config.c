@@ -84,6 +84,75 @@ bool issn_is_valid(const char *issn)
     return sum % 11 == 0;
 }
 
+/* host (lower-case ASCII) is name or ends with ".name" */
+static bool host_under(const char *host, size_t len, const char *name)
+{
+    size_t n = strlen(name);
+    if (len < n || strncmp(host + len - n, name, n))
+        return false;
+    return len == n || host[len - n - 1] == '.';
+}
+
+const char *url_reserved_host(const char *url)
+{
+    const char *p = strstr(url, "://");
+    p = p ? p + 3 : url;
+    size_t end = strcspn(p, "/?#");
+    const char *at = memchr(p, '@', end);
+    if (at) {
+        end -= (size_t)(at + 1 - p);
+        p = at + 1;
+    }
+    char host[256];
+    size_t len = 0;
+    if (*p == '[') { /* an IPv6 literal */
+        const char *close = memchr(p, ']', end);
+        if (!close)
+            return NULL;
+        for (const char *q = p + 1; q < close && len < sizeof(host) - 1; q++)
+            host[len++] = (char)tolower((unsigned char)*q);
+        host[len] = '\0';
+        return !strcmp(host, "::1") || !strcmp(host, "0:0:0:0:0:0:0:1") ? "::1" : NULL;
+    }
+    for (size_t i = 0; i < end && p[i] != ':' && len < sizeof(host) - 1; i++)
+        host[len++] = (char)tolower((unsigned char)p[i]);
+    while (len && host[len - 1] == '.')
+        len--;
+    host[len] = '\0';
+    static const char *const reserved[] = {"example.org", "example.com", "example.net", "example",
+                                           "test",        "invalid",     "localhost"};
+    for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+        if (host_under(host, len, reserved[i]))
+            return reserved[i];
+    unsigned a, b, c, d;
+    char extra;
+    if (sscanf(host, "%u.%u.%u.%u%c", &a, &b, &c, &d, &extra) == 4 && a == 127 && b < 256 &&
+        c < 256 && d < 256)
+        return "127.0.0.0/8";
+    return NULL;
+}
+
+char *config_base_url_placeholder(const struct journal_config *cfg)
+{
+    const char *reserved = cfg->base_url ? url_reserved_host(cfg->base_url) : NULL;
+    if (!reserved)
+        return NULL;
+    return xasprintf("base_url '%s' is a placeholder (%s is reserved for examples and tests, "
+                     "not a public address): set base_url in journal.yaml to the address where "
+                     "the journal's site will be published and commit it",
+                     cfg->base_url, reserved);
+}
+
+int config_check_base_url(const struct journal_config *cfg, const char *why)
+{
+    char *msg = config_base_url_placeholder(cfg);
+    if (!msg)
+        return 0;
+    int rc = error_at("journal.yaml", cfg->base_url_line, cfg->base_url_column, "%s; %s", msg, why);
+    free(msg);
+    return rc;
+}
+
 static char *dup_scalar(struct ydoc *d, yaml_node_t *root, const char *key, bool required)
 {
     yaml_node_t *n = ydoc_get(d, root, key);
@@ -300,6 +369,11 @@ int config_parse(struct journal_config *cfg, const char *file, const char *text,
     cfg->publisher = dup_scalar(&d, root, "publisher", false);
     cfg->issn = dup_scalar(&d, root, "issn", false);
     cfg->base_url = dup_scalar(&d, root, "base_url", false);
+    if (cfg->base_url) {
+        yaml_node_t *n = ydoc_get(&d, root, "base_url");
+        cfg->base_url_line = ydoc_line(&d, n);
+        cfg->base_url_column = ydoc_column(n);
+    }
     cfg->review_mode = dup_scalar(&d, root, "review_mode", false);
     cfg->doi_prefix = dup_scalar(&d, root, "doi_prefix", false);
     cfg->license = dup_scalar(&d, root, "license", false);
@@ -496,7 +570,7 @@ void config_free(struct journal_config *cfg)
     memset(cfg, 0, sizeof(*cfg));
 }
 
-void config_write_default(struct strbuf *out, const char *title)
+void config_write_default(struct strbuf *out, const char *title, const char *base_url)
 {
     struct ywriter w;
     ywriter_begin(&w, out);
@@ -507,7 +581,7 @@ void config_write_default(struct strbuf *out, const char *title)
     ywriter_pair(&w, "publisher", "");
     ywriter_plain(&w, "issn");
     ywriter_plain(&w, "~");
-    ywriter_pair(&w, "base_url", "https://journal.example.org/");
+    ywriter_pair(&w, "base_url", base_url ? base_url : CONFIG_PLACEHOLDER_BASE_URL);
     ywriter_plain(&w, "languages");
     ywriter_seq_begin(&w, true);
     ywriter_plain(&w, "en");

@@ -499,9 +499,55 @@ static void test_config(void **state)
     assert_non_null(strstr(error_message(), "journal.yaml:2:7: '0317-8472' is not a valid ISSN"));
     assert_non_null(strstr(error_message(), "journal.yaml:3:14: review_mode"));
     struct strbuf def = STRBUF_INIT;
-    config_write_default(&def, "New: Journal");
+    config_write_default(&def, "New: Journal", NULL);
     assert_int_equal(config_parse(&c, "journal.yaml", def.buf, def.len, NULL), 0);
     assert_string_equal(c.title, "New: Journal");
+    config_free(&c);
+    strbuf_release(&def);
+}
+
+/* base_url's placeholders: the reserved names and loopback, whatever their spelling. */
+static void test_config_base_url_placeholder(void **state)
+{
+    (void)state;
+    static const char *const placeholders[] = {
+        "https://journal.example.org/", "http://example.com",
+        "https://EXAMPLE.NET./j/",      "https://a.b.example.org:8443/x",
+        "https://journal.test/",        "https://site.invalid/",
+        "https://my.example/",          "http://localhost:8000/",
+        "https://app.localhost/",       "http://127.0.0.1/",
+        "http://127.1.2.3:80/",         "http://[::1]:8080/",
+        "https://user@example.org/"};
+    for (size_t i = 0; i < sizeof(placeholders) / sizeof(placeholders[0]); i++)
+        if (!url_reserved_host(placeholders[i]))
+            fail_msg("%s is a placeholder", placeholders[i]);
+    static const char *const real[] = {
+        "https://jcsrp.org/",        "https://journal.myexample.org/",
+        "https://example.org.kz/",   "https://testing.ac.uk/",
+        "http://128.0.0.1/",         "https://[2001:db8::1]/",
+        "https://examples.com/path", "https://localhost.ru/"};
+    for (size_t i = 0; i < sizeof(real) / sizeof(real[0]); i++)
+        if (url_reserved_host(real[i]))
+            fail_msg("%s is not a placeholder (%s)", real[i], url_reserved_host(real[i]));
+    assert_string_equal(url_reserved_host("https://journal.example.org/"), "example.org");
+
+    /* The message names the line of journal.yaml; init's default is the placeholder. */
+    struct journal_config c;
+    struct strbuf def = STRBUF_INIT;
+    config_write_default(&def, "J", NULL);
+    assert_int_equal(config_parse(&c, "journal.yaml", def.buf, def.len, NULL), 0);
+    assert_int_equal(config_check_base_url(&c, "DOIs would resolve to it"), JOURNAL_EINPUT);
+    assert_non_null(strstr(error_message(), "journal.yaml:5:11: base_url "
+                                            "'https://journal.example.org/' is a placeholder "
+                                            "(example.org is reserved"));
+    assert_non_null(strstr(error_message(), "; DOIs would resolve to it"));
+    error_clear();
+    config_free(&c);
+    strbuf_reset(&def);
+    config_write_default(&def, "J", "https://jcsrp.org");
+    assert_int_equal(config_parse(&c, "journal.yaml", def.buf, def.len, NULL), 0);
+    assert_int_equal(config_check_base_url(&c, "x"), 0);
+    assert_null(config_base_url_placeholder(&c));
     config_free(&c);
     strbuf_release(&def);
 }
@@ -610,6 +656,7 @@ int main(void)
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_record_round_trip),
         cmocka_unit_test(test_issue_manifest),
+        cmocka_unit_test(test_config_base_url_placeholder),
         cmocka_unit_test(test_config),
         cmocka_unit_test(test_config_site_texts),
     };
