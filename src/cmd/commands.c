@@ -282,6 +282,9 @@ const struct command commands[] = {
      "\n"
      "Queue a reminder (themes/<theme>/mail/reminder.mustache) to each reviewer whose\n"
      "review is past due, at most one a day per review, and send the outbox.\n"
+     "Each review is listed as reminded (the server took the mail), queued (it waits\n"
+     "in the outbox: no smtp_host in journal.yaml, or the server did not take it) or\n"
+     "skipped (already reminded today).\n"
      "--dry-run lists the overdue reviews without mailing.\n"},
     {"outbox", cmd_outbox, "list, send or retry the mail waiting to go out",
      "usage: journal outbox [list [--state STATE]] [--json]\n"
@@ -292,7 +295,9 @@ const struct command commands[] = {
      "reminders) is written to .journal/outbox.db before its action's commit and\n"
      "sent after it; when the server is down the action still succeeds and the\n"
      "message waits here. flush sends what is queued (nothing is sent twice); retry\n"
-     "queues a failed message again. Unlike the index, the outbox is not a cache:\n"
+     "queues a failed message again. list shows each message's subject decoded;\n"
+     "--state takes pending, queued, sending, sent or failed.\n"
+     "Unlike the index, the outbox is not a cache:\n"
      "do not delete it. SMTP settings: smtp_host, smtp_port, smtp_tls (starttls, tls,\n"
      "none), smtp_user_env and smtp_password_env (names of environment variables\n"
      "holding the credentials), mail_from_address, mail_from_name, mail_reply_to.\n"
@@ -408,17 +413,19 @@ int cli_reviewer_identity(const char *as, const char **out)
     return 0;
 }
 
-void cli_send_mail(struct notifier *n, const char *command)
+bool cli_send_mail(struct notifier *n, const char *command)
 {
     size_t sent = 0;
+    bool delivered = false;
     if (notifier_flush(n, &sent))
         fprintf(stderr,
                 "journal %s: warning: mail not sent: %s (it waits in the outbox: "
                 "journal outbox flush)\n",
                 command, error_message());
-    else if (sent)
+    else if ((delivered = n->enabled && n->repo->config.smtp_host) && sent)
         fprintf(stderr, "journal %s: sent %zu message%s\n", command, sent, sent == 1 ? "" : "s");
     error_clear();
+    return delivered;
 }
 
 int cli_parse(int argc, char **argv, struct cli *cli, const struct cli_option *options,

@@ -81,10 +81,11 @@ int cli_reviewer_identity(const char *as, const char **out);
 /*
  * After an action succeeded: send the mail it queued, when a server is
  * configured. A failure is a warning: the action stands and the message
- * waits in the outbox.
+ * waits in the outbox. True when the queue was sent: a server is configured
+ * and every message tried was accepted.
  */
 struct notifier;
-void cli_send_mail(struct notifier *n, const char *command);
+bool cli_send_mail(struct notifier *n, const char *command);
 /*
  * For commands that act on the journal and may send mail: open the journal
  * and its notifier; close both afterwards, first sending the mail when the
