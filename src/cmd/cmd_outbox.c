@@ -160,8 +160,10 @@ int cmd_outbox(int argc, char **argv, struct cli *cli)
                            (json_int_t)e->attempts, "created", e->created, "sent_at", e->sent_at,
                            "last_error", e->last_error, "ref", e->ref, "subject", subject));
         if (!cli->json) {
-            printf("%5lld  %-8s  %-15s  %-5lu  %-3u  %-32.32s  %s\n", e->id, e->state, e->purpose,
-                   e->submission, e->attempts, e->recipients, subject);
+            printf("%5lld  %-8s  %-15s  %-5lu  %-3u  ", e->id, e->state, e->purpose, e->submission,
+                   e->attempts);
+            cli_print_cell(e->recipients, 32);
+            printf("  %s\n", subject);
             if (e->last_error)
                 printf("%7s last error: %s\n", "", e->last_error);
         }

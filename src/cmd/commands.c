@@ -4,6 +4,7 @@
 #include "model/issue.h"
 #include "store/index.h"
 #include "store/repo.h"
+#include "util/unicode.h"
 #include "workflow/notify.h"
 
 #include <jansson.h>
@@ -426,6 +427,14 @@ bool cli_send_mail(struct notifier *n, const char *command)
         fprintf(stderr, "journal %s: sent %zu message%s\n", command, sent, sent == 1 ? "" : "s");
     error_clear();
     return delivered;
+}
+
+void cli_print_cell(const char *s, size_t width)
+{
+    struct strbuf cell = STRBUF_INIT;
+    text_add_padded(&cell, s, width);
+    fwrite(cell.buf, 1, cell.len, stdout);
+    strbuf_release(&cell);
 }
 
 int cli_parse(int argc, char **argv, struct cli *cli, const struct cli_option *options,

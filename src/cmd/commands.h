@@ -87,6 +87,14 @@ int cli_reviewer_identity(const char *as, const char **out);
 struct notifier;
 bool cli_send_mail(struct notifier *n, const char *command);
 /*
+ * A cell of a terminal table on stdout: s (NULL: empty) cut to width columns
+ * on a character boundary, with "…" when cut, and padded to exactly width.
+ * Columns are measured as the terminal shows them (util/unicode.h), not in
+ * bytes: Cyrillic, CJK and accented names line up and are never cut inside a
+ * character.
+ */
+void cli_print_cell(const char *s, size_t width);
+/*
  * For commands that act on the journal and may send mail: open the journal
  * and its notifier; close both afterwards, first sending the mail when the
  * action succeeded (rc == 0).
