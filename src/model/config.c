@@ -2,6 +2,7 @@
 
 #include "model/language.h"
 #include "model/orcid.h"
+#include "model/standard_number.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/mime.h"
@@ -62,26 +63,8 @@ static const char *const config_keys[] = {"title",
 
 bool issn_is_valid(const char *issn)
 {
-    if (strlen(issn) != 9 || issn[4] != '-')
-        return false;
-    int sum = 0, weight = 8;
-    for (int i = 0; i < 9; i++) {
-        if (i == 4)
-            continue;
-        char c = issn[i];
-        int v;
-        if (i == 8 && (c == 'X' || c == 'x'))
-            v = 10;
-        else if (isdigit((unsigned char)c))
-            v = c - '0';
-        else
-            return false;
-        if (i < 8)
-            sum += v * weight--;
-        else
-            sum += v;
-    }
-    return sum % 11 == 0;
+    char canonical[ISSN_CANONICAL_SIZE];
+    return issn_canonical(issn, canonical, NULL) == 0;
 }
 
 /* host (lower-case ASCII) is name or ends with ".name" */
@@ -447,10 +430,26 @@ int config_parse(struct journal_config *cfg, const char *file, const char *text,
     cfg->review_due_days = (unsigned)parse_size(&d, root, "review_due_days", 21);
     yaml_node_t *n;
 
-    if (cfg->issn && !issn_is_valid(cfg->issn))
-        ydoc_problem(&d, ydoc_get(&d, root, "issn"),
-                     "'%s' is not a valid ISSN (expected NNNN-NNNC with a mod-11 check digit)",
-                     cfg->issn);
+    if (cfg->issn) {
+        /* Stored as NNNN-NNNC with an upper-case X, whatever the spelling: Crossref's schema
+           refuses a lower-case x, and every output should carry the same text. */
+        char canonical[ISSN_CANONICAL_SIZE], expected = 0;
+        int form = issn_canonical(cfg->issn, canonical, &expected);
+        if (form == STANDARD_NUMBER_CHECK_DIGIT)
+            ydoc_problem(&d, ydoc_get(&d, root, "issn"),
+                         "'%s' is not a valid ISSN: its first seven digits call for the check "
+                         "digit %c (compare it with the ISSN the ISSN centre assigned)",
+                         cfg->issn, expected);
+        else if (form)
+            ydoc_problem(&d, ydoc_get(&d, root, "issn"),
+                         "'%s' is not a valid ISSN (expected NNNN-NNNC: eight digits, the last "
+                         "one may be X, for example 2789-388X)",
+                         cfg->issn);
+        else {
+            free(cfg->issn);
+            cfg->issn = xstrdup(canonical);
+        }
+    }
     if (cfg->base_url) {
         if (strncmp(cfg->base_url, "https://", 8) && strncmp(cfg->base_url, "http://", 7)) {
             ydoc_problem(&d, ydoc_get(&d, root, "base_url"),

@@ -104,7 +104,7 @@ void config_write_default(struct strbuf *out, const char *title, const char *bas
 #define CROSSREF_DEFAULT_LOGIN_ENV    "CROSSREF_LOGIN_ID"
 #define CROSSREF_DEFAULT_PASSWORD_ENV "CROSSREF_PASSWORD"
 
-/* ISSN "1234-5679": format and mod-11 check digit. */
+/* ISSN "1234-5679" (any spelling model/standard_number.h takes): format and check digit. */
 bool issn_is_valid(const char *issn);
 
 /*

@@ -260,6 +260,17 @@ expect_exit 1 "placeholder: the dry run is refused too" -- \
 expect_stderr_match "base_url 'https://journal.example.org/' is a placeholder" \
     "placeholder: the dry run says why"
 check_eq "placeholder: the dry run prints no deposit" "" "$(cat "$OUT")"
+# An ISSN in another spelling is deposited in the one Crossref's schema takes.
+I=$TEST_TMP/issn-spelling
+cp -a "$J" "$I"
+sed -i 's/^issn: .*/issn: "2789388x"/' "$I/journal.yaml"
+tgit -C "$I" commit -qam "issn written 2789388x"
+expect_exit 0 "an ISSN written 2789388x: the dry run" -- \
+    in_dir "$I" "$JOURNAL" deposit 1 --dry-run -o "$TEST_TMP/issn.xml"
+check "... deposits it as 2789-388X" -- grep -q '>2789-388X</issn>' "$TEST_TMP/issn.xml"
+check "... which Crossref's schema takes" -- validate "$TEST_TMP/issn.xml"
+refused bad-issn "sed -i 's/^issn: .*/issn: 2789-3881/' journal.yaml" \
+    "journal.yaml:[0-9]+:7: '2789-3881' is not a valid ISSN: its first seven digits call for the check digit X"
 refused localhost "sed -i 's|^base_url: .*|base_url: http://localhost:8000/|' journal.yaml" \
     "base_url 'http://localhost:8000/' is a placeholder \(localhost is reserved"
 # Every problem at once.

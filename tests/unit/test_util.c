@@ -487,6 +487,25 @@ static void test_config(void **state)
     assert_true(issn_is_valid("0317-8471"));
     assert_true(issn_is_valid("2434-561X"));
     assert_false(issn_is_valid("0317-8472"));
+    /* journal.yaml's issn is stored as NNNN-NNNC with an upper-case X, whatever its spelling;
+       a wrong check digit says which one the other digits call for. */
+    static const char *const spellings[] = {"2789-388x", "2789388X", "2789 388x", "2789-388X"};
+    for (size_t i = 0; i < 4; i++) {
+        char *yaml = xasprintf("title: J\nissn: \"%s\"\n", spellings[i]);
+        assert_int_equal(config_parse(&c, "journal.yaml", yaml, strlen(yaml), NULL), 0);
+        assert_string_equal(c.issn, "2789-388X");
+        config_free(&c);
+        free(yaml);
+    }
+    const char wrong[] = "title: J\nissn: 2789-3881\n";
+    assert_int_equal(config_parse(&c, "journal.yaml", wrong, strlen(wrong), NULL), JOURNAL_EINPUT);
+    assert_non_null(strstr(error_message(),
+                           "journal.yaml:2:7: '2789-3881' is not a valid ISSN: its first seven "
+                           "digits call for the check digit X"));
+    const char shape[] = "title: J\nissn: 2789-38\n";
+    assert_int_equal(config_parse(&c, "journal.yaml", shape, strlen(shape), NULL), JOURNAL_EINPUT);
+    assert_non_null(strstr(error_message(), "journal.yaml:2:7: '2789-38' is not a valid ISSN "
+                                            "(expected NNNN-NNNC"));
     const char ok[] = "title: J\nbase_url: https://j.example.org\nissn: 0317-8471\n";
     assert_int_equal(config_parse(&c, "journal.yaml", ok, strlen(ok), NULL), 0);
     assert_string_equal(c.base_url, "https://j.example.org/");
