@@ -1,5 +1,6 @@
 #include "cmd/commands.h"
 
+#include "util/alloc.h"
 #include "util/error.h"
 #include "model/issue.h"
 #include "store/index.h"
@@ -348,6 +349,19 @@ const struct command *command_find(const char *name)
         if (!strcmp(c->name, name))
             return c;
     return NULL;
+}
+
+const char *command_suggest(const char *name)
+{
+    size_t n = 0;
+    while (commands[n].name)
+        n++;
+    const char **names = xcalloc(n + 1, sizeof(*names));
+    for (size_t i = 0; i < n; i++)
+        names[i] = commands[i].name;
+    const char *near = text_suggest(name, names);
+    free(names);
+    return near;
 }
 
 void command_print_usage(const struct command *c)

@@ -19,6 +19,8 @@ struct command {
 
 extern const struct command commands[];
 const struct command *command_find(const char *name);
+/* The command whose name is nearest to a mistyped one ("sumbit"), or NULL. */
+const char *command_suggest(const char *name);
 
 /* One per file, in the manner of git's builtin/. Each returns 0 or an error code. */
 int cmd_init(int argc, char **argv, struct cli *cli);

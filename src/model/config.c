@@ -491,8 +491,11 @@ int config_parse(struct journal_config *cfg, const char *file, const char *text,
                 continue;
             }
             if (languages && !language_lookup(languages, code)) {
+                char *hint = language_hint(languages, code);
                 ydoc_problem(&d, item,
-                             "unknown language code '%s' (expected ISO 639-1, e.g. en, ru)", code);
+                             "unknown language code '%s' (expected ISO 639-1, e.g. en, ru)%s", code,
+                             hint);
+                free(hint);
                 continue;
             }
             cfg->languages[cfg->nlanguages++] = xstrdup(code);

@@ -380,6 +380,40 @@ static void test_yaml_positions(void **state)
     assert_non_null(strstr(error_message(), "second"));
 }
 
+/* A value that YAML reads as syntax: the error says to quote it, and how. */
+static void expect_quoting_hint(const char *text, const char *expected)
+{
+    struct ydoc d;
+    assert_int_equal(ydoc_load(&d, "ms.md", text, strlen(text), 1), JOURNAL_EINPUT);
+    if (!strstr(error_message(), expected))
+        fail_msg("expected \"%s\" in\n%s", expected, error_message());
+}
+
+static void test_yaml_quoting_hint(void **state)
+{
+    (void)state;
+    expect_quoting_hint("lang: en\ntitle: \u201cCitizens\u2019 trust: evidence from Almaty\u201d\n",
+                        "ms.md:3:");
+    expect_quoting_hint("lang: en\ntitle: \u201cCitizens\u2019 trust: evidence from Almaty\u201d\n",
+                        ": invalid YAML: mapping values are not allowed in this context; the value "
+                        "of 'title' must be quoted (typographic quotes are not YAML quotes): write "
+                        "it as title: '\u201cCitizens\u2019 trust: evidence from Almaty\u201d'");
+    /* An ASCII apostrophe is doubled inside the single quotes. */
+    expect_quoting_hint("authors:\n  - name: J\n    affiliations:\n      - name: Citizens' "
+                        "trust: a unit\n",
+                        "the value of 'name' must be quoted (a colon followed by a space starts a "
+                        "new field): write it as name: 'Citizens'' trust: a unit'");
+    expect_quoting_hint("title: T\nkeywords: [a, b]\nsubtitle: @home\n",
+                        "ms.md:4:11: invalid YAML: found character that cannot start any token "
+                        "while scanning for the next token; the value of 'subtitle' must be quoted "
+                        "(its first character has a meaning in YAML): write it as subtitle: "
+                        "'@home'");
+    /* No hint where quoting is not the fix. */
+    struct ydoc d;
+    assert_int_equal(ydoc_load(&d, "f.yaml", "a: [1, 2\n", 9, 0), JOURNAL_EINPUT);
+    assert_null(strstr(error_message(), "quoted"));
+}
+
 static void test_yaml_writer_quotes(void **state)
 {
     (void)state;
@@ -502,6 +536,13 @@ static void test_config(void **state)
     assert_non_null(strstr(error_message(),
                            "journal.yaml:2:7: '2789-3881' is not a valid ISSN: its first seven "
                            "digits call for the check digit X"));
+    const char typo[] = "titel: J\nbase_ur: https://jcsrp.org/\nreview_mod: open\n";
+    assert_int_equal(config_parse(&c, "journal.yaml", typo, strlen(typo), NULL), JOURNAL_EINPUT);
+    assert_non_null(strstr(error_message(),
+                           "journal.yaml:1:1: unknown field 'titel' in journal.yaml; did you mean "
+                           "title?\njournal.yaml:2:1: unknown field 'base_ur' in journal.yaml; did "
+                           "you mean base_url?\njournal.yaml:3:1: unknown field 'review_mod' in "
+                           "journal.yaml; did you mean review_mode?"));
     const char shape[] = "title: J\nissn: 2789-38\n";
     assert_int_equal(config_parse(&c, "journal.yaml", shape, strlen(shape), NULL), JOURNAL_EINPUT);
     assert_non_null(strstr(error_message(), "journal.yaml:2:7: '2789-38' is not a valid ISSN "
@@ -671,6 +712,7 @@ int main(void)
         cmocka_unit_test(test_links),
         cmocka_unit_test(test_mkdirs),
         cmocka_unit_test(test_yaml_positions),
+        cmocka_unit_test(test_yaml_quoting_hint),
         cmocka_unit_test(test_yaml_writer_quotes),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_record_round_trip),
