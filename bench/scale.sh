@@ -110,14 +110,14 @@ timed stats-warm "$journal" -C "$jdir" stats
 timed stats-json "$journal" -C "$jdir" --json stats
 timed list "$journal" -C "$jdir" list
 list_lines=$(wc -l <"$tmp/out")
-timed site-cold "$journal" -C "$jdir" build-site -o "$jout"
+timed site-cold "$journal" -C "$jdir" build-site --draft -o "$jout"
 site_files=$( [ -d "$jout" ] && find "$jout" -type f | wc -l || echo 0)
 site_bytes=$( [ -d "$jout" ] && du -sb "$jout" | cut -f1 || echo 0)
 printf '\nA sentence added for the rebuild of the scale benchmark.\n' \
     >>"$jdir/submissions/$edited/manuscript.md"
 git -C "$jdir" -c user.name=Bench -c user.email=bench@example.org -c commit.gpgsign=false \
     commit -qam "Scale benchmark: edit submission $edited"
-timed site-rebuild "$journal" -C "$jdir" build-site -o "$jout"
+timed site-rebuild "$journal" -C "$jdir" build-site --draft -o "$jout"
 # build-site refreshed the index already; to time the refresh itself, edit once more.
 printf '\nAnother sentence.\n' >>"$jdir/submissions/$edited/manuscript.md"
 git -C "$jdir" -c user.name=Bench -c user.email=bench@example.org -c commit.gpgsign=false \

@@ -160,14 +160,14 @@ for ((i = 1; i <= n; i++)); do cat "$data/bodies/$i.md" >>"$tmp/batches/$((i % c
 
 echo "site.sh: measuring ($runs runs each)" >&2
 # Journal cold and Hugo in turn (see bench_paired).
-journal_cold_cmd=("$journal" -C "$jdir" build-site -o "$jout")
+journal_cold_cmd=("$journal" -C "$jdir" build-site --draft -o "$jout")
 hugo_cmd=(hugo --quiet --source "$hdir" --destination "$hout" --cacheDir "$hdir/.hugo_cache")
 bench_paired journal-cold cold_journal journal_cold_cmd hugo cold_hugo hugo_cmd
 jwarn=$(grep -iv '^$' "$tmp/err.journal-cold" || true)
 jpages=$(find "$jout" -type f | wc -l)
 jbytes=$(du -sb "$jout" | cut -f1)
-bench journal-nochange nothing "$journal" -C "$jdir" build-site -o "$jout"
-bench journal-warm edit_journal "$journal" -C "$jdir" build-site -o "$jout"
+bench journal-nochange nothing "$journal" -C "$jdir" build-site --draft -o "$jout"
+bench journal-warm edit_journal "$journal" -C "$jdir" build-site --draft -o "$jout"
 hpages=$(find "$hout" -type f | wc -l)
 hbytes=$(du -sb "$hout" | cut -f1)
 bench cmark-floor cold_cmark "$tmp/cmark_all" "$data/bodies" "$cout"

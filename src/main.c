@@ -5,13 +5,19 @@
 #include "version.h"
 
 #include <git2.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-static int usage_error(const char *fmt, const char *arg)
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
 {
     fprintf(stderr, "journal: ");
-    fprintf(stderr, fmt, arg);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
     fprintf(stderr, "\nusage: journal [-C DIR] [--json] COMMAND [ARGS]  (see 'journal help')\n");
     return 2;
 }
@@ -44,8 +50,11 @@ int main(int argc, char **argv)
         return 2;
     }
     const struct command *cmd = command_find(argv[i]);
-    if (!cmd)
-        return usage_error("'%s' is not a journal command", argv[i]);
+    if (!cmd) {
+        const char *near = command_suggest(argv[i]);
+        return usage_error("'%s' is not a journal command%s%s%s", argv[i],
+                           near ? "; did you mean " : "", near ? near : "", near ? "?" : "");
+    }
     for (int k = i + 1; k < argc; k++) {
         if (!strcmp(argv[k], "--"))
             break;

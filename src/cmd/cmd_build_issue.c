@@ -15,7 +15,7 @@ static void print_toc(const struct build_issue_result *r, bool dry_run)
     printf("%s issue %lu: %s, %s%s%s%s\n",
            dry_run        ? (r->scheduled ? "Would schedule" : "Would publish")
            : r->scheduled ? "Scheduled"
-           : r->updated   ? "Updated"
+           : r->corrected ? "Corrected"
                           : "Published",
            r->issue.id, label, r->issue.date, r->issue.title ? ", \"" : "",
            r->issue.title ? r->issue.title : "", r->issue.title ? "\"" : "");

@@ -79,6 +79,8 @@ int cmd_build_site(int argc, char **argv, struct cli *cli)
             opt.output_dir = argv[i] + 9;
         else if (!strcmp(argv[i], "--force"))
             opt.force = true;
+        else if (!strcmp(argv[i], "--draft"))
+            opt.draft = true;
         else if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v"))
             opt.verbose = stderr;
         else if ((rc = jobs_option(argc, argv, &i, &opt.jobs)) < 0)

@@ -165,6 +165,8 @@ static int export_doaj(int argc, char **argv, struct cli *cli)
     struct strbuf xml = STRBUF_INIT;
     rc = repo_open(&repo, cli->dir);
     if (!rc)
+        rc = config_check_base_url(&repo->config, "DOAJ would link every article to that address");
+    if (!rc)
         rc = country_db_open(&countries, NULL, NULL);
     if (!rc)
         rc = language_db_open(&languages, NULL, NULL);

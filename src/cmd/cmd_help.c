@@ -40,8 +40,11 @@ int cmd_help(int argc, char **argv, struct cli *cli)
         return 0;
     }
     const struct command *c = command_find(argv[1]);
-    if (!c)
-        return error_usage("no such command '%s' (see 'journal help')", argv[1]);
+    if (!c) {
+        const char *near = command_suggest(argv[1]);
+        return error_usage("no such command '%s' (see 'journal help')%s%s%s", argv[1],
+                           near ? "; did you mean " : "", near ? near : "", near ? "?" : "");
+    }
     command_print_usage(c);
     return 0;
 }

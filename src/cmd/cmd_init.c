@@ -12,9 +12,11 @@
 int cmd_init(int argc, char **argv, struct cli *cli)
 {
     static const struct option options[] = {{"title", required_argument, NULL, 't'},
+                                            {"base-url", required_argument, NULL, 'b'},
                                             {"json", no_argument, NULL, 'j'},
                                             {NULL, 0, NULL, 0}};
     const char *title = "Untitled Journal";
+    const char *base_url = NULL;
     int c;
     optind = 0; /* glibc: 0 re-initialises getopt for this argv */
     opterr = 0;
@@ -22,6 +24,9 @@ int cmd_init(int argc, char **argv, struct cli *cli)
         switch (c) {
         case 't':
             title = optarg;
+            break;
+        case 'b':
+            base_url = optarg;
             break;
         case 'j':
             cli->json = true;
@@ -39,7 +44,7 @@ int cmd_init(int argc, char **argv, struct cli *cli)
         theme[i] = (struct repo_change){default_theme_files[i].path, default_theme_files[i].data,
                                         default_theme_files[i].size, false};
     char commit[GIT_OID_HEXSZ + 1];
-    int rc = repo_init(dir, title, theme, default_theme_nfiles, commit);
+    int rc = repo_init(dir, title, base_url, theme, default_theme_nfiles, commit);
     free(theme);
     if (rc)
         return rc;
@@ -50,6 +55,11 @@ int cmd_init(int argc, char **argv, struct cli *cli)
         printf("Created journal '%s' in %s (commit %.7s).\n"
                "Next: edit journal.yaml and commit it, then 'journal submit MANUSCRIPT.md'.\n",
                title, dir, commit);
+        if (!base_url)
+            printf("base_url in journal.yaml is a placeholder (%s): set it to the site's "
+                   "address before publishing (build-site makes only drafts until then, "
+                   "with --draft).\n",
+                   CONFIG_PLACEHOLDER_BASE_URL);
     }
     return 0;
 }

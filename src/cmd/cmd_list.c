@@ -2,35 +2,14 @@
 #include "model/record.h"
 #include "store/index.h"
 #include "store/repo.h"
+#include "util/alloc.h"
 #include "util/error.h"
 #include "util/utf8.h"
 
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-
-/* Print s cut to width code points, padded, so that columns line up with Cyrillic too. */
-static void print_cell(const char *s, size_t width)
-{
-    size_t len = strlen(s), points = 0, i = 0;
-    for (; i < len; i++) {
-        if (((unsigned char)s[i] & 0xc0) != 0x80) {
-            if (points == width)
-                break;
-            points++;
-        }
-    }
-    if (i < len && width > 1) {
-        /* Cut one code point earlier to make room for the ellipsis. */
-        size_t j = i;
-        do
-            j--;
-        while (j && ((unsigned char)s[j] & 0xc0) == 0x80);
-        printf("%.*s…", (int)j, s);
-        return;
-    }
-    printf("%s%*s", s, (int)(width - points), "");
-}
 
 int cmd_list(int argc, char **argv, struct cli *cli)
 {
@@ -95,10 +74,10 @@ int cmd_list(int argc, char **argv, struct cli *cli)
         const struct index_submission *s = &list[i];
         printf("%5lu  %-18s  %-10s  %-4s  %-16s  ", s->number, s->state ? s->state : "?",
                s->submitted ? s->submitted : "", s->lang ? s->lang : "", s->type ? s->type : "");
-        char author[256];
-        snprintf(author, sizeof(author), "%s%s", s->first_author ? s->first_author : "",
-                 s->nauthors > 1 ? " et al." : "");
-        print_cell(author, 22);
+        char *author = xasprintf("%s%s", s->first_author ? s->first_author : "",
+                                 s->nauthors > 1 ? " et al." : "");
+        cli_print_cell(author, 22);
+        free(author);
         printf("  %s\n", s->title ? s->title : "(manuscript does not parse: see journal show)");
     }
 done:

@@ -3,6 +3,8 @@
 #include "store/repo.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/mime.h"
+#include "util/unicode.h"
 #include "workflow/notify.h"
 
 #include <jansson.h>
@@ -10,14 +12,60 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The Subject header of a composed message, still encoded: enough to tell messages apart. */
+/* The Subject header of a composed message as a person reads it: unfolded, its RFC 2047
+   encoded-words decoded (mime_compose encodes every subject that is not plain ASCII). */
 static char *subject_of(const struct outbox_entry *e)
 {
-    const char *s = strstr(e->message, "\nSubject: ");
+    const char *s = strstr(e->message, "\nSubject:");
     if (!s)
         return xstrdup("");
-    s += 10;
-    return xstrndup(s, strcspn(s, "\r\n"));
+    s += 9;
+    const char *end = s;
+    for (;;) {
+        end += strcspn(end, "\r\n");
+        const char *next = end + (end[0] == '\r' && end[1] == '\n' ? 2 : end[0] ? 1 : 0);
+        if (next == end || (*next != ' ' && *next != '\t'))
+            break;
+        end = next;
+    }
+    return mime_decode_header(s, (size_t)(end - s));
+}
+
+/* Nothing in state (NULL: any): say what the outbox does hold, so that an empty list of failed
+   messages is not read as an empty outbox. */
+static int print_nothing_listed(struct outbox *ob, const char *state)
+{
+    if (!state) {
+        printf("The outbox is empty.\n");
+        return 0;
+    }
+    struct outbox_entry *all = NULL;
+    size_t count = 0;
+    int rc = outbox_list(ob, NULL, &all, &count);
+    if (rc)
+        return rc;
+    /* Each state with its count, in the order the list has them. */
+    struct strbuf others = STRBUF_INIT;
+    bool *counted = xcalloc(count + 1, sizeof(*counted));
+    for (size_t i = 0; i < count; i++) {
+        if (counted[i])
+            continue;
+        size_t same = 0;
+        for (size_t k = i; k < count; k++)
+            if (!strcmp(all[k].state, all[i].state)) {
+                counted[k] = true;
+                same++;
+            }
+        strbuf_addf(&others, "%s%zu %s", others.len ? ", " : "", same, all[i].state);
+    }
+    if (count)
+        printf("No %s messages (the outbox holds %s).\n", state, others.buf);
+    else
+        printf("No %s messages (the outbox is empty).\n", state);
+    free(counted);
+    strbuf_release(&others);
+    outbox_entries_free(all, count);
+    return 0;
 }
 
 int cmd_outbox(int argc, char **argv, struct cli *cli)
@@ -48,6 +96,19 @@ int cmd_outbox(int argc, char **argv, struct cli *cli)
                            action);
     if (by_id && !id_arg)
         return error_usage("journal outbox %s ID: which message?", action);
+    static const char *const states[] = {"pending", "queued", "sending", "sent", "failed", NULL};
+    if (state) {
+        size_t k = 0;
+        while (states[k] && strcmp(states[k], state))
+            k++;
+        if (!states[k]) {
+            const char *near = text_suggest(state, states);
+            return error_usage("unknown state '%s' (states: pending, queued, sending, sent, "
+                               "failed)%s%s%s",
+                               state, near ? "; did you mean " : "", near ? near : "",
+                               near ? "?" : "");
+        }
+    }
     struct journal_repo *repo = NULL;
     struct notifier n = {0};
     int rc = repo_open(&repo, cli->dir);
@@ -113,8 +174,10 @@ int cmd_outbox(int argc, char **argv, struct cli *cli)
                            (json_int_t)e->attempts, "created", e->created, "sent_at", e->sent_at,
                            "last_error", e->last_error, "ref", e->ref, "subject", subject));
         if (!cli->json) {
-            printf("%5lld  %-8s  %-15s  %-5lu  %-3u  %-32.32s  %s\n", e->id, e->state, e->purpose,
-                   e->submission, e->attempts, e->recipients, subject);
+            printf("%5lld  %-8s  %-15s  %-5lu  %-3u  ", e->id, e->state, e->purpose, e->submission,
+                   e->attempts);
+            cli_print_cell(e->recipients, 32);
+            printf("  %s\n", subject);
             if (e->last_error)
                 printf("%7s last error: %s\n", "", e->last_error);
         }
@@ -125,7 +188,7 @@ int cmd_outbox(int argc, char **argv, struct cli *cli)
     else
         json_decref(arr);
     if (!cli->json && !count)
-        printf("The outbox is empty.\n");
+        rc = print_nothing_listed(n.outbox, state);
     outbox_entries_free(list, count);
 done:
     notifier_close(&n);

@@ -31,18 +31,24 @@ int cmd_remind(int argc, char **argv, struct cli *cli)
                          "to send reminders");
     if (!rc)
         rc = workflow_remind(repo, &notifier, dry_run, &list, &n);
+    /* Sent before anything is said, so that "reminded" is said only of mail that went out;
+       without smtp_host, or when the server did not take it, a reminder waits in the outbox. */
+    bool sent = !rc && !dry_run && cli_send_mail(&notifier, "remind");
     if (!rc) {
         json_t *arr = json_array();
+        size_t queued = 0;
         for (size_t i = 0; i < n; i++) {
-            json_array_append_new(
-                arr, json_pack("{s:I, s:I, s:s, s:s, s:I, s:b}", "number",
-                               (json_int_t)list[i].number, "round", (json_int_t)list[i].round,
-                               "reviewer", list[i].reviewer, "due", list[i].due, "days_late",
-                               (json_int_t)list[i].days_late, "queued", list[i].queued));
+            queued += list[i].queued;
+            json_array_append_new(arr, json_pack("{s:I, s:I, s:s, s:s, s:I, s:b, s:b}", "number",
+                                                 (json_int_t)list[i].number, "round",
+                                                 (json_int_t)list[i].round, "reviewer",
+                                                 list[i].reviewer, "due", list[i].due, "days_late",
+                                                 (json_int_t)list[i].days_late, "queued",
+                                                 list[i].queued, "sent", list[i].queued && sent));
             if (!cli->json)
                 printf("%-9s #%-5lu %-24s due %s (%ld day%s late)%s\n",
                        dry_run          ? "overdue"
-                       : list[i].queued ? "reminded"
+                       : list[i].queued ? (sent ? "reminded" : "queued")
                                         : "skipped",
                        list[i].number, list[i].reviewer, list[i].due, list[i].days_late,
                        list[i].days_late == 1 ? "" : "s",
@@ -54,8 +60,16 @@ int cmd_remind(int argc, char **argv, struct cli *cli)
             json_decref(arr);
         if (!cli->json && !n)
             printf("No review is overdue.\n");
-        if (!dry_run)
-            cli_send_mail(&notifier, "remind");
+        if (!cli->json && queued && !sent)
+            printf("%zu reminder%s queued in the outbox but not sent: %s (journal outbox list "
+                   "shows %s).\n",
+                   queued, queued == 1 ? "" : "s",
+                   repo->config.smtp_host
+                       ? "the mail server did not take them (see the warning); journal outbox "
+                         "flush tries again"
+                       : "journal.yaml has no smtp_host; set it, then journal outbox flush sends "
+                         "them",
+                   queued == 1 ? "it" : "them");
     }
     reminders_free(list, n);
     notifier_close(&notifier);

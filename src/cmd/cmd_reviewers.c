@@ -71,8 +71,14 @@ int cmd_reviewers(int argc, char **argv, struct cli *cli)
         } else {
             char load[16];
             snprintf(load, sizeof(load), "%u/%u", loads[i], rv->capacity);
-            printf("%-24s %-26.26s %-8s %-6s %-5s %s%s\n", rv->id, rv->name, country, langs, load,
-                   keywords, rv->active ? "" : "  (inactive)");
+            cli_print_cell(rv->id, 24);
+            printf(" ");
+            cli_print_cell(rv->name, 26);
+            printf(" ");
+            cli_print_cell(country, 8);
+            printf(" ");
+            cli_print_cell(langs, 6);
+            printf(" %-5s %s%s\n", load, keywords, rv->active ? "" : "  (inactive)");
         }
         free(langs);
         free(keywords);

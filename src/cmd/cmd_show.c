@@ -361,9 +361,9 @@ static void print_text(const struct shown *s, const struct country_db *countries
     json_array_foreach(s->history, i, h)
     {
         json_t *detail = json_object_get(h, "detail");
-        printf("  %s  %-20s  %s%s%s\n", json_string_value(json_object_get(h, "date")),
-               json_string_value(json_object_get(h, "who")),
-               json_string_value(json_object_get(h, "what")), detail ? ": " : "",
+        printf("  %s  ", json_string_value(json_object_get(h, "date")));
+        cli_print_cell(json_string_value(json_object_get(h, "who")), 20);
+        printf("  %s%s%s\n", json_string_value(json_object_get(h, "what")), detail ? ": " : "",
                detail ? json_string_value(detail) : "");
     }
 }

@@ -7,6 +7,7 @@
 #include "util/error.h"
 #include "util/jsontext.h"
 #include "util/strbuf.h"
+#include "util/unicode.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -300,6 +301,9 @@ static void csv_scope(struct out *o, const char *kind, const struct stats_scope 
         }
 }
 
+/* Columns of the text output's first column: country or organisation, with its code. */
+#define NAME_WIDTH 40
+
 static void text_rows(struct out *o, const char *heading, const struct stats_row *rows, size_t n,
                       bool codes)
 {
@@ -307,16 +311,22 @@ static void text_rows(struct out *o, const char *heading, const struct stats_row
         return;
     struct strbuf *sb = &o->scratch;
     strbuf_reset(sb);
-    strbuf_addf(sb, "\n%-40s %8s %8s %11s\n", heading, "ARTICLES", "AUTHORS", "FRACTIONAL");
+    strbuf_addf(sb, "\n%-*s %8s %8s %11s\n", NAME_WIDTH, heading, "ARTICLES", "AUTHORS",
+                "FRACTIONAL");
     for (size_t i = 0; i < n; i++) {
-        char name[128];
-        snprintf(name, sizeof(name), codes ? "%s (%s)" : "%s", rows[i].name, rows[i].key);
-        /* Pad by characters, not bytes, so Cyrillic names line up. */
-        size_t chars = 0;
-        for (const char *p = name; *p; p++)
-            chars += ((unsigned char)*p & 0xc0) != 0x80;
-        strbuf_addf(sb, "%s%*s %8zu %8zu %11.2f\n", name, chars < 40 ? (int)(40 - chars) : 0, "",
-                    rows[i].articles, rows[i].authors, rows[i].fractional);
+        /* By display width, so that Cyrillic names line up; a name too long for the column
+           (an organisation's) is cut with an ellipsis, keeping its code. */
+        char code[32] = "";
+        if (codes)
+            snprintf(code, sizeof(code), " (%s)", rows[i].key);
+        char *name = text_truncate_to_width(rows[i].name, NAME_WIDTH - strlen(code));
+        strbuf_addstr(sb, name);
+        strbuf_addstr(sb, code);
+        for (size_t w = text_display_width(name) + strlen(code); w < NAME_WIDTH; w++)
+            strbuf_addch(sb, ' ');
+        free(name);
+        strbuf_addf(sb, " %8zu %8zu %11.2f\n", rows[i].articles, rows[i].authors,
+                    rows[i].fractional);
     }
     put(o, sb->buf, sb->len);
 }

@@ -1,9 +1,11 @@
 #include "cmd/commands.h"
 
+#include "util/alloc.h"
 #include "util/error.h"
 #include "model/issue.h"
 #include "store/index.h"
 #include "store/repo.h"
+#include "util/unicode.h"
 #include "workflow/notify.h"
 
 #include <jansson.h>
@@ -14,13 +16,17 @@
 
 const struct command commands[] = {
     {"init", cmd_init, "create a new journal repository",
-     "usage: journal init [DIR] [--title TITLE]\n"
+     "usage: journal init [DIR] [--title TITLE] [--base-url URL]\n"
      "\n"
      "Create a journal in DIR (default: the current folder): a git repository with\n"
      "journal.yaml (title, ISSN, publisher, base URL, languages, review mode, DOI\n"
      "prefix), an empty reviewers.yaml, submissions/, issues/, the default theme in\n"
      "themes/default/, and an initial commit. Refuses a folder that already holds a\n"
-     "journal.\n"},
+     "journal.\n"
+     "base_url is the address where the site will be published (--base-url, e.g.\n"
+     "https://journal.university.edu/); without it journal.yaml gets the placeholder\n"
+     "https://journal.example.org/, and until it is replaced build-site makes only\n"
+     "drafts (--draft), deposit and export refuse, and doctor reports it.\n"},
     {"submit", cmd_submit, "validate a manuscript and record it as a new submission",
      "usage: journal submit MANUSCRIPT.md [--file FILE ...]\n"
      "\n"
@@ -53,7 +59,7 @@ const struct command commands[] = {
      "only a cache, made from git: every other command brings it up to date by\n"
      "itself. Rebuild it when journal doctor says so, or to start afresh.\n"},
     {"build-site", cmd_build_site, "render the public site",
-     "usage: journal build-site [-o DIR] [-j N] [--force] [--verbose] [--json]\n"
+     "usage: journal build-site [-o DIR] [-j N] [--force] [--draft] [--verbose] [--json]\n"
      "\n"
      "Render the journal's public site from the last commit into DIR (default: _site/\n"
      "in the journal), with the templates of the theme that journal.yaml names\n"
@@ -87,6 +93,10 @@ const struct command commands[] = {
      "  -j N        render on N threads at once (default: one per core)\n"
      "  --force     render every page again, and remove every file in DIR that\n"
      "              build-site did not make\n"
+     "  --draft     build a preview although base_url is still a placeholder\n"
+     "              (journal init writes https://journal.example.org/; example.org,\n"
+     "              .com and .net, .test, .example, .invalid, localhost), with a\n"
+     "              warning; without it such a site is refused\n"
      "  --verbose   print each step of the build with its time\n"
      "  --json      print {output, pages, rendered, files, removed, issues, articles,\n"
      "              assets} as JSON\n"
@@ -170,7 +180,8 @@ const struct command commands[] = {
      "or with --test crossref_test_endpoint, by default\n"
      "  https://test.crossref.org/servlet/deposit\n"
      "Everything is checked first and every problem reported:\n"
-     "doi_prefix, issn, base_url and crossref_depositor_email in journal.yaml, a\n"
+     "doi_prefix, issn, base_url (not a placeholder such as example.org) and\n"
+     "crossref_depositor_email in journal.yaml, a\n"
      "known licence, each article published with a DOI and a publication date, and\n"
      "the login in the environment variables that crossref_login_env and\n"
      "crossref_password_env name (default CROSSREF_LOGIN_ID, CROSSREF_PASSWORD);\n"
@@ -215,7 +226,8 @@ const struct command commands[] = {
      "         document (article, editorial, interview, review, ...).\n"
      "\n"
      "An unknown issue, a scheduled one (dated in the future), one that lists an\n"
-     "unpublished submission, and a journal without issn or base_url are refused\n"
+     "unpublished submission, and a journal without issn or base_url, or whose\n"
+     "base_url is a placeholder (example.org, .test, localhost, ...), are refused\n"
      "(exit 1) and nothing is written. The site carries the other machine-readable\n"
      "files (feed.xml, sitemap.xml, robots.txt, oai/static-repository.xml): see\n"
      "journal help build-site.\n"},
@@ -298,6 +310,9 @@ const struct command commands[] = {
      "\n"
      "Queue a reminder (themes/<theme>/mail/reminder.mustache) to each reviewer whose\n"
      "review is past due, at most one a day per review, and send the outbox.\n"
+     "Each review is listed as reminded (the server took the mail), queued (it waits\n"
+     "in the outbox: no smtp_host in journal.yaml, or the server did not take it) or\n"
+     "skipped (already reminded today).\n"
      "--dry-run lists the overdue reviews without mailing.\n"},
     {"outbox", cmd_outbox, "list, send or retry the mail waiting to go out",
      "usage: journal outbox [list [--state STATE]] [--json]\n"
@@ -309,7 +324,9 @@ const struct command commands[] = {
      "reminders) is written to .journal/outbox.db before its action's commit and\n"
      "sent after it; when the server is down the action still succeeds and the\n"
      "message waits here. flush sends what is queued (nothing is sent twice); retry\n"
-     "queues a failed message again. Unlike the index, the outbox is not a cache:\n"
+     "queues a failed message again. list shows each message's subject decoded;\n"
+     "--state takes pending, queued, sending, sent or failed.\n"
+     "Unlike the index, the outbox is not a cache:\n"
      "do not delete it. SMTP settings: smtp_host, smtp_port, smtp_tls (starttls, tls,\n"
      "none), smtp_user_env and smtp_password_env (names of environment variables\n"
      "holding the credentials), mail_from_address, mail_from_name, mail_reply_to.\n"
@@ -323,6 +340,8 @@ const struct command commands[] = {
      "\n"
      "Check the committed journal and what lies beside it, and report each problem\n"
      "with its file (and line) and how to fix it:\n"
+     "  config    journal.yaml's base_url is a placeholder (example.org, .test,\n"
+     "            localhost, ...), as journal init writes it\n"
      "  record    a submission's record or manuscript does not parse, is missing, or\n"
      "            names a manuscript version that is not in the repository\n"
      "  state     a state its timeline or files contradict: accepted or published\n"
@@ -362,6 +381,19 @@ const struct command *command_find(const char *name)
         if (!strcmp(c->name, name))
             return c;
     return NULL;
+}
+
+const char *command_suggest(const char *name)
+{
+    size_t n = 0;
+    while (commands[n].name)
+        n++;
+    const char **names = xcalloc(n + 1, sizeof(*names));
+    for (size_t i = 0; i < n; i++)
+        names[i] = commands[i].name;
+    const char *near = text_suggest(name, names);
+    free(names);
+    return near;
 }
 
 /* The page of the manual (docs/ in journal's source) where each command is described, by
@@ -464,17 +496,27 @@ int cli_reviewer_identity(const char *as, const char **out)
     return 0;
 }
 
-void cli_send_mail(struct notifier *n, const char *command)
+bool cli_send_mail(struct notifier *n, const char *command)
 {
     size_t sent = 0;
+    bool delivered = false;
     if (notifier_flush(n, &sent))
         fprintf(stderr,
                 "journal %s: warning: mail not sent: %s (it waits in the outbox: "
                 "journal outbox flush)\n",
                 command, error_message());
-    else if (sent)
+    else if ((delivered = n->enabled && n->repo->config.smtp_host) && sent)
         fprintf(stderr, "journal %s: sent %zu message%s\n", command, sent, sent == 1 ? "" : "s");
     error_clear();
+    return delivered;
+}
+
+void cli_print_cell(const char *s, size_t width)
+{
+    struct strbuf cell = STRBUF_INIT;
+    text_add_padded(&cell, s, width);
+    fwrite(cell.buf, 1, cell.len, stdout);
+    strbuf_release(&cell);
 }
 
 int cli_parse(int argc, char **argv, struct cli *cli, const struct cli_option *options,

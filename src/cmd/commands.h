@@ -19,6 +19,8 @@ struct command {
 
 extern const struct command commands[];
 const struct command *command_find(const char *name);
+/* The command whose name is nearest to a mistyped one ("sumbit"), or NULL. */
+const char *command_suggest(const char *name);
 
 /* One per file, in the manner of git's builtin/. Each returns 0 or an error code. */
 int cmd_init(int argc, char **argv, struct cli *cli);
@@ -81,10 +83,19 @@ int cli_reviewer_identity(const char *as, const char **out);
 /*
  * After an action succeeded: send the mail it queued, when a server is
  * configured. A failure is a warning: the action stands and the message
- * waits in the outbox.
+ * waits in the outbox. True when the queue was sent: a server is configured
+ * and every message tried was accepted.
  */
 struct notifier;
-void cli_send_mail(struct notifier *n, const char *command);
+bool cli_send_mail(struct notifier *n, const char *command);
+/*
+ * A cell of a terminal table on stdout: s (NULL: empty) cut to width columns
+ * on a character boundary, with "…" when cut, and padded to exactly width.
+ * Columns are measured as the terminal shows them (util/unicode.h), not in
+ * bytes: Cyrillic, CJK and accented names line up and are never cut inside a
+ * character.
+ */
+void cli_print_cell(const char *s, size_t width);
 /*
  * For commands that act on the journal and may send mail: open the journal
  * and its notifier; close both afterwards, first sending the mail when the

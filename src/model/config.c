@@ -4,6 +4,7 @@
 #include "model/orcid.h"
 #include "model/roster.h"
 #include "model/ror.h"
+#include "model/standard_number.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/mime.h"
@@ -66,26 +67,77 @@ static const char *const config_keys[] = {"title",
 
 bool issn_is_valid(const char *issn)
 {
-    if (strlen(issn) != 9 || issn[4] != '-')
+    char canonical[ISSN_CANONICAL_SIZE];
+    return issn_canonical(issn, canonical, NULL) == 0;
+}
+
+/* host (lower-case ASCII) is name or ends with ".name" */
+static bool host_under(const char *host, size_t len, const char *name)
+{
+    size_t n = strlen(name);
+    if (len < n || strncmp(host + len - n, name, n))
         return false;
-    int sum = 0, weight = 8;
-    for (int i = 0; i < 9; i++) {
-        if (i == 4)
-            continue;
-        char c = issn[i];
-        int v;
-        if (i == 8 && (c == 'X' || c == 'x'))
-            v = 10;
-        else if (isdigit((unsigned char)c))
-            v = c - '0';
-        else
-            return false;
-        if (i < 8)
-            sum += v * weight--;
-        else
-            sum += v;
+    return len == n || host[len - n - 1] == '.';
+}
+
+const char *url_reserved_host(const char *url)
+{
+    const char *p = strstr(url, "://");
+    p = p ? p + 3 : url;
+    size_t end = strcspn(p, "/?#");
+    const char *at = memchr(p, '@', end);
+    if (at) {
+        end -= (size_t)(at + 1 - p);
+        p = at + 1;
     }
-    return sum % 11 == 0;
+    char host[256];
+    size_t len = 0;
+    if (*p == '[') { /* an IPv6 literal */
+        const char *close = memchr(p, ']', end);
+        if (!close)
+            return NULL;
+        for (const char *q = p + 1; q < close && len < sizeof(host) - 1; q++)
+            host[len++] = (char)tolower((unsigned char)*q);
+        host[len] = '\0';
+        return !strcmp(host, "::1") || !strcmp(host, "0:0:0:0:0:0:0:1") ? "::1" : NULL;
+    }
+    for (size_t i = 0; i < end && p[i] != ':' && len < sizeof(host) - 1; i++)
+        host[len++] = (char)tolower((unsigned char)p[i]);
+    while (len && host[len - 1] == '.')
+        len--;
+    host[len] = '\0';
+    static const char *const reserved[] = {"example.org", "example.com", "example.net", "example",
+                                           "test",        "invalid",     "localhost"};
+    for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+        if (host_under(host, len, reserved[i]))
+            return reserved[i];
+    unsigned a, b, c, d;
+    char extra;
+    if (sscanf(host, "%u.%u.%u.%u%c", &a, &b, &c, &d, &extra) == 4 && a == 127 && b < 256 &&
+        c < 256 && d < 256)
+        return "127.0.0.0/8";
+    return NULL;
+}
+
+char *config_base_url_placeholder(const struct journal_config *cfg)
+{
+    const char *reserved = cfg->base_url ? url_reserved_host(cfg->base_url) : NULL;
+    if (!reserved)
+        return NULL;
+    return xasprintf("base_url '%s' is a placeholder (%s is reserved for examples and tests, "
+                     "not a public address): set base_url in journal.yaml to the address where "
+                     "the journal's site will be published and commit it",
+                     cfg->base_url, reserved);
+}
+
+int config_check_base_url(const struct journal_config *cfg, const char *why)
+{
+    char *msg = config_base_url_placeholder(cfg);
+    if (!msg)
+        return 0;
+    int rc = error_at("journal.yaml", cfg->base_url_line, cfg->base_url_column, "%s; %s", msg, why);
+    free(msg);
+    return rc;
 }
 
 static char *dup_scalar(struct ydoc *d, yaml_node_t *root, const char *key, bool required)
@@ -432,6 +484,11 @@ int config_parse(struct journal_config *cfg, const char *file, const char *text,
     cfg->publisher = dup_scalar(&d, root, "publisher", false);
     cfg->issn = dup_scalar(&d, root, "issn", false);
     cfg->base_url = dup_scalar(&d, root, "base_url", false);
+    if (cfg->base_url) {
+        yaml_node_t *n = ydoc_get(&d, root, "base_url");
+        cfg->base_url_line = ydoc_line(&d, n);
+        cfg->base_url_column = ydoc_column(n);
+    }
     cfg->review_mode = dup_scalar(&d, root, "review_mode", false);
     cfg->doi_prefix = dup_scalar(&d, root, "doi_prefix", false);
     cfg->license = dup_scalar(&d, root, "license", false);
@@ -505,10 +562,26 @@ int config_parse(struct journal_config *cfg, const char *file, const char *text,
     cfg->review_due_days = (unsigned)parse_size(&d, root, "review_due_days", 21);
     yaml_node_t *n;
 
-    if (cfg->issn && !issn_is_valid(cfg->issn))
-        ydoc_problem(&d, ydoc_get(&d, root, "issn"),
-                     "'%s' is not a valid ISSN (expected NNNN-NNNC with a mod-11 check digit)",
-                     cfg->issn);
+    if (cfg->issn) {
+        /* Stored as NNNN-NNNC with an upper-case X, whatever the spelling: Crossref's schema
+           refuses a lower-case x, and every output should carry the same text. */
+        char canonical[ISSN_CANONICAL_SIZE], expected = 0;
+        int form = issn_canonical(cfg->issn, canonical, &expected);
+        if (form == STANDARD_NUMBER_CHECK_DIGIT)
+            ydoc_problem(&d, ydoc_get(&d, root, "issn"),
+                         "'%s' is not a valid ISSN: its first seven digits call for the check "
+                         "digit %c (compare it with the ISSN the ISSN centre assigned)",
+                         cfg->issn, expected);
+        else if (form)
+            ydoc_problem(&d, ydoc_get(&d, root, "issn"),
+                         "'%s' is not a valid ISSN (expected NNNN-NNNC: eight digits, the last "
+                         "one may be X, for example 2789-388X)",
+                         cfg->issn);
+        else {
+            free(cfg->issn);
+            cfg->issn = xstrdup(canonical);
+        }
+    }
     cfg->oai_gateway_url = dup_scalar(&d, root, "oai_gateway_url", false);
     if (cfg->oai_gateway_url && strncmp(cfg->oai_gateway_url, "https://", 8) &&
         strncmp(cfg->oai_gateway_url, "http://", 7))
@@ -556,8 +629,11 @@ int config_parse(struct journal_config *cfg, const char *file, const char *text,
                 continue;
             }
             if (languages && !language_lookup(languages, code)) {
+                char *hint = language_hint(languages, code);
                 ydoc_problem(&d, item,
-                             "unknown language code '%s' (expected ISO 639-1, e.g. en, ru)", code);
+                             "unknown language code '%s' (expected ISO 639-1, e.g. en, ru)%s", code,
+                             hint);
+                free(hint);
                 continue;
             }
             cfg->languages[cfg->nlanguages++] = xstrdup(code);
@@ -647,7 +723,7 @@ void config_free(struct journal_config *cfg)
     memset(cfg, 0, sizeof(*cfg));
 }
 
-void config_write_default(struct strbuf *out, const char *title)
+void config_write_default(struct strbuf *out, const char *title, const char *base_url)
 {
     struct ywriter w;
     ywriter_begin(&w, out);
@@ -658,7 +734,7 @@ void config_write_default(struct strbuf *out, const char *title)
     ywriter_pair(&w, "publisher", "");
     ywriter_plain(&w, "issn");
     ywriter_plain(&w, "~");
-    ywriter_pair(&w, "base_url", "https://journal.example.org/");
+    ywriter_pair(&w, "base_url", base_url ? base_url : CONFIG_PLACEHOLDER_BASE_URL);
     ywriter_plain(&w, "languages");
     ywriter_seq_begin(&w, true);
     ywriter_plain(&w, "en");

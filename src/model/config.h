@@ -67,7 +67,8 @@ struct journal_config {
     size_t norganisations;
     char *publisher;
     char *issn;
-    char *base_url; /* always ends with '/' */
+    char *base_url;                        /* always ends with '/' */
+    size_t base_url_line, base_url_column; /* where journal.yaml sets it (0: not set) */
     /* The OAI static repository gateway that serves oai/static-repository.xml to harvesters
        (http(s) URL), or NULL: the file's own URL is its baseURL. */
     char *oai_gateway_url;
@@ -123,15 +124,38 @@ const struct config_organisation *config_organisation_find(const struct journal_
 int config_parse(struct journal_config *cfg, const char *file, const char *text, size_t len,
                  const struct language_db *languages);
 void config_free(struct journal_config *cfg);
-/* The journal.yaml that `journal init` writes. */
-void config_write_default(struct strbuf *out, const char *title);
+/* The journal.yaml that `journal init` writes; base_url NULL writes the placeholder
+   CONFIG_PLACEHOLDER_BASE_URL, which build-site (but for drafts), export and deposit refuse. */
+void config_write_default(struct strbuf *out, const char *title, const char *base_url);
+#define CONFIG_PLACEHOLDER_BASE_URL "https://journal.example.org/"
 
 #define CROSSREF_PRODUCTION_ENDPOINT  "https://doi.crossref.org/servlet/deposit"
 #define CROSSREF_TEST_ENDPOINT        "https://test.crossref.org/servlet/deposit"
 #define CROSSREF_DEFAULT_LOGIN_ENV    "CROSSREF_LOGIN_ID"
 #define CROSSREF_DEFAULT_PASSWORD_ENV "CROSSREF_PASSWORD"
 
-/* ISSN "1234-5679": format and mod-11 check digit. */
+/* ISSN "1234-5679" (any spelling model/standard_number.h takes): format and check digit. */
 bool issn_is_valid(const char *issn);
+
+/*
+ * The reserved name a URL's host falls under, or NULL for a host that can be
+ * someone's real address. RFC 2606 and RFC 6761 reserve example.org, example.com,
+ * example.net, the .test, .example, .invalid and .localhost domains and
+ * localhost itself for documentation and testing; loopback addresses (127.0.0.0/8,
+ * ::1) reach only the machine they are typed on. A site, a feed or a DOI there
+ * points nowhere a reader can follow, or to someone else.
+ */
+const char *url_reserved_host(const char *url);
+/*
+ * When base_url is such a placeholder (as `journal init` writes it): the
+ * message that says so and what to do, without a location (the caller owns
+ * it); NULL when base_url is unset or a real address. Every command that
+ * publishes the address (build-site, export, deposit) and `journal doctor`
+ * use this one check.
+ */
+char *config_base_url_placeholder(const struct journal_config *cfg);
+/* The same as an error: 0, or JOURNAL_EINPUT "journal.yaml:LINE:COL: ..." ending with why
+   (for example "DOIs registered now would resolve to it"). */
+int config_check_base_url(const struct journal_config *cfg, const char *why);
 
 #endif

@@ -4,6 +4,7 @@
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/mofile.h"
+#include "util/unicode.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -186,4 +187,49 @@ const struct language *language_lookup(const struct language_db *db, const char 
     const struct alpha3_entry *found =
         bsearch(&key, db->by_alpha3, db->alpha3_count, sizeof(*db->by_alpha3), compare_alpha3);
     return found ? &db->languages[found->index] : NULL;
+}
+
+const struct language *language_suggest(const struct language_db *db, const char *text)
+{
+    if (!db || !text)
+        return NULL;
+    /* Every name (and each part of a name such as "Spanish; Castilian"), with its language. */
+    size_t n = 0, alloc = 0;
+    char **names = NULL;
+    const struct language **owners = NULL;
+    for (size_t i = 0; i < db->count; i++) {
+        const struct language *l = &db->languages[i];
+        const char *forms[2] = {l->name, l->name_ru};
+        for (size_t f = 0; f < 2; f++) {
+            for (const char *p = forms[f]; p && *p;) {
+                size_t part = strcspn(p, ";");
+                ARRAY_GROW(names, n + 2, alloc);
+                owners = xrealloc(owners, alloc * sizeof(*owners));
+                owners[n] = l;
+                names[n++] = xstrndup(p, part);
+                p += part;
+                while (*p == ';' || *p == ' ')
+                    p++;
+            }
+        }
+    }
+    if (!names)
+        return NULL;
+    names[n] = NULL;
+    const char *near = text_suggest(text, (const char *const *)names);
+    const struct language *found = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (names[i] == near)
+            found = owners[i];
+        free(names[i]);
+    }
+    free(names);
+    free(owners);
+    return found;
+}
+
+char *language_hint(const struct language_db *db, const char *text)
+{
+    const struct language *l = language_suggest(db, text);
+    return l ? xasprintf("; did you mean %s (%s)?", l->code, l->name) : xstrdup("");
 }

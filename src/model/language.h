@@ -37,4 +37,15 @@ const struct language *language_db_at(const struct language_db *db, size_t index
  */
 const struct language *language_lookup(const struct language_db *db, const char *code);
 
+/*
+ * The language meant by an unknown text, given as a name ("Russian",
+ * "english", "Rusian", "русский") rather than a code: the nearest English
+ * (each part of "Spanish; Castilian") or Russian name by text_suggest
+ * (util/unicode.h), or NULL.
+ */
+const struct language *language_suggest(const struct language_db *db, const char *text);
+/* For messages: "; did you mean ru (Russian)?" or "" when there is no suggestion (or no db).
+   The caller frees it. */
+char *language_hint(const struct language_db *db, const char *text);
+
 #endif

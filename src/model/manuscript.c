@@ -240,10 +240,13 @@ static void parse_front_matter(struct parse *p)
     if (n) {
         const char *code = ydoc_scalar(n);
         const struct language *l = code ? language_lookup(p->rules->languages, code) : NULL;
-        if (!l)
-            ydoc_problem(d, n, "unknown language '%s' (expected an ISO 639-1 code such as en, ru)",
-                         code ? code : "");
-        else
+        if (!l) {
+            char *hint = language_hint(p->rules->languages, code);
+            ydoc_problem(d, n,
+                         "unknown language '%s' (expected an ISO 639-1 code such as en, ru)%s",
+                         code ? code : "", hint);
+            free(hint);
+        } else
             m->lang = xstrdup(l->code);
     } else {
         m->lang = xstrdup(p->rules->default_lang ? p->rules->default_lang : "en");

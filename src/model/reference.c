@@ -1,5 +1,6 @@
 #include "model/reference.h"
 
+#include "model/standard_number.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/strbuf.h"
@@ -53,6 +54,30 @@ static char *text(struct ydoc *d, yaml_node_t *map, const char *key)
         return NULL;
     }
     return trimmed(s, strlen(s));
+}
+
+/* ISBN or ISSN, checked and in canonical form (model/standard_number.h); NULL and a problem
+   when it is not one. */
+static char *standard_number(struct ydoc *d, yaml_node_t *map, const char *key)
+{
+    char *s = text(d, map, key);
+    if (!s)
+        return NULL;
+    bool isbn = !strcmp(key, "ISBN");
+    char canonical[ISBN_CANONICAL_SIZE], expected = 0;
+    int form =
+        isbn ? isbn_canonical(s, canonical, &expected) : issn_canonical(s, canonical, &expected);
+    if (form == STANDARD_NUMBER_CHECK_DIGIT)
+        ydoc_problem(d, get(d, map, key),
+                     "%s '%s' has a wrong check digit: its other digits call for %c (mistyped?)",
+                     key, s, expected);
+    else if (form)
+        ydoc_problem(d, get(d, map, key), "'%s' is not an %s (expected %s)", s, key,
+                     isbn ? "ISBN-13 such as 978-0-306-40615-7 or ISBN-10 such as 0-306-40615-2; "
+                            "one ISBN per reference"
+                          : "NNNN-NNNC such as 2789-388X");
+    free(s);
+    return form ? NULL : xstrdup(canonical);
 }
 
 static char *join(char *a, const char *sep, char *b)
@@ -309,8 +334,8 @@ static void parse_item(struct ydoc *d, yaml_node_t *n, struct reference_list *li
     r->publisher = text(d, n, "publisher");
     r->publisher_place = text(d, n, "publisher-place");
     r->edition = text(d, n, "edition");
-    r->isbn = text(d, n, "ISBN");
-    r->issn = text(d, n, "ISSN");
+    r->isbn = standard_number(d, n, "ISBN");
+    r->issn = standard_number(d, n, "ISSN");
     r->genre = text(d, n, "genre");
     r->number = text(d, n, "number");
     r->event = text(d, n, "event-title");

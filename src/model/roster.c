@@ -167,11 +167,13 @@ static void parse_languages(struct parse *p, yaml_node_t *n, struct roster_revie
         bool seen = false;
         for (size_t j = 0; l && j < rv->nlanguages; j++)
             seen |= !strcmp(rv->languages[j], l->code);
-        if (!l)
+        if (!l) {
+            char *hint = language_hint(p->languages, items[i].text);
             ydoc_problem(d, items[i].node,
-                         "unknown language '%s' (expected an ISO 639-1 code such as en, ru)",
-                         items[i].text);
-        else if (seen)
+                         "unknown language '%s' (expected an ISO 639-1 code such as en, ru)%s",
+                         items[i].text, hint);
+            free(hint);
+        } else if (seen)
             ydoc_problem(d, items[i].node, "language %s is listed twice", l->code);
         else
             add_string(&rv->languages, &rv->nlanguages, &alloc, xstrdup(l->code));

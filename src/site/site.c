@@ -1617,7 +1617,21 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
     st->output_dir = out;
     b.out = xstrdup(out);
 
-    int rc = check_output(&b, out);
+    /* Links, feeds, the sitemap and OAI records carry base_url: a site made for a placeholder
+       is only a preview. */
+    int rc = 0;
+    char *placeholder = config_base_url_placeholder(&repo->config);
+    if (placeholder && opt->draft)
+        site_warning(&b, xasprintf("journal.yaml:%zu: %s; this draft's links, feeds and sitemap "
+                                   "point to it",
+                                   repo->config.base_url_line, placeholder));
+    else if (placeholder)
+        rc = config_check_base_url(&repo->config,
+                                   "the site's links, feeds and sitemap would point to it (build "
+                                   "a preview with --draft)");
+    free(placeholder);
+    if (!rc)
+        rc = check_output(&b, out);
     if (!rc)
         rc = repo_head_tree(repo, &b.tree);
     if (!rc)

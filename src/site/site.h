@@ -11,6 +11,7 @@ struct site_options {
     const char *output_dir; /* NULL: <journal>/_site */
     unsigned jobs;          /* threads rendering articles; 0: one per core */
     bool force;             /* render every page, whatever the cache says */
+    bool draft;             /* a preview: a placeholder base_url is a warning, not a refusal */
     bool progress;          /* draw a progress bar on stderr (a terminal)... */
     double progress_after;  /* ...once the build has taken this many seconds */
     FILE *verbose;          /* per-phase timings, or NULL */

@@ -768,9 +768,12 @@ done:
     return rc;
 }
 
-int repo_init(const char *dir, const char *title, const struct repo_change *files, size_t nfiles,
-              char commit_hex[GIT_OID_HEXSZ + 1])
+int repo_init(const char *dir, const char *title, const char *base_url,
+              const struct repo_change *files, size_t nfiles, char commit_hex[GIT_OID_HEXSZ + 1])
 {
+    if (base_url && strncmp(base_url, "https://", 8) && strncmp(base_url, "http://", 7))
+        return error_usage("--base-url must start with https:// or http:// (the address where "
+                           "the journal's site will be published)");
     char *config_path = fs_join(dir, "journal.yaml");
     bool exists = fs_exists(config_path);
     free(config_path);
@@ -817,7 +820,7 @@ int repo_init(const char *dir, const char *title, const struct repo_change *file
     repo->root = xstrdup(git_repository_workdir(repo->git));
     repo->root[strlen(repo->root) - 1] = '\0';
     repo->state_dir = fs_join(repo->root, ".journal");
-    config_write_default(&config, title);
+    config_write_default(&config, title, base_url);
     rc = config_parse(&repo->config, "journal.yaml", config.buf, config.len, NULL);
     if (rc)
         goto done;

@@ -87,9 +87,11 @@ int repo_commit(struct journal_repo *repo, const struct repo_change *changes, si
 /*
  * Create a journal in dir: git repository, journal.yaml, .gitignore,
  * submissions/, issues/ and the files given (the default theme), in one commit.
+ * base_url NULL writes a placeholder (config_write_default); a base_url that
+ * journal.yaml would refuse is refused before anything is made.
  */
-int repo_init(const char *dir, const char *title, const struct repo_change *files, size_t nfiles,
-              char commit_hex[GIT_OID_HEXSZ + 1]);
+int repo_init(const char *dir, const char *title, const char *base_url,
+              const struct repo_change *files, size_t nfiles, char commit_hex[GIT_OID_HEXSZ + 1]);
 
 /*
  * How many files of the journal (journal.yaml, reviewers.yaml, submissions/,

@@ -313,6 +313,136 @@ static void add_plain_words(struct header_line *h, const char *text)
     }
 }
 
+static int base64_value(unsigned char c)
+{
+    const char *p = c ? strchr(base64_digits, c) : NULL;
+    return p ? (int)(p - base64_digits) : -1;
+}
+
+static int hex_value(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+/*
+ * One encoded-word "=?charset?enc?text?=" at s (at most end): its decoded text
+ * appended to out and its length returned, or 0 when it is not one we decode.
+ */
+static size_t decode_encoded_word(const char *s, const char *end, struct strbuf *out)
+{
+    if (end - s < 8 || s[0] != '=' || s[1] != '?')
+        return 0;
+    const char *charset = s + 2;
+    const char *q1 = memchr(charset, '?', (size_t)(end - charset));
+    if (!q1 || end - q1 < 4 || q1[2] != '?')
+        return 0;
+    size_t charset_len = (size_t)(q1 - charset);
+    /* RFC 2231 adds "*language" to the charset. */
+    const char *star = memchr(charset, '*', charset_len);
+    if (star)
+        charset_len = (size_t)(star - charset);
+    bool utf8 = charset_len == 5 && !strncasecmp(charset, "UTF-8", 5);
+    bool ascii = charset_len == 8 && !strncasecmp(charset, "US-ASCII", 8);
+    char encoding = (char)(q1[1] | 0x20);
+    if ((!utf8 && !ascii) || (encoding != 'b' && encoding != 'q'))
+        return 0;
+    const char *text = q1 + 3, *stop = text;
+    while (stop + 1 < end && !(stop[0] == '?' && stop[1] == '='))
+        stop++;
+    if (stop + 1 >= end)
+        return 0;
+    struct strbuf word = STRBUF_INIT;
+    bool ok = true;
+    if (encoding == 'b') {
+        uint32_t acc = 0;
+        int bits = 0;
+        for (const char *p = text; p < stop && ok; p++) {
+            if (*p == '=')
+                break;
+            int v = base64_value((unsigned char)*p);
+            ok = v >= 0;
+            acc = (acc << 6) | (uint32_t)(v & 63);
+            bits += 6;
+            if (bits >= 8) {
+                bits -= 8;
+                strbuf_addch(&word, (char)((acc >> bits) & 0xff));
+            }
+        }
+    } else {
+        for (const char *p = text; p < stop && ok; p++) {
+            if (*p == '_') {
+                strbuf_addch(&word, ' ');
+            } else if (*p == '=') {
+                int hi = p + 2 < stop ? hex_value((unsigned char)p[1]) : -1;
+                int lo = p + 2 < stop ? hex_value((unsigned char)p[2]) : -1;
+                ok = hi >= 0 && lo >= 0;
+                strbuf_addch(&word, (char)(hi * 16 + lo));
+                p += 2;
+            } else if ((unsigned char)*p > ' ' && (unsigned char)*p < 0x7f) {
+                strbuf_addch(&word, *p);
+            } else {
+                ok = false;
+            }
+        }
+    }
+    ok = ok && utf8_validate(word.buf, word.len, NULL) && !memchr(word.buf, '\0', word.len);
+    if (ok)
+        strbuf_add(out, word.buf, word.len);
+    strbuf_release(&word);
+    return ok ? (size_t)(stop + 2 - s) : 0;
+}
+
+char *mime_decode_header(const char *value, size_t len)
+{
+    /* Unfold first (RFC 5322 2.2.3): a line break followed by white space is white space. */
+    struct strbuf line = STRBUF_INIT, out = STRBUF_INIT;
+    for (size_t i = 0; i < len; i++) {
+        if (value[i] == '\r' && i + 1 < len && value[i + 1] == '\n')
+            continue;
+        if (value[i] == '\n')
+            continue;
+        strbuf_addch(&line, value[i]);
+    }
+    const char *p = line.buf, *end = line.buf + line.len;
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    struct strbuf word = STRBUF_INIT;
+    bool after_word = false; /* the last thing appended was an encoded-word */
+    while (p < end) {
+        const char *space = p;
+        while (p < end && (*p == ' ' || *p == '\t'))
+            p++;
+        strbuf_reset(&word);
+        size_t used = p < end ? decode_encoded_word(p, end, &word) : 0;
+        /* The white space between two encoded-words is not part of the text. */
+        if (!used || !after_word)
+            strbuf_add(&out, space, (size_t)(p - space));
+        if (used) {
+            strbuf_add(&out, word.buf, word.len);
+            p += used;
+            after_word = true;
+        } else if (p < end) {
+            /* Plain text up to the next white space or "=?". */
+            const char *q = p + 1;
+            while (q < end && *q != ' ' && *q != '\t' &&
+                   !(q[0] == '=' && q + 1 < end && q[1] == '?'))
+                q++;
+            strbuf_add(&out, p, (size_t)(q - p));
+            p = q;
+            after_word = false;
+        }
+    }
+    strbuf_release(&word);
+    strbuf_release(&line);
+    return strbuf_detach(&out, NULL);
+}
+
 void mime_add_text_header(struct strbuf *out, const char *name, const char *value)
 {
     struct header_line h;

@@ -79,6 +79,16 @@ const char **mime_envelope_recipients(const struct mail_message *msg, size_t *co
  * holding whole UTF-8 characters. value must have been validated.
  */
 void mime_add_text_header(struct strbuf *out, const char *name, const char *value);
+/*
+ * The reverse, for showing a header to a person (journal outbox list): the
+ * value unfolded (CRLF before white space removed), without the white space
+ * that opens it, and its RFC 2047
+ * encoded-words in UTF-8 or US-ASCII, B or Q, decoded; white space between two
+ * adjacent encoded-words dropped, as RFC 2047 6.2 says. A word that is not
+ * well formed, names another charset or decodes to invalid UTF-8 is left as
+ * written. Returns a new string (the caller frees it).
+ */
+char *mime_decode_header(const char *value, size_t len);
 /* "Thu, 15 Jan 2026 10:00:00 +0000" (RFC 5322 3.3, always UTC, English names). */
 void mime_format_date(time_t when, char out[40]);
 /* Quoted-printable (RFC 2045 6.7) of UTF-8 text, CRLF line ends, lines of at most 76. */

@@ -1,11 +1,98 @@
 #include "util/yaml.h"
 
 #include "util/error.h"
+#include "util/strbuf.h"
+#include "util/unicode.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+
+static bool starts_with_typographic_quote(const char *s, const char *end)
+{
+    static const char *const quotes[] = {"\u201c", "\u201d", "\u2018", "\u2019", "\u00ab",
+                                         "\u00bb", "\u201e", "\u201a", "\u2039", "\u203a"};
+    for (size_t i = 0; i < sizeof(quotes) / sizeof(quotes[0]); i++) {
+        size_t n = strlen(quotes[i]);
+        if ((size_t)(end - s) >= n && !memcmp(s, quotes[i], n))
+            return true;
+    }
+    return false;
+}
+
+static bool contains(const char *s, const char *end, const char *what)
+{
+    size_t n = strlen(what);
+    for (; (size_t)(end - s) >= n; s++)
+        if (!memcmp(s, what, n))
+            return true;
+    return false;
+}
+
+/*
+ * When the line that failed is "key: value" with a plain (unquoted) value that YAML reads as
+ * syntax, the likely fix: a title in typographic quotes with a colon in it, a ": " or " #"
+ * inside, or an indicator (@, `, %, *, &, !) first. libyaml only says "mapping values are not
+ * allowed in this context". Appends "; ..." to hint, or nothing.
+ */
+static void quoting_hint(const char *text, size_t len, size_t line_index, struct strbuf *hint)
+{
+    const char *p = text, *end = text + len;
+    for (size_t l = 0; l < line_index; l++) {
+        p = memchr(p, '\n', (size_t)(end - p));
+        if (!p)
+            return;
+        p++;
+    }
+    const char *eol = memchr(p, '\n', (size_t)(end - p));
+    if (!eol)
+        eol = end;
+    while (eol > p && (eol[-1] == '\r' || eol[-1] == ' '))
+        eol--;
+    const char *s = p;
+    for (;;) { /* indentation and list dashes */
+        while (s < eol && *s == ' ')
+            s++;
+        if (s + 1 < eol && s[0] == '-' && s[1] == ' ')
+            s += 2;
+        else
+            break;
+    }
+    const char *key = s;
+    while (s < eol &&
+           (((unsigned char)*s >= 'a' && (unsigned char)*s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+            (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
+        s++;
+    if (s == key || eol - s < 2 || s[0] != ':' || s[1] != ' ')
+        return;
+    size_t key_len = (size_t)(s - key);
+    s += 2;
+    while (s < eol && *s == ' ')
+        s++;
+    if (s == eol || strchr("\"'[{|>", *s))
+        return;
+    const char *why = NULL;
+    if (starts_with_typographic_quote(s, eol))
+        why = "typographic quotes are not YAML quotes";
+    else if (contains(s, eol, ": ") || eol[-1] == ':')
+        why = "a colon followed by a space starts a new field";
+    else if (contains(s, eol, " #"))
+        why = "' #' starts a comment";
+    else if (strchr("@`%*&!", *s))
+        why = "its first character has a meaning in YAML";
+    if (!why)
+        return;
+    strbuf_addf(hint, "; the value of '%.*s' must be quoted (%s): write it as %.*s: '",
+                (int)key_len, key, why, (int)key_len, key);
+    for (const char *c = s; c < eol; c++) {
+        if (*c == '\'')
+            strbuf_addch(hint, '\'');
+        strbuf_addch(hint, *c);
+    }
+    strbuf_addch(hint, '\'');
+}
 
 int ydoc_load(struct ydoc *d, const char *file, const char *text, size_t len, size_t line_offset)
 {
@@ -28,15 +115,22 @@ int ydoc_load(struct ydoc *d, const char *file, const char *text, size_t len, si
         size_t col = mark.column + 1;
         int rc;
         size_t opened = parser.context_mark.line + 1 + line_offset;
+        struct strbuf hint = STRBUF_INIT;
+        quoting_hint(text, len, mark.line, &hint);
+        if (!hint.len && parser.context && parser.context_mark.line != mark.line)
+            quoting_hint(text, len, parser.context_mark.line, &hint);
+        const char *why = hint.len ? hint.buf : "";
         if (parser.context && opened != line)
             /* The cause is often where the construct opened (an unclosed [ or quote). */
-            rc = error_at(file, line, col, "invalid YAML: %s %s that starts on line %zu",
-                          parser.problem, parser.context, opened);
+            rc = error_at(file, line, col, "invalid YAML: %s %s that starts on line %zu%s",
+                          parser.problem, parser.context, opened, why);
         else if (parser.context)
-            rc = error_at(file, line, col, "invalid YAML: %s %s", parser.problem, parser.context);
+            rc = error_at(file, line, col, "invalid YAML: %s %s%s", parser.problem, parser.context,
+                          why);
         else
-            rc = error_at(file, line, col, "invalid YAML: %s",
-                          parser.problem ? parser.problem : "syntax error");
+            rc = error_at(file, line, col, "invalid YAML: %s%s",
+                          parser.problem ? parser.problem : "syntax error", why);
+        strbuf_release(&hint);
         yaml_parser_delete(&parser);
         return rc;
     }
@@ -178,7 +272,12 @@ void ydoc_check_keys(struct ydoc *d, yaml_node_t *map, const char *const *allowe
                     strcat(list, ", ");
                 strcat(list, *a);
             }
-            ydoc_problem(d, k, "unknown field '%s' in %s (expected one of: %s)", key, what, list);
+            const char *near = text_suggest(key, allowed);
+            if (near)
+                ydoc_problem(d, k, "unknown field '%s' in %s; did you mean %s?", key, what, near);
+            else
+                ydoc_problem(d, k, "unknown field '%s' in %s (expected one of: %s)", key, what,
+                             list);
         }
         /* Duplicate keys silently shadow each other in most YAML readers: refuse them. */
         for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < p; q++) {

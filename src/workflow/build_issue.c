@@ -529,6 +529,8 @@ static int assemble(struct state *s)
                                     xstrdup(is->pages[i]),
                                     doi};
         bool was_published = !strcmp(e->record.state, "published");
+        /* A scheduled issue built on its date is published now, not corrected. */
+        s->out->corrected |= was_published;
         /* An issue dated in the future is scheduled: not public until it is built again. */
         record_set(&e->record.state, scheduled ? "scheduled" : "published");
         record_set(&e->record.published, is->date);

@@ -57,6 +57,7 @@ struct build_issue_result {
     struct built_article *articles;
     size_t narticles;
     bool updated;   /* the issue existed */
+    bool corrected; /* ...and was published already: this build corrected it */
     bool scheduled; /* dated in the future: its articles wait as scheduled */
     char commit[GIT_OID_HEXSZ + 1];
 };

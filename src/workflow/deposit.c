@@ -389,6 +389,14 @@ int workflow_deposit(struct journal_repo *repo, const struct deposit_request *re
     /* Everything is checked before anything is written or sent. */
     error_clear();
     crossref_check(c, &l.issue, l.articles, l.nentries);
+    /* A dry run too: "the deposit is valid" must not be said of DOIs that would resolve to
+       a placeholder. */
+    char *placeholder = config_base_url_placeholder(c);
+    if (placeholder) {
+        error_add_at("journal.yaml", c->base_url_line, c->base_url_column,
+                     "%s; the DOIs deposited would resolve to it", placeholder);
+        free(placeholder);
+    }
     const char *login = NULL, *password = NULL;
     if (!req->dry_run) {
         login = getenv(c->crossref_login_env);

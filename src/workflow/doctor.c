@@ -761,6 +761,19 @@ static void check_settings(struct doctor *d)
     }
 }
 
+/* journal.yaml parsed when the repository opened; what it may hold and still not be ready. */
+static void check_config(struct doctor *d)
+{
+    const struct journal_config *c = &d->repo->config;
+    char *placeholder = config_base_url_placeholder(c);
+    if (placeholder)
+        add(d->r, "config", "journal.yaml", c->base_url_line,
+            "set base_url to the site's public address and commit it; until then build-site "
+            "makes only drafts (--draft) and deposit and export refuse",
+            "%s", placeholder);
+    free(placeholder);
+}
+
 int doctor_run(struct journal_repo *repo, const char *site_dir, bool fix,
                struct doctor_report *report)
 {
@@ -771,6 +784,8 @@ int doctor_run(struct journal_repo *repo, const char *site_dir, bool fix,
         rc = country_db_open(&d.countries, NULL, NULL);
     if (!rc)
         rc = language_db_open(&d.languages, NULL, NULL);
+    if (!rc)
+        check_config(&d);
     if (!rc)
         rc = check_files(&d, site_dir);
     if (!rc)

@@ -10,6 +10,8 @@
  * `journal doctor`: the committed repository, the index and the state a killed
  * process may leave behind, checked against each other.
  *
+ *   config    journal.yaml holds what is valid but not ready to publish (a placeholder
+ *             base_url)
  *   record    a submission's record, manuscript or review does not parse
  *   state     a submission's state disagrees with its timeline or its files
  *             (a decision without reviews, published without an issue, ...)

@@ -3,6 +3,7 @@
 #include "model/roster.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/unicode.h"
 #include "util/yaml.h"
 #include "workflow/editorial.h"
 
@@ -112,9 +113,10 @@ static void find_identifying_text(struct packet *p, const struct manuscript *m, 
         for (size_t k = 0; k < nneedles; k++) {
             if (!roster_has_word(folded, needles[k]))
                 continue;
-            add_warning(
-                p, line,
-                xasprintf("names the author %s: %.60s%s", owners[k], raw, n > 60 ? "..." : ""));
+            /* Cut by what a terminal shows, never inside a character. */
+            char *shown = text_truncate_to_width(raw, 60);
+            add_warning(p, line, xasprintf("names the author %s: %s", owners[k], shown));
+            free(shown);
             break;
         }
         free(folded);

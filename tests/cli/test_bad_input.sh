@@ -111,6 +111,12 @@ good | sed '9s/^    email/     email/' >bad_indent.md
 reject "invalid YAML (bad indentation)" "${P}bad_indent\.md:9:[0-9]+: invalid YAML" \
     -- bad_indent.md
 
+# A title in typographic quotes with a colon: the error says the value needs quoting, and how.
+good | sed "2s/.*/title: “Citizens’ trust: evidence from Almaty”/" >typographic.md
+reject "a title in typographic quotes" \
+    "${P}typographic\.md:2:[0-9]+: invalid YAML: .*the value of 'title' must be quoted \(typographic quotes are not YAML quotes\): write it as title: '“Citizens’ trust: evidence from Almaty”'" \
+    -- typographic.md
+
 good | sed '2d' >no_title.md
 reject "missing title" "${P}no_title\.md:1:1: .*missing required field 'title'" -- no_title.md
 
@@ -290,6 +296,14 @@ expect_exit 2 "two manuscripts exit 2" -- "$JOURNAL" -C "$J" submit good.md good
 expect_exit 2 "unknown global option exits 2" -- "$JOURNAL" --bogus list
 expect_exit 2 "unknown command exits 2" -- "$JOURNAL" -C "$J" frobnicate
 expect_stderr_match "'frobnicate' is not a journal command" "unknown command: names it"
+expect_stderr_no_suggestion=$(grep -c "did you mean" "$ERR")
+check_eq "unknown command: no suggestion when nothing is near" 0 "$expect_stderr_no_suggestion"
+expect_exit 2 "a mistyped command exits 2" -- "$JOURNAL" -C "$J" sumbit good.md
+expect_stderr_match "^journal: 'sumbit' is not a journal command; did you mean submit\?$" \
+    "a mistyped command: did you mean submit?"
+expect_exit 2 "help for a mistyped command exits 2" -- "$JOURNAL" help build-sit
+expect_stderr_match "no such command 'build-sit'.*; did you mean build-site\?$" \
+    "help for a mistyped command: did you mean build-site?"
 expect_exit 2 "no command exits 2" -- "$JOURNAL"
 expect_exit 2 "-C without a folder exits 2" -- "$JOURNAL" -C
 expect_exit 2 "list --state nonsense exits 2" -- "$JOURNAL" -C "$J" list --state nonsense

@@ -100,6 +100,7 @@ expect_stderr_match "issue 3 is published: it changes only with --correct" "the 
 expect_unchanged "$before" "$J" "the refusal changed nothing"
 expect_exit 0 "build-issue 3 --add 11 --correct NOTE" -- \
     "$JOURNAL" -C "$J" build-issue 3 --add 11 --correct "Added an article omitted by mistake"
+expect_stdout_match "^Corrected issue 3: " "... says it corrected issue 3"
 check "the correction is recorded with its date and both articles are listed" -- "$PY" -c '
 import sys, yaml
 issue = yaml.safe_load(open(sys.argv[1] + "/issues/3.yaml"))
@@ -295,6 +296,8 @@ expect_exit 1 "after the date, build-site asks for the issue to be published" --
 expect_stderr_match "issues/3\.yaml:[0-9]+: lists submission 10, which is not published \(its state is scheduled\).*build-issue" \
     "the message says how"
 expect_exit 0 "build-issue 3 on its date publishes it" -- "$JOURNAL" -C "$J2" build-issue 3
+expect_stdout_match "^Published issue 3: " "... and says it published issue 3"
+expect_stdout_no_match "^Updated" "... not that it updated it"
 check "the article is published" -- grep -q "^state: published" "$J2/submissions/10/submission.yaml"
 expect_exit 0 "build-site after publishing" -- "$JOURNAL" -C "$J2" build-site
 check "the issue is on the site" -- test -e "$J2/_site/articles/10/index.html"

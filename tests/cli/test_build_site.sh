@@ -108,6 +108,12 @@ check "issue 1 page lists article 1's title" -- \
     grep -qF "Merit-based recruitment in Kazakhstan" "$S/issues/1/index.html"
 check "the home page names the journal" -- \
     grep -qF "Journal of Civil Service Reform and Practice" "$S/index.html"
+# Readers are not told which software (and version) made the site; machines still are.
+version=$("$JOURNAL" --version | sed 's/^journal //')
+check "the footer names no software or version ($version)" -- sh -c \
+    "! sed -n '/<footer/,/<\/footer>/p' '$S/index.html' '$S/ru/index.html' '$S/articles/1/index.html' | grep -qiF -e '$version' -e 'published with' -e 'создан программой'"
+check "the pages keep a generator meta tag" -- \
+    grep -qE '<meta name="generator" content="journal [0-9]+\.[0-9]+' "$S/index.html"
 check "the home page links to both issues" -- \
     bash -c "grep -q 'href=\"issues/1/index.html\"' '$S/index.html' && grep -q 'href=\"issues/2/index.html\"' '$S/index.html'"
 for n in 1 2 3 4 5; do

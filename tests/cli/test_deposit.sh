@@ -119,7 +119,7 @@ expect_stdout_match '<ORCID>https://orcid.org/0000-0003-5882-8559</ORCID>' "ORCI
 expect_stdout_match '<person_name sequence="first" contributor_role="author">' "the first author"
 expect_stdout_match '<ai:license_ref applies_to="vor" start_date="2025-06-30">https://creativecommons.org/licenses/by/4.0/</ai:license_ref>' \
     "the licence as an access indicator"
-expect_stdout_match '<resource>https://journal.example.org/articles/1/index.html</resource>' \
+expect_stdout_match "<resource>${TEST_BASE_URL}articles/1/index.html</resource>" \
     "the resource URL is the article's page"
 expect_stdout_match '<citation key="ref1">' "the references as a citation list"
 expect_stdout_match '<email_address>office@journal.example.org</email_address>' "the depositor"
@@ -312,6 +312,30 @@ refused no-issn "sed -i '/^issn:/d' journal.yaml" 'no issn'
 refused no-date "sed -i '/^published:/d' submissions/3/submission.yaml" \
     'submissions/3/submission.yaml: submission 3 has no publication date'
 refused no-email "sed -i '/^crossref_depositor_email:/d' journal.yaml" 'crossref_depositor_email'
+# DOIs must not resolve to a placeholder such as the one journal init writes; the dry run,
+# which would otherwise call the deposit valid, says so too.
+refused placeholder "sed -i 's|^base_url: .*|base_url: https://journal.example.org/|' journal.yaml" \
+    "^journal deposit: journal.yaml:[0-9]+:11: base_url 'https://journal.example.org/' is a placeholder \(example.org is reserved"
+expect_stderr_match "set base_url in journal.yaml .*; the DOIs deposited would resolve to it" \
+    "placeholder: the message says what to do"
+expect_exit 1 "placeholder: the dry run is refused too" -- \
+    in_dir "$TEST_TMP/placeholder" "$JOURNAL" deposit 1 --dry-run
+expect_stderr_match "base_url 'https://journal.example.org/' is a placeholder" \
+    "placeholder: the dry run says why"
+check_eq "placeholder: the dry run prints no deposit" "" "$(cat "$OUT")"
+# An ISSN in another spelling is deposited in the one Crossref's schema takes.
+I=$TEST_TMP/issn-spelling
+cp -a "$J" "$I"
+sed -i 's/^issn: .*/issn: "2789388x"/' "$I/journal.yaml"
+tgit -C "$I" commit -qam "issn written 2789388x"
+expect_exit 0 "an ISSN written 2789388x: the dry run" -- \
+    in_dir "$I" "$JOURNAL" deposit 1 --dry-run -o "$TEST_TMP/issn.xml"
+check "... deposits it as 2789-388X" -- grep -q '>2789-388X</issn>' "$TEST_TMP/issn.xml"
+check "... which Crossref's schema takes" -- validate "$TEST_TMP/issn.xml"
+refused bad-issn "sed -i 's/^issn: .*/issn: 2789-3881/' journal.yaml" \
+    "journal.yaml:[0-9]+:7: '2789-3881' is not a valid ISSN: its first seven digits call for the check digit X"
+refused localhost "sed -i 's|^base_url: .*|base_url: http://localhost:8000/|' journal.yaml" \
+    "base_url 'http://localhost:8000/' is a placeholder \(localhost is reserved"
 # Every problem at once.
 refused everything "sed -i '/^doi_prefix:/d; /^issn:/d' journal.yaml; sed -i '/^published:/d' submissions/2/submission.yaml" \
     'no doi_prefix'

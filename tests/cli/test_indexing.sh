@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 SPECS=$SPECS_DIR
-BASE=https://journal.example.org/
+BASE=$TEST_BASE_URL
 
 J=$TEST_TMP/sample
 sample_journal "$J" || finish
@@ -129,6 +129,16 @@ expect_exit 1 "a journal without ISSN is refused" -- \
     in_dir "$N" "$JOURNAL" export doaj 1 -o "$TEST_TMP/out/noissn.xml"
 expect_stderr_match "journal.yaml: no issn" "... with a clear message"
 check "... and no file is written" -- test ! -e "$TEST_TMP/out/noissn.xml"
+
+P=$TEST_TMP/placeholder
+cp -R "$J" "$P"
+sed -i 's|^base_url: .*|base_url: "https://journal.example.org/"|' "$P/journal.yaml"
+tgit -C "$P" commit -q -am "the sample's placeholder base_url"
+expect_exit 1 "a journal whose base_url is a placeholder is refused" -- \
+    in_dir "$P" "$JOURNAL" export doaj 1 -o "$TEST_TMP/out/placeholder.xml"
+expect_stderr_match "^journal export: journal.yaml:[0-9]+:11: base_url 'https://journal.example.org/' is a placeholder \(example.org is reserved.*set base_url in journal.yaml" \
+    "... naming base_url, its line in journal.yaml and what to do"
+check "... and no file is written" -- test ! -e "$TEST_TMP/out/placeholder.xml"
 
 # ---- build-site: feeds, sitemap, robots.txt, OAI-PMH ----
 
@@ -277,7 +287,7 @@ EOF
 check "the OAI repository gives the journal's contact_email as adminEmail" -- \
     grep -q '<oai:adminEmail>office@journal.example.org</oai:adminEmail>' "$S/oai/static-repository.xml"
 check_eq "the OAI static repository has one oai_dc record per published article" \
-    "$(for n in 1 2 3 4 5 6 7 8 9; do echo "oai:journal.example.org:article/$n"; done)" \
+    "$(for n in 1 2 3 4 5 6 7 8 9; do echo "oai:jcsrp.org:article/$n"; done)" \
     "$(oai_records "$S/oai/static-repository.xml" | sort -V)"
 
 # The baseURL: the file's own URL without a gateway (doctor mentions it), and the gateway's URL
@@ -294,7 +304,7 @@ echo 'oai_gateway_url: "http://gateway.institution.org/oai"' >>"$G/journal.yaml"
 tgit -C "$G" commit -q -am "an OAI gateway"
 expect_exit 0 "build-site with oai_gateway_url" -- in_dir "$G" "$JOURNAL" build-site
 check "... writes the baseURL the static repository guidelines prescribe" -- grep -q \
-    "<oai:baseURL>http://gateway.institution.org/oai/journal.example.org/oai/static-repository.xml</oai:baseURL>" \
+    "<oai:baseURL>http://gateway.institution.org/oai/${BASE#https://}oai/static-repository.xml</oai:baseURL>" \
     "$G/_site/oai/static-repository.xml"
 expect_exit 0 "doctor with oai_gateway_url" -- in_dir "$G" "$JOURNAL" doctor
 check "... has nothing to mention about it" -- bash -c "! grep -q oai_gateway_url '$OUT'"

@@ -7,6 +7,7 @@ cd "$TEST_TMP" || exit 1
 
 expect_exit 0 "init DIR --title X exits 0" -- "$JOURNAL" init "$J" --title "X"
 expect_stdout_match "Created journal 'X'" "init says what it created"
+cp "$OUT" "$TEST_TMP/.init.out"
 check "journal.yaml created" -- test -f "$J/journal.yaml"
 check "journal.yaml has the title" -- grep -qE '^title: "?X"?$' "$J/journal.yaml"
 check ".gitignore created" -- test -f "$J/.gitignore"
@@ -41,9 +42,29 @@ expect_stdout_match "No submissions yet" "list says there are no submissions yet
 expect_exit 0 "list --json on the new journal exits 0" -- "$JOURNAL" -C "$J" list --json
 check_eq "list --json is an empty array" "[]" "$(tr -d ' \n' <"$OUT")"
 
+# ---- the placeholder base_url ----
+
+check "init says base_url is a placeholder" -- \
+    grep -q "base_url in journal.yaml is a placeholder" "$TEST_TMP/.init.out"
+check "journal.yaml has the placeholder base_url" -- \
+    grep -qE '^base_url: "?https://journal.example.org/"?$' "$J/journal.yaml"
+line=$(grep -n '^base_url:' "$J/journal.yaml" | cut -d: -f1)
+snapshot "$J" >"$TEST_TMP/.before"
+expect_exit 1 "build-site refuses the placeholder base_url" -- "$JOURNAL" -C "$J" build-site
+expect_stderr_match "^journal build-site: journal.yaml:$line:11: base_url 'https://journal.example.org/' is a placeholder \(example.org is reserved for examples and tests.*set base_url in journal.yaml" \
+    "... naming base_url, its line in journal.yaml and what to do"
+expect_stderr_match "build a preview with --draft" "... and how to preview"
+check "... and builds nothing" -- test ! -e "$J/_site"
+expect_unchanged "$TEST_TMP/.before" "$J" "... and leaves the journal unchanged"
+expect_exit 1 "doctor reports the placeholder base_url" -- "$JOURNAL" -C "$J" doctor
+expect_stdout_match "^journal.yaml:$line: base_url 'https://journal.example.org/' is a placeholder .*\[config\]" \
+    "... as a config problem of journal.yaml at its line"
+
 # ---- build-site on the empty journal ----
 
-expect_exit 0 "build-site on the empty journal exits 0" -- "$JOURNAL" -C "$J" build-site
+expect_exit 0 "build-site --draft on the empty journal exits 0" -- "$JOURNAL" -C "$J" build-site --draft
+expect_stderr_match "^journal build-site: warning: journal.yaml:$line: base_url 'https://journal.example.org/' is a placeholder" \
+    "... warning that base_url is a placeholder"
 check "_site/index.html exists" -- test -s "$J/_site/index.html"
 check "_site/assets/style.css exists" -- test -s "$J/_site/assets/style.css"
 check "the home page says no issues yet" -- grep -qiE 'no issues' "$J/_site/index.html"
@@ -109,9 +130,26 @@ import sys, yaml
 assert yaml.safe_load(open(sys.argv[1]))["title"] == sys.argv[2]
 ' "$TEST_TMP/tricky/journal.yaml" "$T"
 fi
-expect_exit 0 "build-site on the tricky journal exits 0" -- "$JOURNAL" -C "$TEST_TMP/tricky" build-site
+expect_exit 0 "build-site --draft on the tricky journal exits 0" -- "$JOURNAL" -C "$TEST_TMP/tricky" build-site --draft
 check "the tricky title is escaped on the home page" -- \
     grep -qF 'Journal: &quot;Quotes&quot; &amp; &lt;Tags&gt; # not a comment' "$TEST_TMP/tricky/_site/index.html"
+
+# ---- init --base-url: the site's address from the start ----
+
+expect_exit 0 "init --base-url exits 0" -- \
+    "$JOURNAL" init "$TEST_TMP/real" --title "Real" --base-url https://journal.university.edu
+check "journal.yaml has the base_url given" -- \
+    grep -qE '^base_url: "?https://journal.university.edu"?$' "$TEST_TMP/real/journal.yaml"
+expect_stdout_no_match "placeholder" "... and init says nothing of a placeholder"
+expect_exit 0 "build-site on it needs no --draft" -- "$JOURNAL" -C "$TEST_TMP/real" build-site
+check_eq "... and warns of nothing" "" "$(cat "$ERR")"
+check "... its links are at base_url" -- \
+    grep -q 'href="https://journal.university.edu/index.html"' "$TEST_TMP/real/_site/index.html"
+expect_exit 0 "doctor finds nothing wrong with it" -- "$JOURNAL" -C "$TEST_TMP/real" doctor
+expect_exit 2 "init --base-url that is not http(s) exits 2" -- \
+    "$JOURNAL" init "$TEST_TMP/ftp" --base-url ftp://journal.university.edu/
+expect_stderr_match "--base-url must start with https:// or http://" "... saying what it must be"
+check "... and makes nothing" -- test ! -e "$TEST_TMP/ftp"
 
 # ---- the new journal takes submissions ----
 

@@ -147,4 +147,32 @@ expect_exit 0 "assign without mail settings" -- "$JOURNAL" -C "$J2" assign 10 --
 check "no outbox was created" -- test ! -e "$J2/.journal/outbox.db"
 expect_exit 1 "outbox says mail is off" -- "$JOURNAL" -C "$J2" outbox
 expect_stderr_match "mail is off" "the message says so"
+
+# With a sender but no smtp_host, mail waits in the outbox, and every command says so.
+J3=$TEST_TMP/noserver
+sample_journal "$J3" || finish
+echo "mail_from_address: office@journal.example.org" >>"$J3/journal.yaml"
+tgit -C "$J3" commit -qam "A sender, no server"
+expect_exit 0 "submit a Russian manuscript without a server" -- "$JOURNAL" -C "$J3" submit ru.md
+N3=$(cat "$OUT")
+expect_exit 0 "outbox list" -- "$JOURNAL" -C "$J3" outbox list
+expect_stdout_match "queued .*Submission $N3 received: Оценка результативности государственных служащих" \
+    "outbox list shows the Cyrillic subject decoded, every encoded-word of it"
+expect_stdout_no_match "=\?UTF-8\?" "... and no RFC 2047 encoded-word"
+expect_exit 0 "outbox list --state failed" -- "$JOURNAL" -C "$J3" outbox list --state failed
+expect_stdout_match "^No failed messages \(the outbox holds 1 queued\)\.$" \
+    "outbox list --state failed says there are none, and what is queued"
+expect_stdout_no_match "The outbox is empty" "... not that the outbox is empty"
+expect_exit 2 "outbox list --state with an unknown state" -- "$JOURNAL" -C "$J3" outbox list --state faild
+expect_stderr_match "unknown state 'faild'.*did you mean failed\?" "... is refused with a suggestion"
+expect_exit 0 "assign 11 with a due date (no server)" -- \
+    "$JOURNAL" -C "$J3" assign 11 --reviewer aliya-temirkhanova --due 2026-01-20
+export JOURNAL_TODAY=2026-02-01
+expect_exit 0 "remind without a server" -- "$JOURNAL" -C "$J3" remind
+expect_stdout_match "^queued +#11 +aliya-temirkhanova +due 2026-01-20 \(12 days late\)" \
+    "remind says the reminder was queued"
+expect_stdout_no_match "reminded" "... not that anyone was reminded"
+expect_stdout_match "^1 reminder queued in the outbox but not sent: journal.yaml has no smtp_host" \
+    "... and why it was not sent"
+export JOURNAL_TODAY=2026-01-15
 finish

@@ -36,6 +36,25 @@ line=$(grep -oE 'p\.md:[0-9]+: names the author Marat Iskakov: As' "$ERR" | grep
 check_eq "the warning's line number points at the mention in the packet" \
     "As Iskakov (2021) argued in an earlier paper, promotion rules matter." "$(sed -n "${line}p" p.md)"
 
+# A long Cyrillic line that names the author: the warning quotes it cut to 60 columns on a
+# character (byte 60 of this line falls inside one), with an ellipsis.
+R=$TEST_TMP/packet-ru
+cp -a "$J" "$R"
+echo "12) Как показал Iskakov (2021), правила продвижения по службе имеют большое значение для карьеры." \
+    >>"$R/submissions/11/manuscript.md"
+tgit -C "$R" commit -qam "A Cyrillic mention"
+expect_exit 0 "packet with a long Cyrillic line naming the author" -- \
+    "$JOURNAL" -C "$R" packet 11 --reviewer asel-bekova -o p-ru.md
+check "the warning quotes the line cut on a character, with an ellipsis" -- python3 -c '
+import sys
+err = open(sys.argv[1], encoding="utf-8", errors="strict").read()
+quoted = [l.split(": names the author Marat Iskakov: ", 1)[1] for l in err.splitlines()
+          if "12) Как показал" in l]
+assert len(quoted) == 1, err
+assert quoted[0].endswith("\u2026") and len(quoted[0]) == 60, quoted[0]
+assert quoted[0].startswith("12) Как показал Iskakov (2021), правила продвижения"), quoted[0]
+' "$ERR"
+
 # Nothing that identifies an author, from the manuscript's front matter, is in the packet.
 leaks=$(/usr/bin/python3 - "$MS" p.md <<'PY'
 import sys, yaml

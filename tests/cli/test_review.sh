@@ -111,6 +111,39 @@ check_eq "reviewers: every reviewer has load 0/capacity" 40 \
 expect_stdout_match "^asel-bekova +Asel Bekova .* 0/3 " "reviewers: asel-bekova 0/3"
 expect_stdout_match "^maral-annayeva .* 0/1 " "reviewers: maral-annayeva 0/1"
 expect_stdout_match "^timur-usenov .*\(inactive\)" "reviewers: timur-usenov marked inactive"
+
+# Names longer than their column, in Cyrillic and with a combining accent: cut on a character
+# (never inside one) with an ellipsis, and the columns after them where they belong.
+N=$TEST_TMP/names
+sample_journal "$N" || finish
+sed -i 's/^\(  *name:\) "\?Asel Bekova"\?$/\1 "Бекова-Константинопольская Асель Нурлановна"/;
+        s/^\(  *name:\) "\?Maral Annayeva"\?$/\1 "José Maria de Vasconcelos e Sá Annayeva"/' \
+    "$N/reviewers.yaml"
+tgit -C "$N" commit -qam "Long names"
+expect_exit 0 "reviewers with long Cyrillic and accented names" -- "$JOURNAL" -C "$N" reviewers
+check "the long names are cut on a character, with an ellipsis, and the columns line up" -- \
+    python3 -c '
+import sys, unicodedata
+lines = open(sys.argv[1], encoding="utf-8", errors="strict").read().splitlines()
+def width(s):
+    return sum(0 if unicodedata.combining(c) else 1 for c in s)
+header = lines[0]
+country = header.index("COUNTRY")
+seen = 0
+for line in lines[1:]:
+    # The display column where COUNTRY starts is the same on every row.
+    n = 0
+    for i, c in enumerate(line):
+        if width(line[:i]) == country:
+            n = i
+            break
+    assert line[n - 1] == " " and line[n] != " ", line
+    if line.startswith(("asel-bekova ", "maral-annayeva ")):
+        seen += 1
+        assert "\u2026" in line, line
+assert seen == 2, seen
+assert "Бекова-Константинопольска\u2026 KZ" in open(sys.argv[1], encoding="utf-8").read()
+' "$OUT"
 expect_exit 0 "reviewers --json" -- "$JOURNAL" -C "$J" reviewers --json
 check_eq "reviewers --json: 40 reviewers, all with load 0" "40 True" \
     "$(json_get 'len(d), all(r["load"] == 0 for r in d)')"

@@ -107,8 +107,8 @@ ru = open(f"{root}/ru/archive/index.html", encoding="utf-8").read()
 assert '<a href="../ru/archive/index.html" hreflang="ru" lang="ru">Русский</a>' in en, en[:3000]
 assert '<a href="../archive/index.html" hreflang="en" lang="en" aria-current="true">English</a>' in en
 assert '<a href="../../archive/index.html" hreflang="en" lang="en">English</a>' in ru
-assert '<link rel="alternate" hreflang="ru" href="https://journal.example.org/ru/archive/index.html">' in en
-assert '<link rel="canonical" href="https://journal.example.org/ru/archive/index.html">' in ru
+assert '<link rel="alternate" hreflang="ru" href="https://jcsrp.org/ru/archive/index.html">' in en
+assert '<link rel="canonical" href="https://jcsrp.org/ru/archive/index.html">' in ru
 PY
 
 check "the Russian site shows the journal's Russian title and texts from journal.yaml" -- \

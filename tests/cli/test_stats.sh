@@ -157,6 +157,29 @@ assert all(r["code"] == "" for r in alls if r["kind"] == "organisation")
 ' stats.csv
 expect_exit 0 "stats --lang ru" -- "$JOURNAL" -C "$J" stats --lang ru
 expect_stdout_match "^Казахстан \(KZ\)" "--lang ru names the countries in Russian"
+cp "$OUT" stats-ru.txt
+expect_exit 0 "stats (text)" -- "$JOURNAL" -C "$J" stats
+# Every row of a table is as wide as its header (the sample's names are one column a
+# character), names too long for the first column cut with an ellipsis, valid UTF-8.
+for f in "$OUT" stats-ru.txt; do
+    check "the columns of the text tables line up ($(basename "$f"))" -- "$PY" -c '
+import sys
+text = open(sys.argv[1], encoding="utf-8", errors="strict").read()
+rows, header, cut = 0, None, 0
+for line in text.splitlines():
+    if "ARTICLES" in line:
+        header = len(line)
+    elif not line:
+        header = None
+    elif header:
+        rows += 1
+        assert len(line) == header, (line, len(line), header)
+        cut += "\u2026" in line
+assert rows >= 15 and cut >= 2, (rows, cut)
+' "$f"
+done
+expect_stdout_match "^Organisation for Economic Co-operation … +2 +2 +0\.67$" \
+    "the OECD's long name is cut to the column, its figures in theirs"
 # An issue dated after today is not out yet: the site leaves it off, and so do the figures.
 sed -i 's/^date: 2026-01-10$/date: 2026-06-30/' "$J/issues/3.yaml"
 tgit -C "$J" commit -qam "Issue 3 moved to June"

@@ -51,7 +51,7 @@ static int setup(void **state)
     git_libgit2_init();
     setenv("GIT_AUTHOR_NAME", "Test", 1);
     setenv("GIT_AUTHOR_EMAIL", "test@example.org", 1);
-    return repo_init(dir, "Index Test", NULL, 0, commit);
+    return repo_init(dir, "Index Test", NULL, NULL, 0, commit);
 }
 
 static int teardown(void **state)

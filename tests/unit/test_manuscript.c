@@ -262,7 +262,19 @@ static void test_type_lang_and_unknown_fields(void **state)
     snprintf(text, sizeof(text), base, "lang: klingon");
     expect_error(text, "ms.md:4:7: unknown language 'klingon'");
     snprintf(text, sizeof(text), base, "autors: []");
-    expect_error(text, "ms.md:4:1: unknown field 'autors' in the front matter");
+    expect_error(text,
+                 "ms.md:4:1: unknown field 'autors' in the front matter; did you mean authors?");
+    snprintf(text, sizeof(text), base, "abstarct: B");
+    expect_error(text, "ms.md:4:1: unknown field 'abstarct' in the front matter; did you mean "
+                       "abstract?");
+    /* A language by its name, or misspelt: the code meant. */
+    snprintf(text, sizeof(text), base, "lang: Russian");
+    expect_error(text, "ms.md:4:7: unknown language 'Russian' (expected an ISO 639-1 code such as "
+                       "en, ru); did you mean ru (Russian)?");
+    snprintf(text, sizeof(text), base, "lang: englsh");
+    expect_error(text, "did you mean en (English)?");
+    snprintf(text, sizeof(text), base, "lang: русский");
+    expect_error(text, "did you mean ru (Russian)?");
     snprintf(text, sizeof(text), base, "title: again");
     expect_error(text, "ms.md:4:1: field 'title' appears twice");
 }

@@ -300,6 +300,59 @@ static void test_long_subjects_split_on_characters(void **state)
     strbuf_release(&subject);
 }
 
+/* mime_decode_header (for journal outbox list) against what mime_compose writes and against
+   encoded-words written by hand. */
+static void assert_decodes_to(const char *raw, const char *expected)
+{
+    char *got = mime_decode_header(raw, strlen(raw));
+    if (strcmp(got, expected))
+        fail_msg("'%s' decoded to '%s', expected '%s'", raw, got, expected);
+    free(got);
+}
+
+static void test_header_decoder(void **state)
+{
+    (void)state;
+    /* B and Q, any case, several words with the space between them dropped, folded lines. */
+    assert_decodes_to("=?UTF-8?B?0J/RgNC40LLQtdGC?= =?utf-8?q?_=D0=BC=D0=B8=D1=80?=", "Привет мир");
+    assert_decodes_to("=?UTF-8?B?0J/RgNC4?=\r\n =?UTF-8?B?0LLQtdGC?=", "Привет");
+    assert_decodes_to("Re: =?UTF-8?Q?caf=C3=A9_au_lait?= time", "Re: café au lait time");
+    assert_decodes_to("=?US-ASCII?Q?plain?= text", "plain text");
+    assert_decodes_to("=?UTF-8*ru?B?0JbQ?=", "=?UTF-8*ru?B?0JbQ?="); /* half a character */
+    assert_decodes_to("Plain  ASCII\r\n\tfolded", "Plain  ASCII\tfolded");
+    /* What is not a well-formed UTF-8 word stays as written. */
+    assert_decodes_to("=?ISO-8859-1?Q?caf=E9?=", "=?ISO-8859-1?Q?caf=E9?=");
+    assert_decodes_to("=?UTF-8?B?/w==?=", "=?UTF-8?B?/w==?=");
+    assert_decodes_to("=?UTF-8?Q?=ZZ?=", "=?UTF-8?Q?=ZZ?=");
+    assert_decodes_to("=?UTF-8?Q?=0?=", "=?UTF-8?Q?=0?=");
+    assert_decodes_to("=?UTF-8?X?abc?=", "=?UTF-8?X?abc?=");
+    assert_decodes_to("=?UTF-8?B?AA==?=", "=?UTF-8?B?AA==?="); /* a NUL */
+    assert_decodes_to("a =?UTF-8?B?0JY=?= =?bad b", "a Ж =?bad b");
+    assert_decodes_to("", "");
+
+    /* Every subject mime_compose folds into many encoded-words decodes back to itself. */
+    const char *pieces[] = {"Ж", "€", "😀", "a", " ", "中", "é"};
+    struct strbuf subject = STRBUF_INIT;
+    for (int i = 0; i < 200; i++)
+        strbuf_addstr(&subject, pieces[(i * 5 + i / 3) % 7]);
+    struct mail_address to = {"Reader", "reader@example.org"};
+    for (size_t cut = 1; cut <= subject.len; cut += 7) {
+        while (cut < subject.len && ((unsigned char)subject.buf[cut] & 0xc0) == 0x80)
+            cut++;
+        char *text = xstrndup(subject.buf, cut);
+        struct mail_message m = simple(&to, text, "x\n");
+        char *msg = compose(&m, NULL);
+        char *raw = raw_header(msg, "Subject");
+        char *decoded = mime_decode_header(raw, strlen(raw));
+        assert_string_equal(decoded, text);
+        free(decoded);
+        free(raw);
+        free(msg);
+        free(text);
+    }
+    strbuf_release(&subject);
+}
+
 static void test_long_ascii_subject_folds_at_spaces(void **state)
 {
     (void)state;
@@ -598,6 +651,7 @@ int main(void)
         cmocka_unit_test(test_addresses),
         cmocka_unit_test(test_quoted_printable_body_round_trips),
         cmocka_unit_test(test_envelope_recipients),
+        cmocka_unit_test(test_header_decoder),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     error_clear();

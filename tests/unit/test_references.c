@@ -94,7 +94,7 @@ static void test_every_accepted_form(void **state)
              "    issued: {raw: \"2012-05\"}\n"
              "    doi: \"doi:10.1000/XYZ.1\"\n"
              "    URL: https://example.org/b\n"
-             "    ISBN: 978-0-674-06570-9\n"
+             "    ISBN: 978-0-674-06570-3\n"
              "    edition: 2\n"
              "  - id: c\n"
              "    type: report\n"
@@ -149,7 +149,7 @@ static void test_every_accepted_form(void **state)
     assert_int_equal(r->day, 0);
     assert_string_equal(r->doi, "10.1000/XYZ.1");
     assert_string_equal(r->url, "https://example.org/b");
-    assert_string_equal(r->isbn, "978-0-674-06570-9");
+    assert_string_equal(r->isbn, "978-0674065703"); /* the form Crossref's isbn_t takes */
     assert_string_equal(r->edition, "2");
     assert_string_equal(r->publisher, "HUP");
 
@@ -239,6 +239,48 @@ static void test_errors_with_places(void **state)
         "5, 1]]}, {raw: \"2020-05\"} or {literal: \"in press\"})\n"
         "ms.md:23:10: malformed DOI '10.1000/has space' (expected 10.NNNN/suffix, bare or as "
         "https://doi.org/10.NNNN/suffix)");
+}
+
+/* ISBNs and ISSNs in references: checked, and stored in one canonical form. */
+static void test_standard_numbers(void **state)
+{
+    (void)state;
+    struct manuscript m;
+    assert_int_equal(parse_ms(&m, HEAD
+                              "references:\n"
+                              "  - {id: a, type: book, title: A, ISBN: \"9780674065703\"}\n"
+                              "  - {id: b, type: book, title: B, ISBN: 0-8044-2957-x}\n"
+                              "  - {id: c, type: book, title: C, ISBN: \"979 10 90636 07 1\"}\n"
+                              "  - {id: d, type: article-journal, title: D, ISSN: 2789388x}\n"
+                              "  - {id: e, type: article-journal, title: E, ISSN: "
+                              "\"0317 8471\"}\n" TAIL),
+                     0);
+    assert_string_equal(m.references.items[0].isbn, "978-0674065703");
+    assert_string_equal(m.references.items[1].isbn, "080442957X");
+    assert_string_equal(m.references.items[2].isbn, "979-1090636071");
+    assert_string_equal(m.references.items[3].issn, "2789-388X");
+    assert_string_equal(m.references.items[4].issn, "0317-8471");
+    manuscript_free(&m);
+    expect_errors(HEAD "references:\n"
+                       "  - {id: a, type: book, title: A, ISBN: 978-0-674-06570-9}\n"
+                       "  - {id: b, type: book, title: B, ISBN: 0-8044-2957-3}\n"
+                       "  - {id: c, type: book, title: C, ISBN: 978-0-674}\n"
+                       "  - {id: d, type: book, title: D, ISBN: \"9780674065703 9780804429573\"}\n"
+                       "  - {id: e, type: article-journal, title: E, ISSN: 2789-3881}\n"
+                       "  - {id: f, type: article-journal, title: F, ISSN: 27X9-3881}\n" TAIL,
+                  "ms.md:8:41: ISBN '978-0-674-06570-9' has a wrong check digit: its other "
+                  "digits call for 3 (mistyped?)\n"
+                  "ms.md:9:41: ISBN '0-8044-2957-3' has a wrong check digit: its other digits "
+                  "call for X (mistyped?)\n"
+                  "ms.md:10:41: '978-0-674' is not an ISBN (expected ISBN-13 such as "
+                  "978-0-306-40615-7 or ISBN-10 such as 0-306-40615-2; one ISBN per reference)\n"
+                  "ms.md:11:41: '9780674065703 9780804429573' is not an ISBN (expected ISBN-13 "
+                  "such as 978-0-306-40615-7 or ISBN-10 such as 0-306-40615-2; one ISBN per "
+                  "reference)\n"
+                  "ms.md:12:52: ISSN '2789-3881' has a wrong check digit: its other digits call "
+                  "for X (mistyped?)\n"
+                  "ms.md:13:52: '27X9-3881' is not an ISSN (expected NNNN-NNNC such as "
+                  "2789-388X)");
 }
 
 static void test_warnings_by_type(void **state)
@@ -627,6 +669,7 @@ int main(void)
         cmocka_unit_test(test_every_accepted_form),
         cmocka_unit_test(test_no_references),
         cmocka_unit_test(test_errors_with_places),
+        cmocka_unit_test(test_standard_numbers),
         cmocka_unit_test(test_warnings_by_type),
         cmocka_unit_test(test_apa_article),
         cmocka_unit_test(test_apa_doi_link_encoding),

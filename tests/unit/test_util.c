@@ -380,6 +380,40 @@ static void test_yaml_positions(void **state)
     assert_non_null(strstr(error_message(), "second"));
 }
 
+/* A value that YAML reads as syntax: the error says to quote it, and how. */
+static void expect_quoting_hint(const char *text, const char *expected)
+{
+    struct ydoc d;
+    assert_int_equal(ydoc_load(&d, "ms.md", text, strlen(text), 1), JOURNAL_EINPUT);
+    if (!strstr(error_message(), expected))
+        fail_msg("expected \"%s\" in\n%s", expected, error_message());
+}
+
+static void test_yaml_quoting_hint(void **state)
+{
+    (void)state;
+    expect_quoting_hint("lang: en\ntitle: \u201cCitizens\u2019 trust: evidence from Almaty\u201d\n",
+                        "ms.md:3:");
+    expect_quoting_hint("lang: en\ntitle: \u201cCitizens\u2019 trust: evidence from Almaty\u201d\n",
+                        ": invalid YAML: mapping values are not allowed in this context; the value "
+                        "of 'title' must be quoted (typographic quotes are not YAML quotes): write "
+                        "it as title: '\u201cCitizens\u2019 trust: evidence from Almaty\u201d'");
+    /* An ASCII apostrophe is doubled inside the single quotes. */
+    expect_quoting_hint("authors:\n  - name: J\n    affiliations:\n      - name: Citizens' "
+                        "trust: a unit\n",
+                        "the value of 'name' must be quoted (a colon followed by a space starts a "
+                        "new field): write it as name: 'Citizens'' trust: a unit'");
+    expect_quoting_hint("title: T\nkeywords: [a, b]\nsubtitle: @home\n",
+                        "ms.md:4:11: invalid YAML: found character that cannot start any token "
+                        "while scanning for the next token; the value of 'subtitle' must be quoted "
+                        "(its first character has a meaning in YAML): write it as subtitle: "
+                        "'@home'");
+    /* No hint where quoting is not the fix. */
+    struct ydoc d;
+    assert_int_equal(ydoc_load(&d, "f.yaml", "a: [1, 2\n", 9, 0), JOURNAL_EINPUT);
+    assert_null(strstr(error_message(), "quoted"));
+}
+
 static void test_yaml_writer_quotes(void **state)
 {
     (void)state;
@@ -519,6 +553,32 @@ static void test_config(void **state)
     assert_true(issn_is_valid("0317-8471"));
     assert_true(issn_is_valid("2434-561X"));
     assert_false(issn_is_valid("0317-8472"));
+    /* journal.yaml's issn is stored as NNNN-NNNC with an upper-case X, whatever its spelling;
+       a wrong check digit says which one the other digits call for. */
+    static const char *const spellings[] = {"2789-388x", "2789388X", "2789 388x", "2789-388X"};
+    for (size_t i = 0; i < 4; i++) {
+        char *yaml = xasprintf("title: J\nissn: \"%s\"\n", spellings[i]);
+        assert_int_equal(config_parse(&c, "journal.yaml", yaml, strlen(yaml), NULL), 0);
+        assert_string_equal(c.issn, "2789-388X");
+        config_free(&c);
+        free(yaml);
+    }
+    const char wrong[] = "title: J\nissn: 2789-3881\n";
+    assert_int_equal(config_parse(&c, "journal.yaml", wrong, strlen(wrong), NULL), JOURNAL_EINPUT);
+    assert_non_null(strstr(error_message(),
+                           "journal.yaml:2:7: '2789-3881' is not a valid ISSN: its first seven "
+                           "digits call for the check digit X"));
+    const char typo[] = "titel: J\nbase_ur: https://jcsrp.org/\nreview_mod: open\n";
+    assert_int_equal(config_parse(&c, "journal.yaml", typo, strlen(typo), NULL), JOURNAL_EINPUT);
+    assert_non_null(strstr(error_message(),
+                           "journal.yaml:1:1: unknown field 'titel' in journal.yaml; did you mean "
+                           "title?\njournal.yaml:2:1: unknown field 'base_ur' in journal.yaml; did "
+                           "you mean base_url?\njournal.yaml:3:1: unknown field 'review_mod' in "
+                           "journal.yaml; did you mean review_mode?"));
+    const char shape[] = "title: J\nissn: 2789-38\n";
+    assert_int_equal(config_parse(&c, "journal.yaml", shape, strlen(shape), NULL), JOURNAL_EINPUT);
+    assert_non_null(strstr(error_message(), "journal.yaml:2:7: '2789-38' is not a valid ISSN "
+                                            "(expected NNNN-NNNC"));
     const char ok[] = "title: J\nbase_url: https://j.example.org\nissn: 0317-8471\n";
     assert_int_equal(config_parse(&c, "journal.yaml", ok, strlen(ok), NULL), 0);
     assert_string_equal(c.base_url, "https://j.example.org/");
@@ -531,9 +591,55 @@ static void test_config(void **state)
     assert_non_null(strstr(error_message(), "journal.yaml:2:7: '0317-8472' is not a valid ISSN"));
     assert_non_null(strstr(error_message(), "journal.yaml:3:14: review_mode"));
     struct strbuf def = STRBUF_INIT;
-    config_write_default(&def, "New: Journal");
+    config_write_default(&def, "New: Journal", NULL);
     assert_int_equal(config_parse(&c, "journal.yaml", def.buf, def.len, NULL), 0);
     assert_string_equal(c.title, "New: Journal");
+    config_free(&c);
+    strbuf_release(&def);
+}
+
+/* base_url's placeholders: the reserved names and loopback, whatever their spelling. */
+static void test_config_base_url_placeholder(void **state)
+{
+    (void)state;
+    static const char *const placeholders[] = {
+        "https://journal.example.org/", "http://example.com",
+        "https://EXAMPLE.NET./j/",      "https://a.b.example.org:8443/x",
+        "https://journal.test/",        "https://site.invalid/",
+        "https://my.example/",          "http://localhost:8000/",
+        "https://app.localhost/",       "http://127.0.0.1/",
+        "http://127.1.2.3:80/",         "http://[::1]:8080/",
+        "https://user@example.org/"};
+    for (size_t i = 0; i < sizeof(placeholders) / sizeof(placeholders[0]); i++)
+        if (!url_reserved_host(placeholders[i]))
+            fail_msg("%s is a placeholder", placeholders[i]);
+    static const char *const real[] = {
+        "https://jcsrp.org/",        "https://journal.myexample.org/",
+        "https://example.org.kz/",   "https://testing.ac.uk/",
+        "http://128.0.0.1/",         "https://[2001:db8::1]/",
+        "https://examples.com/path", "https://localhost.ru/"};
+    for (size_t i = 0; i < sizeof(real) / sizeof(real[0]); i++)
+        if (url_reserved_host(real[i]))
+            fail_msg("%s is not a placeholder (%s)", real[i], url_reserved_host(real[i]));
+    assert_string_equal(url_reserved_host("https://journal.example.org/"), "example.org");
+
+    /* The message names the line of journal.yaml; init's default is the placeholder. */
+    struct journal_config c;
+    struct strbuf def = STRBUF_INIT;
+    config_write_default(&def, "J", NULL);
+    assert_int_equal(config_parse(&c, "journal.yaml", def.buf, def.len, NULL), 0);
+    assert_int_equal(config_check_base_url(&c, "DOIs would resolve to it"), JOURNAL_EINPUT);
+    assert_non_null(strstr(error_message(), "journal.yaml:5:11: base_url "
+                                            "'https://journal.example.org/' is a placeholder "
+                                            "(example.org is reserved"));
+    assert_non_null(strstr(error_message(), "; DOIs would resolve to it"));
+    error_clear();
+    config_free(&c);
+    strbuf_reset(&def);
+    config_write_default(&def, "J", "https://jcsrp.org");
+    assert_int_equal(config_parse(&c, "journal.yaml", def.buf, def.len, NULL), 0);
+    assert_int_equal(config_check_base_url(&c, "x"), 0);
+    assert_null(config_base_url_placeholder(&c));
     config_free(&c);
     strbuf_release(&def);
 }
@@ -638,10 +744,12 @@ int main(void)
         cmocka_unit_test(test_links),
         cmocka_unit_test(test_mkdirs),
         cmocka_unit_test(test_yaml_positions),
+        cmocka_unit_test(test_yaml_quoting_hint),
         cmocka_unit_test(test_yaml_writer_quotes),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_record_round_trip),
         cmocka_unit_test(test_issue_manifest),
+        cmocka_unit_test(test_config_base_url_placeholder),
         cmocka_unit_test(test_config),
         cmocka_unit_test(test_config_site_texts),
     };

@@ -1,0 +1,127 @@
+/*
+ * util/unicode.c: display width and truncation for terminal tables (Cyrillic,
+ * Hangul, CJK, combining accents, emoji, invalid UTF-8) and the nearest-name
+ * suggestions.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "util/strbuf.h"
+#include "util/unicode.h"
+#include "util/utf8.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void assert_width(const char *s, size_t expected)
+{
+    size_t got = text_display_width(s);
+    if (got != expected)
+        fail_msg("'%s' is %zu columns wide, expected %zu", s, got, expected);
+}
+
+static void test_display_width(void **state)
+{
+    (void)state;
+    assert_width("", 0);
+    assert_width("Asel Bekova", 11);
+    assert_width("Айгерим Нурлановна", 18); /* Cyrillic: one column a letter */
+    assert_width("김민준", 6);              /* Hangul syllables: two each */
+    assert_width("\u1100\u1161\u11A8", 2);  /* the same as jamo: one syllable */
+    assert_width("王小明", 6);              /* CJK ideographs */
+    assert_width("ＡＢ", 4);                /* fullwidth Latin */
+    assert_width("Jose\u0301", 4);          /* e + combining acute */
+    assert_width("e\u0301\u0323", 1);       /* two marks on one letter */
+    assert_width("😀", 2);                   /* emoji presentation */
+    assert_width("\u2764\uFE0F", 2);        /* text heart made a picture */
+    assert_width("👩\u200D🔬", 2);            /* a ZWJ sequence: one picture */
+    assert_width("🇰🇿", 2);                  /* a flag: two regional indicators */
+    assert_width("a\u200Bb", 2);            /* zero-width space */
+    assert_width("tab\there", 7);           /* controls take no column */
+    assert_width("\xff\xfe", 2);            /* invalid bytes: one U+FFFD each */
+}
+
+static void assert_cut(const char *s, size_t width, const char *expected)
+{
+    char *got = text_truncate_to_width(s, width);
+    if (strcmp(got, expected))
+        fail_msg("'%s' cut to %zu: '%s', expected '%s'", s, width, got, expected);
+    assert_true(utf8_validate(got, strlen(got), NULL));
+    assert_true(text_display_width(got) <= width);
+    free(got);
+}
+
+static void test_truncate(void **state)
+{
+    (void)state;
+    assert_cut("Asel Bekova", 20, "Asel Bekova");
+    assert_cut("Asel Bekova", 11, "Asel Bekova");
+    assert_cut("Asel Bekova", 10, "Asel Beko…");
+    assert_cut("Константинопольский Александр", 12, "Константино…");
+    assert_cut("김민준 박서연", 6, "김민…"); /* 4 columns and the ellipsis: no half syllable */
+    assert_cut("김민준 박서연", 5, "김민…");
+    assert_cut("王小明", 4, "王…");
+    assert_cut("Jose\u0301 Garci\u0301a", 5, "Jose\u0301…"); /* the accent stays with its e */
+    assert_cut("Jose\u0301 Garci\u0301a", 4, "Jos…");
+    assert_cut("👩\u200D🔬👩\u200D🔬", 3, "👩\u200D🔬…"); /* a ZWJ sequence is not split */
+    assert_cut("🇰🇿🇺🇿", 3, "🇰🇿…");
+    assert_cut("\u1100\u1161\u11A8\u1100\u1161\u11A8", 3, "\u1100\u1161\u11A8…");
+    assert_cut("abc", 1, "…");
+    assert_cut("abc", 0, "");
+    assert_cut("ab\xff", 3, "ab\uFFFD"); /* never invalid UTF-8 out */
+
+    /* Every cut of a long mixed name is valid UTF-8 and as wide as asked or narrower. */
+    const char *name = "Бекова-Kim 김민준 王小明 José\u0301 😀 Ölçek";
+    for (size_t w = 0; w < 40; w++) {
+        char *got = text_truncate_to_width(name, w);
+        assert_true(utf8_validate(got, strlen(got), NULL));
+        size_t gw = text_display_width(got);
+        assert_true(gw <= w);
+        /* Short only by a wide character that did not fit. */
+        if (w < text_display_width(name))
+            assert_true(gw + 1 >= w);
+        free(got);
+    }
+}
+
+static void test_padded(void **state)
+{
+    (void)state;
+    struct strbuf sb = STRBUF_INIT;
+    text_add_padded(&sb, "Иванов", 8);
+    strbuf_addch(&sb, '|');
+    text_add_padded(&sb, "王小明王小明", 8);
+    strbuf_addch(&sb, '|');
+    text_add_padded(&sb, NULL, 2);
+    strbuf_addch(&sb, '|');
+    assert_string_equal(sb.buf, "Иванов  |王小明… |  |");
+    strbuf_release(&sb);
+}
+
+static void test_suggest(void **state)
+{
+    (void)state;
+    static const char *const states[] = {"pending", "queued", "sending", "sent", "failed", NULL};
+    assert_string_equal(text_suggest("faild", states), "failed");
+    assert_string_equal(text_suggest("fialed", states), "failed"); /* a transposition */
+    assert_string_equal(text_suggest("QUEUED", states), "queued");
+    assert_null(text_suggest("delivered", states));
+    static const char *const languages[] = {"English", "Russian", "Kazakh", "Русский", NULL};
+    assert_string_equal(text_suggest("Rusian", languages), "Russian");
+    assert_string_equal(text_suggest("русскии", languages), "Русский");
+    assert_null(text_suggest("x", languages));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_display_width),
+        cmocka_unit_test(test_truncate),
+        cmocka_unit_test(test_padded),
+        cmocka_unit_test(test_suggest),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
