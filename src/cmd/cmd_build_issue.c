@@ -1,4 +1,5 @@
 #include "cmd/commands.h"
+#include "export/citation.h"
 #include "model/manuscript.h"
 #include "store/repo.h"
 #include "util/error.h"
@@ -34,8 +35,11 @@ static void print_toc(const struct build_issue_result *r, bool dry_run)
             section = a->type;
             printf("\n%s\n", manuscript_type_label(section));
         }
+        /* The reader's form, as on the site: one dash for page ranges wherever people read. */
+        char *pages = citation_pages_text(a->pages);
         printf("  %2zu. %s\n      %s\n      pp. %s, doi:%s (submission %lu)\n", i + 1, a->title,
-               a->authors, a->pages, a->doi, a->number);
+               a->authors, pages ? pages : a->pages, a->doi, a->number);
+        free(pages);
         for (size_t k = 0; r->issue.supplementary && k < r->issue.supplementary[i].nfiles; k++)
             printf("      supplementary material: files/%s\n", r->issue.supplementary[i].files[k]);
     }

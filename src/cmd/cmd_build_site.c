@@ -128,11 +128,12 @@ int cmd_build_site(int argc, char **argv, struct cli *cli)
             if (st.removed)
                 snprintf(removed, sizeof(removed), "; %zu old file%s removed", st.removed,
                          st.removed == 1 ? "" : "s");
-            printf("Built %zu pages (%zu issues, %zu articles) and %zu assets into %s: %zu "
+            printf("Built %zu page%s (%zu issue%s, %zu article%s) and %zu asset%s into %s: %zu "
                    "rendered, %zu unchanged%s\n"
                    "Open %s/index.html in a browser.\n",
-                   st.pages, st.issues, st.articles, st.assets, st.output_dir, st.rendered,
-                   st.pages - st.rendered, removed, st.output_dir);
+                   st.pages, st.pages == 1 ? "" : "s", st.issues, st.issues == 1 ? "" : "s",
+                   st.articles, st.articles == 1 ? "" : "s", st.assets, st.assets == 1 ? "" : "s",
+                   st.output_dir, st.rendered, st.pages - st.rendered, removed, st.output_dir);
         }
     }
     for (size_t i = 0; !rc && i < st.nwarnings; i++)

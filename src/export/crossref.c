@@ -124,35 +124,6 @@ static bool person_name_part_ok(const char *s)
     return chars <= 60;
 }
 
-char *crossref_license_url(const char *license)
-{
-    if (!license || !*license)
-        return NULL;
-    if (!strncmp(license, "https://", 8) || !strncmp(license, "http://", 7))
-        return xstrdup(license);
-    /* "CC BY 4.0", "CC-BY-NC-SA-4.0", "cc by-nd 4.0", "CC0 1.0" */
-    char norm[64];
-    size_t n = 0;
-    for (const char *p = license; *p && n + 1 < sizeof(norm); p++)
-        norm[n++] = *p == ' ' || *p == '_' ? '-' : (char)tolower((unsigned char)*p);
-    norm[n] = '\0';
-    if (!strcmp(norm, "cc0-1.0") || !strcmp(norm, "cc0"))
-        return xstrdup("https://creativecommons.org/publicdomain/zero/1.0/");
-    static const char *const kinds[] = {"by", "by-sa", "by-nd", "by-nc", "by-nc-sa", "by-nc-nd"};
-    static const char *const versions[] = {"4.0", "3.0", "2.5", "2.0", "1.0"};
-    if (strncmp(norm, "cc-", 3))
-        return NULL;
-    for (size_t k = 0; k < sizeof(kinds) / sizeof(*kinds); k++)
-        for (size_t v = 0; v < sizeof(versions) / sizeof(*versions); v++) {
-            char candidate[32];
-            snprintf(candidate, sizeof(candidate), "cc-%s-%s", kinds[k], versions[v]);
-            if (!strcmp(norm, candidate))
-                return xasprintf("https://creativecommons.org/licenses/%s/%s/", kinds[k],
-                                 versions[v]);
-        }
-    return NULL;
-}
-
 int crossref_check(const struct journal_config *c, const struct issue_manifest *is,
                    const struct crossref_article *articles, size_t n)
 {
@@ -171,7 +142,7 @@ int crossref_check(const struct journal_config *c, const struct issue_manifest *
         error_add_at(cfg, 0, 0,
                      "no crossref_depositor_email: Crossref mails the deposit's result there "
                      "(set crossref_depositor_email)");
-    char *license = crossref_license_url(c->license);
+    char *license = citation_license_url(c->license);
     if (!license)
         error_add_at(cfg, 0, 0,
                      "license '%s' has no known URL: give a Creative Commons licence (\"CC BY "
@@ -589,7 +560,7 @@ int crossref_write(const struct journal_config *c, const struct issue_manifest *
         if (!articles[i].r->doi || !articles[i].r->published ||
             !date_is_valid(articles[i].r->published))
             return error_input("submission %lu has no DOI or publication date", articles[i].number);
-    char *license_url = crossref_license_url(c->license);
+    char *license_url = citation_license_url(c->license);
     if (!license_url)
         return error_input("license '%s' has no known URL", c->license ? c->license : "");
 

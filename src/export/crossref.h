@@ -62,13 +62,6 @@ int crossref_write(const struct journal_config *c, const struct issue_manifest *
                    const char *timestamp, struct strbuf *out);
 
 /*
- * The licence's URL: journal.yaml's license as a URL itself, or a Creative
- * Commons name ("CC BY 4.0", "CC BY-NC-SA 4.0", "CC0 1.0"); NULL when unknown.
- * Caller frees.
- */
-char *crossref_license_url(const char *license);
-
-/*
  * Validate a deposit against crossref5.3.1.xsd, offline: with schema_dir NULL,
  * against the schemas compiled into journal (schemas/crossref in the source
  * tree, served to libxml2 from memory); else against the copy in schema_dir (a

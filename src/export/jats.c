@@ -698,10 +698,16 @@ static int contributors(struct jw *j, const struct jats_source *src,
             end(j);
             free(url);
         }
-        start(j, "name");
-        elem(j, "surname", name.family);
-        elem(j, "given-names", name.given);
-        end(j);
+        if (au->organization) {
+            /* A group author is a collab (JATS4R, "Authors and affiliations"): a surname
+               would have indexers read "World Bank Group" as a person's family name. */
+            elem(j, "collab", au->name);
+        } else {
+            start(j, "name");
+            elem(j, "surname", name.family);
+            elem(j, "given-names", name.given);
+            end(j);
+        }
         if (au->corresponding)
             elem(j, "email", au->email);
         for (size_t k = 0; k < au->naffiliations; k++) {

@@ -16,7 +16,6 @@
 #include "export/indexing.h"
 
 #include "export/citation.h"
-#include "export/crossref.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/utf8.h"
@@ -156,7 +155,7 @@ static void write_record(struct strbuf *out, const struct journal_config *c, con
     dc(out, "dc:language", NULL, m->lang);
     /* The licence itself (its URL), as DCMI and OpenAIRE want dc:rights; its name when it has
        no known URL. */
-    char *license_url = crossref_license_url(c->license);
+    char *license_url = citation_license_url(c->license);
     dc(out, "dc:rights", NULL, license_url ? license_url : c->license);
     free(license_url);
     strbuf_addstr(out, "        </oai_dc:dc>\n"

@@ -17,7 +17,7 @@ static int create_private(const char *path, const char *name)
         return rc;
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0)
-        return error_errno("cannot create the %s %s", name, path);
+        return error_errno("cannot open the %s %s", name, path);
     close(fd);
     return 0;
 }

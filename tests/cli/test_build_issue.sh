@@ -44,8 +44,8 @@ expect_unchanged "$before" "$J" "the refused builds changed nothing"
 expect_exit 0 "build-issue --dry-run" -- "$JOURNAL" -C "$J" build-issue 3 --title "Careers" --dry-run
 expect_stdout_match "^Would publish issue 3: Vol\. 2, No\. 1 \(2026\), 2026-01-15, \"Careers\"" \
     "the dry run names the issue (a new year starts volume 2)"
-expect_stdout_match "pp\. 1-[0-9]+, doi:10\.99999/jcsrp\.2026\.2\.1\.1 \(submission 10\)" \
-    "the dry run shows pages and the DOI from the pattern"
+expect_stdout_match "pp\. 1–[0-9]+, doi:10\.99999/jcsrp\.2026\.2\.1\.1 \(submission 10\)" \
+    "the dry run shows pages (with the readers' en dash) and the DOI from the pattern"
 expect_unchanged "$before" "$J" "--dry-run changed nothing"
 
 # Publish: one commit, the manifest, the article published with its DOI.

@@ -308,6 +308,8 @@ articles: [1]
 EOF
 tgit -C "$X" add -A && tgit -C "$X" commit -q -m "Publish 1 in issue 1"
 expect_exit 0 "build-site with the hostile article exits 0" -- "$JOURNAL" -C "$X" build-site
+expect_stdout_match "^Built [0-9]+ pages \(1 issue, 1 article\) and [0-9]+ assets into " \
+    "... and counts one issue and one article in the singular"
 page=$X/_site/articles/1/index.html
 check "the article page exists" -- test -s "$page"
 check "the body's <script> is shown escaped (&lt;script&gt;)" -- grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;' "$page"

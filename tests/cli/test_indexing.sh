@@ -369,17 +369,19 @@ m = {u.findtext(S + "loc"): u.findtext(S + "lastmod") for u in ET.parse(d + "/si
 print("sitemap", m[b + "articles/6/index.html"], m[b + "articles/1/index.html"])
 EOF
 }
+HOST=${BASE#https://}
+HOST=${HOST%/}
 check_eq "before: tag: ids, the publication dates" \
-    "atom tag:journal.example.org,2025-12-15:articles/6 2025-12-15T00:00:00Z 2025-12-15T00:00:00Z
-atom tag:journal.example.org,2025-06-30:articles/1 2025-06-30T00:00:00Z 2025-06-30T00:00:00Z
-oai oai:journal.example.org:article/1 2025-06-30
-oai oai:journal.example.org:article/6 2025-12-15
+    "atom tag:$HOST,2025-12-15:articles/6 2025-12-15T00:00:00Z 2025-12-15T00:00:00Z
+atom tag:$HOST,2025-06-30:articles/1 2025-06-30T00:00:00Z 2025-06-30T00:00:00Z
+oai oai:$HOST:article/1 2025-06-30
+oai oai:$HOST:article/6 2025-12-15
 sitemap 2025-12-15 2025-06-30" "$(dates_of "$TEST_TMP/c1")"
 check_eq "after: the same ids; the corrected issue's updated, datestamp and lastmod moved, issue 1's not" \
-    "atom tag:journal.example.org,2025-12-15:articles/6 2025-12-15T00:00:00Z 2026-02-20T00:00:00Z
-atom tag:journal.example.org,2025-06-30:articles/1 2025-06-30T00:00:00Z 2025-06-30T00:00:00Z
-oai oai:journal.example.org:article/1 2025-06-30
-oai oai:journal.example.org:article/6 2026-02-20
+    "atom tag:$HOST,2025-12-15:articles/6 2025-12-15T00:00:00Z 2026-02-20T00:00:00Z
+atom tag:$HOST,2025-06-30:articles/1 2025-06-30T00:00:00Z 2025-06-30T00:00:00Z
+oai oai:$HOST:article/1 2025-06-30
+oai oai:$HOST:article/6 2026-02-20
 sitemap 2026-02-20 2025-06-30" "$(dates_of "$TEST_TMP/c2")"
 check "the feed says it changed on the day of the correction" -- \
     grep -q '^  <updated>2026-02-20T00:00:00Z</updated>' "$TEST_TMP/c2/feed.xml"

@@ -160,7 +160,9 @@ expect_stdout_match "^Казахстан \(KZ\)" "--lang ru names the countries 
 cp "$OUT" stats-ru.txt
 expect_exit 0 "stats (text)" -- "$JOURNAL" -C "$J" stats
 # Every row of a table is as wide as its header (the sample's names are one column a
-# character), names too long for the first column cut with an ellipsis, valid UTF-8.
+# character), names too long for the first column cut with an ellipsis, valid UTF-8. (The
+# OECD's is the one name too long left once the declared organisations have joined UNDP's
+# two spellings under its shorter name.)
 for f in "$OUT" stats-ru.txt; do
     check "the columns of the text tables line up ($(basename "$f"))" -- "$PY" -c '
 import sys
@@ -175,7 +177,7 @@ for line in text.splitlines():
         rows += 1
         assert len(line) == header, (line, len(line), header)
         cut += "\u2026" in line
-assert rows >= 15 and cut >= 2, (rows, cut)
+assert rows >= 15 and cut >= 1, (rows, cut)
 ' "$f"
 done
 expect_stdout_match "^Organisation for Economic Co-operation … +2 +2 +0\.67$" \

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "export/citation.h"
 #include "export/crossref.h"
 #include "export/references.h"
 #include "model/config.h"
@@ -574,7 +575,7 @@ static void test_license_urls(void **state)
         {"CC BY 9.9", NULL},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
-        char *url = crossref_license_url(cases[i][0]);
+        char *url = citation_license_url(cases[i][0]);
         if (cases[i][1])
             assert_string_equal(url, cases[i][1]);
         else

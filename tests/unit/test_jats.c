@@ -495,6 +495,38 @@ static void test_funding(void **state)
     manuscript_free(&m);
 }
 
+static const char group_author_md[] = "---\n"
+                                      "title: Digital services in the region\n"
+                                      "abstract: A report.\n"
+                                      "authors:\n"
+                                      "  - name: World Bank Group\n"
+                                      "    organization: true\n"
+                                      "  - name: Aigerim Nurlanova\n"
+                                      "    affiliations:\n"
+                                      "      - name: Academy of Public Administration\n"
+                                      "        country: KZ\n"
+                                      "---\n"
+                                      "Text.\n";
+
+/* A group author is a collab, never a person whose surname is the organisation's name. */
+static void test_group_author_is_collab(void **state)
+{
+    (void)state;
+    struct manuscript m;
+    parse_manuscript(&m, group_author_md);
+    struct jats_source src = source(&m);
+    struct strbuf xml = STRBUF_INIT;
+    assert_int_equal(jats_article(&src, &xml), 0);
+    xmlDocPtr doc = valid_doc(&xml);
+    assert_xpath(doc, "//contrib-group/contrib[1]/collab", "World Bank Group");
+    assert_xpath(doc, "count(//contrib-group/contrib[1]/name)", "0");
+    assert_xpath(doc, "//contrib-group/contrib[2]/name/surname", "Nurlanova");
+    assert_xpath(doc, "//contrib-group/contrib[2]/name/given-names", "Aigerim");
+    xmlFreeDoc(doc);
+    strbuf_release(&xml);
+    manuscript_free(&m);
+}
+
 static const char minimal_md[] = "---\n"
                                  "title: \"Короткая заметка\"\n"
                                  "lang: ru\n"
@@ -931,6 +963,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid_article),
         cmocka_unit_test(test_funding),
+        cmocka_unit_test(test_group_author_is_collab),
         cmocka_unit_test(test_references_and_minimal),
         cmocka_unit_test(test_hostile_text),
         cmocka_unit_test(test_rejected_input_leaves_out_unchanged),
