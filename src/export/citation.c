@@ -1,5 +1,6 @@
 #include "export/citation.h"
 
+#include "model/reference.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/jsontext.h"
@@ -315,23 +316,11 @@ static unsigned long effective_year(const struct citation_source *src)
 /* The DOI without a resolver prefix, or NULL. */
 static const char *bare_doi(const char *doi, size_t *len)
 {
-    static const char *const prefixes[] = {"https://doi.org/",
-                                           "http://doi.org/",
-                                           "https://dx.doi.org/",
-                                           "http://dx.doi.org/",
-                                           "doi:",
-                                           NULL};
     if (!doi)
         return NULL;
     while (is_space(*doi))
         doi++;
-    for (size_t i = 0; prefixes[i]; i++) {
-        size_t n = strlen(prefixes[i]);
-        if (!strncasecmp(doi, prefixes[i], n)) {
-            doi += n;
-            break;
-        }
-    }
+    doi = doi_skip_resolver(doi);
     while (is_space(*doi))
         doi++;
     size_t n = strlen(doi);

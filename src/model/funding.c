@@ -1,7 +1,7 @@
 #include "model/funding.h"
 
 #include "model/person.h"
-#include "model/ror.h"
+#include "model/reference.h"
 #include "util/alloc.h"
 
 #include <stdbool.h>
@@ -26,18 +26,7 @@ static size_t items(yaml_node_t *n)
 /* "10.13039/501100000780", "https://doi.org/10.13039/...", "doi:10.13039/..." or the digits. */
 static char *funder_registry_id(const char *text)
 {
-    static const char *const prefixes[] = {"https://doi.org/",
-                                           "http://doi.org/",
-                                           "https://dx.doi.org/",
-                                           "http://dx.doi.org/",
-                                           "doi:",
-                                           NULL};
-    const char *s = text;
-    for (size_t i = 0; prefixes[i]; i++)
-        if (!strncasecmp(s, prefixes[i], strlen(prefixes[i]))) {
-            s += strlen(prefixes[i]);
-            break;
-        }
+    const char *s = doi_skip_resolver(text);
     if (!strncmp(s, FUNDER_REGISTRY_PREFIX, strlen(FUNDER_REGISTRY_PREFIX)))
         s += strlen(FUNDER_REGISTRY_PREFIX);
     else if (s != text)
@@ -67,21 +56,7 @@ static void parse_source(struct ydoc *d, yaml_node_t *n, struct funder *f)
         ydoc_problem(d, n, "funding source without the funder's name (text: ...)");
     else
         f->name = person_text(d, name, "funder's name");
-    yaml_node_t *ror = ydoc_get(d, n, "ror");
-    char *ror_text = ror && !ydoc_is_null(ror) ? person_text(d, ror, "ror") : NULL;
-    if (ror_text) {
-        char id[ROR_CANONICAL_SIZE];
-        enum ror_status status = ror_check(ror_text, id);
-        if (status == ROR_VALID)
-            f->ror = xasprintf("https://ror.org/%s", id);
-        else
-            ydoc_problem(d, ror,
-                         status == ROR_BAD_CHECKSUM
-                             ? "ROR id '%s' has a wrong check digit (look it up on ror.org)"
-                             : "'%s' is not a ROR id (expected https://ror.org/0xxxxxxNN)",
-                         ror_text);
-        free(ror_text);
-    }
+    f->ror = person_parse_ror(d, ydoc_get(d, n, "ror"));
     yaml_node_t *fid = ydoc_get(d, n, "funder-id");
     char *fid_text = fid && !ydoc_is_null(fid) ? person_text(d, fid, "funder-id") : NULL;
     if (fid_text) {

@@ -35,6 +35,26 @@ char *person_text(struct ydoc *d, yaml_node_t *n, const char *what)
     return xstrdup(s);
 }
 
+char *person_parse_ror(struct ydoc *d, yaml_node_t *n)
+{
+    char *text = n && !ydoc_is_null(n) ? person_text(d, n, "ror") : NULL;
+    if (!text)
+        return NULL;
+    char id[ROR_CANONICAL_SIZE];
+    char *url = NULL;
+    enum ror_status status = ror_check(text, id);
+    if (status == ROR_VALID)
+        url = xasprintf("https://ror.org/%s", id);
+    else
+        ydoc_problem(d, n,
+                     status == ROR_BAD_CHECKSUM
+                         ? "ROR id '%s' has a wrong check digit (look it up on ror.org)"
+                         : "'%s' is not a ROR id (expected https://ror.org/0xxxxxxNN)",
+                     text);
+    free(text);
+    return url;
+}
+
 bool person_email_is_plausible(const char *s)
 {
     const char *at = strchr(s, '@');
@@ -117,21 +137,7 @@ void person_parse_affiliation(struct ydoc *d, yaml_node_t *n, const struct count
     yaml_node_t *dept = ydoc_get(d, n, "department");
     if (dept && !ydoc_is_null(dept))
         aff->department = person_text(d, dept, "department");
-    yaml_node_t *ror = ydoc_get(d, n, "ror");
-    char *ror_text = ror && !ydoc_is_null(ror) ? person_text(d, ror, "ror") : NULL;
-    if (ror_text) {
-        char id[ROR_CANONICAL_SIZE];
-        enum ror_status status = ror_check(ror_text, id);
-        if (status == ROR_VALID)
-            aff->ror = xasprintf("https://ror.org/%s", id);
-        else
-            ydoc_problem(d, ror,
-                         status == ROR_BAD_CHECKSUM
-                             ? "ROR id '%s' has a wrong check digit (look it up on ror.org)"
-                             : "'%s' is not a ROR id (expected https://ror.org/0xxxxxxNN)",
-                         ror_text);
-        free(ror_text);
-    }
+    aff->ror = person_parse_ror(d, ydoc_get(d, n, "ror"));
 
     yaml_node_t *intl = ydoc_get(d, n, "international");
     if (intl) {

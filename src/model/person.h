@@ -17,6 +17,12 @@ struct country_db;
 
 /* A non-empty scalar, copied; reports "<what> must be text" / "<what> is empty". */
 char *person_text(struct ydoc *d, yaml_node_t *n, const char *what);
+/*
+ * The ROR id at n (absent or null: NULL), as https://ror.org/0xxxxxxNN; a wrong
+ * check digit or a value that is no ROR id is reported at n and gives NULL.
+ * Caller frees.
+ */
+char *person_parse_ror(struct ydoc *d, yaml_node_t *n);
 /* local@domain.tld, one address: no display name, no list. */
 bool person_email_is_plausible(const char *s);
 /* Check and canonicalise an ORCID iD (MOD 11-2 check digit); "" on failure. */

@@ -253,28 +253,27 @@ static void parse_issued(struct ydoc *d, yaml_node_t *item, struct reference *r)
     }
 }
 
+const char *doi_skip_resolver(const char *s)
+{
+    static const char *const prefixes[] = {
+        "https://doi.org/",   "http://doi.org/", "https://dx.doi.org/",
+        "http://dx.doi.org/", "doi.org/",        "doi:"};
+    for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++) {
+        size_t len = strlen(prefixes[i]);
+        if (!strncasecmp(s, prefixes[i], len))
+            return s + len;
+    }
+    return s;
+}
+
 /* The DOI without a resolver prefix, checked: 10.NNNN[.NNN...]/suffix. */
 static char *parse_doi(struct ydoc *d, yaml_node_t *item)
 {
-    static const char *const prefixes[] = {"https://doi.org/",
-                                           "http://doi.org/",
-                                           "https://dx.doi.org/",
-                                           "http://dx.doi.org/",
-                                           "doi.org/",
-                                           "doi:",
-                                           NULL};
     yaml_node_t *n = get(d, item, "DOI");
     char *value = text(d, item, "DOI");
     if (!value)
         return NULL;
-    const char *s = value;
-    for (size_t i = 0; prefixes[i]; i++) {
-        size_t len = strlen(prefixes[i]);
-        if (!strncasecmp(s, prefixes[i], len)) {
-            s += len;
-            break;
-        }
-    }
+    const char *s = doi_skip_resolver(value);
     while (is_space(*s))
         s++;
     bool ok = !strncmp(s, "10.", 3);

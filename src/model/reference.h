@@ -80,4 +80,11 @@ void reference_list_warnings(const struct reference_list *list, const char *file
 
 void reference_list_free(struct reference_list *list);
 
+/*
+ * s past a DOI resolver's prefix (https://doi.org/, http://dx.doi.org/,
+ * doi.org/, doi:, in any case), or s itself when it has none; spaces are not
+ * skipped. For every place that takes a DOI as people write it.
+ */
+const char *doi_skip_resolver(const char *s);
+
 #endif
