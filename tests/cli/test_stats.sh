@@ -380,4 +380,16 @@ expect_unchanged "$TEST_TMP/.before" "$R" "the refused manuscript leaves the rep
 sub kos Kosova
 expect_exit 1 "submit with 'Kosova' is refused" -- "$JOURNAL" -C "$R" submit "$TEST_TMP/kos.md"
 expect_stderr_match "unknown country 'Kosova'.*did you mean Kosovo \(XK\)" "the refusal suggests Kosovo"
+# The editorial board's countries too: new names accepted, a mistyped one refused with the nearest.
+sed -i '0,/^    country: Georgia$/s//    country: Кыргызская Республика/' "$R/journal.yaml"
+tgit -C "$R" commit -qam "A board member from Кыргызская Республика"
+expect_exit 0 "build-site with a board member from 'Кыргызская Республика'" -- \
+    "$JOURNAL" -C "$R" build-site -o "$TEST_TMP/ru-site2"
+check "the board page names the country Kyrgyzstan" -- grep -q "Kyrgyzstan" "$TEST_TMP/ru-site2/board/index.html"
+sed -i 's/^    country: Кыргызская Республика$/    country: Kosova/' "$R/journal.yaml"
+tgit -C "$R" commit -qam "A board member from Kosova"
+expect_exit 1 "build-site with a board member from 'Kosova' is refused" -- \
+    "$JOURNAL" -C "$R" build-site -o "$TEST_TMP/ru-site3"
+expect_stderr_match "journal\.yaml:[0-9]+:.*'Kosova' is not a country.*did you mean Kosovo \(XK\)\?" \
+    "the board's refusal suggests Kosovo"
 finish
