@@ -306,6 +306,15 @@ check "English collation in the CLI: Åland Islands before Albania" -- \
 check "English: Singapore before United States" -- rows_order en.txt "Singapore (SG)" "United States (US)"
 expect_stdout_match "^Kosovo \(XK\) +1 +1 +0\.50$" "Kosovo is named in English in the statistics"
 
+expect_exit 0 "stats --json --lang ru" -- "$JOURNAL" -C "$R" stats --json --lang ru
+check "JSON in Russian: the headline, the issues' labels and the note" -- "$PY" -c '
+import json, sys
+s = json.load(open(sys.argv[1], encoding="utf-8"))
+assert s["headline"] == "29 статей авторов из 29 стран и 29 международных организаций", s["headline"]
+assert [i["label"] for i in s["by_issue"]][:2] == ["Т. 1, № 1 (2024)", "Т. 1, № 2 (2024)"], s["by_issue"]
+assert s["fractional_counting"].startswith("каждая статья"), s["fractional_counting"]
+' "$OUT"
+
 # --bom: a UTF-8 byte-order mark before the CSV header, for spreadsheet programs; none without.
 expect_exit 0 "stats --csv --bom --lang ru" -- "$JOURNAL" -C "$R" stats --csv --bom --lang ru
 check_eq "--bom: the CSV starts with EF BB BF, then the header" "efbbbf73636f7065" \
