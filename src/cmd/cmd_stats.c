@@ -49,6 +49,48 @@ struct out {
 
 enum { JSON, CSV };
 
+/*
+ * What the text output says, per language (--lang). The site's strings are the
+ * theme's (i18n/<lang>.yaml); these are the terminal's, like the other commands'
+ * messages, and the headline's plural forms are stats_headline's.
+ */
+struct words {
+    const char *lang;
+    const char *country, *organisation, *articles, *authors, *fractional;
+    const char *note_label, *note, *by_year, *by_issue;
+    char decimal_mark;
+};
+
+static const struct words english = {
+    "en",
+    "COUNTRY",
+    "INTERNATIONAL ORGANISATION",
+    "ARTICLES",
+    "AUTHORS",
+    "FRACTIONAL",
+    "Fractional",
+    "each article counts 1, split equally among its authors and each author's share among "
+    "their affiliations",
+    "By year:",
+    "By issue:",
+    '.',
+};
+
+static const struct words russian = {
+    "ru",
+    "СТРАНА",
+    "МЕЖДУНАРОДНАЯ ОРГАНИЗАЦИЯ",
+    "СТАТЬИ",
+    "АВТОРЫ",
+    "ДРОБНЫЙ СЧЁТ",
+    "Дробный счёт",
+    "каждая статья считается за единицу, которая делится поровну между её авторами, а доля "
+    "автора — поровну между его местами работы",
+    "По годам:",
+    "По выпускам:",
+    ',',
+};
+
 static void out_flush(struct out *o)
 {
     if (o->len)
@@ -101,10 +143,10 @@ static void put_size(struct out *o, size_t v)
     put(o, p, (size_t)(num + sizeof(num) - p));
 }
 
-static void put_headline(struct out *o, const struct stats_scope *s)
+static void put_headline(struct out *o, const struct stats_scope *s, const struct words *w)
 {
     strbuf_reset(&o->scratch);
-    stats_headline_add(&o->scratch, s);
+    stats_headline_add(&o->scratch, s, w->lang);
     put(o, o->scratch.buf, o->scratch.len);
 }
 
@@ -166,6 +208,34 @@ static void put_shared(struct out *o, const char *s, int kind)
     put(o, q->text, q->len);
 }
 
+/*
+ * A scope's label in the language asked for: the index and the site's listings label
+ * issues in English ("Vol. 1, No. 2 (2025)", "Vol. 1, Special Issue 2 (2025)",
+ * "Issue 3"); in Russian they read as the Russian site writes them (the theme's
+ * issue_label and special_issue_label): "Т. 1, № 2 (2025)", "Т. 1, спецвыпуск 2 (2025)",
+ * "Выпуск 3". Any other label is kept.
+ */
+static const char *scope_label(struct strbuf *sb, const char *label, const struct words *w)
+{
+    unsigned long volume, number, year;
+    int end = 0;
+    if (w != &russian)
+        return label;
+    strbuf_reset(sb);
+    if (sscanf(label, "Vol. %lu, No. %lu (%lu)%n", &volume, &number, &year, &end) == 3 &&
+        !label[end])
+        strbuf_addf(sb, "Т. %lu, № %lu (%lu)", volume, number, year);
+    else if (sscanf(label, "Vol. %lu, Special Issue %lu (%lu)%n", &volume, &number, &year, &end) ==
+                 3 &&
+             !label[end])
+        strbuf_addf(sb, "Т. %lu, спецвыпуск %lu (%lu)", volume, number, year);
+    else if (sscanf(label, "Issue %lu%n", &number, &end) == 1 && !label[end])
+        strbuf_addf(sb, "Выпуск %lu", number);
+    else
+        return label;
+    return sb->buf;
+}
+
 /* A newline and depth levels of two spaces. */
 static void json_indent(struct out *o, int depth)
 {
@@ -214,13 +284,15 @@ static void json_rows(struct out *o, const struct stats_row *rows, size_t n, boo
 }
 
 /* One scope's members (the object's braces are the caller's). */
-static void json_scope(struct out *o, const struct stats_scope *s, int depth)
+static void json_scope(struct out *o, const struct stats_scope *s, int depth, const struct words *w)
 {
+    struct strbuf label = STRBUF_INIT;
     json_key(o, "label", depth, true);
-    put_quoted(o, s->label, JSON);
+    put_quoted(o, scope_label(&label, s->label, w), JSON);
+    strbuf_release(&label);
     json_key(o, "headline", depth, false);
     put_ch(o, '"');
-    put_headline(o, s); /* nothing in it to escape */
+    put_headline(o, s, w); /* nothing in it to escape */
     put_ch(o, '"');
     json_key(o, "articles", depth, false);
     put_size(o, s->articles);
@@ -242,7 +314,8 @@ static void json_scope(struct out *o, const struct stats_scope *s, int depth)
     }
 }
 
-static void json_scopes(struct out *o, const char *key, const struct stats_scope *scopes, size_t n)
+static void json_scopes(struct out *o, const char *key, const struct stats_scope *scopes, size_t n,
+                        const struct words *w)
 {
     json_key(o, key, 1, false);
     put_ch(o, '[');
@@ -251,7 +324,7 @@ static void json_scopes(struct out *o, const char *key, const struct stats_scope
             put_ch(o, ',');
         json_indent(o, 2);
         put_ch(o, '{');
-        json_scope(o, &scopes[i], 3);
+        json_scope(o, &scopes[i], 3, w);
         json_indent(o, 2);
         put_ch(o, '}');
     }
@@ -260,29 +333,29 @@ static void json_scopes(struct out *o, const char *key, const struct stats_scope
     put_ch(o, ']');
 }
 
-static void print_json(struct out *o, const struct stats *s)
+static void print_json(struct out *o, const struct stats *s, const struct words *w)
 {
     put_ch(o, '{');
-    json_scope(o, &s->total, 1);
-    json_scopes(o, "by_year", s->years, s->nyears);
-    json_scopes(o, "by_issue", s->issues, s->nissues);
+    json_scope(o, &s->total, 1, w);
+    json_scopes(o, "by_year", s->years, s->nyears, w);
+    json_scopes(o, "by_issue", s->issues, s->nissues, w);
     json_key(o, "fractional_counting", 1, false);
-    put_quoted(o,
-               "each article counts 1, split equally among its authors and each author's "
-               "share among their affiliations",
-               JSON);
+    put_quoted(o, w->note, JSON);
     PUT(o, "\n}\n");
 }
 
-static void csv_scope(struct out *o, const char *kind, const struct stats_scope *s)
+static void csv_scope(struct out *o, const char *kind, const struct stats_scope *s,
+                      const struct words *w)
 {
+    struct strbuf label = STRBUF_INIT;
+    scope_label(&label, s->label, w);
     const struct stats_row *rows[2] = {s->countries, s->organisations};
     size_t counts[2] = {s->ncountries, s->norganisations};
     for (int k = 0; k < 2; k++)
         for (size_t i = 0; i < counts[k]; i++) {
             put_str(o, kind);
             put_ch(o, ',');
-            put_quoted(o, s->label, CSV);
+            put_quoted(o, label.len ? label.buf : s->label, CSV);
             if (k)
                 PUT(o, ",organisation,\"\",");
             else {
@@ -299,20 +372,50 @@ static void csv_scope(struct out *o, const char *kind, const struct stats_scope 
             put_fraction(o, rows[k][i].fractional, CSV);
             PUT(o, "\r\n");
         }
+    strbuf_release(&label);
 }
 
 /* Columns of the text output's first column: country or organisation, with its code. */
 #define NAME_WIDTH 40
 
+/* text cut to width columns and padded to them, on the left (right-aligned) or the right. */
+static void add_cell(struct strbuf *sb, const char *text, size_t width, bool right)
+{
+    size_t w = text_display_width(text);
+    if (right)
+        for (; w < width; w++)
+            strbuf_addch(sb, ' ');
+    if (right)
+        strbuf_addstr(sb, text);
+    else
+        text_add_padded(sb, text, width);
+}
+
+static size_t at_least(size_t width, const char *heading)
+{
+    size_t w = text_display_width(heading);
+    return w > width ? w : width;
+}
+
 static void text_rows(struct out *o, const char *heading, const struct stats_row *rows, size_t n,
-                      bool codes)
+                      bool codes, const struct words *words)
 {
     if (!n)
         return;
+    /* Columns by display width, at least as wide as their headings in either language. */
+    size_t wa = at_least(8, words->articles), wu = at_least(8, words->authors),
+           wf = at_least(11, words->fractional);
     struct strbuf *sb = &o->scratch;
     strbuf_reset(sb);
-    strbuf_addf(sb, "\n%-*s %8s %8s %11s\n", NAME_WIDTH, heading, "ARTICLES", "AUTHORS",
-                "FRACTIONAL");
+    strbuf_addch(sb, '\n');
+    add_cell(sb, heading, NAME_WIDTH, false);
+    strbuf_addch(sb, ' ');
+    add_cell(sb, words->articles, wa, true);
+    strbuf_addch(sb, ' ');
+    add_cell(sb, words->authors, wu, true);
+    strbuf_addch(sb, ' ');
+    add_cell(sb, words->fractional, wf, true);
+    strbuf_addch(sb, '\n');
     for (size_t i = 0; i < n; i++) {
         /* By display width, so that Cyrillic names line up; a name too long for the column
            (an organisation's) is cut with an ellipsis, keeping its code. */
@@ -325,52 +428,68 @@ static void text_rows(struct out *o, const char *heading, const struct stats_row
         for (size_t w = text_display_width(name) + strlen(code); w < NAME_WIDTH; w++)
             strbuf_addch(sb, ' ');
         free(name);
-        strbuf_addf(sb, " %8zu %8zu %11.2f\n", rows[i].articles, rows[i].authors,
-                    rows[i].fractional);
+        char fraction[40];
+        snprintf(fraction, sizeof(fraction), "%.2f", rows[i].fractional);
+        char *dot = strchr(fraction, '.');
+        if (dot)
+            *dot = words->decimal_mark;
+        strbuf_addf(sb, " %*zu %*zu %*s\n", (int)wa, rows[i].articles, (int)wu, rows[i].authors,
+                    (int)wf, fraction);
     }
     put(o, sb->buf, sb->len);
 }
 
 static void text_headlines(struct out *o, const char *heading, const struct stats_scope *scopes,
-                           size_t n)
+                           size_t n, const struct words *w)
 {
-    if (n)
+    struct strbuf label = STRBUF_INIT;
+    if (n) {
+        put_ch(o, '\n');
         put_str(o, heading);
-    for (size_t i = 0; i < n; i++) {
-        PUT(o, "  ");
-        put_str(o, scopes[i].label);
-        PUT(o, ": ");
-        put_headline(o, &scopes[i]);
         put_ch(o, '\n');
     }
+    for (size_t i = 0; i < n; i++) {
+        PUT(o, "  ");
+        put_str(o, scope_label(&label, scopes[i].label, w));
+        PUT(o, ": ");
+        put_headline(o, &scopes[i], w);
+        put_ch(o, '\n');
+    }
+    strbuf_release(&label);
 }
 
-static void print_text(struct out *o, const struct stats *s)
+static void print_text(struct out *o, const struct stats *s, const struct words *w)
 {
-    put_headline(o, &s->total);
+    put_headline(o, &s->total, w);
     PUT(o, ".\n");
-    text_rows(o, "COUNTRY", s->total.countries, s->total.ncountries, true);
-    text_rows(o, "INTERNATIONAL ORGANISATION", s->total.organisations, s->total.norganisations,
-              false);
-    PUT(o, "\nFractional: each article counts 1, split equally among its authors and each "
-           "author's share among their affiliations.\n");
-    text_headlines(o, "\nBy year:\n", s->years, s->nyears);
-    text_headlines(o, "\nBy issue:\n", s->issues, s->nissues);
+    text_rows(o, w->country, s->total.countries, s->total.ncountries, true, w);
+    text_rows(o, w->organisation, s->total.organisations, s->total.norganisations, false, w);
+    /* "Fractional: each article counts 1, ..." */
+    put_ch(o, '\n');
+    put_str(o, w->note_label);
+    PUT(o, ": ");
+    put_str(o, w->note);
+    PUT(o, ".\n");
+    text_headlines(o, w->by_year, s->years, s->nyears, w);
+    text_headlines(o, w->by_issue, s->issues, s->nissues, w);
 }
 
 int cmd_stats(int argc, char **argv, struct cli *cli)
 {
-    bool csv = false;
+    bool csv = false, bom = false;
     const char *lang = NULL;
     const struct cli_option options[] = {
-        {"--csv", NULL, &csv}, {"--lang", &lang, NULL}, {NULL, NULL, NULL}};
+        {"--csv", NULL, &csv}, {"--bom", NULL, &bom}, {"--lang", &lang, NULL}, {NULL, NULL, NULL}};
     int rc = cli_parse(argc, argv, cli, options, NULL, 0);
     if (rc)
         return rc;
     if (csv && cli->json)
         return error_usage("--csv and --json: choose one");
+    if (bom && !csv)
+        return error_usage("--bom marks the CSV output as UTF-8: it goes with --csv");
     if (lang && strcmp(lang, "en") && strcmp(lang, "ru"))
-        return error_usage("--lang %s: country names are available in en and ru", lang);
+        return error_usage("--lang %s: statistics are available in en and ru", lang);
+    const struct words *words = lang && !strcmp(lang, "ru") ? &russian : &english;
     struct journal_repo *repo = NULL;
     struct journal_index *ix = NULL;
     struct country_db *countries = NULL;
@@ -387,16 +506,20 @@ int cmd_stats(int argc, char **argv, struct cli *cli)
     struct out *o = xcalloc(1, sizeof(*o));
     strbuf_init(&o->scratch);
     if (cli->json)
-        print_json(o, &s);
+        print_json(o, &s, words);
     else if (csv) {
+        /* Excel and LibreOffice take a CSV file without the mark for the system's code page
+           (Windows-1251 on a Russian Windows) and show Cyrillic as mojibake. */
+        if (bom)
+            PUT(o, "\xef\xbb\xbf");
         PUT(o, "scope,label,kind,code,name,articles,authors,fractional\r\n");
-        csv_scope(o, "all", &s.total);
+        csv_scope(o, "all", &s.total, words);
         for (size_t i = 0; i < s.nyears; i++)
-            csv_scope(o, "year", &s.years[i]);
+            csv_scope(o, "year", &s.years[i], words);
         for (size_t i = 0; i < s.nissues; i++)
-            csv_scope(o, "issue", &s.issues[i]);
+            csv_scope(o, "issue", &s.issues[i], words);
     } else
-        print_text(o, &s);
+        print_text(o, &s, words);
     out_flush(o);
     out_free(o);
 done:

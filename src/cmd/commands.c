@@ -203,7 +203,7 @@ const struct command commands[] = {
      "  --status      what was deposited: each DOI's latest submitted batch, per\n"
      "                issue and endpoint, and the DOIs whose every attempt failed\n"},
     {"stats", cmd_stats, "per-country author statistics of the published articles",
-     "usage: journal stats [--json | --csv] [--lang en|ru]\n"
+     "usage: journal stats [--json | --csv [--bom]] [--lang en|ru]\n"
      "\n"
      "Published articles by country: for each country the articles with at least one\n"
      "author affiliated there (an article with authors from two countries counts once\n"
@@ -211,7 +211,12 @@ const struct command commands[] = {
      "count (each article counts 1, split equally among its authors and each author's\n"
      "share among their affiliations). International organisations are counted apart,\n"
      "never as a country. Totals, then the same by year and by issue. As on the site,\n"
-     "only issues whose date has come count. --lang ru names the countries in Russian.\n"},
+     "only issues whose date has come count.\n"
+     "\n"
+     "  --lang ru   everything in Russian (headline, headings, notes, issue labels,\n"
+     "              country names); rows with equal figures in Russian order\n"
+     "  --bom       with --csv: begin with a UTF-8 byte-order mark, so that\n"
+     "              spreadsheet programs read the names as UTF-8\n"},
     {"export", cmd_export, "the journal's metadata for indexers (DOAJ)",
      "usage: journal export FORMAT ...\n"
      "       journal export doaj ISSUE [-o FILE]\n"

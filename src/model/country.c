@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define UK_NOTE "counts as the United Kingdom (GB): the country in ISO 3166-1"
+
 /*
  * Short forms people write that iso-codes (4.15) knows under no name,
  * common_name, official_name or Russian translation. Checked against the data:
@@ -25,17 +27,51 @@
 static const struct {
     const char *alpha2;
     const char *text;
+    /* Said when this name is used: the name is part of the country, not the country. */
+    const char *note;
 } aliases[] = {
-    {"BY", "Белоруссия"},    /* iso-codes: Беларусь */
-    {"GB", "UK"},            /* not an ISO code (GB, GBR) */
-    {"GB", "Great Britain"}, /* iso-codes: United Kingdom */
-    {"KG", "Кыргызстан"}, /* iso-codes: Киргизия, Республика Кыргызстан */
-    {"KR", "Republic of Korea"}, /* iso-codes: Korea, Republic of; no official_name */
-    {"MD", "Молдова"},   /* iso-codes: Молдавия, Республика Молдова */
-    {"RU", "Russia"},    /* iso-codes: Russian Federation only */
-    {"RU", "Россия"},    /* iso-codes: Российская Федерация only */
-    {"TM", "Туркмения"}, /* iso-codes: Туркменистан */
-    {"TR", "Turkey"},    /* iso-codes: Türkiye since 2022 */
+    {"BY", "Белоруссия", NULL}, /* iso-codes: Беларусь */
+    {"CN", "КНР", NULL},        /* Китайская Народная Республика */
+    {"CN", "PRC", NULL},        /* People's Republic of China */
+    {"CN", "P.R. China", NULL},
+    {"GB", "UK", NULL}, /* not an ISO code (GB, GBR) */
+    {"GB", "U.K.", NULL},
+    {"GB", "Great Britain", NULL}, /* iso-codes: United Kingdom */
+    {"GB", "Britain", NULL},
+    {"GB", "England", UK_NOTE},
+    {"GB", "Scotland", UK_NOTE},
+    {"GB", "Wales", UK_NOTE},
+    {"GB", "Northern Ireland", UK_NOTE},
+    {"GB", "Англия", UK_NOTE},
+    {"GB", "Шотландия", UK_NOTE},
+    {"GB", "Уэльс", UK_NOTE},
+    {"GB", "Северная Ирландия", UK_NOTE},
+    {"KG", "Кыргызстан", NULL}, /* iso-codes: Киргизия, Республика Кыргызстан */
+    {"KG", "Кыргызская Республика", NULL}, /* the official Russian name */
+    {"KG", "Киргизская Республика", NULL},
+    {"KR", "Republic of Korea", NULL}, /* iso-codes: Korea, Republic of; no official_name */
+    {"MD", "Молдова", NULL}, /* iso-codes: Молдавия, Республика Молдова */
+    {"RU", "Russia", NULL},  /* iso-codes: Russian Federation only */
+    {"RU", "Россия", NULL},  /* iso-codes: Российская Федерация only */
+    {"RU", "РФ", NULL},
+    {"TM", "Туркмения", NULL}, /* iso-codes: Туркменистан */
+    {"TR", "Turkey", NULL},    /* iso-codes: Türkiye since 2022 */
+    {"US", "U.S.A.", NULL},    /* USA is the alpha-3 code */
+    {"US", "U.S.", NULL},
+    {"XK", "Republic of Kosovo", NULL},
+    {"XK", "Республика Косово", NULL},
+};
+
+/*
+ * Kosovo is not in ISO 3166-1 (so not in iso-codes), yet the journal's
+ * authors work there. XK is the user-assigned code the European Commission,
+ * the World Bank and most software use for it, and XKX the World Bank's
+ * alpha-3 code. @svg-maps/world draws it under the id "xk".
+ */
+static const struct {
+    const char *alpha2, *alpha3, *name, *name_ru;
+} extra_countries[] = {
+    {"XK", "XKX", "Kosovo", "Косово"},
 };
 
 /*
@@ -85,6 +121,7 @@ struct name_entry {
     size_t order; /* insertion order: on a clash the data wins over aliases */
     int is_code;  /* alpha-3 codes are not offered as suggestions */
     int cyrillic;
+    const char *note; /* from aliases[], static */
 };
 
 struct country_db {
@@ -230,7 +267,8 @@ static const char *optional_string(json_t *entry, const char *key)
     return json_is_string(value) ? json_string_value(value) : NULL;
 }
 
-static void add_name(struct country_db *db, const char *text, const struct country *c, int is_code)
+static void add_name_note(struct country_db *db, const char *text, const struct country *c,
+                          int is_code, const char *note)
 {
     if (!text || !*text)
         return;
@@ -247,9 +285,15 @@ static void add_name(struct country_db *db, const char *text, const struct count
         e->order = db->names_count;
         e->is_code = is_code;
         e->cyrillic = cyrillic;
+        e->note = note;
         db->names_count++;
     }
     free(cps.v);
+}
+
+static void add_name(struct country_db *db, const char *text, const struct country *c, int is_code)
+{
+    add_name_note(db, text, c, is_code, NULL);
 }
 
 static int compare_names(const void *a, const void *b)
@@ -310,7 +354,8 @@ static int load_countries(struct country_db *db, const char *json_path, const st
         return ret;
 
     size_t n = json_array_size(list);
-    db->countries = xcalloc(n ? n : 1, sizeof(*db->countries));
+    size_t nextra = sizeof(extra_countries) / sizeof(extra_countries[0]);
+    db->countries = xcalloc(n + nextra, sizeof(*db->countries));
     for (size_t i = 0; i < n; i++) {
         json_t *entry = json_array_get(list, i);
         const char *alpha2 = optional_string(entry, "alpha_2");
@@ -345,6 +390,18 @@ static int load_countries(struct country_db *db, const char *json_path, const st
 
         db->by_alpha2[alpha2_slot(alpha2)] = (unsigned short)db->count;
     }
+    /* After the data, so that a future iso-codes with XK keeps its own entry. */
+    for (size_t i = 0; i < nextra; i++) {
+        if (db->by_alpha2[alpha2_slot(extra_countries[i].alpha2)])
+            continue;
+        struct country *c = &db->countries[db->count++];
+        memcpy(c->alpha2, extra_countries[i].alpha2, 3);
+        memcpy(c->alpha3, extra_countries[i].alpha3, 4);
+        c->name = xstrdup(extra_countries[i].name);
+        c->display_name = xstrdup(extra_countries[i].name);
+        c->name_ru = xstrdup(extra_countries[i].name_ru);
+        db->by_alpha2[alpha2_slot(c->alpha2)] = (unsigned short)db->count;
+    }
 
 out:
     json_decref(root);
@@ -370,7 +427,7 @@ static void build_index(struct country_db *db, const struct mofile *ru)
     for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
         const struct country *c = country_by_code(db, aliases[i].alpha2);
         if (c)
-            add_name(db, aliases[i].text, c, 0);
+            add_name_note(db, aliases[i].text, c, 0, aliases[i].note);
     }
     finish_index(db);
 }
@@ -454,6 +511,14 @@ static int compare_key(const void *key, const void *entry)
 
 const struct country *country_lookup(const struct country_db *db, const char *text)
 {
+    return country_lookup_note(db, text, NULL);
+}
+
+const struct country *country_lookup_note(const struct country_db *db, const char *text,
+                                          const char **note)
+{
+    if (note)
+        *note = NULL;
     if (!text)
         return NULL;
     struct codepoints cps = {0};
@@ -467,8 +532,11 @@ const struct country *country_lookup(const struct country_db *db, const char *te
     if (!found && *key) {
         const struct name_entry *e =
             bsearch(key, db->names, db->names_count, sizeof(*db->names), compare_key);
-        if (e)
+        if (e) {
             found = e->country;
+            if (note)
+                *note = e->note;
+        }
     }
     free(key);
     return found;

@@ -6,7 +6,8 @@
 /*
  * ISO 3166-1 countries as shipped by Debian's iso-codes package: the JSON list
  * for codes and English names, the Russian gettext catalogue for Russian names
- * (read directly, so the process locale does not matter).
+ * (read directly, so the process locale does not matter), and Kosovo (XK, the
+ * user-assigned code the EU and the World Bank use), which ISO 3166-1 lacks.
  */
 struct country {
     char alpha2[3];            /* "KZ" */
@@ -36,7 +37,7 @@ int country_db_open(struct country_db **out, const char *dir_json, const char *l
 void country_db_free(struct country_db *db);
 
 size_t country_db_count(const struct country_db *db);
-/* Countries in iso-codes order (by alpha-3), index < country_db_count(). */
+/* Countries in iso-codes order (by alpha-3), then Kosovo; index < country_db_count(). */
 const struct country *country_db_at(const struct country_db *db, size_t index);
 
 /*
@@ -47,6 +48,13 @@ const struct country *country_db_at(const struct country_db *db, size_t index);
  * and ё/е are ignored. NULL when unknown.
  */
 const struct country *country_lookup(const struct country_db *db, const char *text);
+/*
+ * As country_lookup, and *note gets what to tell the author when the name is
+ * part of a country rather than the country ("England": counts as the United
+ * Kingdom), else NULL. The note is static.
+ */
+const struct country *country_lookup_note(const struct country_db *db, const char *text,
+                                          const char **note);
 /* By alpha-2 code, case-insensitive, in constant time. NULL when unknown. */
 const struct country *country_by_code(const struct country_db *db, const char *alpha2);
 

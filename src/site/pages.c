@@ -222,12 +222,20 @@ int site_render_board(struct build *b, const struct view *v)
         site_set_str(x, "affiliation", bm->affiliation);
         if (bm->country) {
             const struct country *country = country_lookup(b->countries, bm->country);
-            if (!country)
+            if (!country) {
+                /* As a manuscript's unknown country: the nearest names. */
+                const struct country *near[3];
+                size_t k = country_suggest(b->countries, bm->country, near, 3);
+                struct strbuf sb = STRBUF_INIT;
+                for (size_t j = 0; j < k; j++)
+                    strbuf_addf(&sb, "%s%s (%s)", j ? ", " : "; did you mean ",
+                                country_display_name(near[j], "en"), near[j]->alpha2);
                 rc = error_at("journal.yaml", bm->line, 0,
                               "editorial board: '%s' is not a country iso-codes knows "
-                              "(expected a name such as Kazakhstan or a code such as KZ)",
-                              bm->country);
-            else
+                              "(expected a name such as Kazakhstan or a code such as KZ)%s%s",
+                              bm->country, sb.buf, k ? "?" : "");
+                strbuf_release(&sb);
+            } else
                 site_set_str(x, "country", country_display_name(country, v->lang));
         }
         if (bm->orcid[0]) {

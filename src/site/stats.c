@@ -4,10 +4,12 @@
 #include "model/issue.h"
 #include "model/manuscript.h"
 #include "model/record.h"
+#include "site/i18n.h"
 #include "store/db.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/strbuf.h"
+#include "util/unicode.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -205,6 +207,7 @@ struct counter {
     const char **key_of;  /* by key id: the rows' codes, made on first use */
     const char **name_of; /* by key id: display names of countries and organisations */
     uint32_t *rank;       /* by key id: where its display name sorts (equal names, equal ranks) */
+    const struct text_collator *coll; /* the order of lang's readers */
     /* Every scope's rows and labels in two allocations (stats.h): where each scope's are. */
     struct stats_row *rows;
     size_t nrows, rows_alloc;
@@ -221,7 +224,7 @@ struct order {
     size_t first; /* where it first appears: equal names keep that order */
 };
 
-/* Most articles first, then most authors, then by name (strcmp order). */
+/* Most articles first, then most authors, then by name (in the language's collation). */
 static int compare_order(const void *a, const void *b)
 {
     const struct order *x = a, *y = b;
@@ -267,26 +270,29 @@ static const char *place_key(struct counter *k, uint32_t place)
 }
 
 struct named {
-    const char *name;
+    char *sort; /* the name's collation key */
     uint32_t id;
 };
 
 static int compare_names(const void *a, const void *b)
 {
-    return strcmp(((const struct named *)a)->name, ((const struct named *)b)->name);
+    return strcmp(((const struct named *)a)->sort, ((const struct named *)b)->sort);
 }
 
 /*
  * The display names of countries ("c" keys: in the requested language) and organisations
- * ("n" keys: as written; 0: none, ""), each ranked once so that rows sort by numbers.
+ * ("n" keys: as written; 0: none, ""), each ranked once so that rows sort by numbers. Names
+ * rank in the collation of the language ("Сингапур" before "США" in Russian), by ICU sort
+ * keys made once per name.
  */
 static void name_keys(struct counter *k)
 {
     const struct contributions *all = k->all;
     struct named *names = xcalloc(all->nkeys + 1, sizeof(*names));
     size_t n = 0;
+    struct strbuf sb = STRBUF_INIT;
     k->name_of[0] = "";
-    names[n++] = (struct named){"", 0};
+    names[n++] = (struct named){xstrdup(""), 0};
     for (uint32_t id = 1; id < all->nkeys; id++) {
         const char *key = all->keys[id];
         if (!key || (key[0] != 'c' && key[0] != 'n'))
@@ -295,13 +301,18 @@ static void name_keys(struct counter *k)
             key[0] == 'c' ? country_by_code(k->countries, key + 1) : NULL;
         k->name_of[id] =
             keep(k->out, xstrdup(country ? country_display_name(country, k->lang) : key + 1));
-        names[n++] = (struct named){k->name_of[id], id};
+        strbuf_reset(&sb);
+        text_sort_key(k->coll, &k->name_of[id], 1, &sb);
+        names[n++] = (struct named){xstrdup(sb.buf), id};
     }
+    strbuf_release(&sb);
     qsort(names, n, sizeof(*names), compare_names);
     for (size_t i = 0, rank = 0; i < n; i++) {
-        rank += i && strcmp(names[i - 1].name, names[i].name);
+        rank += i && strcmp(names[i - 1].sort, names[i].sort);
         k->rank[names[i].id] = (uint32_t)rank;
     }
+    for (size_t i = 0; i < n; i++)
+        free(names[i].sort);
     free(names);
 }
 
@@ -379,10 +390,14 @@ static void label_scope(struct counter *k, const char *fmt, ...)
 }
 
 /* The one computation both paths share: occurrences ordered by year, then issue. */
-static void compute(const struct contributions *all, const struct country_db *countries,
-                    const char *lang, struct stats *out)
+static int compute(const struct contributions *all, const struct country_db *countries,
+                   const char *lang, struct stats *out)
 {
-    struct counter k = {.all = all, .countries = countries, .lang = lang, .out = out};
+    struct text_collator *coll;
+    int rc = text_collator_open(&coll, lang);
+    if (rc)
+        return rc;
+    struct counter k = {.all = all, .countries = countries, .lang = lang, .out = out, .coll = coll};
     k.tallies = xcalloc(all->nkeys + 1, sizeof(*k.tallies));
     k.touched = xcalloc(all->nkeys + 1, sizeof(*k.touched));
     k.key_of = xcalloc(all->nkeys + 1, sizeof(*k.key_of));
@@ -451,6 +466,8 @@ static void compute(const struct contributions *all, const struct country_db *co
     free(k.article_seen);
     free(k.place_author_seen);
     free(k.place_article_seen);
+    text_collator_free(coll);
+    return 0;
 }
 
 /* Where key is in the sorted list[0..n), or n. */
@@ -757,7 +774,7 @@ int stats_compute(struct journal_index *ix, const struct country_db *countries, 
     sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     if (!rc) {
         error_clear();
-        compute(&all, countries, lang, out);
+        rc = compute(&all, countries, lang, out);
     }
     strbuf_release(&labels);
     free(issues);
@@ -847,7 +864,7 @@ int stats_compute_articles(const struct stats_article *articles, size_t narticle
     all.narticles = article_ids.count;
     all.nplace_authors = place_authors.count;
     all.nplace_articles = place_articles.count;
-    compute(&all, countries, lang, out);
+    int rc = compute(&all, countries, lang, out);
     contributions_free(&all);
     names_free(&keys);
     names_free(&identities);
@@ -855,7 +872,7 @@ int stats_compute_articles(const struct stats_article *articles, size_t narticle
     table_free(&place_authors);
     table_free(&place_articles);
     table_free(&label_of);
-    return 0;
+    return rc;
 }
 
 void stats_free(struct stats *s)
@@ -877,17 +894,40 @@ static void add_count(struct strbuf *sb, size_t v, const char *one, const char *
     strbuf_addstr(sb, v == 1 ? one : many);
 }
 
-void stats_headline_add(struct strbuf *sb, const struct stats_scope *scope)
+/* Russian: the number and the form of the word CLDR's plural rules give it (1, 2, 5, 21). */
+static void add_count_ru(struct strbuf *sb, size_t v, const char *one, const char *few,
+                         const char *many)
 {
+    add_number(sb, v);
+    const char *category = i18n_plural_category("ru", (unsigned long)v);
+    strbuf_addstr(sb, !strcmp(category, "one") ? one : !strcmp(category, "few") ? few : many);
+}
+
+static bool is_russian(const char *lang)
+{
+    return lang && lang[0] == 'r' && lang[1] == 'u' && (!lang[2] || lang[2] == '-');
+}
+
+void stats_headline_add(struct strbuf *sb, const struct stats_scope *scope, const char *lang)
+{
+    if (is_russian(lang)) {
+        /* "9 статей авторов из 12 стран и 3 международных организаций" */
+        add_count_ru(sb, scope->articles, " статья авторов из ", " статьи авторов из ",
+                     " статей авторов из ");
+        add_count_ru(sb, scope->ncountries, " страны и ", " стран и ", " стран и ");
+        add_count_ru(sb, scope->norganisations, " международной организации",
+                     " международных организаций", " международных организаций");
+        return;
+    }
     add_count(sb, scope->articles, " article by authors from ", " articles by authors from ");
     add_count(sb, scope->ncountries, " country and ", " countries and ");
     add_count(sb, scope->norganisations, " international organisation",
               " international organisations");
 }
 
-char *stats_headline(const struct stats_scope *scope)
+char *stats_headline(const struct stats_scope *scope, const char *lang)
 {
     struct strbuf sb = STRBUF_INIT;
-    stats_headline_add(&sb, scope);
+    stats_headline_add(&sb, scope, lang);
     return strbuf_detach(&sb, NULL);
 }

@@ -29,7 +29,8 @@ struct stats_scope {
     const char *label;         /* "all", "2025", "Vol. 1, No. 2 (2025)" */
     unsigned long year, issue; /* 0 when not that kind of scope */
     size_t articles;
-    struct stats_row *countries; /* most articles first */
+    struct stats_row *countries; /* most articles first, then most authors, then by name in
+                                    the collation of the language asked for */
     size_t ncountries;
     struct stats_row *organisations;
     size_t norganisations;
@@ -77,10 +78,14 @@ int stats_compute_articles(const struct stats_article *articles, size_t n,
                            const struct country_db *countries, const struct journal_config *config,
                            const char *lang, struct stats *out);
 void stats_free(struct stats *s);
-/* "9 articles by authors from 12 countries and 3 international organisations" */
-char *stats_headline(const struct stats_scope *scope);
+/*
+ * "9 articles by authors from 12 countries and 3 international organisations"; lang "ru":
+ * "9 статей авторов из 12 стран и 3 международных организаций", the words in the plural
+ * forms of CLDR's rules for the numbers. Any other lang is English.
+ */
+char *stats_headline(const struct stats_scope *scope, const char *lang);
 struct strbuf;
 /* The same, appended to sb. */
-void stats_headline_add(struct strbuf *sb, const struct stats_scope *scope);
+void stats_headline_add(struct strbuf *sb, const struct stats_scope *scope, const char *lang);
 
 #endif

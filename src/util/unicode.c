@@ -1,12 +1,14 @@
 #include "util/unicode.h"
 
 #include "util/alloc.h"
+#include "util/error.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/ubrk.h>
+#include <unicode/ucol.h>
 #include <unicode/uchar.h>
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
@@ -253,4 +255,122 @@ const char *text_suggest(const char *word, const char *const *candidates)
     }
     free(w);
     return best;
+}
+
+/* ---- collation ---------------------------------------------------------- */
+
+struct text_collator {
+    UCollator *ucol;
+};
+
+int text_collator_open(struct text_collator **out, const char *lang)
+{
+    *out = NULL;
+    UErrorCode status = U_ZERO_ERROR;
+    /* ICU takes "ru_RU"; a BCP 47 tag's hyphen names the same locale. */
+    char locale[32] = "";
+    if (lang) {
+        size_t i = 0;
+        for (; lang[i] && i + 1 < sizeof(locale); i++)
+            locale[i] = lang[i] == '-' ? '_' : lang[i];
+        locale[i] = '\0';
+    }
+    UCollator *ucol = ucol_open(locale, &status);
+    if (U_FAILURE(status))
+        return error_internal("cannot open ICU's collator for '%s': %s (package libicu)", locale,
+                              u_errorName(status));
+    *out = xcalloc(1, sizeof(**out));
+    (*out)->ucol = ucol;
+    return 0;
+}
+
+void text_collator_free(struct text_collator *c)
+{
+    if (!c)
+        return;
+    ucol_close(c->ucol);
+    free(c);
+}
+
+int text_collate(const struct text_collator *c, const char *a, const char *b)
+{
+    UErrorCode status = U_ZERO_ERROR;
+    UCollationResult r = ucol_strcollUTF8(c->ucol, a, -1, b, -1, &status);
+    if (U_FAILURE(status))
+        return strcmp(a, b); /* only for ICU's own failures (memory) */
+    return r == UCOL_LESS ? -1 : r == UCOL_GREATER;
+}
+
+/* ICU's sort key of s, NUL-terminated; *len excludes the NUL. */
+static uint8_t *sort_key_of(const struct text_collator *c, const char *s, int32_t *len)
+{
+    int32_t n16;
+    UChar *u = to_utf16(s, &n16);
+    int32_t need = ucol_getSortKey(c->ucol, u, n16, NULL, 0);
+    uint8_t *key = xmalloc((size_t)need + 1);
+    ucol_getSortKey(c->ucol, u, n16, key, need + 1);
+    key[need] = 0;
+    free(u);
+    *len = need ? need - 1 : 0; /* ICU counts the terminating NUL */
+    return key;
+}
+
+void text_sort_key(const struct text_collator *c, const char *const *parts, size_t nparts,
+                   struct strbuf *out)
+{
+    int32_t len = 0;
+    uint8_t *merged = nparts ? sort_key_of(c, parts[0], &len) : NULL;
+    for (size_t i = 1; i < nparts; i++) {
+        int32_t next_len;
+        uint8_t *next = sort_key_of(c, parts[i], &next_len);
+        int32_t need = ucol_mergeSortkeys(merged, len + 1, next, next_len + 1, NULL, 0);
+        uint8_t *both = xmalloc((size_t)need + 1);
+        ucol_mergeSortkeys(merged, len + 1, next, next_len + 1, both, need + 1);
+        both[need] = 0;
+        len = need ? need - 1 : 0;
+        free(merged);
+        free(next);
+        merged = both;
+    }
+    if (merged)
+        strbuf_add(out, (const char *)merged, (size_t)len);
+    free(merged);
+}
+
+struct keyed {
+    char *key;
+    size_t index;
+};
+
+static int compare_keyed(const void *a, const void *b)
+{
+    const struct keyed *x = a, *y = b;
+    int cmp = strcmp(x->key, y->key);
+    if (cmp)
+        return cmp;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+void text_sort(const struct text_collator *c, void *base, size_t n, size_t size,
+               const char *(*key)(const void *element))
+{
+    if (n < 2)
+        return;
+    struct keyed *k = xcalloc(n, sizeof(*k));
+    for (size_t i = 0; i < n; i++) {
+        struct strbuf sb = STRBUF_INIT;
+        const char *text = key((const char *)base + i * size);
+        text_sort_key(c, &text, 1, &sb);
+        k[i].key = strbuf_detach(&sb, NULL);
+        k[i].index = i;
+    }
+    qsort(k, n, sizeof(*k), compare_keyed);
+    char *sorted = xmalloc(n * size);
+    for (size_t i = 0; i < n; i++) {
+        memcpy(sorted + i * size, (const char *)base + k[i].index * size, size);
+        free(k[i].key);
+    }
+    memcpy(base, sorted, n * size);
+    free(sorted);
+    free(k);
 }

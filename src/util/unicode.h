@@ -45,4 +45,43 @@ void text_add_padded(struct strbuf *out, const char *s, size_t width);
  */
 const char *text_suggest(const char *word, const char *const *candidates);
 
+/* ---- collation ---------------------------------------------------------- */
+
+/*
+ * The order a language's readers expect a list in (ICU's collation for the
+ * language, CLDR's rules): in Russian "Сингапур" before "США" and ё next to е,
+ * in English "Çelik" among the C's and "de la Cruz" by its letters. A
+ * collator is only read after text_collator_open, so one may be shared by
+ * threads (ICU documents ucol_strcoll and ucol_getSortKey as thread-safe on a
+ * const UCollator).
+ */
+struct text_collator;
+
+/*
+ * The collator for lang ("ru", "en", "ru-RU"); NULL or "" is the root order
+ * (CLDR's default, which is also English's). A language ICU has no rules for
+ * gets the root order too. error_internal if ICU cannot open any collator.
+ */
+int text_collator_open(struct text_collator **out, const char *lang);
+void text_collator_free(struct text_collator *c);
+
+/* <0, 0, >0 as a sorts before, with or after b. */
+int text_collate(const struct text_collator *c, const char *a, const char *b);
+
+/*
+ * Appends to out a key whose bytes compare (strcmp) as the parts compare one
+ * after the other: first by parts[0], then, where those are equal, by
+ * parts[1] and so on (ICU's merged sort keys). The key holds no NUL byte.
+ * Worth it when the same strings are compared many times (sorting).
+ */
+void text_sort_key(const struct text_collator *c, const char *const *parts, size_t nparts,
+                   struct strbuf *out);
+
+/*
+ * Sort n elements of size bytes at base by the string key(element), in c's
+ * order; elements with equal keys keep their order (stable).
+ */
+void text_sort(const struct text_collator *c, void *base, size_t n, size_t size,
+               const char *(*key)(const void *element));
+
 #endif

@@ -406,6 +406,68 @@ static void test_lookup_short_forms(void **state)
     assert_country("Сирия", "SY");
 }
 
+static void assert_first_suggestion(const char *text, const char *alpha2);
+
+/* Official and common names of issue 16, in English and Russian. */
+static void test_lookup_official_and_common_names(void **state)
+{
+    (void)state;
+    assert_country("Кыргызская Республика", "KG");
+    assert_country("кыргызская  республика", "KG");
+    assert_country("Kyrgyz Republic", "KG");
+    assert_country("Российская Федерация", "RU");
+    assert_country("РФ", "RU");
+    assert_country("КНР", "CN");
+    assert_country("Китайская Народная Республика", "CN");
+    assert_country("PRC", "CN");
+    assert_country("U.S.A.", "US");
+    assert_country("u.s.a.", "US");
+    assert_country("U.S.", "US");
+    assert_country("USA", "US");
+    assert_country("United States of America", "US");
+    assert_country("Соединенные Штаты Америки", "US");
+    assert_country("U.K.", "GB");
+    assert_country("UK", "GB");
+
+    /* Parts of the United Kingdom resolve to it, with a note to say so. */
+    static const char *const parts[] = {"England", "Scotland",  "Wales", "Northern Ireland",
+                                        "Англия",  "Шотландия", "Уэльс"};
+    for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+        const char *note = NULL;
+        const struct country *c = country_lookup_note(countries, parts[i], &note);
+        if (!c || strcmp(c->alpha2, "GB"))
+            fail_msg("\"%s\" did not resolve to GB", parts[i]);
+        if (!note || !strstr(note, "United Kingdom"))
+            fail_msg("\"%s\" resolved without a note", parts[i]);
+    }
+    /* The country's own names carry no note. */
+    const char *note = "unset";
+    assert_non_null(country_lookup_note(countries, "United Kingdom", &note));
+    assert_null(note);
+    note = "unset";
+    assert_null(country_lookup_note(countries, "Atlantis", &note));
+    assert_null(note);
+}
+
+/* Kosovo: XK, the code of the EU and the World Bank, though not in ISO 3166-1. */
+static void test_kosovo(void **state)
+{
+    (void)state;
+    assert_country("Kosovo", "XK");
+    assert_country("XK", "XK");
+    assert_country("xk", "XK");
+    assert_country("XKX", "XK");
+    assert_country("Косово", "XK");
+    assert_country("Republic of Kosovo", "XK");
+    assert_country("Республика Косово", "XK");
+    const struct country *c = country_by_code(countries, "XK");
+    assert_non_null(c);
+    assert_string_equal(country_display_name(c, "en"), "Kosovo");
+    assert_string_equal(country_display_name(c, "ru"), "Косово");
+    assert_first_suggestion("Kosova", "XK");
+    assert_first_suggestion("Косава", "XK");
+}
+
 static void test_lookup_unknown(void **state)
 {
     (void)state;
@@ -452,6 +514,8 @@ static void test_suggest(void **state)
     assert_first_suggestion("Kirgizstan", "KG");
     assert_first_suggestion("Macedonia", "MK");
     assert_first_suggestion("Росия", "RU");
+    assert_first_suggestion("Кыргызская Респулика", "KG");
+    assert_first_suggestion("Englnd", "GB");
 
     const struct country *out[5];
     size_t n = country_suggest(countries, "Uzbekistann", out, 5);
@@ -591,8 +655,9 @@ static void test_malformed_json(void **state)
           fp);
     fclose(fp);
     assert_int_equal(country_db_open(&db, dir, locale_dir), 0);
-    assert_int_equal(country_db_count(db), 1);
+    assert_int_equal(country_db_count(db), 2); /* and Kosovo, which ISO 3166-1 lacks */
     assert_string_equal(country_lookup(db, "Казахстан")->alpha2, "KZ");
+    assert_string_equal(country_lookup(db, "Kosovo")->alpha2, "XK");
     assert_null(country_lookup(db, "Russia"));
     country_db_free(db);
 
@@ -671,6 +736,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_lookup_whitespace_and_accents),
         cmocka_unit_test(test_lookup_required_countries),
         cmocka_unit_test(test_lookup_short_forms),
+        cmocka_unit_test(test_lookup_official_and_common_names),
+        cmocka_unit_test(test_kosovo),
         cmocka_unit_test(test_lookup_unknown),
         cmocka_unit_test(test_suggest),
         cmocka_unit_test(test_display_names),

@@ -115,13 +115,116 @@ static void test_suggest(void **state)
     assert_null(text_suggest("x", languages));
 }
 
+/* ---- collation ---- */
+
+static struct text_collator *open_collator(const char *lang)
+{
+    struct text_collator *c = NULL;
+    assert_int_equal(text_collator_open(&c, lang), 0);
+    assert_non_null(c);
+    return c;
+}
+
+static const char *self(const void *element)
+{
+    return *(const char *const *)element;
+}
+
+static void assert_sorted_as(const char *lang, const char **in, const char *const *want, size_t n)
+{
+    struct text_collator *c = open_collator(lang);
+    text_sort(c, in, n, sizeof(*in), self);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(in[i], want[i]))
+            fail_msg("%s: position %zu is '%s', expected '%s'", lang, i, in[i], want[i]);
+    /* text_collate agrees with the keys text_sort used */
+    for (size_t i = 1; i < n; i++)
+        assert_true(text_collate(c, want[i - 1], want[i]) <= 0);
+    text_collator_free(c);
+}
+
+static void test_collate_russian(void **state)
+{
+    (void)state;
+    /* Byte order puts США before Сингапур (Ш is U+0428, и U+0438) and Ёлкин before Абаев. */
+    const char *in[] = {"США", "Сингапур", "Ёлкин", "Абаев", "Жуков", "ель", "Ель", "Яблоко"};
+    /* ё is е but for its accent: Ёлкин among the Ел's, before "ель" (к before ь). */
+    const char *const want[] = {"Абаев", "Ёлкин",    "ель", "Ель",
+                                "Жуков", "Сингапур", "США", "Яблоко"};
+    assert_sorted_as("ru", in, want, sizeof(in) / sizeof(in[0]));
+    struct text_collator *c = open_collator("ru-RU"); /* a BCP 47 tag names the same rules */
+    assert_true(text_collate(c, "Сингапур", "США") < 0);
+    assert_int_equal(text_collate(c, "Россия", "Россия"), 0);
+    text_collator_free(c);
+}
+
+static void test_collate_english(void **state)
+{
+    (void)state;
+    /* Byte order puts every capital before every small letter and accented letters last. */
+    const char *in[] = {"Åland Islands", "Albania", "zoning", "Éducation", "ethics", "Zambia"};
+    const char *const want[] = {"Åland Islands", "Albania", "Éducation",
+                                "ethics",        "Zambia",  "zoning"};
+    assert_sorted_as("en", in, want, sizeof(in) / sizeof(in[0]));
+    /* no language, or one ICU has no rules for: the root order, English's */
+    const char *root[] = {"zoning", "Éducation", "Albania"};
+    const char *const root_want[] = {"Albania", "Éducation", "zoning"};
+    assert_sorted_as("", root, root_want, 3);
+    const char *xx[] = {"zoning", "Éducation", "Albania"};
+    assert_sorted_as("xx", xx, root_want, 3);
+}
+
+static void test_sort_key_parts(void **state)
+{
+    (void)state;
+    struct text_collator *c = open_collator("ru");
+    struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+    /* By the first part, then the second: "Иванов, Яна" before "Ивановa-Петрова, Анна". */
+    const char *x[] = {"Иванов", "Яна Иванов"}, *y[] = {"Иванова", "Анна Иванова"};
+    text_sort_key(c, x, 2, &a);
+    text_sort_key(c, y, 2, &b);
+    assert_true(strcmp(a.buf, b.buf) < 0);
+    assert_int_equal(strlen(a.buf), a.len); /* no NUL inside */
+    /* equal first parts: the second decides */
+    const char *p[] = {"Соколов", "Дмитрий Соколов"}, *q[] = {"Соколов", "Алексей Соколов"};
+    strbuf_reset(&a);
+    strbuf_reset(&b);
+    text_sort_key(c, p, 2, &a);
+    text_sort_key(c, q, 2, &b);
+    assert_true(strcmp(a.buf, b.buf) > 0);
+    /* invalid UTF-8 is a replacement character, not a crash */
+    const char *bad[] = {"\xff\xfe"};
+    strbuf_reset(&a);
+    text_sort_key(c, bad, 1, &a);
+    assert_true(a.len > 0);
+    strbuf_release(&a);
+    strbuf_release(&b);
+    text_collator_free(c);
+}
+
+static void test_sort_stable(void **state)
+{
+    (void)state;
+    struct text_collator *c = open_collator("en");
+    struct item {
+        const char *name;
+        int order;
+    } items[] = {{"b", 0}, {"a", 1}, {"b", 2}, {"a", 3}, {"b", 4}};
+    text_sort(c, items, 5, sizeof(items[0]), self);
+    static const int want[] = {1, 3, 0, 2, 4};
+    for (size_t i = 0; i < 5; i++)
+        assert_int_equal(items[i].order, want[i]);
+    text_sort(c, items, 0, sizeof(items[0]), self);
+    text_collator_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_display_width),
-        cmocka_unit_test(test_truncate),
-        cmocka_unit_test(test_padded),
-        cmocka_unit_test(test_suggest),
+        cmocka_unit_test(test_display_width),   cmocka_unit_test(test_truncate),
+        cmocka_unit_test(test_padded),          cmocka_unit_test(test_suggest),
+        cmocka_unit_test(test_collate_russian), cmocka_unit_test(test_collate_english),
+        cmocka_unit_test(test_sort_key_parts),  cmocka_unit_test(test_sort_stable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
