@@ -447,7 +447,7 @@ static int load_article(struct build *b, git_repository *git, git_tree *tree, st
         const char *text = from_file ? file.buf : git_blob_rawcontent(blob);
         size_t len = from_file ? file.len : (size_t)git_blob_rawsize(blob);
         struct manuscript_rules rules = {b->countries, b->languages, b->repo->config.languages[0],
-                                         &b->repo->config.markdown_limits};
+                                         &b->repo->config.markdown_limits, NULL};
         rc = manuscript_parse(&a->m, path, text, len, &rules);
         /* What listings show of it is its front matter: everything before the body. */
         if (!rc && a->m.body_len <= len) {

@@ -76,7 +76,7 @@ static int teardown(void **state)
 
 static void parse_manuscript(struct manuscript *m, const char *text)
 {
-    struct manuscript_rules rules = {countries, languages, "en", NULL};
+    struct manuscript_rules rules = {countries, languages, "en", NULL, NULL};
     int rc = manuscript_parse(m, "ms.md", text, strlen(text), &rules);
     if (rc)
         fprintf(stderr, "%s\n", error_message());
