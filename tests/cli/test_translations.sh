@@ -106,4 +106,83 @@ expect_exit 1 "require_translations: [de] in an en/ru journal is refused" -- \
 expect_stderr_match "journal\.yaml:[0-9]+:[0-9]+: require_translations: 'de' is not one of the journal's languages" \
     "require_translations: says journal.yaml's line and why"
 
+# ---- the sample journal: its Russian article 2 carries an English translation ----
+
+S=$TEST_TMP/sample
+sample_journal "$S" || finish
+cd "$S" || exit 1
+PY=/usr/bin/python3
+expect_exit 0 "build-site on the sample" -- "$JOURNAL" build-site
+
+check "the Russian article shows its English title, abstract and keywords under an English heading" -- \
+    "$PY" - "$S/_site/articles/2/index.html" <<'PY'
+import re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+m = re.search(r'<section class="abstract translation" lang="en"[^>]*>(.*?)</section>', page, re.S)
+assert m, "no English section"
+sec = m.group(1)
+assert re.search(r'<h2 [^>]*lang="en">In English</h2>', sec), sec
+assert "Performance appraisal of civil servants: the experience of Uzbekistan and Kyrgyzstan" in sec
+assert re.search(r'<h3 [^>]*lang="en">Abstract</h3>', sec), sec
+assert "In recent years Uzbekistan and Kyrgyzstan have moved" in sec
+assert re.search(r'<h3 [^>]*lang="en">Keywords</h3>', sec) and "<li>performance appraisal</li>" in sec
+# The page itself stays Russian: its own title and abstract first, in Russian.
+assert '<h1 class="article-title">Оценка результативности' in page
+assert page.index(">Аннотация<") < page.index("In English")
+PY
+
+check "the listings of the English site show the English title with lang=en, the Russian site the Russian one" -- \
+    "$PY" - "$S/_site" <<'PY'
+import re, sys
+root = sys.argv[1]
+EN = "Performance appraisal of civil servants: the experience of Uzbekistan and Kyrgyzstan"
+RU = "Оценка результативности государственных служащих: опыт Узбекистана и Кыргызстана"
+def links(path):
+    text = open(f"{root}/{path}", encoding="utf-8").read()
+    return re.findall(r'<a href="[./]*articles/2/index.html" lang="(\w+)">([^<]*)</a>', text)
+for path in ("issues/1/index.html", "keywords/index.html", "authors/index.html"):
+    got = links(path)
+    assert got and all(l == ("en", EN) for l in got), (path, got)
+for path in ("ru/issues/1/index.html", "ru/keywords/index.html", "ru/authors/index.html"):
+    got = links(path)
+    assert got and all(l == ("ru", RU) for l in got), (path, got)
+# The names stay in the language of the article, whatever the title.
+text = open(f"{root}/issues/1/index.html", encoding="utf-8").read()
+assert re.search(r'lang="en">' + re.escape(EN) + r'</a></h4>\s*<p class="toc-authors" lang="ru">', text)
+PY
+
+check "the APA reference gives the English title in square brackets" -- \
+    grep -q "опыт Узбекистана и Кыргызстана \[Performance appraisal of civil servants: the experience of Uzbekistan and Kyrgyzstan\]\. <i>" \
+    "$S/_site/articles/2/index.html"
+
+expect_exit 0 "export doaj 1 writes the sample's first issue" -- "$JOURNAL" export doaj 1 -o "$TEST_TMP/doaj.xml"
+check "the DOAJ export validates against doajArticles.xsd" -- \
+    xmllint --nonet --noout --schema "$SPECS_DIR/doaj/doajArticles.xsd" "$TEST_TMP/doaj.xml"
+check "the DOAJ record of article 2 has its title, abstract and keywords in Russian and English" -- \
+    "$PY" - "$TEST_TMP/doaj.xml" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+for r in ET.parse(sys.argv[1]).getroot().findall("record"):
+    if r.findtext("publisherRecordId") == "2":
+        break
+else:
+    raise AssertionError("no record 2")
+assert [t.get("language") for t in r.findall("title")] == ["rus", "eng"]
+assert r.findall("title")[1].text.startswith("Performance appraisal of civil servants")
+assert [t.get("language") for t in r.findall("abstract")] == ["rus", "eng"]
+assert [t.get("language") for t in r.findall("keywords")] == ["rus", "eng"]
+assert r.find("keywords[@language='eng']/keyword").text == "performance appraisal"
+PY
+check "the OAI static repository gives dc:title, dc:description and dc:subject with xml:lang=en" -- \
+    "$PY" - "$S/_site/oai/static-repository.xml" <<'PY'
+import sys
+text = open(sys.argv[1], encoding="utf-8").read()
+for needle in ('<dc:title xml:lang="en">Performance appraisal of civil servants',
+               '<dc:description xml:lang="en">In recent years Uzbekistan',
+               '<dc:subject xml:lang="en">performance appraisal</dc:subject>',
+               '<dc:title xml:lang="ru">Оценка результативности'):
+    assert needle in text, needle
+PY
+check_site_valid "$S/_site" "the sample site with a translation"
+
 finish
