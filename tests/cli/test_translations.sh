@@ -93,6 +93,19 @@ paper 'translations:
 refused "an unknown field in a translation" \
     "typo\.md:13:.*unknown field 'abstarct' in a translation; did you mean abstract\?" typo.md
 
+# import (the back catalogue) checks the same, with the article's file and line.
+mkdir -p past
+cp missing.md past/article.md
+printf '%s\n' "volume: 1" "number: 1" "year: 2024" "date: 2024-06-30" "articles:" \
+    '  - {file: article.md, doi: 10.12345/tt.2024.1.1.1, pages: "1-14"}' >past/issue.yaml
+before=$TEST_TMP/.before
+snapshot "$J" >"$before"
+expect_exit 1 "import refuses an article without the required English translation" -- \
+    "$JOURNAL" -C "$J" import past
+expect_stderr_match "article\.md:1:1: front matter: the journal requires an English translation" \
+    "import says which file and line"
+expect_unchanged "$before" "$J" "import refused: nothing written"
+
 # An English manuscript needs no English translation.
 sed -e 's/^lang: ru/lang: en/' -e '/^\$/d' missing.md >english.md
 expect_exit 0 "an English manuscript is received without translations" -- \
