@@ -124,7 +124,7 @@ static int load_published_issue(struct journal_repo *repo, const struct country_
     li->records = xcalloc(n ? n : 1, sizeof(*li->records));
     li->articles = xcalloc(n ? n : 1, sizeof(*li->articles));
     struct manuscript_rules rules = {countries, languages, repo->config.languages[0],
-                                     &repo->config.markdown_limits};
+                                     &repo->config.markdown_limits, NULL};
     for (size_t k = 0; k < n && !rc; k++)
         rc = load_article(repo, tree, &rules, li, k);
     if (!rc && !n)

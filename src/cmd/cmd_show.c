@@ -423,7 +423,8 @@ int cmd_show(int argc, char **argv, struct cli *cli)
     if (!rc)
         rc = repo_read_from_tree(repo->git, root, path, &text, NULL);
     if (!rc) {
-        struct manuscript_rules rules = {countries, languages, repo->config.languages[0], NULL};
+        struct manuscript_rules rules = {countries, languages, repo->config.languages[0], NULL,
+                                         NULL};
         rc = manuscript_parse(&s.m, path, text.buf, text.len, &rules);
     }
     if (rc)

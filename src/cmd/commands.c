@@ -36,6 +36,9 @@ const struct command commands[] = {
      "Attachments are named by relative paths that stay inside the submission folder;\n"
      "absolute paths, '..' and symbolic links are refused. Numbers are allocated under\n"
      "the repository lock, so concurrent submitters never share one.\n"
+     "A manuscript may give its title, abstract and keywords in the journal's other\n"
+     "languages (translations: {en: {title, abstract, keywords}}); journal.yaml's\n"
+     "require_translations: [en] refuses one in another language without them.\n"
      "\n"
      "  --file FILE   attach a figure or data file (repeatable)\n"
      "  --json        print {number, commit, title} as JSON\n"},

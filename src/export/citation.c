@@ -390,7 +390,11 @@ static void add_italic(struct strbuf *out, const char *open, enum mode mode)
         strbuf_addstr(out, open);
 }
 
-/* "Title: Subtitle" ending in a full stop unless it ends in its own punctuation. */
+/*
+ * "Title: Subtitle" ending in a full stop unless it ends in its own punctuation. A work in
+ * another language is followed by its English title in square brackets where the manuscript
+ * gives one (APA 7: "Title in the original language [English title]").
+ */
 static void apa_title(struct strbuf *out, const struct manuscript *m, enum mode mode)
 {
     struct strbuf plain = STRBUF_INIT;
@@ -398,6 +402,17 @@ static void apa_title(struct strbuf *out, const struct manuscript *m, enum mode 
     if (!empty(m->subtitle)) {
         strbuf_addstr(&plain, ": ");
         add_value(&plain, m->subtitle, MODE_TEXT);
+    }
+    const struct translation *en =
+        m->lang && strcmp(m->lang, "en") ? manuscript_translation(m, "en") : NULL;
+    if (en && !empty(en->title)) {
+        strbuf_addstr(&plain, " [");
+        add_value(&plain, en->title, MODE_TEXT);
+        if (!empty(en->subtitle)) {
+            strbuf_addstr(&plain, ": ");
+            add_value(&plain, en->subtitle, MODE_TEXT);
+        }
+        strbuf_addch(&plain, ']');
     }
     add_value_len(out, plain.buf, plain.len, mode);
     char last = plain.len ? plain.buf[plain.len - 1] : '.';
@@ -1100,6 +1115,34 @@ int citation_csl_json(const struct citation_source *src, struct strbuf *out)
         json_object_set_new(item, "keyword", json_stringn(v.buf, v.len));
     }
     csl_set(item, "abstract", m->abstract);
+    /* CSL-JSON has one title and one abstract: the translations go where the schema keeps
+       what has no field of its own, custom (title, abstract and keyword as CSL names them). */
+    if (m->ntranslations) {
+        json_t *translations = json_object();
+        for (size_t i = 0; i < m->ntranslations; i++) {
+            const struct translation *t = &m->translations[i];
+            json_t *x = json_object();
+            strbuf_reset(&v);
+            add_value(&v, t->title, MODE_TEXT);
+            if (!empty(t->subtitle)) {
+                strbuf_addstr(&v, ": ");
+                add_value(&v, t->subtitle, MODE_TEXT);
+            }
+            json_object_set_new(x, "title", json_stringn(v.buf, v.len));
+            csl_set(x, "abstract", t->abstract);
+            if (t->nkeywords) {
+                strbuf_reset(&v);
+                for (size_t k = 0; k < t->nkeywords; k++) {
+                    if (k)
+                        strbuf_addstr(&v, ", ");
+                    add_value(&v, t->keywords[k], MODE_TEXT);
+                }
+                json_object_set_new(x, "keyword", json_stringn(v.buf, v.len));
+            }
+            json_object_set_new(translations, t->lang, x);
+        }
+        json_object_set_new(item, "custom", json_pack("{s:o}", "translations", translations));
+    }
     json_t *array = json_pack("[O]", item);
     rc = json_text_append(out, array, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(array);

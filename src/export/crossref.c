@@ -324,12 +324,15 @@ static void write_contributors(struct xw *x, const struct crossref_article *arti
     xw_end(x);
 }
 
-/* The Markdown abstract as JATS paragraphs: blank lines part them, line breaks become spaces. */
-static void write_abstract(struct xw *x, const char *abstract)
+/* The Markdown abstract as JATS paragraphs: blank lines part them, line breaks become spaces;
+   lang (xml:lang) says which language it is in when the article has several. */
+static void write_abstract(struct xw *x, const char *abstract, const char *lang)
 {
     if (!abstract || !*abstract)
         return;
     xw_start_ns(x, "jats", "abstract", NULL);
+    if (lang)
+        xw_attr(x, "xml:lang", lang);
     struct strbuf para = STRBUF_INIT;
     const char *p = abstract;
     bool any = false;
@@ -522,8 +525,18 @@ static void write_article(struct xw *x, const struct journal_config *c,
     xw_element(x, "title", m->title);
     xw_element(x, "subtitle", m->subtitle);
     xw_end(x);
+    /* The title in the journal's other languages: a titles element each, as Crossref asks for
+       metadata in several languages (original_language_title is for translated works only). */
+    for (size_t i = 0; i < m->ntranslations; i++) {
+        xw_start(x, "titles");
+        xw_element(x, "title", m->translations[i].title);
+        xw_element(x, "subtitle", m->translations[i].subtitle);
+        xw_end(x);
+    }
     write_contributors(x, a);
-    write_abstract(x, m->abstract);
+    write_abstract(x, m->abstract, m->ntranslations ? m->lang : NULL);
+    for (size_t i = 0; i < m->ntranslations; i++)
+        write_abstract(x, m->translations[i].abstract, m->translations[i].lang);
     write_date(x, "publication_date", a->r->published);
     if (a->r->accepted && date_is_valid(a->r->accepted))
         write_date(x, "acceptance_date", a->r->accepted);

@@ -93,6 +93,22 @@ static void write_record(struct xml_out *x, const struct journal_config *c,
     xml_text(x, title);
     xml_end(x);
     free(title);
+    /* DOAJ takes title, abstract and keywords once per language, each with its language. */
+    for (size_t i = 0; i < m->ntranslations; i++) {
+        const struct translation *t = &m->translations[i];
+        const char *tlang = indexing_language_b(languages, t->lang);
+        xml_start(x, "title");
+        if (tlang)
+            xml_attr(x, "language", tlang);
+        if (t->subtitle && *t->subtitle) {
+            char *full = xasprintf("%s: %s", t->title, t->subtitle);
+            xml_text(x, full);
+            free(full);
+        } else {
+            xml_text(x, t->title);
+        }
+        xml_end(x);
+    }
 
     struct affiliation_list list = {NULL, 0};
     if (m->nauthors) {
@@ -136,6 +152,17 @@ static void write_record(struct xml_out *x, const struct journal_config *c,
         xml_text(x, m->abstract);
         xml_end(x);
     }
+    for (size_t i = 0; i < m->ntranslations; i++) {
+        const struct translation *t = &m->translations[i];
+        const char *tlang = indexing_language_b(languages, t->lang);
+        if (!t->abstract || !*t->abstract)
+            continue;
+        xml_start(x, "abstract");
+        if (tlang)
+            xml_attr(x, "language", tlang);
+        xml_text(x, t->abstract);
+        xml_end(x);
+    }
     char *url = indexing_article_url(c->base_url, a->number);
     xml_start(x, "fullTextUrl");
     xml_attr(x, "format", "html");
@@ -148,6 +175,18 @@ static void write_record(struct xml_out *x, const struct journal_config *c,
             xml_attr(x, "language", lang);
         for (size_t i = 0; i < m->nkeywords; i++)
             xml_element(x, "keyword", m->keywords[i]);
+        xml_end(x);
+    }
+    for (size_t i = 0; i < m->ntranslations; i++) {
+        const struct translation *t = &m->translations[i];
+        const char *tlang = indexing_language_b(languages, t->lang);
+        if (!t->nkeywords)
+            continue;
+        xml_start(x, "keywords");
+        if (tlang)
+            xml_attr(x, "language", tlang);
+        for (size_t k = 0; k < t->nkeywords; k++)
+            xml_element(x, "keyword", t->keywords[k]);
         xml_end(x);
     }
     xml_end(x);

@@ -763,8 +763,9 @@ static void affiliations(struct jw *j, const struct jats_source *src,
     }
 }
 
-/* The abstract's Markdown as paragraphs; parsed is the caller's parse of it, or NULL. */
-static int abstract(struct jw *j, const char *md, cmark_node *parsed)
+/* The abstract's Markdown as paragraphs: the abstract, or with lang a trans-abstract in that
+   language (xml:lang); parsed is the caller's parse of it, or NULL. */
+static int abstract(struct jw *j, const char *lang, const char *md, cmark_node *parsed)
 {
     if (empty(md))
         return 0;
@@ -774,7 +775,12 @@ static int abstract(struct jw *j, const char *md, cmark_node *parsed)
         if (rc)
             return rc;
     }
-    start(j, "abstract");
+    if (lang) {
+        start(j, "trans-abstract");
+        attr(j, "xml:lang", lang);
+    } else {
+        start(j, "abstract");
+    }
     j->in_abstract = true;
     blocks(j, doc);
     j->in_abstract = false;
@@ -904,6 +910,13 @@ static int article_meta(struct jw *j, const struct jats_source *src)
     start(j, "title-group");
     elem(j, "article-title", m->title);
     elem(j, "subtitle", m->subtitle);
+    for (size_t i = 0; i < m->ntranslations; i++) {
+        start(j, "trans-title-group");
+        attr(j, "xml:lang", m->translations[i].lang);
+        elem(j, "trans-title", m->translations[i].title);
+        elem(j, "trans-subtitle", m->translations[i].subtitle);
+        end(j);
+    }
     end(j);
 
     const struct affiliation **affs;
@@ -1006,14 +1019,29 @@ static int article_meta(struct jw *j, const struct jats_source *src)
         text(j, c->url);
         end(j);
     }
-    rc = abstract(j, m->abstract, src->abstract);
+    rc = abstract(j, NULL, m->abstract, src->abstract);
+    for (size_t i = 0; !rc && i < m->ntranslations; i++)
+        rc = abstract(j, m->translations[i].lang, m->translations[i].abstract, NULL);
     if (rc)
         return rc;
+    /* One kwd-group per language, each with its xml:lang. */
     if (m->nkeywords) {
         start(j, "kwd-group");
         attr_fixed(j, "kwd-group-type", "author");
+        attr(j, "xml:lang", empty(m->lang) ? "en" : m->lang);
         for (size_t i = 0; i < m->nkeywords; i++)
             elem(j, "kwd", m->keywords[i]);
+        end(j);
+    }
+    for (size_t i = 0; i < m->ntranslations; i++) {
+        const struct translation *t = &m->translations[i];
+        if (!t->nkeywords)
+            continue;
+        start(j, "kwd-group");
+        attr_fixed(j, "kwd-group-type", "author");
+        attr(j, "xml:lang", t->lang);
+        for (size_t k = 0; k < t->nkeywords; k++)
+            elem(j, "kwd", t->keywords[k]);
         end(j);
     }
     funding_group(j, &m->funding);

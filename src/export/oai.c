@@ -115,6 +115,13 @@ static void write_record(struct strbuf *out, const struct journal_config *c, con
     char *title = indexing_full_title(m);
     dc(out, "dc:title", m->lang, title);
     free(title);
+    for (size_t i = 0; i < m->ntranslations; i++) {
+        const struct translation *t = &m->translations[i];
+        char *full = t->subtitle && *t->subtitle ? xasprintf("%s: %s", t->title, t->subtitle)
+                                                 : xstrdup(t->title);
+        dc(out, "dc:title", t->lang, full);
+        free(full);
+    }
     for (size_t i = 0; i < m->nauthors; i++) {
         char *creator = indexing_creator(&m->authors[i]);
         dc(out, "dc:creator", NULL, creator);
@@ -123,6 +130,12 @@ static void write_record(struct strbuf *out, const struct journal_config *c, con
     for (size_t i = 0; i < m->nkeywords; i++)
         dc(out, "dc:subject", m->lang, m->keywords[i]);
     dc(out, "dc:description", m->lang, m->abstract);
+    for (size_t i = 0; i < m->ntranslations; i++) {
+        const struct translation *t = &m->translations[i];
+        for (size_t k = 0; k < t->nkeywords; k++)
+            dc(out, "dc:subject", t->lang, t->keywords[k]);
+        dc(out, "dc:description", t->lang, t->abstract);
+    }
     dc(out, "dc:publisher", NULL, c->publisher);
     dc(out, "dc:date", NULL, date);
     dc(out, "dc:type", NULL, "Text");

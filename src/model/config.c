@@ -22,6 +22,7 @@ static const char *const config_keys[] = {"title",
                                           "issn",
                                           "base_url",
                                           "languages",
+                                          "require_translations",
                                           "review_mode",
                                           "doi_prefix",
                                           "license",
@@ -646,6 +647,29 @@ int config_parse(struct journal_config *cfg, const char *file, const char *text,
         cfg->languages = xcalloc(2, sizeof(char *));
         cfg->languages[cfg->nlanguages++] = xstrdup("en");
     }
+    n = ydoc_get(&d, root, "require_translations");
+    if (n && n->type == YAML_SEQUENCE_NODE) {
+        size_t count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+        cfg->require_translations = xcalloc(count + 1, sizeof(char *));
+        for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+             it++) {
+            yaml_node_t *item = ydoc_node(&d, *it);
+            const char *code = ydoc_scalar(item);
+            bool published = false;
+            for (size_t i = 0; code && i < cfg->nlanguages; i++)
+                published |= !strcmp(cfg->languages[i], code);
+            if (!published) {
+                ydoc_problem(&d, item,
+                             "require_translations: '%s' is not one of the journal's languages "
+                             "(languages in journal.yaml)",
+                             code ? code : "");
+                continue;
+            }
+            cfg->require_translations[cfg->nrequire_translations++] = xstrdup(code);
+        }
+    } else if (n && !ydoc_is_null(n)) {
+        ydoc_problem(&d, n, "'require_translations' must be a list such as [en]");
+    }
     /* Mail, letters and the index speak the journal's first language. */
     const char *title = localised_get(&cfg->titles, cfg->languages[0], NULL);
     const char *description = localised_get(&cfg->descriptions, cfg->languages[0], NULL);
@@ -697,6 +721,9 @@ void config_free(struct journal_config *cfg)
     for (size_t i = 0; i < cfg->nlanguages; i++)
         free(cfg->languages[i]);
     free(cfg->languages);
+    for (size_t i = 0; i < cfg->nrequire_translations; i++)
+        free(cfg->require_translations[i]);
+    free(cfg->require_translations);
     localised_free(&cfg->titles);
     localised_free(&cfg->descriptions);
     localised_free(&cfg->aims_and_scope);

@@ -74,6 +74,10 @@ struct journal_config {
     char *oai_gateway_url;
     char **languages;
     size_t nlanguages;
+    /* Languages every manuscript in another language must be translated into (title,
+       abstract where its type has one, keywords): require_translations: [en]. */
+    char **require_translations;
+    size_t nrequire_translations;
     char *review_mode; /* double-blind, single-blind or open */
     char *doi_prefix;
     char *doi_pattern; /* {prefix}/{journal}.{year}.{volume}.{number}.{article} by default */

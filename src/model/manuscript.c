@@ -1,5 +1,6 @@
 #include "model/manuscript.h"
 
+#include "model/config.h"
 #include "model/country.h"
 #include "model/language.h"
 #include "model/orcid.h"
@@ -20,13 +21,36 @@ static const char *const type_labels[] = {"Research article", "Case study", "Int
                                           "Review",           "Practice",   "Editorial"};
 
 /* Quarto's scholarly front matter fields we accept besides our own. */
-static const char *const top_keys[] = {
-    "title",    "subtitle", "lang",       "type",         "abstract", "keywords",         "authors",
-    "author",   "date",     "references", "bibliography", "funding",  "acknowledgements", "format",
-    "citation", "license",  NULL};
+static const char *const top_keys[] = {"title",
+                                       "subtitle",
+                                       "lang",
+                                       "type",
+                                       "abstract",
+                                       "keywords",
+                                       "authors",
+                                       "author",
+                                       "date",
+                                       "references",
+                                       "bibliography",
+                                       "funding",
+                                       "acknowledgements",
+                                       "format",
+                                       "citation",
+                                       "license",
+                                       "translations",
+                                       NULL};
+static const char *const translation_keys[] = {"title", "subtitle", "abstract", "keywords", NULL};
 static const char *const author_keys[] = {
     "name",  "email", "orcid",      "corresponding", "affiliations", "affiliation",  "url",
     "roles", "role",  "attributes", "note",          "degrees",      "organization", NULL};
+
+const struct translation *manuscript_translation(const struct manuscript *m, const char *lang)
+{
+    for (size_t i = 0; lang && i < m->ntranslations; i++)
+        if (!strcmp(m->translations[i].lang, lang))
+            return &m->translations[i];
+    return NULL;
+}
 
 const struct author *manuscript_contact(const struct manuscript *m)
 {
@@ -192,9 +216,8 @@ static void parse_author(struct parse *p, yaml_node_t *n, struct author *a)
     }
 }
 
-static void parse_keywords(struct parse *p, yaml_node_t *n)
+static void parse_keywords(struct parse *p, yaml_node_t *n, char ***keywords, size_t *nkeywords)
 {
-    struct manuscript *m = p->m;
     if (n->type == YAML_SCALAR_NODE) {
         /* "a, b, c" is common in hand-written front matter. */
         const char *s = ydoc_scalar(n);
@@ -207,8 +230,8 @@ static void parse_keywords(struct parse *p, yaml_node_t *n)
             while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
                 len--;
             if (len) {
-                ARRAY_GROW(m->keywords, m->nkeywords + 1, alloc);
-                m->keywords[m->nkeywords++] = xstrndup(s, len);
+                ARRAY_GROW(*keywords, *nkeywords + 1, alloc);
+                (*keywords)[(*nkeywords)++] = xstrndup(s, len);
             }
             if (!end)
                 break;
@@ -221,12 +244,141 @@ static void parse_keywords(struct parse *p, yaml_node_t *n)
         return;
     }
     size_t count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
-    m->keywords = xcalloc(count ? count : 1, sizeof(char *));
+    *keywords = xcalloc(count ? count : 1, sizeof(char *));
     for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
          it++) {
         char *k = person_text(&p->doc, ydoc_node(&p->doc, *it), "keyword");
         if (k)
-            m->keywords[m->nkeywords++] = k;
+            (*keywords)[(*nkeywords)++] = k;
+    }
+}
+
+static const char *language_name(const struct parse *p, const char *code)
+{
+    const struct language *l = language_lookup(p->rules->languages, code);
+    return l ? l->name : code;
+}
+
+static void parse_translation(struct parse *p, yaml_node_t *key, yaml_node_t *n,
+                              struct translation *t)
+{
+    struct ydoc *d = &p->doc;
+    struct manuscript *m = p->m;
+    const char *code = ydoc_scalar(key);
+    const struct language *l = code ? language_lookup(p->rules->languages, code) : NULL;
+    t->line = ydoc_line(d, key);
+    if (!l) {
+        char *hint = language_hint(p->rules->languages, code);
+        ydoc_problem(d, key,
+                     "translations: unknown language '%s' (expected an ISO 639-1 code such as "
+                     "en, ru)%s",
+                     code ? code : "", hint);
+        free(hint);
+        return;
+    }
+    memcpy(t->lang, l->code, sizeof(t->lang));
+    if (m->lang && !strcmp(m->lang, l->code))
+        ydoc_problem(d, key,
+                     "translations: '%s' is the manuscript's own language (lang: %s): its title "
+                     "and abstract are the front matter's own",
+                     l->code, m->lang);
+    else if (p->rules->config) {
+        const struct journal_config *c = p->rules->config;
+        bool published = false;
+        for (size_t i = 0; i < c->nlanguages; i++)
+            published |= !strcmp(c->languages[i], l->code);
+        if (!published) {
+            char list[256] = "";
+            for (size_t i = 0; i < c->nlanguages && strlen(list) + 8 < sizeof(list); i++) {
+                if (i)
+                    strcat(list, ", ");
+                strcat(list, c->languages[i]);
+            }
+            ydoc_problem(d, key,
+                         "translations: the journal does not publish in %s (%s): expected one of "
+                         "its languages (%s in journal.yaml)",
+                         language_name(p, l->code), l->code, list);
+        }
+    }
+    for (size_t i = 0; i < m->ntranslations; i++)
+        if (&m->translations[i] != t && !strcmp(m->translations[i].lang, t->lang))
+            ydoc_problem(d, key, "translations: '%s' is given twice", t->lang);
+    if (n->type != YAML_MAPPING_NODE) {
+        ydoc_problem(d, n,
+                     "translations: %s: expected title, subtitle, abstract and keywords, such as "
+                     "{title: ..., abstract: ..., keywords: [...]}",
+                     t->lang);
+        return;
+    }
+    ydoc_check_keys(d, n, translation_keys, "a translation");
+    yaml_node_t *f = ydoc_get(d, n, "title");
+    if (f && !ydoc_is_null(f))
+        t->title = person_text(d, f, "title");
+    else
+        ydoc_problem(d, key, "translations: %s: missing required field 'title'", t->lang);
+    if ((f = ydoc_get(d, n, "subtitle")) && !ydoc_is_null(f))
+        t->subtitle = person_text(d, f, "subtitle");
+    if ((f = ydoc_get(d, n, "abstract")) && !ydoc_is_null(f)) {
+        t->abstract = person_text(d, f, "abstract");
+        if (t->abstract && p->rules->limits)
+            md_limits_check(t->abstract, strlen(t->abstract), p->rules->limits, p->file,
+                            ydoc_line(d, f));
+    }
+    if ((f = ydoc_get(d, n, "keywords")) && !ydoc_is_null(f))
+        parse_keywords(p, f, &t->keywords, &t->nkeywords);
+}
+
+static void parse_translations(struct parse *p, yaml_node_t *n)
+{
+    struct ydoc *d = &p->doc;
+    struct manuscript *m = p->m;
+    if (n->type != YAML_MAPPING_NODE) {
+        ydoc_problem(d, n,
+                     "translations must map each language to its title, abstract and keywords, "
+                     "such as en: {title: ..., abstract: ..., keywords: [...]}");
+        return;
+    }
+    size_t count = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+    m->translations = xcalloc(count ? count : 1, sizeof(*m->translations));
+    for (yaml_node_pair_t *pair = n->data.mapping.pairs.start; pair < n->data.mapping.pairs.top;
+         pair++)
+        parse_translation(p, ydoc_node(d, pair->key), ydoc_node(d, pair->value),
+                          &m->translations[m->ntranslations++]);
+}
+
+/* journal.yaml's require_translations: a manuscript in another language carries each. */
+static void check_required_translations(struct parse *p, yaml_node_t *key)
+{
+    const struct journal_config *c = p->rules->config;
+    struct manuscript *m = p->m;
+    if (!c || !m->lang)
+        return;
+    for (size_t i = 0; i < c->nrequire_translations; i++) {
+        const char *want = c->require_translations[i];
+        if (!strcmp(want, m->lang))
+            continue;
+        const struct translation *t = manuscript_translation(m, want);
+        size_t line = t ? t->line : key ? ydoc_line(&p->doc, key) : p->fm_line;
+        const char *name = language_name(p, want);
+        if (!t) {
+            error_add_at(p->file, line, 1,
+                         "front matter: the journal requires an %s translation of every "
+                         "manuscript in another language (require_translations in journal.yaml): "
+                         "expected translations: {%s: {title: ..., abstract: ..., keywords: "
+                         "[...]}}",
+                         name, want);
+            continue;
+        }
+        if (t->title && !t->abstract && m->type && manuscript_type_needs_abstract(m->type))
+            error_add_at(p->file, line, 1,
+                         "translations: %s: missing 'abstract' (the journal requires %s "
+                         "translations: require_translations in journal.yaml)",
+                         want, name);
+        if (t->title && !t->nkeywords)
+            error_add_at(p->file, line, 1,
+                         "translations: %s: missing 'keywords' (the journal requires %s "
+                         "translations: require_translations in journal.yaml)",
+                         want, name);
     }
 }
 
@@ -294,7 +446,12 @@ static void parse_front_matter(struct parse *p)
 
     n = ydoc_get(d, root, "keywords");
     if (n && !ydoc_is_null(n))
-        parse_keywords(p, n);
+        parse_keywords(p, n, &m->keywords, &m->nkeywords);
+
+    n = ydoc_get(d, root, "translations");
+    if (n && !ydoc_is_null(n))
+        parse_translations(p, n);
+    check_required_translations(p, ydoc_get_key(d, root, "translations"));
 
     n = ydoc_get(d, root, "references");
     if (n && !reference_list_parse(d, n, &m->references))
@@ -405,6 +562,16 @@ void manuscript_free(struct manuscript *m)
         free(a->affiliations);
     }
     free(m->authors);
+    for (size_t i = 0; i < m->ntranslations; i++) {
+        struct translation *t = &m->translations[i];
+        free(t->title);
+        free(t->subtitle);
+        free(t->abstract);
+        for (size_t j = 0; j < t->nkeywords; j++)
+            free(t->keywords[j]);
+        free(t->keywords);
+    }
+    free(m->translations);
     free(m->body);
     reference_list_free(&m->references);
     funding_free(&m->funding);

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 struct country_db;
+struct journal_config;
 struct language_db;
 
 struct affiliation {
@@ -36,6 +37,21 @@ struct author {
 };
 
 /*
+ * The manuscript's metadata in another of the journal's languages (front matter
+ * `translations: {en: {title, subtitle, abstract, keywords}}`): a Russian article
+ * with its English title, abstract and keywords for readers and indexers.
+ */
+struct translation {
+    char lang[3]; /* ISO 639-1, never the manuscript's own language */
+    char *title;  /* always set */
+    char *subtitle;
+    char *abstract; /* Markdown, or NULL */
+    char **keywords;
+    size_t nkeywords;
+    size_t line; /* where the translation starts in the manuscript */
+};
+
+/*
  * A manuscript: Markdown with YAML front matter, validated. All strings are
  * UTF-8; country names and ORCID iDs are normalised.
  */
@@ -49,6 +65,8 @@ struct manuscript {
     size_t nkeywords;
     struct author *authors;
     size_t nauthors;
+    struct translation *translations; /* in the order the front matter gives them */
+    size_t ntranslations;
     char *body; /* the Markdown after the front matter */
     size_t body_len;
     size_t body_line;                 /* line of the manuscript on which body starts */
@@ -67,6 +85,9 @@ struct manuscript_rules {
     /* When set, the manuscript's size and its body's and abstract's Markdown must be
        within these (checked before anything renders the Markdown). */
     const struct md_limits *limits;
+    /* When set (submit, revise, import, build-issue), translations must be into the
+       journal's languages, and those in require_translations must be there. */
+    const struct journal_config *config;
 };
 
 /*
@@ -77,6 +98,9 @@ struct manuscript_rules {
 int manuscript_parse(struct manuscript *m, const char *file, const char *text, size_t len,
                      const struct manuscript_rules *rules);
 void manuscript_free(struct manuscript *m);
+
+/* The translation into lang, or NULL (also for the manuscript's own language). */
+const struct translation *manuscript_translation(const struct manuscript *m, const char *lang);
 
 /* Whom the office writes to: the corresponding author with an email, else the first with one. */
 const struct author *manuscript_contact(const struct manuscript *m);

@@ -160,6 +160,19 @@ static char *article_json_ld(const struct build *b, const struct article *a, con
     ld_set(ld, "headline", m->title);
     ld_set(ld, "name", m->title);
     ld_set(ld, "alternativeHeadline", m->subtitle);
+    /* The translated titles, each tagged with its language (JSON-LD's @language). */
+    if (m->ntranslations) {
+        json_t *names = json_array();
+        for (size_t i = 0; i < m->ntranslations; i++) {
+            const struct translation *t = &m->translations[i];
+            char *title =
+                t->subtitle ? xasprintf("%s: %s", t->title, t->subtitle) : xstrdup(t->title);
+            json_array_append_new(names,
+                                  json_pack("{s:s, s:s}", "@value", title, "@language", t->lang));
+            free(title);
+        }
+        json_object_set_new(ld, "alternateName", names);
+    }
     json_t *authors = json_array();
     for (size_t i = 0; i < m->nauthors; i++) {
         const struct author *au = &m->authors[i];
@@ -483,6 +496,46 @@ static int article_full_json(struct build *b, const struct view *v, const struct
         json_array_append_new(kw, json_string(m->keywords[i]));
     json_object_set_new(o, "keywords", kw);
     json_object_set_new(o, "has_keywords", json_boolean(m->nkeywords > 0));
+    /* The page shows the article's own title (a listing may show a translation). */
+    json_object_del(o, "subtitle");
+    site_set_str(o, "title", m->title);
+    site_set_str(o, "subtitle", m->subtitle);
+    site_set_str(o, "lang", m->lang);
+    json_t *translations = json_array();
+    for (size_t i = 0; i < m->ntranslations && !rc; i++) {
+        const struct translation *t = &m->translations[i];
+        /* Headed in the translation's language where the site speaks it, else the page's. */
+        const struct view *tv = site_view_for(b, t->lang);
+        if (strcmp(tv->lang, t->lang))
+            tv = v;
+        json_t *x = json_object();
+        site_set_str(x, "lang", t->lang);
+        site_set_str(x, "labels_lang", tv->lang);
+        site_set_str(x, "heading", i18n_text(tv->t, "translation_heading"));
+        site_set_str(x, "abstract_label", i18n_text(tv->t, "abstract"));
+        site_set_str(x, "keywords_label", i18n_text(tv->t, "keywords"));
+        site_set_str(x, "title", t->title);
+        site_set_str(x, "subtitle", t->subtitle);
+        if (t->abstract) {
+            char *line = one_line(t->abstract);
+            site_set_str(x, "abstract_line", line);
+            free(line);
+            strbuf_reset(&html);
+            rc = markdown_to_html(t->abstract, strlen(t->abstract), false, &html);
+            set_rendered_html(x, "abstract_html", &html);
+            strbuf_reset(&html);
+        }
+        json_t *tkw = json_array();
+        for (size_t k = 0; k < t->nkeywords; k++)
+            json_array_append_new(tkw, json_string(t->keywords[k]));
+        json_object_set_new(x, "keywords", tkw);
+        json_object_set_new(x, "has_keywords", json_boolean(t->nkeywords > 0));
+        json_array_append_new(translations, x);
+    }
+    json_object_set_new(o, "translations", translations);
+    json_object_set_new(o, "has_abstracts", json_boolean(m->abstract || m->ntranslations));
+    if (rc)
+        goto fail;
 
     json_t *authors = json_array();
     for (size_t i = 0; i < m->nauthors; i++) {

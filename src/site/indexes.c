@@ -32,14 +32,13 @@ static void fold_into(struct strbuf *sb, const char *s)
     }
 }
 
-static json_t *article_link_json(const struct article *a)
+static json_t *article_link_json(const struct article *a, const char *view_lang)
 {
     char url[64];
     snprintf(url, sizeof(url), "articles/%lu/index.html", a->number);
     json_t *o = json_object();
     site_set_str(o, "url", url);
-    site_set_str(o, "title", a->m.title);
-    site_set_str(o, "lang", a->m.lang);
+    site_set_article_title(o, a, view_lang);
     return o;
 }
 
@@ -122,6 +121,7 @@ static int compare_groups(const void *x, const void *y)
  */
 struct index_links {
     const struct build *b;
+    const char *lang; /* the view's: a link shows the article's title in it where there is one */
     json_t **links;
     size_t *made, nmade, made_alloc;
 };
@@ -209,7 +209,8 @@ static int render_index(struct build *b, const struct view *v, const struct inde
         groups[g].sort = kind->sort_key(coll, occ + groups[g].first);
     text_collator_free(coll);
     qsort(groups, ngroups, sizeof(*groups), compare_groups);
-    struct index_links links = {b, xcalloc(b->narticles + 1, sizeof(*links.links)), NULL, 0, 0};
+    struct index_links links = {b,    v->lang, xcalloc(b->narticles + 1, sizeof(*links.links)),
+                                NULL, 0,       0};
     size_t per_page = b->index_page_size;
     size_t npages = ngroups ? (ngroups + per_page - 1) / per_page : 1;
     for (size_t page = 0; page < npages && !rc; page++) {
@@ -255,7 +256,7 @@ static json_t *occurrence_articles_json(struct index_links *links, const struct 
         size_t at = (size_t)(occ[i].a - links->b->articles);
         json_t **link = &links->links[at];
         if (!*link) {
-            *link = article_link_json(occ[i].a);
+            *link = article_link_json(occ[i].a, links->lang);
             ARRAY_GROW(links->made, links->nmade + 1, links->made_alloc);
             links->made[links->nmade++] = at;
         }

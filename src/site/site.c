@@ -447,7 +447,7 @@ static int load_article(struct build *b, git_repository *git, git_tree *tree, st
         const char *text = from_file ? file.buf : git_blob_rawcontent(blob);
         size_t len = from_file ? file.len : (size_t)git_blob_rawsize(blob);
         struct manuscript_rules rules = {b->countries, b->languages, b->repo->config.languages[0],
-                                         &b->repo->config.markdown_limits};
+                                         &b->repo->config.markdown_limits, NULL};
         rc = manuscript_parse(&a->m, path, text, len, &rules);
         /* What listings show of it is its front matter: everything before the body. */
         if (!rc && a->m.body_len <= len) {
@@ -978,6 +978,16 @@ static char *authors_line(const struct view *v, const struct manuscript *m)
     return strbuf_detach(&sb, NULL);
 }
 
+void site_set_article_title(json_t *o, const struct article *a, const char *view_lang)
+{
+    const struct translation *t = manuscript_translation(&a->m, view_lang);
+    site_set_str(o, "title", t ? t->title : a->m.title);
+    site_set_str(o, "subtitle", t ? t->subtitle : a->m.subtitle);
+    site_set_str(o, "lang", t ? t->lang : a->m.lang);
+    /* The names stay the article's: the authors line keeps its own language. */
+    site_set_str(o, "authors_lang", a->m.lang);
+}
+
 json_t *site_article_summary_json(const struct build *b, const struct view *v,
                                   const struct article *a)
 {
@@ -987,9 +997,7 @@ json_t *site_article_summary_json(const struct build *b, const struct view *v,
     char *line = authors_line(site_view_for(b, a->m.lang), &a->m);
     json_object_set_new(o, "id", json_integer((json_int_t)a->number));
     site_set_str(o, "url", url);
-    site_set_str(o, "title", a->m.title);
-    site_set_str(o, "subtitle", a->m.subtitle);
-    site_set_str(o, "lang", a->m.lang);
+    site_set_article_title(o, a, v->lang);
     site_set_str(o, "type", a->m.type);
     /* Google Scholar's citation_* tags are for scholarly articles only (its inclusion guidelines).
      */

@@ -851,7 +851,7 @@ static int parse_and_write(struct journal_index *ix, struct parsed_submission *t
     if (rc)
         return rc;
     struct manuscript_rules rules = {ix->countries, ix->languages, ix->repo->config.languages[0],
-                                     NULL};
+                                     NULL, NULL};
     size_t nworkers = worker_count(n);
     if (!nworkers) {
         size_t i = 0;

@@ -80,7 +80,7 @@ static int load_submission(struct run *r, unsigned long number, unsigned k, bool
     rc = repo_read(r->repo, path, &text, NULL);
     if (!rc) {
         struct manuscript_rules rules = {r->countries, r->languages, r->repo->config.languages[0],
-                                         NULL};
+                                         NULL, NULL};
         rc = manuscript_parse(&w.manuscript, path, text.buf, text.len, &rules);
     }
     if (!rc) {

@@ -102,7 +102,7 @@ static int load_entry(struct state *s, unsigned long number, struct entry *e)
     rc = repo_read(s->repo, path, &text, NULL);
     if (!rc) {
         struct manuscript_rules rules = {s->countries, s->languages, s->repo->config.languages[0],
-                                         &s->repo->config.markdown_limits};
+                                         &s->repo->config.markdown_limits, &s->repo->config};
         rc = manuscript_parse(&e->manuscript, path, text.buf, text.len, &rules);
     }
     if (!rc && !e->manuscript.nkeywords)

@@ -100,7 +100,7 @@ static int load_issue(struct journal_repo *repo, unsigned long id, struct loaded
             if (!r) {
                 struct manuscript_rules rules = {l->countries, l->languages,
                                                  repo->config.languages[0],
-                                                 &repo->config.markdown_limits};
+                                                 &repo->config.markdown_limits, NULL};
                 r = manuscript_parse(&e->manuscript, e->manuscript_path, text.buf, text.len,
                                      &rules);
             }

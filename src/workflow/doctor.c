@@ -307,7 +307,7 @@ static int check_submission(struct doctor *d, git_tree *subs, const git_tree_ent
             struct manuscript m;
             struct manuscript_rules rules = {d->countries, d->languages,
                                              d->repo->config.languages[0],
-                                             &d->repo->config.markdown_limits};
+                                             &d->repo->config.markdown_limits, &d->repo->config};
             if (manuscript_parse(&m, ms_path, text.buf, text.len, &rules))
                 add_parse_errors(d->r, "record", ms_path, FIX_COMMIT);
             manuscript_free(&m);

@@ -101,7 +101,7 @@ int editorial_open(struct editorial *e, struct journal_repo *repo, unsigned long
         rc = repo_read(repo, path, &e->manuscript_text, NULL);
     if (!rc) {
         struct manuscript_rules rules = {e->countries, e->languages, repo->config.languages[0],
-                                         NULL};
+                                         NULL, NULL};
         rc = manuscript_parse(&e->manuscript, path, e->manuscript_text.buf, e->manuscript_text.len,
                               &rules);
     }

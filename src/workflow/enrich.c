@@ -348,7 +348,7 @@ int workflow_enrich(struct journal_repo *repo, const struct enrich_options *opt,
         rc = country_db_open(&countries, NULL, NULL);
     if (!rc)
         rc = language_db_open(&languages, NULL, NULL);
-    struct manuscript_rules rules = {countries, languages, repo->config.languages[0], NULL};
+    struct manuscript_rules rules = {countries, languages, repo->config.languages[0], NULL, NULL};
     size_t total = opt->n ? opt->n : count;
     for (size_t i = 0; !rc && i < total; i++) {
         unsigned long number = opt->n ? opt->numbers[i] : list[i].number;

@@ -325,7 +325,7 @@ static int load_articles(struct state *s)
                                        "max_manuscript_size in journal.yaml", &e->text);
         if (!one) {
             struct manuscript_rules rules = {countries, languages, s->repo->config.languages[0],
-                                             &s->repo->config.markdown_limits};
+                                             &s->repo->config.markdown_limits, &s->repo->config};
             one = manuscript_parse(&e->manuscript, e->path, e->text.buf, e->text.len, &rules);
         }
         rc = collect(s, one);

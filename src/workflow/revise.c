@@ -29,7 +29,7 @@ int workflow_revise(struct journal_repo *repo, const struct revision_request *re
         rc = editorial_require(&e, "revise");
     if (!rc) {
         struct manuscript_rules rules = {e.countries, e.languages, repo->config.languages[0],
-                                         &repo->config.markdown_limits};
+                                         &repo->config.markdown_limits, &repo->config};
         rc = manuscript_parse(&revised, req->manuscript, text.buf, text.len, &rules);
     }
     if (rc)

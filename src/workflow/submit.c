@@ -147,7 +147,7 @@ int submission_submit(struct journal_repo *repo, const struct submit_request *re
         rc = language_db_open(&languages, NULL, NULL);
     if (!rc) {
         struct manuscript_rules rules = {countries, languages, repo->config.languages[0],
-                                         &repo->config.markdown_limits};
+                                         &repo->config.markdown_limits, &repo->config};
         rc = manuscript_parse(&m, req->manuscript, text.buf, text.len, &rules);
     }
     if (!rc)

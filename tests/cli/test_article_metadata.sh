@@ -90,12 +90,15 @@ class Head(html.parser.HTMLParser):
     def __init__(self):
         super().__init__()
         self.meta, self.links, self.scripts, self.in_head, self.script = [], [], [], False, None
+        self.meta_lang = []
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "head":
             self.in_head = True
         elif tag == "meta" and self.in_head and ("name" in a or "property" in a):
             self.meta.append((a.get("name") or a.get("property"), a.get("content")))
+            self.meta_lang.append((a.get("name") or a.get("property"), a.get("content"),
+                                   a.get("lang")))
         elif tag == "link" and self.in_head:
             self.links.append(a)
         elif tag == "script" and a.get("type") == "application/ld+json":
@@ -144,6 +147,13 @@ for n in sorted(published):
     lang = m["lang"]
     keywords = m.get("keywords", [])
     where = f"article {n}"
+    # Its translations (translations: {en: {title, subtitle, abstract, keywords}}), in order.
+    trans = [(code, t) for code, t in (m.get("translations") or {}).items()]
+    trans_titles = [(t["title"] + (": " + t["subtitle"] if t.get("subtitle") else ""), code)
+                    for code, t in trans]
+    trans_keywords = [(k, code) for code, t in trans for k in t.get("keywords", [])]
+    def with_lang(key):
+        return [(v, l) for k, v, l in h.meta_lang if k == key]
 
     # Google Scholar, for scholarly articles only: its inclusion guidelines leave out
     # editorials and interviews, which keep Dublin Core, Open Graph and JSON-LD.
@@ -192,7 +202,9 @@ for n in sorted(published):
     # Dublin Core
     assert any(l.get("rel") == "schema.DC" and l.get("href") == "http://purl.org/dc/elements/1.1/"
                for l in h.links), where
-    assert one(meta, "DC.title") == title, where
+    # The title in each language, each with its lang (DC.title with lang="en" for the English
+    # translation); Scholar documents one citation_title, the article's own.
+    assert with_lang("DC.title") == [(title, lang)] + trans_titles, where
     assert values(meta, "DC.creator") == names, where
     assert one(meta, "DC.date") == date, where
     ids = values(meta, "DC.identifier")
@@ -202,7 +214,9 @@ for n in sorted(published):
     assert one(meta, "DC.publisher") == config["publisher"], where
     assert one(meta, "DC.language") == lang, where
     assert one(meta, "DC.rights").startswith(config["license"]), where
-    assert values(meta, "DC.subject") == keywords, where
+    assert with_lang("DC.subject") == [(k, lang) for k in keywords] + trans_keywords, where
+    assert [(" ".join(v.split()), l) for v, l in with_lang("DC.description")] == \
+        [(" ".join(t["abstract"].split()), code) for code, t in trans if t.get("abstract")], where
     assert one(meta, "DC.type") == "Text", where
     assert one(meta, "DC.source") == journal, where
     assert one(meta, "DC.relation.isPartOf") == "urn:issn:" + config["issn"], where
@@ -235,6 +249,10 @@ for n in sorted(published):
     assert ld["datePublished"] == date and ld["inLanguage"] == lang, where
     assert " ".join(ld["abstract"].split()) == " ".join(m["abstract"].split()), where
     assert ld["keywords"] == ", ".join(keywords), where
+    if trans:
+        assert ld["alternateName"] == [{"@value": v, "@language": l} for v, l in trans_titles]
+    else:
+        assert "alternateName" not in ld, where
     assert ld["license"] == "https://creativecommons.org/licenses/by/4.0/", where
     assert [p["name"] for p in ld["author"]] == names, where
     for a, p in zip(authors, ld["author"]):
@@ -271,6 +289,10 @@ for n in sorted(published):
     # The downloads are linked from "How to cite".
     for f in ("citation.bib", "citation.ris", "citation.json", "article.xml"):
         assert f'href="../../articles/{n}/{f}"' in page, (where, f)
+
+# The checks of translations above are not empty: the sample's Russian article 2 has one.
+assert "en" in (front_matter(os.path.join(root, "submissions", "2", "manuscript.md"))
+                .get("translations") or {}), "article 2 has an English translation"
 
 # The hostile abstract is text in the JSON-LD, and the page has one script element.
 page = open(os.path.join(site, "articles", "4", "index.html"), encoding="utf-8").read()
@@ -311,6 +333,12 @@ for n in range(1, 10):
     assert all("family" in a for a in item["author"]), n
     assert item["issued"]["date-parts"][0][0] == 2025, n
     assert item["language"] == m["lang"], n
+    trans = m.get("translations") or {}
+    got = item.get("custom", {}).get("translations", {})
+    assert sorted(got) == sorted(trans), n
+    for code, t in trans.items():
+        assert got[code]["title"] == t["title"] + (": " + t["subtitle"] if t.get("subtitle") else "")
+        assert got[code]["keyword"] == ", ".join(t.get("keywords", [])), n
 PY
 
 check "JATS parses and holds the manuscript" -- "$PY" - "$J" <<'PY'
@@ -329,7 +357,17 @@ for n in range(1, 10):
     orcids = [c.text for c in a.findall("front/article-meta/contrib-group/contrib/contrib-id")]
     assert orcids == ["https://orcid.org/" + str(x["orcid"]) for x in m["authors"] if x.get("orcid")]
     assert len(a.findall("body//sec")) > 0, n
-    assert [k.text for k in a.findall("front/article-meta/kwd-group/kwd")] == m.get("keywords", [])
+    groups = a.findall("front/article-meta/kwd-group")
+    trans = m.get("translations") or {}
+    assert [(g.get(XML + "lang"), [k.text for k in g.findall("kwd")]) for g in groups] == \
+        ([(m["lang"], m["keywords"])] if m.get("keywords") else []) + \
+        [(code, t["keywords"]) for code, t in trans.items() if t.get("keywords")], n
+    tgroups = a.findall("front/article-meta/title-group/trans-title-group")
+    assert [(g.get(XML + "lang"), g.find("trans-title").text) for g in tgroups] == \
+        [(code, t["title"]) for code, t in trans.items()], n
+    tabs = a.findall("front/article-meta/trans-abstract")
+    assert [g.get(XML + "lang") for g in tabs] == \
+        [code for code, t in trans.items() if t.get("abstract")], n
 a = ET.parse(os.path.join(root, "_site", "articles", "1", "article.xml")).getroot()
 assert a.find("front/article-meta/article-id[@pub-id-type='doi']").text == "10.99999/jcsrp.2025.1.1.1"
 assert a.find("front/article-meta/fpage").text == "1" and a.find("front/article-meta/lpage").text == "14"

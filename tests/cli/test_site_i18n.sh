@@ -55,6 +55,8 @@ for label in (">Аннотация<", ">Ключевые слова<", ">Све�
               ">Поступила<", ">Принята<", ">Опубликовано<", "Главная", "Открытый доступ",
               "Скачать ссылку (BibTeX)"):
     assert label in page, label
+# Its English translation (title, abstract, keywords) is headed in English: the rest is not.
+page = re.sub(r'<section class="abstract translation" lang="en".*?</section>', "", page, flags=re.S)
 for label in (">Abstract<", ">Keywords<", ">Article information<", ">How to cite<",
               ">Received<", "Skip to main content", ">Home<"):
     assert label not in page, label

@@ -244,9 +244,14 @@ assert hrefs(e) == ["../articles/3/index.html"] and e["meta"] == "", e
 index_check "$A" "the author index lists the Russian article's Cyrillic authors" '
 e = entry("Нодира Рахимова")
 assert hrefs(e) == ["../articles/2/index.html"], e
-assert e["links"][0][1].startswith("Оценка результативности"), e
+# The English site shows the English title of the article (its translation).
+assert e["links"][0][1].startswith("Performance appraisal of civil servants"), e
 assert e["external"] == ["https://orcid.org/0000-0002-5550-9758"], e
 entry("Бакыт Осмоналиев")
+'
+index_check "$S/ru/authors/index.html" "the author index of the Russian site shows the Russian title of the Russian article" '
+e = entry("Нодира Рахимова")
+assert e["links"][0][1].startswith("Оценка результативности"), e
 '
 index_check "$A" "authors are sorted by family name, Latin before Cyrillic" '
 names = [e["term"] for e in entries]

@@ -42,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct manuscript m;
     struct md_limits limits;
     md_limits_default(&limits, 2u * 1024 * 1024);
-    struct manuscript_rules rules = {fuzz_countries, fuzz_languages, "en", &limits};
+    struct manuscript_rules rules = {fuzz_countries, fuzz_languages, "en", &limits, NULL};
     error_clear();
     if (manuscript_parse(&m, "manuscript.md", (const char *)data, size, &rules) == 0) {
         render(m.body, m.body_len, false);

@@ -571,6 +571,86 @@ static void test_csl_json(void **state)
     manuscript_free(&m);
 }
 
+static void translate(struct manuscript *m, const char *lang, const char *title,
+                      const char *subtitle)
+{
+    m->translations = xrealloc(m->translations, (m->ntranslations + 1) * sizeof(*m->translations));
+    struct translation *t = &m->translations[m->ntranslations++];
+    memset(t, 0, sizeof(*t));
+    snprintf(t->lang, sizeof(t->lang), "%s", lang);
+    t->title = xstrdup(title);
+    t->subtitle = subtitle ? xstrdup(subtitle) : NULL;
+}
+
+/* APA 7: a work in another language gives its English title in square brackets after its own;
+   an English work, or a translation into another language, changes nothing. */
+static void test_apa_translated_title(void **state)
+{
+    (void)state;
+    struct manuscript m;
+    const char *names[] = {"Иван Сидоров", NULL};
+    make(&m, "Вода и степь", "Колодцы", names);
+    free(m.lang);
+    m.lang = xstrdup("ru");
+    struct citation_source src = source(&m);
+    assert_apa(&src, "Сидоров, И. (2025). Вода и степь: Колодцы. " TAIL);
+    translate(&m, "kk", "Су мен дала", NULL);
+    assert_apa(&src, "Сидоров, И. (2025). Вода и степь: Колодцы. " TAIL);
+    translate(&m, "en", "Water and steppe", "Wells");
+    assert_apa(&src, "Сидоров, И. (2025). Вода и степь: Колодцы [Water and steppe: Wells]. " TAIL);
+    struct strbuf sb = STRBUF_INIT;
+    assert_int_equal(citation_apa_html(&src, &sb), 0);
+    assert_non_null(strstr(sb.buf, "Вода и степь: Колодцы [Water and steppe: Wells]. <i>"));
+    strbuf_release(&sb);
+    /* No author: the title, with its translation, takes the author's place. */
+    free(m.authors[0].name);
+    m.authors[0].name = NULL;
+    m.nauthors = 0;
+    assert_apa(&src, "Вода и степь: Колодцы [Water and steppe: Wells]. (2025). " TAIL);
+    manuscript_free(&m);
+
+    const char *en[] = {"Aigerim Sadykova", NULL};
+    make(&m, "Water and Steppe", NULL, en);
+    translate(&m, "ru", "Вода и степь", NULL);
+    src = source(&m);
+    assert_apa(&src, "Sadykova, A. (2025). Water and Steppe. " TAIL);
+    manuscript_free(&m);
+}
+
+/* CSL-JSON has one title: the translations are kept in custom, by language. */
+static void test_csl_json_translations(void **state)
+{
+    (void)state;
+    struct manuscript m;
+    const char *names[] = {"Иван Сидоров", NULL};
+    make(&m, "Вода и степь", NULL, names);
+    free(m.lang);
+    m.lang = xstrdup("ru");
+    translate(&m, "en", "Water and steppe", "Wells");
+    m.translations[0].abstract = xstrdup("We study wells.");
+    m.translations[0].keywords = xcalloc(2, sizeof(char *));
+    m.translations[0].keywords[0] = xstrdup("water");
+    m.translations[0].keywords[1] = xstrdup("steppe");
+    m.translations[0].nkeywords = 2;
+    struct citation_source src = source(&m);
+    struct strbuf sb = STRBUF_INIT;
+    assert_int_equal(citation_csl_json(&src, &sb), 0);
+    json_error_t err;
+    json_t *array = json_loads(sb.buf, 0, &err);
+    assert_non_null(array);
+    json_t *item = json_array_get(array, 0);
+    assert_string_equal(json_string_value(json_object_get(item, "title")), "Вода и степь");
+    json_t *en =
+        json_object_get(json_object_get(json_object_get(item, "custom"), "translations"), "en");
+    assert_non_null(en);
+    assert_string_equal(json_string_value(json_object_get(en, "title")), "Water and steppe: Wells");
+    assert_string_equal(json_string_value(json_object_get(en, "abstract")), "We study wells.");
+    assert_string_equal(json_string_value(json_object_get(en, "keyword")), "water, steppe");
+    json_decref(array);
+    strbuf_release(&sb);
+    manuscript_free(&m);
+}
+
 static void test_page_range_and_license(void **state)
 {
     (void)state;
@@ -644,6 +724,8 @@ int main(void)
         cmocka_unit_test(test_rejected_input_leaves_out_unchanged),
         cmocka_unit_test(test_ris),
         cmocka_unit_test(test_csl_json),
+        cmocka_unit_test(test_csl_json_translations),
+        cmocka_unit_test(test_apa_translated_title),
         cmocka_unit_test(test_page_range_and_license),
     };
     return cmocka_run_group_tests_name("citation", tests, NULL, NULL);

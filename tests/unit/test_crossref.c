@@ -278,6 +278,46 @@ static void test_deposit_validates(void **state)
     teardown(&f);
 }
 
+static void add_translation(struct manuscript *m, const char *lang, const char *title,
+                            const char *subtitle, const char *abstract)
+{
+    m->translations = xrealloc(m->translations, (m->ntranslations + 1) * sizeof(*m->translations));
+    struct translation *t = &m->translations[m->ntranslations++];
+    memset(t, 0, sizeof(*t));
+    snprintf(t->lang, sizeof(t->lang), "%s", lang);
+    t->title = xstrdup(title);
+    t->subtitle = subtitle ? xstrdup(subtitle) : NULL;
+    t->abstract = abstract ? xstrdup(abstract) : NULL;
+}
+
+/* A Russian article with its English title and abstract: a second titles element (Crossref's
+   way for metadata in several languages) and an abstract per language with xml:lang. */
+static void test_translations(void **state)
+{
+    (void)state;
+    struct fixture f;
+    struct strbuf xml = STRBUF_INIT;
+    setup(&f);
+    f.ms[1].abstract = xstrdup("Мы изучаем службу.");
+    add_translation(&f.ms[1], "en", "The civil service", "A case study", "We study the service.");
+    write_deposit(&f, &xml);
+    assert_valid(&xml);
+    assert_xpath(&xml, "count(//c:journal_article[2]/c:titles)", "2");
+    assert_xpath(&xml, "//c:journal_article[2]/c:titles[1]/c:title", "Государственная служба");
+    assert_xpath(&xml, "//c:journal_article[2]/c:titles[2]/c:title", "The civil service");
+    assert_xpath(&xml, "//c:journal_article[2]/c:titles[2]/c:subtitle", "A case study");
+    assert_xpath(&xml, "count(//c:journal_article[2]/jats:abstract)", "2");
+    assert_xpath(&xml, "//c:journal_article[2]/jats:abstract[@xml:lang='ru']/jats:p",
+                 "Мы изучаем службу.");
+    assert_xpath(&xml, "//c:journal_article[2]/jats:abstract[@xml:lang='en']/jats:p",
+                 "We study the service.");
+    /* An article without translations is written as before: one titles, no xml:lang. */
+    assert_xpath(&xml, "count(//c:journal_article[1]/c:titles)", "1");
+    assert_xpath(&xml, "count(//c:journal_article[1]/jats:abstract/@xml:lang)", "0");
+    strbuf_release(&xml);
+    teardown(&f);
+}
+
 static void test_contributors(void **state)
 {
     (void)state;
@@ -598,6 +638,7 @@ int main(int argc, char **argv)
     }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_deposit_validates),
+        cmocka_unit_test(test_translations),
         cmocka_unit_test(test_contributors),
         cmocka_unit_test(test_access_indicators_and_citations),
         cmocka_unit_test(test_funding),

@@ -119,6 +119,16 @@ static void make_sample(struct sample *s)
     make_manuscript(&s->m[1], "Оценка результативности государственных служащих", "ru",
                     "Аннотация статьи.", kw1);
     add_author(&s->m[1], "Иван Петров", "0000-0002-1825-0097", institute);
+    /* The Russian article's English title, abstract and keywords. */
+    s->m[1].translations = xcalloc(1, sizeof(*s->m[1].translations));
+    s->m[1].ntranslations = 1;
+    struct translation *t = &s->m[1].translations[0];
+    memcpy(t->lang, "en", 3);
+    t->title = xstrdup("Performance appraisal of civil servants");
+    t->subtitle = xstrdup("two countries");
+    t->abstract = xstrdup("The article's abstract.");
+    t->keywords = xcalloc(2, sizeof(*t->keywords));
+    t->keywords[t->nkeywords++] = xstrdup("civil service");
     make_manuscript(&s->m[2], "Editorial", "en", NULL, NULL);
     free(s->m[2].type);
     s->m[2].type = xstrdup("editorial");
@@ -246,6 +256,16 @@ static void test_doaj_validates(void **state)
     assert_xpath(doc, "/records/record[2]/keywords/@language", "rus");
     assert_xpath(doc, "/records/record[2]/keywords/keyword[1]", "государственная служба");
     assert_xpath(doc, "/records/record[1]/keywords/keyword[1]", "merit & <recruitment>");
+    /* Title, abstract and keywords once per language, each with its language. */
+    assert_xpath(doc, "count(/records/record[2]/title)", "2");
+    assert_xpath(doc, "/records/record[2]/title[@language='rus']",
+                 "Оценка результативности государственных служащих");
+    assert_xpath(doc, "/records/record[2]/title[@language='eng']",
+                 "Performance appraisal of civil servants: two countries");
+    assert_xpath(doc, "/records/record[2]/abstract[@language='rus']", "Аннотация статьи.");
+    assert_xpath(doc, "/records/record[2]/abstract[@language='eng']", "The article's abstract.");
+    assert_xpath(doc, "/records/record[2]/keywords[@language='eng']/keyword", "civil service");
+    assert_xpath(doc, "count(/records/record[1]/title)", "1");
     assert_xpath(doc, "/records/record[1]/doi", "10.99999/jcsrp.2025.1.2.1");
     assert_xpath(doc, "count(/records/record[3]/doi)", "0");
     assert_xpath(doc, "/records/record[1]/eissn", "3051-7729");
@@ -469,6 +489,16 @@ static void test_oai_static_repository(void **state)
     assert_xpath(doc, "/sr:Repository/sr:ListRecords/oai:record[1]//dc:title",
                  HOSTILE_CLEAN ": what changed");
     assert_xpath(doc, "/sr:Repository/sr:ListRecords/oai:record[2]//dc:title/@xml:lang", "ru");
+    /* The English title, abstract and keywords of the Russian article, with xml:lang. */
+    assert_xpath(doc, "/sr:Repository/sr:ListRecords/oai:record[2]//dc:title[@xml:lang='en']",
+                 "Performance appraisal of civil servants: two countries");
+    assert_xpath(doc, "/sr:Repository/sr:ListRecords/oai:record[2]//dc:description[@xml:lang='en']",
+                 "The article's abstract.");
+    assert_xpath(doc, "/sr:Repository/sr:ListRecords/oai:record[2]//dc:description[@xml:lang='ru']",
+                 "Аннотация статьи.");
+    assert_xpath(doc, "/sr:Repository/sr:ListRecords/oai:record[2]//dc:subject[@xml:lang='en']",
+                 "civil service");
+    assert_xpath(doc, "count(/sr:Repository/sr:ListRecords/oai:record[1]//dc:title)", "1");
     assert_xpath(doc, "count(/sr:Repository/sr:ListRecords/oai:record[1]//dc:creator)", "2");
     /* Creators as "Family, Given"; the licence as its URL. */
     assert_xpath(doc, "/sr:Repository/sr:ListRecords/oai:record[1]//dc:creator[1]",
@@ -610,6 +640,12 @@ static void ref_record(struct xml_out *x, const struct journal_config *c,
     char *title = indexing_full_title(m);
     ref_dc(x, "title", m->lang, title);
     free(title);
+    for (size_t i = 0; i < m->ntranslations; i++) {
+        const struct translation *t = &m->translations[i];
+        char *full = t->subtitle ? xasprintf("%s: %s", t->title, t->subtitle) : xstrdup(t->title);
+        ref_dc(x, "title", t->lang, full);
+        free(full);
+    }
     for (size_t i = 0; i < m->nauthors; i++) {
         char *creator = indexing_creator(&m->authors[i]);
         ref_dc(x, "creator", NULL, creator);
@@ -618,6 +654,12 @@ static void ref_record(struct xml_out *x, const struct journal_config *c,
     for (size_t i = 0; i < m->nkeywords; i++)
         ref_dc(x, "subject", m->lang, m->keywords[i]);
     ref_dc(x, "description", m->lang, m->abstract);
+    for (size_t i = 0; i < m->ntranslations; i++) {
+        const struct translation *t = &m->translations[i];
+        for (size_t k = 0; k < t->nkeywords; k++)
+            ref_dc(x, "subject", t->lang, t->keywords[k]);
+        ref_dc(x, "description", t->lang, t->abstract);
+    }
     ref_dc(x, "publisher", NULL, c->publisher);
     ref_dc(x, "date", NULL, date);
     ref_dc(x, "type", NULL, "Text");

@@ -76,7 +76,7 @@ static int teardown(void **state)
 
 static void parse_manuscript(struct manuscript *m, const char *text)
 {
-    struct manuscript_rules rules = {countries, languages, "en", NULL};
+    struct manuscript_rules rules = {countries, languages, "en", NULL, NULL};
     int rc = manuscript_parse(m, "ms.md", text, strlen(text), &rules);
     if (rc)
         fprintf(stderr, "%s\n", error_message());
@@ -527,6 +527,55 @@ static void test_group_author_is_collab(void **state)
     manuscript_free(&m);
 }
 
+static const char translated_md[] = "---\n"
+                                    "title: Реформа государственной службы\n"
+                                    "subtitle: Опыт Казахстана\n"
+                                    "lang: ru\n"
+                                    "abstract: Мы изучаем *реформу*.\n"
+                                    "keywords: [реформа, госслужба]\n"
+                                    "authors:\n"
+                                    "  - name: Иван Петров\n"
+                                    "    affiliations: [{name: Академия, country: KZ}]\n"
+                                    "translations:\n"
+                                    "  en:\n"
+                                    "    title: Civil service reform\n"
+                                    "    subtitle: The case of Kazakhstan\n"
+                                    "    abstract: |\n"
+                                    "      We study the *reform*.\n"
+                                    "\n"
+                                    "      Second paragraph.\n"
+                                    "    keywords: [reform, civil service]\n"
+                                    "---\n"
+                                    "Текст.\n";
+
+/* A Russian article with its English metadata: trans-title-group, trans-abstract and a
+   kwd-group per language, each with xml:lang, valid against the DTD and the XSD. */
+static void test_translations(void **state)
+{
+    (void)state;
+    struct manuscript m;
+    parse_manuscript(&m, translated_md);
+    struct jats_source src = source(&m);
+    struct strbuf xml = STRBUF_INIT;
+    assert_int_equal(jats_article(&src, &xml), 0);
+    xmlDocPtr doc = valid_doc(&xml);
+    assert_xpath(doc, "/article/@xml:lang", "ru");
+    assert_xpath(doc, "//title-group/article-title", "Реформа государственной службы");
+    assert_xpath(doc, "//title-group/trans-title-group/@xml:lang", "en");
+    assert_xpath(doc, "//title-group/trans-title-group/trans-title", "Civil service reform");
+    assert_xpath(doc, "//title-group/trans-title-group/trans-subtitle", "The case of Kazakhstan");
+    assert_xpath(doc, "//article-meta/abstract/p", "Мы изучаем реформу.");
+    assert_xpath(doc, "//article-meta/trans-abstract/@xml:lang", "en");
+    assert_xpath(doc, "count(//article-meta/trans-abstract/p)", "2");
+    assert_xpath(doc, "//article-meta/trans-abstract/p[1]/italic", "reform");
+    assert_xpath(doc, "count(//article-meta/kwd-group)", "2");
+    assert_xpath(doc, "//article-meta/kwd-group[@xml:lang='ru']/kwd[1]", "реформа");
+    assert_xpath(doc, "//article-meta/kwd-group[@xml:lang='en']/kwd[2]", "civil service");
+    xmlFreeDoc(doc);
+    strbuf_release(&xml);
+    manuscript_free(&m);
+}
+
 static const char minimal_md[] = "---\n"
                                  "title: \"Короткая заметка\"\n"
                                  "lang: ru\n"
@@ -964,6 +1013,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_valid_article),
         cmocka_unit_test(test_funding),
         cmocka_unit_test(test_group_author_is_collab),
+        cmocka_unit_test(test_translations),
         cmocka_unit_test(test_references_and_minimal),
         cmocka_unit_test(test_hostile_text),
         cmocka_unit_test(test_rejected_input_leaves_out_unchanged),

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "model/config.h"
 #include "model/country.h"
 #include "model/language.h"
 #include "model/manuscript.h"
@@ -35,7 +36,7 @@ static int teardown(void **state)
 
 static int parse(struct manuscript *m, const char *text)
 {
-    struct manuscript_rules rules = {countries, languages, "en", NULL};
+    struct manuscript_rules rules = {countries, languages, "en", NULL, NULL};
     return manuscript_parse(m, "ms.md", text, strlen(text), &rules);
 }
 
@@ -370,10 +371,123 @@ static void test_organization_author(void **state)
                  "has no affiliation");
 }
 
+/* A journal in English and Russian that requires English translations. */
+static char *journal_langs[] = {"en", "ru", NULL};
+static char *required_en[] = {"en", NULL};
+
+static int parse_for_journal(struct manuscript *m, const char *text, bool require_en)
+{
+    struct journal_config cfg = {.languages = journal_langs, .nlanguages = 2};
+    if (require_en) {
+        cfg.require_translations = required_en;
+        cfg.nrequire_translations = 1;
+    }
+    struct manuscript_rules rules = {countries, languages, "en", NULL, &cfg};
+    return manuscript_parse(m, "ms.md", text, strlen(text), &rules);
+}
+
+static void expect_journal_error(const char *text, bool require_en, const char *fragment)
+{
+    struct manuscript m;
+    int rc = parse_for_journal(&m, text, require_en);
+    if (rc != JOURNAL_EINPUT || !strstr(error_message(), fragment))
+        fail_msg("expected an error containing \"%s\"\ngot rc=%d: %s", fragment, rc,
+                 rc ? error_message() : "(accepted)");
+}
+
+#define RU_HEAD                                                                                                          \
+    "---\ntitle: Реформа государственной службы\nlang: ru\nabstract: Мы изучаем.\n" \
+    "keywords: [реформа]\nauthors:\n  - name: Иван Петров\n"                                            \
+    "    affiliations: [{name: X, country: KZ}]\n"
+
+/* A Russian article with its English title, abstract and keywords. */
+static void test_translations(void **state)
+{
+    (void)state;
+    struct manuscript m;
+    const char *text = RU_HEAD "translations:\n"
+                               "  en:\n"
+                               "    title: Civil service reform\n"
+                               "    subtitle: The case of Kazakhstan\n"
+                               "    abstract: We study it.\n"
+                               "    keywords: [reform, civil service]\n"
+                               "---\nBody.\n";
+    assert_int_equal(parse_for_journal(&m, text, true), 0);
+    assert_int_equal(m.ntranslations, 1);
+    const struct translation *t = manuscript_translation(&m, "en");
+    assert_non_null(t);
+    assert_string_equal(t->lang, "en");
+    assert_string_equal(t->title, "Civil service reform");
+    assert_string_equal(t->subtitle, "The case of Kazakhstan");
+    assert_string_equal(t->abstract, "We study it.");
+    assert_int_equal(t->nkeywords, 2);
+    assert_string_equal(t->keywords[1], "civil service");
+    assert_int_equal(t->line, 10);
+    assert_null(manuscript_translation(&m, "ru"));
+    manuscript_free(&m);
+
+    /* Without the journal's settings (reading what was accepted), any known language. */
+    assert_int_equal(parse(&m, RU_HEAD "translations: {de: {title: Reform}}\n---\n"), 0);
+    assert_string_equal(m.translations[0].title, "Reform");
+    manuscript_free(&m);
+}
+
+static void test_translation_errors(void **state)
+{
+    (void)state;
+    expect_journal_error(RU_HEAD "translations:\n  de:\n    title: Reform\n---\n", false,
+                         "ms.md:10:3: translations: the journal does not publish in German (de): "
+                         "expected one of its languages (en, ru in journal.yaml)");
+    expect_journal_error(RU_HEAD "translations:\n  ru:\n    title: Реформа\n---\n", false,
+                         "ms.md:10:3: translations: 'ru' is the manuscript's own language");
+    expect_journal_error(RU_HEAD "translations:\n  en:\n    abstract: We study.\n---\n", false,
+                         "ms.md:10:3: translations: en: missing required field 'title'");
+    expect_journal_error(RU_HEAD "translations:\n  en:\n    title: Reform\n    abstarct: A\n---\n",
+                         false,
+                         "ms.md:12:5: unknown field 'abstarct' in a translation; did you mean "
+                         "abstract?");
+    expect_journal_error(RU_HEAD "translations:\n  english:\n    title: Reform\n---\n", false,
+                         "unknown language 'english'");
+    expect_journal_error(RU_HEAD "translations: [en]\n---\n", false,
+                         "translations must map each language");
+}
+
+/* require_translations: [en] refuses a Russian manuscript without its English metadata. */
+static void test_required_translations(void **state)
+{
+    (void)state;
+    expect_journal_error(RU_HEAD "---\n", true,
+                         "ms.md:1:1: front matter: the journal requires an English translation");
+    expect_journal_error(RU_HEAD "translations:\n  en:\n    title: Reform\n---\n", true,
+                         "ms.md:10:1: translations: en: missing 'abstract'");
+    expect_journal_error(RU_HEAD "translations:\n  en:\n    title: Reform\n---\n", true,
+                         "ms.md:10:1: translations: en: missing 'keywords'");
+    /* Without the requirement, a title alone will do. */
+    struct manuscript m;
+    assert_int_equal(
+        parse_for_journal(&m, RU_HEAD "translations:\n  en:\n    title: Reform\n---\n", false), 0);
+    manuscript_free(&m);
+    /* An English manuscript needs no English translation; an editorial no abstract. */
+    assert_int_equal(parse_for_journal(&m, valid, true), 0);
+    manuscript_free(&m);
+    assert_int_equal(parse_for_journal(&m,
+                                       "---\ntitle: Слово редактора\nlang: ru\ntype: editorial\n"
+                                       "authors:\n  - name: И. П.\n"
+                                       "    affiliations: [{name: X, country: KZ}]\n"
+                                       "translations: {en: {title: Editorial, keywords: [x]}}\n"
+                                       "---\n",
+                                       true),
+                     0);
+    manuscript_free(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid_manuscript),
+        cmocka_unit_test(test_translations),
+        cmocka_unit_test(test_translation_errors),
+        cmocka_unit_test(test_required_translations),
         cmocka_unit_test(test_quarto_author_synonym),
         cmocka_unit_test(test_crlf_and_bom),
         cmocka_unit_test(test_empty_file),

@@ -50,7 +50,7 @@ static int teardown(void **state)
 
 static int parse_ms(struct manuscript *m, const char *text)
 {
-    struct manuscript_rules rules = {countries, languages, "en", NULL};
+    struct manuscript_rules rules = {countries, languages, "en", NULL, NULL};
     return manuscript_parse(m, "ms.md", text, strlen(text), &rules);
 }
 
