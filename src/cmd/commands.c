@@ -121,7 +121,8 @@ const struct command commands[] = {
      "written. Import the issues one folder at a time. --dry-run checks and prints\n"
      "without writing.\n"},
     {"build-issue", cmd_build_issue, "assemble and publish an issue from accepted submissions",
-     "usage: journal build-issue ID [--title T] [--special T] [--number N|SN]\n"
+     "usage: journal build-issue ID [--title T] [--special T] [--title-LANG T]\n"
+     "                          [--special-LANG T] [--number N|SN]\n"
      "                          [--guest-editor \"NAME, AFF\" ...] [--supplementary N:PATH ...]\n"
      "                          [--add N ...] [--date YYYY-MM-DD] [--dry-run] [--correct NOTE]\n"
      "                          [--json]\n"
@@ -145,7 +146,10 @@ const struct command commands[] = {
      "issue a number of your choice instead: 3, or S2 in the special series (it must\n"
      "be free in the volume; a published issue keeps its number). --guest-editor\n"
      "(once per editor, \"Name\" or \"Name, Affiliation\") replaces a special\n"
-     "edition's guest editors.\n"
+     "edition's guest editors. --title and --special give the journal's main\n"
+     "language's text; --title-ru T and --special-ru T (any of journal.yaml's\n"
+     "languages) the text in that language, shown on that language's site (the\n"
+     "manifest then holds title: {en: ..., ru: ...}).\n"
      "Attachments (the files sent with journal submit --file) stay private unless\n"
      "published as supplementary material: --supplementary N:PATH (once per file;\n"
      "PATH as journal show N lists it) publishes that attachment of submission N with\n"

@@ -71,12 +71,13 @@ static json_t *letter_context(const struct editorial *e, const char *decision,
     const char *title = localised_get(&c->titles, m->lang, c->nlanguages ? c->languages[0] : NULL);
     if (!title)
         title = c->title;
+    const char *publisher =
+        localised_get(&c->publishers, m->lang, c->nlanguages ? c->languages[0] : NULL);
     char today[11];
     date_today(today);
     json_t *ctx = json_pack(
         "{s:{s:s, s:s}, s:{s:I, s:s, s:I}, s:s, s:s, s:b, s:b, s:b, s:b, s:o, s:b, s:s, s:s}",
-        "journal", "title", title, "publisher",
-        e->repo->config.publisher ? e->repo->config.publisher : e->repo->config.title, "submission",
+        "journal", "title", title, "publisher", publisher ? publisher : title, "submission",
         "number", (json_int_t)e->number, "title", m->title, "round", (json_int_t)e->record.round,
         "corresponding_author", corresponding, "decision", decision, "is_accept",
         !strcmp(decision, "accept"), "is_revise", !strcmp(decision, "revise"), "is_reject",

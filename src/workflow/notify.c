@@ -416,12 +416,13 @@ json_t *notify_context(struct journal_repo *repo, const char *editor, const char
     const char *title = localised_get(&c->titles, lang, c->nlanguages ? c->languages[0] : NULL);
     if (!title)
         title = c->title;
+    const char *publisher =
+        localised_get(&c->publishers, lang, c->nlanguages ? c->languages[0] : NULL);
     char today[11];
     date_today(today);
     return json_pack("{s:{s:s, s:s, s:s}, s:s, s:s}", "journal", "title", title, "short",
                      c->abbreviation ? c->abbreviation : title, "publisher",
-                     c->publisher ? c->publisher : c->title, "editor", editor ? editor : "", "date",
-                     today);
+                     publisher ? publisher : title, "editor", editor ? editor : "", "date", today);
 }
 
 int notify_invitation(struct notifier *n, struct journal_repo *repo, unsigned long number,
