@@ -603,10 +603,22 @@ json_t *cli_issue_json(const struct issue_manifest *is, bool dry_run, const char
     for (size_t i = 0; i < is->nguest_editors; i++)
         json_array_append_new(editors, json_pack("{s:s, s:s?}", "name", is->guest_editors[i].name,
                                                  "affiliation", is->guest_editors[i].affiliation));
-    return json_pack("{s:I, s:I, s:I, s:b, s:I, s:s, s:s?, s:s?, s:o, s:b, s:s, s:o}", "issue",
-                     (json_int_t)is->id, "volume", (json_int_t)is->volume, "number",
-                     (json_int_t)is->number, "special_series", is->special_series, "year",
-                     (json_int_t)is->year, "date", is->date, "title", is->title, "special",
-                     is->special, "guest_editors", editors, "dry_run", dry_run, "commit", commit,
-                     "articles", articles);
+    json_t *o = json_pack("{s:I, s:I, s:I, s:b, s:I, s:s, s:s?, s:s?, s:o, s:b, s:s, s:o}", "issue",
+                          (json_int_t)is->id, "volume", (json_int_t)is->volume, "number",
+                          (json_int_t)is->number, "special_series", is->special_series, "year",
+                          (json_int_t)is->year, "date", is->date, "title", is->title, "special",
+                          is->special, "guest_editors", editors, "dry_run", dry_run, "commit",
+                          commit, "articles", articles);
+    /* title and special are the main language's; the texts per language as given, if so. */
+    const struct localised_text *texts[] = {&is->titles, &is->specials};
+    const char *keys[] = {"titles", "specials"};
+    for (size_t k = 0; k < 2; k++) {
+        if (!texts[k]->n || !texts[k]->lang[0])
+            continue;
+        json_t *by_lang = json_object();
+        for (size_t i = 0; i < texts[k]->n; i++)
+            json_object_set_new(by_lang, texts[k]->lang[i], json_string(texts[k]->text[i]));
+        json_object_set_new(o, keys[k], by_lang);
+    }
+    return o;
 }

@@ -287,7 +287,14 @@ expect_stderr_match "--title-de: the journal does not publish in de \(journal.ya
 expect_exit 0 "build-issue with a special edition's title in Russian" -- \
     "$JOURNAL" build-issue 3 --add 10 --special "Public administration reform in China" \
     --special-ru "Реформа государственного управления в Китае" \
-    --guest-editor "Li Wei, Tsinghua University" --title "Reform in China"
+    --guest-editor "Li Wei, Tsinghua University" --title "Reform in China" --json
+check "build-issue --json gives the special edition's title per language, the main one as special" -- "$PY" -c '
+import json, sys
+o = json.load(open(sys.argv[1], encoding="utf-8"))
+assert o["special"] == "Public administration reform in China", o
+assert o["specials"] == {"en": "Public administration reform in China",
+                         "ru": "Реформа государственного управления в Китае"}, o
+assert o["title"] == "Reform in China" and "titles" not in o, o' "$OUT"
 check "the manifest holds the special edition's title per language" -- "$PY" -c '
 import yaml, sys
 m = yaml.safe_load(open(sys.argv[1], encoding="utf-8"))
