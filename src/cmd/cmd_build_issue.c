@@ -2,6 +2,7 @@
 #include "export/citation.h"
 #include "model/manuscript.h"
 #include "store/repo.h"
+#include "util/alloc.h"
 #include "util/error.h"
 #include "workflow/build_issue.h"
 
@@ -50,6 +51,13 @@ static void print_toc(const struct build_issue_result *r, bool dry_run)
     free(label);
 }
 
+static void free_texts(struct build_issue_text *texts, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free((char *)texts[i].lang);
+    free(texts);
+}
+
 int cmd_build_issue(int argc, char **argv, struct cli *cli)
 {
     struct build_issue_request req = {0};
@@ -69,8 +77,27 @@ int cmd_build_issue(int argc, char **argv, struct cli *cli)
     char **argv2 = calloc((size_t)argc + 1, sizeof(char *));
     const char **editors = calloc((size_t)argc + 1, sizeof(char *));
     const char **supplementary = calloc((size_t)argc + 1, sizeof(char *));
-    size_t neditors = 0, nsupplementary = 0;
+    struct build_issue_text *texts = calloc((size_t)argc + 1, sizeof(*texts));
+    size_t neditors = 0, nsupplementary = 0, ntexts = 0;
     for (int i = 0; i < argc; i++) {
+        /* --title-ru T, --special-ru T (or =T): a title in one of the journal's languages. */
+        bool special = !strncmp(argv[i], "--special-", 10);
+        if (special || !strncmp(argv[i], "--title-", 8)) {
+            const char *lang = argv[i] + (special ? 10 : 8);
+            size_t len = strcspn(lang, "=");
+            const char *value = lang[len] == '=' ? lang + len + 1 : i + 1 < argc ? argv[++i] : NULL;
+            if (!len || len > 8 || !value || !*value) {
+                free(argv2);
+                free(editors);
+                free(supplementary);
+                free_texts(texts, ntexts);
+                return error_usage("%s needs a language code and a title: %s-ru \"TITLE\"",
+                                   special ? "--special-LANG" : "--title-LANG",
+                                   special ? "--special" : "--title");
+            }
+            texts[ntexts++] = (struct build_issue_text){special, xstrndup(lang, len), value};
+            continue;
+        }
         if (!strcmp(argv[i], "--add")) {
             adding = true;
             continue;
@@ -81,6 +108,7 @@ int cmd_build_issue(int argc, char **argv, struct cli *cli)
                 free(argv2);
                 free(editors);
                 free(supplementary);
+                free_texts(texts, ntexts);
                 return error_usage("--guest-editor needs \"NAME\" or \"NAME, AFFILIATION\"");
             }
             editors[neditors++] = value;
@@ -92,6 +120,7 @@ int cmd_build_issue(int argc, char **argv, struct cli *cli)
                 free(argv2);
                 free(editors);
                 free(supplementary);
+                free_texts(texts, ntexts);
                 return error_usage("--supplementary needs N:PATH, an attachment of submission N");
             }
             supplementary[nsupplementary++] = value;
@@ -103,18 +132,23 @@ int cmd_build_issue(int argc, char **argv, struct cli *cli)
     req.nguest_editors = neditors;
     req.supplementary = supplementary;
     req.nsupplementary = nsupplementary;
+    req.texts = texts;
+    req.ntexts = ntexts;
     int rc = cli_parse(argc2, argv2, cli, options, args, 65);
     free(argv2);
     if (rc) {
         free(editors);
         free(supplementary);
+        free_texts(texts, ntexts);
         return rc;
     }
     if (!args[0]) {
         free(editors);
         free(supplementary);
+        free_texts(texts, ntexts);
         return error_usage(
-            "usage: journal build-issue ID [--title T] [--special T] "
+            "usage: journal build-issue ID [--title T] [--special T] [--title-LANG T] "
+            "[--special-LANG T] "
             "[--number N|SN] [--guest-editor \"NAME, AFFILIATION\" ...] [--add N ...] "
             "[--date YYYY-MM-DD] [--dry-run] [--correct NOTE]");
     }
@@ -134,6 +168,7 @@ int cmd_build_issue(int argc, char **argv, struct cli *cli)
     if (rc) {
         free(editors);
         free(supplementary);
+        free_texts(texts, ntexts);
         return rc;
     }
     req.add = nadd ? add : NULL;
@@ -163,5 +198,6 @@ int cmd_build_issue(int argc, char **argv, struct cli *cli)
     repo_free(repo);
     free(editors);
     free(supplementary);
+    free_texts(texts, ntexts);
     return rc;
 }

@@ -107,7 +107,7 @@ static int load_published_issue(struct journal_repo *repo, const struct country_
         }
     }
     if (!rc)
-        rc = issue_parse(&li->issue, id, path, text.buf, text.len);
+        rc = issue_parse(&li->issue, id, path, text.buf, text.len, &repo->config);
     if (rc)
         goto done;
     li->has_issue = true;

@@ -81,7 +81,7 @@ static void mark_supplementary(struct journal_repo *repo, git_tree *root, struct
     bool parsed = false;
     snprintf(path, sizeof(path), "issues/%lu.yaml", s->r.issue);
     if (s->r.issue && !repo_read_from_tree(repo->git, root, path, &text, NULL) &&
-        !issue_parse(&is, s->r.issue, path, text.buf, text.len)) {
+        !issue_parse(&is, s->r.issue, path, text.buf, text.len, &repo->config)) {
         parsed = true;
         for (size_t k = 0; k < is.narticles; k++)
             if (is.articles[k] == s->number)

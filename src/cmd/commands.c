@@ -124,7 +124,8 @@ const struct command commands[] = {
      "written. Import the issues one folder at a time. --dry-run checks and prints\n"
      "without writing.\n"},
     {"build-issue", cmd_build_issue, "assemble and publish an issue from accepted submissions",
-     "usage: journal build-issue ID [--title T] [--special T] [--number N|SN]\n"
+     "usage: journal build-issue ID [--title T] [--special T] [--title-LANG T]\n"
+     "                          [--special-LANG T] [--number N|SN]\n"
      "                          [--guest-editor \"NAME, AFF\" ...] [--supplementary N:PATH ...]\n"
      "                          [--add N ...] [--date YYYY-MM-DD] [--dry-run] [--correct NOTE]\n"
      "                          [--json]\n"
@@ -148,7 +149,10 @@ const struct command commands[] = {
      "issue a number of your choice instead: 3, or S2 in the special series (it must\n"
      "be free in the volume; a published issue keeps its number). --guest-editor\n"
      "(once per editor, \"Name\" or \"Name, Affiliation\") replaces a special\n"
-     "edition's guest editors.\n"
+     "edition's guest editors. --title and --special give the journal's main\n"
+     "language's text; --title-ru T and --special-ru T (any of journal.yaml's\n"
+     "languages) the text in that language, shown on that language's site (the\n"
+     "manifest then holds title: {en: ..., ru: ...}).\n"
      "Attachments (the files sent with journal submit --file) stay private unless\n"
      "published as supplementary material: --supplementary N:PATH (once per file;\n"
      "PATH as journal show N lists it) publishes that attachment of submission N with\n"
@@ -282,7 +286,9 @@ const struct command commands[] = {
      "\n"
      "The editor's decision on the current round (at least one verdict must be in).\n"
      "reject on a submission not yet sent to review is a desk rejection. Without\n"
-     "--letter, the letter is made from themes/<theme>/letters/decision.mustache: it\n"
+     "--letter, the letter is made from themes/<theme>/letters/decision.<lang>.mustache\n"
+     "in the manuscript's language (else the journal's main language, else\n"
+     "decision.mustache), and the mail goes in that language too: it\n"
      "quotes each reviewer's comments to the author as Reviewer 1, Reviewer 2, ...,\n"
      "never a name, an email or a confidential comment. It is stored as\n"
      "submissions/<n>/letters/round-<r>-decision.md. Under single- or double-blind\n"
@@ -316,8 +322,10 @@ const struct command commands[] = {
     {"remind", cmd_remind, "mail every reviewer whose review is overdue",
      "usage: journal remind [--dry-run] [--json]\n"
      "\n"
-     "Queue a reminder (themes/<theme>/mail/reminder.mustache) to each reviewer whose\n"
-     "review is past due, at most one a day per review, and send the outbox.\n"
+     "Queue a reminder (themes/<theme>/mail/reminder.<lang>.mustache, in the\n"
+     "manuscript's language if the reviewer reviews in it, else the reviewer's first)\n"
+     "to each reviewer whose review is past due, at most one a day per review, and\n"
+     "send the outbox.\n"
      "Each review is listed as reminded (the server took the mail), queued (it waits\n"
      "in the outbox: no smtp_host in journal.yaml, or the server did not take it) or\n"
      "skipped (already reminded today).\n"
@@ -603,10 +611,22 @@ json_t *cli_issue_json(const struct issue_manifest *is, bool dry_run, const char
     for (size_t i = 0; i < is->nguest_editors; i++)
         json_array_append_new(editors, json_pack("{s:s, s:s?}", "name", is->guest_editors[i].name,
                                                  "affiliation", is->guest_editors[i].affiliation));
-    return json_pack("{s:I, s:I, s:I, s:b, s:I, s:s, s:s?, s:s?, s:o, s:b, s:s, s:o}", "issue",
-                     (json_int_t)is->id, "volume", (json_int_t)is->volume, "number",
-                     (json_int_t)is->number, "special_series", is->special_series, "year",
-                     (json_int_t)is->year, "date", is->date, "title", is->title, "special",
-                     is->special, "guest_editors", editors, "dry_run", dry_run, "commit", commit,
-                     "articles", articles);
+    json_t *o = json_pack("{s:I, s:I, s:I, s:b, s:I, s:s, s:s?, s:s?, s:o, s:b, s:s, s:o}", "issue",
+                          (json_int_t)is->id, "volume", (json_int_t)is->volume, "number",
+                          (json_int_t)is->number, "special_series", is->special_series, "year",
+                          (json_int_t)is->year, "date", is->date, "title", is->title, "special",
+                          is->special, "guest_editors", editors, "dry_run", dry_run, "commit",
+                          commit, "articles", articles);
+    /* title and special are the main language's; the texts per language as given, if so. */
+    const struct localised_text *texts[] = {&is->titles, &is->specials};
+    const char *keys[] = {"titles", "specials"};
+    for (size_t k = 0; k < 2; k++) {
+        if (!texts[k]->n || !texts[k]->lang[0])
+            continue;
+        json_t *by_lang = json_object();
+        for (size_t i = 0; i < texts[k]->n; i++)
+            json_object_set_new(by_lang, texts[k]->lang[i], json_string(texts[k]->text[i]));
+        json_object_set_new(o, keys[k], by_lang);
+    }
+    return o;
 }

@@ -94,6 +94,19 @@ static void dc(struct strbuf *out, const char *name, const char *lang, const cha
         element(out, 5, name, lang, text);
 }
 
+/* A text the journal gives per language: one element per language with xml:lang, as Dublin
+   Core allows; one text without. */
+static void dc_localised(struct strbuf *out, const char *name, const struct localised_text *t,
+                         const char *text)
+{
+    if (!t->n || !t->lang[0]) {
+        dc(out, name, NULL, text);
+        return;
+    }
+    for (size_t i = 0; i < t->n; i++)
+        dc(out, name, t->lang[i], t->text[i]);
+}
+
 static void write_record(struct strbuf *out, const struct journal_config *c, const char *host,
                          const struct indexing_article *a)
 {
@@ -136,7 +149,7 @@ static void write_record(struct strbuf *out, const struct journal_config *c, con
             dc(out, "dc:subject", t->lang, t->keywords[k]);
         dc(out, "dc:description", t->lang, t->abstract);
     }
-    dc(out, "dc:publisher", NULL, c->publisher);
+    dc_localised(out, "dc:publisher", &c->publishers, c->publisher);
     dc(out, "dc:date", NULL, date);
     dc(out, "dc:type", NULL, "Text");
     dc(out, "dc:type", NULL, "info:eu-repo/semantics/article");

@@ -179,7 +179,7 @@ static void localised_add(struct localised_text *t, const char *lang, const char
     t->text[t->n++] = xstrdup(text);
 }
 
-static void localised_free(struct localised_text *t)
+void localised_free(struct localised_text *t)
 {
     for (size_t i = 0; i < t->n; i++) {
         free(t->lang[i]);
@@ -190,9 +190,32 @@ static void localised_free(struct localised_text *t)
     memset(t, 0, sizeof(*t));
 }
 
-/* A text value, or a mapping from language codes to texts. */
-static void parse_localised(struct ydoc *d, yaml_node_t *n, const char *key,
-                            const struct language_db *languages, struct localised_text *out)
+void localised_set(struct localised_text *t, const char *lang, const char *text)
+{
+    if (!lang) {
+        localised_free(t);
+        localised_add(t, NULL, text);
+        return;
+    }
+    for (size_t i = 0; i < t->n; i++)
+        if (t->lang[i] && !strcmp(t->lang[i], lang)) {
+            free(t->text[i]);
+            t->text[i] = xstrdup(text);
+            return;
+        }
+    localised_add(t, lang, text);
+}
+
+void localised_copy(struct localised_text *dst, const struct localised_text *src)
+{
+    memset(dst, 0, sizeof(*dst));
+    for (size_t i = 0; i < src->n; i++)
+        localised_add(dst, src->lang[i], src->text[i]);
+}
+
+void localised_parse(struct ydoc *d, yaml_node_t *n, const char *key,
+                     const struct language_db *languages, char *const *published, size_t npublished,
+                     struct localised_text *out)
 {
     if (!n || ydoc_is_null(n))
         return;
@@ -208,13 +231,49 @@ static void parse_localised(struct ydoc *d, yaml_node_t *n, const char *key,
     for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
         yaml_node_t *k = ydoc_node(d, p->key), *v = ydoc_node(d, p->value);
         const char *lang = ydoc_scalar(k), *text = ydoc_scalar(v);
-        if (!lang || (languages && !language_lookup(languages, lang)))
+        bool known = lang && (!languages || language_lookup(languages, lang));
+        bool ours = !npublished;
+        for (size_t i = 0; lang && i < npublished; i++)
+            ours = ours || !strcmp(published[i], lang);
+        if (!known)
             ydoc_problem(d, k, "'%s': expected a language code such as en or ru", key);
-        else if (!text)
+        else if (!ours) {
+            struct strbuf list = STRBUF_INIT;
+            for (size_t i = 0; i < npublished; i++)
+                strbuf_addf(&list, "%s%s", i ? ", " : "", published[i]);
+            ydoc_problem(d, k,
+                         "'%s' in %s: the journal does not publish in %s (journal.yaml "
+                         "languages: [%s])",
+                         key, lang, lang, list.buf);
+            strbuf_release(&list);
+        } else if (!text)
             ydoc_problem(d, v, "'%s' in %s must be a text", key, lang);
         else
-            localised_add(out, lang, text);
+            localised_set(out, lang, text);
     }
+}
+
+void localised_write(struct ywriter *w, const char *key, const struct localised_text *t)
+{
+    if (!t->n)
+        return;
+    if (t->n == 1 && !t->lang[0]) {
+        ywriter_pair(w, key, t->text[0]);
+        return;
+    }
+    ywriter_plain(w, key);
+    ywriter_map_begin(w);
+    for (size_t i = 0; i < t->n; i++)
+        if (t->lang[i])
+            ywriter_pair(w, t->lang[i], t->text[i]);
+    ywriter_map_end(w);
+}
+
+/* The text in the journal's main language, for what speaks one language only. */
+static char *main_text(const struct localised_text *t, const struct journal_config *cfg)
+{
+    const char *text = localised_get(t, cfg->languages[0], NULL);
+    return text ? xstrdup(text) : NULL;
 }
 
 static const char *const board_keys[] = {"name", "role", "affiliation", "country", "orcid", NULL};
@@ -245,10 +304,13 @@ static void parse_board(struct ydoc *d, yaml_node_t *n, const struct language_db
             ydoc_problem(d, item, "a board member needs a name");
         else
             bm->name = xstrdup(ydoc_scalar(name));
-        parse_localised(d, ydoc_get(d, item, "role"), "role", languages, &bm->role);
+        localised_parse(d, ydoc_get(d, item, "role"), "role", languages, cfg->languages,
+                        cfg->nlanguages, &bm->role);
         if (!bm->role.n)
             ydoc_problem(d, item, "a board member needs a role (Editor-in-Chief, Member...)");
-        bm->affiliation = dup_scalar(d, item, "affiliation", false);
+        localised_parse(d, ydoc_get(d, item, "affiliation"), "affiliation", languages,
+                        cfg->languages, cfg->nlanguages, &bm->affiliations);
+        bm->affiliation = main_text(&bm->affiliations, cfg);
         bm->country = dup_scalar(d, item, "country", false);
         yaml_node_t *orcid = ydoc_get(d, item, "orcid");
         if (orcid && !ydoc_is_null(orcid)) {
@@ -462,6 +524,42 @@ static bool parse_flag(struct ydoc *d, yaml_node_t *root, const char *key)
     return b == 1;
 }
 
+/* languages: [en, ru], read first: the texts given per language are checked against it. */
+static void parse_languages(struct ydoc *d, yaml_node_t *root, const struct language_db *languages,
+                            struct journal_config *cfg)
+{
+    yaml_node_t *n = ydoc_get(d, root, "languages");
+    if (n && n->type == YAML_SEQUENCE_NODE) {
+        size_t count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+        cfg->languages = xcalloc(count + 1, sizeof(char *));
+        for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+             it++) {
+            yaml_node_t *item = ydoc_node(d, *it);
+            const char *code = ydoc_scalar(item);
+            if (!code) {
+                ydoc_problem(d, item, "expected a language code such as en or ru");
+                continue;
+            }
+            if (languages && !language_lookup(languages, code)) {
+                char *hint = language_hint(languages, code);
+                ydoc_problem(d, item,
+                             "unknown language code '%s' (expected ISO 639-1, e.g. en, ru)%s", code,
+                             hint);
+                free(hint);
+                continue;
+            }
+            cfg->languages[cfg->nlanguages++] = xstrdup(code);
+        }
+    } else if (n) {
+        ydoc_problem(d, n, "'languages' must be a list such as [en, ru]");
+    }
+    if (!cfg->nlanguages) {
+        free(cfg->languages);
+        cfg->languages = xcalloc(2, sizeof(char *));
+        cfg->languages[cfg->nlanguages++] = xstrdup("en");
+    }
+}
+
 int config_parse(struct journal_config *cfg, const char *file, const char *text, size_t len,
                  const struct language_db *languages)
 {
@@ -473,16 +571,21 @@ int config_parse(struct journal_config *cfg, const char *file, const char *text,
     if (rc)
         return rc;
 
-    parse_localised(&d, ydoc_get(&d, root, "title"), "title", languages, &cfg->titles);
-    parse_localised(&d, ydoc_get(&d, root, "description"), "description", languages,
+    parse_languages(&d, root, languages, cfg);
+    char *const *ours = cfg->languages;
+    size_t nours = cfg->nlanguages;
+    localised_parse(&d, ydoc_get(&d, root, "title"), "title", languages, ours, nours, &cfg->titles);
+    localised_parse(&d, ydoc_get(&d, root, "description"), "description", languages, ours, nours,
                     &cfg->descriptions);
-    parse_localised(&d, ydoc_get(&d, root, "aims_and_scope"), "aims_and_scope", languages,
-                    &cfg->aims_and_scope);
-    parse_localised(&d, ydoc_get(&d, root, "call_for_papers"), "call_for_papers", languages,
-                    &cfg->call_for_papers);
+    localised_parse(&d, ydoc_get(&d, root, "aims_and_scope"), "aims_and_scope", languages, ours,
+                    nours, &cfg->aims_and_scope);
+    localised_parse(&d, ydoc_get(&d, root, "call_for_papers"), "call_for_papers", languages, ours,
+                    nours, &cfg->call_for_papers);
+    localised_parse(&d, ydoc_get(&d, root, "publisher"), "publisher", languages, ours, nours,
+                    &cfg->publishers);
+    cfg->publisher = main_text(&cfg->publishers, cfg);
     parse_board(&d, ydoc_get(&d, root, "editorial_board"), languages, cfg);
     parse_organisations(&d, ydoc_get(&d, root, "organisations"), cfg);
-    cfg->publisher = dup_scalar(&d, root, "publisher", false);
     cfg->issn = dup_scalar(&d, root, "issn", false);
     cfg->base_url = dup_scalar(&d, root, "base_url", false);
     if (cfg->base_url) {
@@ -561,7 +664,6 @@ int config_parse(struct journal_config *cfg, const char *file, const char *text,
     cfg->conflict_same_country = parse_flag(&d, root, "conflict_same_country");
     cfg->reviews_per_submission = (unsigned)parse_size(&d, root, "reviews_per_submission", 3);
     cfg->review_due_days = (unsigned)parse_size(&d, root, "review_due_days", 21);
-    yaml_node_t *n;
 
     if (cfg->issn) {
         /* Stored as NNNN-NNNC with an upper-case X, whatever the spelling: Crossref's schema
@@ -617,36 +719,6 @@ int config_parse(struct journal_config *cfg, const char *file, const char *text,
     if (!cfg->license)
         cfg->license = xstrdup("CC BY 4.0");
 
-    n = ydoc_get(&d, root, "languages");
-    if (n && n->type == YAML_SEQUENCE_NODE) {
-        size_t count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
-        cfg->languages = xcalloc(count + 1, sizeof(char *));
-        for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
-             it++) {
-            yaml_node_t *item = ydoc_node(&d, *it);
-            const char *code = ydoc_scalar(item);
-            if (!code) {
-                ydoc_problem(&d, item, "expected a language code such as en or ru");
-                continue;
-            }
-            if (languages && !language_lookup(languages, code)) {
-                char *hint = language_hint(languages, code);
-                ydoc_problem(&d, item,
-                             "unknown language code '%s' (expected ISO 639-1, e.g. en, ru)%s", code,
-                             hint);
-                free(hint);
-                continue;
-            }
-            cfg->languages[cfg->nlanguages++] = xstrdup(code);
-        }
-    } else if (n) {
-        ydoc_problem(&d, n, "'languages' must be a list such as [en, ru]");
-    }
-    if (!cfg->nlanguages) {
-        free(cfg->languages);
-        cfg->languages = xcalloc(2, sizeof(char *));
-        cfg->languages[cfg->nlanguages++] = xstrdup("en");
-    }
     n = ydoc_get(&d, root, "require_translations");
     if (n && n->type == YAML_SEQUENCE_NODE) {
         size_t count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
@@ -728,9 +800,11 @@ void config_free(struct journal_config *cfg)
     localised_free(&cfg->descriptions);
     localised_free(&cfg->aims_and_scope);
     localised_free(&cfg->call_for_papers);
+    localised_free(&cfg->publishers);
     for (size_t i = 0; i < cfg->nboard; i++) {
         free(cfg->board[i].name);
         localised_free(&cfg->board[i].role);
+        localised_free(&cfg->board[i].affiliations);
         free(cfg->board[i].affiliation);
         free(cfg->board[i].country);
     }

@@ -4,10 +4,10 @@
 #include "util/mdlimits.h"
 #include "util/strbuf.h"
 
+#include <yaml.h>
+
 #include <stdbool.h>
 #include <stddef.h>
-
-struct language_db;
 
 #define CONFIG_DEFAULT_MAX_MANUSCRIPT_SIZE (2u * 1024 * 1024)
 #define CONFIG_DEFAULT_MAX_ATTACHMENT_SIZE (25u * 1024 * 1024)
@@ -23,13 +23,32 @@ struct localised_text {
 };
 /* The text in lang, else in fallback, else the first one given; NULL when there is none. */
 const char *localised_get(const struct localised_text *t, const char *lang, const char *fallback);
+/* Set the text in lang (NULL: the one text for every language, replacing all others). */
+void localised_set(struct localised_text *t, const char *lang, const char *text);
+void localised_copy(struct localised_text *dst, const struct localised_text *src);
+void localised_free(struct localised_text *t);
+/*
+ * Read a text or {lang: text, ...} at n (NULL or null: nothing) into out, reporting at the
+ * line: a mapping key that is not a language code (checked with languages when not NULL),
+ * or a language the journal does not publish in (not one of published, when npublished),
+ * or a value that is not text. key names the field in messages.
+ */
+struct ydoc;
+struct language_db;
+void localised_parse(struct ydoc *d, yaml_node_t *n, const char *key,
+                     const struct language_db *languages, char *const *published, size_t npublished,
+                     struct localised_text *out);
+/* Write key: text, or key: {lang: text, ...} (nothing when t is empty). */
+struct ywriter;
+void localised_write(struct ywriter *w, const char *key, const struct localised_text *t);
 
 /* A member of the editorial board, as journal.yaml lists them (in order). */
 struct board_member {
     char *name;
-    struct localised_text role; /* "Editor-in-Chief", {en: ..., ru: ...} */
-    char *affiliation;
-    char *country; /* as written; the site resolves it with iso-codes */
+    struct localised_text role;         /* "Editor-in-Chief", {en: ..., ru: ...} */
+    char *affiliation;                  /* in the journal's main language */
+    struct localised_text affiliations; /* as given: one text or {en: ..., ru: ...} */
+    char *country;                      /* as written; the site resolves it with iso-codes */
     char orcid[20];
     size_t line; /* in journal.yaml, for messages about the member */
 };
@@ -65,7 +84,8 @@ struct journal_config {
     size_t nboard;
     struct config_organisation *organisations;
     size_t norganisations;
-    char *publisher;
+    char *publisher;                  /* in the journal's main language */
+    struct localised_text publishers; /* as given: one text or {en: ..., ru: ...} */
     char *issn;
     char *base_url;                        /* always ends with '/' */
     size_t base_url_line, base_url_column; /* where journal.yaml sets it (0: not set) */

@@ -33,8 +33,41 @@ void issue_add_guest_editor(struct issue_manifest *is, const char *name, const c
 {
     is->guest_editors =
         xrealloc(is->guest_editors, (is->nguest_editors + 1) * sizeof(*is->guest_editors));
-    is->guest_editors[is->nguest_editors++] = (struct guest_editor){
-        xstrdup(name), affiliation && *affiliation ? xstrdup(affiliation) : NULL};
+    struct guest_editor *g = &is->guest_editors[is->nguest_editors++];
+    memset(g, 0, sizeof(*g));
+    g->name = xstrdup(name);
+    if (affiliation && *affiliation) {
+        g->affiliation = xstrdup(affiliation);
+        localised_set(&g->affiliations, NULL, affiliation);
+    }
+}
+
+/* The journal's main language's text, else the first given. */
+static char *main_text(const struct localised_text *t, const struct journal_config *journal)
+{
+    const char *text = localised_get(t, journal ? journal->languages[0] : NULL, NULL);
+    return text ? xstrdup(text) : NULL;
+}
+
+void issue_set_text(struct issue_manifest *is, bool special, const char *lang, const char *text,
+                    const struct journal_config *journal)
+{
+    struct localised_text *t = special ? &is->specials : &is->titles;
+    char **main = special ? &is->special : &is->title;
+    bool one = !t->n || (t->n == 1 && !t->lang[0]);
+    if (!lang && !one && journal)
+        lang = journal->languages[0];
+    if (lang && one && t->n) {
+        /* One text becomes one per language: the old one was the main language's. */
+        char *old = xstrdup(t->text[0]);
+        localised_free(t);
+        if (journal)
+            localised_set(t, journal->languages[0], old);
+        free(old);
+    }
+    localised_set(t, lang, text);
+    free(*main);
+    *main = main_text(t, journal);
 }
 
 void issue_clear_guest_editors(struct issue_manifest *is)
@@ -42,13 +75,15 @@ void issue_clear_guest_editors(struct issue_manifest *is)
     for (size_t i = 0; i < is->nguest_editors; i++) {
         free(is->guest_editors[i].name);
         free(is->guest_editors[i].affiliation);
+        localised_free(&is->guest_editors[i].affiliations);
     }
     free(is->guest_editors);
     is->guest_editors = NULL;
     is->nguest_editors = 0;
 }
 
-void issue_parse_guest_editors(struct ydoc *d, yaml_node_t *n, struct issue_manifest *is)
+void issue_parse_guest_editors(struct ydoc *d, yaml_node_t *n, struct issue_manifest *is,
+                               const struct journal_config *journal)
 {
     if (!n || ydoc_is_null(n))
         return;
@@ -59,20 +94,24 @@ void issue_parse_guest_editors(struct ydoc *d, yaml_node_t *n, struct issue_mani
     for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
          it++) {
         yaml_node_t *item = ydoc_node(d, *it);
-        const char *name = ydoc_scalar(item), *affiliation = NULL;
+        const char *name = ydoc_scalar(item);
+        struct localised_text affiliations = {0};
         if (item->type == YAML_MAPPING_NODE) {
             ydoc_check_keys(d, item, editor_keys, "a guest editor");
             name = ydoc_scalar(ydoc_get(d, item, "name"));
-            yaml_node_t *a = ydoc_get(d, item, "affiliation");
-            affiliation = ydoc_scalar(a);
-            if (a && !ydoc_is_null(a) && !affiliation)
-                ydoc_problem(d, a, "a guest editor's affiliation must be text");
+            localised_parse(d, ydoc_get(d, item, "affiliation"), "affiliation", NULL,
+                            journal ? journal->languages : NULL, journal ? journal->nlanguages : 0,
+                            &affiliations);
         }
         if (!name || !*name) {
             ydoc_problem(d, item, "expected a guest editor's name, or {name, affiliation}");
+            localised_free(&affiliations);
             continue;
         }
-        issue_add_guest_editor(is, name, affiliation);
+        issue_add_guest_editor(is, name, NULL);
+        struct guest_editor *g = &is->guest_editors[is->nguest_editors - 1];
+        g->affiliations = affiliations;
+        g->affiliation = main_text(&affiliations, journal);
     }
 }
 
@@ -165,7 +204,7 @@ static void parse_supplementary(struct ydoc *d, yaml_node_t *n, struct issue_man
 }
 
 int issue_parse(struct issue_manifest *is, unsigned long id, const char *file, const char *text,
-                size_t len)
+                size_t len, const struct journal_config *journal)
 {
     struct ydoc d;
     yaml_node_t *root;
@@ -188,21 +227,13 @@ int issue_parse(struct issue_manifest *is, unsigned long id, const char *file, c
     else
         is->date = xstrdup(date);
 
-    n = ydoc_get(&d, root, "title");
-    if (n && !ydoc_is_null(n)) {
-        if (!ydoc_scalar(n))
-            ydoc_problem(&d, n, "'title' must be text");
-        else
-            is->title = xstrdup(ydoc_scalar(n));
-    }
-    n = ydoc_get(&d, root, "special");
-    if (n && !ydoc_is_null(n)) {
-        if (!ydoc_scalar(n))
-            ydoc_problem(&d, n, "'special' must be the special edition's title");
-        else
-            is->special = xstrdup(ydoc_scalar(n));
-    }
-    issue_parse_guest_editors(&d, ydoc_get(&d, root, "guest_editors"), is);
+    char *const *ours = journal ? journal->languages : NULL;
+    size_t nours = journal ? journal->nlanguages : 0;
+    localised_parse(&d, ydoc_get(&d, root, "title"), "title", NULL, ours, nours, &is->titles);
+    localised_parse(&d, ydoc_get(&d, root, "special"), "special", NULL, ours, nours, &is->specials);
+    is->title = main_text(&is->titles, journal);
+    is->special = main_text(&is->specials, journal);
+    issue_parse_guest_editors(&d, ydoc_get(&d, root, "guest_editors"), is, journal);
 
     n = ydoc_get(&d, root, "articles");
     if (!n) {
@@ -288,6 +319,8 @@ void issue_free(struct issue_manifest *is)
     free(is->date);
     free(is->title);
     free(is->special);
+    localised_free(&is->titles);
+    localised_free(&is->specials);
     issue_clear_guest_editors(is);
     for (size_t i = 0; i < is->narticles; i++)
         free(is->pages ? is->pages[i] : NULL);
@@ -327,18 +360,15 @@ void issue_write(const struct issue_manifest *is, struct strbuf *out)
     ywriter_pair_plain(&w, "number", issue_number_text(is, number));
     pair_number(&w, "year", is->year);
     ywriter_pair_plain(&w, "date", is->date);
-    if (is->title)
-        ywriter_pair(&w, "title", is->title);
-    if (is->special)
-        ywriter_pair(&w, "special", is->special);
+    localised_write(&w, "title", &is->titles);
+    localised_write(&w, "special", &is->specials);
     if (is->nguest_editors) {
         ywriter_plain(&w, "guest_editors");
         ywriter_seq_begin(&w, false);
         for (size_t i = 0; i < is->nguest_editors; i++) {
             ywriter_map_begin(&w);
             ywriter_pair(&w, "name", is->guest_editors[i].name);
-            if (is->guest_editors[i].affiliation)
-                ywriter_pair(&w, "affiliation", is->guest_editors[i].affiliation);
+            localised_write(&w, "affiliation", &is->guest_editors[i].affiliations);
             ywriter_map_end(&w);
         }
         ywriter_seq_end(&w);

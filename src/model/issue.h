@@ -1,6 +1,7 @@
 #ifndef JOURNAL_MODEL_ISSUE_H
 #define JOURNAL_MODEL_ISSUE_H
 
+#include "model/config.h"
 #include "util/strbuf.h"
 
 #include <yaml.h>
@@ -24,10 +25,14 @@ struct issue_supplementary {
     size_t nfiles;
 };
 
-/* A special edition's guest editor: "Li Wei", or {name: Li Wei, affiliation: ...}. */
+/*
+ * A special edition's guest editor: "Li Wei", or {name: Li Wei, affiliation: ...}, the
+ * affiliation one text or {en: ..., ru: ...}.
+ */
 struct guest_editor {
     char *name;
-    char *affiliation; /* or NULL */
+    char *affiliation;                  /* in the journal's main language, or NULL */
+    struct localised_text affiliations; /* as given */
 };
 
 /* issues/<id>.yaml: an issue's identity and its table of contents. */
@@ -41,8 +46,12 @@ struct issue_manifest {
     bool special_series;
     unsigned long year;
     char *date; /* publication date, YYYY-MM-DD */
+    /* Each one text or {en: ..., ru: ...}; title and special hold the journal's main
+       language's (else the first given), for the outputs that speak one language. */
     char *title;
     char *special; /* special-edition title, or NULL */
+    struct localised_text titles;
+    struct localised_text specials;
     struct guest_editor *guest_editors;
     size_t nguest_editors;
     unsigned long *articles;                   /* submission numbers in table-of-contents order */
@@ -54,8 +63,13 @@ struct issue_manifest {
     size_t ncorrections;
 };
 
+/*
+ * journal: the texts given per language must be in its languages, and its main language's
+ * fills title and special; NULL (tests, tools that only read the table of contents): any
+ * language code, the first text given.
+ */
 int issue_parse(struct issue_manifest *is, unsigned long id, const char *file, const char *text,
-                size_t len);
+                size_t len, const struct journal_config *journal);
 void issue_free(struct issue_manifest *is);
 /* Free the articles' supplementary lists (before narticles changes). */
 void issue_free_supplementary(struct issue_manifest *is);
@@ -64,8 +78,12 @@ void issue_free_supplementary(struct issue_manifest *is);
  * YAML, reporting problems at their lines; used by issue_parse and by import.
  */
 struct ydoc;
-void issue_parse_guest_editors(struct ydoc *d, yaml_node_t *list, struct issue_manifest *is);
+void issue_parse_guest_editors(struct ydoc *d, yaml_node_t *list, struct issue_manifest *is,
+                               const struct journal_config *journal);
 void issue_add_guest_editor(struct issue_manifest *is, const char *name, const char *affiliation);
+/* Set title (or special when special) in lang; NULL: the one text, or the main language's. */
+void issue_set_text(struct issue_manifest *is, bool special, const char *lang, const char *text,
+                    const struct journal_config *journal);
 void issue_clear_guest_editors(struct issue_manifest *is);
 void issue_write(const struct issue_manifest *is, struct strbuf *out);
 /*

@@ -197,10 +197,13 @@ const char *site_label(const struct view *v, const char *prefix, const char *cod
 const struct view *site_view_for(const struct build *b, const char *lang);
 const struct article *site_find_article(struct build *b, unsigned long number);
 json_t *site_issue_summary_json(const struct view *v, const struct issue_manifest *is);
-/* The article's title, subtitle and their lang as a listing in the view's language shows
-   them: its translation into that language where it has one, else its own. */
+/* A text the journal gives per language, in the view's language, else main (its main
+   language's). */
+const char *view_text(const struct view *v, const struct localised_text *t, const char *main);
 json_t *site_article_summary_json(const struct build *b, const struct view *v,
                                   const struct article *a);
+/* The article's title, subtitle and their lang as a listing in the view's language shows
+   them: its translation into that language where it has one, else its own. */
 void site_set_article_title(json_t *o, const struct article *a, const char *view_lang);
 /*
  * What every page gets: the journal in the view's language, its strings (t),

@@ -219,7 +219,7 @@ int site_render_board(struct build *b, const struct view *v)
         const struct board_member *bm = &c->board[i];
         json_t *x = json_object();
         site_set_str(x, "name", bm->name);
-        site_set_str(x, "affiliation", bm->affiliation);
+        site_set_str(x, "affiliation", view_text(v, &bm->affiliations, bm->affiliation));
         if (bm->country) {
             const struct country *country = country_lookup(b->countries, bm->country);
             if (!country) {

@@ -233,7 +233,7 @@ static int load_issue(struct build *b, const git_tree_entry *ent, unsigned long 
         strbuf_add(&text, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
     git_blob_free(blob);
     if (!rc)
-        rc = issue_parse(is, id, path, text.buf, text.len);
+        rc = issue_parse(is, id, path, text.buf, text.len, &b->repo->config);
     if (!rc && b->cache) {
         size_t n = b->nnew_issues++;
         b->new_issue_blobs = xrealloc(b->new_issue_blobs, (n + 1) * sizeof(*b->new_issue_blobs));
@@ -915,12 +915,20 @@ static void set_localised_html(const struct build *b, const struct view *v, json
     strbuf_release(&html);
 }
 
+const char *view_text(const struct view *v, const struct localised_text *t, const char *main)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (!t->lang[i] || !strcmp(t->lang[i], v->lang))
+            return t->text[i];
+    return main;
+}
+
 static json_t *site_json(const struct build *b, const struct view *v)
 {
     const struct journal_config *c = &b->repo->config;
     json_t *site = json_object();
     site_set_str(site, "title", localised_get(&c->titles, v->lang, b->views[0].lang));
-    site_set_str(site, "publisher", c->publisher);
+    site_set_str(site, "publisher", view_text(v, &c->publishers, c->publisher));
     site_set_str(site, "issn", c->issn);
     site_set_str(site, "base_url", c->base_url);
     site_set_str(site, "license", c->license);
@@ -947,16 +955,17 @@ json_t *site_issue_summary_json(const struct view *v, const struct issue_manifes
     site_set_str(o, "number", issue_number_text(is, number));
     json_object_set_new(o, "year", json_integer((json_int_t)is->year));
     site_set_date(v, o, "date", is->date);
-    site_set_str(o, "title", is->title);
-    site_set_str(o, "special", is->special);
+    site_set_str(o, "title", view_text(v, &is->titles, is->title));
+    site_set_str(o, "special", view_text(v, &is->specials, is->special));
     site_set_str(o, "label", label);
     json_object_set_new(o, "article_count", json_integer((json_int_t)is->narticles));
     json_t *editors = json_array();
     for (size_t i = 0; i < is->nguest_editors; i++)
-        json_array_append_new(editors,
-                              json_pack("{s:s, s:s?, s:b}", "name", is->guest_editors[i].name,
-                                        "affiliation", is->guest_editors[i].affiliation, "last",
-                                        i + 1 == is->nguest_editors));
+        json_array_append_new(editors, json_pack("{s:s, s:s?, s:b}", "name",
+                                                 is->guest_editors[i].name, "affiliation",
+                                                 view_text(v, &is->guest_editors[i].affiliations,
+                                                           is->guest_editors[i].affiliation),
+                                                 "last", i + 1 == is->nguest_editors));
     json_object_set_new(o, "has_guest_editors", json_boolean(is->nguest_editors > 0));
     json_object_set_new(o, "guest_editors", editors);
     free(url);
@@ -1192,11 +1201,13 @@ static int render_issues(struct build *b, const struct view *v, size_t from, siz
     for (size_t i = from; i < to; i++) {
         const struct issue_manifest *is = &b->issues[i];
         char *label = view_issue_label(v, is);
-        char *title = is->title ? xasprintf("%s: %s", label, is->title) : xstrdup(label);
+        const char *own = view_text(v, &is->titles, is->title);
+        const char *special = view_text(v, &is->specials, is->special);
+        char *title = own ? xasprintf("%s: %s", label, own) : xstrdup(label);
         char path[64];
         snprintf(path, sizeof(path), "issues/%lu/index.html", is->id);
         char *rel = xasprintf("%s%s", v->dir, path);
-        json_t *ctx = site_page_json(b, v, path, rel, title, is->special ? is->special : is->title);
+        json_t *ctx = site_page_json(b, v, path, rel, title, special ? special : own);
         json_object_set_new(ctx, "issue", issue_full_json(b, v, is));
         set_nav(ctx, "archive");
         int rc = site_render_page(b, v, "issue", ctx, rel);

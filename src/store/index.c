@@ -1037,7 +1037,8 @@ static int index_issue(struct journal_index *ix, const git_tree_entry *entry, un
         rc = repo_git_error(path);
         goto done;
     }
-    rc = issue_parse(&is, id, path, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+    rc = issue_parse(&is, id, path, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
+                     &ix->repo->config);
     if (rc == JOURNAL_EINPUT)
         problem = xstrdup(error_message());
     else if (rc)

@@ -15,7 +15,7 @@
 
 /* Tables of their own beside the index's: the index drops its tables when its schema changes,
    and these follow their own version. */
-#define SITE_CACHE_VERSION "4"
+#define SITE_CACHE_VERSION "5"
 
 static const char schema[] =
     /* files: the unit's paths, one per line (a row each would be most of the cache's work). */
@@ -301,6 +301,15 @@ static void put_text(struct strbuf *sb, const char *s)
     strbuf_add(sb, s, len);
 }
 
+static void put_localised(struct strbuf *sb, const struct localised_text *t)
+{
+    put_number(sb, t->n);
+    for (size_t i = 0; i < t->n; i++) {
+        put_text(sb, t->lang[i]);
+        put_text(sb, t->text[i]);
+    }
+}
+
 void site_cache_issue_encode(const struct issue_manifest *is, struct strbuf *out)
 {
     put_number(out, is->volume);
@@ -310,10 +319,13 @@ void site_cache_issue_encode(const struct issue_manifest *is, struct strbuf *out
     put_text(out, is->date);
     put_text(out, is->title);
     put_text(out, is->special);
+    put_localised(out, &is->titles);
+    put_localised(out, &is->specials);
     put_number(out, is->nguest_editors);
     for (size_t i = 0; i < is->nguest_editors; i++) {
         put_text(out, is->guest_editors[i].name);
         put_text(out, is->guest_editors[i].affiliation);
+        put_localised(out, &is->guest_editors[i].affiliations);
     }
     put_number(out, is->narticles);
     for (size_t i = 0; i < is->narticles; i++) {
@@ -378,6 +390,20 @@ static char *get_text(struct reader *r)
     return s;
 }
 
+static void get_localised(struct reader *r, struct localised_text *t)
+{
+    size_t n = get_count(r);
+    for (size_t i = 0; r->ok && i < n; i++) {
+        char *lang = get_text(r), *text = get_text(r);
+        if (text)
+            localised_set(t, lang, text);
+        else
+            r->ok = false;
+        free(lang);
+        free(text);
+    }
+}
+
 static bool issue_decode(const unsigned char *data, size_t len, struct issue_manifest *is)
 {
     struct reader r = {data, data + len, true};
@@ -389,12 +415,17 @@ static bool issue_decode(const unsigned char *data, size_t len, struct issue_man
     is->date = get_text(&r);
     is->title = get_text(&r);
     is->special = get_text(&r);
+    get_localised(&r, &is->titles);
+    get_localised(&r, &is->specials);
     size_t n = get_count(&r);
     for (size_t i = 0; r.ok && i < n; i++) {
         char *name = get_text(&r), *affiliation = get_text(&r);
-        if (name)
+        if (name) {
             issue_add_guest_editor(is, name, affiliation);
-        else
+            struct guest_editor *g = &is->guest_editors[is->nguest_editors - 1];
+            localised_free(&g->affiliations);
+            get_localised(&r, &g->affiliations);
+        } else
             r.ok = false;
         free(name);
         free(affiliation);

@@ -154,7 +154,7 @@ static unsigned long volume_last_page(struct state *s, unsigned long volume)
         struct issue_manifest is;
         snprintf(path, sizeof(path), "issues/%lu.yaml", id);
         if (!repo_read_from_tree(s->repo->git, root, path, &text, NULL) &&
-            !issue_parse(&is, id, path, text.buf, text.len)) {
+            !issue_parse(&is, id, path, text.buf, text.len, &s->repo->config)) {
             for (size_t k = 0; is.volume == volume && k < is.narticles; k++) {
                 const char *dash = is.pages[k] ? strchr(is.pages[k], '-') : NULL;
                 unsigned long end = dash ? strtoul(dash + 1, NULL, 10) : 0;
@@ -237,7 +237,7 @@ static size_t other_issues(struct state *s, struct place **out)
             struct issue_manifest other;
             snprintf(path, sizeof(path), "issues/%lu.yaml", id);
             if (!repo_read_from_tree(s->repo->git, root, path, &text, NULL) &&
-                !issue_parse(&other, id, path, text.buf, text.len)) {
+                !issue_parse(&other, id, path, text.buf, text.len, &s->repo->config)) {
                 (*out)[n++] = (struct place){id, other.volume, other.number, other.year,
                                              other.special_series};
                 issue_free(&other);
@@ -358,7 +358,7 @@ static int assemble(struct state *s)
         memset(is, 0, sizeof(*is));
         is->id = req->id;
     } else if (!rc) {
-        rc = issue_parse(is, req->id, path, text.buf, text.len);
+        rc = issue_parse(is, req->id, path, text.buf, text.len, &s->repo->config);
         s->exists = s->out->updated = !rc;
     }
     strbuf_release(&text);
@@ -448,9 +448,34 @@ static int assemble(struct state *s)
             goto done;
     }
     if (req->title)
-        record_set(&is->title, req->title);
+        issue_set_text(is, false, NULL, req->title, &s->repo->config);
     if (req->special)
-        record_set(&is->special, req->special);
+        issue_set_text(is, true, NULL, req->special, &s->repo->config);
+    for (size_t i = 0; i < req->ntexts; i++) {
+        const struct build_issue_text *t = &req->texts[i];
+        const struct journal_config *c = &s->repo->config;
+        const char *flag = t->special ? "--special" : "--title";
+        bool ours = false;
+        for (size_t k = 0; k < c->nlanguages; k++)
+            ours = ours || !strcmp(c->languages[k], t->lang);
+        if (!ours) {
+            struct strbuf list = STRBUF_INIT;
+            for (size_t k = 0; k < c->nlanguages; k++)
+                strbuf_addf(&list, "%s%s", k ? ", " : "", c->languages[k]);
+            rc = error_usage("%s-%s: the journal does not publish in %s (journal.yaml languages: "
+                             "[%s])",
+                             flag, t->lang, t->lang, list.buf);
+            strbuf_release(&list);
+            goto done;
+        }
+        if (t->special && !is->special) {
+            rc = error_usage("--special-%s: the issue is not a special edition; give --special "
+                             "\"TITLE\" too",
+                             t->lang);
+            goto done;
+        }
+        issue_set_text(is, t->special, t->lang, t->text, c);
+    }
     if (req->nguest_editors && !is->special) {
         rc = error_usage("--guest-editor: guest editors edit a special edition; give --special "
                          "\"TITLE\" too");

@@ -24,11 +24,20 @@
  * supplementary material (each must be an attachment of a submission in the
  * issue); the manifest keeps the list.
  */
+/* --title-ru T, --special-ru T: the title or the special edition's title in one language. */
+struct build_issue_text {
+    bool special;
+    const char *lang;
+    const char *text;
+};
+
 struct build_issue_request {
     unsigned long id;
-    const char *title;
+    const char *title;   /* in the journal's main language (or the one text for all) */
     const char *special; /* a special edition's title: a new one is numbered S1, S2... */
-    const char *number;  /* NULL: numbered by build-issue; "3", or "S2" in the special series */
+    const struct build_issue_text *texts; /* the titles in other languages */
+    size_t ntexts;
+    const char *number; /* NULL: numbered by build-issue; "3", or "S2" in the special series */
     /* Replace the guest editors: "Name" or "Name, Affiliation" each; for special editions. */
     const char *const *guest_editors;
     size_t nguest_editors;

@@ -57,16 +57,27 @@ static json_t *letter_context(const struct editorial *e, const char *decision,
     for (size_t i = 0; i < nreviews; i++) {
         char label[32];
         snprintf(label, sizeof(label), "Reviewer %zu", i + 1);
-        json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "label", label, "verdict_label",
-                                              review_verdict_label(reviews[i].verdict), "comments",
-                                              reviews[i].comments));
+        /* A template in another language words the verdict itself from is_<verdict>. */
+        const char *v = reviews[i].verdict;
+        json_array_append_new(
+            list, json_pack("{s:s, s:I, s:s, s:s, s:b, s:b, s:b, s:b, s:s}", "label", label,
+                            "number", (json_int_t)(i + 1), "verdict", v, "verdict_label",
+                            review_verdict_label(v), "is_accept", !strcmp(v, "accept"),
+                            "is_minor_revision", !strcmp(v, "minor-revision"), "is_major_revision",
+                            !strcmp(v, "major-revision"), "is_reject", !strcmp(v, "reject"),
+                            "comments", reviews[i].comments));
     }
+    const struct journal_config *c = &e->repo->config;
+    const char *title = localised_get(&c->titles, m->lang, c->nlanguages ? c->languages[0] : NULL);
+    if (!title)
+        title = c->title;
+    const char *publisher =
+        localised_get(&c->publishers, m->lang, c->nlanguages ? c->languages[0] : NULL);
     char today[11];
     date_today(today);
     json_t *ctx = json_pack(
         "{s:{s:s, s:s}, s:{s:I, s:s, s:I}, s:s, s:s, s:b, s:b, s:b, s:b, s:o, s:b, s:s, s:s}",
-        "journal", "title", e->repo->config.title, "publisher",
-        e->repo->config.publisher ? e->repo->config.publisher : e->repo->config.title, "submission",
+        "journal", "title", title, "publisher", publisher ? publisher : title, "submission",
         "number", (json_int_t)e->number, "title", m->title, "round", (json_int_t)e->record.round,
         "corresponding_author", corresponding, "decision", decision, "is_accept",
         !strcmp(decision, "accept"), "is_revise", !strcmp(decision, "revise"), "is_reject",
@@ -78,10 +89,11 @@ static json_t *letter_context(const struct editorial *e, const char *decision,
 static int generate_letter(struct editorial *e, const char *decision, const struct review *reviews,
                            size_t nreviews, struct strbuf *out)
 {
-    char *path = xasprintf("themes/%s/letters/decision.mustache", e->repo->config.theme);
+    char *path = NULL;
     struct strbuf source = STRBUF_INIT;
     struct mustache_set *set = mustache_set_new();
-    int rc = repo_read(e->repo, path, &source, NULL);
+    int rc =
+        notify_read_template(e->repo, "letters", "decision", e->manuscript.lang, &source, &path);
     if (rc == JOURNAL_EINPUT)
         rc = error_input("%s: the theme has no decision letter template; give --letter FILE or "
                          "add the template",
@@ -217,14 +229,15 @@ int workflow_decide(struct journal_repo *repo, const struct decision_request *re
                         desk ? "desk-reject" : req->decision, e.record.round);
     const struct author *contact = manuscript_contact(&e.manuscript);
     if (req->notifier && contact) {
-        json_t *ctx = notify_context(repo, e.actor);
+        json_t *ctx = notify_context(repo, e.actor, e.manuscript.lang);
         json_object_set_new(ctx, "submission",
                             json_pack("{s:I, s:s}", "number", (json_int_t)req->number, "title",
                                       e.manuscript.title));
         json_object_set_new(ctx, "author", json_pack("{s:s}", "name", contact->name));
         json_object_set_new(ctx, "letter", json_string(letter.buf));
         struct recipient to = {contact->name, contact->email};
-        rc = notify_hold(req->notifier, "decision", ctx, &to, "decision", req->number);
+        rc = notify_hold(req->notifier, "decision", e.manuscript.lang, ctx, &to, "decision",
+                         req->number);
         json_decref(ctx);
         if (rc)
             goto done;

@@ -68,7 +68,7 @@ static int load_issue(struct journal_repo *repo, unsigned long id, struct loaded
     if (rc == JOURNAL_EINPUT)
         rc = error_input("there is no issue %lu (%s is not in the journal)", id, path);
     if (!rc)
-        rc = issue_parse(&l->issue, id, path, text.buf, text.len);
+        rc = issue_parse(&l->issue, id, path, text.buf, text.len, &repo->config);
     l->issue_ok = !rc;
     if (!rc)
         rc = country_db_open(&l->countries, NULL, NULL);

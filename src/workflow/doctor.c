@@ -374,7 +374,7 @@ static int check_issues(struct doctor *d)
                 add_parse_errors(d->r, "issue", path, "remove it with git rm and commit");
                 rc = 0;
             }
-        } else if (issue_parse(&manifests[nids], id, path, text.buf, text.len)) {
+        } else if (issue_parse(&manifests[nids], id, path, text.buf, text.len, &d->repo->config)) {
             add_parse_errors(d->r, "issue", path, FIX_COMMIT);
             issue_free(&manifests[nids]);
             memset(&manifests[nids], 0, sizeof(manifests[nids]));

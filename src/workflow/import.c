@@ -251,9 +251,16 @@ static int parse_manifest(struct state *s)
         if (!is->year && date_is_valid(is->date))
             is->year = strtoul(is->date, NULL, 10);
     }
-    is->title = manifest_text(&d, root, "title", "text");
-    is->special = manifest_text(&d, root, "special", "the special edition's title");
-    issue_parse_guest_editors(&d, ydoc_get(&d, root, "guest_editors"), is);
+    const struct journal_config *c = &s->repo->config;
+    localised_parse(&d, ydoc_get(&d, root, "title"), "title", NULL, c->languages, c->nlanguages,
+                    &is->titles);
+    localised_parse(&d, ydoc_get(&d, root, "special"), "special", NULL, c->languages, c->nlanguages,
+                    &is->specials);
+    const char *title = localised_get(&is->titles, c->languages[0], NULL);
+    const char *special = localised_get(&is->specials, c->languages[0], NULL);
+    is->title = title ? xstrdup(title) : NULL;
+    is->special = special ? xstrdup(special) : NULL;
+    issue_parse_guest_editors(&d, ydoc_get(&d, root, "guest_editors"), is, &s->repo->config);
 
     n = ydoc_get(&d, root, "articles");
     if (!n) {
@@ -361,7 +368,7 @@ static int check_issues(struct state *s)
         struct issue_manifest other;
         snprintf(path, sizeof(path), "issues/%lu.yaml", id);
         if (!repo_read_from_tree(s->repo->git, root, path, &text, NULL) &&
-            !issue_parse(&other, id, path, text.buf, text.len)) {
+            !issue_parse(&other, id, path, text.buf, text.len, &s->repo->config)) {
             if (other.volume == is->volume && other.number == is->number)
                 problem(s, s->manifest_path, s->volume_line, s->volume_column,
                         "Vol. %lu, No. %lu is already issue %lu (%s)", is->volume, is->number, id,

@@ -1,6 +1,7 @@
 #define _DEFAULT_SOURCE
 #include "workflow/notify.h"
 
+#include "model/config.h"
 #include "model/manuscript.h"
 #include "model/record.h"
 #include "model/roster.h"
@@ -56,20 +57,61 @@ void notifier_close(struct notifier *n)
     memset(n, 0, sizeof(*n));
 }
 
-static int load_template(struct notifier *n, const char *name)
+int notify_read_template(struct journal_repo *repo, const char *dir, const char *name,
+                         const char *lang, struct strbuf *out, char **path)
+{
+    const struct journal_config *c = &repo->config;
+    const char *main_lang = c->nlanguages ? c->languages[0] : NULL;
+    const char *tries[] = {lang, main_lang, NULL};
+    *path = NULL;
+    for (size_t i = 0; i < 3; i++) {
+        if (i < 2 && (!tries[i] || !*tries[i] || (i == 1 && lang && !strcmp(lang, main_lang))))
+            continue;
+        char *candidate =
+            i < 2 ? xasprintf("themes/%s/%s/%s.%s.mustache", c->theme, dir, name, tries[i])
+                  : xasprintf("themes/%s/%s/%s.mustache", c->theme, dir, name);
+        int rc = repo_read(repo, candidate, out, NULL);
+        if (!rc) {
+            *path = candidate;
+            return 0;
+        }
+        if (rc != JOURNAL_EINPUT || i == 2) {
+            if (rc == JOURNAL_EINPUT)
+                /* Name the file an old theme would have; the per-language ones come first. */
+                error_clear();
+            *path = candidate;
+            return rc;
+        }
+        error_clear();
+        free(candidate);
+    }
+    return JOURNAL_EINPUT; /* not reached */
+}
+
+const char *notify_reviewer_lang(const struct roster_reviewer *rv, const char *manuscript_lang)
+{
+    for (size_t i = 0; manuscript_lang && i < rv->nlanguages; i++)
+        if (!strcmp(rv->languages[i], manuscript_lang))
+            return manuscript_lang;
+    return rv->nlanguages ? rv->languages[0] : manuscript_lang;
+}
+
+/* Templates are cached under "name.lang": a journal writes one message in several languages. */
+static int load_template(struct notifier *n, const char *name, const char *lang, char **key)
 {
     if (!n->templates)
         n->templates = mustache_set_new();
-    if (mustache_set_has(n->templates, name))
+    *key = xasprintf("%s.%s", name, lang ? lang : "");
+    if (mustache_set_has(n->templates, *key))
         return 0;
-    char *path = xasprintf("themes/%s/mail/%s.mustache", n->repo->config.theme, name);
+    char *path = NULL;
     struct strbuf text = STRBUF_INIT;
-    int rc = repo_read(n->repo, path, &text, NULL);
+    int rc = notify_read_template(n->repo, "mail", name, lang, &text, &path);
     if (rc == JOURNAL_EINPUT)
-        rc = error_input("%s: the theme has no such mail template (mail is on because "
-                         "journal.yaml sets mail_from_address)",
+        rc = error_input("%s: the theme has no such mail template, in no language (mail is on "
+                         "because journal.yaml sets mail_from_address)",
                          path);
-    if (!rc && (rc = mustache_set_add(n->templates, name, text.buf, text.len)))
+    if (!rc && (rc = mustache_set_add(n->templates, *key, text.buf, text.len)))
         error_prefix("%s", path);
     strbuf_release(&text);
     free(path);
@@ -93,16 +135,16 @@ static int split_message(const char *template, char *text, char **subject, char 
     return 0;
 }
 
-int notify_hold(struct notifier *n, const char *template, json_t *ctx, const struct recipient *to,
-                const char *purpose, unsigned long submission)
+int notify_hold(struct notifier *n, const char *template, const char *lang, json_t *ctx,
+                const struct recipient *to, const char *purpose, unsigned long submission)
 {
     if (!n->enabled || !to->address)
         return 0;
     struct strbuf text = STRBUF_INIT, composed = STRBUF_INIT;
-    char *subject = NULL, *body = NULL;
-    int rc = load_template(n, template);
+    char *subject = NULL, *body = NULL, *key = NULL;
+    int rc = load_template(n, template, lang, &key);
     if (!rc)
-        rc = mustache_set_render(n->templates, template, ctx, &text);
+        rc = mustache_set_render(n->templates, key, ctx, &text);
     if (!rc)
         rc = split_message(template, text.buf, &subject, &body);
     if (rc)
@@ -146,6 +188,7 @@ int notify_hold(struct notifier *n, const char *template, json_t *ctx, const str
         n->held[n->nheld++] = id;
     }
 done:
+    free(key);
     free(subject);
     free(body);
     strbuf_release(&text);
@@ -367,15 +410,19 @@ void mail_orphans_free(struct mail_orphan *list, size_t count)
     free(list);
 }
 
-json_t *notify_context(struct journal_repo *repo, const char *editor)
+json_t *notify_context(struct journal_repo *repo, const char *editor, const char *lang)
 {
     const struct journal_config *c = &repo->config;
+    const char *title = localised_get(&c->titles, lang, c->nlanguages ? c->languages[0] : NULL);
+    if (!title)
+        title = c->title;
+    const char *publisher =
+        localised_get(&c->publishers, lang, c->nlanguages ? c->languages[0] : NULL);
     char today[11];
     date_today(today);
-    return json_pack("{s:{s:s, s:s, s:s}, s:s, s:s}", "journal", "title", c->title, "short",
-                     c->abbreviation ? c->abbreviation : c->title, "publisher",
-                     c->publisher ? c->publisher : c->title, "editor", editor ? editor : "", "date",
-                     today);
+    return json_pack("{s:{s:s, s:s, s:s}, s:s, s:s}", "journal", "title", title, "short",
+                     c->abbreviation ? c->abbreviation : title, "publisher",
+                     publisher ? publisher : title, "editor", editor ? editor : "", "date", today);
 }
 
 int notify_invitation(struct notifier *n, struct journal_repo *repo, unsigned long number,
@@ -385,7 +432,8 @@ int notify_invitation(struct notifier *n, struct journal_repo *repo, unsigned lo
     if (!n)
         return 0;
     bool blinded = !strcmp(repo->config.review_mode, "double-blind");
-    json_t *ctx = notify_context(repo, editor);
+    const char *lang = notify_reviewer_lang(rv, m->lang);
+    json_t *ctx = notify_context(repo, editor, lang);
     json_t *sub = json_pack("{s:I, s:s, s:I}", "number", (json_int_t)number, "title", m->title,
                             "round", (json_int_t)round);
     if (m->abstract)
@@ -402,7 +450,7 @@ int notify_invitation(struct notifier *n, struct journal_repo *repo, unsigned lo
     json_object_set_new(ctx, "due", json_string(due));
     json_object_set_new(ctx, "blinded", json_boolean(blinded));
     struct recipient to = {rv->name, rv->email};
-    int rc = notify_hold(n, "invitation", ctx, &to, "invitation", number);
+    int rc = notify_hold(n, "invitation", lang, ctx, &to, "invitation", number);
     json_decref(ctx);
     return rc;
 }

@@ -11,12 +11,11 @@ struct mustache_set;
 
 /*
  * The mail an action sends, made from the theme's mail templates
- * (themes/<theme>/mail/<name>.mustache: a "Subject: ..." line, a blank line,
- * the body). Messages are written to the outbox *before* the action's commit,
- * held; released with the commit's id once it exists, or discarded when the
- * action fails. Sending happens afterwards and may fail without undoing
- * anything: the message waits in the outbox for `journal outbox flush`.
- * A journal without mail_from_address sends no mail at all.
+ * (themes/<theme>/mail/<name>.<lang>.mustache: a "Subject: ..." line, a blank
+ * line, the body), in the reader's language. Messages are written to the outbox *before* the
+ * action's commit, held; released with the commit's id once it exists, or discarded when the action
+ * fails. Sending happens afterwards and may fail without undoing anything: the message waits in the
+ * outbox for `journal outbox flush`. A journal without mail_from_address sends no mail at all.
  */
 struct notifier {
     struct journal_repo *repo;
@@ -41,9 +40,12 @@ struct recipient {
 int notifier_open(struct notifier *n, struct journal_repo *repo);
 void notifier_close(struct notifier *n);
 
-/* Render template with ctx and hold the message for to (no-op when mail is off). */
-int notify_hold(struct notifier *n, const char *template, json_t *ctx, const struct recipient *to,
-                const char *purpose, unsigned long submission);
+/*
+ * Render template in lang (see notify_read_template; NULL: the journal's main language) with
+ * ctx and hold the message for to (no-op when mail is off).
+ */
+int notify_hold(struct notifier *n, const char *template, const char *lang, json_t *ctx,
+                const struct recipient *to, const char *purpose, unsigned long submission);
 /* The action committed: its held messages may go. */
 int notifier_release(struct notifier *n, const char *commit);
 /* The action failed: drop its held messages. */
@@ -94,7 +96,26 @@ int notify_invitation(struct notifier *n, struct journal_repo *repo, unsigned lo
                       unsigned long round, const struct manuscript *m, const char *editor,
                       const struct roster_reviewer *rv, const char *due);
 
-/* The common part of every message's data: {journal: {title, short, publisher}, editor, date}. */
-json_t *notify_context(struct journal_repo *repo, const char *editor);
+/*
+ * The common part of every message's data: {journal: {title, short, publisher}, editor, date},
+ * the journal's title in lang where journal.yaml gives one.
+ */
+json_t *notify_context(struct journal_repo *repo, const char *editor, const char *lang);
+
+/*
+ * A theme template in the reader's language: themes/<theme>/<dir>/<name>.<lang>.mustache, else
+ * the one in the journal's main language, else <name>.mustache (themes made before templates
+ * came per language). Appends it to out and sets *path to the file read (caller frees). When
+ * there is none: JOURNAL_EINPUT with no error recorded, *path naming <name>.mustache, so that
+ * the caller says what is missing in its own words.
+ */
+int notify_read_template(struct journal_repo *repo, const char *dir, const char *name,
+                         const char *lang, struct strbuf *out, char **path);
+
+/*
+ * The language to write to a reviewer in: the manuscript's if the reviewer reviews in it
+ * (reviewers.yaml languages), else the reviewer's first language.
+ */
+const char *notify_reviewer_lang(const struct roster_reviewer *rv, const char *manuscript_lang);
 
 #endif

@@ -28,7 +28,7 @@ static bool already_reminded(struct notifier *n, const char *ref)
 }
 
 static int remind_one(struct journal_repo *repo, struct notifier *n, const struct roster *roster,
-                      const char *title, struct reminder *r)
+                      const char *title, const char *lang, struct reminder *r)
 {
     char today[11], ref[256];
     date_today(today);
@@ -41,14 +41,15 @@ static int remind_one(struct journal_repo *repo, struct notifier *n, const struc
                            "reassign the review",
                            r->number, r->reviewer);
     char *actor = repo_actor(repo);
-    json_t *ctx = notify_context(repo, actor);
+    lang = notify_reviewer_lang(rv, *lang ? lang : NULL);
+    json_t *ctx = notify_context(repo, actor, lang);
     json_object_set_new(ctx, "submission",
                         json_pack("{s:I, s:s}", "number", (json_int_t)r->number, "title", title));
     json_object_set_new(ctx, "reviewer", json_pack("{s:s}", "name", rv->name));
     json_object_set_new(ctx, "due", json_string(r->due));
     json_object_set_new(ctx, "days_late", json_integer(r->days_late));
     struct recipient to = {rv->name, rv->email};
-    int rc = notify_hold(n, "reminder", ctx, &to, "reminder", r->number);
+    int rc = notify_hold(n, "reminder", lang, ctx, &to, "reminder", r->number);
     json_decref(ctx);
     free(actor);
     if (!rc)
@@ -64,7 +65,7 @@ int workflow_remind(struct journal_repo *repo, struct notifier *n, bool dry_run,
     struct country_db *countries = NULL;
     struct language_db *languages = NULL;
     struct roster roster = {0};
-    char **titles = NULL;
+    char **titles = NULL, **langs = NULL;
     size_t alloc = 0;
     char today[11];
     date_today(today);
@@ -81,7 +82,8 @@ int workflow_remind(struct journal_repo *repo, struct notifier *n, bool dry_run,
         goto done;
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(index_db(ix),
-                           "SELECT s.number, a.round, a.reviewer, a.due, coalesce(s.title, '')"
+                           "SELECT s.number, a.round, a.reviewer, a.due, coalesce(s.title, ''),"
+                           " coalesce(s.lang, '')"
                            " FROM assignments a"
                            " JOIN submissions s ON s.number = a.submission AND s.round = a.round"
                            " WHERE s.state = 'under-review' AND a.due < ?1 AND NOT EXISTS"
@@ -93,10 +95,11 @@ int workflow_remind(struct journal_repo *repo, struct notifier *n, bool dry_run,
         goto done;
     }
     sqlite3_bind_text(st, 1, today, -1, SQLITE_STATIC);
-    size_t titles_alloc = 0;
+    size_t titles_alloc = 0, langs_alloc = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
         ARRAY_GROW(*out, *count + 1, alloc);
         ARRAY_GROW(titles, *count + 1, titles_alloc);
+        ARRAY_GROW(langs, *count + 1, langs_alloc);
         struct reminder *r = &(*out)[(*count)];
         r->number = (unsigned long)sqlite3_column_int64(st, 0);
         r->round = (unsigned long)sqlite3_column_int64(st, 1);
@@ -104,15 +107,19 @@ int workflow_remind(struct journal_repo *repo, struct notifier *n, bool dry_run,
         r->due = xstrdup((const char *)sqlite3_column_text(st, 3));
         r->days_late = date_diff_days(r->due, today);
         r->queued = false;
-        titles[(*count)++] = xstrdup((const char *)sqlite3_column_text(st, 4));
+        titles[*count] = xstrdup((const char *)sqlite3_column_text(st, 4));
+        langs[(*count)++] = xstrdup((const char *)sqlite3_column_text(st, 5));
     }
     sqlite3_finalize(st);
     for (size_t i = 0; !dry_run && !rc && i < *count; i++)
-        rc = remind_one(repo, n, &roster, titles[i], &(*out)[i]);
+        rc = remind_one(repo, n, &roster, titles[i], langs[i], &(*out)[i]);
 done:
-    for (size_t i = 0; i < *count; i++)
+    for (size_t i = 0; i < *count; i++) {
         free(titles ? titles[i] : NULL);
+        free(langs ? langs[i] : NULL);
+    }
     free(titles);
+    free(langs);
     roster_free(&roster);
     country_db_free(countries);
     language_db_free(languages);

@@ -190,13 +190,14 @@ int submission_submit(struct journal_repo *repo, const struct submit_request *re
     message = commit_message(number, &m, req);
     const struct author *contact = manuscript_contact(&m);
     if (req->notifier && contact) {
-        json_t *ctx = notify_context(repo, NULL);
+        json_t *ctx = notify_context(repo, NULL, m.lang);
         json_object_set_new(
             ctx, "submission",
             json_pack("{s:I, s:s}", "number", (json_int_t)number, "title", m.title));
         json_object_set_new(ctx, "author", json_pack("{s:s}", "name", contact->name));
         struct recipient to = {contact->name, contact->email};
-        rc = notify_hold(req->notifier, "acknowledgement", ctx, &to, "acknowledgement", number);
+        rc = notify_hold(req->notifier, "acknowledgement", m.lang, ctx, &to, "acknowledgement",
+                         number);
         json_decref(ctx);
         if (rc)
             goto unlock;

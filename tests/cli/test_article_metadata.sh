@@ -58,6 +58,8 @@ site = os.path.join(root, "_site")
 config = yaml.safe_load(open(os.path.join(root, "journal.yaml"), encoding="utf-8"))
 base = config["base_url"]
 journal = config["title"]["en"] if isinstance(config["title"], dict) else config["title"]
+# The metadata speak the journal's main language: its publisher given per language is the English one.
+publisher = config["publisher"]["en"] if isinstance(config["publisher"], dict) else config["publisher"]
 
 issues = {}
 for path in glob.glob(os.path.join(root, "issues", "*.yaml")):
@@ -178,7 +180,7 @@ for n in sorted(published):
         assert one(meta, "citation_journal_title") == journal, where
         assert one(meta, "citation_journal_abbrev") == config["abbreviation"], where
         assert one(meta, "citation_issn") == config["issn"], where
-        assert one(meta, "citation_publisher") == config["publisher"], where
+        assert one(meta, "citation_publisher") == publisher, where
         assert one(meta, "citation_volume") == str(issue["volume"]), where
         assert one(meta, "citation_issue") == str(issue["number"]), where
         if pages and "-" in pages:
@@ -211,7 +213,7 @@ for n in sorted(published):
     assert url in ids, where
     if record.get("doi"):
         assert "https://doi.org/" + record["doi"] in ids, where
-    assert one(meta, "DC.publisher") == config["publisher"], where
+    assert one(meta, "DC.publisher") == publisher, where
     assert one(meta, "DC.language") == lang, where
     assert one(meta, "DC.rights").startswith(config["license"]), where
     assert with_lang("DC.subject") == [(k, lang) for k in keywords] + trans_keywords, where
@@ -282,7 +284,7 @@ for n in sorted(published):
     assert vol["@type"] == "PublicationVolume" and vol["volumeNumber"] == str(issue["volume"])
     per = vol["isPartOf"]
     assert per["@type"] == "Periodical" and per["name"] == journal and per["issn"] == config["issn"]
-    assert ld["publisher"] == {"@type": "Organization", "name": config["publisher"]}, where
+    assert ld["publisher"] == {"@type": "Organization", "name": publisher}, where
     if pages and "-" in pages:
         assert (ld["pageStart"], ld["pageEnd"]) == tuple(pages.split("-")), where
 

@@ -34,7 +34,7 @@ check_eq "nothing changed: nothing rendered" "0" "$(field rendered)"
 
 # ---- the cached manifests follow the issues ----
 
-sed -i 's/^title: .*/title: "An Issue Retitled for the Rebuild Test"/' issues/1.yaml
+sed -i 's/^  en: "Merit, Performance and Integrity in the Civil Service"$/  en: "An Issue Retitled for the Rebuild Test"/' issues/1.yaml
 tgit commit -q -am "Retitle issue 1"
 build "the build after retitling issue 1 exits 0"
 check "the issue page has the new title" -- grep -q "An Issue Retitled for the Rebuild Test" "$S/issues/1/index.html"

@@ -335,7 +335,7 @@ if grep -q "warning" "$ERR"; then
 else
     pass "clean work tree: no uncommitted-changes warning"
 fi
-sed -i 's/^title: .*/title: "Edited but not committed"/' "$J/issues/1.yaml"
+sed -i "s/Merit, Performance and Integrity in the Civil Service/Edited but not committed/" "$J/issues/1.yaml"
 expect_exit 0 "build-site with an uncommitted issue edit" -- "$JOURNAL" -C "$J" build-site
 expect_stderr_match "warning: 1 file of the journal has uncommitted changes \(issues/1\.yaml\); the site shows the last commit" \
     "build-site warns about the uncommitted issues/1.yaml"

@@ -73,15 +73,31 @@ check_eq "one message sent on submit" 1 "$(mails)"
 author_email=$(grep -m1 "email:" ru.md | sed 's/.*email: *//')
 check "the acknowledgement went to the corresponding author $author_email" -- \
     sh -c "grep -q '$author_email' '$MAIL'/*.json"
-check "its Cyrillic subject decodes to the title" -- \
-    sh -c "$(declare -f decoded); PY=$PY MAIL=$MAIL; decoded '$author_email' | grep -q 'Submission $N received: Оценка результативности'"
+ack=$(decoded "$author_email")
+check "the Russian author's acknowledgement is in Russian, its subject decoded" -- \
+    sh -c "printf '%s' \"\$1\" | grep -q '|\[JCSRP\] Рукопись $N получена: Оценка результативности'" _ "$ack"
+check "... addressed formally, with the journal's Russian title" -- \
+    sh -c "printf '%s' \"\$1\" | grep -q 'Уважаемый(ая) .*журнал «Журнал реформы и практики государственной службы»'" _ "$ack"
+check "... and no English sentence of the English template" -- \
+    sh -c "! printf '%s' \"\$1\" | grep -q 'Dear\\|Thank you\\|received'" _ "$ack"
+
+# A reviewer who reviews only in Russian is invited in Russian, to a Russian manuscript or not;
+# one who reviews in the manuscript's language gets that language.
+ru_only=$(grep -A3 "id: nurlan-abenov" "$J/reviewers.yaml" | grep email | sed 's/.*email: *//')
+expect_exit 0 "assign the Russian manuscript to a reviewer who reviews only in Russian" -- \
+    "$JOURNAL" -C "$J" assign "$N" --reviewer nurlan-abenov --override-conflict "tested"
+invitation=$(decoded "$ru_only")
+check "the Russian-only reviewer's invitation subject decodes to Russian" -- \
+    sh -c "printf '%s' \"\$1\" | grep -q '|\[JCSRP\] Приглашение к рецензированию рукописи $N: Оценка результативности'" _ "$invitation"
+check "... and its body is Russian" -- \
+    sh -c "printf '%s' \"\$1\" | grep -q 'Уважаемый(ая) .*Приглашаю Вас отрецензировать рукопись'" _ "$invitation"
 
 # Assignment: the reviewer is invited; under double-blind review no author is named.
 expect_exit 0 "assign a reviewer" -- "$JOURNAL" -C "$J" assign 10 --reviewer victoria-ciobanu --override-conflict "tested"
 reviewer_email=$(grep -A3 "id: victoria-ciobanu" "$J/reviewers.yaml" | grep email | sed 's/.*email: *//')
 invitation=$(decoded "$reviewer_email")
 check "the invitation reached $reviewer_email" -- test -n "$invitation"
-check "the invitation names the manuscript" -- sh -c "printf '%s' \"\$1\" | grep -q 'Invitation to review submission 10'" _ "$invitation"
+check "an English manuscript's invitation to a reviewer who reviews in English is English" -- sh -c "printf '%s' \"\$1\" | grep -q '|\[JCSRP\] Invitation to review submission 10: .*Dear '" _ "$invitation"
 leak=""
 for name in "Corneliu Balan" "Natalia Ursu" "c.balan" "Customs Training Centre"; do
     case "$invitation" in *"$name"*) leak="$leak $name" ;; esac
@@ -121,19 +137,42 @@ author10=$(grep -m1 "email:" "$J/submissions/10/manuscript.md" | sed 's/.*email:
 letter=$(decoded "$author10")
 check "the decision reached $author10" -- sh -c "printf '%s' \"\$1\" | grep -q 'Decision on submission 10'" _ "$letter"
 check "the letter quotes Reviewer 1" -- sh -c "printf '%s' \"\$1\" | grep -q 'Reviewer 1: Minor revision'" _ "$letter"
+check "... in English, for an English manuscript" -- sh -c "printf '%s' \"\$1\" | grep -q 'Dear .*Reviewer 1: Minor revision'" _ "$letter"
 leak=""
 for secret in "Asel Bekova" "a.bekova" "asel-bekova" "CONFIDENTIAL remark" "Victoria"; do
     case "$letter" in *"$secret"*) leak="$leak $secret" ;; esac
 done
 check_eq "the decision mail names no reviewer and no confidential comment" "" "$leak"
 
+# The Russian author's decision letter is Russian, the reviewers' verdicts too.
+echo "Ясно и полезно." >c-ru.md
+expect_exit 0 "review the Russian manuscript" -- \
+    "$JOURNAL" -C "$J" review "$N" --verdict major-revision --comments c-ru.md --as nurlan-abenov
+expect_exit 0 "decide revise on the Russian manuscript" -- "$JOURNAL" -C "$J" decide "$N" revise
+letter=$(decoded "$author_email" | grep 'Решение')
+check "the Russian author's decision subject decodes to Russian" -- \
+    sh -c "printf '%s' \"\$1\" | grep -q '|\[JCSRP\] Решение по рукописи $N: Оценка результативности'" _ "$letter"
+check "... the letter is Russian, Reviewer 1's verdict in Russian" -- \
+    sh -c "printf '%s' \"\$1\" | grep -q 'Уважаемый(ая) .*Рецензент 1: существенная доработка .*Ясно и полезно'" _ "$letter"
+check "... as is the letter stored with the submission" -- \
+    grep -q "Замечания рецензентов (раунд 1)" "$J/submissions/$N/letters/round-1-decision.md"
+check_eq "... which names no reviewer" "" "$(grep -l 'Abenov\|Абенов\|nurlan' "$J/submissions/$N/letters/round-1-decision.md")"
+
 # Reminders: overdue reviews only, once a day.
 expect_exit 0 "assign 11 with a due date" -- "$JOURNAL" -C "$J" assign 11 --reviewer aliya-temirkhanova --due 2026-01-20
+expect_exit 0 "assign 11 (English) to the reviewer who reviews only in Russian" -- \
+    "$JOURNAL" -C "$J" assign 11 --reviewer nurlan-abenov --due 2026-01-20 --override-conflict "tested"
 export JOURNAL_TODAY=2026-02-01
 expect_exit 0 "remind" -- "$JOURNAL" -C "$J" remind
 expect_stdout_match "reminded +#11 +aliya-temirkhanova +due 2026-01-20 \(12 days late\)" "remind lists the overdue review"
 aliya=$(grep -A3 "id: aliya-temirkhanova" "$J/reviewers.yaml" | grep email | sed 's/.*email: *//')
 check_eq "one reminder reached $aliya" 1 "$(decoded "$aliya" | grep -c 'Reminder: your review of submission 11')"
+check "the Russian-only reviewer is invited to the English manuscript in Russian, its first language" -- \
+    sh -c "printf '%s' \"\$1\" | grep -q '|\[JCSRP\] Приглашение к рецензированию рукописи 11: '" _ "$(decoded "$ru_only")"
+check_eq "... and reminded in Russian" 1 \
+    "$(decoded "$ru_only" | grep -c '|\[JCSRP\] Напоминание: срок рецензии на рукопись 11 истёк 2026-01-20|Уважаемый(ая) ')"
+check_eq "the reviewer of the English manuscript who reviews in English is reminded in English" 1 \
+    "$(decoded "$aliya" | grep -c '|\[JCSRP\] Reminder: your review of submission 11 was due on 2026-01-20|Dear ')"
 expect_exit 0 "remind again the same day" -- "$JOURNAL" -C "$J" remind
 expect_stdout_match "already reminded today" "the second run skips it"
 check_eq "still one reminder" 1 "$(decoded "$aliya" | grep -c 'Reminder')"
@@ -156,7 +195,7 @@ tgit -C "$J3" commit -qam "A sender, no server"
 expect_exit 0 "submit a Russian manuscript without a server" -- "$JOURNAL" -C "$J3" submit ru.md
 N3=$(cat "$OUT")
 expect_exit 0 "outbox list" -- "$JOURNAL" -C "$J3" outbox list
-expect_stdout_match "queued .*Submission $N3 received: Оценка результативности государственных служащих" \
+expect_stdout_match "queued .*Рукопись $N3 получена: Оценка результативности государственных служащих" \
     "outbox list shows the Cyrillic subject decoded, every encoded-word of it"
 expect_stdout_no_match "=\?UTF-8\?" "... and no RFC 2047 encoded-word"
 expect_exit 0 "outbox list --state failed" -- "$JOURNAL" -C "$J3" outbox list --state failed
@@ -175,4 +214,30 @@ expect_stdout_no_match "reminded" "... not that anyone was reminded"
 expect_stdout_match "^1 reminder queued in the outbox but not sent: journal.yaml has no smtp_host" \
     "... and why it was not sent"
 export JOURNAL_TODAY=2026-01-15
+
+# A theme made before templates came per language (mail/<name>.mustache) keeps working; a
+# language without its own template falls back to the journal's main language's.
+J4=$TEST_TMP/oldtheme
+sample_journal "$J4" || finish
+for t in "$J4"/themes/default/mail/*.en.mustache; do tgit -C "$J4" mv "$t" "${t%.en.mustache}.mustache"; done
+tgit -C "$J4" rm -q themes/default/mail/acknowledgement.ru.mustache themes/default/mail/invitation.ru.mustache
+echo "mail_from_address: office@journal.example.org" >>"$J4/journal.yaml"
+tgit -C "$J4" commit -qam "An old theme: unsuffixed mail templates"
+expect_exit 0 "submit a Russian manuscript with an old theme" -- "$JOURNAL" -C "$J4" submit ru.md
+expect_exit 0 "outbox list" -- "$JOURNAL" -C "$J4" outbox list
+expect_stdout_match "acknowledgement .*\[JCSRP\] Submission [0-9]+ received: Оценка" \
+    "the acknowledgement comes from the unsuffixed template"
+tgit -C "$J4" mv themes/default/mail/invitation.mustache themes/default/mail/invitation.en.mustache
+tgit -C "$J4" commit -qm "The invitation in the main language only"
+expect_exit 0 "assign a Russian-only reviewer" -- \
+    "$JOURNAL" -C "$J4" assign 11 --reviewer nurlan-abenov --override-conflict "tested"
+expect_exit 0 "outbox list" -- "$JOURNAL" -C "$J4" outbox list
+expect_stdout_match "invitation .*\[JCSRP\] Invitation to review submission 11" \
+    "with no Russian invitation, the main language's is sent"
+tgit -C "$J4" rm -q themes/default/mail/invitation.en.mustache
+tgit -C "$J4" commit -qm "No invitation template at all"
+expect_exit 1 "assign with no invitation template in any language" -- \
+    "$JOURNAL" -C "$J4" assign 10 --reviewer asel-bekova
+expect_stderr_match "themes/default/mail/invitation.mustache: the theme has no such mail template, in no language" \
+    "... is refused, naming the template"
 finish

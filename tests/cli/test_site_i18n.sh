@@ -267,4 +267,113 @@ expect_exit 1 "broken interface strings are refused" -- "$JOURNAL" build-site
 expect_stderr_match "themes/default/i18n/ru\.yaml:[0-9]+:[0-9]+: " "the message names the strings file and its line"
 check "after every refusal the previous site is still there, unchanged" -- same_site
 
+# ---- what the journal itself writes, per language ----
+# The publisher, the board's affiliations and the issue titles are given in English and
+# Russian in the sample; a special edition gets its Russian title with --special-ru and its
+# guest editor's affiliation per language in the manifest. Each site shows its own language,
+# falling back to the main language's text where a translation is missing.
+J2=$TEST_TMP/texts
+sample_journal "$J2" || finish
+cd "$J2" || finish
+echo "Sound." >"$TEST_TMP/c.md"
+"$JOURNAL" assign 10 --reviewer armen-hovhannisyan --override-conflict "tested" >/dev/null &&
+    "$JOURNAL" review 10 --verdict accept --comments "$TEST_TMP/c.md" --as armen-hovhannisyan >/dev/null &&
+    "$JOURNAL" decide 10 accept >/dev/null || fail "accept submission 10"
+expect_exit 2 "--special-ru without a special edition is refused" -- \
+    "$JOURNAL" build-issue 3 --add 10 --special-ru "Реформа"
+expect_stderr_match "--special-ru: the issue is not a special edition; give --special" "... saying what is missing"
+expect_exit 2 "--title-de for a language the journal does not publish is refused" -- \
+    "$JOURNAL" build-issue 3 --add 10 --title-de "Heft"
+expect_stderr_match "--title-de: the journal does not publish in de \(journal.yaml languages: \[en, ru\]\)" \
+    "... naming the journal's languages"
+expect_exit 0 "build-issue with a special edition's title in Russian" -- \
+    "$JOURNAL" build-issue 3 --add 10 --special "Public administration reform in China" \
+    --special-ru "Реформа государственного управления в Китае" \
+    --guest-editor "Li Wei, Tsinghua University" --title "Reform in China" --json
+check "build-issue --json gives the special edition's title per language, the main one as special" -- "$PY" -c '
+import json, sys
+o = json.load(open(sys.argv[1], encoding="utf-8"))
+assert o["special"] == "Public administration reform in China", o
+assert o["specials"] == {"en": "Public administration reform in China",
+                         "ru": "Реформа государственного управления в Китае"}, o
+assert o["title"] == "Reform in China" and "titles" not in o, o' "$OUT"
+check "the manifest holds the special edition's title per language" -- "$PY" -c '
+import yaml, sys
+m = yaml.safe_load(open(sys.argv[1], encoding="utf-8"))
+assert m["special"] == {"en": "Public administration reform in China",
+                        "ru": "Реформа государственного управления в Китае"}, m["special"]
+assert m["title"] == "Reform in China", m["title"]' issues/3.yaml
+sed -i 's/^  affiliation: Tsinghua University$/  affiliation: {en: Tsinghua University, ru: Университет Цинхуа}/' issues/3.yaml
+tgit commit -qam "The guest editor's affiliation in Russian"
+expect_exit 0 "build-site with texts per language" -- "$JOURNAL" build-site
+S2=$J2/_site
+check "the Russian archive shows the Russian issue titles, the special edition's and the guest editor's affiliation in Russian" -- \
+    "$PY" - "$S2/ru/archive/index.html" "$S2/ru/issues/3/index.html" <<'PY'
+import sys
+archive = open(sys.argv[1], encoding="utf-8").read()
+for text in ("Заслуги, результативность и добросовестность на государственной службе",
+             "Цифровое государство и ценности государственной службы",
+             "Специальный выпуск</span> Реформа государственного управления в Китае"):
+    assert text in archive, text
+for text in ("Merit, Performance and Integrity", "Digital Government and Public-Service Values",
+             "Public administration reform in China"):
+    assert text not in archive, text
+issue = open(sys.argv[2], encoding="utf-8").read()
+assert "Университет Цинхуа" in issue and "Tsinghua University" not in issue
+assert "Реформа государственного управления в Китае" in issue
+assert "Public administration reform in China" not in issue
+# No Russian title for issue 3: the main language's, not nothing.
+assert "Reform in China" in issue
+PY
+check "the English archive keeps the English texts" -- \
+    "$PY" - "$S2/archive/index.html" "$S2/issues/3/index.html" <<'PY'
+import sys
+archive = open(sys.argv[1], encoding="utf-8").read()
+for text in ("Merit, Performance and Integrity in the Civil Service",
+             "Special edition</span> Public administration reform in China"):
+    assert text in archive, text
+assert "Заслуги" not in archive and "Реформа государственного" not in archive
+issue = open(sys.argv[2], encoding="utf-8").read()
+assert "Tsinghua University" in issue and "Цинхуа" not in issue
+PY
+check "the Russian pages name the publisher in Russian, the English ones in English" -- \
+    "$PY" - "$S2" <<'PY'
+import sys
+site = sys.argv[1]
+ru = open(site + "/ru/index.html", encoding="utf-8").read()
+en = open(site + "/index.html", encoding="utf-8").read()
+foot = lambda page: page[page.rindex("<footer"):]
+assert "Региональный хаб сотрудничества в сфере государственной службы" in foot(ru)
+assert "Regional Civil Service Cooperation Hub" not in foot(ru)
+assert "Regional Civil Service Cooperation Hub" in foot(en)
+PY
+check "the Russian board page gives the members' affiliations in Russian" -- \
+    "$PY" - "$S2" <<'PY'
+import sys
+ru = open(sys.argv[1] + "/ru/board/index.html", encoding="utf-8").read()
+en = open(sys.argv[1] + "/board/index.html", encoding="utf-8").read()
+assert "Тбилисский государственный университет имени Иванэ Джавахишвили" in ru
+assert "Ivane Javakhishvili Tbilisi State University" not in ru
+assert "Ivane Javakhishvili Tbilisi State University" in en
+assert "Тбилисский" not in en
+PY
+expect_exit 0 "the Crossref deposit of the special edition (dry run)" -- \
+    "$JOURNAL" deposit 3 --dry-run -o "$TEST_TMP/deposit3.xml"
+check "... carries the issue's title in the main language" -- \
+    grep -q "<title>Reform in China</title>" "$TEST_TMP/deposit3.xml"
+expect_exit 0 "the DOAJ export of the special edition" -- "$JOURNAL" export doaj 3 -o "$TEST_TMP/doaj3.xml"
+check "... names the publisher in the main language" -- \
+    grep -q "<publisher>Regional Civil Service Cooperation Hub</publisher>" "$TEST_TMP/doaj3.xml"
+
+# Bad input: a language the journal does not publish, with the file and line; nothing changes.
+rm -rf "$TEST_TMP/site2-before" && cp -R "$S2" "$TEST_TMP/site2-before"
+sed -i 's/^  ru: "Заслуги, результативность и добросовестность на государственной службе"$/  de: "Leistung"/' issues/1.yaml
+LINE=$(grep -n '^  de: ' issues/1.yaml | cut -d: -f1)
+tgit commit -qam "An issue title in a language the journal does not publish"
+expect_exit 1 "build-site refuses an issue title in a language the journal does not publish" -- \
+    "$JOURNAL" build-site
+expect_stderr_match "issues/1\.yaml:$LINE:3: 'title' in de: the journal does not publish in de" \
+    "the message names the manifest, the line and the language"
+check "the previous site is left as it was" -- diff -r "$TEST_TMP/site2-before" "$S2"
+
 finish

@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct issue_manifest is;
     error_clear();
-    if (issue_parse(&is, 1, "issues/1.yaml", (const char *)data, size) == 0) {
+    if (issue_parse(&is, 1, "issues/1.yaml", (const char *)data, size, NULL) == 0) {
         struct strbuf out = STRBUF_INIT;
         issue_write(&is, &out);
         char *label = issue_label(&is);

@@ -31,7 +31,9 @@ static struct country_db *countries;
 
 static const char journal_yaml[] = "title: \"Journal of Civil Service Reform & Practice\"\n"
                                    "abbreviation: JCSRP\n"
-                                   "publisher: \"Regional Civil Service Cooperation Hub\"\n"
+                                   "publisher:\n"
+                                   "  ru: \"Региональный хаб\"\n"
+                                   "  en: \"Regional Civil Service Cooperation Hub\"\n"
                                    "issn: \"3051-7729\"\n"
                                    "base_url: \"https://journal.example.org\"\n"
                                    "languages: [en, ru]\n"
@@ -41,7 +43,8 @@ static const char journal_yaml[] = "title: \"Journal of Civil Service Reform & P
                                    "crossref_depositor_email: office@journal.example.org\n";
 
 static const char issue_yaml[] = "volume: 1\nnumber: 2\nyear: 2025\ndate: 2025-12-15\n"
-                                 "title: \"Digital Government\"\narticles: [6, 7]\n";
+                                 "title: {ru: \"Цифровое государство\", en: \"Digital "
+                                 "Government\"}\narticles: [6, 7]\n";
 
 static const char record6_yaml[] = "number: 6\nstate: published\nsubmitted: 2025-01-10\n"
                                    "accepted: 2025-05-02\npublished: 2025-12-15\nissue: 2\n"
@@ -120,7 +123,8 @@ static void setup(struct fixture *f)
     error_clear();
     assert_int_equal(
         config_parse(&f->cfg, "journal.yaml", journal_yaml, strlen(journal_yaml), NULL), 0);
-    assert_int_equal(issue_parse(&f->issue, 2, "issues/2.yaml", issue_yaml, strlen(issue_yaml)), 0);
+    assert_int_equal(
+        issue_parse(&f->issue, 2, "issues/2.yaml", issue_yaml, strlen(issue_yaml), &f->cfg), 0);
     assert_int_equal(record_parse(&f->records[0], "submissions/6/submission.yaml", record6_yaml,
                                   strlen(record6_yaml)),
                      0);
@@ -248,7 +252,9 @@ static void test_deposit_validates(void **state)
     assert_xpath(&xml, "/c:doi_batch/c:head/c:timestamp", "20260115120000000");
     assert_xpath(&xml, "//c:depositor/c:depositor_name", "Editorial Office");
     assert_xpath(&xml, "//c:depositor/c:email_address", "office@journal.example.org");
+    /* Texts given per language go to Crossref in the journal's main language. */
     assert_xpath(&xml, "//c:head/c:registrant", "Regional Civil Service Cooperation Hub");
+    assert_xpath(&xml, "//c:journal_issue/c:titles/c:title", "Digital Government");
     assert_xpath(&xml, "//c:journal_metadata/c:full_title",
                  "Journal of Civil Service Reform & Practice");
     assert_xpath(&xml, "//c:journal_metadata/c:issn[@media_type='electronic']", "3051-7729");

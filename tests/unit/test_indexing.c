@@ -459,6 +459,9 @@ static xmlNodePtr child(xmlNodePtr node, const char *name)
     return NULL;
 }
 
+static void assert_oai_as_libxml(const struct journal_config *c, const char *earliest,
+                                 const struct indexing_article *a, size_t n);
+
 static void test_oai_static_repository(void **state)
 {
     (void)state;
@@ -594,6 +597,21 @@ static void test_oai_static_repository(void **state)
     s.c.oai_gateway_url = NULL;
     strbuf_reset(&xml);
 
+    /* A publisher given per language: one dc:publisher per language, with xml:lang. */
+    localised_set(&s.c.publishers, "en", "Regional Civil Service Cooperation Hub");
+    localised_set(&s.c.publishers, "ru", "Региональный хаб");
+    assert_int_equal(oai_write_static_repository(&s.c, url, "office@example.org", s.a, 3, &xml), 0);
+    doc = parse(xml.buf, xml.len);
+    assert_xpath(doc, "count(/sr:Repository/sr:ListRecords/oai:record[1]//dc:publisher)", "2");
+    assert_xpath(doc, "/sr:Repository/sr:ListRecords/oai:record[1]//dc:publisher[@xml:lang='ru']",
+                 "Региональный хаб");
+    assert_xpath(doc, "/sr:Repository/sr:ListRecords/oai:record[1]//dc:publisher[@xml:lang='en']",
+                 "Regional Civil Service Cooperation Hub");
+    xmlFreeDoc(doc);
+    strbuf_reset(&xml);
+    assert_oai_as_libxml(&s.c, "2025-06-30", s.a, 3);
+    localised_free(&s.c.publishers);
+
     /* OAI-PMH requires an administrator's address. */
     assert_int_equal(oai_write_static_repository(&s.c, url, NULL, s.a, 3, &xml), JOURNAL_EINPUT);
     error_clear();
@@ -660,7 +678,11 @@ static void ref_record(struct xml_out *x, const struct journal_config *c,
             ref_dc(x, "subject", t->lang, t->keywords[k]);
         ref_dc(x, "description", t->lang, t->abstract);
     }
-    ref_dc(x, "publisher", NULL, c->publisher);
+    if (c->publishers.n && c->publishers.lang[0])
+        for (size_t i = 0; i < c->publishers.n; i++)
+            ref_dc(x, "publisher", c->publishers.lang[i], c->publishers.text[i]);
+    else
+        ref_dc(x, "publisher", NULL, c->publisher);
     ref_dc(x, "date", NULL, date);
     ref_dc(x, "type", NULL, "Text");
     ref_dc(x, "type", NULL, "info:eu-repo/semantics/article");

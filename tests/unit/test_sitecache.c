@@ -60,7 +60,7 @@ static const char plain_issue[] = "volume: 1\nnumber: 1\nyear: 2025\ndate: 2025-
 
 static void parse(struct issue_manifest *is, const char *text)
 {
-    assert_int_equal(issue_parse(is, 5, "issues/5.yaml", text, strlen(text)), 0);
+    assert_int_equal(issue_parse(is, 5, "issues/5.yaml", text, strlen(text), NULL), 0);
 }
 
 static void assert_same_text(const char *a, const char *b)

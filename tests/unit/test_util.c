@@ -477,7 +477,7 @@ static void test_issue_manifest(void **state)
     struct issue_manifest is;
     const char ok[] = "volume: 2\nnumber: 1\nyear: 2026\ndate: 2026-06-30\ntitle: T\n"
                       "articles: [4, 9]\n";
-    assert_int_equal(issue_parse(&is, 3, "issues/3.yaml", ok, strlen(ok)), 0);
+    assert_int_equal(issue_parse(&is, 3, "issues/3.yaml", ok, strlen(ok), NULL), 0);
     assert_int_equal(is.narticles, 2);
     assert_int_equal(is.articles[1], 9);
     char *label = issue_label(&is);
@@ -486,14 +486,14 @@ static void test_issue_manifest(void **state)
     issue_free(&is);
     const char dup[] = "volume: 2\nnumber: 1\nyear: 2026\ndate: 2026-06-30\n"
                        "articles:\n  - 4\n  - 4\n";
-    assert_int_equal(issue_parse(&is, 3, "issues/3.yaml", dup, strlen(dup)), JOURNAL_EINPUT);
+    assert_int_equal(issue_parse(&is, 3, "issues/3.yaml", dup, strlen(dup), NULL), JOURNAL_EINPUT);
     assert_non_null(strstr(error_message(), "issues/3.yaml:7:5: submission 4 is listed twice"));
 
     /* Guest editors: a name or {name, affiliation}; written back in the long form. */
     const char special[] = "volume: 2\nnumber: 1\nyear: 2026\ndate: 2026-06-30\n"
                            "special: China\nguest_editors:\n  - Li Wei\n"
                            "  - {name: Anna Petrosyan, affiliation: YSU}\narticles: [4]\n";
-    assert_int_equal(issue_parse(&is, 3, "issues/3.yaml", special, strlen(special)), 0);
+    assert_int_equal(issue_parse(&is, 3, "issues/3.yaml", special, strlen(special), NULL), 0);
     assert_int_equal(is.nguest_editors, 2);
     assert_string_equal(is.guest_editors[0].name, "Li Wei");
     assert_null(is.guest_editors[0].affiliation);
@@ -503,20 +503,20 @@ static void test_issue_manifest(void **state)
     issue_free(&is);
     assert_non_null(strstr(out.buf, "guest_editors:\n- name: Li Wei\n- name: Anna Petrosyan\n"
                                     "  affiliation: YSU\n"));
-    assert_int_equal(issue_parse(&is, 3, "issues/3.yaml", out.buf, out.len), 0);
+    assert_int_equal(issue_parse(&is, 3, "issues/3.yaml", out.buf, out.len, NULL), 0);
     assert_int_equal(is.nguest_editors, 2);
     issue_free(&is);
     strbuf_release(&out);
     const char bad[] = "volume: 2\nnumber: 1\nyear: 2026\ndate: 2026-06-30\n"
                        "guest_editors:\n  - {affiliation: YSU}\n  - [x]\narticles: [4]\n";
-    assert_int_equal(issue_parse(&is, 3, "issues/3.yaml", bad, strlen(bad)), JOURNAL_EINPUT);
+    assert_int_equal(issue_parse(&is, 3, "issues/3.yaml", bad, strlen(bad), NULL), JOURNAL_EINPUT);
     assert_non_null(strstr(error_message(), "issues/3.yaml:6:5: expected a guest editor's name"));
     assert_non_null(strstr(error_message(), "issues/3.yaml:7:5: expected a guest editor's name"));
 
     /* The special series: number: S1 reads, labels and writes back as such. */
     const char series[] = "volume: 2\nnumber: s1\nyear: 2026\ndate: 2026-06-30\nspecial: China\n"
                           "articles:\n  - {submission: 4, supplementary: [data.csv, raw/b.zip]}\n";
-    assert_int_equal(issue_parse(&is, 3, "issues/3.yaml", series, strlen(series)), 0);
+    assert_int_equal(issue_parse(&is, 3, "issues/3.yaml", series, strlen(series), NULL), 0);
     assert_true(is.special_series);
     assert_int_equal(is.number, 1);
     label = issue_label(&is);
@@ -532,7 +532,7 @@ static void test_issue_manifest(void **state)
     strbuf_release(&out);
     const char numbers[] = "volume: 2\nnumber: S0\nyear: 2026\ndate: 2026-06-30\n"
                            "articles:\n  - {submission: 4, supplementary: [../x, page.html]}\n";
-    assert_int_equal(issue_parse(&is, 3, "issues/3.yaml", numbers, strlen(numbers)),
+    assert_int_equal(issue_parse(&is, 3, "issues/3.yaml", numbers, strlen(numbers), NULL),
                      JOURNAL_EINPUT);
     assert_non_null(strstr(error_message(), "issues/3.yaml:2:9: 'number' must be a positive whole "
                                             "number, or S and one"));
@@ -645,6 +645,116 @@ static void test_config_base_url_placeholder(void **state)
 }
 
 /* Texts per language, the editorial board, and what is wrong with them, by line. */
+/* Texts the journal writes, per language: the publisher, board affiliations, issue titles,
+   special-edition titles and guest editors' affiliations; only in the journal's languages. */
+static void test_localised_texts(void **state)
+{
+    (void)state;
+    struct journal_config c;
+    const char ok[] = "title: {en: Journal, ru: Журнал}\n"
+                      "languages: [en, ru]\n"
+                      "publisher: {en: The Hub, ru: Хаб}\n"
+                      "editorial_board:\n"
+                      "  - name: A. Editor\n"
+                      "    role: {en: Editor-in-Chief, ru: Главный редактор}\n"
+                      "    affiliation: {ru: Университет, en: University}\n"
+                      "  - name: B. Member\n"
+                      "    role: Member\n"
+                      "    affiliation: Old University\n";
+    assert_int_equal(config_parse(&c, "journal.yaml", ok, strlen(ok), NULL), 0);
+    /* The outputs that speak one language (DOAJ, JATS, Crossref) take the main one's. */
+    assert_string_equal(c.publisher, "The Hub");
+    assert_string_equal(localised_get(&c.publishers, "ru", "en"), "Хаб");
+    assert_string_equal(c.board[0].affiliation, "University");
+    assert_string_equal(localised_get(&c.board[0].affiliations, "ru", "en"), "Университет");
+    /* One text, as before: it serves every language. */
+    assert_string_equal(c.board[1].affiliation, "Old University");
+    assert_string_equal(localised_get(&c.board[1].affiliations, "ru", "en"), "Old University");
+
+    struct issue_manifest is;
+    const char issue[] = "volume: 2\nnumber: S1\nyear: 2026\ndate: 2026-06-30\n"
+                         "title: {ru: Выпуск, en: An issue}\n"
+                         "special:\n  en: Reform in China\n  ru: Реформа в Китае\n"
+                         "guest_editors:\n  - {name: Li Wei, affiliation: {en: PKU, ru: Пекинский "
+                         "университет}}\n  - {name: Anna Petrosyan, affiliation: YSU}\n"
+                         "articles: [4]\n";
+    assert_int_equal(issue_parse(&is, 3, "issues/3.yaml", issue, strlen(issue), &c), 0);
+    assert_string_equal(is.title, "An issue");
+    assert_string_equal(is.special, "Reform in China");
+    assert_string_equal(localised_get(&is.specials, "ru", NULL), "Реформа в Китае");
+    assert_string_equal(is.guest_editors[0].affiliation, "PKU");
+    assert_string_equal(localised_get(&is.guest_editors[0].affiliations, "ru", NULL),
+                        "Пекинский университет");
+    assert_string_equal(is.guest_editors[1].affiliation, "YSU");
+    /* Written back as given, per language or as one text, and read back the same. */
+    struct strbuf out = STRBUF_INIT;
+    issue_write(&is, &out);
+    issue_free(&is);
+    assert_non_null(strstr(out.buf, "title:\n  ru: Выпуск\n  en: An issue\n"));
+    assert_non_null(strstr(out.buf, "special:\n  en: Reform in China\n  ru: Реформа в Китае\n"));
+    assert_non_null(
+        strstr(out.buf, "  affiliation:\n    en: PKU\n    ru: Пекинский университет\n"));
+    assert_non_null(strstr(out.buf, "  affiliation: YSU\n"));
+    assert_int_equal(issue_parse(&is, 3, "issues/3.yaml", out.buf, out.len, &c), 0);
+    assert_string_equal(localised_get(&is.titles, "ru", NULL), "Выпуск");
+    /* build-issue --title replaces the main language's text, keeping the others. */
+    issue_set_text(&is, false, NULL, "The issue", &c);
+    assert_string_equal(is.title, "The issue");
+    assert_string_equal(localised_get(&is.titles, "ru", NULL), "Выпуск");
+    /* A text given once becomes the main language's when another language is added. */
+    issue_set_text(&is, true, NULL, "China", &c);
+    issue_set_text(&is, true, "ru", "Китай", &c);
+    assert_string_equal(is.special, "China");
+    assert_string_equal(localised_get(&is.specials, "en", NULL), "China");
+    assert_string_equal(localised_get(&is.specials, "ru", NULL), "Китай");
+    issue_free(&is);
+    strbuf_release(&out);
+
+    /* A language the journal does not publish in, in an issue or in journal.yaml: file:line. */
+    const char not_ours[] = "volume: 2\nnumber: 1\nyear: 2026\ndate: 2026-06-30\n"
+                            "title: {en: T, de: Heft}\nspecial:\n  kk: Қытай\n"
+                            "guest_editors:\n  - {name: Li Wei, affiliation: {fr: X}}\n"
+                            "articles: [4]\n";
+    assert_int_equal(issue_parse(&is, 3, "issues/3.yaml", not_ours, strlen(not_ours), &c),
+                     JOURNAL_EINPUT);
+    const char *msg = error_message();
+    assert_non_null(strstr(msg, "issues/3.yaml:5:16: 'title' in de: the journal does not publish "
+                                "in de (journal.yaml languages: [en, ru])"));
+    assert_non_null(strstr(msg, "issues/3.yaml:7:3: 'special' in kk: the journal does not publish "
+                                "in kk"));
+    assert_non_null(strstr(msg, "issues/3.yaml:9:34: 'affiliation' in fr: the journal does not "
+                                "publish in fr"));
+    /* Without the journal (tools that only read the table of contents) any code goes. */
+    assert_int_equal(issue_parse(&is, 3, "issues/3.yaml", not_ours, strlen(not_ours), NULL), 0);
+    assert_string_equal(is.title, "T");
+    issue_free(&is);
+    const char not_text[] = "volume: 2\nnumber: 1\nyear: 2026\ndate: 2026-06-30\n"
+                            "title: [a, b]\nspecial: {en: [x]}\narticles: [4]\n";
+    assert_int_equal(issue_parse(&is, 3, "issues/3.yaml", not_text, strlen(not_text), &c),
+                     JOURNAL_EINPUT);
+    msg = error_message();
+    assert_non_null(strstr(msg, "issues/3.yaml:5:8: 'title' must be a text, or one text per "
+                                "language ({en: ..., ru: ...})"));
+    assert_non_null(strstr(msg, "issues/3.yaml:6:15: 'special' in en must be a text"));
+    config_free(&c);
+
+    const char bad[] = "title: {en: J, ru: Ж}\n"
+                       "languages: [en, ru]\n"
+                       "publisher: {en: Hub, kk: Хаб}\n"
+                       "call_for_papers: {de: Aufruf}\n"
+                       "editorial_board:\n"
+                       "  - name: A\n"
+                       "    role: {en: Member, ru: Член, uz: A'zo}\n"
+                       "    affiliation: {en: U, fr: Université}\n";
+    assert_int_equal(config_parse(&c, "journal.yaml", bad, strlen(bad), NULL), JOURNAL_EINPUT);
+    msg = error_message();
+    assert_non_null(strstr(msg, "journal.yaml:3:22: 'publisher' in kk: the journal does not "
+                                "publish in kk (journal.yaml languages: [en, ru])"));
+    assert_non_null(strstr(msg, "journal.yaml:4:19: 'call_for_papers' in de"));
+    assert_non_null(strstr(msg, "journal.yaml:7:34: 'role' in uz"));
+    assert_non_null(strstr(msg, "journal.yaml:8:26: 'affiliation' in fr"));
+}
+
 static void test_config_site_texts(void **state)
 {
     (void)state;
@@ -752,6 +862,7 @@ int main(void)
         cmocka_unit_test(test_config_base_url_placeholder),
         cmocka_unit_test(test_config),
         cmocka_unit_test(test_config_site_texts),
+        cmocka_unit_test(test_localised_texts),
     };
     int rc = cmocka_run_group_tests_name("util", tests, NULL, NULL);
     error_clear();
