@@ -719,7 +719,7 @@ int config_parse(struct journal_config *cfg, const char *file, const char *text,
     if (!cfg->license)
         cfg->license = xstrdup("CC BY 4.0");
 
-    n = ydoc_get(&d, root, "require_translations");
+    yaml_node_t *n = ydoc_get(&d, root, "require_translations");
     if (n && n->type == YAML_SEQUENCE_NODE) {
         size_t count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
         cfg->require_translations = xcalloc(count + 1, sizeof(char *));
