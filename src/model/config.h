@@ -1,6 +1,7 @@
 #ifndef JOURNAL_MODEL_CONFIG_H
 #define JOURNAL_MODEL_CONFIG_H
 
+#include "model/manuscript.h"
 #include "util/mdlimits.h"
 #include "util/strbuf.h"
 
@@ -27,6 +28,10 @@ const char *localised_get(const struct localised_text *t, const char *lang, cons
 /* A member of the editorial board, as journal.yaml lists them (in order). */
 struct board_member {
     char *name;
+    char *given; /* from name: {given, family} or family_first, else NULL */
+    char *family;
+    struct person_name latin; /* name_latin:, or all NULL */
+    bool family_first;
     struct localised_text role; /* "Editor-in-Chief", {en: ..., ru: ...} */
     char *affiliation;
     char *country; /* as written; the site resolves it with iso-codes */
