@@ -140,4 +140,15 @@ assert alt.findtext("c:given_name", namespaces=ns) == "Бакыт"
 assert not any("Рахимова" == s for _, s in people), "Cyrillic surname in person_name"
 PY
 
+# ---- DOAJ ----
+expect_exit 0 "export doaj 1" -- in_dir "$J" "$JOURNAL" export doaj 1
+cp "$OUT" "$TEST_TMP/doaj.xml"
+check "the DOAJ export validates against doajArticles.xsd" -- \
+    env XML_CATALOG_FILES="$SPECS_DIR/doaj/catalog.xml" xmllint --nonet --noout \
+    --schema "$SPECS_DIR/doaj/doajArticles.xsd" "$TEST_TMP/doaj.xml"
+check "DOAJ names the Russian authors in Latin" -- \
+    grep -q "<name>Bakyt Osmonaliev</name>" "$TEST_TMP/doaj.xml"
+check "DOAJ has no Cyrillic form of their names" -- \
+    bash -c "! grep -q 'Осмоналиев\|Рахимова' '$TEST_TMP/doaj.xml'"
+
 finish
