@@ -115,6 +115,10 @@ at = {n: page.find(n) for n in ("Nino Gelashvili", "Kim Min-jun", "Yerzhan Kuany
 assert all(v >= 0 for v in at.values()), at
 assert at["Nino Gelashvili"] < at["Kim Min-jun"] < at["Yerzhan Kuanyshev"], at
 PY
+check "the English author index names the Russian authors in Latin" -- \
+    grep -q "Bakyt Osmonaliev" "$S/authors/index.html"
+check "the Russian author index names them in Cyrillic" -- \
+    grep -q "Бакыт Осмоналиев" "$S/ru/authors/index.html"
 check_site_valid "$S" "the site with names in two scripts"
 
 # ---- Crossref ----
