@@ -1,5 +1,6 @@
 #include "export/citation.h"
 
+#include "model/person.h"
 #include "model/reference.h"
 #include "util/alloc.h"
 #include "util/error.h"
@@ -214,7 +215,7 @@ void citation_initials(struct strbuf *out, const char *given)
     /* Words are separated by space or a full stop ("J.R.R."), parts of a word by a
      * hyphen, and the separator before an initial is the hyphen if there was one. */
     enum { SEP_NONE, SEP_SPACE, SEP_HYPHEN } sep = SEP_NONE;
-    bool in_word = false, any = false, just_initial = false;
+    bool in_word = false, any = false, just_initial = false, word_capitalised = false;
     for (const char *p = given ? given : ""; *p;) {
         uint32_t cp;
         utf8_decode(&p, &cp);
@@ -234,7 +235,13 @@ void citation_initials(struct strbuf *out, const char *given)
         } else if (!in_word && is_letter(cp)) {
             if (any)
                 strbuf_addch(out, sep == SEP_HYPHEN ? '-' : ' ');
-            utf8_append(out, utf8_toupper(cp));
+            /* A part after a hyphen keeps its case when the word begins with a capital: a
+               romanised Korean given name's second syllable is no name of its own
+               ("Min-jun" -> "M.-j."), while "Jean-Paul" and "jean-paul" give "J.-P.". */
+            bool keep = sep == SEP_HYPHEN && word_capitalised;
+            if (sep != SEP_HYPHEN)
+                word_capitalised = utf8_toupper(cp) == cp;
+            utf8_append(out, keep ? cp : utf8_toupper(cp));
             strbuf_addch(out, '.');
             any = true;
             in_word = true;
@@ -292,6 +299,12 @@ static int check_source(const struct citation_source *src, const struct strbuf *
             rc = check_utf8("an author's given name", m->authors[i].given);
         if (!rc)
             rc = check_utf8("an author's family name", m->authors[i].family);
+        if (!rc)
+            rc = check_utf8("an author's Latin name", m->authors[i].latin.text);
+        if (!rc)
+            rc = check_utf8("an author's Latin given name", m->authors[i].latin.given);
+        if (!rc)
+            rc = check_utf8("an author's Latin family name", m->authors[i].latin.family);
     }
     return rc;
 }
@@ -421,10 +434,19 @@ static void apa_title(struct strbuf *out, const struct manuscript *m, enum mode 
     strbuf_release(&plain);
 }
 
-static int apa_author(struct strbuf *out, const struct author *a, enum mode mode)
+/* The author's name split, in its Latin form if latin and it has one. */
+static int split_name(const struct author *a, bool latin, struct citation_name *out)
+{
+    if (!latin)
+        return citation_name_split(a, out);
+    struct author view = person_author_latin(a);
+    return citation_name_split(&view, out);
+}
+
+static int apa_author(struct strbuf *out, const struct author *a, bool latin, enum mode mode)
 {
     struct citation_name name;
-    int rc = citation_name_split(a, &name);
+    int rc = split_name(a, latin, &name);
     if (rc)
         return rc;
     add_value(out, name.family, mode);
@@ -439,7 +461,7 @@ static int apa_author(struct strbuf *out, const struct author *a, enum mode mode
     return 0;
 }
 
-static int apa_authors(struct strbuf *out, const struct manuscript *m, enum mode mode)
+static int apa_authors(struct strbuf *out, const struct manuscript *m, bool latin, enum mode mode)
 {
     size_t n = m->nauthors;
     const char *amp = mode == MODE_HTML ? "&amp;" : "&";
@@ -458,7 +480,7 @@ static int apa_authors(struct strbuf *out, const struct manuscript *m, enum mode
                 strbuf_addch(out, ' ');
             }
         }
-        int rc = apa_author(out, &m->authors[i], mode);
+        int rc = apa_author(out, &m->authors[i], latin, mode);
         if (rc)
             return rc;
     }
@@ -468,7 +490,7 @@ static int apa_authors(struct strbuf *out, const struct manuscript *m, enum mode
 int citation_apa_authors(const struct author *authors, size_t n, bool html, struct strbuf *out)
 {
     struct manuscript m = {.authors = (struct author *)authors, .nauthors = n};
-    return apa_authors(out, &m, html ? MODE_HTML : MODE_TEXT);
+    return apa_authors(out, &m, false, html ? MODE_HTML : MODE_TEXT);
 }
 
 static int apa(const struct citation_source *src, struct strbuf *out, enum mode mode)
@@ -480,7 +502,7 @@ static int apa(const struct citation_source *src, struct strbuf *out, enum mode 
     struct strbuf sb = STRBUF_INIT;
 
     if (m->nauthors) {
-        rc = apa_authors(&sb, m, mode);
+        rc = apa_authors(&sb, m, src->latin_names, mode);
         if (rc) {
             strbuf_release(&sb);
             return rc;
@@ -645,7 +667,7 @@ static int bibtex_key(const struct citation_source *src, struct strbuf *out)
     size_t start = out->len;
     if (src->m->nauthors) {
         struct citation_name name;
-        int rc = citation_name_split(&src->m->authors[0], &name);
+        int rc = split_name(&src->m->authors[0], src->latin_names, &name);
         if (rc)
             return rc;
         add_key_part(out, name.family);
@@ -771,7 +793,7 @@ int citation_bibtex(const struct citation_source *src, struct strbuf *out)
         field_start(&sb, "author");
         for (size_t i = 0; i < m->nauthors; i++) {
             struct citation_name name;
-            rc = citation_name_split(&m->authors[i], &name);
+            rc = split_name(&m->authors[i], src->latin_names, &name);
             if (rc)
                 break;
             if (i)
@@ -963,7 +985,7 @@ int citation_ris(const struct citation_source *src, struct strbuf *out)
     strbuf_addstr(&sb, "TY  - JOUR\r\n");
     for (size_t i = 0; i < m->nauthors; i++) {
         struct citation_name name;
-        rc = citation_name_split(&m->authors[i], &name);
+        rc = split_name(&m->authors[i], src->latin_names, &name);
         if (rc) {
             strbuf_release(&sb);
             strbuf_release(&v);
@@ -1060,7 +1082,7 @@ int citation_csl_json(const struct citation_source *src, struct strbuf *out)
         json_object_set_new(item, "author", authors);
         for (size_t i = 0; i < m->nauthors; i++) {
             struct citation_name name;
-            rc = citation_name_split(&m->authors[i], &name);
+            rc = split_name(&m->authors[i], src->latin_names, &name);
             if (rc)
                 goto done;
             json_t *a = json_object();

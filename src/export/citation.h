@@ -26,6 +26,10 @@ struct citation_source {
     unsigned long article;  /* the submission number */
     const char *key_prefix; /* the journal's abbreviation, e.g. "JCSRP" */
     const char *abbreviation; /* the journal's short title for RIS and CSL-JSON, or NULL */
+    /* Authors by their Latin form (name_latin) where they have one: the English site's
+       reference and the downloads (BibTeX, RIS, CSL-JSON), which serve international readers;
+       false for the Russian site's reference, which names them as written. */
+    bool latin_names;
 };
 
 /* An author's name split for citation; both strings owned, given may be NULL. */
@@ -46,7 +50,8 @@ void citation_name_release(struct citation_name *name);
 
 /*
  * APA 7 initials of given names, one per word and hyphenated part, whole code
- * points: "Jean-Paul" -> "J.-P.", "Mary Ann" -> "M. A.", "Иван Петрович" -> "И. П.".
+ * points: "Jean-Paul" -> "J.-P.", "Mary Ann" -> "M. A.", "Иван Петрович" -> "И. П."; a
+ * lowercase part after a hyphen of a capitalised word stays lowercase ("Min-jun" -> "M.-j.").
  */
 void citation_initials(struct strbuf *out, const char *given);
 

@@ -4,6 +4,7 @@
 #include "export/citation.h"
 #include "export/references.h"
 #include "model/country.h"
+#include "model/person.h"
 #include "util/alloc.h"
 #include "util/xmltext.h"
 #include "util/error.h"
@@ -189,19 +190,24 @@ int crossref_check(const struct journal_config *c, const struct issue_manifest *
                                  k + 1);
                 continue;
             }
-            struct citation_name name = {0};
-            if (citation_name_split(&a->m->authors[k], &name)) {
-                error_clear();
-                error_add_at(mf, a->m->authors[k].line, 0, "author %zu has no usable name", k + 1);
-                continue;
+            /* The Latin form as person_name, the name as written in alt-name: both. */
+            struct author forms[2] = {a->m->authors[k], person_author_latin(&a->m->authors[k])};
+            for (size_t f = a->m->authors[k].latin.text ? 0 : 1; f < 2; f++) {
+                struct citation_name name = {0};
+                if (citation_name_split(&forms[f], &name)) {
+                    error_clear();
+                    error_add_at(mf, a->m->authors[k].line, 0, "author %zu has no usable name",
+                                 k + 1);
+                    continue;
+                }
+                if (!person_name_part_ok(name.given) || !person_name_part_ok(name.family) ||
+                    !name.family || !*name.family)
+                    error_add_at(mf, a->m->authors[k].line, 0,
+                                 "author '%s': Crossref takes names of at most 60 characters "
+                                 "without digits or '?'",
+                                 forms[f].name);
+                citation_name_release(&name);
             }
-            if (!person_name_part_ok(name.given) || !person_name_part_ok(name.family) ||
-                !name.family || !*name.family)
-                error_add_at(mf, a->m->authors[k].line, 0,
-                             "author '%s': Crossref takes names of at most 60 characters without "
-                             "digits or '?'",
-                             a->m->authors[k].name);
-            citation_name_release(&name);
         }
     }
     return error_count() > before ? JOURNAL_EINPUT : 0;
@@ -278,9 +284,14 @@ static void write_contributors(struct xw *x, const struct crossref_article *arti
             xw_end(x);
             continue;
         }
-        struct citation_name name = {0};
-        if (citation_name_split(a, &name)) {
+        /* Crossref's given_name and surname in Latin script where the author has a Latin
+           form; the name as written goes with it in alt-name (5.3.1), for Crossref to show. */
+        struct author latin = person_author_latin(a);
+        struct citation_name name = {0}, original = {0};
+        if (citation_name_split(&latin, &name) ||
+            (a->latin.text && citation_name_split(a, &original))) {
             error_clear();
+            citation_name_release(&name);
             x->failed = true;
             break;
         }
@@ -318,8 +329,19 @@ static void write_contributors(struct xw *x, const struct crossref_article *arti
             snprintf(url, sizeof(url), "https://orcid.org/%s", a->orcid);
             xw_element(x, "ORCID", url);
         }
+        if (original.family) {
+            xw_start(x, "alt-name");
+            xw_start(x, "name");
+            if (a->family_first)
+                xw_attr(x, "name-style", "eastern");
+            xw_element(x, "surname", original.family);
+            xw_element(x, "given_name", original.given);
+            xw_end(x);
+            xw_end(x);
+        }
         xw_end(x);
         citation_name_release(&name);
+        citation_name_release(&original);
     }
     xw_end(x);
 }

@@ -8,6 +8,7 @@
  * left out on purpose.
  */
 #include "export/indexing.h"
+#include "model/person.h"
 
 #include "util/alloc.h"
 #include "util/error.h"
@@ -115,8 +116,10 @@ static void write_record(struct xml_out *x, const struct journal_config *c,
         xml_start(x, "authors");
         for (size_t i = 0; i < m->nauthors; i++) {
             const struct author *au = &m->authors[i];
+            /* DOAJ's readers and its indexers read Latin script: name_latin where given. */
+            struct author latin = person_author_latin(au);
             xml_start(x, "author");
-            xml_element(x, "name", au->name);
+            xml_element(x, "name", latin.name);
             for (size_t k = 0; k < au->naffiliations; k++) {
                 snprintf(number, sizeof(number), "%zu",
                          affiliation_id(&list, &au->affiliations[k]));

@@ -2,6 +2,7 @@
 
 #include "model/language.h"
 #include "model/orcid.h"
+#include "model/person.h"
 #include "model/roster.h"
 #include "model/ror.h"
 #include "model/standard_number.h"
@@ -276,7 +277,8 @@ static char *main_text(const struct localised_text *t, const struct journal_conf
     return text ? xstrdup(text) : NULL;
 }
 
-static const char *const board_keys[] = {"name", "role", "affiliation", "country", "orcid", NULL};
+static const char *const board_keys[] = {"name",        "name_latin", "family_first", "role",
+                                         "affiliation", "country",    "orcid",        NULL};
 
 static void parse_board(struct ydoc *d, yaml_node_t *n, const struct language_db *languages,
                         struct journal_config *cfg)
@@ -299,11 +301,14 @@ static void parse_board(struct ydoc *d, yaml_node_t *n, const struct language_db
         ydoc_check_keys(d, item, board_keys, "a board member");
         struct board_member *bm = &cfg->board[cfg->nboard++];
         bm->line = ydoc_line(d, item);
-        yaml_node_t *name = ydoc_get(d, item, "name");
-        if (!name || !ydoc_scalar(name) || !*ydoc_scalar(name))
+        struct person_name name;
+        person_parse_names(d, item, "name", &name, &bm->latin, &bm->family_first);
+        bm->name = name.text;
+        bm->given = name.given;
+        bm->family = name.family;
+        yaml_node_t *name_node = ydoc_get(d, item, "name");
+        if (!name_node || ydoc_is_null(name_node))
             ydoc_problem(d, item, "a board member needs a name");
-        else
-            bm->name = xstrdup(ydoc_scalar(name));
         localised_parse(d, ydoc_get(d, item, "role"), "role", languages, cfg->languages,
                         cfg->nlanguages, &bm->role);
         if (!bm->role.n)
@@ -803,6 +808,9 @@ void config_free(struct journal_config *cfg)
     localised_free(&cfg->publishers);
     for (size_t i = 0; i < cfg->nboard; i++) {
         free(cfg->board[i].name);
+        free(cfg->board[i].given);
+        free(cfg->board[i].family);
+        person_name_free(&cfg->board[i].latin);
         localised_free(&cfg->board[i].role);
         localised_free(&cfg->board[i].affiliations);
         free(cfg->board[i].affiliation);

@@ -1,6 +1,7 @@
 #ifndef JOURNAL_MODEL_CONFIG_H
 #define JOURNAL_MODEL_CONFIG_H
 
+#include "model/manuscript.h"
 #include "util/mdlimits.h"
 #include "util/strbuf.h"
 
@@ -45,6 +46,10 @@ void localised_write(struct ywriter *w, const char *key, const struct localised_
 /* A member of the editorial board, as journal.yaml lists them (in order). */
 struct board_member {
     char *name;
+    char *given; /* from name: {given, family} or family_first, else NULL */
+    char *family;
+    struct person_name latin; /* name_latin:, or all NULL */
+    bool family_first;
     struct localised_text role;         /* "Editor-in-Chief", {en: ..., ru: ...} */
     char *affiliation;                  /* in the journal's main language */
     struct localised_text affiliations; /* as given: one text or {en: ..., ru: ...} */

@@ -40,9 +40,10 @@ static const char *const top_keys[] = {"title",
                                        "translations",
                                        NULL};
 static const char *const translation_keys[] = {"title", "subtitle", "abstract", "keywords", NULL};
-static const char *const author_keys[] = {
-    "name",  "email", "orcid",      "corresponding", "affiliations", "affiliation",  "url",
-    "roles", "role",  "attributes", "note",          "degrees",      "organization", NULL};
+static const char *const author_keys[] = {"name",  "name_latin",    "family_first", "email",
+                                          "orcid", "corresponding", "affiliations", "affiliation",
+                                          "url",   "roles",         "role",         "attributes",
+                                          "note",  "degrees",       "organization", NULL};
 
 const struct translation *manuscript_translation(const struct manuscript *m, const char *lang)
 {
@@ -87,6 +88,7 @@ struct parse {
     const struct manuscript_rules *rules;
     struct manuscript *m;
     size_t fm_line; /* line of the opening --- */
+    size_t warnings_alloc;
 };
 
 static bool is_blank_n(const char *s, size_t len)
@@ -103,17 +105,16 @@ static void missing(struct parse *p, const char *what)
 }
 
 /* A country named by a part of it ("England") is accepted with a warning, which submit prints. */
-static void take_country_note(struct manuscript *m, struct affiliation *aff)
+static void take_country_note(struct parse *p, struct affiliation *aff)
 {
     if (!aff->country_note)
         return;
-    size_t alloc = m->nwarnings;
-    ARRAY_GROW(m->warnings, m->nwarnings + 1, alloc);
-    m->warnings[m->nwarnings++] = aff->country_note;
+    ARRAY_GROW(p->m->warnings, p->m->nwarnings + 1, p->warnings_alloc);
+    p->m->warnings[p->m->nwarnings++] = aff->country_note;
     aff->country_note = NULL;
 }
 
-static void parse_author(struct parse *p, yaml_node_t *n, struct author *a)
+static void parse_author_fields(struct parse *p, yaml_node_t *n, struct author *a)
 {
     struct ydoc *d = &p->doc;
     memset(a, 0, sizeof(*a));
@@ -131,28 +132,14 @@ static void parse_author(struct parse *p, yaml_node_t *n, struct author *a)
     }
     ydoc_check_keys(d, n, author_keys, "an author");
 
-    yaml_node_t *name = ydoc_get(d, n, "name");
-    if (!name) {
+    struct person_name name;
+    person_parse_names(d, n, "author name", &name, &a->latin, &a->family_first);
+    a->name = name.text;
+    a->given = name.given;
+    a->family = name.family;
+    yaml_node_t *name_node = ydoc_get(d, n, "name");
+    if (!name_node || ydoc_is_null(name_node))
         ydoc_problem(d, n, "author without a name");
-    } else if (name->type == YAML_MAPPING_NODE) {
-        yaml_node_t *given = ydoc_get(d, name, "given");
-        yaml_node_t *family = ydoc_get(d, name, "family");
-        yaml_node_t *literal = ydoc_get(d, name, "literal");
-        if (given)
-            a->given = person_text(&p->doc, given, "given name");
-        if (family)
-            a->family = person_text(&p->doc, family, "family name");
-        if (literal)
-            a->name = person_text(&p->doc, literal, "name");
-        else if (a->given && a->family)
-            a->name = xasprintf("%s %s", a->given, a->family);
-        else if (a->family)
-            a->name = xstrdup(a->family);
-        else
-            ydoc_problem(d, name, "author name needs 'family' (and usually 'given')");
-    } else {
-        a->name = person_text(&p->doc, name, "author name");
-    }
 
     yaml_node_t *email = ydoc_get(d, n, "email");
     if (email && !ydoc_is_null(email)) {
@@ -198,7 +185,7 @@ static void parse_author(struct parse *p, yaml_node_t *n, struct author *a)
         a->affiliations = xcalloc(1, sizeof(*a->affiliations));
         a->naffiliations = 1;
         person_parse_affiliation(&p->doc, affs, p->rules->countries, &a->affiliations[0]);
-        take_country_note(p->m, &a->affiliations[0]);
+        take_country_note(p, &a->affiliations[0]);
         return;
     }
     size_t count = (size_t)(affs->data.sequence.items.top - affs->data.sequence.items.start);
@@ -212,7 +199,59 @@ static void parse_author(struct parse *p, yaml_node_t *n, struct author *a)
          it++) {
         person_parse_affiliation(&p->doc, ydoc_node(d, *it), p->rules->countries,
                                  &a->affiliations[a->naffiliations]);
-        take_country_note(p->m, &a->affiliations[a->naffiliations++]);
+        take_country_note(p, &a->affiliations[a->naffiliations++]);
+    }
+}
+
+/* A one-string name of several words ("Kim Min-jun"). */
+static bool splits_given_family(yaml_node_t *n)
+{
+    const char *s = n && n->type == YAML_SCALAR_NODE ? ydoc_scalar(n) : NULL;
+    if (!s || strchr(s, ','))
+        return false;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    const char *gap = strpbrk(s, " \t");
+    if (!gap)
+        return false;
+    while (*gap == ' ' || *gap == '\t')
+        gap++;
+    return *gap != '\0';
+}
+
+static void parse_author(struct parse *p, yaml_node_t *n, struct author *a)
+{
+    parse_author_fields(p, n, a);
+    if (n->type != YAML_MAPPING_NODE || a->organization || ydoc_get(&p->doc, n, "family_first"))
+        return;
+    /* Read as "given family", which is the wrong way round where the family name comes first:
+       say so, and how to say which is which. */
+    const char *country = NULL;
+    for (size_t i = 0; i < a->naffiliations && !country; i++)
+        if (person_country_is_family_first(a->affiliations[i].country))
+            country = a->affiliations[i].country;
+    if (!country)
+        return;
+    const char *keys[] = {"name", "name_latin"};
+    for (size_t k = 0; k < 2; k++) {
+        yaml_node_t *name = ydoc_get(&p->doc, n, keys[k]);
+        if (!splits_given_family(name))
+            continue;
+        const char *text = ydoc_scalar(name);
+        size_t len = strlen(text);
+        while (len && (text[len - 1] == ' ' || text[len - 1] == '\t'))
+            len--;
+        size_t last = len;
+        while (last && text[last - 1] != ' ' && text[last - 1] != '\t')
+            last--;
+        ARRAY_GROW(p->m->warnings, p->m->nwarnings + 1, p->warnings_alloc);
+        p->m->warnings[p->m->nwarnings++] = xasprintf(
+            "%s:%zu:%zu: author '%s' is affiliated in %s, where the family name usually comes "
+            "first, but a name written as one string is read given name first ('%.*s' as the "
+            "family name): write %s: {given: ..., family: ...}, or family_first: true if it "
+            "starts with the family name",
+            p->file, ydoc_line(&p->doc, name), ydoc_column(name), text, country, (int)(len - last),
+            text + last, keys[k]);
     }
 }
 
@@ -556,6 +595,7 @@ void manuscript_free(struct manuscript *m)
         free(a->name);
         free(a->given);
         free(a->family);
+        person_name_free(&a->latin);
         free(a->email);
         for (size_t j = 0; j < a->naffiliations; j++)
             affiliation_free(&a->affiliations[j]);

@@ -23,10 +23,24 @@ struct affiliation {
     char *country_note;
 };
 
+/*
+ * A person's name in one script. text is what pages and letters show; given and family are
+ * set when the name was written as {given, family} or split by the entry's family_first.
+ */
+struct person_name {
+    char *text;
+    char *given; /* or NULL */
+    char *family;
+};
+
 struct author {
     char *name;
     char *given; /* from Quarto's name: {given, family}, or NULL */
     char *family;
+    /* The name in Latin script when `name` is in another (name_latin:), else all NULL:
+       English citations, Crossref and DOAJ use it, and the pages of Latin-script languages. */
+    struct person_name latin;
+    bool family_first; /* family_first: true: a one-string name is "Family Given" */
     char *email;
     char orcid[20]; /* canonical 0000-0000-0000-000X, or "" */
     bool corresponding;

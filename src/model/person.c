@@ -176,3 +176,138 @@ void affiliation_free(struct affiliation *aff)
     free(aff->country_note);
     memset(aff, 0, sizeof(*aff));
 }
+
+void person_name_free(struct person_name *n)
+{
+    free(n->text);
+    free(n->given);
+    free(n->family);
+    memset(n, 0, sizeof(*n));
+}
+
+static char *trim_copy(const char *s, size_t len)
+{
+    while (len && (*s == ' ' || *s == '\t'))
+        s++, len--;
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    return len ? xstrndup(s, len) : NULL;
+}
+
+/* "Kim Min-jun" -> family Kim, given Min-jun; "Kim, Min-jun" the same; one word is all family. */
+static void split_family_first(struct person_name *n)
+{
+    const char *s = n->text;
+    size_t len = strlen(s);
+    const char *cut = memchr(s, ',', len);
+    if (!cut)
+        cut = strpbrk(s, " \t");
+    if (!cut) {
+        n->family = trim_copy(s, len);
+        return;
+    }
+    n->family = trim_copy(s, (size_t)(cut - s));
+    n->given = trim_copy(cut + 1, len - (size_t)(cut + 1 - s));
+    if (!n->family) {
+        free(n->given);
+        n->given = NULL;
+        n->family = trim_copy(s, len);
+    }
+}
+
+static void parse_one_name(struct ydoc *d, yaml_node_t *n, bool family_first, const char *what,
+                           struct person_name *out)
+{
+    if (n->type != YAML_MAPPING_NODE) {
+        out->text = person_text(d, n, what);
+        if (out->text && family_first)
+            split_family_first(out);
+        return;
+    }
+    yaml_node_t *given = ydoc_get(d, n, "given");
+    yaml_node_t *family = ydoc_get(d, n, "family");
+    yaml_node_t *literal = ydoc_get(d, n, "literal");
+    if (given)
+        out->given = person_text(d, given, "given name");
+    if (family)
+        out->family = person_text(d, family, "family name");
+    if (literal)
+        out->text = person_text(d, literal, "name");
+    else if (out->given && out->family)
+        out->text = family_first ? xasprintf("%s %s", out->family, out->given)
+                                 : xasprintf("%s %s", out->given, out->family);
+    else if (out->family)
+        out->text = xstrdup(out->family);
+    else
+        ydoc_problem(d, n, "%s needs 'family' (and usually 'given')", what);
+}
+
+void person_parse_names(struct ydoc *d, yaml_node_t *entry, const char *what,
+                        struct person_name *name, struct person_name *latin, bool *family_first)
+{
+    memset(name, 0, sizeof(*name));
+    memset(latin, 0, sizeof(*latin));
+    *family_first = false;
+    yaml_node_t *ff = ydoc_get(d, entry, "family_first");
+    if (ff) {
+        int b = ydoc_bool(ff);
+        if (b < 0)
+            ydoc_problem(d, ff, "'family_first' must be true or false");
+        *family_first = b == 1;
+    }
+    yaml_node_t *n = ydoc_get(d, entry, "name");
+    if (n && !ydoc_is_null(n))
+        parse_one_name(d, n, *family_first, what, name);
+    yaml_node_t *l = ydoc_get(d, entry, "name_latin");
+    if (l && !ydoc_is_null(l))
+        parse_one_name(d, l, *family_first, "name_latin", latin);
+}
+
+struct author person_author_latin(const struct author *a)
+{
+    struct author view = *a;
+    if (a->latin.text) {
+        view.name = a->latin.text;
+        view.given = a->latin.given;
+        view.family = a->latin.family;
+    }
+    return view;
+}
+
+/* Languages of ISO 639-1 written in another script than Latin. */
+static const char *const non_latin_languages[] = {
+    "am", "ar", "as", "ba", "be", "bg", "bn", "bo", "ce", "cu", "cv", "dv", "dz", "el", "fa",
+    "gu", "he", "hi", "hy", "iu", "ja", "ka", "kk", "km", "kn", "ko", "ks", "ku", "ky", "lo",
+    "mk", "ml", "mn", "mr", "my", "ne", "or", "os", "pa", "ps", "ru", "sa", "sd", "si", "sr",
+    "ta", "te", "tg", "th", "ti", "tt", "ug", "uk", "ur", "yi", "zh", NULL,
+};
+
+bool person_lang_is_latin_script(const char *lang)
+{
+    if (!lang || !*lang)
+        return true;
+    for (size_t i = 0; non_latin_languages[i]; i++)
+        if (!strncmp(lang, non_latin_languages[i], 2) && (!lang[2] || lang[2] == '-'))
+            return false;
+    return true;
+}
+
+const char *person_display_name(const char *name, const struct person_name *latin, const char *lang)
+{
+    if (latin && latin->text && (!name || person_lang_is_latin_script(lang)))
+        return latin->text;
+    return name;
+}
+
+/* Cambodia: Khmer names put the family name first (Hun Sen). Mongolia is left out: its
+   first name is a patronymic, not a family name, and is usually written as an initial. */
+static const char *const family_first_countries[] = {"CN", "TW", "HK", "MO", "KR", "KP",
+                                                     "JP", "VN", "HU", "KH", NULL};
+
+bool person_country_is_family_first(const char *alpha2)
+{
+    for (size_t i = 0; family_first_countries[i]; i++)
+        if (!strcmp(alpha2, family_first_countries[i]))
+            return true;
+    return false;
+}

@@ -18,9 +18,9 @@
 #include <string.h>
 
 static const char *const top_keys[] = {"reviewers", NULL};
-static const char *const reviewer_keys[] = {"id",          "name",      "email",    "orcid",
-                                            "affiliation", "languages", "keywords", "profile",
-                                            "capacity",    "conflicts", "active",   NULL};
+static const char *const reviewer_keys[] = {
+    "id",        "name",     "name_latin", "family_first", "email",     "orcid",  "affiliation",
+    "languages", "keywords", "profile",    "capacity",     "conflicts", "active", NULL};
 /* The same fields as an author's affiliation, so entries can be copied between the two. */
 static const char *const conflict_keys[] = {"people", "institutions", NULL};
 
@@ -273,11 +273,14 @@ static void parse_reviewer(struct parse *p, yaml_node_t *n, struct roster_review
     else
         snprintf(who, sizeof(who), "the reviewer on line %zu", rv->line);
 
-    yaml_node_t *name = ydoc_get(d, n, "name");
-    if (!name || ydoc_is_null(name))
+    struct person_name name;
+    person_parse_names(d, n, "name", &name, &rv->latin, &rv->family_first);
+    rv->name = name.text;
+    rv->given = name.given;
+    rv->family = name.family;
+    yaml_node_t *name_node = ydoc_get(d, n, "name");
+    if (!name_node || ydoc_is_null(name_node))
         ydoc_problem(d, field_position(d, n, "name"), "%s has no name", who);
-    else
-        rv->name = person_text(&p->doc, name, "name");
 
     yaml_node_t *email = ydoc_get(d, n, "email");
     if (!email || ydoc_is_null(email)) {
@@ -433,6 +436,9 @@ void roster_free(struct roster *r)
         struct roster_reviewer *rv = &r->reviewers[i];
         free(rv->id);
         free(rv->name);
+        free(rv->given);
+        free(rv->family);
+        person_name_free(&rv->latin);
         free(rv->email);
         affiliation_free(&rv->affiliation);
         free_strings(rv->languages, rv->nlanguages);

@@ -19,6 +19,10 @@ struct language_db;
 struct roster_reviewer {
     char *id; /* stable: submission records name reviewers by it */
     char *name;
+    char *given; /* from name: {given, family} or family_first, else NULL */
+    char *family;
+    struct person_name latin; /* name_latin:, or all NULL */
+    bool family_first;
     char *email;
     char orcid[20];                 /* canonical 0000-0000-0000-000X, or "" */
     struct affiliation affiliation; /* country normalised to alpha-2, "" when international */

@@ -5,6 +5,7 @@
 #include "export/references.h"
 #include "model/config.h"
 #include "model/country.h"
+#include "model/person.h"
 #include "site/i18n.h"
 #include "site/markdown.h"
 #include "util/alloc.h"
@@ -73,9 +74,11 @@ static const char *article_pages(const struct article *a)
     return NULL;
 }
 
-/* number: where the issue's number is written ("2", "S1"). */
+/* number: where the issue's number is written ("2", "S1"); lang: the page's language, or "en"
+   for the downloads, which name authors by their Latin form. */
 static struct citation_source citation_of(const struct build *b, const struct article *a,
-                                          const char *url, char number[ISSUE_NUMBER_SIZE])
+                                          const char *url, char number[ISSUE_NUMBER_SIZE],
+                                          const char *lang)
 {
     const struct journal_config *c = &b->repo->config;
     return (struct citation_source){
@@ -93,6 +96,7 @@ static struct citation_source citation_of(const struct build *b, const struct ar
         .article = a->number,
         .key_prefix = c->abbreviation ? c->abbreviation : "journal",
         .abbreviation = c->abbreviation,
+        .latin_names = person_lang_is_latin_script(lang),
     };
 }
 
@@ -179,6 +183,7 @@ static char *article_json_ld(const struct build *b, const struct article *a, con
         json_t *p = json_object();
         ld_set(p, "@type", "Person");
         ld_set(p, "name", au->name);
+        ld_set(p, "alternateName", au->latin.text);
         struct citation_name name;
         if (!citation_name_split(au, &name)) {
             ld_set(p, "givenName", name.given);
@@ -541,7 +546,7 @@ static int article_full_json(struct build *b, const struct view *v, const struct
     for (size_t i = 0; i < m->nauthors; i++) {
         const struct author *au = &m->authors[i];
         json_t *x = json_object();
-        site_set_str(x, "name", au->name);
+        site_set_str(x, "name", person_display_name(au->name, &au->latin, v->lang));
         if (au->orcid[0]) {
             char *url = xasprintf("https://orcid.org/%s", au->orcid);
             site_set_str(x, "orcid", au->orcid);
@@ -586,7 +591,7 @@ static int article_full_json(struct build *b, const struct view *v, const struct
                     ? xasprintf("%sarticles/%lu/index.html", b->repo->config.base_url, a->number)
                     : NULL;
     char number[ISSUE_NUMBER_SIZE];
-    struct citation_source cite = citation_of(b, a, url, number);
+    struct citation_source cite = citation_of(b, a, url, number, v->lang);
     strbuf_reset(&html);
     rc = citation_apa_html(&cite, &html);
     free(url);
@@ -604,8 +609,9 @@ static int article_full_json(struct build *b, const struct view *v, const struct
         struct strbuf comments = STRBUF_INIT;
         rc = markdown_to_html(rv->comments, strlen(rv->comments), false, &comments);
         json_t *x =
-            json_pack("{s:s, s:I, s:s, s:s}", "reviewer", who ? who->name : rv->reviewer, "round",
-                      (json_int_t)rv->round, "verdict_label",
+            json_pack("{s:s, s:I, s:s, s:s}", "reviewer",
+                      who ? person_display_name(who->name, &who->latin, v->lang) : rv->reviewer,
+                      "round", (json_int_t)rv->round, "verdict_label",
                       site_label(v, "verdict_", rv->verdict, review_verdict_label(rv->verdict)),
                       "comments_html", comments.buf);
         if (who && who->affiliation.name)
@@ -635,7 +641,7 @@ static int write_bibtex(struct build *b, const struct article *a)
                     ? xasprintf("%sarticles/%lu/index.html", b->repo->config.base_url, a->number)
                     : NULL;
     char number[ISSUE_NUMBER_SIZE];
-    struct citation_source cite = citation_of(b, a, url, number);
+    struct citation_source cite = citation_of(b, a, url, number, "en");
     struct strbuf bib = STRBUF_INIT;
     int rc = citation_bibtex(&cite, &bib);
     char rel[64];
@@ -663,7 +669,7 @@ static int write_downloads(struct build *b, const struct article *a, const struc
     struct jats_source src = {
         .supplements = supplements,
         .nsupplements = a->nsupplements,
-        .cite = citation_of(b, a, url, number),
+        .cite = citation_of(b, a, url, number, "en"),
         .license = b->repo->config.license,
         .received = a->r.submitted,
         .accepted = a->r.accepted,

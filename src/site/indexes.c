@@ -2,6 +2,7 @@
 #include "site/i18n.h"
 
 #include "model/country.h"
+#include "model/person.h"
 #include "util/alloc.h"
 #include "util/strbuf.h"
 #include "util/unicode.h"
@@ -332,8 +333,11 @@ static json_t *author_entry_json(struct build *b, const struct view *v, struct i
 {
     const struct author *au = &occ[0].a->m.authors[occ[0].k];
     json_t *o = json_object();
-    site_set_str(o, "name", au->name);
-    site_set_str(o, "lang", occ[0].a->m.lang);
+    /* The form of the page's language, and then the page's lang (a Latin name of a Russian
+       article on the English site is no Russian text). */
+    const char *shown = person_display_name(au->name, &au->latin, v->lang);
+    site_set_str(o, "name", shown);
+    site_set_str(o, "lang", shown == au->name ? occ[0].a->m.lang : v->lang);
     if (au->orcid[0]) {
         static const char orcid_org[] = "https://orcid.org/";
         char url[sizeof(orcid_org) + sizeof(au->orcid)];

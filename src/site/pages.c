@@ -2,6 +2,7 @@
 
 #include "model/config.h"
 #include "model/country.h"
+#include "model/person.h"
 #include "site/markdown.h"
 #include "util/alloc.h"
 #include "util/error.h"
@@ -218,7 +219,7 @@ int site_render_board(struct build *b, const struct view *v)
         }
         const struct board_member *bm = &c->board[i];
         json_t *x = json_object();
-        site_set_str(x, "name", bm->name);
+        site_set_str(x, "name", person_display_name(bm->name, &bm->latin, v->lang));
         site_set_str(x, "affiliation", view_text(v, &bm->affiliations, bm->affiliation));
         if (bm->country) {
             const struct country *country = country_lookup(b->countries, bm->country);

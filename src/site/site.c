@@ -6,6 +6,7 @@
 #include "export/citation.h"
 #include "model/config.h"
 #include "model/country.h"
+#include "model/person.h"
 #include "model/issue.h"
 #include "model/language.h"
 #include "model/manuscript.h"
@@ -973,8 +974,8 @@ json_t *site_issue_summary_json(const struct view *v, const struct issue_manifes
     return o;
 }
 
-/* "A, B and C"; "A, B и C" */
-static char *authors_line(const struct view *v, const struct manuscript *m)
+/* "A, B and C"; "A, B и C": joined in v's language, each name in the form of page_lang's. */
+static char *authors_line(const struct view *v, const struct manuscript *m, const char *page_lang)
 {
     struct strbuf sb = STRBUF_INIT;
     for (size_t i = 0; i < m->nauthors; i++) {
@@ -982,7 +983,8 @@ static char *authors_line(const struct view *v, const struct manuscript *m)
             strbuf_addf(&sb, " %s ", i18n_text(v->t, "and"));
         else if (i)
             strbuf_addstr(&sb, ", ");
-        strbuf_addstr(&sb, m->authors[i].name);
+        strbuf_addstr(&sb,
+                      person_display_name(m->authors[i].name, &m->authors[i].latin, page_lang));
     }
     return strbuf_detach(&sb, NULL);
 }
@@ -997,13 +999,29 @@ void site_set_article_title(json_t *o, const struct article *a, const char *view
     site_set_str(o, "authors_lang", a->m.lang);
 }
 
+/* Whether the page in page_lang shows some author of m in another form than the article's own
+   language would (name_latin on the English site for a Russian article). */
+static bool names_follow_page(const struct manuscript *m, const char *page_lang)
+{
+    for (size_t i = 0; i < m->nauthors; i++) {
+        const struct author *au = &m->authors[i];
+        if (person_display_name(au->name, &au->latin, page_lang) !=
+            person_display_name(au->name, &au->latin, m->lang))
+            return true;
+    }
+    return false;
+}
+
 json_t *site_article_summary_json(const struct build *b, const struct view *v,
                                   const struct article *a)
 {
     json_t *o = json_object();
     char *url = xasprintf("articles/%lu/index.html", a->number);
-    /* The names are the article's: joined in its language whatever the page's. */
-    char *line = authors_line(site_view_for(b, a->m.lang), &a->m);
+    /* The names are the article's, joined in its language whatever the page's; but where the
+       page shows them in another script (the Latin form on the English site), the line is
+       the page's, joined in its language. */
+    const struct view *names = names_follow_page(&a->m, v->lang) ? v : site_view_for(b, a->m.lang);
+    char *line = authors_line(names, &a->m, v->lang);
     json_object_set_new(o, "id", json_integer((json_int_t)a->number));
     site_set_str(o, "url", url);
     site_set_article_title(o, a, v->lang);
@@ -1014,6 +1032,7 @@ json_t *site_article_summary_json(const struct build *b, const struct view *v,
     site_set_str(o, "type_label",
                  site_label(v, "type_", a->m.type, manuscript_type_label(a->m.type)));
     site_set_str(o, "authors_line", line);
+    site_set_str(o, "authors_lang", names->lang);
     free(url);
     free(line);
     return o;

@@ -171,6 +171,8 @@ static void test_initials_whole_code_points(void **state)
     } cases[] = {
         {"Jean-Paul", "J.-P."},
         {"jean-paul", "J.-P."}, /* lowercase given names still give capitals */
+        {"Min-jun", "M.-j."},   /* but a capitalised word's lowercase syllable stays so */
+        {"Ji-Ho Seo-yeon", "J.-H. S.-y."},
         {"Mary  Ann", "M. A."},
         {"J.-P.", "J.-P."},
         {"Élodie Ørsted", "É. Ø."},
@@ -205,6 +207,43 @@ static void test_given_and_family_supplied(void **state)
     struct strbuf sb = STRBUF_INIT;
     assert_int_equal(citation_bibtex(&src, &sb), 0);
     assert_non_null(strstr(sb.buf, "\n  author = {Sadykova-Nurlanova, Aigerim Serikovna},\n"));
+    strbuf_release(&sb);
+    manuscript_free(&m);
+}
+
+/* A name in Cyrillic with a Latin form, and a family-first name, as manuscript_parse leaves them:
+   the English reference and the downloads name the Latin form, the Russian one the Cyrillic. */
+static void test_latin_form_and_family_first(void **state)
+{
+    (void)state;
+    struct manuscript m;
+    const char *names[] = {"Дмитрий Соколов", "Kim Min-jun", NULL};
+    make(&m, "Water and Steppe", NULL, names);
+    m.authors[0].given = xstrdup("Дмитрий");
+    m.authors[0].family = xstrdup("Соколов");
+    m.authors[0].latin.text = xstrdup("Dmitry Sokolov");
+    m.authors[0].latin.given = xstrdup("Dmitry");
+    m.authors[0].latin.family = xstrdup("Sokolov");
+    m.authors[1].family_first = true;
+    m.authors[1].family = xstrdup("Kim");
+    m.authors[1].given = xstrdup("Min-jun");
+    struct citation_source src = source(&m);
+    assert_apa(&src, "Соколов, Д., & Kim, M.-j. (2025). Water and Steppe. " TAIL);
+    src.latin_names = true;
+    assert_apa(&src, "Sokolov, D., & Kim, M.-j. (2025). Water and Steppe. " TAIL);
+
+    struct strbuf sb = STRBUF_INIT;
+    assert_int_equal(citation_bibtex(&src, &sb), 0);
+    assert_non_null(strstr(sb.buf, "\n  author = {Sokolov, Dmitry and Kim, Min-jun},\n"));
+    assert_non_null(strstr(sb.buf, "@article{sokolov2025jcsrp7,"));
+    strbuf_reset(&sb);
+    assert_int_equal(citation_ris(&src, &sb), 0);
+    assert_non_null(strstr(sb.buf, "AU  - Sokolov, Dmitry\r\nAU  - Kim, Min-jun\r\n"));
+    strbuf_reset(&sb);
+    assert_int_equal(citation_csl_json(&src, &sb), 0);
+    assert_non_null(strstr(sb.buf, "\"family\": \"Sokolov\""));
+    assert_non_null(strstr(sb.buf, "\"given\": \"Min-jun\""));
+    assert_null(strstr(sb.buf, "Соколов"));
     strbuf_release(&sb);
     manuscript_free(&m);
 }
@@ -716,6 +755,7 @@ int main(void)
         cmocka_unit_test(test_particles_and_name_forms),
         cmocka_unit_test(test_initials_whole_code_points),
         cmocka_unit_test(test_given_and_family_supplied),
+        cmocka_unit_test(test_latin_form_and_family_first),
         cmocka_unit_test(test_no_doi_question_mark_and_missing_parts),
         cmocka_unit_test(test_html_escaping),
         cmocka_unit_test(test_bibtex_entry),

@@ -369,6 +369,56 @@ static void test_contributors(void **state)
     teardown(&f);
 }
 
+/* A name in Cyrillic with its Latin form, and a family-first name (as manuscript_parse leaves
+   them): Crossref gets the Latin form's parts, the name as written in alt-name, valid. */
+static void test_names_in_two_scripts(void **state)
+{
+    (void)state;
+    struct fixture f;
+    struct strbuf xml = STRBUF_INIT;
+    setup(&f);
+    struct author *a = &f.ms[1].authors[0];
+    a->given = xstrdup("Иван");
+    a->family = xstrdup("Сидоров");
+    a->latin.text = xstrdup("Ivan Sidorov");
+    a->latin.given = xstrdup("Ivan");
+    a->latin.family = xstrdup("Sidorov");
+    add_author(&f.ms[1], "Kim Min-jun", NULL, "Seoul National University", "KR", NULL);
+    struct author *kim = &f.ms[1].authors[2];
+    kim->family_first = true;
+    kim->family = xstrdup("Kim");
+    kim->given = xstrdup("Min-jun");
+    add_author(&f.ms[1], "김민준", NULL, "Seoul National University", "KR", NULL);
+    struct author *hangul = &f.ms[1].authors[3];
+    hangul->family_first = true;
+    hangul->family = xstrdup("김");
+    hangul->given = xstrdup("민준");
+    hangul->latin.text = xstrdup("Kim Min-jun");
+    hangul->latin.family = xstrdup("Kim");
+    hangul->latin.given = xstrdup("Min-jun");
+    write_deposit(&f, &xml);
+    assert_valid(&xml);
+    const char *sidorov = "//c:journal_article[2]/c:contributors/c:person_name[1]";
+    const char *korean = "//c:journal_article[2]/c:contributors/c:person_name[2]";
+    const char *hangul_path = "//c:journal_article[2]/c:contributors/c:person_name[3]";
+    char expr[256];
+#define AT(base, rest) (snprintf(expr, sizeof(expr), "%s%s", base, rest), expr)
+    assert_xpath(&xml, AT(sidorov, "/c:given_name"), "Ivan");
+    assert_xpath(&xml, AT(sidorov, "/c:surname"), "Sidorov");
+    assert_xpath(&xml, AT(sidorov, "/c:alt-name/c:name/c:surname"), "Сидоров");
+    assert_xpath(&xml, AT(sidorov, "/c:alt-name/c:name/c:given_name"), "Иван");
+    assert_xpath(&xml, AT(sidorov, "/c:alt-name/c:name/@name-style"), "");
+    assert_xpath(&xml, AT(korean, "/c:surname"), "Kim");
+    assert_xpath(&xml, AT(korean, "/c:given_name"), "Min-jun");
+    assert_xpath(&xml, AT(korean, "/c:alt-name"), "");
+    assert_xpath(&xml, AT(hangul_path, "/c:surname"), "Kim");
+    assert_xpath(&xml, AT(hangul_path, "/c:alt-name/c:name/c:surname"), "김");
+    assert_xpath(&xml, AT(hangul_path, "/c:alt-name/c:name/@name-style"), "eastern");
+#undef AT
+    strbuf_release(&xml);
+    teardown(&f);
+}
+
 static void test_access_indicators_and_citations(void **state)
 {
     (void)state;
@@ -646,6 +696,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_deposit_validates),
         cmocka_unit_test(test_translations),
         cmocka_unit_test(test_contributors),
+        cmocka_unit_test(test_names_in_two_scripts),
         cmocka_unit_test(test_access_indicators_and_citations),
         cmocka_unit_test(test_funding),
         cmocka_unit_test(test_hostile_text_is_escaped),

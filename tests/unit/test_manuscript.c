@@ -481,6 +481,93 @@ static void test_required_translations(void **state)
     manuscript_free(&m);
 }
 
+static void test_names_in_two_scripts(void **state)
+{
+    (void)state;
+    struct manuscript m;
+    const char *text = "---\ntitle: T\nabstract: A\nauthors:\n"
+                       "  - name: {given: Дмитрий, family: Соколов}\n"
+                       "    name_latin: {given: Dmitry, family: Sokolov}\n"
+                       "    affiliations: [{name: X, country: RU}]\n"
+                       "  - name: Анна Петрова\n"
+                       "    name_latin: Anna Petrova\n"
+                       "    affiliations: [{name: X, country: RU}]\n"
+                       "  - name: Asel Bekova\n"
+                       "    affiliations: [{name: X, country: KZ}]\n---\n";
+    assert_int_equal(parse(&m, text), 0);
+    assert_string_equal(m.authors[0].name, "Дмитрий Соколов");
+    assert_string_equal(m.authors[0].family, "Соколов");
+    assert_string_equal(m.authors[0].latin.text, "Dmitry Sokolov");
+    assert_string_equal(m.authors[0].latin.given, "Dmitry");
+    assert_string_equal(m.authors[0].latin.family, "Sokolov");
+    /* One string stays one string: citations split it "given family" as before. */
+    assert_string_equal(m.authors[1].latin.text, "Anna Petrova");
+    assert_null(m.authors[1].latin.family);
+    assert_null(m.authors[2].latin.text);
+    assert_int_equal(m.nwarnings, 0);
+    manuscript_free(&m);
+    expect_error("---\ntitle: T\nabstract: A\nauthors:\n  - name: Анна Петрова\n"
+                 "    name_latin: {given: Anna}\n    affiliations: [{name: X, country: RU}]\n---\n",
+                 "ms.md:6:17: name_latin needs 'family'");
+}
+
+static void test_family_first(void **state)
+{
+    (void)state;
+    struct manuscript m;
+    const char *text = "---\ntitle: T\nabstract: A\nauthors:\n"
+                       "  - name: Kim Min-jun\n"
+                       "    family_first: true\n"
+                       "    affiliations: [{name: Seoul National University, country: KR}]\n"
+                       "  - name: {given: Ji-ho, family: Park}\n"
+                       "    family_first: yes\n"
+                       "    affiliations: [{name: Seoul National University, country: KR}]\n"
+                       "  - name: Nguyen\n"
+                       "    family_first: true\n"
+                       "    affiliations: [{name: X, country: VN}]\n---\n";
+    assert_int_equal(parse(&m, text), 0);
+    assert_true(m.authors[0].family_first);
+    assert_string_equal(m.authors[0].name, "Kim Min-jun");
+    assert_string_equal(m.authors[0].family, "Kim");
+    assert_string_equal(m.authors[0].given, "Min-jun");
+    /* {given, family} is shown family first. */
+    assert_string_equal(m.authors[1].name, "Park Ji-ho");
+    assert_string_equal(m.authors[1].family, "Park");
+    assert_string_equal(m.authors[2].family, "Nguyen");
+    assert_null(m.authors[2].given);
+    assert_int_equal(m.nwarnings, 0);
+    manuscript_free(&m);
+
+    expect_error("---\ntitle: T\nabstract: A\nauthors:\n  - name: Kim Min-jun\n"
+                 "    family_first: perhaps\n    affiliations: [{name: X, country: KR}]\n---\n",
+                 "ms.md:6:19: 'family_first' must be true or false");
+}
+
+static void test_family_first_country_warns(void **state)
+{
+    (void)state;
+    struct manuscript m;
+    /* A one-string name of an author in Korea is read "given family": say so, at the name. */
+    const char *text = "---\ntitle: T\nabstract: A\nauthors:\n"
+                       "  - name: Kim Min-jun\n"
+                       "    affiliations: [{name: X, country: KZ}, {name: Y, country: KOR}]\n"
+                       "  - name: {given: Wei, family: Zhang}\n"
+                       "    affiliations: [{name: Tsinghua University, country: CN}]\n"
+                       "  - name: Nagy Eszter\n"
+                       "    family_first: false\n"
+                       "    affiliations: [{name: X, country: HU}]\n"
+                       "  - name: Asel Bekova\n"
+                       "    affiliations: [{name: X, country: KZ}]\n---\n";
+    assert_int_equal(parse(&m, text), 0);
+    assert_int_equal(m.nwarnings, 1);
+    assert_non_null(strstr(m.warnings[0], "ms.md:5:11: author 'Kim Min-jun' is affiliated in KR"));
+    assert_non_null(strstr(m.warnings[0], "'Min-jun' as the family name"));
+    assert_non_null(strstr(m.warnings[0], "family_first: true"));
+    /* Still read as before until the author says otherwise. */
+    assert_null(m.authors[0].family);
+    manuscript_free(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -488,6 +575,9 @@ int main(void)
         cmocka_unit_test(test_translations),
         cmocka_unit_test(test_translation_errors),
         cmocka_unit_test(test_required_translations),
+        cmocka_unit_test(test_names_in_two_scripts),
+        cmocka_unit_test(test_family_first),
+        cmocka_unit_test(test_family_first_country_warns),
         cmocka_unit_test(test_quarto_author_synonym),
         cmocka_unit_test(test_crlf_and_bom),
         cmocka_unit_test(test_empty_file),

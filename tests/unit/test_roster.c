@@ -291,6 +291,40 @@ static void test_name_required(void **state)
                        "reviewers.yaml:10:11: name is empty");
 }
 
+static void test_names_in_two_scripts(void **state)
+{
+    (void)state;
+    struct roster r;
+    const char *text = "reviewers:\n"
+                       "  - id: dmitry-sokolov\n"
+                       "    name: {given: Дмитрий, family: Соколов}\n"
+                       "    name_latin: Dmitry Sokolov\n"
+                       "    email: d@example.org\n"
+                       "    affiliation: {name: X, country: RU}\n"
+                       "    languages: [ru]\n"
+                       "  - id: park-ji-ho\n"
+                       "    name: Park Ji-ho\n"
+                       "    family_first: true\n"
+                       "    email: p@example.org\n"
+                       "    affiliation: {name: Y, country: KR}\n"
+                       "    languages: [en]\n";
+    assert_int_equal(parse(&r, text), 0);
+    assert_string_equal(r.reviewers[0].name, "Дмитрий Соколов");
+    assert_string_equal(r.reviewers[0].given, "Дмитрий");
+    assert_string_equal(r.reviewers[0].family, "Соколов");
+    assert_string_equal(r.reviewers[0].latin.text, "Dmitry Sokolov");
+    assert_false(r.reviewers[0].family_first);
+    assert_string_equal(r.reviewers[1].name, "Park Ji-ho");
+    assert_string_equal(r.reviewers[1].family, "Park");
+    assert_string_equal(r.reviewers[1].given, "Ji-ho");
+    assert_null(r.reviewers[1].latin.text);
+    roster_free(&r);
+    expect_entry_error(NAME_EMAIL "    family_first: 1x\n" AFFILIATION LANGUAGES,
+                       "reviewers.yaml:12:19: 'family_first' must be true or false");
+    expect_entry_error(NAME_EMAIL "    name_latin: {given: Ji-ho}\n" AFFILIATION LANGUAGES,
+                       "reviewers.yaml:12:17: name_latin needs 'family'");
+}
+
 static void test_entry_without_email(void **state)
 {
     (void)state;
@@ -420,7 +454,8 @@ static void test_unknown_fields(void **state)
     (void)state;
     expect_entry_error(NAME_EMAIL AFFILIATION LANGUAGES "    expertise: [merit]\n",
                        "reviewers.yaml:14:5: unknown field 'expertise' in a reviewer (expected one "
-                       "of: id, name, email, orcid, affiliation, languages, keywords, profile, "
+                       "of: id, name, name_latin, family_first, email, orcid, affiliation, "
+                       "languages, keywords, profile, "
                        "capacity, conflicts, active)");
     expect_entry_error(NAME_EMAIL AFFILIATION LANGUAGES "    name: Again\n",
                        "reviewers.yaml:14:5: field 'name' appears twice in a reviewer");
@@ -572,6 +607,7 @@ int main(void)
         cmocka_unit_test(test_duplicate_id_names_first_line),
         cmocka_unit_test(test_duplicate_orcid),
         cmocka_unit_test(test_name_required),
+        cmocka_unit_test(test_names_in_two_scripts),
         cmocka_unit_test(test_entry_without_email),
         cmocka_unit_test(test_email_must_be_an_address),
         cmocka_unit_test(test_orcid_checked),

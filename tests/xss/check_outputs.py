@@ -201,8 +201,11 @@ for mode in ("site-safe", "site-raw"):
     for key in ("citation_title", "DC.title", "og:title"):
         check(f"{mode}: meta {key} is the title and subtitle, whole", meta.get(key) == [FULL_TITLE], meta.get(key))
     names = [a["name"] for a in FRONT["authors"]]
+    # An English page shows an author's name_latin where there is one.
+    shown = [a.get("name_latin", a["name"]) for a in FRONT["authors"]]
     for key in ("citation_author", "DC.creator", "article:author"):
-        check(f"{mode}: meta {key} are the authors' names, whole", meta.get(key) == names, meta.get(key))
+        check(f"{mode}: meta {key} are the authors' names as the page shows them, whole",
+              meta.get(key) == shown, meta.get(key))
     affs = [f"{f['department']}, {f['name']}" if f.get("department") else f["name"]
             for a in FRONT["authors"] for f in a["affiliations"]]
     check(f"{mode}: meta citation_author_institution are the affiliations with their departments, whole",
@@ -221,6 +224,8 @@ for mode in ("site-safe", "site-raw"):
         check(f"{mode}: JSON-LD headline is the title", ld.get("headline") == FRONT["title"], ld.get("headline"))
         check(f"{mode}: JSON-LD authors and affiliations are whole",
               [a["name"] for a in ld["author"]] == names and
+              [a.get("alternateName") for a in ld["author"]] ==
+              [a.get("name_latin") for a in FRONT["authors"]] and
               [f"{o['department']['name']}, {o['name']}" if "department" in o else o["name"]
                for a in ld["author"] for o in a["affiliation"]] == affs, ld["author"])
         check(f"{mode}: JSON-LD keywords and abstract are whole",
