@@ -1,7 +1,9 @@
 #include "util/unicode.h"
 
 #include "util/alloc.h"
+#include "util/error.h"
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -10,6 +12,7 @@
 #include <unicode/uchar.h>
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
+#include <unicode/utrans.h>
 
 /* UTF-8 as UTF-16 (ICU's own form), invalid bytes as U+FFFD; *len gets the length in units. */
 static UChar *to_utf16(const char *s, int32_t *len)
@@ -253,4 +256,125 @@ const char *text_suggest(const char *word, const char *const *candidates)
     }
     free(w);
     return best;
+}
+
+/* ---- Matching across scripts and spellings (issue 16) ---------------------------------- */
+
+/*
+ * Russian-Latin/BGN first, because Any-Latin romanises Cyrillic by ISO 9 (Юлия -> "Ûliâ",
+ * "Ulia" once folded), a form no one writes their name in; BGN/PCGN ("Yuliya", "Dmitriy") is
+ * what passports and bylines mostly follow, and text_spelling_fold absorbs the rest.
+ */
+#define LATIN_ASCII_ID "Russian-Latin/BGN; Any-Latin; Latin-ASCII; Lower"
+
+static pthread_key_t transliterator_key;
+static pthread_once_t transliterator_once = PTHREAD_ONCE_INIT;
+
+static void close_transliterator(void *t)
+{
+    utrans_close(t);
+}
+
+static void make_transliterator_key(void)
+{
+    pthread_key_create(&transliterator_key, close_transliterator);
+}
+
+static UTransliterator *thread_transliterator(void)
+{
+    pthread_once(&transliterator_once, make_transliterator_key);
+    UTransliterator *t = pthread_getspecific(transliterator_key);
+    if (t)
+        return t;
+    UErrorCode status = U_ZERO_ERROR;
+    UChar id[64];
+    u_uastrcpy(id, LATIN_ASCII_ID);
+    t = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &status);
+    if (U_FAILURE(status))
+        return NULL;
+    pthread_setspecific(transliterator_key, t);
+    return t;
+}
+
+int text_latin_ascii(struct strbuf *out, const char *s)
+{
+    UTransliterator *t = thread_transliterator();
+    if (!t)
+        return error_internal("ICU cannot open the transliterator %s", LATIN_ASCII_ID);
+    int32_t len;
+    UChar *u = to_utf16(s, &len);
+    /* Transliteration can lengthen the text: Щ is four letters, a Han character a syllable. */
+    int32_t capacity = len * 4 + 16;
+    for (;;) {
+        UErrorCode status = U_ZERO_ERROR;
+        u = xrealloc(u, (size_t)capacity * sizeof(*u));
+        int32_t n = len, limit = len;
+        UChar *work = xmalloc((size_t)capacity * sizeof(*work));
+        memcpy(work, u, (size_t)len * sizeof(*u));
+        utrans_transUChars(t, work, &n, capacity, 0, &limit, &status);
+        if (status == U_BUFFER_OVERFLOW_ERROR) {
+            free(work);
+            capacity *= 2;
+            continue;
+        }
+        if (U_SUCCESS(status))
+            add_utf16(out, work, n);
+        free(work);
+        free(u);
+        return U_SUCCESS(status) ? 0
+                                 : error_internal("ICU transliteration: %s", u_errorName(status));
+    }
+}
+
+static bool is_vowel_after_c(char c)
+{
+    return c == 'a' || c == 'o' || c == 'u';
+}
+
+void text_spelling_fold(struct strbuf *out, const char *word, size_t len)
+{
+    char stack[64];
+    char *first = len * 2 < sizeof(stack) ? stack : xmalloc(len * 2 + 1);
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = word[i], next = i + 1 < len ? word[i + 1] : 0;
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+            continue;
+        if (c == 'k' && next == 'h') {
+            first[n++] = 'h';
+            i++;
+        } else if (c == 'p' && next == 'h') {
+            first[n++] = 'f';
+            i++;
+        } else if (c == 'e' && next == 'u') {
+            first[n++] = 'e';
+            first[n++] = 'v';
+            i++;
+        } else if (c == 'x') {
+            first[n++] = 'k';
+            first[n++] = 's';
+        } else if (c == 'c' && next == 'k') {
+            continue;
+        } else if (c == 'c' && is_vowel_after_c(next)) {
+            first[n++] = 'k';
+        } else {
+            first[n++] = c == 'j' || c == 'y' ? 'i' : c == 'w' ? 'v' : c == 'z' ? 's' : c;
+        }
+    }
+    /* ie, io -> e; then doubled letters as one. */
+    size_t start = out->len;
+    for (size_t i = 0; i < n; i++) {
+        char c = first[i];
+        if (c == 'i' && i + 1 < n && (first[i + 1] == 'e' || first[i + 1] == 'o')) {
+            c = 'e';
+            i++;
+        }
+        if (out->len > start && out->buf[out->len - 1] == c)
+            continue;
+        strbuf_addch(out, c);
+    }
+    if (first != stack)
+        free(first);
 }
