@@ -360,7 +360,7 @@ void text_spelling_fold(struct strbuf *out, const char *word, size_t len)
         } else if (c == 'c' && is_vowel_after_c(next)) {
             first[n++] = 'k';
         } else {
-            first[n++] = c == 'j' || c == 'y' ? 'i' : c == 'w' ? 'v' : c == 'z' ? 's' : c;
+            first[n++] = c == 'j' || c == 'y' ? 'i' : c == 'w' ? 'v' : c == 'z' ? 's' : c == 'q' ? 'k' : c;
         }
     }
     /* ie, io -> e; then doubled letters as one. */

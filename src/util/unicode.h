@@ -61,7 +61,7 @@ int text_latin_ascii(struct strbuf *out, const char *s);
  * One word of Latin ASCII (as text_latin_ascii gives) in the spelling-blind form names are
  * compared in, appended to out: the romanisations of Russian names differ in a handful of
  * letters, so j and y become i, kh h, x ks, eu ev (Eurasian, Евразийский), w v, z s, c before a, o,
- * u and ck k, ph f; then ie and io become e (Yevgeny/Evgeny, Gumilyov/Gumilev) and doubled letters
+ * u and ck k, q k, ph f; then ie and io become e (Yevgeny/Evgeny, Gumilyov/Gumilev) and doubled letters
  * one. Dmitriy, Dmitry and Dmitrij meet as "dmitri"; Yulia, Julia and Yuliya as "iulia"; Aleksei
  * and Alexey as "aleksei". Anything but a-z and 0-9 is dropped.
  */
