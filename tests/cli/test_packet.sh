@@ -74,6 +74,8 @@ authors:
 
 Earlier results (D. Sokolov, 2018) point the same way.
 
+The Russian edition was prepared by Sokolovym and Ivanovym (2017).
+
 Соколиная охота и Соколовский район здесь ни при чём.
 MD
 expect_exit 0 "submit a Russian manuscript" -- "$JOURNAL" -C "$R" submit sokolov.md
@@ -87,7 +89,11 @@ expect_stderr_match "names the author Дмитрий Соколов: Эту ме
     "warning for the family name in the instrumental (Соколовым)"
 expect_stderr_match "names the author Дмитрий Соколов: Earlier results \(D\. Sokolov, 2018\)" \
     "warning for the name in Latin letters with an initial"
-check_eq "no warning for words that only begin like the name (Соколиная, Соколовский)" 3 \
+expect_stderr_match "names the author Дмитрий Соколов: The Russian edition was prepared by Sokolovym" \
+    "warning for the transliterated family name with a Russian case ending (Sokolovym)"
+check_eq "no warning for words that only begin like the name (Соколиная, Соколовский)" "" \
+    "$(grep 'Соколиная' "$ERR")"
+check_eq "one warning for each line that names the author" 4 \
     "$(grep -c 'names the author Дмитрий Соколов' "$ERR")"
 
 # Nothing that identifies an author, from the manuscript's front matter, is in the packet.
