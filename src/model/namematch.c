@@ -14,7 +14,7 @@
  * "sokolovoiu", Соколовым "sokolovim", Соколовых "sokolovih"). Longest first.
  */
 static const char *const case_endings[] = {"oiu", "ogo", "omu", "emu", "oi", "om", "im",
-                                           "ih",  "ei",  "em",  "a",   "u",   "e",  NULL};
+                                           "ih",  "ei",  "em",  "a",   "u",  "e",  NULL};
 
 /* Romanisations of one Cyrillic letter that an initial may be written as ("Ж.", "Ю."). */
 static const char *const letter_digraphs[] = {"zh", "kh", "ts", "ch", "sh", "shch",
@@ -25,12 +25,25 @@ static bool is_word_byte(char c)
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '\'' || c == '-';
 }
 
-static uint64_t word_bit(const char *s, size_t len)
+static uint64_t word_hash(const char *s, size_t len)
 {
     uint64_t h = 1469598103934665603ULL;
     for (size_t i = 0; i < len; i++)
         h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-    return 1ULL << (h >> 58);
+    return h;
+}
+
+static uint64_t word_bit(const char *s, size_t len)
+{
+    return 1ULL << (word_hash(s, len) >> 58);
+}
+
+static uint64_t word_head(const char *s)
+{
+    uint64_t head = 0;
+    for (size_t i = 0; i < 5 && s[i]; i++)
+        head |= (uint64_t)(unsigned char)s[i] << (8 * i);
+    return head;
 }
 
 static char *stem_of(const char *text)
@@ -85,6 +98,8 @@ static void add_name_word(void *arg, const char *raw, size_t len, bool initial)
     w->text = strbuf_detach(&folded, NULL);
     w->stem = initial ? xstrdup(w->text) : stem_of(w->text);
     w->initial = initial;
+    f->has_initials |= initial;
+    w->stem_hash = word_hash(w->stem, strlen(w->stem));
     if (!initial)
         f->signature |= word_bit(w->stem, strlen(w->stem));
 }
@@ -111,8 +126,10 @@ void name_form_free(struct name_form *f)
 /* 2: full words that meet; 1: an initial and a word it begins (or two equal initials). */
 static int words_meet(const struct name_word *x, const struct name_word *y)
 {
+    /* 64-bit hashes of stems: two different stems colliding would make a conflict of two
+       strangers, about once in 10^19 comparisons. */
     if (!x->initial && !y->initial)
-        return !strcmp(x->stem, y->stem) ? 2 : 0;
+        return x->stem_hash == y->stem_hash ? 2 : 0;
     return x->text[0] == y->text[0] ? 1 : 0;
 }
 
@@ -138,10 +155,14 @@ static bool assign_words(const struct name_form *a, size_t i, const struct name_
 
 bool name_form_same_person(const struct name_form *a, const struct name_form *b)
 {
+    /* Most pairs end here, at millions a second: no stem in common, or, where neither name
+       has an initial, a stem of the shorter name that the longer does not have. */
     if (!(a->signature & b->signature))
         return false;
     const struct name_form *shorter = a->nwords <= b->nwords ? a : b;
     const struct name_form *longer = shorter == a ? b : a;
+    if (!a->has_initials && !b->has_initials && (shorter->signature & ~longer->signature))
+        return false;
     if (shorter->nwords < 2 && longer->nwords != 1)
         return false;
     if (shorter->nwords > 8)
@@ -154,7 +175,8 @@ bool name_form_occurs_in(const struct name_form *name, const struct name_form *t
     if (!name->nwords || name->nwords > 8 || !(name->signature & text->signature))
         return false;
     for (size_t start = 0; start + name->nwords <= text->nwords; start++) {
-        struct name_form window = {text->words + start, name->nwords, text->signature};
+        struct name_form window = {text->words + start, name->nwords, text->signature,
+                                   text->has_initials};
         if (assign_words(name, 0, &window, 0, true))
             return true;
     }
@@ -276,6 +298,9 @@ static void add_institution_word(void *arg, const char *raw, size_t len, bool in
         if (!initial && folded.len >= 3 && !is_generic(folded.buf)) {
             struct institution_form *f = b->f;
             f->words = xrealloc(f->words, (f->nwords + 1) * sizeof(*f->words));
+            f->heads = xrealloc(f->heads, (f->nwords + 1) * sizeof(*f->heads));
+            f->heads[f->nwords] = word_head(folded.buf);
+            f->words_hash = (f->words_hash ^ word_hash(folded.buf, folded.len)) * 1099511628211ULL;
             f->signature |= word_bit(folded.buf, folded.len < 5 ? folded.len : 5);
             f->words[f->nwords++] = strbuf_detach(&folded, NULL);
         }
@@ -302,6 +327,7 @@ void institution_form_free(struct institution_form *f)
     for (size_t i = 0; i < f->nwords; i++)
         free(f->words[i]);
     free(f->words);
+    free(f->heads);
     free(f->key);
     free(f->ror);
     memset(f, 0, sizeof(*f));
@@ -313,14 +339,19 @@ bool institution_form_same(const struct institution_form *a, const struct instit
         return !strcmp(a->ror, b->ror);
     if (!a->nwords || !b->nwords)
         return *a->key && !strcmp(a->key, b->key);
-    if (!(a->signature & b->signature))
-        return false;
     const struct institution_form *fewer = a->nwords <= b->nwords ? a : b;
     const struct institution_form *more = fewer == a ? b : a;
+    /* Words that meet share their first five letters, and so their bit. */
+    if (fewer->signature & ~more->signature)
+        return false;
+    /* Colleagues mostly write their institution alike. */
+    if (fewer->nwords == more->nwords && fewer->words_hash == more->words_hash)
+        return true;
     for (size_t i = 0; i < fewer->nwords; i++) {
         bool met = false;
         for (size_t j = 0; j < more->nwords && !met; j++)
-            met = institution_words_meet(fewer->words[i], more->words[j]);
+            met = fewer->heads[i] == more->heads[j] &&
+                  institution_words_meet(fewer->words[i], more->words[j]);
         if (!met)
             return false;
     }

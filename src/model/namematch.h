@@ -22,15 +22,17 @@
  */
 
 struct name_word {
-    char *text;   /* spelling-folded ("sokolovoi") */
-    char *stem;   /* text without a Russian case ending ("sokolov"), or text itself */
-    bool initial; /* written as an initial: "D.", "Д.", "Ю.", "D" */
+    char *text;         /* spelling-folded ("sokolovoi") */
+    char *stem;         /* text without a Russian case ending ("sokolov"), or text itself */
+    uint64_t stem_hash; /* compared instead of stem: names are compared millions of times */
+    bool initial;       /* written as an initial: "D.", "Д.", "Ю.", "D" */
 };
 
 struct name_form {
     struct name_word *words;
     size_t nwords;
-    uint64_t signature; /* a bit per stem of a full word: no bit in common, no match */
+    uint64_t signature; /* a bit per stem of a full word */
+    bool has_initials;
 };
 
 /* The form of name (UTF-8, any script; NULL or "" gives no words). 0 or JOURNAL_EINTERNAL
@@ -55,9 +57,11 @@ bool name_form_same_person(const struct name_form *a, const struct name_form *b)
 bool name_form_occurs_in(const struct name_form *name, const struct name_form *text);
 
 struct institution_form {
-    char *ror;    /* as given, or NULL */
-    char *key;    /* every word, for names made only of generic words */
-    char **words; /* distinctive words, spelling-folded */
+    char *ror;           /* as given, or NULL */
+    char *key;           /* every word, for names made only of generic words */
+    char **words;        /* distinctive words, spelling-folded */
+    uint64_t *heads;     /* each word's first five letters, packed: words that meet share them */
+    uint64_t words_hash; /* of all the words in order: the same name written the same way */
     size_t nwords;
     uint64_t signature;
 };
