@@ -183,6 +183,26 @@ bool name_form_occurs_in(const struct name_form *name, const struct name_form *t
     return false;
 }
 
+static int compare_strings(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char *name_form_key(const struct name_form *f)
+{
+    if (!f->nwords || f->has_initials)
+        return NULL;
+    char **words = xcalloc(f->nwords, sizeof(*words));
+    for (size_t i = 0; i < f->nwords; i++)
+        words[i] = f->words[i].text;
+    qsort(words, f->nwords, sizeof(*words), compare_strings);
+    struct strbuf key = STRBUF_INIT;
+    for (size_t i = 0; i < f->nwords; i++)
+        strbuf_addf(&key, "%s%s", i ? " " : "", words[i]);
+    free(words);
+    return strbuf_detach(&key, NULL);
+}
+
 /* ---- Institutions ---- */
 
 /*

@@ -56,6 +56,15 @@ bool name_form_same_person(const struct name_form *a, const struct name_form *b)
  */
 bool name_form_occurs_in(const struct name_form *name, const struct name_form *text);
 
+/*
+ * A key that two writings of one name share when they have the same words, whatever the
+ * script, spelling and order ("Dmitry Sokolov", "Дмитрий Соколов", "Sokolov Dmitrij" ->
+ * "dmitri sokolov"), for grouping where a looser match would merge two people (the author
+ * index: Соколова is not Соколов there): the words, spelling-folded, sorted. NULL when the
+ * name has an initial or no word. Caller frees.
+ */
+char *name_form_key(const struct name_form *f);
+
 struct institution_form {
     char *ror;           /* as given, or NULL */
     char *key;           /* every word, for names made only of generic words */

@@ -109,6 +109,30 @@ static void test_institutions(void **state)
     assert_false(same_institution("State University", NULL, "National University", NULL));
 }
 
+static char *key_of(const char *name)
+{
+    struct name_form f;
+    assert_int_equal(name_form_init(&f, name), 0);
+    char *key = name_form_key(&f);
+    name_form_free(&f);
+    return key;
+}
+
+/* The author index's key: the same words in any script and order, never a looser match. */
+static void test_key(void **state)
+{
+    (void)state;
+    char *a = key_of("Dmitry Sokolov"), *b = key_of("Соколов Дмитрий"),
+         *c = key_of("Sokolova Dmitry");
+    assert_string_equal(a, b);
+    assert_string_not_equal(a, c);
+    free(a);
+    free(b);
+    free(c);
+    assert_null(key_of("D. Sokolov"));
+    assert_null(key_of(""));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -116,6 +140,7 @@ int main(void)
         cmocka_unit_test(test_initials_and_cases),
         cmocka_unit_test(test_occurs_in_text),
         cmocka_unit_test(test_institutions),
+        cmocka_unit_test(test_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
