@@ -3,6 +3,7 @@
 
 #include "model/country.h"
 #include "model/person.h"
+#include "model/namematch.h"
 #include "util/alloc.h"
 #include "util/strbuf.h"
 #include "util/unicode.h"
@@ -331,13 +332,49 @@ static char *author_sort_key(const struct text_collator *coll, const struct occu
 static json_t *author_entry_json(struct build *b, const struct view *v, struct index_links *links,
                                  const struct occurrence *occ, size_t n)
 {
-    const struct author *au = &occ[0].a->m.authors[occ[0].k];
+    /* The person is shown as written in an article in the page's language where there is
+       one (Дмитрий Соколов on the Russian site, Dmitry Sokolov on the English), with the
+       other forms of the name next to it. */
+    size_t shown = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(occ[i].a->m.lang, v->lang)) {
+            shown = i;
+            break;
+        }
+    const struct author *au = &occ[shown].a->m.authors[occ[shown].k];
     json_t *o = json_object();
     /* The form of the page's language, and then the page's lang (a Latin name of a Russian
        article on the English site is no Russian text). */
-    const char *shown = person_display_name(au->name, &au->latin, v->lang);
-    site_set_str(o, "name", shown);
-    site_set_str(o, "lang", shown == au->name ? occ[0].a->m.lang : v->lang);
+    const char *display = person_display_name(au->name, &au->latin, v->lang);
+    site_set_str(o, "name", display);
+    site_set_str(o, "lang", display == au->name ? occ[shown].a->m.lang : v->lang);
+    json_t *others = json_array();
+    struct strbuf seen = STRBUF_INIT, key = STRBUF_INIT;
+    fold_into(&seen, display);
+    strbuf_addch(&seen, '\n');
+    for (size_t i = 0; i < n; i++) {
+        const struct author *other = &occ[i].a->m.authors[occ[i].k];
+        strbuf_reset(&key);
+        fold_into(&key, other->name);
+        strbuf_addch(&key, '\n');
+        bool dup = !strncmp(seen.buf, key.buf, key.len);
+        for (const char *p = strchr(seen.buf, '\n'); !dup && p && p[1]; p = strchr(p + 1, '\n'))
+            dup = !strncmp(p + 1, key.buf, key.len);
+        if (dup)
+            continue;
+        strbuf_add(&seen, key.buf, key.len);
+        json_t *form = json_object();
+        site_set_str(form, "name", other->name);
+        site_set_str(form, "lang", occ[i].a->m.lang);
+        json_array_append_new(others, form);
+    }
+    strbuf_release(&seen);
+    strbuf_release(&key);
+    for (size_t i = 0; i < json_array_size(others); i++)
+        json_object_set_new(json_array_get(others, i), "last",
+                            json_boolean(i + 1 == json_array_size(others)));
+    json_object_set_new(o, "has_other_names", json_boolean(json_array_size(others) > 0));
+    json_object_set_new(o, "other_names", others);
     if (au->orcid[0]) {
         static const char orcid_org[] = "https://orcid.org/";
         char url[sizeof(orcid_org) + sizeof(au->orcid)];
@@ -380,15 +417,26 @@ static int render_authors(struct build *b, const struct view *v, const struct in
         for (size_t k = 0; k < m->nauthors; k++) {
             const struct author *au = &m->authors[k];
             ARRAY_GROW(occ, n + 1, alloc);
-            /* The same person: the same ORCID iD, or without one the same name. */
+            /* The same person: the same ORCID iD, or without one the same name, in any
+               script, spelling or order of the same words (model/namematch.h). */
             struct strbuf id = STRBUF_INIT;
+            struct name_form form;
+            char *key = NULL;
+            if (!au->orcid[0] && !name_form_init(&form, au->name)) {
+                key = name_form_key(&form);
+                name_form_free(&form);
+            }
             if (au->orcid[0]) {
                 strbuf_addstr(&id, "orcid:");
                 strbuf_addstr(&id, au->orcid);
+            } else if (key) {
+                strbuf_addstr(&id, "name:");
+                strbuf_addstr(&id, key);
             } else {
                 strbuf_addstr(&id, "name:");
                 fold_into(&id, au->name);
             }
+            free(key);
             occ[n] = (struct occurrence){strbuf_detach(&id, NULL), articles[i], k};
             n++;
         }

@@ -3,6 +3,8 @@
 #include "util/alloc.h"
 #include "util/error.h"
 
+#include <ctype.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include <unicode/uchar.h>
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
+#include <unicode/utrans.h>
 
 /* UTF-8 as UTF-16 (ICU's own form), invalid bytes as U+FFFD; *len gets the length in units. */
 static UChar *to_utf16(const char *s, int32_t *len)
@@ -373,4 +376,233 @@ void text_sort(const struct text_collator *c, void *base, size_t n, size_t size,
     memcpy(base, sorted, n * size);
     free(sorted);
     free(k);
+}
+
+/* ---- Matching across scripts and spellings (issue 16) ---------------------------------- */
+
+/*
+ * Russian-Latin/BGN first, because Any-Latin romanises Cyrillic by ISO 9 (Юлия -> "Ûliâ",
+ * "Ulia" once folded), a form no one writes their name in; BGN/PCGN ("Yuliya", "Dmitriy") is
+ * what passports and bylines mostly follow, and text_spelling_fold absorbs the rest.
+ */
+#define LATIN_ASCII_ID "Russian-Latin/BGN; Any-Latin; Latin-ASCII; Lower"
+
+/*
+ * Per thread: the transliterator and the words it has already done. ICU's compound
+ * transliterator costs about 50,000 instructions a word; the names of a journal repeat
+ * (given names, "университет", "государственный"), so each distinct word goes through ICU
+ * once: reading the names and institutions of bench/assign.sh at 2,000 x 800 took 973
+ * million instructions (callgrind) and takes 175 million with the cache, 156 million of them
+ * opening the transliterator (docs/performance.md).
+ */
+#define WORD_CACHE_SLOTS 16384 /* a power of two */
+#define WORD_CACHE_MAX   12000 /* then the cache starts afresh */
+
+struct word_cache_entry {
+    char *word, *latin;
+};
+
+struct transliteration {
+    UTransliterator *t;
+    struct word_cache_entry *slots;
+    size_t count;
+};
+
+static pthread_key_t transliteration_key;
+static pthread_once_t transliteration_once = PTHREAD_ONCE_INIT;
+
+static void clear_word_cache(struct transliteration *tr)
+{
+    for (size_t i = 0; i < WORD_CACHE_SLOTS; i++) {
+        free(tr->slots[i].word);
+        free(tr->slots[i].latin);
+    }
+    memset(tr->slots, 0, WORD_CACHE_SLOTS * sizeof(*tr->slots));
+    tr->count = 0;
+}
+
+static void close_transliteration(void *arg)
+{
+    struct transliteration *tr = arg;
+    clear_word_cache(tr);
+    free(tr->slots);
+    utrans_close(tr->t);
+    free(tr);
+}
+
+static void make_transliteration_key(void)
+{
+    pthread_key_create(&transliteration_key, close_transliteration);
+}
+
+static struct transliteration *thread_transliteration(void)
+{
+    pthread_once(&transliteration_once, make_transliteration_key);
+    struct transliteration *tr = pthread_getspecific(transliteration_key);
+    if (tr)
+        return tr;
+    UErrorCode status = U_ZERO_ERROR;
+    UChar id[64];
+    u_uastrcpy(id, LATIN_ASCII_ID);
+    UTransliterator *t = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &status);
+    if (U_FAILURE(status))
+        return NULL;
+    tr = xcalloc(1, sizeof(*tr));
+    tr->t = t;
+    tr->slots = xcalloc(WORD_CACHE_SLOTS, sizeof(*tr->slots));
+    pthread_setspecific(transliteration_key, tr);
+    return tr;
+}
+
+/* One word (not all ASCII) through ICU, appended to out. */
+static int transliterate_word(UTransliterator *t, struct strbuf *out, const char *word, size_t len)
+{
+    char *s = xstrndup(word, len);
+    int32_t n16;
+    UChar *u = to_utf16(s, &n16);
+    free(s);
+    /* Transliteration can lengthen the text: Щ is four letters, a Han character a syllable. */
+    int32_t capacity = n16 * 4 + 16;
+    for (;;) {
+        UErrorCode status = U_ZERO_ERROR;
+        UChar *work = xmalloc((size_t)capacity * sizeof(*work));
+        memcpy(work, u, (size_t)n16 * sizeof(*u));
+        int32_t n = n16, limit = n16;
+        utrans_transUChars(t, work, &n, capacity, 0, &limit, &status);
+        if (status == U_BUFFER_OVERFLOW_ERROR) {
+            free(work);
+            capacity *= 2;
+            continue;
+        }
+        if (U_SUCCESS(status))
+            add_utf16(out, work, n);
+        free(work);
+        free(u);
+        return U_SUCCESS(status) ? 0
+                                 : error_internal("ICU transliteration: %s", u_errorName(status));
+    }
+}
+
+static int latin_word(struct transliteration *tr, struct strbuf *out, const char *word, size_t len)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)word[i]) * 1099511628211ULL;
+    size_t slot = (size_t)h & (WORD_CACHE_SLOTS - 1);
+    while (tr->slots[slot].word) {
+        if (!strncmp(tr->slots[slot].word, word, len) && !tr->slots[slot].word[len]) {
+            strbuf_addstr(out, tr->slots[slot].latin);
+            return 0;
+        }
+        slot = (slot + 1) & (WORD_CACHE_SLOTS - 1);
+    }
+    struct strbuf latin = STRBUF_INIT;
+    int rc = transliterate_word(tr->t, &latin, word, len);
+    if (rc) {
+        strbuf_release(&latin);
+        return rc;
+    }
+    strbuf_addstr(out, latin.buf ? latin.buf : "");
+    if (tr->count >= WORD_CACHE_MAX) {
+        clear_word_cache(tr);
+        slot = (size_t)h & (WORD_CACHE_SLOTS - 1);
+    }
+    tr->slots[slot].word = xstrndup(word, len);
+    tr->slots[slot].latin = latin.buf ? strbuf_detach(&latin, NULL) : xstrdup("");
+    tr->count++;
+    strbuf_release(&latin);
+    return 0;
+}
+
+/* Bytes that end a word: ASCII other than letters and digits. */
+static bool separates_words(char c)
+{
+    return !(c & 0x80) && !isalnum((unsigned char)c);
+}
+
+int text_latin_ascii(struct strbuf *out, const char *s)
+{
+    struct transliteration *tr = NULL;
+    /* Word by word: BGN's rules look no further than the word, and ASCII is its own
+       transliteration (lower-cased here, at a hundredth of ICU's cost). */
+    while (*s) {
+        if (separates_words(*s)) {
+            strbuf_addch(out, *s++);
+            continue;
+        }
+        size_t len = 0;
+        bool ascii = true;
+        for (; s[len] && !separates_words(s[len]); len++)
+            if (s[len] & 0x80)
+                ascii = false;
+        if (ascii) {
+            for (size_t i = 0; i < len; i++)
+                strbuf_addch(out, (char)tolower((unsigned char)s[i]));
+        } else {
+            if (!tr && !(tr = thread_transliteration()))
+                return error_internal("ICU cannot open the transliterator %s", LATIN_ASCII_ID);
+            int rc = latin_word(tr, out, s, len);
+            if (rc)
+                return rc;
+        }
+        s += len;
+    }
+    return 0;
+}
+
+static bool is_vowel_after_c(char c)
+{
+    return c == 'a' || c == 'o' || c == 'u';
+}
+
+void text_spelling_fold(struct strbuf *out, const char *word, size_t len)
+{
+    char stack[64];
+    char *first = len * 2 < sizeof(stack) ? stack : xmalloc(len * 2 + 1);
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = word[i], next = i + 1 < len ? word[i + 1] : 0;
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+            continue;
+        if (c == 'k' && next == 'h') {
+            first[n++] = 'h';
+            i++;
+        } else if (c == 'p' && next == 'h') {
+            first[n++] = 'f';
+            i++;
+        } else if (c == 'e' && next == 'u') {
+            first[n++] = 'e';
+            first[n++] = 'v';
+            i++;
+        } else if (c == 'x') {
+            first[n++] = 'k';
+            first[n++] = 's';
+        } else if (c == 'c' && next == 'k') {
+            continue;
+        } else if (c == 'c' && is_vowel_after_c(next)) {
+            first[n++] = 'k';
+        } else {
+            first[n++] = c == 'j' || c == 'y' ? 'i'
+                         : c == 'w'           ? 'v'
+                         : c == 'z'           ? 's'
+                         : c == 'q'           ? 'k'
+                                              : c;
+        }
+    }
+    /* ie, io -> e; then doubled letters as one. */
+    size_t start = out->len;
+    for (size_t i = 0; i < n; i++) {
+        char c = first[i];
+        if (c == 'i' && i + 1 < n && (first[i + 1] == 'e' || first[i + 1] == 'o')) {
+            c = 'e';
+            i++;
+        }
+        if (out->len > start && out->buf[out->len - 1] == c)
+            continue;
+        strbuf_addch(out, c);
+    }
+    if (first != stack)
+        free(first);
 }

@@ -84,4 +84,26 @@ void text_sort_key(const struct text_collator *c, const char *const *parts, size
 void text_sort(const struct text_collator *c, void *base, size_t n, size_t size,
                const char *(*key)(const void *element));
 
+/* ---- Matching across scripts and spellings (issue 16) ---------------------------------- */
+
+/*
+ * s in Latin ASCII, lower case: Cyrillic by BGN/PCGN ("Дмитрий Соколов" -> "dmitriy
+ * sokolov", "Гумилёв" -> "gumilev"), every other script by ICU's Any-Latin (Han as pinyin,
+ * Hangul as Revised Romanisation), then accents and ligatures folded (Latin-ASCII) and case
+ * folded. Punctuation is kept for the caller to split on. The transliterator is opened once
+ * per thread (ICU's are not thread-safe and take milliseconds to open) and closed when the
+ * thread ends. Appends to out; returns 0, or JOURNAL_EINTERNAL when ICU cannot open it.
+ */
+int text_latin_ascii(struct strbuf *out, const char *s);
+
+/*
+ * One word of Latin ASCII (as text_latin_ascii gives) in the spelling-blind form names are
+ * compared in, appended to out: the romanisations of Russian names differ in a handful of
+ * letters, so j and y become i, kh h, x ks, eu ev (Eurasian, Евразийский), w v, z s, c before a, o,
+ * u and ck k, q k, ph f; then ie and io become e (Yevgeny/Evgeny, Gumilyov/Gumilev) and doubled
+ * letters one. Dmitriy, Dmitry and Dmitrij meet as "dmitri"; Yulia, Julia and Yuliya as "iulia";
+ * Aleksei and Alexey as "aleksei". Anything but a-z and 0-9 is dropped.
+ */
+void text_spelling_fold(struct strbuf *out, const char *word, size_t len);
+
 #endif

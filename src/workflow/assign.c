@@ -71,8 +71,11 @@ int workflow_assign(struct journal_repo *repo, const struct assignment_request *
     rc = eligibility_loads(&el, &roster, loads);
     if (rc)
         goto done;
-    enum eligibility_rule rule = eligibility_check(&el, rv, &e.manuscript, req->number,
-                                                   loads[rv - roster.reviewers], true, &why);
+    enum eligibility_rule rule = ELIGIBLE;
+    rc = eligibility_check(&el, rv, &e.manuscript, req->number, loads[rv - roster.reviewers], true,
+                           &rule, &why);
+    if (rc)
+        goto done;
     if (rule != ELIGIBLE && rule != RULE_INACTIVE && !req->override) {
         rc = error_input("cannot assign %s to submission %lu: %s (rule: %s); to assign anyway, "
                          "give --override-conflict \"JUSTIFICATION\", which is recorded",

@@ -24,6 +24,7 @@ struct waiting {
     struct submission_record record;
     struct manuscript manuscript;
     struct affinity_doc *doc;
+    struct eligibility_manuscript forms; /* the authors' names and institutions, read once */
     uint32_t need;
     size_t eligible; /* reviewers allowed, before capacity */
     size_t rules[RULE_COUNTRY + 1];
@@ -40,6 +41,7 @@ struct run {
     struct eligibility el;
     struct roster roster;
     unsigned *loads;
+    struct eligibility_reviewer *rev_forms; /* one per roster reviewer, read once */
     struct waiting *subs;
     size_t nsubs;
     struct affinity_corpus *corpus;
@@ -154,6 +156,21 @@ static int build_corpus(struct run *r)
     return rc;
 }
 
+/*
+ * Names and institutions transliterated and folded once per person: the rules then compare
+ * forms, 10 million pairs at 2,000 x 5,000, without calling ICU (docs/performance.md).
+ */
+static int build_forms(struct run *r)
+{
+    int rc = 0;
+    r->rev_forms = xcalloc(r->roster.count + 1, sizeof(*r->rev_forms));
+    for (size_t j = 0; !rc && j < r->roster.count; j++)
+        rc = eligibility_reviewer_init(&r->el, &r->roster.reviewers[j], &r->rev_forms[j]);
+    for (size_t i = 0; !rc && i < r->nsubs; i++)
+        rc = eligibility_manuscript_init(&r->el, &r->subs[i].manuscript, &r->subs[i].forms);
+    return rc;
+}
+
 static void add_exclusion(struct auto_plan *plan, unsigned long number, const char *reviewer,
                           enum eligibility_rule rule, char *why)
 {
@@ -194,7 +211,8 @@ static int build_edges(struct run *r, struct assign_edge **edges, size_t *nedges
                 continue;
             /* Capacity is checked here too, so that --explain names it for a full reviewer. */
             enum eligibility_rule rule =
-                eligibility_check(&r->el, rv, &w->manuscript, w->number, r->loads[j], true, &why);
+                eligibility_check_prepared(&r->el, rv, &r->rev_forms[j], &w->manuscript, &w->forms,
+                                           w->number, r->loads[j], true, &why);
             if (rule != ELIGIBLE) {
                 w->rules[rule]++;
                 if (r->req->explain)
@@ -312,6 +330,8 @@ static int plan_assignments(struct run *r, unsigned k)
     if (!rc)
         rc = build_corpus(r);
     if (!rc)
+        rc = build_forms(r);
+    if (!rc)
         rc = build_edges(r, &edges, &nedges);
     if (rc)
         goto done;
@@ -389,8 +409,12 @@ int workflow_assign_auto(struct journal_repo *repo, const struct auto_assign_req
     for (size_t i = 0; i < r.nsubs; i++) {
         record_free(&r.subs[i].record);
         manuscript_free(&r.subs[i].manuscript);
+        eligibility_manuscript_free(&r.subs[i].forms);
     }
     free(r.subs);
+    for (size_t j = 0; r.rev_forms && j < r.roster.count; j++)
+        eligibility_reviewer_free(&r.rev_forms[j]);
+    free(r.rev_forms);
     free(r.rev_docs);
     affinity_corpus_free(r.corpus);
     free(r.loads);

@@ -1,4 +1,5 @@
 #include "model/review.h"
+#include "model/namematch.h"
 #include "model/roster.h"
 #include "store/repo.h"
 #include "util/alloc.h"
@@ -117,8 +118,10 @@ static int generate_letter(struct editorial *e, const char *decision, const stru
 /*
  * Under blind review the letter goes to the authors, so it must not name a reviewer of the
  * submission: a reviewer may sign the comments to the author out of habit, and an editor's
- * own letter may slip. The letter is searched line by line, folded as names are folded,
- * for each assigned reviewer's full name and email as whole words.
+ * own letter may slip. The letter is searched line by line for each assigned reviewer's
+ * full name, in any script and order, with initials and Russian case endings
+ * (model/namematch.h: "Ji-ho Park" for the roster's "Park Ji-ho", "Д. Соколовым" for
+ * "Dmitry Sokolov"), and email, folded as names are folded, as whole words.
  */
 static int check_letter_names_no_reviewer(struct editorial *e, const char *source,
                                           const struct strbuf *letter)
@@ -129,6 +132,14 @@ static int check_letter_names_no_reviewer(struct editorial *e, const char *sourc
     int rc = editorial_load_roster(e->repo, e->countries, e->languages, &roster);
     if (rc)
         return rc;
+    size_t n_assigned = e->record.nassignments;
+    const struct roster_reviewer **reviewers = xcalloc(n_assigned + 1, sizeof(*reviewers));
+    struct name_form *names = xcalloc(n_assigned + 1, sizeof(*names));
+    for (size_t i = 0; !rc && i < n_assigned; i++) {
+        reviewers[i] = roster_find(&roster, e->record.assignments[i].reviewer);
+        if (reviewers[i])
+            rc = name_form_init(&names[i], reviewers[i]->name);
+    }
     const char *end = letter->buf + letter->len;
     size_t line = 1;
     for (const char *s = letter->buf; !rc && s < end; line++) {
@@ -136,32 +147,39 @@ static int check_letter_names_no_reviewer(struct editorial *e, const char *sourc
         size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
         char *raw = xstrndup(s, n);
         char *folded = roster_name_key(raw);
-        for (size_t i = 0; !rc && i < e->record.nassignments; i++) {
-            const struct roster_reviewer *r =
-                roster_find(&roster, e->record.assignments[i].reviewer);
+        struct name_form text;
+        rc = name_form_init(&text, raw);
+        for (size_t i = 0; !rc && i < n_assigned; i++) {
+            const struct roster_reviewer *r = reviewers[i];
             if (!r)
                 continue;
             /* Not the family name alone: "Good" or "Rich" would stop ordinary letters. */
-            const char *forms[] = {r->name, r->email};
-            for (size_t k = 0; !rc && k < sizeof(forms) / sizeof(*forms); k++) {
-                if (!forms[k] || strlen(forms[k]) < 3)
-                    continue;
-                char *needle = roster_name_key(forms[k]);
+            const char *found = NULL;
+            if (r->email && strlen(r->email) >= 3) {
+                char *needle = roster_name_key(r->email);
                 if (roster_has_word(folded, needle))
-                    rc = error_input(
-                        "%s, line %zu: the letter to the authors names the reviewer %s (\"%s\") "
-                        "under %s review; take the name out (the reviewer's comments to the "
-                        "author: journal review %lu --amend --as %s) or write the letter "
-                        "yourself (--letter FILE)",
-                        source, line, r->id, forms[k], e->repo->config.review_mode, e->number,
-                        r->id);
+                    found = r->email;
                 free(needle);
             }
+            if (!found && name_form_occurs_in(&names[i], &text))
+                found = r->name;
+            if (found)
+                rc = error_input(
+                    "%s, line %zu: the letter to the authors names the reviewer %s (\"%s\") "
+                    "under %s review; take the name out (the reviewer's comments to the "
+                    "author: journal review %lu --amend --as %s) or write the letter "
+                    "yourself (--letter FILE)",
+                    source, line, r->id, found, e->repo->config.review_mode, e->number, r->id);
         }
+        name_form_free(&text);
         free(folded);
         free(raw);
         s += n + (nl ? 1 : 0);
     }
+    for (size_t i = 0; i < n_assigned; i++)
+        name_form_free(&names[i]);
+    free(names);
+    free(reviewers);
     roster_free(&roster);
     return rc;
 }

@@ -40,23 +40,29 @@ int eligibility_open(struct eligibility *el, const struct journal_config *config
                            -1, &st, NULL) != SQLITE_OK)
         return error_internal("index: %s", sqlite3_errmsg(index_db(ix)));
     size_t alloc = 0, authors_alloc = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    int rc = 0;
+    while (!rc && sqlite3_step(st) == SQLITE_ROW) {
         unsigned long number = (unsigned long)sqlite3_column_int64(st, 0);
         if (!el->npapers || el->papers[el->npapers - 1].number != number) {
             ARRAY_GROW(el->papers, el->npapers + 1, alloc);
             el->papers[el->npapers++] =
-                (struct published_paper){number, column_dup(st, 1), NULL, NULL, 0};
+                (struct published_paper){number, column_dup(st, 1), NULL, NULL, NULL, 0};
             authors_alloc = 0;
         }
         struct published_paper *p = &el->papers[el->npapers - 1];
-        size_t orcid_alloc = authors_alloc;
+        size_t orcid_alloc = authors_alloc, forms_alloc = authors_alloc;
         ARRAY_GROW(p->names, p->nauthors + 1, authors_alloc);
         ARRAY_GROW(p->orcids, p->nauthors + 1, orcid_alloc);
+        ARRAY_GROW(p->forms, p->nauthors + 1, forms_alloc);
         p->names[p->nauthors] = column_dup(st, 2);
-        p->orcids[p->nauthors++] = column_dup(st, 3);
+        p->orcids[p->nauthors] = column_dup(st, 3);
+        rc = name_form_init(&p->forms[p->nauthors], p->names[p->nauthors]);
+        p->nauthors++;
     }
     sqlite3_finalize(st);
-    return 0;
+    if (rc)
+        eligibility_close(el);
+    return rc;
 }
 
 void eligibility_close(struct eligibility *el)
@@ -65,49 +71,165 @@ void eligibility_close(struct eligibility *el)
         for (size_t k = 0; k < el->papers[i].nauthors; k++) {
             free(el->papers[i].names[k]);
             free(el->papers[i].orcids[k]);
+            name_form_free(&el->papers[i].forms[k]);
         }
         free(el->papers[i].names);
         free(el->papers[i].orcids);
+        free(el->papers[i].forms);
         free(el->papers[i].title);
     }
     free(el->papers);
     memset(el, 0, sizeof(*el));
 }
 
-/* The same person: same ORCID iD, same email, or the same name. */
-static bool same_person(const struct roster_reviewer *rv, const struct author *a)
+/* Whether a person (ORCID iD or "", name form) is an author of a published paper: by ORCID
+ * iD where both have one, else by name. */
+static bool paper_has(const struct published_paper *p, const char *orcid,
+                      const struct name_form *name)
+{
+    for (size_t k = 0; k < p->nauthors; k++) {
+        if (orcid[0] && p->orcids[k][0]) {
+            if (!strcmp(orcid, p->orcids[k]))
+                return true;
+        } else if (name_form_same_person(name, &p->forms[k])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void papers_of(const struct eligibility *el, const char *orcid, const struct name_form *name,
+                      size_t **papers, size_t *n)
+{
+    size_t alloc = 0;
+    for (size_t p = 0; p < el->npapers; p++) {
+        if (!paper_has(&el->papers[p], orcid, name))
+            continue;
+        ARRAY_GROW(*papers, *n + 1, alloc);
+        (*papers)[(*n)++] = p;
+    }
+}
+
+int eligibility_reviewer_init(const struct eligibility *el, const struct roster_reviewer *rv,
+                              struct eligibility_reviewer *out)
+{
+    memset(out, 0, sizeof(*out));
+    /* Every slot is allocated zeroed first, so that freeing after a failure is harmless. */
+    out->npeople = rv->nconflict_people;
+    out->people = xcalloc(out->npeople + 1, sizeof(*out->people));
+    out->ninstitutions = rv->nconflict_institutions + (rv->affiliation.name ? 1 : 0);
+    out->institutions = xcalloc(out->ninstitutions + 1, sizeof(*out->institutions));
+    int rc = name_form_init(&out->name, rv->name);
+    for (size_t i = 0; !rc && i < rv->nconflict_people; i++)
+        rc = name_form_init(&out->people[i], rv->conflict_people[i]);
+    size_t k = 0;
+    if (!rc && rv->affiliation.name)
+        rc = institution_form_init(&out->institutions[k++], rv->affiliation.name,
+                                   rv->affiliation.ror);
+    for (size_t i = 0; !rc && i < rv->nconflict_institutions; i++)
+        rc = institution_form_init(&out->institutions[k++], rv->conflict_institutions[i], NULL);
+    if (!rc)
+        papers_of(el, rv->orcid, &out->name, &out->papers, &out->npapers);
+    if (rc)
+        eligibility_reviewer_free(out);
+    return rc;
+}
+
+void eligibility_reviewer_free(struct eligibility_reviewer *f)
+{
+    name_form_free(&f->name);
+    for (size_t i = 0; i < f->npeople; i++)
+        name_form_free(&f->people[i]);
+    free(f->people);
+    for (size_t i = 0; i < f->ninstitutions; i++)
+        institution_form_free(&f->institutions[i]);
+    free(f->institutions);
+    free(f->papers);
+    memset(f, 0, sizeof(*f));
+}
+
+int eligibility_manuscript_init(const struct eligibility *el, const struct manuscript *m,
+                                struct eligibility_manuscript *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->nauthors = m->nauthors;
+    out->authors = xcalloc(m->nauthors + 1, sizeof(*out->authors));
+    int rc = 0;
+    for (size_t i = 0; !rc && i < m->nauthors; i++) {
+        const struct author *a = &m->authors[i];
+        struct eligibility_author *f = &out->authors[i];
+        f->naffiliations = a->naffiliations;
+        f->affiliations = xcalloc(a->naffiliations + 1, sizeof(*f->affiliations));
+        rc = name_form_init(&f->name, a->name);
+        for (size_t j = 0; !rc && j < a->naffiliations; j++)
+            rc = institution_form_init(&f->affiliations[j], a->affiliations[j].name,
+                                       a->affiliations[j].ror);
+        if (!rc)
+            papers_of(el, a->orcid, &f->name, &f->papers, &f->npapers);
+    }
+    if (rc)
+        eligibility_manuscript_free(out);
+    return rc;
+}
+
+void eligibility_manuscript_free(struct eligibility_manuscript *f)
+{
+    for (size_t i = 0; i < f->nauthors; i++) {
+        struct eligibility_author *a = &f->authors[i];
+        name_form_free(&a->name);
+        for (size_t j = 0; j < a->naffiliations; j++)
+            institution_form_free(&a->affiliations[j]);
+        free(a->affiliations);
+        free(a->papers);
+    }
+    free(f->authors);
+    memset(f, 0, sizeof(*f));
+}
+
+/* The same person: by ORCID iD where both have one, else the same email, else the same name. */
+static bool same_person(const struct roster_reviewer *rv, const struct eligibility_reviewer *rf,
+                        const struct author *a, const struct eligibility_author *af)
 {
     if (rv->orcid[0] && a->orcid[0])
         return !strcmp(rv->orcid, a->orcid);
     if (rv->email && a->email && !strcasecmp(rv->email, a->email))
         return true;
-    return roster_same_name(rv->name, a->name);
+    return name_form_same_person(&rf->name, &af->name);
 }
 
-static bool paper_has_reviewer(const struct published_paper *p, const struct roster_reviewer *rv)
+/* A conflict the reviewer declared with this author: by ORCID iD or by name. */
+static bool declared_person(const struct roster_reviewer *rv, const struct eligibility_reviewer *rf,
+                            const struct author *a, const struct eligibility_author *af)
 {
-    for (size_t k = 0; k < p->nauthors; k++) {
-        if (rv->orcid[0] && p->orcids[k][0]) {
-            if (!strcmp(rv->orcid, p->orcids[k]))
-                return true;
-        } else if (roster_same_name(rv->name, p->names[k])) {
+    for (size_t i = 0; i < rv->nconflict_people; i++) {
+        if (a->orcid[0] && !strcmp(rv->conflict_people[i], a->orcid))
             return true;
-        }
+        if (name_form_same_person(&rf->people[i], &af->name))
+            return true;
     }
     return false;
 }
 
-static bool paper_has_author(const struct published_paper *p, const struct author *a)
+static const struct published_paper *shared_paper(const struct eligibility *el,
+                                                  const struct eligibility_reviewer *rf,
+                                                  const struct eligibility_author *af,
+                                                  unsigned long number)
 {
-    for (size_t k = 0; k < p->nauthors; k++) {
-        if (a->orcid[0] && p->orcids[k][0]) {
-            if (!strcmp(a->orcid, p->orcids[k]))
-                return true;
-        } else if (roster_same_name(a->name, p->names[k])) {
-            return true;
+    /* Both lists are in paper order: one merge. */
+    for (size_t x = 0, y = 0; x < rf->npapers && y < af->npapers;) {
+        if (rf->papers[x] < af->papers[y]) {
+            x++;
+        } else if (rf->papers[x] > af->papers[y]) {
+            y++;
+        } else {
+            const struct published_paper *p = &el->papers[rf->papers[x]];
+            if (p->number != number)
+                return p;
+            x++;
+            y++;
         }
     }
-    return false;
+    return NULL;
 }
 
 static bool reads(const struct roster_reviewer *rv, const char *lang)
@@ -118,10 +240,11 @@ static bool reads(const struct roster_reviewer *rv, const char *lang)
     return false;
 }
 
-enum eligibility_rule eligibility_check(const struct eligibility *el,
-                                        const struct roster_reviewer *rv,
-                                        const struct manuscript *m, unsigned long number,
-                                        unsigned load, bool check_capacity, char **why)
+enum eligibility_rule
+eligibility_check_prepared(const struct eligibility *el, const struct roster_reviewer *rv,
+                           const struct eligibility_reviewer *rf, const struct manuscript *m,
+                           const struct eligibility_manuscript *mf, unsigned long number,
+                           unsigned load, bool check_capacity, char **why)
 {
     *why = NULL;
     if (!rv->active) {
@@ -139,33 +262,31 @@ enum eligibility_rule eligibility_check(const struct eligibility *el,
     }
     for (size_t i = 0; i < m->nauthors; i++) {
         const struct author *a = &m->authors[i];
-        if (same_person(rv, a)) {
+        const struct eligibility_author *af = &mf->authors[i];
+        if (same_person(rv, rf, a, af)) {
             *why = xasprintf("%s is an author of the manuscript (%s)", rv->id, a->name);
             return RULE_AUTHOR;
         }
-        if (roster_conflicts_with_person(rv, a->name, a->orcid)) {
+        if (declared_person(rv, rf, a, af)) {
             *why = xasprintf("%s declared a conflict with the author %s", rv->id, a->name);
             return RULE_DECLARED;
         }
         for (size_t j = 0; j < a->naffiliations; j++) {
-            const struct affiliation *af = &a->affiliations[j];
-            if (roster_conflicts_with_institution(rv, af->name)) {
+            for (size_t k = 0; k < rf->ninstitutions; k++) {
+                if (!institution_form_same(&rf->institutions[k], &af->affiliations[j]))
+                    continue;
                 *why = xasprintf("%s shares an institution with the author %s (%s)", rv->id,
-                                 a->name, af->name);
+                                 a->name, a->affiliations[j].name);
                 return RULE_INSTITUTION;
             }
         }
     }
-    for (size_t p = 0; p < el->npapers; p++) {
-        const struct published_paper *paper = &el->papers[p];
-        if (paper->number == number || !paper_has_reviewer(paper, rv))
-            continue;
-        for (size_t i = 0; i < m->nauthors; i++) {
-            if (paper_has_author(paper, &m->authors[i])) {
-                *why = xasprintf("%s co-authored \"%s\" (submission %lu) with the author %s",
-                                 rv->id, paper->title, paper->number, m->authors[i].name);
-                return RULE_COAUTHOR;
-            }
+    for (size_t i = 0; i < m->nauthors; i++) {
+        const struct published_paper *paper = shared_paper(el, rf, &mf->authors[i], number);
+        if (paper) {
+            *why = xasprintf("%s co-authored \"%s\" (submission %lu) with the author %s", rv->id,
+                             paper->title, paper->number, m->authors[i].name);
+            return RULE_COAUTHOR;
         }
     }
     if (el->config->conflict_same_country && !rv->affiliation.international) {
@@ -179,6 +300,25 @@ enum eligibility_rule eligibility_check(const struct eligibility *el,
                 }
     }
     return ELIGIBLE;
+}
+
+int eligibility_check(const struct eligibility *el, const struct roster_reviewer *rv,
+                      const struct manuscript *m, unsigned long number, unsigned load,
+                      bool check_capacity, enum eligibility_rule *rule, char **why)
+{
+    struct eligibility_reviewer rf;
+    struct eligibility_manuscript mf;
+    *why = NULL;
+    int rc = eligibility_reviewer_init(el, rv, &rf);
+    if (rc)
+        return rc;
+    rc = eligibility_manuscript_init(el, m, &mf);
+    if (!rc) {
+        *rule = eligibility_check_prepared(el, rv, &rf, m, &mf, number, load, check_capacity, why);
+        eligibility_manuscript_free(&mf);
+    }
+    eligibility_reviewer_free(&rf);
+    return rc;
 }
 
 int eligibility_loads(struct eligibility *el, const struct roster *roster, unsigned *loads)

@@ -2,6 +2,7 @@
 #define JOURNAL_WORKFLOW_ELIGIBILITY_H
 
 #include "model/manuscript.h"
+#include "model/namematch.h"
 #include "model/roster.h"
 #include "store/index.h"
 
@@ -13,12 +14,17 @@
  * with an author; a co-author of an author in an article this journal
  * published; or, when journal.yaml says conflict_same_country, from an
  * author's country.
+ *
+ * People are the same by ORCID iD where both have one, else by email, else by name; names
+ * and institutions are compared by model/namematch.h, across scripts, spellings, orders,
+ * initials and Russian case endings, and institutions by ROR id where both have one.
  */
 struct published_paper {
     unsigned long number;
     char *title;
     char **names;  /* authors */
     char **orcids; /* canonical or "" */
+    struct name_form *forms;
     size_t nauthors;
 };
 
@@ -41,19 +47,65 @@ enum eligibility_rule {
     RULE_COUNTRY,
 };
 
+/*
+ * A reviewer's name, declared conflicts and institutions read once for every comparison
+ * (model/namematch.h), and the published papers (indices into papers) they wrote.
+ */
+struct eligibility_reviewer {
+    struct name_form name;
+    struct name_form *people; /* one per conflict_people entry */
+    size_t npeople;
+    struct institution_form *institutions; /* the affiliation, then the declared ones */
+    size_t ninstitutions;
+    size_t *papers;
+    size_t npapers;
+};
+
+struct eligibility_author {
+    struct name_form name;
+    struct institution_form *affiliations; /* one per affiliation */
+    size_t naffiliations;
+    size_t *papers;
+    size_t npapers;
+};
+
+/* The same for a manuscript's authors. */
+struct eligibility_manuscript {
+    struct eligibility_author *authors;
+    size_t nauthors;
+};
+
 int eligibility_open(struct eligibility *el, const struct journal_config *config,
                      struct journal_index *ix);
 void eligibility_close(struct eligibility *el);
 
 /*
- * The first rule that excludes reviewer rv from submission number (manuscript m),
- * with a sentence saying why in *why (caller frees; NULL when eligible).
+ * Forms of a reviewer and of a manuscript, for eligibility_check_prepared: a run that checks
+ * many pairs makes them once per person (transliteration costs microseconds, a comparison
+ * of forms nanoseconds). 0 or JOURNAL_EINTERNAL (ICU); free with the _free functions.
+ */
+int eligibility_reviewer_init(const struct eligibility *el, const struct roster_reviewer *rv,
+                              struct eligibility_reviewer *out);
+void eligibility_reviewer_free(struct eligibility_reviewer *f);
+int eligibility_manuscript_init(const struct eligibility *el, const struct manuscript *m,
+                                struct eligibility_manuscript *out);
+void eligibility_manuscript_free(struct eligibility_manuscript *f);
+
+/*
+ * The first rule that excludes reviewer rv (forms rf) from submission number (manuscript m,
+ * forms mf), with a sentence saying why in *why (caller frees; NULL when eligible).
  * load is the reviewer's open reviews; capacity counts only when check_capacity.
  */
-enum eligibility_rule eligibility_check(const struct eligibility *el,
-                                        const struct roster_reviewer *rv,
-                                        const struct manuscript *m, unsigned long number,
-                                        unsigned load, bool check_capacity, char **why);
+enum eligibility_rule
+eligibility_check_prepared(const struct eligibility *el, const struct roster_reviewer *rv,
+                           const struct eligibility_reviewer *rf, const struct manuscript *m,
+                           const struct eligibility_manuscript *mf, unsigned long number,
+                           unsigned load, bool check_capacity, char **why);
+/* The same for one pair, its forms made and freed here: the rule in *rule. 0 or
+ * JOURNAL_EINTERNAL. */
+int eligibility_check(const struct eligibility *el, const struct roster_reviewer *rv,
+                      const struct manuscript *m, unsigned long number, unsigned load,
+                      bool check_capacity, enum eligibility_rule *rule, char **why);
 const char *eligibility_rule_name(enum eligibility_rule rule);
 
 /* Open reviews of each roster reviewer: assigned in a submission's current round, not yet in. */

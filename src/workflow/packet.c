@@ -1,5 +1,6 @@
 #include "workflow/packet.h"
 
+#include "model/namematch.h"
 #include "model/roster.h"
 #include "util/alloc.h"
 #include "util/error.h"
@@ -82,51 +83,74 @@ static void add_warning(struct packet *p, size_t line, char *text)
 }
 
 /*
- * Where the packet still names an author: full name, family name, email or
- * ORCID iD. Lines are folded one at a time so that warnings can say where.
+ * Where the packet still names an author: full name (in any script and order, with
+ * initials), family name (in any Russian case: "Соколова", "Соколовым" for "Соколов"),
+ * email or ORCID iD (model/namematch.h). Lines are read one at a time so that warnings can
+ * say where.
  */
-static void find_identifying_text(struct packet *p, const struct manuscript *m, size_t body_start,
-                                  size_t first_line)
+static int find_identifying_text(struct packet *p, const struct manuscript *m, size_t body_start,
+                                 size_t first_line)
 {
-    size_t nneedles = 0;
-    char **needles = xcalloc(m->nauthors * 4 + 1, sizeof(char *));
-    const char **owners = xcalloc(m->nauthors * 4 + 1, sizeof(char *));
-    for (size_t i = 0; i < m->nauthors; i++) {
+    size_t nneedles = 0, nforms = 0;
+    char **needles = xcalloc(m->nauthors * 2 + 1, sizeof(char *));
+    const char **owners = xcalloc(m->nauthors * 2 + 1, sizeof(char *));
+    struct name_form *forms = xcalloc(m->nauthors * 2 + 1, sizeof(*forms));
+    const char **form_owners = xcalloc(m->nauthors * 2 + 1, sizeof(char *));
+    int rc = 0;
+    for (size_t i = 0; !rc && i < m->nauthors; i++) {
         const struct author *a = &m->authors[i];
         const char *last = strrchr(a->name, ' ');
-        const char *forms[4] = {a->name, a->family ? a->family : (last ? last + 1 : NULL), a->email,
-                                a->orcid[0] ? a->orcid : NULL};
-        for (size_t k = 0; k < 4; k++) {
-            if (!forms[k] || strlen(forms[k]) < 3)
+        const char *names[2] = {a->name, a->family ? a->family : (last ? last + 1 : NULL)};
+        for (size_t k = 0; !rc && k < 2; k++) {
+            if (!names[k] || strlen(names[k]) < 3)
+                continue;
+            form_owners[nforms] = a->name;
+            rc = name_form_init(&forms[nforms++], names[k]);
+        }
+        const char *codes[2] = {a->email, a->orcid[0] ? a->orcid : NULL};
+        for (size_t k = 0; k < 2; k++) {
+            if (!codes[k] || strlen(codes[k]) < 3)
                 continue;
             owners[nneedles] = a->name;
-            needles[nneedles++] = roster_name_key(forms[k]);
+            needles[nneedles++] = roster_name_key(codes[k]);
         }
     }
     const char *end = p->text.buf + p->text.len;
     size_t line = first_line;
-    for (const char *s = p->text.buf + body_start; s < end; line++) {
+    for (const char *s = p->text.buf + body_start; !rc && s < end; line++) {
         const char *nl = memchr(s, '\n', (size_t)(end - s));
         size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
         char *raw = xstrndup(s, n);
         char *folded = roster_name_key(raw);
-        for (size_t k = 0; k < nneedles; k++) {
-            if (!roster_has_word(folded, needles[k]))
-                continue;
+        struct name_form text;
+        rc = name_form_init(&text, raw);
+        const char *owner = NULL;
+        for (size_t k = 0; !rc && !owner && k < nforms; k++)
+            if (name_form_occurs_in(&forms[k], &text))
+                owner = form_owners[k];
+        for (size_t k = 0; !rc && !owner && k < nneedles; k++)
+            if (roster_has_word(folded, needles[k]))
+                owner = owners[k];
+        if (owner) {
             /* Cut by what a terminal shows, never inside a character. */
             char *shown = text_truncate_to_width(raw, 60);
-            add_warning(p, line, xasprintf("names the author %s: %s", owners[k], shown));
+            add_warning(p, line, xasprintf("names the author %s: %s", owner, shown));
             free(shown);
-            break;
         }
+        name_form_free(&text);
         free(folded);
         free(raw);
         s += n + (nl ? 1 : 0);
     }
     for (size_t k = 0; k < nneedles; k++)
         free(needles[k]);
+    for (size_t k = 0; k < nforms; k++)
+        name_form_free(&forms[k]);
     free(needles);
     free(owners);
+    free(forms);
+    free(form_owners);
+    return rc;
 }
 
 int packet_make(struct journal_repo *repo, unsigned long number, const char *reviewer,
@@ -204,7 +228,7 @@ int packet_make(struct journal_repo *repo, unsigned long number, const char *rev
         out->removed_sections = strip_sections(m->body, m->body_len, &out->text);
         /* The title, abstract and keywords may name an author as well as the body can: the
            whole packet is searched, its lines counted from the top. */
-        find_identifying_text(out, m, 0, 1);
+        rc = find_identifying_text(out, m, 0, 1);
     } else if (!rc) {
         strbuf_add(&out->text, m->body, m->body_len);
     }

@@ -45,14 +45,16 @@ PUBLIC=$TEST_TMP/public.txt     # one per line: must appear (positive controls)
 secret() { printf '%s\n' "$@" >>"$SECRETS"; }
 public() { printf '%s\n' "$@" >>"$PUBLIC"; }
 
-# Four reviewers with distinctive names (one with accents, one in Cyrillic), emails,
-# ORCID iDs and institutions, added to the sample roster.
-RV_IDS="rv-quillon rv-elodie rv-vsevolod rv-hortensia"
+# Five reviewers with distinctive names (one with accents, one in Cyrillic, one Korean with
+# the family name first), emails, ORCID iDs and institutions, added to the sample roster.
+RV_IDS="rv-quillon rv-elodie rv-vsevolod rv-hortensia rv-jiho"
 declare -A RV_NAME RV_EMAIL RV_ORCID RV_AFF
 RV_NAME[rv-quillon]="Quillon Zarathustrova"
 RV_NAME[rv-elodie]="Élodie Vrąbelczyk-Ñuñez"
 RV_NAME[rv-vsevolod]="Всеволод Пржемысловцев"
 RV_NAME[rv-hortensia]="Hortensia Blumwaldt-Okonkwo"
+RV_NAME[rv-jiho]="Yoonqwan Ji-ho"
+secret Yoonqwan
 for id in $RV_IDS; do
     RV_EMAIL[$id]="$id.k7f3a@reviewers-7f3a.example.net"
     RV_ORCID[$id]=$(orcid "$id")
@@ -87,7 +89,7 @@ tgit -C "$J" commit -qam "Roster with distinctive reviewers; mail on" || fail "c
 # Authors have names made of TAG so that each submission's authors are unique.
 manuscript() {
     local file=$1 tag=$2
-    local a1="Ulrich Nopub${tag}son" a2="Ксения Непубл${tag}ова"
+    local a1="Ulrich Nopub${tag}son" a2="Ксения Непубл${tag}ова" a3="Kwon${tag}dong Min-jun"
     local o1 o2
     o1=$(orcid "a1$tag")
     o2=$(orcid "a2$tag")
@@ -114,6 +116,10 @@ authors:
     affiliations:
       - name: "AFFIL2-$tag Academy"
         country: UZ
+  - name: "$a3"
+    affiliations:
+      - name: "AFFIL3-$tag Institute"
+        country: KR
 ---
 
 ## Introduction
@@ -124,9 +130,9 @@ BODY-$tag: promotion in regional administrations follows networks.
 
 We compare careers.
 MD
-    AUTHOR_IDS=("$a1" "$a2" "Nopub${tag}son" "Непубл${tag}ова" "author1.$tag@authors-7f3a.example.com"
-        "author2.$tag@authors-7f3a.example.com" "$o1" "$o2" "AFFIL-$tag University" "DEPT-$tag"
-        "AFFIL2-$tag Academy")
+    AUTHOR_IDS=("$a1" "$a2" "$a3" "Nopub${tag}son" "Непубл${tag}ова" "Kwon${tag}dong"
+        "author1.$tag@authors-7f3a.example.com" "author2.$tag@authors-7f3a.example.com" "$o1" "$o2"
+        "AFFIL-$tag University" "DEPT-$tag" "AFFIL2-$tag Academy" "AFFIL3-$tag Institute")
 }
 
 # submit TAG [--file ...]: submit a tagged manuscript; sets N to its number.
@@ -511,6 +517,50 @@ expect_exit 0 "packet of a manuscript whose abstract names its author" -- \
     "$JOURNAL" -C "$J" packet "$S_SELF" --reviewer rv-hortensia -o "$REVIEWER_VIEW/self.md"
 expect_stderr_match "warning: .*self\.md:[0-9]+: names the author Ulrich NopubSELFqson" \
     "the packet warns about the author named in the abstract"
+# Authors named in another case, order or script than the front matter's are reported too.
+cat >>"$W/self.md" <<'MD'
+
+Как показано НепублSELFqовой ранее, сети важны.
+
+As Min-jun KwonSELFqdong found, they are.
+
+Ulrich НопубSELFqсон disagrees.
+MD
+S_SELF2=$(submit_self 2>/dev/null | grep -oE '[0-9]+' | head -1)
+assign "$S_SELF2" rv-hortensia
+expect_exit 0 "packet of a manuscript naming its authors in other forms" -- \
+    "$JOURNAL" -C "$J" packet "$S_SELF2" --reviewer rv-hortensia -o "$REVIEWER_VIEW/self2.md"
+expect_stderr_match "names the author Ксения НепублSELFqова: Как показано НепублSELFqовой" \
+    "the packet warns about the Cyrillic author named in the instrumental case"
+expect_stderr_match "names the author KwonSELFqdong Min-jun: As Min-jun KwonSELFqdong found" \
+    "the packet warns about the Korean author named in the other order"
+expect_stderr_match "names the author Ulrich NopubSELFqson: Ulrich НопубSELFqсон disagrees" \
+    "the packet warns about the Latin author written in Cyrillic"
+
+# A reviewer who signs in another order or script is caught in the author's letter.
+submit SIGNEDq
+S_SIGNED=$N
+assign "$S_SIGNED" rv-jiho
+printf 'TO-AUTHORS-SIGNEDq: fine work.\n\nJi-ho Yoonqwan\n' >"$W/signed-jiho.md"
+printf 'CONFIDENTIAL-MARKER-7f3a-SIGNEDq\n' >"$W/x-signed.md"
+printf 'TO-AUTHORS-SIGNEDq: fine work.\n' >"$W/c-SIGNEDq.md"
+expect_exit 0 "review $S_SIGNED by rv-jiho, signed in the other order" -- "$JOURNAL" -C "$J" \
+    review "$S_SIGNED" --verdict accept --comments "$W/signed-jiho.md" \
+    --confidential "$W/x-signed.md" --as rv-jiho
+expect_exit 1 "decide refuses the letter signed 'Ji-ho Yoonqwan' for 'Yoonqwan Ji-ho'" -- \
+    "$JOURNAL" -C "$J" decide "$S_SIGNED" accept
+expect_stderr_match "names the reviewer rv-jiho \(\"Yoonqwan Ji-ho\"\)" "the refusal names the reviewer"
+assign "$S_SIGNED" rv-vsevolod
+printf 'TO-AUTHORS-SIGNEDq: fine work.\n\nВ. Пржемысловцев\n' >"$W/signed-vsevolod.md"
+expect_exit 0 "rv-jiho amends the review without the signature" -- "$JOURNAL" -C "$J" \
+    review "$S_SIGNED" --verdict accept --comments "$W/c-SIGNEDq.md" \
+    --confidential "$W/x-signed.md" --as rv-jiho --amend
+expect_exit 0 "review $S_SIGNED by rv-vsevolod, signed with an initial" -- "$JOURNAL" -C "$J" \
+    review "$S_SIGNED" --verdict accept --comments "$W/signed-vsevolod.md" \
+    --confidential "$W/x-signed.md" --as rv-vsevolod
+expect_exit 1 "decide refuses the letter signed 'В. Пржемысловцев' for 'Всеволод Пржемысловцев'" -- \
+    "$JOURNAL" -C "$J" decide "$S_SIGNED" accept
+expect_stderr_match "names the reviewer rv-vsevolod" "the refusal names the Cyrillic reviewer"
 
 # ---- single-blind: authors still never see reviewers; reviewers see authors ----
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Conflict-of-interest rules that need a constructed case: the reviewer is an
 # author of the manuscript, and the reviewer co-authored an article this
-# journal published with one of its authors (matched by ORCID iD or by name).
+# journal published with one of its authors (matched by ORCID iD or by name), and every
+# rule seen through scripts, orders, initials and the other language of an institution.
 . "$(dirname "$0")/lib.sh"
 
 J=$TEST_TMP/sample
@@ -76,4 +77,109 @@ if grep -qE "^    (oksana-hrytsenko|thomas-lindqvist) " "$OUT"; then
 else
     pass "neither conflicted reviewer is in the plan"
 fi
+# Across scripts and spellings: a Russian manuscript by "Соколов Дмитрий" (family name
+# first, in Cyrillic) at the Eurasian National University, and by "Park Ji-ho" at an
+# institution with a ROR id. Each reviewer below is in conflict by exactly one rule, seen
+# through another script, order, initials or the institution's other language.
+cat >>"$J/reviewers.yaml" <<'YAML'
+  - id: dmitry-sokolov
+    name: Dmitry Sokolov
+    email: d.sokolov@example.net
+    affiliation: {name: Vilnius Policy School, country: LT}
+    languages: [ru]
+    keywords: [procurement]
+  - id: declares-ji-ho-park
+    name: Erika Lund
+    email: e.lund@example.net
+    affiliation: {name: Vilnius Policy School, country: LT}
+    languages: [ru]
+    keywords: [procurement]
+    conflicts: {people: [Ji-ho Park]}
+  - id: declares-d-sokolov
+    name: Ilse Berg
+    email: i.berg@example.net
+    affiliation: {name: Vilnius Policy School, country: LT}
+    languages: [ru]
+    keywords: [procurement]
+    conflicts: {people: [Sokolov D.]}
+  - id: enu-colleague
+    name: Aigerim Bekova
+    email: a.bekova@example.net
+    affiliation: {name: L.N. Gumilyov Eurasian National University, country: KZ}
+    languages: [ru]
+    keywords: [procurement]
+  - id: same-ror
+    name: Min-seo Choi
+    email: m.choi@example.net
+    affiliation: {name: SNU Graduate School of Public Administration, country: KR, ror: "https://ror.org/04h9pn542"}
+    languages: [ru]
+    keywords: [procurement]
+  - id: lindqvist-in-cyrillic
+    name: Линдквист Т.
+    email: lindqvist@example.ru
+    affiliation: {name: Vilnius Policy School, country: LT}
+    languages: [en, ru]
+    keywords: [procurement]
+  - id: other-ror
+    name: Hana Lee
+    email: h.lee@example.net
+    affiliation: {name: Seoul National University, country: KR, ror: "https://ror.org/052bx8q98"}
+    languages: [ru]
+    keywords: [procurement]
+YAML
+tgit -C "$J" commit -qam "Reviewers in several scripts"
+cat >ru.md <<'MD'
+---
+title: "Государственные закупки в Казахстане"
+lang: ru
+abstract: Что изменилось.
+keywords: [закупки]
+authors:
+  - name: Соколов Дмитрий
+    email: sokolov@example.kz
+    corresponding: true
+    affiliations: [{name: Евразийский национальный университет имени Л. Н. Гумилёва, country: KZ}]
+  - name: Park Ji-ho
+    affiliations: [{name: Seoul National University, country: KR, ror: "https://ror.org/04h9pn542"}]
+---
+Текст.
+MD
+expect_exit 0 "submit the Russian manuscript" -- "$JOURNAL" -C "$J" submit ru.md
+R=$(cat "$OUT")
+"$JOURNAL" -C "$J" list >/dev/null
+snapshot "$J" >"$before"
+refused() { # REVIEWER RULE MESSAGE-REGEX WHAT
+    expect_exit 1 "$4" -- "$JOURNAL" -C "$J" assign "$R" --reviewer "$1"
+    expect_stderr_match "$3 \(rule: $2\)" "$4: the refusal names the rule"
+}
+refused dmitry-sokolov author "dmitry-sokolov is an author of the manuscript \(Соколов Дмитрий\)" \
+    "Dmitry Sokolov is the author Соколов Дмитрий (other script, other order)"
+refused declares-ji-ho-park declared "declared a conflict with the author Park Ji-ho" \
+    "a conflict declared with Ji-ho Park holds for Park Ji-ho"
+refused declares-d-sokolov declared "declared a conflict with the author Соколов Дмитрий" \
+    "a conflict declared with 'Sokolov D.' holds for Соколов Дмитрий (initial, other script)"
+refused enu-colleague institution "shares an institution with the author Соколов Дмитрий \(Евразийский национальный университет имени Л. Н. Гумилёва\)" \
+    "the Eurasian National University in English is the same institution in Russian"
+refused same-ror institution "shares an institution with the author Park Ji-ho \(Seoul National University\)" \
+    "institutions with the same ROR id are one, whatever their names"
+refused_n() {
+    expect_exit 1 "$2" -- "$JOURNAL" -C "$J" assign "$N" --reviewer "$1"
+    expect_stderr_match "$1 co-authored .* \(submission 3\) with the author Mihaela Rusnac \(rule: co-author\)" \
+        "$2: the refusal names the rule"
+}
+refused_n lindqvist-in-cyrillic \
+    "'Линдквист Т.' is Thomas Lindqvist, co-author of a published article (script, order, initial)"
+expect_unchanged "$before" "$J" "the refused cross-script assignments changed nothing"
+expect_exit 0 "the same name with another ROR id is another institution" -- \
+    "$JOURNAL" -C "$J" assign "$R" --reviewer other-ror
+expect_exit 0 "an editor who knows better assigns anyway, with the reason recorded" -- \
+    "$JOURNAL" -C "$J" assign "$R" --reviewer enu-colleague \
+    --override-conflict "different faculty, never worked together"
+expect_exit 0 "the automatic plan sees the same conflicts" -- \
+    "$JOURNAL" -C "$J" assign --auto "$R" -k 3 --dry-run --explain
+for pair in "dmitry-sokolov author" "declares-ji-ho-park declared" \
+    "declares-d-sokolov declared" "same-ror institution"; do
+    set -- $pair
+    expect_stdout_match "#$R +$1 +$2 " "explain: $1 excluded by the $2 rule"
+done
 finish

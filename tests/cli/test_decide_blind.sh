@@ -45,6 +45,33 @@ expect_exit 1 "decide refuses the editor's letter that gives the reviewer's emai
 expect_stderr_match "letter.md, line 3: the letter to the authors names the reviewer $R \(\"a.bekova@example.org\"\)" \
     "the message names the file and line"
 
+# Names in the other order, in another script, with initials or in a Russian case.
+cat >>"$J/reviewers.yaml" <<'YAML'
+  - id: park-ji-ho
+    name: Park Ji-ho
+    email: jiho.park@example.kr
+    affiliation: {name: Korea Public Policy Institute, country: KR}
+    languages: [en]
+    keywords: [governance]
+YAML
+tgit -C "$J" commit -qam "A reviewer whose family name comes first"
+"$JOURNAL" -C "$J" assign "$N" --reviewer park-ji-ho >"$OUT" 2>"$ERR" || fail "assign park" "$(show_output)"
+snapshot "$J" >before.snap
+printf 'Dear authors,\n\nwe accept.\n\nJi-ho Park\n' >other-order.md
+expect_exit 1 "a letter signed 'Ji-ho Park' for the roster's 'Park Ji-ho' is refused" -- \
+    "$JOURNAL" -C "$J" decide "$N" accept --letter other-order.md
+expect_stderr_match "other-order.md, line 5: the letter to the authors names the reviewer park-ji-ho \(\"Park Ji-ho\"\)" \
+    "the message names the reviewer as the roster writes the name"
+printf 'Уважаемые авторы!\n\nСогласно отзыву, подготовленному Асель Бековой, статья принята.\n' >cyrillic.md
+expect_exit 1 "a letter naming 'Асель Бековой' (Cyrillic, instrumental case) for 'Asel Bekova' is refused" -- \
+    "$JOURNAL" -C "$J" decide "$N" accept --letter cyrillic.md
+expect_stderr_match "cyrillic.md, line 3: the letter to the authors names the reviewer $R" "the message gives the line"
+printf 'Dear authors,\n\nwe accept (J. Park).\n' >initial.md
+expect_exit 1 "a letter naming 'J. Park' is refused" -- \
+    "$JOURNAL" -C "$J" decide "$N" accept --letter initial.md
+snapshot "$J" >after.snap
+check "the refused letters changed nothing" -- cmp -s before.snap after.snap
+
 printf 'The method is sound.\n' >unsigned.md
 expect_exit 0 "review --amend without the signature" -- \
     "$JOURNAL" -C "$J" review "$N" --verdict accept --comments unsigned.md --confidential k.md \

@@ -55,6 +55,47 @@ assert quoted[0].endswith("\u2026") and len(quoted[0]) == 60, quoted[0]
 assert quoted[0].startswith("12) Как показал Iskakov (2021), правила продвижения"), quoted[0]
 ' "$ERR"
 
+# A Russian manuscript: its author's family name in Russian cases, in Latin letters with an
+# initial, and words that only begin like it.
+cat >sokolov.md <<'MD'
+---
+title: "Кадровый резерв в регионах"
+lang: ru
+abstract: Как устроен кадровый резерв.
+keywords: [кадровый резерв]
+authors:
+  - name: Дмитрий Соколов
+    email: d.sokolov@example.ru
+    affiliations: [{name: Томский государственный университет, country: RU}]
+---
+Как показано в работе Соколова (2019), резерв формируется формально.
+
+Эту методику мы разработали вместе с Соколовым и коллегами.
+
+Earlier results (D. Sokolov, 2018) point the same way.
+
+The Russian edition was prepared by Sokolovym and Ivanovym (2017).
+
+Соколиная охота и Соколовский район здесь ни при чём.
+MD
+expect_exit 0 "submit a Russian manuscript" -- "$JOURNAL" -C "$R" submit sokolov.md
+S=$(cat "$OUT")
+expect_exit 0 "assign a reviewer to it" -- "$JOURNAL" -C "$R" assign "$S" --reviewer asel-bekova
+expect_exit 0 "packet of the Russian manuscript" -- \
+    "$JOURNAL" -C "$R" packet "$S" --reviewer asel-bekova -o p-sokolov.md
+expect_stderr_match "names the author Дмитрий Соколов: Как показано в работе Соколова" \
+    "warning for the family name in the genitive (Соколова)"
+expect_stderr_match "names the author Дмитрий Соколов: Эту методику мы разработали вместе с Соколовым" \
+    "warning for the family name in the instrumental (Соколовым)"
+expect_stderr_match "names the author Дмитрий Соколов: Earlier results \(D\. Sokolov, 2018\)" \
+    "warning for the name in Latin letters with an initial"
+expect_stderr_match "names the author Дмитрий Соколов: The Russian edition was prepared by Sokolovym" \
+    "warning for the transliterated family name with a Russian case ending (Sokolovym)"
+check_eq "no warning for words that only begin like the name (Соколиная, Соколовский)" "" \
+    "$(grep 'Соколиная' "$ERR")"
+check_eq "one warning for each line that names the author" 4 \
+    "$(grep -c 'names the author Дмитрий Соколов' "$ERR")"
+
 # Nothing that identifies an author, from the manuscript's front matter, is in the packet.
 leaks=$(/usr/bin/python3 - "$MS" p.md <<'PY'
 import sys, yaml

@@ -13,6 +13,7 @@
 #include "util/unicode.h"
 #include "util/utf8.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -218,13 +219,116 @@ static void test_sort_stable(void **state)
     text_collator_free(c);
 }
 
+/* The key two writings of one name must share: transliterated, then spelling-folded. */
+static char *match_key(const char *s)
+{
+    struct strbuf latin = STRBUF_INIT, key = STRBUF_INIT;
+    assert_int_equal(text_latin_ascii(&latin, s), 0);
+    text_spelling_fold(&key, latin.buf, latin.len);
+    strbuf_release(&latin);
+    return strbuf_detach(&key, NULL);
+}
+
+static void assert_same_key(const char *a, const char *b)
+{
+    char *ka = match_key(a), *kb = match_key(b);
+    if (strcmp(ka, kb))
+        fail_msg("\"%s\" (%s) and \"%s\" (%s) should meet", a, ka, b, kb);
+    free(ka);
+    free(kb);
+}
+
+static void test_latin_ascii(void **state)
+{
+    (void)state;
+    struct strbuf sb = STRBUF_INIT;
+    assert_int_equal(text_latin_ascii(&sb, "Дмитрий Соколов, Гумилёв; Chișinău 王伟"), 0);
+    assert_string_equal(sb.buf, "dmitriy sokolov, gumilev; chisinau wang wei");
+    strbuf_release(&sb);
+    assert_int_equal(text_latin_ascii(&sb, ""), 0);
+    assert_string_equal(sb.buf ? sb.buf : "", "");
+    strbuf_release(&sb);
+}
+
+static void test_spelling_fold(void **state)
+{
+    (void)state;
+    /* Real pairs: the Cyrillic and the romanisations people write their names in. */
+    assert_same_key("Дмитрий", "Dmitry");
+    assert_same_key("Дмитрий", "Dmitrij");
+    assert_same_key("Dmitriy", "Dmitry");
+    assert_same_key("Соколов", "Sokolov");
+    assert_same_key("Юлия", "Yulia");
+    assert_same_key("Юлия", "Julia");
+    assert_same_key("Yuliya", "Julia");
+    assert_same_key("Евгений", "Yevgeny");
+    assert_same_key("Евгений", "Evgeny");
+    assert_same_key("Евгений", "Evgenii");
+    assert_same_key("Гумилёв", "Gumilyov");
+    assert_same_key("Гумилёв", "Gumilev");
+    assert_same_key("Алексей", "Aleksei");
+    assert_same_key("Алексей", "Alexey");
+    assert_same_key("Хабаров", "Habarov");
+    assert_same_key("Андреев", "Andreev");
+    assert_same_key("Фёдор", "Fyodor");
+    assert_same_key("Jürgen", "JURGEN");
+    assert_same_key("Линдквист", "Lindqvist");
+    /* and different names stay different */
+    char *a = match_key("Sokolov"), *b = match_key("Sobolev");
+    assert_string_not_equal(a, b);
+    free(a);
+    free(b);
+    a = match_key("Иванов");
+    b = match_key("Ivanova");
+    assert_string_not_equal(a, b); /* the case ending is the name matcher's business */
+    free(a);
+    free(b);
+}
+
+static void *transliterate_many(void *arg)
+{
+    const char *const *expected = arg;
+    for (int i = 0; i < 200; i++) {
+        struct strbuf sb = STRBUF_INIT;
+        if (text_latin_ascii(&sb, expected[0]) || strcmp(sb.buf, expected[1]))
+            return (void *)1;
+        strbuf_release(&sb);
+    }
+    return NULL;
+}
+
+/* ICU's transliterators are not thread-safe: each thread must get its own. */
+static void test_latin_ascii_threads(void **state)
+{
+    (void)state;
+    static const char *const one[] = {"Евразийский национальный университет", "yevraziyskiy "
+                                                                              "natsional'nyy "
+                                                                              "universitet"};
+    static const char *const two[] = {"Щукин Хабаров", "shchukin khabarov"};
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++)
+        pthread_create(&t[i], NULL, transliterate_many, (void *)(i % 2 ? one : two));
+    for (int i = 0; i < 4; i++) {
+        void *failed;
+        pthread_join(t[i], &failed);
+        assert_null(failed);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_display_width),   cmocka_unit_test(test_truncate),
-        cmocka_unit_test(test_padded),          cmocka_unit_test(test_suggest),
-        cmocka_unit_test(test_collate_russian), cmocka_unit_test(test_collate_english),
-        cmocka_unit_test(test_sort_key_parts),  cmocka_unit_test(test_sort_stable),
+        cmocka_unit_test(test_display_width),
+        cmocka_unit_test(test_truncate),
+        cmocka_unit_test(test_padded),
+        cmocka_unit_test(test_suggest),
+        cmocka_unit_test(test_collate_russian),
+        cmocka_unit_test(test_collate_english),
+        cmocka_unit_test(test_sort_key_parts),
+        cmocka_unit_test(test_sort_stable),
+        cmocka_unit_test(test_latin_ascii),
+        cmocka_unit_test(test_spelling_fold),
+        cmocka_unit_test(test_latin_ascii_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,96 @@
+#ifndef JOURNAL_MODEL_NAMEMATCH_H
+#define JOURNAL_MODEL_NAMEMATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Whether two writings of a person's or an institution's name can be the same, whatever
+ * their script, romanisation, order and Russian case: the one place the conflict rules
+ * (workflow/eligibility.c) and the blind-review checks (packet.c, decide.c) ask.
+ *
+ * A name is read once into its form (transliterated to Latin ASCII and spelling-folded by
+ * util/unicode.c, split into words, initials marked, Russian case endings stripped into a
+ * stem), so that comparing two forms costs a few string compares and no ICU call: callers
+ * that compare many pairs make the forms once per person, not per pair.
+ *
+ * Where a match is uncertain these err toward "the same": a conflict or a warning an editor
+ * can set aside (assign's --override with its recorded reason) costs less than a reviewer
+ * who reviews a colleague's paper. Соколова (a wife, a daughter) meets Соколов; "Moscow
+ * State University" meets "Moscow State Pedagogical University".
+ */
+
+struct name_word {
+    char *text;         /* spelling-folded ("sokolovoi") */
+    char *stem;         /* text without a Russian case ending ("sokolov"), or text itself */
+    uint64_t stem_hash; /* compared instead of stem: names are compared millions of times */
+    bool initial;       /* written as an initial: "D.", "Д.", "Ю.", "D" */
+};
+
+struct name_form {
+    struct name_word *words;
+    size_t nwords;
+    uint64_t signature; /* a bit per stem of a full word */
+    bool has_initials;
+};
+
+/* The form of name (UTF-8, any script; NULL or "" gives no words). 0 or JOURNAL_EINTERNAL
+ * (ICU). Free with name_form_free. */
+int name_form_init(struct name_form *f, const char *name);
+void name_form_free(struct name_form *f);
+
+/*
+ * The same person: every word of the name with fewer words meets a different word of the
+ * other, in any order (Park Ji-ho / Ji-ho Park, Sokolov Dmitry), a word meeting another by
+ * its stem (Соколовым / Sokolov) and an initial meeting a word that starts with it
+ * (D. Sokolov / Дмитрий Соколов), at least one full word meeting a full word, and, unless
+ * both are one word, at least two words (a patronymic in one of them is left over).
+ */
+bool name_form_same_person(const struct name_form *a, const struct name_form *b);
+
+/*
+ * Whether text (the form of a line) contains name: its words next to each other, in any
+ * order, by the same rules as above ("Ji-ho Park" in a letter for "Park Ji-ho",
+ * "Соколовым Д." for "Dmitry Sokolov").
+ */
+bool name_form_occurs_in(const struct name_form *name, const struct name_form *text);
+
+/*
+ * A key that two writings of one name share when they have the same words, whatever the
+ * script, spelling and order ("Dmitry Sokolov", "Дмитрий Соколов", "Sokolov Dmitrij" ->
+ * "dmitri sokolov"), for grouping where a looser match would merge two people (the author
+ * index: Соколова is not Соколов there): the words, spelling-folded, sorted. NULL when the
+ * name has an initial or no word. Caller frees.
+ */
+char *name_form_key(const struct name_form *f);
+
+struct institution_form {
+    char *ror;           /* as given, or NULL */
+    char *key;           /* every word, for names made only of generic words */
+    char **words;        /* distinctive words, spelling-folded */
+    uint64_t *heads;     /* each word's first five letters, packed: words that meet share them */
+    uint64_t words_hash; /* of all the words in order: the same name written the same way */
+    size_t nwords;
+    uint64_t signature;
+};
+
+/*
+ * The form of an institution: its ROR id (or NULL) and its name with the generic words
+ * (university, университет, institute, институт, academy, академия, national, национальный,
+ * state, государственный, named after, имени, of, the, ...) and initials left out.
+ * 0 or JOURNAL_EINTERNAL (ICU). Free with institution_form_free.
+ */
+int institution_form_init(struct institution_form *f, const char *name, const char *ror);
+void institution_form_free(struct institution_form *f);
+
+/*
+ * The same institution: the same ROR id where both have one (different ids: not the same);
+ * else every distinctive word of the one with fewer meets a word of the other (equal, or
+ * sharing a beginning of five letters or more that is most of the shorter word: Eurasian /
+ * Евразийский, Gumilyov / Гумилёва); a name of generic words only must be the other's
+ * words exactly.
+ */
+bool institution_form_same(const struct institution_form *a, const struct institution_form *b);
+
+#endif
