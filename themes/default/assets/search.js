@@ -12,8 +12,11 @@
   // Absolute paths from the page's own address: the site may be served below a folder.
   var base = new URL(el.dataset.root || "./", document.baseURI).pathname;
   var bundle = base + "pagefind/";
+  // The same bundle, for each other language's index; given as a full URL, for Pagefind skips
+  // a merged index whose path begins its own.
+  var merged = new URL(bundle, document.baseURI).href;
   var merge = (el.dataset.languages || "").split(" ").filter(Boolean).map(function (lang) {
-    return { bundlePath: bundle, language: lang };
+    return { bundlePath: merged, language: lang };
   });
   new PagefindUI({
     element: "#search",
@@ -35,6 +38,10 @@
     language: el.dataset.labelLanguage,
   };
   function relabel() {
+    // The field is named by the page's visible label (Pagefind gives it only a title).
+    var input = el.querySelector(".pagefind-ui__search-input");
+    if (input && !input.hasAttribute("aria-labelledby"))
+      input.setAttribute("aria-labelledby", "search-label");
     el.querySelectorAll(".pagefind-ui__filter-name, .pagefind-ui__filter-group-label").forEach(
       function (n) {
         var key = n.textContent.trim().toLowerCase();
@@ -48,5 +55,6 @@
         first.nodeValue = label;
     });
   }
+  relabel();
   new MutationObserver(relabel).observe(el, { childList: true, subtree: true });
 })();
