@@ -206,8 +206,13 @@ int site_make_search(struct build *b)
     }
     if (!rc)
         rc = stage_index(b, index);
+    /* The work folders go whatever happened; a failure to remove them must not hide why the
+       index failed (the next build removes what is left: their names begin the staging's). */
+    char *saved = rc ? error_save() : NULL;
     fs_remove_tree(pages);
     fs_remove_tree(index);
+    if (rc)
+        error_restore(saved);
     free(pages);
     free(index);
     if (!rc)
