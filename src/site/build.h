@@ -235,7 +235,7 @@ void site_unit_release(struct unit *u);
 /*
  * Every HTML page of the site being built (made now or kept), hard-linked into dir as the
  * site's tree (copied where the file system has no hard links); *count of them. dir is in
- * the output folder, beside the staging folder.
+ * the staging folder.
  */
 int site_link_pages(struct build *b, const char *dir, size_t *count);
 /* Make the staging folder (and the output folder), clearing what killed builds left. */

@@ -10,8 +10,10 @@
  * and of the Pagefind installed, so a build that changes no page keeps the index as it is. A
  * build that changes pages runs Pagefind over the site as the build will leave it: its pages,
  * the new ones from the staging folder and the kept ones from the output folder, hard-linked
- * into a folder beside the staging folder; the index Pagefind writes is staged like any other
- * file and moved into place with them, so a failed build leaves the old site and its index.
+ * into a work folder inside the staging folder; the index Pagefind writes is staged like any
+ * other file and moved into place with them, so a failed build leaves the old site and its
+ * index, and a killed one leaves only its staging folder (which the next build, and journal
+ * doctor --fix, remove).
  */
 #include "site/build.h"
 
@@ -178,10 +180,11 @@ int site_make_search(struct build *b)
     site_unit_decide(b, &b->search_unit);
     if (!b->search_unit.make)
         return 0;
-    /* Beside the staging folder (its name's prefix marks it as the build's, for the next build
-       to remove after a kill), in the output folder so that pages can be hard-linked. */
-    char *pages = xasprintf("%s.pages", b->staging);
-    char *index = xasprintf("%s.index", b->staging);
+    /* In the staging folder, so that pages can be hard-linked and a killed build leaves
+       nothing else; removed before the staged files are moved in (a new output folder's
+       staging folder is moved in whole). Site files never begin with a dot but the mark. */
+    char *pages = fs_join(b->staging, ".search-pages");
+    char *index = fs_join(b->staging, ".search-index");
     size_t npages = 0;
     fs_remove_tree(pages);
     fs_remove_tree(index);
@@ -207,7 +210,7 @@ int site_make_search(struct build *b)
     if (!rc)
         rc = stage_index(b, index);
     /* The work folders go whatever happened; a failure to remove them must not hide why the
-       index failed (the next build removes what is left: their names begin the staging's). */
+       index failed. */
     char *saved = rc ? error_save() : NULL;
     fs_remove_tree(pages);
     fs_remove_tree(index);
