@@ -1283,6 +1283,8 @@ static int render_search(struct build *b, const struct view *v)
     json_t *search = json_pack("{s:s}", "other_languages", other.buf ? other.buf : "");
     strbuf_release(&other);
     json_object_set_new(ctx, "search", search);
+    /* Its head links Pagefind's style sheet. */
+    json_object_set_new(json_object_get(ctx, "page"), "search", json_true());
     int rc = site_render_page(b, v, "search", ctx, rel);
     free(rel);
     return rc;
