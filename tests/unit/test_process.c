@@ -97,8 +97,7 @@ static void too_long_is_stopped(void **state)
 {
     (void)state;
     double start = now();
-    assert_int_equal(sh("sleep 30 & sleep 30; wait", NULL, 0.3, 0, NULL, NULL),
-                     JOURNAL_EINTERNAL);
+    assert_int_equal(sh("sleep 30 & sleep 30; wait", NULL, 0.3, 0, NULL, NULL), JOURNAL_EINTERNAL);
     assert_true(now() - start < 5);
     assert_non_null(strstr(error_message(), "took more than"));
     error_clear();
