@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Site benchmark: journal build-site against Hugo and the cmark-gfm floor on a synthetic
 # journal of N articles (about 55 KB of Markdown each: front matter, tables, footnotes)
-# in several hundred issues. Builds journal (Release) into build-bench/, installs hugo,
+# in several hundred issues; then the search index (Pagefind, search: true) on top: its
+# build time, memory and size. The comparison with Hugo is made with search: false. Builds journal (Release) into build-bench/, installs hugo,
 # cmark-gfm and GNU time through apt-get when missing, generates the journal once per
 # N and generator (bench/gen_site_journal.py) into a scratch folder outside the repository,
 # and prints wall times (median of RUNS), peak resident memory and the ratios. The cold build
@@ -29,6 +30,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 bench_build_journal build-bench "$tmp/build.log"
+# Pagefind, pinned (tools/pagefind), for the search index: installed as scripts/install-deps does.
+"$root/scripts/install-deps"
 
 # ---- the synthetic journal, generated once per N, seed, generator and what it copies ----
 key=$({ cat "$root/bench/gen_site_journal.py" "$root/journal.yaml"
@@ -48,6 +51,15 @@ hdir=$data/hugo
 # Back to the generated commit: the warm runs of a previous invocation committed edits.
 git -C "$jdir" reset -q --hard "$(cat "$data/.commit")"
 git -C "$jdir" clean -qfdx
+# set_search true|false: journal.yaml's search setting, committed. The pages are compared with
+# Hugo's without the search index, which Hugo does not make; the index is measured after them.
+set_search() {
+    sed -i '/^search:/d' "$jdir/journal.yaml"
+    echo "search: $1" >>"$jdir/journal.yaml"
+    git -C "$jdir" -c user.name=Bench -c user.email=bench@example.org -c commit.gpgsign=false \
+        commit -qam "search: $1"
+}
+set_search false
 rm -rf "$hdir/layouts" "$hdir/hugo.toml"
 cp -r "$root/bench/hugo/." "$hdir/"
 
@@ -176,6 +188,33 @@ cbytes=$(du -sb "$cout" | cut -f1)
 bench cmark-spawn cold_cmark "$tmp/cmark_all" "$tmp/empty" "$cout"
 bench cmark-batch cold_cmark "$tmp/cmark_all" "$tmp/batches" "$cout" 1
 
+# The search index: cold with search on, and after one edited article (the index is made again
+# from every page); --verbose times Pagefind's part (PF: microseconds, one per run).
+set_search true
+search_cmd=("$journal" -C "$jdir" build-site --draft --verbose -o "$jout")
+pagefind_us() { awk '/for search \(Pagefind\)/ {printf "%d", $3 * 1000}' "$tmp/err"; }
+search_runs() { # NAME PREPARE
+    local name=$1 prepare=$2 i ts=() rs=()
+    PF=()
+    for ((i = 1; i <= runs; i++)); do
+        "$prepare" "$i"
+        timed "$name" "${search_cmd[@]}"
+        ts+=("$T")
+        rs+=("$R")
+        PF+=("$(pagefind_us)")
+    done
+    record "$name" "${ts[@]}" "${rs[@]}"
+}
+search_runs journal-search-cold cold_journal
+pf_cold=$(median "${PF[@]}")
+spages=$(grep -o 'indexed [0-9]* pages' "$tmp/err" | awk '{print $2}')
+sfiles=$(find "$jout/pagefind" -type f | wc -l)
+sbytes=$(du -sb "$jout/pagefind" | cut -f1)
+sentry=$(python3 -c 'import json,sys; e=json.load(open(sys.argv[1])); print(", ".join("%s %d" % (k, v["page_count"]) for k, v in sorted(e["languages"].items())))' "$jout/pagefind/pagefind-entry.json")
+search_runs journal-search-warm edit_journal
+pf_warm=$(median "${PF[@]}")
+bench journal-search-nochange nothing "${search_cmd[@]}"
+
 # ---- report ----
 nissues=$(find "$jdir/issues" -name '*.yaml' | wc -l)
 mdbytes=$(cat "$jdir"/submissions/*/manuscript.md | wc -c)
@@ -205,6 +244,11 @@ row hugo "hugo (Goldmark), cold" "$hpages files, $(awk -v b="$hbytes" 'BEGIN {pr
 row cmark-floor "cmark-gfm floor, 1 process per file" "$cpages files, $(awk -v b="$cbytes" 'BEGIN {printf "%.0f MB", b / 1e6}'), -e table -e footnotes"
 row cmark-spawn "  of which starting $n processes" "cmark-gfm on $n empty files"
 row cmark-batch "cmark-gfm, 1 process per core" "the bodies concatenated into $(nproc) files"
+row journal-search-cold "journal build-site, cold, search: true" "pagefind/: $sfiles files, $(awk -v b="$sbytes" 'BEGIN {printf "%.1f MB", b / 1e6}') ($spages pages read; indexed: $sentry)"
+printf '%-38s %8s\n' "  of which Pagefind" "$(s "$pf_cold")"
+row journal-search-warm "journal build-site, 1 edited, search" "the index made again from every page"
+printf '%-38s %8s\n' "  of which Pagefind" "$(s "$pf_warm")"
+row journal-search-nochange "journal build-site, no change, search" "the index kept"
 echo
 echo "ratios (targets for N = 1000 on 2 cores in brackets):"
 printf '  journal cold / cmark-gfm floor             %7s    (<= 1.3)\n' "$(ratio "$jc" "${time_of[cmark-floor]}")"

@@ -65,6 +65,7 @@ static const char *const config_keys[] = {"title",
                                           "crossref_test_endpoint",
                                           "crossref_schema_dir",
                                           "oai_gateway_url",
+                                          "search",
                                           NULL};
 
 bool issn_is_valid(const char *issn)
@@ -667,6 +668,8 @@ int config_parse(struct journal_config *cfg, const char *file, const char *text,
     parse_crossref(&d, root, cfg);
     cfg->allow_raw_html = parse_flag(&d, root, "allow_raw_html");
     cfg->conflict_same_country = parse_flag(&d, root, "conflict_same_country");
+    /* Full-text search is on unless journal.yaml says search: false. */
+    cfg->search = !ydoc_get(&d, root, "search") || parse_flag(&d, root, "search");
     cfg->reviews_per_submission = (unsigned)parse_size(&d, root, "reviews_per_submission", 3);
     cfg->review_due_days = (unsigned)parse_size(&d, root, "review_due_days", 21);
 

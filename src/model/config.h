@@ -139,6 +139,8 @@ struct journal_config {
        its max_size is max_manuscript_size. */
     struct md_limits markdown_limits;
     bool allow_raw_html;
+    /* build-site writes a full-text search index with Pagefind (search: false turns it off). */
+    bool search;
 };
 
 /*

@@ -167,7 +167,10 @@ struct build {
     bool out_opened;                      /* out_fd was tried */
     char global_key[SITE_CACHE_KEY_SIZE]; /* the inputs every unit depends on */
     struct unit site_unit, assets_unit;
-    struct unit *article_units;               /* one per article, in the same order */
+    struct unit search_unit;    /* the search index (pagefind/), named only when it is built */
+    char *pagefind;             /* the program that makes it (search.c) */
+    char pagefind_id[160];      /* what tells one install of it from another */
+    struct unit *article_units; /* one per article, in the same order */
     const struct listing_part *listing_parts; /* while the listings are made */
     size_t nlisting_parts;
     /* Articles read so far, when the listings are made in the articles' pool: a part waits
@@ -235,6 +238,12 @@ void site_key(const struct strbuf *material, char key[SITE_CACHE_KEY_SIZE]);
 /* Name and key set: look the unit up in the cache and decide whether this build makes it. */
 void site_unit_decide(struct build *b, struct unit *u);
 void site_unit_release(struct unit *u);
+/*
+ * Every HTML page of the site being built (made now or kept), hard-linked into dir as the
+ * site's tree (copied where the file system has no hard links); *count of them. dir is in
+ * the staging folder.
+ */
+int site_link_pages(struct build *b, const char *dir, size_t *count);
 /* Make the staging folder (and the output folder), clearing what killed builds left. */
 int site_staging_open(struct build *b);
 /* Every HTML page of the site being built (made now or kept), sorted; free the list. */
@@ -289,6 +298,16 @@ int site_render_article(struct build *b, const struct article *a);
 int site_render_archive(struct build *b, const struct view *v);
 int site_render_authors(struct build *b, const struct view *v);
 int site_render_keywords(struct build *b, const struct view *v);
+
+/* ---- the search index (search.c) ---- */
+
+/* Which Pagefind to run: JOURNAL_PAGEFIND, the pinned one (tools/pagefind/node_modules) of
+   the journal's repository or of journal's own source tree, or pagefind on PATH; an error
+   saying how to install it when there is none. */
+int site_search_locate(struct build *b);
+/* Once every other unit is made: the search index of the site as this build leaves it, made
+   again when a page changed (pagefind/ in the staging folder). */
+int site_make_search(struct build *b);
 
 /* ---- for machines (sitemap.c): Atom feeds, OAI-PMH, sitemap.xml and robots.txt ---- */
 

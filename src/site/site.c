@@ -937,6 +937,7 @@ static json_t *site_json(const struct build *b, const struct view *v)
     set_localised_html(b, v, site, "description_html", &c->descriptions);
     set_localised_html(b, v, site, "aims_html", &c->aims_and_scope);
     set_localised_html(b, v, site, "call_html", &c->call_for_papers);
+    json_object_set_new(site, "search", json_boolean(b->pagefind != NULL));
     json_t *langs = json_array();
     for (size_t i = 0; i < c->nlanguages; i++)
         json_array_append_new(langs, json_string(c->languages[i]));
@@ -1300,6 +1301,33 @@ static int render_statistics(struct build *b, const struct view *v)
     return rc;
 }
 
+/*
+ * The search page: Pagefind's interface (its script and style, which the search index brings
+ * in pagefind/), started by the theme's assets/search.js with what the page tells it: where
+ * the site's top and the index are, and the site's other languages, whose indexes it searches
+ * too. Only when the site has search.
+ */
+static int render_search(struct build *b, const struct view *v)
+{
+    if (!b->pagefind)
+        return 0;
+    char *rel;
+    json_t *ctx = site_view_page_json(b, v, "search/index.html", "search_title",
+                                      "search_description", "search", &rel);
+    struct strbuf other = STRBUF_INIT;
+    for (size_t i = 0; i < b->nviews; i++)
+        if (&b->views[i] != v)
+            strbuf_addf(&other, "%s%s", other.len ? " " : "", b->views[i].lang);
+    json_t *search = json_pack("{s:s}", "other_languages", other.buf ? other.buf : "");
+    strbuf_release(&other);
+    json_object_set_new(ctx, "search", search);
+    /* Its head links Pagefind's style sheet. */
+    json_object_set_new(json_object_get(ctx, "page"), "search", json_true());
+    int rc = site_render_page(b, v, "search", ctx, rel);
+    free(rel);
+    return rc;
+}
+
 /* The pages made from all articles, each kind rendered by one function (a theme made before
    a kind of page existed simply does not get it). */
 static const struct {
@@ -1307,7 +1335,8 @@ static const struct {
     int (*render)(struct build *, const struct view *);
 } index_pages[] = {{"archive", site_render_archive},   {"authors", site_render_authors},
                    {"keywords", site_render_keywords}, {"board", site_render_board},
-                   {"page", site_render_pages},        {"statistics", render_statistics}};
+                   {"page", site_render_pages},        {"statistics", render_statistics},
+                   {"search", render_search}};
 #define NINDEX_PAGES (sizeof(index_pages) / sizeof(index_pages[0]))
 
 static int copy_assets(struct build *b)
@@ -1680,6 +1709,9 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
         rc = load_theme(&b);
     if (!rc)
         rc = load_views(&b);
+    /* Before anything is written: a site with search needs Pagefind. */
+    if (!rc && repo->config.search)
+        rc = site_search_locate(&b);
     for (size_t i = 0; !rc && i < b.nviews; i++) {
         b.views[i].shared = json_object();
         json_object_set_new(b.views[i].shared, "site", site_json(&b, &b.views[i]));
@@ -1750,6 +1782,10 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
         site_phase(&b, "read the articles and rendered the pages made from all of them");
     }
     collect_warnings(&b);
+    /* The search index reads the pages as this build leaves them: after all of them. */
+    rc = site_make_search(&b);
+    if (rc)
+        goto done;
     rc = site_units_commit(&b);
     st->issues = b.nissues;
     st->articles = b.narticles;
@@ -1768,6 +1804,8 @@ done:
     }
     site_unit_release(&b.site_unit);
     site_unit_release(&b.assets_unit);
+    site_unit_release(&b.search_unit);
+    free(b.pagefind);
     free(b.article_units);
     free(b.issue_blobs);
     for (size_t i = 0; i < b.nnew_issues; i++)

@@ -263,15 +263,17 @@ static const struct site_cache_unit *unit_files(const struct unit *u)
     return u->last;
 }
 
-/* Every unit of the build: the articles', the site's, the assets'. */
+/* Every unit of the build: the articles', the site's, the assets', the search index's. */
 static size_t all_units(struct build *b, struct unit ***out)
 {
-    size_t n = b->narticles + 2;
+    size_t n = b->narticles + 2 + (b->search_unit.c.name != NULL);
     struct unit **list = xcalloc(n, sizeof(*list));
     for (size_t i = 0; i < b->narticles; i++)
         list[i] = &b->article_units[i];
     list[b->narticles] = &b->site_unit;
     list[b->narticles + 1] = &b->assets_unit;
+    if (b->search_unit.c.name)
+        list[b->narticles + 2] = &b->search_unit;
     *out = list;
     return n;
 }
@@ -306,6 +308,53 @@ char **site_html_pages(struct build *b, size_t *count)
     if (*count)
         qsort(list, *count, sizeof(*list), compare_str);
     return list;
+}
+
+/* link(from, to), or a copy where the file system has no hard links. */
+static int link_or_copy(const char *from, const char *to)
+{
+    int rc = fs_mkdirs_parent(to);
+    if (rc || link(from, to) == 0)
+        return rc;
+    struct strbuf data = STRBUF_INIT;
+    rc = fs_read_file(from, &data);
+    if (!rc)
+        rc = fs_write_file(to, data.buf, data.len);
+    strbuf_release(&data);
+    return rc;
+}
+
+int site_link_pages(struct build *b, const char *dir, size_t *count)
+{
+    struct unit **units;
+    size_t n = all_units(b, &units);
+    int rc = 0;
+    *count = 0;
+    for (size_t i = 0; !rc && i < n; i++) {
+        const struct unit *u = units[i];
+        const struct site_cache_unit *f = unit_files(u);
+        for (size_t k = 0; !rc && k < f->nfiles; k++) {
+            if (!is_html(f->files[k]))
+                continue;
+            /* Made now: where it waits (in the staged tree, or under its number); kept: in
+               the output folder. */
+            char *from;
+            if (u->make && !b->direct) {
+                char name[32];
+                snprintf(name, sizeof(name), "%lu", u->staged[k]);
+                from = fs_join(b->staging, name);
+            } else {
+                from = fs_join(u->make ? b->staging : b->out, f->files[k]);
+            }
+            char *to = fs_join(dir, f->files[k]);
+            rc = link_or_copy(from, to);
+            free(to);
+            free(from);
+            ++*count;
+        }
+    }
+    free(units);
+    return rc;
 }
 
 /* What killed builds left behind: their staging folders, at the top of the output folder. */

@@ -196,7 +196,9 @@ const journalJson = (...args) => JSON.parse(journal('--json', ...args));
 // --------------------------------------------------------------------- vnu
 
 function validateHtml() {
-  const files = findFiles(siteDir, (p) => p.endsWith('.html') || p.endsWith('.css'));
+  // pagefind/ is Pagefind's own interface and index, not the site's pages.
+  const ours = (p) => !path.relative(siteDir, p).startsWith('pagefind' + path.sep);
+  const files = findFiles(siteDir, (p) => (p.endsWith('.html') || p.endsWith('.css')) && ours(p));
   const html = files.filter((p) => p.endsWith('.html'));
   check('the site has HTML pages', html.length > 0, `no .html files in ${siteDir}`);
   const r = run(JAVA, ['-jar', VNU_JAR, '--errors-only', '--also-check-css', '--format', 'json', ...files]);
@@ -476,6 +478,7 @@ async function main() {
   }
   try {
     await walk(browser, base, truth);
+    await search(browser, base, truth);
   } finally {
     await browser.close();
     server.close();
@@ -596,6 +599,124 @@ async function walk(browser, base, truth) {
     await screenshot(mpage, `${label}-mobile`);
   }
   await mobile.close();
+}
+
+// ------------------------------------------------------------------ search
+
+// The search page in each language: Pagefind's interface over the index build-site wrote into
+// pagefind/, under the theme's Content-Security-Policy (no bypassCSP: its WebAssembly must be
+// allowed). Russian is stemmed ("реформа", a form the article does not hold, finds the
+// article with "реформы"), an English word finds English articles, results show authors and
+// issue, and a filter narrows them.
+async function search(browser, base, truth) {
+  const context = await browser.newContext({ viewport: DESKTOP, colorScheme: 'light' });
+  context.setDefaultTimeout(STEP_TIMEOUT);
+  const page = await context.newPage();
+  const problems = watch(page);
+  const csp = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy|Content-Security-Policy/i.test(m.text())) csp.push(m.text());
+  });
+  const results = page.locator('.pagefind-ui__result');
+  const links = async () => (await page.locator('.pagefind-ui__result-link').evaluateAll((a) => a.map((x) => new URL(x.href).pathname)));
+  async function query(text) {
+    await page.locator('.pagefind-ui__search-input').fill(text);
+    await page.locator('.pagefind-ui__message').filter({ hasText: text }).waitFor();
+    await results.first().waitFor();
+  }
+
+  const ru = truth.russian?.number ?? 0;
+  const ruArticle = `/articles/${ru}/index.html`;
+  const ruText = fs.readFileSync(path.join(siteDir, 'articles', String(ru), 'index.html'), 'utf8');
+  check('search: the Russian article holds "реформы" and not "реформа" (so finding it takes stemming)',
+    /реформы/.test(ruText) && !/реформа(?![а-яё])/i.test(ruText), `articles/${ru}/index.html`);
+
+  await page.goto(base + 'ru/search/index.html');
+  checkLoaded(problems, 'search (ru)');
+  await step('search (ru): the search page is linked from the header as the current page', async () => {
+    const current = normalise(await page.locator('.site-nav a[aria-current="page"]').textContent());
+    if (current !== 'Поиск') throw new Error(`current nav entry: "${current}"`);
+  });
+  await step('search (ru): "реформа" finds the Russian article (Russian stemming)', async () => {
+    await query('реформа');
+    const got = await links();
+    if (!got.includes(ruArticle)) throw new Error(`results: ${got.join(', ')}`);
+  });
+  await step('search (ru): the result shows the authors and the issue, labelled in Russian', async () => {
+    const sub = journalJson('show', String(ru));
+    const item = results.filter({ has: page.locator(`a[href$="${ruArticle}"]`) }).first();
+    const authors = normalise(await item.locator('[data-pagefind-ui-meta="authors"]').textContent());
+    const issue = normalise(await item.locator('[data-pagefind-ui-meta="issue"]').textContent());
+    if (!authors.startsWith('Авторы') || !sub.authors.every((a) => authors.includes(a.name))) throw new Error(`authors: "${authors}"`);
+    if (!issue.startsWith('Выпуск') || !/\(\d{4}\)/.test(issue)) throw new Error(`issue: "${issue}"`);
+  });
+  checkLoaded(problems, 'search (ru): searching');
+  check('search (ru): no Content-Security-Policy violation', csp.length === 0, ...csp);
+  await screenshot(page, 'search-ru');
+
+  await page.goto(base + 'search/index.html');
+  checkLoaded(problems, 'search (en)');
+  let all = [];
+  await step('search (en): "recruitment" finds English articles', async () => {
+    await query('recruitment');
+    all = await links();
+    const english = all.filter((u) => u.startsWith('/articles/') && u !== ruArticle);
+    if (english.length < 2) throw new Error(`results: ${all.join(', ')}`);
+  });
+  await step('search (en): the Article type filter "Research article" leaves only research articles', async () => {
+    await page.locator('.pagefind-ui__filter-name', { hasText: 'Article type' }).waitFor();
+    await page.locator('.pagefind-ui__filter-label', { hasText: /^Research article/ }).click();
+    // The results are drawn again: wait for the narrower list.
+    await page.waitForFunction((n) => {
+      const k = document.querySelectorAll('.pagefind-ui__result-link').length;
+      return k > 0 && k < n;
+    }, all.length);
+    const got = await links();
+    const types = got.map((u) => {
+      const number = (/^\/articles\/(\d+)\//.exec(u) || [])[1];
+      return number ? journalJson('show', number).type : `not an article: ${u}`;
+    });
+    if (!got.length || types.some((t) => t !== 'research-article')) throw new Error(`after the filter: ${got.join(', ')} (${types.join(', ')}; before: ${all.join(', ')})`);
+  });
+  await step('search (en): the filters are Language, Article type and Year', async () => {
+    const names = await page.locator('.pagefind-ui__filter-name').allTextContents();
+    for (const want of ['Language', 'Article type', 'Year'])
+      if (!names.map(normalise).includes(want)) throw new Error(`filters: ${names.join(', ')}`);
+  });
+  await step('search (en): the English page searches the Russian index too ("реформа")', async () => {
+    await page.locator('.pagefind-ui__filter-checkbox:checked').uncheck();
+    await query('реформа');
+    const got = await links();
+    if (!got.includes(ruArticle)) throw new Error(`results: ${got.join(', ')}`);
+  });
+  await step('search (en): "performance" finds articles in both languages; the Language filter Русский leaves the Russian one', async () => {
+    await query('performance');
+    const before = await links();
+    if (!before.includes(ruArticle) || before.length < 2) throw new Error(`results: ${before.join(', ')}`);
+    await page.locator('.pagefind-ui__filter-label', { hasText: /^Русский/ }).click();
+    await page.waitForFunction((n) => {
+      const k = document.querySelectorAll('.pagefind-ui__result-link').length;
+      return k > 0 && k < n;
+    }, before.length);
+    const got = await links();
+    if (got.length !== 1 || got[0] !== ruArticle) throw new Error(`before: ${before.join(', ')}; with Русский: ${got.join(', ')}`);
+  });
+  checkLoaded(problems, 'search (en): searching');
+  check('search (en): no Content-Security-Policy violation', csp.length === 0, ...csp);
+  await screenshot(page, 'search-en');
+  await context.close();
+
+  // axe-core goes in as an inline script: with the policy bypassed, as on the other pages.
+  const bypass = await browser.newContext({ viewport: DESKTOP, colorScheme: 'light', bypassCSP: true });
+  bypass.setDefaultTimeout(STEP_TIMEOUT);
+  const axePage = await bypass.newPage();
+  for (const [rel, label] of [['ru/search/index.html', 'search (ru)'], ['search/index.html', 'search (en)']]) {
+    await axePage.goto(base + rel);
+    await axePage.locator('.pagefind-ui__search-input').fill('реформа');
+    await axePage.locator('.pagefind-ui__result').first().waitFor().catch(() => {});
+    await axeCheck(axePage, `${label} with results`);
+  }
+  await bypass.close();
 }
 
 async function checkArticle(page, problems, truth, number, label, shot) {

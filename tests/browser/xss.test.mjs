@@ -124,8 +124,15 @@ function inspectPage(themeScripts) {
   };
   const isHead = (el) => el.closest && el.closest('head') !== null;
   const all = [...document.getElementsByTagNameNS('*', '*')];
+  // Pagefind's interface draws its search box as a form that never submits (action
+  // "javascript:void(0);"), in the search page's #search: that one form, and nothing else, is
+  // its own and not content.
+  const pagefindForm = (el) =>
+    el.localName === 'form' && el.classList.contains('pagefind-ui__form') && el.closest('#search') !== null &&
+    el.getAttribute('action') === 'javascript:void(0);' && document.querySelector('form') === el;
   for (const el of all) {
     const name = el.localName.toLowerCase();
+    if (pagefindForm(el)) continue;
     for (const attr of [...el.attributes]) {
       const an = attr.name.toLowerCase();
       if (an.startsWith('on')) problems.push(`event handler ${attr.name} on ${describe(el)}`);
@@ -234,7 +241,9 @@ async function walkSite(browser, base, dir, site, numbers) {
   });
   const popups = [];
   context.on('page', (p) => popups.push(p.url()));
-  const themeScripts = THEME_SCRIPTS.map((f) => `${siteBase}assets/${f}`);
+  // The theme's scripts, and Pagefind's interface on the search page (pagefind/, which
+  // build-site's Pagefind writes; nothing a manuscript holds).
+  const themeScripts = [...THEME_SCRIPTS.map((f) => `${siteBase}assets/${f}`), `${siteBase}pagefind/pagefind-ui.js`];
 
   for (const file of files) {
     const rel = path.relative(dir, file);

@@ -71,8 +71,8 @@ EOF
 # ---- the sample journal ----
 
 expect_exit 0 "build-site on the sample exits 0" -- "$JOURNAL" build-site
-expect_stdout_match "Built 27 pages \(2 issues, 9 articles\)" \
-    "build-site reports 27 pages: in English and Russian, home, 2 issues and 6 indexes and pages; 9 articles"
+expect_stdout_match "Built 29 pages \(2 issues, 9 articles\)" \
+    "build-site reports 29 pages: in English and Russian, home, 2 issues and 7 indexes and pages (search among them); 9 articles"
 for f in index.html issues/1/index.html issues/2/index.html assets/style.css \
     $(for i in 1 2 3 4 5 6 7 8 9; do echo articles/$i/index.html; done); do
     check "_site/$f exists" -- test -s "$S/$f"
@@ -142,7 +142,7 @@ expect_exit 0 "a second build-site exits 0" -- "$JOURNAL" build-site --json
 check "build-site --json reports output, pages, issues, articles" -- python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert d["output"] == sys.argv[2] and d["pages"] == 27 and d["issues"] == 2 and d["articles"] == 9, d
+assert d["output"] == sys.argv[2] and d["pages"] == 29 and d["issues"] == 2 and d["articles"] == 9, d
 ' "$OUT" "$S"
 check "the rebuilt site is complete" -- test -s "$S/articles/9/index.html"
 # Files build-site never made are left to an incremental build; --force makes the folder the
@@ -320,8 +320,9 @@ check "no raw <iframe, <span onclick, <img onerror in the article page" -- \
     bash -c "! grep -qiE '<iframe|<span onclick|<img src=x' '$page'"
 check "the title's <b> is escaped" -- grep -qF 'Tom &amp; Jerry &lt;b&gt;bold&lt;/b&gt;' "$page"
 check "the affiliation's <u> is escaped" -- grep -qF 'Institute &lt;u&gt;of&lt;/u&gt; Tests' "$page"
-check "no <script (but the theme's own table sorter), javascript: or raw author HTML anywhere" -- \
+check "no <script (but the theme's own table sorter and search), javascript: or raw author HTML anywhere" -- \
     bash -c "! grep -rhoiE --include='*.html' '<script[^>]*>|javascript:|<img src=x|<b>bold|<u>of|<em>issue' '$X/_site' |
+        grep -vxE '<script src=\"(\.\./)+(assets/search\.js|pagefind/pagefind-ui\.js)\">' |
         grep -vxF '<script src=\"../assets/sortable.js\" defer>' |
         grep -vxF '<script type=\"application/ld+json\">' |
         grep -vxF '<script src=\"../../assets/sortable.js\" defer>' | grep -q ."

@@ -64,8 +64,8 @@ EOF
 tgit add -A && tgit commit -q -m "A special edition"
 
 expect_exit 0 "build-site with a special edition exits 0" -- "$JOURNAL" build-site
-expect_stdout_match "Built 30 pages \(3 issues, 10 articles\)" \
-    "build-site reports 30 pages (in 2 languages: home, 3 issues, 6 indexes and pages; 10 articles)"
+expect_stdout_match "Built 32 pages \(3 issues, 10 articles\)" \
+    "build-site reports 32 pages (in 2 languages: home, 3 issues, 7 indexes and pages, search among them; 10 articles)"
 for f in archive authors keywords; do
     check "_site/$f/index.html exists" -- test -s "$S/$f/index.html"
 done

@@ -1,0 +1,200 @@
+#define _GNU_SOURCE /* pipe2, prlimit */
+#include "util/process.h"
+
+#include "util/error.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* What is kept of a helper's output: enough for any message, never its whole log. */
+#define MAX_CAPTURE (4u * 1024 * 1024)
+/* The end of stderr that a failure's message quotes. */
+#define QUOTED_STDERR 2000
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void close_fd(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+    *fd = -1;
+}
+
+/* Reads what is there from *fd into sb (up to MAX_CAPTURE); closes it at the end. */
+static void drain(int *fd, struct strbuf *sb)
+{
+    char buf[16384];
+    ssize_t n = read(*fd, buf, sizeof(buf));
+    if (n > 0) {
+        if (sb && sb->len + (size_t)n <= MAX_CAPTURE)
+            strbuf_add(sb, buf, (size_t)n);
+    } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+        close_fd(fd);
+    }
+}
+
+/* The last lines of stderr, for a message: at most QUOTED_STDERR bytes, on a line boundary. */
+static const char *stderr_tail(const struct strbuf *err)
+{
+    if (!err->len)
+        return "";
+    const char *s = err->buf;
+    if (err->len > QUOTED_STDERR) {
+        s = err->buf + err->len - QUOTED_STDERR;
+        const char *nl = strchr(s, '\n');
+        if (nl && nl[1])
+            s = nl + 1;
+    }
+    return s;
+}
+
+static int start(const struct process_spec *spec, pid_t *pid, int in[2], int out[2], int err[2])
+{
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t attr;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawnattr_init(&attr);
+    if (spec->input)
+        posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+    else
+        posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, err[1], 2);
+    /* Its own group, so that a timeout stops whatever it started too; signals as by default,
+       whatever journal ignores or blocks (SIGPIPE). */
+    sigset_t none, defaults;
+    sigemptyset(&none);
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGPIPE);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &defaults);
+    posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+                                        POSIX_SPAWN_SETSIGDEF);
+    char *const *argv = (char *const *)spec->argv;
+    char *fallback[] = {(char *)spec->program, NULL};
+    if (!argv)
+        argv = fallback;
+    int rc = strchr(spec->program, '/')
+                 ? posix_spawn(pid, spec->program, &fa, &attr, argv, environ)
+                 : posix_spawnp(pid, spec->program, &fa, &attr, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
+    if (rc == ENOENT || rc == EACCES || rc == ENOEXEC || rc == ENOTDIR)
+        return error_input("%s: cannot run %s (%s); %s", spec->name, spec->program, strerror(rc),
+                           spec->install);
+    if (rc) {
+        errno = rc;
+        return error_errno("%s: cannot start %s", spec->name, spec->program);
+    }
+    return 0;
+}
+
+int process_run(const struct process_spec *spec, struct strbuf *out, struct strbuf *err)
+{
+    int in[2] = {-1, -1}, o[2] = {-1, -1}, e[2] = {-1, -1};
+    struct strbuf errbuf = STRBUF_INIT;
+    struct strbuf *errs = err ? err : &errbuf;
+    if ((spec->input && pipe2(in, O_CLOEXEC) < 0) || pipe2(o, O_CLOEXEC) < 0 ||
+        pipe2(e, O_CLOEXEC) < 0) {
+        int rc = error_errno("%s: cannot make pipes", spec->name);
+        close_fd(&in[0]), close_fd(&in[1]), close_fd(&o[0]), close_fd(&o[1]);
+        close_fd(&e[0]), close_fd(&e[1]);
+        return rc;
+    }
+    pid_t pid;
+    int rc = start(spec, &pid, in, o, e);
+    close_fd(&in[0]);
+    close_fd(&o[1]);
+    close_fd(&e[1]);
+    if (rc) {
+        close_fd(&in[1]), close_fd(&o[0]), close_fd(&e[0]);
+        return rc;
+    }
+    if (spec->max_memory) {
+        /* Set as it starts: the program, and what it starts, inherit it from here on. */
+        struct rlimit lim = {spec->max_memory, spec->max_memory};
+        prlimit(pid, RLIMIT_AS, &lim, NULL);
+    }
+    if (in[1] >= 0)
+        fcntl(in[1], F_SETFL, O_NONBLOCK);
+    size_t fed = 0;
+    if (in[1] >= 0 && !spec->input_len)
+        close_fd(&in[1]);
+    double deadline = spec->timeout > 0 ? now() + spec->timeout : 0;
+    bool timed_out = false;
+    while (o[0] >= 0 || e[0] >= 0 || in[1] >= 0) {
+        struct pollfd p[3] = {{o[0], POLLIN, 0}, {e[0], POLLIN, 0}, {in[1], POLLOUT, 0}};
+        int wait_ms = -1;
+        if (deadline) {
+            double left = deadline - now();
+            if (left <= 0) {
+                timed_out = true;
+                break;
+            }
+            wait_ms = (int)(left * 1000) + 1;
+        }
+        int n = poll(p, 3, wait_ms);
+        if (n < 0 && errno != EINTR)
+            break;
+        if (n <= 0)
+            continue;
+        if (p[0].revents)
+            drain(&o[0], out);
+        if (p[1].revents)
+            drain(&e[0], errs);
+        if (p[2].revents & POLLOUT) {
+            ssize_t w = write(in[1], spec->input + fed, spec->input_len - fed);
+            if (w > 0)
+                fed += (size_t)w;
+            if ((w < 0 && errno != EAGAIN && errno != EINTR) || fed == spec->input_len)
+                close_fd(&in[1]);
+        } else if (p[2].revents) {
+            close_fd(&in[1]); /* it closed its stdin: it reads no more */
+        }
+    }
+    if (timed_out || o[0] >= 0 || e[0] >= 0)
+        kill(-pid, SIGKILL);
+    close_fd(&in[1]);
+    close_fd(&o[0]);
+    close_fd(&e[0]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    strbuf_trim_trailing_newlines(errs);
+    /* Some programs (Pagefind among them) say what went wrong on stdout. */
+    if (!errs->len && out)
+        errs = out;
+    if (timed_out)
+        rc = error_internal("%s (%s) took more than %.0f s and was stopped%s%s", spec->name,
+                            spec->program, spec->timeout, errs->len ? "; it said: " : "",
+                            stderr_tail(errs));
+    else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+        rc = error_internal("%s (%s) failed with exit status %d%s%s", spec->name, spec->program,
+                            WEXITSTATUS(status), errs->len ? ": " : "", stderr_tail(errs));
+    else if (WIFSIGNALED(status))
+        rc = error_internal("%s (%s) was killed by signal %d (%s)%s%s%s", spec->name, spec->program,
+                            WTERMSIG(status), strsignal(WTERMSIG(status)),
+                            spec->max_memory ? "; it may have needed more than its memory bound"
+                                             : "",
+                            errs->len ? "; it said: " : "", stderr_tail(errs));
+    strbuf_release(&errbuf);
+    return rc;
+}

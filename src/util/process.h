@@ -1,0 +1,39 @@
+#ifndef JOURNAL_UTIL_PROCESS_H
+#define JOURNAL_UTIL_PROCESS_H
+
+/*
+ * Programs journal runs as helpers (Pagefind for the site's search index): the one place that
+ * starts a program, feeds it, bounds its time and memory and reports how it failed, in the
+ * way net/ stands for libcurl. No other file forks or execs.
+ *
+ * The program runs in a process group of its own (a wrapper such as npm's node script and the
+ * program it starts are stopped together), with the caller's environment, stdin from input
+ * (or /dev/null), and stdout and stderr captured.
+ */
+
+#include "util/strbuf.h"
+
+#include <stddef.h>
+
+struct process_spec {
+    const char *name;    /* what to call it in messages: "Pagefind" */
+    const char *program; /* a path, or a name looked up on PATH */
+    /* argv[0] first, ending with NULL; NULL: just the program. */
+    const char *const *argv;
+    const char *install; /* how to get it, ending the message when it cannot be started */
+    const char *input;   /* written to its stdin, or NULL */
+    size_t input_len;
+    double timeout;    /* seconds before it is stopped (SIGKILL to its group); 0: no bound */
+    size_t max_memory; /* bytes of address space (RLIMIT_AS); 0: no bound */
+};
+
+/*
+ * Run the program to its end. 0 when it exits with status 0; otherwise JOURNAL_EINPUT when it
+ * cannot be started (not there, not executable: the message names it and says how to install
+ * it), JOURNAL_EINTERNAL when it fails, is killed or runs out of time (the message gives the
+ * status or signal and the end of what it wrote on stderr). out and err (either may be NULL)
+ * get what it wrote; the caller releases them.
+ */
+int process_run(const struct process_spec *spec, struct strbuf *out, struct strbuf *err);
+
+#endif
