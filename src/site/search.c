@@ -29,8 +29,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Where scripts/install-deps installs the pinned Pagefind (tools/pagefind/package-lock.json). */
-#define PINNED_PAGEFIND "tools/pagefind/node_modules/.bin/pagefind"
+/*
+ * Where scripts/install-deps installs the pinned Pagefind (tools/pagefind/package-lock.json):
+ * the program itself, from its platform's npm package, not npm's node wrapper in .bin/, which
+ * starts it as a child of its own. Run directly, it dies with journal (util/process.c); behind
+ * the wrapper, a journal killed mid-build left it writing into a removed staging folder.
+ */
+#if defined(__aarch64__)
+#define PAGEFIND_PLATFORM "linux-arm64"
+#else
+#define PAGEFIND_PLATFORM "linux-x64"
+#endif
+#define PINNED_PAGEFIND                                                                            \
+    "tools/pagefind/node_modules/@pagefind/" PAGEFIND_PLATFORM "/bin/pagefind_extended"
 
 #define INSTALL_PAGEFIND                                                                           \
     "install it with scripts/install-deps in journal's source folder (the pinned npm package "     \
@@ -122,7 +133,7 @@ int site_search_locate(struct build *b)
                            "not installed: %s",
                            INSTALL_PAGEFIND);
     b->pagefind = found;
-    /* stat follows npm's link to the package: a new install is a new file. */
+    /* The program's file: a new install is a new file, and the search index is made again. */
     snprintf(b->pagefind_id, sizeof(b->pagefind_id), "%ju %ju %jd %ld.%09ld %ld.%09ld",
              (uintmax_t)st.st_dev, (uintmax_t)st.st_ino, (intmax_t)st.st_size,
              (long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec, (long)st.st_ctim.tv_sec,

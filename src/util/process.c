@@ -7,10 +7,10 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -65,46 +65,78 @@ static const char *stderr_tail(const struct strbuf *err)
     return s;
 }
 
+/*
+ * fork and exec rather than posix_spawn, for one thing posix_spawn cannot ask: that the
+ * program die with journal. A journal killed mid-build (SIGKILL, the OOM killer) would
+ * otherwise leave Pagefind writing into the staging folder that the next build has just
+ * removed (tests/cli/test_fault_injection.sh caught one). The child asks the kernel for
+ * SIGKILL when its parent thread ends (PR_SET_PDEATHSIG; process_run waits in that thread
+ * until the program ends, so only a death of journal fires it), and checks that the parent
+ * did not die before it asked. Between fork and exec only async-signal-safe calls are made.
+ * A failed exec sends its errno back through a pipe closed by a successful one.
+ */
 static int start(const struct process_spec *spec, pid_t *pid, int in[2], int out[2], int err[2])
 {
-    posix_spawn_file_actions_t fa;
-    posix_spawnattr_t attr;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawnattr_init(&attr);
-    if (spec->input)
-        posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-    else
-        posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-    posix_spawn_file_actions_adddup2(&fa, err[1], 2);
-    /* Its own group, so that a timeout stops whatever it started too; signals as by default,
-       whatever journal ignores or blocks (SIGPIPE). */
-    sigset_t none, defaults;
-    sigemptyset(&none);
-    sigemptyset(&defaults);
-    sigaddset(&defaults, SIGPIPE);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setsigdefault(&attr, &defaults);
-    posix_spawnattr_setpgroup(&attr, 0);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-                                        POSIX_SPAWN_SETSIGDEF);
     char *const *argv = (char *const *)spec->argv;
     char *fallback[] = {(char *)spec->program, NULL};
     if (!argv)
         argv = fallback;
-    int rc = strchr(spec->program, '/')
-                 ? posix_spawn(pid, spec->program, &fa, &attr, argv, environ)
-                 : posix_spawnp(pid, spec->program, &fa, &attr, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&attr);
+    int status[2];
+    if (pipe2(status, O_CLOEXEC) < 0)
+        return error_errno("%s: cannot make pipes", spec->name);
+    int devnull = spec->input ? -1 : open("/dev/null", O_RDONLY | O_CLOEXEC);
+    pid_t parent = getpid();
+    *pid = fork();
+    if (*pid == 0) {
+        /* Its own group, so that a timeout stops whatever it started too; signals as by
+           default, whatever journal ignores or blocks (SIGPIPE). */
+        setpgid(0, 0);
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent)
+            _exit(127);
+        signal(SIGPIPE, SIG_DFL);
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        if (dup2(spec->input ? in[0] : devnull, 0) < 0 || dup2(out[1], 1) < 0 ||
+            dup2(err[1], 2) < 0) {
+            int e = errno;
+            ssize_t w = write(status[1], &e, sizeof e);
+            (void)w;
+            _exit(127);
+        }
+        if (strchr(spec->program, '/'))
+            execv(spec->program, argv);
+        else
+            execvp(spec->program, argv);
+        int e = errno;
+        ssize_t w = write(status[1], &e, sizeof e);
+        (void)w;
+        _exit(127);
+    }
+    int fork_errno = errno;
+    if (devnull >= 0)
+        close(devnull);
+    close(status[1]);
+    if (*pid < 0) {
+        close(status[0]);
+        errno = fork_errno;
+        return error_errno("%s: cannot start %s", spec->name, spec->program);
+    }
+    int rc = 0;
+    ssize_t n;
+    while ((n = read(status[0], &rc, sizeof rc)) < 0 && errno == EINTR)
+        ;
+    close(status[0]);
+    if (n <= 0)
+        return 0; /* the pipe closed on exec: it runs */
+    while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
+        ;
     if (rc == ENOENT || rc == EACCES || rc == ENOEXEC || rc == ENOTDIR)
         return error_input("%s: cannot run %s (%s); %s", spec->name, spec->program, strerror(rc),
                            spec->install);
-    if (rc) {
-        errno = rc;
-        return error_errno("%s: cannot start %s", spec->name, spec->program);
-    }
-    return 0;
+    errno = rc;
+    return error_errno("%s: cannot start %s", spec->name, spec->program);
 }
 
 int process_run(const struct process_spec *spec, struct strbuf *out, struct strbuf *err)

@@ -77,6 +77,33 @@ expect_stderr_match "Pagefind \\(.*failing-pagefind\\) failed with exit status 4
 check_eq "the site is left as the last build made it" "$site_before" \
     "$(cd "$S" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)"
 
+# A journal killed while Pagefind runs takes Pagefind with it: left running, it would go on
+# writing into the staging folder that the next build removes. The stand-in says it started,
+# then would leave a mark a second later if it were still alive.
+cat >"$TEST_TMP/slow-pagefind" <<SH
+#!/bin/sh
+touch "$TEST_TMP/pagefind-started"
+sleep 1
+touch "$TEST_TMP/pagefind-outlived-journal"
+SH
+chmod +x "$TEST_TMP/slow-pagefind"
+sed -i 's/Quokkazanzibar/Zanzibarquokka/' submissions/1/manuscript.md
+tgit commit -qam "Change article 1 once more"
+rm -f "$TEST_TMP/pagefind-started" "$TEST_TMP/pagefind-outlived-journal"
+JOURNAL_PAGEFIND="$TEST_TMP/slow-pagefind" "$JOURNAL" build-site >/dev/null 2>&1 &
+journal_pid=$!
+for _ in $(seq 600); do
+    [ -e "$TEST_TMP/pagefind-started" ] && break
+    sleep 0.1
+done
+check "the stand-in Pagefind started" -- test -e "$TEST_TMP/pagefind-started"
+kill -KILL "$journal_pid"
+wait "$journal_pid" 2>/dev/null
+sleep 2
+check "Pagefind does not outlive a killed journal" -- test ! -e "$TEST_TMP/pagefind-outlived-journal"
+expect_exit 0 "the build after the killed one" -- "$JOURNAL" build-site
+check "... leaves no staging folder" -- sh -c "! ls -a '$S' | grep -q journal-staging"
+
 # Pagefind missing: a clear error saying how to install it, before anything is written.
 expect_exit 1 "a build with no Pagefind where JOURNAL_PAGEFIND says fails" -- \
     env JOURNAL_PAGEFIND="$TEST_TMP/no-such-pagefind" "$JOURNAL" build-site -o "$TEST_TMP/new-site"
