@@ -6,8 +6,9 @@
  * starts a program, feeds it, bounds its time and memory and reports how it failed, in the
  * way net/ stands for libcurl. No other file forks or execs.
  *
- * The program runs in a process group of its own (a wrapper such as npm's node script and the
- * program it starts are stopped together), with the caller's environment, stdin from input
+ * The program runs in a process group of its own (what it starts is stopped with it on a
+ * timeout), is killed when journal dies (PR_SET_PDEATHSIG: a program started through a
+ * wrapper that starts it in turn is not), with the caller's environment, stdin from input
  * (or /dev/null), and stdout and stderr captured.
  */
 
