@@ -49,9 +49,9 @@
     "program; or turn search off with 'search: false' in journal.yaml"
 
 /*
- * Bounds on one run. Pagefind indexed the 1,000 articles of bench/site.sh in about 2 s with
- * under 300 MB (docs/performance.md); these are far above, so that only a program gone wrong
- * meets them.
+ * Bounds on one run. Pagefind indexed the 1,000 articles of bench/site.sh in about 26 s with
+ * about 1 GB on a busy 2-core machine (docs/performance.md); these are far above, so that
+ * only a program gone wrong meets them.
  */
 #define PAGEFIND_TIMEOUT_SECONDS 600.0
 #define PAGEFIND_MAX_MEMORY      ((size_t)8 << 30)
