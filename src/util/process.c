@@ -151,7 +151,7 @@ int process_run(const struct process_spec *spec, struct strbuf *out, struct strb
         close_fd(&e[0]), close_fd(&e[1]);
         return rc;
     }
-    pid_t pid;
+    pid_t pid = -1;
     int rc = start(spec, &pid, in, o, e);
     close_fd(&in[0]);
     close_fd(&o[1]);
