@@ -101,13 +101,9 @@ static void write_record(struct xml_out *x, const struct journal_config *c,
         xml_start(x, "title");
         if (tlang)
             xml_attr(x, "language", tlang);
-        if (t->subtitle && *t->subtitle) {
-            char *full = xasprintf("%s: %s", t->title, t->subtitle);
-            xml_text(x, full);
-            free(full);
-        } else {
-            xml_text(x, t->title);
-        }
+        char *full = indexing_join_title(t->title, t->subtitle);
+        xml_text(x, full);
+        free(full);
         xml_end(x);
     }
 

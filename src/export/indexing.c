@@ -46,11 +46,16 @@ char *indexing_creator(const struct author *a)
     return out;
 }
 
+char *indexing_join_title(const char *title, const char *subtitle)
+{
+    if (subtitle && *subtitle)
+        return xasprintf("%s: %s", title ? title : "", subtitle);
+    return xstrdup(title ? title : "");
+}
+
 char *indexing_full_title(const struct manuscript *m)
 {
-    if (m->subtitle && *m->subtitle)
-        return xasprintf("%s: %s", m->title, m->subtitle);
-    return xstrdup(m->title ? m->title : "");
+    return indexing_join_title(m->title, m->subtitle);
 }
 
 const char *indexing_language_b(const struct language_db *languages, const char *code)

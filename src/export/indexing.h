@@ -51,6 +51,8 @@ const char *indexing_updated(const struct indexing_article *a);
 char *indexing_creator(const struct author *a);
 /* "Title: Subtitle", or the title (to free). */
 char *indexing_full_title(const struct manuscript *m);
+/* "Title: Subtitle", or the title alone without a subtitle (a translation's as the article's). */
+char *indexing_join_title(const char *title, const char *subtitle);
 /* The ISO 639-2/B code of an ISO 639-1 code ("en" -> "eng", "de" -> "ger"); NULL if unknown. */
 const char *indexing_language_b(const struct language_db *languages, const char *code);
 /* Split "1-14", "1--14", "1–14" into start and end ("e7": start only); NULL parts are absent. */

@@ -130,8 +130,7 @@ static void write_record(struct strbuf *out, const struct journal_config *c, con
     free(title);
     for (size_t i = 0; i < m->ntranslations; i++) {
         const struct translation *t = &m->translations[i];
-        char *full = t->subtitle && *t->subtitle ? xasprintf("%s: %s", t->title, t->subtitle)
-                                                 : xstrdup(t->title);
+        char *full = indexing_join_title(t->title, t->subtitle);
         dc(out, "dc:title", t->lang, full);
         free(full);
     }

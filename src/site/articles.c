@@ -1,6 +1,7 @@
 #include "site/build.h"
 
 #include "export/citation.h"
+#include "export/indexing.h"
 #include "export/jats.h"
 #include "export/references.h"
 #include "model/config.h"
@@ -169,8 +170,7 @@ static char *article_json_ld(const struct build *b, const struct article *a, con
         json_t *names = json_array();
         for (size_t i = 0; i < m->ntranslations; i++) {
             const struct translation *t = &m->translations[i];
-            char *title =
-                t->subtitle ? xasprintf("%s: %s", t->title, t->subtitle) : xstrdup(t->title);
+            char *title = indexing_join_title(t->title, t->subtitle);
             json_array_append_new(names,
                                   json_pack("{s:s, s:s}", "@value", title, "@language", t->lang));
             free(title);
