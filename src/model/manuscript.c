@@ -493,8 +493,11 @@ static void parse_front_matter(struct parse *p)
     check_required_translations(p, ydoc_get_key(d, root, "translations"));
 
     n = ydoc_get(d, root, "references");
-    if (n && !reference_list_parse(d, n, &m->references))
+    if (n && !reference_list_parse(d, n, &m->references)) {
         reference_list_warnings(&m->references, p->file, &m->warnings, &m->nwarnings);
+        /* It grew the array by its own count: claim no more room than is surely there. */
+        p->warnings_alloc = m->nwarnings;
+    }
 
     n = ydoc_get(d, root, "funding");
     if (n && !ydoc_is_null(n))
