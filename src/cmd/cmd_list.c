@@ -4,6 +4,7 @@
 #include "store/repo.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/unicode.h"
 #include "util/utf8.h"
 
 #include <jansson.h>
@@ -74,10 +75,14 @@ int cmd_list(int argc, char **argv, struct cli *cli)
         const struct index_submission *s = &list[i];
         printf("%5lu  %-18s  %-10s  %-4s  %-16s  ", s->number, s->state ? s->state : "?",
                s->submitted ? s->submitted : "", s->lang ? s->lang : "", s->type ? s->type : "");
-        char *author = xasprintf("%s%s", s->first_author ? s->first_author : "",
-                                 s->nauthors > 1 ? " et al." : "");
+        /* "et al." says there are co-authors; cut the name, never that. */
+        const char *suffix = s->nauthors > 1 ? " et al." : "";
+        char *name =
+            text_truncate_to_width(s->first_author ? s->first_author : "", 22 - strlen(suffix));
+        char *author = xasprintf("%s%s", name, suffix);
         cli_print_cell(author, 22);
         free(author);
+        free(name);
         printf("  %s\n", s->title ? s->title : "(manuscript does not parse: see journal show)");
     }
 done:

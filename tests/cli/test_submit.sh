@@ -262,7 +262,14 @@ expect_stdout_match "--file FILE" "help submit documents --file"
 expect_exit 0 "submit --help exits 0" -- "$JOURNAL" submit --help
 expect_stdout_match "^usage: journal submit" "submit --help prints its usage"
 
+# A first author wider than the column: the name is cut on a character, "et al." stays whole.
+sed 's/^  - name: Aigerim Testova$/  - name: "Бекова-Константинопольская Асель"/' paper.md >long.md
+expect_exit 0 "submit with a long Cyrillic first author exits 0" -- "$JOURNAL" -C "$J" submit long.md
+expect_exit 0 "list with the long first author exits 0" -- "$JOURNAL" -C "$J" list
+expect_stdout_match "^ +5 +submitted .* Бекова-Констан… et al\. +$TITLE\$" \
+    "list cuts the long name and keeps 'et al.' whole"
+
 check_eq "work tree still clean" "" "$(git -C "$J" status --porcelain)"
-check_eq "4 submissions, 5 commits in all" "5" "$(commit_count "$J")"
+check_eq "5 submissions, 6 commits in all" "6" "$(commit_count "$J")"
 
 finish
