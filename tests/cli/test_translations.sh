@@ -196,6 +196,28 @@ for needle in ('<dc:title xml:lang="en">Performance appraisal of civil servants'
                '<dc:title xml:lang="ru">Оценка результативности'):
     assert needle in text, needle
 PY
+check "the English feed gives the Russian article's English title and abstract (xml:lang=en), the Russian feed its own" -- \
+    "$PY" - "$S/_site" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+A = "{http://www.w3.org/2005/Atom}"
+XL = "{http://www.w3.org/XML/1998/namespace}lang"
+def entry(path):
+    for e in ET.parse(f"{sys.argv[1]}/{path}").getroot().findall(A + "entry"):
+        if e.find(A + "link").get("href").endswith("/articles/2/index.html"):
+            return e
+    raise AssertionError(f"no article 2 in {path}")
+en, ru = entry("feed.xml"), entry("ru/feed.xml")
+assert en.get(XL) == "ru" and ru.get(XL) == "ru"
+t = en.find(A + "title")
+assert t.text == "Performance appraisal of civil servants: the experience of Uzbekistan and Kyrgyzstan", t.text
+assert t.get(XL) == "en"
+assert en.find(A + "summary").get(XL) == "en"
+assert en.find(A + "summary").text.startswith("In recent years Uzbekistan and Kyrgyzstan")
+t = ru.find(A + "title")
+assert t.text.startswith("Оценка результативности") and t.get(XL) is None, (t.text, t.attrib)
+assert ru.find(A + "summary").get(XL) is None
+PY
 check_site_valid "$S/_site" "the sample site with a translation"
 
 finish
