@@ -164,6 +164,25 @@ text = open(f"{root}/issues/1/index.html", encoding="utf-8").read()
 assert re.search(r'lang="en">' + re.escape(EN) + r'</a></h4>\s*<p class="toc-authors" lang="ru">', text)
 PY
 
+check "the English site's keyword index has the Russian article's English keywords (lang=en), the Russian one only its own" -- \
+    "$PY" - "$S/_site" <<'PY'
+import re, sys
+def entries(path):
+    text = open(f"{sys.argv[1]}/{path}", encoding="utf-8").read()
+    out = {}
+    for m in re.finditer(r'<p class="index-term" lang="(\w+)">([^<]*)</p>\s*<ul class="index-articles">(.*?)</ul>', text, re.S):
+        out[m.group(2)] = (m.group(1), re.findall(r'href="[./]*articles/(\d+)/index.html"', m.group(3)))
+    return out
+en, ru = entries("keywords/index.html"), entries("ru/keywords/index.html")
+assert en.get("performance appraisal") == ("en", ["2"]), en.get("performance appraisal")
+assert en.get("KPIs") == ("en", ["2"]), en.get("KPIs")
+# An English keyword that an English article also has is one entry listing both.
+assert "2" in en["civil service"][1] and len(en["civil service"][1]) > 1, en["civil service"]
+# The Russian article's own keywords stay in every index; its English ones are not Russian entries.
+assert ru.get("оценка результативности") == ("ru", ["2"]) and "оценка результативности" in en
+assert "performance appraisal" not in ru and "KPIs" not in ru, sorted(ru)
+PY
+
 check "the APA reference gives the English title in square brackets" -- \
     grep -q "опыт Узбекистана и Кыргызстана \[Performance appraisal of civil servants: the experience of Uzbekistan and Kyrgyzstan\]\. <i>" \
     "$S/_site/articles/2/index.html"
