@@ -183,6 +183,22 @@ assert ru.get("оценка результативности") == ("ru", ["2"]) 
 assert "performance appraisal" not in ru and "KPIs" not in ru, sorted(ru)
 PY
 
+check "search: the articles' filter values are codes, and each search page names them in its own language" -- \
+    "$PY" - "$S/_site" <<'PY'
+import re, sys
+root = sys.argv[1]
+page = open(f"{root}/articles/2/index.html", encoding="utf-8").read()
+assert '<data data-pagefind-filter="type[value]" value="research-article">' in page
+assert '<data data-pagefind-filter="language[value]" value="ru">' in page
+def values(path):
+    text = open(f"{root}/{path}", encoding="utf-8").read()
+    return dict(((f, v), l) for f, v, l in re.findall(r'<li data-filter="(\w+)" data-value="([\w-]+)">([^<]*)</li>', text))
+ru, en = values("ru/search/index.html"), values("search/index.html")
+assert ru[("type", "research-article")] == "Научная статья" and ru[("language", "en")] == "Английский", ru
+assert ru[("language", "ru")] == "Русский", ru
+assert en[("type", "research-article")] == "Research article" and en[("language", "ru")] == "Russian", en
+PY
+
 check "the APA reference gives the English title in square brackets" -- \
     grep -q "опыт Узбекистана и Кыргызстана \[Performance appraisal of civil servants: the experience of Uzbekistan and Kyrgyzstan\]\. <i>" \
     "$S/_site/articles/2/index.html"
