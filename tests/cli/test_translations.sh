@@ -3,7 +3,8 @@
 # keywords}}) and journal.yaml's require_translations: a Russian manuscript with its English
 # title, abstract and keywords is received; one into a language the journal does not publish,
 # into its own language, without a title, or missing what require_translations asks is
-# refused with file and line, and nothing is written.
+# refused with file and line, and nothing is written; revise and build-issue (a manuscript
+# accepted before require_translations) refuse the same.
 . "$(dirname "$0")/lib.sh"
 
 J=$TEST_TMP/journal
@@ -254,5 +255,39 @@ assert t.text.startswith("Оценка результативности") and t.
 assert ru.find(A + "summary").get(XL) is None
 PY
 check_site_valid "$S/_site" "the sample site with a translation"
+
+# ---- revise and build-issue check require_translations too ----
+# Two Russian manuscripts go through a round before journal.yaml asks for English
+# translations: 12 (with one) is sent back for revision, 13 (without) is accepted.
+expect_exit 0 "the sample receives a Russian manuscript with its English translation (12)" -- \
+    "$JOURNAL" -C "$S" submit "$MS/good.md"
+expect_exit 0 "and one without, before require_translations (13)" -- \
+    "$JOURNAL" -C "$S" submit "$MS/missing.md"
+echo "Sound." >"$TEST_TMP/comments.md"
+for n in 12 13; do
+    expect_exit 0 "assign a reviewer to $n" -- "$JOURNAL" -C "$S" assign "$n" --reviewer giorgi-maisuradze
+    expect_exit 0 "the review of $n" -- "$JOURNAL" -C "$S" review "$n" --verdict accept \
+        --comments "$TEST_TMP/comments.md" --as giorgi-maisuradze
+done
+expect_exit 0 "decide 12 revise" -- "$JOURNAL" -C "$S" decide 12 revise
+expect_exit 0 "decide 13 accept" -- "$JOURNAL" -C "$S" decide 13 accept
+sed -i 's/^languages: .*/languages: [en, ru]\nrequire_translations: [en]/' "$S/journal.yaml"
+tgit -C "$S" commit -q -am "Require English translations" || fail "commit journal.yaml"
+
+snapshot "$S" >"$TEST_TMP/.before"
+expect_exit 1 "revise refuses a revised Russian manuscript that drops its English translation" -- \
+    "$JOURNAL" -C "$S" revise 12 "$MS/missing.md"
+expect_stderr_match "missing\.md:1:1: front matter: the journal requires an English translation" \
+    "revise says which file and line"
+expect_unchanged "$TEST_TMP/.before" "$S" "revise refused: nothing committed"
+
+expect_exit 1 "build-issue refuses a Russian manuscript accepted before require_translations" -- \
+    "$JOURNAL" -C "$S" build-issue 3
+expect_stderr_match "submission 13 cannot be published until submissions/13/manuscript\.md is corrected and committed: submissions/13/manuscript\.md:1:1: front matter: the journal requires an English translation" \
+    "build-issue names the submission, its file and line"
+expect_unchanged "$TEST_TMP/.before" "$S" "build-issue refused: nothing committed"
+
+expect_exit 0 "revise with the English translation kept is received" -- \
+    "$JOURNAL" -C "$S" revise 12 "$MS/good.md"
 
 finish
