@@ -47,6 +47,12 @@ int cmd_reviewers(int argc, char **argv, struct cli *cli)
         rc = eligibility_open(&el, &repo->config, ix);
     if (rc)
         goto done;
+    /* A country the roster names as a part of one ("England"): taken as that country, and
+       said, as submit says it of an author's. */
+    for (size_t i = 0; i < roster.count; i++)
+        if (roster.reviewers[i].affiliation.country_note)
+            fprintf(stderr, "journal reviewers: warning: %s\n",
+                    roster.reviewers[i].affiliation.country_note);
     loads = xcalloc(roster.count + 1, sizeof(*loads));
     rc = eligibility_loads(&el, &roster, loads);
     if (rc)

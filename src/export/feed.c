@@ -66,17 +66,21 @@ static void author(struct strbuf *out, int depth, const char *name, const char *
     strbuf_addstr(out, "</author>\n");
 }
 
-static void write_entry(struct strbuf *out, const struct journal_config *c,
+/* An entry of the feed in lang: the article's title and abstract in that language where it
+   has a translation (each with its xml:lang), else as written. */
+static void write_entry(struct strbuf *out, const struct journal_config *c, const char *lang,
                         const struct indexing_article *a)
 {
     const struct manuscript *m = a->m;
+    const struct translation *t = lang ? manuscript_translation(m, lang) : NULL;
     const char *date = indexing_published(a);
     strbuf_addstr(out, "  <entry");
     xml_add_attribute(out, "xml:lang", m->lang);
     strbuf_add(out, ">\n", 2);
-    char *title = indexing_full_title(m);
+    char *title = t ? indexing_join_title(t->title, t->subtitle) : indexing_full_title(m);
     const char *text_type[] = {"type", "text"};
-    xml_add_element(out, 2, "title", text_type, 1, title);
+    const char *translated_type[] = {"type", "text", "xml:lang", t ? t->lang : NULL};
+    xml_add_element(out, 2, "title", translated_type, 2, title);
     free(title);
     char *url = indexing_article_url(c->base_url, a->number);
     const char *link[] = {"rel", "alternate", "type", "text/html", "href", url};
@@ -99,7 +103,9 @@ static void write_entry(struct strbuf *out, const struct journal_config *c,
         author(out, 2, m->authors[i].name, orcid);
         free(orcid);
     }
-    if (m->abstract && *m->abstract)
+    if (t && t->abstract && *t->abstract)
+        xml_add_element(out, 2, "summary", translated_type, 2, t->abstract);
+    else if (m->abstract && *m->abstract)
         xml_add_element(out, 2, "summary", text_type, 1, m->abstract);
     for (size_t i = 0; i < m->nkeywords; i++) {
         const char *term[] = {"term", m->keywords[i]};
@@ -151,7 +157,7 @@ int feed_write_atom(const struct journal_config *c, const char *lang, const char
         text_element(out, 1, "rights", c->license);
     text_element(out, 1, "generator", "journal");
     for (size_t i = 0; i < shown; i++)
-        write_entry(out, c, order[i]);
+        write_entry(out, c, lang, order[i]);
     strbuf_addstr(out, "</feed>\n");
     free(order);
     return 0;

@@ -2,6 +2,7 @@
 
 #include "export/citation.h"
 #include "model/language.h"
+#include "model/person.h"
 #include "util/alloc.h"
 #include "util/xmltext.h"
 #include "util/error.h"
@@ -33,8 +34,12 @@ const char *indexing_updated(const struct indexing_article *a)
     return updated;
 }
 
-char *indexing_creator(const struct author *a)
+char *indexing_creator(const struct author *author)
 {
+    /* One creator a person, in the Latin form where there is one: harvesters (BASE, OpenAIRE)
+       build English citations from it, as Crossref and DOAJ do from theirs. */
+    struct author view = person_author_latin(author);
+    const struct author *a = &view;
     struct citation_name name = {0};
     if (citation_name_split(a, &name)) {
         error_clear();

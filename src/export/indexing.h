@@ -46,8 +46,8 @@ const char *indexing_published(const struct indexing_article *a);
  * and the sitemap's lastmod.
  */
 const char *indexing_updated(const struct indexing_article *a);
-/* An author as Dublin Core's creator: "Family, Given" (names split as for citations), an
-   organisation's name whole (to free). */
+/* An author as Dublin Core's creator: "Family, Given" (names split as for citations) in the
+   Latin form (name_latin) where the author has one, an organisation's name whole (to free). */
 char *indexing_creator(const struct author *a);
 /* "Title: Subtitle", or the title (to free). */
 char *indexing_full_title(const struct manuscript *m);
@@ -102,7 +102,9 @@ int oai_write_static_repository(const struct journal_config *c, const char *repo
  * and the publication date, which never changes once published: RFC 4287 forbids
  * it, and a DOI assigned later must not turn the entry into a new one),
  * published, updated (indexing_updated: a correction moves it), summary (the
- * abstract as text), categories (keywords), each with the article's xml:lang.
+ * abstract as text), categories (keywords), each with the article's xml:lang;
+ * the title and summary are the article's translation into lang where it has one,
+ * with the translation's xml:lang on them.
  * The feed's updated is the latest of its entries'. Needs base_url.
  */
 #define FEED_MAX_ENTRIES 50

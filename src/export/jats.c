@@ -2,6 +2,7 @@
 
 #include "model/country.h"
 #include "model/manuscript.h"
+#include "model/person.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/gfm.h"
@@ -673,6 +674,21 @@ static char *author_names(const struct manuscript *m)
     return strbuf_detach(&sb, NULL);
 }
 
+/* <name> with surname and given-names; name-style="eastern" for a name whose family name
+   comes first (family_first: "Kim Min-jun"), which readers then show in that order. */
+static void person_name_element(struct jw *j, const struct citation_name *name, bool family_first,
+                                const char *lang)
+{
+    start(j, "name");
+    if (family_first)
+        attr_fixed(j, "name-style", "eastern");
+    if (lang)
+        attr(j, "xml:lang", lang);
+    elem(j, "surname", name->family);
+    elem(j, "given-names", name->given);
+    end(j);
+}
+
 static int contributors(struct jw *j, const struct jats_source *src,
                         const struct affiliation **affs, size_t naffs)
 {
@@ -702,11 +718,27 @@ static int contributors(struct jw *j, const struct jats_source *src,
             /* A group author is a collab (JATS4R, "Authors and affiliations"): a surname
                would have indexers read "World Bank Group" as a person's family name. */
             elem(j, "collab", au->name);
-        } else {
-            start(j, "name");
-            elem(j, "surname", name.family);
-            elem(j, "given-names", name.given);
+        } else if (au->latin.text) {
+            /* A name in two scripts: both forms, the one as written and the Latin one that
+               English citations use (JATS 1.3 <name-alternatives>, as Crossref's alt-name). */
+            struct author latin_view = person_author_latin(au);
+            struct citation_name latin;
+            rc = citation_name_split(&latin_view, &latin);
+            if (rc) {
+                citation_name_release(&name);
+                return rc;
+            }
+            start(j, "name-alternatives");
+            /* The language of the form as written is the article's where that language is
+               not written in Latin script (Cyrillic in a Russian article); in an article in
+               English a Hangul name's language is not known, and is left unsaid. */
+            person_name_element(j, &name, au->family_first,
+                                person_lang_is_latin_script(m->lang) ? NULL : m->lang);
+            person_name_element(j, &latin, au->family_first, "en");
             end(j);
+            citation_name_release(&latin);
+        } else {
+            person_name_element(j, &name, au->family_first, NULL);
         }
         if (au->corresponding)
             elem(j, "email", au->email);

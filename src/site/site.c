@@ -1320,6 +1320,27 @@ static int render_search(struct build *b, const struct view *v)
             strbuf_addf(&other, "%s%s", other.len ? " " : "", b->views[i].lang);
     json_t *search = json_pack("{s:s}", "other_languages", other.buf ? other.buf : "");
     strbuf_release(&other);
+    /* The filters' values are codes (research-article, ru), the same in every language's
+       index so that they merge; the page names them in its own language, for search.js to
+       show: "Научная статья" and "Английский" on the Russian page, whatever the article's
+       language. */
+    json_t *values = json_array();
+    for (size_t i = 0; manuscript_types[i]; i++)
+        json_array_append_new(values,
+                              json_pack("{s:s, s:s, s:s}", "filter", "type", "value",
+                                        manuscript_types[i], "label",
+                                        site_label(v, "type_", manuscript_types[i],
+                                                   manuscript_type_label(manuscript_types[i]))));
+    for (size_t i = 0; i < b->nviews; i++) {
+        const char *code = b->views[i].lang;
+        const struct language *l = b->languages ? language_lookup(b->languages, code) : NULL;
+        const char *known =
+            l ? (!strcmp(v->lang, "ru") && l->name_ru ? l->name_ru : l->name) : code;
+        json_array_append_new(values,
+                              json_pack("{s:s, s:s, s:s}", "filter", "language", "value", code,
+                                        "label", site_label(v, "language_", code, known)));
+    }
+    json_object_set_new(search, "filter_values", values);
     json_object_set_new(ctx, "search", search);
     /* Its head links Pagefind's style sheet. */
     json_object_set_new(json_object_get(ctx, "page"), "search", json_true());

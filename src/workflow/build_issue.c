@@ -104,6 +104,11 @@ static int load_entry(struct state *s, unsigned long number, struct entry *e)
         struct manuscript_rules rules = {s->countries, s->languages, s->repo->config.languages[0],
                                          &s->repo->config.markdown_limits, &s->repo->config};
         rc = manuscript_parse(&e->manuscript, path, text.buf, text.len, &rules);
+        /* Accepted under older rules (before journal.yaml's require_translations, say):
+           the editor learns which submission and where to correct it. */
+        if (rc == JOURNAL_EINPUT)
+            error_prefix("submission %lu cannot be published until %s is corrected and committed",
+                         number, path);
     }
     if (!rc && !e->manuscript.nkeywords)
         rc = error_input("%s: submission %lu has no keywords; complete its metadata before "

@@ -619,6 +619,16 @@ async function search(browser, base, truth) {
   });
   const results = page.locator('.pagefind-ui__result');
   const links = async () => (await page.locator('.pagefind-ui__result-link').evaluateAll((a) => a.map((x) => new URL(x.href).pathname)));
+  // The values shown for each filter, without their counts: {type: [...], language: [...]}.
+  const filterValues = () => page.locator('.pagefind-ui__filter-checkbox').evaluateAll((boxes) => {
+    const out = {};
+    for (const box of boxes) {
+      const label = document.querySelector(`label[for="${CSS.escape(box.id)}"]`);
+      const text = (label ? label.textContent : '').replace(/\s*\(\d+\)\s*$/, '').trim();
+      (out[box.name] = out[box.name] || []).push(text);
+    }
+    return out;
+  });
   async function query(text) {
     await page.locator('.pagefind-ui__search-input').fill(text);
     await page.locator('.pagefind-ui__message').filter({ hasText: text }).waitFor();
@@ -650,6 +660,14 @@ async function search(browser, base, truth) {
     if (!authors.startsWith('Авторы') || !sub.authors.every((a) => authors.includes(a.name))) throw new Error(`authors: "${authors}"`);
     if (!issue.startsWith('Выпуск') || !/\(\d{4}\)/.test(issue)) throw new Error(`issue: "${issue}"`);
   });
+  await step('search (ru): the filters\' values are in Russian (Научная статья, Русский, Английский), whatever the articles\' language', async () => {
+    const values = await filterValues();
+    const types = values.type || [], langs = values.language || [];
+    if (!types.includes('Научная статья') || !langs.includes('Русский') || !langs.includes('Английский'))
+      throw new Error(`filters: ${JSON.stringify(values)}`);
+    const latin = [...types, ...langs].filter((v) => /[A-Za-z]/.test(v));
+    if (latin.length) throw new Error(`not in Russian: ${latin.join(', ')} (${JSON.stringify(values)})`);
+  });
   checkLoaded(problems, 'search (ru): searching');
   check('search (ru): no Content-Security-Policy violation', csp.length === 0, ...csp);
   await screenshot(page, 'search-ru');
@@ -678,6 +696,14 @@ async function search(browser, base, truth) {
     });
     if (!got.length || types.some((t) => t !== 'research-article')) throw new Error(`after the filter: ${got.join(', ')} (${types.join(', ')}; before: ${all.join(', ')})`);
   });
+  await step('search (en): the filters\' values are in English (Research article once, English, Russian)', async () => {
+    const values = await filterValues();
+    const types = values.type || [], langs = values.language || [];
+    if (types.filter((t) => t === 'Research article').length !== 1 || !langs.includes('English') || !langs.includes('Russian'))
+      throw new Error(`filters: ${JSON.stringify(values)}`);
+    const other = [...types, ...langs].filter((v) => /[а-яё]/i.test(v));
+    if (other.length) throw new Error(`not in English: ${other.join(', ')} (${JSON.stringify(values)})`);
+  });
   await step('search (en): the filters are Language, Article type and Year', async () => {
     const names = await page.locator('.pagefind-ui__filter-name').allTextContents();
     for (const want of ['Language', 'Article type', 'Year'])
@@ -689,17 +715,17 @@ async function search(browser, base, truth) {
     const got = await links();
     if (!got.includes(ruArticle)) throw new Error(`results: ${got.join(', ')}`);
   });
-  await step('search (en): "performance" finds articles in both languages; the Language filter Русский leaves the Russian one', async () => {
+  await step('search (en): "performance" finds articles in both languages; the Language filter Russian leaves the Russian one', async () => {
     await query('performance');
     const before = await links();
     if (!before.includes(ruArticle) || before.length < 2) throw new Error(`results: ${before.join(', ')}`);
-    await page.locator('.pagefind-ui__filter-label', { hasText: /^Русский/ }).click();
+    await page.locator('.pagefind-ui__filter-label', { hasText: /^Russian/ }).click();
     await page.waitForFunction((n) => {
       const k = document.querySelectorAll('.pagefind-ui__result-link').length;
       return k > 0 && k < n;
     }, before.length);
     const got = await links();
-    if (got.length !== 1 || got[0] !== ruArticle) throw new Error(`before: ${before.join(', ')}; with Русский: ${got.join(', ')}`);
+    if (got.length !== 1 || got[0] !== ruArticle) throw new Error(`before: ${before.join(', ')}; with Russian: ${got.join(', ')}`);
   });
   checkLoaded(problems, 'search (en): searching');
   check('search (en): no Content-Security-Policy violation', csp.length === 0, ...csp);

@@ -4,7 +4,8 @@
 # that is not a boolean (nothing written); a Korean author with family_first goes to Crossref
 # with surname Kim, to the citations as "Kim, M.-j." and to the author index under K; the
 # Russian site shows names in Cyrillic, the English site and the downloads in Latin
-# (name_latin), the editorial board too.
+# (name_latin), the editorial board too; JATS gives both forms (name-alternatives) and OAI's
+# dc:creator the Latin one.
 . "$(dirname "$0")/lib.sh"
 
 PY=/usr/bin/python3
@@ -120,6 +121,44 @@ check "the English author index names the Russian authors in Latin" -- \
 check "the Russian author index names them in Cyrillic" -- \
     grep -q "Бакыт Осмоналиев" "$S/ru/authors/index.html"
 check_site_valid "$S" "the site with names in two scripts"
+
+# ---- JATS and OAI Dublin Core ----
+check "JATS: a name in two scripts is a name-alternatives of the Cyrillic (xml:lang=ru) and Latin (xml:lang=en) forms" -- \
+    "$PY" - "$S/articles/2/article.xml" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+XL = "{http://www.w3.org/XML/1998/namespace}lang"
+root = ET.parse(sys.argv[1]).getroot()
+found = {}
+for c in root.iter("contrib"):
+    alt = c.find("name-alternatives")
+    if alt is not None:
+        names = alt.findall("name")
+        found[names[-1].findtext("surname")] = [(n.get(XL), n.findtext("surname"), n.findtext("given-names")) for n in names]
+    else:
+        assert c.find("name") is None or c.find("name").findtext("surname") not in ("Rakhimova", "Osmonaliev")
+assert found["Osmonaliev"] == [("ru", "Осмоналиев", "Бакыт"), ("en", "Osmonaliev", "Bakyt")], found
+assert found["Rakhimova"] == [("ru", "Рахимова", "Нодира"), ("en", "Rakhimova", "Nodira")], found
+PY
+check "JATS: the family-first author's name has name-style=eastern, surname Kim" -- \
+    "$PY" - "$S/articles/1/article.xml" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+names = [n for n in ET.parse(sys.argv[1]).getroot().iter("name") if n.findtext("surname") == "Kim"]
+assert len(names) == 1 and names[0].get("name-style") == "eastern", names
+assert names[0].findtext("given-names") == "Min-jun"
+others = [n for n in ET.parse(sys.argv[1]).getroot().iter("name") if n.findtext("surname") != "Kim"]
+assert others and all(n.get("name-style") is None for n in others)
+PY
+check "OAI: dc:creator of the Russian authors is their Latin form, one creator a person" -- \
+    "$PY" - "$S/oai/static-repository.xml" <<'PY'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+creators = re.findall(r"<dc:creator>([^<]*)</dc:creator>", text)
+assert creators.count("Rakhimova, Nodira") == 1 and creators.count("Osmonaliev, Bakyt") == 1, creators
+assert not any("Рахимова" in c or "Осмоналиев" in c for c in creators), creators
+assert "Kim, Min-jun" in creators, creators
+PY
 
 # ---- Crossref ----
 expect_exit 0 "deposit 1 --dry-run" -- in_dir "$J" "$JOURNAL" deposit 1 --dry-run

@@ -31,11 +31,11 @@ check "a search page in each language" -- test -f "$S/search/index.html" -a -f "
 check "the header links to the search page" -- grep -q 'href="search/index.html"' "$S/index.html"
 check "only articles and the journal's pages are indexed (data-pagefind-body), not listings" -- \
     sh -c "grep -q 'data-pagefind-body' '$S/articles/1/index.html' && ! grep -q 'data-pagefind-body' '$S/index.html' '$S/archive/index.html'"
-check "the article carries its authors, issue, year, type and language for the results and filters" -- \
+check "the article carries its authors, issue, year, type and language (codes) for the results and filters" -- \
     sh -c "grep -q 'data-pagefind-meta=\"authors\[value\]\"' '$S/articles/1/index.html' &&
            grep -q 'data-pagefind-meta=\"issue\[value\]\"' '$S/articles/1/index.html' &&
            grep -q 'data-pagefind-filter=\"year\[value\]\" value=\"2025\"' '$S/articles/1/index.html' &&
-           grep -q 'data-pagefind-filter=\"language\[value\]\" value=\"Русский\"' '$S/articles/2/index.html'"
+           grep -q 'data-pagefind-filter=\"language\[value\]\" value=\"ru\"' '$S/articles/2/index.html'"
 check "the index leaves no work folder behind" -- \
     sh -c "! ls -a '$S' | grep -q journal-staging"
 

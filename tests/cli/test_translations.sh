@@ -3,7 +3,8 @@
 # keywords}}) and journal.yaml's require_translations: a Russian manuscript with its English
 # title, abstract and keywords is received; one into a language the journal does not publish,
 # into its own language, without a title, or missing what require_translations asks is
-# refused with file and line, and nothing is written.
+# refused with file and line, and nothing is written; revise and build-issue (a manuscript
+# accepted before require_translations) refuse the same.
 . "$(dirname "$0")/lib.sh"
 
 J=$TEST_TMP/journal
@@ -164,6 +165,41 @@ text = open(f"{root}/issues/1/index.html", encoding="utf-8").read()
 assert re.search(r'lang="en">' + re.escape(EN) + r'</a></h4>\s*<p class="toc-authors" lang="ru">', text)
 PY
 
+check "the English site's keyword index has the Russian article's English keywords (lang=en), the Russian one only its own" -- \
+    "$PY" - "$S/_site" <<'PY'
+import re, sys
+def entries(path):
+    text = open(f"{sys.argv[1]}/{path}", encoding="utf-8").read()
+    out = {}
+    for m in re.finditer(r'<p class="index-term" lang="(\w+)">([^<]*)</p>\s*<ul class="index-articles">(.*?)</ul>', text, re.S):
+        out[m.group(2)] = (m.group(1), re.findall(r'href="[./]*articles/(\d+)/index.html"', m.group(3)))
+    return out
+en, ru = entries("keywords/index.html"), entries("ru/keywords/index.html")
+assert en.get("performance appraisal") == ("en", ["2"]), en.get("performance appraisal")
+assert en.get("KPIs") == ("en", ["2"]), en.get("KPIs")
+# An English keyword that an English article also has is one entry listing both.
+assert "2" in en["civil service"][1] and len(en["civil service"][1]) > 1, en["civil service"]
+# The Russian article's own keywords stay in every index; its English ones are not Russian entries.
+assert ru.get("оценка результативности") == ("ru", ["2"]) and "оценка результативности" in en
+assert "performance appraisal" not in ru and "KPIs" not in ru, sorted(ru)
+PY
+
+check "search: the articles' filter values are codes, and each search page names them in its own language" -- \
+    "$PY" - "$S/_site" <<'PY'
+import re, sys
+root = sys.argv[1]
+page = open(f"{root}/articles/2/index.html", encoding="utf-8").read()
+assert '<data data-pagefind-filter="type[value]" value="research-article">' in page
+assert '<data data-pagefind-filter="language[value]" value="ru">' in page
+def values(path):
+    text = open(f"{root}/{path}", encoding="utf-8").read()
+    return dict(((f, v), l) for f, v, l in re.findall(r'<li data-filter="(\w+)" data-value="([\w-]+)">([^<]*)</li>', text))
+ru, en = values("ru/search/index.html"), values("search/index.html")
+assert ru[("type", "research-article")] == "Научная статья" and ru[("language", "en")] == "Английский", ru
+assert ru[("language", "ru")] == "Русский", ru
+assert en[("type", "research-article")] == "Research article" and en[("language", "ru")] == "Russian", en
+PY
+
 check "the APA reference gives the English title in square brackets" -- \
     grep -q "опыт Узбекистана и Кыргызстана \[Performance appraisal of civil servants: the experience of Uzbekistan and Kyrgyzstan\]\. <i>" \
     "$S/_site/articles/2/index.html"
@@ -196,6 +232,62 @@ for needle in ('<dc:title xml:lang="en">Performance appraisal of civil servants'
                '<dc:title xml:lang="ru">Оценка результативности'):
     assert needle in text, needle
 PY
+check "the English feed gives the Russian article's English title and abstract (xml:lang=en), the Russian feed its own" -- \
+    "$PY" - "$S/_site" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+A = "{http://www.w3.org/2005/Atom}"
+XL = "{http://www.w3.org/XML/1998/namespace}lang"
+def entry(path):
+    for e in ET.parse(f"{sys.argv[1]}/{path}").getroot().findall(A + "entry"):
+        if e.find(A + "link").get("href").endswith("/articles/2/index.html"):
+            return e
+    raise AssertionError(f"no article 2 in {path}")
+en, ru = entry("feed.xml"), entry("ru/feed.xml")
+assert en.get(XL) == "ru" and ru.get(XL) == "ru"
+t = en.find(A + "title")
+assert t.text == "Performance appraisal of civil servants: the experience of Uzbekistan and Kyrgyzstan", t.text
+assert t.get(XL) == "en"
+assert en.find(A + "summary").get(XL) == "en"
+assert en.find(A + "summary").text.startswith("In recent years Uzbekistan and Kyrgyzstan")
+t = ru.find(A + "title")
+assert t.text.startswith("Оценка результативности") and t.get(XL) is None, (t.text, t.attrib)
+assert ru.find(A + "summary").get(XL) is None
+PY
 check_site_valid "$S/_site" "the sample site with a translation"
+
+# ---- revise and build-issue check require_translations too ----
+# Two Russian manuscripts go through a round before journal.yaml asks for English
+# translations: 12 (with one) is sent back for revision, 13 (without) is accepted.
+expect_exit 0 "the sample receives a Russian manuscript with its English translation (12)" -- \
+    "$JOURNAL" -C "$S" submit "$MS/good.md"
+expect_exit 0 "and one without, before require_translations (13)" -- \
+    "$JOURNAL" -C "$S" submit "$MS/missing.md"
+echo "Sound." >"$TEST_TMP/comments.md"
+for n in 12 13; do
+    expect_exit 0 "assign a reviewer to $n" -- "$JOURNAL" -C "$S" assign "$n" --reviewer giorgi-maisuradze
+    expect_exit 0 "the review of $n" -- "$JOURNAL" -C "$S" review "$n" --verdict accept \
+        --comments "$TEST_TMP/comments.md" --as giorgi-maisuradze
+done
+expect_exit 0 "decide 12 revise" -- "$JOURNAL" -C "$S" decide 12 revise
+expect_exit 0 "decide 13 accept" -- "$JOURNAL" -C "$S" decide 13 accept
+sed -i 's/^languages: .*/languages: [en, ru]\nrequire_translations: [en]/' "$S/journal.yaml"
+tgit -C "$S" commit -q -am "Require English translations" || fail "commit journal.yaml"
+
+snapshot "$S" >"$TEST_TMP/.before"
+expect_exit 1 "revise refuses a revised Russian manuscript that drops its English translation" -- \
+    "$JOURNAL" -C "$S" revise 12 "$MS/missing.md"
+expect_stderr_match "missing\.md:1:1: front matter: the journal requires an English translation" \
+    "revise says which file and line"
+expect_unchanged "$TEST_TMP/.before" "$S" "revise refused: nothing committed"
+
+expect_exit 1 "build-issue refuses a Russian manuscript accepted before require_translations" -- \
+    "$JOURNAL" -C "$S" build-issue 3
+expect_stderr_match "submission 13 cannot be published until submissions/13/manuscript\.md is corrected and committed: submissions/13/manuscript\.md:1:1: front matter: the journal requires an English translation" \
+    "build-issue names the submission, its file and line"
+expect_unchanged "$TEST_TMP/.before" "$S" "build-issue refused: nothing committed"
+
+expect_exit 0 "revise with the English translation kept is received" -- \
+    "$JOURNAL" -C "$S" revise 12 "$MS/good.md"
 
 finish

@@ -778,17 +778,20 @@ static void assert_oai_as_libxml(const struct journal_config *c, const char *ear
 }
 
 /* The Atom feed as xmlTextWriter wrote it (articles in the order given, all of them). */
-static void ref_feed_entry(struct xml_out *x, const struct journal_config *c,
+static void ref_feed_entry(struct xml_out *x, const struct journal_config *c, const char *lang,
                            const struct indexing_article *a)
 {
     const struct manuscript *m = a->m;
+    const struct translation *t = lang ? manuscript_translation(m, lang) : NULL;
     const char *date = indexing_published(a);
     xml_start(x, "entry");
     if (m->lang)
         xml_attr(x, "xml:lang", m->lang);
-    char *title = indexing_full_title(m);
+    char *title = t ? indexing_join_title(t->title, t->subtitle) : indexing_full_title(m);
     xml_start(x, "title");
     xml_attr(x, "type", "text");
+    if (t)
+        xml_attr(x, "xml:lang", t->lang);
     xml_text(x, title);
     xml_end(x);
     free(title);
@@ -820,7 +823,13 @@ static void ref_feed_entry(struct xml_out *x, const struct journal_config *c,
         }
         xml_end(x);
     }
-    if (m->abstract && *m->abstract) {
+    if (t && t->abstract && *t->abstract) {
+        xml_start(x, "summary");
+        xml_attr(x, "type", "text");
+        xml_attr(x, "xml:lang", t->lang);
+        xml_text(x, t->abstract);
+        xml_end(x);
+    } else if (m->abstract && *m->abstract) {
         xml_start(x, "summary");
         xml_attr(x, "type", "text");
         xml_text(x, m->abstract);
@@ -874,7 +883,7 @@ static void ref_feed(const struct journal_config *c, const char *lang, const cha
     xml_text(&x, "journal");
     xml_end(&x);
     for (size_t i = 0; i < n; i++)
-        ref_feed_entry(&x, c, &a[i]);
+        ref_feed_entry(&x, c, lang, &a[i]);
     xml_end(&x);
     assert_int_equal(xml_out_finish(&x, "reference", out), 0);
 }
@@ -1134,10 +1143,14 @@ static void test_atom_feed(void **state)
     assert_xpath(doc, "count(/a:feed/a:entry)", "3");
     assert_xpath(doc, "/a:feed/a:entry[1]/a:link/@href",
                  "https://journal.example.org/articles/7/index.html");
+    /* The Russian article in the English feed: its English title and abstract, so marked. */
     assert_xpath(doc, "/a:feed/a:entry[2]/a:title",
-                 "Оценка результативности государственных "
-                 "служащих");
+                 "Performance appraisal of civil servants: two countries");
+    assert_xpath(doc, "/a:feed/a:entry[2]/a:title/@xml:lang", "en");
+    assert_xpath(doc, "/a:feed/a:entry[2]/a:summary", "The article's abstract.");
+    assert_xpath(doc, "/a:feed/a:entry[2]/a:summary/@xml:lang", "en");
     assert_xpath(doc, "/a:feed/a:entry[2]/@xml:lang", "ru");
+    assert_xpath(doc, "count(/a:feed/a:entry[3]/a:title/@xml:lang)", "0");
     assert_xpath(doc, "/a:feed/a:entry[3]/a:title", HOSTILE_CLEAN ": what changed");
     /* A tag: URI as id, with a DOI or without: a DOI assigned later must not change it. */
     assert_xpath(doc, "/a:feed/a:entry[3]/a:id", "tag:journal.example.org,2025-01-10:articles/1");
@@ -1173,6 +1186,11 @@ static void test_atom_feed(void **state)
     doc = parse(xml.buf, xml.len);
     assert_xpath(doc, "count(/a:feed/a:entry)", "50");
     assert_xpath(doc, "/a:feed/@xml:lang", "ru");
+    /* The Russian feed keeps the Russian article's own title. */
+    assert_xpath(doc, "/a:feed/a:entry[1]/a:title",
+                 "Оценка результативности государственных "
+                 "служащих");
+    assert_xpath(doc, "count(/a:feed/a:entry[1]/a:title/@xml:lang)", "0");
     assert_xpath(doc, "/a:feed/a:entry[1]/a:published", "2025-03-04T00:00:00Z");
     assert_xpath(doc, "/a:feed/a:entry[50]/a:link/@href",
                  "https://journal.example.org/articles/11/index.html");

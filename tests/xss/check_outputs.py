@@ -273,9 +273,10 @@ for mode in ("site-safe", "site-raw"):
     # Dublin Core's creator is "Family, Given": the name turned around at one of its spaces.
     def creator_forms(name):
         return {name} | {name[i + 1:] + ", " + name[:i] for i, c in enumerate(name) if c == " "}
+    # ... in the Latin form (name_latin) where the author has one, as Crossref and DOAJ.
     check(f"{mode}: OAI-PMH gives back the hostile title and authors",
           any(t in (FRONT["title"], FULL_TITLE) for t in oai_titles) and
-          all(creator_forms(n) & set(oai_creators) for n in names),
+          all(creator_forms(n) & set(oai_creators) for n in shown),
           oai_titles[:3], oai_creators[:3])
     jats = ET.parse(os.path.join(site, "articles", str(N_FRONT), "article.xml")).getroot()
     jt = [("".join(t.itertext())) for t in jats.iter("article-title")]

@@ -37,6 +37,12 @@
     type: el.dataset.labelType,
     language: el.dataset.labelLanguage,
   };
+  // The values of the type and language filters are codes in the index (research-article,
+  // ru), shown as the page names them (#search-filter-values in search.mustache).
+  var values = {};
+  document.querySelectorAll("#search-filter-values li[data-filter]").forEach(function (li) {
+    values[li.dataset.filter + ":" + li.dataset.value] = li.textContent.trim();
+  });
   function relabel() {
     // The field is named by the page's visible label (Pagefind gives it only a title).
     var input = el.querySelector(".pagefind-ui__search-input");
@@ -48,6 +54,13 @@
         if (labels[key] && n.textContent !== labels[key]) n.textContent = labels[key];
       }
     );
+    // A value's label holds the value, then " (count)": only the value is renamed.
+    el.querySelectorAll(".pagefind-ui__filter-checkbox").forEach(function (box) {
+      var name = values[box.name + ":" + box.value];
+      var label = name && box.id ? el.querySelector('label[for="' + CSS.escape(box.id) + '"]') : null;
+      var first = label && label.firstChild;
+      if (first && first.nodeType === 3 && first.nodeValue === box.value) first.nodeValue = name;
+    });
     el.querySelectorAll(".pagefind-ui__result-tag[data-pagefind-ui-meta]").forEach(function (n) {
       var label = labels[n.getAttribute("data-pagefind-ui-meta")];
       var first = n.firstChild;
