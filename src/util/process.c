@@ -99,7 +99,7 @@ static int start(const struct process_spec *spec, pid_t *pid, int in[2], int out
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
         if (dup2(spec->input ? in[0] : devnull, 0) < 0 || dup2(out[1], 1) < 0 ||
-            dup2(err[1], 2) < 0) {
+            dup2(err[1], 2) < 0 || (spec->cwd && chdir(spec->cwd) < 0)) {
             int e = errno;
             ssize_t w = write(status[1], &e, sizeof e);
             (void)w;
