@@ -47,6 +47,26 @@ check_body() {
         bash -c "! grep -qiE 'Secretova|Olga|Consulting|Secret Working|Confidential' '$md'"
 }
 
+# check_rendered MD WHAT: the site's renderer (site/markdown.c, raw HTML escaped) makes of it
+# a table, a footnote, the picture and headings, and shows no markup as text.
+MARKDOWN_CLI=${MARKDOWN_CLI:-$(dirname "$JOURNAL")/markdown_cli}
+check_rendered() {
+    local md=$1 what=$2 html=$TEST_TMP/rendered.html
+    if ! "$MARKDOWN_CLI" "$md" >"$html" 2>&1; then
+        fail "$what: the site's renderer reads it" "$(head -c 1500 "$html")"
+        return
+    fi
+    check "$what, as the site renders it: the table" -- grep -qx '<td>Удмуртия</td>' "$html"
+    check "$what, as the site renders it: the footnote" -- \
+        grep -q '<section class="footnotes" data-footnotes>' "$html"
+    check "$what, as the site renders it: the footnote's reference" -- \
+        grep -qF 'in 2024.<sup class="footnote-ref"><a href="#fn-1"' "$html"
+    check "$what, as the site renders it: the picture" -- grep -qE '<img src="files/[^"]+\.png"' "$html"
+    check "$what, as the site renders it: the headings" -- grep -qx '<h2>Методы исследования</h2>' "$html"
+    check "$what, as the site renders it: no markup shown as text" -- \
+        bash -c "! grep -q '&lt;' '$html'"
+}
+
 # check_picture MD DIR WHAT: the Markdown links one picture under files/, which is there
 # beside it and is the fixture's PNG.
 check_picture() {
@@ -70,6 +90,7 @@ for f in pandoc.docx libreoffice.odt libreoffice.docx; do
     expect_stderr_match "converted .*$f to .*manuscript.md and 1 picture" "convert $f says what it wrote"
     check_body "$W/$f/manuscript.md" "convert $f"
     check_picture "$W/$f/manuscript.md" "$W/$f" "convert $f"
+    check_rendered "$W/$f/manuscript.md" "convert $f"
     no_stray_temp "convert $f"
 done
 check "Pandoc's docx: the table's header row" -- \
