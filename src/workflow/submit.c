@@ -115,6 +115,12 @@ static int read_attachments(struct journal_repo *repo, const struct submit_reque
     return 0;
 }
 
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
 static char *commit_message(unsigned long number, const struct manuscript *m,
                             const struct submit_request *req)
 {
@@ -124,8 +130,10 @@ static char *commit_message(unsigned long number, const struct manuscript *m,
     for (size_t i = 0; i < m->nauthors; i++)
         strbuf_addf(&sb, "%s%s", i ? ", " : "", m->authors[i].name);
     strbuf_addch(&sb, '\n');
+    /* The files' names alone: a path can name its owner (/home/olga/...). */
     if (req->metadata)
-        strbuf_addf(&sb, "Converted from: %s (front matter: %s)\n", req->manuscript, req->metadata);
+        strbuf_addf(&sb, "Converted from: %s (front matter: %s)\n", base_name(req->manuscript),
+                    base_name(req->metadata));
     if (req->nfiles) {
         strbuf_addstr(&sb, "Files:");
         for (size_t i = 0; i < req->nfiles; i++)

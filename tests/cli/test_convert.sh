@@ -249,6 +249,8 @@ for f in pandoc.docx libreoffice.odt libreoffice.docx; do
     no_stray_temp "submit $f"
 done
 DOCX=$n
+check "the commit names the converted file, not the folder it came from" -- \
+    bash -c "git -C '$J' log -1 --format=%B | grep -qx 'Converted from: libreoffice.docx (front matter: meta.yaml)'"
 
 # meta.yaml is validated as front matter is: every problem at once, named by its lines.
 cat >"$W/bad-meta.yaml" <<'EOF'
