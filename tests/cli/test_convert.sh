@@ -272,6 +272,20 @@ expect_stderr_match "bad-meta.yaml:1:1: front matter: missing required field 'ab
     "meta.yaml's missing abstract, in the same run"
 expect_unchanged "$TEST_TMP/before" "$J" "a bad meta.yaml leaves the journal unchanged"
 
+# A front matter copied with its fences is taken as it stands; text after them is refused.
+{ echo '---'; cat "$W/meta.yaml"; echo '---'; } >"$W/fenced.yaml"
+{ echo '---'; cat "$W/meta.yaml"; echo '---'; echo; echo '# The text'; } >"$W/with-body.yaml"
+expect_exit 0 "submit with meta.yaml in --- fences" -- \
+    "$JOURNAL" -C "$J" submit "$FIX/pandoc.docx" --metadata "$W/fenced.yaml"
+check "the fenced front matter is the submission's" -- bash -c \
+    "git -C '$J' show HEAD:submissions/$(cat "$OUT")/manuscript.md | grep -qx 'title: \"Сельские библиотеки Удмуртии: a survey\"'"
+snapshot "$J" >"$TEST_TMP/before"
+expect_exit 1 "a meta.yaml with text after its front matter is refused" -- \
+    "$JOURNAL" -C "$J" submit "$FIX/pandoc.docx" --metadata "$W/with-body.yaml"
+expect_stderr_match "with-body.yaml:14:1: the front matter ends here, and the file goes on" \
+    "the message names meta.yaml's line"
+expect_unchanged "$TEST_TMP/before" "$J" "the refused meta.yaml leaves the journal unchanged"
+
 expect_exit 2 "a .docx without --metadata is a usage error" -- "$JOURNAL" -C "$J" submit "$FIX/pandoc.docx"
 expect_stderr_match "pandoc.docx: a Word or OpenDocument manuscript needs its front matter .*--metadata" \
     "the message says to give --metadata"
