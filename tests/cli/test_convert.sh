@@ -32,6 +32,8 @@ check_body() {
         grep -q 'Village libraries in \*three regions\* were \*\*surveyed\*\*' "$md"
     check "$what: Cyrillic text intact (ё, щ, й, em dash)" -- \
         grep -q 'Ёлка, щука, объём — все буквы на месте.' "$md"
+    check "$what: Chinese, Greek and Arabic intact" -- \
+        grep -qx '中文：乡村图书馆。Ελληνικά: βιβλιοθήκες. العربية: مكتبات القرى.' "$md"
     check "$what: the link" -- grep -qF '[the archive](https://example.org/data)' "$md"
     check "$what: the bulleted list" -- grep -qE '^-   first point$' "$md"
     check "$what: the numbered list" -- grep -qE '^1\.  step one$' "$md"
