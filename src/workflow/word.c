@@ -445,6 +445,9 @@ int word_convert(const char *path, size_t max_size, bool accept_changes, struct 
                            "in the word processor and save it again, or give --accept-changes "
                            "to take the text as if every change were accepted",
                            path, nchanged);
+    if (nchanged)
+        add_warning(doc, xasprintf("%s: %zu tracked change%s accepted (--accept-changes)", path,
+                                   nchanged, nchanged == 1 ? "" : "s"));
     if (comments[0].count)
         add_warning(doc, xasprintf("%s: %zu comment%s dropped: the manuscript keeps none of the "
                                    "document's comments",
@@ -499,6 +502,14 @@ int word_save(const struct word_doc *doc, const char *output)
     if (output) {
         const char *slash = strrchr(output, '/');
         dir = slash ? xstrndup(output, (size_t)(slash - output) + (slash == output)) : NULL;
+        /* Checked before the pictures are written, so that a refusal leaves nothing. */
+        if (fs_is_dir(output) || (dir && !fs_is_dir(dir))) {
+            int rc = fs_is_dir(output)
+                         ? error_input("-o %s: is a folder, expected a file name", output)
+                         : error_input("-o %s: no such folder %s", output, dir);
+            free(dir);
+            return rc;
+        }
     }
     int rc = 0;
     for (size_t i = 0; !rc && i < doc->nmedia; i++) {

@@ -125,6 +125,7 @@ for f in tracked.docx tracked.odt; do
     no_stray_temp "$f refused"
     expect_exit 0 "convert $f --accept-changes" -- \
         "$JOURNAL" convert "$FIX/$f" -o "$W/out/manuscript.md" --accept-changes
+    expect_stderr_match "warning: .*$f: 2 tracked changes accepted" "$f accepted: a warning says so"
     check "$f accepted: the insertion is in" -- \
         grep -qF 'were **surveyed** in spring in 2024.[^1]' "$W/out/manuscript.md"
     check "$f accepted: the deletion is out" -- bash -c "! grep -q 'and 2023' '$W/out/manuscript.md'"
@@ -196,6 +197,11 @@ bad text.docx "not a docx file: not a ZIP package" "a text file named .docx"
 bad pdf.docx "not a docx file: a PDF file" "a PDF named .docx"
 bad sheet.docx "not a Word document: \[Content_Types\].xml declares no word-processing main part" \
     "a spreadsheet named .docx"
+
+expect_exit 1 "convert -o into a folder that does not exist is refused" -- \
+    "$JOURNAL" convert "$FIX/pandoc.docx" -o "$W/out/no-such-folder/m.md"
+expect_stderr_match "no such folder" "the message says the folder is missing"
+check_eq "-o into a missing folder: nothing written (no pictures either)" "" "$(ls -A "$W/out")"
 
 # Pandoc missing: the message names Debian's package.
 expect_exit 1 "JOURNAL_PANDOC naming no program: refused" -- \
