@@ -666,14 +666,16 @@ int manuscript_parse_parts(struct manuscript *m, const char *meta_file, const ch
     strbuf_add(text, meta, yaml_len);
     if (yaml_len && meta[yaml_len - 1] != '\n')
         strbuf_addch(text, '\n');
-    strbuf_addstr(text, "---\n\n");
+    strbuf_addstr(text, "---\n");
+    /* The body as manuscript_parse finds it in text: from the line after the fence. */
     size_t front = text->len;
+    strbuf_addch(text, '\n');
     strbuf_add(text, body, body_len);
     m->body_line = 1;
     for (size_t i = 0; i < front; i++)
         m->body_line += text->buf[i] == '\n';
-    m->body_len = body_len;
-    m->body = xstrndup(body, body_len);
+    m->body_len = text->len - front;
+    m->body = xstrndup(text->buf + front, m->body_len);
     return 0;
 }
 
