@@ -294,6 +294,14 @@ expect_stderr_match "with-body.yaml:14:1: the front matter ends here, and the fi
     "the message names meta.yaml's line"
 expect_unchanged "$TEST_TMP/before" "$J" "the refused meta.yaml leaves the journal unchanged"
 
+# An attachment may not take the name of a file the conversion stores.
+cp "$FIX/figure.png" "$W/original.docx"
+expect_exit 1 "an --file named original.docx beside a .docx is refused" -- \
+    in_dir "$W" "$JOURNAL" -C "$J" submit "$FIX/pandoc.docx" --metadata "$W/meta.yaml" --file original.docx
+expect_stderr_match "--file original.docx: the conversion of .*pandoc.docx stores a file of that name" \
+    "the message names the attachment and the conversion's file"
+expect_unchanged "$TEST_TMP/before" "$J" "the refused attachment leaves the journal unchanged"
+
 expect_exit 2 "a .docx without --metadata is a usage error" -- "$JOURNAL" -C "$J" submit "$FIX/pandoc.docx"
 expect_stderr_match "pandoc.docx: a Word or OpenDocument manuscript needs its front matter .*--metadata" \
     "the message says to give --metadata"
