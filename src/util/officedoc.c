@@ -17,8 +17,8 @@
 #define MAX_XML_PART   ((size_t)256 << 20)
 #define MAX_SMALL_PART ((size_t)1 << 20)
 
-#define DOCX_MAIN  "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
-#define ODT_MIME   "application/vnd.oasis.opendocument.text"
+#define DOCX_MAIN "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+#define ODT_MIME  "application/vnd.oasis.opendocument.text"
 
 #define W_NS    "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #define TEXT_NS "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
