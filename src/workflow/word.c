@@ -43,17 +43,19 @@ static void add_warning(struct word_doc *doc, char *text)
     doc->warnings[doc->nwarnings++] = text;
 }
 
-/* Pandoc, from JOURNAL_PANDOC or PATH: 0 with *program set, or JOURNAL_EINPUT. */
-static int locate_pandoc(const char *file, const char **program)
+/*
+ * Pandoc, from JOURNAL_PANDOC or PATH: 0 with *program set (to free), or JOURNAL_EINPUT. A
+ * relative path is made absolute: Pandoc runs in a folder of its own.
+ */
+static int locate_pandoc(const char *file, char **program)
 {
     const char *env = getenv("JOURNAL_PANDOC");
     const char *name = env && *env ? env : "pandoc";
     struct stat st;
     if (strchr(name, '/')) {
-        if (stat(name, &st) == 0 && S_ISREG(st.st_mode) && access(name, X_OK) == 0) {
-            *program = name;
+        if (stat(name, &st) == 0 && S_ISREG(st.st_mode) && access(name, X_OK) == 0 &&
+            (*program = realpath(name, NULL)))
             return 0;
-        }
     } else {
         const char *path = getenv("PATH");
         while (path && *path) {
@@ -66,7 +68,7 @@ static int locate_pandoc(const char *file, const char **program)
                 bool ok = stat(full, &st) == 0 && S_ISREG(st.st_mode) && access(full, X_OK) == 0;
                 free(full);
                 if (ok) {
-                    *program = name;
+                    *program = xstrdup(name);
                     return 0;
                 }
             }
@@ -167,7 +169,7 @@ int word_convert(const char *path, size_t max_size, bool accept_changes, struct 
         return error_input("%s: journal converts Word Documents (.docx) and OpenDocument Text "
                            "(.odt); save it as one of them (not .%s)",
                            path, ext);
-    const char *program = NULL;
+    char *program = NULL;
     int rc =
         fs_read_file_limited(path, max_size, "max_manuscript_size in journal.yaml", &doc->original);
     if (rc)
@@ -199,6 +201,7 @@ int word_convert(const char *path, size_t max_size, bool accept_changes, struct 
     if (!mkdtemp(workdir)) {
         rc = error_errno("cannot make a temporary folder %s", workdir);
         free(workdir);
+        free(program);
         return rc;
     }
     /* Pandoc reads the bytes that were checked, not the file again. */
@@ -210,6 +213,7 @@ int word_convert(const char *path, size_t max_size, bool accept_changes, struct 
     snprintf(from, sizeof(from), "--from=%s", doc->ext);
     if (!rc)
         rc = run_pandoc(path, program, workdir, input, from, doc);
+    free(program);
     free(input);
     char *saved = rc ? error_save() : NULL;
     fs_remove_tree(workdir);

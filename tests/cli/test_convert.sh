@@ -208,6 +208,11 @@ expect_exit 1 "JOURNAL_PANDOC naming no program: refused" -- \
     env JOURNAL_PANDOC=/nonexistent/pandoc "$JOURNAL" convert "$FIX/pandoc.docx" -o "$W/out/m.md"
 expect_stderr_match "pandoc.docx: JOURNAL_PANDOC=/nonexistent/pandoc: no such program.*apt-get install pandoc" \
     "the message names JOURNAL_PANDOC and the package pandoc"
+# JOURNAL_PANDOC as a path relative to the current folder (Pandoc runs in a folder of its own).
+mkdir -p "$W/tools" "$W/rel"
+ln -sf "$(command -v pandoc)" "$W/tools/pandoc"
+expect_exit 0 "JOURNAL_PANDOC=tools/pandoc, relative to the current folder" -- \
+    in_dir "$W" env JOURNAL_PANDOC=tools/pandoc "$JOURNAL" convert "$FIX/pandoc.docx" -o "$W/rel/m.md"
 expect_exit 1 "no pandoc on PATH: refused" -- \
     env PATH=/nonexistent "$JOURNAL" convert "$FIX/pandoc.docx" -o "$W/out/m.md"
 expect_stderr_match "pandoc.docx: .*Pandoc, which is not installed.*Debian's package pandoc" \
