@@ -10,7 +10,10 @@
 int cmd_revise(int argc, char **argv, struct cli *cli)
 {
     struct revision_request req = {0};
-    const struct cli_option options[] = {{"--response", &req.response, NULL}, {NULL, NULL, NULL}};
+    const struct cli_option options[] = {{"--response", &req.response, NULL},
+                                         {"--metadata", &req.metadata, NULL},
+                                         {"--accept-changes", NULL, &req.accept_changes},
+                                         {NULL, NULL, NULL}};
     const char *args[2];
     int rc = cli_parse(argc, argv, cli, options, args, 2);
     if (rc)
@@ -18,7 +21,9 @@ int cmd_revise(int argc, char **argv, struct cli *cli)
     const char *number = args[0];
     req.manuscript = args[1];
     if (!number || !req.manuscript)
-        return error_usage("usage: journal revise NUMBER MANUSCRIPT.md [--response FILE]");
+        return error_usage("usage: journal revise NUMBER MANUSCRIPT.md [--response FILE], or "
+                           "journal revise NUMBER DOCUMENT.docx --metadata META.yaml "
+                           "[--accept-changes] [--response FILE]");
     rc = cli_parse_number(number, &req.number);
     if (rc)
         return rc;
@@ -36,6 +41,8 @@ int cmd_revise(int argc, char **argv, struct cli *cli)
         else
             printf("Submission %lu: revision received, round %lu is under review.\n", req.number,
                    out.round);
+        for (size_t i = 0; i < out.nwarnings; i++)
+            fprintf(stderr, "journal revise: warning: %s\n", out.warnings[i]);
     }
     action_outcome_free(&out);
     repo_free(repo);

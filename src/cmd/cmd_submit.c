@@ -12,7 +12,8 @@
 
 int cmd_submit(int argc, char **argv, struct cli *cli)
 {
-    const char *manuscript = NULL;
+    const char *manuscript = NULL, *metadata = NULL;
+    bool accept_changes = false;
     const char **files = xcalloc((size_t)argc, sizeof(char *));
     size_t nfiles = 0;
     int rc = 0;
@@ -28,6 +29,21 @@ int cmd_submit(int argc, char **argv, struct cli *cli)
             files[nfiles++] = argv[++i];
         } else if (!strncmp(a, "--file=", 7)) {
             files[nfiles++] = a + 7;
+        } else if (!strcmp(a, "--accept-changes")) {
+            accept_changes = true;
+        } else if (!strcmp(a, "--metadata") || !strncmp(a, "--metadata=", 11)) {
+            if (metadata) {
+                rc = error_usage("--metadata given twice");
+                goto done;
+            }
+            if (a[10] == '=') {
+                metadata = a + 11;
+            } else if (i + 1 >= argc) {
+                rc = error_usage("--metadata needs a file name");
+                goto done;
+            } else {
+                metadata = argv[++i];
+            }
         } else if (a[0] == '-' && a[1]) {
             rc = error_usage("unknown option '%s'", a);
             goto done;
@@ -39,7 +55,8 @@ int cmd_submit(int argc, char **argv, struct cli *cli)
         }
     }
     if (!manuscript) {
-        rc = error_usage("which manuscript? usage: journal submit MANUSCRIPT.md [--file FILE ...]");
+        rc = error_usage("which manuscript? usage: journal submit MANUSCRIPT.md [--file FILE ...] "
+                         "or journal submit DOCUMENT.docx --metadata META.yaml");
         goto done;
     }
 
@@ -53,7 +70,12 @@ int cmd_submit(int argc, char **argv, struct cli *cli)
         repo_free(repo);
         goto done;
     }
-    struct submit_request req = {manuscript, files, nfiles, &notifier};
+    struct submit_request req = {.manuscript = manuscript,
+                                 .metadata = metadata,
+                                 .accept_changes = accept_changes,
+                                 .files = files,
+                                 .nfiles = nfiles,
+                                 .notifier = &notifier};
     struct submit_result res;
     rc = submission_submit(repo, &req, &res);
     if (!rc) {

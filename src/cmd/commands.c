@@ -29,6 +29,8 @@ const struct command commands[] = {
      "drafts (--draft), deposit and export refuse, and doctor reports it.\n"},
     {"submit", cmd_submit, "validate a manuscript and record it as a new submission",
      "usage: journal submit MANUSCRIPT.md [--file FILE ...]\n"
+     "       journal submit DOCUMENT.docx|.odt --metadata META.yaml [--accept-changes]\n"
+     "                      [--file FILE ...]\n"
      "\n"
      "Validate the manuscript (Markdown with YAML front matter: docs/authors.md) and\n"
      "store it as the next submission, submissions/<number>/manuscript.md, with each\n"
@@ -40,8 +42,37 @@ const struct command commands[] = {
      "languages (translations: {en: {title, abstract, keywords}}); journal.yaml's\n"
      "require_translations: [en] refuses one in another language without them.\n"
      "\n"
-     "  --file FILE   attach a figure or data file (repeatable)\n"
-     "  --json        print {number, commit, title} as JSON\n"},
+     "A Word (.docx) or OpenDocument (.odt) file is converted with Pandoc as journal\n"
+     "convert does; its front matter comes from META.yaml (the same fields, checked\n"
+     "the same way, problems named by META.yaml's lines), its pictures are stored\n"
+     "under files/ and linked, and the document itself is kept as\n"
+     "files/original.docx (or .odt). Tracked changes are refused unless\n"
+     "--accept-changes; macros (.docm) are refused.\n"
+     "\n"
+     "  --file FILE        attach a figure or data file (repeatable)\n"
+     "  --metadata FILE    the front matter of a Word or OpenDocument manuscript\n"
+     "  --accept-changes   take a document's tracked changes as accepted\n"
+     "  --json             print {number, commit, title} as JSON\n"},
+    {"convert", cmd_convert, "convert a Word or OpenDocument file to the manuscript's Markdown",
+     "usage: journal convert DOCUMENT.docx|.odt [-o MANUSCRIPT.md] [--accept-changes]\n"
+     "\n"
+     "Convert the document's body with Pandoc (Debian's package pandoc; JOURNAL_PANDOC\n"
+     "names another program) into the Markdown journal renders: headings, emphasis,\n"
+     "lists, pipe tables, footnotes, links, images, TeX math where Pandoc gives it,\n"
+     "every script as it is. Pictures go to files/ beside the output, where the\n"
+     "Markdown links them (as journal submit keeps them). Without -o the Markdown goes\n"
+     "to standard output and the pictures to files/ in the current folder. Nothing of\n"
+     "the document's own metadata (author, last modified by, company) is kept;\n"
+     "comments are dropped with a warning. Refused, with nothing written: a file that\n"
+     "is not what its name says, a corrupt or macro-enabled (.docm) one, one over\n"
+     "max_manuscript_size (of the journal in the current folder, else 2 MiB), and\n"
+     "one with tracked changes unless --accept-changes.\n"
+     "Add the front matter (docs/authors.md) and submit the result, or submit the\n"
+     "document itself with journal submit DOCUMENT.docx --metadata META.yaml.\n"
+     "\n"
+     "  -o, --output FILE  where to write the Markdown (- for standard output)\n"
+     "  --accept-changes   take tracked changes as accepted\n"
+     "  --json             with -o, print {source, output, media} as JSON\n"},
     {"list", cmd_list, "list submissions and where each stands",
      "usage: journal list [--state STATE] [--json]\n"
      "\n"
@@ -303,10 +334,15 @@ const struct command commands[] = {
      "comments to the author amends the review).\n"},
     {"revise", cmd_revise, "record the author's revision and open the next round",
      "usage: journal revise NUMBER MANUSCRIPT.md [--response FILE]\n"
+     "       journal revise NUMBER DOCUMENT.docx|.odt --metadata META.yaml\n"
+     "                      [--accept-changes] [--response FILE]\n"
      "\n"
      "Validate the revised manuscript, store it (earlier versions stay in git and in\n"
      "submission.yaml's versions), keep the response to reviewers as\n"
-     "submissions/<n>/responses/round-<r>.md, and open round r under review.\n"},
+     "submissions/<n>/responses/round-<r>.md, and open round r under review.\n"
+     "A Word or OpenDocument revision is converted as journal submit converts one:\n"
+     "its pictures go to files/ and the document to files/original.docx (or .odt),\n"
+     "replacing the earlier round's (which stay in git).\n"},
     {"diff", cmd_diff, "show what changed in a manuscript between rounds",
      "usage: journal diff NUMBER [ROUND]\n"
      "\n"
@@ -427,6 +463,7 @@ static const struct {
 } command_docs[] = {
     {"init", "docs/operating.md#the-repository"},
     {"submit", "docs/authors.md"},
+    {"convert", "docs/authors.md#word-and-opendocument"},
     {"list", "docs/editors.md#commands"},
     {"show", "docs/editors.md#commands"},
     {"reindex", "docs/operating.md#backups"},

@@ -25,6 +25,7 @@ const char *command_suggest(const char *name);
 /* One per file, in the manner of git's builtin/. Each returns 0 or an error code. */
 int cmd_init(int argc, char **argv, struct cli *cli);
 int cmd_submit(int argc, char **argv, struct cli *cli);
+int cmd_convert(int argc, char **argv, struct cli *cli);
 int cmd_list(int argc, char **argv, struct cli *cli);
 int cmd_show(int argc, char **argv, struct cli *cli);
 int cmd_reindex(int argc, char **argv, struct cli *cli);

@@ -87,7 +87,8 @@ struct parse {
     const char *file;
     const struct manuscript_rules *rules;
     struct manuscript *m;
-    size_t fm_line; /* line of the opening --- */
+    size_t fm_line;    /* line of the opening --- (of meta.yaml: its first line) */
+    size_t first_line; /* line of the first field */
     size_t warnings_alloc;
 };
 
@@ -427,7 +428,7 @@ static void parse_front_matter(struct parse *p)
     struct manuscript *m = p->m;
     yaml_node_t *root = ydoc_root(d);
     if (!root || root->type != YAML_MAPPING_NODE) {
-        error_add_at(p->file, p->fm_line + 1, 1,
+        error_add_at(p->file, p->first_line, 1,
                      "front matter must be a mapping of fields (title, authors, ...)");
         return;
     }
@@ -566,7 +567,7 @@ int manuscript_parse(struct manuscript *m, const char *file, const char *text, s
     if (limits && md_limits_check(fm.body, fm.body_len, limits, file, fm.body_line))
         return JOURNAL_EINPUT;
 
-    struct parse p = {.file = file, .rules = rules, .m = m, .fm_line = 1};
+    struct parse p = {.file = file, .rules = rules, .m = m, .fm_line = 1, .first_line = 2};
     rc = ydoc_load(&p.doc, file, fm.yaml, fm.yaml_len, 1);
     if (rc)
         return rc;
@@ -580,6 +581,101 @@ int manuscript_parse(struct manuscript *m, const char *file, const char *text, s
         manuscript_free(m);
         return JOURNAL_EINPUT;
     }
+    return 0;
+}
+
+/* Where meta.yaml's fields end: at a '---' or '...' line, or its end. */
+static size_t meta_end(const char *s, size_t len, size_t *line, size_t *after)
+{
+    size_t pos = 0;
+    *line = 1;
+    while (pos < len) {
+        const char *nl = memchr(s + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - s) : len;
+        size_t n = end - pos;
+        if (n && s[pos + n - 1] == '\r')
+            n--;
+        if (n == 3 && (!memcmp(s + pos, "---", 3) || !memcmp(s + pos, "...", 3))) {
+            *after = nl ? end + 1 : len;
+            return pos;
+        }
+        pos = nl ? end + 1 : len;
+        (*line)++;
+    }
+    *after = len;
+    return len;
+}
+
+int manuscript_parse_parts(struct manuscript *m, const char *meta_file, const char *meta,
+                           size_t meta_len, const char *body_file, const char *body,
+                           size_t body_len, const struct manuscript_rules *rules,
+                           struct strbuf *text)
+{
+    memset(m, 0, sizeof(*m));
+    error_clear();
+    size_t bad;
+    if (!utf8_validate(meta, meta_len, &bad)) {
+        size_t line, col;
+        utf8_position(meta, bad, &line, &col);
+        return error_at(meta_file, line, col,
+                        "invalid UTF-8 (byte 0x%02x): save the metadata as UTF-8",
+                        (unsigned char)meta[bad]);
+    }
+    if (memchr(meta, '\0', meta_len))
+        return error_at(meta_file, 0, 0, "the file contains NUL bytes: expected UTF-8 text");
+    /* A manuscript's front matter copied with its fences is accepted as it stands. */
+    size_t offset = 0, line, after;
+    if (meta_len >= 4 && (!memcmp(meta, "---\n", 4) || !memcmp(meta, "---\r\n", 5))) {
+        size_t skip = meta[3] == '\n' ? 4 : 5;
+        meta += skip;
+        meta_len -= skip;
+        offset = 1;
+    }
+    size_t yaml_len = meta_end(meta, meta_len, &line, &after);
+    if (!is_blank_n(meta + after, meta_len - after))
+        return error_at(meta_file, line + offset, 1,
+                        "the front matter ends here, and the file goes on: %s holds the "
+                        "manuscript's front matter fields alone (title, authors, ...), the text "
+                        "comes from %s",
+                        meta_file, body_file);
+    if (is_blank_n(meta, yaml_len))
+        return error_at(meta_file, 0, 0,
+                        "the file is empty: expected the manuscript's front matter fields "
+                        "(title, authors, ...) as in a Markdown manuscript");
+    const struct md_limits *limits = rules->limits;
+    if (limits && meta_len + body_len > limits->max_size)
+        return error_at(body_file, 0, 0,
+                        "the manuscript is %zu bytes, more than max_manuscript_size (%zu) in "
+                        "journal.yaml",
+                        meta_len + body_len, limits->max_size);
+    if (limits && md_limits_check(body, body_len, limits, body_file, 1))
+        return JOURNAL_EINPUT;
+
+    struct parse p = {
+        .file = meta_file, .rules = rules, .m = m, .fm_line = 1 + offset, .first_line = 1 + offset};
+    int rc = ydoc_load(&p.doc, meta_file, meta, yaml_len, offset);
+    if (rc)
+        return rc;
+    parse_front_matter(&p);
+    ydoc_free(&p.doc);
+    if (error_count()) {
+        manuscript_free(m);
+        return JOURNAL_EINPUT;
+    }
+    strbuf_addstr(text, "---\n");
+    strbuf_add(text, meta, yaml_len);
+    if (yaml_len && meta[yaml_len - 1] != '\n')
+        strbuf_addch(text, '\n');
+    strbuf_addstr(text, "---\n");
+    /* The body as manuscript_parse finds it in text: from the line after the fence. */
+    size_t front = text->len;
+    strbuf_addch(text, '\n');
+    strbuf_add(text, body, body_len);
+    m->body_line = 1;
+    for (size_t i = 0; i < front; i++)
+        m->body_line += text->buf[i] == '\n';
+    m->body_len = text->len - front;
+    m->body = xstrndup(text->buf + front, m->body_len);
     return 0;
 }
 

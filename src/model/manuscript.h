@@ -4,6 +4,7 @@
 #include "model/funding.h"
 #include "model/reference.h"
 #include "util/mdlimits.h"
+#include "util/strbuf.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -111,6 +112,17 @@ struct manuscript_rules {
  */
 int manuscript_parse(struct manuscript *m, const char *file, const char *text, size_t len,
                      const struct manuscript_rules *rules);
+/*
+ * The same for a manuscript whose front matter and text come apart, as a Word file's
+ * submission does: the fields from meta_file (a YAML mapping as in the front matter, with
+ * or without its '---' fences; its problems name meta_file and its lines), the Markdown
+ * body from body_file (limits checked, problems naming body_file). On success text gets the
+ * manuscript as one Markdown file with front matter, which manuscript_parse reads the same.
+ */
+int manuscript_parse_parts(struct manuscript *m, const char *meta_file, const char *meta,
+                           size_t meta_len, const char *body_file, const char *body,
+                           size_t body_len, const struct manuscript_rules *rules,
+                           struct strbuf *text);
 void manuscript_free(struct manuscript *m);
 
 /* The translation into lang, or NULL (also for the manuscript's own language). */

@@ -1,4 +1,4 @@
-#define _GNU_SOURCE /* pipe2, prlimit */
+#define _GNU_SOURCE /* pipe2 */
 #include "util/process.h"
 
 #include "util/error.h"
@@ -94,12 +94,20 @@ static int start(const struct process_spec *spec, pid_t *pid, int in[2], int out
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (getppid() != parent)
             _exit(127);
+        /* Before exec, not after: a limit set on a running program finds whatever address
+           space it reserved first (Pandoc's Haskell runtime reserves up to 1 TB as it
+           starts, then fails every allocation once the bound falls below it: one run in
+           three of tests/cli/test_convert.sh). The program, and what it starts, inherit it. */
+        if (spec->max_memory) {
+            struct rlimit lim = {spec->max_memory, spec->max_memory};
+            setrlimit(RLIMIT_AS, &lim);
+        }
         signal(SIGPIPE, SIG_DFL);
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
         if (dup2(spec->input ? in[0] : devnull, 0) < 0 || dup2(out[1], 1) < 0 ||
-            dup2(err[1], 2) < 0) {
+            dup2(err[1], 2) < 0 || (spec->cwd && chdir(spec->cwd) < 0)) {
             int e = errno;
             ssize_t w = write(status[1], &e, sizeof e);
             (void)w;
@@ -159,11 +167,6 @@ int process_run(const struct process_spec *spec, struct strbuf *out, struct strb
     if (rc) {
         close_fd(&in[1]), close_fd(&o[0]), close_fd(&e[0]);
         return rc;
-    }
-    if (spec->max_memory) {
-        /* Set as it starts: the program, and what it starts, inherit it from here on. */
-        struct rlimit lim = {spec->max_memory, spec->max_memory};
-        prlimit(pid, RLIMIT_AS, &lim, NULL);
     }
     if (in[1] >= 0)
         fcntl(in[1], F_SETFL, O_NONBLOCK);

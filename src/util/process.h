@@ -2,14 +2,15 @@
 #define JOURNAL_UTIL_PROCESS_H
 
 /*
- * Programs journal runs as helpers (Pagefind for the site's search index): the one place that
+ * Programs journal runs as helpers (Pagefind for the site's search index, Pandoc for Word
+ * manuscripts): the one place that
  * starts a program, feeds it, bounds its time and memory and reports how it failed, in the
  * way net/ stands for libcurl. No other file forks or execs.
  *
  * The program runs in a process group of its own (what it starts is stopped with it on a
  * timeout), is killed when journal dies (PR_SET_PDEATHSIG: a program started through a
  * wrapper that starts it in turn is not), with the caller's environment, stdin from input
- * (or /dev/null), and stdout and stderr captured.
+ * (or /dev/null), in spec->cwd or journal's folder, and stdout and stderr captured.
  */
 
 #include "util/strbuf.h"
@@ -26,6 +27,7 @@ struct process_spec {
     size_t input_len;
     double timeout;    /* seconds before it is stopped (SIGKILL to its group); 0: no bound */
     size_t max_memory; /* bytes of address space (RLIMIT_AS); 0: no bound */
+    const char *cwd;   /* the folder it runs in, or NULL for journal's */
 };
 
 /*

@@ -15,6 +15,9 @@ void action_outcome_free(struct action_outcome *out)
 {
     free(out->state);
     free(out->detail);
+    for (size_t i = 0; i < out->nwarnings; i++)
+        free(out->warnings[i]);
+    free(out->warnings);
     memset(out, 0, sizeof(*out));
 }
 

@@ -23,9 +23,11 @@ struct assignment_request {
 struct action_outcome {
     unsigned long round;
     char commit[GIT_OID_HEXSZ + 1];
-    char date[11]; /* due date (assign), date recorded (others) */
-    char *state;   /* the submission's state afterwards */
-    char *detail;  /* e.g. the rule that was overridden, the letter's path */
+    char date[11];   /* due date (assign), date recorded (others) */
+    char *state;     /* the submission's state afterwards */
+    char *detail;    /* e.g. the rule that was overridden, the letter's path */
+    char **warnings; /* to print (revise: what a document's conversion dropped) */
+    size_t nwarnings;
 };
 void action_outcome_free(struct action_outcome *out);
 
@@ -55,7 +57,9 @@ int workflow_decide(struct journal_repo *repo, const struct decision_request *re
 
 struct revision_request {
     unsigned long number;
-    const char *manuscript; /* path */
+    const char *manuscript; /* path: Markdown, or a .docx or .odt with metadata */
+    const char *metadata;   /* a document's front matter (META.yaml), or NULL */
+    bool accept_changes;    /* take a document's tracked changes as accepted */
     const char *response;   /* path: response to reviewers, or NULL */
 };
 int workflow_revise(struct journal_repo *repo, const struct revision_request *req,

@@ -4,6 +4,7 @@
 #include "util/fs.h"
 #include "workflow/editorial.h"
 #include "workflow/review_round.h"
+#include "workflow/word.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,13 +16,16 @@ int workflow_revise(struct journal_repo *repo, const struct revision_request *re
     struct editorial e;
     struct strbuf text = STRBUF_INIT, response = STRBUF_INIT;
     struct manuscript revised = {0};
+    struct word_doc doc = {0};
+    struct repo_change *changes = NULL;
+    char **file_paths = NULL;
+    size_t nfiles = 0;
     char *ms_path = NULL, *response_path = NULL, *message = NULL;
     memset(out, 0, sizeof(*out));
     memset(&e, 0, sizeof(e));
 
-    int rc = fs_read_file_limited(req->manuscript, repo->config.max_manuscript_size,
-                                  "max_manuscript_size in journal.yaml", &text);
-    if (!rc && req->response)
+    int rc = 0;
+    if (req->response)
         rc = workflow_read_text(repo, "--response", req->response, &response);
     if (!rc)
         rc = editorial_open(&e, repo, req->number);
@@ -30,7 +34,9 @@ int workflow_revise(struct journal_repo *repo, const struct revision_request *re
     if (!rc) {
         struct manuscript_rules rules = {e.countries, e.languages, repo->config.languages[0],
                                          &repo->config.markdown_limits, &repo->config};
-        rc = manuscript_parse(&revised, req->manuscript, text.buf, text.len, &rules);
+        struct word_source src = {req->manuscript, req->metadata, req->accept_changes};
+        rc = word_read_manuscript(&src, &rules, repo->config.max_manuscript_size, &revised, &text,
+                                  &doc);
     }
     if (rc)
         goto done;
@@ -49,10 +55,18 @@ int workflow_revise(struct journal_repo *repo, const struct revision_request *re
     record_add_version(&e.record, blob, today);
     record_add_event(&e.record, "revised", e.actor, req->response ? "with a response" : NULL);
 
-    struct repo_change changes[2];
+    nfiles = word_nfiles(&doc);
+    changes = xcalloc(nfiles + 2, sizeof(*changes));
+    file_paths = xcalloc(nfiles ? nfiles : 1, sizeof(char *));
     size_t n = 0;
     ms_path = xasprintf("submissions/%lu/manuscript.md", req->number);
     changes[n++] = (struct repo_change){ms_path, text.buf, text.len, false};
+    for (size_t i = 0; i < nfiles; i++) {
+        const struct strbuf *data;
+        const char *name = word_file(&doc, i, &data);
+        file_paths[i] = xasprintf("submissions/%lu/files/%s", req->number, name);
+        changes[n++] = (struct repo_change){file_paths[i], data->buf, data->len, false};
+    }
     if (req->response) {
         response_path =
             xasprintf("submissions/%lu/responses/round-%lu.md", req->number, e.record.round);
@@ -67,8 +81,17 @@ int workflow_revise(struct journal_repo *repo, const struct revision_request *re
         out->round = e.record.round;
         memcpy(out->date, today, sizeof(out->date));
         out->state = xstrdup(e.record.state);
+        out->warnings = doc.warnings;
+        out->nwarnings = doc.nwarnings;
+        doc.warnings = NULL;
+        doc.nwarnings = 0;
     }
 done:
+    for (size_t i = 0; i < nfiles; i++)
+        free(file_paths[i]);
+    free(file_paths);
+    free(changes);
+    word_doc_free(&doc);
     free(ms_path);
     free(response_path);
     free(message);

@@ -9,6 +9,7 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "workflow/notify.h"
+#include "workflow/word.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,7 +90,7 @@ int submission_next_number(struct journal_repo *repo, unsigned long *out)
 }
 
 static int read_attachments(struct journal_repo *repo, const struct submit_request *req,
-                            struct attachment *att)
+                            const struct word_doc *doc, struct attachment *att)
 {
     for (size_t i = 0; i < req->nfiles; i++) {
         const char *name = req->files[i];
@@ -99,6 +100,12 @@ static int read_attachments(struct journal_repo *repo, const struct submit_reque
         for (size_t j = 0; j < i; j++)
             if (!strcmp(att[j].name, name))
                 return error_input("--file %s: given twice", name);
+        const struct strbuf *data;
+        for (size_t j = 0; j < word_nfiles(doc); j++)
+            if (!strcmp(word_file(doc, j, &data), name))
+                return error_input("--file %s: the conversion of %s stores a file of that name "
+                                   "(files/%s); rename the attachment",
+                                   name, req->manuscript, name);
         att[i].name = name;
         rc = fs_read_file_limited(name, repo->config.max_attachment_size,
                                   "max_attachment_size in journal.yaml", &att[i].data);
@@ -106,6 +113,12 @@ static int read_attachments(struct journal_repo *repo, const struct submit_reque
             return rc;
     }
     return 0;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
 }
 
 static char *commit_message(unsigned long number, const struct manuscript *m,
@@ -117,6 +130,10 @@ static char *commit_message(unsigned long number, const struct manuscript *m,
     for (size_t i = 0; i < m->nauthors; i++)
         strbuf_addf(&sb, "%s%s", i ? ", " : "", m->authors[i].name);
     strbuf_addch(&sb, '\n');
+    /* The files' names alone: a path can name its owner (/home/olga/...). */
+    if (req->metadata)
+        strbuf_addf(&sb, "Converted from: %s (front matter: %s)\n", base_name(req->manuscript),
+                    base_name(req->metadata));
     if (req->nfiles) {
         strbuf_addstr(&sb, "Files:");
         for (size_t i = 0; i < req->nfiles; i++)
@@ -133,27 +150,30 @@ int submission_submit(struct journal_repo *repo, const struct submit_request *re
     struct manuscript m = {0};
     struct country_db *countries = NULL;
     struct language_db *languages = NULL;
+    struct word_doc doc = {0};
     struct attachment *att = xcalloc(req->nfiles ? req->nfiles : 1, sizeof(*att));
-    struct repo_change *changes = xcalloc(req->nfiles + 2, sizeof(*changes));
-    char **paths = xcalloc(req->nfiles + 2, sizeof(char *));
+    struct repo_change *changes = NULL;
+    char **paths = NULL;
+    size_t npaths = 0;
     char *message = NULL;
     memset(res, 0, sizeof(*res));
 
-    int rc = fs_read_file_limited(req->manuscript, repo->config.max_manuscript_size,
-                                  "max_manuscript_size in journal.yaml", &text);
-    if (!rc)
-        rc = country_db_open(&countries, NULL, NULL);
+    int rc = country_db_open(&countries, NULL, NULL);
     if (!rc)
         rc = language_db_open(&languages, NULL, NULL);
     if (!rc) {
         struct manuscript_rules rules = {countries, languages, repo->config.languages[0],
                                          &repo->config.markdown_limits, &repo->config};
-        rc = manuscript_parse(&m, req->manuscript, text.buf, text.len, &rules);
+        struct word_source src = {req->manuscript, req->metadata, req->accept_changes};
+        rc = word_read_manuscript(&src, &rules, repo->config.max_manuscript_size, &m, &text, &doc);
     }
     if (!rc)
-        rc = read_attachments(repo, req, att);
+        rc = read_attachments(repo, req, &doc, att);
     if (rc)
         goto done;
+    npaths = req->nfiles + 2 + word_nfiles(&doc);
+    changes = xcalloc(npaths, sizeof(*changes));
+    paths = xcalloc(npaths, sizeof(char *));
 
     rc = repo_lock(repo, 30000);
     if (rc)
@@ -187,6 +207,12 @@ int submission_submit(struct journal_repo *repo, const struct submit_request *re
         paths[n] = xasprintf("submissions/%lu/files/%s", number, att[i].name);
         changes[n] = (struct repo_change){paths[n], att[i].data.buf, att[i].data.len, false};
     }
+    for (size_t i = 0; i < word_nfiles(&doc); i++, n++) {
+        const struct strbuf *data;
+        const char *name = word_file(&doc, i, &data);
+        paths[n] = xasprintf("submissions/%lu/files/%s", number, name);
+        changes[n] = (struct repo_change){paths[n], data->buf, data->len, false};
+    }
     message = commit_message(number, &m, req);
     const struct author *contact = manuscript_contact(&m);
     if (req->notifier && contact) {
@@ -216,15 +242,22 @@ int submission_submit(struct journal_repo *repo, const struct submit_request *re
         res->number = number;
         git_oid_tostr(res->commit, sizeof(res->commit), &commit);
         res->title = xstrdup(m.title);
-        res->warnings = m.warnings;
-        res->nwarnings = m.nwarnings;
-        m.warnings = NULL;
-        m.nwarnings = 0;
+        /* The conversion's warnings (comments dropped), then the manuscript's. */
+        res->nwarnings = doc.nwarnings + m.nwarnings;
+        res->warnings = xcalloc(res->nwarnings ? res->nwarnings : 1, sizeof(char *));
+        for (size_t i = 0; i < doc.nwarnings; i++)
+            res->warnings[i] = doc.warnings[i];
+        for (size_t i = 0; i < m.nwarnings; i++)
+            res->warnings[doc.nwarnings + i] = m.warnings[i];
+        free(doc.warnings);
+        free(m.warnings);
+        doc.warnings = m.warnings = NULL;
+        doc.nwarnings = m.nwarnings = 0;
     }
 unlock:
     repo_unlock(repo);
 done:
-    for (size_t i = 0; i < req->nfiles + 2; i++)
+    for (size_t i = 0; i < npaths; i++)
         free(paths[i]);
     for (size_t i = 0; i < req->nfiles; i++)
         strbuf_release(&att[i].data);
@@ -233,6 +266,7 @@ done:
     free(att);
     free(message);
     manuscript_free(&m);
+    word_doc_free(&doc);
     country_db_free(countries);
     language_db_free(languages);
     strbuf_release(&text);

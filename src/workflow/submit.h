@@ -3,10 +3,13 @@
 
 #include "store/repo.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct submit_request {
-    const char *manuscript;   /* path to the Markdown file */
+    const char *manuscript;   /* path to the Markdown file, or to a .docx or .odt */
+    const char *metadata;     /* a document's front matter (META.yaml), or NULL */
+    bool accept_changes;      /* take a document's tracked changes as accepted */
     const char *const *files; /* attachments, paths relative to the current directory */
     size_t nfiles;
     struct notifier *notifier; /* acknowledges receipt to the author, or NULL */
@@ -16,7 +19,8 @@ struct submit_result {
     unsigned long number;
     char commit[GIT_OID_HEXSZ + 1];
     char *title;
-    char **warnings; /* the manuscript's warnings ("file:line:col: ..."), to print */
+    /* the manuscript's warnings ("file:line:col: ..."), and a document's conversion's */
+    char **warnings;
     size_t nwarnings;
 };
 

@@ -9,6 +9,7 @@
 #include "model/country.h"
 #include "model/language.h"
 #include "model/manuscript.h"
+#include "util/alloc.h"
 #include "util/error.h"
 
 #include <stdio.h>
@@ -372,6 +373,66 @@ static void test_organization_author(void **state)
 }
 
 /* A journal in English and Russian that requires English translations. */
+/* A Word file's submission: the front matter from meta.yaml, the text from the conversion. */
+static int parse_parts(struct manuscript *m, const char *meta, const char *body,
+                       struct strbuf *text)
+{
+    struct manuscript_rules rules = {countries, languages, "en", NULL, NULL};
+    return manuscript_parse_parts(m, "meta.yaml", meta, strlen(meta), "paper.docx", body,
+                                  strlen(body), &rules, text);
+}
+
+static void test_parts(void **state)
+{
+    (void)state;
+    /* valid's front matter without its fences, then with them: the same manuscript. */
+    const char *end = strstr(valid + 4, "\n---\n");
+    char *fields = xstrndup(valid + 4, (size_t)(end - valid - 4) + 1);
+    char *fenced = xstrndup(valid, (size_t)(end - valid) + 5);
+    const char *body = "# Введение\n\n| a | b |\n|---|---|\n| 1 | 2 |\n";
+    const char *const metas[] = {fields, fenced};
+    for (size_t i = 0; i < 2; i++) {
+        struct manuscript m, again;
+        struct strbuf text = STRBUF_INIT;
+        assert_int_equal(parse_parts(&m, metas[i], body, &text), 0);
+        assert_string_equal(m.title, "Merit-based recruitment: evidence from Kazakhstan");
+        assert_int_equal(m.nauthors, 2);
+        assert_string_equal(m.body + 1, body); /* after the blank line under the front matter */
+        /* What is stored reads back the same through the Markdown manuscript's parser. */
+        assert_int_equal(
+            manuscript_parse(&again, "ms.md", text.buf, text.len,
+                             &(struct manuscript_rules){countries, languages, "en", NULL, NULL}),
+            0);
+        assert_string_equal(again.title, m.title);
+        assert_string_equal(again.body, m.body);
+        assert_int_equal(again.body_line, m.body_line);
+        manuscript_free(&again);
+        manuscript_free(&m);
+        strbuf_release(&text);
+    }
+    free(fields);
+    free(fenced);
+
+    /* Problems are named by meta.yaml's own lines, fenced or not, all at once. */
+    struct manuscript m;
+    struct strbuf text = STRBUF_INIT;
+    const char *bad = "title: T\nlang: zz\nauthors:\n  - name: A\n";
+    assert_int_equal(parse_parts(&m, bad, body, &text), JOURNAL_EINPUT);
+    assert_non_null(strstr(error_message(), "meta.yaml:2:7: unknown language 'zz'"));
+    assert_non_null(strstr(error_message(), "meta.yaml:4:5: author 'A' has no affiliation"));
+    assert_non_null(strstr(error_message(), "missing required field 'abstract'"));
+    const char *bad_fenced = "---\ntitle: T\nlang: zz\n---\n";
+    assert_int_equal(parse_parts(&m, bad_fenced, body, &text), JOURNAL_EINPUT);
+    assert_non_null(strstr(error_message(), "meta.yaml:3:7: unknown language 'zz'"));
+    assert_int_equal(parse_parts(&m, "---\ntitle: T\n---\n\nText.\n", body, &text), JOURNAL_EINPUT);
+    assert_non_null(strstr(error_message(), "meta.yaml:3:1: the front matter ends here"));
+    assert_int_equal(parse_parts(&m, "\n\n", body, &text), JOURNAL_EINPUT);
+    assert_non_null(strstr(error_message(), "meta.yaml: the file is empty"));
+    assert_int_equal(text.len, 0);
+    strbuf_release(&text);
+    error_clear();
+}
+
 static char *journal_langs[] = {"en", "ru", NULL};
 static char *required_en[] = {"en", NULL};
 
@@ -596,6 +657,7 @@ int main(void)
         cmocka_unit_test(test_email_checked),
         cmocka_unit_test(test_funding),
         cmocka_unit_test(test_organization_author),
+        cmocka_unit_test(test_parts),
     };
     return cmocka_run_group_tests_name("manuscript", tests, setup, teardown);
 }

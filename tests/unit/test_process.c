@@ -2,7 +2,7 @@
  * Helper programs (util/process.c): what a program writes comes back, its input reaches it,
  * a failure names the program with its exit status and what it said, a missing program says
  * how to install it, a program that runs too long is stopped (with what it started), and one
- * that wants more memory than its bound is refused it.
+ * that wants more memory than its bound is refused it; it runs in the folder asked for.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
@@ -116,6 +116,27 @@ static void memory_is_bounded(void **state)
     strbuf_release(&out);
 }
 
+/* Pandoc extracts a document's pictures into a folder named relative to where it runs. */
+static void runs_in_its_folder(void **state)
+{
+    (void)state;
+    const char *argv[] = {"sh", "-c", "pwd", NULL};
+    struct process_spec spec = {.name = "Helper",
+                                .program = "/bin/sh",
+                                .argv = argv,
+                                .install = "install it",
+                                .timeout = 10};
+    struct strbuf out = STRBUF_INIT;
+    spec.cwd = "/";
+    assert_int_equal(process_run(&spec, &out, NULL), 0);
+    assert_string_equal(out.buf, "/\n");
+    strbuf_reset(&out);
+    spec.cwd = "/usr/bin";
+    assert_int_equal(process_run(&spec, &out, NULL), 0);
+    assert_string_equal(out.buf, "/usr/bin\n");
+    strbuf_release(&out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -125,6 +146,7 @@ int main(void)
         cmocka_unit_test(missing_program_says_how_to_install),
         cmocka_unit_test(too_long_is_stopped),
         cmocka_unit_test(memory_is_bounded),
+        cmocka_unit_test(runs_in_its_folder),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
