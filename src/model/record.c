@@ -16,7 +16,7 @@ const char *const submission_states[] = {"submitted",          "desk-rejected", 
 
 static const char *const record_keys[] = {
     "number", "state", "round",       "submitted", "accepted", "decided", "published",
-    "issue",  "doi",   "assignments", "versions",  "history",  NULL};
+    "issue",  "doi",   "assignments", "versions",  "history",  "private", NULL};
 static const char *const assignment_keys[] = {"reviewer",  "round", "invited",  "due",
                                               "override",  "state", "answered", "reason",
                                               "suggested", NULL};
@@ -375,6 +375,43 @@ static void parse_lists(struct ydoc *d, yaml_node_t *root, struct submission_rec
     free(items);
 }
 
+/* private: [cover-letter.pdf, data/raw.csv]: attachment paths, relative, without "..". */
+static void parse_private(struct ydoc *d, yaml_node_t *root, struct submission_record *r)
+{
+    yaml_node_t *n = ydoc_get(d, root, "private");
+    if (!n || ydoc_is_null(n))
+        return;
+    if (n->type != YAML_SEQUENCE_NODE) {
+        ydoc_problem(d, n,
+                     "'private' must be a list of the submission's attachments (paths "
+                     "as journal show lists them)");
+        return;
+    }
+    size_t count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+    r->private_files = xcalloc(count + 1, sizeof(*r->private_files));
+    for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+         it++) {
+        yaml_node_t *item = ydoc_node(d, *it);
+        const char *s = ydoc_scalar(item);
+        if (s && !strncmp(s, "files/", 6))
+            s += 6;
+        if (!s || !*s || s[0] == '/' || strstr(s, ".."))
+            ydoc_problem(d, item,
+                         "each entry of 'private' must be the path of an attachment "
+                         "(as journal show lists it)");
+        else
+            r->private_files[r->nprivate++] = xstrdup(s);
+    }
+}
+
+bool record_is_private(const struct submission_record *r, const char *path)
+{
+    for (size_t i = 0; i < r->nprivate; i++)
+        if (!strcmp(r->private_files[i], path))
+            return true;
+    return false;
+}
+
 int record_parse(struct submission_record *r, const char *file, const char *text, size_t len)
 {
     struct ydoc d;
@@ -412,6 +449,7 @@ int record_parse(struct submission_record *r, const char *file, const char *text
             r->doi = xstrdup(doi);
     }
     parse_lists(&d, root, r);
+    parse_private(&d, root, r);
     ydoc_free(&d);
     if (error_count()) {
         record_free(r);
@@ -503,6 +541,13 @@ void record_write(const struct submission_record *r, struct strbuf *out)
         }
         ywriter_seq_end(&w);
     }
+    if (r->nprivate) {
+        ywriter_plain(&w, "private");
+        ywriter_seq_begin(&w, false);
+        for (size_t i = 0; i < r->nprivate; i++)
+            ywriter_scalar(&w, r->private_files[i]);
+        ywriter_seq_end(&w);
+    }
     ywriter_map_end(&w);
     ywriter_end(&w);
 }
@@ -538,5 +583,8 @@ void record_free(struct submission_record *r)
         free(r->history[i].detail);
     }
     free(r->history);
+    for (size_t i = 0; i < r->nprivate; i++)
+        free(r->private_files[i]);
+    free(r->private_files);
     memset(r, 0, sizeof(*r));
 }

@@ -88,6 +88,10 @@ struct submission_record {
     size_t nversions, versions_alloc;
     struct record_event *history;
     size_t nhistory, history_alloc;
+    /* Attachments kept from reviewers (paths under files/, as `journal show` lists them):
+     * the review packet carries every other one. */
+    char **private_files;
+    size_t nprivate;
 };
 
 extern const char *const submission_states[];
@@ -107,6 +111,8 @@ void record_add_event(struct submission_record *r, const char *action, const cha
 const struct record_assignment *record_find_assignment(const struct submission_record *r,
                                                        const char *reviewer, unsigned long round);
 size_t record_count_assignments(const struct submission_record *r, unsigned long round);
+/* Whether the attachment at path (under files/) is marked private. */
+bool record_is_private(const struct submission_record *r, const char *path);
 /* The round in which reviewer declined to review this submission (the latest), or 0. */
 unsigned long record_declined_round(const struct submission_record *r, const char *reviewer);
 const struct record_version *record_find_version(const struct submission_record *r,
