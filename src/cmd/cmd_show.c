@@ -128,7 +128,9 @@ static void record_history(struct shown *s)
         const struct record_event *e = &s->r.history[i];
         const char *detail = e->detail, *who = e->by ? e->by : "";
         bool reviewer_act = !strcmp(e->action, "reviewed") || !strcmp(e->action, "review amended");
-        if (s->author_view && (reviewer_act || !strcmp(e->action, "assigned")))
+        /* An invitation's answer or withdrawal names the reviewer too ("invitation declined"). */
+        if (s->author_view && (reviewer_act || !strcmp(e->action, "assigned") ||
+                               !strncmp(e->action, "invitation ", 11)))
             detail = NULL;
         /* A reviewer who records a verdict under their own git identity is named in "who". */
         if (s->author_view && reviewer_act)

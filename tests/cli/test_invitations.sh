@@ -248,6 +248,19 @@ withdrawal=$(decoded "$(email_of $R1)" | grep 'Invitation withdrawn')
 check "$R1 is told: a decision was reached without the review" -- \
     sh -c "printf '%s' \"\$1\" | grep -q 'A decision has now been reached'" _ "$withdrawal"
 
+# ---- the author never learns who declined, was withdrawn or went without ----
+expect_exit 0 "show 10 --role author --json" -- "$JOURNAL" -C "$J" show 10 --role author --json
+check "the author's timeline has the invitation events without a reviewer's id, name or reason" -- \
+    "$PY" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+text = json.dumps(d, ensure_ascii=False)
+events = [h["what"] for h in d["history"]]
+assert "invitation declined" in events and "invitation withdrawn" in events, events
+for secret in sys.argv[2:]:
+    assert secret not in text, secret
+' "$OUT" $R1 $R2 $R3 "On leave" "Ivan Petrov" "asked someone else" "Asel Bekova"
+
 # ---- round 2: the reviewer who declined is not invited again without asking ----
 cp "$J/submissions/10/manuscript.md" v2.md
 echo "Revised paragraph." >>v2.md
