@@ -81,6 +81,15 @@ assert "RESPONSE-POINT-1" in p and "Karaganda" not in p, p[-800:]
 assert p.index("## References") < p.index("response to reviewers") < p.index("## Attachments"), p[-800:]
 ' "$OUT"
 
+# A misspelt private path would keep nothing back: doctor says so.
+S=$TEST_TMP/typo
+cp -a "$J" "$S"
+sed -i 's|^- cover-letter.txt$|- cover-leter.txt|' "$S/submissions/$N/submission.yaml"
+tgit -C "$S" commit -qam "A misspelt private path"
+expect_exit 1 "doctor reports a private path that is no attachment" -- "$JOURNAL" -C "$S" doctor
+expect_stdout_match "submission $N marks cover-leter.txt private, but has no such attachment" \
+    "... naming the submission and the path"
+
 # A declined reviewer gets no packet; a bad private list is refused where it is.
 expect_exit 0 "assign a third reviewer and record the decline" -- \
     sh -c "'$JOURNAL' -C '$J' assign $N --reviewer aliya-temirkhanova && '$JOURNAL' -C '$J' assign $N --decline aliya-temirkhanova"
