@@ -110,12 +110,70 @@ static int assign_auto(struct cli *cli, const char **numbers, size_t nnumbers, c
     return rc;
 }
 
+/* journal assign N --accept|--decline|--withdraw ID: an answer to an invitation. */
+static int assign_answer(struct cli *cli, const char **numbers, size_t nnumbers, const char *accept,
+                         const char *decline, const char *withdraw, const char *reason,
+                         const char *suggest, bool other_options)
+{
+    struct answer_request req = {0};
+    static const char *const verbs[] = {"accepted", "declined", "withdrew"};
+    if (!!accept + !!decline + !!withdraw != 1)
+        return error_usage("give one of --accept, --decline and --withdraw");
+    if (other_options)
+        return error_usage("--accept, --decline and --withdraw take only --reason (and "
+                           "--suggest with --decline)");
+    if (nnumbers != 1)
+        return error_usage("usage: journal assign NUMBER --accept ID | --decline ID [--reason "
+                           "TEXT] [--suggest TEXT] | --withdraw ID [--reason TEXT]");
+    req.reviewer = accept ? accept : decline ? decline : withdraw;
+    req.answer = accept ? ANSWER_ACCEPT : decline ? ANSWER_DECLINE : ANSWER_WITHDRAW;
+    req.reason = reason;
+    req.suggested = suggest;
+    if (reason && accept)
+        return error_usage("--reason goes with --decline or --withdraw");
+    if (suggest && !decline)
+        return error_usage("--suggest goes with --decline");
+    int rc = cli_parse_number(numbers[0], &req.number);
+    if (rc)
+        return rc;
+    struct journal_repo *repo = NULL;
+    struct action_outcome out = {0};
+    struct notifier notifier;
+    rc = cli_open_journal(cli, &repo, &notifier);
+    req.notifier = &notifier;
+    if (!rc)
+        rc = workflow_answer(repo, &req, &out);
+    if (!rc) {
+        if (cli->json)
+            cli_print_json(json_pack("{s:I, s:s, s:I, s:s, s:s, s:s}", "number",
+                                     (json_int_t)req.number, "reviewer", req.reviewer, "round",
+                                     (json_int_t)out.round, "state", out.state, "answered",
+                                     out.date, "commit", out.commit));
+        else if (req.answer == ANSWER_WITHDRAW)
+            printf("Withdrew the invitation of %s to review submission %lu (round %lu).\n",
+                   req.reviewer, req.number, out.round);
+        else
+            printf("Recorded: %s %s the invitation to review submission %lu (round %lu).\n",
+                   req.reviewer, verbs[req.answer], req.number, out.round);
+    }
+    action_outcome_free(&out);
+    cli_close_journal(repo, &notifier, rc, "assign");
+    return rc;
+}
+
 int cmd_assign(int argc, char **argv, struct cli *cli)
 {
     struct assignment_request req = {0};
     bool automatic = false, dry_run = false, explain = false;
-    const char *k = NULL;
+    const char *k = NULL, *accept = NULL, *decline = NULL, *withdraw = NULL, *reason = NULL,
+               *suggest = NULL;
     const struct cli_option options[] = {{"--reviewer", &req.reviewer, NULL},
+                                         {"--accept", &accept, NULL},
+                                         {"--decline", &decline, NULL},
+                                         {"--withdraw", &withdraw, NULL},
+                                         {"--reason", &reason, NULL},
+                                         {"--suggest", &suggest, NULL},
+                                         {"--reinvite", NULL, &req.reinvite},
                                          {"--due", &req.due, NULL},
                                          {"--override-conflict", &req.override, NULL},
                                          {"-k", &k, NULL},
@@ -130,6 +188,13 @@ int cmd_assign(int argc, char **argv, struct cli *cli)
     size_t nnumbers = 0;
     while (nnumbers < 64 && numbers[nnumbers])
         nnumbers++;
+    if (accept || decline || withdraw)
+        return assign_answer(cli, numbers, nnumbers, accept, decline, withdraw, reason, suggest,
+                             req.reviewer || req.due || req.override || req.reinvite || automatic ||
+                                 k || dry_run || explain);
+    if (reason || suggest)
+        return error_usage("--reason goes with --decline or --withdraw, --suggest with "
+                           "--decline");
     if (automatic) {
         if (req.reviewer || req.override)
             return error_usage("--auto chooses the reviewers: drop --reviewer and "

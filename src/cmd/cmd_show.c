@@ -24,7 +24,8 @@ struct shown {
     struct manuscript m;
     json_t *files;     /* [{name, size}] */
     json_t *history;   /* [{date, who, what, round?, detail?}] */
-    json_t *reviewers; /* [{round, reviewer, invited, due, verdict?, submitted?}]: editors only */
+    json_t *reviewers; /* [{round, reviewer, invited, due, state, answered?, reason?,
+                          suggested?, verdict?, submitted?}]: editors only */
 };
 
 struct file_walk {
@@ -127,7 +128,9 @@ static void record_history(struct shown *s)
         const struct record_event *e = &s->r.history[i];
         const char *detail = e->detail, *who = e->by ? e->by : "";
         bool reviewer_act = !strcmp(e->action, "reviewed") || !strcmp(e->action, "review amended");
-        if (s->author_view && (reviewer_act || !strcmp(e->action, "assigned")))
+        /* An invitation's answer or withdrawal names the reviewer too ("invitation declined"). */
+        if (s->author_view && (reviewer_act || !strcmp(e->action, "assigned") ||
+                               !strncmp(e->action, "invitation ", 11)))
             detail = NULL;
         /* A reviewer who records a verdict under their own git identity is named in "who". */
         if (s->author_view && reviewer_act)
@@ -155,6 +158,17 @@ static int collect_reviewers(struct journal_repo *repo, git_tree *root, struct s
         if (a->override)
             json_object_set_new(x, "override", json_string(a->override));
         int rc = repo_read_from_tree(repo->git, root, path, &text, NULL);
+        char today[11];
+        date_today(today);
+        enum assignment_state st =
+            assignment_state(a->state, a->invited, rc == 0, today, repo->config.invitation_days);
+        json_object_set_new(x, "state", json_string(assignment_states[st]));
+        if (a->answered)
+            json_object_set_new(x, "answered", json_string(a->answered));
+        if (a->reason)
+            json_object_set_new(x, "reason", json_string(a->reason));
+        if (a->suggested)
+            json_object_set_new(x, "suggested", json_string(a->suggested));
         if (!rc && review_parse(&rv, path, text.buf, text.len) == 0) {
             json_object_set_new(x, "verdict", json_string(rv.verdict));
             json_object_set_new(x, "submitted", json_string(rv.submitted));
@@ -351,10 +365,18 @@ static void print_text(const struct shown *s, const struct country_db *countries
         json_array_foreach(s->reviewers, i, h)
         {
             const char *verdict = json_string_value(json_object_get(h, "verdict"));
-            printf("  round %lld  %-22s due %s  %s\n",
+            const char *state = json_string_value(json_object_get(h, "state"));
+            printf("  round %lld  %-22s due %s  %s",
                    (long long)json_integer_value(json_object_get(h, "round")),
                    json_string_value(json_object_get(h, "reviewer")),
-                   json_string_value(json_object_get(h, "due")), verdict ? verdict : "(pending)");
+                   json_string_value(json_object_get(h, "due")),
+                   verdict                      ? verdict
+                   : !strcmp(state, "accepted") ? "(pending)"
+                                                : state);
+            if (!verdict && strcmp(state, "accepted") && strcmp(state, "invited") &&
+                strcmp(state, "expired"))
+                printf(" %s", json_string_value(json_object_get(h, "answered")));
+            printf("\n");
         }
     }
     printf("History:\n");

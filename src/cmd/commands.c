@@ -288,8 +288,11 @@ const struct command commands[] = {
      "its file, line and column.\n"},
     {"assign", cmd_assign, "invite a reviewer for the current round",
      "usage: journal assign NUMBER --reviewer ID [--due 21d|3w|YYYY-MM-DD]\n"
-     "                             [--override-conflict JUSTIFICATION]\n"
+     "                             [--override-conflict JUSTIFICATION] [--reinvite]\n"
      "       journal assign --auto [NUMBER ...] [-k K] [--due ...] [--explain] [--dry-run]\n"
+     "       journal assign NUMBER --accept ID\n"
+     "       journal assign NUMBER --decline ID [--reason TEXT] [--suggest TEXT]\n"
+     "       journal assign NUMBER --withdraw ID [--reason TEXT]\n"
      "\n"
      "Assign a reviewer from reviewers.yaml to a submission's current round (the\n"
      "submission moves to under-review), due in review_due_days unless --due says.\n"
@@ -307,7 +310,17 @@ const struct command commands[] = {
      "reviewer's keywords and profile, with English and Russian stemming. The plan\n"
      "is one commit. --explain shows each pair's score and matched terms and the\n"
      "rule that excluded each other reviewer; --dry-run shows the plan only.\n"
-     "Submissions that cannot get K reviewers are reported with the reason.\n"},
+     "Submissions that cannot get K reviewers are reported with the reason.\n"
+     "\n"
+     "An invitation is invited until the reviewer answers; unanswered for more than\n"
+     "invitation_days (journal.yaml, 14) it has expired. --accept and --decline record\n"
+     "an answer given by email (--reason: why; --suggest: a colleague the reviewer\n"
+     "suggests); --withdraw withdraws an invitation not yet reviewed and mails the\n"
+     "reviewer (mail/withdrawn.<lang>.mustache; the reason stays in the record). Each\n"
+     "is one commit. A declined, withdrawn or expired invitation takes no capacity\n"
+     "and leaves its place to fill. --auto never proposes a reviewer who declined the\n"
+     "submission; naming one by hand needs --reinvite (a later round only: a\n"
+     "reviewer is invited once a round).\n"},
     {"review", cmd_review, "record a reviewer's verdict for the current round",
      "usage: journal review NUMBER --verdict accept|minor-revision|major-revision|reject\n"
      "                      --comments FILE [--confidential FILE] [--as REVIEWER] [--amend]\n"
@@ -319,9 +332,13 @@ const struct command commands[] = {
      "open review, --sign records that the reviewer agrees to publish the review,\n"
      "signed, with the article once it is published (confidential comments never are).\n"},
     {"decide", cmd_decide, "accept, ask for a revision, or reject",
-     "usage: journal decide NUMBER accept|revise|reject [--letter FILE]\n"
+     "usage: journal decide NUMBER accept|revise|reject [--letter FILE] [--without ID ...]\n"
      "\n"
      "The editor's decision on the current round (at least one verdict must be in).\n"
+     "While a review is outstanding (a reviewer invited or accepted, the review not\n"
+     "in) the decision is refused; --without ID (repeated, or ID,ID) decides without\n"
+     "those reviews: their invitations are withdrawn and the reviewers mailed\n"
+     "(mail/withdrawn.<lang>.mustache), in the decision's commit.\n"
      "reject on a submission not yet sent to review is a desk rejection. Without\n"
      "--letter, the letter is made from themes/<theme>/letters/decision.<lang>.mustache\n"
      "in the manuscript's language (else the journal's main language, else\n"
@@ -351,12 +368,18 @@ const struct command commands[] = {
     {"queue", cmd_queue, "what waits on whom: assignments, reviews, decisions",
      "usage: journal queue [--json]\n"
      "\n"
-     "Submissions waiting for reviewers, overdue reviews, reviews in progress,\n"
-     "decisions due and revisions awaited.\n"},
+     "Submissions waiting for reviewers (fewer invited or accepted than\n"
+     "reviews_per_submission), invitations not answered yet, expired (no answer in\n"
+     "invitation_days) and declined (with the reason and suggested colleague),\n"
+     "overdue reviews, reviews in progress, decisions due and revisions awaited.\n"},
     {"packet", cmd_packet, "write a reviewer's copy of a manuscript",
-     "usage: journal packet NUMBER --reviewer ID [-o FILE] [--json]\n"
+     "usage: journal packet NUMBER --reviewer ID [-o FILE] [--files DIR] [--json]\n"
      "\n"
-     "The manuscript as the assigned reviewer ID should see it (to stdout, or FILE).\n"
+     "The manuscript as the assigned reviewer ID should see it (to stdout, or FILE),\n"
+     "followed by its reference list, from round 2 the authors' response to\n"
+     "reviewers, and the list of the attachments not marked private (private: in\n"
+     "submission.yaml); --files DIR writes those attachments. No packet for a\n"
+     "reviewer who declined or was withdrawn.\n"
      "Under double-blind review (review_mode in journal.yaml) it has no authors,\n"
      "affiliations, ORCID iDs or emails, and sections that identify people\n"
      "(acknowledgements, funding, author contributions, conflicts of interest) are\n"
@@ -367,7 +390,8 @@ const struct command commands[] = {
      "Queue a reminder (themes/<theme>/mail/reminder.<lang>.mustache, in the\n"
      "manuscript's language if the reviewer reviews in it, else the reviewer's first)\n"
      "to each reviewer whose review is past due, at most one a day per review, and\n"
-     "send the outbox.\n"
+     "send the outbox. Never to a reviewer who declined or was withdrawn; an expired\n"
+     "invitation is still reminded (it may yet be answered).\n"
      "Each review is listed as reminded (the server took the mail), queued (it waits\n"
      "in the outbox: no smtp_host in journal.yaml, or the server did not take it) or\n"
      "skipped (already reminded today).\n"

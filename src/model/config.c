@@ -40,6 +40,7 @@ static const char *const config_keys[] = {"title",
                                           "allow_raw_html",
                                           "reviews_per_submission",
                                           "review_due_days",
+                                          "invitation_days",
                                           "conflict_same_country",
                                           "mail_from_address",
                                           "mail_from_name",
@@ -672,6 +673,8 @@ int config_parse(struct journal_config *cfg, const char *file, const char *text,
     cfg->search = !ydoc_get(&d, root, "search") || parse_flag(&d, root, "search");
     cfg->reviews_per_submission = (unsigned)parse_size(&d, root, "reviews_per_submission", 3);
     cfg->review_due_days = (unsigned)parse_size(&d, root, "review_due_days", 21);
+    /* An invitation not answered within this many days has expired (assignment_state). */
+    cfg->invitation_days = (unsigned)parse_size(&d, root, "invitation_days", 14);
 
     if (cfg->issn) {
         /* Stored as NNNN-NNNC with an upper-case X, whatever the spelling: Crossref's schema
@@ -860,6 +863,7 @@ void config_write_default(struct strbuf *out, const char *title, const char *bas
     ywriter_pair_plain(&w, "allow_raw_html", "false");
     ywriter_pair_plain(&w, "reviews_per_submission", "3");
     ywriter_pair_plain(&w, "review_due_days", "21");
+    ywriter_pair_plain(&w, "invitation_days", "14");
     ywriter_pair_plain(&w, "conflict_same_country", "false");
     ywriter_pair_plain(&w, "theme", "default");
     ywriter_map_end(&w);

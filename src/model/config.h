@@ -110,6 +110,7 @@ struct journal_config {
     char *theme;
     unsigned reviews_per_submission; /* k for automatic assignment, and "fully assigned" */
     unsigned review_due_days;
+    unsigned invitation_days;   /* an unanswered invitation expires after this many days */
     bool conflict_same_country; /* a reviewer from an author's country has a conflict */
     char *abbreviation;         /* short name for mail subjects, or NULL (the title) */
     /* Mail: without mail_from_address no mail is made; without smtp_host it waits in the outbox. */

@@ -16,9 +16,23 @@ const char *const submission_states[] = {"submitted",          "desk-rejected", 
 
 static const char *const record_keys[] = {
     "number", "state", "round",       "submitted", "accepted", "decided", "published",
-    "issue",  "doi",   "assignments", "versions",  "history",  NULL};
-static const char *const assignment_keys[] = {"reviewer", "round",    "invited",
-                                              "due",      "override", NULL};
+    "issue",  "doi",   "assignments", "versions",  "history",  "private", NULL};
+static const char *const assignment_keys[] = {"reviewer",  "round", "invited",  "due",
+                                              "override",  "state", "answered", "reason",
+                                              "suggested", NULL};
+
+const char *const assignment_states[] = {"invited",   "accepted", "declined",
+                                         "withdrawn", "expired",  NULL};
+
+bool assignment_state_parse(const char *name, enum assignment_state *out)
+{
+    for (size_t i = 0; name && assignment_states[i]; i++)
+        if (!strcmp(name, assignment_states[i])) {
+            *out = (enum assignment_state)i;
+            return true;
+        }
+    return false;
+}
 static const char *const version_keys[] = {"round", "blob", "date", NULL};
 static const char *const event_keys[] = {"at", "action", "by", "round", "detail", NULL};
 
@@ -124,6 +138,20 @@ long date_diff_days(const char *a, const char *b)
            days_from_civil(atol(a), atol(a + 5), atol(a + 8));
 }
 
+enum assignment_state assignment_state(const char *stored, const char *invited, bool reviewed,
+                                       const char *today, unsigned long invitation_days)
+{
+    enum assignment_state st = ASSIGNMENT_INVITED;
+    if (stored && assignment_state_parse(stored, &st) && st != ASSIGNMENT_INVITED)
+        return st;
+    if (reviewed)
+        return ASSIGNMENT_ACCEPTED;
+    if (invited && today && date_is_valid(invited) && date_is_valid(today) &&
+        date_diff_days(invited, today) > (long)invitation_days)
+        return ASSIGNMENT_EXPIRED;
+    return ASSIGNMENT_INVITED;
+}
+
 /* ---- building records ---- */
 
 void record_set(char **field, const char *value)
@@ -142,7 +170,13 @@ void record_add_assignment(struct submission_record *r, const char *reviewer, co
 {
     ARRAY_GROW(r->assignments, r->nassignments + 1, r->assignments_alloc);
     r->assignments[r->nassignments++] = (struct record_assignment){
-        xstrdup(reviewer), r->round, dup_or_null(invited), dup_or_null(due), dup_or_null(override)};
+        .reviewer = xstrdup(reviewer),
+        .round = r->round,
+        .invited = dup_or_null(invited),
+        .due = dup_or_null(due),
+        .override = dup_or_null(override),
+        .state = xstrdup("invited"),
+    };
 }
 
 void record_add_version(struct submission_record *r, const char *blob, const char *date)
@@ -177,6 +211,16 @@ size_t record_count_assignments(const struct submission_record *r, unsigned long
     for (size_t i = 0; i < r->nassignments; i++)
         n += r->assignments[i].round == round;
     return n;
+}
+
+unsigned long record_declined_round(const struct submission_record *r, const char *reviewer)
+{
+    unsigned long round = 0;
+    for (size_t i = 0; i < r->nassignments; i++)
+        if (r->assignments[i].state && !strcmp(r->assignments[i].state, "declined") &&
+            !strcmp(r->assignments[i].reviewer, reviewer) && r->assignments[i].round > round)
+            round = r->assignments[i].round;
+    return round;
 }
 
 const struct record_version *record_find_version(const struct submission_record *r,
@@ -262,6 +306,33 @@ static bool is_blob_id(const char *s)
     return true;
 }
 
+/* state, answered, reason, suggested: each only where the state gives it a meaning. */
+static void parse_answer(struct ydoc *d, yaml_node_t *map, struct record_assignment *a)
+{
+    yaml_node_t *n = ydoc_get(d, map, "state");
+    enum assignment_state st = ASSIGNMENT_INVITED;
+    a->state = NULL;
+    if (n && !ydoc_is_null(n)) {
+        const char *s = ydoc_scalar(n);
+        if (!s || !assignment_state_parse(s, &st))
+            ydoc_problem(d, n,
+                         "'state' must be one of invited, accepted, declined, withdrawn, expired");
+        else
+            a->state = xstrdup(s);
+    }
+    a->answered = date_field(d, map, "answered");
+    a->reason = text_field(d, map, "reason", false);
+    a->suggested = text_field(d, map, "suggested", false);
+    if (a->answered && (!a->state || st == ASSIGNMENT_INVITED || st == ASSIGNMENT_EXPIRED))
+        ydoc_problem(d, ydoc_get(d, map, "answered"),
+                     "'answered' goes with state accepted, declined or withdrawn");
+    if (a->reason && st != ASSIGNMENT_DECLINED && st != ASSIGNMENT_WITHDRAWN)
+        ydoc_problem(d, ydoc_get(d, map, "reason"),
+                     "'reason' goes with state declined or withdrawn");
+    if (a->suggested && st != ASSIGNMENT_DECLINED)
+        ydoc_problem(d, ydoc_get(d, map, "suggested"), "'suggested' goes with state declined");
+}
+
 static void parse_lists(struct ydoc *d, yaml_node_t *root, struct submission_record *r)
 {
     yaml_node_t **items;
@@ -275,6 +346,7 @@ static void parse_lists(struct ydoc *d, yaml_node_t *root, struct submission_rec
         a->invited = date_field(d, items[i], "invited");
         a->due = date_field(d, items[i], "due");
         a->override = text_field(d, items[i], "override", false);
+        parse_answer(d, items[i], a);
     }
     free(items);
     n = list_field(d, root, "versions", &items);
@@ -301,6 +373,43 @@ static void parse_lists(struct ydoc *d, yaml_node_t *root, struct submission_rec
         e->detail = text_field(d, items[i], "detail", false);
     }
     free(items);
+}
+
+/* private: [cover-letter.pdf, data/raw.csv]: attachment paths, relative, without "..". */
+static void parse_private(struct ydoc *d, yaml_node_t *root, struct submission_record *r)
+{
+    yaml_node_t *n = ydoc_get(d, root, "private");
+    if (!n || ydoc_is_null(n))
+        return;
+    if (n->type != YAML_SEQUENCE_NODE) {
+        ydoc_problem(d, n,
+                     "'private' must be a list of the submission's attachments (paths "
+                     "as journal show lists them)");
+        return;
+    }
+    size_t count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+    r->private_files = xcalloc(count + 1, sizeof(*r->private_files));
+    for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+         it++) {
+        yaml_node_t *item = ydoc_node(d, *it);
+        const char *s = ydoc_scalar(item);
+        if (s && !strncmp(s, "files/", 6))
+            s += 6;
+        if (!s || !*s || s[0] == '/' || strstr(s, ".."))
+            ydoc_problem(d, item,
+                         "each entry of 'private' must be the path of an attachment "
+                         "(as journal show lists it)");
+        else
+            r->private_files[r->nprivate++] = xstrdup(s);
+    }
+}
+
+bool record_is_private(const struct submission_record *r, const char *path)
+{
+    for (size_t i = 0; i < r->nprivate; i++)
+        if (!strcmp(r->private_files[i], path))
+            return true;
+    return false;
 }
 
 int record_parse(struct submission_record *r, const char *file, const char *text, size_t len)
@@ -340,6 +449,7 @@ int record_parse(struct submission_record *r, const char *file, const char *text
             r->doi = xstrdup(doi);
     }
     parse_lists(&d, root, r);
+    parse_private(&d, root, r);
     ydoc_free(&d);
     if (error_count()) {
         record_free(r);
@@ -389,6 +499,14 @@ void record_write(const struct submission_record *r, struct strbuf *out)
                 ywriter_pair_plain(&w, "due", a->due);
             if (a->override)
                 ywriter_pair(&w, "override", a->override);
+            if (a->state)
+                ywriter_pair_plain(&w, "state", a->state);
+            if (a->answered)
+                ywriter_pair_plain(&w, "answered", a->answered);
+            if (a->reason)
+                ywriter_pair(&w, "reason", a->reason);
+            if (a->suggested)
+                ywriter_pair(&w, "suggested", a->suggested);
             ywriter_map_end(&w);
         }
         ywriter_seq_end(&w);
@@ -423,6 +541,13 @@ void record_write(const struct submission_record *r, struct strbuf *out)
         }
         ywriter_seq_end(&w);
     }
+    if (r->nprivate) {
+        ywriter_plain(&w, "private");
+        ywriter_seq_begin(&w, false);
+        for (size_t i = 0; i < r->nprivate; i++)
+            ywriter_scalar(&w, r->private_files[i]);
+        ywriter_seq_end(&w);
+    }
     ywriter_map_end(&w);
     ywriter_end(&w);
 }
@@ -440,6 +565,10 @@ void record_free(struct submission_record *r)
         free(r->assignments[i].invited);
         free(r->assignments[i].due);
         free(r->assignments[i].override);
+        free(r->assignments[i].state);
+        free(r->assignments[i].answered);
+        free(r->assignments[i].reason);
+        free(r->assignments[i].suggested);
     }
     free(r->assignments);
     for (size_t i = 0; i < r->nversions; i++) {
@@ -454,5 +583,8 @@ void record_free(struct submission_record *r)
         free(r->history[i].detail);
     }
     free(r->history);
+    for (size_t i = 0; i < r->nprivate; i++)
+        free(r->private_files[i]);
+    free(r->private_files);
     memset(r, 0, sizeof(*r));
 }

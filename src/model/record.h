@@ -6,14 +6,50 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* A reviewer invited for one round of one submission. */
+/*
+ * A reviewer invited for one round of one submission, and the reviewer's answer.
+ * state is what the file says: invited, accepted, declined, withdrawn or expired, or
+ * NULL in files written before invitations had states. What an assignment *is* at a
+ * given day (an unanswered invitation expires; an old one with a review was accepted)
+ * is assignment_state's rule, the only place that decides it.
+ */
 struct record_assignment {
     char *reviewer; /* roster id */
     unsigned long round;
     char *invited; /* dates YYYY-MM-DD */
     char *due;
-    char *override; /* why a conflict rule was overridden, or NULL */
+    char *override;  /* why a conflict rule was overridden, or NULL */
+    char *state;     /* as written, or NULL */
+    char *answered;  /* date of the acceptance, decline or withdrawal, or NULL */
+    char *reason;    /* why declined or withdrawn, or NULL */
+    char *suggested; /* a colleague the reviewer suggests on declining (free text), or NULL */
 };
+
+enum assignment_state {
+    ASSIGNMENT_INVITED,
+    ASSIGNMENT_ACCEPTED,
+    ASSIGNMENT_DECLINED,
+    ASSIGNMENT_WITHDRAWN,
+    ASSIGNMENT_EXPIRED,
+};
+/* "invited", "accepted", "declined", "withdrawn", "expired", indexed by the enum; NULL-ended. */
+extern const char *const assignment_states[];
+bool assignment_state_parse(const char *name, enum assignment_state *out);
+
+/*
+ * Where an assignment stands on `today`, from what its file says (stored: the state field
+ * or NULL; invited: the invitation's date or NULL) and whether the reviewer's review for
+ * its round exists. The rule, used by every command and by the index's SQL function of
+ * the same name (store/index.c):
+ *   - declined, withdrawn, accepted and expired, when written, are what they say;
+ *   - a review recorded means accepted (files written before states had none);
+ *   - otherwise the invitation is unanswered: expired once more than invitation_days
+ *     have passed since it was sent (today > invited + invitation_days), invited until then.
+ * Expiry is derived, never written, so git stays the only truth and nothing has to run on
+ * the day an invitation lapses.
+ */
+enum assignment_state assignment_state(const char *stored, const char *invited, bool reviewed,
+                                       const char *today, unsigned long invitation_days);
 
 /* The manuscript as it stood in a round: its git blob, so every version can be read back. */
 struct record_version {
@@ -52,6 +88,10 @@ struct submission_record {
     size_t nversions, versions_alloc;
     struct record_event *history;
     size_t nhistory, history_alloc;
+    /* Attachments kept from reviewers (paths under files/, as `journal show` lists them):
+     * the review packet carries every other one. */
+    char **private_files;
+    size_t nprivate;
 };
 
 extern const char *const submission_states[];
@@ -67,10 +107,14 @@ void record_add_assignment(struct submission_record *r, const char *reviewer, co
 void record_add_version(struct submission_record *r, const char *blob, const char *date);
 void record_add_event(struct submission_record *r, const char *action, const char *by,
                       const char *detail);
-/* The assignment of reviewer in the current round, or NULL. */
+/* The assignment of reviewer in the given round, or NULL. */
 const struct record_assignment *record_find_assignment(const struct submission_record *r,
                                                        const char *reviewer, unsigned long round);
 size_t record_count_assignments(const struct submission_record *r, unsigned long round);
+/* Whether the attachment at path (under files/) is marked private. */
+bool record_is_private(const struct submission_record *r, const char *path);
+/* The round in which reviewer declined to review this submission (the latest), or 0. */
+unsigned long record_declined_round(const struct submission_record *r, const char *reviewer);
 const struct record_version *record_find_version(const struct submission_record *r,
                                                  unsigned long round);
 

@@ -23,7 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define INDEX_SCHEMA_VERSION "6"
+#define INDEX_SCHEMA_VERSION "7"
 
 /*
  * The statements a refresh runs once per submission or issue, prepared once per
@@ -91,7 +91,8 @@ static const char schema[] =
     "  WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS assignments("
     "  submission INTEGER, reviewer TEXT, round INTEGER, invited TEXT, due TEXT,"
-    "  override TEXT, PRIMARY KEY(submission, reviewer, round));"
+    "  override TEXT, state TEXT, answered TEXT, reason TEXT, suggested TEXT,"
+    "  PRIMARY KEY(submission, reviewer, round));"
     "CREATE TABLE IF NOT EXISTS reviews("
     "  submission INTEGER, reviewer TEXT, round INTEGER, verdict TEXT, submitted TEXT,"
     "  PRIMARY KEY(submission, reviewer, round));"
@@ -195,6 +196,22 @@ int index_db_open(const char *state_dir, sqlite3 **db)
     return rc;
 }
 
+/*
+ * assignment_state(state, invited, reviewed) in SQL: model/record.h's rule, today and with the
+ * journal's invitation_days, so that a query counts invitations exactly as the commands do.
+ */
+static void sql_assignment_state(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    const struct journal_index *ix = sqlite3_user_data(ctx);
+    char today[11];
+    (void)argc;
+    date_today(today);
+    enum assignment_state st = assignment_state(
+        (const char *)sqlite3_value_text(argv[0]), (const char *)sqlite3_value_text(argv[1]),
+        sqlite3_value_int(argv[2]) != 0, today, ix->repo->config.invitation_days);
+    sqlite3_result_text(ctx, assignment_states[st], -1, SQLITE_STATIC);
+}
+
 /* The index with its schema, brought up to date with git when refresh says so. */
 static int index_open_refreshed(struct journal_index **out, struct journal_repo *repo, bool refresh)
 {
@@ -207,6 +224,9 @@ static int index_open_refreshed(struct journal_index **out, struct journal_repo 
         return rc;
     }
     rc = exec(ix, "PRAGMA foreign_keys=OFF;");
+    if (!rc && sqlite3_create_function(ix->db, "assignment_state", 3, SQLITE_UTF8, ix,
+                                       sql_assignment_state, NULL, NULL) != SQLITE_OK)
+        rc = db_error(ix, "define assignment_state");
     if (!rc)
         rc = open_schema(ix);
     if (!rc && refresh)
@@ -272,7 +292,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_INSERT_KEYWORD] = "INSERT INTO keywords(submission, position, keyword) VALUES(?, ?, ?)",
     [ST_INSERT_ASSIGNMENT] =
         "INSERT OR REPLACE INTO assignments(submission, reviewer, round, invited, due,"
-        " override) VALUES(?, ?, ?, ?, ?, ?)",
+        " override, state, answered, reason, suggested) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [ST_INSERT_REVIEW] =
         "INSERT OR REPLACE INTO reviews(submission, reviewer, round, verdict, submitted)"
         " VALUES(?, ?, ?, ?, ?)",
@@ -552,6 +572,10 @@ static int insert_assignments(struct journal_index *ix, const struct submission_
         db_bind_text(st, 4, a->invited);
         db_bind_text(st, 5, a->due);
         db_bind_text(st, 6, a->override);
+        db_bind_text(st, 7, a->state);
+        db_bind_text(st, 8, a->answered);
+        db_bind_text(st, 9, a->reason);
+        db_bind_text(st, 10, a->suggested);
         rc = run_stmt(ix, st, "write");
     }
     return rc;

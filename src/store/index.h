@@ -38,6 +38,15 @@ int index_refresh(struct journal_index *ix, bool force, struct index_refresh_sta
 int index_rebuild(struct journal_repo *repo, struct index_refresh_stats *stats);
 sqlite3 *index_db(struct journal_index *ix);
 
+/*
+ * An assignment's state today ('invited', 'accepted', 'declined', 'withdrawn', 'expired') in a
+ * query over `assignments a`: the SQL function assignment_state, defined on index_db's
+ * connection, applies model/record.h's rule, with whether a review exists for the round.
+ */
+#define INDEX_ASSIGNMENT_STATE                                                                     \
+    "assignment_state(a.state, a.invited, EXISTS (SELECT 1 FROM reviews r_"                        \
+    " WHERE r_.submission = a.submission AND r_.reviewer = a.reviewer AND r_.round = a.round))"
+
 struct index_submission {
     unsigned long number;
     char *state;

@@ -4,6 +4,7 @@
 #include "util/error.h"
 #include "workflow/editorial.h"
 #include "workflow/eligibility.h"
+#include "workflow/invitation.h"
 #include "workflow/notify.h"
 #include "workflow/review_round.h"
 
@@ -60,9 +61,25 @@ int workflow_assign(struct journal_repo *repo, const struct assignment_request *
                          req->reviewer);
         goto done;
     }
-    if (record_find_assignment(&e.record, rv->id, e.record.round)) {
-        rc = error_input("%s is already assigned to submission %lu in round %lu", rv->id,
-                         req->number, e.record.round);
+    const struct record_assignment *existing =
+        record_find_assignment(&e.record, rv->id, e.record.round);
+    if (existing) {
+        enum assignment_state st;
+        rc = invitation_state(repo, req->number, existing, &st);
+        if (rc)
+            goto done;
+        char *was = invitation_describe(existing, st);
+        rc = error_input("%s is already assigned to submission %lu in round %lu (%s); a reviewer "
+                         "is invited once a round",
+                         rv->id, req->number, e.record.round, was);
+        free(was);
+        goto done;
+    }
+    unsigned long declined = record_declined_round(&e.record, rv->id);
+    if (declined && !req->reinvite) {
+        rc = error_input("%s declined to review submission %lu in round %lu; to invite them "
+                         "again anyway, add --reinvite",
+                         rv->id, req->number, declined);
         goto done;
     }
     rc = index_open(&ix, repo);

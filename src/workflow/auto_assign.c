@@ -12,6 +12,7 @@
 #include "util/error.h"
 #include "workflow/editorial.h"
 #include "workflow/eligibility.h"
+#include "workflow/invitation.h"
 #include "workflow/notify.h"
 
 #include <stdio.h>
@@ -69,7 +70,11 @@ static int load_submission(struct run *r, unsigned long number, unsigned k, bool
                    : 0;
         goto done;
     }
-    size_t have = record_count_assignments(&w.record, w.record.round);
+    /* A declined, withdrawn or expired invitation leaves its place to fill. */
+    size_t have;
+    rc = invitation_count_live(r->repo, &w.record, &have);
+    if (rc)
+        goto done;
     if (have >= k) {
         rc = named ? error_input("submission %lu already has %zu reviewer%s in round %lu", number,
                                  have, have == 1 ? "" : "s", w.record.round)
@@ -208,6 +213,9 @@ static int build_edges(struct run *r, struct assign_edge **edges, size_t *nedges
             char *why = NULL;
             /* Already on this round: not a candidate, and not a conflict either. */
             if (record_find_assignment(&w->record, rv->id, w->record.round))
+                continue;
+            /* Nor is one who declined this submission, in any round. */
+            if (record_declined_round(&w->record, rv->id))
                 continue;
             /* Capacity is checked here too, so that --explain names it for a full reviewer. */
             enum eligibility_rule rule =

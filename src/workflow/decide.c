@@ -6,6 +6,7 @@
 #include "util/error.h"
 #include "util/mustache.h"
 #include "workflow/editorial.h"
+#include "workflow/invitation.h"
 #include "workflow/notify.h"
 #include "workflow/review_round.h"
 
@@ -184,6 +185,92 @@ static int check_letter_names_no_reviewer(struct editorial *e, const char *sourc
     return rc;
 }
 
+/*
+ * A decision with a review outstanding (an invitation of the round invited or accepted, its
+ * review not in) is refused unless the editor names the reviewer in --without: then the
+ * invitation is withdrawn and the reviewer told, in the decision's commit.
+ */
+static int withdraw_outstanding(struct editorial *e, const struct decision_request *req)
+{
+    struct strbuf missing = STRBUF_INIT, hint = STRBUF_INIT;
+    struct roster roster = {0};
+    int rc = 0;
+    bool *named = xcalloc(req->nwithout + 1, sizeof(*named));
+    bool *outstanding = xcalloc(e->record.nassignments + 1, sizeof(*outstanding));
+    for (size_t i = 0; !rc && i < e->record.nassignments; i++) {
+        const struct record_assignment *a = &e->record.assignments[i];
+        if (a->round != e->record.round)
+            continue;
+        enum assignment_state st;
+        rc = invitation_state(e->repo, e->number, a, &st);
+        if (rc || (st != ASSIGNMENT_INVITED && st != ASSIGNMENT_ACCEPTED))
+            continue;
+        char *path = review_path(e->number, a->round, a->reviewer);
+        struct strbuf text = STRBUF_INIT;
+        int found = repo_read(e->repo, path, &text, NULL);
+        strbuf_release(&text);
+        free(path);
+        if (found && found != JOURNAL_EINPUT) {
+            rc = found;
+            break;
+        }
+        error_clear();
+        if (!found)
+            continue;
+        outstanding[i] = true;
+        bool given = false;
+        for (size_t k = 0; k < req->nwithout; k++)
+            if (!strcmp(req->without[k], a->reviewer))
+                given = named[k] = true;
+        if (!given) {
+            strbuf_addf(&missing, "%s%s (%s)", missing.len ? ", " : "", a->reviewer,
+                        assignment_states[st]);
+            strbuf_addf(&hint, " --without %s", a->reviewer);
+        }
+    }
+    for (size_t k = 0; !rc && k < req->nwithout; k++) {
+        if (named[k])
+            continue;
+        const struct record_assignment *a =
+            record_find_assignment(&e->record, req->without[k], e->record.round);
+        if (!a) {
+            rc = error_input("--without %s: %s was not invited to review submission %lu in "
+                             "round %lu",
+                             req->without[k], req->without[k], e->number, e->record.round);
+            break;
+        }
+        enum assignment_state st;
+        rc = invitation_state(e->repo, e->number, a, &st);
+        if (rc)
+            break;
+        char *was = invitation_describe(a, st);
+        rc = error_input("--without %s: %s's review of submission %lu (round %lu) is not "
+                         "outstanding: %s",
+                         a->reviewer, a->reviewer, e->number, e->record.round,
+                         st == ASSIGNMENT_ACCEPTED ? "the review is in" : was);
+        free(was);
+    }
+    if (!rc && missing.len)
+        rc = error_input("submission %lu has reviews outstanding in round %lu: %s; record them "
+                         "first (journal review), or decide without them: journal decide %lu "
+                         "%s%s (their invitations are withdrawn and the reviewers told)",
+                         e->number, e->record.round, missing.buf, e->number, req->decision,
+                         hint.buf);
+    if (!rc && req->nwithout)
+        rc = editorial_load_roster(e->repo, e->countries, e->languages, &roster);
+    for (size_t i = 0; !rc && req->nwithout && i < e->record.nassignments; i++)
+        if (outstanding[i])
+            rc = invitation_withdraw(e->repo, &e->record, &e->record.assignments[i], &e->manuscript,
+                                     &roster, e->actor, "the editor decided without this review",
+                                     true, req->notifier);
+    roster_free(&roster);
+    free(named);
+    free(outstanding);
+    strbuf_release(&missing);
+    strbuf_release(&hint);
+    return rc;
+}
+
 int workflow_decide(struct journal_repo *repo, const struct decision_request *req,
                     struct action_outcome *out)
 {
@@ -224,6 +311,14 @@ int workflow_decide(struct journal_repo *repo, const struct decision_request *re
                          record_count_assignments(&e.record, e.record.round) == 1 ? "" : "s");
         goto done;
     }
+    if (desk && req->nwithout)
+        rc = error_input("--without: submission %lu is not under review, so there is no "
+                         "invitation to withdraw",
+                         req->number);
+    else if (!desk)
+        rc = withdraw_outstanding(&e, req);
+    if (rc)
+        goto done;
     if (!req->letter)
         rc = generate_letter(&e, req->decision, reviews, nreviews, &letter);
     if (!rc)
@@ -243,8 +338,13 @@ int workflow_decide(struct journal_repo *repo, const struct decision_request *re
     record_add_event(&e.record, "decided", e.actor, desk ? "desk-reject" : req->decision);
     letter_path =
         xasprintf("submissions/%lu/letters/round-%lu-decision.md", req->number, e.record.round);
-    message = xasprintf("Decide #%lu: %s (round %lu)", req->number,
-                        desk ? "desk-reject" : req->decision, e.record.round);
+    struct strbuf msg = STRBUF_INIT;
+    strbuf_addf(&msg, "Decide #%lu: %s (round %lu)", req->number,
+                desk ? "desk-reject" : req->decision, e.record.round);
+    for (size_t k = 0; k < req->nwithout; k++)
+        strbuf_addf(&msg, "%s%s", k ? ", " : "\n\nWithout the review of (invitation withdrawn): ",
+                    req->without[k]);
+    message = strbuf_detach(&msg, NULL);
     const struct author *contact = manuscript_contact(&e.manuscript);
     if (req->notifier && contact) {
         json_t *ctx = notify_context(repo, e.actor, e.manuscript.lang);
@@ -273,6 +373,8 @@ int workflow_decide(struct journal_repo *repo, const struct decision_request *re
         letter_path = NULL;
     }
 done:
+    if (rc && req->notifier)
+        notifier_discard(req->notifier); /* the withdrawals' mail, held before a refusal */
     for (size_t i = 0; i < nreviews; i++)
         review_free(&reviews[i]);
     free(reviews);

@@ -244,6 +244,19 @@ static void check_timeline(struct doctor *d, const struct sub *s, const char *pa
             add(d->r, "state", path, 0, FIX_COMMIT,
                 "assignment of %s in round %lu, but submission %lu is in round %lu",
                 rec->assignments[i].reviewer, rec->assignments[i].round, s->number, rec->round);
+    /* An attachment kept from reviewers must be one: a misspelt path would keep nothing back. */
+    for (size_t i = 0; i < rec->nprivate; i++) {
+        char *file = xasprintf("submissions/%lu/files/%s", s->number, rec->private_files[i]);
+        git_tree_entry *entry = NULL;
+        if (git_tree_entry_bypath(&entry, d->head, file) < 0 ||
+            git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
+            add(d->r, "state", path, 0,
+                "write the path as journal show N lists it, or remove it from 'private'",
+                "submission %lu marks %s private, but has no such attachment", s->number,
+                rec->private_files[i]);
+        git_tree_entry_free(entry);
+        free(file);
+    }
 }
 
 static int check_submission(struct doctor *d, git_tree *subs, const git_tree_entry *entry,

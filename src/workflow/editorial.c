@@ -17,6 +17,7 @@ static const struct {
     const char *usage; /* how to do it, for "what can happen now" */
 } rules[] = {
     {"assign", {"submitted", "under-review"}, "assign (journal assign %lu --reviewer ID)"},
+    {"answer", {"under-review"}, "answer (journal assign %lu --accept|--decline|--withdraw ID)"},
     {"review", {"under-review"}, "review (journal review %lu --verdict ...)"},
     {"decide", {"under-review"}, "decide (journal decide %lu accept|revise|reject)"},
     {"desk-reject", {"submitted"}, "desk rejection (journal decide %lu reject)"},

@@ -331,6 +331,8 @@ int eligibility_loads(struct eligibility *el, const struct roster *roster, unsig
                            " WHERE s.state IN ('submitted', 'under-review') AND NOT EXISTS"
                            " (SELECT 1 FROM reviews r WHERE r.submission = a.submission"
                            "  AND r.reviewer = a.reviewer AND r.round = a.round)"
+                           /* A declined, withdrawn or expired invitation takes no capacity. */
+                           " AND " INDEX_ASSIGNMENT_STATE " IN ('invited', 'accepted')"
                            " GROUP BY a.reviewer",
                            -1, &st, NULL) != SQLITE_OK)
         return error_internal("index: %s", sqlite3_errmsg(index_db(el->ix)));

@@ -454,3 +454,22 @@ int notify_invitation(struct notifier *n, struct journal_repo *repo, unsigned lo
     json_decref(ctx);
     return rc;
 }
+
+int notify_withdrawal(struct notifier *n, struct journal_repo *repo, unsigned long number,
+                      unsigned long round, const struct manuscript *m, const char *editor,
+                      const struct roster_reviewer *rv, bool decided)
+{
+    if (!n)
+        return 0;
+    const char *lang = notify_reviewer_lang(rv, m->lang);
+    json_t *ctx = notify_context(repo, editor, lang);
+    json_object_set_new(ctx, "submission",
+                        json_pack("{s:I, s:s, s:I}", "number", (json_int_t)number, "title",
+                                  m->title, "round", (json_int_t)round));
+    json_object_set_new(ctx, "reviewer", json_pack("{s:s}", "name", rv->name));
+    json_object_set_new(ctx, "decided", json_boolean(decided));
+    struct recipient to = {rv->name, rv->email};
+    int rc = notify_hold(n, "withdrawn", lang, ctx, &to, "withdrawal", number);
+    json_decref(ctx);
+    return rc;
+}

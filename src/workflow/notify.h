@@ -97,6 +97,15 @@ int notify_invitation(struct notifier *n, struct journal_repo *repo, unsigned lo
                       const struct roster_reviewer *rv, const char *due);
 
 /*
+ * Tell reviewer rv that the invitation to review a submission's round is withdrawn
+ * (mail/withdrawn.<lang>.mustache); decided: because the editor decided without the review.
+ * Under double-blind review no author is named; the reason recorded is not quoted.
+ */
+int notify_withdrawal(struct notifier *n, struct journal_repo *repo, unsigned long number,
+                      unsigned long round, const struct manuscript *m, const char *editor,
+                      const struct roster_reviewer *rv, bool decided);
+
+/*
  * The common part of every message's data: {journal: {title, short, publisher}, editor, date},
  * the journal's title in lang where journal.yaml gives one.
  */

@@ -1,5 +1,6 @@
 #include "workflow/packet.h"
 
+#include "export/references.h"
 #include "model/namematch.h"
 #include "model/roster.h"
 #include "util/alloc.h"
@@ -7,6 +8,7 @@
 #include "util/unicode.h"
 #include "util/yaml.h"
 #include "workflow/editorial.h"
+#include "workflow/invitation.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -153,6 +155,113 @@ static int find_identifying_text(struct packet *p, const struct manuscript *m, s
     return rc;
 }
 
+static bool russian(const struct manuscript *m)
+{
+    return m->lang && !strcmp(m->lang, "ru");
+}
+
+/* Markdown text, without the identifying sections under double-blind review. */
+static void add_text(struct packet *p, const char *text, size_t len)
+{
+    if (p->blinded)
+        p->removed_sections += strip_sections(text, len, &p->text);
+    else
+        strbuf_add(&p->text, text, len);
+    if (p->text.len && p->text.buf[p->text.len - 1] != '\n')
+        strbuf_addch(&p->text, '\n');
+}
+
+/* The reference list of the front matter, in APA, as the article page will show it. */
+static int add_references(struct packet *p, const struct manuscript *m)
+{
+    if (!m->references.n)
+        return 0;
+    strbuf_addf(&p->text, "\n## %s\n\n", russian(m) ? "Список литературы" : "References");
+    size_t *order = references_apa_order(&m->references);
+    int rc = 0;
+    for (size_t i = 0; !rc && i < m->references.n; i++) {
+        strbuf_addstr(&p->text, "- ");
+        rc = reference_apa_text(&m->references.items[order ? order[i] : i], &p->text);
+        strbuf_addch(&p->text, '\n');
+    }
+    free(order);
+    return rc;
+}
+
+/* From round 2: the authors' response to the reviewers of the round before. */
+static int add_response(struct packet *p, struct journal_repo *repo, const struct editorial *e)
+{
+    if (e->record.round < 2)
+        return 0;
+    char *path = xasprintf("submissions/%lu/responses/round-%lu.md", e->number, e->record.round);
+    struct strbuf text = STRBUF_INIT;
+    int rc = repo_read(repo, path, &text, NULL);
+    if (rc == JOURNAL_EINPUT) {
+        error_clear(); /* revised without a response */
+        rc = 0;
+    } else if (!rc) {
+        p->response = true;
+        strbuf_addf(&p->text, "\n## %s %lu)\n\n",
+                    russian(&e->manuscript) ? "Ответ авторов рецензентам (раунд"
+                                            : "The authors' response to reviewers (round",
+                    e->record.round);
+        add_text(p, text.buf, text.len);
+    }
+    strbuf_release(&text);
+    free(path);
+    return rc;
+}
+
+struct attachment_walk {
+    struct packet *p;
+    const struct submission_record *record;
+    unsigned long number;
+    size_t alloc;
+    int rc;
+};
+
+static int add_attachment(const char *folder, const git_tree_entry *entry, void *payload)
+{
+    struct attachment_walk *w = payload;
+    w->rc = repo_entry_checkf(entry, "submissions/%lu/files/%s%s", w->number, folder,
+                              git_tree_entry_name(entry));
+    if (w->rc)
+        return -1;
+    if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
+        return 0;
+    char *name = xasprintf("%s%s", folder, git_tree_entry_name(entry));
+    if (record_is_private(w->record, name)) {
+        w->p->nprivate++;
+        free(name);
+        return 0;
+    }
+    ARRAY_GROW(w->p->files, w->p->nfiles + 1, w->alloc);
+    w->p->files[w->p->nfiles++] = name;
+    return 0;
+}
+
+/* The attachments the editor did not mark private, listed by path. */
+static int add_attachments(struct packet *p, struct journal_repo *repo, const struct editorial *e)
+{
+    git_tree *root = NULL, *dir = NULL;
+    char path[64];
+    snprintf(path, sizeof(path), "submissions/%lu/files", e->number);
+    int rc = repo_head_tree(repo, &root);
+    if (!rc)
+        rc = repo_subtree(repo->git, root, path, &dir);
+    struct attachment_walk w = {p, &e->record, e->number, 0, 0};
+    if (!rc && dir && git_tree_walk(dir, GIT_TREEWALK_PRE, add_attachment, &w) < 0)
+        rc = w.rc ? w.rc : repo_git_error(path);
+    git_tree_free(dir);
+    git_tree_free(root);
+    if (rc || !p->nfiles)
+        return rc;
+    strbuf_addf(&p->text, "\n## %s\n\n", russian(&e->manuscript) ? "Приложения" : "Attachments");
+    for (size_t i = 0; i < p->nfiles; i++)
+        strbuf_addf(&p->text, "- `%s`\n", p->files[i]);
+    return 0;
+}
+
 int packet_make(struct journal_repo *repo, unsigned long number, const char *reviewer,
                 struct packet *out)
 {
@@ -166,6 +275,14 @@ int packet_make(struct journal_repo *repo, unsigned long number, const char *rev
         rc = error_input("%s is not assigned to submission %lu in round %lu; packets go to "
                          "assigned reviewers only",
                          reviewer, number, e.record.round);
+    enum assignment_state st = ASSIGNMENT_INVITED;
+    if (!rc)
+        rc = invitation_state(repo, number,
+                              record_find_assignment(&e.record, reviewer, e.record.round), &st);
+    if (!rc && (st == ASSIGNMENT_DECLINED || st == ASSIGNMENT_WITHDRAWN))
+        rc = error_input("%s's invitation to review submission %lu (round %lu) was %s: packets "
+                         "go to reviewers whose invitation is open or accepted",
+                         reviewer, number, e.record.round, assignment_states[st]);
     if (rc) {
         editorial_close(&e);
         return rc;
@@ -224,15 +341,28 @@ int packet_make(struct journal_repo *repo, unsigned long number, const char *rev
     ywriter_map_end(&w);
     rc = ywriter_end(&w);
     strbuf_addstr(&out->text, "---\n");
-    if (!rc && out->blinded) {
-        out->removed_sections = strip_sections(m->body, m->body_len, &out->text);
-        /* The title, abstract and keywords may name an author as well as the body can: the
-           whole packet is searched, its lines counted from the top. */
+    if (!rc)
+        add_text(out, m->body, m->body_len);
+    if (!rc)
+        rc = add_references(out, m);
+    if (!rc)
+        rc = add_response(out, repo, &e);
+    if (!rc)
+        rc = add_attachments(out, repo, &e);
+    /* The title, abstract, keywords, references, response and file names may name an author
+       as well as the body can: the whole packet is searched, its lines counted from the top. */
+    if (!rc && out->blinded)
         rc = find_identifying_text(out, m, 0, 1);
-    } else if (!rc) {
-        strbuf_add(&out->text, m->body, m->body_len);
-    }
     editorial_close(&e);
+    return rc;
+}
+
+int packet_read_file(struct journal_repo *repo, unsigned long number, const char *path,
+                     struct strbuf *out)
+{
+    char *full = xasprintf("submissions/%lu/files/%s", number, path);
+    int rc = repo_read(repo, full, out, NULL);
+    free(full);
     return rc;
 }
 
@@ -241,6 +371,9 @@ void packet_free(struct packet *p)
     for (size_t i = 0; i < p->nwarnings; i++)
         free(p->warnings[i].text);
     free(p->warnings);
+    for (size_t i = 0; i < p->nfiles; i++)
+        free(p->files[i]);
+    free(p->files);
     strbuf_release(&p->text);
     memset(p, 0, sizeof(*p));
 }

@@ -89,6 +89,9 @@ int workflow_remind(struct journal_repo *repo, struct notifier *n, bool dry_run,
                            " WHERE s.state = 'under-review' AND a.due < ?1 AND NOT EXISTS"
                            " (SELECT 1 FROM reviews r WHERE r.submission = a.submission"
                            "  AND r.reviewer = a.reviewer AND r.round = a.round)"
+                           /* Never a reviewer who declined or was withdrawn; an expired
+                            * invitation may still be answered, and the reminder asks to. */
+                           " AND " INDEX_ASSIGNMENT_STATE " IN ('invited', 'accepted', 'expired')"
                            " ORDER BY a.due, s.number",
                            -1, &st, NULL) != SQLITE_OK) {
         rc = error_internal("index: %s", sqlite3_errmsg(index_db(ix)));

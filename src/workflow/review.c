@@ -4,6 +4,7 @@
 #include "util/fs.h"
 #include "util/utf8.h"
 #include "workflow/editorial.h"
+#include "workflow/invitation.h"
 #include "workflow/review_round.h"
 
 #include <stdio.h>
@@ -63,10 +64,27 @@ int workflow_review(struct journal_repo *repo, const struct review_request *req,
     if (rc)
         goto done;
     unsigned long round = e.record.round;
-    if (!record_find_assignment(&e.record, req->reviewer, round)) {
+    struct record_assignment *a = NULL;
+    for (size_t i = 0; i < e.record.nassignments; i++)
+        if (e.record.assignments[i].round == round &&
+            !strcmp(e.record.assignments[i].reviewer, req->reviewer))
+            a = &e.record.assignments[i];
+    if (!a) {
         rc = error_input("%s is not assigned to submission %lu in round %lu; only assigned "
                          "reviewers can record a verdict",
                          req->reviewer, req->number, round);
+        goto done;
+    }
+    enum assignment_state st;
+    rc = invitation_state(repo, req->number, a, &st);
+    if (rc)
+        goto done;
+    if (st == ASSIGNMENT_DECLINED || st == ASSIGNMENT_WITHDRAWN) {
+        char *was = invitation_describe(a, st);
+        rc = error_input("%s's invitation to review submission %lu (round %lu) was %s: a review "
+                         "is recorded only for an invitation still open or accepted",
+                         req->reviewer, req->number, round, was);
+        free(was);
         goto done;
     }
     path = review_path(req->number, round, req->reviewer);
@@ -105,6 +123,11 @@ int workflow_review(struct journal_repo *repo, const struct review_request *req,
     rv.signed_review = req->sign;
     review_write(&rv, &text);
 
+    /* A review answers the invitation too: whoever sends one has accepted. */
+    if (st != ASSIGNMENT_ACCEPTED) {
+        record_set(&a->state, "accepted");
+        record_set(&a->answered, today);
+    }
     detail = xasprintf("%s: %s", req->reviewer, req->verdict);
     record_add_event(&e.record, exists ? "review amended" : "reviewed", e.actor, detail);
     message = xasprintf("%s #%lu by %s (round %lu): %s", exists ? "Amend review of" : "Review",

@@ -18,6 +18,7 @@ struct assignment_request {
     const char *due;           /* "21d", "3w", a date, or NULL for review_due_days */
     const char *override;      /* justification for breaking a rule, or NULL */
     struct notifier *notifier; /* invites the reviewer by mail, or NULL */
+    bool reinvite; /* invite a reviewer who declined this submission in an earlier round */
 };
 
 struct action_outcome {
@@ -32,6 +33,25 @@ struct action_outcome {
 void action_outcome_free(struct action_outcome *out);
 
 int workflow_assign(struct journal_repo *repo, const struct assignment_request *req,
+                    struct action_outcome *out);
+
+/*
+ * A reviewer's answer to an invitation, given by email and recorded by the editor (accept,
+ * decline), or the editor's withdrawal of it, which mails the reviewer. One commit each, with
+ * a timeline event. Accept and decline answer an invitation still open (invited or expired);
+ * withdraw ends one not yet reviewed (invited, accepted or expired). Anything else, an
+ * unknown reviewer or a submission not under review, is refused and nothing changes.
+ */
+enum invitation_answer { ANSWER_ACCEPT, ANSWER_DECLINE, ANSWER_WITHDRAW };
+struct answer_request {
+    unsigned long number;
+    const char *reviewer; /* roster id */
+    enum invitation_answer answer;
+    const char *reason;        /* decline, withdraw: why, or NULL */
+    const char *suggested;     /* decline: a colleague the reviewer suggests, or NULL */
+    struct notifier *notifier; /* withdraw: mails the reviewer, or NULL */
+};
+int workflow_answer(struct journal_repo *repo, const struct answer_request *req,
                     struct action_outcome *out);
 
 struct review_request {
@@ -51,6 +71,11 @@ struct decision_request {
     const char *decision;      /* accept, revise, reject */
     const char *letter;        /* path, or NULL to generate one from the theme */
     struct notifier *notifier; /* mails the letter to the author, or NULL */
+    /* Reviewers whose review is still outstanding (invited or accepted, no review) and
+     * whom the decision goes without: their invitations are withdrawn and they are told,
+     * in the decision's commit. Any other outstanding review refuses the decision. */
+    const char *const *without;
+    size_t nwithout;
 };
 int workflow_decide(struct journal_repo *repo, const struct decision_request *req,
                     struct action_outcome *out);

@@ -59,16 +59,16 @@ tgit -C "$J" commit -qam "A reviewer whose family name comes first"
 snapshot "$J" >before.snap
 printf 'Dear authors,\n\nwe accept.\n\nJi-ho Park\n' >other-order.md
 expect_exit 1 "a letter signed 'Ji-ho Park' for the roster's 'Park Ji-ho' is refused" -- \
-    "$JOURNAL" -C "$J" decide "$N" accept --letter other-order.md
+    "$JOURNAL" -C "$J" decide "$N" accept --letter other-order.md --without park-ji-ho
 expect_stderr_match "other-order.md, line 5: the letter to the authors names the reviewer park-ji-ho \(\"Park Ji-ho\"\)" \
     "the message names the reviewer as the roster writes the name"
 printf 'Уважаемые авторы!\n\nСогласно отзыву, подготовленному Асель Бековой, статья принята.\n' >cyrillic.md
 expect_exit 1 "a letter naming 'Асель Бековой' (Cyrillic, instrumental case) for 'Asel Bekova' is refused" -- \
-    "$JOURNAL" -C "$J" decide "$N" accept --letter cyrillic.md
+    "$JOURNAL" -C "$J" decide "$N" accept --letter cyrillic.md --without park-ji-ho
 expect_stderr_match "cyrillic.md, line 3: the letter to the authors names the reviewer $R" "the message gives the line"
 printf 'Dear authors,\n\nwe accept (J. Park).\n' >initial.md
 expect_exit 1 "a letter naming 'J. Park' is refused" -- \
-    "$JOURNAL" -C "$J" decide "$N" accept --letter initial.md
+    "$JOURNAL" -C "$J" decide "$N" accept --letter initial.md --without park-ji-ho
 snapshot "$J" >after.snap
 check "the refused letters changed nothing" -- cmp -s before.snap after.snap
 
@@ -77,7 +77,7 @@ expect_exit 0 "review --amend without the signature" -- \
     "$JOURNAL" -C "$J" review "$N" --verdict accept --comments unsigned.md --confidential k.md \
     --as $R --amend
 expect_exit 0 "decide accepts once the letter names no reviewer" -- \
-    "$JOURNAL" -C "$J" decide "$N" accept
+    "$JOURNAL" -C "$J" decide "$N" accept --without park-ji-ho
 check "the committed letter has the comments and no name" -- bash -c \
     "grep -q 'The method is sound' '$J/submissions/$N/letters/round-1-decision.md' &&
      ! grep -qi 'bekova' '$J/submissions/$N/letters/round-1-decision.md'"

@@ -132,7 +132,15 @@ check_eq "still one invitation for asel-bekova" 1 "$(decoded a.bekova@example.or
 echo "Clear and useful; report attrition." >c.md
 echo "CONFIDENTIAL remark" >k.md
 expect_exit 0 "review" -- "$JOURNAL" -C "$J" review 10 --verdict minor-revision --comments c.md --confidential k.md --as asel-bekova
-expect_exit 0 "decide revise" -- "$JOURNAL" -C "$J" decide 10 revise
+expect_exit 1 "decide revise with victoria-ciobanu's review outstanding is refused" -- \
+    "$JOURNAL" -C "$J" decide 10 revise
+expect_stderr_match "reviews outstanding in round 1: victoria-ciobanu \(invited\).*--without victoria-ciobanu" \
+    "... naming the reviewer and the way on"
+expect_exit 0 "decide revise --without victoria-ciobanu" -- \
+    "$JOURNAL" -C "$J" decide 10 revise --without victoria-ciobanu
+withdrawal=$(decoded "$reviewer_email" | grep 'Invitation withdrawn')
+check "the reviewer gone without is told, by the withdrawal mail" -- \
+    sh -c "printf '%s' \"\$1\" | grep -q '|\[JCSRP\] Invitation withdrawn: review of submission 10|Dear .*A decision has now been reached'" _ "$withdrawal"
 author10=$(grep -m1 "email:" "$J/submissions/10/manuscript.md" | sed 's/.*email: *//')
 letter=$(decoded "$author10")
 check "the decision reached $author10" -- sh -c "printf '%s' \"\$1\" | grep -q 'Decision on submission 10'" _ "$letter"

@@ -471,6 +471,61 @@ static void test_record_round_trip(void **state)
     assert_non_null(strstr(error_message(), "s.yaml:2:8: expected 'state'"));
 }
 
+/* The one rule for where an invitation stands (model/record.h), at its edges. */
+static void test_assignment_state(void **state)
+{
+    (void)state;
+    const char *sent = "2026-01-01";
+    /* Unanswered: invited through day 14, expired from day 15. */
+    assert_int_equal(assignment_state("invited", sent, false, "2026-01-15", 14),
+                     ASSIGNMENT_INVITED);
+    assert_int_equal(assignment_state("invited", sent, false, "2026-01-16", 14),
+                     ASSIGNMENT_EXPIRED);
+    assert_int_equal(assignment_state(NULL, sent, false, "2026-01-16", 14), ASSIGNMENT_EXPIRED);
+    /* A review is an acceptance, whatever the file says of an open invitation. */
+    assert_int_equal(assignment_state(NULL, sent, true, "2026-03-01", 14), ASSIGNMENT_ACCEPTED);
+    assert_int_equal(assignment_state("invited", sent, true, "2026-03-01", 14),
+                     ASSIGNMENT_ACCEPTED);
+    /* Answers stand, late or not. */
+    assert_int_equal(assignment_state("accepted", sent, false, "2026-03-01", 14),
+                     ASSIGNMENT_ACCEPTED);
+    assert_int_equal(assignment_state("declined", sent, true, "2026-01-02", 14),
+                     ASSIGNMENT_DECLINED);
+    assert_int_equal(assignment_state("withdrawn", sent, false, "2026-01-02", 14),
+                     ASSIGNMENT_WITHDRAWN);
+    assert_int_equal(assignment_state("expired", sent, false, "2026-01-02", 14),
+                     ASSIGNMENT_EXPIRED);
+    /* No invitation date: nothing to expire from. */
+    assert_int_equal(assignment_state(NULL, NULL, false, "2030-01-01", 14), ASSIGNMENT_INVITED);
+
+    /* The answer's fields survive a round trip; each only where its state means something. */
+    const char text[] = "number: 4\nstate: under-review\nassignments:\n"
+                        "- reviewer: a\n  round: 1\n  invited: 2026-01-01\n  state: declined\n"
+                        "  answered: 2026-01-03\n  reason: 'On leave: until March'\n"
+                        "  suggested: Dr B\nprivate: [files/cover.pdf, data/x.csv]\n";
+    struct submission_record r;
+    assert_int_equal(record_parse(&r, "s.yaml", text, strlen(text)), 0);
+    struct strbuf out = STRBUF_INIT;
+    record_write(&r, &out);
+    record_free(&r);
+    assert_int_equal(record_parse(&r, "s.yaml", out.buf, out.len), 0);
+    assert_string_equal(r.assignments[0].state, "declined");
+    assert_string_equal(r.assignments[0].answered, "2026-01-03");
+    assert_string_equal(r.assignments[0].reason, "On leave: until March");
+    assert_string_equal(r.assignments[0].suggested, "Dr B");
+    assert_int_equal(r.nprivate, 2);
+    assert_true(record_is_private(&r, "cover.pdf") && record_is_private(&r, "data/x.csv"));
+    assert_int_equal(record_declined_round(&r, "a"), 1);
+    record_free(&r);
+    strbuf_release(&out);
+    const char suggested_on_accept[] = "number: 4\nstate: under-review\nassignments:\n"
+                                       "- reviewer: a\n  state: accepted\n  suggested: Dr B\n";
+    assert_int_equal(record_parse(&r, "s.yaml", suggested_on_accept, strlen(suggested_on_accept)),
+                     JOURNAL_EINPUT);
+    assert_non_null(strstr(error_message(), "s.yaml:6:14: 'suggested' goes with state declined"));
+    error_clear();
+}
+
 static void test_issue_manifest(void **state)
 {
     (void)state;
@@ -858,6 +913,7 @@ int main(void)
         cmocka_unit_test(test_yaml_writer_quotes),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_record_round_trip),
+        cmocka_unit_test(test_assignment_state),
         cmocka_unit_test(test_issue_manifest),
         cmocka_unit_test(test_config_base_url_placeholder),
         cmocka_unit_test(test_config),
