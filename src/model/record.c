@@ -404,8 +404,15 @@ static void parse_private(struct ydoc *d, yaml_node_t *root, struct submission_r
     }
 }
 
+bool record_file_is_original(const char *path)
+{
+    return !strcmp(path, "original.docx") || !strcmp(path, "original.odt");
+}
+
 bool record_is_private(const struct submission_record *r, const char *path)
 {
+    if (record_file_is_original(path))
+        return true;
     for (size_t i = 0; i < r->nprivate; i++)
         if (!strcmp(r->private_files[i], path))
             return true;

@@ -111,7 +111,13 @@ void record_add_event(struct submission_record *r, const char *action, const cha
 const struct record_assignment *record_find_assignment(const struct submission_record *r,
                                                        const char *reviewer, unsigned long round);
 size_t record_count_assignments(const struct submission_record *r, unsigned long round);
-/* Whether the attachment at path (under files/) is marked private. */
+/*
+ * The author's own document a Word or OpenDocument submission was converted from
+ * (files/original.docx or .odt). Its properties and comments can name the authors, so it
+ * is private whatever the record says: reviewers get the converted text only.
+ */
+bool record_file_is_original(const char *path);
+/* Whether the attachment at path (under files/) is marked private, or is the original. */
 bool record_is_private(const struct submission_record *r, const char *path);
 /* The round in which reviewer declined to review this submission (the latest), or 0. */
 unsigned long record_declined_round(const struct submission_record *r, const char *reviewer);

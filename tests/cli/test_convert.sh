@@ -357,6 +357,12 @@ expect_exit 0 "the reviewer's packet" -- "$JOURNAL" -C "$J" packet "$DOCX" --rev
 check "the packet carries the converted text" -- grep -q 'Удмуртия' "$OUT"
 expect_stdout_no_match 'Secretova|Olga|Consulting' "nothing of the document's metadata in the packet"
 expect_stdout_no_match 'original\.docx|Testova' "the packet neither names the original nor the author"
+expect_exit 0 "the reviewer's packet with its attachments" -- \
+    "$JOURNAL" -C "$J" packet "$DOCX" --reviewer asel-bekova -o "$W/packet.md" --files "$W/packet-files"
+check "the packet's attachments include the document's picture" -- \
+    bash -c "find '$W/packet-files' -type f | grep -q ."
+check_eq "the author's original document is never a reviewer's attachment" "" \
+    "$(find "$W/packet-files" -name 'original.*')"
 
 # ---- journal revise with a Word file ----
 
