@@ -276,7 +276,6 @@ static struct name_word *new_word(struct name_form *f, char *text, bool initial)
     w->stem_hash = word_hash(w->stem, strlen(w->stem));
     if (!initial) {
         f->signature |= word_bit(w->stem, strlen(w->stem));
-        f->loose_signature |= word_bit(w->stem, strlen(w->stem));
     }
     return w;
 }
@@ -298,14 +297,14 @@ static void add_name_word(void *arg, const char *raw, size_t len, bool initial)
     }
     for (int s = NAME_KOREAN; s <= NAME_CHINESE; s++) {
         w->loose[s - 1] = loose_hash(s, raw, len);
-        f->loose_signature |= loose_bit(w->loose[s - 1]);
+        f->latin_loose |= loose_bit(w->loose[s - 1]);
     }
     if (b->last.len) {
         struct name_word *prev = &f->words[f->nwords - 2];
         strbuf_add(&b->last, raw, len);
         for (int s = NAME_KOREAN; s <= NAME_CHINESE; s++) {
             prev->loose_next[s - 1] = loose_hash(s, b->last.buf, b->last.len);
-            f->loose_signature |= loose_bit(prev->loose_next[s - 1]);
+            f->latin_loose |= loose_bit(prev->loose_next[s - 1]);
         }
     }
     strbuf_reset(&b->last);
@@ -417,7 +416,8 @@ static void add_script_word(struct name_build *b, enum name_script script, const
         add_spellings(w, chinese_surname_spellings(latin.buf));
     }
     for (size_t i = 0; i < w->nalts; i++)
-        b->f->loose_signature |= loose_bit(w->alts[i]);
+        w->alt_mask |= loose_bit(w->alts[i]);
+    b->f->alt_signature |= w->alt_mask;
     b->f->has_script = true;
     strbuf_release(&latin);
     strbuf_reset(&b->last);
@@ -599,24 +599,52 @@ static bool assign_words(const struct name_form *a, size_t i, const struct name_
     return false;
 }
 
+/* Whether some full word of a can meet one of b's: a stem, or a loose key of a word in Latin
+   letters among the alternatives of one in Hangul or Han characters, in common. */
+static bool may_meet(const struct name_form *a, const struct name_form *b)
+{
+    return (a->signature & b->signature) || (a->latin_loose & b->alt_signature) ||
+           (b->latin_loose & a->alt_signature);
+}
+
+/* Whether every word in Hangul or Han characters of a may meet a word of b (which has no
+   initial): by its stem, or by one of its alternatives among b's loose keys. */
+static bool script_words_may_meet(const struct name_form *a, const struct name_form *b)
+{
+    for (size_t i = 0; i < a->nwords; i++) {
+        const struct name_word *w = &a->words[i];
+        if (w->script && !(w->alt_mask & b->latin_loose) &&
+            !((1ULL << (w->stem_hash >> 58)) & b->signature))
+            return false;
+    }
+    return true;
+}
+
 bool name_form_same_person(const struct name_form *a, const struct name_form *b)
 {
-    const struct name_form *shorter = a->nwords <= b->nwords ? a : b;
-    const struct name_form *longer = shorter == a ? b : a;
-    if (a->has_script || b->has_script) {
-        if (!(a->loose_signature & b->loose_signature))
-            return false;
-    } else {
+    if (!a->has_script && !b->has_script) {
         /* Most pairs end here, at millions a second: no stem in common, or, where neither
            name has an initial, a stem of the shorter name that the longer does not have. */
         if (!(a->signature & b->signature))
             return false;
+        const struct name_form *shorter = a->nwords <= b->nwords ? a : b;
+        const struct name_form *longer = shorter == a ? b : a;
         if (!a->has_initials && !b->has_initials && (shorter->signature & ~longer->signature))
             return false;
+        if ((shorter->nwords < 2 && longer->nwords != 1) || shorter->nwords > 8)
+            return false;
+        return assign_words(shorter, 0, longer, 0, true);
     }
-    if (shorter->nwords < 2 && longer->nwords != 1)
+    /* Every word of the shorter name must meet one of the longer's: of two names with as
+       many words, the one in Hangul or Han characters, whose words are checked first. */
+    const struct name_form *shorter =
+        a->nwords < b->nwords || (a->nwords == b->nwords && a->has_script) ? a : b;
+    const struct name_form *longer = shorter == a ? b : a;
+    if (!may_meet(a, b))
         return false;
-    if (shorter->nwords > 8)
+    if (!longer->has_initials && !script_words_may_meet(shorter, longer))
+        return false;
+    if ((shorter->nwords < 2 && longer->nwords != 1) || shorter->nwords > 8)
         return false;
     return assign_words(shorter, 0, longer, 0, true);
 }
@@ -626,8 +654,7 @@ bool name_form_occurs_in(const struct name_form *name, const struct name_form *t
     if (!name->nwords || name->nwords > 8)
         return false;
     bool loose = name->has_script || text->has_script;
-    if (!(loose ? name->loose_signature & text->loose_signature
-                : name->signature & text->signature))
+    if (!(loose ? may_meet(name, text) : name->signature & text->signature))
         return false;
     /* A word in Hangul or Han characters may be two words of the text ("Ji Ho Park"), and
        two words of the name one of the text's: the window is as wide as the first needs
@@ -642,7 +669,8 @@ bool name_form_occurs_in(const struct name_form *name, const struct name_form *t
         struct name_form window = {.words = text->words + start,
                                    .nwords = len,
                                    .signature = text->signature,
-                                   .loose_signature = text->loose_signature,
+                                   .latin_loose = text->latin_loose,
+                                   .alt_signature = text->alt_signature,
                                    .has_initials = text->has_initials,
                                    .has_script = text->has_script};
         if (assign_words(name, 0, &window, 0, true))
