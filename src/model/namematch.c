@@ -2,6 +2,7 @@
 
 #include "model/surnames.h"
 #include "util/alloc.h"
+#include "util/error.h"
 #include "util/strbuf.h"
 #include "util/unicode.h"
 #include "util/utf8.h"
@@ -697,6 +698,32 @@ char *name_form_key(const struct name_form *f)
         strbuf_addf(&key, "%s%s", i ? " " : "", words[i]);
     free(words);
     return strbuf_detach(&key, NULL);
+}
+
+char *person_identity_key(const char *orcid, const char *name)
+{
+    if (orcid && *orcid)
+        return xasprintf("orcid:%s", orcid);
+    struct name_form form;
+    struct strbuf identity = STRBUF_INIT;
+    strbuf_addstr(&identity, "name:");
+    if (name_form_init(&form, name)) {
+        error_clear(); /* without ICU, the name as written */
+        strbuf_addstr(&identity, name ? name : "");
+        return strbuf_detach(&identity, NULL);
+    }
+    char *key = name_form_key(&form);
+    if (key) {
+        strbuf_addstr(&identity, key);
+    } else {
+        /* A name with an initial is itself, in its order: "d. sokolov" */
+        for (size_t i = 0; i < form.nwords; i++)
+            strbuf_addf(&identity, "%s%s%s", i ? " " : "", form.words[i].text,
+                        form.words[i].initial ? "." : "");
+    }
+    free(key);
+    name_form_free(&form);
+    return strbuf_detach(&identity, NULL);
 }
 
 /* ---- Institutions ---- */

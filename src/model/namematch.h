@@ -94,6 +94,15 @@ bool name_form_occurs_in(const struct name_form *name, const struct name_form *t
  */
 char *name_form_key(const struct name_form *f);
 
+/*
+ * The identity by which a person is listed and counted once: the author index and the
+ * authors of `journal stats`. "orcid:" and the iD where there is one, else "name:" and
+ * name_form_key (the same words in any script and order: Marat Iskakov, Искаков Марат), else
+ * (a name with an initial) "name:" and its folded words in their order ("d. sokolov"), or
+ * where ICU fails the name as written. Never NULL; caller frees.
+ */
+char *person_identity_key(const char *orcid, const char *name);
+
 struct institution_form {
     char *ror;           /* as given, or NULL */
     char *key;           /* every word, for names made only of generic words */
