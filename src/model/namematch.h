@@ -53,6 +53,7 @@ struct name_word {
 struct name_form {
     /* What every pair reads first, together in one cache line: the conflict rules of
        assign --auto compare tens of millions of pairs, most of them rejected by these. */
+    uint64_t gate;      /* signature, or every bit for a name in Hangul or Han: one AND */
     uint64_t signature; /* a bit per stem of a full word */
     bool has_initials;
     bool has_script; /* a word in Hangul or Han characters */
