@@ -315,19 +315,25 @@ static void add_name_word(void *arg, const char *raw, size_t len, bool initial)
     strbuf_add(&b->last, raw, len);
 }
 
-static void add_alt(struct name_word *w, uint64_t h)
+static void add_key(uint64_t **keys, size_t *n, uint64_t h)
 {
     if (!h)
         return;
-    for (size_t i = 0; i < w->nalts; i++)
-        if (w->alts[i] == h)
+    for (size_t i = 0; i < *n; i++)
+        if ((*keys)[i] == h)
             return;
-    w->alts = xrealloc(w->alts, (w->nalts + 1) * sizeof(*w->alts));
-    w->alts[w->nalts++] = h;
+    *keys = xrealloc(*keys, (*n + 1) * sizeof(**keys));
+    (*keys)[(*n)++] = h;
 }
 
-/* Adds the loose keys of spellings ("Park Bak Pak") to w's alternatives. */
-static void add_spellings(struct name_word *w, const char *spellings)
+static void add_alt(struct name_word *w, uint64_t h)
+{
+    add_key(&w->alts, &w->nalts, h);
+}
+
+/* Adds the loose keys of spellings ("Park Bak Pak") to w's alternatives (or, when next, to
+   those of w joined with the next word). */
+static void add_spellings(struct name_word *w, const char *spellings, bool next)
 {
     for (const char *p = spellings; p && *p;) {
         size_t len = strcspn(p, " ");
@@ -335,7 +341,11 @@ static void add_spellings(struct name_word *w, const char *spellings)
         size_t n = 0;
         for (size_t i = 0; i < len && n + 1 < sizeof(lower); i++)
             lower[n++] = (char)tolower((unsigned char)p[i]);
-        add_alt(w, loose_hash(w->script, lower, n));
+        uint64_t h = loose_hash(w->script, lower, n);
+        if (next)
+            add_key(&w->alts_next, &w->nalts_next, h);
+        else
+            add_alt(w, h);
         p += len;
         p += *p == ' ';
     }
@@ -397,8 +407,8 @@ static void korean_variants(struct name_word *w, char *const *readings, size_t i
  * the table's spellings of a family name so written. readings[i] is the romanisation of
  * syllable i.
  */
-static void add_script_word(struct name_build *b, enum name_script script, const char *run,
-                            const size_t *offsets, char *const *readings, size_t from, size_t to)
+static void add_script_word(struct name_build *b, const char *run, const size_t *offsets,
+                            char *const *readings, size_t from, size_t to)
 {
     struct strbuf latin = STRBUF_INIT, folded = STRBUF_INIT;
     for (size_t i = from; i < to; i++)
@@ -407,23 +417,60 @@ static void add_script_word(struct name_build *b, enum name_script script, const
     if (!folded.len)
         strbuf_addstr(&folded, "?");
     struct name_word *w = new_word(b->f, strbuf_detach(&folded, NULL), false);
-    w->script = (uint8_t)script;
-    if (script == NAME_KOREAN) {
-        struct strbuf prefix = STRBUF_INIT;
-        korean_variants(w, readings, from, to, &prefix);
-        strbuf_release(&prefix);
-        char *hangul = xstrndup(run + offsets[from], offsets[to] - offsets[from]);
-        add_spellings(w, korean_surname_spellings(hangul));
-        free(hangul);
-    } else {
-        add_alt(w, loose_hash(script, latin.buf, latin.len));
-        add_spellings(w, chinese_surname_spellings(latin.buf));
-    }
+    w->script = NAME_KOREAN;
+    struct strbuf prefix = STRBUF_INIT;
+    korean_variants(w, readings, from, to, &prefix);
+    strbuf_release(&prefix);
+    char *hangul = xstrndup(run + offsets[from], offsets[to] - offsets[from]);
+    add_spellings(w, korean_surname_spellings(hangul), false);
+    free(hangul);
     for (size_t i = 0; i < w->nalts; i++)
         w->alt_mask |= loose_bit(w->alts[i]);
     b->f->alt_signature |= w->alt_mask;
     b->f->has_script = true;
     strbuf_release(&latin);
+    strbuf_reset(&b->last);
+}
+
+/*
+ * Han character i of a run as a word of its own, as ICU's Han-Latin writes syllables (so that
+ * 张伟 is found in running Chinese text, 我们感谢张伟教授): its pinyin, and as alternatives the
+ * loose key of that pinyin and the table's spellings of a family name so read; joined with
+ * the next character, the loose key of both and the spellings of a family name of two
+ * ("Xiaoming" for 小明, "Ouyang" for 欧阳).
+ */
+static void add_han_word(struct name_build *b, char *const *readings, size_t i, size_t n)
+{
+    struct strbuf folded = STRBUF_INIT;
+    const char *latin = readings[i];
+    text_spelling_fold(&folded, latin, strlen(latin));
+    if (!folded.len)
+        strbuf_addstr(&folded, "?");
+    struct name_word *w = new_word(b->f, strbuf_detach(&folded, NULL), false);
+    w->script = NAME_CHINESE;
+    add_alt(w, loose_hash(NAME_CHINESE, latin, strlen(latin)));
+    add_spellings(w, chinese_surname_spellings(latin), false);
+    if (i + 1 < n) {
+        char *joined = xasprintf("%s%s", latin, readings[i + 1]);
+        add_key(&w->alts_next, &w->nalts_next, loose_hash(NAME_CHINESE, joined, strlen(joined)));
+        add_spellings(w, chinese_surname_spellings(joined), true);
+        free(joined);
+    }
+    /* For the masks that reject pairs early: what this word may meet alone, joined with the
+       next, or as the second of a pair the previous one met. */
+    for (size_t k = 0; k < w->nalts; k++)
+        w->alt_mask |= loose_bit(w->alts[k]);
+    uint64_t next_mask = 0;
+    for (size_t k = 0; k < w->nalts_next; k++)
+        next_mask |= loose_bit(w->alts_next[k]);
+    w->alt_mask |= next_mask;
+    if (i > 0) {
+        const struct name_word *prev = &b->f->words[b->f->nwords - 2];
+        for (size_t k = 0; k < prev->nalts_next; k++)
+            w->alt_mask |= loose_bit(prev->alts_next[k]);
+    }
+    b->f->alt_signature |= w->alt_mask;
+    b->f->has_script = true;
     strbuf_reset(&b->last);
 }
 
@@ -437,9 +484,10 @@ static bool only_separators(const char *from, const char *to)
 }
 
 /*
- * A run of Hangul or Han characters, name[start, end): a family name and a given name when it
- * is the whole name (김구) or three syllables or more (박지호, 南宫敏, 欧阳修), else one word
- * ("박 지호" is two runs). The family name is two syllables where the table has them so.
+ * A run of Hangul or Han characters, name[start, end). Han: one word per character
+ * (add_han_word). Hangul: a family name and a given name when the run is the whole name
+ * (김구) or three syllables or more (박지호, 남궁민), else one word ("박 지호" is two runs);
+ * the family name is two syllables where the table has them so.
  */
 static int add_script_run(struct name_build *b, enum name_script script, const char *name,
                           size_t start, size_t end)
@@ -467,24 +515,20 @@ static int add_script_run(struct name_build *b, enum name_script script, const c
         p = q;
     }
     offsets[n] = end - start;
-    if (!rc) {
+    if (!rc && script == NAME_CHINESE) {
+        for (size_t i = 0; i < n; i++)
+            add_han_word(b, readings, i, n);
+    } else if (!rc) {
         bool alone = only_separators(name, run) && only_separators(name + end, name + strlen(name));
         size_t family = 0;
         if (n >= 3 || (n == 2 && alone)) {
-            family = 1;
-            if (n >= 3 && script == NAME_KOREAN) {
-                char *two = xstrndup(run, offsets[2]);
-                family = korean_surname_spellings(two) ? 2 : 1;
-                free(two);
-            } else if (n >= 3) {
-                char *two = xasprintf("%s%s", readings[0], readings[1]);
-                family = chinese_surname_spellings(two) ? 2 : 1;
-                free(two);
-            }
+            char *two = n >= 3 ? xstrndup(run, offsets[2]) : NULL;
+            family = two && korean_surname_spellings(two) ? 2 : 1;
+            free(two);
         }
         if (family)
-            add_script_word(b, script, run, offsets, readings, 0, family);
-        add_script_word(b, script, run, offsets, readings, family, n);
+            add_script_word(b, run, offsets, readings, 0, family);
+        add_script_word(b, run, offsets, readings, family, n);
     }
     for (size_t i = 0; i < n; i++)
         free(readings[i]);
@@ -539,6 +583,7 @@ void name_form_free(struct name_form *f)
         free(f->words[i].text);
         free(f->words[i].stem);
         free(f->words[i].alts);
+        free(f->words[i].alts_next);
     }
     free(f->words);
     memset(f, 0, sizeof(*f));
@@ -576,29 +621,55 @@ static bool meets_joined(const struct name_word *s, const struct name_word *lati
            has_alt(s, latin->loose_next[s->script - 1]);
 }
 
+/* Whether the Han character s joined with the next one is the Latin word latin ("Xiaoming"
+   for 小明, "Ouyang" for 欧阳). */
+static bool meets_han_pair(const struct name_word *s, const struct name_word *latin)
+{
+    if (s->script != NAME_CHINESE || latin->script || latin->initial)
+        return false;
+    for (size_t k = 0; k < s->nalts_next; k++)
+        if (s->alts_next[k] == latin->loose[NAME_CHINESE - 1])
+            return true;
+    return false;
+}
+
+/* Whether every Han character of b is among the words used: each is a syllable of the name. */
+static bool han_covered(const struct name_form *b, uint32_t used)
+{
+    for (size_t j = 0; j < b->nwords && j < 32; j++)
+        if (b->words[j].script == NAME_CHINESE && !(used & (1u << j)))
+            return false;
+    return true;
+}
+
 /*
  * Whether each of a's words from index i on can meet a different unused word of b (used is
- * a bitmask over b), with at least one full match among them when need_full. Names have a
- * handful of words, so trying every assignment is cheap.
+ * a bitmask over b), with at least one full match among them when need_full, and, when
+ * cover, no Han character of b left over (王小明 is not Wang Ming, though Дмитрий Иванович
+ * Соколов is Dmitry Sokolov). Names have a handful of words, so trying every assignment is
+ * cheap.
  */
 static bool assign_words(const struct name_form *a, size_t i, const struct name_form *b,
-                         uint32_t used, bool need_full)
+                         uint32_t used, bool need_full, bool cover)
 {
     if (i == a->nwords)
-        return !need_full;
+        return !need_full && (!cover || han_covered(b, used));
     const struct name_word *x = &a->words[i];
     for (size_t j = 0; j < b->nwords && j < 32; j++) {
         if (used & (1u << j))
             continue;
         const struct name_word *y = &b->words[j];
         int meet = words_meet(x, y);
-        if (meet && assign_words(a, i + 1, b, used | (1u << j), need_full && meet != 2))
+        if (meet && assign_words(a, i + 1, b, used | (1u << j), need_full && meet != 2, cover))
             return true;
-        if (j + 1 < b->nwords && j + 1 < 32 && !(used & (2u << j)) && meets_joined(x, y) &&
-            assign_words(a, i + 1, b, used | (3u << j), false))
+        /* One word for two: a given name in Hangul written as two Latin words ("Ji Ho"), or
+           two Han characters written as one ("Xiaoming"); either way round. */
+        bool pair_free = j + 1 < b->nwords && j + 1 < 32 && !(used & (2u << j));
+        if (pair_free && (meets_joined(x, y) || meets_han_pair(y, x)) &&
+            assign_words(a, i + 1, b, used | (3u << j), false, cover))
             return true;
-        if (i + 1 < a->nwords && meets_joined(y, x) &&
-            assign_words(a, i + 2, b, used | (1u << j), false))
+        if (i + 1 < a->nwords && (meets_joined(y, x) || meets_han_pair(x, y)) &&
+            assign_words(a, i + 2, b, used | (1u << j), false, cover))
             return true;
     }
     return false;
@@ -641,7 +712,7 @@ bool name_form_same_person(const struct name_form *a, const struct name_form *b)
             return false;
         if ((shorter->nwords < 2 && longer->nwords != 1) || shorter->nwords > 8)
             return false;
-        return assign_words(shorter, 0, longer, 0, true);
+        return assign_words(shorter, 0, longer, 0, true, true);
     }
     /* Every word of the shorter name must meet one of the longer's: of two names with as
        many words, the one in Hangul or Han characters, whose words are checked first. */
@@ -654,7 +725,7 @@ bool name_form_same_person(const struct name_form *a, const struct name_form *b)
         return false;
     if ((shorter->nwords < 2 && longer->nwords != 1) || shorter->nwords > 8)
         return false;
-    return assign_words(shorter, 0, longer, 0, true);
+    return assign_words(shorter, 0, longer, 0, true, true);
 }
 
 bool name_form_occurs_in(const struct name_form *name, const struct name_form *text)
@@ -681,7 +752,7 @@ bool name_form_occurs_in(const struct name_form *name, const struct name_form *t
                                    .alt_signature = text->alt_signature,
                                    .has_initials = text->has_initials,
                                    .has_script = text->has_script};
-        if (assign_words(name, 0, &window, 0, true))
+        if (assign_words(name, 0, &window, 0, true, false))
             return true;
     }
     return false;

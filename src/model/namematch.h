@@ -25,14 +25,15 @@
  * Korean and Chinese names are compared more loosely than the rest, and only with a name
  * written in Hangul or Han characters, so that Latin names keep the stricter comparison:
  * ICU romanises 박지호 "bagjiho" and 張偉 "zhang wei", while their people sign "Park Ji-ho",
- * "Pak Chiho", "Chang Wei". Such a name is read as its family name (the first syllable, or
- * the first two where the table of model/surnames.h has them) and its given name, and each
- * word carries the loose keys of the spellings it may have: the family name's conventional
- * spellings, and the given name's romanisation, with RR and McCune-Reischauer (g/k, d/t, b/p,
- * j/ch, r/l; ㅓ as eo, o or u, ㅡ as eu or u; ae/e) or pinyin and Wade-Giles (zh/j/q/ch,
- * z/c/ts, x/hs, r/j, -ong/-ung, -ian/-ien, -ie/-ieh) folded together and hyphens dropped. A word in
- * Latin letters carries its own loose keys by both folds, and those of it joined with the next word
- * ("Ji Ho", "Xiao Ming").
+ * "Pak Chiho", "Chang Wei". A name in Hangul is read as its family name (the first syllable,
+ * or the first two where the table of model/surnames.h has them) and its given name; Han
+ * characters are a word each, as Chinese text runs on without spaces, and two of them may
+ * meet one Latin word ("Xiaoming" for 小明). Each such word carries the loose keys of the
+ * spellings it may have: a family name's conventional spellings, and its romanisation, with
+ * RR and McCune-Reischauer (g/k, d/t, b/p, j/ch, r/l; ㅓ as eo, o or u, ㅡ as eu or u; ae/e)
+ * or pinyin and Wade-Giles (zh/j/q/ch, z/c/ts, x/hs, r/j, -ong/-ung, -ian/-ien, -ie/-ieh)
+ * folded together and hyphens dropped. A word in Latin letters carries its own loose keys by
+ * both folds, and those of it joined with the next word ("Ji Ho").
  */
 enum name_script { NAME_LATIN = 0, NAME_KOREAN = 1, NAME_CHINESE = 2 };
 
@@ -47,7 +48,9 @@ struct name_word {
     uint64_t loose[2], loose_next[2];
     uint64_t *alts; /* Hangul, Han: the loose keys of the spellings the word may have */
     size_t nalts;
-    uint64_t alt_mask; /* a bit per alternative */
+    uint64_t *alts_next; /* Han: the loose keys of the word joined with the next */
+    size_t nalts_next;
+    uint64_t alt_mask; /* a bit per alternative (Han: joined ones too) */
 };
 
 struct name_form {

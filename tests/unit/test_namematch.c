@@ -203,6 +203,13 @@ static void test_occurs_in_scripts(void **state)
     assert_true(occurs("Ji Ho Park", "심사위원 박지호"));
     assert_true(occurs("張偉", "Sincerely, Zhang Wei"));
     assert_true(occurs("张伟", "Chang Wei, University of Hong Kong"));
+    /* Chinese text runs on without spaces: each Han character is a word */
+    assert_true(occurs("张伟", "我们感谢张伟教授的帮助。"));
+    assert_true(occurs("Zhang Wei", "张伟说：谢谢"));
+    assert_true(occurs("王小明", "感谢王小明教授"));
+    assert_true(occurs("王小明", "as Wang Xiaoming (2020) shows"));
+    assert_true(occurs("欧阳修", "Ouyang Xiu wrote"));
+    assert_false(occurs("张伟", "张敏和王伟"));
     assert_false(occurs("박지호", "Park and Ji walked in the park"));
     assert_false(occurs("張偉", "Zhang and Wang (2019); Wei et al."));
     assert_false(occurs("박지호", "a park in Seoul"));
