@@ -11,7 +11,8 @@
  *
  * Names and institutions are checked as journal's conflict rules check them
  * (model/namematch.h): reviewers and authors carry Russian, Kazakh and Korean names in
- * Cyrillic or Latin letters, in either order, sometimes with an initial, a declared
+ * Cyrillic or Latin letters, in either order, sometimes with an initial (one in eight a
+ * Korean or Chinese name in Hangul, Han characters or Latin letters), a declared
  * conflict with a person, and an institution named in English or Russian. Every pair the
  * language and country rules allow is compared (the author, declared-person and
  * institution rules), on forms made once per person. MATCH=0 in the environment leaves
@@ -236,6 +237,16 @@ static const char *const family_names[][2] = {{"Соколов", "Sokolov"},
                                               {"Щукин", "Shchukin"},
                                               {"Юсупов", "Yusupov"},
                                               {"Черных", "Chernykh"}};
+/* Korean and Chinese names in Hangul or Han characters, with the Latin spelling their people
+   sign with (model/namematch.c compares these by loose keys). */
+static const char *const cjk_names[][3] = {
+    {"박지호", "Ji-ho", "Park"},    {"김민준", "Min-jun", "Kim"},   {"이서연", "Seo-yeon", "Lee"},
+    {"최현우", "Hyun-woo", "Choi"}, {"정은지", "Eun-ji", "Jung"},   {"박지후", "Ji-hoo", "Park"},
+    {"김민지", "Min-ji", "Kim"},    {"강도윤", "Do-yoon", "Kang"},  {"张伟", "Wei", "Zhang"},
+    {"張偉", "Wei", "Chang"},       {"王小明", "Xiaoming", "Wang"}, {"陈静", "Jing", "Chan"},
+    {"刘洋", "Yang", "Liu"},        {"李娜", "Na", "Li"},           {"黄磊", "Lei", "Huang"},
+    {"周杰", "Jie", "Chou"}};
+#define NCJK (sizeof(cjk_names) / sizeof(*cjk_names))
 /* Institutions, in English and in Russian. */
 static const char *const institution_names[][2] = {
     {"L.N. Gumilyov Eurasian National University",
@@ -334,13 +345,22 @@ struct person_forms {
     struct institution_form institution;
 };
 
-/* A name in Cyrillic or Latin letters, in either order, sometimes with an initial. */
+/* A name in Cyrillic or Latin letters, in either order, sometimes with an initial; one in
+   eight a Korean or Chinese name in Hangul, Han characters or Latin letters. */
 static void person_name(struct strbuf *sb)
 {
     uint32_t g = pick(NGIVEN), f = pick(NFAMILY), script = pick(2), form = pick(10);
     const char *given = given_names[g][script], *family = family_names[f][script];
     strbuf_reset(sb);
-    if (form < 6)
+    if (pick(8) == 0) {
+        const char *const *cjk = cjk_names[pick(NCJK)];
+        if (script == 0)
+            strbuf_addstr(sb, cjk[0]);
+        else if (form < 5)
+            strbuf_addf(sb, "%s %s", cjk[1], cjk[2]);
+        else
+            strbuf_addf(sb, "%s %s", cjk[2], cjk[1]);
+    } else if (form < 6)
         strbuf_addf(sb, "%s %s", given, family);
     else if (form < 9)
         strbuf_addf(sb, "%s %s", family, given);

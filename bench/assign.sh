@@ -15,7 +15,8 @@ else
     gcc -std=c11 -O2 -DNDEBUG -Wall -Wextra -Werror -I"$root/src" \
         "$root/bench/assign.c" "$root/src/model/affinity.c" "$root/src/util/assign.c" \
         "$root/src/util/alloc.c" "$root/src/util/error.c" "$root/src/util/strbuf.c" \
-        "$root/src/model/namematch.c" "$root/src/util/unicode.c" \
+        "$root/src/model/namematch.c" "$root/src/model/surnames.c" "$root/src/util/unicode.c" \
+        "$root/src/util/utf8.c" \
         $(pkg-config --cflags --libs icu-i18n icu-uc) -lpthread -lstemmer -lm -o "$bin"
 fi
 "$bin" "$@"

@@ -345,7 +345,9 @@ static const struct config_organisation *organisation_clash(const struct journal
     return NULL;
 }
 
-/* One name of an organisation (its name or an alias), folded and checked against the others. */
+/* One name of an organisation (its name or an alias), folded and checked against the others.
+   Folded as written (roster_name_key), not matched like conflicts (model/namematch.h): the
+   aliases are declared, and a loose match would merge two organisations' statistics. */
 static void organisation_add_name(struct ydoc *d, yaml_node_t *n, struct journal_config *cfg,
                                   struct config_organisation *o, const char *name)
 {

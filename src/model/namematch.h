@@ -21,18 +21,49 @@
  * State University" meets "Moscow State Pedagogical University".
  */
 
+/*
+ * Korean and Chinese names are compared more loosely than the rest, and only with a name
+ * written in Hangul or Han characters, so that Latin names keep the stricter comparison:
+ * ICU romanises 박지호 "bagjiho" and 張偉 "zhang wei", while their people sign "Park Ji-ho",
+ * "Pak Chiho", "Chang Wei". A name in Hangul is read as its family name (the first syllable,
+ * or the first two where the table of model/surnames.h has them) and its given name; Han
+ * characters are a word each, as Chinese text runs on without spaces, and two of them may
+ * meet one Latin word ("Xiaoming" for 小明). Each such word carries the loose keys of the
+ * spellings it may have: a family name's conventional spellings, and its romanisation, with
+ * RR and McCune-Reischauer (g/k, d/t, b/p, j/ch, r/l; ㅓ as eo, o or u, ㅡ as eu or u; ae/e)
+ * or pinyin and Wade-Giles (zh/j/q/ch, z/c/ts, x/hs, r/j, -ong/-ung, -ian/-ien, -ie/-ieh)
+ * folded together and hyphens dropped. A word in Latin letters carries its own loose keys by
+ * both folds, and those of it joined with the next word ("Ji Ho").
+ */
+enum name_script { NAME_LATIN = 0, NAME_KOREAN = 1, NAME_CHINESE = 2 };
+
 struct name_word {
     char *text;         /* spelling-folded ("sokolovoi") */
     char *stem;         /* text without a Russian case ending ("sokolov"), or text itself */
     uint64_t stem_hash; /* compared instead of stem: names are compared millions of times */
     bool initial;       /* written as an initial: "D.", "Д.", "Ю.", "D" */
+    uint8_t script;     /* enum name_script: NAME_LATIN for every script but Hangul and Han */
+    /* NAME_LATIN: the word's Korean and Chinese loose keys ([script - 1]), and those of the
+       word joined with the next one (0 for the last word or before an initial). */
+    uint64_t loose[2], loose_next[2];
+    uint64_t *alts; /* Hangul, Han: the loose keys of the spellings the word may have */
+    size_t nalts;
+    uint64_t *alts_next; /* Han: the loose keys of the word joined with the next */
+    size_t nalts_next;
+    uint64_t alt_mask; /* a bit per alternative (Han: joined ones too) */
 };
 
 struct name_form {
-    struct name_word *words;
-    size_t nwords;
+    /* What every pair reads first, together in one cache line: the conflict rules of
+       assign --auto compare tens of millions of pairs, most of them rejected by these. */
+    uint64_t gate;      /* signature, or every bit for a name in Hangul or Han: one AND */
     uint64_t signature; /* a bit per stem of a full word */
     bool has_initials;
+    bool has_script; /* a word in Hangul or Han characters */
+    struct name_word *words;
+    size_t nwords;
+    uint64_t latin_loose;   /* a bit per loose key (either fold) of a word in Latin letters */
+    uint64_t alt_signature; /* the alt_mask of every word in Hangul or Han characters */
 };
 
 /* The form of name (UTF-8, any script; NULL or "" gives no words). 0 or JOURNAL_EINTERNAL
@@ -43,9 +74,11 @@ void name_form_free(struct name_form *f);
 /*
  * The same person: every word of the name with fewer words meets a different word of the
  * other, in any order (Park Ji-ho / Ji-ho Park, Sokolov Dmitry), a word meeting another by
- * its stem (Соколовым / Sokolov) and an initial meeting a word that starts with it
- * (D. Sokolov / Дмитрий Соколов), at least one full word meeting a full word, and, unless
- * both are one word, at least two words (a patronymic in one of them is left over).
+ * its stem (Соколовым / Sokolov), an initial meeting a word that starts with it
+ * (D. Sokolov / Дмитрий Соколов) and a word in Hangul or Han characters meeting one (or two
+ * next to each other) in Latin letters by a loose key (박지호 / Pak Chi-ho / Park Ji Ho,
+ * 張偉 / Chang Wei), at least one full word meeting a full word, and, unless both are one
+ * word, at least two words (a patronymic in one of them is left over).
  */
 bool name_form_same_person(const struct name_form *a, const struct name_form *b);
 
@@ -64,6 +97,15 @@ bool name_form_occurs_in(const struct name_form *name, const struct name_form *t
  * name has an initial or no word. Caller frees.
  */
 char *name_form_key(const struct name_form *f);
+
+/*
+ * The identity by which a person is listed and counted once: the author index and the
+ * authors of `journal stats`. "orcid:" and the iD where there is one, else "name:" and
+ * name_form_key (the same words in any script and order: Marat Iskakov, Искаков Марат), else
+ * (a name with an initial) "name:" and its folded words in their order ("d. sokolov"), or
+ * where ICU fails the name as written. Never NULL; caller frees.
+ */
+char *person_identity_key(const char *orcid, const char *name);
 
 struct institution_form {
     char *ror;           /* as given, or NULL */

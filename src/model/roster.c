@@ -545,31 +545,6 @@ bool roster_same_name(const char *a, const char *b)
     return same;
 }
 
-bool roster_conflicts_with_person(const struct roster_reviewer *rv, const char *name,
-                                  const char *orcid)
-{
-    for (size_t i = 0; i < rv->nconflict_people; i++) {
-        const char *c = rv->conflict_people[i];
-        if (orcid && *orcid && !strcmp(c, orcid))
-            return true;
-        if (name && roster_same_name(c, name))
-            return true;
-    }
-    return false;
-}
-
-bool roster_conflicts_with_institution(const struct roster_reviewer *rv, const char *institution)
-{
-    if (!institution)
-        return false;
-    if (roster_same_name(rv->affiliation.name, institution))
-        return true;
-    for (size_t i = 0; i < rv->nconflict_institutions; i++)
-        if (roster_same_name(rv->conflict_institutions[i], institution))
-            return true;
-    return false;
-}
-
 bool roster_has_word(const char *hay, const char *needle)
 {
     size_t n = strlen(needle);

@@ -71,20 +71,16 @@ bool roster_id_is_valid(const char *id);
 char *roster_name_key(const char *name);
 /* Whether needle occurs in hay as whole words (both folded by roster_name_key). */
 bool roster_has_word(const char *hay, const char *needle);
-/* Whether two names are the same by roster_name_key ("Nazarbayev University" ==
- * "nazarbayev  university."). */
+/*
+ * Whether two names are written the same by roster_name_key ("Nazarbayev University" ==
+ * "nazarbayev  university."): the same spelling, not the same person. Whether two names
+ * are one person or one institution is model/namematch.h's (conflicts, blinding, the author
+ * index, the statistics' authors); this is for where the spelling itself matters:
+ * `journal enrich` proposes the ORCID or ROR record's spelling when the manuscript's
+ * differs (Yerzhan for the record's Erzhan, which namematch sees as one person), and
+ * journal.yaml's organisations are found by their name or declared aliases as written
+ * (model/config.c), so that statistics never merge two organisations by a loose match.
+ */
 bool roster_same_name(const char *a, const char *b);
-
-/*
- * Whether the reviewer declared a conflict with this person: a conflict entry
- * equal to orcid (canonical or NULL/"") or, by roster_same_name, to name (or NULL).
- */
-bool roster_conflicts_with_person(const struct roster_reviewer *rv, const char *name,
-                                  const char *orcid);
-/*
- * Whether institution is the reviewer's own affiliation or one of the
- * institutions the reviewer declared a conflict with (by roster_same_name).
- */
-bool roster_conflicts_with_institution(const struct roster_reviewer *rv, const char *institution);
 
 #endif

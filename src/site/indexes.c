@@ -428,25 +428,8 @@ static int render_authors(struct build *b, const struct view *v, const struct in
             ARRAY_GROW(occ, n + 1, alloc);
             /* The same person: the same ORCID iD, or without one the same name, in any
                script, spelling or order of the same words (model/namematch.h). */
-            struct strbuf id = STRBUF_INIT;
-            struct name_form form;
-            char *key = NULL;
-            if (!au->orcid[0] && !name_form_init(&form, au->name)) {
-                key = name_form_key(&form);
-                name_form_free(&form);
-            }
-            if (au->orcid[0]) {
-                strbuf_addstr(&id, "orcid:");
-                strbuf_addstr(&id, au->orcid);
-            } else if (key) {
-                strbuf_addstr(&id, "name:");
-                strbuf_addstr(&id, key);
-            } else {
-                strbuf_addstr(&id, "name:");
-                fold_into(&id, au->name);
-            }
-            free(key);
-            occ[n] = (struct occurrence){strbuf_detach(&id, NULL), articles[i], k, NULL};
+            char *id = person_identity_key(au->orcid, au->name);
+            occ[n] = (struct occurrence){id, articles[i], k, NULL};
             n++;
         }
     }

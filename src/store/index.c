@@ -7,6 +7,7 @@
 #include "model/issue.h"
 #include "model/language.h"
 #include "model/manuscript.h"
+#include "model/namematch.h"
 #include "model/record.h"
 #include "model/roster.h"
 #include "model/review.h"
@@ -385,7 +386,7 @@ static int insert_people(struct journal_index *ix, unsigned long number, const s
 
 char *index_stats_author_key(const struct author *au)
 {
-    return au->orcid[0] ? xstrdup(au->orcid) : roster_name_key(au->name ? au->name : "");
+    return person_identity_key(au->orcid, au->name);
 }
 
 char *index_stats_place_key(const struct affiliation *af, const struct journal_config *c)

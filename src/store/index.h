@@ -126,7 +126,7 @@ int index_deposit_log(struct journal_index *ix, struct deposit_log *log);
 
 struct author;
 struct affiliation;
-/* An author's identity: the ORCID iD, else the name folded by roster_name_key. */
+/* An author's identity, the author index's: person_identity_key (model/namematch.h). */
 char *index_stats_author_key(const struct author *au);
 struct journal_config;
 /*

@@ -50,18 +50,36 @@ int eligibility_open(struct eligibility *el, const struct journal_config *config
             authors_alloc = 0;
         }
         struct published_paper *p = &el->papers[el->npapers - 1];
-        size_t orcid_alloc = authors_alloc, forms_alloc = authors_alloc;
+        size_t orcid_alloc = authors_alloc;
         ARRAY_GROW(p->names, p->nauthors + 1, authors_alloc);
         ARRAY_GROW(p->orcids, p->nauthors + 1, orcid_alloc);
-        ARRAY_GROW(p->forms, p->nauthors + 1, forms_alloc);
         p->names[p->nauthors] = column_dup(st, 2);
         p->orcids[p->nauthors] = column_dup(st, 3);
-        rc = name_form_init(&p->forms[p->nauthors], p->names[p->nauthors]);
         p->nauthors++;
     }
     sqlite3_finalize(st);
     if (rc)
         eligibility_close(el);
+    return rc;
+}
+
+/*
+ * The published authors' name forms, made on first use: `journal reviewers` opens the
+ * eligibility for the loads alone, and transliterating every published author for it cost
+ * ICU's time for nothing.
+ */
+static int make_paper_forms(struct eligibility *el)
+{
+    if (el->forms_made)
+        return 0;
+    int rc = 0;
+    for (size_t i = 0; !rc && i < el->npapers; i++) {
+        struct published_paper *p = &el->papers[i];
+        p->forms = xcalloc(p->nauthors + 1, sizeof(*p->forms));
+        for (size_t k = 0; !rc && k < p->nauthors; k++)
+            rc = name_form_init(&p->forms[k], p->names[k]);
+    }
+    el->forms_made = !rc;
     return rc;
 }
 
@@ -71,7 +89,8 @@ void eligibility_close(struct eligibility *el)
         for (size_t k = 0; k < el->papers[i].nauthors; k++) {
             free(el->papers[i].names[k]);
             free(el->papers[i].orcids[k]);
-            name_form_free(&el->papers[i].forms[k]);
+            if (el->papers[i].forms)
+                name_form_free(&el->papers[i].forms[k]);
         }
         free(el->papers[i].names);
         free(el->papers[i].orcids);
@@ -110,16 +129,19 @@ static void papers_of(const struct eligibility *el, const char *orcid, const str
     }
 }
 
-int eligibility_reviewer_init(const struct eligibility *el, const struct roster_reviewer *rv,
+int eligibility_reviewer_init(struct eligibility *el, const struct roster_reviewer *rv,
                               struct eligibility_reviewer *out)
 {
     memset(out, 0, sizeof(*out));
+    int rc = make_paper_forms(el);
+    if (rc)
+        return rc;
     /* Every slot is allocated zeroed first, so that freeing after a failure is harmless. */
     out->npeople = rv->nconflict_people;
     out->people = xcalloc(out->npeople + 1, sizeof(*out->people));
     out->ninstitutions = rv->nconflict_institutions + (rv->affiliation.name ? 1 : 0);
     out->institutions = xcalloc(out->ninstitutions + 1, sizeof(*out->institutions));
-    int rc = name_form_init(&out->name, rv->name);
+    rc = name_form_init(&out->name, rv->name);
     for (size_t i = 0; !rc && i < rv->nconflict_people; i++)
         rc = name_form_init(&out->people[i], rv->conflict_people[i]);
     size_t k = 0;
@@ -148,13 +170,15 @@ void eligibility_reviewer_free(struct eligibility_reviewer *f)
     memset(f, 0, sizeof(*f));
 }
 
-int eligibility_manuscript_init(const struct eligibility *el, const struct manuscript *m,
+int eligibility_manuscript_init(struct eligibility *el, const struct manuscript *m,
                                 struct eligibility_manuscript *out)
 {
     memset(out, 0, sizeof(*out));
+    int rc = make_paper_forms(el);
+    if (rc)
+        return rc;
     out->nauthors = m->nauthors;
     out->authors = xcalloc(m->nauthors + 1, sizeof(*out->authors));
-    int rc = 0;
     for (size_t i = 0; !rc && i < m->nauthors; i++) {
         const struct author *a = &m->authors[i];
         struct eligibility_author *f = &out->authors[i];
@@ -302,7 +326,7 @@ eligibility_check_prepared(const struct eligibility *el, const struct roster_rev
     return ELIGIBLE;
 }
 
-int eligibility_check(const struct eligibility *el, const struct roster_reviewer *rv,
+int eligibility_check(struct eligibility *el, const struct roster_reviewer *rv,
                       const struct manuscript *m, unsigned long number, unsigned load,
                       bool check_capacity, enum eligibility_rule *rule, char **why)
 {

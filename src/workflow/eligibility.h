@@ -22,9 +22,9 @@
 struct published_paper {
     unsigned long number;
     char *title;
-    char **names;  /* authors */
-    char **orcids; /* canonical or "" */
-    struct name_form *forms;
+    char **names;            /* authors */
+    char **orcids;           /* canonical or "" */
+    struct name_form *forms; /* NULL until the first reviewer's or manuscript's forms */
     size_t nauthors;
 };
 
@@ -33,6 +33,7 @@ struct eligibility {
     struct journal_index *ix;
     struct published_paper *papers;
     size_t npapers;
+    bool forms_made; /* the papers' name forms, made by the first _init below */
 };
 
 enum eligibility_rule {
@@ -82,12 +83,14 @@ void eligibility_close(struct eligibility *el);
 /*
  * Forms of a reviewer and of a manuscript, for eligibility_check_prepared: a run that checks
  * many pairs makes them once per person (transliteration costs microseconds, a comparison
- * of forms nanoseconds). 0 or JOURNAL_EINTERNAL (ICU); free with the _free functions.
+ * of forms nanoseconds). The first of them also makes the published authors' forms (so el
+ * is not const, and not to be shared by threads while they run). 0 or JOURNAL_EINTERNAL
+ * (ICU); free with the _free functions.
  */
-int eligibility_reviewer_init(const struct eligibility *el, const struct roster_reviewer *rv,
+int eligibility_reviewer_init(struct eligibility *el, const struct roster_reviewer *rv,
                               struct eligibility_reviewer *out);
 void eligibility_reviewer_free(struct eligibility_reviewer *f);
-int eligibility_manuscript_init(const struct eligibility *el, const struct manuscript *m,
+int eligibility_manuscript_init(struct eligibility *el, const struct manuscript *m,
                                 struct eligibility_manuscript *out);
 void eligibility_manuscript_free(struct eligibility_manuscript *f);
 
@@ -103,7 +106,7 @@ eligibility_check_prepared(const struct eligibility *el, const struct roster_rev
                            unsigned load, bool check_capacity, char **why);
 /* The same for one pair, its forms made and freed here: the rule in *rule. 0 or
  * JOURNAL_EINTERNAL. */
-int eligibility_check(const struct eligibility *el, const struct roster_reviewer *rv,
+int eligibility_check(struct eligibility *el, const struct roster_reviewer *rv,
                       const struct manuscript *m, unsigned long number, unsigned load,
                       bool check_capacity, enum eligibility_rule *rule, char **why);
 const char *eligibility_rule_name(enum eligibility_rule rule);

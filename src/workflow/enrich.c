@@ -149,6 +149,8 @@ static void check_orcid(struct enrich *e, unsigned long number, const char *wher
         const char *credit = json_path(name, "credit-name", "value");
         char *forward = xasprintf("%s %s", given ? given : "", family ? family : "");
         char *backward = xasprintf("%s %s", family ? family : "", given ? given : "");
+        /* The record's spelling, not only the same person (model/roster.h): a differing
+           spelling is proposed. */
         bool same = roster_same_name(au->name, forward) || roster_same_name(au->name, backward) ||
                     (credit && roster_same_name(au->name, credit));
         if (!given && !family && !credit)

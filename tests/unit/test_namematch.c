@@ -109,6 +109,183 @@ static void test_institutions(void **state)
     assert_false(same_institution("State University", NULL, "National University", NULL));
 }
 
+/* Hangul against the spellings Korean names are written in (issue 16). */
+static void test_korean(void **state)
+{
+    (void)state;
+    assert_true(same_person("박지호", "Park Ji-ho"));
+    assert_true(same_person("박지호", "Ji-ho Park"));
+    assert_true(same_person("박지호", "Pak Chiho"));   /* McCune-Reischauer */
+    assert_true(same_person("박지호", "Bak Jiho"));    /* Revised Romanisation, no hyphen */
+    assert_true(same_person("박지호", "Park Ji Ho"));  /* the given name in two words */
+    assert_true(same_person("박 지호", "Park Ji-ho")); /* a space after the family name */
+    assert_true(same_person("김민준", "Kim Min-jun"));
+    assert_true(same_person("김민준", "Gim Minjoon"));
+    assert_true(same_person("이서연", "Seo-yeon Lee"));
+    assert_true(same_person("이서연", "Rhee Suh-yun"));
+    assert_true(same_person("이서연", "Yi Sŏ-yŏn"));
+    assert_true(same_person("최현우", "Choi Hyun-woo"));
+    assert_true(same_person("최현우", "Ch'oe Hyŏn-u"));
+    assert_true(same_person("정은지", "Jung Eun-ji"));
+    assert_true(same_person("정은지", "Chung Eunji"));
+    assert_true(same_person("정은지", "Chŏng Ŭn-chi"));
+    assert_true(same_person("안성민", "Ahn Sung-min"));
+    assert_true(same_person("오승현", "Oh Seung-hyeon"));
+    assert_true(same_person("남궁민", "Namkung Min")); /* a family name of two syllables */
+    assert_true(same_person("선우진", "Sunwoo Jin"));
+    assert_true(same_person("박지호", "박지호"));
+    /* the family name and the given name must both meet */
+    assert_false(same_person("박지호", "Kim Ji-ho"));
+    assert_false(same_person("박지호", "Park Min-jun"));
+    assert_false(same_person("박지호", "Park Ji-woo"));
+    assert_false(same_person("김민준", "Kim Min-ji"));
+    assert_false(same_person("이서연", "Lee Seo-jun"));
+    assert_false(same_person("박지호", "Park"));
+    /* names in Latin letters stay compared as before: no loose key between them */
+    assert_false(same_person("Pak Chiho", "Park Ji-ho"));
+    assert_false(same_person("Jung Eun-ji", "Chung Eunji"));
+}
+
+/* Han characters against pinyin, Wade-Giles and the common spellings (issue 16). */
+static void test_chinese(void **state)
+{
+    (void)state;
+    assert_true(same_person("張偉", "Zhang Wei"));
+    assert_true(same_person("张伟", "Zhang Wei"));
+    assert_true(same_person("張偉", "Chang Wei"));
+    assert_true(same_person("张伟", "Wei Cheung"));
+    assert_true(same_person("王小明", "Xiaoming Wang"));
+    assert_true(same_person("王小明", "Wang Hsiao-ming"));
+    assert_true(same_person("王小明", "Wang Xiao Ming"));
+    assert_true(same_person("王小明", "Wong Hsiao-ming"));
+    assert_true(same_person("周建国", "Chou Chien-kuo"));
+    assert_true(same_person("徐志强", "Hsu Chih-chiang"));
+    assert_true(same_person("钱学森", "Qian Xuesen"));
+    assert_true(same_person("钱学森", "Ch'ien Hsüeh-sen"));
+    assert_true(same_person("蒋介石", "Chiang Chieh-shih"));
+    /* a given name in Cantonese is not recognised: ICU has no Cantonese readings */
+    assert_false(same_person("蒋介石", "Chiang Kai-shek"));
+    assert_true(same_person("赵丽", "Zhao Li"));
+    assert_true(same_person("赵丽", "Chao Li"));
+    assert_true(same_person("陈静", "Chan Ching"));
+    assert_true(same_person("陈静", "Chen Jing"));
+    assert_true(same_person("黄永", "Wong Yung"));
+    assert_true(same_person("吴平", "Ng Ping"));
+    assert_true(same_person("林芳", "Lam Fang"));
+    assert_true(same_person("杨洋", "Yeung Yang"));
+    assert_true(same_person("郭荣", "Kuo Jung"));
+    assert_true(same_person("郑华", "Cheng Hua"));
+    assert_true(same_person("谢婷", "Hsieh Ting"));
+    assert_true(same_person("谢婷", "Tse Ting"));
+    assert_true(same_person("蔡明", "Tsai Ming"));
+    assert_true(same_person("蔡明", "Choi Ming"));
+    assert_true(same_person("吕红", "Lü Hong"));
+    assert_true(same_person("吕红", "Lui Hung"));
+    assert_true(same_person("刘洋", "Liu Yang"));
+    assert_true(same_person("李娜", "Lee Na"));
+    assert_true(same_person("曾敏", "Tsang Min")); /* 曾 read as a family name, not "ceng" */
+    assert_true(same_person("欧阳修", "Ouyang Xiu"));
+    assert_false(same_person("張偉", "Zhang Min"));
+    assert_false(same_person("張偉", "Wang Wei"));
+    assert_false(same_person("王小明", "Wang Xiaohong"));
+    assert_false(same_person("王小明", "Wang Ming"));
+    assert_false(same_person("陈静", "Chen Ping"));
+    /* Latin against Latin is unchanged */
+    assert_false(same_person("Zhang Wei", "Chang Wei"));
+}
+
+static void test_occurs_in_scripts(void **state)
+{
+    (void)state;
+    assert_true(occurs("박지호", "With best regards, Ji-ho Park, Reviewer 2"));
+    assert_true(occurs("박지호", "as Park Ji Ho (2021) argues"));
+    assert_true(occurs("Park Ji-ho", "심사위원 박지호 드림"));
+    assert_true(occurs("Ji Ho Park", "심사위원 박지호"));
+    assert_true(occurs("張偉", "Sincerely, Zhang Wei"));
+    assert_true(occurs("张伟", "Chang Wei, University of Hong Kong"));
+    /* Chinese text runs on without spaces: each Han character is a word */
+    assert_true(occurs("张伟", "我们感谢张伟教授的帮助。"));
+    assert_true(occurs("Zhang Wei", "张伟说：谢谢"));
+    assert_true(occurs("王小明", "感谢王小明教授"));
+    assert_true(occurs("王小明", "as Wang Xiaoming (2020) shows"));
+    assert_true(occurs("欧阳修", "Ouyang Xiu wrote"));
+    assert_false(occurs("张伟", "张敏和王伟"));
+    assert_false(occurs("박지호", "Park and Ji walked in the park"));
+    assert_false(occurs("張偉", "Zhang and Wang (2019); Wei et al."));
+    assert_false(occurs("박지호", "a park in Seoul"));
+}
+
+/*
+ * How loose the Korean and Chinese keys are: every pair of different people among the names
+ * of the sample roster, the tests' fixtures and a list of common Korean and Chinese names
+ * stays apart; only the writings of one person meet.
+ */
+static void test_loose_keys_stay_apart(void **state)
+{
+    (void)state;
+    static const char *const people[][3] = {
+        /* in Hangul or Han characters, then in Latin letters */
+        {"박지호", "Park Ji-ho", "Pak Chi-ho"},
+        {"박지후", "Park Ji-hoo", NULL},
+        {"김민준", "Kim Min-jun", "Gim Minjun"},
+        {"김민지", "Kim Min-ji", NULL},
+        {"김지민", "Kim Ji-min", NULL},
+        {"이서연", "Lee Seo-yeon", "Yi Sŏ-yŏn"},
+        {"이서준", "Lee Seo-jun", NULL},
+        {"최현우", "Choi Hyun-woo", NULL},
+        {"정은지", "Jung Eun-ji", NULL},
+        {"정하은", "Jeong Ha-eun", NULL},
+        {"강도윤", "Kang Do-yoon", NULL},
+        {"윤서아", "Yoon Seo-a", NULL},
+        {"한지우", "Han Ji-woo", NULL},
+        {"張偉", "Zhang Wei", "Chang Wei"},
+        {"王偉", "Wang Wei", NULL},
+        {"张敏", "Zhang Min", NULL},
+        {"王小明", "Wang Xiaoming", "Wang Hsiao-ming"},
+        {"王小红", "Wang Xiaohong", NULL},
+        {"李明", "Li Ming", NULL},
+        {"李娜", "Li Na", NULL},
+        {"刘洋", "Liu Yang", NULL},
+        {"陈静", "Chen Jing", NULL},
+        {"杨帆", "Yang Fan", NULL},
+        {"黄磊", "Huang Lei", NULL},
+        {"赵军", "Zhao Jun", NULL},
+        {"周杰", "Zhou Jie", NULL},
+        {"徐婷", "Xu Ting", NULL},
+        {"孙浩", "Sun Hao", NULL},
+        {NULL, "Asel Bekova", NULL},
+        {NULL, "Yerlan Dzhaksybekov", NULL},
+        {NULL, "Gulmira Sadykova", NULL},
+        {NULL, "Dilnoza Yusupova", NULL},
+        {NULL, "Malika Tursunova", NULL},
+        {NULL, "Cholpon Asanova", NULL},
+        {NULL, "Jamshed Rahmonov", NULL},
+        {NULL, "Tamar Kvaratskhelia", NULL},
+        {NULL, "Giorgi Maisuradze", NULL},
+        {NULL, "Armen Hovhannisyan", NULL},
+        {NULL, "Dmitry Sokolov", "Дмитрий Соколов"},
+        {NULL, "Jin Park", NULL},
+        {NULL, "Ho Chi", NULL},
+        {NULL, "Min Lee", NULL},
+        {NULL, "Wei Chen", NULL},
+        {NULL, "Jun Kim", NULL},
+    };
+    size_t n = sizeof(people) / sizeof(people[0]), compared = 0;
+    /* Each name in Hangul or Han characters against every writing of every person (two
+       names in Latin letters are compared as before this matching existed). */
+    for (size_t p = 0; p < n; p++)
+        for (size_t q = 0; q < n; q++)
+            for (size_t y = 0; y < 3; y++) {
+                const char *a = people[p][0], *b = people[q][y];
+                if (!a || !b)
+                    continue;
+                compared++;
+                if (same_person(a, b) != (p == q))
+                    fail_msg("%s and %s: %s", a, b, p == q ? "apart" : "met");
+            }
+    assert_true(compared > 1000);
+}
+
 static char *key_of(const char *name)
 {
     struct name_form f;
@@ -141,6 +318,10 @@ int main(void)
         cmocka_unit_test(test_occurs_in_text),
         cmocka_unit_test(test_institutions),
         cmocka_unit_test(test_key),
+        cmocka_unit_test(test_korean),
+        cmocka_unit_test(test_chinese),
+        cmocka_unit_test(test_occurs_in_scripts),
+        cmocka_unit_test(test_loose_keys_stay_apart),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

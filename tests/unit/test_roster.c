@@ -579,23 +579,6 @@ static void test_same_name(void **state)
     free(key);
 }
 
-static void test_conflict_checks(void **state)
-{
-    (void)state;
-    struct roster r;
-    assert_int_equal(parse(&r, valid), 0);
-    const struct roster_reviewer *a = roster_find(&r, "asel-bekova");
-    assert_true(roster_conflicts_with_person(a, "aigerim  nurlanova", NULL));
-    assert_true(roster_conflicts_with_person(a, "Somebody Else", "0000-0001-5109-3700"));
-    assert_false(roster_conflicts_with_person(a, "Somebody Else", "0000-0002-1825-0097"));
-    assert_false(roster_conflicts_with_person(a, NULL, ""));
-    assert_true(roster_conflicts_with_institution(a, "Nazarbayev University."));
-    assert_true(roster_conflicts_with_institution(a, "academy of public administration"));
-    assert_false(roster_conflicts_with_institution(a, "Tbilisi State University"));
-    assert_false(roster_conflicts_with_institution(a, NULL));
-    roster_free(&r);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -620,7 +603,6 @@ int main(void)
         cmocka_unit_test(test_keywords_profile_active),
         cmocka_unit_test(test_several_problems_reported_together),
         cmocka_unit_test(test_same_name),
-        cmocka_unit_test(test_conflict_checks),
     };
     return cmocka_run_group_tests_name("roster", tests, setup, teardown);
 }
