@@ -5,6 +5,7 @@
 #include "model/ror.h"
 #include "util/alloc.h"
 #include "util/strbuf.h"
+#include "util/unicode.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -234,8 +235,11 @@ static void parse_one_name(struct ydoc *d, yaml_node_t *n, bool family_first, co
     if (literal)
         out->text = person_text(d, literal, "name");
     else if (out->given && out->family)
-        out->text = family_first ? xasprintf("%s %s", out->family, out->given)
-                                 : xasprintf("%s %s", out->given, out->family);
+        /* Korean, Chinese and Japanese names in their own script take no space: 박지호. */
+        out->text = !family_first ? xasprintf("%s %s", out->given, out->family)
+                    : text_is_unspaced_script(out->family) && text_is_unspaced_script(out->given)
+                        ? xasprintf("%s%s", out->family, out->given)
+                        : xasprintf("%s %s", out->family, out->given);
     else if (out->family)
         out->text = xstrdup(out->family);
     else

@@ -12,6 +12,8 @@
 #include <unicode/ubrk.h>
 #include <unicode/ucol.h>
 #include <unicode/uchar.h>
+#include <unicode/uscript.h>
+#include <unicode/utf8.h>
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
 #include <unicode/utrans.h>
@@ -128,6 +130,28 @@ size_t text_display_width(const char *s)
     each_cluster(u, len, add_width, &width);
     free(u);
     return width;
+}
+
+bool text_is_unspaced_script(const char *s)
+{
+    bool letters = false;
+    const uint8_t *p = (const uint8_t *)s;
+    int32_t len = (int32_t)strlen(s);
+    for (int32_t i = 0; i < len;) {
+        UChar32 c;
+        U8_NEXT(p, i, len, c);
+        if (c < 0)
+            return false;
+        if (!u_isalpha(c))
+            continue;
+        UErrorCode err = U_ZERO_ERROR;
+        UScriptCode sc = uscript_getScript(c, &err);
+        if (U_FAILURE(err) || (sc != USCRIPT_HAN && sc != USCRIPT_HANGUL &&
+                               sc != USCRIPT_HIRAGANA && sc != USCRIPT_KATAKANA))
+            return false;
+        letters = true;
+    }
+    return letters;
 }
 
 struct cut {

@@ -3,6 +3,7 @@
 
 #include "util/strbuf.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -83,6 +84,13 @@ void text_sort_key(const struct text_collator *c, const char *const *parts, size
  */
 void text_sort(const struct text_collator *c, void *base, size_t n, size_t size,
                const char *(*key)(const void *element));
+
+/*
+ * Whether s has letters and every one is Han, Hangul, Hiragana or Katakana: the scripts in
+ * which a person's name is written without a space between family and given name ("박지호",
+ * "张伟", "山田太郎").
+ */
+bool text_is_unspaced_script(const char *s);
 
 /* ---- Matching across scripts and spellings (issue 16) ---------------------------------- */
 

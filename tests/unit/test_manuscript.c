@@ -372,6 +372,30 @@ static void test_organization_author(void **state)
                  "has no affiliation");
 }
 
+/* A family-first name is shown family name first; in Hangul or Han characters, unspaced. */
+static void test_family_first_display(void **state)
+{
+    (void)state;
+    struct manuscript m;
+    const char *text = "---\ntitle: T\nabstract: A\nauthors:\n"
+                       "  - name: {given: 지호, family: 박}\n    family_first: true\n"
+                       "    name_latin: {given: Ji-ho, family: Park}\n"
+                       "    affiliations: [{name: X, country: KR}]\n"
+                       "  - name: {given: 伟, family: 张}\n    family_first: true\n"
+                       "    affiliations: [{name: X, country: CN}]\n"
+                       "  - name: {given: Zoltán, family: Kovács}\n    family_first: true\n"
+                       "    affiliations: [{name: X, country: HU}]\n"
+                       "  - name: {given: 伟, family: Zhang}\n    family_first: true\n"
+                       "    affiliations: [{name: X, country: CN}]\n---\n";
+    assert_int_equal(parse(&m, text), 0);
+    assert_string_equal(m.authors[0].name, "박지호");
+    assert_string_equal(m.authors[0].latin.text, "Park Ji-ho");
+    assert_string_equal(m.authors[1].name, "张伟");
+    assert_string_equal(m.authors[2].name, "Kovács Zoltán");
+    assert_string_equal(m.authors[3].name, "Zhang 伟"); /* mixed scripts keep their space */
+    manuscript_free(&m);
+}
+
 /* A journal in English and Russian that requires English translations. */
 /* A Word file's submission: the front matter from meta.yaml, the text from the conversion. */
 static int parse_parts(struct manuscript *m, const char *meta, const char *body,
@@ -657,6 +681,7 @@ int main(void)
         cmocka_unit_test(test_email_checked),
         cmocka_unit_test(test_funding),
         cmocka_unit_test(test_organization_author),
+        cmocka_unit_test(test_family_first_display),
         cmocka_unit_test(test_parts),
     };
     return cmocka_run_group_tests_name("manuscript", tests, setup, teardown);
