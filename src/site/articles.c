@@ -556,7 +556,12 @@ static int article_full_json(struct build *b, const struct view *v, const struct
     for (size_t i = 0; i < m->nauthors; i++) {
         const struct author *au = &m->authors[i];
         json_t *x = json_object();
-        site_set_str(x, "name", person_display_name(au->name, &au->latin, v->lang));
+        const char *shown = person_display_name(au->name, &au->latin, v->lang);
+        site_set_str(x, "name", shown);
+        /* The name in its own script beside its Latin form ("Wang Xiaoming (王小明)"), where
+           the page shows the Latin one: the galley prints both. */
+        if (strcmp(shown, au->name))
+            site_set_str(x, "own_name", au->name);
         if (au->orcid[0]) {
             char *url = xasprintf("https://orcid.org/%s", au->orcid);
             site_set_str(x, "orcid", au->orcid);
