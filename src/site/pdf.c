@@ -6,7 +6,7 @@
  * WeasyPrint, run as a program through util/process.c, reads it on stdin and writes the PDF.
  *
  * Why WeasyPrint (docs/site.md, "PDF galleys", has the figures): of the three engines Debian
- * has, it alone hyphenated English and Russian (Chromium 120 hyphenates nothing on Linux),
+ * has, it alone hyphenated English and Russian (Chromium 156 hyphenates nothing on Linux),
  * set running heads from the text (string-set) and footnotes at the foot of the page
  * (float: footnote), wrote the author, subject and keywords into the PDF, and embedded the CJK
  * font as a font (Chromium drew it as Type 3); XeLaTeX had no CJK without texlive-lang-chinese
