@@ -117,7 +117,8 @@ const struct command commands[] = {
      "              none, and the next build without it typesets them again\n"
      "  --verbose   print each step of the build with its time\n"
      "  --json      print {output, pages, rendered, files, removed, issues, articles,\n"
-     "              assets} as JSON\n"
+     "              assets, pdfs, typeset, typeset_pages} as JSON (pdfs: the galleys\n"
+     "              of the site; typeset: made by this build, with typeset_pages pages)\n"
      "On a terminal, a progress bar shows builds that take more than a second.\n"},
     {"import", cmd_import, "import a past issue (the back catalogue)",
      "usage: journal import DIR [--dry-run] [--json]\n"

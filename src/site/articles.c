@@ -786,6 +786,11 @@ int site_render_article(struct build *b, const struct article *a)
             strbuf_addf(&kw, "%s%s", i ? ", " : "", a->m.keywords[i]);
         site_set_str(article, "keywords_line", kw.buf);
         strbuf_release(&kw);
+        struct strbuf body = STRBUF_INIT;
+        const char *page_body = json_string_value(json_object_get(article, "body_html"));
+        site_pdf_footnotes(page_body ? page_body : "", &body);
+        set_rendered_html(article, "body_print_html", &body);
+        strbuf_release(&body);
         json_object_set(pdf, "article", article);
         rc = site_make_pdf(b, a, v, pdf);
     }

@@ -179,6 +179,7 @@ struct build {
     struct unit *pdf_units;  /* one per article, in the same order, or NULL */
     unsigned pdf_slots;      /* engines that may run at once: the memory bound */
     unsigned pdf_running;
+    atomic_size_t pdf_pages; /* of the galleys this build typeset */
     pthread_mutex_t pdf_lock;
     pthread_cond_t pdf_cond;
     const struct listing_part *listing_parts; /* while the listings are made */
@@ -329,6 +330,10 @@ void site_pdf_key(struct build *b, struct article *a);
 /* articles/N/article.pdf: the theme's article-pdf template rendered with ctx (taken, the same
    data as the article's page) and typeset by the engine; its files belong to a->pdf_unit. */
 int site_make_pdf(struct build *b, const struct article *a, const struct view *v, json_t *ctx);
+/* html (an article's body) with each footnote (cmark-gfm's, gathered at the end) moved to where
+   it is first called, as <span class="footnote">, for float: footnote at the foot of the page;
+   the notes' section goes when every note was called. Appended to out. */
+void site_pdf_footnotes(const char *html, struct strbuf *out);
 
 /* ---- helper programs (search.c) ---- */
 

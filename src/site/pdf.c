@@ -24,6 +24,7 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/mustache.h"
+#include "util/pdfpages.h"
 #include "util/process.h"
 
 #include <stdint.h>
@@ -115,16 +116,28 @@ void site_pdf_key(struct build *b, struct article *a)
     strbuf_release(&sb);
 }
 
-/* Run the engine once a slot is free: html on its stdin, the PDF into path. */
-static int typeset(struct build *b, const struct strbuf *html, const char *path)
+/*
+ * Run the engine once a slot is free: html on its stdin, the PDF into path. The base URL is
+ * the article's address on the site: the galley's relative links go there, and WeasyPrint
+ * never reads a relative path (an image "/home/editor/photo.png") from this machine's disk,
+ * as it would with its default base, the current folder. (Markdown's file: and other URLs
+ * never reach the HTML: site/markdown.c.)
+ */
+static int typeset(struct build *b, const struct article *a, const struct strbuf *html,
+                   const char *path)
 {
+    char *base =
+        xasprintf("%sarticles/%lu/",
+                  b->repo->config.base_url ? b->repo->config.base_url : "https://journal.invalid/",
+                  a->number);
     pthread_mutex_lock(&b->pdf_lock);
     while (b->pdf_running >= b->pdf_slots)
         pthread_cond_wait(&b->pdf_cond, &b->pdf_lock);
     b->pdf_running++;
     pthread_mutex_unlock(&b->pdf_lock);
     /* pdf/ua-1: a tagged PDF, with its language, which screen readers can follow. */
-    const char *argv[] = {b->pdf_engine, "--pdf-variant", "pdf/ua-1", "--quiet", "-", path, NULL};
+    const char *argv[] = {
+        b->pdf_engine, "--pdf-variant", "pdf/ua-1", "--base-url", base, "--quiet", "-", path, NULL};
     struct process_spec spec = {.name = "WeasyPrint",
                                 .program = b->pdf_engine,
                                 .argv = argv,
@@ -136,6 +149,7 @@ static int typeset(struct build *b, const struct strbuf *html, const char *path)
     struct strbuf out = STRBUF_INIT;
     int rc = process_run(&spec, &out, NULL);
     strbuf_release(&out);
+    free(base);
     pthread_mutex_lock(&b->pdf_lock);
     b->pdf_running--;
     pthread_cond_signal(&b->pdf_cond);
@@ -160,13 +174,17 @@ int site_make_pdf(struct build *b, const struct article *a, const struct view *v
     char name[64];
     snprintf(name, sizeof(name), ".pdf-%lu.pdf", a->number);
     char *path = fs_join(b->staging, name);
-    rc = typeset(b, &html, path);
+    rc = typeset(b, a, &html, path);
     strbuf_release(&html);
     struct strbuf pdf = STRBUF_INIT;
     if (!rc)
         rc = fs_read_file(path, &pdf);
-    if (!rc && (pdf.len < 5 || memcmp(pdf.buf, "%PDF-", 5)))
-        rc = error_internal("WeasyPrint (%s) wrote no PDF into %s", b->pdf_engine, path);
+    unsigned long pages = 0;
+    if (!rc &&
+        (pdf.len < 5 || memcmp(pdf.buf, "%PDF-", 5) || pdf_page_count(pdf.buf, pdf.len, &pages)))
+        rc = error_internal("WeasyPrint (%s) wrote no PDF with pages into %s", b->pdf_engine, path);
+    if (!rc)
+        atomic_fetch_add(&b->pdf_pages, pages);
     unlink(path);
     free(path);
     if (!rc) {
@@ -178,4 +196,150 @@ int site_make_pdf(struct build *b, const struct article *a, const struct view *v
     if (rc)
         error_prefix("the PDF galley of article %lu", a->number);
     return rc;
+}
+
+/* ---- footnotes at the foot of the page ---- */
+
+/* The end of the element that starts at p (after its start tag) named tag ("li"), counting
+   the same elements nested in it; NULL when it does not end. */
+static const char *element_end(const char *p, const char *tag)
+{
+    char open[16], close[16];
+    snprintf(open, sizeof(open), "<%s", tag);
+    snprintf(close, sizeof(close), "</%s>", tag);
+    size_t open_len = strlen(open);
+    int depth = 1;
+    for (const char *q = p; (q = strchr(q, '<'));) {
+        if (!strncmp(q, close, strlen(close))) {
+            if (!--depth)
+                return q;
+            q += strlen(close);
+        } else if (!strncmp(q, open, open_len) && (q[open_len] == '>' || q[open_len] == ' ')) {
+            depth++;
+            q += open_len;
+        } else {
+            q++;
+        }
+    }
+    return NULL;
+}
+
+struct note {
+    char *label; /* "1", from id="fn-1" */
+    struct strbuf text;
+    bool used;
+};
+
+static void trim_spaces(struct strbuf *sb)
+{
+    size_t len = sb->len;
+    while (len && (sb->buf[len - 1] == ' ' || sb->buf[len - 1] == '\n'))
+        len--;
+    strbuf_setlen(sb, len);
+}
+
+/* The note's content as inline text: its backlink dropped, its paragraphs run together. */
+static void note_text(struct strbuf *out, const char *s, size_t len)
+{
+    char *copy = xstrndup(s, len);
+    char *p = copy;
+    while (*p == '\n')
+        p++;
+    for (;;) {
+        char *back = strstr(p, "<a href=\"#fnref-");
+        char *para = strstr(p, "<p>");
+        char *end_para = strstr(p, "</p>");
+        char *next = back;
+        if (!next || (para && para < next))
+            next = para;
+        if (!next || (end_para && end_para < next))
+            next = end_para;
+        if (!next) {
+            strbuf_addstr(out, p);
+            break;
+        }
+        strbuf_add(out, p, (size_t)(next - p));
+        if (next == back) {
+            char *close = strstr(back, "</a>");
+            if (!close) {
+                strbuf_addstr(out, back);
+                break;
+            }
+            p = close + 4;
+            /* The space before the backlink goes with it. */
+            trim_spaces(out);
+        } else if (next == para) {
+            if (out->len)
+                strbuf_addch(out, ' ');
+            p = para + 3;
+        } else {
+            p = end_para + 4;
+        }
+    }
+    trim_spaces(out);
+    free(copy);
+}
+
+void site_pdf_footnotes(const char *html, struct strbuf *out)
+{
+    const char *section = strstr(html, "<section class=\"footnotes\"");
+    const char *section_end = section ? strstr(section, "</section>") : NULL;
+    if (!section || !section_end) {
+        strbuf_addstr(out, html);
+        return;
+    }
+    struct note *notes = NULL;
+    size_t n = 0, alloc = 0;
+    for (const char *li = section; (li = strstr(li, "<li id=\"fn-")) && li < section_end;) {
+        const char *label = li + strlen("<li id=\"fn-");
+        const char *quote = strchr(label, '"');
+        const char *body = quote ? strchr(quote, '>') : NULL;
+        const char *end = body ? element_end(body + 1, "li") : NULL;
+        if (!end)
+            break;
+        ARRAY_GROW(notes, n + 1, alloc);
+        notes[n] = (struct note){xstrndup(label, (size_t)(quote - label)), STRBUF_INIT, false};
+        note_text(&notes[n].text, body + 1, (size_t)(end - body - 1));
+        n++;
+        li = end;
+    }
+    /* The body before the notes, each first call replaced by its note. */
+    static const char call[] = "<sup class=\"footnote-ref\"><a href=\"#fn-";
+    const char *p = html;
+    for (const char *c; (c = strstr(p, call)) && c < section;) {
+        const char *label = c + strlen(call);
+        const char *quote = strchr(label, '"');
+        const char *sup_end = quote ? strstr(quote, "</sup>") : NULL;
+        if (!sup_end)
+            break;
+        sup_end += strlen("</sup>");
+        struct note *found = NULL;
+        for (size_t i = 0; i < n && !found; i++)
+            if (!notes[i].used && strlen(notes[i].label) == (size_t)(quote - label) &&
+                !strncmp(notes[i].label, label, (size_t)(quote - label)))
+                found = &notes[i];
+        strbuf_add(out, p, (size_t)((found ? c : sup_end) - p));
+        if (found) {
+            strbuf_addstr(out, "<span class=\"footnote\">");
+            strbuf_add(out, found->text.buf ? found->text.buf : "", found->text.len);
+            strbuf_addstr(out, "</span>");
+            found->used = true;
+        }
+        p = sup_end;
+    }
+    /* Notes never called stay at the end, as they were. */
+    bool all_used = true;
+    for (size_t i = 0; i < n; i++)
+        all_used = all_used && notes[i].used;
+    if (all_used && n) {
+        strbuf_add(out, p, (size_t)(section - p));
+        strbuf_addstr(out, section_end + strlen("</section>"));
+    } else {
+        strbuf_addstr(out, p);
+    }
+    for (size_t i = 0; i < n; i++) {
+        free(notes[i].label);
+        strbuf_release(&notes[i].text);
+    }
+    free(notes);
 }

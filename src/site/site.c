@@ -1813,6 +1813,7 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
         st->pdfs++;
         st->typeset += b.pdf_units[i].make;
     }
+    st->typeset_pages = atomic_load(&b.pdf_pages);
     if (!rc)
         site_phase(&b, "put %zu new files in place, removed %zu, recorded the build", st->written,
                    st->removed);

@@ -45,6 +45,13 @@ expect_exit 0 "build-site makes the site with its PDF galleys" -- "$JOURNAL" bui
 check_eq "every published article (${#published[@]}) was typeset" "${#published[@]}" \
     "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["typeset"])' "$OUT")"
 
+total=0
+for n in "${published[@]}"; do
+    total=$((total + $(pdfinfo "$S/articles/$n/article.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}')))
+done
+check_eq "the pages build-site counted in the galleys (util/pdfpages.c) are pdfinfo's" "$total" \
+    "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["typeset_pages"])' "$OUT")"
+
 # in_text TEXT WANT: WANT is in TEXT (pdftotext's) as words, whatever the line breaks. Hyphens
 # are left out of both: WeasyPrint hyphenates (U+2010) at a break, and pdftotext joins a word
 # broken after a hyphen of its own (peer-|learning gives peerlearning).
@@ -119,6 +126,22 @@ check "page 1 has the masthead (ISSN, volume and number) and no running head" --
     sh -c 'pdftotext -f 1 -l 1 "$1" - | sed "/^\s*$/d" | head -3 | tr "\n" " " |
            grep -q "^Journal of Civil Service Reform and Practice ISSN [0-9X-]* · Vol. 1, No. 1 (2025)"' _ \
     "$S/articles/3/article.pdf"
+
+# Footnotes at the foot of the page: article 3's first note is on the page that calls it.
+note_page=$(python3 - "$S/articles/3/article.pdf" <<'PY'
+import re, subprocess, sys
+pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", sys.argv[1]], capture_output=True, text=True).stdout).group(1))
+norm = lambda s: re.sub(r"\s+", " ", re.sub(r"[-\u2010]\s*", "", s))
+call = note = None
+for i in range(1, pages + 1):
+    t = norm(subprocess.run(["pdftotext", "-enc", "UTF-8", "-f", str(i), "-l", str(i), sys.argv[1], "-"], capture_output=True, text=True).stdout)
+    if "Less is known about what happens to discretion" in t: call = i
+    if "in a neutral sense to mean the room for judgement" in t: note = i
+print(call, note)
+PY
+)
+check "a footnote is set at the foot of the page that calls it, not at the end (pages: $note_page)" -- \
+    sh -c 'set -- $1; [ "$1" != None ] && [ "$1" = "$2" ]' _ "$note_page"
 
 # The first pages of an English and a Russian galley, to look at.
 mkdir -p "$ARTIFACTS"
