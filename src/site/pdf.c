@@ -52,13 +52,31 @@
 /* What one run is counted as when the slots are shared out of the memory the machine has. */
 #define PDF_RUN_MEMORY ((size_t)400 << 20)
 
-/* How many engines may run at once: one per article thread, as many as the free memory holds. */
+/* The memory the machine can give without swapping (MemAvailable: free memory and the page
+   cache it can drop), else the free memory alone; 0 when unknown. */
+static uint64_t available_memory(void)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    char line[256];
+    unsigned long long kb = 0;
+    while (f && fgets(line, sizeof(line), f))
+        if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+            break;
+    if (f)
+        fclose(f);
+    if (kb)
+        return (uint64_t)kb * 1024;
+    long pages = sysconf(_SC_AVPHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    return pages > 0 && size > 0 ? (uint64_t)pages * (uint64_t)size : 0;
+}
+
+/* How many engines may run at once: one per article thread, as many as the memory holds. */
 static unsigned pdf_slots(const struct build *b)
 {
-    long pages = sysconf(_SC_AVPHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    uint64_t memory = available_memory();
     unsigned slots = b->jobs ? b->jobs : 1;
-    if (pages > 0 && size > 0) {
-        uint64_t fit = (uint64_t)pages * (uint64_t)size / PDF_RUN_MEMORY;
+    if (memory) {
+        uint64_t fit = memory / PDF_RUN_MEMORY;
         if (fit < slots)
             slots = fit ? (unsigned)fit : 1;
     }

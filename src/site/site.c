@@ -1050,6 +1050,12 @@ json_t *site_article_summary_json(const struct build *b, const struct view *v,
                  site_label(v, "type_", a->m.type, manuscript_type_label(a->m.type)));
     site_set_str(o, "authors_line", line);
     site_set_str(o, "authors_lang", names->lang);
+    /* Its PDF galley, when the build makes them (the listings' key says whether it does). */
+    if (a->pdf_unit) {
+        char *pdf = xasprintf("articles/%lu/article.pdf", a->number);
+        site_set_str(o, "pdf_url", pdf);
+        free(pdf);
+    }
     free(url);
     free(line);
     return o;

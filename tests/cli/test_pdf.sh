@@ -155,6 +155,9 @@ check "the article page links its PDF" -- grep -q 'href="../../articles/3/articl
 check "... and gives citation_pdf_url" -- \
     grep -q "<meta name=\"citation_pdf_url\" content=\"${TEST_BASE_URL}articles/3/article.pdf\">" \
     "$S/articles/3/index.html"
+check "the issue's table of contents links each of its articles' PDFs" -- \
+    sh -c '[ "$(grep -o "href=\"../../articles/[0-9]*/article.pdf\"" "$1" | sort -u | wc -l)" = 5 ]' _ \
+    "$S/issues/1/index.html"
 check "the sitemap lists every PDF" -- \
     sh -c '[ "$(grep -c "<loc>[^<]*/articles/[0-9]*/article.pdf</loc>" "$1")" = "$2" ]' _ \
     "$S/sitemap.xml" "${#published[@]}"
