@@ -287,6 +287,7 @@ static void note_text(struct strbuf *out, const char *s, size_t len)
             /* The space before the backlink goes with it. */
             trim_spaces(out);
         } else if (next == para) {
+            trim_spaces(out);
             if (out->len)
                 strbuf_addch(out, ' ');
             p = para + 3;
