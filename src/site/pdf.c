@@ -16,7 +16,7 @@
  * (the article, its issue, the theme, journal.yaml, journal itself) and the engine's file, so
  * a build typesets only the articles whose page changed, or all of them after the engine is
  * upgraded. The engines run on the article threads, at most pdf_slots at once: each takes
- * about 220 MB (measured with /usr/bin/time -v), and the slots are what the machine has free.
+ * about 220 MB (measured with /usr/bin/time -v), and the slots are what MemAvailable holds.
  */
 #include "site/build.h"
 
