@@ -6,6 +6,7 @@
 #   journal stats       cold (no .journal/: builds the index), then warm (target: < 1 s)
 #   journal list
 #   journal build-site  cold (no output, no index), then after one article edited and committed
+#                       (--no-pdf: the PDF galleys are bench/pdf.sh's)
 #   journal stats       after that edit (the index refreshed for one changed submission)
 # A step that fails (out of memory, a time limit) is reported and the rest still run.
 # Usage: bench/scale.sh [N]        (default 100000)
@@ -110,14 +111,14 @@ timed stats-warm "$journal" -C "$jdir" stats
 timed stats-json "$journal" -C "$jdir" --json stats
 timed list "$journal" -C "$jdir" list
 list_lines=$(wc -l <"$tmp/out")
-timed site-cold "$journal" -C "$jdir" build-site --draft -o "$jout"
+timed site-cold "$journal" -C "$jdir" build-site --draft --no-pdf -o "$jout"
 site_files=$( [ -d "$jout" ] && find "$jout" -type f | wc -l || echo 0)
 site_bytes=$( [ -d "$jout" ] && du -sb "$jout" | cut -f1 || echo 0)
 printf '\nA sentence added for the rebuild of the scale benchmark.\n' \
     >>"$jdir/submissions/$edited/manuscript.md"
 git -C "$jdir" -c user.name=Bench -c user.email=bench@example.org -c commit.gpgsign=false \
     commit -qam "Scale benchmark: edit submission $edited"
-timed site-rebuild "$journal" -C "$jdir" build-site --draft -o "$jout"
+timed site-rebuild "$journal" -C "$jdir" build-site --draft --no-pdf -o "$jout"
 # build-site refreshed the index already; to time the refresh itself, edit once more.
 printf '\nAnother sentence.\n' >>"$jdir/submissions/$edited/manuscript.md"
 git -C "$jdir" -c user.name=Bench -c user.email=bench@example.org -c commit.gpgsign=false \

@@ -8,6 +8,7 @@
 # and prints wall times (median of RUNS), peak resident memory and the ratios. The cold build
 # and Hugo run in turn, and their ratio is also given run by run (the load of a shared
 # machine drifts).
+# Without the PDF galleys (--no-pdf), which bench/pdf.sh measures.
 # Usage: bench/site.sh [N]          (default 1000)
 # Environment: RUNS (3), JOURNAL_BENCH_DIR (${TMPDIR:-/tmp}/journal-bench-site), SEED,
 # JOURNAL_BENCH_OUT (where the three tools write their output; default: the data folder, e.g.
@@ -172,14 +173,14 @@ for ((i = 1; i <= n; i++)); do cat "$data/bodies/$i.md" >>"$tmp/batches/$((i % c
 
 echo "site.sh: measuring ($runs runs each)" >&2
 # Journal cold and Hugo in turn (see bench_paired).
-journal_cold_cmd=("$journal" -C "$jdir" build-site --draft -o "$jout")
+journal_cold_cmd=("$journal" -C "$jdir" build-site --draft --no-pdf -o "$jout")
 hugo_cmd=(hugo --quiet --source "$hdir" --destination "$hout" --cacheDir "$hdir/.hugo_cache")
 bench_paired journal-cold cold_journal journal_cold_cmd hugo cold_hugo hugo_cmd
 jwarn=$(grep -iv '^$' "$tmp/err.journal-cold" || true)
 jpages=$(find "$jout" -type f | wc -l)
 jbytes=$(du -sb "$jout" | cut -f1)
-bench journal-nochange nothing "$journal" -C "$jdir" build-site --draft -o "$jout"
-bench journal-warm edit_journal "$journal" -C "$jdir" build-site --draft -o "$jout"
+bench journal-nochange nothing "$journal" -C "$jdir" build-site --draft --no-pdf -o "$jout"
+bench journal-warm edit_journal "$journal" -C "$jdir" build-site --draft --no-pdf -o "$jout"
 hpages=$(find "$hout" -type f | wc -l)
 hbytes=$(du -sb "$hout" | cut -f1)
 bench cmark-floor cold_cmark "$tmp/cmark_all" "$data/bodies" "$cout"
@@ -191,7 +192,7 @@ bench cmark-batch cold_cmark "$tmp/cmark_all" "$tmp/batches" "$cout" 1
 # The search index: cold with search on, and after one edited article (the index is made again
 # from every page); --verbose times Pagefind's part (PF: microseconds, one per run).
 set_search true
-search_cmd=("$journal" -C "$jdir" build-site --draft --verbose -o "$jout")
+search_cmd=("$journal" -C "$jdir" build-site --draft --no-pdf --verbose -o "$jout")
 pagefind_us() { awk '/for search \(Pagefind\)/ {printf "%d", $3 * 1000}' "$tmp/err"; }
 search_runs() { # NAME PREPARE
     local name=$1 prepare=$2 i ts=() rs=()

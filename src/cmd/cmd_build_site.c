@@ -81,6 +81,8 @@ int cmd_build_site(int argc, char **argv, struct cli *cli)
             opt.force = true;
         else if (!strcmp(argv[i], "--draft"))
             opt.draft = true;
+        else if (!strcmp(argv[i], "--no-pdf"))
+            opt.no_pdf = true;
         else if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v"))
             opt.verbose = stderr;
         else if ((rc = jobs_option(argc, argv, &i, &opt.jobs)) < 0)
@@ -117,23 +119,27 @@ int cmd_build_site(int argc, char **argv, struct cli *cli)
         rc = site_build(repo, &opt, &st);
     if (!rc) {
         if (cli->json)
-            cli_print_json(json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "output",
-                                     st.output_dir, "pages", (json_int_t)st.pages, "rendered",
-                                     (json_int_t)st.rendered, "files", (json_int_t)st.files,
-                                     "removed", (json_int_t)st.removed, "issues",
-                                     (json_int_t)st.issues, "articles", (json_int_t)st.articles,
-                                     "assets", (json_int_t)st.assets));
+            cli_print_json(json_pack(
+                "{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "output", st.output_dir,
+                "pages", (json_int_t)st.pages, "rendered", (json_int_t)st.rendered, "files",
+                (json_int_t)st.files, "removed", (json_int_t)st.removed, "issues",
+                (json_int_t)st.issues, "articles", (json_int_t)st.articles, "assets",
+                (json_int_t)st.assets, "pdfs", (json_int_t)st.pdfs, "typeset",
+                (json_int_t)st.typeset, "typeset_pages", (json_int_t)st.typeset_pages));
         else {
             char removed[64] = "";
             if (st.removed)
                 snprintf(removed, sizeof(removed), "; %zu old file%s removed", st.removed,
                          st.removed == 1 ? "" : "s");
             printf("Built %zu page%s (%zu issue%s, %zu article%s) and %zu asset%s into %s: %zu "
-                   "rendered, %zu unchanged%s\n"
-                   "Open %s/index.html in a browser.\n",
+                   "rendered, %zu unchanged%s\n",
                    st.pages, st.pages == 1 ? "" : "s", st.issues, st.issues == 1 ? "" : "s",
                    st.articles, st.articles == 1 ? "" : "s", st.assets, st.assets == 1 ? "" : "s",
-                   st.output_dir, st.rendered, st.pages - st.rendered, removed, st.output_dir);
+                   st.output_dir, st.rendered, st.pages - st.rendered, removed);
+            if (st.pdfs)
+                printf("PDF galleys: %zu (%zu typeset, %zu pages; %zu unchanged)\n", st.pdfs,
+                       st.typeset, st.typeset_pages, st.pdfs - st.typeset);
+            printf("Open %s/index.html in a browser.\n", st.output_dir);
         }
     }
     for (size_t i = 0; !rc && i < st.nwarnings; i++)

@@ -93,7 +93,8 @@ const struct command commands[] = {
      "only a cache, made from git: every other command brings it up to date by\n"
      "itself. Rebuild it when journal doctor says so, or to start afresh.\n"},
     {"build-site", cmd_build_site, "render the public site",
-     "usage: journal build-site [-o DIR] [-j N] [--force] [--draft] [--verbose] [--json]\n"
+     "usage: journal build-site [-o DIR] [-j N] [--force] [--draft] [--no-pdf] [--verbose]\n"
+     "                         [--json]\n"
      "\n"
      "Render the journal's public site from the last commit into DIR (default: _site/\n"
      "in the journal), with the templates of the theme that journal.yaml names\n"
@@ -116,6 +117,12 @@ const struct command commands[] = {
      "    tools/pagefind/node_modules (of the journal, or of journal's source folder,\n"
      "    where scripts/install-deps installs it), else pagefind on PATH. Search\n"
      "    works only when the site is served over HTTP.\n"
+     "  - a PDF galley of every article (articles/N/article.pdf), typeset by\n"
+     "    WeasyPrint (Debian's weasyprint) from the theme's article-pdf.mustache:\n"
+     "    A4, a masthead on the first page, running heads, page numbers, fonts\n"
+     "    embedded; the article's page links it and the sitemap lists it.\n"
+     "    JOURNAL_PDF_ENGINE names another weasyprint; pdf: false in journal.yaml\n"
+     "    turns the galleys off.\n"
      "The first of journal.yaml's languages is at the top of the site, each other one\n"
      "in a folder of its own (ru/); each article appears once, with the interface of\n"
      "its own language. Only articles published in an issue whose date has come are\n"
@@ -137,9 +144,12 @@ const struct command commands[] = {
      "              (journal init writes https://journal.example.org/; example.org,\n"
      "              .com and .net, .test, .example, .invalid, localhost), with a\n"
      "              warning; without it such a site is refused\n"
+     "  --no-pdf    no PDF galleys this build (a quick draft); the site then has\n"
+     "              none, and the next build without it typesets them again\n"
      "  --verbose   print each step of the build with its time\n"
      "  --json      print {output, pages, rendered, files, removed, issues, articles,\n"
-     "              assets} as JSON\n"
+     "              assets, pdfs, typeset, typeset_pages} as JSON (pdfs: the galleys\n"
+     "              of the site; typeset: made by this build, with typeset_pages pages)\n"
      "On a terminal, a progress bar shows builds that take more than a second.\n"},
     {"import", cmd_import, "import a past issue (the back catalogue)",
      "usage: journal import DIR [--dry-run] [--json]\n"

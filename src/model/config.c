@@ -67,6 +67,7 @@ static const char *const config_keys[] = {"title",
                                           "crossref_schema_dir",
                                           "oai_gateway_url",
                                           "search",
+                                          "pdf",
                                           NULL};
 
 bool issn_is_valid(const char *issn)
@@ -673,6 +674,8 @@ int config_parse(struct journal_config *cfg, const char *file, const char *text,
     cfg->conflict_same_country = parse_flag(&d, root, "conflict_same_country");
     /* Full-text search is on unless journal.yaml says search: false. */
     cfg->search = !ydoc_get(&d, root, "search") || parse_flag(&d, root, "search");
+    /* So are the PDF galleys, unless it says pdf: false. */
+    cfg->pdf = !ydoc_get(&d, root, "pdf") || parse_flag(&d, root, "pdf");
     cfg->reviews_per_submission = (unsigned)parse_size(&d, root, "reviews_per_submission", 3);
     cfg->review_due_days = (unsigned)parse_size(&d, root, "review_due_days", 21);
     /* An invitation not answered within this many days has expired (assignment_state). */

@@ -142,6 +142,9 @@ struct journal_config {
     bool allow_raw_html;
     /* build-site writes a full-text search index with Pagefind (search: false turns it off). */
     bool search;
+    /* build-site typesets each article's PDF galley (articles/N/article.pdf) with WeasyPrint
+       (pdf: false turns it off; build-site --no-pdf skips it for one build). */
+    bool pdf;
 };
 
 /*

@@ -343,7 +343,17 @@ static void article_metadata_json(const struct build *b, const struct article *a
         site_set_str(meta, "description", description);
         free(description);
     }
-    /* citation_pdf_url: set meta.pdf_url here once articles have a PDF. */
+    /* citation_pdf_url, and the page's link to the galley: only when the build makes it. */
+    if (a->pdf_unit) {
+        char *pdf = xasprintf("articles/%lu/article.pdf", a->number);
+        if (c->base_url) {
+            char *pdf_url = xasprintf("%s%s", c->base_url, pdf);
+            site_set_str(meta, "pdf_url", pdf_url);
+            free(pdf_url);
+        }
+        site_set_str(o, "pdf_url", pdf);
+        free(pdf);
+    }
     char *ld = article_json_ld(b, a, url, license_url, first, last);
     site_set_str(meta, "json_ld", ld);
     free(ld);
@@ -546,7 +556,12 @@ static int article_full_json(struct build *b, const struct view *v, const struct
     for (size_t i = 0; i < m->nauthors; i++) {
         const struct author *au = &m->authors[i];
         json_t *x = json_object();
-        site_set_str(x, "name", person_display_name(au->name, &au->latin, v->lang));
+        const char *shown = person_display_name(au->name, &au->latin, v->lang);
+        site_set_str(x, "name", shown);
+        /* The name in its own script beside its Latin form ("Wang Xiaoming (王小明)"), where
+           the page shows the Latin one: the galley prints both. */
+        if (strcmp(shown, au->name))
+            site_set_str(x, "own_name", au->name);
         if (au->orcid[0]) {
             char *url = xasprintf("https://orcid.org/%s", au->orcid);
             site_set_str(x, "orcid", au->orcid);
@@ -711,6 +726,23 @@ static int write_downloads(struct build *b, const struct article *a, const struc
     return rc;
 }
 
+/* The title as the galley's running head: up to RUNNING_TITLE characters, cut at a space with
+   an ellipsis; free it. */
+#define RUNNING_TITLE 70
+static char *running_title(const char *title)
+{
+    size_t chars = 0, cut = 0, i = 0;
+    for (; title[i]; i++) {
+        if (((unsigned char)title[i] & 0xC0) == 0x80)
+            continue;
+        if (chars++ == RUNNING_TITLE)
+            return xasprintf("%.*s…", (int)(cut ? cut : i), title);
+        if (title[i] == ' ')
+            cut = i;
+    }
+    return xstrdup(title);
+}
+
 /* The body as the journal allows (raw HTML or not), the abstract always without raw HTML. */
 static int parse_article(const struct build *b, const struct manuscript *m, struct parsed *md)
 {
@@ -740,13 +772,38 @@ int site_render_article(struct build *b, const struct article *a)
     char rel[64];
     snprintf(rel, sizeof(rel), "articles/%lu/index.html", a->number);
     char *description = a->m.abstract ? one_line(a->m.abstract) : NULL;
+    if (a->pdf_unit && a->pdf_unit->make) {
+        /* The galley's print HTML: the page's data, and what its first page and the PDF's
+           metadata say in a line (the running head, the keywords). */
+        char pdf_rel[64];
+        snprintf(pdf_rel, sizeof(pdf_rel), "articles/%lu/article.pdf", a->number);
+        json_t *pdf = site_page_json(b, v, NULL, pdf_rel, a->m.title, description);
+        char *running = running_title(a->m.title);
+        site_set_str(article, "running_title", running);
+        free(running);
+        struct strbuf kw = STRBUF_INIT;
+        for (size_t i = 0; i < a->m.nkeywords; i++)
+            strbuf_addf(&kw, "%s%s", i ? ", " : "", a->m.keywords[i]);
+        site_set_str(article, "keywords_line", kw.buf);
+        strbuf_release(&kw);
+        struct strbuf body = STRBUF_INIT;
+        const char *page_body = json_string_value(json_object_get(article, "body_html"));
+        site_pdf_footnotes(page_body ? page_body : "", &body);
+        set_rendered_html(article, "body_print_html", &body);
+        strbuf_release(&body);
+        json_object_set(pdf, "article", article);
+        rc = site_make_pdf(b, a, v, pdf);
+    }
     json_t *ctx = site_page_json(b, v, NULL, rel, a->m.title, description);
     free(description);
     json_object_set_new(ctx, "article", article);
-    rc = site_render_page(b, v, "article", ctx, rel);
-    if (!rc)
+    if (!rc && a->unit->make)
+        rc = site_render_page(b, v, "article", ctx, rel);
+    else
+        json_decref(ctx);
+    if (!rc && a->unit->make)
         rc = write_bibtex(b, a);
-    if (!rc)
+    if (!rc && a->unit->make)
         rc = write_downloads(b, a, &md);
     arena_release(mark);
     return rc;

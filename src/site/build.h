@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 struct country_db;
 struct language_db;
@@ -59,7 +60,8 @@ struct article {
     char digest[SITE_CACHE_KEY_SIZE]; /* of its front matter: what listings show; "" unknown */
     struct repo_worktree_file manuscript_file; /* git's record of it in the working tree */
     struct unit *unit;
-    bool loaded; /* m and r hold its record and manuscript */
+    struct unit *pdf_unit; /* its PDF galley ("pdf/12"), or NULL when the build makes none */
+    bool loaded;           /* m and r hold its record and manuscript */
     /* Its supplementary material (the manifest's list) while its page is made. */
     struct site_supplement *supplements;
     size_t nsupplements;
@@ -171,6 +173,15 @@ struct build {
     char *pagefind;             /* the program that makes it (search.c) */
     char pagefind_id[160];      /* what tells one install of it from another */
     struct unit *article_units; /* one per article, in the same order */
+    /* PDF galleys (pdf.c): made when pdf_engine is set. */
+    char *pdf_engine;        /* the program that typesets them */
+    char pdf_engine_id[160]; /* what tells one install of it from another */
+    struct unit *pdf_units;  /* one per article, in the same order, or NULL */
+    unsigned pdf_slots;      /* engines that may run at once: the memory bound */
+    unsigned pdf_running;
+    atomic_size_t pdf_pages; /* of the galleys this build typeset */
+    pthread_mutex_t pdf_lock;
+    pthread_cond_t pdf_cond;
     const struct listing_part *listing_parts; /* while the listings are made */
     size_t nlisting_parts;
     /* Articles read so far, when the listings are made in the articles' pool: a part waits
@@ -308,6 +319,27 @@ int site_search_locate(struct build *b);
 /* Once every other unit is made: the search index of the site as this build leaves it, made
    again when a page changed (pagefind/ in the staging folder). */
 int site_make_search(struct build *b);
+
+/* ---- PDF galleys (pdf.c) ---- */
+
+/* Which WeasyPrint to run: JOURNAL_PDF_ENGINE, else weasyprint on PATH; an error naming the
+   Debian package when there is none. Also sets how many may run at once (pdf_slots). */
+int site_pdf_locate(struct build *b);
+/* The galley's unit: its name ("pdf/12") and key (the article page's key and the engine). */
+void site_pdf_key(struct build *b, struct article *a);
+/* articles/N/article.pdf: the theme's article-pdf template rendered with ctx (taken, the same
+   data as the article's page) and typeset by the engine; its files belong to a->pdf_unit. */
+int site_make_pdf(struct build *b, const struct article *a, const struct view *v, json_t *ctx);
+/* html (an article's body) with each footnote (cmark-gfm's, gathered at the end) moved to where
+   it is first called, as <span class="footnote">, for float: footnote at the foot of the page;
+   the notes' section goes when every note was called. Appended to out. */
+void site_pdf_footnotes(const char *html, struct strbuf *out);
+
+/* ---- helper programs (search.c) ---- */
+
+bool site_executable(const char *path, struct stat *st);
+/* name on PATH (its stat in *st), or NULL; free it. */
+char *site_on_path(const char *name, struct stat *st);
 
 /* ---- for machines (sitemap.c): Atom feeds, OAI-PMH, sitemap.xml and robots.txt ---- */
 

@@ -56,13 +56,12 @@
 #define PAGEFIND_TIMEOUT_SECONDS 600.0
 #define PAGEFIND_MAX_MEMORY      ((size_t)8 << 30)
 
-static bool executable(const char *path, struct stat *st)
+bool site_executable(const char *path, struct stat *st)
 {
     return stat(path, st) == 0 && S_ISREG(st->st_mode) && access(path, X_OK) == 0;
 }
 
-/* name on PATH, or NULL. */
-static char *on_path(const char *name, struct stat *st)
+char *site_on_path(const char *name, struct stat *st)
 {
     const char *path = getenv("PATH");
     while (path && *path) {
@@ -72,7 +71,7 @@ static char *on_path(const char *name, struct stat *st)
             char *dir = xstrndup(path, len);
             char *file = fs_join(dir, name);
             free(dir);
-            if (executable(file, st))
+            if (site_executable(file, st))
                 return file;
             free(file);
         }
@@ -106,8 +105,8 @@ int site_search_locate(struct build *b)
     char *found = NULL;
     const char *env = getenv("JOURNAL_PAGEFIND");
     if (env && *env) {
-        found = strchr(env, '/') ? xstrdup(env) : on_path(env, &st);
-        if (!found || !executable(found, &st)) {
+        found = strchr(env, '/') ? xstrdup(env) : site_on_path(env, &st);
+        if (!found || !site_executable(found, &st)) {
             int rc = error_input("JOURNAL_PAGEFIND=%s: no such program; build-site writes the "
                                  "site's search index with Pagefind: %s",
                                  env, INSTALL_PAGEFIND);
@@ -117,17 +116,17 @@ int site_search_locate(struct build *b)
     }
     if (!found) {
         found = fs_join(b->repo->root, PINNED_PAGEFIND);
-        if (!executable(found, &st)) {
+        if (!site_executable(found, &st)) {
             free(found);
             found = beside_binary(PINNED_PAGEFIND);
-            if (found && !executable(found, &st)) {
+            if (found && !site_executable(found, &st)) {
                 free(found);
                 found = NULL;
             }
         }
     }
     if (!found)
-        found = on_path("pagefind", &st);
+        found = site_on_path("pagefind", &st);
     if (!found)
         return error_input("build-site writes the site's search index with Pagefind, which is "
                            "not installed: %s",

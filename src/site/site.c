@@ -566,13 +566,19 @@ static void drop_body(struct article *a)
     a->m.references = (struct reference_list){0};
 }
 
+/* Whether this build makes the article's page or its PDF galley. */
+static bool article_to_make(const struct article *a)
+{
+    return a->unit->make || (a->pdf_unit && a->pdf_unit->make);
+}
+
 /* Make the units of the articles whose inputs changed (reading them first). */
 static int article_job(struct build *b, size_t i, void *state)
 {
     struct loader *l = state;
     struct article *a = &b->articles[i];
     struct unit *u = a->unit;
-    if (!u->make)
+    if (!article_to_make(a))
         return 0;
     int rc = load_article(b, l->git, l->tree, a);
     if (!rc)
@@ -665,12 +671,16 @@ static int list_articles(struct build *b)
         total += b->issues[i].narticles;
     b->articles = xcalloc(total ? total : 1, sizeof(*b->articles));
     b->article_units = xcalloc(total ? total : 1, sizeof(*b->article_units));
+    if (b->pdf_engine)
+        b->pdf_units = xcalloc(total ? total : 1, sizeof(*b->pdf_units));
     for (size_t i = 0; i < b->nissues; i++)
         for (size_t k = 0; k < b->issues[i].narticles; k++) {
-            b->articles[b->narticles] = (struct article){.number = b->issues[i].articles[k],
-                                                         .issue = &b->issues[i],
-                                                         .listed_at = k,
-                                                         .unit = &b->article_units[b->narticles]};
+            b->articles[b->narticles] =
+                (struct article){.number = b->issues[i].articles[k],
+                                 .issue = &b->issues[i],
+                                 .listed_at = k,
+                                 .unit = &b->article_units[b->narticles],
+                                 .pdf_unit = b->pdf_units ? &b->pdf_units[b->narticles] : NULL};
             b->narticles++;
         }
     /* An article is in one issue: sorted by number, two neighbours with the same one tell.
@@ -732,6 +742,8 @@ static void global_key(struct build *b)
     add_entry(&sb, b->tree, theme);
     free(theme);
     add_entry(&sb, b->tree, "pages");
+    /* With galleys, the article pages link them and the sitemap lists them. */
+    strbuf_addf(&sb, "pdf %s\n", b->pdf_engine ? "yes" : "no");
     if (b->open_review)
         add_entry(&sb, b->tree, "reviewers.yaml");
     site_key(&sb, b->global_key);
@@ -805,6 +817,10 @@ static void decide_units(struct build *b)
         }
         article_key(b, a);
         site_unit_decide(b, a->unit);
+        if (a->pdf_unit) {
+            site_pdf_key(b, a);
+            site_unit_decide(b, a->pdf_unit);
+        }
     }
     unit_name(&b->site_unit, "site");
     if (site_key_of(b))
@@ -1034,6 +1050,12 @@ json_t *site_article_summary_json(const struct build *b, const struct view *v,
                  site_label(v, "type_", a->m.type, manuscript_type_label(a->m.type)));
     site_set_str(o, "authors_line", line);
     site_set_str(o, "authors_lang", names->lang);
+    /* Its PDF galley, when the build makes them (the listings' key says whether it does). */
+    if (a->pdf_unit) {
+        char *pdf = xasprintf("articles/%lu/article.pdf", a->number);
+        site_set_str(o, "pdf_url", pdf);
+        free(pdf);
+    }
     free(url);
     free(line);
     return o;
@@ -1593,7 +1615,7 @@ static size_t articles_to_make(const struct build *b)
 {
     size_t n = 0;
     for (size_t i = 0; i < b->narticles; i++)
-        n += b->article_units[i].make;
+        n += article_to_make(&b->articles[i]);
     return n;
 }
 
@@ -1626,7 +1648,7 @@ static int article_or_listing_job(struct build *b, size_t i, void *state)
         site_progress_tick(b);
         return rc;
     }
-    int rc = b->articles[i].unit->make ? article_job(b, i, state) : listing_job(b, i, state);
+    int rc = article_to_make(&b->articles[i]) ? article_job(b, i, state) : listing_job(b, i, state);
     pthread_mutex_lock(&b->ready_lock);
     if (++b->articles_ready == b->narticles)
         pthread_cond_broadcast(&b->ready_cond);
@@ -1670,7 +1692,7 @@ static void find_clean_manuscripts(struct build *b)
     }
     for (size_t i = 0; b->worktree && i < b->narticles; i++) {
         struct article *a = &b->articles[i];
-        if (!a->unit->make)
+        if (!article_to_make(a))
             continue;
         char path[64];
         snprintf(path, sizeof(path), "submissions/%lu/manuscript.md", a->number);
@@ -1695,6 +1717,8 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
     pthread_mutex_init(&b.progress.lock, NULL);
     pthread_mutex_init(&b.ready_lock, NULL);
     pthread_cond_init(&b.ready_cond, NULL);
+    pthread_mutex_init(&b.pdf_lock, NULL);
+    pthread_cond_init(&b.pdf_cond, NULL);
     if (!b.jobs) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         b.jobs = cores > 0 ? (unsigned)cores : 1;
@@ -1733,6 +1757,8 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
     /* Before anything is written: a site with search needs Pagefind. */
     if (!rc && repo->config.search)
         rc = site_search_locate(&b);
+    if (!rc && repo->config.pdf && !opt->no_pdf)
+        rc = site_pdf_locate(&b);
     for (size_t i = 0; !rc && i < b.nviews; i++) {
         b.views[i].shared = json_object();
         json_object_set_new(b.views[i].shared, "site", site_json(&b, &b.views[i]));
@@ -1810,6 +1836,11 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
     rc = site_units_commit(&b);
     st->issues = b.nissues;
     st->articles = b.narticles;
+    for (size_t i = 0; b.pdf_units && i < b.narticles; i++) {
+        st->pdfs++;
+        st->typeset += b.pdf_units[i].make;
+    }
+    st->typeset_pages = atomic_load(&b.pdf_pages);
     if (!rc)
         site_phase(&b, "put %zu new files in place, removed %zu, recorded the build", st->written,
                    st->removed);
@@ -1828,6 +1859,12 @@ done:
     site_unit_release(&b.search_unit);
     free(b.pagefind);
     free(b.article_units);
+    for (size_t i = 0; b.pdf_units && i < b.narticles; i++)
+        site_unit_release(&b.pdf_units[i]);
+    free(b.pdf_units);
+    free(b.pdf_engine);
+    pthread_mutex_destroy(&b.pdf_lock);
+    pthread_cond_destroy(&b.pdf_cond);
     free(b.issue_blobs);
     for (size_t i = 0; i < b.nnew_issues; i++)
         strbuf_release(&b.new_issues[i]);

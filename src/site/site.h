@@ -12,6 +12,7 @@ struct site_options {
     unsigned jobs;          /* threads rendering articles; 0: one per core */
     bool force;             /* render every page, whatever the cache says */
     bool draft;             /* a preview: a placeholder base_url is a warning, not a refusal */
+    bool no_pdf;            /* no PDF galleys this build, whatever journal.yaml says */
     bool progress;          /* draw a progress bar on stderr (a terminal)... */
     double progress_after;  /* ...once the build has taken this many seconds */
     FILE *verbose;          /* per-phase timings, or NULL */
@@ -30,7 +31,10 @@ struct site_stats {
     size_t removed;  /* files of the last build that are no longer part of the site */
     size_t written;  /* files this build wrote */
     size_t assets;
-    char *output_dir; /* absolute, for the message; freed by site_stats_free */
+    size_t pdfs;          /* PDF galleys of the site (articles/N/article.pdf) */
+    size_t typeset;       /* of which this build typeset */
+    size_t typeset_pages; /* their pages, counted in the PDFs (util/pdfpages.h) */
+    char *output_dir;     /* absolute, for the message; freed by site_stats_free */
     /* What the published manuscripts lack (references without a title...), "file:line:col: ...",
        and what went wrong with the build's record (the site is built all the same). */
     char **warnings;

@@ -142,7 +142,7 @@ static bool numbered_page(const char *path, const char *folder, unsigned long *n
         return false;
     char *end;
     *number = strtoul(path + n + 1, &end, 10);
-    return !strcmp(end, "/index.html");
+    return !strcmp(end, "/index.html") || !strcmp(end, "/article.pdf");
 }
 
 static int compare_article_numbers(const void *x, const void *y)
@@ -288,6 +288,15 @@ int site_write_sitemap(struct build *b)
     struct page_list pages = {NULL, 0, 0};
     struct strbuf xml = STRBUF_INIT;
     pages.rel = site_html_pages(b, &pages.n);
+    pages.alloc = pages.n;
+    /* The PDF galleys too: Google Scholar and other crawlers find them here as well as through
+       citation_pdf_url. */
+    for (size_t i = 0; b->pdf_units && i < b->narticles; i++) {
+        ARRAY_GROW(pages.rel, pages.n + 1, pages.alloc);
+        pages.rel[pages.n++] = xasprintf("articles/%lu/article.pdf", b->articles[i].number);
+    }
+    if (pages.n)
+        qsort(pages.rel, pages.n, sizeof(*pages.rel), compare_str);
     int rc = 0;
     /* The protocol allows 50,000 URLs in a sitemap file; a bigger site gets a sitemap index. */
     size_t max = b->sitemap_max_urls;

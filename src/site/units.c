@@ -263,17 +263,22 @@ static const struct site_cache_unit *unit_files(const struct unit *u)
     return u->last;
 }
 
-/* Every unit of the build: the articles', the site's, the assets', the search index's. */
+/* Every unit of the build: the articles', the site's, the assets', the search index's, the
+   PDF galleys'. */
 static size_t all_units(struct build *b, struct unit ***out)
 {
-    size_t n = b->narticles + 2 + (b->search_unit.c.name != NULL);
+    size_t npdf = b->pdf_units ? b->narticles : 0;
+    size_t n = b->narticles + 2 + (b->search_unit.c.name != NULL) + npdf;
     struct unit **list = xcalloc(n, sizeof(*list));
+    size_t k = 0;
     for (size_t i = 0; i < b->narticles; i++)
-        list[i] = &b->article_units[i];
-    list[b->narticles] = &b->site_unit;
-    list[b->narticles + 1] = &b->assets_unit;
+        list[k++] = &b->article_units[i];
+    list[k++] = &b->site_unit;
+    list[k++] = &b->assets_unit;
     if (b->search_unit.c.name)
-        list[b->narticles + 2] = &b->search_unit;
+        list[k++] = &b->search_unit;
+    for (size_t i = 0; i < npdf; i++)
+        list[k++] = &b->pdf_units[i];
     *out = list;
     return n;
 }

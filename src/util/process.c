@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -35,6 +36,30 @@ static void close_fd(int *fd)
     if (*fd >= 0)
         close(*fd);
     *fd = -1;
+}
+
+/*
+ * write(2) to the program's stdin, which it may have closed without reading it all (a program
+ * that fails at once): EPIPE then, not the SIGPIPE that would kill journal. The signal is
+ * blocked on this thread for the write and, when the write raised it, taken before it is
+ * unblocked, so that the rest of journal keeps its own way with SIGPIPE.
+ */
+static ssize_t write_input(int fd, const char *buf, size_t len)
+{
+    sigset_t pipe_only, old;
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
+    ssize_t w = write(fd, buf, len);
+    int saved = errno;
+    if (w < 0 && errno == EPIPE) {
+        const struct timespec now = {0, 0};
+        while (sigtimedwait(&pipe_only, NULL, &now) < 0 && errno == EINTR)
+            ;
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    errno = saved;
+    return w;
 }
 
 /* Reads what is there from *fd into sb (up to MAX_CAPTURE); closes it at the end. */
@@ -196,7 +221,7 @@ int process_run(const struct process_spec *spec, struct strbuf *out, struct strb
         if (p[1].revents)
             drain(&e[0], errs);
         if (p[2].revents & POLLOUT) {
-            ssize_t w = write(in[1], spec->input + fed, spec->input_len - fed);
+            ssize_t w = write_input(in[1], spec->input + fed, spec->input_len - fed);
             if (w > 0)
                 fed += (size_t)w;
             if ((w < 0 && errno != EAGAIN && errno != EINTR) || fed == spec->input_len)

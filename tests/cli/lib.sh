@@ -224,7 +224,7 @@ check_site_valid() {
 }
 
 # sample_journal DIR: the sample journal from $SOURCE_DIR, committed in a new repository,
-# with base_url $TEST_BASE_URL instead of the sample's placeholder.
+# with base_url $TEST_BASE_URL instead of the sample's placeholder, and pdf: false.
 sample_journal() {
     local dir=$1
     mkdir -p "$dir"
@@ -235,6 +235,9 @@ sample_journal() {
     }
     printf '/.journal/\n/_site/\n' >"$dir/.gitignore"
     sed -i "s|^base_url: .*|base_url: \"$TEST_BASE_URL\"|" "$dir/journal.yaml"
+    # No PDF galleys: WeasyPrint takes a second or more per article, in every build of every
+    # test that uses the sample; test_pdf.sh turns them on (new_journal's journals have them).
+    echo "pdf: false" >>"$dir/journal.yaml"
     tgit -C "$dir" init -q &&
         tgit -C "$dir" add -A &&
         tgit -C "$dir" commit -q -m "Sample journal" || {

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# PDF galley benchmark: journal build-site typesetting every article's PDF (WeasyPrint) for the
+# sample journal and for the site benchmark's synthetic corpus (bench/gen_site_journal.py,
+# about 55 KB of Markdown an article) at N articles. For each: the cold build with PDFs and
+# without (--no-pdf; the difference is the galleys' cost), the time per article and per page,
+# the peak memory of the largest process (journal or one WeasyPrint), and the build after one
+# article is edited and committed (one galley typeset again). Builds journal (Release) into
+# build-bench/. On a shared machine the figures are for comparing, not absolute.
+# Usage: bench/pdf.sh [N]        (default 50)
+# Environment: SEED; JOURNAL_BENCH_DIR (${TMPDIR:-/tmp}/journal-bench-pdf).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+n=${1:-50}
+seed=${SEED:-20261123}
+scratch=${JOURNAL_BENCH_DIR:-${TMPDIR:-/tmp}/journal-bench-pdf}
+[[ $n =~ ^[1-9][0-9]*$ ]] || { echo "usage: bench/pdf.sh [N]" >&2; exit 2; }
+
+name=pdf.sh
+. "$root/bench/lib.sh"
+bench_install build-essential cmake pkg-config git python3 time poppler-utils
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+bench_build_journal build-bench "$tmp/build.log"
+
+# timed LABEL CMD...: T = wall seconds, R = peak resident MiB of the largest process.
+timed() {
+    local label=$1 s e
+    shift
+    s=$(date +%s%N)
+    if ! /usr/bin/time -f %M -o "$tmp/rss" "$@" >"$tmp/out" 2>"$tmp/err"; then
+        echo "$name: $label failed: $*" >&2
+        cat "$tmp/err" "$tmp/out" >&2
+        exit 3
+    fi
+    e=$(date +%s%N)
+    T=$(awk -v d=$((e - s)) 'BEGIN {printf "%.2f", d / 1e9}')
+    R=$(awk -v k="$(tail -n 1 "$tmp/rss")" 'BEGIN {printf "%.0f", k / 1024}')
+}
+json() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$tmp/out" "$1"; }
+commit() { git -C "$1" -c user.name=Bench -c user.email=bench@example.org -c commit.gpgsign=false commit -qam "$2"; }
+
+# measure LABEL JOURNAL_DIR: the rows of one journal.
+measure() {
+    local label=$1 jdir=$2 out=$tmp/site-$1
+    rm -rf "$out" "$jdir/.journal"
+    timed "$label no-pdf" "$journal" -C "$jdir" build-site --draft --no-pdf --json -o "$out"
+    local t_nopdf=$T r_nopdf=$R
+    rm -rf "$out" "$jdir/.journal"
+    timed "$label cold" "$journal" -C "$jdir" build-site --draft --json -o "$out"
+    local t_cold=$T r_cold=$R articles pages
+    articles=$(json typeset)
+    pages=$(json typeset_pages)
+    local first
+    first=$(cd "$out/articles" && ls | sort -n | head -1)
+    printf '\nA sentence added for the benchmark.\n' >>"$jdir/submissions/$first/manuscript.md"
+    commit "$jdir" "Edit article $first"
+    timed "$label rebuild" "$journal" -C "$jdir" build-site --draft --json -o "$out"
+    local t_re=$T r_re=$R typeset_re
+    typeset_re=$(json typeset)
+    git -C "$jdir" reset -q --hard HEAD~1
+    printf '%-10s %5s articles %6s pages | cold %7ss (no PDF %6ss) %5.2f s/article %5.2f s/page | peak %4s MiB (no PDF %4s) | 1 edited: %5ss, %s typeset, %4s MiB\n' \
+        "$label" "$articles" "$pages" "$t_cold" "$t_nopdf" \
+        "$(awk -v a="$t_cold" -v b="$t_nopdf" -v n="$articles" 'BEGIN {print (a - b) / n}')" \
+        "$(awk -v a="$t_cold" -v b="$t_nopdf" -v n="$pages" 'BEGIN {print (a - b) / n}')" \
+        "$r_cold" "$r_nopdf" "$t_re" "$typeset_re" "$r_re"
+}
+
+echo "$name: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(weasyprint --version)" >&2
+
+# The sample journal, committed in a scratch repository.
+sample=$tmp/sample
+mkdir -p "$sample"
+cp -R "$root/journal.yaml" "$root/reviewers.yaml" "$root/submissions" "$root/issues" \
+    "$root/pages" "$root/themes" "$sample/"
+git -C "$sample" init -q
+git -C "$sample" add -A
+commit "$sample" "Sample journal"
+measure sample "$sample"
+
+# The synthetic corpus at N, generated once per N, seed and generator.
+key=$({ cat "$root/bench/gen_site_journal.py" "$root/journal.yaml"
+        find "$root/themes" "$root/pages" -type f -print0 | sort -z | xargs -0 cat; } |
+      sha256sum | cut -c1-12)
+data=$scratch/n$n-s$seed-$key
+if [ ! -f "$data/.complete" ]; then
+    echo "$name: generating $n articles into $data" >&2
+    rm -rf "$data"
+    mkdir -p "$scratch"
+    /usr/bin/python3 "$root/bench/gen_site_journal.py" "$data" "$n" --seed "$seed" --repo "$root" \
+        --journal-only
+    touch "$data/.complete"
+fi
+measure "corpus-$n" "$data/journal"

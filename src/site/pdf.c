@@ -1,0 +1,364 @@
+#define _POSIX_C_SOURCE 200809L
+/*
+ * PDF galleys: articles/N/article.pdf, typeset by WeasyPrint (https://weasyprint.org, Debian's
+ * weasyprint) from HTML and CSS paged media. The theme's article-pdf.mustache makes the print
+ * HTML of an article from the same data as its page (with its print stylesheet inside), and
+ * WeasyPrint, run as a program through util/process.c, reads it on stdin and writes the PDF.
+ *
+ * Why WeasyPrint (docs/site.md, "PDF galleys", has the figures): of the three engines Debian
+ * has, it alone hyphenated English and Russian (Chromium 156 hyphenates nothing on Linux),
+ * set running heads from the text (string-set) and footnotes at the foot of the page
+ * (float: footnote), wrote the author, subject and keywords into the PDF, and embedded the CJK
+ * font as a font (Chromium drew it as Type 3); XeLaTeX had no CJK without texlive-lang-chinese
+ * and more LaTeX packages. Chromium was about twice as fast.
+ *
+ * Each galley is a unit of the build of its own ("pdf/12"): its key is its article page's key
+ * (the article, its issue, the theme, journal.yaml, journal itself) and the engine's file, so
+ * a build typesets only the articles whose page changed, or all of them after the engine is
+ * upgraded. The engines run on the article threads, at most pdf_slots at once: each takes
+ * about 220 MB (measured with /usr/bin/time -v), and the slots are what MemAvailable holds.
+ */
+#include "site/build.h"
+
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/mustache.h"
+#include "util/pdfpages.h"
+#include "util/process.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PDF_TEMPLATE "article-pdf"
+
+#define INSTALL_WEASYPRINT                                                                         \
+    "install Debian's weasyprint and the fonts of the galleys ('apt-get install weasyprint "       \
+    "fonts-noto-core fonts-noto-cjk hyphen-ru', which scripts/install-deps does), or set "         \
+    "JOURNAL_PDF_ENGINE to the program; or build without PDFs: build-site --no-pdf, or 'pdf: "     \
+    "false' in journal.yaml"
+
+/*
+ * Bounds on one run. A 5-page article took 1.5-4.4 s and 210-235 MB (maximum resident set)
+ * on a busy 2-core machine; a book-length one is far below the timeout. Its address space is
+ * bounded well above what it maps (Python, Pango, the fonts), so that only a run gone wrong
+ * meets it.
+ */
+#define PDF_TIMEOUT_SECONDS 300.0
+#define PDF_MAX_MEMORY      ((size_t)4 << 30)
+/* What one run is counted as when the slots are shared out of the memory the machine has. */
+#define PDF_RUN_MEMORY ((size_t)400 << 20)
+
+/* The memory the machine can give without swapping (MemAvailable: free memory and the page
+   cache it can drop), else the free memory alone; 0 when unknown. */
+static uint64_t available_memory(void)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    char line[256];
+    unsigned long long kb = 0;
+    while (f && fgets(line, sizeof(line), f))
+        if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+            break;
+    if (f)
+        fclose(f);
+    if (kb)
+        return (uint64_t)kb * 1024;
+    long pages = sysconf(_SC_AVPHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    return pages > 0 && size > 0 ? (uint64_t)pages * (uint64_t)size : 0;
+}
+
+/* How many engines may run at once: one per article thread, as many as the memory holds. */
+static unsigned pdf_slots(const struct build *b)
+{
+    uint64_t memory = available_memory();
+    unsigned slots = b->jobs ? b->jobs : 1;
+    if (memory) {
+        uint64_t fit = memory / PDF_RUN_MEMORY;
+        if (fit < slots)
+            slots = fit ? (unsigned)fit : 1;
+    }
+    return slots;
+}
+
+int site_pdf_locate(struct build *b)
+{
+    struct stat st;
+    char *found = NULL;
+    const char *env = getenv("JOURNAL_PDF_ENGINE");
+    if (env && *env) {
+        found = strchr(env, '/') ? xstrdup(env) : site_on_path(env, &st);
+        if (!found || !site_executable(found, &st)) {
+            int rc = error_input("JOURNAL_PDF_ENGINE=%s: no such program; build-site typesets "
+                                 "the articles' PDF galleys with WeasyPrint: %s",
+                                 env, INSTALL_WEASYPRINT);
+            free(found);
+            return rc;
+        }
+    }
+    if (!found)
+        found = site_on_path("weasyprint", &st);
+    if (!found)
+        return error_input("build-site typesets the articles' PDF galleys with WeasyPrint, "
+                           "which is not installed: %s",
+                           INSTALL_WEASYPRINT);
+    if (!mustache_set_has(b->templates, PDF_TEMPLATE)) {
+        free(found);
+        return error_input("themes/%s/templates/" PDF_TEMPLATE ".mustache: no such template; "
+                           "the PDF galleys are typeset from it (copy it from journal's default "
+                           "theme), or build without them: build-site --no-pdf, or 'pdf: false' "
+                           "in journal.yaml",
+                           b->repo->config.theme);
+    }
+    b->pdf_engine = found;
+    /* The program's file: a new install is a new file, and every galley is typeset again. */
+    snprintf(b->pdf_engine_id, sizeof(b->pdf_engine_id), "%ju %ju %jd %ld.%09ld %ld.%09ld",
+             (uintmax_t)st.st_dev, (uintmax_t)st.st_ino, (intmax_t)st.st_size,
+             (long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec, (long)st.st_ctim.tv_sec,
+             (long)st.st_ctim.tv_nsec);
+    b->pdf_slots = pdf_slots(b);
+    return 0;
+}
+
+void site_pdf_key(struct build *b, struct article *a)
+{
+    char name[48];
+    snprintf(name, sizeof(name), "pdf/%lu", a->number);
+    a->pdf_unit->c.name = xstrdup(name);
+    struct strbuf sb = STRBUF_INIT;
+    strbuf_addf(&sb, "%s\narticle %s\nengine %s %s\n", name, a->unit->c.key, b->pdf_engine,
+                b->pdf_engine_id);
+    site_key(&sb, a->pdf_unit->c.key);
+    strbuf_release(&sb);
+}
+
+/*
+ * Run the engine once a slot is free: html on its stdin, the PDF into path. The base URL is
+ * the article's address on the site: the galley's relative links go there, and WeasyPrint
+ * never reads a relative path (an image "/home/editor/photo.png") from this machine's disk,
+ * as it would with its default base, the current folder. (Markdown's file: and other URLs
+ * never reach the HTML: site/markdown.c.)
+ */
+static int typeset(struct build *b, const struct article *a, const struct strbuf *html,
+                   const char *path)
+{
+    char *base =
+        xasprintf("%sarticles/%lu/",
+                  b->repo->config.base_url ? b->repo->config.base_url : "https://journal.invalid/",
+                  a->number);
+    pthread_mutex_lock(&b->pdf_lock);
+    while (b->pdf_running >= b->pdf_slots)
+        pthread_cond_wait(&b->pdf_cond, &b->pdf_lock);
+    b->pdf_running++;
+    pthread_mutex_unlock(&b->pdf_lock);
+    /* pdf/ua-1: a tagged PDF, with its language, which screen readers can follow. */
+    const char *argv[] = {
+        b->pdf_engine, "--pdf-variant", "pdf/ua-1", "--base-url", base, "--quiet", "-", path, NULL};
+    struct process_spec spec = {.name = "WeasyPrint",
+                                .program = b->pdf_engine,
+                                .argv = argv,
+                                .install = INSTALL_WEASYPRINT,
+                                .input = html->buf,
+                                .input_len = html->len,
+                                .timeout = PDF_TIMEOUT_SECONDS,
+                                .max_memory = PDF_MAX_MEMORY};
+    struct strbuf out = STRBUF_INIT;
+    int rc = process_run(&spec, &out, NULL);
+    strbuf_release(&out);
+    free(base);
+    pthread_mutex_lock(&b->pdf_lock);
+    b->pdf_running--;
+    pthread_cond_signal(&b->pdf_cond);
+    pthread_mutex_unlock(&b->pdf_lock);
+    return rc;
+}
+
+int site_make_pdf(struct build *b, const struct article *a, const struct view *v, json_t *ctx)
+{
+    char rel[64];
+    snprintf(rel, sizeof(rel), "articles/%lu/article.pdf", a->number);
+    struct strbuf html = STRBUF_INIT;
+    int rc = mustache_set_render_shared(b->templates, PDF_TEMPLATE, v->shared, ctx, &html);
+    json_decref(ctx);
+    if (rc) {
+        error_prefix("rendering the print HTML of %s", rel);
+        strbuf_release(&html);
+        return rc;
+    }
+    /* The engine writes into the staging folder under a name no site file has (a dot first),
+       removed whatever happens: a new output folder gets the staging folder's tree whole. */
+    char name[64];
+    snprintf(name, sizeof(name), ".pdf-%lu.pdf", a->number);
+    char *path = fs_join(b->staging, name);
+    rc = typeset(b, a, &html, path);
+    strbuf_release(&html);
+    struct strbuf pdf = STRBUF_INIT;
+    if (!rc)
+        rc = fs_read_file(path, &pdf);
+    unsigned long pages = 0;
+    if (!rc &&
+        (pdf.len < 5 || memcmp(pdf.buf, "%PDF-", 5) || pdf_page_count(pdf.buf, pdf.len, &pages)))
+        rc = error_internal("WeasyPrint (%s) wrote no PDF with pages into %s", b->pdf_engine, path);
+    if (!rc)
+        atomic_fetch_add(&b->pdf_pages, pages);
+    unlink(path);
+    free(path);
+    if (!rc) {
+        site_unit_writing(a->pdf_unit);
+        rc = site_write_output(b, rel, pdf.buf, pdf.len);
+        site_unit_writing(a->unit);
+    }
+    strbuf_release(&pdf);
+    if (rc)
+        error_prefix("the PDF galley of article %lu", a->number);
+    return rc;
+}
+
+/* ---- footnotes at the foot of the page ---- */
+
+/* The end of the element that starts at p (after its start tag) named tag ("li"), counting
+   the same elements nested in it; NULL when it does not end. */
+static const char *element_end(const char *p, const char *tag)
+{
+    char open[16], close[16];
+    snprintf(open, sizeof(open), "<%s", tag);
+    snprintf(close, sizeof(close), "</%s>", tag);
+    size_t open_len = strlen(open);
+    int depth = 1;
+    for (const char *q = p; (q = strchr(q, '<'));) {
+        if (!strncmp(q, close, strlen(close))) {
+            if (!--depth)
+                return q;
+            q += strlen(close);
+        } else if (!strncmp(q, open, open_len) && (q[open_len] == '>' || q[open_len] == ' ')) {
+            depth++;
+            q += open_len;
+        } else {
+            q++;
+        }
+    }
+    return NULL;
+}
+
+struct note {
+    char *label; /* "1", from id="fn-1" */
+    struct strbuf text;
+    bool used;
+};
+
+static void trim_spaces(struct strbuf *sb)
+{
+    size_t len = sb->len;
+    while (len && (sb->buf[len - 1] == ' ' || sb->buf[len - 1] == '\n'))
+        len--;
+    strbuf_setlen(sb, len);
+}
+
+/* The note's content as inline text: its backlink dropped, its paragraphs run together. */
+static void note_text(struct strbuf *out, const char *s, size_t len)
+{
+    char *copy = xstrndup(s, len);
+    char *p = copy;
+    while (*p == '\n')
+        p++;
+    for (;;) {
+        char *back = strstr(p, "<a href=\"#fnref-");
+        char *para = strstr(p, "<p>");
+        char *end_para = strstr(p, "</p>");
+        char *next = back;
+        if (!next || (para && para < next))
+            next = para;
+        if (!next || (end_para && end_para < next))
+            next = end_para;
+        if (!next) {
+            strbuf_addstr(out, p);
+            break;
+        }
+        strbuf_add(out, p, (size_t)(next - p));
+        if (next == back) {
+            char *close = strstr(back, "</a>");
+            if (!close) {
+                strbuf_addstr(out, back);
+                break;
+            }
+            p = close + 4;
+            /* The space before the backlink goes with it. */
+            trim_spaces(out);
+        } else if (next == para) {
+            trim_spaces(out);
+            if (out->len)
+                strbuf_addch(out, ' ');
+            p = para + 3;
+        } else {
+            p = end_para + 4;
+        }
+    }
+    trim_spaces(out);
+    free(copy);
+}
+
+void site_pdf_footnotes(const char *html, struct strbuf *out)
+{
+    const char *section = strstr(html, "<section class=\"footnotes\"");
+    const char *section_end = section ? strstr(section, "</section>") : NULL;
+    if (!section || !section_end) {
+        strbuf_addstr(out, html);
+        return;
+    }
+    struct note *notes = NULL;
+    size_t n = 0, alloc = 0;
+    for (const char *li = section; (li = strstr(li, "<li id=\"fn-")) && li < section_end;) {
+        const char *label = li + strlen("<li id=\"fn-");
+        const char *quote = strchr(label, '"');
+        const char *body = quote ? strchr(quote, '>') : NULL;
+        const char *end = body ? element_end(body + 1, "li") : NULL;
+        if (!end)
+            break;
+        ARRAY_GROW(notes, n + 1, alloc);
+        notes[n] = (struct note){xstrndup(label, (size_t)(quote - label)), STRBUF_INIT, false};
+        note_text(&notes[n].text, body + 1, (size_t)(end - body - 1));
+        n++;
+        li = end;
+    }
+    /* The body before the notes, each first call replaced by its note. */
+    static const char call[] = "<sup class=\"footnote-ref\"><a href=\"#fn-";
+    const char *p = html;
+    for (const char *c; (c = strstr(p, call)) && c < section;) {
+        const char *label = c + strlen(call);
+        const char *quote = strchr(label, '"');
+        const char *sup_end = quote ? strstr(quote, "</sup>") : NULL;
+        if (!sup_end)
+            break;
+        sup_end += strlen("</sup>");
+        struct note *found = NULL;
+        for (size_t i = 0; i < n && !found; i++)
+            if (!notes[i].used && strlen(notes[i].label) == (size_t)(quote - label) &&
+                !strncmp(notes[i].label, label, (size_t)(quote - label)))
+                found = &notes[i];
+        strbuf_add(out, p, (size_t)((found ? c : sup_end) - p));
+        if (found) {
+            strbuf_addstr(out, "<span class=\"footnote\">");
+            strbuf_add(out, found->text.buf ? found->text.buf : "", found->text.len);
+            strbuf_addstr(out, "</span>");
+            found->used = true;
+        }
+        p = sup_end;
+    }
+    /* Notes never called stay at the end, as they were. */
+    bool all_used = true;
+    for (size_t i = 0; i < n; i++)
+        all_used = all_used && notes[i].used;
+    if (all_used && n) {
+        strbuf_add(out, p, (size_t)(section - p));
+        strbuf_addstr(out, section_end + strlen("</section>"));
+    } else {
+        strbuf_addstr(out, p);
+    }
+    for (size_t i = 0; i < n; i++) {
+        free(notes[i].label);
+        strbuf_release(&notes[i].text);
+    }
+    free(notes);
+}
