@@ -1,5 +1,6 @@
 #include "export/jats.h"
 
+#include "export/intext.h"
 #include "model/country.h"
 #include "model/manuscript.h"
 #include "util/alloc.h"
@@ -37,10 +38,11 @@ struct open_element {
 struct jw {
     struct strbuf *out;
     bool failed;
-    bool tag_open;    /* "<name attr..." written, its ">" not yet */
-    bool in_abstract; /* footnote references are not linked from the abstract */
-    bool in_link;     /* ext-link does not nest */
-    unsigned ntables; /* table-wrap ids: tbl1, tbl2, ... */
+    bool tag_open;                     /* "<name attr..." written, its ">" not yet */
+    bool in_abstract;                  /* footnote references are not linked from the abstract */
+    bool in_link;                      /* ext-link does not nest */
+    unsigned ntables;                  /* table-wrap ids: tbl1, tbl2, ... */
+    const struct reference_list *refs; /* what in-text citations link to (xref bibr) */
     struct open_element *open;
     size_t depth, open_alloc;
     cmark_node **footnotes;
@@ -290,6 +292,7 @@ static bool is_type(cmark_node *n, const char *name)
 
 static void inlines(struct jw *j, cmark_node *parent);
 static void blocks(struct jw *j, cmark_node *parent);
+static char *ref_id(const struct reference_list *list, size_t index);
 
 /* A link's destination that a reader can follow (no javascript: and the like). */
 static bool followable(const char *url)
@@ -376,6 +379,17 @@ static void inline_node(struct jw *j, cmark_node *n)
         end(j);
         return;
     case CMARK_NODE_LINK: {
+        long cited = j->in_abstract ? -1 : intext_reference(n, j->refs);
+        if (cited >= 0 && !j->in_link) {
+            char *rid = ref_id(j->refs, (size_t)cited);
+            start(j, "xref");
+            attr_fixed(j, "ref-type", "bibr");
+            attr(j, "rid", rid);
+            free(rid);
+            inlines(j, n);
+            end(j);
+            return;
+        }
         const char *url = cmark_node_get_url(n);
         if (j->in_link || !followable(url)) {
             inlines(j, n);
@@ -1267,15 +1281,17 @@ int jats_article(const struct jats_source *src, struct strbuf *out)
     if (rc)
         return rc;
     const struct manuscript *m = src->cite.m;
+    const struct reference_list *refs = src->references ? src->references : &m->references;
     cmark_node *doc = src->body;
     if (!doc) {
         rc = parse_markdown(m->body ? m->body : "", m->body ? m->body_len : 0, &doc);
         if (rc)
             return rc;
+        intext_resolve(doc, cmark_get_default_mem_allocator(), refs, m->lang);
     }
     /* Written straight into out, which is cut back to where it was on failure. */
     size_t out_len = out->len;
-    struct jw j = {.out = out};
+    struct jw j = {.out = out, .refs = refs};
     /* The DOCTYPE of the tag set the article follows: PMC and the JATS4R validator look
        for it, and with it `xmllint --valid` checks the article against the DTD
        (tests/specs/jats, offline through its catalog). */

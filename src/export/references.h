@@ -36,6 +36,14 @@ int references_apa_text(const struct reference_list *list, struct strbuf *out);
 int reference_apa_html(const struct reference *r, struct strbuf *out);
 int reference_apa_text(const struct reference *r, struct strbuf *out);
 
+/*
+ * APA's letters after the year for works of the same authors in the same year (2020a,
+ * 2020b, in the order of the list, by title): one char per item of the list, by its index,
+ * 0 for none (free() it). order is references_apa_order's, or NULL to compute it. The
+ * reference list and the in-text citations (export/intext.h) both use it.
+ */
+char *references_year_suffixes(const struct reference_list *list, const size_t *order);
+
 /* The APA order as indexes into list->items (list->n of them; free() it). */
 size_t *references_apa_order(const struct reference_list *list);
 

@@ -1,5 +1,6 @@
 #include "site/markdown.h"
 
+#include "export/intext.h"
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/error.h"
@@ -515,6 +516,11 @@ int markdown_parse(const char *text, size_t len, bool allow_raw_html, struct mar
         escape_raw_html(root);
     *doc = (struct markdown_doc){.root = root, .parser = parser, .options = options};
     return 0;
+}
+
+void markdown_cite(struct markdown_doc *doc, const struct reference_list *refs, const char *lang)
+{
+    intext_resolve(doc->root, &arena_mem, refs, lang);
 }
 
 void markdown_render_html(const struct markdown_doc *doc, struct strbuf *out)
