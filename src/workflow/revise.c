@@ -2,6 +2,7 @@
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "workflow/bibliography.h"
 #include "workflow/editorial.h"
 #include "workflow/review_round.h"
 
@@ -14,6 +15,7 @@ int workflow_revise(struct journal_repo *repo, const struct revision_request *re
 {
     struct editorial e;
     struct strbuf text = STRBUF_INIT, response = STRBUF_INIT;
+    struct strbuf checked = STRBUF_INIT, stored = STRBUF_INIT;
     struct manuscript revised = {0};
     char *ms_path = NULL, *response_path = NULL, *message = NULL;
     memset(out, 0, sizeof(*out));
@@ -27,10 +29,21 @@ int workflow_revise(struct journal_repo *repo, const struct revision_request *re
         rc = editorial_open(&e, repo, req->number);
     if (!rc)
         rc = editorial_require(&e, "revise");
+    int bib = rc ? 0
+                 : bibliography_convert(req->manuscript, text.buf, text.len,
+                                        repo->config.max_attachment_size, &checked, &stored);
+    if (bib < 0)
+        rc = bib;
     if (!rc) {
         struct manuscript_rules rules = {e.countries, e.languages, repo->config.languages[0],
                                          &repo->config.markdown_limits, &repo->config};
-        rc = manuscript_parse(&revised, req->manuscript, text.buf, text.len, &rules);
+        const struct strbuf *parsed = bib ? &checked : &text;
+        rc = manuscript_parse(&revised, req->manuscript, parsed->buf, parsed->len, &rules);
+    }
+    if (!rc && bib) {
+        strbuf_release(&text);
+        text = stored;
+        stored = (struct strbuf)STRBUF_INIT;
     }
     if (rc)
         goto done;
@@ -74,6 +87,8 @@ done:
     free(message);
     manuscript_free(&revised);
     strbuf_release(&text);
+    strbuf_release(&checked);
+    strbuf_release(&stored);
     strbuf_release(&response);
     editorial_close(&e);
     return rc;

@@ -8,6 +8,7 @@
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "workflow/bibliography.h"
 #include "workflow/notify.h"
 
 #include <stdio.h>
@@ -130,6 +131,7 @@ int submission_submit(struct journal_repo *repo, const struct submit_request *re
                       struct submit_result *res)
 {
     struct strbuf text = STRBUF_INIT, record_text = STRBUF_INIT;
+    struct strbuf checked = STRBUF_INIT, stored = STRBUF_INIT;
     struct manuscript m = {0};
     struct country_db *countries = NULL;
     struct language_db *languages = NULL;
@@ -145,10 +147,22 @@ int submission_submit(struct journal_repo *repo, const struct submit_request *re
         rc = country_db_open(&countries, NULL, NULL);
     if (!rc)
         rc = language_db_open(&languages, NULL, NULL);
+    /* A bibliography file is read into the references before anything is checked. */
+    int bib = rc ? 0
+                 : bibliography_convert(req->manuscript, text.buf, text.len,
+                                        repo->config.max_attachment_size, &checked, &stored);
+    if (bib < 0)
+        rc = bib;
     if (!rc) {
         struct manuscript_rules rules = {countries, languages, repo->config.languages[0],
                                          &repo->config.markdown_limits, &repo->config};
-        rc = manuscript_parse(&m, req->manuscript, text.buf, text.len, &rules);
+        const struct strbuf *parsed = bib ? &checked : &text;
+        rc = manuscript_parse(&m, req->manuscript, parsed->buf, parsed->len, &rules);
+    }
+    if (!rc && bib) {
+        strbuf_release(&text);
+        text = stored;
+        stored = (struct strbuf)STRBUF_INIT;
     }
     if (!rc)
         rc = read_attachments(repo, req, att);
@@ -236,6 +250,8 @@ done:
     country_db_free(countries);
     language_db_free(languages);
     strbuf_release(&text);
+    strbuf_release(&checked);
+    strbuf_release(&stored);
     strbuf_release(&record_text);
     return rc;
 }
