@@ -493,6 +493,18 @@ static void table(struct jw *j, cmark_node *n)
     snprintf(id, sizeof id, "tbl%u", ++j->ntables);
     start(j, "table-wrap");
     attr(j, "id", id);
+    size_t skip;
+    cmark_node *caption = gfm_table_caption(n, &skip);
+    if (caption) {
+        start(j, "caption");
+        start(j, "p");
+        cmark_node *first = cmark_node_first_child(caption);
+        text(j, cmark_node_get_literal(first) + skip);
+        for (cmark_node *c = cmark_node_next(first); c; c = cmark_node_next(c))
+            inline_node(j, c);
+        end(j);
+        end(j);
+    }
     start(j, "table");
     if (nbody) {
         start(j, "thead");
@@ -536,6 +548,8 @@ static void block(struct jw *j, cmark_node *n)
 {
     switch (cmark_node_get_type(n)) {
     case CMARK_NODE_PARAGRAPH:
+        if (gfm_is_table_caption(n))
+            return; /* in its table-wrap */
         start(j, "p");
         inlines(j, n);
         end(j);
