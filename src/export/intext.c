@@ -67,6 +67,24 @@ static void year(struct strbuf *out, const struct reference *r, char suffix)
     }
 }
 
+/* ", p. 12", with a page range's hyphen an en dash as in the reference list ("pp. 3–4"). */
+static void add_locator(struct strbuf *out, const char *loc)
+{
+    if (empty(loc))
+        return;
+    strbuf_addstr(out, ", ");
+    for (const char *p = loc; *p; p++) {
+        size_t dashes = strspn(p, "-");
+        if (dashes && dashes <= 2 && p > loc && p[-1] >= '0' && p[-1] <= '9' && p[dashes] >= '0' &&
+            p[dashes] <= '9') {
+            strbuf_addstr(out, "\xe2\x80\x93");
+            p += dashes - 1;
+            continue;
+        }
+        strbuf_addch(out, *p);
+    }
+}
+
 static void piece(struct intext *t, size_t *alloc, struct strbuf *sb, long ref)
 {
     if (!sb->len)
@@ -121,8 +139,7 @@ bool intext_format(const struct cite *c, const struct reference_list *refs, cons
         authors(&sb, r, true, lang);
         strbuf_addstr(&sb, " (");
         year(&sb, r, suffixes ? suffixes[items[0].ref] : 0);
-        if (!empty(items[0].item->locator))
-            strbuf_addf(&sb, ", %s", items[0].item->locator);
+        add_locator(&sb, items[0].item->locator);
         strbuf_addch(&sb, ')');
         piece(out, &alloc, &sb, items[0].ref);
     } else {
@@ -141,11 +158,18 @@ bool intext_format(const struct cite *c, const struct reference_list *refs, cons
             if (!empty(it->prefix))
                 strbuf_addf(&sb, "%s ", it->prefix);
             piece(out, &alloc, &sb, -1);
-            if (!same && !it->suppress_author)
-                strbuf_addf(&sb, "%s, ", who.buf);
+            if (!same && !it->suppress_author) {
+                /* A title in quotation marks takes the comma inside them: ("Title," n.d.). */
+                static const char close_quote[] = "\xe2\x80\x9d";
+                if (who.len >= 3 && !strcmp(who.buf + who.len - 3, close_quote)) {
+                    strbuf_add(&sb, who.buf, who.len - 3);
+                    strbuf_addf(&sb, ",%s ", close_quote);
+                } else {
+                    strbuf_addf(&sb, "%s, ", who.buf);
+                }
+            }
             year(&sb, r, suffixes ? suffixes[items[i].ref] : 0);
-            if (!empty(it->locator))
-                strbuf_addf(&sb, ", %s", it->locator);
+            add_locator(&sb, it->locator);
             piece(out, &alloc, &sb, items[i].ref);
             strbuf_reset(&prev);
             strbuf_add(&prev, who.buf, who.len);
