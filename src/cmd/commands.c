@@ -39,6 +39,10 @@ const struct command commands[] = {
      "A manuscript may give its title, abstract and keywords in the journal's other\n"
      "languages (translations: {en: {title, abstract, keywords}}); journal.yaml's\n"
      "require_translations: [en] refuses one in another language without them.\n"
+     "In-text citations ([@key, p. 12], @key) must name ids of the references; a\n"
+     "bibliography: FILE (.bib, .bibtex, CSL .json) is converted with Pandoc (Debian's\n"
+     "pandoc; JOURNAL_PANDOC names another) and stored as references: in the front\n"
+     "matter.\n"
      "\n"
      "  --file FILE   attach a figure or data file (repeatable)\n"
      "  --json        print {number, commit, title} as JSON\n"},
@@ -306,7 +310,8 @@ const struct command commands[] = {
      "\n"
      "Validate the revised manuscript, store it (earlier versions stay in git and in\n"
      "submission.yaml's versions), keep the response to reviewers as\n"
-     "submissions/<n>/responses/round-<r>.md, and open round r under review.\n"},
+     "submissions/<n>/responses/round-<r>.md, and open round r under review.\n"
+     "A bibliography: FILE is converted into references: as by journal submit.\n"},
     {"diff", cmd_diff, "show what changed in a manuscript between rounds",
      "usage: journal diff NUMBER [ROUND]\n"
      "\n"
