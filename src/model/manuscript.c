@@ -496,21 +496,21 @@ static void parse_front_matter(struct parse *p)
         parse_translations(p, n);
     check_required_translations(p, ydoc_get_key(d, root, "translations"));
 
-    /* journal submit and journal revise read a bibliography file into references: before the
+    /* journal submit, revise and import read a bibliography file into references: before the
      * parse (workflow/bibliography.c); a manuscript that still names one was not read that
      * way, and its references would be lost. */
     n = ydoc_get(d, root, "bibliography");
     if (n && !ydoc_is_null(n)) {
         if (p->rules->config)
             ydoc_problem(d, n,
-                         "bibliography: is read only by journal submit and journal revise "
+                         "bibliography: is read only by journal submit, revise and import "
                          "(which convert the file into references: with Pandoc); put the "
                          "references in the front matter as references: (CSL YAML) instead");
         else {
             ARRAY_GROW(m->warnings, m->nwarnings + 1, p->warnings_alloc);
             m->warnings[m->nwarnings++] =
-                xasprintf("%s:%zu:%zu: bibliography: is not read here (only journal submit and "
-                          "journal revise convert it into references:)",
+                xasprintf("%s:%zu:%zu: bibliography: is not read here (only journal submit, revise "
+                          "and import convert it into references:)",
                           p->file, ydoc_line(d, n), ydoc_column(n));
         }
     }

@@ -170,6 +170,24 @@ expect_stderr_match "both\.md:[0-9]+:1: both bibliography: and references:" \
     "bibliography: beside references: is refused at its line"
 expect_unchanged "$before" "$J" "refused bibliographies leave the repository byte-for-byte unchanged"
 
+# journal import reads a bibliography file the same way.
+mkdir -p past
+{ head_fm; echo "bibliography: ../refs.bib"; printf -- '---\n\nAs @evans1999 argues [@ivanov2010].\n'; } >past/a.md
+cat >past/issue.yaml <<'EOF'
+volume: 1
+number: 1
+year: 2019
+date: 2019-06-30
+title: "Issue 1.1"
+articles:
+  - {file: a.md, doi: 10.12345/bcr.2019.1.1.1, pages: "1-14"}
+EOF
+expect_exit 0 "import of an article with bibliography: exits 0" -- "$JOURNAL" -C "$J" import past
+check "the imported manuscript holds the converted references" -- bash -c \
+    "git -C '$J' diff HEAD~1 HEAD -- 'submissions/*/manuscript.md' | grep -q '^+  - id: \"ivanov2010\"'"
+check "the imported manuscript names no bibliography file" -- bash -c \
+    "! git -C '$J' diff HEAD~1 HEAD -- 'submissions/*/manuscript.md' | grep -q '^+bibliography:'"
+
 # ---- the sample journal: pages and JATS ----
 SJ=$TEST_TMP/sample
 sample_journal "$SJ" || finish

@@ -415,7 +415,7 @@ static void test_manuscript_bibliography_not_ignored(void **state)
                        "Body\n";
     assert_int_equal(parse_checked(&m, text), JOURNAL_EINPUT);
     assert_non_null(strstr(error_message(), "ms.md:7:15: bibliography: is read only by journal "
-                                            "submit and journal revise"));
+                                            "submit, revise and import"));
     error_clear();
     /* Where nothing is validated (the site), a warning. */
     struct manuscript_rules rules = {countries, languages, "en", NULL, NULL};
