@@ -170,6 +170,15 @@ expect_stderr_match "both\.md:[0-9]+:1: both bibliography: and references:" \
     "bibliography: beside references: is refused at its line"
 expect_unchanged "$before" "$J" "refused bibliographies leave the repository byte-for-byte unchanged"
 
+# journal revise reads it too: a submission whose revision was asked for (set by hand here).
+expect_exit 0 "submit the first version, without a bibliography" -- "$JOURNAL" -C "$J" submit uncited.md
+N=$(cat "$OUT")
+sed -i 's/^state: submitted$/state: revision-requested/' "$J/submissions/$N/submission.yaml"
+tgit -C "$J" commit -qam "Revision requested (by hand, for the test)"
+expect_exit 0 "revise with bibliography: refs.bib exits 0" -- "$JOURNAL" -C "$J" revise "$N" bib.md
+check "the revised manuscript holds the converted references" -- bash -c \
+    "git -C '$J' show 'HEAD:submissions/$N/manuscript.md' | grep -q '^  - id: \"ivanov2010\"$'"
+
 # journal import reads a bibliography file the same way.
 mkdir -p past
 { head_fm; echo "bibliography: ../refs.bib"; printf -- '---\n\nAs @evans1999 argues [@ivanov2010].\n'; } >past/a.md
