@@ -24,6 +24,9 @@
  * Italics (the journal and volume, or the title of a work that stands alone) are
  * <i> in HTML; DOIs are linked as https://doi.org/..., URLs as they are.
  *
+ * Works of the same authors and year get their letters (2020a, 2020b:
+ * references_year_suffixes) after the year, as the in-text citations do.
+ *
  * references_apa_html appends one "<li id=\"ref-ID\">...</li>\n" per reference (the
  * caller supplies the <ol>); references_apa_text one line per reference. Both
  * append to out and leave it unchanged on failure (JOURNAL_EINPUT for a name
