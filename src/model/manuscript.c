@@ -601,13 +601,15 @@ static void check_citations(struct parse *p)
                 else if (m->references.n)
                     error_add_at(p->file, line, 0,
                                  "citation @%s is not in the references (each key must be the "
-                                 "id of one of the front matter's references:)",
-                                 c.items[k].key);
+                                 "id of one of the front matter's references:; an @ that is "
+                                 "no citation goes in code: `@%s`)",
+                                 c.items[k].key, c.items[k].key);
                 else
                     error_add_at(p->file, line, 0,
                                  "citation @%s, but the manuscript has no references: (add them "
-                                 "to the front matter, or bibliography: FILE)",
-                                 c.items[k].key);
+                                 "to the front matter, or bibliography: FILE; an @ that is no "
+                                 "citation goes in code: `@%s`)",
+                                 c.items[k].key, c.items[k].key);
             }
         }
     }
