@@ -41,6 +41,10 @@ const struct command commands[] = {
      "A manuscript may give its title, abstract and keywords in the journal's other\n"
      "languages (translations: {en: {title, abstract, keywords}}); journal.yaml's\n"
      "require_translations: [en] refuses one in another language without them.\n"
+     "In-text citations ([@key, p. 12], @key) must name ids of the references; a\n"
+     "bibliography: FILE (.bib, .bibtex, CSL .json) is converted with Pandoc (Debian's\n"
+     "pandoc; JOURNAL_PANDOC names another) and stored as references: in the front\n"
+     "matter.\n"
      "\n"
      "A Word (.docx) or OpenDocument (.odt) file is converted with Pandoc as journal\n"
      "convert does; its front matter comes from META.yaml (the same fields, checked\n"
@@ -369,7 +373,8 @@ const struct command commands[] = {
      "submissions/<n>/responses/round-<r>.md, and open round r under review.\n"
      "A Word or OpenDocument revision is converted as journal submit converts one:\n"
      "its pictures go to files/ and the document to files/original.docx (or .odt),\n"
-     "replacing the earlier round's (which stay in git).\n"},
+     "replacing the earlier round's (which stay in git).\n"
+     "A bibliography: FILE is converted into references: as by journal submit.\n"},
     {"diff", cmd_diff, "show what changed in a manuscript between rounds",
      "usage: journal diff NUMBER [ROUND]\n"
      "\n"

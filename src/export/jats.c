@@ -1,5 +1,6 @@
 #include "export/jats.h"
 
+#include "export/intext.h"
 #include "model/country.h"
 #include "model/manuscript.h"
 #include "model/person.h"
@@ -38,10 +39,12 @@ struct open_element {
 struct jw {
     struct strbuf *out;
     bool failed;
-    bool tag_open;    /* "<name attr..." written, its ">" not yet */
-    bool in_abstract; /* footnote references are not linked from the abstract */
-    bool in_link;     /* ext-link does not nest */
-    unsigned ntables; /* table-wrap ids: tbl1, tbl2, ... */
+    bool tag_open;                     /* "<name attr..." written, its ">" not yet */
+    bool in_abstract;                  /* footnote references are not linked from the abstract */
+    bool in_link;                      /* ext-link does not nest */
+    unsigned ntables;                  /* table-wrap ids: tbl1, tbl2, ... */
+    const struct reference_list *refs; /* the ref-list, which in-text citations link to */
+    char **ref_ids;                    /* its XML IDs (ref_id), made when first needed */
     struct open_element *open;
     size_t depth, open_alloc;
     cmark_node **footnotes;
@@ -291,6 +294,7 @@ static bool is_type(cmark_node *n, const char *name)
 
 static void inlines(struct jw *j, cmark_node *parent);
 static void blocks(struct jw *j, cmark_node *parent);
+static const char *ref_id(struct jw *j, size_t index);
 
 /* A link's destination that a reader can follow (no javascript: and the like). */
 static bool followable(const char *url)
@@ -377,6 +381,15 @@ static void inline_node(struct jw *j, cmark_node *n)
         end(j);
         return;
     case CMARK_NODE_LINK: {
+        long cited = j->in_abstract ? -1 : intext_reference(n, j->refs);
+        if (cited >= 0 && !j->in_link) {
+            start(j, "xref");
+            attr_fixed(j, "ref-type", "bibr");
+            attr(j, "rid", ref_id(j, (size_t)cited));
+            inlines(j, n);
+            end(j);
+            return;
+        }
         const char *url = cmark_node_get_url(n);
         if (j->in_link || !followable(url)) {
             inlines(j, n);
@@ -480,6 +493,18 @@ static void table(struct jw *j, cmark_node *n)
     snprintf(id, sizeof id, "tbl%u", ++j->ntables);
     start(j, "table-wrap");
     attr(j, "id", id);
+    size_t skip;
+    cmark_node *caption = gfm_table_caption(n, &skip);
+    if (caption) {
+        start(j, "caption");
+        start(j, "p");
+        cmark_node *first = cmark_node_first_child(caption);
+        text(j, cmark_node_get_literal(first) + skip);
+        for (cmark_node *c = cmark_node_next(first); c; c = cmark_node_next(c))
+            inline_node(j, c);
+        end(j);
+        end(j);
+    }
     start(j, "table");
     if (nbody) {
         start(j, "thead");
@@ -523,6 +548,8 @@ static void block(struct jw *j, cmark_node *n)
 {
     switch (cmark_node_get_type(n)) {
     case CMARK_NODE_PARAGRAPH:
+        if (gfm_is_table_caption(n))
+            return; /* in its table-wrap */
         start(j, "p");
         inlines(j, n);
         end(j);
@@ -1134,37 +1161,48 @@ static void person_group(struct jw *j, const char *type, const struct csl_name *
     end(j);
 }
 
-/* An XML ID from a CSL id: letters, digits, '-', '_' and '.', after "ref-". */
-static char *ref_id(const struct reference_list *list, size_t index)
+/*
+ * XML IDs from the CSL ids: letters, digits, '-', '_' and '.', after "ref-"; two ids that
+ * differ only in dropped characters stay apart (the later gets "-N", N its position). All at
+ * once: each id depends on those before it, and working that out again for each reference
+ * and each citation took time exponential in their number (an article of 36 references
+ * did not finish in minutes).
+ */
+static char **ref_ids(const struct reference_list *list)
 {
-    struct strbuf sb = STRBUF_INIT;
-    strbuf_addstr(&sb, "ref-");
-    for (const char *p = list->items[index].id ? list->items[index].id : ""; *p; p++) {
-        char ch = *p;
-        bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                  (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.';
-        strbuf_addch(&sb, ok ? ch : '-');
-    }
-    /* Two ids that differ only in dropped characters stay apart. */
-    for (size_t k = 0; k < index; k++) {
-        char *other = ref_id(list, k);
-        bool same = !strcmp(other, sb.buf);
-        free(other);
-        if (same) {
-            strbuf_addf(&sb, "-%zu", index + 1);
-            break;
+    char **ids = xcalloc(list->n ? list->n : 1, sizeof(*ids));
+    for (size_t i = 0; i < list->n; i++) {
+        struct strbuf sb = STRBUF_INIT;
+        strbuf_addstr(&sb, "ref-");
+        for (const char *p = list->items[i].id ? list->items[i].id : ""; *p; p++) {
+            char ch = *p;
+            bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                      (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.';
+            strbuf_addch(&sb, ok ? ch : '-');
         }
+        for (size_t k = 0; k < i; k++)
+            if (!strcmp(ids[k], sb.buf)) {
+                strbuf_addf(&sb, "-%zu", i + 1);
+                break;
+            }
+        ids[i] = strbuf_detach(&sb, NULL);
     }
-    return strbuf_detach(&sb, NULL);
+    return ids;
+}
+
+/* The XML ID of reference index of the article's list (made once, freed with the writer). */
+static const char *ref_id(struct jw *j, size_t index)
+{
+    if (!j->ref_ids)
+        j->ref_ids = ref_ids(j->refs);
+    return j->ref_ids[index];
 }
 
 static void reference(struct jw *j, const struct reference_list *list, size_t index)
 {
     const struct reference *r = &list->items[index];
-    char *id = ref_id(list, index);
     start(j, "ref");
-    attr(j, "id", id);
-    free(id);
+    attr(j, "id", ref_id(j, index));
     const char *type = publication_type(r->type);
     start(j, "element-citation");
     attr(j, "publication-type", type);
@@ -1299,15 +1337,17 @@ int jats_article(const struct jats_source *src, struct strbuf *out)
     if (rc)
         return rc;
     const struct manuscript *m = src->cite.m;
+    const struct reference_list *refs = src->references ? src->references : &m->references;
     cmark_node *doc = src->body;
     if (!doc) {
         rc = parse_markdown(m->body ? m->body : "", m->body ? m->body_len : 0, &doc);
         if (rc)
             return rc;
+        intext_resolve(doc, cmark_get_default_mem_allocator(), refs, m->lang);
     }
     /* Written straight into out, which is cut back to where it was on failure. */
     size_t out_len = out->len;
-    struct jw j = {.out = out};
+    struct jw j = {.out = out, .refs = refs};
     /* The DOCTYPE of the tag set the article follows: PMC and the JATS4R validator look
        for it, and with it `xmllint --valid` checks the article against the DTD
        (tests/specs/jats, offline through its catalog). */
@@ -1339,6 +1379,9 @@ int jats_article(const struct jats_source *src, struct strbuf *out)
         strbuf_setlen(out, out_len);
     free(j.open);
     free(j.footnotes);
+    for (size_t i = 0; j.ref_ids && i < refs->n; i++)
+        free(j.ref_ids[i]);
+    free(j.ref_ids);
     if (!src->body)
         cmark_node_free(doc);
     return rc;

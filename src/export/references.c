@@ -281,11 +281,13 @@ static void add_title(struct strbuf *out, const struct reference *r, bool html)
     strbuf_release(&bracket);
 }
 
-static void add_date(struct strbuf *out, const struct reference *r, bool html)
+static void add_date(struct strbuf *out, const struct reference *r, char suffix, bool html)
 {
     strbuf_addch(out, '(');
     if (r->year) {
         strbuf_addf(out, "%d", r->year);
+        if (suffix)
+            strbuf_addch(out, suffix);
         if (full_date(r) && r->month >= 1 && r->month <= 12) {
             strbuf_addf(out, ", %s", months[r->month - 1]);
             if (r->day)
@@ -387,7 +389,7 @@ static void add_standalone(struct strbuf *out, const struct reference *r, bool h
         add_sentence(out, r->publisher, html);
 }
 
-static int entry(const struct reference *r, bool html, struct strbuf *out)
+static int entry(const struct reference *r, char suffix, bool html, struct strbuf *out)
 {
     struct strbuf sb = STRBUF_INIT;
     enum kind kind = kind_of(r);
@@ -410,7 +412,7 @@ static int entry(const struct reference *r, bool html, struct strbuf *out)
     }
     if (sb.len)
         strbuf_addch(&sb, ' ');
-    add_date(&sb, r, html);
+    add_date(&sb, r, suffix, html);
     if (!title_done && !empty(r->title)) {
         strbuf_addch(&sb, ' ');
         add_title(&sb, r, html);
@@ -432,12 +434,12 @@ static int entry(const struct reference *r, bool html, struct strbuf *out)
 
 int reference_apa_html(const struct reference *r, struct strbuf *out)
 {
-    return entry(r, true, out);
+    return entry(r, 0, true, out);
 }
 
 int reference_apa_text(const struct reference *r, struct strbuf *out)
 {
-    return entry(r, false, out);
+    return entry(r, 0, false, out);
 }
 
 /* Code point order after simple case folding; a prefix sorts first ("Brown" < "Browning"). */
@@ -548,6 +550,39 @@ size_t *references_apa_order(const struct reference_list *list)
     return order;
 }
 
+static bool same_names(const struct reference *a, const struct reference *b)
+{
+    size_t na, nb;
+    const struct csl_name *x = filing_names(a, &na), *y = filing_names(b, &nb);
+    if (na != nb || !na)
+        return false;
+    for (size_t i = 0; i < na; i++)
+        if (cmp_fold(name_key(&x[i]), name_key(&y[i])) ||
+            cmp_fold(x[i].literal ? NULL : x[i].given, y[i].literal ? NULL : y[i].given))
+            return false;
+    return true;
+}
+
+char *references_year_suffixes(const struct reference_list *list, const size_t *order)
+{
+    size_t *own = order ? NULL : references_apa_order(list);
+    const size_t *o = order ? order : own;
+    char *suffix = xcalloc(list->n ? list->n : 1, 1);
+    for (size_t i = 0; i < list->n;) {
+        const struct reference *r = &list->items[o[i]];
+        size_t j = i + 1;
+        while (j < list->n && r->year && list->items[o[j]].year == r->year &&
+               same_names(r, &list->items[o[j]]))
+            j++;
+        /* Past z, a year takes no letter rather than one that is not a letter. */
+        for (size_t k = i; j - i > 1 && k < j && k - i < 26; k++)
+            suffix[o[k]] = (char)('a' + (k - i));
+        i = j;
+    }
+    free(own);
+    return suffix;
+}
+
 /* An id usable in an HTML id attribute (no white space), else none. */
 static bool html_id_ok(const char *id)
 {
@@ -564,6 +599,7 @@ static int list(const struct reference_list *refs, bool html, struct strbuf *out
     if (!refs || !out)
         return error_internal("references: no list given");
     size_t *order = references_apa_order(refs);
+    char *suffix = references_year_suffixes(refs, order);
     struct strbuf sb = STRBUF_INIT;
     int rc = 0;
     for (size_t i = 0; !rc && i < refs->n; i++) {
@@ -577,12 +613,13 @@ static int list(const struct reference_list *refs, bool html, struct strbuf *out
             }
             strbuf_addch(&sb, '>');
         }
-        rc = entry(r, html, &sb);
+        rc = entry(r, suffix[order[i]], html, &sb);
         strbuf_addstr(&sb, html ? "</li>\n" : "\n");
     }
     if (!rc)
         strbuf_add(out, sb.buf, sb.len);
     strbuf_release(&sb);
+    free(suffix);
     free(order);
     return rc;
 }

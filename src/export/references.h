@@ -24,6 +24,9 @@
  * Italics (the journal and volume, or the title of a work that stands alone) are
  * <i> in HTML; DOIs are linked as https://doi.org/..., URLs as they are.
  *
+ * Works of the same authors and year get their letters (2020a, 2020b:
+ * references_year_suffixes) after the year, as the in-text citations do.
+ *
  * references_apa_html appends one "<li id=\"ref-ID\">...</li>\n" per reference (the
  * caller supplies the <ol>); references_apa_text one line per reference. Both
  * append to out and leave it unchanged on failure (JOURNAL_EINPUT for a name
@@ -35,6 +38,14 @@ int references_apa_text(const struct reference_list *list, struct strbuf *out);
 /* One reference, without <li> or newline. */
 int reference_apa_html(const struct reference *r, struct strbuf *out);
 int reference_apa_text(const struct reference *r, struct strbuf *out);
+
+/*
+ * APA's letters after the year for works of the same authors in the same year (2020a,
+ * 2020b, in the order of the list, by title): one char per item of the list, by its index,
+ * 0 for none (free() it). order is references_apa_order's, or NULL to compute it. The
+ * reference list and the in-text citations (export/intext.h) both use it.
+ */
+char *references_year_suffixes(const struct reference_list *list, const size_t *order);
 
 /* The APA order as indexes into list->items (list->n of them; free() it). */
 size_t *references_apa_order(const struct reference_list *list);

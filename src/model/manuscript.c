@@ -1,5 +1,6 @@
 #include "model/manuscript.h"
 
+#include "model/cite.h"
 #include "model/config.h"
 #include "model/country.h"
 #include "model/language.h"
@@ -8,10 +9,13 @@
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/frontmatter.h"
+#include "util/gfm.h"
 #include "util/strbuf.h"
 #include "util/utf8.h"
+#include "util/unicode.h"
 #include "util/yaml.h"
 
+#include <cmark-gfm.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -493,6 +497,25 @@ static void parse_front_matter(struct parse *p)
         parse_translations(p, n);
     check_required_translations(p, ydoc_get_key(d, root, "translations"));
 
+    /* journal submit, revise and import read a bibliography file into references: before the
+     * parse (workflow/bibliography.c); a manuscript that still names one was not read that
+     * way, and its references would be lost. */
+    n = ydoc_get(d, root, "bibliography");
+    if (n && !ydoc_is_null(n)) {
+        if (p->rules->config)
+            ydoc_problem(d, n,
+                         "bibliography: is read only by journal submit, revise and import "
+                         "(which convert the file into references: with Pandoc); put the "
+                         "references in the front matter as references: (CSL YAML) instead");
+        else {
+            ARRAY_GROW(m->warnings, m->nwarnings + 1, p->warnings_alloc);
+            m->warnings[m->nwarnings++] =
+                xasprintf("%s:%zu:%zu: bibliography: is not read here (only journal submit, revise "
+                          "and import convert it into references:)",
+                          p->file, ydoc_line(d, n), ydoc_column(n));
+        }
+    }
+
     n = ydoc_get(d, root, "references");
     if (n && !reference_list_parse(d, n, &m->references)) {
         reference_list_warnings(&m->references, p->file, &m->warnings, &m->nwarnings);
@@ -531,6 +554,81 @@ static void parse_front_matter(struct parse *p)
         m->nauthors = 1;
         parse_author(p, authors, &m->authors[0]);
     }
+}
+
+/*
+ * Every citation's key must be a reference's id (else the page would show the key as it
+ * stands); a reference never cited is a warning, once the text cites any: a manuscript
+ * without in-text citations (most written before journal read them) keeps its list as it is.
+ */
+static void check_citations(struct parse *p)
+{
+    struct manuscript *m = p->m;
+    if (!m->body_len || !memchr(m->body, '@', m->body_len))
+        return;
+    cmark_node *root = NULL;
+    cmark_parser *parser = NULL;
+    if (gfm_parse(m->body, m->body_len, CMARK_OPT_FOOTNOTES, false,
+                  cmark_get_default_mem_allocator(), &root, &parser))
+        return; /* the site's parse reports it */
+    cmark_node **texts;
+    size_t ntexts = cite_text_nodes(root, &texts);
+    bool *cited = xcalloc(m->references.n ? m->references.n : 1, sizeof(*cited));
+    const char **ids = xcalloc(m->references.n + 1, sizeof(*ids));
+    for (size_t i = 0; i < m->references.n; i++)
+        ids[i] = m->references.items[i].id;
+    bool any = false;
+    for (size_t t = 0; t < ntexts; t++) {
+        const char *lit = cmark_node_get_literal(texts[t]);
+        size_t len = strlen(lit), line = 0;
+        struct cite c;
+        for (size_t from = 0; cite_next(lit, len, from, &c); from = c.end, cite_free(&c)) {
+            any = true;
+            for (size_t k = 0; k < c.n; k++) {
+                size_t r = 0;
+                while (r < m->references.n && strcmp(ids[r], c.items[k].key))
+                    r++;
+                if (r < m->references.n) {
+                    cited[r] = true;
+                    continue;
+                }
+                if (!line)
+                    line = m->body_line + cite_node_line(texts[t]) - 1;
+                const char *near = text_suggest(c.items[k].key, ids);
+                if (near)
+                    error_add_at(p->file, line, 0,
+                                 "citation @%s is not in the references; did you mean @%s?",
+                                 c.items[k].key, near);
+                else if (m->references.n)
+                    error_add_at(p->file, line, 0,
+                                 "citation @%s is not in the references (each key must be the "
+                                 "id of one of the front matter's references:; an @ that is "
+                                 "no citation goes in code: `@%s`)",
+                                 c.items[k].key, c.items[k].key);
+                else
+                    error_add_at(p->file, line, 0,
+                                 "citation @%s, but the manuscript has no references: (add them "
+                                 "to the front matter, or bibliography: FILE; an @ that is no "
+                                 "citation goes in code: `@%s`)",
+                                 c.items[k].key, c.items[k].key);
+            }
+        }
+    }
+    for (size_t i = 0; any && i < m->references.n; i++) {
+        if (cited[i])
+            continue;
+        const struct reference *r = &m->references.items[i];
+        ARRAY_GROW(m->warnings, m->nwarnings + 1, p->warnings_alloc);
+        m->warnings[m->nwarnings++] =
+            xasprintf("%s:%zu:%zu: reference '%s' is never cited in the text (cite it as @%s or "
+                      "[@%s], or remove it)",
+                      p->file, r->line, r->column, r->id, r->id, r->id);
+    }
+    free(ids);
+    free(cited);
+    free(texts);
+    cmark_node_free(root);
+    cmark_parser_free(parser);
 }
 
 int manuscript_parse(struct manuscript *m, const char *file, const char *text, size_t len,
@@ -577,6 +675,8 @@ int manuscript_parse(struct manuscript *m, const char *file, const char *text, s
     m->body_line = fm.body_line;
     m->body_len = fm.body_len;
     m->body = xstrndup(fm.body, m->body_len);
+    if (rules->config && !error_count())
+        check_citations(&p);
     if (error_count()) {
         manuscript_free(m);
         return JOURNAL_EINPUT;

@@ -749,6 +749,9 @@ static int parse_article(const struct build *b, const struct manuscript *m, stru
     md->abstract = (struct markdown_doc){0};
     int rc = markdown_parse(m->body ? m->body : "", m->body ? m->body_len : 0,
                             b->repo->config.allow_raw_html, &md->body);
+    /* Every citation has an '@': most bodies need no walk to find none. */
+    if (!rc && m->references.n && m->body && memchr(m->body, '@', m->body_len))
+        markdown_cite(&md->body, &m->references, m->lang);
     if (!rc && m->abstract)
         rc = markdown_parse(m->abstract, strlen(m->abstract), false, &md->abstract);
     return rc;

@@ -1,5 +1,6 @@
 #include "site/markdown.h"
 
+#include "export/intext.h"
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/error.h"
@@ -517,6 +518,96 @@ int markdown_parse(const char *text, size_t len, bool allow_raw_html, struct mar
     return 0;
 }
 
+void markdown_cite(struct markdown_doc *doc, const struct reference_list *refs, const char *lang)
+{
+    intext_resolve(doc->root, &arena_mem, refs, lang);
+}
+
+/* A table with its caption (util/gfm.h), set aside while the document is rendered. */
+struct captioned {
+    cmark_node *table;
+    cmark_node *caption;
+    bool caption_before;
+    cmark_node *stand_in; /* the table's HTML with its <caption>, where the table was */
+};
+
+/*
+ * cmark-gfm's tables have no caption, and its renderer writes "<table>" with nothing after
+ * it that the document could hold. So a table with a caption is rendered alone, its caption
+ * put in after "<table>", and the two stand aside for a custom block of that HTML while the
+ * document is rendered (custom blocks are written as they are, in safe mode too: they are
+ * ours, never the author's). What the table and caption hold has been through the same
+ * treatment as the rest of the text (sanitised, escaped) before this runs.
+ */
+static size_t set_captions_aside(const struct markdown_doc *doc, struct captioned **out)
+{
+    size_t n = 0, alloc = 0;
+    *out = NULL;
+    cmark_iter *it = cmark_iter_new(doc->root);
+    cmark_event_type ev;
+    size_t skip;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *node = cmark_iter_get_node(it);
+        cmark_node *caption;
+        if (ev == CMARK_EVENT_ENTER && (caption = gfm_table_caption(node, &skip))) {
+            ARRAY_GROW(*out, n + 1, alloc);
+            (*out)[n++] = (struct captioned){node, caption, cmark_node_next(caption) == node, NULL};
+        }
+    }
+    cmark_iter_free(it);
+    cmark_llist *exts = cmark_parser_get_syntax_extensions(doc->parser);
+    struct strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        struct captioned *c = &(*out)[i];
+        gfm_table_caption(c->table, &skip);
+        cmark_node *first = cmark_node_first_child(c->caption);
+        char *literal = xstrdup(cmark_node_get_literal(first));
+        cmark_node_set_literal(first, literal + skip);
+        char *caption = cmark_render_html(c->caption, doc->options, exts);
+        cmark_node_set_literal(first, literal);
+        free(literal);
+        char *table = cmark_render_html(c->table, doc->options, exts);
+        /* "<p>...</p>\n" and "<table>\n..." */
+        size_t clen = strlen(caption);
+        const char *inner = caption, *open = strchr(table, '>');
+        if (clen >= 8 && !strncmp(caption, "<p>", 3) && !strcmp(caption + clen - 5, "</p>\n")) {
+            inner += 3;
+            clen -= 8;
+        }
+        strbuf_reset(&sb);
+        if (open) {
+            strbuf_add(&sb, table, (size_t)(open - table) + 1);
+            strbuf_addstr(&sb, "\n<caption>");
+            strbuf_add(&sb, inner, clen);
+            strbuf_addstr(&sb, "</caption>");
+            strbuf_addstr(&sb, open + 1);
+        } else {
+            strbuf_addstr(&sb, table);
+        }
+        arena_free(caption);
+        arena_free(table);
+        c->stand_in = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, &arena_mem);
+        cmark_node_set_on_enter(c->stand_in, sb.buf);
+        cmark_node_replace(c->table, c->stand_in);
+        cmark_node_unlink(c->caption);
+    }
+    strbuf_release(&sb);
+    return n;
+}
+
+static void put_captions_back(struct captioned *c, size_t n)
+{
+    for (size_t i = n; i-- > 0;) {
+        cmark_node_replace(c[i].stand_in, c[i].table);
+        if (c[i].caption_before)
+            cmark_node_insert_before(c[i].table, c[i].caption);
+        else
+            cmark_node_insert_after(c[i].table, c[i].caption);
+        cmark_node_free(c[i].stand_in);
+    }
+    free(c);
+}
+
 void markdown_render_html(const struct markdown_doc *doc, struct strbuf *out)
 {
     /* Raw HTML is sanitised for the HTML alone, and the document given back as parsed. */
@@ -524,8 +615,11 @@ void markdown_render_html(const struct markdown_doc *doc, struct strbuf *out)
     size_t nsaved = 0;
     if (doc->options & CMARK_OPT_UNSAFE)
         sanitize_raw_html(doc->root, &saved, &nsaved);
+    struct captioned *captioned;
+    size_t ncaptioned = set_captions_aside(doc, &captioned);
     char *html =
         cmark_render_html(doc->root, doc->options, cmark_parser_get_syntax_extensions(doc->parser));
+    put_captions_back(captioned, ncaptioned);
     if (doc->options & CMARK_OPT_UNSAFE)
         restore_originals(saved, nsaved);
     /* Out of the arena before the caller releases it. */

@@ -42,6 +42,14 @@ struct markdown_doc {
     int options;
 };
 int markdown_parse(const char *text, size_t len, bool allow_raw_html, struct markdown_doc *doc);
+/*
+ * Replace the document's in-text citations ([@key], @key: model/cite.h) by their APA form
+ * linked to the reference list's entries (export/intext.h). Before rendering; the JATS
+ * writer reads the same links as xref.
+ */
+struct reference_list;
+void markdown_cite(struct markdown_doc *doc, const struct reference_list *refs, const char *lang);
+
 /* Append the document's HTML to out. */
 void markdown_render_html(const struct markdown_doc *doc, struct strbuf *out);
 

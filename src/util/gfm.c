@@ -352,3 +352,64 @@ int houdini_escape_html0(cmark_strbuf *ob, const uint8_t *src, bufsize_t size, i
     }
     return 1;
 }
+
+static bool is_table(cmark_node *n)
+{
+    return n && !strcmp(cmark_node_get_type_string(n), "table");
+}
+
+/* The bytes of "Table: " or ": " at the start of a caption paragraph, or 0 when it is none. */
+static size_t caption_prefix(cmark_node *para)
+{
+    if (!para || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH)
+        return 0;
+    cmark_node *first = cmark_node_first_child(para);
+    const char *s = first && cmark_node_get_type(first) == CMARK_NODE_TEXT
+                        ? cmark_node_get_literal(first)
+                        : NULL;
+    if (!s)
+        return 0;
+    size_t n = 0;
+    if (!strncmp(s, "Table:", 6) || !strncmp(s, "table:", 6))
+        n = 6;
+    else if (s[0] == ':' && (s[1] == ' ' || s[1] == '\t'))
+        n = 1;
+    else
+        return 0;
+    while (s[n] == ' ' || s[n] == '\t')
+        n++;
+    /* A caption of nothing but its prefix is no caption. */
+    return s[n] || cmark_node_next(first) ? n : 0;
+}
+
+/* The table a caption paragraph belongs to: the one before it, unless that one has a
+   caption paragraph right before it, else the one after it. */
+static cmark_node *caption_owner(cmark_node *para)
+{
+    if (!caption_prefix(para))
+        return NULL;
+    cmark_node *before = cmark_node_previous(para), *after = cmark_node_next(para);
+    if (is_table(before) && !caption_prefix(cmark_node_previous(before)))
+        return before;
+    return is_table(after) ? after : NULL;
+}
+
+cmark_node *gfm_table_caption(cmark_node *table, size_t *skip)
+{
+    *skip = 0;
+    if (!is_table(table))
+        return NULL;
+    cmark_node *c = cmark_node_previous(table);
+    if (caption_owner(c) != table) {
+        c = cmark_node_next(table);
+        if (caption_owner(c) != table)
+            return NULL;
+    }
+    *skip = caption_prefix(c);
+    return c;
+}
+
+bool gfm_is_table_caption(cmark_node *para)
+{
+    return caption_owner(para) != NULL;
+}

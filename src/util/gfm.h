@@ -28,6 +28,18 @@ void gfm_prepare(void);
 int gfm_parse(const char *text, size_t len, int options, bool raw_html, struct cmark_mem *mem,
               struct cmark_node **root, struct cmark_parser **parser);
 
+/*
+ * Pandoc's table captions: a paragraph that starts "Table: " (or "table: ", or ": ") right
+ * before or after a pipe table is its caption. One between two tables goes to the table
+ * before it, unless a caption stands right before that one (Pandoc reads them in order,
+ * and a table takes the caption before it first). gfm_table_caption gives table's caption
+ * paragraph or NULL, and in *skip the bytes of the paragraph's first text ("Table: ") that
+ * are not part of it; gfm_is_table_caption whether a paragraph is some table's caption (the
+ * renderers write it in the table, not where it stands).
+ */
+struct cmark_node *gfm_table_caption(struct cmark_node *table, size_t *skip);
+bool gfm_is_table_caption(struct cmark_node *paragraph);
+
 /* Whether parses on several threads take turns at cmark-gfm's inlines (see gfm.c). */
 bool gfm_parses_take_turns(void);
 

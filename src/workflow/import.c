@@ -8,6 +8,7 @@
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "workflow/bibliography.h"
 #include "util/yaml.h"
 #include "workflow/submit.h"
 
@@ -330,11 +331,27 @@ static int load_articles(struct state *s)
         if (!one)
             one = fs_read_file_limited(e->path, s->repo->config.max_manuscript_size,
                                        "max_manuscript_size in journal.yaml", &e->text);
+        /* A bibliography file becomes references:, as at submit (workflow/bibliography.h). */
+        struct strbuf checked = STRBUF_INIT, stored = STRBUF_INIT;
+        int bib =
+            one ? 0
+                : bibliography_convert(e->path, e->text.buf, e->text.len,
+                                       s->repo->config.max_attachment_size, &checked, &stored);
+        if (bib < 0)
+            one = bib;
         if (!one) {
             struct manuscript_rules rules = {countries, languages, s->repo->config.languages[0],
                                              &s->repo->config.markdown_limits, &s->repo->config};
-            one = manuscript_parse(&e->manuscript, e->path, e->text.buf, e->text.len, &rules);
+            const struct strbuf *parsed = bib ? &checked : &e->text;
+            one = manuscript_parse(&e->manuscript, e->path, parsed->buf, parsed->len, &rules);
         }
+        if (!one && bib) {
+            strbuf_release(&e->text);
+            e->text = stored;
+            stored = (struct strbuf)STRBUF_INIT;
+        }
+        strbuf_release(&checked);
+        strbuf_release(&stored);
         rc = collect(s, one);
     }
     country_db_free(countries);

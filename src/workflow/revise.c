@@ -34,7 +34,8 @@ int workflow_revise(struct journal_repo *repo, const struct revision_request *re
     if (!rc) {
         struct manuscript_rules rules = {e.countries, e.languages, repo->config.languages[0],
                                          &repo->config.markdown_limits, &repo->config};
-        struct word_source src = {req->manuscript, req->metadata, req->accept_changes};
+        struct word_source src = {req->manuscript, req->metadata, req->accept_changes,
+                                  repo->config.max_attachment_size};
         rc = word_read_manuscript(&src, &rules, repo->config.max_manuscript_size, &revised, &text,
                                   &doc);
     }

@@ -164,7 +164,8 @@ int submission_submit(struct journal_repo *repo, const struct submit_request *re
     if (!rc) {
         struct manuscript_rules rules = {countries, languages, repo->config.languages[0],
                                          &repo->config.markdown_limits, &repo->config};
-        struct word_source src = {req->manuscript, req->metadata, req->accept_changes};
+        struct word_source src = {req->manuscript, req->metadata, req->accept_changes,
+                                  repo->config.max_attachment_size};
         rc = word_read_manuscript(&src, &rules, repo->config.max_manuscript_size, &m, &text, &doc);
     }
     if (!rc)

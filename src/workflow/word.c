@@ -1,6 +1,8 @@
 #define _DEFAULT_SOURCE /* mkdtemp */
 #include "workflow/word.h"
 
+#include "workflow/bibliography.h"
+
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -287,10 +289,26 @@ int word_read_manuscript(const struct word_source *src, const struct manuscript_
         if (src->accept_changes)
             return error_usage("--accept-changes: %s is not a Word or OpenDocument file",
                                src->manuscript);
+        struct strbuf checked = STRBUF_INIT, stored = STRBUF_INIT;
         int rc = fs_read_file_limited(src->manuscript, max_size,
                                       "max_manuscript_size in journal.yaml", text);
-        if (!rc)
-            rc = manuscript_parse(m, src->manuscript, text->buf, text->len, rules);
+        /* A bibliography file is read into the references before anything is checked. */
+        int bib = rc ? 0
+                     : bibliography_convert(src->manuscript, text->buf, text->len,
+                                            src->max_bibliography_size, &checked, &stored);
+        if (bib < 0)
+            rc = bib;
+        if (!rc) {
+            const struct strbuf *parsed = bib ? &checked : text;
+            rc = manuscript_parse(m, src->manuscript, parsed->buf, parsed->len, rules);
+        }
+        if (!rc && bib) {
+            strbuf_release(text);
+            *text = stored;
+            strbuf_init(&stored);
+        }
+        strbuf_release(&checked);
+        strbuf_release(&stored);
         return rc;
     }
     if (!src->metadata)

@@ -61,14 +61,16 @@ struct word_source {
     const char *manuscript; /* MANUSCRIPT.md, or DOCUMENT.docx|.odt */
     const char *metadata;   /* META.yaml: required with a document, refused with Markdown */
     bool accept_changes;
+    size_t max_bibliography_size; /* each bibliography: file of a Markdown manuscript */
 };
 
 /*
  * Read and validate the manuscript: text gets the Markdown file to store (for a document,
- * the metadata as front matter over the converted body), *m its parse, and for a document
- * *doc the conversion (pictures and original to store, warnings to print). Every problem of
- * the front matter at once (in meta.yaml's lines for a document). The caller frees *m and
- * *doc (zeroed for Markdown) and releases text.
+ * the metadata as front matter over the converted body; for Markdown that names a
+ * `bibliography:`, the manuscript with its references converted: workflow/bibliography.h), *m its
+ * parse, and for a document *doc the conversion (pictures and original to store, warnings to
+ * print). Every problem of the front matter at once (in meta.yaml's lines for a document). The
+ * caller frees *m and *doc (zeroed for Markdown) and releases text.
  */
 int word_read_manuscript(const struct word_source *src, const struct manuscript_rules *rules,
                          size_t max_size, struct manuscript *m, struct strbuf *text,

@@ -2,6 +2,9 @@
  * Markdown alone, as build-site renders article bodies, abstracts and pages: the
  * first byte chooses whether raw HTML is allowed (journal.yaml's allow_raw_html).
  *
+ * In-text citations ([@a, p. 1], @b, [-@c; see @d]) are resolved against a small reference
+ * list, as an article's body is, before the HTML is rendered.
+ *
  * Then the limits of util/mdlimits.c are held to what they promise: a text they let
  * through (with small limits) must give cmark-gfm a tree no deeper, no bigger and an
  * HTML no longer than the limits allow; otherwise the scan missed a shape, and the
@@ -9,6 +12,7 @@
  */
 #include "fuzz_common.h"
 
+#include "model/reference.h"
 #include "site/markdown.h"
 #include "util/arena.h"
 #include "util/mdlimits.h"
@@ -22,6 +26,21 @@
 #define DEPTH  8
 #define MARKUP 300
 #define CELLS  300
+
+/* Keys to cite: one author, two, three (et al.), an organisation, none; two of one year. */
+static struct csl_name one[] = {{"Evans", "Peter", NULL}};
+static struct csl_name two[] = {{"Evans", "Peter", NULL}, {"Rauch", "James", NULL}};
+static struct csl_name three[] = {{"A", NULL, NULL}, {"B", NULL, NULL}, {"\xd0\x98", NULL, NULL}};
+static struct csl_name org[] = {{NULL, NULL, "OECD"}};
+static struct reference items[] = {
+    {.id = "a", .title = "T", .authors = one, .nauthors = 1, .year = 1999},
+    {.id = "b", .title = "U", .authors = one, .nauthors = 1, .year = 1999},
+    {.id = "c", .authors = two, .nauthors = 2},
+    {.id = "d", .authors = three, .nauthors = 3, .year = 2001},
+    {.id = "e", .authors = org, .nauthors = 1, .issued_literal = "in press"},
+    {.id = "f", .title = "<script>"},
+};
+static const struct reference_list refs = {items, sizeof items / sizeof *items};
 
 static void shutdown_markdown(void)
 {
@@ -84,6 +103,7 @@ static void check_within_limits(const char *text, size_t len, bool raw)
                     depth);
             abort();
         }
+        markdown_cite(&doc, &refs, text[0] == 'r' ? "ru" : "en");
         struct strbuf html = STRBUF_INIT;
         markdown_render_html(&doc, &html);
         if (html.len > 32 * len + l.max_link_expansion + 65536) {

@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *source_dir; /* the repository: schemas/crossref, tests/specs/jats */
 static struct country_db *countries;
@@ -1002,6 +1003,72 @@ static void test_rejected_input_leaves_out_unchanged(void **state)
     manuscript_free(&m);
 }
 
+/*
+ * In-text citations are xref ref-type="bibr" to their ref, table captions are in the
+ * table-wrap, and an article with many references is written at once: each ref's id was
+ * worked out again for every one before it, in time exponential in their number (60 never
+ * finished); the alarm fails the test long before.
+ */
+static const char cited_md[] = "---\n"
+                               "title: Cited\n"
+                               "lang: en\n"
+                               "type: interview\n"
+                               "authors:\n"
+                               "  - name: Ivan Petrov\n"
+                               "    affiliations: [{name: U, country: KZ}]\n"
+                               "---\n"
+                               "As @r7 argues [see @r0, p. 3; @{a b}], not `[@r1]`.\n"
+                               "\n"
+                               "| a |\n|---|\n| 1 [@a-b] |\n\n"
+                               "Table: Counts from @r59\n";
+
+static void test_citations_and_many_references(void **state)
+{
+    (void)state;
+    alarm(60);
+    struct manuscript m;
+    parse_manuscript(&m, cited_md);
+    enum { N = 62 };
+    struct csl_name author = {"Smith", "Jane", NULL};
+    struct reference items[N];
+    char ids[N][16];
+    for (int i = 0; i < N; i++) {
+        snprintf(ids[i], sizeof ids[i], "r%d", i);
+        items[i] = (struct reference){.id = ids[i],
+                                      .type = "book",
+                                      .title = "T",
+                                      .authors = &author,
+                                      .nauthors = 1,
+                                      .year = 2000 + i};
+    }
+    items[N - 2].id = "a b";
+    items[N - 1].id = "a-b";
+    struct reference_list refs = {items, N};
+    struct jats_source src = source(&m);
+    src.references = &refs;
+    struct strbuf xml = STRBUF_INIT;
+    assert_int_equal(jats_article(&src, &xml), 0);
+    xmlDocPtr doc = valid_doc(&xml);
+    assert_xpath(doc, "count(//ref-list/ref)", "62");
+    assert_xpath(doc, "string(//ref[61]/@id)", "ref-a-b");
+    assert_xpath(doc, "string(//ref[62]/@id)", "ref-a-b-62");
+    assert_xpath(doc, "count(//body//xref[@ref-type='bibr'])", "5");
+    assert_xpath(doc, "string(//body/p[1]/xref[1]/@rid)", "ref-r7");
+    assert_xpath(doc, "string(//body/p[1]/xref[1])", "Smith (2007)");
+    assert_xpath(doc, "string(//body/p[1]/xref[2]/@rid)", "ref-r0");
+    assert_xpath(doc, "string(//body/p[1]/xref[3]/@rid)", "ref-a-b");
+    assert_xpath(doc, "string(//body/p[1])",
+                 "As Smith (2007) argues (see Smith, 2000, p. 3; Smith, 2060), not [@r1].");
+    assert_xpath(doc, "string(//table-wrap//td/xref/@rid)", "ref-a-b-62");
+    assert_xpath(doc, "string(//table-wrap/caption/p)", "Counts from Smith (2059)");
+    assert_xpath(doc, "string(//table-wrap/caption/p/xref/@rid)", "ref-r59");
+    assert_xpath(doc, "count(//body/p)", "1");
+    xmlFreeDoc(doc);
+    strbuf_release(&xml);
+    manuscript_free(&m);
+    alarm(0);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -1022,6 +1089,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_date_forms),
         cmocka_unit_test(test_attribute_escaped_as_libxml_writes_it),
         cmocka_unit_test(test_parsed_body_gives_the_same_jats),
+        cmocka_unit_test(test_citations_and_many_references),
     };
     return cmocka_run_group_tests_name("jats", tests, setup, teardown);
 }
