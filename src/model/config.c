@@ -66,6 +66,8 @@ static const char *const config_keys[] = {"title",
                                           "crossref_schema_dir",
                                           "oai_gateway_url",
                                           "search",
+                                          "invitation_days",
+                                          "publish_editorial_stats",
                                           NULL};
 
 bool issn_is_valid(const char *issn)
@@ -672,6 +674,8 @@ int config_parse(struct journal_config *cfg, const char *file, const char *text,
     cfg->search = !ydoc_get(&d, root, "search") || parse_flag(&d, root, "search");
     cfg->reviews_per_submission = (unsigned)parse_size(&d, root, "reviews_per_submission", 3);
     cfg->review_due_days = (unsigned)parse_size(&d, root, "review_due_days", 21);
+    cfg->invitation_days = (unsigned)parse_size(&d, root, "invitation_days", 14);
+    cfg->publish_editorial_stats = parse_flag(&d, root, "publish_editorial_stats");
 
     if (cfg->issn) {
         /* Stored as NNNN-NNNC with an upper-case X, whatever the spelling: Crossref's schema

@@ -110,6 +110,8 @@ struct journal_config {
     char *theme;
     unsigned reviews_per_submission; /* k for automatic assignment, and "fully assigned" */
     unsigned review_due_days;
+    /* An invitation to review not answered within this many days has expired (14). */
+    unsigned invitation_days;
     bool conflict_same_country; /* a reviewer from an author's country has a conflict */
     char *abbreviation;         /* short name for mail subjects, or NULL (the title) */
     /* Mail: without mail_from_address no mail is made; without smtp_host it waits in the outbox. */
@@ -141,6 +143,8 @@ struct journal_config {
     bool allow_raw_html;
     /* build-site writes a full-text search index with Pagefind (search: false turns it off). */
     bool search;
+    /* The statistics page adds "Peer review in numbers" (site/editorial_stats.h). */
+    bool publish_editorial_stats;
 };
 
 /*

@@ -1,0 +1,528 @@
+#include "site/editorial_stats.h"
+
+#include "model/country.h"
+#include "model/record.h"
+#include "model/roster.h"
+#include "store/db.h"
+#include "util/alloc.h"
+#include "util/error.h"
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * At 100,000 submissions the index holds one row per submission with everything counted
+ * already folded (store/index.h): one pass reads them into the small structs below, sorted
+ * by year, and each scope (all years, then each year) is counted in one pass over its
+ * rows, countries in an array by alpha-2 code and reviewers by a dense number.
+ */
+
+/*
+ * Today the record carries only when a reviewer was invited: state and answered are
+ * NULL, so an invitation is accepted when its review arrived, expired when it is older
+ * than invitation_days, and waiting otherwise. The coordinator wires the record's state
+ * and answered fields (struct record_assignment) into the index's invitations text after
+ * the merge; this function already reads them.
+ */
+enum invitation_outcome editorial_invitation_classify(const char *state, const char *invited,
+                                                      const char *answered, const char *received,
+                                                      unsigned invitation_days, const char *today)
+{
+    if (received)
+        return INVITATION_ACCEPTED;
+    if (state) {
+        if (!strcmp(state, "accepted"))
+            return INVITATION_ACCEPTED;
+        if (!strcmp(state, "declined"))
+            return INVITATION_DECLINED;
+        if (!strcmp(state, "withdrawn"))
+            return INVITATION_WITHDRAWN;
+        if (!strcmp(state, "expired"))
+            return INVITATION_EXPIRED;
+    }
+    if (!answered && invited && date_is_valid(invited) && today &&
+        date_diff_days(invited, today) > (long)invitation_days)
+        return INVITATION_EXPIRED;
+    return INVITATION_WAITING;
+}
+
+double editorial_acceptance_rate(size_t accepted, size_t decided)
+{
+    return decided ? (double)accepted / (double)decided : -1.0;
+}
+
+#define NONE     LONG_MIN
+#define NCODES   (26 * 26)
+#define NO_PLACE UINT16_MAX
+
+enum outcome { OPEN, ACCEPTED, REJECTED, DESK_REJECTED, WITHDRAWN };
+
+struct invitation {
+    uint32_t reviewer; /* dense, from 0 */
+    uint8_t outcome;
+    bool received;
+    long days; /* invited to received, or NONE */
+};
+
+struct sub {
+    unsigned year;
+    uint8_t outcome;
+    bool assigned;
+    unsigned rounds;
+    uint32_t lang; /* dense, from 0; UINT32_MAX: none */
+    long first, acceptance, acceptance_to_publication, publication;
+    size_t countries, ncountries; /* in the shared array of codes */
+    size_t invitations, ninvitations;
+};
+
+struct all {
+    struct sub *subs;
+    size_t n, alloc;
+    uint16_t *codes; /* country codes as (c0 - 'A') * 26 + (c1 - 'A') */
+    size_t ncodes, codes_alloc;
+    struct invitation *inv;
+    size_t ninv, inv_alloc;
+    char **langs;
+    size_t nlangs, langs_alloc;
+    char **reviewers; /* by dense number */
+    size_t nreviewers, reviewers_alloc;
+    struct rtable {
+        uint64_t hash;
+        uint32_t id; /* + 1; 0: empty */
+    } * table;
+    size_t cap;
+    uint16_t *reviewer_place; /* by dense number: the roster country's code, or NO_PLACE */
+};
+
+static uint16_t code_of(const char *s)
+{
+    if (s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z')
+        return NO_PLACE;
+    return (uint16_t)((s[0] - 'A') * 26 + (s[1] - 'A'));
+}
+
+static uint64_t hash_of(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+    return h;
+}
+
+static void rtable_grow(struct all *a)
+{
+    size_t cap = a->cap ? a->cap * 2 : 256;
+    struct rtable *t = xcalloc(cap, sizeof(*t));
+    for (size_t i = 0; i < a->cap; i++)
+        if (a->table[i].id) {
+            size_t j = (size_t)a->table[i].hash & (cap - 1);
+            while (t[j].id)
+                j = (j + 1) & (cap - 1);
+            t[j] = a->table[i];
+        }
+    free(a->table);
+    a->table = t;
+    a->cap = cap;
+}
+
+/* The dense number of the reviewer id s[0, n). */
+static uint32_t reviewer_id(struct all *a, const char *s, size_t n)
+{
+    if ((a->nreviewers + 1) * 2 > a->cap)
+        rtable_grow(a);
+    uint64_t h = hash_of(s, n);
+    size_t j = (size_t)h & (a->cap - 1);
+    for (; a->table[j].id; j = (j + 1) & (a->cap - 1)) {
+        const char *known = a->reviewers[a->table[j].id - 1];
+        if (a->table[j].hash == h && strlen(known) == n && !memcmp(known, s, n))
+            return a->table[j].id - 1;
+    }
+    ARRAY_GROW(a->reviewers, a->nreviewers + 1, a->reviewers_alloc);
+    a->reviewers[a->nreviewers] = xstrndup(s, n);
+    a->table[j] = (struct rtable){h, (uint32_t)++a->nreviewers};
+    return (uint32_t)(a->nreviewers - 1);
+}
+
+static uint32_t lang_id(struct all *a, const char *lang)
+{
+    if (!lang)
+        return UINT32_MAX;
+    for (size_t i = 0; i < a->nlangs; i++)
+        if (!strcmp(a->langs[i], lang))
+            return (uint32_t)i;
+    ARRAY_GROW(a->langs, a->nlangs + 1, a->langs_alloc);
+    a->langs[a->nlangs] = xstrdup(lang);
+    return (uint32_t)a->nlangs++;
+}
+
+static void all_free(struct all *a)
+{
+    for (size_t i = 0; i < a->nlangs; i++)
+        free(a->langs[i]);
+    for (size_t i = 0; i < a->nreviewers; i++)
+        free(a->reviewers[i]);
+    free(a->langs);
+    free(a->reviewers);
+    free(a->table);
+    free(a->subs);
+    free(a->codes);
+    free(a->inv);
+    free(a->reviewer_place);
+}
+
+/* Days from a to b, both dates; NONE when either is missing or not a date. */
+static long days_between(const char *a, const char *b)
+{
+    if (!a || !b || !date_is_valid(a) || !date_is_valid(b))
+        return NONE;
+    return date_diff_days(a, b);
+}
+
+static const char *column(sqlite3_stmt *st, int i)
+{
+    return (const char *)sqlite3_column_text(st, i);
+}
+
+/* One line of the invitations text (index.h): reviewer, round, invited, state, answered,
+   received, each "-" when missing. */
+static void read_invitation(struct all *a, const char *line, size_t len, unsigned invitation_days,
+                            const char *today)
+{
+    const char *field[6];
+    size_t flen[6], k = 0;
+    for (const char *p = line, *end = line + len; k < 6 && p <= end; k++) {
+        const char *tab = memchr(p, '\t', (size_t)(end - p));
+        const char *stop = tab ? tab : end;
+        field[k] = p;
+        flen[k] = (size_t)(stop - p);
+        p = stop + 1;
+    }
+    if (k < 6)
+        return;
+    char text[6][48];
+    const char *value[6];
+    for (size_t i = 0; i < 6; i++) {
+        size_t n = flen[i] < sizeof(text[i]) ? flen[i] : sizeof(text[i]) - 1;
+        memcpy(text[i], field[i], n);
+        text[i][n] = '\0';
+        value[i] = n == 1 && text[i][0] == '-' ? NULL : text[i];
+    }
+    ARRAY_GROW(a->inv, a->ninv + 1, a->inv_alloc);
+    struct invitation *v = &a->inv[a->ninv++];
+    v->reviewer = reviewer_id(a, field[0], flen[0]);
+    v->received = value[5] != NULL;
+    v->days = days_between(value[2], value[5]);
+    /* A review with no assignment was never an invitation. */
+    v->outcome = value[2] ? (uint8_t)editorial_invitation_classify(value[3], value[2], value[4],
+                                                                   value[5], invitation_days, today)
+                          : (uint8_t)INVITATION_KINDS;
+}
+
+static int read_rows(struct journal_index *ix, unsigned invitation_days, const char *today,
+                     unsigned only_year, struct all *a)
+{
+    sqlite3_stmt *st;
+    int rc =
+        db_prepare(index_db(ix), "index", &st, "SELECT " INDEX_EDITORIAL_COLUMNS " FROM editorial");
+    if (rc)
+        return rc;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *received = column(st, 0), *state = column(st, 1), *lang = column(st, 2),
+                   *first = column(st, 3), *accepted = column(st, 4), *published = column(st, 5),
+                   *countries = column(st, 8), *invitations = column(st, 9);
+        unsigned year = received && date_is_valid(received) ? (unsigned)atoi(received) : 0;
+        if (only_year && year != only_year)
+            continue;
+        state = state ? state : "";
+        struct sub s = {0};
+        s.year = year;
+        s.rounds = (unsigned)sqlite3_column_int64(st, 6);
+        s.assigned = sqlite3_column_int64(st, 7) > 0;
+        if (accepted || !strcmp(state, "accepted") || !strcmp(state, "scheduled") ||
+            !strcmp(state, "published"))
+            s.outcome = ACCEPTED;
+        else if (!strcmp(state, "desk-rejected") || (!strcmp(state, "rejected") && !s.assigned))
+            s.outcome = DESK_REJECTED;
+        else if (!strcmp(state, "rejected"))
+            s.outcome = REJECTED;
+        else if (!strcmp(state, "withdrawn"))
+            s.outcome = WITHDRAWN;
+        else
+            s.outcome = OPEN;
+        s.lang = lang_id(a, lang);
+        s.first = days_between(received, first);
+        s.acceptance = s.outcome == ACCEPTED ? days_between(received, accepted) : NONE;
+        s.acceptance_to_publication = days_between(accepted, published);
+        s.publication = days_between(received, published);
+        s.countries = a->ncodes;
+        for (const char *p = countries; p && p[0] && p[1]; p += p[2] ? 3 : 2) {
+            uint16_t c = code_of(p);
+            if (c != NO_PLACE) {
+                ARRAY_GROW(a->codes, a->ncodes + 1, a->codes_alloc);
+                a->codes[a->ncodes++] = c;
+            }
+            if (!p[2])
+                break;
+        }
+        s.ncountries = a->ncodes - s.countries;
+        s.invitations = a->ninv;
+        for (const char *p = invitations; p && *p;) {
+            const char *nl = strchr(p, '\n');
+            size_t len = nl ? (size_t)(nl - p) : strlen(p);
+            read_invitation(a, p, len, invitation_days, today);
+            p += len + (nl ? 1 : 0);
+        }
+        s.ninvitations = a->ninv - s.invitations;
+        ARRAY_GROW(a->subs, a->n + 1, a->alloc);
+        a->subs[a->n++] = s;
+    }
+    if (step != SQLITE_DONE)
+        rc = db_fail(index_db(ix), "index", "read");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int compare_long(const void *x, const void *y)
+{
+    long a = *(const long *)x, b = *(const long *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* Nearest rank: the value at rank ceil(p / 100 * n) of the n values sorted. */
+static long nearest_rank(const long *sorted, size_t n, unsigned p)
+{
+    size_t rank = (p * n + 99) / 100;
+    return sorted[rank ? rank - 1 : 0];
+}
+
+static void days_of(long *values, size_t n, struct editorial_days *out)
+{
+    out->n = n;
+    if (!n)
+        return;
+    qsort(values, n, sizeof(*values), compare_long);
+    out->median = nearest_rank(values, n, 50);
+    out->p90 = nearest_rank(values, n, 90);
+}
+
+static int compare_rows(const void *x, const void *y)
+{
+    const struct editorial_row *a = x, *b = y;
+    if (a->received != b->received)
+        return a->received > b->received ? -1 : 1;
+    return strcmp(a->code, b->code);
+}
+
+struct counts {
+    size_t received, accepted, decided;
+};
+
+/* The rows of the non-empty entries of counts (n of them, codes by index). */
+static struct editorial_row *rows_of(const struct counts *counts, size_t n, bool countries,
+                                     char **langs, const struct country_db *db, const char *lang,
+                                     struct editorial_stats *s, size_t *count)
+{
+    struct editorial_row *rows = NULL;
+    size_t nrows = 0, alloc = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!counts[i].received)
+            continue;
+        ARRAY_GROW(rows, nrows + 1, alloc);
+        struct editorial_row *r = &rows[nrows++];
+        memset(r, 0, sizeof(*r));
+        if (countries) {
+            r->code[0] = (char)('A' + i / 26);
+            r->code[1] = (char)('A' + i % 26);
+            const struct country *c = db ? country_by_code(db, r->code) : NULL;
+            const char *name = c ? country_display_name(c, lang) : NULL;
+            ARRAY_GROW(s->names, s->nnames + 1, s->nnames_alloc);
+            s->names[s->nnames++] = xstrdup(name ? name : r->code);
+            r->name = s->names[s->nnames - 1];
+        } else {
+            snprintf(r->code, sizeof(r->code), "%s", langs[i]);
+            r->name = NULL;
+        }
+        r->received = counts[i].received;
+        r->accepted = counts[i].accepted;
+        r->decided = counts[i].decided;
+    }
+    if (nrows)
+        qsort(rows, nrows, sizeof(*rows), compare_rows);
+    *count = nrows;
+    return rows;
+}
+
+/* One scope from the submissions subs[0, n). */
+static void count_scope(const struct all *a, const struct sub *subs, size_t n,
+                        const struct country_db *db, const char *lang, struct editorial_stats *s,
+                        struct editorial_scope *out)
+{
+    long *values[5];
+    size_t nvalues[5] = {0};
+    for (int k = 0; k < 4; k++)
+        values[k] = xcalloc(n + 1, sizeof(long));
+    size_t ninv = 0;
+    for (size_t i = 0; i < n; i++)
+        ninv += subs[i].ninvitations;
+    values[4] = xcalloc(ninv + 1, sizeof(long));
+    struct counts *places = xcalloc(NCODES, sizeof(*places));
+    struct counts *langs = xcalloc(a->nlangs + 1, sizeof(*langs));
+    size_t *load = xcalloc(a->nreviewers + 1, sizeof(*load));
+    for (size_t i = 0; i < n; i++) {
+        const struct sub *u = &subs[i];
+        bool decided =
+            u->outcome == ACCEPTED || u->outcome == REJECTED || u->outcome == DESK_REJECTED;
+        out->received++;
+        out->sent_to_review += u->assigned;
+        switch (u->outcome) {
+        case ACCEPTED:
+            out->accepted++;
+            out->rounds_of_accepted += u->rounds;
+            break;
+        case REJECTED:
+            out->rejected++;
+            break;
+        case DESK_REJECTED:
+            out->desk_rejected++;
+            break;
+        case WITHDRAWN:
+            out->withdrawn++;
+            break;
+        default:
+            out->open++;
+            break;
+        }
+        out->decided += decided;
+        long d[4] = {u->first, u->acceptance, u->acceptance_to_publication, u->publication};
+        for (int k = 0; k < 4; k++)
+            if (d[k] != NONE)
+                values[k][nvalues[k]++] = d[k];
+        for (size_t c = 0; c < u->ncountries; c++) {
+            struct counts *p = &places[a->codes[u->countries + c]];
+            p->received++;
+            p->accepted += u->outcome == ACCEPTED;
+            p->decided += decided;
+        }
+        if (u->lang != UINT32_MAX) {
+            langs[u->lang].received++;
+            langs[u->lang].accepted += u->outcome == ACCEPTED;
+            langs[u->lang].decided += decided;
+        }
+        for (size_t k = 0; k < u->ninvitations; k++) {
+            const struct invitation *v = &a->inv[u->invitations + k];
+            if (v->outcome < INVITATION_KINDS) {
+                out->invitations_sent++;
+                out->invitations[v->outcome]++;
+            }
+            if (v->days != NONE)
+                values[4][nvalues[4]++] = v->days;
+            if (v->received) {
+                load[v->reviewer]++;
+                out->reviews_of_decided += decided;
+            }
+        }
+    }
+    struct editorial_days *days[5] = {&out->first_decision, &out->acceptance,
+                                      &out->acceptance_to_publication, &out->publication,
+                                      &out->review};
+    for (int k = 0; k < 5; k++) {
+        days_of(values[k], nvalues[k], days[k]);
+        free(values[k]);
+    }
+    out->countries = rows_of(places, NCODES, true, NULL, db, lang, s, &out->ncountries);
+    out->languages = rows_of(langs, a->nlangs, false, a->langs, db, lang, s, &out->nlanguages);
+    /* Reviewers who sent a review in the scope, by their roster country. */
+    memset(places, 0, NCODES * sizeof(*places));
+    long *loads = xcalloc(a->nreviewers + 1, sizeof(*loads));
+    for (size_t r = 0; r < a->nreviewers; r++) {
+        if (!load[r])
+            continue;
+        loads[out->reviewers++] = (long)load[r];
+        if (a->reviewer_place[r] == NO_PLACE)
+            out->reviewers_no_country++;
+        else
+            places[a->reviewer_place[r]].received++;
+    }
+    if (out->reviewers) {
+        qsort(loads, out->reviewers, sizeof(*loads), compare_long);
+        out->load_median = nearest_rank(loads, out->reviewers, 50);
+        out->load_max = loads[out->reviewers - 1];
+    }
+    out->reviewer_countries =
+        rows_of(places, NCODES, true, NULL, db, lang, s, &out->nreviewer_countries);
+    free(loads);
+    free(load);
+    free(langs);
+    free(places);
+}
+
+static int compare_subs(const void *x, const void *y)
+{
+    const struct sub *a = x, *b = y;
+    return a->year < b->year ? -1 : a->year > b->year;
+}
+
+int editorial_stats_compute(struct journal_index *ix, const struct roster *roster,
+                            const struct country_db *countries, const char *lang,
+                            unsigned invitation_days, const char *today, unsigned year,
+                            struct editorial_stats *out)
+{
+    memset(out, 0, sizeof(*out));
+    struct all a = {0};
+    int rc = read_rows(ix, invitation_days, today, year, &a);
+    if (rc) {
+        all_free(&a);
+        return rc;
+    }
+    a.reviewer_place = xcalloc(a.nreviewers + 1, sizeof(*a.reviewer_place));
+    for (size_t r = 0; r < a.nreviewers; r++) {
+        const struct roster_reviewer *who = roster ? roster_find(roster, a.reviewers[r]) : NULL;
+        a.reviewer_place[r] =
+            who && !who->affiliation.international ? code_of(who->affiliation.country) : NO_PLACE;
+    }
+    if (a.n)
+        qsort(a.subs, a.n, sizeof(*a.subs), compare_subs);
+    out->total.year = year;
+    count_scope(&a, a.subs, a.n, countries, lang, out, &out->total);
+    if (!year) {
+        size_t alloc = 0;
+        for (size_t i = 0; i < a.n;) {
+            size_t j = i;
+            while (j < a.n && a.subs[j].year == a.subs[i].year)
+                j++;
+            if (a.subs[i].year) {
+                ARRAY_GROW(out->years, out->nyears + 1, alloc);
+                struct editorial_scope *y = &out->years[out->nyears++];
+                memset(y, 0, sizeof(*y));
+                y->year = a.subs[i].year;
+                count_scope(&a, a.subs + i, j - i, countries, lang, out, y);
+            }
+            i = j;
+        }
+    }
+    all_free(&a);
+    return 0;
+}
+
+static void scope_free(struct editorial_scope *s)
+{
+    free(s->countries);
+    free(s->languages);
+    free(s->reviewer_countries);
+}
+
+void editorial_stats_free(struct editorial_stats *s)
+{
+    scope_free(&s->total);
+    for (size_t i = 0; i < s->nyears; i++)
+        scope_free(&s->years[i]);
+    free(s->years);
+    for (size_t i = 0; i < s->nnames; i++)
+        free(s->names[i]);
+    free(s->names);
+    memset(s, 0, sizeof(*s));
+}

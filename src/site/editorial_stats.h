@@ -1,0 +1,111 @@
+#ifndef JOURNAL_SITE_EDITORIAL_STATS_H
+#define JOURNAL_SITE_EDITORIAL_STATS_H
+
+#include "store/index.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * The journal's own numbers (`journal stats --editorial`, and "Peer review in numbers" on
+ * the statistics page): how many submissions came in, what became of them and how fast,
+ * from the workflow's records as the index folds them (store/index.h). Every submission
+ * counts in the year its record says it was received (submitted:).
+ *
+ *   desk-rejected   rejected with no reviewer ever assigned (the state desk-rejected, or
+ *                   rejected with no assignment in the record)
+ *   sent to review  at least one reviewer assigned
+ *   accepted        the record has an acceptance date (accepted, scheduled, published)
+ *   rejected        rejected after review
+ *   withdrawn       the state withdrawn (the workflow has no withdrawal yet: always 0)
+ *   open            everything else: no final decision yet
+ *   acceptance rate accepted / (accepted + rejected + desk-rejected), over the
+ *                   submissions with a final decision
+ *
+ * Durations are whole days between the record's dates. Medians and 90th percentiles are
+ * nearest-rank: of n values sorted, the one at rank ceil(p / 100 * n) (the median of 4
+ * values is the 2nd). Nothing here names a person or a manuscript: the figures are counts.
+ */
+
+/* What became of one invitation to review. */
+enum invitation_outcome {
+    INVITATION_WAITING,  /* sent, not answered yet and not expired */
+    INVITATION_ACCEPTED, /* agreed (or a review arrived) */
+    INVITATION_DECLINED,
+    INVITATION_EXPIRED, /* not answered within invitation_days */
+    INVITATION_WITHDRAWN,
+    INVITATION_KINDS
+};
+
+/*
+ * One invitation's outcome from what the record says of it: state (invited, accepted,
+ * declined, withdrawn, expired; NULL when the record does not say), the dates it was sent
+ * (invited), answered and its review received (each NULL when not) and the journal's
+ * invitation_days, as of today (YYYY-MM-DD). A review received means accepted, whatever the
+ * state says; an invitation with no answer older than invitation_days has expired.
+ */
+enum invitation_outcome editorial_invitation_classify(const char *state, const char *invited,
+                                                      const char *answered, const char *received,
+                                                      unsigned invitation_days, const char *today);
+
+/* Days: how many values, their median and 90th percentile (nearest-rank); n 0: none. */
+struct editorial_days {
+    size_t n;
+    long median, p90;
+};
+
+/* A country's or language's submissions, or a country's reviewers. */
+struct editorial_row {
+    char code[16];
+    const char *name; /* the country's name in the language asked for (in the stats) */
+    size_t received;  /* submissions (whole counting), or reviewers */
+    size_t accepted;  /* of those */
+    size_t decided;   /* with a final decision */
+};
+
+struct editorial_scope {
+    unsigned year; /* 0: every year */
+    size_t received, desk_rejected, sent_to_review, accepted, rejected, withdrawn, open;
+    size_t decided; /* accepted + rejected + desk-rejected */
+    struct editorial_days first_decision, acceptance, acceptance_to_publication, publication;
+    size_t invitations_sent;
+    size_t invitations[INVITATION_KINDS];
+    struct editorial_days review;    /* from invitation to review received */
+    size_t reviews_of_decided;       /* reviews received for the decided submissions */
+    size_t rounds_of_accepted;       /* review rounds of the accepted ones, summed */
+    struct editorial_row *countries; /* most submissions first, then by code */
+    size_t ncountries;
+    struct editorial_row *languages; /* the same, by manuscript language */
+    size_t nlanguages;
+    struct editorial_row *reviewer_countries; /* reviewers who sent a review, by roster country */
+    size_t nreviewer_countries;
+    size_t reviewers;            /* distinct reviewers who sent a review */
+    size_t reviewers_no_country; /* of those, not in the roster or with no country */
+    long load_median, load_max;  /* reviews per reviewer who sent one */
+};
+
+struct editorial_stats {
+    struct editorial_scope total;
+    struct editorial_scope *years; /* oldest first */
+    size_t nyears;
+    char **names; /* what the rows' names point into */
+    size_t nnames, nnames_alloc;
+};
+
+struct roster;
+struct country_db;
+/*
+ * The figures of every submission in the index, overall and by year received (year not 0:
+ * that year only, in total, and no years). roster (may be NULL) gives reviewers' countries;
+ * country names are in lang; today is YYYY-MM-DD. The caller frees out.
+ */
+int editorial_stats_compute(struct journal_index *ix, const struct roster *roster,
+                            const struct country_db *countries, const char *lang,
+                            unsigned invitation_days, const char *today, unsigned year,
+                            struct editorial_stats *out);
+void editorial_stats_free(struct editorial_stats *s);
+
+/* accepted / decided, or a negative number when nothing is decided. */
+double editorial_acceptance_rate(size_t accepted, size_t decided);
+
+#endif
