@@ -3,9 +3,11 @@
 #include "model/country.h"
 #include "model/record.h"
 #include "model/roster.h"
+#include "site/i18n.h"
 #include "store/db.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/strbuf.h"
 
 #include <limits.h>
 #include <stdint.h>
@@ -525,4 +527,73 @@ void editorial_stats_free(struct editorial_stats *s)
         free(s->names[i]);
     free(s->names);
     memset(s, 0, sizeof(*s));
+}
+
+/* A count, or "fewer than 5". */
+static json_t *count_text(size_t n, const struct i18n *t)
+{
+    if (n < EDITORIAL_PAGE_MIN)
+        return json_string(i18n_text(t, "stats_editorial_fewer_than_5"));
+    char text[32];
+    snprintf(text, sizeof(text), "%zu", n);
+    return json_string(text);
+}
+
+static json_t *median_text(const struct editorial_days *d, const struct i18n *t)
+{
+    if (d->n < EDITORIAL_PAGE_MIN)
+        return json_string(i18n_text(t, "stats_editorial_too_few"));
+    char text[32];
+    snprintf(text, sizeof(text), "%ld", d->median);
+    return json_string(text);
+}
+
+/* A whole percentage in the language's form ("50%", "50 %"). */
+static json_t *rate_text(const struct editorial_scope *s, const struct i18n *t)
+{
+    if (s->decided < EDITORIAL_PAGE_MIN)
+        return json_string(i18n_text(t, "stats_editorial_too_few"));
+    char number[32];
+    snprintf(number, sizeof(number), "%.0f",
+             editorial_acceptance_rate(s->accepted, s->decided) * 100);
+    const char *names[] = {"n", NULL};
+    const char *values[] = {number, NULL};
+    char *text = i18n_format(t, "stats_editorial_percent", names, values);
+    json_t *o = json_string(text);
+    free(text);
+    return o;
+}
+
+static json_t *row_json(const struct editorial_scope *s, const char *label, const struct i18n *t)
+{
+    struct strbuf names = STRBUF_INIT;
+    for (size_t i = 0; i < s->nreviewer_countries; i++)
+        strbuf_addf(&names, "%s%s", i ? ", " : "", s->reviewer_countries[i].name);
+    json_t *o = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:s}", "label", label, "received",
+                          count_text(s->received, t), "acceptance_rate", rate_text(s, t),
+                          "first_decision", median_text(&s->first_decision, t), "publication",
+                          median_text(&s->publication, t), "reviewers", count_text(s->reviewers, t),
+                          "reviewer_countries", names.len ? names.buf : "");
+    strbuf_release(&names);
+    return o;
+}
+
+json_t *editorial_stats_page_json(const struct editorial_stats *s, const struct i18n *t)
+{
+    json_t *rows = json_array();
+    json_array_append_new(rows, row_json(&s->total, i18n_text(t, "stats_editorial_all"), t));
+    for (size_t i = 0; i < s->nyears; i++) {
+        char year[16];
+        snprintf(year, sizeof(year), "%u", s->years[i].year);
+        json_array_append_new(rows, row_json(&s->years[i], year, t));
+    }
+    json_t *countries = json_array();
+    for (size_t i = 0; i < s->total.nreviewer_countries; i++) {
+        const struct editorial_row *r = &s->total.reviewer_countries[i];
+        json_array_append_new(countries,
+                              json_pack("{s:s, s:s, s:o}", "code", r->code, "name", r->name,
+                                        "reviewers", count_text(r->received, t)));
+    }
+    return json_pack("{s:o, s:o, s:b}", "rows", rows, "countries", countries, "has_countries",
+                     s->total.nreviewer_countries > 0);
 }

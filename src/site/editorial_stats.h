@@ -3,6 +3,8 @@
 
 #include "store/index.h"
 
+#include <jansson.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -104,6 +106,23 @@ int editorial_stats_compute(struct journal_index *ix, const struct roster *roste
                             unsigned invitation_days, const char *today, unsigned year,
                             struct editorial_stats *out);
 void editorial_stats_free(struct editorial_stats *s);
+
+/*
+ * "Peer review in numbers" on the statistics page, under stats.editorial, in t's language:
+ *
+ *   rows[]        {label ("All years", "2025"), received, acceptance_rate, first_decision
+ *                 (median days), publication (median days from submission), reviewers,
+ *                 reviewer_countries (their names, ", "-separated)}: all years, then each
+ *                 year, oldest first
+ *   countries[]   {code, name, reviewers}: every year's reviewers by country; has_countries
+ *
+ * Everything is text: a count under EDITORIAL_PAGE_MIN reads "fewer than 5" and a rate or
+ * median resting on fewer submissions reads "—", so that no rejected author and no reviewer
+ * can be picked out; no name, title or reviewer id is in it.
+ */
+#define EDITORIAL_PAGE_MIN 5
+struct i18n;
+json_t *editorial_stats_page_json(const struct editorial_stats *s, const struct i18n *t);
 
 /* accepted / decided, or a negative number when nothing is decided. */
 double editorial_acceptance_rate(size_t accepted, size_t decided);

@@ -14,6 +14,7 @@
 #include "model/review.h"
 #include "model/roster.h"
 #include "site/i18n.h"
+#include "site/editorial_stats.h"
 #include "site/markdown.h"
 #include "site/stats_page.h"
 #include "util/alloc.h"
@@ -776,6 +777,11 @@ static bool site_key_of(struct build *b)
         if (is)
             add_oid(&sb, "manifest", is);
     }
+    /* Peer review in numbers counts every submission and the roster's countries. */
+    if (b->repo->config.publish_editorial_stats) {
+        add_entry(&sb, b->tree, "submissions");
+        add_entry(&sb, b->tree, "reviewers.yaml");
+    }
     bool known = true;
     for (size_t i = 0; i < b->narticles && known; i++) {
         struct article *a = &b->articles[i];
@@ -1267,6 +1273,28 @@ json_t *site_view_page_json(struct build *b, const struct view *v, const char *p
 }
 
 /*
+ * "Peer review in numbers" (publish_editorial_stats: true), from the index as `journal stats
+ * --editorial` counts it, with the roster's countries of the reviewers.
+ */
+static int editorial_section(struct build *b, const struct view *v, json_t *stats)
+{
+    struct journal_index *ix = NULL;
+    struct editorial_stats es;
+    char today[11];
+    date_today(today);
+    int rc = index_open(&ix, b->repo);
+    if (!rc)
+        rc = editorial_stats_compute(ix, &b->roster, b->countries, i18n_lang(v->t),
+                                     b->repo->config.invitation_days, today, 0, &es);
+    if (!rc) {
+        json_object_set_new(stats, "editorial", editorial_stats_page_json(&es, v->t));
+        editorial_stats_free(&es);
+    }
+    index_close(ix);
+    return rc;
+}
+
+/*
  * Who publishes, by country: computed from exactly the articles this build
  * publishes, with the theme's world map (a theme without map/world.svg gets
  * the tables and the chart, and every country listed as not on a map).
@@ -1285,6 +1313,8 @@ static int render_statistics(struct build *b, const struct view *v)
     int rc = stats_page_build(list, b->narticles, b->countries, &b->repo->config, file,
                               b->has_world_map ? b->world_map.buf : NULL, b->world_map.len, v->t,
                               &stats);
+    if (!rc && b->repo->config.publish_editorial_stats)
+        rc = editorial_section(b, v, stats);
     if (!rc) {
         char *rel;
         json_t *ctx = site_view_page_json(b, v, "statistics/index.html", "stats_title",
@@ -1720,7 +1750,8 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
     if (!rc)
         rc = site_load_pages(&b);
     b.open_review = !strcmp(repo->config.review_mode, "open");
-    if (!rc && b.open_review)
+    /* The roster names signed open reviews and gives Peer review in numbers its countries. */
+    if (!rc && (b.open_review || repo->config.publish_editorial_stats))
         rc = load_roster(&b);
     /* Without the cache everything is made: slower, never wrong. */
     if (!rc && site_cache_open(&b.cache, repo->state_dir, out)) {

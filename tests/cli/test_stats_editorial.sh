@@ -264,4 +264,52 @@ expect_exit 2 "--year without --editorial is refused" -- "$JOURNAL" -C "$J" stat
 expect_exit 2 "--editorial --csv --json is refused" -- "$JOURNAL" -C "$J" stats --editorial --csv --json
 check_eq "the work tree is clean" "" "$(git -C "$J" status --porcelain)"
 
+# ---- the site: Peer review in numbers ----
+
+# One more desk rejection, so that 2025 has 5 decisions: S7 2025-05-01 -> 2025-05-03 (2 days).
+submit 2025-05-01 S7 en KZ
+on 2025-05-03 decide "$N" reject
+echo "search: false" >>"$J/journal.yaml"
+tgit -C "$J" commit -qam "No search index in this test"
+expect_exit 0 "build-site without publish_editorial_stats" -- "$JOURNAL" -C "$J" build-site -o "$TEST_TMP/site0"
+check "off by default: no Peer review in numbers" -- \
+    sh -c "! grep -q 'stats-editorial' '$TEST_TMP/site0/statistics/index.html'"
+echo "publish_editorial_stats: true" >>"$J/journal.yaml"
+tgit -C "$J" commit -qam "Publish the editorial statistics"
+expect_exit 0 "build-site with publish_editorial_stats: true" -- \
+    "$JOURNAL" -C "$J" build-site -o "$TEST_TMP/site"
+check "the statistics page in each language: every cell as worked out by hand" -- \
+    "$PY" - "$TEST_TMP/site/statistics/index.html" "$TEST_TMP/site/ru/statistics/index.html" <<'PY'
+import html, re, sys
+def rows(path):
+    page = open(path, encoding="utf-8").read()
+    m = re.search(r'<table id="stats-editorial".*?<tbody>(.*?)</tbody>', page, re.S)
+    assert m, f"{path}: no Peer review in numbers table"
+    out = []
+    for tr in re.findall(r"<tr>(.*?)</tr>", m.group(1), re.S):
+        out.append([html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+                    for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr, re.S)])
+    return page, out
+page, en = rows(sys.argv[1])
+assert "Peer review in numbers" in page
+# All years: 7 received; decided S1 S4 (accepted), S3 (rejected), S2 S7 (desk): 2/5 = 40%;
+# first decisions [2, 3, 14, 19, 22]: median rank 3 -> 14; only 2 published: "—";
+# 4 reviewers: fewer than 5; their countries by most reviewers (UZ 2), then code (KG, KZ).
+assert en[0] == ["All years", "7", "40%", "14", "—", "fewer than 5",
+                 "Uzbekistan, Kyrgyzstan, Kazakhstan"], en[0]
+# 2025: S1-S4 and S7: 5 received, the same decisions; 2026: 2 received, nothing decided.
+assert en[1] == ["2025", "5", "40%", "14", "—", "fewer than 5",
+                 "Uzbekistan, Kyrgyzstan, Kazakhstan"], en[1]
+assert en[2] == ["2026", "fewer than 5", "—", "—", "—", "fewer than 5", ""], en[2]
+countries = re.search(r'<table id="stats-reviewer-countries".*?</table>', page, re.S).group(0)
+assert "Uzbekistan" in countries and "fewer than 5" in countries and not re.search(r">\s*[1-4]\s*<", countries)
+page, ru = rows(sys.argv[2])
+assert "Рецензирование в цифрах" in page
+assert ru[0] == ["Все годы", "7", "40 %", "14", "—", "менее 5", "Узбекистан, Кыргызстан, Казахстан"], ru[0]
+assert ru[2][1] == "менее 5", ru[2]
+PY
+check "no reviewer, unpublished author or title, or reviewer id on the statistics pages" -- \
+    sh -c "! grep -rqiE 'asel|bekova|dilnoza|yusupova|malika|tursunova|cholpon|asanova|AuthorS[23567]|S[23567] on civil|Institute S[23567]' \
+        '$TEST_TMP/site/statistics/index.html' '$TEST_TMP/site/ru/statistics/index.html'"
+
 finish
