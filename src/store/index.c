@@ -778,7 +778,8 @@ static int insert_editorial(struct journal_index *ix, const struct parsed_submis
             }
         strbuf_addf(&invitations, "%s\t%lu\t", a->reviewer, a->round);
         add_field(&invitations, a->invited, '\t');
-        /* The assignment's answer (state, date) once the record carries it. */
+        /* The assignment's answer (state, answered): the coordinator wires struct
+           record_assignment's new fields in here after the merge (editorial_stats.c). */
         add_field(&invitations, NULL, '\t');
         add_field(&invitations, NULL, '\t');
         add_field(&invitations, received, '\n');
