@@ -347,7 +347,8 @@ static void swap_long(long *a, long *b)
 /*
  * Puts in v[k] the value sorting v[0, n) would, smaller ones before it and larger after
  * (Hoare's selection, the middle of three as pivot): linear where sorting the 100,000 days of
- * every figure (qsort and its comparisons) took 18% of perf's samples of `stats --editorial`.
+ * every figure (qsort and its comparisons) took 18% of perf's samples of `stats --editorial`;
+ * test_editorial_stats.c holds it equal to sorting.
  */
 static void select_nth(long *v, size_t n, size_t k)
 {
@@ -384,7 +385,7 @@ static void select_nth(long *v, size_t n, size_t k)
     }
 }
 
-static void days_of(long *values, size_t n, struct editorial_days *out)
+void editorial_days_of(long *values, size_t n, struct editorial_days *out)
 {
     out->n = n;
     if (!n)
@@ -518,7 +519,7 @@ static void count_scope(const struct all *a, const struct sub *subs, size_t n,
                                       &out->acceptance_to_publication, &out->publication,
                                       &out->review};
     for (int k = 0; k < 5; k++) {
-        days_of(values[k], nvalues[k], days[k]);
+        editorial_days_of(values[k], nvalues[k], days[k]);
         free(values[k]);
     }
     out->countries = rows_of(places, NCODES, true, NULL, db, lang, s, &out->ncountries);

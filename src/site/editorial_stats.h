@@ -56,6 +56,9 @@ struct editorial_days {
     long median, p90;
 };
 
+/* values[0, n)'s count, median and 90th percentile (nearest-rank), values reordered. */
+void editorial_days_of(long *values, size_t n, struct editorial_days *out);
+
 /* A country's or language's submissions, or a country's reviewers. */
 struct editorial_row {
     char code[16];
