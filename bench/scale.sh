@@ -4,6 +4,7 @@
 # journal (Release) into build-bench-scale/, generates the journal once per N, seed and
 # generator, then measures wall time and peak resident memory (GNU time) of:
 #   journal stats       cold (no .journal/: builds the index), then warm (target: < 1 s)
+#   journal stats --editorial, warm, text and --json (target: < 1 s)
 #   journal list
 #   journal build-site  cold (no output, no index), then after one article edited and committed
 #                       (--no-pdf: the PDF galleys are bench/pdf.sh's)
@@ -109,6 +110,9 @@ timed stats-cold "$journal" -C "$jdir" stats
 stats_headline=$(head -n 1 "$tmp/out")
 timed stats-warm "$journal" -C "$jdir" stats
 timed stats-json "$journal" -C "$jdir" --json stats
+timed stats-editorial "$journal" -C "$jdir" stats --editorial
+editorial_received=$(sed -n 2p "$tmp/out" | sed 's/^ *//')
+timed stats-editorial-json "$journal" -C "$jdir" stats --editorial --json
 timed list "$journal" -C "$jdir" list
 list_lines=$(wc -l <"$tmp/out")
 timed site-cold "$journal" -C "$jdir" build-site --draft --no-pdf -o "$jout"
@@ -151,6 +155,8 @@ printf '%-44s %9s  %9s  %s\n' step "wall s" "peak MiB" note
 row stats-cold "journal stats, cold (builds the index)" "no .journal/"
 row stats-warm "journal stats, warm" "target: < 1 s"
 row stats-json "journal --json stats, warm" ""
+row stats-editorial "journal stats --editorial, warm" "$editorial_received; target: < 1 s"
+row stats-editorial-json "journal stats --editorial --json, warm" ""
 row list "journal list" "$list_lines lines"
 row site-cold "journal build-site, cold" "$site_files files, $(awk -v b="$site_bytes" 'BEGIN {printf "%.0f MB", b / 1e6}')"
 row site-rebuild "journal build-site, 1 article edited" "submission $edited, committed"

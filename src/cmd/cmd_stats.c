@@ -476,10 +476,11 @@ static void print_text(struct out *o, const struct stats *s, const struct words 
 
 int cmd_stats(int argc, char **argv, struct cli *cli)
 {
-    bool csv = false, bom = false;
-    const char *lang = NULL;
-    const struct cli_option options[] = {
-        {"--csv", NULL, &csv}, {"--bom", NULL, &bom}, {"--lang", &lang, NULL}, {NULL, NULL, NULL}};
+    bool csv = false, bom = false, editorial = false;
+    const char *lang = NULL, *year = NULL;
+    const struct cli_option options[] = {{"--csv", NULL, &csv},   {"--bom", NULL, &bom},
+                                         {"--lang", &lang, NULL}, {"--editorial", NULL, &editorial},
+                                         {"--year", &year, NULL}, {NULL, NULL, NULL}};
     int rc = cli_parse(argc, argv, cli, options, NULL, 0);
     if (rc)
         return rc;
@@ -489,6 +490,12 @@ int cmd_stats(int argc, char **argv, struct cli *cli)
         return error_usage("--bom marks the CSV output as UTF-8: it goes with --csv");
     if (lang && strcmp(lang, "en") && strcmp(lang, "ru"))
         return error_usage("--lang %s: statistics are available in en and ru", lang);
+    if (year && !editorial)
+        return error_usage("--year %s: only the editorial statistics are by year received; "
+                           "add --editorial",
+                           year);
+    if (editorial)
+        return cmd_stats_editorial(cli, csv, bom, lang, year);
     const struct words *words = lang && !strcmp(lang, "ru") ? &russian : &english;
     struct journal_repo *repo = NULL;
     struct journal_index *ix = NULL;

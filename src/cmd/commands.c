@@ -260,8 +260,11 @@ const struct command commands[] = {
      "  --schema DIR  validate against the Crossref schema in DIR, not the built-in one\n"
      "  --status      what was deposited: each DOI's latest submitted batch, per\n"
      "                issue and endpoint, and the DOIs whose every attempt failed\n"},
-    {"stats", cmd_stats, "per-country author statistics of the published articles",
+    {"stats", cmd_stats,
+     "per-country author statistics of the published articles; --editorial: the editorial "
+     "process in numbers",
      "usage: journal stats [--json | --csv [--bom]] [--lang en|ru]\n"
+     "       journal stats --editorial [--year Y] [--json | --csv [--bom]] [--lang en|ru]\n"
      "\n"
      "Published articles by country: for each country the articles with at least one\n"
      "author affiliated there (an article with authors from two countries counts once\n"
@@ -274,7 +277,19 @@ const struct command commands[] = {
      "  --lang ru   everything in Russian (headline, headings, notes, issue labels,\n"
      "              country names); rows with equal figures in Russian order\n"
      "  --bom       with --csv: begin with a UTF-8 byte-order mark, so that\n"
-     "              spreadsheet programs read the names as UTF-8\n"},
+     "              spreadsheet programs read the names as UTF-8\n"
+     "\n"
+     "--editorial: the editorial process in numbers, overall and by year received\n"
+     "(--year Y: that year only): submissions received, desk-rejected (rejected with\n"
+     "no reviewer ever assigned), sent to review, accepted, rejected, withdrawn, still\n"
+     "open; the acceptance rate = accepted / (accepted + rejected + desk-rejected) over\n"
+     "the submissions with a final decision; days from submission to first decision,\n"
+     "to acceptance and to publication, and from acceptance to publication (median and\n"
+     "90th percentile, nearest-rank); review invitations sent, accepted, declined,\n"
+     "expired (no answer within invitation_days, default 14) and the days to a review;\n"
+     "reviews per decided manuscript, rounds per accepted one; submissions and\n"
+     "acceptance rate by country (whole counting) and language; the reviewers who\n"
+     "sent a review, by country, and their load. No name appears.\n"},
     {"export", cmd_export, "the journal's metadata for indexers (DOAJ)",
      "usage: journal export FORMAT ...\n"
      "       journal export doaj ISSUE [-o FILE]\n"

@@ -42,6 +42,8 @@ int cmd_packet(int argc, char **argv, struct cli *cli);
 int cmd_remind(int argc, char **argv, struct cli *cli);
 int cmd_outbox(int argc, char **argv, struct cli *cli);
 int cmd_stats(int argc, char **argv, struct cli *cli);
+/* journal stats --editorial (cmd_stats_editorial.c), its options checked by cmd_stats. */
+int cmd_stats_editorial(struct cli *cli, bool csv, bool bom, const char *lang, const char *year);
 int cmd_export(int argc, char **argv, struct cli *cli);
 int cmd_import(int argc, char **argv, struct cli *cli);
 int cmd_enrich(int argc, char **argv, struct cli *cli);

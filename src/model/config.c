@@ -68,6 +68,7 @@ static const char *const config_keys[] = {"title",
                                           "oai_gateway_url",
                                           "search",
                                           "pdf",
+                                          "publish_editorial_stats",
                                           NULL};
 
 bool issn_is_valid(const char *issn)
@@ -680,6 +681,7 @@ int config_parse(struct journal_config *cfg, const char *file, const char *text,
     cfg->review_due_days = (unsigned)parse_size(&d, root, "review_due_days", 21);
     /* An invitation not answered within this many days has expired (assignment_state). */
     cfg->invitation_days = (unsigned)parse_size(&d, root, "invitation_days", 14);
+    cfg->publish_editorial_stats = parse_flag(&d, root, "publish_editorial_stats");
 
     if (cfg->issn) {
         /* Stored as NNNN-NNNC with an upper-case X, whatever the spelling: Crossref's schema

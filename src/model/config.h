@@ -145,6 +145,8 @@ struct journal_config {
     /* build-site typesets each article's PDF galley (articles/N/article.pdf) with WeasyPrint
        (pdf: false turns it off; build-site --no-pdf skips it for one build). */
     bool pdf;
+    /* The statistics page adds "Peer review in numbers" (site/editorial_stats.h). */
+    bool publish_editorial_stats;
 };
 
 /*

@@ -190,6 +190,9 @@ struct build {
     pthread_mutex_t ready_lock;
     pthread_cond_t ready_cond;
     struct strbuf world_map; /* the theme's map/world.svg, read before the listings */
+    /* Peer review in numbers per view (publish_editorial_stats), made before the listings
+       from one opening of the index; NULL when off. */
+    json_t **editorial;
     bool has_world_map;
     FILE *verbose; /* per-phase timings, or NULL */
     size_t sitemap_max_urls;

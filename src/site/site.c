@@ -14,6 +14,7 @@
 #include "model/review.h"
 #include "model/roster.h"
 #include "site/i18n.h"
+#include "site/editorial_stats.h"
 #include "site/markdown.h"
 #include "site/stats_page.h"
 #include "util/alloc.h"
@@ -788,6 +789,11 @@ static bool site_key_of(struct build *b)
         if (is)
             add_oid(&sb, "manifest", is);
     }
+    /* Peer review in numbers counts every submission and the roster's countries. */
+    if (b->repo->config.publish_editorial_stats) {
+        add_entry(&sb, b->tree, "submissions");
+        add_entry(&sb, b->tree, "reviewers.yaml");
+    }
     bool known = true;
     for (size_t i = 0; i < b->narticles && known; i++) {
         struct article *a = &b->articles[i];
@@ -1307,6 +1313,8 @@ static int render_statistics(struct build *b, const struct view *v)
     int rc = stats_page_build(list, b->narticles, b->countries, &b->repo->config, file,
                               b->has_world_map ? b->world_map.buf : NULL, b->world_map.len, v->t,
                               &stats);
+    if (!rc && b->editorial)
+        json_object_set(stats, "editorial", b->editorial[v - b->views]);
     if (!rc) {
         char *rel;
         json_t *ctx = site_view_page_json(b, v, "statistics/index.html", "stats_title",
@@ -1580,12 +1588,40 @@ static int listing_part(struct build *b, size_t i, void *state)
 }
 
 /* What every part of the listings needs before it starts: the world map, the parts. */
+/*
+ * "Peer review in numbers" (publish_editorial_stats: true) for each language, from the index
+ * as `journal stats --editorial` counts it, with the roster's countries of the reviewers:
+ * here, once, rather than in the statistics pages, which are made on several threads.
+ */
+static int load_editorial(struct build *b)
+{
+    if (!b->repo->config.publish_editorial_stats || b->editorial)
+        return 0;
+    struct journal_index *ix = NULL;
+    char today[11];
+    date_today(today);
+    int rc = index_open(&ix, b->repo);
+    b->editorial = xcalloc(b->nviews + 1, sizeof(*b->editorial));
+    for (size_t i = 0; !rc && i < b->nviews; i++) {
+        struct editorial_stats es;
+        rc = editorial_stats_compute(ix, &b->roster, b->countries, i18n_lang(b->views[i].t),
+                                     b->repo->config.invitation_days, today, 0, &es);
+        if (!rc) {
+            b->editorial[i] = editorial_stats_page_json(&es, b->views[i].t);
+            editorial_stats_free(&es);
+        }
+    }
+    index_close(ix);
+    return rc;
+}
+
 static int listings_begin(struct build *b)
 {
     struct listing_part *parts = NULL;
     b->nlisting_parts = listing_parts(b, &parts);
     b->listing_parts = parts;
-    return load_world_map(b);
+    int rc = load_world_map(b);
+    return rc ? rc : load_editorial(b);
 }
 
 /* The sitemap lists every page: after all the others. */
@@ -1767,7 +1803,8 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
     if (!rc)
         rc = site_load_pages(&b);
     b.open_review = !strcmp(repo->config.review_mode, "open");
-    if (!rc && b.open_review)
+    /* The roster names signed open reviews and gives Peer review in numbers its countries. */
+    if (!rc && (b.open_review || repo->config.publish_editorial_stats))
         rc = load_roster(&b);
     /* Without the cache everything is made: slower, never wrong. */
     if (!rc && site_cache_open(&b.cache, repo->state_dir, out)) {
@@ -1904,6 +1941,9 @@ done:
     repo_worktree_free(b.worktree);
     git_tree_free(b.tree);
     strbuf_release(&b.world_map);
+    for (size_t i = 0; b.editorial && i < b.nviews; i++)
+        json_decref(b.editorial[i]);
+    free(b.editorial);
     free(b.staging);
     free(b.out);
     if (b.out_fd >= 0)

@@ -24,7 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define INDEX_SCHEMA_VERSION "7"
+#define INDEX_SCHEMA_VERSION "8"
 
 /*
  * The statements a refresh runs once per submission or issue, prepared once per
@@ -37,6 +37,7 @@ enum index_stmt {
     ST_DELETE_KEYWORDS,
     ST_DELETE_ASSIGNMENTS,
     ST_DELETE_REVIEWS,
+    ST_DELETE_EDITORIAL,
     ST_DELETE_STATS,
     ST_INSERT_SUBMISSION,
     ST_INSERT_AUTHOR,
@@ -53,6 +54,7 @@ enum index_stmt {
     ST_FIND_STATS_PLACE,
     ST_ADD_STATS_PLACE,
     ST_INSERT_STATS,
+    ST_INSERT_EDITORIAL,
     ST_COUNT
 };
 
@@ -102,6 +104,11 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS stats_places(id INTEGER PRIMARY KEY, key TEXT UNIQUE);"
     "CREATE TABLE IF NOT EXISTS stats_articles(submission INTEGER PRIMARY KEY,"
     "  contributions BLOB);"
+    /* What `journal stats --editorial` counts of every submission, folded when it is
+     * indexed (index.h: index_editorial_row). */
+    "CREATE TABLE IF NOT EXISTS editorial(submission INTEGER PRIMARY KEY, received TEXT,"
+    "  state TEXT, lang TEXT, first_decision TEXT, accepted TEXT, published TEXT,"
+    "  rounds INTEGER, assigned INTEGER, countries TEXT, invitations TEXT);"
     /* The Crossref deposit attempts recorded in deposits/<batch>.yaml (model/deposit.h), by
      * file; a record that does not parse keeps its message in problem. */
     "CREATE TABLE IF NOT EXISTS deposits("
@@ -178,7 +185,7 @@ static int open_schema(struct journal_index *ix)
                       "DROP TABLE IF EXISTS reviews; DROP TABLE IF EXISTS lookups;"
                       "DROP TABLE IF EXISTS stats_authors; DROP TABLE IF EXISTS stats_places;"
                       "DROP TABLE IF EXISTS stats_articles; DROP TABLE IF EXISTS deposits;"
-                      "DROP TABLE IF EXISTS deposit_dois;");
+                      "DROP TABLE IF EXISTS deposit_dois; DROP TABLE IF EXISTS editorial;");
         if (!rc)
             rc = exec(ix, schema);
     }
@@ -280,6 +287,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_DELETE_KEYWORDS] = "DELETE FROM keywords WHERE submission = ?",
     [ST_DELETE_ASSIGNMENTS] = "DELETE FROM assignments WHERE submission = ?",
     [ST_DELETE_REVIEWS] = "DELETE FROM reviews WHERE submission = ?",
+    [ST_DELETE_EDITORIAL] = "DELETE FROM editorial WHERE submission = ?",
     [ST_DELETE_STATS] = "DELETE FROM stats_articles WHERE submission = ?",
     [ST_INSERT_SUBMISSION] =
         "INSERT INTO submissions(number, state, title, subtitle, lang, type, abstract,"
@@ -309,6 +317,10 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_FIND_STATS_PLACE] = "SELECT id FROM stats_places WHERE key = ?",
     [ST_ADD_STATS_PLACE] = "INSERT OR IGNORE INTO stats_places(key) VALUES(?)",
     [ST_INSERT_STATS] = "INSERT INTO stats_articles(submission, contributions) VALUES(?, ?)",
+    [ST_INSERT_EDITORIAL] =
+        "INSERT INTO editorial(submission, received, state, lang, first_decision, accepted,"
+        " published, rounds, assigned, countries, invitations)"
+        " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 };
 
 /* The statement, reset and unbound; run_stmt() steps it once and resets it again. */
@@ -740,6 +752,93 @@ done:
     strbuf_release(&text);
 }
 
+/* "-" for a missing field of the invitations text (index.h). */
+static void add_field(struct strbuf *sb, const char *value, char end)
+{
+    strbuf_addstr(sb, value && *value ? value : "-");
+    strbuf_addch(sb, end);
+}
+
+/*
+ * What `journal stats --editorial` counts of a submission (index.h), from its record, its
+ * reviews and, when it parses, its manuscript (language, authors' countries).
+ */
+static int insert_editorial(struct journal_index *ix, const struct parsed_submission *p)
+{
+    const struct submission_record *r = &p->r;
+    /* The first decision: the timeline's first "decided" (a request for revision counts),
+       else the record's decided date (a record imported without its timeline). */
+    char first[11] = "";
+    for (size_t i = 0; i < r->nhistory && !first[0]; i++)
+        if (r->history[i].action && !strcmp(r->history[i].action, "decided") && r->history[i].at &&
+            strlen(r->history[i].at) >= 10)
+            snprintf(first, sizeof(first), "%.10s", r->history[i].at);
+    if (!first[0] && r->decided)
+        snprintf(first, sizeof(first), "%.10s", r->decided);
+    struct strbuf countries = STRBUF_INIT, invitations = STRBUF_INIT;
+    if (p->have_ms)
+        for (size_t i = 0; i < p->m.nauthors; i++)
+            for (size_t j = 0; j < p->m.authors[i].naffiliations; j++) {
+                const struct affiliation *af = &p->m.authors[i].affiliations[j];
+                if (af->international || strlen(af->country) != 2)
+                    continue;
+                /* Whole counting: each country once per submission. */
+                bool seen = false;
+                for (size_t k = 0; k + 2 <= countries.len && !seen; k += 3)
+                    seen = !memcmp(countries.buf + k, af->country, 2);
+                if (!seen) {
+                    strbuf_add(&countries, af->country, 2);
+                    strbuf_addch(&countries, ' ');
+                }
+            }
+    bool *matched = xcalloc(p->nreviews + 1, sizeof(*matched));
+    for (size_t i = 0; i < r->nassignments; i++) {
+        const struct record_assignment *a = &r->assignments[i];
+        const char *received = NULL;
+        for (size_t k = 0; k < p->nreviews && !received; k++)
+            if (!matched[k] && p->reviews[k].round == a->round &&
+                !strcmp(p->reviews[k].reviewer, a->reviewer)) {
+                matched[k] = true;
+                received = p->reviews[k].submitted;
+            }
+        strbuf_addf(&invitations, "%s\t%lu\t", a->reviewer, a->round);
+        add_field(&invitations, a->invited, '\t');
+        add_field(&invitations, a->state, '\t');
+        add_field(&invitations, a->answered, '\t');
+        add_field(&invitations, received, '\n');
+    }
+    /* A review with no assignment (an imported one) still counts for its reviewer. */
+    for (size_t k = 0; k < p->nreviews; k++)
+        if (!matched[k]) {
+            strbuf_addf(&invitations, "%s\t%lu\t-\t-\t-\t", p->reviews[k].reviewer,
+                        p->reviews[k].round);
+            add_field(&invitations, p->reviews[k].submitted, '\n');
+        }
+    free(matched);
+    if (countries.len)
+        countries.buf[--countries.len] = '\0';
+    sqlite3_stmt *st;
+    int rc = stmt(ix, ST_INSERT_EDITORIAL, &st);
+    if (!rc) {
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)p->number);
+        db_bind_text(st, 2, r->submitted);
+        db_bind_text(st, 3, r->state);
+        db_bind_text(st, 4, p->have_ms ? p->m.lang : NULL);
+        db_bind_text(st, 5, first[0] ? first : NULL);
+        db_bind_text(st, 6, r->accepted);
+        db_bind_text(st, 7, r->published);
+        sqlite3_bind_int64(st, 8, (sqlite3_int64)r->round);
+        sqlite3_bind_int64(st, 9, (sqlite3_int64)r->nassignments);
+        db_bind_text(st, 10, countries.len ? countries.buf : NULL);
+        db_bind_text(st, 11, invitations.len ? invitations.buf : NULL);
+        rc = run_stmt(ix, st, "write");
+        sqlite3_clear_bindings(st);
+    }
+    strbuf_release(&countries);
+    strbuf_release(&invitations);
+    return rc;
+}
+
 /* Write one parsed submission in place of what the index had for it. */
 static int write_submission(struct journal_index *ix, const struct parsed_submission *p)
 {
@@ -778,6 +877,8 @@ static int write_submission(struct journal_index *ix, const struct parsed_submis
         rc = insert_stats(ix, p->number, m);
     if (!rc && have_rec)
         rc = insert_assignments(ix, r);
+    if (!rc && have_rec)
+        rc = insert_editorial(ix, p);
     if (!rc && p->nreviews)
         rc = stmt(ix, ST_INSERT_REVIEW, &st);
     for (size_t i = 0; !rc && i < p->nreviews; i++) {

@@ -117,6 +117,21 @@ static inline void index_stats_decode(const unsigned char *p, struct index_stats
 }
 
 /*
+ * What `journal stats --editorial` counts (site/editorial_stats.c), folded once when a
+ * submission is indexed: the table editorial holds one row per submission whose record
+ * parses: received (the record's submitted date), state, lang (the manuscript's), the
+ * date of the first decision (the timeline's first "decided", else the record's decided),
+ * accepted, published, rounds, assigned (assignments ever made), countries (the distinct
+ * ISO 3166-1 codes of the authors' affiliations, space-separated: whole counting) and
+ * invitations: one line per assignment, "reviewer TAB round TAB invited TAB state TAB
+ * answered TAB received", each missing field "-" (received: the date of the review of that
+ * reviewer in that round); a review without an assignment has a line with invited "-".
+ */
+#define INDEX_EDITORIAL_COLUMNS                                                                    \
+    "received, state, lang, first_decision, accepted, published, rounds, assigned, countries,"     \
+    " invitations"
+
+/*
  * The Crossref deposit attempts recorded in deposits/ at the indexed HEAD, oldest first,
  * as deposit_log_read (workflow/deposit.h) reads them from git. A record that does not
  * parse: JOURNAL_EINPUT with its file and line, every such record at once.

@@ -82,8 +82,10 @@ done
 cat >>"$J/journal.yaml" <<'YAML'
 mail_from_address: office@journal.example.org
 mail_from_name: "Editorial Office"
+publish_editorial_stats: true
 YAML
-tgit -C "$J" commit -qam "Roster with distinctive reviewers; mail on" || fail "commit the roster"
+tgit -C "$J" commit -qam "Roster with distinctive reviewers; mail on; Peer review in numbers" ||
+    fail "commit the roster"
 
 # manuscript FILE TAG: a manuscript whose every identifying field carries TAG.
 # Authors have names made of TAG so that each submission's authors are unique.
@@ -290,6 +292,12 @@ check_eq "the scheduled issue's deposit is refused (its articles are not publish
 "$JOURNAL" -C "$J" stats --json >"$PUB/stats.json" 2>"$ERR" || fail "stats --json" "$(cat "$ERR")"
 "$JOURNAL" -C "$J" stats --csv >"$PUB/stats.csv" 2>"$ERR" || fail "stats --csv" "$(cat "$ERR")"
 "$JOURNAL" -C "$J" stats --lang ru >"$PUB/stats-ru.txt" 2>"$ERR" || fail "stats --lang ru" "$(cat "$ERR")"
+# The editorial statistics (issue 19): aggregates only, for the office and for funders.
+for f in "--json" "--csv" "--lang ru"; do
+    # shellcheck disable=SC2086
+    "$JOURNAL" -C "$J" stats --editorial $f >"$PUB/stats-editorial${f// /}.out" 2>"$ERR" ||
+        fail "stats --editorial $f" "$(cat "$ERR")"
+done
 # A gzip copy of the site's feed: the scanner must look inside compressed files too.
 gzip -c "$PUB/site/feed.xml" >"$PUB/feed.xml.gz"
 
@@ -398,6 +406,35 @@ check_eq "the search finds every hidden name (entities, JSON, accents, case, per
 
 scan "no secret in the site, the exports, the deposit or the statistics (double-blind)" \
     "$PUB" "$SECRETS" "$PUBLIC"
+
+# Peer review in numbers (publish_editorial_stats: true) on the statistics page of each
+# language: there, and in `stats --editorial`, no reviewer id either, and on the page no count
+# under 5: it reads "fewer than 5" ("менее 5"), a rate or median resting on fewer "—".
+check "Peer review in numbers: on the page in each language, no reviewer id, no count under 5" -- \
+    "$PY" - "$PUB" $RV_IDS <<'PY'
+import glob, html, os, re, sys
+pub, ids = sys.argv[1], sys.argv[2:]
+pages = [os.path.join(pub, "site/statistics/index.html"), os.path.join(pub, "site/ru/statistics/index.html")]
+for path in pages + glob.glob(os.path.join(pub, "stats-editorial*")):
+    text = open(path, encoding="utf-8").read()
+    for i in ids:
+        assert i not in text, f"{path}: names the reviewer {i}"
+for path in pages:
+    page = open(path, encoding="utf-8").read()
+    # The counts: submissions received and reviewers (the editorial table's 1st and 5th data
+    # cells), reviewers per country (the only data cell); the others are a rate and medians.
+    cells = []
+    for table, columns in (("editorial", (0, 4)), ("reviewer-countries", (0,))):
+        m = re.search(r'<table id="stats-%s".*?<tbody>(.*?)</tbody>' % table, page, re.S)
+        assert m, f"{path}: no table {table}"
+        for tr in re.findall(r"<tr>(.*?)</tr>", m.group(1), re.S):
+            tds = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+                   for c in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
+            cells += [tds[k] for k in columns]
+    small = [c for c in cells if not (c in ("fewer than 5", "менее 5") or (c.isdigit() and int(c) >= 5))]
+    assert not small, f"{path}: a count under 5 shown: {small}"
+    assert any(c in ("fewer than 5", "менее 5") for c in cells), f"{path}: nothing suppressed? {cells}"
+PY
 
 # Nothing of the journal's own state (.journal/, .git/, the roster, records, letters,
 # reviews) is copied into the site.
