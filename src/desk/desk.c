@@ -9,9 +9,11 @@
 #include "model/record.h"
 #include "model/roster.h"
 #include "site/i18n.h"
+#include "site/markdown.h"
 #include "store/repo.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/frontmatter.h"
 #include "util/mustache.h"
 #include "util/strbuf.h"
 #include "util/token.h"
@@ -388,6 +390,37 @@ static int link_open(struct desk *d, struct journal_repo *repo, struct link *l, 
     return 0;
 }
 
+/*
+ * The journal's guidelines for reviewers, as HTML, when pages/ has them:
+ * reviewer-guidelines.<lang>.md, else reviewer-guidelines.md (front matter as for any page).
+ * NULL when there are none; a page that cannot be read is logged and left out.
+ */
+static char *reviewer_guidelines(struct journal_repo *repo, const char *lang)
+{
+    char *paths[2] = {xasprintf("pages/reviewer-guidelines.%s.md", lang),
+                      xstrdup("pages/reviewer-guidelines.md")};
+    char *html = NULL;
+    for (size_t i = 0; i < 2 && !html; i++) {
+        struct strbuf text = STRBUF_INIT, out = STRBUF_INIT;
+        struct frontmatter fm;
+        int rc = repo_read(repo, paths[i], &text, NULL);
+        if (!rc)
+            rc = frontmatter_split(paths[i], text.buf, text.len, "title, description", &fm);
+        if (!rc)
+            rc = markdown_to_html(fm.body, fm.body_len, repo->config.allow_raw_html, &out);
+        if (!rc)
+            html = strbuf_detach(&out, NULL);
+        else if (rc != JOURNAL_EINPUT || text.len)
+            fprintf(stderr, "journal serve: %s\n", error_message());
+        error_clear();
+        strbuf_release(&out);
+        strbuf_release(&text);
+    }
+    free(paths[0]);
+    free(paths[1]);
+    return html;
+}
+
 static void csrf_token(struct desk *d, const char *purpose, const struct link *l, char out[65])
 {
     char *msg = xasprintf("%s\n%lu\n%s", purpose, l->number, l->token);
@@ -413,6 +446,10 @@ static void invitation_page(struct desk *d, struct journal_repo *repo, struct li
                   "due", l->a->due, "open", open, "accepted", l->state == ASSIGNMENT_ACCEPTED,
                   "declined", l->state == ASSIGNMENT_DECLINED, "answered", l->a->answered);
     json_object_set_new(data, "page_title", json_string(l->manuscript.title));
+    char *guidelines = reviewer_guidelines(repo, l->lang);
+    if (guidelines)
+        json_object_set_new(data, "guidelines", json_string(guidelines));
+    free(guidelines);
     if (l->a->reason)
         json_object_set_new(data, "reason", json_string(l->a->reason));
     if (l->a->suggested)

@@ -55,6 +55,12 @@ smtp_port: $SINK_PORT
 smtp_tls: none
 YAML
 tgit -C "$J" commit -qam "Mail settings"
+# The journal's guidelines for reviewers, in English and Russian (also pages of the site).
+printf -- '---\ntitle: Guidelines for reviewers\n---\n\nJudge the *argument*, not the author.\n' \
+    >"$J/pages/reviewer-guidelines.md"
+printf -- '---\ntitle: Рекомендации\n---\n\nОценивайте *аргументы*, а не автора.\n' \
+    >"$J/pages/reviewer-guidelines.ru.md"
+tgit -C "$J" add pages && tgit -C "$J" commit -qm "Guidelines for reviewers"
 
 # Without desk_url, an invitation carries no link and the record no token (as before).
 expect_exit 0 "assign without desk_url" -- \
@@ -114,6 +120,8 @@ check "the page shows the manuscript's title" -- \
 check "the page shows the due date" -- \
     grep -q "$(sed -n 's/^ *due: //p' "$J/submissions/10/submission.yaml" | tail -1)" "$TEST_TMP/body"
 check "the page is in English, marked so" -- grep -q '<html lang="en">' "$TEST_TMP/body"
+check "the page shows the journal's guidelines for reviewers, rendered" -- \
+    grep -q 'Judge the <em>argument</em>, not the author.' "$TEST_TMP/body"
 check "the page's answer form labels its fields" -- grep -q '<label for="reason">' "$TEST_TMP/body"
 check "the page carries no script" -- sh -c "! grep -qi '<script' '$TEST_TMP/body'"
 check "Referrer-Policy: no-referrer" -- grep -qi '^Referrer-Policy: no-referrer' "$TEST_TMP/headers"
@@ -125,6 +133,7 @@ check "the form carries a CSRF token" -- test -n "$CSRF"
 fetch "$LINK?lang=ru"
 check "?lang=ru gives the page in Russian" -- \
     sh -c "grep -q '<html lang=\"ru\">' '$TEST_TMP/body' && grep -q 'Приглашение к рецензированию' '$TEST_TMP/body'"
+check "... with the Russian guidelines" -- grep -q 'Оценивайте <em>аргументы</em>' "$TEST_TMP/body"
 fetch "$BASE/style.css"
 check "the site's stylesheet is served" -- \
     sh -c "[ '$STATUS' = 200 ] && cmp -s '$TEST_TMP/body' '$J/themes/default/assets/style.css'"

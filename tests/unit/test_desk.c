@@ -98,8 +98,9 @@ static void test_form_malformed(void **state)
 static void test_redact(void **state)
 {
     (void)state;
-    char *r = desk_redact("/review/12/"
-                          "52f9bcc17d0dc1efb10fbfb2bba504bde106ae47b685d7b4f2a2e00a1970a494/answer");
+    char *r =
+        desk_redact("/review/12/"
+                    "52f9bcc17d0dc1efb10fbfb2bba504bde106ae47b685d7b4f2a2e00a1970a494/answer");
     assert_string_equal(r, "/review/12/<token>/answer");
     free(r);
     r = desk_redact("/style.css");
