@@ -206,6 +206,18 @@ check "the page now says the invitation was declined" -- grep -q 'You declined t
 fetch "$LINK2/packet"
 check_eq "a reviewer who declined gets no packet (404)" 404 "$STATUS"
 
+# assign --auto makes links too, one per reviewer it invites.
+expect_exit 0 "assign --auto with desk_url set" -- "$JOURNAL" -C "$J" assign --auto 11 -k 2
+# "reviewer link" per assignment of submission 11 (link: the hash, or none).
+links11=$(awk '/^- reviewer:/ {if (r) print r, l; r=$3; l="none"} /^  link: sha256:/ {l="hash"}
+               /^[a-z]/ && r {print r, l; r=""} ' "$J/submissions/11/submission.yaml")
+auto_reviewers=$(printf '%s\n' "$links11" | grep -c ' hash$')
+check "every reviewer --auto invited has a link hash; asel-bekova, invited before desk_url, none" -- \
+    sh -c "[ '$auto_reviewers' -ge 1 ] && [ \"\$(printf '%s\n' \"\$1\" | grep -c ' none$')\" = 1 ] &&
+           printf '%s\n' \"\$1\" | grep -q '^asel-bekova none$'" _ "$links11"
+auto_links=$(decoded_body "" | grep -cE "$BASE/review/11/[0-9a-f]{64}")
+check_eq "... and each was mailed their own link to submission 11" "$auto_reviewers" "$auto_links"
+
 # --- links that open nothing: all the same 404 ---
 fetch "$BASE/review/10/$(printf 'a%.0s' $(seq 64))"
 check_eq "a wrong token is a 404" 404 "$STATUS"
