@@ -189,10 +189,11 @@ fetch "$LINK2/answer" --data "answer=accept&csrf=$CSRF"
 check_eq "another link's CSRF token is refused (403)" 403 "$STATUS"
 long=$(head -c 1100 /dev/zero | tr '\0' 'x')
 before=$(commit_count "$J")
-fetch "$LINK2/answer" --data "answer=decline&reason=$long&suggested=Dr+Somebody&csrf=$CSRF2"
+fetch "$LINK2/answer" --data "answer=decline&reason=$long&suggested=Dr+Somebody+%3Cscript%3Ealert(1)%3C%2Fscript%3E&csrf=$CSRF2"
 check_eq "a reason over 1000 bytes is refused on the page (422)" 422 "$STATUS"
 check "... with the message next to the field, the typed colleague kept" -- \
-    sh -c "grep -q 'id=\"reason-error\"' '$TEST_TMP/body' && grep -q 'value=\"Dr Somebody\"' '$TEST_TMP/body'"
+    sh -c "grep -q 'id=\"reason-error\"' '$TEST_TMP/body' && grep -qF 'value=\"Dr Somebody &lt;script&gt;' '$TEST_TMP/body'"
+check "... escaped: no script on the page" -- sh -c "! grep -qi '<script' '$TEST_TMP/body'"
 check_eq "... and nothing recorded" "$before" "$(commit_count "$J")"
 fetch "$LINK2/answer" --data "answer=decline&reason=On+leave+until+June&suggested=Dr+A.+Colleague%2C+Almaty&csrf=$CSRF2"
 check_eq "declining answers 303" 303 "$STATUS"
