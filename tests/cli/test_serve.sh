@@ -262,6 +262,24 @@ fetch "$LINK3/answer" --data "answer=accept&csrf=$CSRF3"
 check_eq "... and its form is a 404 too" 404 "$STATUS"
 expect_unchanged "$TEST_TMP/before" "$J" "... writing nothing"
 
+# --- the desk and the CLI at once: they take turns on the journal's lock ---
+expect_exit 0 "assign a fourth reviewer" -- \
+    "$JOURNAL" -C "$J" assign 10 --reviewer bekzod-aliev --override-conflict "tested"
+LINK4=$(link_for "$(grep -A3 'id: bekzod-aliev' "$J/reviewers.yaml" | sed -n 's/.*email: *//p')")
+fetch "$LINK4"
+CSRF4=$(csrf_of)
+before=$(commit_count "$J")
+"$JOURNAL" -C "$J" assign 10 --decline bekzod-aliev --reason "By email" >"$TEST_TMP/cli.out" 2>&1 &
+CLI_PID=$!
+fetch "$LINK4/answer" --data "answer=accept&csrf=$CSRF4"
+wait "$CLI_PID"
+check_eq "the desk's answer, racing the editor's, still answers 303 (the state)" 303 "$STATUS"
+check_eq "one of the two answers was recorded, in one commit" $((before + 1)) "$(commit_count "$J")"
+check "the record holds that one answer" -- \
+    sh -c "awk '/^- reviewer: bekzod-aliev/ {on=1; next} /^- / {on=0} on' '$J/submissions/10/submission.yaml' |
+           grep -cE 'state: (accepted|declined)' | grep -qx 1"
+check "git's objects are sound" -- git -C "$J" fsck --no-progress
+
 # --- the server's log holds no token ---
 check "the server logged the requests" -- grep -q "POST /review/10/<token>/answer 303" "$SERVE_LOG"
 check "no token reached the server's log" -- \
