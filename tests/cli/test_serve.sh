@@ -326,4 +326,11 @@ check "no sanitizer report from the server" -- \
 expect_exit 2 "--listen without a port is a usage error" -- "$JOURNAL" -C "$J" serve --listen 127.0.0.1
 expect_exit 2 "--listen with a host name is a usage error" -- "$JOURNAL" -C "$J" serve --listen localhost:8080
 
+# --- desk_url must be an address ---
+sed -i 's|^desk_url: .*|desk_url: "desk.jcss.org"|' "$J/journal.yaml"
+tgit -C "$J" commit -qam "A desk_url without its scheme"
+expect_exit 1 "a desk_url without http(s):// is refused" -- "$JOURNAL" -C "$J" list
+expect_stderr_match "journal.yaml:[0-9]+:[0-9]+: .*desk_url must start with https:// or http://" \
+    "... with the line and what is expected"
+
 finish
