@@ -483,6 +483,30 @@ const struct command commands[] = {
      "\n"
      "Exit status: 0 when all is well (or every problem was fixed), 1 when problems\n"
      "remain, 3 when the journal could not be read.\n"},
+    {"serve", cmd_serve, "run the front desk: reviewers answer invitations in a browser",
+     "usage: journal serve [--listen ADDR:PORT]\n"
+     "\n"
+     "An HTTP server for the reviewers' personal links (desk_url in journal.yaml is\n"
+     "its public address, which invitations link to). A reviewer opens the link from\n"
+     "the invitation, reads the title, abstract and due date, accepts or declines\n"
+     "(with a reason and a suggested colleague) and, once accepted, downloads the\n"
+     "packet, blinded as 'journal packet' makes it. Each answer is one commit, as\n"
+     "'journal assign N --accept ID' makes it. A wrong or revoked link, or one whose\n"
+     "invitation was withdrawn, is a plain 404.\n"
+     "\n"
+     "  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080; port 0: any free\n"
+     "                       port, printed on start). Put a reverse proxy with TLS in\n"
+     "                       front of it (docs/operating.md#the-front-desk).\n"
+     "\n"
+     "JOURNAL_DESK_SECRET (at least 32 bytes) signs the forms' CSRF tokens; without it a\n"
+     "secret is drawn at start, and a form opened before a restart must be reloaded.\n"
+     "SIGTERM or SIGINT: stop accepting, finish the requests in flight, exit 0.\n"},
+    {"token", cmd_token, "revoke a reviewer's front-desk link",
+     "usage: journal token revoke NUMBER --reviewer ID\n"
+     "\n"
+     "The reviewer's links to submission NUMBER (from 'journal assign' with desk_url\n"
+     "set) stop working at once: the hash kept in submission.yaml is removed and\n"
+     "link_revoked records the date, in one commit with a timeline event.\n"},
     {"help", cmd_help, "show help for journal or one command", "usage: journal help [COMMAND]\n"},
     {NULL, NULL, NULL, NULL},
 };
@@ -539,6 +563,8 @@ static const struct {
     {"remind", "docs/operating.md#mail"},
     {"outbox", "docs/operating.md#mail"},
     {"doctor", "docs/operating.md#crashes-and-journal-doctor"},
+    {"serve", "docs/operating.md#the-front-desk"},
+    {"token", "docs/reviewers.md#the-front-desk"},
     {"help", "docs/README.md"},
 };
 

@@ -50,6 +50,8 @@ int cmd_enrich(int argc, char **argv, struct cli *cli);
 int cmd_build_issue(int argc, char **argv, struct cli *cli);
 int cmd_deposit(int argc, char **argv, struct cli *cli);
 int cmd_doctor(int argc, char **argv, struct cli *cli);
+int cmd_serve(int argc, char **argv, struct cli *cli);
+int cmd_token(int argc, char **argv, struct cli *cli);
 
 /* Print the help of one command to stdout. */
 void command_print_usage(const struct command *c);

@@ -22,6 +22,7 @@ static const char *const config_keys[] = {"title",
                                           "publisher",
                                           "issn",
                                           "base_url",
+                                          "desk_url",
                                           "languages",
                                           "require_translations",
                                           "review_mode",
@@ -638,6 +639,7 @@ int config_parse(struct journal_config *cfg, const char *file, const char *text,
                      "{number}, {issue}, {article}, {submission})");
     cfg->mail_from_address = dup_scalar(&d, root, "mail_from_address", false);
     cfg->mail_from_name = dup_scalar(&d, root, "mail_from_name", false);
+    cfg->desk_url = dup_scalar(&d, root, "desk_url", false);
     cfg->mail_reply_to = dup_scalar(&d, root, "mail_reply_to", false);
     cfg->contact_email = dup_scalar(&d, root, "contact_email", false);
     cfg->smtp_host = dup_scalar(&d, root, "smtp_host", false);
@@ -709,6 +711,18 @@ int config_parse(struct journal_config *cfg, const char *file, const char *text,
         ydoc_problem(&d, ydoc_get(&d, root, "oai_gateway_url"),
                      "oai_gateway_url must start with https:// or http:// (the address of the "
                      "OAI static repository gateway that serves the journal's OAI file)");
+    if (cfg->desk_url) {
+        size_t dl = strlen(cfg->desk_url);
+        if (strncmp(cfg->desk_url, "https://", 8) && strncmp(cfg->desk_url, "http://", 7))
+            ydoc_problem(&d, ydoc_get(&d, root, "desk_url"),
+                         "desk_url must start with https:// or http:// (the front desk's "
+                         "public address, where `journal serve` is reached)");
+        else if (strcspn(cfg->desk_url, " \t\r\n\"<>") != dl)
+            ydoc_problem(&d, ydoc_get(&d, root, "desk_url"),
+                         "desk_url must be an address without spaces, quotes or angle brackets");
+        else if (cfg->desk_url[dl - 1] == '/')
+            cfg->desk_url[dl - 1] = '\0'; /* the links add their own "/review/..." */
+    }
     if (cfg->base_url) {
         if (strncmp(cfg->base_url, "https://", 8) && strncmp(cfg->base_url, "http://", 7)) {
             ydoc_problem(&d, ydoc_get(&d, root, "base_url"),
@@ -793,6 +807,7 @@ void config_free(struct journal_config *cfg)
     free(cfg->doi_pattern);
     free(cfg->mail_from_address);
     free(cfg->mail_from_name);
+    free(cfg->desk_url);
     free(cfg->mail_reply_to);
     free(cfg->contact_email);
     free(cfg->smtp_host);

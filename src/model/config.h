@@ -116,6 +116,8 @@ struct journal_config {
     /* Mail: without mail_from_address no mail is made; without smtp_host it waits in the outbox. */
     char *mail_from_address;
     char *mail_from_name;
+    char *desk_url; /* the front desk's public address (journal serve behind a proxy), no
+                       trailing '/', or NULL: invitations then carry no link */
     char *mail_reply_to;
     char *contact_email; /* the editorial office, shown to readers and harvesters (OAI-PMH) */
     char *smtp_host;

@@ -17,9 +17,9 @@ const char *const submission_states[] = {"submitted",          "desk-rejected", 
 static const char *const record_keys[] = {
     "number", "state", "round",       "submitted", "accepted", "decided", "published",
     "issue",  "doi",   "assignments", "versions",  "history",  "private", NULL};
-static const char *const assignment_keys[] = {"reviewer",  "round", "invited",  "due",
-                                              "override",  "state", "answered", "reason",
-                                              "suggested", NULL};
+static const char *const assignment_keys[] = {"reviewer",  "round", "invited",      "due",
+                                              "override",  "state", "answered",     "reason",
+                                              "suggested", "link",  "link_revoked", NULL};
 
 const char *const assignment_states[] = {"invited",   "accepted", "declined",
                                          "withdrawn", "expired",  NULL};
@@ -306,6 +306,16 @@ static bool is_blob_id(const char *s)
     return true;
 }
 
+static bool is_link_hash(const char *s)
+{
+    if (strncmp(s, "sha256:", 7) || strlen(s) != 7 + 64)
+        return false;
+    for (s += 7; *s; s++)
+        if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+            return false;
+    return true;
+}
+
 /* state, answered, reason, suggested: each only where the state gives it a meaning. */
 static void parse_answer(struct ydoc *d, yaml_node_t *map, struct record_assignment *a)
 {
@@ -347,6 +357,12 @@ static void parse_lists(struct ydoc *d, yaml_node_t *root, struct submission_rec
         a->due = date_field(d, items[i], "due");
         a->override = text_field(d, items[i], "override", false);
         parse_answer(d, items[i], a);
+        a->link = text_field(d, items[i], "link", false);
+        if (a->link && !is_link_hash(a->link))
+            ydoc_problem(d, ydoc_get(d, items[i], "link"),
+                         "'link' must be 'sha256:' and 64 lowercase hex digits (the hash of the "
+                         "reviewer's link token, written by journal assign)");
+        a->link_revoked = date_field(d, items[i], "link_revoked");
     }
     free(items);
     n = list_field(d, root, "versions", &items);
@@ -514,6 +530,10 @@ void record_write(const struct submission_record *r, struct strbuf *out)
                 ywriter_pair(&w, "reason", a->reason);
             if (a->suggested)
                 ywriter_pair(&w, "suggested", a->suggested);
+            if (a->link)
+                ywriter_pair_plain(&w, "link", a->link);
+            if (a->link_revoked)
+                ywriter_pair_plain(&w, "link_revoked", a->link_revoked);
             ywriter_map_end(&w);
         }
         ywriter_seq_end(&w);
@@ -576,6 +596,8 @@ void record_free(struct submission_record *r)
         free(r->assignments[i].answered);
         free(r->assignments[i].reason);
         free(r->assignments[i].suggested);
+        free(r->assignments[i].link);
+        free(r->assignments[i].link_revoked);
     }
     free(r->assignments);
     for (size_t i = 0; i < r->nversions; i++) {

@@ -23,6 +23,10 @@ struct record_assignment {
     char *answered;  /* date of the acceptance, decline or withdrawal, or NULL */
     char *reason;    /* why declined or withdrawn, or NULL */
     char *suggested; /* a colleague the reviewer suggests on declining (free text), or NULL */
+    /* The reviewer's front-desk link: "sha256:" and the hex SHA-256 of its 256-bit token
+     * (the token itself is only ever in the invitation mail), or NULL: no link, or revoked. */
+    char *link;
+    char *link_revoked; /* date the link was revoked, or NULL */
 };
 
 enum assignment_state {

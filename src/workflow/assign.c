@@ -123,8 +123,13 @@ int workflow_assign(struct journal_repo *repo, const struct assignment_request *
                         req->number, e.record.round, out->date, override ? "Override: " : "",
                         override ? override : "", override ? "\n" : "");
     if (req->notifier) {
-        rc = notify_invitation(req->notifier, repo, e.number, e.record.round, &e.manuscript,
-                               e.actor, rv, out->date);
+        char *link = NULL;
+        rc = invitation_new_link(repo, req->notifier, e.number,
+                                 &e.record.assignments[e.record.nassignments - 1], &link);
+        if (!rc)
+            rc = notify_invitation(req->notifier, repo, e.number, e.record.round, &e.manuscript,
+                                   e.actor, rv, out->date, link);
+        free(link);
         if (rc) {
             free(override);
             goto done;

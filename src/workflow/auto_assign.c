@@ -284,8 +284,13 @@ static int commit_plan(struct run *r)
         w->changed = true;
         strbuf_addf(&message, "#%lu: %s (affinity %.3f)\n", w->number, rv->id,
                     plan->pairs[p].score);
-        rc = notify_invitation(r->req->notifier, r->repo, w->number, w->record.round,
-                               &w->manuscript, r->actor, rv, plan->due);
+        char *link = NULL;
+        rc = invitation_new_link(r->repo, r->req->notifier, w->number,
+                                 &w->record.assignments[w->record.nassignments - 1], &link);
+        if (!rc)
+            rc = notify_invitation(r->req->notifier, r->repo, w->number, w->record.round,
+                                   &w->manuscript, r->actor, rv, plan->due, link);
+        free(link);
     }
     struct repo_change *changes = xcalloc(r->nsubs + 1, sizeof(*changes));
     struct strbuf *texts = xcalloc(r->nsubs + 1, sizeof(*texts));

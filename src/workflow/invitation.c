@@ -4,6 +4,7 @@
 #include "model/roster.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/token.h"
 #include "util/utf8.h"
 #include "workflow/editorial.h"
 #include "workflow/notify.h"
@@ -131,6 +132,10 @@ int workflow_answer(struct journal_repo *repo, const struct answer_request *req,
         rc = error_input("--reason goes with --decline or --withdraw");
     if (!rc)
         rc = editorial_open(&e, repo, req->number);
+    if (!rc && req->actor) {
+        free(e.actor);
+        e.actor = xstrdup(req->actor);
+    }
     if (!rc)
         rc = editorial_require(&e, "answer");
     if (rc)
@@ -241,6 +246,69 @@ done:
     free(detail);
     free(message);
     roster_free(&roster);
+    editorial_close(&e);
+    return rc;
+}
+
+int invitation_new_link(struct journal_repo *repo, const struct notifier *notifier,
+                        unsigned long number, struct record_assignment *a, char **url)
+{
+    *url = NULL;
+    if (!repo->config.desk_url || !notifier || !notifier->enabled)
+        return 0;
+    char token[TOKEN_HEX_LEN + 1], hash[TOKEN_HASH_LEN + 1];
+    int rc = token_new(token);
+    if (rc)
+        return rc;
+    token_hash(token, hash);
+    record_set(&a->link, hash);
+    record_set(&a->link_revoked, NULL);
+    *url = xasprintf("%s/review/%lu/%s", repo->config.desk_url, number, token);
+    memset(token, 0, sizeof(token));
+    return 0;
+}
+
+int workflow_revoke_link(struct journal_repo *repo, unsigned long number, const char *reviewer,
+                         size_t *revoked, char commit[GIT_OID_HEXSZ + 1])
+{
+    struct editorial e;
+    *revoked = 0;
+    int rc = editorial_open(&e, repo, number);
+    if (rc)
+        goto done;
+    char today[11];
+    date_today(today);
+    bool assigned = false;
+    for (size_t i = 0; i < e.record.nassignments; i++) {
+        struct record_assignment *a = &e.record.assignments[i];
+        if (strcmp(a->reviewer, reviewer))
+            continue;
+        assigned = true;
+        if (!a->link)
+            continue;
+        record_set(&a->link, NULL);
+        record_set(&a->link_revoked, today);
+        ++*revoked;
+    }
+    if (!assigned) {
+        rc = error_input("--reviewer %s: %s was never assigned to submission %lu", reviewer,
+                         reviewer, number);
+        goto done;
+    }
+    if (!*revoked) {
+        rc = error_input("--reviewer %s: %s has no front-desk link to submission %lu (none was "
+                         "made: desk_url unset or mail off, or it is revoked already)",
+                         reviewer, reviewer, number);
+        goto done;
+    }
+    record_add_event(&e.record, "review link revoked", e.actor, reviewer);
+    char *message = xasprintf("Revoke the front-desk link of %s to #%lu\n", reviewer, number);
+    git_oid oid;
+    rc = editorial_commit(&e, NULL, 0, message, &oid);
+    free(message);
+    if (!rc)
+        git_oid_tostr(commit, GIT_OID_HEXSZ + 1, &oid);
+done:
     editorial_close(&e);
     return rc;
 }

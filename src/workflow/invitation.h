@@ -47,4 +47,21 @@ int invitation_withdraw(struct journal_repo *repo, struct submission_record *r,
                         const struct roster *roster, const char *actor, const char *reason,
                         bool decided, struct notifier *notifier);
 
+/*
+ * The reviewer's personal front-desk link for assignment a: when journal.yaml has desk_url
+ * and mail goes out (notifier enabled), a new token whose hash goes into a->link and whose
+ * address, desk_url + "/review/<number>/<token>", is put in *url for the invitation mail
+ * (caller frees); otherwise *url = NULL and a is unchanged. The token is in the mail only.
+ */
+int invitation_new_link(struct journal_repo *repo, const struct notifier *notifier,
+                        unsigned long number, struct record_assignment *a, char **url);
+
+/*
+ * journal token revoke N --reviewer ID: the reviewer's links to submission number stop
+ * working (every round's), one commit with a timeline event. Refused when there is none.
+ * *revoked counts the links revoked.
+ */
+int workflow_revoke_link(struct journal_repo *repo, unsigned long number, const char *reviewer,
+                         size_t *revoked, char commit[GIT_OID_HEXSZ + 1]);
+
 #endif

@@ -427,7 +427,7 @@ json_t *notify_context(struct journal_repo *repo, const char *editor, const char
 
 int notify_invitation(struct notifier *n, struct journal_repo *repo, unsigned long number,
                       unsigned long round, const struct manuscript *m, const char *editor,
-                      const struct roster_reviewer *rv, const char *due)
+                      const struct roster_reviewer *rv, const char *due, const char *link)
 {
     if (!n)
         return 0;
@@ -449,6 +449,8 @@ int notify_invitation(struct notifier *n, struct journal_repo *repo, unsigned lo
     json_object_set_new(ctx, "reviewer", json_pack("{s:s}", "name", rv->name));
     json_object_set_new(ctx, "due", json_string(due));
     json_object_set_new(ctx, "blinded", json_boolean(blinded));
+    if (link)
+        json_object_set_new(ctx, "desk_link", json_string(link));
     struct recipient to = {rv->name, rv->email};
     int rc = notify_hold(n, "invitation", lang, ctx, &to, "invitation", number);
     json_decref(ctx);

@@ -89,12 +89,15 @@ void mail_orphans_free(struct mail_orphan *list, size_t count);
  */
 int notify_settle_by_hand(struct journal_repo *repo, struct outbox *ob, long long id, bool send);
 
-/* Invite reviewer rv for a submission's round; under double-blind review no author is named. */
+/*
+ * Invite reviewer rv for a submission's round; under double-blind review no author is named.
+ * link: the reviewer's front-desk address (invitation_new_link), or NULL.
+ */
 struct manuscript;
 struct roster_reviewer;
 int notify_invitation(struct notifier *n, struct journal_repo *repo, unsigned long number,
                       unsigned long round, const struct manuscript *m, const char *editor,
-                      const struct roster_reviewer *rv, const char *due);
+                      const struct roster_reviewer *rv, const char *due, const char *link);
 
 /*
  * Tell reviewer rv that the invitation to review a submission's round is withdrawn

@@ -50,6 +50,8 @@ struct answer_request {
     const char *reason;        /* decline, withdraw: why, or NULL */
     const char *suggested;     /* decline: a colleague the reviewer suggests, or NULL */
     struct notifier *notifier; /* withdraw: mails the reviewer, or NULL */
+    const char *actor;         /* who answers, for the timeline (the front desk: the reviewer's id),
+                                  or NULL: whoever runs the command */
 };
 int workflow_answer(struct journal_repo *repo, const struct answer_request *req,
                     struct action_outcome *out);

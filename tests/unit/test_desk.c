@@ -1,0 +1,122 @@
+/* The front desk's pieces below HTTP: link tokens (util/token.c), form decoding
+ * (desk/form.c) and what a log may hold of a path (desk_redact). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "desk/desk.h"
+#include "desk/form.h"
+#include "util/error.h"
+#include "util/token.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void test_token_hash_known_answer(void **state)
+{
+    (void)state;
+    char hash[TOKEN_HASH_LEN + 1];
+    /* FIPS 180-2's example: SHA-256("abc"). */
+    token_hash("abc", hash);
+    assert_string_equal(hash,
+                        "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+static void test_token_hmac_known_answer(void **state)
+{
+    (void)state;
+    char mac[65];
+    /* RFC 4231, test case 2. */
+    token_hmac((const unsigned char *)"Jefe", 4, "what do ya want for nothing?", mac);
+    assert_string_equal(mac, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+static void test_token_new_and_match(void **state)
+{
+    (void)state;
+    char a[TOKEN_HEX_LEN + 1], b[TOKEN_HEX_LEN + 1], hash[TOKEN_HASH_LEN + 1];
+    assert_int_equal(token_new(a), 0);
+    assert_int_equal(token_new(b), 0);
+    assert_true(token_well_formed(a));
+    assert_string_not_equal(a, b);
+    token_hash(a, hash);
+    assert_true(token_matches(a, hash));
+    assert_false(token_matches(b, hash));
+    assert_false(token_matches(a, NULL));
+    /* Not a token's form: refused before any hashing. */
+    char upper[TOKEN_HEX_LEN + 1];
+    memcpy(upper, a, sizeof(upper));
+    upper[0] = 'A';
+    assert_false(token_well_formed(upper));
+    assert_false(token_well_formed("abc"));
+    a[TOKEN_HEX_LEN - 1] = '\0';
+    assert_false(token_well_formed(a));
+    assert_false(token_matches(a, hash));
+    assert_true(token_equal("abc", "abc"));
+    assert_false(token_equal("abc", "abd"));
+    assert_false(token_equal("abc", "abcd"));
+}
+
+static void test_form_decoding(void **state)
+{
+    (void)state;
+    struct form f;
+    const char *body = "answer=decline&reason=On+leave%2C+until+June&&suggested=%D0%94%D1%80"
+                       "&flag&=x&answer=accept";
+    assert_int_equal(form_parse(body, strlen(body), &f), 0);
+    assert_int_equal(f.count, 6);
+    assert_string_equal(form_get(&f, "answer"), "decline"); /* the first of two */
+    assert_string_equal(form_get(&f, "reason"), "On leave, until June");
+    assert_string_equal(form_get(&f, "suggested"), "Др");
+    assert_string_equal(form_get(&f, "flag"), "");
+    assert_string_equal(form_get(&f, ""), "x");
+    assert_null(form_get(&f, "csrf"));
+    form_free(&f);
+    assert_int_equal(form_parse("", 0, &f), 0);
+    assert_int_equal(f.count, 0);
+    form_free(&f);
+}
+
+static void test_form_malformed(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"a=%G1", "a=%4", "a=%", "a=%00", "%zz=1", "a=1&b=%2"};
+    struct form f;
+    for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+        assert_int_equal(form_parse(bad[i], strlen(bad[i]), &f), JOURNAL_EINPUT);
+        assert_non_null(strstr(error_message(), "malformed"));
+        error_clear();
+        assert_int_equal(f.count, 0);
+    }
+    /* A NUL byte in the body. */
+    assert_int_equal(form_parse("a=1\0b", 5, &f), JOURNAL_EINPUT);
+    error_clear();
+}
+
+static void test_redact(void **state)
+{
+    (void)state;
+    char *r =
+        desk_redact("/review/12/"
+                    "52f9bcc17d0dc1efb10fbfb2bba504bde106ae47b685d7b4f2a2e00a1970a494/answer");
+    assert_string_equal(r, "/review/12/<token>/answer");
+    free(r);
+    r = desk_redact("/style.css");
+    assert_string_equal(r, "/style.css");
+    free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_token_hash_known_answer),
+        cmocka_unit_test(test_token_hmac_known_answer),
+        cmocka_unit_test(test_token_new_and_match),
+        cmocka_unit_test(test_form_decoding),
+        cmocka_unit_test(test_form_malformed),
+        cmocka_unit_test(test_redact),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
