@@ -149,9 +149,10 @@ static inline bool institution_form_same(const struct institution_form *a,
  * What a group of names (a reviewer's own and declared ones, a manuscript's authors) may share
  * with another group's: two groups whose gates do not meet hold no pair of names that
  * name_form_same_person finds the same, so a rule that compares every pair of them is
- * settled by three ANDs. For a name in Latin letters its stems, and for one in Hangul or Han
- * characters also the loose keys of its alternatives, to meet the loose keys of a name in
- * Latin letters.
+ * settled by five ANDs. For names in Latin letters their gates (pairs of a stem and a first
+ * letter); for one in Hangul or Han characters its stems, to meet any name's stems, and the
+ * loose keys of its alternatives, to meet the loose keys of a name in Latin letters (the
+ * checks name_form_same_person makes for such a name).
  */
 struct name_gate {
     uint64_t latin_pairs;  /* the gates of the names in Latin letters */
