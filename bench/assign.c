@@ -381,6 +381,21 @@ static int person_forms_init(struct person_forms *p, struct strbuf *sb)
     return rc;
 }
 
+/* The gates of a reviewer (name and declared person) or of a submission's authors, kept
+   apart from the forms, in one array, as eligibility.c keeps them at the front of its forms. */
+struct group_gate {
+    struct name_gate names;
+    uint64_t institutions;
+};
+
+static void group_gate_add(struct group_gate *g, const struct person_forms *p, bool declared)
+{
+    name_gate_add(&g->names, &p->name);
+    if (declared)
+        name_gate_add(&g->names, &p->declared);
+    g->institutions |= p->institution.gate;
+}
+
 static void person_forms_free(struct person_forms *p)
 {
     name_form_free(&p->name);
@@ -536,6 +551,12 @@ int main(int argc, char **argv)
         if (person_forms_init(&sub_forms[x], &name))
             return 1;
     strbuf_release(&name);
+    struct group_gate *rev_gates = xcalloc(nrevs + 1, sizeof(*rev_gates));
+    struct group_gate *sub_gates = xcalloc(nsubs + 1, sizeof(*sub_gates));
+    for (uint32_t j = 0; match && j < nrevs; j++)
+        group_gate_add(&rev_gates[j], &rev_forms[j], true);
+    for (size_t x = 0; match && x < (size_t)nsubs * authors_per_sub; x++)
+        group_gate_add(&sub_gates[x / authors_per_sub], &sub_forms[x], false);
     double t_forms = now() - t0;
     size_t name_conflicts = 0;
 
@@ -557,8 +578,11 @@ int main(int argc, char **argv)
             const struct person *r = &revs[j];
             if ((s->en ? r->en : r->ru) && s->country != r->country &&
                 !conflicted[(size_t)i * nrevs + j]) {
-                if (match && names_conflict(&rev_forms[j], &sub_forms[(size_t)i * authors_per_sub],
-                                            authors_per_sub)) {
+                if (match &&
+                    (name_gates_meet(&rev_gates[j].names, &sub_gates[i].names) ||
+                     (rev_gates[j].institutions & sub_gates[i].institutions)) &&
+                    names_conflict(&rev_forms[j], &sub_forms[(size_t)i * authors_per_sub],
+                                   authors_per_sub)) {
                     name_conflicts++;
                     continue;
                 }
@@ -636,6 +660,8 @@ int main(int argc, char **argv)
         person_forms_free(&sub_forms[x]);
     free(rev_forms);
     free(sub_forms);
+    free(rev_gates);
+    free(sub_gates);
     free(revs);
     free(subs);
     affinity_corpus_free(corpus);

@@ -1,6 +1,7 @@
 /* The journal's Atom feed (RFC 4287) of its newest articles. */
 #include "export/indexing.h"
 
+#include "model/person.h"
 #include "util/alloc.h"
 #include "util/error.h"
 
@@ -100,7 +101,9 @@ static void write_entry(struct strbuf *out, const struct journal_config *c, cons
     for (size_t i = 0; i < m->nauthors; i++) {
         char *orcid =
             m->authors[i].orcid[0] ? xasprintf("https://orcid.org/%s", m->authors[i].orcid) : NULL;
-        author(out, 2, m->authors[i].name, orcid);
+        /* The Latin form (name_latin) in the feed of a language written in Latin letters, as
+           on that language's site and in English citations; the name as written elsewhere. */
+        author(out, 2, person_display_name(m->authors[i].name, &m->authors[i].latin, lang), orcid);
         free(orcid);
     }
     if (t && t->abstract && *t->abstract)

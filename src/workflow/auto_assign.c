@@ -217,16 +217,15 @@ static int build_edges(struct run *r, struct assign_edge **edges, size_t *nedges
             /* Nor is one who declined this submission, in any round. */
             if (record_declined_round(&w->record, rv->id))
                 continue;
-            /* Capacity is checked here too, so that --explain names it for a full reviewer. */
-            enum eligibility_rule rule =
-                eligibility_check_prepared(&r->el, rv, &r->rev_forms[j], &w->manuscript, &w->forms,
-                                           w->number, r->loads[j], true, &why);
+            /* Capacity is checked here too, so that --explain names it for a full reviewer.
+               The sentence saying why only for --explain. */
+            enum eligibility_rule rule = eligibility_check_prepared(
+                &r->el, rv, &r->rev_forms[j], &w->manuscript, &w->forms, w->number, r->loads[j],
+                true, r->req->explain ? &why : NULL);
             if (rule != ELIGIBLE) {
                 w->rules[rule]++;
                 if (r->req->explain)
                     add_exclusion(r->plan, w->number, rv->id, rule, why);
-                else
-                    free(why);
                 continue;
             }
             w->eligible++;

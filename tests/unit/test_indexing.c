@@ -24,6 +24,7 @@
 #include "export/citation.h"
 #include "export/indexing.h"
 #include "model/language.h"
+#include "model/person.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/strbuf.h"
@@ -815,7 +816,7 @@ static void ref_feed_entry(struct xml_out *x, const struct journal_config *c, co
     free(when);
     for (size_t i = 0; i < m->nauthors; i++) {
         xml_start(x, "author");
-        xml_element(x, "name", m->authors[i].name);
+        xml_element(x, "name", person_display_name(m->authors[i].name, &m->authors[i].latin, lang));
         if (m->authors[i].orcid[0]) {
             char *orcid = xasprintf("https://orcid.org/%s", m->authors[i].orcid);
             xml_element(x, "uri", orcid);
@@ -1131,6 +1132,8 @@ static void test_atom_feed(void **state)
     /* Older articles first in the input: the feed puts the newest first. */
     s.r[0].published = "2025-01-10";
     s.r[2].published = "2025-12-15";
+    /* The Russian article's author with his name in Latin letters too (name_latin). */
+    s.m[1].authors[0].latin.text = xstrdup("Ivan Petrov");
     assert_int_equal(feed_write_atom(&s.c, "en", "https://journal.example.org/feed.xml",
                                      "https://journal.example.org/index.html", s.a, 3, &xml),
                      0);
@@ -1150,6 +1153,11 @@ static void test_atom_feed(void **state)
     assert_xpath(doc, "/a:feed/a:entry[2]/a:summary", "The article's abstract.");
     assert_xpath(doc, "/a:feed/a:entry[2]/a:summary/@xml:lang", "en");
     assert_xpath(doc, "/a:feed/a:entry[2]/@xml:lang", "ru");
+    /* and its author by his Latin form, as the English site and citations give him */
+    assert_xpath(doc, "/a:feed/a:entry[2]/a:author/a:name", "Ivan Petrov");
+    assert_xpath(doc, "/a:feed/a:entry[2]/a:author/a:uri", "https://orcid.org/0000-0002-1825-0097");
+    /* an author without a Latin form as written */
+    assert_xpath(doc, "/a:feed/a:entry[3]/a:author[1]/a:name", "Dana Seitkali");
     assert_xpath(doc, "count(/a:feed/a:entry[3]/a:title/@xml:lang)", "0");
     assert_xpath(doc, "/a:feed/a:entry[3]/a:title", HOSTILE_CLEAN ": what changed");
     /* A tag: URI as id, with a DOI or without: a DOI assigned later must not change it. */
@@ -1191,6 +1199,8 @@ static void test_atom_feed(void **state)
                  "Оценка результативности государственных "
                  "служащих");
     assert_xpath(doc, "count(/a:feed/a:entry[1]/a:title/@xml:lang)", "0");
+    /* and its author as written, in Cyrillic */
+    assert_xpath(doc, "/a:feed/a:entry[1]/a:author/a:name", "Иван Петров");
     assert_xpath(doc, "/a:feed/a:entry[1]/a:published", "2025-03-04T00:00:00Z");
     assert_xpath(doc, "/a:feed/a:entry[50]/a:link/@href",
                  "https://journal.example.org/articles/11/index.html");

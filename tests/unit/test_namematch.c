@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include "model/namematch.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -310,6 +311,124 @@ static void test_key(void **state)
     assert_null(key_of(""));
 }
 
+/*
+ * The gates (namematch.h) only ever save work: for every pair of many names in every script,
+ * order and form (initials, case endings, Hangul, Han, patronymics, one word), the inline
+ * comparison with its gates answers as the full comparison alone, and two groups of names
+ * whose name_gates do not meet hold no pair of the same person; likewise institutions.
+ */
+static void test_gates_change_nothing(void **state)
+{
+    (void)state;
+    static const char *const given[][2] = {{"Дмитрий", "Dmitry"}, {"Юлия", "Yulia"},
+                                           {"Евгений", "Evgeny"}, {"Жанна", "Zhanna"},
+                                           {"Асель", "Asel"},     {"Ji-ho", "Ji Ho"}};
+    static const char *const family[][2] = {
+        {"Соколов", "Sokolov"}, {"Соколова", "Sokolova"}, {"Соколовым", "Sokolovym"},
+        {"Иванов", "Ivanov"},   {"Пак", "Park"},          {"Ким", "Kim"},
+        {"Черных", "Chernykh"}};
+    static const char *const others[] = {"박지호",
+                                         "김민준",
+                                         "Pak Chi-ho",
+                                         "Kim Min-jun",
+                                         "Min-jun Kim",
+                                         "张伟",
+                                         "張偉",
+                                         "Chang Wei",
+                                         "Zhang Wei",
+                                         "Wei Zhang",
+                                         "王小明",
+                                         "Wang Xiaoming",
+                                         "Xiao Ming Wang",
+                                         "Wang Ming",
+                                         "欧阳娜娜",
+                                         "Ouyang Nana",
+                                         "Д. Соколов",
+                                         "Соколов Д.",
+                                         "D. Sokolov",
+                                         "D.S.",
+                                         "UNDP",
+                                         "undp",
+                                         "Sokolov",
+                                         "Ж. Иванова",
+                                         "Zh. Ivanova",
+                                         "Дмитрий Иванович Соколов",
+                                         "Sokolov Dmitrij",
+                                         "",
+                                         "The Editors",
+                                         "Seo-yeon Lee",
+                                         "이서연",
+                                         "Yi So-yon",
+                                         "Hyun-woo Choi",
+                                         "최현우"};
+    enum { MAX = 256 };
+    struct name_form *forms = calloc(MAX, sizeof(*forms));
+    size_t n = 0;
+    char buf[128];
+    for (size_t g = 0; g < sizeof(given) / sizeof(*given); g++)
+        for (size_t f = 0; f < sizeof(family) / sizeof(*family); f++)
+            for (int script = 0; script < 2; script++) {
+                snprintf(buf, sizeof(buf), "%s %s", given[g][script], family[f][script]);
+                assert_int_equal(name_form_init(&forms[n++], buf), 0);
+                snprintf(buf, sizeof(buf), "%s %s", family[f][script], given[g][!script]);
+                assert_int_equal(name_form_init(&forms[n++], buf), 0);
+            }
+    for (size_t i = 0; i < sizeof(others) / sizeof(*others); i++)
+        assert_int_equal(name_form_init(&forms[n++], others[i]), 0);
+    assert_true(n <= MAX);
+    size_t same = 0;
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < n; j++) {
+            bool full = name_form_same_person_full(&forms[i], &forms[j]);
+            assert_int_equal(name_form_same_person(&forms[i], &forms[j]), full);
+            struct name_gate gi = {0}, gj = {0};
+            name_gate_add(&gi, &forms[i]);
+            name_gate_add(&gj, &forms[(i + 1) % n]); /* a group of two */
+            name_gate_add(&gj, &forms[j]);
+            if (full)
+                assert_true(name_gates_meet(&gi, &gj));
+            same += full;
+        }
+    }
+    assert_true(same > n); /* the list has many pairs of the same person */
+    for (size_t i = 0; i < n; i++)
+        name_form_free(&forms[i]);
+    free(forms);
+
+    static const char *const institutions[][2] = {
+        {"L.N. Gumilyov Eurasian National University", NULL},
+        {"Евразийский национальный университет имени Л. Н. Гумилёва", NULL},
+        {"Lomonosov Moscow State University", NULL},
+        {"Московский государственный университет имени М. В. Ломоносова", NULL},
+        {"Kazan Federal University", NULL},
+        {"Ural Federal University", NULL},
+        {"ENU", "https://ror.org/0242cby63"},
+        {"Eurasian National University", "https://ror.org/0242cby63"},
+        {"Nazarbayev University", "https://ror.org/052bx8q98"},
+        {"Назарбаев Университет", NULL},
+        {"State University", NULL},
+        {"state  university", NULL},
+        {"National University", NULL},
+        {"", NULL},
+        {"Seoul National University", NULL},
+        {"Сеульский национальный университет", NULL}};
+    enum { NI = sizeof(institutions) / sizeof(*institutions) };
+    struct institution_form inst[NI];
+    for (size_t i = 0; i < NI; i++)
+        assert_int_equal(institution_form_init(&inst[i], institutions[i][0], institutions[i][1]),
+                         0);
+    size_t same_inst = 0;
+    for (size_t i = 0; i < NI; i++)
+        for (size_t j = 0; j < NI; j++) {
+            bool full = institution_form_same_full(&inst[i], &inst[j]);
+            assert_int_equal(institution_form_same(&inst[i], &inst[j]), full);
+            same_inst += full;
+        }
+    assert_true(same_inst > NI);
+    for (size_t i = 0; i < NI; i++)
+        institution_form_free(&inst[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -322,6 +441,7 @@ int main(void)
         cmocka_unit_test(test_chinese),
         cmocka_unit_test(test_occurs_in_scripts),
         cmocka_unit_test(test_loose_keys_stay_apart),
+        cmocka_unit_test(test_gates_change_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
