@@ -179,7 +179,8 @@ static int typeset(struct build *b, const struct article *a, const struct strbuf
  * A galley whose page count is not its range in the manifest, numbered from the galleys at
  * build-issue: the theme or the article changed since. The site is built (its numbers are the
  * manifest's, which citations and Crossref already carry), with a warning on this build and every
- * one after it (the unit's, kept with it) until the issue is renumbered. Estimated ranges
+ * one after it (the unit's, kept with it) until the issue is renumbered, and journal doctor
+ * reports it from the built galleys (workflow/doctor.c). Estimated ranges
  * (pdf: false when the issue was built) are not checked.
  */
 static void check_galley_pages(const struct article *a, unsigned long pages)

@@ -4,7 +4,8 @@
 # volume starts on the page after the first's last. The manifest says so (pagination: typeset)
 # and its ranges are the galleys' page counts (pdfinfo), which the page numbers printed on them
 # start from; the article page's meta tags, JATS, Crossref and DOAJ carry them. A galley whose
-# count no longer matches its range (the theme changed) is a warning of every build-site. With
+# count no longer matches its range (the theme changed) is a warning of every build-site and a
+# problem journal doctor reports. With
 # pdf: false the ranges are estimates (pagination: estimated): build-issue says so, and Crossref
 # and DOAJ get no page range (still valid against their schemas).
 . "$(dirname "$0")/lib.sh"
@@ -139,6 +140,9 @@ for r in ET.parse(sys.argv[1]).getroot().findall("record"):
 PY
 )"
 
+"$JOURNAL" doctor >"$OUT" 2>"$ERR"
+expect_stdout_no_match "PDF galley" "journal doctor finds every galley as long as its range"
+
 # A galley whose page count differs from its range (the theme's type grew) is a warning, on
 # this build and the next, naming the article and both counts.
 first_article=$(echo "$order" | head -1 | cut -d' ' -f1)
@@ -150,6 +154,10 @@ expect_stderr_match "submission $first_article has pages $(range_of 1 "$first_ar
 expect_exit 0 "build-site again, nothing changed" -- "$JOURNAL" build-site
 expect_stderr_match "submission $first_article has pages $(range_of 1 "$first_article")" \
     "the warning stays until the issue is renumbered"
+
+"$JOURNAL" doctor >"$OUT" 2>"$ERR"
+expect_stdout_match "submission $first_article has pages $(range_of 1 "$first_article") \([0-9]+\) in issue 1, but its PDF galley .*/article\.pdf has [0-9]+" \
+    "journal doctor reports the galley whose count differs from its range"
 
 # ---- pdf: false: estimates, never sent ----
 E=$TEST_TMP/estimated
