@@ -1,6 +1,7 @@
 #include "cmd/commands.h"
 #include "export/citation.h"
 #include "model/manuscript.h"
+#include "site/site.h"
 #include "store/repo.h"
 #include "util/alloc.h"
 #include "util/error.h"
@@ -46,6 +47,10 @@ static void print_toc(const struct build_issue_result *r, bool dry_run)
     }
     for (size_t i = 0; i < r->issue.ncorrections; i++)
         printf("\nCorrected %s: %s\n", r->issue.corrections[i].date, r->issue.corrections[i].note);
+    if (r->narticles && !r->issue.pages_typeset)
+        printf("\nThe page ranges are estimated (about 400 words a page): the journal makes no PDF "
+               "galleys (pdf: false), whose pages would number them. Crossref and DOAJ are sent "
+               "no page range.\n");
     if (dry_run)
         printf("\n[dry run: nothing committed]\n");
     free(label);
@@ -177,6 +182,10 @@ int cmd_build_issue(int argc, char **argv, struct cli *cli)
     struct journal_repo *repo = NULL;
     struct build_issue_result result = {0};
     rc = repo_open(&repo, cli->dir);
+    /* The pages are numbered from the galleys that build-site will make; without them
+       (pdf: false) they are estimated. */
+    if (!rc && repo->config.pdf)
+        req.count_pages = site_count_galley_pages;
     if (!rc)
         rc = workflow_build_issue(repo, &req, &result);
     if (!rc && cli->json) {
@@ -188,7 +197,10 @@ int cmd_build_issue(int argc, char **argv, struct cli *cli)
                           (json_int_t)result.articles[i].number, "title", result.articles[i].title,
                           "type", result.articles[i].type, "authors", result.articles[i].authors,
                           "pages", result.articles[i].pages, "doi", result.articles[i].doi));
-        cli_print_json(cli_issue_json(&result.issue, req.dry_run, result.commit, arts));
+        json_t *issue = cli_issue_json(&result.issue, req.dry_run, result.commit, arts);
+        json_object_set_new(issue, "pagination",
+                            json_string(result.issue.pages_typeset ? "typeset" : "estimated"));
+        cli_print_json(issue);
     } else if (!rc) {
         print_toc(&result, req.dry_run);
     }

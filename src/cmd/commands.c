@@ -184,7 +184,10 @@ const struct command commands[] = {
      "Publish issue ID (issues/ID.yaml) from accepted submissions: those named with\n"
      "--add, or else every accepted submission not yet in an issue. The table of\n"
      "contents is grouped by article type (editorial first); page ranges continue\n"
-     "through the volume (estimated from the text's length); each article gets a DOI\n"
+     "through the volume (special editions included), counted in the articles' PDF\n"
+     "galleys, which build-issue typesets as build-site will (pagination: typeset in\n"
+     "the manifest); with pdf: false they are estimated from the text's length\n"
+     "(pagination: estimated) and Crossref and DOAJ get none. Each article gets a DOI\n"
      "from doi_prefix and doi_pattern in journal.yaml (default\n"
      "{prefix}/{journal}.{year}.{volume}.{number}.{article}) and moves to published,\n"
      "all in one commit. Volume and number continue from the latest issue (a new\n"
@@ -211,7 +214,8 @@ const struct command commands[] = {
      "The manifest keeps the list (supplementary: [PATH, ...] in the article's entry,\n"
      "which may be edited by hand before publishing); web pages, SVG, XML and scripts\n"
      "are refused, as they would run on the site (publish them in a ZIP archive).\n"
-     "--dry-run prints the table of contents only.\n"},
+     "--dry-run prints the table of contents only (typesetting the galleys to number\n"
+     "the pages).\n"},
     {"enrich", cmd_enrich, "check ORCID iDs and affiliations against ORCID and ROR",
      "usage: journal enrich [N ...] [--refresh] [--json]\n"
      "\n"

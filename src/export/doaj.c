@@ -77,7 +77,8 @@ static void write_record(struct xml_out *x, const struct journal_config *c,
     char issue[ISSUE_NUMBER_SIZE];
     xml_element(x, "issue", issue_number_text(a->issue, issue));
     char *start, *end;
-    indexing_split_pages(a->pages, &start, &end);
+    /* A range estimated from the word count (pdf: false) is no page range of the article. */
+    indexing_split_pages(a->issue->pages_typeset ? a->pages : NULL, &start, &end);
     xml_element(x, "startPage", start);
     xml_element(x, "endPage", end);
     free(start);

@@ -11,9 +11,9 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const issue_keys[] = {"volume",      "number",  "year",     "date",
-                                         "title",       "special", "articles", "guest_editors",
-                                         "corrections", NULL};
+static const char *const issue_keys[] = {"volume",      "number",     "year",     "date",
+                                         "title",       "special",    "articles", "guest_editors",
+                                         "corrections", "pagination", NULL};
 static const char *const editor_keys[] = {"name", "affiliation", NULL};
 static const char *const article_keys[] = {"submission", "pages", "supplementary", NULL};
 static const char *const correction_keys[] = {"date", "note", NULL};
@@ -235,6 +235,14 @@ int issue_parse(struct issue_manifest *is, unsigned long id, const char *file, c
     is->special = main_text(&is->specials, journal);
     issue_parse_guest_editors(&d, ydoc_get(&d, root, "guest_editors"), is, journal);
 
+    n = ydoc_get(&d, root, "pagination");
+    const char *pagination = ydoc_scalar(n);
+    if (n && (!pagination || (strcmp(pagination, "typeset") && strcmp(pagination, "estimated"))))
+        ydoc_problem(&d, n,
+                     "'pagination' must be typeset (the page ranges were counted in the PDF "
+                     "galleys) or estimated");
+    is->pages_typeset = pagination && !strcmp(pagination, "typeset");
+
     n = ydoc_get(&d, root, "articles");
     if (!n) {
         error_add_at(file, 1, 1, "missing required field 'articles'");
@@ -373,6 +381,11 @@ void issue_write(const struct issue_manifest *is, struct strbuf *out)
         }
         ywriter_seq_end(&w);
     }
+    bool paged = false;
+    for (size_t i = 0; is->pages && i < is->narticles; i++)
+        paged = paged || is->pages[i];
+    if (paged)
+        ywriter_pair_plain(&w, "pagination", is->pages_typeset ? "typeset" : "estimated");
     ywriter_plain(&w, "articles");
     ywriter_seq_begin(&w, false);
     for (size_t i = 0; i < is->narticles; i++) {

@@ -54,9 +54,13 @@ struct issue_manifest {
     struct localised_text specials;
     struct guest_editor *guest_editors;
     size_t nguest_editors;
-    unsigned long *articles;                   /* submission numbers in table-of-contents order */
-    size_t *article_lines;                     /* where each is listed, for error messages */
-    char **pages;                              /* "1-14" per article, or NULL */
+    unsigned long *articles; /* submission numbers in table-of-contents order */
+    size_t *article_lines;   /* where each is listed, for error messages */
+    char **pages;            /* "1-14" per article, or NULL */
+    /* pagination: typeset in the manifest: the ranges were counted in the articles' PDF
+       galleys. Otherwise (pdf: false, or a manifest older than the galleys) they are estimates,
+       about 400 words a page, which Crossref and DOAJ are never sent. */
+    bool pages_typeset;
     struct issue_supplementary *supplementary; /* per article */
     size_t narticles;
     struct issue_correction *corrections;

@@ -62,6 +62,9 @@ struct article {
     struct unit *unit;
     struct unit *pdf_unit; /* its PDF galley ("pdf/12"), or NULL when the build makes none */
     bool loaded;           /* m and r hold its record and manuscript */
+    /* Its record as build-issue is about to commit it, read instead of the committed one
+       (site_count_galley_pages); NULL in a build of the site. */
+    const struct strbuf *record_text;
     /* Its supplementary material (the manifest's list) while its page is made. */
     struct site_supplement *supplements;
     size_t nsupplements;

@@ -175,6 +175,37 @@ static int typeset(struct build *b, const struct article *a, const struct strbuf
     return rc;
 }
 
+/*
+ * A galley whose page count is not its range in the manifest, numbered from the galleys at
+ * build-issue: the theme or the article changed since. The site is built (its numbers are the
+ * manifest's, which citations and Crossref already carry), with a warning on this build and every
+ * one after it (the unit's, kept with it) until the issue is renumbered, and journal doctor
+ * reports it from the built galleys (workflow/doctor.c). Estimated ranges
+ * (pdf: false when the issue was built) are not checked.
+ */
+static void check_galley_pages(const struct article *a, unsigned long pages)
+{
+    const struct issue_manifest *is = a->issue;
+    const char *range = is->pages_typeset && is->pages && a->listed_at < is->narticles
+                            ? is->pages[a->listed_at]
+                            : NULL;
+    const char *dash = range ? strchr(range, '-') : NULL;
+    if (!dash)
+        return;
+    unsigned long first = strtoul(range, NULL, 10), last = strtoul(dash + 1, NULL, 10);
+    if (last >= first && last - first + 1 == pages)
+        return;
+    free(a->pdf_unit->c.warnings);
+    a->pdf_unit->c.warnings =
+        xasprintf("issues/%lu.yaml: submission %lu has pages %s (%lu pages) but its PDF galley "
+                  "articles/%lu/article.pdf has %lu: the page numbers on the site and in the "
+                  "citations no longer match the galley (the theme or the article changed since "
+                  "the issue was built); renumber the issue with journal build-issue %lu --correct "
+                  "\"NOTE\" (and the later issues of volume %lu), see docs/editors.md",
+                  is->id, a->number, range, last >= first ? last - first + 1 : 0, a->number, pages,
+                  is->id, is->volume);
+}
+
 int site_make_pdf(struct build *b, const struct article *a, const struct view *v, json_t *ctx)
 {
     char rel[64];
@@ -201,8 +232,10 @@ int site_make_pdf(struct build *b, const struct article *a, const struct view *v
     if (!rc &&
         (pdf.len < 5 || memcmp(pdf.buf, "%PDF-", 5) || pdf_page_count(pdf.buf, pdf.len, &pages)))
         rc = error_internal("WeasyPrint (%s) wrote no PDF with pages into %s", b->pdf_engine, path);
-    if (!rc)
+    if (!rc) {
         atomic_fetch_add(&b->pdf_pages, pages);
+        check_galley_pages(a, pages);
+    }
     unlink(path);
     free(path);
     if (!rc) {

@@ -21,6 +21,7 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/mustache.h"
+#include "util/pdfpages.h"
 #include "util/utf8.h"
 #include "version.h"
 
@@ -419,15 +420,19 @@ static int load_article(struct build *b, git_repository *git, git_tree *tree, st
     git_blob *blob = NULL;
     snprintf(issue_file, sizeof(issue_file), "issues/%lu.yaml", is->id);
     snprintf(path, sizeof(path), "submissions/%lu/submission.yaml", number);
-    int rc = git_blob_lookup(&blob, git, &a->record_id) < 0 ? repo_git_error(path) : 0;
-    if (!rc)
+    int rc = 0;
+    if (a->record_text)
+        rc = record_parse(&a->r, path, a->record_text->buf, a->record_text->len);
+    else if (git_blob_lookup(&blob, git, &a->record_id) < 0)
+        rc = repo_git_error(path);
+    else
         rc = record_parse(&a->r, path, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
     git_blob_free(blob);
     blob = NULL;
     if (rc)
         goto done;
     a->loaded = true;
-    if (strcmp(a->r.state, "published")) {
+    if (!a->record_text && strcmp(a->r.state, "published")) {
         rc = error_at(issue_file, is->article_lines[a->listed_at], 0,
                       "lists submission %lu, which is not published (its state is %s); only "
                       "published articles appear on the site%s",
@@ -844,9 +849,11 @@ static void decide_units(struct build *b)
 /* The site's warnings, article by article: the made ones' just now, the others' last time. */
 static void collect_warnings(struct build *b)
 {
-    for (size_t i = 0; i < b->narticles; i++) {
-        const struct unit *u = b->articles[i].unit;
-        const char *w = u->make || !u->last ? u->c.warnings : u->last->warnings;
+    for (size_t i = 0; i < 2 * b->narticles; i++) {
+        /* Each article's page, then its galley's (a page count its range does not say). */
+        const struct unit *u =
+            i < b->narticles ? b->articles[i].unit : b->articles[i - b->narticles].pdf_unit;
+        const char *w = !u ? NULL : u->make || !u->last ? u->c.warnings : u->last->warnings;
         while (w && *w) {
             const char *end = strchr(w, '\n');
             size_t len = end ? (size_t)(end - w) : strlen(w);
@@ -1736,6 +1743,77 @@ static void find_clean_manuscripts(struct build *b)
     }
 }
 
+/* Everything a build holds, released (its staging folder is the caller's). */
+static void build_release(struct build *b)
+{
+    site_cache_close(b->cache);
+    for (size_t i = 0; i < b->narticles; i++) {
+        if (b->articles[i].loaded)
+            unload_article(&b->articles[i]);
+        site_unit_release(&b->article_units[i]);
+    }
+    site_unit_release(&b->site_unit);
+    site_unit_release(&b->assets_unit);
+    site_unit_release(&b->search_unit);
+    free(b->pagefind);
+    free(b->article_units);
+    for (size_t i = 0; b->pdf_units && i < b->narticles; i++)
+        site_unit_release(&b->pdf_units[i]);
+    free(b->pdf_units);
+    free(b->pdf_engine);
+    pthread_mutex_destroy(&b->pdf_lock);
+    pthread_cond_destroy(&b->pdf_cond);
+    free(b->issue_blobs);
+    for (size_t i = 0; i < b->nnew_issues; i++)
+        strbuf_release(&b->new_issues[i]);
+    free(b->new_issues);
+    free(b->new_issue_blobs);
+    free(b->new_locations);
+    free(b->to_locate);
+    roster_free(&b->roster);
+    free(b->by_number);
+    free(b->articles);
+    for (size_t i = 0; i < b->nissues; i++)
+        issue_free(&b->issues[i]);
+    free(b->issues);
+    for (size_t i = 0; i < b->nassets; i++)
+        free(b->assets[i].path);
+    free(b->assets);
+    for (size_t i = 0; i < b->nstrings; i++)
+        free(b->strings[i].path);
+    free(b->strings);
+    for (size_t i = 0; i < b->nviews; i++) {
+        free(b->views[i].dir);
+        i18n_free(b->views[i].t);
+        json_decref(b->views[i].shared);
+    }
+    free(b->views);
+    for (size_t i = 0; i < b->npages; i++) {
+        free(b->pages[i].slug);
+        free(b->pages[i].lang);
+        free(b->pages[i].title);
+        free(b->pages[i].description);
+        free(b->pages[i].html);
+    }
+    free(b->pages);
+    mustache_set_free(b->templates);
+    country_db_free(b->countries);
+    language_db_free(b->languages);
+    repo_worktree_free(b->worktree);
+    git_tree_free(b->tree);
+    strbuf_release(&b->world_map);
+    for (size_t i = 0; b->editorial && i < b->nviews; i++)
+        json_decref(b->editorial[i]);
+    free(b->editorial);
+    free(b->staging);
+    free(b->out);
+    if (b->out_fd >= 0)
+        close(b->out_fd);
+    pthread_mutex_destroy(&b->progress.lock);
+    pthread_mutex_destroy(&b->ready_lock);
+    pthread_cond_destroy(&b->ready_cond);
+}
+
 int site_build(struct journal_repo *repo, const struct site_options *opt, struct site_stats *st)
 {
     struct build b = {.repo = repo,
@@ -1885,72 +1963,7 @@ done:
     site_progress_end(&b);
     if (rc)
         site_staging_discard(&b);
-    site_cache_close(b.cache);
-    for (size_t i = 0; i < b.narticles; i++) {
-        if (b.articles[i].loaded)
-            unload_article(&b.articles[i]);
-        site_unit_release(&b.article_units[i]);
-    }
-    site_unit_release(&b.site_unit);
-    site_unit_release(&b.assets_unit);
-    site_unit_release(&b.search_unit);
-    free(b.pagefind);
-    free(b.article_units);
-    for (size_t i = 0; b.pdf_units && i < b.narticles; i++)
-        site_unit_release(&b.pdf_units[i]);
-    free(b.pdf_units);
-    free(b.pdf_engine);
-    pthread_mutex_destroy(&b.pdf_lock);
-    pthread_cond_destroy(&b.pdf_cond);
-    free(b.issue_blobs);
-    for (size_t i = 0; i < b.nnew_issues; i++)
-        strbuf_release(&b.new_issues[i]);
-    free(b.new_issues);
-    free(b.new_issue_blobs);
-    free(b.new_locations);
-    free(b.to_locate);
-    roster_free(&b.roster);
-    free(b.by_number);
-    free(b.articles);
-    for (size_t i = 0; i < b.nissues; i++)
-        issue_free(&b.issues[i]);
-    free(b.issues);
-    for (size_t i = 0; i < b.nassets; i++)
-        free(b.assets[i].path);
-    free(b.assets);
-    for (size_t i = 0; i < b.nstrings; i++)
-        free(b.strings[i].path);
-    free(b.strings);
-    for (size_t i = 0; i < b.nviews; i++) {
-        free(b.views[i].dir);
-        i18n_free(b.views[i].t);
-        json_decref(b.views[i].shared);
-    }
-    free(b.views);
-    for (size_t i = 0; i < b.npages; i++) {
-        free(b.pages[i].slug);
-        free(b.pages[i].lang);
-        free(b.pages[i].title);
-        free(b.pages[i].description);
-        free(b.pages[i].html);
-    }
-    free(b.pages);
-    mustache_set_free(b.templates);
-    country_db_free(b.countries);
-    language_db_free(b.languages);
-    repo_worktree_free(b.worktree);
-    git_tree_free(b.tree);
-    strbuf_release(&b.world_map);
-    for (size_t i = 0; b.editorial && i < b.nviews; i++)
-        json_decref(b.editorial[i]);
-    free(b.editorial);
-    free(b.staging);
-    free(b.out);
-    if (b.out_fd >= 0)
-        close(b.out_fd);
-    pthread_mutex_destroy(&b.progress.lock);
-    pthread_mutex_destroy(&b.ready_lock);
-    pthread_cond_destroy(&b.ready_cond);
+    build_release(&b);
     return rc;
 }
 
@@ -1963,4 +1976,88 @@ void site_stats_free(struct site_stats *st)
     free(st->warnings);
     st->warnings = NULL;
     st->nwarnings = 0;
+}
+
+int site_count_galley_pages(struct journal_repo *repo, const struct issue_manifest *issue,
+                            const struct strbuf *records, unsigned long *pages)
+{
+    struct site_stats stats = {0};
+    struct build b = {.repo = repo, .out_fd = -1, .force = true, .stats = &stats};
+    pthread_mutex_init(&b.progress.lock, NULL);
+    pthread_mutex_init(&b.ready_lock, NULL);
+    pthread_cond_init(&b.ready_cond, NULL);
+    pthread_mutex_init(&b.pdf_lock, NULL);
+    pthread_cond_init(&b.pdf_cond, NULL);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    b.jobs = cores > 0 ? (unsigned)cores : 1;
+    /* The galleys are typeset into a site folder of their own, removed whatever happens. */
+    const char *tmp = getenv("TMPDIR");
+    char *scratch = xasprintf("%s/journal-galleys-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    int rc = mkdtemp(scratch) ? 0 : error_errno("cannot make a folder in %s", tmp ? tmp : "/tmp");
+    bool made = !rc;
+    b.out = fs_join(scratch, "site");
+    if (!rc)
+        rc = repo_head_tree(repo, &b.tree);
+    if (!rc && !b.tree)
+        rc = error_input("the journal has no commit yet");
+    if (!rc)
+        rc = country_db_open(&b.countries, NULL, NULL);
+    if (!rc)
+        rc = language_db_open(&b.languages, NULL, NULL);
+    if (!rc)
+        rc = load_theme(&b);
+    if (!rc)
+        rc = load_views(&b);
+    if (!rc)
+        rc = site_pdf_locate(&b);
+    for (size_t i = 0; !rc && i < b.nviews; i++) {
+        b.views[i].shared = json_object();
+        json_object_set_new(b.views[i].shared, "site", site_json(&b, &b.views[i]));
+        json_object_set_new(b.views[i].shared, "t", i18n_json(b.views[i].t));
+    }
+    if (!rc)
+        rc = site_load_pages(&b);
+    b.open_review = !strcmp(repo->config.review_mode, "open");
+    if (!rc && b.open_review)
+        rc = load_roster(&b);
+    size_t n = issue->narticles;
+    b.articles = xcalloc(n ? n : 1, sizeof(*b.articles));
+    b.article_units = xcalloc(n ? n : 1, sizeof(*b.article_units));
+    b.pdf_units = xcalloc(n ? n : 1, sizeof(*b.pdf_units));
+    /* Each article as build-site will make it once the issue is committed: the manifest and
+       the records given, the rest of the journal as it is at HEAD; only the galley is made. */
+    for (size_t k = 0; !rc && k < n; k++) {
+        struct article *a = &b.articles[b.narticles++];
+        *a = (struct article){.number = issue->articles[k],
+                              .issue = issue,
+                              .listed_at = k,
+                              .unit = &b.article_units[k],
+                              .pdf_unit = &b.pdf_units[k],
+                              .record_text = &records[k]};
+        b.pdf_units[k].make = true;
+        site_pdf_key(&b, a);
+        rc = locate_article(repo->git, b.tree, a);
+    }
+    if (!rc)
+        rc = site_staging_open(&b);
+    if (!rc)
+        rc = site_parallel(&b, b.narticles, article_job, loader_init, loader_done);
+    for (size_t k = 0; !rc && k < n; k++) {
+        char rel[64];
+        snprintf(rel, sizeof(rel), "articles/%lu/article.pdf", issue->articles[k]);
+        char *path = fs_join(b.staging, rel);
+        struct strbuf pdf = STRBUF_INIT;
+        rc = fs_read_file(path, &pdf);
+        if (!rc && pdf_page_count(pdf.buf, pdf.len, &pages[k]))
+            rc = error_internal("%s: no page count in the galley of submission %lu", path,
+                                issue->articles[k]);
+        strbuf_release(&pdf);
+        free(path);
+    }
+    build_release(&b);
+    site_stats_free(&stats);
+    if (made)
+        fs_remove_tree(scratch);
+    free(scratch);
+    return rc;
 }

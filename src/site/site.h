@@ -53,4 +53,18 @@ struct site_stats {
 int site_build(struct journal_repo *repo, const struct site_options *opt, struct site_stats *st);
 void site_stats_free(struct site_stats *st);
 
+struct issue_manifest;
+struct strbuf;
+/*
+ * The page count of each PDF galley of an issue's articles, typeset as build-site will
+ * typeset them once the issue is committed (the same templates, data and engine, through
+ * site_render_article), in a folder under $TMPDIR removed afterwards: build-issue numbers the
+ * articles' pages from their galleys before it publishes them. issue is the manifest as it
+ * will be committed, records[k] the text of the submission.yaml of issue->articles[k] as it
+ * will be committed; everything else is read from HEAD. pages[k] set. When WeasyPrint is
+ * missing, the error names the package.
+ */
+int site_count_galley_pages(struct journal_repo *repo, const struct issue_manifest *issue,
+                            const struct strbuf *records, unsigned long *pages);
+
 #endif

@@ -15,7 +15,7 @@
 
 /* Tables of their own beside the index's: the index drops its tables when its schema changes,
    and these follow their own version. */
-#define SITE_CACHE_VERSION "5"
+#define SITE_CACHE_VERSION "6"
 
 static const char schema[] =
     /* files: the unit's paths, one per line (a row each would be most of the cache's work). */
@@ -315,6 +315,7 @@ void site_cache_issue_encode(const struct issue_manifest *is, struct strbuf *out
     put_number(out, is->volume);
     put_number(out, is->number);
     put_number(out, is->special_series);
+    put_number(out, is->pages_typeset);
     put_number(out, is->year);
     put_text(out, is->date);
     put_text(out, is->title);
@@ -411,6 +412,7 @@ static bool issue_decode(const unsigned char *data, size_t len, struct issue_man
     is->volume = get_number(&r, ' ');
     is->number = get_number(&r, ' ');
     is->special_series = get_number(&r, ' ') != 0;
+    is->pages_typeset = get_number(&r, ' ') != 0;
     is->year = get_number(&r, ' ');
     is->date = get_text(&r);
     is->title = get_text(&r);

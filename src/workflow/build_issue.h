@@ -9,7 +9,8 @@
 /*
  * Assemble and publish an issue from accepted submissions: issues/<id>.yaml
  * (volume, number, year, date, titles, the table of contents grouped by
- * article type, page ranges continuing through the volume), a DOI for each
+ * article type, page ranges continuing through the volume, counted in the articles' PDF
+ * galleys when the journal makes them), a DOI for each
  * article from journal.yaml's doi_prefix and doi_pattern, and every article
  * moved to published: one commit. Everything is checked first: an unknown,
  * unaccepted, already published or twice-named submission refuses the whole
@@ -19,8 +20,9 @@
  * with a correction note, which the manifest records. A new issue continues
  * the numbers of its volume; a special edition (special set) has its own
  * series in the volume (Special Issue 1, 2...: S1, S2 in the manifest) and
- * takes no regular number. number, when given, is the editor's instead and
- * must be free in the volume. Attachments are published only when named as
+ * takes no regular number. Special editions are paginated with the regular issues: one
+ * run of pages per volume, in the order the issues were built (by id). number, when given, is the
+ * editor's instead and must be free in the volume. Attachments are published only when named as
  * supplementary material (each must be an attachment of a submission in the
  * issue); the manifest keeps the list.
  */
@@ -50,6 +52,15 @@ struct build_issue_request {
     size_t nadd;
     bool dry_run;
     const char *correct; /* the correction note, for a published issue */
+    /*
+     * Typesets the issue's articles as they will be published and sets pages[k] to the page
+     * count of the galley of issue->articles[k] (records[k]: its submission.yaml as it will be
+     * committed): the command passes the site's typesetting (site_count_galley_pages), which
+     * this layer does not call itself. NULL (pdf: false): the ranges are estimated, about 400
+     * words a page, and the manifest says so (pagination: estimated).
+     */
+    int (*count_pages)(struct journal_repo *repo, const struct issue_manifest *issue,
+                       const struct strbuf *records, unsigned long *pages);
 };
 
 struct built_article {

@@ -124,7 +124,8 @@ static int load_issue(struct journal_repo *repo, unsigned long id, struct loaded
             .number = e->number,
             .m = &e->manuscript,
             .r = &e->record,
-            .pages = l->issue.pages ? l->issue.pages[i] : NULL,
+            /* An estimate (pdf: false) is not a page range: Crossref is sent none. */
+            .pages = l->issue.pages && l->issue.pages_typeset ? l->issue.pages[i] : NULL,
             .refs = &e->manuscript.references,
             .record_file = e->record_path,
             .manuscript_file = e->manuscript_path,

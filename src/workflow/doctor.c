@@ -13,6 +13,7 @@
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/pdfpages.h"
 #include "workflow/notify.h"
 
 #include <dirent.h>
@@ -38,6 +39,7 @@ struct sub {
 
 struct doctor {
     struct journal_repo *repo;
+    const char *site_dir; /* the built site: --site, else NULL for <journal>/_site */
     struct doctor_report *r;
     bool fix;
     git_tree *head;
@@ -365,6 +367,38 @@ static int check_submissions(struct doctor *d)
 }
 
 /* Issue manifests against the records of their articles, both ways. */
+/*
+ * An article's PDF galley in the built site whose page count is not its range: the theme or the
+ * article changed after build-issue numbered the pages from the galleys (build-site warns of it
+ * too). Only ranges counted in the galleys (pagination: typeset) are compared.
+ */
+static void check_galley(struct doctor *d, const struct issue_manifest *is, size_t k,
+                         const char *path, size_t line)
+{
+    const char *range = is->pages_typeset && is->pages ? is->pages[k] : NULL;
+    const char *dash = range ? strchr(range, '-') : NULL;
+    if (!dash)
+        return;
+    char *site = d->site_dir ? xstrdup(d->site_dir) : fs_join(d->repo->root, "_site");
+    char *pdf = xasprintf("%s/articles/%lu/article.pdf", site, is->articles[k]);
+    struct strbuf data = STRBUF_INIT;
+    unsigned long pages = 0;
+    if (fs_exists(pdf) && !fs_read_file(pdf, &data) &&
+        !pdf_page_count(data.buf, data.len, &pages)) {
+        unsigned long first = strtoul(range, NULL, 10), last = strtoul(dash + 1, NULL, 10);
+        if (last < first || last - first + 1 != pages)
+            add(d->r, "issue", path, line,
+                "number the issue's pages again: journal build-issue ID --correct \"NOTE\" "
+                "(see docs/editors.md, Page numbers)",
+                "submission %lu has pages %s (%lu) in issue %lu, but its PDF galley %s has %lu",
+                is->articles[k], range, last >= first ? last - first + 1 : 0, is->id, pdf, pages);
+    }
+    error_clear();
+    strbuf_release(&data);
+    free(pdf);
+    free(site);
+}
+
 static int check_issues(struct doctor *d)
 {
     git_tree *issues = NULL;
@@ -414,6 +448,7 @@ static int check_issues(struct doctor *d)
                     add(d->r, "issue", path, line, FIX_COMMIT,
                         "issue %lu lists submission %lu, whose record says issue %lu", id, number,
                         s->rec.issue);
+                check_galley(d, is, k, path, line);
                 /* Supplementary material must be one of the submission's attachments. */
                 for (size_t f = 0; s && is->supplementary && f < is->supplementary[k].nfiles; f++) {
                     char *file = xasprintf("submissions/%lu/files/%s", number,
@@ -790,7 +825,7 @@ static void check_config(struct doctor *d)
 int doctor_run(struct journal_repo *repo, const char *site_dir, bool fix,
                struct doctor_report *report)
 {
-    struct doctor d = {.repo = repo, .r = report, .fix = fix};
+    struct doctor d = {.repo = repo, .site_dir = site_dir, .r = report, .fix = fix};
     memset(report, 0, sizeof(*report));
     int rc = repo_head_tree(repo, &d.head);
     if (!rc)

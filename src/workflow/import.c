@@ -450,6 +450,9 @@ static int assemble(struct state *s)
     is->articles = xcalloc(s->nentries, sizeof(*is->articles));
     is->article_lines = xcalloc(s->nentries, sizeof(*is->article_lines));
     is->pages = xcalloc(s->nentries, sizeof(*is->pages));
+    /* The back catalogue's ranges are its printed pages, not estimates: Crossref and DOAJ get
+       them. */
+    is->pages_typeset = true;
     s->out->articles = xcalloc(s->nentries, sizeof(*s->out->articles));
     for (size_t i = 0; i < s->nentries; i++) {
         struct entry *e = &s->entries[i];

@@ -96,6 +96,8 @@ for issue, (v, n, y, date) in enumerate([(1, 1, 2019, "2019-06-30"), (1, 2, 2019
     subs = [a["submission"] for a in m["articles"]]
     assert subs == [2 * issue - 1, 2 * issue], m
     assert [a["pages"] for a in m["articles"]] == ["1-14", "15-30"], m
+    # The pages of the printed issues, not estimates: Crossref and DOAJ get them.
+    assert m["pagination"] == "typeset", m
     for k, s in enumerate(subs):
         r = yaml.safe_load(open("%s/submissions/%d/submission.yaml" % (j, s)))
         want = date if k == 0 else "%d-01-10" % y

@@ -12,7 +12,8 @@ J=$TEST_TMP/sample
 sample_journal "$J" || finish
 cd "$J" || exit 1
 
-# DOIs and pages as build-issue gives them, and a contact address for OAI-PMH.
+# DOIs and pages as build-issue gives them from the galleys (pagination: typeset), and a
+# contact address for OAI-PMH.
 for n in 1 2 3 4 5; do
     echo "doi: 10.99999/jcsrp.2025.1.1.$n" >>"submissions/$n/submission.yaml"
 done
@@ -22,6 +23,7 @@ number: 1
 year: 2025
 date: 2025-06-30
 title: "Merit, Performance and Integrity in the Civil Service"
+pagination: typeset
 articles:
   - {submission: 1, pages: "1-14"}
   - {submission: 2, pages: "15-30"}

@@ -107,6 +107,7 @@ static void make_sample(struct sample *s)
                                        .date = "2025-06-30",
                                        .articles = issue_articles,
                                        .pages = issue_pages,
+                                       .pages_typeset = true,
                                        .narticles = 3};
     static const char *const kw0[] = {"merit & <recruitment>", "civil service", NULL};
     static const char *const kw1[] = {"государственная служба", "оценка", NULL};
@@ -308,6 +309,27 @@ static void test_doaj_validates(void **state)
     assert_xpath(doc, "/records/record[1]/documentType", "article");
     assert_xpath(doc, "/records/record[3]/documentType", "editorial");
     xmlFreeDoc(doc);
+    strbuf_release(&xml);
+    free_sample(&s);
+}
+
+/* Ranges estimated from the word count (pdf: false) are no page ranges: DOAJ gets none, and the
+   record is still valid. */
+static void test_doaj_estimated_pages_left_out(void **state)
+{
+    (void)state;
+    struct sample s;
+    make_sample(&s);
+    s.issue.pages_typeset = false;
+    struct strbuf xml = STRBUF_INIT;
+    assert_int_equal(doaj_write(&s.c, languages, s.a, 3, &xml), 0);
+    xmlDocPtr doc = parse(xml.buf, xml.len);
+    char *xsd = spec_path("doaj/doajArticles.xsd");
+    assert_int_equal(validate(doc, xsd), 0);
+    assert_xpath(doc, "count(//startPage)", "0");
+    assert_xpath(doc, "count(//endPage)", "0");
+    xmlFreeDoc(doc);
+    free(xsd);
     strbuf_release(&xml);
     free_sample(&s);
 }
@@ -1236,6 +1258,7 @@ int main(int argc, char **argv)
     }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_doaj_validates),
+        cmocka_unit_test(test_doaj_estimated_pages_left_out),
         cmocka_unit_test(test_doaj_refuses),
         cmocka_unit_test(test_language_codes),
         cmocka_unit_test(test_oai_base_url),

@@ -47,6 +47,7 @@ static const char full_issue[] = "volume: 3\n"
                                  "guest_editors:\n"
                                  "  - Li Wei\n"
                                  "  - {name: Asel Bekova, affiliation: \"Almaty School: 12: 3\"}\n"
+                                 "pagination: typeset\n"
                                  "articles:\n"
                                  "  - {submission: 12, pages: \"1-14\", supplementary: [data.csv, "
                                  "\"raw/a b.zip\"]}\n"
@@ -76,6 +77,7 @@ static void assert_same_issue(const struct issue_manifest *a, const struct issue
     assert_int_equal(a->volume, b->volume);
     assert_int_equal(a->number, b->number);
     assert_int_equal(a->special_series, b->special_series);
+    assert_int_equal(a->pages_typeset, b->pages_typeset);
     assert_int_equal(a->year, b->year);
     assert_same_text(a->date, b->date);
     assert_same_text(a->title, b->title);
@@ -129,6 +131,8 @@ static void test_issues_come_back_as_parsed(void **state)
     parse(&parsed[0], full_issue);
     parse(&parsed[1], plain_issue);
     assert_true(parsed[0].special_series && parsed[0].number == 2);
+    assert_true(parsed[0].pages_typeset);
+    assert_false(parsed[1].pages_typeset);
     assert_int_equal(parsed[0].supplementary[0].nfiles, 2);
     assert_false(parsed[1].special_series);
     git_oid blobs[2];
