@@ -347,6 +347,16 @@ tgit -C "$J" commit -qam "An invitation reopened by hand"
 expect_exit 1 "doctor finds an open invitation of a withdrawn submission" -- "$JOURNAL" -C "$J" doctor
 expect_stdout_match "submission 10 was withdrawn on 2026-01-15, but the invitation of $R1 \(round 1\) is still invited" \
     "... and names it"
+"$PY" - "$J/submissions/$RU/submission.yaml" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+text, n = re.subn(r"- at: [^\n]*\n  action: withdrawn\n(?:  .*\n)*", "", text)
+assert n == 1, text
+open(sys.argv[1], "w").write(text)
+PY
+tgit -C "$J" commit -qam "The withdrawal event removed by hand"
+expect_exit 1 "doctor finds a withdrawn record without its timeline event" -- "$JOURNAL" -C "$J" doctor
+expect_stdout_match "submission $RU is withdrawn, but its timeline has no withdrawal" "... and says so"
 sed -i '/^withdrawn: /d' "$J/submissions/10/submission.yaml"
 tgit -C "$J" commit -qam "The withdrawal date removed by hand"
 expect_exit 1 "a withdrawn record without its date is refused" -- "$JOURNAL" -C "$J" show 10
