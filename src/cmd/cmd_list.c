@@ -28,7 +28,7 @@ int cmd_list(int argc, char **argv, struct cli *cli)
     if (state && !submission_state_is_known(state))
         return error_usage("unknown state '%s' (expected one of submitted, desk-rejected, "
                            "under-review, revision-requested, accepted, rejected, scheduled, "
-                           "published)",
+                           "published, withdrawn)",
                            state);
     struct journal_repo *repo = NULL;
     struct journal_index *ix = NULL;

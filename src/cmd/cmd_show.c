@@ -128,9 +128,11 @@ static void record_history(struct shown *s)
         const struct record_event *e = &s->r.history[i];
         const char *detail = e->detail, *who = e->by ? e->by : "";
         bool reviewer_act = !strcmp(e->action, "reviewed") || !strcmp(e->action, "review amended");
-        /* An invitation's answer or withdrawal names the reviewer too ("invitation declined"). */
-        if (s->author_view && (reviewer_act || !strcmp(e->action, "assigned") ||
-                               !strncmp(e->action, "invitation ", 11)))
+        /* An invitation's answer or withdrawal names the reviewer too ("invitation declined");
+           why a submission was withdrawn is the office's note: the author sees when. */
+        if (s->author_view &&
+            (reviewer_act || !strcmp(e->action, "assigned") ||
+             !strncmp(e->action, "invitation ", 11) || !strcmp(e->action, "withdrawn")))
             detail = NULL;
         /* A reviewer who records a verdict under their own git identity is named in "who". */
         if (s->author_view && reviewer_act)
@@ -247,6 +249,8 @@ static json_t *to_json(const struct shown *s, const struct country_db *countries
         json_object_set_new(o, "accepted", json_string(s->r.accepted));
     if (s->r.published)
         json_object_set_new(o, "published", json_string(s->r.published));
+    if (s->r.withdrawn)
+        json_object_set_new(o, "withdrawn", json_string(s->r.withdrawn));
     if (s->r.issue)
         json_object_set_new(o, "issue", json_integer((json_int_t)s->r.issue));
     if (s->r.doi)
@@ -315,6 +319,8 @@ static void print_text(const struct shown *s, const struct country_db *countries
         printf(" (issue %lu)", s->r.issue);
     if (s->r.published)
         printf("\n");
+    if (s->r.withdrawn)
+        printf("Withdrawn:  %s\n", s->r.withdrawn);
     if (s->r.doi)
         printf("DOI:        %s\n", s->r.doi);
     printf("Authors:\n");

@@ -49,6 +49,8 @@ static const char *const english_definitions[] = {
     "Acceptance rate = accepted / (accepted + rejected + desk-rejected), over the submissions "
     "with a final decision.",
     "Desk-rejected: rejected with no reviewer ever assigned.",
+    "Withdrawn: withdrawn by its authors before publication, even after acceptance; not a "
+    "final decision, so not in the acceptance rate.",
     "First decision: the first decision of any kind (accept, revise, reject, desk-reject).",
     "Medians and 90th percentiles are nearest-rank: of n values sorted, the one at rank "
     "ceil(p/100 x n).",
@@ -60,6 +62,8 @@ static const char *const russian_definitions[] = {
     "Доля принятых = принятые / (принятые + отклонённые + отклонённые без рецензирования), "
     "среди рукописей с окончательным решением.",
     "Отклонена без рецензирования: отклонена, когда рецензент не был назначен ни разу.",
+    "Отозвана: отозвана авторами до публикации, в том числе после принятия; это не "
+    "окончательное решение, и в долю принятых она не входит.",
     "Первое решение: первое решение любого рода (принять, доработать, отклонить).",
     "Медианы и 90-е процентили — по ближайшему рангу: из n упорядоченных значений берётся "
     "значение с рангом ceil(p/100 × n).",

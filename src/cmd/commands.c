@@ -82,7 +82,8 @@ const struct command commands[] = {
      "\n"
      "List the journal's submissions with number, state, date received, language,\n"
      "type, first author and title. STATE is one of submitted, desk-rejected,\n"
-     "under-review, revision-requested, accepted, rejected, scheduled, published.\n"},
+     "under-review, revision-requested, accepted, rejected, scheduled, published,\n"
+     "withdrawn.\n"},
     {"show", cmd_show, "show one submission in full, with its history",
      "usage: journal show NUMBER [--role editor|author] [--json]\n"
      "\n"
@@ -382,6 +383,29 @@ const struct command commands[] = {
      "review a letter (made or given) that names a reviewer of the submission, by\n"
      "full name or email, is refused with the line (a reviewer who signed the\n"
      "comments to the author amends the review).\n"},
+    {"withdraw", cmd_withdraw, "withdraw a submission at its authors' request",
+     "usage: journal withdraw NUMBER [--reason TEXT | --reason-file FILE] [--json]\n"
+     "\n"
+     "Record that the authors withdrew their submission, in one commit: the state\n"
+     "becomes withdrawn, submission.yaml gets withdrawn: DATE and a timeline event\n"
+     "with the reason (--reason: one line; --reason-file: a paragraph, at most 4000\n"
+     "bytes). The reason is the office's: the author's view (show --role author) says\n"
+     "that the submission was withdrawn and when, not why, and no mail quotes it.\n"
+     "Allowed from submitted, under-review, revision-requested and accepted. Every\n"
+     "invitation of the current round still outstanding (invited, or accepted with\n"
+     "the review not in) is withdrawn with it and the reviewer mailed\n"
+     "(mail/withdrawn.<lang>.mustache); the corresponding author gets an\n"
+     "acknowledgement in the manuscript's language\n"
+     "(mail/submission-withdrawn.<lang>.mustache).\n"
+     "Refused, with nothing changed: a scheduled or published article (it is\n"
+     "retracted, not withdrawn), a rejected or desk-rejected submission (its review is\n"
+     "over), one already withdrawn. A withdrawn submission is never published and\n"
+     "counts as withdrawn, not decided, in stats --editorial.\n"
+     "\n"
+     "  --reason TEXT       why, on one line\n"
+     "  --reason-file FILE  why, from a UTF-8 file\n"
+     "  --json              print {number, state, withdrawn, invitations_withdrawn,\n"
+     "                      commit} as JSON\n"},
     {"revise", cmd_revise, "record the author's revision and open the next round",
      "usage: journal revise NUMBER MANUSCRIPT.md [--response FILE]\n"
      "       journal revise NUMBER DOCUMENT.docx|.odt --metadata META.yaml\n"
@@ -562,6 +586,7 @@ static const struct {
     {"decide", "docs/editors.md#decisions-and-letters"},
     {"revise", "docs/editors.md#decisions-and-letters"},
     {"diff", "docs/editors.md#decisions-and-letters"},
+    {"withdraw", "docs/editors.md#withdrawal"},
     {"queue", "docs/editors.md#peer-review"},
     {"packet", "docs/reviewers.md#the-packet"},
     {"remind", "docs/operating.md#mail"},

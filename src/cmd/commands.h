@@ -35,6 +35,7 @@ int cmd_reviewers(int argc, char **argv, struct cli *cli);
 int cmd_assign(int argc, char **argv, struct cli *cli);
 int cmd_review(int argc, char **argv, struct cli *cli);
 int cmd_decide(int argc, char **argv, struct cli *cli);
+int cmd_withdraw(int argc, char **argv, struct cli *cli);
 int cmd_revise(int argc, char **argv, struct cli *cli);
 int cmd_diff(int argc, char **argv, struct cli *cli);
 int cmd_queue(int argc, char **argv, struct cli *cli);

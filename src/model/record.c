@@ -10,12 +10,12 @@
 #include <string.h>
 #include <time.h>
 
-const char *const submission_states[] = {"submitted",          "desk-rejected", "under-review",
-                                         "revision-requested", "accepted",      "rejected",
-                                         "scheduled",          "published",     NULL};
+const char *const submission_states[] = {
+    "submitted", "desk-rejected", "under-review", "revision-requested", "accepted",
+    "rejected",  "scheduled",     "published",    "withdrawn",          NULL};
 
 static const char *const record_keys[] = {
-    "number", "state", "round",       "submitted", "accepted", "decided", "published",
+    "number", "state", "round",       "submitted", "accepted", "decided", "published", "withdrawn",
     "issue",  "doi",   "assignments", "versions",  "history",  "private", NULL};
 static const char *const assignment_keys[] = {"reviewer",  "round", "invited",      "due",
                                               "override",  "state", "answered",     "reason",
@@ -452,7 +452,7 @@ int record_parse(struct submission_record *r, const char *file, const char *text
     if (!state || !submission_state_is_known(state))
         ydoc_problem(&d, n ? n : root,
                      "expected 'state', one of submitted, desk-rejected, under-review, "
-                     "revision-requested, accepted, rejected, scheduled, published");
+                     "revision-requested, accepted, rejected, scheduled, published, withdrawn");
     else
         r->state = xstrdup(state);
     r->round = round_field(&d, root);
@@ -460,6 +460,16 @@ int record_parse(struct submission_record *r, const char *file, const char *text
     r->accepted = date_field(&d, root, "accepted");
     r->decided = date_field(&d, root, "decided");
     r->published = date_field(&d, root, "published");
+    /* The day of the withdrawal: a withdrawn submission has one, and nothing else does. */
+    r->withdrawn = date_field(&d, root, "withdrawn");
+    yaml_node_t *wn = ydoc_get(&d, root, "withdrawn");
+    if (r->state && !strcmp(r->state, "withdrawn") && (!wn || ydoc_is_null(wn)))
+        ydoc_problem(&d, n,
+                     "state withdrawn needs 'withdrawn', the date it was withdrawn "
+                     "(YYYY-MM-DD)");
+    if (r->withdrawn && r->state && strcmp(r->state, "withdrawn"))
+        ydoc_problem(&d, wn, "'withdrawn' goes with state withdrawn (this submission is %s)",
+                     r->state);
     n = ydoc_get(&d, root, "issue");
     if (n && !ydoc_is_null(n) && !ydoc_uint(n, &r->issue))
         ydoc_problem(&d, n, "'issue' must be an issue number");
@@ -499,9 +509,10 @@ void record_write(const struct submission_record *r, struct strbuf *out)
     ywriter_pair_plain(&w, "state", r->state);
     if (r->round > 1)
         pair_number(&w, "round", r->round);
-    static const char *const date_keys[] = {"submitted", "accepted", "decided", "published"};
-    const char *dates[] = {r->submitted, r->accepted, r->decided, r->published};
-    for (size_t i = 0; i < 4; i++)
+    static const char *const date_keys[] = {"submitted", "accepted", "decided", "published",
+                                            "withdrawn"};
+    const char *dates[] = {r->submitted, r->accepted, r->decided, r->published, r->withdrawn};
+    for (size_t i = 0; i < 5; i++)
         if (dates[i])
             ywriter_pair_plain(&w, date_keys[i], dates[i]);
     if (r->issue)
@@ -586,6 +597,7 @@ void record_free(struct submission_record *r)
     free(r->accepted);
     free(r->decided);
     free(r->published);
+    free(r->withdrawn);
     free(r->doi);
     for (size_t i = 0; i < r->nassignments; i++) {
         free(r->assignments[i].reviewer);

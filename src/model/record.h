@@ -84,6 +84,7 @@ struct submission_record {
     char *accepted;
     char *decided; /* date of the last decision */
     char *published;
+    char *withdrawn;     /* the day a submission was withdrawn: set with state withdrawn only */
     unsigned long issue; /* 0 = none */
     char *doi;
     struct record_assignment *assignments;

@@ -270,15 +270,16 @@ static int read_rows(struct journal_index *ix, unsigned invitation_days, const c
         s.year = year;
         s.rounds = (unsigned)sqlite3_column_int64(st, 6);
         s.assigned = sqlite3_column_int64(st, 7) > 0;
-        if (accepted || !strcmp(state, "accepted") || !strcmp(state, "scheduled") ||
-            !strcmp(state, "published"))
+        /* First: a submission withdrawn after its acceptance keeps its accepted: date. */
+        if (!strcmp(state, "withdrawn"))
+            s.outcome = WITHDRAWN;
+        else if (accepted || !strcmp(state, "accepted") || !strcmp(state, "scheduled") ||
+                 !strcmp(state, "published"))
             s.outcome = ACCEPTED;
         else if (!strcmp(state, "desk-rejected") || (!strcmp(state, "rejected") && !s.assigned))
             s.outcome = DESK_REJECTED;
         else if (!strcmp(state, "rejected"))
             s.outcome = REJECTED;
-        else if (!strcmp(state, "withdrawn"))
-            s.outcome = WITHDRAWN;
         else
             s.outcome = OPEN;
         s.lang = lang_id(a, lang);

@@ -17,9 +17,10 @@
  *   desk-rejected   rejected with no reviewer ever assigned (the state desk-rejected, or
  *                   rejected with no assignment in the record)
  *   sent to review  at least one reviewer assigned
+ *   withdrawn       the state withdrawn (journal withdraw), whatever came before: one
+ *                   withdrawn after its acceptance is withdrawn, not accepted
  *   accepted        the record has an acceptance date (accepted, scheduled, published)
  *   rejected        rejected after review
- *   withdrawn       the state withdrawn (the workflow has no withdrawal yet: always 0)
  *   open            everything else: no final decision yet
  *   acceptance rate accepted / (accepted + rejected + desk-rejected), over the
  *                   submissions with a final decision

@@ -92,6 +92,12 @@ static int load_entry(struct state *s, unsigned long number, struct entry *e)
                          e->record.issue);
         goto done;
     }
+    if (!strcmp(state, "withdrawn")) {
+        rc = error_input("submission %lu was withdrawn on %s: a withdrawn submission is never "
+                         "published",
+                         number, e->record.withdrawn ? e->record.withdrawn : "an unrecorded date");
+        goto done;
+    }
     if (strcmp(state, "accepted") && !here) {
         rc = error_input("submission %lu is %s: only accepted submissions can be published", number,
                          state);

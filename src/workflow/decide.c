@@ -262,7 +262,7 @@ static int withdraw_outstanding(struct editorial *e, const struct decision_reque
         if (outstanding[i])
             rc = invitation_withdraw(e->repo, &e->record, &e->record.assignments[i], &e->manuscript,
                                      &roster, e->actor, "the editor decided without this review",
-                                     true, req->notifier);
+                                     WITHDRAWN_BY_DECISION, req->notifier);
     roster_free(&roster);
     free(named);
     free(outstanding);

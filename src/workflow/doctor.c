@@ -200,6 +200,40 @@ static bool has_event(const struct submission_record *rec, const char *action, c
     return false;
 }
 
+/*
+ * A withdrawn submission (journal withdraw): its timeline says so, and no invitation of its
+ * round is left open, since withdrawing withdraws them and mails their reviewers.
+ */
+static void check_withdrawn(struct doctor *d, const struct sub *s, const char *path, bool imported)
+{
+    const struct submission_record *rec = &s->rec;
+    if (!imported && !has_event(rec, "withdrawn", NULL))
+        add(d->r, "state", path, 0,
+            "restore the record from git history (git log -p -- FILE) and commit it",
+            "submission %lu is withdrawn, but its timeline has no withdrawal", s->number);
+    for (size_t i = 0; i < rec->nassignments; i++) {
+        const struct record_assignment *a = &rec->assignments[i];
+        enum assignment_state st = ASSIGNMENT_INVITED;
+        if (a->round != rec->round || (a->state && assignment_state_parse(a->state, &st) &&
+                                       st != ASSIGNMENT_INVITED && st != ASSIGNMENT_ACCEPTED))
+            continue;
+        char *review = review_path(s->number, a->round, a->reviewer);
+        git_tree_entry *entry = NULL;
+        bool reviewed = git_tree_entry_bypath(&entry, d->head, review) == 0;
+        git_error_clear();
+        git_tree_entry_free(entry);
+        free(review);
+        if (!reviewed)
+            add(d->r, "state", path, 0,
+                "write state: withdrawn and answered: DATE in the assignment and commit it, "
+                "and tell the reviewer",
+                "submission %lu was withdrawn on %s, but the invitation of %s (round %lu) is "
+                "still %s",
+                s->number, rec->withdrawn ? rec->withdrawn : "an unrecorded date", a->reviewer,
+                a->round, a->state ? a->state : "open");
+    }
+}
+
 /* The record's state against its timeline and its files. */
 static void check_timeline(struct doctor *d, const struct sub *s, const char *path,
                            const size_t *per_round, size_t nrounds)
@@ -218,6 +252,8 @@ static void check_timeline(struct doctor *d, const struct sub *s, const char *pa
     if (!strcmp(state, "accepted") && !rec->accepted)
         add(d->r, "state", path, 0, FIX_COMMIT,
             "submission %lu is accepted but has no 'accepted' date", s->number);
+    if (!strcmp(state, "withdrawn"))
+        check_withdrawn(d, s, path, imported);
     for (size_t i = 0; i < rec->nhistory; i++) {
         const struct record_event *e = &rec->history[i];
         if (strcmp(e->action, "decided") || (e->detail && !strcmp(e->detail, "desk-reject")))

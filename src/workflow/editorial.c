@@ -10,10 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Which states each action may start from. Later issues add scheduling and publishing. */
+/*
+ * Which states each action may start from. Later issues add scheduling and publishing.
+ * A submission may be withdrawn until it is in an issue: a published article is retracted.
+ */
+#define MAX_STATES 4
 static const struct {
     const char *action;
-    const char *states[3];
+    const char *states[MAX_STATES];
     const char *usage; /* how to do it, for "what can happen now" */
 } rules[] = {
     {"assign", {"submitted", "under-review"}, "assign (journal assign %lu --reviewer ID)"},
@@ -23,11 +27,14 @@ static const struct {
     {"desk-reject", {"submitted"}, "desk rejection (journal decide %lu reject)"},
     {"revise", {"revision-requested"}, "revise (journal revise %lu MANUSCRIPT.md)"},
     {"packet", {"submitted", "under-review"}, "reviewer packets (journal packet %lu)"},
+    {"withdraw",
+     {"submitted", "under-review", "revision-requested", "accepted"},
+     "withdrawal (journal withdraw %lu)"},
 };
 
 static bool rule_allows(size_t i, const char *state)
 {
-    for (size_t k = 0; k < 3 && rules[i].states[k]; k++)
+    for (size_t k = 0; k < MAX_STATES && rules[i].states[k]; k++)
         if (!strcmp(rules[i].states[k], state))
             return true;
     return false;
@@ -44,6 +51,8 @@ const char *editorial_allowed(const char *state)
             strncat(buf, ", ", sizeof(buf) - strlen(buf) - 1);
         strncat(buf, rules[i].action, sizeof(buf) - strlen(buf) - 1);
     }
+    if (!buf[0] && !strcmp(state, "withdrawn"))
+        return "nothing (the submission was withdrawn)";
     return buf[0] ? buf : "nothing (the submission's review is finished)";
 }
 
@@ -56,14 +65,21 @@ int editorial_require(const struct editorial *e, const char *action)
         if (rule_allows(i, state))
             return 0;
         struct strbuf needs = STRBUF_INIT, now = STRBUF_INIT;
-        for (size_t k = 0; k < 3 && rules[i].states[k]; k++)
-            strbuf_addf(&needs, "%s%s", k ? " or " : "", rules[i].states[k]);
+        for (size_t k = 0; k < MAX_STATES && rules[i].states[k]; k++)
+            strbuf_addf(&needs, "%s%s",
+                        !k                                             ? ""
+                        : k + 1 < MAX_STATES && rules[i].states[k + 1] ? ", "
+                                                                       : " or ",
+                        rules[i].states[k]);
         for (size_t j = 0; j < sizeof(rules) / sizeof(*rules); j++) {
             if (!rule_allows(j, state))
                 continue;
             strbuf_addstr(&now, now.len ? "; " : "");
             strbuf_addf(&now, rules[j].usage, e->number);
         }
+        if (!now.len && !strcmp(state, "withdrawn"))
+            strbuf_addf(&now, "nothing (it was withdrawn on %s)",
+                        e->record.withdrawn ? e->record.withdrawn : "an unrecorded date");
         int rc = error_input("submission %lu is %s: %s needs it to be %s; what can happen now: %s",
                              e->number, state, action, needs.buf,
                              now.len ? now.buf : "nothing (its review is finished)");

@@ -92,7 +92,7 @@ int invitation_check_text(const char *option, const char *text)
 int invitation_withdraw(struct journal_repo *repo, struct submission_record *r,
                         struct record_assignment *a, const struct manuscript *m,
                         const struct roster *roster, const char *actor, const char *reason,
-                        bool decided, struct notifier *notifier)
+                        enum withdrawal_cause cause, struct notifier *notifier)
 {
     char today[11];
     date_today(today);
@@ -106,7 +106,7 @@ int invitation_withdraw(struct journal_repo *repo, struct submission_record *r,
     const struct roster_reviewer *rv = roster ? roster_find(roster, a->reviewer) : NULL;
     if (!notifier || !rv)
         return 0;
-    return notify_withdrawal(notifier, repo, r->number, a->round, m, actor, rv, decided);
+    return notify_withdrawal(notifier, repo, r->number, a->round, m, actor, rv, cause);
 }
 
 /* ---- journal assign N --accept|--decline|--withdraw ID ---- */
@@ -202,7 +202,7 @@ int workflow_answer(struct journal_repo *repo, const struct answer_request *req,
         rc = editorial_load_roster(repo, e.countries, e.languages, &roster);
         if (!rc)
             rc = invitation_withdraw(repo, &e.record, a, &e.manuscript, &roster, e.actor,
-                                     req->reason, false, req->notifier);
+                                     req->reason, WITHDRAWN_BY_EDITOR, req->notifier);
         if (rc)
             goto done;
         message = xasprintf("Withdraw the invitation of %s to review #%lu (round %lu)\n%s%s%s",

@@ -3,6 +3,7 @@
 
 #include "model/record.h"
 #include "store/repo.h"
+#include "workflow/notify.h"
 
 #include <stdbool.h>
 
@@ -39,13 +40,13 @@ int invitation_check_text(const char *option, const char *text);
 /*
  * Mark a as withdrawn today with reason (may be NULL), add the timeline event and hold the
  * mail to the reviewer (mail/withdrawn.<lang>.mustache) when notifier is given and the
- * reviewer is still in roster. decided: withdrawn by a decision (the mail says so).
+ * reviewer is still in roster. cause: why, which the mail says (notify.h).
  * Nothing is committed: the caller's commit carries it.
  */
 int invitation_withdraw(struct journal_repo *repo, struct submission_record *r,
                         struct record_assignment *a, const struct manuscript *m,
                         const struct roster *roster, const char *actor, const char *reason,
-                        bool decided, struct notifier *notifier);
+                        enum withdrawal_cause cause, struct notifier *notifier);
 
 /*
  * The reviewer's personal front-desk link for assignment a: when journal.yaml has desk_url

@@ -459,7 +459,7 @@ int notify_invitation(struct notifier *n, struct journal_repo *repo, unsigned lo
 
 int notify_withdrawal(struct notifier *n, struct journal_repo *repo, unsigned long number,
                       unsigned long round, const struct manuscript *m, const char *editor,
-                      const struct roster_reviewer *rv, bool decided)
+                      const struct roster_reviewer *rv, enum withdrawal_cause cause)
 {
     if (!n)
         return 0;
@@ -469,7 +469,9 @@ int notify_withdrawal(struct notifier *n, struct journal_repo *repo, unsigned lo
                         json_pack("{s:I, s:s, s:I}", "number", (json_int_t)number, "title",
                                   m->title, "round", (json_int_t)round));
     json_object_set_new(ctx, "reviewer", json_pack("{s:s}", "name", rv->name));
-    json_object_set_new(ctx, "decided", json_boolean(decided));
+    json_object_set_new(ctx, "decided", json_boolean(cause == WITHDRAWN_BY_DECISION));
+    json_object_set_new(ctx, "submission_withdrawn",
+                        json_boolean(cause == WITHDRAWN_WITH_SUBMISSION));
     struct recipient to = {rv->name, rv->email};
     int rc = notify_hold(n, "withdrawn", lang, ctx, &to, "withdrawal", number);
     json_decref(ctx);

@@ -100,13 +100,25 @@ int notify_invitation(struct notifier *n, struct journal_repo *repo, unsigned lo
                       const struct roster_reviewer *rv, const char *due, const char *link);
 
 /*
+ * Why an invitation is withdrawn, which the reviewer's mail says: the editor withdrew it
+ * (assign --withdraw), the editor decided without the review (decide --without), or the
+ * submission itself was withdrawn (journal withdraw). The template sees the last two as
+ * the flags decided and submission_withdrawn.
+ */
+enum withdrawal_cause {
+    WITHDRAWN_BY_EDITOR,
+    WITHDRAWN_BY_DECISION,
+    WITHDRAWN_WITH_SUBMISSION,
+};
+
+/*
  * Tell reviewer rv that the invitation to review a submission's round is withdrawn
- * (mail/withdrawn.<lang>.mustache); decided: because the editor decided without the review.
+ * (mail/withdrawn.<lang>.mustache), and why (cause).
  * Under double-blind review no author is named; the reason recorded is not quoted.
  */
 int notify_withdrawal(struct notifier *n, struct journal_repo *repo, unsigned long number,
                       unsigned long round, const struct manuscript *m, const char *editor,
-                      const struct roster_reviewer *rv, bool decided);
+                      const struct roster_reviewer *rv, enum withdrawal_cause cause);
 
 /*
  * The common part of every message's data: {journal: {title, short, publisher}, editor, date},

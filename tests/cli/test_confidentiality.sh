@@ -258,6 +258,18 @@ secret SCHEDULED-ISSUE-7f3a
 # The decision on S_ACC comes last so that it waits, accepted, outside any issue.
 expect_exit 0 "decide $S_ACC accept" -- "$JOURNAL" -C "$J" decide "$S_ACC" accept
 
+# Withdrawn at its authors' request while under review (journal withdraw): never on the site;
+# the reason is the office's, in no public output and nothing an author or reviewer reads.
+submit WITHDRAWNq
+S_WD=$N
+unpublished WITHDRAWNq
+assign "$S_WD" rv-quillon
+assign "$S_WD" rv-hortensia
+review "$S_WD" rv-quillon minor-revision WITHDRAWNq
+expect_exit 0 "withdraw $S_WD, rv-hortensia's invitation with it" -- "$JOURNAL" -C "$J" \
+    withdraw "$S_WD" --reason "WITHDRAWAL-REASON-7f3a: sent to another journal"
+secret WITHDRAWAL-REASON-7f3a
+
 # The sample's two manuscripts under consideration (10 and 11) are unpublished too.
 for n in 10 11; do
     "$PY" - "$J/submissions/$n/manuscript.md" >>"$SECRETS" <<'PY'
@@ -269,11 +281,11 @@ for a in fm["authors"]:
 PY
 done
 
-states=$(for n in $S_SUB $S_UR $S_REV $S_REJ $S_DESK $S_ACC $S_SCH $S_PUB; do
+states=$(for n in $S_SUB $S_UR $S_REV $S_REJ $S_DESK $S_ACC $S_SCH $S_PUB $S_WD; do
     "$JOURNAL" -C "$J" show "$n" --json | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["state"])'
 done | tr '\n' ' ')
 check_eq "the journal has a submission in every state" \
-    "submitted under-review revision-requested rejected desk-rejected accepted scheduled published " \
+    "submitted under-review revision-requested rejected desk-rejected accepted scheduled published withdrawn " \
     "$states"
 check_eq "the work tree is clean" "" "$(git -C "$J" status --porcelain)"
 
@@ -463,7 +475,7 @@ mkdir -p "$AUTHOR_VIEW"
 cp -R "$J/submissions/." "$AUTHOR_VIEW/"
 # Decision letters as committed.
 find "$AUTHOR_VIEW" -type f ! -path '*/letters/*' -delete
-for n in $S_SUB $S_UR $S_REV $S_REJ $S_DESK $S_ACC $S_SCH $S_PUB; do
+for n in $S_SUB $S_UR $S_REV $S_REJ $S_DESK $S_ACC $S_SCH $S_PUB $S_WD; do
     "$JOURNAL" -C "$J" show "$n" --role author >"$AUTHOR_VIEW/show-$n.txt" 2>"$ERR" ||
         fail "show $n --role author" "$(cat "$ERR")"
     "$JOURNAL" -C "$J" show "$n" --role author --json >"$AUTHOR_VIEW/show-$n.json" 2>"$ERR" ||
@@ -511,10 +523,14 @@ print(n)
 PY
 }
 
-n_author_mail=$(outbox_dump "$AUTHOR_VIEW" acknowledgement decision)
+n_author_mail=$(outbox_dump "$AUTHOR_VIEW" acknowledgement decision submission-withdrawn)
 check "the outbox holds acknowledgements and decisions for the authors" -- test "${n_author_mail:-0}" -ge 14
+check "... and the acknowledgement of the withdrawal" -- \
+    sh -c "ls '$AUTHOR_VIEW' | grep -q -- '-submission-withdrawn\.txt\$'"
 scan "no reviewer identity or confidential comment in any letter, author mail or show --role author" \
     "$AUTHOR_VIEW" "$REVIEWERS"
+check "the author sees the withdrawal, not its reason" -- sh -c \
+    "grep -q '\"what\": \"withdrawn\"' '$AUTHOR_VIEW/show-$S_WD.json' && ! grep -rq WITHDRAWAL-REASON-7f3a '$AUTHOR_VIEW'"
 check "the author sees the comments to authors (the letter is not empty)" -- \
     grep -rq "TO-AUTHORS-REJECTEDq-" "$AUTHOR_VIEW"
 
@@ -522,8 +538,10 @@ check "the author sees the comments to authors (the letter is not empty)" -- \
 
 REVIEWER_VIEW=$TEST_TMP/reviewer-view
 mkdir -p "$REVIEWER_VIEW"
-n_inv=$(outbox_dump "$REVIEWER_VIEW" invitation)
+n_inv=$(outbox_dump "$REVIEWER_VIEW" invitation withdrawal)
 check "the outbox holds the invitations" -- test "${n_inv:-0}" -ge 9
+check "... and the withdrawal of rv-hortensia's (no reason quoted)" -- sh -c \
+    "grep -q 'Invitation withdrawn: review of submission $S_WD\$' \"$REVIEWER_VIEW\"/*-withdrawal.txt && ! grep -rq WITHDRAWAL-REASON-7f3a '$REVIEWER_VIEW'"
 AUTHORS_UR=$TEST_TMP/authors-ur.txt
 : >"$AUTHORS_UR"
 for tag in UNDERREVIEWq; do
@@ -537,7 +555,7 @@ done
 check "the packet holds the manuscript" -- grep -q "BODY-UNDERREVIEWq" "$REVIEWER_VIEW/packet-rv-quillon.md"
 # Every author of every manuscript, for the invitations.
 ALL_AUTHORS=$TEST_TMP/all-authors.txt
-for tag in SUBMITTEDq UNDERREVIEWq REVISIONq REJECTEDq DESKq ACCEPTEDq PUBFIRSTq SCHEDULEDq; do
+for tag in SUBMITTEDq UNDERREVIEWq REVISIONq REJECTEDq DESKq ACCEPTEDq PUBFIRSTq SCHEDULEDq WITHDRAWNq; do
     manuscript "$W/tmp.md" "$tag"
     printf '%s\n' "${AUTHOR_IDS[@]}"
 done >"$ALL_AUTHORS"

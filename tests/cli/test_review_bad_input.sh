@@ -281,7 +281,9 @@ setup "review 10 by asel-bekova in round 2" -- review 10 --verdict accept --comm
 setup "decide 10 accept" -- decide 10 accept
 setup "decide 11 reject (desk rejection)" -- decide 11 reject
 FINISHED='what can happen now: nothing \(its review is finished\)'
-refuse 1 "assign on accepted" "${P}submission 10 is accepted: assign needs it to be submitted or under-review; $FINISHED" \
+# An accepted submission may still be withdrawn at its authors' request, until it is in an issue.
+refuse 1 "assign on accepted" \
+    "${P}submission 10 is accepted: assign needs it to be submitted or under-review; what can happen now: withdrawal \(journal withdraw 10\)$" \
     -- assign 10 --reviewer dinara-ospanova
 refuse 1 "review --amend on accepted" "${P}submission 10 is accepted: review needs it to be under-review" \
     -- review 10 --verdict reject --comments c.md --as asel-bekova --amend

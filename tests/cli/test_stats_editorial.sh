@@ -3,7 +3,8 @@
 # with submissions, a desk rejection, reviews, an invitation left unanswered until it
 # expires, two rounds, acceptances, a rejection and publication; every figure is checked
 # against the value worked out by hand below. Invitations end every way the workflow records:
-# reviewed, declined, withdrawn (decide --without), expired, still waiting.
+# reviewed, declined, withdrawn (decide --without), expired, still waiting. One submission is
+# withdrawn after its acceptance (journal withdraw): withdrawn, neither accepted nor decided.
 . "$(dirname "$0")/lib.sh"
 
 PY=/usr/bin/python3
@@ -106,7 +107,14 @@ S5=$N
 on 2026-01-06 assign "$S5" --reviewer "$UZ1"
 submit 2026-01-08 S6 en KG KZ
 S6=$N
-check_eq "six submissions, numbered from 1" "1 2 3 4 5 6" "$S1 $S2 $S3 $S4 $S5 $S6"
+# S8 (received in 2025, numbered after S6): reviewed, accepted, then withdrawn by its authors.
+submit 2025-03-10 S8 en KG
+S8=$N
+on 2025-03-11 assign "$S8" --reviewer "$KZ"
+review 2025-03-18 "$S8" "$KZ" accept
+on 2025-03-20 decide "$S8" accept
+on 2025-03-25 withdraw "$S8" --reason "Published elsewhere"
+check_eq "seven submissions, numbered from 1" "1 2 3 4 5 6 7" "$S1 $S2 $S3 $S4 $S5 $S6 $S8"
 
 export JOURNAL_TODAY=2026-01-15
 expect_exit 0 "stats --editorial --json" -- "$JOURNAL" -C "$J" stats --editorial --json
@@ -119,17 +127,20 @@ def same(got, want, what):
 y = {e["year"]: e for e in s["by_year"]}
 same(sorted(y), [2025, 2026], "years")
 a, b = y[2025], y[2026]
-# 2025: S1 accepted, S2 desk-rejected, S3 rejected, S4 accepted; sent to review S1 S3 S4.
-for k, v in dict(received=4, desk_rejected=1, sent_to_review=3, accepted=2, rejected=1,
-                 withdrawn=0, open=0).items():
+# 2025: S1 accepted, S2 desk-rejected, S3 rejected, S4 accepted, S8 withdrawn (after its
+# acceptance: withdrawn, not accepted); sent to review S1 S3 S4 S8.
+for k, v in dict(received=5, desk_rejected=1, sent_to_review=4, accepted=2, rejected=1,
+                 withdrawn=1, open=0).items():
     same(a[k], v, "2025 " + k)
-# acceptance rate = 2 / (2 + 1 + 1) = 0.5
+# acceptance rate = 2 / (2 + 1 + 1) = 0.5: S8 is in neither part (counted as accepted it
+# would be 3 / 5 = 0.6; in the denominator alone, 2 / 5 = 0.4).
 same(a["acceptance_rate"], 0.5, "2025 acceptance_rate")
-# First decisions: S2 01-15 -> 01-18 = 3; S4 03-01 -> 03-15 = 14; S3 02-01 -> 02-20 = 19;
-# S1 01-10 -> 02-01 (revise) = 22. Sorted [3, 14, 19, 22]: median rank ceil(0.5*4) = 2 -> 14,
-# p90 rank ceil(0.9*4) = 4 -> 22.
+# First decisions: S2 01-15 -> 01-18 = 3; S8 03-10 -> 03-20 (accept, before its withdrawal)
+# = 10; S4 03-01 -> 03-15 = 14; S3 02-01 -> 02-20 = 19; S1 01-10 -> 02-01 (revise) = 22.
+# Sorted [3, 10, 14, 19, 22]: median rank ceil(0.5*5) = 3 -> 14, p90 rank ceil(0.9*5) = 5 -> 22.
 same(a["days_to_first_decision"], {"median": 14, "p90": 22}, "2025 days_to_first_decision")
-# Acceptance: S4 14; S1 01-10 -> 03-05 = 21 + 28 + 5 = 54. [14, 54]: rank 1 -> 14, rank 2 -> 54.
+# Acceptance, of the accepted only (not S8): S4 14; S1 01-10 -> 03-05 = 21 + 28 + 5 = 54.
+# [14, 54]: rank 1 -> 14, rank 2 -> 54.
 same(a["days_to_acceptance"], {"median": 14, "p90": 54}, "2025 days_to_acceptance")
 # Accepted -> published 04-01: S4 03-15 = 17, S1 03-05 = 27.
 same(a["days_acceptance_to_publication"], {"median": 17, "p90": 27}, "2025 days_acceptance_to_publication")
@@ -137,27 +148,31 @@ same(a["days_acceptance_to_publication"], {"median": 17, "p90": 27}, "2025 days_
 same(a["days_to_publication"], {"median": 31, "p90": 81}, "2025 days_to_publication")
 # Invitations: S1 4 (three reviewed; UZ1's of round 2 withdrawn by decide --without), S3 2
 # (one reviewed; UZ2's sent 02-03 and never answered: expired), S4 2 (one reviewed, one
-# declined).
-same(a["invitations"], dict(sent=8, accepted=5, declined=1, expired=1, withdrawn=1, waiting=0),
+# declined), S8 1 (reviewed: its withdrawal had no open invitation to withdraw).
+same(a["invitations"], dict(sent=9, accepted=6, declined=1, expired=1, withdrawn=1, waiting=0),
      "2025 invitations")
 # Invitation -> review: S1 01-12 -> 01-20 = 8, 01-12 -> 01-25 = 13, 02-21 -> 03-01 = 8;
-# S3 02-03 -> 02-13 = 10; S4 03-02 -> 03-12 = 10. [8, 8, 10, 10, 13]: rank 3 -> 10, rank 5 -> 13.
-same(a["days_to_review"], {"median": 10, "p90": 13}, "2025 days_to_review")
-# Reviews of the decided S1 3 + S2 0 + S3 1 + S4 1 = 5, over 4: 1.25. Rounds S1 2 + S4 1 over 2.
+# S3 02-03 -> 02-13 = 10; S4 03-02 -> 03-12 = 10; S8 03-11 -> 03-18 = 7.
+# [7, 8, 8, 10, 10, 13]: median rank ceil(0.5*6) = 3 -> 8, p90 rank ceil(0.9*6) = 6 -> 13.
+same(a["days_to_review"], {"median": 8, "p90": 13}, "2025 days_to_review")
+# Reviews of the decided S1 3 + S2 0 + S3 1 + S4 1 = 5 (S8's is of no decided manuscript),
+# over 4: 1.25. Rounds S1 2 + S4 1 over 2.
 same(a["reviews_per_decided_manuscript"], 1.25, "2025 reviews_per_decided_manuscript")
 same(a["rounds_per_accepted_manuscript"], 1.5, "2025 rounds_per_accepted_manuscript")
-# Whole counting: KZ S1 S2 (1 accepted of 2 decided), UZ S1 S4 (2 of 2), KG S3 (0 of 1).
+# Whole counting: KZ S1 S2 (1 accepted of 2 decided), UZ S1 S4 (2 of 2), KG S3 S8 (0 of 1:
+# S8 received, not decided).
 bc = {r["code"]: (r["received"], r["accepted"], r["acceptance_rate"]) for r in a["by_country"]}
-same(bc, {"KZ": (2, 1, 0.5), "UZ": (2, 2, 1.0), "KG": (1, 0, 0.0)}, "2025 by_country")
-# en: S1 S3 S4, 2 accepted of 3 = 0.6667; ru: S2, desk-rejected.
+same(bc, {"KZ": (2, 1, 0.5), "UZ": (2, 2, 1.0), "KG": (2, 0, 0.0)}, "2025 by_country")
+# en: S1 S3 S4 S8, 2 accepted of 3 decided = 0.6667; ru: S2, desk-rejected.
 bl = {r["code"]: (r["received"], r["accepted"], r["acceptance_rate"]) for r in a["by_language"]}
-same(bl, {"en": (3, 2, 0.6667), "ru": (1, 0, 0.0)}, "2025 by_language")
-# Who reviewed: asel-bekova (KZ) twice, dilnoza-yusupova (UZ), malika-tursunova (UZ),
-# cholpon-asanova (KG) once each: 4 reviewers, loads [1, 1, 1, 2]: median rank 2 -> 1, max 2.
+same(bl, {"en": (4, 2, 0.6667), "ru": (1, 0, 0.0)}, "2025 by_language")
+# Who reviewed: asel-bekova (KZ) three times (S1 twice, S8), dilnoza-yusupova (UZ),
+# malika-tursunova (UZ), cholpon-asanova (KG) once each: 4 reviewers, loads [1, 1, 1, 3]:
+# median rank 2 -> 1, max 3.
 rc = {r["code"]: r["reviewers"] for r in a["reviewer_countries"]}
 same(rc, {"UZ": 2, "KZ": 1, "KG": 1}, "2025 reviewer_countries")
 same(a["reviewers"], {"active": 4, "without_country": 0,
-                      "reviews_per_reviewer": {"median": 1, "max": 2}}, "2025 reviewers")
+                      "reviews_per_reviewer": {"median": 1, "max": 3}}, "2025 reviewers")
 # 2026: S5 under review (its invitation of 01-06 is 9 days old: waiting), S6 submitted.
 for k, v in dict(received=2, desk_rejected=0, sent_to_review=1, accepted=0, rejected=0,
                  withdrawn=0, open=2).items():
@@ -170,16 +185,16 @@ bc = {r["code"]: r["received"] for r in b["by_country"]}
 same(bc, {"KZ": 2, "KG": 1}, "2026 by_country")
 same(b["reviewers"]["active"], 0, "2026 reviewers")
 # All years: the sums, and the figures over every submission.
-for k, v in dict(received=6, desk_rejected=1, sent_to_review=4, accepted=2, rejected=1,
-                 withdrawn=0, open=2).items():
+for k, v in dict(received=7, desk_rejected=1, sent_to_review=5, accepted=2, rejected=1,
+                 withdrawn=1, open=2).items():
     same(s[k], v, "all " + k)
 same(s["acceptance_rate"], 0.5, "all acceptance_rate")
 same(s["days_to_first_decision"], {"median": 14, "p90": 22}, "all days_to_first_decision")
-same(s["invitations"], dict(sent=9, accepted=5, declined=1, expired=1, withdrawn=1, waiting=1),
+same(s["invitations"], dict(sent=10, accepted=6, declined=1, expired=1, withdrawn=1, waiting=1),
      "all invitations")
-# KZ: S1 S2 S5 S6 (1 accepted of 2 decided); KG: S3 S6 (0 of 1); UZ: S1 S4.
+# KZ: S1 S2 S5 S6 (1 accepted of 2 decided); KG: S3 S6 S8 (0 of 1); UZ: S1 S4.
 bc = {r["code"]: (r["received"], r["accepted"], r["acceptance_rate"]) for r in s["by_country"]}
-same(bc, {"KZ": (4, 1, 0.5), "UZ": (2, 2, 1.0), "KG": (2, 0, 0.0)}, "all by_country")
+same(bc, {"KZ": (4, 1, 0.5), "UZ": (2, 2, 1.0), "KG": (3, 0, 0.0)}, "all by_country")
 same([r["code"] for r in s["by_country"]], ["KZ", "KG", "UZ"], "by_country: most first, then code")
 for key in ("received", "desk_rejected", "sent_to_review", "accepted", "rejected", "withdrawn",
             "open", "acceptance_rate", "days_to_first_decision", "days_to_acceptance",
@@ -218,16 +233,17 @@ expect_exit 0 "stats --editorial --year 2025 --json" -- "$JOURNAL" -C "$J" stats
 check "--year 2025: the figures of 2025 only" -- "$PY" -c '
 import json, sys
 s = json.load(sys.stdin)
-assert (s["year"], s["received"], s["accepted"], s["acceptance_rate"], s["by_year"]) == (2025, 4, 2, 0.5, []), s' <"$OUT"
+assert (s["year"], s["received"], s["accepted"], s["withdrawn"], s["acceptance_rate"], s["by_year"]) == (2025, 5, 2, 1, 0.5, []), s' <"$OUT"
 
 # Text: the figures with their definitions.
 expect_exit 0 "stats --editorial" -- "$JOURNAL" -C "$J" stats --editorial
-expect_stdout_match "^  6 submissions received$" "text: six submissions received"
+expect_stdout_match "^  7 submissions received$" "text: seven submissions received"
+expect_stdout_match "^  Withdrawn: 1$" "text: one withdrawn"
 expect_stdout_match "^  Acceptance rate: 2/4 = 50\.0% \(accepted / \(accepted \+ rejected \+ desk-rejected\)\)$" \
     "text: the acceptance rate with its definition"
-expect_stdout_match "^  Days from submission to first decision: median 14, 90th percentile 22 \(n = 4\)$" \
+expect_stdout_match "^  Days from submission to first decision: median 14, 90th percentile 22 \(n = 5\)$" \
     "text: days to first decision, median and 90th percentile"
-expect_stdout_match "^  Review invitations: 9 sent, 5 accepted, 1 declined, 1 expired, 1 withdrawn, 1 waiting$" \
+expect_stdout_match "^  Review invitations: 10 sent, 6 accepted, 1 declined, 1 expired, 1 withdrawn, 1 waiting$" \
     "text: the invitations"
 expect_stdout_match "Desk-rejected: rejected with no reviewer ever assigned\." "text: desk rejection defined"
 expect_stdout_match "nearest-rank" "text: the percentile method named"
@@ -235,8 +251,8 @@ expect_stdout_match "^  Kazakhstan \(KZ\) +4 +1 +50\.0%$" "text: Kazakhstan by w
 expect_stdout_no_match "asel-bekova|Author|Manuscript S" "text: no reviewer, author or title"
 
 expect_exit 0 "stats --editorial --lang ru" -- "$JOURNAL" -C "$J" stats --editorial --lang ru
-expect_stdout_match "^  6 рукописей поступило$" "ru: 6 рукописей (plural form many)"
-expect_stdout_match "^  4 рукописи поступило$" "ru: 4 рукописи (plural form few)"
+expect_stdout_match "^  7 рукописей поступило$" "ru: 7 рукописей (plural form many)"
+expect_stdout_match "^  2 рукописи поступило$" "ru: 2 рукописи (plural form few, 2026)"
 expect_stdout_match "^  Доля принятых: 2/4 = 50,0 % " "ru: the rate with a decimal comma"
 expect_stdout_match "^  Казахстан \(KZ\) +4 +1 +50,0 %$" "ru: country names in Russian"
 expect_stdout_match "ближайшему рангу" "ru: the percentile method named"
@@ -250,7 +266,8 @@ import csv, json, sys
 rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
 s = json.load(open(sys.argv[2]))
 v = {(r["scope"], r["year"], r["figure"], r["code"]): r["value"] for r in rows}
-assert v[("all", "", "received", "")] == "6"
+assert v[("all", "", "received", "")] == "7"
+assert v[("all", "", "withdrawn", "")] == "1"
 assert v[("year", "2025", "acceptance_rate", "")] == "0.5000"
 assert v[("year", "2025", "days_to_first_decision.p90", "")] == "22"
 assert v[("all", "", "by_country.received", "KZ")] == "4"
@@ -296,24 +313,25 @@ def rows(path):
     return page, out
 page, en = rows(sys.argv[1])
 assert "Peer review in numbers" in page
-# All years: 7 received; decided S1 S4 (accepted), S3 (rejected), S2 S7 (desk): 2/5 = 40%;
-# first decisions [2, 3, 14, 19, 22]: median rank 3 -> 14; only 2 published: "—";
+# All years: 8 received; decided S1 S4 (accepted), S3 (rejected), S2 S7 (desk): 2/5 = 40%
+# (S8, withdrawn, in neither part); first decisions [2, 3, 10, 14, 19, 22] (S8's acceptance
+# was a decision): median rank ceil(0.5*6) = 3 -> 10; only 2 published: "—";
 # 4 reviewers: fewer than 5; their countries by most reviewers (UZ 2), then code (KG, KZ).
-assert en[0] == ["All years", "7", "40%", "14", "—", "fewer than 5",
+assert en[0] == ["All years", "8", "40%", "10", "—", "fewer than 5",
                  "Uzbekistan, Kyrgyzstan, Kazakhstan"], en[0]
-# 2025: S1-S4 and S7: 5 received, the same decisions; 2026: 2 received, nothing decided.
-assert en[1] == ["2025", "5", "40%", "14", "—", "fewer than 5",
+# 2025: S1-S4, S7 and S8: 6 received, the same decisions; 2026: 2 received, nothing decided.
+assert en[1] == ["2025", "6", "40%", "10", "—", "fewer than 5",
                  "Uzbekistan, Kyrgyzstan, Kazakhstan"], en[1]
 assert en[2] == ["2026", "fewer than 5", "—", "—", "—", "fewer than 5", ""], en[2]
 countries = re.search(r'<table id="stats-reviewer-countries".*?</table>', page, re.S).group(0)
 assert "Uzbekistan" in countries and "fewer than 5" in countries and not re.search(r">\s*[1-4]\s*<", countries)
 page, ru = rows(sys.argv[2])
 assert "Рецензирование в цифрах" in page
-assert ru[0] == ["Все годы", "7", "40 %", "14", "—", "менее 5", "Узбекистан, Кыргызстан, Казахстан"], ru[0]
+assert ru[0] == ["Все годы", "8", "40 %", "10", "—", "менее 5", "Узбекистан, Кыргызстан, Казахстан"], ru[0]
 assert ru[2][1] == "менее 5", ru[2]
 PY
 check "no reviewer, unpublished author or title, or reviewer id on the statistics pages" -- \
-    sh -c "! grep -rqiE 'asel|bekova|dilnoza|yusupova|malika|tursunova|cholpon|asanova|AuthorS[23567]|S[23567] on civil|Institute S[23567]' \
+    sh -c "! grep -rqiE 'asel|bekova|dilnoza|yusupova|malika|tursunova|cholpon|asanova|AuthorS[235678]|S[235678] on civil|Institute S[235678]' \
         '$TEST_TMP/site/statistics/index.html' '$TEST_TMP/site/ru/statistics/index.html'"
 
 finish

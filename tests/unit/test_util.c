@@ -471,6 +471,41 @@ static void test_record_round_trip(void **state)
     assert_non_null(strstr(error_message(), "s.yaml:2:8: expected 'state'"));
 }
 
+/* A withdrawn submission's date: written and read back, and only with state withdrawn. */
+static void test_record_withdrawn(void **state)
+{
+    (void)state;
+    struct submission_record r = {.number = 5,
+                                  .state = "withdrawn",
+                                  .submitted = "2026-01-02",
+                                  .accepted = "2026-02-01",
+                                  .withdrawn = "2026-02-10"};
+    struct strbuf out = STRBUF_INIT;
+    record_write(&r, &out);
+    assert_non_null(strstr(out.buf, "\nwithdrawn: 2026-02-10\n"));
+    struct submission_record back;
+    assert_int_equal(record_parse(&back, "s.yaml", out.buf, out.len), 0);
+    assert_string_equal(back.state, "withdrawn");
+    assert_string_equal(back.withdrawn, "2026-02-10");
+    assert_string_equal(back.accepted, "2026-02-01");
+    record_free(&back);
+    strbuf_release(&out);
+    const char no_date[] = "number: 5\nstate: withdrawn\n";
+    assert_int_equal(record_parse(&back, "s.yaml", no_date, strlen(no_date)), JOURNAL_EINPUT);
+    assert_non_null(strstr(error_message(), "s.yaml:2:8: state withdrawn needs 'withdrawn'"));
+    error_clear();
+    const char not_withdrawn[] = "number: 5\nstate: accepted\nwithdrawn: 2026-02-10\n";
+    assert_int_equal(record_parse(&back, "s.yaml", not_withdrawn, strlen(not_withdrawn)),
+                     JOURNAL_EINPUT);
+    assert_non_null(strstr(error_message(), "s.yaml:3:12: 'withdrawn' goes with state withdrawn "
+                                            "(this submission is accepted)"));
+    error_clear();
+    const char bad_date[] = "number: 5\nstate: withdrawn\nwithdrawn: yesterday\n";
+    assert_int_equal(record_parse(&back, "s.yaml", bad_date, strlen(bad_date)), JOURNAL_EINPUT);
+    assert_non_null(strstr(error_message(), "s.yaml:3:12: 'withdrawn' must be a date"));
+    error_clear();
+}
+
 /* The one rule for where an invitation stands (model/record.h), at its edges. */
 static void test_assignment_state(void **state)
 {
@@ -913,6 +948,7 @@ int main(void)
         cmocka_unit_test(test_yaml_writer_quotes),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_record_round_trip),
+        cmocka_unit_test(test_record_withdrawn),
         cmocka_unit_test(test_assignment_state),
         cmocka_unit_test(test_issue_manifest),
         cmocka_unit_test(test_config_base_url_placeholder),
