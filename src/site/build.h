@@ -176,8 +176,9 @@ struct build {
     /* PDF galleys (pdf.c): made when pdf_engine is set. */
     char *pdf_engine;        /* the program that typesets them */
     char pdf_engine_id[160]; /* what tells one install of it from another */
+    char *pdf_python;        /* the Python that runs the driver (the engine's #! line's) */
     struct unit *pdf_units;  /* one per article, in the same order, or NULL */
-    unsigned pdf_slots;      /* engines that may run at once: the memory bound */
+    unsigned pdf_slots;      /* drivers that may run at once: the memory bound */
     unsigned pdf_running;
     atomic_size_t pdf_pages; /* of the galleys this build typeset */
     pthread_mutex_t pdf_lock;
@@ -330,6 +331,9 @@ void site_pdf_key(struct build *b, struct article *a);
 /* articles/N/article.pdf: the theme's article-pdf template rendered with ctx (taken, the same
    data as the article's page) and typeset by the engine; its files belong to a->pdf_unit. */
 int site_make_pdf(struct build *b, const struct article *a, const struct view *v, json_t *ctx);
+/* Stop the calling thread's PDF driver, if it started one; every thread that may have made a
+   galley calls it before it ends (the article threads' site_thread_done). */
+void site_pdf_thread_done(void);
 /* html (an article's body) with each footnote (cmark-gfm's, gathered at the end) moved to where
    it is first called, as <span class="footnote">, for float: footnote at the foot of the page;
    the notes' section goes when every note was called. Appended to out. */

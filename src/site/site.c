@@ -542,6 +542,7 @@ static int loader_init(struct build *b, void **state)
 static void loader_done(void *state)
 {
     struct loader *l = state;
+    site_pdf_thread_done();
     if (!l)
         return;
     git_tree_free(l->tree);
@@ -1863,6 +1864,7 @@ done:
         site_unit_release(&b.pdf_units[i]);
     free(b.pdf_units);
     free(b.pdf_engine);
+    free(b.pdf_python);
     pthread_mutex_destroy(&b.pdf_lock);
     pthread_cond_destroy(&b.pdf_cond);
     free(b.issue_blobs);
