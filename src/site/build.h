@@ -65,11 +65,14 @@ struct article {
     /* Its supplementary material (the manifest's list) while its page is made. */
     struct site_supplement *supplements;
     size_t nsupplements;
+    /* The figures its text shows from its attachments (site_article_figures), likewise. */
+    struct site_supplement *figures;
+    size_t nfigures;
 };
 
 /* An attachment published with its article: its path under files/ and its bytes. */
 struct site_supplement {
-    const char *path; /* the manifest's */
+    const char *path; /* the manifest's, or the figure's (owned by the article's figures) */
     struct strbuf data;
 };
 
@@ -334,6 +337,15 @@ int site_make_pdf(struct build *b, const struct article *a, const struct view *v
 /* Stop the calling thread's PDF driver, if it started one; every thread that may have made a
    galley calls it before it ends (the article threads' site_thread_done). */
 void site_pdf_thread_done(void);
+
+/*
+ * The figures the article's text shows from its submission's attachments: the paths under
+ * files/ (as journal show lists them) of its Markdown images whose URL is files/PATH (or
+ * ./files/PATH), of an image type (PNG, JPEG, GIF, WebP), not marked private in its record
+ * and not the Word or OpenDocument original; each once, in the text's order. The caller frees
+ * each path and the array. Needs a->m and a->r.
+ */
+int site_article_figures(const struct build *b, const struct article *a, char ***paths, size_t *n);
 /* html (an article's body) with each footnote (cmark-gfm's, gathered at the end) moved to where
    it is first called, as <span class="footnote">, for float: footnote at the foot of the page;
    the notes' section goes when every note was called. Appended to out. */

@@ -304,6 +304,17 @@ int site_make_pdf(struct build *b, const struct article *a, const struct view *v
     snprintf(name, sizeof(name), ".pdf-%lu", a->number);
     char *local = fs_join(b->staging, name);
     rc = fs_mkdirs(local);
+    /* The figures, where the text's links (files/...) lead from the article's address. */
+    for (size_t i = 0; !rc && i < a->nfigures; i++) {
+        char *rel = xasprintf("files/%s", a->figures[i].path);
+        char *file = fs_join(local, rel);
+        rc = fs_mkdirs_parent(file);
+        if (!rc)
+            rc = fs_write_file(file, a->figures[i].data.buf ? a->figures[i].data.buf : "",
+                               a->figures[i].data.len);
+        free(file);
+        free(rel);
+    }
     if (!rc)
         rc = typeset(b, a, &html, local, path);
     strbuf_release(&html);

@@ -8,7 +8,7 @@
 # English and a Russian article are kept as PNG in $JOURNAL_ARTIFACTS (build-asan/artifacts/pdf).
 . "$(dirname "$0")/lib.sh"
 
-for tool in weasyprint pdftotext pdfinfo pdffonts pdftoppm; do
+for tool in weasyprint pdftotext pdfinfo pdffonts pdftoppm pdfimages; do
     command -v "$tool" >/dev/null || {
         fail "$tool is not installed (scripts/install-deps installs weasyprint and poppler-utils)"
         finish
@@ -39,11 +39,34 @@ s = s.replace(anchor, "  - name: 王小明\n    name_latin: Wang Xiaoming\n    a
               "      - name: Renmin University of China\n        country: CN\n" + anchor, 1)
 open(p, "w", encoding="utf-8").write(s)
 PY
-tgit commit -qam "DOIs, the galleys on, a Chinese co-author"
+# A figure among article 3's attachments, shown by its text (as Word conversion links one);
+# an attachment the text does not show, and a figure the text shows that the editor keeps
+# private: neither is published.
+mkdir -p submissions/3/files/media
+cp "$SOURCE_DIR/tests/fixtures/word/figure.png" submissions/3/files/media/chart.png
+cp "$SOURCE_DIR/tests/fixtures/word/figure.png" submissions/3/files/unused.png
+cp "$SOURCE_DIR/tests/fixtures/word/figure.png" submissions/3/files/private.png
+printf 'private: [private.png]\n' >>submissions/3/submission.yaml
+printf '\n![A chart of the tenders](files/media/chart.png)\n\n![Kept private](files/private.png)\n' \
+    >>submissions/3/manuscript.md
+tgit add -A
+tgit commit -qam "DOIs, the galleys on, a Chinese co-author, a figure"
 
 expect_exit 0 "build-site makes the site with its PDF galleys" -- "$JOURNAL" build-site --json
 check_eq "every published article (${#published[@]}) was typeset" "${#published[@]}" \
     "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["typeset"])' "$OUT")"
+
+# The figure: on the site beside the page, which shows it, and in the galley.
+check "the figure the text shows is published beside its page" -- \
+    cmp "$S/articles/3/files/media/chart.png" "$SOURCE_DIR/tests/fixtures/word/figure.png"
+img=$(grep -oE '<img src="[^"]*chart\.png"' "$S/articles/3/index.html" | head -1 | sed -E 's/.*src="([^"]*)"/\1/')
+check "... and the page's <img> ($img) resolves to it" -- test -n "$img" -a -f "$S/articles/3/$img"
+check "... and the galley contains it (pdfimages -list)" -- \
+    sh -c 'test "$(pdfimages -list "$1" | tail -n +3 | wc -l)" -ge 1' _ "$S/articles/3/article.pdf"
+check "an attachment the text does not show is not published" -- \
+    sh -c '! find "$1" -name unused.png | grep -q .' _ "$S"
+check "a figure the editor keeps private is not published" -- \
+    sh -c '! find "$1" -name private.png | grep -q .' _ "$S"
 
 total=0
 for n in "${published[@]}"; do
