@@ -3,7 +3,11 @@
  * PDF galleys: articles/N/article.pdf, typeset by WeasyPrint (https://weasyprint.org, Debian's
  * weasyprint) from HTML and CSS paged media. The theme's article-pdf.mustache makes the print
  * HTML of an article from the same data as its page (with its print stylesheet inside), and
- * WeasyPrint, run as a program through util/process.c, reads it on stdin and writes the PDF.
+ * WeasyPrint typesets it: a small driver of ours (tools/pdf/typeset.py, compiled in), run
+ * through util/process.c with the Python of the engine's #! line, imports weasyprint once and
+ * typesets galley after galley, a job a line on its stdin and an answer a line on its stdout.
+ * WeasyPrint's start (Python, Pango, the fonts) was most of a short article's time when each
+ * galley had a weasyprint of its own: the sample's CPU time halved (docs/performance.md).
  *
  * Why WeasyPrint (docs/site.md, "PDF galleys", has the figures): of the three engines Debian
  * has, it alone hyphenated English and Russian (Chromium 156 hyphenates nothing on Linux),
@@ -15,8 +19,8 @@
  * Each galley is a unit of the build of its own ("pdf/12"): its key is its article page's key
  * (the article, its issue, the theme, journal.yaml, journal itself) and the engine's file, so
  * a build typesets only the articles whose page changed, or all of them after the engine is
- * upgraded. The engines run on the article threads, at most pdf_slots at once: each takes
- * about 220 MB (measured with /usr/bin/time -v), and the slots are what MemAvailable holds.
+ * upgraded. Each article thread that typesets has its own driver, at most pdf_slots at once,
+ * as many as MemAvailable holds at PDF_RUN_MEMORY each.
  */
 #include "site/build.h"
 
@@ -55,11 +59,13 @@
 #define PDF_TIMEOUT_SECONDS 300.0
 #define PDF_MAX_MEMORY      ((size_t)4 << 30)
 /* What one driver is counted as when the slots are shared out of the memory the machine has:
-   its peak resident set was 150-260 MB over the sample and the corpus (docs/performance.md). */
+   its peak resident set was 111 MiB over the sample (5 galleys a driver) and 142 MiB over
+   the benchmark corpus at N = 50 (25 galleys of 14 pages a driver; docs/performance.md). */
 #define PDF_RUN_MEMORY ((size_t)400 << 20)
-/* Galleys one driver typesets before it is started again: what WeasyPrint caches (fonts,
-   images, layouts) is given back now and then, at the cost of one start (about 1 s). */
-#define PDF_DRIVER_JOBS 100
+/* Galleys one driver typesets before it is started again: its resident set grew by about
+   2 MiB a galley over the corpus (WeasyPrint's caches), given back now and then at the cost
+   of one start (about a second) every 50 galleys. */
+#define PDF_DRIVER_JOBS 50
 
 /* The memory the machine can give without swapping (MemAvailable: free memory and the page
    cache it can drop), else the free memory alone; 0 when unknown. */
