@@ -3,7 +3,9 @@
 # WeasyPrint: the title, every author (a Chinese name among them), the DOI and the Russian text
 # are in it, its metadata names the article, every font is embedded; the page links it, its
 # head gives citation_pdf_url and the sitemap lists it; a rebuild with nothing changed typesets
-# nothing, an edit typesets that article's only; --no-pdf and pdf: false make none; a missing
+# nothing, an edit typesets that article's only, and one WeasyPrint process per build thread
+# typesets many galleys; a figure the text shows is published beside the page and is in the
+# galley, an attachment not shown or kept private is not; --no-pdf and pdf: false make none; a missing
 # engine is an error naming the Debian package, and nothing is written. The first pages of an
 # English and a Russian article are kept as PNG in $JOURNAL_ARTIFACTS (build-asan/artifacts/pdf).
 . "$(dirname "$0")/lib.sh"
@@ -201,6 +203,26 @@ check_eq "... typesets that article's PDF only" 1 \
 check "... with the edit in it" -- \
     sh -c 'pdftotext "$1" - | tr -s " \n" "  " | grep -q "Public procurement, as ever, is where"' _ \
     "$S/articles/3/article.pdf"
+
+# One WeasyPrint process typesets many galleys: an engine that logs each start (a wrapper
+# that is not a Python script is run as the Python, and runs Debian's) is started once per
+# build thread, not once per galley. Another engine file: every galley is typeset again.
+cat >"$TEST_TMP/logging-weasyprint" <<SH
+#!/bin/sh
+echo started >>"$TEST_TMP/engine-starts"
+exec $(sed -n '1s/^#! *//p' "$(command -v weasyprint)") "\$@"
+SH
+chmod +x "$TEST_TMP/logging-weasyprint"
+: >"$TEST_TMP/engine-starts"
+expect_exit 0 "a build with -j 2 that typesets every galley again" -- \
+    env JOURNAL_PDF_ENGINE="$TEST_TMP/logging-weasyprint" "$JOURNAL" build-site -j 2 --json
+check_eq "... typesets the ${#published[@]} galleys" "${#published[@]}" \
+    "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["typeset"])' "$OUT")"
+starts=$(wc -l <"$TEST_TMP/engine-starts")
+check "... with at most two WeasyPrint processes, one per thread (started $starts times)" -- \
+    test "$starts" -ge 1 -a "$starts" -le 2
+check "... and the figure is still in article 3's galley" -- \
+    sh -c 'test "$(pdfimages -list "$1" | tail -n +3 | wc -l)" -ge 1' _ "$S/articles/3/article.pdf"
 
 # A missing engine: a clear error naming the package, exit 1, nothing written.
 expect_exit 1 "a build whose engine is missing fails" -- \
