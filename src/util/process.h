@@ -3,9 +3,9 @@
 
 /*
  * Programs journal runs as helpers (Pagefind for the site's search index, Pandoc for Word
- * manuscripts): the one place that
- * starts a program, feeds it, bounds its time and memory and reports how it failed, in the
- * way net/ stands for libcurl. No other file forks or execs.
+ * manuscripts, WeasyPrint for the PDF galleys): the one place that starts a program, feeds
+ * it (all at once, or request by request in a session), bounds its time and memory and
+ * reports how it failed, in the way net/ stands for libcurl. No other file forks or execs.
  *
  * The program runs in a process group of its own (what it starts is stopped with it on a
  * timeout), is killed when journal dies (PR_SET_PDEATHSIG: a program started through a
