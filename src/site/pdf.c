@@ -62,9 +62,10 @@
    its peak resident set was 111 MiB over the sample (5 galleys a driver) and 142 MiB over
    the benchmark corpus at N = 50 (25 galleys of 14 pages a driver; docs/performance.md). */
 #define PDF_RUN_MEMORY ((size_t)400 << 20)
-/* Galleys one driver typesets before it is started again: its resident set grew by about
-   2 MiB a galley over the corpus (WeasyPrint's caches), given back now and then at the cost
-   of one start (about a second) every 50 galleys. */
+/* Galleys one driver typesets before it is started again. Its resident set grows with
+   WeasyPrint's caches and levels off (73 MiB after one short article, 111 MiB after 5, 141-142
+   MiB after 25 and after 50 of the benchmark corpus's); starting it again every 50 galleys
+   bounds what a long build could still gather, for about a second of CPU each time. */
 #define PDF_DRIVER_JOBS 50
 
 /* The memory the machine can give without swapping (MemAvailable: free memory and the page
