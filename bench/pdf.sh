@@ -3,7 +3,8 @@
 # sample journal and for the site benchmark's synthetic corpus (bench/gen_site_journal.py,
 # about 55 KB of Markdown an article) at N articles. For each: the cold build with PDFs and
 # without (--no-pdf; the difference is the galleys' cost), the time per article and per page,
-# the peak memory of the largest process (journal or one WeasyPrint), and the build after one
+# the peak memory of the largest process GNU time reports and of one WeasyPrint process
+# (sampled from /proc), and the build after one
 # article is edited and committed (one galley typeset again). Builds journal (Release) into
 # build-bench/. On a shared machine the figures are for comparing, not absolute.
 # Usage: bench/pdf.sh [N]        (default 50)
@@ -22,17 +23,43 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 bench_build_journal build-bench "$tmp/build.log"
 
-# timed LABEL CMD...: T = wall seconds, R = peak resident MiB of the largest process.
+# The peak resident set (VmHWM, KiB) of any WeasyPrint process while a build runs, sampled
+# every 0.1 s into $tmp/engine-rss: one WeasyPrint's own peak, beside GNU time's %M (the
+# largest of journal and every process it waited for, WeasyPrint's included: the kernel
+# folds a reaped child's peak into its parent's). Only the children of the journal that GNU
+# time (pid $1) runs: other builds on the machine may run WeasyPrint too.
+sample_engines() {
+    local max=0 pid hwm
+    while :; do
+        for pid in $(pgrep -P "$(pgrep -P "$1" | head -1)" 2>/dev/null || true); do
+            hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
+            [ -n "$hwm" ] && [ "$hwm" -gt "$max" ] && max=$hwm && echo "$max" >"$tmp/engine-rss"
+        done
+        sleep 0.1
+    done
+}
+
+# timed LABEL CMD...: T = wall seconds, R = peak resident MiB of the largest process that GNU
+# time reports, E = peak resident MiB of one WeasyPrint process (sampled).
 timed() {
-    local label=$1 s e
+    local label=$1 s e sampler
     shift
+    echo 0 >"$tmp/engine-rss"
     s=$(date +%s%N)
-    if ! /usr/bin/time -f %M -o "$tmp/rss" "$@" >"$tmp/out" 2>"$tmp/err"; then
+    /usr/bin/time -f %M -o "$tmp/rss" "$@" >"$tmp/out" 2>"$tmp/err" &
+    local run=$!
+    sample_engines "$run" &
+    sampler=$!
+    if ! wait "$run"; then
+        kill "$sampler" 2>/dev/null || true
         echo "$name: $label failed: $*" >&2
         cat "$tmp/err" "$tmp/out" >&2
         exit 3
     fi
     e=$(date +%s%N)
+    kill "$sampler" 2>/dev/null || true
+    wait "$sampler" 2>/dev/null || true
+    E=$(awk -v k="$(cat "$tmp/engine-rss")" 'BEGIN {printf "%.0f", k / 1024}')
     T=$(awk -v d=$((e - s)) 'BEGIN {printf "%.2f", d / 1e9}')
     R=$(awk -v k="$(tail -n 1 "$tmp/rss")" 'BEGIN {printf "%.0f", k / 1024}')
 }
@@ -47,7 +74,7 @@ measure() {
     local t_nopdf=$T r_nopdf=$R
     rm -rf "$out" "$jdir/.journal"
     timed "$label cold" "$journal" -C "$jdir" build-site --draft --json -o "$out"
-    local t_cold=$T r_cold=$R articles pages
+    local t_cold=$T r_cold=$R e_cold=$E articles pages
     articles=$(json typeset)
     pages=$(json typeset_pages)
     local first
@@ -55,14 +82,14 @@ measure() {
     printf '\nA sentence added for the benchmark.\n' >>"$jdir/submissions/$first/manuscript.md"
     commit "$jdir" "Edit article $first"
     timed "$label rebuild" "$journal" -C "$jdir" build-site --draft --json -o "$out"
-    local t_re=$T r_re=$R typeset_re
+    local t_re=$T r_re=$R e_re=$E typeset_re
     typeset_re=$(json typeset)
     git -C "$jdir" reset -q --hard HEAD~1
-    printf '%-10s %5s articles %6s pages | cold %7ss (no PDF %6ss) %5.2f s/article %5.2f s/page | peak %4s MiB (no PDF %4s) | 1 edited: %5ss, %s typeset, %4s MiB\n' \
+    printf '%-10s %5s articles %6s pages | cold %7ss (no PDF %6ss) %5.2f s/article %5.2f s/page | peak %4s MiB (no PDF %4s), WeasyPrint %4s MiB | 1 edited: %5ss, %s typeset, %4s MiB, WeasyPrint %4s MiB\n' \
         "$label" "$articles" "$pages" "$t_cold" "$t_nopdf" \
         "$(awk -v a="$t_cold" -v b="$t_nopdf" -v n="$articles" 'BEGIN {print (a - b) / n}')" \
         "$(awk -v a="$t_cold" -v b="$t_nopdf" -v n="$pages" 'BEGIN {print (a - b) / n}')" \
-        "$r_cold" "$r_nopdf" "$t_re" "$typeset_re" "$r_re"
+        "$r_cold" "$r_nopdf" "$e_cold" "$t_re" "$typeset_re" "$r_re" "$e_re"
 }
 
 echo "$name: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(weasyprint --version)" >&2

@@ -5,7 +5,8 @@
 
 /*
  * A file of the source tree compiled into the binary by cmake/embed.cmake: the default theme
- * (default_theme.h) and the Crossref schemas (crossref_schemas.h). The tables end with
+ * (default_theme.h), the Crossref schemas (crossref_schemas.h) and the PDF driver
+ * (pdf_driver.h). The tables end with
  * {NULL, NULL, 0}.
  */
 struct embedded_file {

@@ -7,12 +7,14 @@
 #include "model/config.h"
 #include "model/country.h"
 #include "model/person.h"
+#include "model/record.h"
 #include "site/i18n.h"
 #include "site/markdown.h"
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/error.h"
 #include "util/jsontext.h"
+#include "util/fs.h"
 #include "util/strbuf.h"
 
 #include <stdio.h>
@@ -757,6 +759,114 @@ static int parse_article(const struct build *b, const struct manuscript *m, stru
     return rc;
 }
 
+/* ---- figures ---- */
+
+/* Image types a figure may be published as: what every browser and WeasyPrint show, and none
+   that runs a script on the site (SVG can). */
+static const char *const figure_types[] = {".png", ".jpg", ".jpeg", ".gif", ".webp"};
+
+struct figure_scan {
+    const struct article *a;
+    char **paths;
+    size_t n, alloc;
+};
+
+static int hex_digit(char c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+/* The attachment an image URL shows ("files/media/image1.png" gives "media/image1.png"), or
+   NULL: a URL of its own (another site, an absolute path, data:), another type, a path that
+   leaves files/, or an attachment the editor keeps private. Free it. */
+static char *figure_path(const struct article *a, const char *url)
+{
+    if (!strncmp(url, "./", 2))
+        url += 2;
+    if (strncmp(url, "files/", 6))
+        return NULL;
+    url += 6;
+    size_t len = strcspn(url, "?#");
+    struct strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < len; i++) {
+        int hi, lo;
+        if (url[i] == '%' && i + 2 < len && (hi = hex_digit(url[i + 1])) >= 0 &&
+            (lo = hex_digit(url[i + 2])) >= 0) {
+            strbuf_addch(&sb, (char)(hi * 16 + lo));
+            i += 2;
+        } else {
+            strbuf_addch(&sb, url[i]);
+        }
+    }
+    size_t decoded = sb.len;
+    char *path = strbuf_detach(&sb, NULL);
+    bool image = false;
+    const char *dot = strrchr(path, '.');
+    for (size_t i = 0; dot && i < sizeof figure_types / sizeof *figure_types; i++)
+        image = image || !strcasecmp(dot, figure_types[i]);
+    /* (A %00 would cut the path short: refused.) */
+    if (!image || strlen(path) != decoded || !fs_is_safe_relative(path) ||
+        record_is_private(&a->r, path)) {
+        free(path);
+        return NULL;
+    }
+    return path;
+}
+
+static void add_figure(const char *url, void *arg)
+{
+    struct figure_scan *scan = arg;
+    char *path = figure_path(scan->a, url);
+    for (size_t i = 0; path && i < scan->n; i++)
+        if (!strcmp(scan->paths[i], path)) {
+            free(path);
+            path = NULL;
+        }
+    if (!path)
+        return;
+    ARRAY_GROW(scan->paths, scan->n + 1, scan->alloc);
+    scan->paths[scan->n++] = path;
+}
+
+int site_article_figures(const struct build *b, const struct article *a, char ***paths, size_t *n)
+{
+    *paths = NULL;
+    *n = 0;
+    /* Most articles show no attachment: no second parse for them. */
+    bool any = false;
+    for (size_t i = 0; a->m.body && !any && i + 6 <= a->m.body_len; i++)
+        any = a->m.body[i] == 'f' && !memcmp(a->m.body + i, "files/", 6);
+    if (!any)
+        return 0;
+    struct arena_mark mark = arena_mark();
+    struct markdown_doc body;
+    int rc = markdown_parse(a->m.body, a->m.body_len, b->repo->config.allow_raw_html, &body);
+    struct figure_scan scan = {.a = a};
+    if (!rc)
+        markdown_each_image(&body, add_figure, &scan);
+    arena_release(mark);
+    *paths = scan.paths;
+    *n = scan.n;
+    return rc;
+}
+
+/* The article's figures beside its page: articles/N/files/..., where the text's links
+   (files/...) lead from articles/N/. */
+static int write_figures(struct build *b, const struct article *a)
+{
+    int rc = 0;
+    for (size_t i = 0; !rc && i < a->nfigures; i++) {
+        char *rel = xasprintf("articles/%lu/files/%s", a->number, a->figures[i].path);
+        rc = site_write_output(b, rel, a->figures[i].data.buf ? a->figures[i].data.buf : "",
+                               a->figures[i].data.len);
+        free(rel);
+    }
+    return rc;
+}
+
 /* One article: its page, its citation files, its JATS. */
 int site_render_article(struct build *b, const struct article *a)
 {
@@ -808,6 +918,8 @@ int site_render_article(struct build *b, const struct article *a)
         rc = write_bibtex(b, a);
     if (!rc && a->unit->make)
         rc = write_downloads(b, a, &md);
+    if (!rc && a->unit->make)
+        rc = write_figures(b, a);
     arena_release(mark);
     return rc;
 }

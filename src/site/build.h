@@ -68,11 +68,14 @@ struct article {
     /* Its supplementary material (the manifest's list) while its page is made. */
     struct site_supplement *supplements;
     size_t nsupplements;
+    /* The figures its text shows from its attachments (site_article_figures), likewise. */
+    struct site_supplement *figures;
+    size_t nfigures;
 };
 
 /* An attachment published with its article: its path under files/ and its bytes. */
 struct site_supplement {
-    const char *path; /* the manifest's */
+    const char *path; /* the manifest's, or the figure's (owned by the article's figures) */
     struct strbuf data;
 };
 
@@ -179,8 +182,9 @@ struct build {
     /* PDF galleys (pdf.c): made when pdf_engine is set. */
     char *pdf_engine;        /* the program that typesets them */
     char pdf_engine_id[160]; /* what tells one install of it from another */
+    char *pdf_python;        /* the Python that runs the driver (the engine's #! line's) */
     struct unit *pdf_units;  /* one per article, in the same order, or NULL */
-    unsigned pdf_slots;      /* engines that may run at once: the memory bound */
+    unsigned pdf_slots;      /* drivers that may run at once: the memory bound */
     unsigned pdf_running;
     atomic_size_t pdf_pages; /* of the galleys this build typeset */
     pthread_mutex_t pdf_lock;
@@ -336,6 +340,18 @@ void site_pdf_key(struct build *b, struct article *a);
 /* articles/N/article.pdf: the theme's article-pdf template rendered with ctx (taken, the same
    data as the article's page) and typeset by the engine; its files belong to a->pdf_unit. */
 int site_make_pdf(struct build *b, const struct article *a, const struct view *v, json_t *ctx);
+/* Stop the calling thread's PDF driver, if it started one; every thread that may have made a
+   galley calls it before it ends (the article threads' site_thread_done). */
+void site_pdf_thread_done(void);
+
+/*
+ * The figures the article's text shows from its submission's attachments: the paths under
+ * files/ (as journal show lists them) of its Markdown images whose URL is files/PATH (or
+ * ./files/PATH), of an image type (PNG, JPEG, GIF, WebP), not marked private in its record
+ * and not the Word or OpenDocument original; each once, in the text's order. The caller frees
+ * each path and the array. Needs a->m and a->r.
+ */
+int site_article_figures(const struct build *b, const struct article *a, char ***paths, size_t *n);
 /* html (an article's body) with each footnote (cmark-gfm's, gathered at the end) moved to where
    it is first called, as <span class="footnote">, for float: footnote at the foot of the page;
    the notes' section goes when every note was called. Appended to out. */

@@ -608,6 +608,22 @@ static void put_captions_back(struct captioned *c, size_t n)
     free(c);
 }
 
+void markdown_each_image(const struct markdown_doc *doc, void (*fn)(const char *url, void *arg),
+                         void *arg)
+{
+    if (!doc->root)
+        return;
+    cmark_iter *it = cmark_iter_new(doc->root);
+    for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
+        cmark_node *node = cmark_iter_get_node(it);
+        const char *url;
+        if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(node) == CMARK_NODE_IMAGE &&
+            (url = cmark_node_get_url(node)) && *url)
+            fn(url, arg);
+    }
+    cmark_iter_free(it);
+}
+
 void markdown_render_html(const struct markdown_doc *doc, struct strbuf *out)
 {
     /* Raw HTML is sanitised for the HTML alone, and the document given back as parsed. */

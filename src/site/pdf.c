@@ -3,7 +3,11 @@
  * PDF galleys: articles/N/article.pdf, typeset by WeasyPrint (https://weasyprint.org, Debian's
  * weasyprint) from HTML and CSS paged media. The theme's article-pdf.mustache makes the print
  * HTML of an article from the same data as its page (with its print stylesheet inside), and
- * WeasyPrint, run as a program through util/process.c, reads it on stdin and writes the PDF.
+ * WeasyPrint typesets it: a small driver of ours (tools/pdf/typeset.py, compiled in), run
+ * through util/process.c with the Python of the engine's #! line, imports weasyprint once and
+ * typesets galley after galley, a job a line on its stdin and an answer a line on its stdout.
+ * WeasyPrint's start (Python, Pango, the fonts) was most of a short article's time when each
+ * galley had a weasyprint of its own: the sample's CPU time halved (docs/performance.md).
  *
  * Why WeasyPrint (docs/site.md, "PDF galleys", has the figures): of the three engines Debian
  * has, it alone hyphenated English and Russian (Chromium 156 hyphenates nothing on Linux),
@@ -15,11 +19,12 @@
  * Each galley is a unit of the build of its own ("pdf/12"): its key is its article page's key
  * (the article, its issue, the theme, journal.yaml, journal itself) and the engine's file, so
  * a build typesets only the articles whose page changed, or all of them after the engine is
- * upgraded. The engines run on the article threads, at most pdf_slots at once: each takes
- * about 220 MB (measured with /usr/bin/time -v), and the slots are what MemAvailable holds.
+ * upgraded. Each article thread that typesets has its own driver, at most pdf_slots at once,
+ * as many as MemAvailable holds at PDF_RUN_MEMORY each.
  */
 #include "site/build.h"
 
+#include "pdf_driver.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -31,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define PDF_TEMPLATE "article-pdf"
@@ -38,19 +44,29 @@
 #define INSTALL_WEASYPRINT                                                                         \
     "install Debian's weasyprint and the fonts of the galleys ('apt-get install weasyprint "       \
     "fonts-noto-core fonts-noto-cjk hyphen-ru', which scripts/install-deps does), or set "         \
-    "JOURNAL_PDF_ENGINE to the program; or build without PDFs: build-site --no-pdf, or 'pdf: "     \
-    "false' in journal.yaml"
+    "JOURNAL_PDF_ENGINE to the weasyprint program or a Python that imports weasyprint; or build "  \
+    "without PDFs: build-site --no-pdf, or 'pdf: false' in journal.yaml"
+
+/* The driver, tools/pdf/typeset.py, compiled in (cmake/embed.cmake). */
+#define PDF_DRIVER "tools/pdf/typeset.py"
 
 /*
- * Bounds on one run. A 5-page article took 1.5-4.4 s and 210-235 MB (maximum resident set)
- * on a busy 2-core machine; a book-length one is far below the timeout. Its address space is
- * bounded well above what it maps (Python, Pango, the fonts), so that only a run gone wrong
- * meets it.
+ * Bounds on one galley and one driver. A 5-page article took 1.5-4.4 s on a busy 2-core
+ * machine with a WeasyPrint of its own; a book-length one is far below the timeout. The
+ * driver's address space is bounded well above what it maps (Python, Pango, the fonts), so
+ * that only a run gone wrong meets it.
  */
 #define PDF_TIMEOUT_SECONDS 300.0
 #define PDF_MAX_MEMORY      ((size_t)4 << 30)
-/* What one run is counted as when the slots are shared out of the memory the machine has. */
+/* What one driver is counted as when the slots are shared out of the memory the machine has:
+   its peak resident set was 111 MiB over the sample (5 galleys a driver) and 142 MiB over
+   the benchmark corpus at N = 50 (25 galleys of 14 pages a driver; docs/performance.md). */
 #define PDF_RUN_MEMORY ((size_t)400 << 20)
+/* Galleys one driver typesets before it is started again. Its resident set grows with
+   WeasyPrint's caches and levels off (73 MiB after one short article, 111 MiB after 5, 141-142
+   MiB after 25 and after 50 of the benchmark corpus's); starting it again every 50 galleys
+   bounds what a long build could still gather, for about a second of CPU each time. */
+#define PDF_DRIVER_JOBS 50
 
 /* The memory the machine can give without swapping (MemAvailable: free memory and the page
    cache it can drop), else the free memory alone; 0 when unknown. */
@@ -70,7 +86,7 @@ static uint64_t available_memory(void)
     return pages > 0 && size > 0 ? (uint64_t)pages * (uint64_t)size : 0;
 }
 
-/* How many engines may run at once: one per article thread, as many as the memory holds. */
+/* How many drivers may run at once: one per article thread, as many as the memory holds. */
 static unsigned pdf_slots(const struct build *b)
 {
     uint64_t memory = available_memory();
@@ -81,6 +97,47 @@ static unsigned pdf_slots(const struct build *b)
             slots = fit ? (unsigned)fit : 1;
     }
     return slots;
+}
+
+/*
+ * The Python that runs the driver: the interpreter on the engine's "#!" line when it names a
+ * Python (Debian's /usr/bin/weasyprint says #!/usr/bin/python3, a virtual environment's its
+ * own; "#!/usr/bin/env python3" is looked up on PATH), else the engine itself, taken for a
+ * Python that imports weasyprint. Not python3 on PATH: that may be another Python (pyenv's)
+ * without WeasyPrint. Free it.
+ */
+static char *engine_python(const char *engine)
+{
+    char line[512] = "";
+    FILE *f = fopen(engine, "r");
+    if (f) {
+        if (!fgets(line, sizeof(line), f))
+            line[0] = 0;
+        fclose(f);
+    }
+    if (strncmp(line, "#!", 2))
+        return xstrdup(engine);
+    char *words[3] = {NULL, NULL, NULL};
+    size_t n = 0;
+    for (char *save = NULL, *w = strtok_r(line + 2, " \t\r\n", &save); w && n < 3;
+         w = strtok_r(NULL, " \t\r\n", &save))
+        words[n++] = w;
+    const char *python = words[0];
+    if (python && !strcmp(fs_basename(python), "env") && words[1])
+        python = words[1];
+    if (!python || strncmp(fs_basename(python), "python", 6))
+        return xstrdup(engine);
+    struct stat st;
+    char *found = strchr(python, '/') ? xstrdup(python) : site_on_path(python, &st);
+    return found ? found : xstrdup(engine);
+}
+
+static const char *driver_source(void)
+{
+    for (size_t i = 0; i < pdf_driver_nfiles; i++)
+        if (!strcmp(pdf_driver_files[i].path, PDF_DRIVER))
+            return (const char *)pdf_driver_files[i].data;
+    return NULL;
 }
 
 int site_pdf_locate(struct build *b)
@@ -112,7 +169,12 @@ int site_pdf_locate(struct build *b)
                            "in journal.yaml",
                            b->repo->config.theme);
     }
+    if (!driver_source()) {
+        free(found);
+        return error_internal(PDF_DRIVER " is not compiled into journal");
+    }
     b->pdf_engine = found;
+    b->pdf_python = engine_python(found);
     /* The program's file: a new install is a new file, and every galley is typeset again. */
     snprintf(b->pdf_engine_id, sizeof(b->pdf_engine_id), "%ju %ju %jd %ld.%09ld %ld.%09ld",
              (uintmax_t)st.st_dev, (uintmax_t)st.st_ino, (intmax_t)st.st_size,
@@ -135,43 +197,96 @@ void site_pdf_key(struct build *b, struct article *a)
 }
 
 /*
- * Run the engine once a slot is free: html on its stdin, the PDF into path. The base URL is
- * the article's address on the site: the galley's relative links go there, and WeasyPrint
- * never reads a relative path (an image "/home/editor/photo.png") from this machine's disk,
- * as it would with its default base, the current folder. (Markdown's file: and other URLs
- * never reach the HTML: site/markdown.c.)
+ * Each article thread that typesets galleys has a driver of its own, started at its first
+ * galley once a slot is free and kept to the thread's end (site_pdf_thread_done): a driver
+ * must be asked and stopped on the thread that started it (util/process.h), and a thread's
+ * galleys are typeset one after another anyway.
  */
-static int typeset(struct build *b, const struct article *a, const struct strbuf *html,
-                   const char *path)
+static _Thread_local struct process_session *driver;
+static _Thread_local struct build *driver_build;
+static _Thread_local unsigned driver_jobs;
+
+static void stop_driver(void)
 {
-    char *base =
-        xasprintf("%sarticles/%lu/",
-                  b->repo->config.base_url ? b->repo->config.base_url : "https://journal.invalid/",
-                  a->number);
+    if (!driver)
+        return;
+    process_session_end(driver);
+    driver = NULL;
+    struct build *b = driver_build;
+    pthread_mutex_lock(&b->pdf_lock);
+    b->pdf_running--;
+    pthread_cond_signal(&b->pdf_cond);
+    pthread_mutex_unlock(&b->pdf_lock);
+}
+
+void site_pdf_thread_done(void)
+{
+    stop_driver();
+}
+
+static int start_driver(struct build *b)
+{
     pthread_mutex_lock(&b->pdf_lock);
     while (b->pdf_running >= b->pdf_slots)
         pthread_cond_wait(&b->pdf_cond, &b->pdf_lock);
     b->pdf_running++;
     pthread_mutex_unlock(&b->pdf_lock);
-    /* pdf/ua-1: a tagged PDF, with its language, which screen readers can follow. */
-    const char *argv[] = {
-        b->pdf_engine, "--pdf-variant", "pdf/ua-1", "--base-url", base, "--quiet", "-", path, NULL};
+    driver_build = b;
+    driver_jobs = 0;
+    const char *argv[] = {b->pdf_python, "-c", driver_source(), NULL};
+    /* The spec's strings outlive the driver: the build's, and the compiled-in source. */
     struct process_spec spec = {.name = "WeasyPrint",
-                                .program = b->pdf_engine,
+                                .program = b->pdf_python,
                                 .argv = argv,
                                 .install = INSTALL_WEASYPRINT,
-                                .input = html->buf,
-                                .input_len = html->len,
                                 .timeout = PDF_TIMEOUT_SECONDS,
                                 .max_memory = PDF_MAX_MEMORY};
-    struct strbuf out = STRBUF_INIT;
-    int rc = process_run(&spec, &out, NULL);
-    strbuf_release(&out);
+    int rc = process_session_start(&spec, &driver);
+    if (rc) {
+        pthread_mutex_lock(&b->pdf_lock);
+        b->pdf_running--;
+        pthread_cond_signal(&b->pdf_cond);
+        pthread_mutex_unlock(&b->pdf_lock);
+    }
+    return rc;
+}
+
+/*
+ * Typeset html into path with this thread's driver. The base URL is the article's address on
+ * the site, so the galley's links go there; what the galley loads (its figures) is read from
+ * local, a folder of this machine that holds what is published beside the article, and from
+ * nowhere else: the driver refuses other addresses, the network and this machine's other
+ * folders alike. (Markdown's file: and other URLs never reach the HTML: site/markdown.c.)
+ */
+static int typeset(struct build *b, const struct article *a, const struct strbuf *html,
+                   const char *local, const char *path)
+{
+    if (driver && driver_jobs >= PDF_DRIVER_JOBS)
+        stop_driver();
+    int rc = driver ? 0 : start_driver(b);
+    if (rc)
+        return rc;
+    char *base =
+        xasprintf("%sarticles/%lu/",
+                  b->repo->config.base_url ? b->repo->config.base_url : "https://journal.invalid/",
+                  a->number);
+    json_t *job = json_pack("{s:s%,s:s,s:s,s:s}", "html", html->buf ? html->buf : "", html->len,
+                            "base_url", base, "local", local, "pdf", path);
+    char *line = json_dumps(job, JSON_COMPACT);
+    json_decref(job);
     free(base);
-    pthread_mutex_lock(&b->pdf_lock);
-    b->pdf_running--;
-    pthread_cond_signal(&b->pdf_cond);
-    pthread_mutex_unlock(&b->pdf_lock);
+    struct strbuf request = STRBUF_INIT, answer = STRBUF_INIT;
+    strbuf_addf(&request, "%s\n", line ? line : "");
+    free(line);
+    rc = process_session_ask(driver, request.buf, request.len, &answer);
+    strbuf_release(&request);
+    driver_jobs++;
+    if (rc)
+        stop_driver();
+    else if (strncmp(answer.buf ? answer.buf : "", "ok", 2))
+        rc = error_internal("WeasyPrint (%s) failed: %s", b->pdf_python,
+                            answer.len > 6 ? answer.buf + 6 : "no answer");
+    strbuf_release(&answer);
     return rc;
 }
 
@@ -218,12 +333,28 @@ int site_make_pdf(struct build *b, const struct article *a, const struct view *v
         strbuf_release(&html);
         return rc;
     }
-    /* The engine writes into the staging folder under a name no site file has (a dot first),
-       removed whatever happens: a new output folder gets the staging folder's tree whole. */
+    /* The engine writes into the staging folder under names no site file has (a dot first),
+       removed whatever happens: a new output folder gets the staging folder's tree whole.
+       Beside the PDF, a folder with what the galley may load. */
     char name[64];
     snprintf(name, sizeof(name), ".pdf-%lu.pdf", a->number);
     char *path = fs_join(b->staging, name);
-    rc = typeset(b, a, &html, path);
+    snprintf(name, sizeof(name), ".pdf-%lu", a->number);
+    char *local = fs_join(b->staging, name);
+    rc = fs_mkdirs(local);
+    /* The figures, where the text's links (files/...) lead from the article's address. */
+    for (size_t i = 0; !rc && i < a->nfigures; i++) {
+        char *rel = xasprintf("files/%s", a->figures[i].path);
+        char *file = fs_join(local, rel);
+        rc = fs_mkdirs_parent(file);
+        if (!rc)
+            rc = fs_write_file(file, a->figures[i].data.buf ? a->figures[i].data.buf : "",
+                               a->figures[i].data.len);
+        free(file);
+        free(rel);
+    }
+    if (!rc)
+        rc = typeset(b, a, &html, local, path);
     strbuf_release(&html);
     struct strbuf pdf = STRBUF_INIT;
     if (!rc)
@@ -238,6 +369,8 @@ int site_make_pdf(struct build *b, const struct article *a, const struct view *v
     }
     unlink(path);
     free(path);
+    fs_remove_tree(local);
+    free(local);
     if (!rc) {
         site_unit_writing(a->pdf_unit);
         rc = site_write_output(b, rel, pdf.buf, pdf.len);

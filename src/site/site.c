@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -505,8 +506,65 @@ static int load_supplements(git_repository *git, git_tree *tree, struct article 
     return 0;
 }
 
+/* Whether data is an image of the type its name says: a figure is published as what it is. */
+static bool figure_is_image(const char *path, const struct strbuf *data)
+{
+    const unsigned char *d = (const unsigned char *)(data->buf ? data->buf : "");
+    size_t n = data->len;
+    const char *dot = strrchr(path, '.');
+    if (!dot)
+        return false;
+    if (!strcasecmp(dot, ".png"))
+        return n >= 8 && !memcmp(d, "\x89PNG\r\n\x1a\n", 8);
+    if (!strcasecmp(dot, ".jpg") || !strcasecmp(dot, ".jpeg"))
+        return n >= 3 && d[0] == 0xff && d[1] == 0xd8 && d[2] == 0xff;
+    if (!strcasecmp(dot, ".gif"))
+        return n >= 6 && (!memcmp(d, "GIF87a", 6) || !memcmp(d, "GIF89a", 6));
+    if (!strcasecmp(dot, ".webp"))
+        return n >= 12 && !memcmp(d, "RIFF", 4) && !memcmp(d + 8, "WEBP", 4);
+    return false;
+}
+
+/* The figures the article's text shows (site_article_figures), read for its page and its
+   galley. One that is not in files/, or is not the image its name says, is not published:
+   the page shows its alternative text, as for any image not found. */
+static int load_figures(const struct build *b, git_repository *git, git_tree *tree,
+                        struct article *a)
+{
+    char **paths;
+    size_t n;
+    int rc = site_article_figures(b, a, &paths, &n);
+    if (!rc && n)
+        a->figures = xcalloc(n, sizeof(*a->figures));
+    for (size_t i = 0; i < n; i++) {
+        struct site_supplement f = {paths[i], STRBUF_INIT};
+        char *path = xasprintf("submissions/%lu/files/%s", a->number, paths[i]);
+        int read = rc ? rc : repo_read_from_tree(git, tree, path, &f.data, NULL);
+        free(path);
+        if (!rc && read == JOURNAL_EINPUT)
+            error_clear();
+        else if (!rc && read)
+            rc = read;
+        if (!rc && !read && figure_is_image(paths[i], &f.data)) {
+            a->figures[a->nfigures++] = f;
+        } else {
+            free(paths[i]);
+            strbuf_release(&f.data);
+        }
+    }
+    free(paths);
+    return rc;
+}
+
 static void unload_supplements(struct article *a)
 {
+    for (size_t i = 0; i < a->nfigures; i++) {
+        free((char *)a->figures[i].path);
+        strbuf_release(&a->figures[i].data);
+    }
+    free(a->figures);
+    a->figures = NULL;
+    a->nfigures = 0;
     for (size_t i = 0; i < a->nsupplements; i++)
         strbuf_release(&a->supplements[i].data);
     free(a->supplements);
@@ -548,6 +606,7 @@ static int loader_init(struct build *b, void **state)
 static void loader_done(void *state)
 {
     struct loader *l = state;
+    site_pdf_thread_done();
     if (!l)
         return;
     git_tree_free(l->tree);
@@ -589,6 +648,8 @@ static int article_job(struct build *b, size_t i, void *state)
     int rc = load_article(b, l->git, l->tree, a);
     if (!rc)
         rc = load_supplements(l->git, l->tree, a);
+    if (!rc)
+        rc = load_figures(b, l->git, l->tree, a);
     if (!rc) {
         site_unit_writing(u);
         rc = site_render_article(b, a);
@@ -775,9 +836,9 @@ static void article_key(struct build *b, struct article *a)
     const git_oid *is = issue_blob(b, a->issue->id);
     if (is)
         add_oid(&sb, "issue", is);
-    /* Supplementary material is read from the folder's files/: its tree then counts too. */
-    if (a->issue->supplementary && a->issue->supplementary[a->listed_at].nfiles)
-        add_oid(&sb, "folder", &a->folder_id);
+    /* Supplementary material and figures are read from the folder's files/: its tree counts
+       too (which figures the text shows is known only once it is read). */
+    add_oid(&sb, "folder", &a->folder_id);
     site_key(&sb, a->unit->c.key);
     strbuf_release(&sb);
 }
@@ -1761,6 +1822,7 @@ static void build_release(struct build *b)
         site_unit_release(&b->pdf_units[i]);
     free(b->pdf_units);
     free(b->pdf_engine);
+    free(b->pdf_python);
     pthread_mutex_destroy(&b->pdf_lock);
     pthread_cond_destroy(&b->pdf_cond);
     free(b->issue_blobs);

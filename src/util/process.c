@@ -1,6 +1,7 @@
 #define _GNU_SOURCE /* pipe2 */
 #include "util/process.h"
 
+#include "util/alloc.h"
 #include "util/error.h"
 
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -172,6 +174,32 @@ static int start(const struct process_spec *spec, pid_t *pid, int in[2], int out
     return error_errno("%s: cannot start %s", spec->name, spec->program);
 }
 
+/* The error of a program that ended (status, from waitpid) or was stopped on its timeout; 0
+   when it exited with 0. */
+static int ended(const struct process_spec *spec, int status, bool timed_out, struct strbuf *out,
+                 struct strbuf *errs)
+{
+    int rc = 0;
+    strbuf_trim_trailing_newlines(errs);
+    /* Some programs (Pagefind among them) say what went wrong on stdout. */
+    if (!errs->len && out)
+        errs = out;
+    if (timed_out)
+        rc = error_internal("%s (%s) took more than %.0f s and was stopped%s%s", spec->name,
+                            spec->program, spec->timeout, errs->len ? "; it said: " : "",
+                            stderr_tail(errs));
+    else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+        rc = error_internal("%s (%s) failed with exit status %d%s%s", spec->name, spec->program,
+                            WEXITSTATUS(status), errs->len ? ": " : "", stderr_tail(errs));
+    else if (WIFSIGNALED(status))
+        rc = error_internal("%s (%s) was killed by signal %d (%s)%s%s%s", spec->name, spec->program,
+                            WTERMSIG(status), strsignal(WTERMSIG(status)),
+                            spec->max_memory ? "; it may have needed more than its memory bound"
+                                             : "",
+                            errs->len ? "; it said: " : "", stderr_tail(errs));
+    return rc;
+}
+
 int process_run(const struct process_spec *spec, struct strbuf *out, struct strbuf *err)
 {
     int in[2] = {-1, -1}, o[2] = {-1, -1}, e[2] = {-1, -1};
@@ -238,23 +266,167 @@ int process_run(const struct process_spec *spec, struct strbuf *out, struct strb
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
-    strbuf_trim_trailing_newlines(errs);
-    /* Some programs (Pagefind among them) say what went wrong on stdout. */
-    if (!errs->len && out)
-        errs = out;
-    if (timed_out)
-        rc = error_internal("%s (%s) took more than %.0f s and was stopped%s%s", spec->name,
-                            spec->program, spec->timeout, errs->len ? "; it said: " : "",
-                            stderr_tail(errs));
-    else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
-        rc = error_internal("%s (%s) failed with exit status %d%s%s", spec->name, spec->program,
-                            WEXITSTATUS(status), errs->len ? ": " : "", stderr_tail(errs));
-    else if (WIFSIGNALED(status))
-        rc = error_internal("%s (%s) was killed by signal %d (%s)%s%s%s", spec->name, spec->program,
-                            WTERMSIG(status), strsignal(WTERMSIG(status)),
-                            spec->max_memory ? "; it may have needed more than its memory bound"
-                                             : "",
-                            errs->len ? "; it said: " : "", stderr_tail(errs));
+    rc = ended(spec, status, timed_out, out, errs);
     strbuf_release(&errbuf);
     return rc;
+}
+
+/* ---- sessions: one program answering many requests ---- */
+
+struct process_session {
+    struct process_spec spec;
+    pid_t pid;
+    int in, out, err;
+    struct strbuf answers; /* what it wrote on stdout and was not yet taken as an answer */
+    struct strbuf errs;    /* what it wrote on stderr since the last answer */
+};
+
+int process_session_start(const struct process_spec *spec, struct process_session **session)
+{
+    *session = NULL;
+    int in[2] = {-1, -1}, o[2] = {-1, -1}, e[2] = {-1, -1};
+    /* start() reads the input from in[0] only when the spec has some. */
+    struct process_spec with_input = *spec;
+    with_input.input = "";
+    with_input.input_len = 0;
+    if (pipe2(in, O_CLOEXEC) < 0 || pipe2(o, O_CLOEXEC) < 0 || pipe2(e, O_CLOEXEC) < 0) {
+        int rc = error_errno("%s: cannot make pipes", spec->name);
+        close_fd(&in[0]), close_fd(&in[1]), close_fd(&o[0]), close_fd(&o[1]);
+        close_fd(&e[0]), close_fd(&e[1]);
+        return rc;
+    }
+    pid_t pid = -1;
+    int rc = start(&with_input, &pid, in, o, e);
+    close_fd(&in[0]);
+    close_fd(&o[1]);
+    close_fd(&e[1]);
+    if (rc) {
+        close_fd(&in[1]), close_fd(&o[0]), close_fd(&e[0]);
+        return rc;
+    }
+    struct process_session *s = xcalloc(1, sizeof(*s));
+    s->spec = *spec;
+    s->spec.input = NULL;
+    s->spec.input_len = 0;
+    s->pid = pid;
+    s->in = in[1];
+    s->out = o[0];
+    s->err = e[0];
+    fcntl(s->in, F_SETFL, O_NONBLOCK);
+    strbuf_init(&s->answers);
+    strbuf_init(&s->errs);
+    *session = s;
+    return 0;
+}
+
+/* Stops the program (SIGKILL to its group) and waits for it; its status into *status. */
+static void session_stop(struct process_session *s, int *status)
+{
+    close_fd(&s->in);
+    close_fd(&s->out);
+    close_fd(&s->err);
+    if (s->pid > 0) {
+        kill(-s->pid, SIGKILL);
+        int st = 0;
+        while (waitpid(s->pid, &st, 0) < 0 && errno == EINTR)
+            ;
+        if (status)
+            *status = st;
+        s->pid = -1;
+    }
+}
+
+/* stderr kept to its last MAX_CAPTURE bytes: a long session's warnings never grow without end. */
+static void keep_errs(struct process_session *s)
+{
+    if (s->errs.len > MAX_CAPTURE) {
+        size_t drop = s->errs.len - MAX_CAPTURE / 2;
+        memmove(s->errs.buf, s->errs.buf + drop, s->errs.len - drop);
+        strbuf_setlen(&s->errs, s->errs.len - drop);
+    }
+}
+
+int process_session_ask(struct process_session *s, const char *request, size_t len,
+                        struct strbuf *answer)
+{
+    if (s->pid <= 0)
+        return error_internal("%s (%s) has stopped", s->spec.name, s->spec.program);
+    strbuf_setlen(&s->errs, 0);
+    size_t fed = 0;
+    double deadline = s->spec.timeout > 0 ? now() + s->spec.timeout : 0;
+    bool timed_out = false;
+    char *nl = NULL;
+    while (!(nl = memchr(s->answers.buf ? s->answers.buf : "", '\n', s->answers.len))) {
+        if (s->out < 0)
+            break; /* it ended, or closed its stdout, without an answer */
+        struct pollfd p[3] = {
+            {s->out, POLLIN, 0}, {s->err, POLLIN, 0}, {fed < len ? s->in : -1, POLLOUT, 0}};
+        int wait_ms = -1;
+        if (deadline) {
+            double left = deadline - now();
+            if (left <= 0) {
+                timed_out = true;
+                break;
+            }
+            wait_ms = (int)(left * 1000) + 1;
+        }
+        int n = poll(p, 3, wait_ms);
+        if (n < 0 && errno != EINTR)
+            break;
+        if (n <= 0)
+            continue;
+        if (p[0].revents) {
+            char buf[4096];
+            ssize_t r = read(s->out, buf, sizeof(buf));
+            if (r > 0)
+                strbuf_add(&s->answers, buf, (size_t)r);
+            else if (r == 0 || (errno != EINTR && errno != EAGAIN))
+                close_fd(&s->out);
+        }
+        if (p[1].revents) {
+            drain(&s->err, &s->errs);
+            keep_errs(s);
+        }
+        if (p[2].revents & POLLOUT) {
+            ssize_t w = write_input(s->in, request + fed, len - fed);
+            if (w > 0)
+                fed += (size_t)w;
+            else if (w < 0 && errno != EAGAIN && errno != EINTR)
+                fed = len; /* it reads no more: its end tells why */
+        } else if (p[2].revents) {
+            fed = len;
+        }
+    }
+    if (nl) {
+        size_t n = (size_t)(nl - s->answers.buf);
+        strbuf_add(answer, s->answers.buf, n);
+        memmove(s->answers.buf, nl + 1, s->answers.len - n - 1);
+        strbuf_setlen(&s->answers, s->answers.len - n - 1);
+        return 0;
+    }
+    /* No answer: what it wrote on stderr before it stopped says why. */
+    while (s->err >= 0 && !timed_out) {
+        struct pollfd p = {s->err, POLLIN, 0};
+        if (poll(&p, 1, 1000) <= 0)
+            break;
+        drain(&s->err, &s->errs);
+        keep_errs(s);
+    }
+    int status = 0;
+    session_stop(s, &status);
+    int rc = ended(&s->spec, status, timed_out, NULL, &s->errs);
+    if (!rc)
+        rc = error_internal("%s (%s) ended without an answer%s%s", s->spec.name, s->spec.program,
+                            s->errs.len ? ": " : "", stderr_tail(&s->errs));
+    return rc;
+}
+
+void process_session_end(struct process_session *s)
+{
+    if (!s)
+        return;
+    session_stop(s, NULL);
+    strbuf_release(&s->answers);
+    strbuf_release(&s->errs);
+    free(s);
 }

@@ -219,12 +219,31 @@ review "$S_ACC" rv-hortensia accept ACCEPTEDq
 # Published after a revision: the first version's title and abstract, the response to
 # the reviewers and every review stay private; the final version is public.
 # Two attachments: the editor publishes one as supplementary material, the other stays private.
+# Three pictures, each a PNG carrying a marker in a text chunk: the final text shows two, of
+# which the editor keeps one private; only the other one is published (as a figure).
 echo "SUPPLEMENT-CONTENT-7f3a" >"$W/supp-SUPPNAME-7f3a.csv"
 echo "PRIVATE-ATTACHMENT-7f3a" >"$W/private-PRIVNAME-7f3a.csv"
-submit PUBFIRSTq --file supp-SUPPNAME-7f3a.csv --file private-PRIVNAME-7f3a.csv
+png() {
+    "$PY" -c '
+import struct, sys, zlib
+def chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+raw = b"".join(b"\0" + b"\xff\x00\x00" * 4 for _ in range(4))
+open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n"
+    + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0))
+    + chunk(b"tEXt", b"Comment\0" + sys.argv[2].encode())
+    + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))' "$1" "$2"
+}
+png "$W/fig-public.png" "FIGURE-PUBLIC-7f3a"
+png "$W/fig-private.png" "FIGURE-PRIVATE-7f3a"
+png "$W/fig-UNSHOWN-7f3a.png" "FIGURE-UNSHOWN-7f3a"
+submit PUBFIRSTq --file supp-SUPPNAME-7f3a.csv --file private-PRIVNAME-7f3a.csv \
+    --file fig-public.png --file fig-private.png --file fig-UNSHOWN-7f3a.png
 S_PUB=$N
-public SUPPLEMENT-CONTENT-7f3a SUPPNAME-7f3a
-secret PRIVATE-ATTACHMENT-7f3a PRIVNAME-7f3a
+public SUPPLEMENT-CONTENT-7f3a SUPPNAME-7f3a FIGURE-PUBLIC-7f3a
+secret PRIVATE-ATTACHMENT-7f3a PRIVNAME-7f3a FIGURE-PRIVATE-7f3a FIGURE-UNSHOWN-7f3a UNSHOWN-7f3a
+printf 'private: [fig-private.png]\n' >>"$J/submissions/$S_PUB/submission.yaml"
+tgit -C "$J" commit -qam "Keep a figure private"
 secret "TITLE-PUBFIRSTq" "ABSTRACT-PUBFIRSTq" "BODY-PUBFIRSTq"
 assign "$S_PUB" rv-quillon
 assign "$S_PUB" rv-vsevolod
@@ -235,6 +254,7 @@ manuscript "$W/PUBFINALq.md" PUBFINALq
 # The revision keeps the authors of the first version.
 sed -i 's/PUBFINALq/PUBFIRSTq/g; s/TITLE-PUBFIRSTq/TITLE-PUBFINALq/; s/ABSTRACT-PUBFIRSTq/ABSTRACT-PUBFINALq/; s/BODY-PUBFIRSTq/BODY-PUBFINALq/' \
     "$W/PUBFINALq.md"
+printf '\n![A figure](files/fig-public.png)\n\n![Another](files/fig-private.png)\n' >>"$W/PUBFINALq.md"
 echo "RESPONSE-MARKER-7f3a: we added the data." >"$W/response.md"
 secret RESPONSE-MARKER-7f3a
 expect_exit 0 "revise $S_PUB" -- "$JOURNAL" -C "$J" revise "$S_PUB" "$W/PUBFINALq.md" \
@@ -452,9 +472,12 @@ PY
 # reviews) is copied into the site.
 leaked_files=$(cd "$PUB/site" && find . \( -name '*.db' -o -name '.git' -o -name '.journal' \
     -o -name 'lock' -o -name 'submission.yaml' -o -name 'reviewers.yaml' -o -name 'journal.yaml' \
-    -o -path '*/reviews/*' -o -path '*/letters/*' -o -path '*/responses/*' -o -path '*/files/*' \) -print)
-check_eq "no index, outbox, lock, git data, record, review, letter or attachment in the site" "" \
+    -o -path '*/reviews/*' -o -path '*/letters/*' -o -path '*/responses/*' -o -path '*/files/*' \) -print |
+    grep -vxF "./articles/$S_PUB/files/fig-public.png")
+check_eq "no index, outbox, lock, git data, record, review, letter or attachment in the site (but the figure its text shows)" "" \
     "$leaked_files"
+check "the figure the published text shows is beside its page" -- \
+    cmp "$PUB/site/articles/$S_PUB/files/fig-public.png" "$W/fig-public.png"
 check_eq "no SQLite database or git object inside any site file" "" \
     "$(grep -rlaE 'SQLite format 3|^ref: refs/' "$PUB/site" | head -5)"
 

@@ -80,11 +80,13 @@ fi
 # --- links between README.md and the pages of docs/ ---
 
 # Each relative Markdown link [text](target) of README.md and docs/*.md: the file it names
-# exists, and a #section of a Markdown file is one of its headings.
+# exists, and a #section of a Markdown file is one of its headings. Examples in code (an
+# indented block, `a span`) are not links: a manuscript's ![figure](files/chart.png).
 for md in "$SOURCE_DIR/README.md" "$SOURCE_DIR"/docs/*.md; do
     rel=${md#"$SOURCE_DIR"/}
     dir=$(dirname "$md")
-    targets=$(grep -oE '\]\([^)[:space:]]+\)' "$md" | sed -e 's/^](//' -e 's/)$//' |
+    targets=$(sed -e '/^    /d' -e 's/`[^`]*`//g' "$md" | grep -oE '\]\([^)[:space:]]+\)' |
+        sed -e 's/^](//' -e 's/)$//' |
         grep -vE '^(https?|mailto):' | sort -u)
     for t in $targets; do
         path=${t%%#*}

@@ -3,12 +3,14 @@
 # WeasyPrint: the title, every author (a Chinese name among them), the DOI and the Russian text
 # are in it, its metadata names the article, every font is embedded; the page links it, its
 # head gives citation_pdf_url and the sitemap lists it; a rebuild with nothing changed typesets
-# nothing, an edit typesets that article's only; --no-pdf and pdf: false make none; a missing
+# nothing, an edit typesets that article's only, and one WeasyPrint process per build thread
+# typesets many galleys; a figure the text shows is published beside the page and is in the
+# galley, an attachment not shown or kept private is not; --no-pdf and pdf: false make none; a missing
 # engine is an error naming the Debian package, and nothing is written. The first pages of an
 # English and a Russian article are kept as PNG in $JOURNAL_ARTIFACTS (build-asan/artifacts/pdf).
 . "$(dirname "$0")/lib.sh"
 
-for tool in weasyprint pdftotext pdfinfo pdffonts pdftoppm; do
+for tool in weasyprint pdftotext pdfinfo pdffonts pdftoppm pdfimages; do
     command -v "$tool" >/dev/null || {
         fail "$tool is not installed (scripts/install-deps installs weasyprint and poppler-utils)"
         finish
@@ -39,11 +41,34 @@ s = s.replace(anchor, "  - name: 王小明\n    name_latin: Wang Xiaoming\n    a
               "      - name: Renmin University of China\n        country: CN\n" + anchor, 1)
 open(p, "w", encoding="utf-8").write(s)
 PY
-tgit commit -qam "DOIs, the galleys on, a Chinese co-author"
+# A figure among article 3's attachments, shown by its text (as Word conversion links one);
+# an attachment the text does not show, and a figure the text shows that the editor keeps
+# private: neither is published.
+mkdir -p submissions/3/files/media
+cp "$SOURCE_DIR/tests/fixtures/word/figure.png" submissions/3/files/media/chart.png
+cp "$SOURCE_DIR/tests/fixtures/word/figure.png" submissions/3/files/unused.png
+cp "$SOURCE_DIR/tests/fixtures/word/figure.png" submissions/3/files/private.png
+printf 'private: [private.png]\n' >>submissions/3/submission.yaml
+printf '\n![A chart of the tenders](files/media/chart.png)\n\n![Kept private](files/private.png)\n' \
+    >>submissions/3/manuscript.md
+tgit add -A
+tgit commit -qam "DOIs, the galleys on, a Chinese co-author, a figure"
 
 expect_exit 0 "build-site makes the site with its PDF galleys" -- "$JOURNAL" build-site --json
 check_eq "every published article (${#published[@]}) was typeset" "${#published[@]}" \
     "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["typeset"])' "$OUT")"
+
+# The figure: on the site beside the page, which shows it, and in the galley.
+check "the figure the text shows is published beside its page" -- \
+    cmp "$S/articles/3/files/media/chart.png" "$SOURCE_DIR/tests/fixtures/word/figure.png"
+img=$(grep -oE '<img src="[^"]*chart\.png"' "$S/articles/3/index.html" | head -1 | sed -E 's/.*src="([^"]*)"/\1/')
+check "... and the page's <img> ($img) resolves to it" -- test -n "$img" -a -f "$S/articles/3/$img"
+check "... and the galley contains it (pdfimages -list)" -- \
+    sh -c 'test "$(pdfimages -list "$1" | tail -n +3 | wc -l)" -ge 1' _ "$S/articles/3/article.pdf"
+check "an attachment the text does not show is not published" -- \
+    sh -c '! find "$1" -name unused.png | grep -q .' _ "$S"
+check "a figure the editor keeps private is not published" -- \
+    sh -c '! find "$1" -name private.png | grep -q .' _ "$S"
 
 total=0
 for n in "${published[@]}"; do
@@ -178,6 +203,26 @@ check_eq "... typesets that article's PDF only" 1 \
 check "... with the edit in it" -- \
     sh -c 'pdftotext "$1" - | tr -s " \n" "  " | grep -q "Public procurement, as ever, is where"' _ \
     "$S/articles/3/article.pdf"
+
+# One WeasyPrint process typesets many galleys: an engine that logs each start (a wrapper
+# that is not a Python script is run as the Python, and runs Debian's) is started once per
+# build thread, not once per galley. Another engine file: every galley is typeset again.
+cat >"$TEST_TMP/logging-weasyprint" <<SH
+#!/bin/sh
+echo started >>"$TEST_TMP/engine-starts"
+exec $(sed -n '1s/^#! *//p' "$(command -v weasyprint)") "\$@"
+SH
+chmod +x "$TEST_TMP/logging-weasyprint"
+: >"$TEST_TMP/engine-starts"
+expect_exit 0 "a build with -j 2 that typesets every galley again" -- \
+    env JOURNAL_PDF_ENGINE="$TEST_TMP/logging-weasyprint" "$JOURNAL" build-site -j 2 --json
+check_eq "... typesets the ${#published[@]} galleys" "${#published[@]}" \
+    "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["typeset"])' "$OUT")"
+starts=$(wc -l <"$TEST_TMP/engine-starts")
+check "... with at most two WeasyPrint processes, one per thread (started $starts times)" -- \
+    test "$starts" -ge 1 -a "$starts" -le 2
+check "... and the figure is still in article 3's galley" -- \
+    sh -c 'test "$(pdfimages -list "$1" | tail -n +3 | wc -l)" -ge 1' _ "$S/articles/3/article.pdf"
 
 # A missing engine: a clear error naming the package, exit 1, nothing written.
 expect_exit 1 "a build whose engine is missing fails" -- \

@@ -2,7 +2,8 @@
  * Helper programs (util/process.c): what a program writes comes back, its input reaches it,
  * a failure names the program with its exit status and what it said, a missing program says
  * how to install it, a program that runs too long is stopped (with what it started), and one
- * that wants more memory than its bound is refused it; it runs in the folder asked for.
+ * that wants more memory than its bound is refused it; it runs in the folder asked for. A
+ * session answers request after request, and one that ends or stalls says so.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
@@ -137,6 +138,81 @@ static void runs_in_its_folder(void **state)
     strbuf_release(&out);
 }
 
+/* ---- sessions ---- */
+
+static int session(const char *script, double timeout, struct process_session **s)
+{
+    static const char *argv[4];
+    argv[0] = "sh", argv[1] = "-c", argv[2] = script, argv[3] = NULL;
+    static struct process_spec spec;
+    spec = (struct process_spec){.name = "Helper",
+                                 .program = "/bin/sh",
+                                 .argv = argv,
+                                 .install = "install it with apt-get install helper",
+                                 .timeout = timeout};
+    return process_session_start(&spec, s);
+}
+
+/* One program answers many requests, each in its turn, a request larger than a pipe holds
+   among them; its stderr does not get in the way. */
+static void session_answers_each_request(void **state)
+{
+    (void)state;
+    struct process_session *s = NULL;
+    assert_int_equal(session("while read -r line; do echo noise >&2; echo \"got ${#line}\"; "
+                             "done",
+                             10, &s),
+                     0);
+    struct strbuf big = STRBUF_INIT, answer = STRBUF_INIT;
+    for (int i = 0; i < 200000; i++)
+        strbuf_addch(&big, 'x');
+    strbuf_addch(&big, '\n');
+    assert_int_equal(process_session_ask(s, "abc\n", 4, &answer), 0);
+    assert_string_equal(answer.buf, "got 3");
+    strbuf_setlen(&answer, 0);
+    assert_int_equal(process_session_ask(s, big.buf, big.len, &answer), 0);
+    assert_string_equal(answer.buf, "got 200000");
+    strbuf_setlen(&answer, 0);
+    assert_int_equal(process_session_ask(s, "\n", 1, &answer), 0);
+    assert_string_equal(answer.buf, "got 0");
+    process_session_end(s);
+    strbuf_release(&big);
+    strbuf_release(&answer);
+}
+
+/* A program that ends without answering: its status and what it said, and no more requests. */
+static void session_failure_names_status_and_message(void **state)
+{
+    (void)state;
+    struct process_session *s = NULL;
+    assert_int_equal(session("read -r line; echo 'it broke' >&2; exit 4", 10, &s), 0);
+    struct strbuf answer = STRBUF_INIT;
+    assert_int_equal(process_session_ask(s, "job\n", 4, &answer), JOURNAL_EINTERNAL);
+    assert_non_null(
+        strstr(error_message(), "Helper (/bin/sh) failed with exit status 4: it broke"));
+    error_clear();
+    assert_int_equal(process_session_ask(s, "job\n", 4, &answer), JOURNAL_EINTERNAL);
+    error_clear();
+    process_session_end(s);
+    strbuf_release(&answer);
+}
+
+/* A request not answered in time stops the program. */
+static void session_too_long_is_stopped(void **state)
+{
+    (void)state;
+    struct process_session *s = NULL;
+    assert_int_equal(session("read -r line; sleep 30", 0.5, &s), 0);
+    struct strbuf answer = STRBUF_INIT;
+    double start = now();
+    assert_int_equal(process_session_ask(s, "job\n", 4, &answer), JOURNAL_EINTERNAL);
+    assert_true(now() - start < 10);
+    assert_non_null(strstr(error_message(), "took more than"));
+    error_clear();
+    process_session_end(s);
+    strbuf_release(&answer);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -147,6 +223,9 @@ int main(void)
         cmocka_unit_test(too_long_is_stopped),
         cmocka_unit_test(memory_is_bounded),
         cmocka_unit_test(runs_in_its_folder),
+        cmocka_unit_test(session_answers_each_request),
+        cmocka_unit_test(session_failure_names_status_and_message),
+        cmocka_unit_test(session_too_long_is_stopped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
