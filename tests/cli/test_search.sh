@@ -137,6 +137,18 @@ check "the shards no longer listed are gone" -- test ! -e "$S/pagefind/2025-2" -
 check_eq "the indexes still hold every page" "11" "$(indexed_pages)"
 expect_exit 0 "back to shards of 3" -- "$JOURNAL" build-site
 
+# Runs of whole years: issue 2 (4 articles) moved to 2026, after issue 1's 5 articles of 2025.
+shard_paths() { python3 -c 'import json,sys; print(" ".join(s["path"] for s in json.load(open(sys.argv[1]))["shards"]))' "$S/pagefind/shards.json"; }
+sed -i 's/^year: 2025$/year: 2026/; s/^date: 2025-12-15$/date: 2026-01-10/' issues/2.yaml
+tgit commit -qam "Issue 2 in 2026"
+expect_exit 0 "a build with issue 2 in 2026, shards of 10" -- env JOURNAL_SEARCH_SHARD_SIZE=10 "$JOURNAL" build-site
+check_eq "two years of 5 and 4 articles are one shard, named by its first year" "2025/ pages/" "$(shard_paths)"
+expect_exit 0 "the same with shards of 8" -- env JOURNAL_SEARCH_SHARD_SIZE=8 "$JOURNAL" build-site
+check_eq "a year that does not fit starts a shard of its own" "2025/ 2026/ pages/" "$(shard_paths)"
+tgit revert --no-edit HEAD >/dev/null
+expect_exit 0 "issue 2 back in 2025" -- "$JOURNAL" build-site
+check_eq "... and the year is split again" "2025/ 2025-2/ 2025-3/ pages/" "$(shard_paths)"
+
 # Pagefind fails: the build fails and the site is as it was.
 cat >"$TEST_TMP/failing-pagefind" <<'SH'
 #!/bin/sh
