@@ -189,11 +189,12 @@ cbytes=$(du -sb "$cout" | cut -f1)
 bench cmark-spawn cold_cmark "$tmp/cmark_all" "$tmp/empty" "$cout"
 bench cmark-batch cold_cmark "$tmp/cmark_all" "$tmp/batches" "$cout" 1
 
-# The search index: cold with search on, and after one edited article (the index is made again
-# from every page); --verbose times Pagefind's part (PF: microseconds, one per run).
+# The search index: cold with search on, and after one edited article (its shard is made
+# again); --verbose times Pagefind's part (PF: microseconds, one per run, the shards' runs
+# added up).
 set_search true
 search_cmd=("$journal" -C "$jdir" build-site --draft --no-pdf --verbose -o "$jout")
-pagefind_us() { awk '/for search \(Pagefind\)/ {printf "%d", $3 * 1000}' "$tmp/err"; }
+pagefind_us() { awk '/for search \(Pagefind/ {t += $3 * 1000} END {printf "%d", t}' "$tmp/err"; }
 search_runs() { # NAME PREPARE
     local name=$1 prepare=$2 i ts=() rs=()
     PF=()
@@ -208,10 +209,13 @@ search_runs() { # NAME PREPARE
 }
 search_runs journal-search-cold cold_journal
 pf_cold=$(median "${PF[@]}")
-spages=$(grep -o 'indexed [0-9]* pages' "$tmp/err" | awk '{print $2}')
+spages=$(grep -o 'indexed [0-9]* pages' "$tmp/err" | awk '{t += $2} END {print t}')
+sshards=$(grep -c 'for search (Pagefind' "$tmp/err")
 sfiles=$(find "$jout/pagefind" -type f | wc -l)
 sbytes=$(du -sb "$jout/pagefind" | cut -f1)
-sentry=$(python3 -c 'import json,sys; e=json.load(open(sys.argv[1])); print(", ".join("%s %d" % (k, v["page_count"]) for k, v in sorted(e["languages"].items())))' "$jout/pagefind/pagefind-entry.json")
+sentry=$(python3 -c 'import json,sys,collections; c=collections.Counter()
+for sh in json.load(open(sys.argv[1]))["shards"]: c.update(sh["languages"])
+print(", ".join("%s %d" % (k, v) for k, v in sorted(c.items())))' "$jout/pagefind/shards.json")
 search_runs journal-search-warm edit_journal
 pf_warm=$(median "${PF[@]}")
 bench journal-search-nochange nothing "${search_cmd[@]}"
@@ -245,9 +249,9 @@ row hugo "hugo (Goldmark), cold" "$hpages files, $(awk -v b="$hbytes" 'BEGIN {pr
 row cmark-floor "cmark-gfm floor, 1 process per file" "$cpages files, $(awk -v b="$cbytes" 'BEGIN {printf "%.0f MB", b / 1e6}'), -e table -e footnotes"
 row cmark-spawn "  of which starting $n processes" "cmark-gfm on $n empty files"
 row cmark-batch "cmark-gfm, 1 process per core" "the bodies concatenated into $(nproc) files"
-row journal-search-cold "journal build-site, cold, search: true" "pagefind/: $sfiles files, $(awk -v b="$sbytes" 'BEGIN {printf "%.1f MB", b / 1e6}') ($spages pages read; indexed: $sentry)"
+row journal-search-cold "journal build-site, cold, search: true" "pagefind/: $sfiles files, $(awk -v b="$sbytes" 'BEGIN {printf "%.1f MB", b / 1e6}') ($sshards shards, $spages pages read; indexed: $sentry)"
 printf '%-38s %8s\n' "  of which Pagefind" "$(s "$pf_cold")"
-row journal-search-warm "journal build-site, 1 edited, search" "the index made again from every page"
+row journal-search-warm "journal build-site, 1 edited, search" "the edited article's shard made again"
 printf '%-38s %8s\n' "  of which Pagefind" "$(s "$pf_warm")"
 row journal-search-nochange "journal build-site, no change, search" "the index kept"
 echo

@@ -94,7 +94,7 @@ int cmd_build_site(int argc, char **argv, struct cli *cli)
     opt.progress = !opt.verbose && isatty(STDERR_FILENO);
     opt.progress_after = 1.0;
     /* For the tests, which cannot make a build take a second, or have 50,000 pages or 5,000
-       articles. */
+       articles (or 250 in a part of the search index). */
     const char *after = getenv("JOURNAL_PROGRESS_AFTER");
     if (after && *after)
         opt.progress_after = atof(after);
@@ -104,6 +104,9 @@ int cmd_build_site(int argc, char **argv, struct cli *cli)
     const char *page_size = getenv("JOURNAL_INDEX_PAGE_SIZE");
     if (page_size && *page_size)
         opt.index_page_size = strtoul(page_size, NULL, 10);
+    const char *shard_size = getenv("JOURNAL_SEARCH_SHARD_SIZE");
+    if (shard_size && *shard_size)
+        opt.search_shard_size = strtoul(shard_size, NULL, 10);
     const char *max_records = getenv("JOURNAL_OAI_MAX_RECORDS");
     if (max_records && *max_records)
         opt.oai_max_records = strtoul(max_records, NULL, 10);

@@ -79,6 +79,19 @@ struct site_supplement {
     struct strbuf data;
 };
 
+/*
+ * A part of the search index (search.c): the pages of a run of articles in publication order,
+ * or the journal's own pages, indexed by one run of Pagefind into pagefind/<name>/.
+ */
+struct search_shard {
+    char *name;       /* "2025", "2025-2", "pages" */
+    size_t *articles; /* indexes into build.articles; none for "pages" */
+    size_t narticles;
+    struct unit unit;  /* "search/2025" */
+    json_t *languages; /* of its index, with their pages: {"en": 9, "ru": 2}, or NULL */
+    bool indexed;      /* it has an index: a page of it is marked data-pagefind-body */
+};
+
 struct issue_blob {
     unsigned long id;
     git_oid blob;
@@ -175,7 +188,11 @@ struct build {
     bool out_opened;                      /* out_fd was tried */
     char global_key[SITE_CACHE_KEY_SIZE]; /* the inputs every unit depends on */
     struct unit site_unit, assets_unit;
-    struct unit search_unit;    /* the search index (pagefind/), named only when it is built */
+    struct unit search_unit;            /* the list of the index's shards (pagefind/shards.json),
+                                           named only when the site has search */
+    struct search_shard *search_shards; /* the index's parts (search.c) */
+    size_t nsearch_shards;
+    size_t search_shard_size;   /* articles in a shard at most */
     char *pagefind;             /* the program that makes it (search.c) */
     char pagefind_id[160];      /* what tells one install of it from another */
     struct unit *article_units; /* one per article, in the same order */
@@ -260,11 +277,12 @@ void site_key(const struct strbuf *material, char key[SITE_CACHE_KEY_SIZE]);
 void site_unit_decide(struct build *b, struct unit *u);
 void site_unit_release(struct unit *u);
 /*
- * Every HTML page of the site being built (made now or kept), hard-linked into dir as the
- * site's tree (copied where the file system has no hard links); *count of them. dir is in
- * the staging folder.
+ * The HTML pages of units (made now or kept) that hold mark (every one with NULL),
+ * hard-linked into dir as the site's tree (copied where the file system has no hard links);
+ * *count of them. dir is in the staging folder.
  */
-int site_link_pages(struct build *b, const char *dir, size_t *count);
+int site_link_pages(struct build *b, struct unit *const *units, size_t n, const char *dir,
+                    const char *mark, size_t *count);
 /* Make the staging folder (and the output folder), clearing what killed builds left. */
 int site_staging_open(struct build *b);
 /* Every HTML page of the site being built (made now or kept), sorted; free the list. */
@@ -326,9 +344,11 @@ int site_render_keywords(struct build *b, const struct view *v);
    the journal's repository or of journal's own source tree, or pagefind on PATH; an error
    saying how to install it when there is none. */
 int site_search_locate(struct build *b);
-/* Once every other unit is made: the search index of the site as this build leaves it, made
-   again when a page changed (pagefind/ in the staging folder). */
+/* Once every other unit is made: the search index of the site as this build leaves it, one
+   part (shard) per run of articles and one for the journal's own pages, each made again when
+   one of its pages changed (pagefind/<shard>/ in the staging folder), and their list. */
 int site_make_search(struct build *b);
+void site_search_release(struct build *b);
 
 /* ---- PDF galleys (pdf.c) ---- */
 

@@ -6,14 +6,23 @@
  * what is indexed (data-pagefind-body on an article's text and the journal's own pages) and
  * what results show and filter by (data-pagefind-meta, data-pagefind-filter).
  *
- * The index is one unit of the build (see units.c): its key is made of every other unit's key
- * and of the Pagefind installed, so a build that changes no page keeps the index as it is. A
- * build that changes pages runs Pagefind over the site as the build will leave it: its pages,
- * the new ones from the staging folder and the kept ones from the output folder, hard-linked
- * into a work folder inside the staging folder; the index Pagefind writes is staged like any
- * other file and moved into place with them, so a failed build leaves the old site and its
- * index, and a killed one leaves only its staging folder (which the next build, and journal
- * doctor --fix, remove).
+ * Pagefind has no incremental mode, and needs about 18 times the text in memory: over the
+ * whole site it took 26 s and 1 GB at 1,000 articles on every build that changed a page, and
+ * aborted at 10,000 ("memory allocation failed"; docs/performance.md). So the index is made
+ * in shards (make_shards: runs of years of at most search_shard_size articles, and the
+ * journal's own pages), each a Pagefind bundle of its own in pagefind/<shard>/ and a unit of
+ * the build (see units.c) whose key is made of its pages' units' keys and of the Pagefind
+ * installed: an edited article re-indexes its shard only, and Pagefind's memory is one
+ * shard's, the shards being indexed one after the other. pagefind/shards.json lists them
+ * with their languages for the search page (the theme's assets/search.js), which merges them
+ * in the reader's browser (Pagefind's mergeIndex); filters count across the merged indexes.
+ *
+ * A shard is indexed from its pages as the build will leave them, the new ones from the
+ * staging folder and the kept ones from the output folder, hard-linked into a work folder
+ * inside the staging folder; the index Pagefind writes is staged like any other file and
+ * moved into place with them, so a failed build leaves the old site and its index, and a
+ * killed one leaves only its staging folder (which the next build, and journal doctor --fix,
+ * remove).
  */
 #include "site/build.h"
 
@@ -22,7 +31,9 @@
 #include "util/fs.h"
 #include "util/process.h"
 
+#include <jansson.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,9 +60,10 @@
     "program; or turn search off with 'search: false' in journal.yaml"
 
 /*
- * Bounds on one run. Pagefind indexed the 1,000 articles of bench/site.sh in about 26 s with
- * about 1 GB on a busy 2-core machine (docs/performance.md); these are far above, so that
- * only a program gone wrong meets them.
+ * Bounds on one run (one shard). Pagefind indexed all the 1,000 articles of bench/site.sh at
+ * once in about 26 s with about 1 GB on a busy 2-core machine (docs/performance.md); a shard
+ * is a quarter of that at most. These are far above, so that only a program gone wrong meets
+ * them.
  */
 #define PAGEFIND_TIMEOUT_SECONDS 600.0
 #define PAGEFIND_MAX_MEMORY      ((size_t)8 << 30)
@@ -140,31 +152,135 @@ int site_search_locate(struct build *b)
     return 0;
 }
 
-/* The index depends on every page: every other unit's key, and on the Pagefind that makes it. */
-static void search_key(struct build *b)
+/* ---- the shards ---- */
+
+static struct search_shard *add_shard(struct build *b, const char *base, size_t *alloc)
 {
-    struct strbuf sb = STRBUF_INIT;
-    strbuf_addf(&sb, "search\nglobal %s\npagefind %s %s\n", b->global_key, b->pagefind,
-                b->pagefind_id);
-    for (size_t i = 0; i < b->narticles; i++)
-        strbuf_addf(&sb, "%s %s\n", b->article_units[i].c.name, b->article_units[i].c.key);
-    strbuf_addf(&sb, "site %s\n", b->site_unit.c.key);
-    site_key(&sb, b->search_unit.c.key);
-    strbuf_release(&sb);
+    /* A year whose issues are not together in publication order has a second run: the name
+       stays one's own. */
+    char *name = xstrdup(base);
+    for (size_t k = 2;; k++) {
+        bool taken = false;
+        for (size_t i = 0; !taken && i < b->nsearch_shards; i++)
+            taken = !strcmp(b->search_shards[i].name, name);
+        if (!taken)
+            break;
+        free(name);
+        name = xasprintf("%s-%zu", base, k);
+    }
+    ARRAY_GROW(b->search_shards, b->nsearch_shards + 1, *alloc);
+    struct search_shard *sh = &b->search_shards[b->nsearch_shards++];
+    *sh = (struct search_shard){.name = name};
+    return sh;
 }
 
-/* Each file Pagefind wrote under index/, staged as pagefind/<its path>. */
-static int stage_index(struct build *b, const char *index)
+static void shard_add_article(struct search_shard *sh, size_t article)
+{
+    sh->articles = xrealloc(sh->articles, (sh->narticles + 1) * sizeof(*sh->articles));
+    sh->articles[sh->narticles++] = article;
+}
+
+/*
+ * The shards: the articles in publication order (the oldest issue first, each in its table
+ * of contents' order) in runs of whole years of at most search_shard_size articles, named
+ * by their first year ("2019" for 2019 to 2021); a year of more is split into parts of that
+ * many ("2025", "2025-2", ...). New articles join the last shard, or start one: the older
+ * shards keep their articles, and an edit re-indexes its own shard. Then the journal's own
+ * pages ("pages": every page that is not an article's).
+ */
+static void make_shards(struct build *b)
+{
+    size_t alloc = 0, n = b->narticles, size = b->search_shard_size;
+    size_t *order = xcalloc(n ? n : 1, sizeof(*order));
+    /* b->articles go issue by issue, the newest issue first. */
+    size_t k = 0;
+    for (size_t end = n; end > 0;) {
+        size_t start = end;
+        while (start > 0 && b->articles[start - 1].issue == b->articles[end - 1].issue)
+            start--;
+        for (size_t i = start; i < end; i++)
+            order[k++] = i;
+        end = start;
+    }
+    size_t current = SIZE_MAX; /* the shard a year may join, by index (the array moves) */
+    for (size_t i = 0; i < n;) {
+        unsigned long year = b->articles[order[i]].issue->year;
+        size_t j = i;
+        while (j < n && b->articles[order[j]].issue->year == year)
+            j++;
+        size_t count = j - i;
+        if (current != SIZE_MAX && b->search_shards[current].narticles + count > size)
+            current = SIZE_MAX;
+        char base[48];
+        if (count > size) {
+            for (size_t part = 0; part * size < count; part++) {
+                if (part)
+                    snprintf(base, sizeof(base), "%lu-%zu", year, part + 1);
+                else
+                    snprintf(base, sizeof(base), "%lu", year);
+                struct search_shard *sh = add_shard(b, base, &alloc);
+                for (size_t m = i + part * size; m < j && m < i + (part + 1) * size; m++)
+                    shard_add_article(sh, order[m]);
+            }
+            current = SIZE_MAX;
+        } else {
+            if (current == SIZE_MAX) {
+                snprintf(base, sizeof(base), "%lu", year);
+                add_shard(b, base, &alloc);
+                current = b->nsearch_shards - 1;
+            }
+            for (size_t m = i; m < j; m++)
+                shard_add_article(&b->search_shards[current], order[m]);
+        }
+        i = j;
+    }
+    free(order);
+    add_shard(b, "pages", &alloc);
+}
+
+/* The units whose pages a shard indexes: its articles', or every one but the articles'. */
+static size_t shard_units(struct build *b, const struct search_shard *sh, struct unit ***out)
+{
+    size_t n = sh->narticles ? sh->narticles : 2;
+    struct unit **list = xcalloc(n, sizeof(*list));
+    if (sh->narticles) {
+        for (size_t i = 0; i < sh->narticles; i++)
+            list[i] = b->articles[sh->articles[i]].unit;
+    } else {
+        list[0] = &b->site_unit;
+        list[1] = &b->assets_unit;
+    }
+    *out = list;
+    return n;
+}
+
+/* A shard depends on its pages (their units' keys) and on the Pagefind that makes it. */
+static void shard_key(struct build *b, struct search_shard *sh)
+{
+    struct unit **units;
+    size_t n = shard_units(b, sh, &units);
+    struct strbuf sb = STRBUF_INIT;
+    strbuf_addf(&sb, "search shard %s\nglobal %s\npagefind %s %s\n", sh->name, b->global_key,
+                b->pagefind, b->pagefind_id);
+    for (size_t i = 0; i < n; i++)
+        strbuf_addf(&sb, "%s %s\n", units[i]->c.name, units[i]->c.key);
+    site_key(&sb, sh->unit.c.key);
+    strbuf_release(&sb);
+    free(units);
+}
+
+/* Each file Pagefind wrote under index/, staged as pagefind/<shard>/<its path>. */
+static int stage_index(struct build *b, struct search_shard *sh, const char *index)
 {
     char **files = NULL;
     size_t n = 0, alloc = 0;
     int rc = fs_list_files(index, &files, &n, &alloc);
-    site_unit_writing(&b->search_unit);
+    site_unit_writing(&sh->unit);
     for (size_t i = 0; i < n; i++) {
         if (!rc) {
             struct strbuf data = STRBUF_INIT;
             char *from = fs_join(index, files[i]);
-            char *rel = xasprintf("pagefind/%s", files[i]);
+            char *rel = xasprintf("pagefind/%s/%s", sh->name, files[i]);
             rc = fs_read_file(from, &data);
             if (!rc)
                 rc = site_write_output(b, rel, data.buf, data.len);
@@ -181,27 +297,44 @@ static int stage_index(struct build *b, const char *index)
     return rc;
 }
 
-int site_make_search(struct build *b)
+/* The languages of the index at entry (a pagefind-entry.json) with their pages' counts,
+   {"en": 9, "ru": 2}; NULL if unreadable. */
+static json_t *entry_languages(const char *entry)
 {
-    if (!b->pagefind)
-        return 0;
-    b->search_unit.c.name = xstrdup("search");
-    search_key(b);
-    site_unit_decide(b, &b->search_unit);
-    if (!b->search_unit.make)
-        return 0;
-    /* In the staging folder, so that pages can be hard-linked and a killed build leaves
-       nothing else; removed before the staged files are moved in (a new output folder's
-       staging folder is moved in whole). Site files never begin with a dot but the mark. */
+    json_t *root = json_load_file(entry, 0, NULL);
+    json_t *langs = json_object_get(root, "languages");
+    json_t *out = json_is_object(langs) ? json_object() : NULL;
+    const char *lang;
+    json_t *v;
+    json_object_foreach(langs, lang, v)
+    {
+        json_object_set_new(out, lang,
+                            json_integer(json_integer_value(json_object_get(v, "page_count"))));
+    }
+    json_decref(root);
+    return out;
+}
+
+/*
+ * Pagefind over the shard's pages that are marked data-pagefind-body (a shard with none has
+ * no index: Pagefind would index its pages whole), in the staging folder, so that pages can
+ * be hard-linked and a killed build leaves nothing else; the work folders are removed
+ * before the staged files are moved in (a new output folder's staging folder is moved in
+ * whole). Site files never begin with a dot but the mark.
+ */
+static int index_shard(struct build *b, struct search_shard *sh)
+{
     char *pages = fs_join(b->staging, ".search-pages");
     char *index = fs_join(b->staging, ".search-index");
     size_t npages = 0;
     fs_remove_tree(pages);
     fs_remove_tree(index);
-    int rc = site_link_pages(b, pages, &npages);
-    if (!rc && !npages)
-        rc = fs_mkdirs(pages);
-    if (!rc) {
+    struct unit **units;
+    size_t nunits = shard_units(b, sh, &units);
+    int rc = site_link_pages(b, units, nunits, pages, "data-pagefind-body", &npages);
+    free(units);
+    sh->indexed = !rc && npages;
+    if (sh->indexed) {
         const char *argv[] = {b->pagefind, "--site", pages, "--output-path", index,
                               /* the site's links name index.html, and work from disk */
                               "--keep-index-url", "--quiet", NULL};
@@ -215,10 +348,15 @@ int site_make_search(struct build *b)
         rc = process_run(&spec, &out, NULL);
         strbuf_release(&out);
         if (rc)
-            error_prefix("the search index");
+            error_prefix("the search index (shard %s)", sh->name);
+        if (!rc)
+            rc = stage_index(b, sh, index);
+        if (!rc) {
+            char *entry = fs_join(index, "pagefind-entry.json");
+            sh->languages = entry_languages(entry);
+            free(entry);
+        }
     }
-    if (!rc)
-        rc = stage_index(b, index);
     /* The work folders go whatever happened; a failure to remove them must not hide why the
        index failed. */
     char *saved = rc ? error_save() : NULL;
@@ -228,7 +366,80 @@ int site_make_search(struct build *b)
         error_restore(saved);
     free(pages);
     free(index);
-    if (!rc)
-        site_phase(b, "indexed %zu pages for search (Pagefind)", npages);
+    if (!rc && sh->indexed)
+        site_phase(b, "indexed %zu pages for search (Pagefind, shard %s)", npages, sh->name);
     return rc;
+}
+
+/*
+ * pagefind/shards.json, what the search page merges: each shard that has an index, its
+ * folder and languages. The languages of a kept shard are read from its index.
+ */
+static int write_shard_list(struct build *b)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < b->nsearch_shards; i++) {
+        struct search_shard *sh = &b->search_shards[i];
+        if (!sh->unit.make) {
+            char *entry = xasprintf("%s/pagefind/%s/pagefind-entry.json", b->out, sh->name);
+            sh->indexed = fs_exists(entry);
+            sh->languages = sh->indexed ? entry_languages(entry) : NULL;
+            free(entry);
+        }
+        if (!sh->indexed)
+            continue;
+        char *path = xasprintf("%s/", sh->name);
+        json_t *langs = sh->languages ? json_incref(sh->languages) : json_object();
+        json_array_append_new(list, json_pack("{s:s, s:o}", "path", path, "languages", langs));
+        free(path);
+    }
+    json_t *root = json_pack("{s:o}", "shards", list);
+    char *text = json_dumps(root, JSON_COMPACT);
+    json_decref(root);
+    site_unit_writing(&b->search_unit);
+    int rc = site_write_output(b, "pagefind/shards.json", text, strlen(text));
+    site_unit_writing(NULL);
+    free(text);
+    return rc;
+}
+
+int site_make_search(struct build *b)
+{
+    if (!b->pagefind)
+        return 0;
+    make_shards(b);
+    struct strbuf sb = STRBUF_INIT;
+    strbuf_addf(&sb, "search shards\n");
+    for (size_t i = 0; i < b->nsearch_shards; i++) {
+        struct search_shard *sh = &b->search_shards[i];
+        sh->unit.c.name = xasprintf("search/%s", sh->name);
+        shard_key(b, sh);
+        site_unit_decide(b, &sh->unit);
+        strbuf_addf(&sb, "%s %s\n", sh->unit.c.name, sh->unit.c.key);
+    }
+    b->search_unit.c.name = xstrdup("search");
+    site_key(&sb, b->search_unit.c.key);
+    strbuf_release(&sb);
+    site_unit_decide(b, &b->search_unit);
+    /* One shard at a time: Pagefind's memory is one shard's, whatever the site's size. */
+    int rc = 0;
+    for (size_t i = 0; !rc && i < b->nsearch_shards; i++)
+        if (b->search_shards[i].unit.make)
+            rc = index_shard(b, &b->search_shards[i]);
+    if (!rc && b->search_unit.make)
+        rc = write_shard_list(b);
+    return rc;
+}
+
+void site_search_release(struct build *b)
+{
+    for (size_t i = 0; i < b->nsearch_shards; i++) {
+        free(b->search_shards[i].name);
+        free(b->search_shards[i].articles);
+        json_decref(b->search_shards[i].languages);
+        site_unit_release(&b->search_shards[i].unit);
+    }
+    free(b->search_shards);
+    b->search_shards = NULL;
+    b->nsearch_shards = 0;
 }

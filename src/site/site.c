@@ -1401,9 +1401,9 @@ static int render_statistics(struct build *b, const struct view *v)
 
 /*
  * The search page: Pagefind's interface (its script and style, which the search index brings
- * in pagefind/), started by the theme's assets/search.js with what the page tells it: where
- * the site's top and the index are, and the site's other languages, whose indexes it searches
- * too. Only when the site has search.
+ * in each part of it, pagefind/<shard>/), loaded and started by the theme's assets/search.js,
+ * which reads the parts and their languages from pagefind/shards.json and searches them all.
+ * Only when the site has search.
  */
 static int render_search(struct build *b, const struct view *v)
 {
@@ -1412,12 +1412,7 @@ static int render_search(struct build *b, const struct view *v)
     char *rel;
     json_t *ctx = site_view_page_json(b, v, "search/index.html", "search_title",
                                       "search_description", "search", &rel);
-    struct strbuf other = STRBUF_INIT;
-    for (size_t i = 0; i < b->nviews; i++)
-        if (&b->views[i] != v)
-            strbuf_addf(&other, "%s%s", other.len ? " " : "", b->views[i].lang);
-    json_t *search = json_pack("{s:s}", "other_languages", other.buf ? other.buf : "");
-    strbuf_release(&other);
+    json_t *search = json_object();
     /* The filters' values are codes (research-article, ru), the same in every language's
        index so that they merge; the page names them in its own language, for search.js to
        show: "Научная статья" and "Английский" on the Russian page, whatever the article's
@@ -1440,8 +1435,6 @@ static int render_search(struct build *b, const struct view *v)
     }
     json_object_set_new(search, "filter_values", values);
     json_object_set_new(ctx, "search", search);
-    /* Its head links Pagefind's style sheet. */
-    json_object_set_new(json_object_get(ctx, "page"), "search", json_true());
     int rc = site_render_page(b, v, "search", ctx, rel);
     free(rel);
     return rc;
@@ -1816,6 +1809,7 @@ static void build_release(struct build *b)
     site_unit_release(&b->site_unit);
     site_unit_release(&b->assets_unit);
     site_unit_release(&b->search_unit);
+    site_search_release(b);
     free(b->pagefind);
     free(b->article_units);
     for (size_t i = 0; b->pdf_units && i < b->narticles; i++)
@@ -1890,6 +1884,7 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
     b.sitemap_max_urls = opt->sitemap_max_urls ? opt->sitemap_max_urls : 50000;
     b.oai_max_records = opt->oai_max_records ? opt->oai_max_records : 5000;
     b.index_page_size = opt->index_page_size ? opt->index_page_size : 500;
+    b.search_shard_size = opt->search_shard_size ? opt->search_shard_size : 250;
     pthread_mutex_init(&b.progress.lock, NULL);
     pthread_mutex_init(&b.ready_lock, NULL);
     pthread_cond_init(&b.ready_cond, NULL);

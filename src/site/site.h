@@ -20,6 +20,7 @@ struct site_options {
         sitemap_max_urls;   /* per sitemap file, beyond which there is a sitemap index; 0: 50,000 */
     size_t oai_max_records; /* in the OAI static repository, beyond which there is none; 0: 5,000 */
     size_t index_page_size; /* authors or keywords on a page of their index; 0: 500 */
+    size_t search_shard_size; /* articles in a part of the search index at most; 0: 250 */
 };
 
 struct site_stats {

@@ -1,4 +1,4 @@
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* memmem */
 /*
  * What a build makes again, and how its files reach the output folder.
  *
@@ -263,12 +263,12 @@ static const struct site_cache_unit *unit_files(const struct unit *u)
     return u->last;
 }
 
-/* Every unit of the build: the articles', the site's, the assets', the search index's, the
-   PDF galleys'. */
+/* Every unit of the build: the articles', the site's, the assets', the search index's (its
+   list and its shards), the PDF galleys'. */
 static size_t all_units(struct build *b, struct unit ***out)
 {
     size_t npdf = b->pdf_units ? b->narticles : 0;
-    size_t n = b->narticles + 2 + (b->search_unit.c.name != NULL) + npdf;
+    size_t n = b->narticles + 2 + (b->search_unit.c.name != NULL) + b->nsearch_shards + npdf;
     struct unit **list = xcalloc(n, sizeof(*list));
     size_t k = 0;
     for (size_t i = 0; i < b->narticles; i++)
@@ -277,6 +277,8 @@ static size_t all_units(struct build *b, struct unit ***out)
     list[k++] = &b->assets_unit;
     if (b->search_unit.c.name)
         list[k++] = &b->search_unit;
+    for (size_t i = 0; i < b->nsearch_shards; i++)
+        list[k++] = &b->search_shards[i].unit;
     for (size_t i = 0; i < npdf; i++)
         list[k++] = &b->pdf_units[i];
     *out = list;
@@ -329,10 +331,19 @@ static int link_or_copy(const char *from, const char *to)
     return rc;
 }
 
-int site_link_pages(struct build *b, const char *dir, size_t *count)
+/* Whether the file at path holds mark. */
+static int holds(const char *path, const char *mark, bool *yes)
 {
-    struct unit **units;
-    size_t n = all_units(b, &units);
+    struct strbuf data = STRBUF_INIT;
+    int rc = fs_read_file(path, &data);
+    *yes = !rc && data.len && memmem(data.buf, data.len, mark, strlen(mark)) != NULL;
+    strbuf_release(&data);
+    return rc;
+}
+
+int site_link_pages(struct build *b, struct unit *const *units, size_t n, const char *dir,
+                    const char *mark, size_t *count)
+{
     int rc = 0;
     *count = 0;
     for (size_t i = 0; !rc && i < n; i++) {
@@ -351,14 +362,18 @@ int site_link_pages(struct build *b, const char *dir, size_t *count)
             } else {
                 from = fs_join(u->make ? b->staging : b->out, f->files[k]);
             }
-            char *to = fs_join(dir, f->files[k]);
-            rc = link_or_copy(from, to);
-            free(to);
+            bool wanted = true;
+            if (mark)
+                rc = holds(from, mark, &wanted);
+            if (!rc && wanted) {
+                char *to = fs_join(dir, f->files[k]);
+                rc = link_or_copy(from, to);
+                free(to);
+                ++*count;
+            }
             free(from);
-            ++*count;
         }
     }
-    free(units);
     return rc;
 }
 

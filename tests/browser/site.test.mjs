@@ -131,6 +131,9 @@ const env = {
   GIT_CONFIG_NOSYSTEM: '1',
   HOME: path.join(tmp, 'home'),
   LC_ALL: 'C.UTF-8',
+  // The search index in shards of 2 articles: the sample's articles are in several, merged by
+  // the search page.
+  JOURNAL_SEARCH_SHARD_SIZE: '2',
   ASAN_OPTIONS: `${process.env.ASAN_OPTIONS ? process.env.ASAN_OPTIONS + ':' : ''}exitcode=86:abort_on_error=0`,
   UBSAN_OPTIONS: `${process.env.UBSAN_OPTIONS ? process.env.UBSAN_OPTIONS + ':' : ''}exitcode=87:print_stacktrace=1`,
 };
@@ -604,7 +607,7 @@ async function walk(browser, base, truth) {
 // ------------------------------------------------------------------ search
 
 // The search page in each language: Pagefind's interface over the index build-site wrote into
-// pagefind/, under the theme's Content-Security-Policy (no bypassCSP: its WebAssembly must be
+// pagefind/ in shards (merged by the page: results and filters from every shard), under the theme's Content-Security-Policy (no bypassCSP: its WebAssembly must be
 // allowed). Russian is stemmed ("реформа", a form the article does not hold, finds the
 // article with "реформы"), an English word finds English articles, results show authors and
 // issue, and a filter narrows them.
@@ -617,6 +620,15 @@ async function search(browser, base, truth) {
   page.on('console', (m) => {
     if (/Content Security Policy|Content-Security-Policy/i.test(m.text())) csp.push(m.text());
   });
+  // The shards whose results' fragments the page fetched (pagefind/<shard>/fragment/...).
+  const fragmentsFrom = new Set();
+  page.on('request', (r) => {
+    const m = /\/pagefind\/([^/]+)\/fragment\//.exec(new URL(r.url()).pathname);
+    if (m) fragmentsFrom.add(m[1]);
+  });
+  const shardList = JSON.parse(fs.readFileSync(path.join(siteDir, 'pagefind', 'shards.json'), 'utf8')).shards;
+  check('search: the index is in several shards (pagefind/shards.json)', shardList.length >= 3,
+    shardList.map((s) => s.path).join(', '));
   const results = page.locator('.pagefind-ui__result');
   const links = async () => (await page.locator('.pagefind-ui__result-link').evaluateAll((a) => a.map((x) => new URL(x.href).pathname)));
   // The values shown for each filter, without their counts: {type: [...], language: [...]}.
@@ -715,10 +727,15 @@ async function search(browser, base, truth) {
     const got = await links();
     if (!got.includes(ruArticle)) throw new Error(`results: ${got.join(', ')}`);
   });
-  await step('search (en): "performance" finds articles in both languages; the Language filter Russian leaves the Russian one', async () => {
+  await step('search (en): "performance" finds articles in both languages, from several shards; the Language filter Russian leaves the Russian one', async () => {
+    fragmentsFrom.clear();
     await query('performance');
     const before = await links();
     if (!before.includes(ruArticle) || before.length < 2) throw new Error(`results: ${before.join(', ')}`);
+    await page.waitForFunction(() => !document.querySelector('.pagefind-ui__result-link') ||
+      document.querySelectorAll('.pagefind-ui__result-link').length === document.querySelectorAll('.pagefind-ui__result').length);
+    const articleShards = [...fragmentsFrom].filter((s) => s !== 'pages');
+    if (articleShards.length < 2) throw new Error(`results' fragments from the shards: ${[...fragmentsFrom].join(', ') || 'none'}`);
     await page.locator('.pagefind-ui__filter-label', { hasText: /^Russian/ }).click();
     await page.waitForFunction((n) => {
       const k = document.querySelectorAll('.pagefind-ui__result-link').length;

@@ -241,9 +241,12 @@ async function walkSite(browser, base, dir, site, numbers) {
   });
   const popups = [];
   context.on('page', (p) => popups.push(p.url()));
-  // The theme's scripts, and Pagefind's interface on the search page (pagefind/, which
-  // build-site's Pagefind writes; nothing a manuscript holds).
-  const themeScripts = [...THEME_SCRIPTS.map((f) => `${siteBase}assets/${f}`), `${siteBase}pagefind/pagefind-ui.js`];
+  // The theme's scripts, and Pagefind's interface on the search page (pagefind/<shard>/, which
+  // build-site's Pagefind writes and the theme's search.js loads; nothing a manuscript holds).
+  const shardList = path.join(dir, 'pagefind', 'shards.json');
+  const shards = fs.existsSync(shardList) ? JSON.parse(fs.readFileSync(shardList, 'utf8')).shards : [];
+  const themeScripts = [...THEME_SCRIPTS.map((f) => `${siteBase}assets/${f}`),
+    ...shards.map((s) => `${siteBase}pagefind/${s.path}pagefind-ui.js`)];
 
   for (const file of files) {
     const rel = path.relative(dir, file);

@@ -322,7 +322,7 @@ check "the title's <b> is escaped" -- grep -qF 'Tom &amp; Jerry &lt;b&gt;bold&lt
 check "the affiliation's <u> is escaped" -- grep -qF 'Institute &lt;u&gt;of&lt;/u&gt; Tests' "$page"
 check "no <script (but the theme's own table sorter and search), javascript: or raw author HTML anywhere" -- \
     bash -c "! grep -rhoiE --include='*.html' '<script[^>]*>|javascript:|<img src=x|<b>bold|<u>of|<em>issue' '$X/_site' |
-        grep -vxE '<script src=\"(\.\./)+(assets/search\.js|pagefind/pagefind-ui\.js)\">' |
+        grep -vxE '<script src=\"(\.\./)+assets/search\.js\">' |
         grep -vxF '<script src=\"../assets/sortable.js\" defer>' |
         grep -vxF '<script type=\"application/ld+json\">' |
         grep -vxF '<script src=\"../../assets/sortable.js\" defer>' | grep -q ."

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# build-site writes the site's full-text search index with Pagefind (pagefind/, a search page
-# per language), makes it again only when a page changed, keeps the old site when Pagefind
-# fails, says how to install a missing Pagefind, and writes none with search: false.
+# build-site writes the site's full-text search index with Pagefind in shards (pagefind/<shard>/,
+# listed in pagefind/shards.json; a search page per language), makes a shard again only when one
+# of its pages changed, keeps the old site when Pagefind fails, says how to install a missing
+# Pagefind, and writes none with search: false.
 . "$(dirname "$0")/lib.sh"
 
 J=$TEST_TMP/sample
@@ -11,26 +12,79 @@ S=$J/_site
 OUT=$TEST_TMP/out
 ERR=$TEST_TMP/err
 
-# index_fingerprint: every file of pagefind/ with its content.
+# Shards of 3 articles: the sample's 9 articles of 2025 are the shards 2025, 2025-2 and 2025-3
+# (issue 1's articles 1-5 first, then issue 2's 6-9), and the journal's pages are the shard
+# "pages".
+export JOURNAL_SEARCH_SHARD_SIZE=3
+# A stand-in Pagefind that logs each run (the articles it was given, or "pages") and runs the
+# real one.
+REAL_PAGEFIND=${JOURNAL_PAGEFIND:-}
+RUNS=$TEST_TMP/pagefind-runs
+cat >"$TEST_TMP/logging-pagefind" <<SH
+#!/bin/sh
+# argv: --site DIR --output-path DIR ...
+arts=\$(cd "\$2" && find articles -name index.html 2>/dev/null | LC_ALL=C sort | tr '\n' ' ')
+echo "run: \${arts:-pages}" >>"$RUNS"
+exec "$REAL_PAGEFIND" "\$@"
+SH
+chmod +x "$TEST_TMP/logging-pagefind"
+if [ -n "$REAL_PAGEFIND" ]; then
+    export JOURNAL_PAGEFIND=$TEST_TMP/logging-pagefind
+fi
+
+# index_fingerprint [SHARD]: every file of pagefind/ (or of one shard's folder) with its content.
 index_fingerprint() {
-    (cd "$S/pagefind" 2>/dev/null && find . -type f -print0 | LC_ALL=C sort -z |
-        xargs -0 -r sha256sum) || echo "no pagefind/"
+    (cd "$S/pagefind/${1:-}" 2>/dev/null && find . -type f -print0 | LC_ALL=C sort -z |
+        xargs -0 -r sha256sum) || echo "no pagefind/${1:-}"
+}
+# indexed_pages: the pages of every shard's index, all languages.
+indexed_pages() {
+    python3 - "$S" <<'PY'
+import json, sys
+shards = json.load(open(sys.argv[1] + "/pagefind/shards.json"))["shards"]
+total = 0
+for s in shards:
+    entry = json.load(open(sys.argv[1] + "/pagefind/" + s["path"] + "pagefind-entry.json"))
+    total += sum(l["page_count"] for l in entry["languages"].values())
+print(total)
+PY
 }
 
+rm -f "$RUNS"
 expect_exit 0 "build-site builds the sample journal with its search index" -- \
     "$JOURNAL" build-site --verbose
-check "the index is in pagefind/, with Pagefind's interface" -- \
-    test -f "$S/pagefind/pagefind-entry.json" -a -f "$S/pagefind/pagefind-ui.js"
-check "the index has a part per language of the site (en, ru)" -- python3 - "$S" <<'PY'
-import json, sys
-entry = json.load(open(sys.argv[1] + "/pagefind/pagefind-entry.json"))
-assert set(entry["languages"]) == {"en", "ru"}, entry["languages"]
+check "the index is in shards, listed in pagefind/shards.json, each with Pagefind's interface" -- python3 - "$S" <<'PY'
+import json, os, sys
+shards = json.load(open(sys.argv[1] + "/pagefind/shards.json"))["shards"]
+paths = [s["path"] for s in shards]
+assert paths == ["2025/", "2025-2/", "2025-3/", "pages/"], paths
+for p in paths:
+    for f in ("pagefind-entry.json", "pagefind.js", "pagefind-ui.js", "pagefind-ui.css"):
+        assert os.path.isfile(sys.argv[1] + "/pagefind/" + p + f), p + f
 PY
-expect_stderr_match "indexed [0-9]+ pages for search \\(Pagefind\\)" "--verbose says the pages were indexed"
+check "each shard lists the languages of its index, and the site's are en and ru" -- python3 - "$S" <<'PY'
+import json, sys
+shards = json.load(open(sys.argv[1] + "/pagefind/shards.json"))["shards"]
+langs = set()
+for s in shards:
+    entry = json.load(open(sys.argv[1] + "/pagefind/" + s["path"] + "pagefind-entry.json"))
+    assert s["languages"] == {k: v["page_count"] for k, v in entry["languages"].items()}, (s, entry)
+    langs |= set(s["languages"])
+assert langs == {"en", "ru"}, langs
+PY
+expect_stderr_match "indexed [0-9]+ pages for search \\(Pagefind, shard 2025-2\\)" "--verbose says each shard's pages were indexed"
+if [ -n "$REAL_PAGEFIND" ]; then
+    check_eq "Pagefind ran once per shard, each over its own articles' pages" \
+        "run: articles/1/index.html articles/2/index.html articles/3/index.html 
+run: articles/4/index.html articles/5/index.html articles/6/index.html 
+run: articles/7/index.html articles/8/index.html articles/9/index.html 
+run: pages" "$(cat "$RUNS")"
+fi
 check "a search page in each language" -- test -f "$S/search/index.html" -a -f "$S/ru/search/index.html"
 check "the header links to the search page" -- grep -q 'href="search/index.html"' "$S/index.html"
 check "only articles and the journal's pages are indexed (data-pagefind-body), not listings" -- \
     sh -c "grep -q 'data-pagefind-body' '$S/articles/1/index.html' && ! grep -q 'data-pagefind-body' '$S/index.html' '$S/archive/index.html'"
+check_eq "the indexes hold the 9 articles and the journal's 2 pages" "11" "$(indexed_pages)"
 check "the article carries its authors, issue, year, type and language (codes) for the results and filters" -- \
     sh -c "grep -q 'data-pagefind-meta=\"authors\[value\]\"' '$S/articles/1/index.html' &&
            grep -q 'data-pagefind-meta=\"issue\[value\]\"' '$S/articles/1/index.html' &&
@@ -41,24 +95,59 @@ check "the index leaves no work folder behind" -- \
 
 # Nothing changed: the index is kept as it is.
 before=$(index_fingerprint)
+rm -f "$RUNS"
 expect_exit 0 "a second build changes nothing" -- "$JOURNAL" build-site --verbose
 check_eq "the index is kept when no page changed" "$before" "$(index_fingerprint)"
-if grep -q "for search" "$ERR"; then
-    fail "Pagefind does not run when no page changed" "$(grep 'for search' "$ERR")"
+if grep -q "for search" "$ERR" || [ -e "$RUNS" ]; then
+    fail "Pagefind does not run when no page changed" "$(grep 'for search' "$ERR"; cat "$RUNS" 2>/dev/null)"
 else
     pass "Pagefind does not run when no page changed"
 fi
 
-# One article changed: the index is made again, from the kept pages too.
-pages_before=$(python3 -c 'import json,sys; e=json.load(open(sys.argv[1])); print(sum(l["page_count"] for l in e["languages"].values()))' "$S/pagefind/pagefind-entry.json")
-sed -i 's/^## Introduction/## Introduction\n\nZanzibarquokka is a word no other page holds./' submissions/1/manuscript.md
-tgit commit -qam "Change article 1"
+# One article's text changed: its shard is indexed again, from its kept pages too; the other
+# shards are not touched.
+others_before=$(for s in 2025 2025-3 pages; do index_fingerprint $s; done)
+shard_before=$(index_fingerprint 2025-2)
+list_before=$(cat "$S/pagefind/shards.json")
+rm -f "$RUNS"
+sed -i 's/^## Why induction matters/## Why induction matters\n\nZanzibarquokka is a word no other page holds./' submissions/5/manuscript.md
+tgit commit -qam "Change article 5"
 expect_exit 0 "a build after one article changed" -- "$JOURNAL" build-site --verbose
-expect_stderr_match "indexed [0-9]+ pages for search" "Pagefind runs again when a page changed"
-pages_after=$(python3 -c 'import json,sys; e=json.load(open(sys.argv[1])); print(sum(l["page_count"] for l in e["languages"].values()))' "$S/pagefind/pagefind-entry.json")
-check_eq "the new index still holds every page (the kept ones too)" "$pages_before" "$pages_after"
+expect_stderr_match "indexed 3 pages for search \\(Pagefind, shard 2025-2\\)" "Pagefind indexes the article's shard again, all of its pages"
+if [ -n "$REAL_PAGEFIND" ]; then
+    check_eq "Pagefind ran once, over the changed article's shard only" \
+        "run: articles/4/index.html articles/5/index.html articles/6/index.html " "$(cat "$RUNS")"
+fi
+check_eq "the other shards' files are byte for byte as they were" "$others_before" \
+    "$(for s in 2025 2025-3 pages; do index_fingerprint $s; done)"
+check "the changed shard's index is new" -- test "$shard_before" != "$(index_fingerprint 2025-2)"
+check_eq "the indexes still hold every page" "11" "$(indexed_pages)"
 check "the new index holds the new word" -- \
-    sh -c "cat '$S'/pagefind/index/*.pf_index | gzip -dc 2>/dev/null | grep -qa zanzibarquokka"
+    sh -c "cat '$S'/pagefind/2025-2/index/*.pf_index | gzip -dc 2>/dev/null | grep -qa zanzibarquokka"
+check "... and no other shard has it" -- \
+    sh -c "! cat '$S'/pagefind/2025/index/*.pf_index '$S'/pagefind/pages/index/*.pf_index | gzip -dc 2>/dev/null | grep -qa zanzibarquokka"
+check_eq "the list of shards is as it was" "$list_before" "$(cat "$S/pagefind/shards.json")"
+
+# A bigger shard size: the articles are one shard, the old shards' files are removed.
+rm -f "$RUNS"
+expect_exit 0 "a build with shards of 250 articles" -- env JOURNAL_SEARCH_SHARD_SIZE=250 "$JOURNAL" build-site
+check_eq "the year's 9 articles are one shard" '{"shards":[{"path":"2025/","languages":{"en":8,"ru":1}},{"path":"pages/","languages":{"en":1,"ru":1}}]}' \
+    "$(cat "$S/pagefind/shards.json")"
+check "the shards no longer listed are gone" -- test ! -e "$S/pagefind/2025-2" -a ! -e "$S/pagefind/2025-3"
+check_eq "the indexes still hold every page" "11" "$(indexed_pages)"
+expect_exit 0 "back to shards of 3" -- "$JOURNAL" build-site
+
+# Runs of whole years: issue 2 (4 articles) moved to 2026, after issue 1's 5 articles of 2025.
+shard_paths() { python3 -c 'import json,sys; print(" ".join(s["path"] for s in json.load(open(sys.argv[1]))["shards"]))' "$S/pagefind/shards.json"; }
+sed -i 's/^year: 2025$/year: 2026/; s/^date: 2025-12-15$/date: 2026-01-10/' issues/2.yaml
+tgit commit -qam "Issue 2 in 2026"
+expect_exit 0 "a build with issue 2 in 2026, shards of 10" -- env JOURNAL_SEARCH_SHARD_SIZE=10 "$JOURNAL" build-site
+check_eq "two years of 5 and 4 articles are one shard, named by its first year" "2025/ pages/" "$(shard_paths)"
+expect_exit 0 "the same with shards of 8" -- env JOURNAL_SEARCH_SHARD_SIZE=8 "$JOURNAL" build-site
+check_eq "a year that does not fit starts a shard of its own" "2025/ 2026/ pages/" "$(shard_paths)"
+tgit revert --no-edit HEAD >/dev/null
+expect_exit 0 "issue 2 back in 2025" -- "$JOURNAL" build-site
+check_eq "... and the year is split again" "2025/ 2025-2/ 2025-3/ pages/" "$(shard_paths)"
 
 # Pagefind fails: the build fails and the site is as it was.
 cat >"$TEST_TMP/failing-pagefind" <<'SH'
@@ -67,12 +156,12 @@ echo "Error: something went wrong in the index" >&2
 exit 4
 SH
 chmod +x "$TEST_TMP/failing-pagefind"
-sed -i 's/Zanzibarquokka/Quokkazanzibar/' submissions/1/manuscript.md
-tgit commit -qam "Change article 1 again"
+sed -i 's/Zanzibarquokka/Quokkazanzibar/' submissions/5/manuscript.md
+tgit commit -qam "Change article 5 again"
 site_before=$(cd "$S" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
 expect_exit 3 "a build whose Pagefind fails fails" -- \
     env JOURNAL_PAGEFIND="$TEST_TMP/failing-pagefind" "$JOURNAL" build-site
-expect_stderr_match "Pagefind \\(.*failing-pagefind\\) failed with exit status 4: Error: something went wrong" \
+expect_stderr_match "the search index \\(shard 2025\\): Pagefind \\(.*failing-pagefind\\) failed with exit status 4: Error: something went wrong" \
     "the error names Pagefind, its exit status and what it said"
 check_eq "the site is left as the last build made it" "$site_before" \
     "$(cd "$S" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)"
@@ -87,8 +176,8 @@ sleep 1
 touch "$TEST_TMP/pagefind-outlived-journal"
 SH
 chmod +x "$TEST_TMP/slow-pagefind"
-sed -i 's/Quokkazanzibar/Zanzibarquokka/' submissions/1/manuscript.md
-tgit commit -qam "Change article 1 once more"
+sed -i 's/Quokkazanzibar/Zanzibarquokka/' submissions/5/manuscript.md
+tgit commit -qam "Change article 5 once more"
 rm -f "$TEST_TMP/pagefind-started" "$TEST_TMP/pagefind-outlived-journal"
 JOURNAL_PAGEFIND="$TEST_TMP/slow-pagefind" "$JOURNAL" build-site >/dev/null 2>&1 &
 journal_pid=$!

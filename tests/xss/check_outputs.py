@@ -8,7 +8,7 @@ CORPUS_DIR holds front-matter.md, body.md and template.md. For both sites:
 
 - every HTML page, read with Python's HTML tokenizer: the theme's
   Content-Security-Policy (script-src 'self') in the head, no event-handler attribute,
-  no script but the theme's (assets/*.js, and Pagefind's pagefind-ui.js on the search page)
+  no script but the theme's (assets/*.js; on the search page, its search.js loads Pagefind's)
   and JSON-LD data blocks that parse, no
   iframe/object/embed/base/form/meta http-equiv (but a Content-Security-Policy),
   no javascript:/vbscript:/data: URL (data: only as a raster <img src>);
@@ -127,9 +127,9 @@ class Page(html.parser.HTMLParser):
             src = a.get("src")
             if a.get("type") == "application/ld+json" and not src and self.in_head:
                 self.script = []
-            # The theme's scripts, and on the search page Pagefind's interface (pagefind/,
-            # which build-site's Pagefind writes; nothing a manuscript holds).
-            elif not (src and re.fullmatch(r"(\.\./)*(assets/[a-z]+|pagefind/pagefind-ui)\.js", src)):
+            # The theme's scripts only (its search.js loads Pagefind's interface, from
+            # pagefind/<shard>/, which build-site's Pagefind writes).
+            elif not (src and re.fullmatch(r"(\.\./)*assets/[a-z]+\.js", src)):
                 self.problems.append(f"script not from the theme: {a}")
         if tag in ("title", "h1") and tag not in self.texts:
             self.capture.append([tag, 0, []])
