@@ -140,8 +140,9 @@ int cmd_build_site(int argc, char **argv, struct cli *cli)
                    st.articles, st.articles == 1 ? "" : "s", st.assets, st.assets == 1 ? "" : "s",
                    st.output_dir, st.rendered, st.pages - st.rendered, removed);
             if (st.pdfs)
-                printf("PDF galleys: %zu (%zu typeset, %zu pages; %zu unchanged)\n", st.pdfs,
-                       st.typeset, st.typeset_pages, st.pdfs - st.typeset);
+                printf("PDF galleys: %zu (%zu typeset, %zu page%s; %zu unchanged)\n", st.pdfs,
+                       st.typeset, st.typeset_pages, st.typeset_pages == 1 ? "" : "s",
+                       st.pdfs - st.typeset);
             printf("Open %s/index.html in a browser.\n", st.output_dir);
         }
     }
