@@ -377,12 +377,6 @@ int site_article_figures(const struct build *b, const struct article *a, char **
    the notes' section goes when every note was called. Appended to out. */
 void site_pdf_footnotes(const char *html, struct strbuf *out);
 
-/* ---- helper programs (search.c) ---- */
-
-bool site_executable(const char *path, struct stat *st);
-/* name on PATH (its stat in *st), or NULL; free it. */
-char *site_on_path(const char *name, struct stat *st);
-
 /* ---- for machines (sitemap.c): Atom feeds, OAI-PMH, sitemap.xml and robots.txt ---- */
 
 /* feed.xml per language (ru/feed.xml, ...): the newest articles. Nothing without base_url. */

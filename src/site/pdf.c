@@ -128,7 +128,7 @@ static char *engine_python(const char *engine)
     if (!python || strncmp(fs_basename(python), "python", 6))
         return xstrdup(engine);
     struct stat st;
-    char *found = strchr(python, '/') ? xstrdup(python) : site_on_path(python, &st);
+    char *found = strchr(python, '/') ? xstrdup(python) : process_on_path(python, &st);
     return found ? found : xstrdup(engine);
 }
 
@@ -146,8 +146,8 @@ int site_pdf_locate(struct build *b)
     char *found = NULL;
     const char *env = getenv("JOURNAL_PDF_ENGINE");
     if (env && *env) {
-        found = strchr(env, '/') ? xstrdup(env) : site_on_path(env, &st);
-        if (!found || !site_executable(found, &st)) {
+        found = strchr(env, '/') ? xstrdup(env) : process_on_path(env, &st);
+        if (!found || !process_executable(found, &st)) {
             int rc = error_input("JOURNAL_PDF_ENGINE=%s: no such program; build-site typesets "
                                  "the articles' PDF galleys with WeasyPrint: %s",
                                  env, INSTALL_WEASYPRINT);
@@ -156,7 +156,7 @@ int site_pdf_locate(struct build *b)
         }
     }
     if (!found)
-        found = site_on_path("weasyprint", &st);
+        found = process_on_path("weasyprint", &st);
     if (!found)
         return error_input("build-site typesets the articles' PDF galleys with WeasyPrint, "
                            "which is not installed: %s",

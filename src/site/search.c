@@ -68,30 +68,6 @@
 #define PAGEFIND_TIMEOUT_SECONDS 600.0
 #define PAGEFIND_MAX_MEMORY      ((size_t)8 << 30)
 
-bool site_executable(const char *path, struct stat *st)
-{
-    return stat(path, st) == 0 && S_ISREG(st->st_mode) && access(path, X_OK) == 0;
-}
-
-char *site_on_path(const char *name, struct stat *st)
-{
-    const char *path = getenv("PATH");
-    while (path && *path) {
-        const char *colon = strchr(path, ':');
-        size_t len = colon ? (size_t)(colon - path) : strlen(path);
-        if (len) {
-            char *dir = xstrndup(path, len);
-            char *file = fs_join(dir, name);
-            free(dir);
-            if (site_executable(file, st))
-                return file;
-            free(file);
-        }
-        path = colon ? colon + 1 : NULL;
-    }
-    return NULL;
-}
-
 /* The source folder journal was built in: the folder above the executable's (build/journal). */
 static char *beside_binary(const char *rel)
 {
@@ -117,8 +93,8 @@ int site_search_locate(struct build *b)
     char *found = NULL;
     const char *env = getenv("JOURNAL_PAGEFIND");
     if (env && *env) {
-        found = strchr(env, '/') ? xstrdup(env) : site_on_path(env, &st);
-        if (!found || !site_executable(found, &st)) {
+        found = strchr(env, '/') ? xstrdup(env) : process_on_path(env, &st);
+        if (!found || !process_executable(found, &st)) {
             int rc = error_input("JOURNAL_PAGEFIND=%s: no such program; build-site writes the "
                                  "site's search index with Pagefind: %s",
                                  env, INSTALL_PAGEFIND);
@@ -128,17 +104,17 @@ int site_search_locate(struct build *b)
     }
     if (!found) {
         found = fs_join(b->repo->root, PINNED_PAGEFIND);
-        if (!site_executable(found, &st)) {
+        if (!process_executable(found, &st)) {
             free(found);
             found = beside_binary(PINNED_PAGEFIND);
-            if (found && !site_executable(found, &st)) {
+            if (found && !process_executable(found, &st)) {
                 free(found);
                 found = NULL;
             }
         }
     }
     if (!found)
-        found = site_on_path("pagefind", &st);
+        found = process_on_path("pagefind", &st);
     if (!found)
         return error_input("build-site writes the site's search index with Pagefind, which is "
                            "not installed: %s",

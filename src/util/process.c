@@ -3,6 +3,7 @@
 
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/fs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,9 +16,34 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+bool process_executable(const char *path, struct stat *st)
+{
+    return stat(path, st) == 0 && S_ISREG(st->st_mode) && access(path, X_OK) == 0;
+}
+
+char *process_on_path(const char *name, struct stat *st)
+{
+    const char *path = getenv("PATH");
+    while (path && *path) {
+        const char *colon = strchr(path, ':');
+        size_t len = colon ? (size_t)(colon - path) : strlen(path);
+        if (len) {
+            char *dir = xstrndup(path, len);
+            char *file = fs_join(dir, name);
+            free(dir);
+            if (process_executable(file, st))
+                return file;
+            free(file);
+        }
+        path = colon ? colon + 1 : NULL;
+    }
+    return NULL;
+}
 
 extern char **environ;
 

@@ -15,7 +15,15 @@
 
 #include "util/strbuf.h"
 
+#include <stdbool.h>
 #include <stddef.h>
+
+struct stat;
+
+/* Whether path is a regular file this user may execute (its stat in *st). */
+bool process_executable(const char *path, struct stat *st);
+/* The first executable file called name in a folder of PATH (its stat in *st), or NULL; free it. */
+char *process_on_path(const char *name, struct stat *st);
 
 struct process_spec {
     const char *name;    /* what to call it in messages: "Pagefind" */

@@ -55,26 +55,14 @@ static int locate_pandoc(const char *file, char **program)
     const char *name = env && *env ? env : "pandoc";
     struct stat st;
     if (strchr(name, '/')) {
-        if (stat(name, &st) == 0 && S_ISREG(st.st_mode) && access(name, X_OK) == 0 &&
-            (*program = realpath(name, NULL)))
+        if (process_executable(name, &st) && (*program = realpath(name, NULL)))
             return 0;
     } else {
-        const char *path = getenv("PATH");
-        while (path && *path) {
-            const char *colon = strchr(path, ':');
-            size_t len = colon ? (size_t)(colon - path) : strlen(path);
-            if (len) {
-                char *dir = xstrndup(path, len);
-                char *full = fs_join(dir, name);
-                free(dir);
-                bool ok = stat(full, &st) == 0 && S_ISREG(st.st_mode) && access(full, X_OK) == 0;
-                free(full);
-                if (ok) {
-                    *program = xstrdup(name);
-                    return 0;
-                }
-            }
-            path = colon ? colon + 1 : NULL;
+        char *found = process_on_path(name, &st);
+        if (found) {
+            free(found);
+            *program = xstrdup(name);
+            return 0;
         }
     }
     if (env && *env)
