@@ -44,8 +44,9 @@
 #define INSTALL_WEASYPRINT                                                                         \
     "install Debian's weasyprint and the fonts of the galleys ('apt-get install weasyprint "       \
     "fonts-noto-core fonts-noto-cjk hyphen-ru', which scripts/install-deps does), or set "         \
-    "JOURNAL_PDF_ENGINE to the weasyprint program or a Python that imports weasyprint; or build "  \
-    "without PDFs: build-site --no-pdf, or 'pdf: false' in journal.yaml"
+    "JOURNAL_PDF_ENGINE to the weasyprint program or a Python that imports weasyprint; or do "     \
+    "without PDFs: 'pdf: false' in journal.yaml (page ranges are then estimates), or "             \
+    "build-site --no-pdf for one build"
 
 /* The driver, tools/pdf/typeset.py, compiled in (cmake/embed.cmake). */
 #define PDF_DRIVER "tools/pdf/typeset.py"
@@ -148,8 +149,8 @@ int site_pdf_locate(struct build *b)
     if (env && *env) {
         found = strchr(env, '/') ? xstrdup(env) : process_on_path(env, &st);
         if (!found || !process_executable(found, &st)) {
-            int rc = error_input("JOURNAL_PDF_ENGINE=%s: no such program; build-site typesets "
-                                 "the articles' PDF galleys with WeasyPrint: %s",
+            int rc = error_input("JOURNAL_PDF_ENGINE=%s: no such program; journal typesets the "
+                                 "articles' PDF galleys with WeasyPrint: %s",
                                  env, INSTALL_WEASYPRINT);
             free(found);
             return rc;
@@ -158,15 +159,16 @@ int site_pdf_locate(struct build *b)
     if (!found)
         found = process_on_path("weasyprint", &st);
     if (!found)
-        return error_input("build-site typesets the articles' PDF galleys with WeasyPrint, "
-                           "which is not installed: %s",
+        return error_input("journal typesets the articles' PDF galleys (build-site, and "
+                           "build-issue to number their pages) with WeasyPrint, which is not "
+                           "installed: %s",
                            INSTALL_WEASYPRINT);
     if (!mustache_set_has(b->templates, PDF_TEMPLATE)) {
         free(found);
         return error_input("themes/%s/templates/" PDF_TEMPLATE ".mustache: no such template; "
                            "the PDF galleys are typeset from it (copy it from journal's default "
-                           "theme), or build without them: build-site --no-pdf, or 'pdf: false' "
-                           "in journal.yaml",
+                           "theme), or do without them: 'pdf: false' in journal.yaml (page "
+                           "ranges are then estimates), or build-site --no-pdf for one build",
                            b->repo->config.theme);
     }
     if (!driver_source()) {

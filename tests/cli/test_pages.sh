@@ -62,6 +62,11 @@ echo "search: false" >>"$J/journal.yaml"
 unpublish "$J" 1 2 6 7
 cd "$J" || finish
 
+# Without WeasyPrint build-issue cannot number pages: it says so, and how to do without.
+expect_exit 1 "build-issue with no WeasyPrint fails" -- \
+    env JOURNAL_PDF_ENGINE="$TEST_TMP/no-such-weasyprint" "$JOURNAL" build-issue 1 --add 1 2 --dry-run
+expect_stderr_match "no-such-weasyprint: no such program.*'pdf: false' in journal.yaml \(page ranges are then estimates\)" \
+    "build-issue's error names the way without galleys that applies to it"
 expect_exit 0 "build-issue --dry-run typesets the articles to number their pages" -- \
     "$JOURNAL" build-issue 1 --add 1 2 --date 2025-06-30 --dry-run
 expect_stdout_no_match "estimated" "the dry run's ranges are the galleys', not estimates"
