@@ -202,20 +202,9 @@ static int withdraw_outstanding(struct editorial *e, const struct decision_reque
         if (a->round != e->record.round)
             continue;
         enum assignment_state st;
-        rc = invitation_state(e->repo, e->number, a, &st);
-        if (rc || (st != ASSIGNMENT_INVITED && st != ASSIGNMENT_ACCEPTED))
-            continue;
-        char *path = review_path(e->number, a->round, a->reviewer);
-        struct strbuf text = STRBUF_INIT;
-        int found = repo_read(e->repo, path, &text, NULL);
-        strbuf_release(&text);
-        free(path);
-        if (found && found != JOURNAL_EINPUT) {
-            rc = found;
-            break;
-        }
-        error_clear();
-        if (!found)
+        bool open;
+        rc = invitation_outstanding(e->repo, e->number, a, &st, &open);
+        if (rc || !open)
             continue;
         outstanding[i] = true;
         bool given = false;

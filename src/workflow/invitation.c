@@ -14,26 +14,54 @@
 #include <stdlib.h>
 #include <string.h>
 
-int invitation_state(struct journal_repo *repo, unsigned long number,
-                     const struct record_assignment *a, enum assignment_state *out)
+/* Whether the review of assignment a of submission number is in. */
+static int review_in(struct journal_repo *repo, unsigned long number,
+                     const struct record_assignment *a, bool *in)
+{
+    char *path = review_path(number, a->round, a->reviewer);
+    struct strbuf text = STRBUF_INIT;
+    int rc = repo_read(repo, path, &text, NULL);
+    strbuf_release(&text);
+    free(path);
+    if (rc && rc != JOURNAL_EINPUT)
+        return rc;
+    error_clear();
+    *in = rc == 0;
+    return 0;
+}
+
+static enum assignment_state state_today(const struct journal_repo *repo,
+                                         const struct record_assignment *a, bool reviewed)
 {
     char today[11];
     date_today(today);
+    return assignment_state(a->state, a->invited, reviewed, today, repo->config.invitation_days);
+}
+
+int invitation_state(struct journal_repo *repo, unsigned long number,
+                     const struct record_assignment *a, enum assignment_state *out)
+{
     bool reviewed = false;
     enum assignment_state stored;
     /* Only an unanswered invitation needs to know whether a review is in. */
     if (!a->state || (assignment_state_parse(a->state, &stored) && stored == ASSIGNMENT_INVITED)) {
-        char *path = review_path(number, a->round, a->reviewer);
-        struct strbuf text = STRBUF_INIT;
-        int rc = repo_read(repo, path, &text, NULL);
-        strbuf_release(&text);
-        free(path);
-        if (rc && rc != JOURNAL_EINPUT)
+        int rc = review_in(repo, number, a, &reviewed);
+        if (rc)
             return rc;
-        error_clear();
-        reviewed = rc == 0;
     }
-    *out = assignment_state(a->state, a->invited, reviewed, today, repo->config.invitation_days);
+    *out = state_today(repo, a, reviewed);
+    return 0;
+}
+
+int invitation_outstanding(struct journal_repo *repo, unsigned long number,
+                           const struct record_assignment *a, enum assignment_state *st, bool *open)
+{
+    bool reviewed = false;
+    int rc = review_in(repo, number, a, &reviewed);
+    if (rc)
+        return rc;
+    *st = state_today(repo, a, reviewed);
+    *open = !reviewed && (*st == ASSIGNMENT_INVITED || *st == ASSIGNMENT_ACCEPTED);
     return 0;
 }
 

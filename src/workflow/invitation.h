@@ -21,6 +21,14 @@ struct roster;
 int invitation_state(struct journal_repo *repo, unsigned long number,
                      const struct record_assignment *a, enum assignment_state *out);
 
+/*
+ * Whether assignment a still waits for its review (*open): invited or accepted, the review
+ * not in; *st where it stands. Reads the review once. decide (--without) and withdraw use it.
+ */
+int invitation_outstanding(struct journal_repo *repo, unsigned long number,
+                           const struct record_assignment *a, enum assignment_state *st,
+                           bool *open);
+
 /* The assignments of r's current round that still count (invited or accepted). */
 int invitation_count_live(struct journal_repo *repo, const struct submission_record *r,
                           size_t *out);

@@ -76,29 +76,6 @@ static int refuse_state(const struct editorial *e)
     return editorial_require(e, "withdraw");
 }
 
-/*
- * Whether assignment a of the current round still waits for its review: invited or
- * accepted, the review not in. *st: where it stands.
- */
-static int outstanding(struct editorial *e, const struct record_assignment *a,
-                       enum assignment_state *st, bool *out)
-{
-    *out = false;
-    int rc = invitation_state(e->repo, e->number, a, st);
-    if (rc || (*st != ASSIGNMENT_INVITED && *st != ASSIGNMENT_ACCEPTED))
-        return rc;
-    char *path = review_path(e->number, a->round, a->reviewer);
-    struct strbuf text = STRBUF_INIT;
-    int found = repo_read(e->repo, path, &text, NULL);
-    strbuf_release(&text);
-    free(path);
-    if (found && found != JOURNAL_EINPUT)
-        return found;
-    error_clear();
-    *out = found == JOURNAL_EINPUT;
-    return 0;
-}
-
 /* Withdraw the current round's outstanding invitations; *who lists the reviewers. */
 static int withdraw_invitations(struct editorial *e, struct notifier *notifier, struct strbuf *who)
 {
@@ -111,7 +88,7 @@ static int withdraw_invitations(struct editorial *e, struct notifier *notifier, 
             continue;
         enum assignment_state st;
         bool open;
-        rc = outstanding(e, a, &st, &open);
+        rc = invitation_outstanding(e->repo, e->number, a, &st, &open);
         if (rc || !open)
             continue;
         if (!loaded) {
