@@ -59,6 +59,19 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* poll's wait until deadline (0: none, -1 ms) into *wait_ms; false once the deadline passed. */
+static bool time_left(double deadline, int *wait_ms)
+{
+    *wait_ms = -1;
+    if (!deadline)
+        return true;
+    double left = deadline - now();
+    if (left <= 0)
+        return false;
+    *wait_ms = (int)(left * 1000) + 1;
+    return true;
+}
+
 static void close_fd(int *fd)
 {
     if (*fd >= 0)
@@ -256,14 +269,10 @@ int process_run(const struct process_spec *spec, struct strbuf *out, struct strb
     bool timed_out = false;
     while (o[0] >= 0 || e[0] >= 0 || in[1] >= 0) {
         struct pollfd p[3] = {{o[0], POLLIN, 0}, {e[0], POLLIN, 0}, {in[1], POLLOUT, 0}};
-        int wait_ms = -1;
-        if (deadline) {
-            double left = deadline - now();
-            if (left <= 0) {
-                timed_out = true;
-                break;
-            }
-            wait_ms = (int)(left * 1000) + 1;
+        int wait_ms;
+        if (!time_left(deadline, &wait_ms)) {
+            timed_out = true;
+            break;
         }
         int n = poll(p, 3, wait_ms);
         if (n < 0 && errno != EINTR)
@@ -387,14 +396,10 @@ int process_session_ask(struct process_session *s, const char *request, size_t l
             break; /* it ended, or closed its stdout, without an answer */
         struct pollfd p[3] = {
             {s->out, POLLIN, 0}, {s->err, POLLIN, 0}, {fed < len ? s->in : -1, POLLOUT, 0}};
-        int wait_ms = -1;
-        if (deadline) {
-            double left = deadline - now();
-            if (left <= 0) {
-                timed_out = true;
-                break;
-            }
-            wait_ms = (int)(left * 1000) + 1;
+        int wait_ms;
+        if (!time_left(deadline, &wait_ms)) {
+            timed_out = true;
+            break;
         }
         int n = poll(p, 3, wait_ms);
         if (n < 0 && errno != EINTR)
