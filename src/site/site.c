@@ -1798,6 +1798,18 @@ static void find_clean_manuscripts(struct build *b)
 }
 
 /* Everything a build holds, released (its staging folder is the caller's). */
+/* What every page of a view shares (the site, the interface strings), and the journal's pages. */
+static int prepare_views(struct build *b)
+{
+    for (size_t i = 0; i < b->nviews; i++) {
+        b->views[i].shared = json_object();
+        json_object_set_new(b->views[i].shared, "site", site_json(b, &b->views[i]));
+        json_object_set_new(b->views[i].shared, "t", i18n_json(b->views[i].t));
+    }
+    b->open_review = !strcmp(b->repo->config.review_mode, "open");
+    return site_load_pages(b);
+}
+
 static void build_release(struct build *b)
 {
     site_cache_close(b->cache);
@@ -1930,14 +1942,8 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
         rc = site_search_locate(&b);
     if (!rc && repo->config.pdf && !opt->no_pdf)
         rc = site_pdf_locate(&b);
-    for (size_t i = 0; !rc && i < b.nviews; i++) {
-        b.views[i].shared = json_object();
-        json_object_set_new(b.views[i].shared, "site", site_json(&b, &b.views[i]));
-        json_object_set_new(b.views[i].shared, "t", i18n_json(b.views[i].t));
-    }
     if (!rc)
-        rc = site_load_pages(&b);
-    b.open_review = !strcmp(repo->config.review_mode, "open");
+        rc = prepare_views(&b);
     /* The roster names signed open reviews and gives Peer review in numbers its countries. */
     if (!rc && (b.open_review || repo->config.publish_editorial_stats))
         rc = load_roster(&b);
@@ -2067,14 +2073,8 @@ int site_count_galley_pages(struct journal_repo *repo, const struct issue_manife
         rc = load_views(&b);
     if (!rc)
         rc = site_pdf_locate(&b);
-    for (size_t i = 0; !rc && i < b.nviews; i++) {
-        b.views[i].shared = json_object();
-        json_object_set_new(b.views[i].shared, "site", site_json(&b, &b.views[i]));
-        json_object_set_new(b.views[i].shared, "t", i18n_json(b.views[i].t));
-    }
     if (!rc)
-        rc = site_load_pages(&b);
-    b.open_review = !strcmp(repo->config.review_mode, "open");
+        rc = prepare_views(&b);
     if (!rc && b.open_review)
         rc = load_roster(&b);
     size_t n = issue->narticles;
