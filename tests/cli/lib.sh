@@ -276,6 +276,56 @@ expect_unchanged() {
     fi
 }
 
+# ---- the SMTP sink (tests/support/smtp_sink.py): what journal sent, as a server got it ----
+SINK_PID=
+# start_sink [PORT]: the sink, storing each message into $MAIL; sets SINK_PORT.
+start_sink() {
+    local portfile=$TEST_TMP/sink-port
+    rm -f "$portfile"
+    /usr/bin/python3 "$SOURCE_DIR/tests/support/smtp_sink.py" --dir "$MAIL" \
+        --port-file "$portfile" --port "${1:-0}" >>"$TEST_TMP/sink.log" 2>&1 &
+    SINK_PID=$!
+    for _ in $(seq 200); do
+        [ -s "$portfile" ] && break
+        sleep 0.05
+    done
+    SINK_PORT=$(cat "$portfile" 2>/dev/null)
+}
+stop_sink() {
+    if [ -n "$SINK_PID" ]; then
+        kill "$SINK_PID" 2>/dev/null
+        wait "$SINK_PID" 2>/dev/null
+        SINK_PID=
+    fi
+}
+# smtp_sink: MAIL, the sink listening (stopped when the test ends), SINK_PORT; the test fails
+# without aiosmtpd.
+smtp_sink() {
+    if ! /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then
+        fail "/usr/bin/python3 cannot import aiosmtpd (scripts/install-deps installs python3-aiosmtpd)"
+        finish
+    fi
+    trap 'stop_sink; [ "${JOURNAL_TEST_KEEP:-0}" = 1 ] || rm -rf "$TEST_TMP"' EXIT
+    MAIL=$TEST_TMP/mail
+    mkdir -p "$MAIL"
+    start_sink
+    check "the SMTP sink listens on 127.0.0.1:$SINK_PORT" -- test -n "$SINK_PORT"
+}
+# mails: how many messages the sink has received.
+mails() { find "$MAIL" -name '*.eml' | wc -l; }
+# decoded FILTER: the received messages as "To|Subject|Body" lines, decoded, for those whose
+# To contains FILTER.
+decoded() {
+    /usr/bin/python3 - "$MAIL" "$1" <<'PY'
+import email, email.policy, glob, sys
+for path in sorted(glob.glob(sys.argv[1] + "/*.eml")):
+    m = email.message_from_binary_file(open(path, "rb"), policy=email.policy.default)
+    if sys.argv[2] in str(m["To"]):
+        body = m.get_body().get_content().replace("\n", " ")
+        print(f"{m['To']}|{m['Subject']}|{body}")
+PY
+}
+
 # commit_count DIR
 commit_count() {
     git -C "$1" rev-list --count HEAD 2>/dev/null || echo 0

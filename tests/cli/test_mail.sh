@@ -7,51 +7,8 @@
 . "$(dirname "$0")/lib.sh"
 
 PY=/usr/bin/python3
-SINK=$SOURCE_DIR/tests/support/smtp_sink.py
-if ! "$PY" -c 'import aiosmtpd' 2>/dev/null; then
-    fail "$PY cannot import aiosmtpd (scripts/install-deps installs python3-aiosmtpd)"
-    finish
-fi
-SINK_PID=
-stop_sink() {
-    if [ -n "$SINK_PID" ]; then
-        kill "$SINK_PID" 2>/dev/null
-        wait "$SINK_PID" 2>/dev/null
-        SINK_PID=
-    fi
-}
-trap 'stop_sink; [ "${JOURNAL_TEST_KEEP:-0}" = 1 ] || rm -rf "$TEST_TMP"' EXIT
-# start_sink [PORT]: the server, storing into $MAIL; sets SINK_PORT.
-start_sink() {
-    local portfile=$TEST_TMP/port
-    rm -f "$portfile"
-    "$PY" "$SINK" --dir "$MAIL" --port-file "$portfile" --port "${1:-0}" >>"$TEST_TMP/sink.log" 2>&1 &
-    SINK_PID=$!
-    for _ in $(seq 200); do
-        [ -s "$portfile" ] && break
-        sleep 0.05
-    done
-    SINK_PORT=$(cat "$portfile" 2>/dev/null)
-}
-# mails: how many messages the server has received.
-mails() { find "$MAIL" -name '*.eml' | wc -l; }
-# decoded FILTER: the received messages as "To|Subject|Body" lines, decoded, for those whose
-# To contains FILTER.
-decoded() {
-    "$PY" - "$MAIL" "$1" <<'PY'
-import email, email.policy, glob, sys
-for path in sorted(glob.glob(sys.argv[1] + "/*.eml")):
-    m = email.message_from_binary_file(open(path, "rb"), policy=email.policy.default)
-    if sys.argv[2] in str(m["To"]):
-        body = m.get_body().get_content().replace("\n", " ")
-        print(f"{m['To']}|{m['Subject']}|{body}")
-PY
-}
 
-MAIL=$TEST_TMP/mail
-mkdir -p "$MAIL"
-start_sink
-check "the SMTP server listens on 127.0.0.1:$SINK_PORT" -- test -n "$SINK_PORT"
+smtp_sink
 
 J=$TEST_TMP/sample
 sample_journal "$J" || finish

@@ -11,43 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 
 PY=/usr/bin/python3
-SINK=$SOURCE_DIR/tests/support/smtp_sink.py
-if ! "$PY" -c 'import aiosmtpd' 2>/dev/null; then
-    fail "$PY cannot import aiosmtpd (scripts/install-deps installs python3-aiosmtpd)"
-    finish
-fi
-SINK_PID=
-stop_sink() {
-    if [ -n "$SINK_PID" ]; then
-        kill "$SINK_PID" 2>/dev/null
-        wait "$SINK_PID" 2>/dev/null
-        SINK_PID=
-    fi
-}
-trap 'stop_sink; [ "${JOURNAL_TEST_KEEP:-0}" = 1 ] || rm -rf "$TEST_TMP"' EXIT
-MAIL=$TEST_TMP/mail
-mkdir -p "$MAIL"
-portfile=$TEST_TMP/port
-"$PY" "$SINK" --dir "$MAIL" --port-file "$portfile" --port 0 >>"$TEST_TMP/sink.log" 2>&1 &
-SINK_PID=$!
-for _ in $(seq 200); do
-    [ -s "$portfile" ] && break
-    sleep 0.05
-done
-SINK_PORT=$(cat "$portfile" 2>/dev/null)
-check "the SMTP sink listens on 127.0.0.1:$SINK_PORT" -- test -n "$SINK_PORT"
-# decoded FILTER: received messages as "To|Subject|Body" lines for those whose To contains FILTER.
-decoded() {
-    "$PY" - "$MAIL" "$1" <<'PY'
-import email, email.policy, glob, sys
-for path in sorted(glob.glob(sys.argv[1] + "/*.eml")):
-    m = email.message_from_binary_file(open(path, "rb"), policy=email.policy.default)
-    if sys.argv[2] in str(m["To"]):
-        body = m.get_body().get_content().replace("\n", " ")
-        print(f"{m['To']}|{m['Subject']}|{body}")
-PY
-}
-mail_count() { find "$MAIL" -name '*.eml' | wc -l; }
+smtp_sink
 
 J=$TEST_TMP/sample
 W=$TEST_TMP/work
@@ -79,11 +43,11 @@ refused_with() {
     [ "${1:-}" = "--" ] && shift
     local before=$TEST_TMP/.before mails
     snapshot "$J" >"$before"
-    mails=$(mail_count)
+    mails=$(mails)
     expect_exit "$code" "$desc" -- "$JOURNAL" -C "$J" "$@"
     expect_stderr_match "$pattern" "... saying: $pattern"
     expect_unchanged "$before" "$J" "... and the repository is unchanged"
-    check_eq "... and no mail went out" "$mails" "$(mail_count)"
+    check_eq "... and no mail went out" "$mails" "$(mails)"
 }
 # field N KEY: a top-level field of submissions/N/submission.yaml.
 field() { sed -n "s/^$2: *//p" "$J/submissions/$1/submission.yaml"; }
@@ -128,7 +92,7 @@ refused "--reason-file too long for the timeline" "long\.txt: --reason-file: 500
 
 # ---- withdraw 10 ----
 HEAD0=$(git -C "$J" rev-parse HEAD)
-before_mail=$(mail_count)
+before_mail=$(mails)
 expect_exit 0 "withdraw 10 --reason ..." -- \
     "$JOURNAL" -C "$J" withdraw 10 --reason "The authors found an error in the data"
 expect_stdout_match "^Submission 10 is withdrawn \(2026-01-15\)\.$" "... and says so"
@@ -156,7 +120,7 @@ check_eq "the work tree is clean" "" "$(git -C "$J" status --porcelain)"
 
 # The mail: the reviewers whose invitations were open, and the author.
 check_eq "three messages went out: two reviewers and the author" \
-    "$((before_mail + 3))" "$(mail_count)"
+    "$((before_mail + 3))" "$(mails)"
 for r in $R1 $R2; do
     m=$(decoded "$(email_of $r)" | grep 'Invitation withdrawn')
     check "$r is told the submission was withdrawn" -- sh -c "printf '%s' \"\$1\" | grep -q \
