@@ -95,6 +95,112 @@ static void test_form_malformed(void **state)
     error_clear();
 }
 
+/* As Chromium sends it: a text field, a file with a binary byte and a NUL, an empty file
+   input, a repeated field; then the same parsed through the Content-Type. */
+static const char multipart_body[] =
+    "------WebKitFormBoundaryAbC\r\n"
+    "Content-Disposition: form-data; name=\"title\"\r\n\r\n"
+    "Реформа\r\nгосслужбы\r\n"
+    "------WebKitFormBoundaryAbC\r\n"
+    "Content-Disposition: form-data; name=\"manuscript\"; filename=\"paper.docx\"\r\n"
+    "Content-Type: application/vnd.openxmlformats-officedocument.wordprocessingml.document\r\n"
+    "\r\n"
+    "PK\x03\x04\0\xff--notaboundary\r\n"
+    "------WebKitFormBoundaryAbC\r\n"
+    "content-disposition: form-data; name=\"attachment\"; filename=\"\"\r\n"
+    "Content-Type: application/octet-stream\r\n\r\n"
+    "\r\n"
+    "------WebKitFormBoundaryAbC\r\n"
+    "Content-Disposition: form-data; name=\"author\"\r\n\r\n"
+    "A\r\n"
+    "------WebKitFormBoundaryAbC\r\n"
+    "Content-Disposition: form-data; name=\"author\"\r\n\r\n"
+    "B\r\n"
+    "------WebKitFormBoundaryAbC--\r\n";
+
+static void check_multipart(const struct form *f)
+{
+    assert_int_equal(f->count, 5);
+    assert_string_equal(form_get(f, "title"), "Реформа\r\nгосслужбы");
+    assert_null(form_get(f, "manuscript")); /* a file is not a text value */
+    const struct form_field *file = form_file(f, "manuscript");
+    assert_non_null(file);
+    assert_string_equal(file->filename, "paper.docx");
+    assert_string_equal(file->content_type,
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+    assert_int_equal(file->length, 20);
+    assert_memory_equal(file->value, "PK\x03\x04\0\xff--notaboundary", 20);
+    assert_null(form_file(f, "attachment")); /* the empty file input */
+    size_t next = 0;
+    const struct form_field *a = form_each(f, "author", &next);
+    const struct form_field *b = form_each(f, "author", &next);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_string_equal(a->value, "A");
+    assert_string_equal(b->value, "B");
+    assert_null(form_each(f, "author", &next));
+}
+
+static void test_form_multipart(void **state)
+{
+    (void)state;
+    struct form f;
+    size_t len = sizeof(multipart_body) - 1;
+    assert_int_equal(form_parse_multipart(multipart_body, len, "----WebKitFormBoundaryAbC", &f), 0);
+    check_multipart(&f);
+    form_free(&f);
+    assert_int_equal(form_parse_body("multipart/form-data; boundary=\"----WebKitFormBoundaryAbC\"",
+                                     multipart_body, len, &f),
+                     0);
+    check_multipart(&f);
+    form_free(&f);
+    assert_int_equal(
+        form_parse_body("application/x-www-form-urlencoded;charset=UTF-8", "a=1&b=%20", 9, &f), 0);
+    assert_string_equal(form_get(&f, "b"), " ");
+    assert_int_equal(f.fields[1].length, 1);
+    form_free(&f);
+}
+
+static void test_form_multipart_malformed(void **state)
+{
+    (void)state;
+    struct form f;
+    const char *bad[] = {
+        /* no closing boundary: a body cut short */
+        "--X\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nvalue",
+        /* a part without a name */
+        "--X\r\nContent-Disposition: form-data\r\n\r\nv\r\n--X--\r\n",
+        /* a NUL in a text field */
+        "--X\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nv\0w\r\n--X--\r\n",
+        /* headers that never end */
+        "--X\r\nContent-Disposition: form-data; name=\"a\"",
+        /* garbage after a boundary */
+        "--Xjunk\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nv\r\n--X--\r\n",
+        /* no boundary at all */
+        "name=value",
+    };
+    size_t lens[] = {54, 49, 61, 45, 63, 10};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+        assert_int_not_equal(form_parse_multipart(bad[i], lens[i], "X", &f), 0);
+        assert_non_null(strstr(error_message(), "malformed"));
+        assert_int_equal(f.count, 0);
+        error_clear();
+    }
+    /* A boundary over 70 characters, a multipart type without one, another type. */
+    char longb[80];
+    memset(longb, 'b', 71);
+    longb[71] = '\0';
+    assert_int_not_equal(form_parse_multipart("--x", 3, longb, &f), 0);
+    error_clear();
+    assert_int_not_equal(form_parse_body("multipart/form-data", "--X--", 5, &f), 0);
+    error_clear();
+    assert_int_not_equal(form_parse_body("text/plain", "a=1", 3, &f), 0);
+    assert_non_null(strstr(error_message(), "text/plain"));
+    error_clear();
+    assert_int_not_equal(form_parse_body(NULL, "a=1", 3, &f), 0);
+    error_clear();
+}
+
 static void test_redact(void **state)
 {
     (void)state;
@@ -116,6 +222,8 @@ int main(void)
         cmocka_unit_test(test_token_new_and_match),
         cmocka_unit_test(test_form_decoding),
         cmocka_unit_test(test_form_malformed),
+        cmocka_unit_test(test_form_multipart),
+        cmocka_unit_test(test_form_multipart_malformed),
         cmocka_unit_test(test_redact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

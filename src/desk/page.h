@@ -1,0 +1,74 @@
+#ifndef JOURNAL_DESK_PAGE_H
+#define JOURNAL_DESK_PAGE_H
+
+#include "desk/form.h"
+#include "util/strbuf.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * What every page of the front desk shares: the server's state, a request's body and a
+ * reply, the theme's templates and strings, message pages, CSRF tokens. The pages of one
+ * kind of link live in their own file (reviewer.c for /review/...), the server in desk.c.
+ */
+struct journal_repo;
+struct country_db;
+struct language_db;
+
+struct desk {
+    const char *dir;
+    unsigned char secret[64];
+    size_t secretlen;
+    struct country_db *countries;
+    struct language_db *languages;
+    size_t max_form;   /* bytes of an urlencoded body: a few short fields */
+    size_t max_upload; /* bytes of a multipart body: the manuscript and attachment limits */
+};
+
+struct request {
+    struct strbuf body;
+    bool too_big;       /* over the limit: the body was not kept */
+    char *content_type; /* the request's Content-Type, or NULL */
+};
+
+struct reply {
+    unsigned status;
+    struct strbuf body;
+    const char *type;
+    char *location;    /* 303 */
+    char *disposition; /* downloads */
+};
+
+/* A file of the journal's theme at HEAD, else the default theme's compiled in (a journal made
+   before the desk existed has no desk/ in its theme). JOURNAL_EINPUT when neither has it. */
+int desk_theme_read(struct journal_repo *repo, const char *rel, struct strbuf *out);
+/* The interface strings in lang: the default theme's, overridden by the journal's theme. */
+int desk_strings(struct journal_repo *repo, const char *lang, json_t **out);
+/* Whether lang is a two-letter code the theme has strings for. */
+bool desk_lang_available(struct journal_repo *repo, const char *lang);
+
+/* Render desk/<template>.mustache with data (gaining lang, t and journal) into r as HTML;
+   a 500 page when the theme cannot make it. */
+void desk_render(struct journal_repo *repo, const char *lang, const char *template, json_t *data,
+                 struct reply *r);
+/* A page that says one thing (404, 403, 413, 500) in the theme's words key_title and key_text;
+   plain text when repo is NULL. Reveals nothing about tokens. */
+void desk_message(struct journal_repo *repo, const char *lang, unsigned status,
+                  const char *key_title, const char *key_text, const char *root, struct reply *r);
+/* 303 See Other to location. */
+void desk_redirect(const char *location, struct reply *r);
+/* "../" for each folder of path: pages link relatively, so that a proxy may put the desk under
+   any prefix. */
+void desk_root(const char *path, char *out, size_t size);
+/* The CSRF token of a form: HMAC-SHA-256 of purpose, the submission and the link's token
+   under the server's secret, as 64 hex digits. */
+void desk_csrf(const struct desk *d, const char *purpose, unsigned long number, const char *token,
+               char out[65]);
+/* The request's body as a form, by its Content-Type. JOURNAL_EINPUT when malformed. */
+int desk_read_form(const struct request *req, struct form *out);
+/* Log the pending error with what it concerns ("submission 3"), then clear it. */
+void desk_log_error(const char *about);
+
+#endif

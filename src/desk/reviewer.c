@@ -1,0 +1,412 @@
+#define _POSIX_C_SOURCE 200809L
+#include "desk/reviewer.h"
+
+#include "model/manuscript.h"
+#include "model/record.h"
+#include "model/roster.h"
+#include "site/markdown.h"
+#include "store/repo.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/frontmatter.h"
+#include "util/token.h"
+#include "workflow/editorial.h"
+#include "workflow/invitation.h"
+#include "workflow/notify.h"
+#include "workflow/packet.h"
+#include "workflow/review_round.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct link {
+    unsigned long number;
+    char token[TOKEN_HEX_LEN + 1];
+    const char *rest; /* "", "/answer", "/packet", "/files/N" */
+    struct submission_record record;
+    struct manuscript manuscript;
+    struct strbuf manuscript_text;
+    struct roster roster;
+    const struct record_assignment *a;
+    enum assignment_state state;
+    const char *lang;
+    char root[32];
+};
+
+/* "/review/<number>/<token><rest>": false when path is anything else. */
+static bool parse_review_path(const char *path, struct link *l)
+{
+    if (strncmp(path, "/review/", 8))
+        return false;
+    const char *p = path + 8;
+    if (*p < '1' || *p > '9')
+        return false;
+    char *end;
+    errno = 0;
+    l->number = strtoul(p, &end, 10);
+    if (errno || *end != '/')
+        return false;
+    p = end + 1;
+    size_t n = strspn(p, "0123456789abcdef");
+    if (n != TOKEN_HEX_LEN)
+        return false;
+    memcpy(l->token, p, TOKEN_HEX_LEN);
+    l->token[TOKEN_HEX_LEN] = '\0';
+    l->rest = p + TOKEN_HEX_LEN;
+    return true;
+}
+
+static void link_free(struct link *l)
+{
+    record_free(&l->record);
+    manuscript_free(&l->manuscript);
+    strbuf_release(&l->manuscript_text);
+    roster_free(&l->roster);
+}
+
+/*
+ * Load what l's token opens: 1 when it opens nothing (no such submission, no assignment
+ * whose link hashes to it, a revoked link, a withdrawn invitation), 0 when found, < 0 on
+ * failure. Every assignment's hash is compared, in constant time each.
+ */
+static int link_open(struct desk *d, struct journal_repo *repo, struct link *l, const char *lang)
+{
+    char path[96];
+    struct strbuf text = STRBUF_INIT;
+    snprintf(path, sizeof(path), "submissions/%lu/submission.yaml", l->number);
+    int rc = repo_read(repo, path, &text, NULL);
+    if (rc == JOURNAL_EINPUT) {
+        error_clear();
+        strbuf_release(&text);
+        return 1;
+    }
+    if (!rc)
+        rc = record_parse(&l->record, path, text.buf, text.len);
+    strbuf_release(&text);
+    if (rc)
+        return rc;
+    l->a = NULL;
+    for (size_t i = 0; i < l->record.nassignments; i++)
+        if (token_matches(l->token, l->record.assignments[i].link))
+            l->a = &l->record.assignments[i];
+    if (!l->a)
+        return 1;
+    rc = invitation_state(repo, l->number, l->a, &l->state);
+    if (rc)
+        return rc;
+    if (l->state == ASSIGNMENT_WITHDRAWN)
+        return 1;
+    snprintf(path, sizeof(path), "submissions/%lu/manuscript.md", l->number);
+    strbuf_init(&l->manuscript_text);
+    rc = repo_read(repo, path, &l->manuscript_text, NULL);
+    if (!rc) {
+        struct manuscript_rules rules = {d->countries, d->languages, repo->config.languages[0],
+                                         NULL, NULL};
+        rc = manuscript_parse(&l->manuscript, path, l->manuscript_text.buf, l->manuscript_text.len,
+                              &rules);
+    }
+    if (!rc)
+        rc = editorial_load_roster(repo, d->countries, d->languages, &l->roster);
+    if (rc)
+        return rc;
+    const struct roster_reviewer *rv = roster_find(&l->roster, l->a->reviewer);
+    l->lang = desk_lang_available(repo, lang) ? lang : NULL;
+    if (!l->lang && rv) {
+        const char *want = notify_reviewer_lang(rv, l->manuscript.lang);
+        l->lang = desk_lang_available(repo, want) ? want : NULL;
+    }
+    if (!l->lang)
+        l->lang =
+            desk_lang_available(repo, repo->config.languages[0]) ? repo->config.languages[0] : "en";
+    return 0;
+}
+
+/*
+ * The journal's guidelines for reviewers, as HTML, when pages/ has them:
+ * reviewer-guidelines.<lang>.md, else reviewer-guidelines.md (front matter as for any page).
+ * NULL when there are none; a page that cannot be read is logged and left out.
+ */
+static char *reviewer_guidelines(struct journal_repo *repo, const char *lang)
+{
+    char *paths[2] = {xasprintf("pages/reviewer-guidelines.%s.md", lang),
+                      xstrdup("pages/reviewer-guidelines.md")};
+    char *html = NULL;
+    for (size_t i = 0; i < 2 && !html; i++) {
+        struct strbuf text = STRBUF_INIT, out = STRBUF_INIT;
+        struct frontmatter fm;
+        int rc = repo_read(repo, paths[i], &text, NULL);
+        if (!rc)
+            rc = frontmatter_split(paths[i], text.buf, text.len, "title, description", &fm);
+        if (!rc)
+            rc = markdown_to_html(fm.body, fm.body_len, repo->config.allow_raw_html, &out);
+        if (!rc)
+            html = strbuf_detach(&out, NULL);
+        else if (rc != JOURNAL_EINPUT || text.len)
+            fprintf(stderr, "journal serve: %s\n", error_message());
+        error_clear();
+        strbuf_release(&out);
+        strbuf_release(&text);
+    }
+    free(paths[0]);
+    free(paths[1]);
+    return html;
+}
+
+/* The invitation page; form: what was typed (after an error), errors: by field. */
+static void invitation_page(struct desk *d, struct journal_repo *repo, struct link *l,
+                            const struct form *typed, json_t *errors, struct reply *r)
+{
+    char csrf[65];
+    desk_csrf(d, "answer", l->number, l->token, csrf);
+    bool current = l->a->round == l->record.round;
+    bool open = current && (l->state == ASSIGNMENT_INVITED || l->state == ASSIGNMENT_EXPIRED);
+    char *base = xasprintf("%sreview/%lu/%s", l->root, l->number, l->token);
+    json_t *sub = json_pack("{s:I, s:s, s:I}", "number", (json_int_t)l->number, "title",
+                            l->manuscript.title, "round", (json_int_t)l->a->round);
+    if (l->manuscript.abstract)
+        json_object_set_new(sub, "abstract", json_string(l->manuscript.abstract));
+    json_t *data =
+        json_pack("{s:s, s:o, s:s?, s:b, s:b, s:b, s:s?}", "root", l->root, "submission", sub,
+                  "due", l->a->due, "open", open, "accepted", l->state == ASSIGNMENT_ACCEPTED,
+                  "declined", l->state == ASSIGNMENT_DECLINED, "answered", l->a->answered);
+    json_object_set_new(data, "page_title", json_string(l->manuscript.title));
+    char *guidelines = reviewer_guidelines(repo, l->lang);
+    if (guidelines)
+        json_object_set_new(data, "guidelines", json_string(guidelines));
+    free(guidelines);
+    if (l->a->reason)
+        json_object_set_new(data, "reason", json_string(l->a->reason));
+    if (l->a->suggested)
+        json_object_set_new(data, "suggested", json_string(l->a->suggested));
+    if (open) {
+        char *action = xasprintf("%s/answer", base);
+        json_t *form = json_pack("{s:s, s:s}", "action", action, "csrf", csrf);
+        const char *answer = typed ? form_get(typed, "answer") : NULL;
+        json_object_set_new(form, "decline_checked",
+                            json_boolean(answer && !strcmp(answer, "decline")));
+        const char *fields[] = {"reason", "suggested"};
+        for (size_t i = 0; typed && i < 2; i++)
+            if (form_get(typed, fields[i]))
+                json_object_set_new(form, fields[i], json_string(form_get(typed, fields[i])));
+        if (errors)
+            json_object_set(form, "errors", errors);
+        json_object_set_new(data, "form", form);
+        free(action);
+    }
+    if (current && l->state == ASSIGNMENT_ACCEPTED) {
+        struct packet p = {0};
+        int rc = packet_make(repo, l->number, l->a->reviewer, &p);
+        if (!rc) {
+            json_t *files = json_array();
+            for (size_t i = 0; i < p.nfiles; i++) {
+                const char *slash = strrchr(p.files[i], '/');
+                char *url = xasprintf("%s/files/%zu", base, i);
+                json_array_append_new(files, json_pack("{s:s, s:s}", "name",
+                                                       slash ? slash + 1 : p.files[i], "url", url));
+                free(url);
+            }
+            char *url = xasprintf("%s/packet", base);
+            json_object_set_new(data, "packet",
+                                json_pack("{s:s, s:b, s:o, s:b}", "url", url, "has_files",
+                                          p.nfiles > 0, "files", files, "blinded", p.blinded));
+            free(url);
+        } else {
+            fprintf(stderr, "journal serve: submission %lu: %s\n", l->number, error_message());
+            error_clear();
+        }
+        packet_free(&p);
+    }
+    /* The other languages of the page, as links. */
+    json_t *langs = json_array();
+    for (size_t i = 0; i < repo->config.nlanguages; i++) {
+        const char *code = repo->config.languages[i];
+        if (!strcmp(code, l->lang) || !desk_lang_available(repo, code))
+            continue;
+        char *url = xasprintf("%s?lang=%s", base, code);
+        json_array_append_new(langs, json_pack("{s:s, s:s}", "code", code, "url", url));
+        free(url);
+    }
+    json_object_set_new(data, "has_languages", json_boolean(json_array_size(langs) > 0));
+    json_object_set_new(data, "languages", langs);
+    desk_render(repo, l->lang, "invitation", data, r);
+    json_decref(data);
+    free(base);
+}
+
+/* POST .../answer: accept or decline, through workflow_answer, as `assign --accept` does. */
+static void answer(struct desk *d, struct journal_repo *repo, struct link *l,
+                   const struct request *req, struct reply *r)
+{
+    struct form f = {0};
+    char expected[65];
+    char *page = xasprintf("../%s", l->token); /* from .../<token>/answer to the page */
+    if (desk_read_form(req, &f)) {
+        error_clear();
+        desk_message(repo, l->lang, 400, "desk_bad_form_title", "desk_bad_form_text", l->root, r);
+        goto done;
+    }
+    desk_csrf(d, "answer", l->number, l->token, expected);
+    const char *csrf = form_get(&f, "csrf");
+    if (!csrf || !token_equal(csrf, expected)) {
+        desk_message(repo, l->lang, 403, "desk_forbidden_title", "desk_forbidden_text", l->root, r);
+        goto done;
+    }
+    bool open = l->a->round == l->record.round &&
+                (l->state == ASSIGNMENT_INVITED || l->state == ASSIGNMENT_EXPIRED);
+    if (!open) {
+        /* Answered already (the same form twice, or the editor recorded it): the state. */
+        desk_redirect(page, r);
+        goto done;
+    }
+    const char *choice = form_get(&f, "answer");
+    const char *reason = form_get(&f, "reason"), *suggested = form_get(&f, "suggested");
+    if (reason && !reason[strspn(reason, " \t")])
+        reason = NULL;
+    if (suggested && !suggested[strspn(suggested, " \t")])
+        suggested = NULL;
+    json_t *errors = json_object();
+    struct answer_request ask = {0};
+    ask.number = l->number;
+    ask.reviewer = l->a->reviewer;
+    ask.actor = l->a->reviewer;
+    if (choice && !strcmp(choice, "accept")) {
+        ask.answer = ANSWER_ACCEPT;
+    } else if (choice && !strcmp(choice, "decline")) {
+        ask.answer = ANSWER_DECLINE;
+        ask.reason = reason;
+        ask.suggested = suggested;
+    } else {
+        json_object_set_new(errors, "answer", json_true());
+    }
+    /* The workflow's own checks, with the field named in the page's words. */
+    json_t *t = NULL;
+    if (!desk_strings(repo, l->lang, &t)) {
+        const char *names[] = {"reason", "suggested"};
+        const char *values[] = {ask.reason, ask.suggested};
+        for (size_t i = 0; i < 2; i++) {
+            char key[32];
+            snprintf(key, sizeof(key), "desk_%s_label", names[i]);
+            const char *label = json_string_value(json_object_get(t, key));
+            if (values[i] && invitation_check_text(label ? label : names[i], values[i])) {
+                json_object_set_new(errors, names[i], json_string(error_message()));
+                error_clear();
+            }
+        }
+        json_decref(t);
+    } else {
+        error_clear();
+    }
+    if (json_object_size(errors)) {
+        invitation_page(d, repo, l, &f, errors, r);
+        r->status = 422;
+        json_decref(errors);
+        goto done;
+    }
+    json_decref(errors);
+    struct action_outcome out = {0};
+    int rc = workflow_answer(repo, &ask, &out);
+    action_outcome_free(&out);
+    if (!rc) {
+        desk_redirect(page, r);
+    } else {
+        fprintf(stderr, "journal serve: submission %lu: %s\n", l->number, error_message());
+        error_clear();
+        /* Refused because someone answered meanwhile (the CLI, another tab): the state,
+           as for a second post; anything else is the server's fault. */
+        if (rc == JOURNAL_EINPUT)
+            desk_redirect(page, r);
+        else
+            desk_message(repo, l->lang, 500, "desk_error_title", "desk_error_text", l->root, r);
+    }
+done:
+    free(page);
+    form_free(&f);
+}
+
+static void packet_download(struct journal_repo *repo, struct link *l, struct reply *r)
+{
+    struct packet p = {0};
+    bool current = l->a->round == l->record.round;
+    if (!current || l->state != ASSIGNMENT_ACCEPTED) {
+        desk_message(repo, l->lang, 404, "desk_not_found_title", "desk_not_found_text", l->root, r);
+        return;
+    }
+    int rc = packet_make(repo, l->number, l->a->reviewer, &p);
+    if (rc) {
+        fprintf(stderr, "journal serve: submission %lu: %s\n", l->number, error_message());
+        error_clear();
+        desk_message(repo, l->lang, 500, "desk_error_title", "desk_error_text", l->root, r);
+        return;
+    }
+    if (!strcmp(l->rest, "/packet")) {
+        r->status = 200;
+        r->type = "text/markdown; charset=utf-8";
+        strbuf_add(&r->body, p.text.buf, p.text.len);
+        r->disposition = xasprintf("attachment; filename=\"submission-%lu-round-%lu.md\"",
+                                   l->number, l->record.round);
+    } else {
+        const char *k = l->rest + 7;
+        char *end;
+        unsigned long i = strtoul(k, &end, 10);
+        if (!*k || *end || *k < '0' || *k > '9' || i >= p.nfiles) {
+            desk_message(repo, l->lang, 404, "desk_not_found_title", "desk_not_found_text", l->root,
+                         r);
+        } else if (packet_read_file(repo, l->number, p.files[i], &r->body)) {
+            error_clear();
+            desk_message(repo, l->lang, 500, "desk_error_title", "desk_error_text", l->root, r);
+        } else {
+            const char *name = strrchr(p.files[i], '/');
+            name = name ? name + 1 : p.files[i];
+            struct strbuf safe = STRBUF_INIT;
+            for (const char *c = name; *c; c++)
+                strbuf_addch(&safe, strchr("\"\\;\r\n", *c) || (unsigned char)*c < 0x20 ? '_' : *c);
+            r->status = 200;
+            r->type = "application/octet-stream";
+            r->disposition = xasprintf("attachment; filename=\"%s\"", safe.buf);
+            strbuf_release(&safe);
+        }
+    }
+    packet_free(&p);
+}
+
+bool desk_reviewer_handle(struct desk *d, struct journal_repo *repo, const char *method,
+                          const char *path, const char *lang, const struct request *req,
+                          struct reply *r)
+{
+    if (strncmp(path, "/review/", 8))
+        return false;
+    bool get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
+    bool post = !strcmp(method, "POST");
+    const char *fallback = repo->config.nlanguages ? repo->config.languages[0] : "en";
+    if (!desk_lang_available(repo, fallback))
+        fallback = "en";
+    struct link l;
+    memset(&l, 0, sizeof(l));
+    strbuf_init(&l.manuscript_text);
+    desk_root(path, l.root, sizeof(l.root));
+    int found = parse_review_path(path, &l) ? link_open(d, repo, &l, lang) : 1;
+    bool known = l.rest && (!*l.rest || !strcmp(l.rest, "/answer") || !strcmp(l.rest, "/packet") ||
+                            !strncmp(l.rest, "/files/", 7));
+    if (found < 0) {
+        desk_log_error(NULL);
+        desk_message(repo, fallback, 500, "desk_error_title", "desk_error_text", l.root, r);
+    } else if (found || !known) {
+        /* Wrong, revoked or withdrawn: the same page, whatever exists behind it. */
+        desk_message(repo, fallback, 404, "desk_not_found_title", "desk_not_found_text", l.root, r);
+    } else if (req->too_big) {
+        desk_message(repo, l.lang, 413, "desk_too_big_title", "desk_too_big_text", l.root, r);
+    } else if (!*l.rest && get) {
+        r->status = 200;
+        invitation_page(d, repo, &l, NULL, NULL, r);
+    } else if (!strcmp(l.rest, "/answer") && post) {
+        answer(d, repo, &l, req, r);
+    } else if ((!strcmp(l.rest, "/packet") || !strncmp(l.rest, "/files/", 7)) && get) {
+        packet_download(repo, &l, r);
+    } else {
+        desk_message(repo, l.lang, 405, "desk_method_title", "desk_method_text", l.root, r);
+    }
+    link_free(&l);
+    return true;
+}
