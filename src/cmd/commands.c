@@ -532,6 +532,9 @@ const struct command commands[] = {
      "\n"
      "JOURNAL_DESK_SECRET (at least 32 bytes) signs the forms' CSRF tokens; without it a\n"
      "secret is drawn at start, and a form opened before a restart must be reloaded.\n"
+     "Limits (journal.yaml): desk_threads (8 requests at once), desk_connections (256),\n"
+     "desk_timeout (30 s for a silent client), desk_submissions_per_hour (10 per client\n"
+     "address: 429 beyond), and the manuscript and attachment sizes (413 beyond).\n"
      "SIGTERM or SIGINT: stop accepting, finish the requests in flight, exit 0.\n"},
     {"token", cmd_token, "revoke a reviewer's front-desk link",
      "usage: journal token revoke NUMBER --reviewer ID\n"

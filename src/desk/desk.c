@@ -2,6 +2,7 @@
 #include "desk/desk.h"
 
 #include "desk/page.h"
+#include "desk/ratelimit.h"
 #include "desk/reviewer.h"
 #include "model/country.h"
 #include "model/language.h"
@@ -51,8 +52,6 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct reply *r)
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Cache-Control", "no-store");
-    /* No idle keep-alive: SIGTERM then waits only for requests really in flight. */
-    MHD_add_response_header(resp, "Connection", "close");
     if (r->location)
         MHD_add_response_header(resp, "Location", r->location);
     if (r->disposition)
@@ -86,7 +85,7 @@ static void handle(struct desk *d, const char *method, const char *path, const c
 {
     struct journal_repo *repo = NULL;
     bool get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
-    if (repo_open(&repo, d->dir)) {
+    if (desk_repo_acquire(d, &repo)) {
         desk_log_error(NULL);
         desk_message(NULL, "en", 500, NULL, NULL, "", r);
         return;
@@ -94,9 +93,14 @@ static void handle(struct desk *d, const char *method, const char *path, const c
     const char *fallback = repo->config.nlanguages ? repo->config.languages[0] : "en";
     if (!desk_lang_available(repo, fallback))
         fallback = "en";
+    if (desk_lang_available(repo, lang))
+        fallback = lang;
     char root[32];
     desk_root(path, root, sizeof(root));
-    if (get && !strcmp(path, "/style.css")) {
+    if (req->too_big) {
+        /* Whatever the page: the same answer before its link is even looked at. */
+        desk_message(repo, fallback, 413, "desk_too_big_title", "desk_too_big_text", root, r);
+    } else if (get && !strcmp(path, "/style.css")) {
         if (desk_theme_read(repo, "assets/style.css", &r->body)) {
             error_clear();
             desk_message(repo, fallback, 404, "desk_not_found_title", "desk_not_found_text", root,
@@ -108,33 +112,12 @@ static void handle(struct desk *d, const char *method, const char *path, const c
     } else if (!desk_reviewer_handle(d, repo, method, path, lang, req, r)) {
         desk_message(repo, fallback, 404, "desk_not_found_title", "desk_not_found_text", root, r);
     }
-    repo_free(repo);
+    desk_repo_release(repo);
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version, const char *upload_data,
-                                  size_t *upload_data_size, void **con_cls)
+static enum MHD_Result respond(struct desk *d, struct MHD_Connection *c, const char *method,
+                               const char *url, struct request *req)
 {
-    (void)version;
-    struct desk *d = cls;
-    struct request *req = *con_cls;
-    if (!req) {
-        req = xcalloc(1, sizeof(*req));
-        strbuf_init(&req->body);
-        const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
-        req->content_type = type ? xstrdup(type) : NULL;
-        *con_cls = req;
-        return MHD_YES;
-    }
-    if (*upload_data_size) {
-        bool files = req->content_type && !strncasecmp(req->content_type, "multipart/", 10);
-        if (req->body.len + *upload_data_size > (files ? d->max_upload : d->max_form))
-            req->too_big = true;
-        else
-            strbuf_add(&req->body, upload_data, *upload_data_size);
-        *upload_data_size = 0;
-        return MHD_YES;
-    }
     struct reply r = {0};
     strbuf_init(&r.body);
     const char *lang = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "lang");
@@ -149,16 +132,101 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     return ret;
 }
 
+/*
+ * The client's address: the peer's, or, when the peer is this host (the reverse proxy the
+ * documentation puts in front of the desk), the last address of X-Forwarded-For, which is
+ * the one that proxy added; anything before it the client may have written itself.
+ */
+static void client_address(struct MHD_Connection *c, char out[46])
+{
+    snprintf(out, 46, "unknown");
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!ci || !ci->client_addr)
+        return;
+    bool loopback = false;
+    if (ci->client_addr->sa_family == AF_INET) {
+        const struct sockaddr_in *v4 = (const struct sockaddr_in *)ci->client_addr;
+        inet_ntop(AF_INET, &v4->sin_addr, out, 46);
+        loopback = ntohl(v4->sin_addr.s_addr) >> 24 == 127;
+    } else if (ci->client_addr->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)ci->client_addr;
+        inet_ntop(AF_INET6, &v6->sin6_addr, out, 46);
+        loopback = IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr);
+    }
+    const char *fwd =
+        loopback ? MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For") : NULL;
+    if (!fwd)
+        return;
+    const char *last = strrchr(fwd, ',');
+    last = last ? last + 1 : fwd;
+    last += strspn(last, " \t");
+    size_t n = strcspn(last, " \t");
+    char addr[46];
+    unsigned char bin[16];
+    if (!n || n >= sizeof(addr))
+        return;
+    memcpy(addr, last, n);
+    addr[n] = '\0';
+    if (inet_pton(AF_INET, addr, bin) == 1 || inet_pton(AF_INET6, addr, bin) == 1)
+        memcpy(out, addr, n + 1);
+}
+
+static size_t body_limit(const struct desk *d, const struct request *req)
+{
+    bool files = req->content_type && !strncasecmp(req->content_type, "multipart/", 10);
+    return files ? d->max_upload : d->max_form;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
+{
+    (void)version;
+    struct desk *d = cls;
+    struct request *req = *con_cls;
+    if (!req) {
+        req = xcalloc(1, sizeof(*req));
+        strbuf_init(&req->body);
+        const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+        req->content_type = type ? xstrdup(type) : NULL;
+        client_address(c, req->addr);
+        atomic_fetch_add(&d->inflight, 1);
+        *con_cls = req;
+        /* A body announced over the limit is refused before it is sent: the client that
+           waits for 100 Continue sends nothing, and the connection is closed after the 413. */
+        const char *length = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+        char *end = NULL;
+        unsigned long long announced = length ? strtoull(length, &end, 10) : 0;
+        if (length && end != length && announced > body_limit(d, req)) {
+            req->too_big = true;
+            return respond(d, c, method, url, req);
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        if (req->body.len + *upload_data_size > body_limit(d, req))
+            req->too_big = true;
+        else if (!req->too_big)
+            strbuf_add(&req->body, upload_data, *upload_data_size);
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    return respond(d, c, method, url, req);
+}
+
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)cls, (void)c, (void)toe;
+    (void)c, (void)toe;
+    struct desk *d = cls;
     struct request *req = *con_cls;
     if (req) {
         strbuf_release(&req->body);
         free(req->content_type);
         free(req);
         *con_cls = NULL;
+        atomic_fetch_sub(&d->inflight, 1);
     }
 }
 
@@ -237,7 +305,12 @@ int desk_serve(const struct desk_options *opt)
     struct journal_repo *repo = NULL;
     if (!rc)
         rc = repo_open(&repo, d.dir); /* a journal, before anything is served */
+    unsigned threads = 0, timeout = 0, connections = 0;
     if (!rc) {
+        threads = repo->config.desk_threads;
+        timeout = repo->config.desk_timeout;
+        connections = repo->config.desk_connections;
+        d.submissions = rate_limit_new(repo->config.desk_submissions_per_hour, 3600);
         d.max_form = DESK_MAX_FORM;
         d.max_upload = DESK_MAX_FORM + repo->config.max_manuscript_size +
                        DESK_MAX_FILES * repo->config.max_attachment_size;
@@ -258,12 +331,15 @@ int desk_serve(const struct desk_options *opt)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    struct MHD_Daemon *daemon = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC |
-            (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
-        0, NULL, NULL, on_request, &d, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, &d, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)256, MHD_OPTION_END);
+    /* A pool of threads, each polling its share of the connections with epoll and handling
+       their requests: a page waits for git or for the journal's lock on its own thread. */
+    struct MHD_Daemon *daemon =
+        MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC |
+                             (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+                         0, NULL, NULL, on_request, &d, MHD_OPTION_SOCK_ADDR,
+                         (struct sockaddr *)&ss, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &d,
+                         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
+                         timeout, MHD_OPTION_CONNECTION_LIMIT, connections, MHD_OPTION_END);
     if (!daemon) {
         rc = error_input("--listen %s: cannot listen there (the port may be taken, or the "
                          "address not this machine's)",
@@ -288,11 +364,10 @@ int desk_serve(const struct desk_options *opt)
     sigwait(&stop, &sig);
     fprintf(stderr, "journal serve: %s: finishing the requests in flight\n",
             sig == SIGINT ? "SIGINT" : "SIGTERM");
+    /* Stop accepting; wait for the requests begun (a connection merely kept alive for a next
+       request is not waited for: MHD_stop_daemon closes it). */
     MHD_quiesce_daemon(daemon);
-    for (int waited = 0; waited < DESK_DRAIN_SECONDS * 20; waited++) {
-        info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-        if (!info || !info->num_connections)
-            break;
+    for (int waited = 0; waited < DESK_DRAIN_SECONDS * 20 && atomic_load(&d.inflight); waited++) {
         struct timespec ts = {0, 50 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
@@ -300,6 +375,7 @@ int desk_serve(const struct desk_options *opt)
     pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
     fprintf(stderr, "journal serve: stopped\n");
 done:
+    rate_limit_free(d.submissions);
     country_db_free(d.countries);
     language_db_free(d.languages);
     memset(d.secret, 0, sizeof(d.secret));

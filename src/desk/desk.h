@@ -10,11 +10,12 @@
  * answer, packet_make for the packet), so every accepted action is one commit exactly like
  * the CLI's; it holds no editorial rule of its own.
  *
- * Requests are handled one at a time on the server's thread (the error slot, libgit2's
- * repository and the journal's lock are per process; a request reads HEAD afresh, so what
- * the CLI commits meanwhile is seen at once). Every response carries Referrer-Policy:
- * no-referrer, a Content-Security-Policy with frame-ancestors 'none', and
- * Cache-Control: no-store; tokens appear in no log line (paths are logged with each token
+ * Requests are handled by a pool of desk_threads threads (libmicrohttpd's, each polling its
+ * share of the connections); each keeps its own libgit2 repository, reopened when HEAD moves
+ * (page.h: desk_repo_acquire), and the error slot is per thread. Writers serialise on the
+ * journal's lock as the CLI's do, so a page waiting for it holds up no other. Every response
+ * carries Referrer-Policy: no-referrer, a Content-Security-Policy with frame-ancestors 'none'
+ * and Cache-Control: no-store; tokens appear in no log line (paths are logged with each token
  * replaced by "<token>").
  *
  * Forms carry a CSRF token: HMAC-SHA-256 of the form's purpose, the submission and the link

@@ -2,6 +2,7 @@
 #include "desk/page.h"
 
 #include "default_theme.h"
+#include "desk/ratelimit.h"
 #include "site/i18n.h"
 #include "store/repo.h"
 #include "util/alloc.h"
@@ -9,9 +10,12 @@
 #include "util/mustache.h"
 #include "util/token.h"
 
+#include <git2.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 int desk_theme_read(struct journal_repo *repo, const char *rel, struct strbuf *out)
 {
@@ -36,7 +40,7 @@ int desk_theme_read(struct journal_repo *repo, const char *rel, struct strbuf *o
 
 /* Every template of the default theme's desk/, each from the journal's theme when it has one:
    a page added to the desk needs no list kept here, and an older theme still gets it. */
-static int load_templates(struct journal_repo *repo, struct mustache_set **out)
+static int templates_read(struct journal_repo *repo, struct mustache_set **out)
 {
     static const char prefix[] = "themes/default/desk/", suffix[] = ".mustache";
     struct mustache_set *set = mustache_set_new();
@@ -67,7 +71,7 @@ static int load_templates(struct journal_repo *repo, struct mustache_set **out)
     return 0;
 }
 
-int desk_strings(struct journal_repo *repo, const char *lang, json_t **out)
+static int strings_read(struct journal_repo *repo, const char *lang, json_t **out)
 {
     char *builtin = xasprintf("themes/default/i18n/%s.yaml", lang);
     json_t *t = NULL;
@@ -113,6 +117,116 @@ int desk_strings(struct journal_repo *repo, const char *lang, json_t **out)
     return 0;
 }
 
+/* ---- the thread's journal, cached per commit ---- */
+
+struct thread_cache {
+    struct journal_repo *repo;
+    git_oid head;
+    struct mustache_set *templates;
+    json_t *strings; /* language -> its strings, or null: the theme has none */
+};
+
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+
+static void cache_clear(struct thread_cache *c)
+{
+    repo_free(c->repo);
+    mustache_set_free(c->templates);
+    json_decref(c->strings);
+    memset(c, 0, sizeof(*c));
+}
+
+static void cache_destroy(void *p)
+{
+    cache_clear(p);
+    free(p);
+}
+
+static void cache_key_create(void)
+{
+    pthread_key_create(&cache_key, cache_destroy);
+}
+
+static struct thread_cache *cache_get(void)
+{
+    pthread_once(&cache_once, cache_key_create);
+    struct thread_cache *c = pthread_getspecific(cache_key);
+    if (!c) {
+        c = xcalloc(1, sizeof(*c));
+        pthread_setspecific(cache_key, c);
+    }
+    return c;
+}
+
+/* The cache, when repo is the thread's repository (a page given another one reads afresh). */
+static struct thread_cache *cache_for(const struct journal_repo *repo)
+{
+    struct thread_cache *c = cache_get();
+    return c->repo && c->repo == repo ? c : NULL;
+}
+
+int desk_repo_acquire(const struct desk *d, struct journal_repo **out)
+{
+    struct thread_cache *c = cache_get();
+    git_oid head;
+    if (c->repo && !git_reference_name_to_id(&head, c->repo->git, "HEAD") &&
+        git_oid_equal(&head, &c->head)) {
+        *out = c->repo;
+        return 0;
+    }
+    cache_clear(c);
+    int rc = repo_open(&c->repo, d->dir);
+    if (rc)
+        return rc;
+    /* An unborn HEAD (no commit yet) is never cached: repo_open refuses such a journal. */
+    if (git_reference_name_to_id(&c->head, c->repo->git, "HEAD")) {
+        cache_clear(c);
+        return repo_git_error("reading the journal's HEAD");
+    }
+    c->strings = json_object();
+    *out = c->repo;
+    return 0;
+}
+
+void desk_repo_release(struct journal_repo *repo)
+{
+    if (repo)
+        repo_unlock(repo); /* a page that failed half-way never keeps the journal locked */
+}
+
+static int load_templates(struct journal_repo *repo, struct mustache_set **out, bool *shared)
+{
+    struct thread_cache *c = cache_for(repo);
+    *shared = c != NULL;
+    if (c && c->templates) {
+        *out = c->templates;
+        return 0;
+    }
+    int rc = templates_read(repo, out);
+    if (!rc && c)
+        c->templates = *out;
+    return rc;
+}
+
+int desk_strings(struct journal_repo *repo, const char *lang, json_t **out)
+{
+    struct thread_cache *c = cache_for(repo);
+    json_t *known = c ? json_object_get(c->strings, lang) : NULL;
+    if (known && json_is_null(known))
+        return error_input("the theme has no strings in '%s'", lang);
+    if (known) {
+        *out = json_incref(known);
+        return 0;
+    }
+    int rc = strings_read(repo, lang, out);
+    if (c && !rc)
+        json_object_set(c->strings, lang, *out);
+    else if (c && rc == JOURNAL_EINPUT)
+        json_object_set_new(c->strings, lang, json_null());
+    return rc;
+}
+
 bool desk_lang_available(struct journal_repo *repo, const char *lang)
 {
     if (!lang || strlen(lang) != 2 || lang[0] < 'a' || lang[0] > 'z' || lang[1] < 'a' ||
@@ -132,7 +246,8 @@ void desk_render(struct journal_repo *repo, const char *lang, const char *templa
 {
     struct mustache_set *set = NULL;
     json_t *t = NULL;
-    int rc = load_templates(repo, &set);
+    bool shared = false;
+    int rc = load_templates(repo, &set, &shared);
     if (!rc)
         rc = desk_strings(repo, lang, &t);
     if (!rc) {
@@ -151,7 +266,8 @@ void desk_render(struct journal_repo *repo, const char *lang, const char *templa
     }
     r->type = "text/html; charset=utf-8";
     json_decref(t);
-    mustache_set_free(set);
+    if (!shared)
+        mustache_set_free(set);
 }
 
 void desk_message(struct journal_repo *repo, const char *lang, unsigned status,
@@ -209,6 +325,11 @@ void desk_csrf(const struct desk *d, const char *purpose, unsigned long number, 
 int desk_read_form(const struct request *req, struct form *out)
 {
     return form_parse_body(req->content_type, req->body.buf, req->body.len, out);
+}
+
+bool desk_rate_allow(struct desk *d, const struct request *req)
+{
+    return rate_limit_take(d->submissions, req->addr, time(NULL));
 }
 
 void desk_log_error(const char *about)

@@ -5,6 +5,7 @@
 #include "util/strbuf.h"
 
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -16,6 +17,7 @@
 struct journal_repo;
 struct country_db;
 struct language_db;
+struct rate_limit;
 
 struct desk {
     const char *dir;
@@ -25,12 +27,15 @@ struct desk {
     struct language_db *languages;
     size_t max_form;   /* bytes of an urlencoded body: a few short fields */
     size_t max_upload; /* bytes of a multipart body: the manuscript and attachment limits */
+    struct rate_limit *submissions; /* per client address: desk_submissions_per_hour */
+    atomic_uint inflight;           /* requests begun and not yet completed */
 };
 
 struct request {
     struct strbuf body;
     bool too_big;       /* over the limit: the body was not kept */
     char *content_type; /* the request's Content-Type, or NULL */
+    char addr[46];      /* the client's address (behind a proxy on this host: the forwarded one) */
 };
 
 struct reply {
@@ -41,10 +46,21 @@ struct reply {
     char *disposition; /* downloads */
 };
 
+/*
+ * The journal for one request: the calling thread's repository, opened again only when HEAD
+ * has moved since its last request (a commit by the desk or the command line), so that
+ * journal.yaml, the theme's templates and its strings are parsed once per commit and thread
+ * instead of once per request. Release it after the request (it stays open for the thread's
+ * next one; never repo_free it).
+ */
+int desk_repo_acquire(const struct desk *d, struct journal_repo **out);
+void desk_repo_release(struct journal_repo *repo);
+
 /* A file of the journal's theme at HEAD, else the default theme's compiled in (a journal made
    before the desk existed has no desk/ in its theme). JOURNAL_EINPUT when neither has it. */
 int desk_theme_read(struct journal_repo *repo, const char *rel, struct strbuf *out);
-/* The interface strings in lang: the default theme's, overridden by the journal's theme. */
+/* The interface strings in lang: the default theme's, overridden by the journal's theme.
+   Read-only (shared by the thread's requests at one commit); json_decref when done. */
 int desk_strings(struct journal_repo *repo, const char *lang, json_t **out);
 /* Whether lang is a two-letter code the theme has strings for. */
 bool desk_lang_available(struct journal_repo *repo, const char *lang);
@@ -68,6 +84,9 @@ void desk_csrf(const struct desk *d, const char *purpose, unsigned long number, 
                char out[65]);
 /* The request's body as a form, by its Content-Type. JOURNAL_EINPUT when malformed. */
 int desk_read_form(const struct request *req, struct form *out);
+/* Whether the request's client may make one more submission this hour
+   (desk_submissions_per_hour); if it may, the submission is counted. */
+bool desk_rate_allow(struct desk *d, const struct request *req);
 /* Log the pending error with what it concerns ("submission 3"), then clear it. */
 void desk_log_error(const char *about);
 

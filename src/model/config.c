@@ -23,6 +23,10 @@ static const char *const config_keys[] = {"title",
                                           "issn",
                                           "base_url",
                                           "desk_url",
+                                          "desk_threads",
+                                          "desk_connections",
+                                          "desk_timeout",
+                                          "desk_submissions_per_hour",
                                           "languages",
                                           "require_translations",
                                           "review_mode",
@@ -651,6 +655,20 @@ int config_parse(struct journal_config *cfg, const char *file, const char *text,
     if (port && (!ydoc_uint(port, &port_value) || port_value > 65535))
         ydoc_problem(&d, port, "'smtp_port' must be a port number (1-65535)");
     cfg->smtp_port = (unsigned)port_value;
+    static const char *const desk_keys[] = {"desk_threads", "desk_connections", "desk_timeout",
+                                            "desk_submissions_per_hour"};
+    static const size_t desk_default[] = {8, 256, 30, 10}, desk_max[] = {256, 65536, 3600, 1000000};
+    unsigned *desk_fields[] = {&cfg->desk_threads, &cfg->desk_connections, &cfg->desk_timeout,
+                               &cfg->desk_submissions_per_hour};
+    for (size_t i = 0; i < 4; i++) {
+        size_t v = parse_size(&d, root, desk_keys[i], desk_default[i]);
+        if (v > desk_max[i]) {
+            ydoc_problem(&d, ydoc_get(&d, root, desk_keys[i]), "'%s' must be at most %zu",
+                         desk_keys[i], desk_max[i]);
+            v = desk_default[i];
+        }
+        *desk_fields[i] = (unsigned)v;
+    }
     cfg->mail_max_attempts = (unsigned)parse_size(&d, root, "mail_max_attempts", 10);
     cfg->mail_stale_claim_seconds = (unsigned)parse_size(&d, root, "mail_stale_claim_seconds", 600);
     if (cfg->mail_stale_claim_seconds < 60)

@@ -118,6 +118,11 @@ struct journal_config {
     char *mail_from_name;
     char *desk_url; /* the front desk's public address (journal serve behind a proxy), no
                        trailing '/', or NULL: invitations then carry no link */
+    /* journal serve's limits (docs/operating.md#the-front-desk) */
+    unsigned desk_threads;              /* requests handled at once */
+    unsigned desk_connections;          /* open connections at most */
+    unsigned desk_timeout;              /* seconds a silent client keeps its connection */
+    unsigned desk_submissions_per_hour; /* submissions from one client address in an hour */
     char *mail_reply_to;
     char *contact_email; /* the editorial office, shown to readers and harvesters (OAI-PMH) */
     char *smtp_host;

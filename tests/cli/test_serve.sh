@@ -280,6 +280,46 @@ check "the record holds that one answer" -- \
            grep -cE 'state: (accepted|declined)' | grep -qx 1"
 check "git's objects are sound" -- git -C "$J" fsck --no-progress
 
+# --- requests in parallel: a page waiting for the journal's lock holds up no other ---
+# The lock is held from outside (as a long CLI command would); the desk's accept waits for
+# it on its thread while another page is served; released, the accept goes through.
+expect_exit 0 "assign a fifth reviewer" -- \
+    "$JOURNAL" -C "$J" assign 10 --reviewer dinara-ospanova --override-conflict "tested"
+LINK5=$(link_for "$(grep -A3 'id: dinara-ospanova' "$J/reviewers.yaml" | sed -n 's/.*email: *//p')")
+fetch "$LINK5"
+CSRF5=$(csrf_of)
+before=$(commit_count "$J")
+mkfifo "$TEST_TMP/release"
+flock "$J/.journal/lock" sh -c "echo held >'$TEST_TMP/held'; read _ <'$TEST_TMP/release'" &
+HOLD_PID=$!
+for _ in $(seq 200); do [ -s "$TEST_TMP/held" ] && break; sleep 0.05; done
+curl -s -o /dev/null -w '%{http_code}' --data "answer=accept&csrf=$CSRF5" "$LINK5/answer" \
+    >"$TEST_TMP/waiting.status" &
+WAITING_PID=$!
+for _ in $(seq 100); do grep -q "waiting for\|POST /review/10/<token>/answer" "$SERVE_LOG" && break; sleep 0.05; done
+fetch "$LINK2" -m 20
+check_eq "while an accept waits for the lock, another page is served" 200 "$STATUS"
+check "... and the accept is still waiting" -- kill -0 "$WAITING_PID"
+echo go >"$TEST_TMP/release"
+wait "$HOLD_PID"
+wait "$WAITING_PID"
+check_eq "released, the waiting accept answers 303" 303 "$(cat "$TEST_TMP/waiting.status")"
+check_eq "... in one commit" $((before + 1)) "$(commit_count "$J")"
+
+# --- limits: a body announced over the limit is refused before it is sent ---
+snapshot "$J" >"$TEST_TMP/before"
+head -c 70000 /dev/zero | tr '\0' 'a' >"$TEST_TMP/big.form"
+fetch "$LINK5/answer" --data-binary "@$TEST_TMP/big.form"
+check_eq "a form over 64 KB is refused (413)" 413 "$STATUS"
+check "... with the desk's page saying so" -- grep -q '<html lang="en">' "$TEST_TMP/body"
+fetch "$BASE/review/10/$(printf 'a%.0s' $(seq 64))/answer" --data-binary "@$TEST_TMP/big.form"
+check_eq "... whatever the link (nothing about it is revealed first)" 413 "$STATUS"
+expect_unchanged "$TEST_TMP/before" "$J" "... writing nothing"
+# Keep-alive: two pages on one connection (curl says when it re-uses one).
+curl -sv -o /dev/null -o /dev/null "$BASE/style.css" "$LINK" 2>"$TEST_TMP/keepalive.err"
+check "two requests share one connection (keep-alive)" -- \
+    grep -qi 're-using existing connection\|reusing existing connection' "$TEST_TMP/keepalive.err"
+
 # --- the server's log holds no token ---
 check "the server logged the requests" -- grep -q "POST /review/10/<token>/answer 303" "$SERVE_LOG"
 check "no token reached the server's log" -- \
@@ -332,5 +372,15 @@ tgit -C "$J" commit -qam "A desk_url without its scheme"
 expect_exit 1 "a desk_url without http(s):// is refused" -- "$JOURNAL" -C "$J" list
 expect_stderr_match "journal.yaml:[0-9]+:[0-9]+: .*desk_url must start with https:// or http://" \
     "... with the line and what is expected"
+
+# --- the desk's limits are journal.yaml keys, checked like every other ---
+sed -i 's|^desk_url: .*|desk_url: "https://desk.jcss.org"|' "$J/journal.yaml"
+printf 'desk_threads: 0\ndesk_timeout: 7200\n' >>"$J/journal.yaml"
+tgit -C "$J" commit -qam "Limits out of range"
+expect_exit 1 "desk_threads: 0 and desk_timeout: 7200 are refused" -- "$JOURNAL" -C "$J" list
+expect_stderr_match "journal.yaml:[0-9]+:[0-9]+: 'desk_threads' must be a positive whole number" \
+    "... desk_threads with its line"
+expect_stderr_match "journal.yaml:[0-9]+:[0-9]+: 'desk_timeout' must be at most 3600" \
+    "... desk_timeout with its line and the bound"
 
 finish

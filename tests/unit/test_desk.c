@@ -8,6 +8,7 @@
 
 #include "desk/desk.h"
 #include "desk/form.h"
+#include "desk/ratelimit.h"
 #include "util/error.h"
 #include "util/token.h"
 
@@ -201,6 +202,26 @@ static void test_form_multipart_malformed(void **state)
     error_clear();
 }
 
+static void test_rate_limit(void **state)
+{
+    (void)state;
+    struct rate_limit *rl = rate_limit_new(3, 3600);
+    assert_true(rate_limit_take(rl, "192.0.2.1", 0));
+    assert_true(rate_limit_take(rl, "192.0.2.1", 10));
+    assert_true(rate_limit_take(rl, "192.0.2.1", 20));
+    assert_false(rate_limit_take(rl, "192.0.2.1", 30)); /* the fourth in the hour */
+    assert_true(rate_limit_take(rl, "2001:db8::1", 30)); /* another address: its own count */
+    assert_false(rate_limit_take(rl, "192.0.2.1", 3599));
+    /* An hour after the first act, one more; the refused ones were not counted. */
+    assert_true(rate_limit_take(rl, "192.0.2.1", 3600));
+    assert_false(rate_limit_take(rl, "192.0.2.1", 3605));
+    assert_true(rate_limit_take(rl, "192.0.2.1", 3610));
+    rate_limit_free(rl);
+    rl = rate_limit_new(0, 60);
+    assert_false(rate_limit_take(rl, "192.0.2.1", 0));
+    rate_limit_free(rl);
+}
+
 static void test_redact(void **state)
 {
     (void)state;
@@ -224,6 +245,7 @@ int main(void)
         cmocka_unit_test(test_form_malformed),
         cmocka_unit_test(test_form_multipart),
         cmocka_unit_test(test_form_multipart_malformed),
+        cmocka_unit_test(test_rate_limit),
         cmocka_unit_test(test_redact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
