@@ -191,8 +191,12 @@ int desk_repo_acquire(const struct desk *d, struct journal_repo **out)
 
 void desk_repo_release(struct journal_repo *repo)
 {
-    if (repo)
-        repo_unlock(repo); /* a page that failed half-way never keeps the journal locked */
+    if (!repo)
+        return;
+    /* What one request set must not reach the next one's commits: the lock, and the mail
+       trailer of an action that failed half-way. */
+    repo_unlock(repo);
+    repo_set_trailer(repo, NULL);
 }
 
 static int load_templates(struct journal_repo *repo, struct mustache_set **out, bool *shared)

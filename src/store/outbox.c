@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define OUTBOX_SCHEMA_VERSION 1
+#define OUTBOX_SCHEMA_VERSION 2
 
 struct outbox {
     sqlite3 *db;
@@ -54,7 +54,8 @@ static const char schema[] =
     "  ref TEXT,"
     "  claimed_by TEXT,"
     "  claim_token TEXT,"
-    "  claimed_at INTEGER);"
+    "  claimed_at INTEGER,"
+    "  secret INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX IF NOT EXISTS messages_state ON messages(state, id);";
 
 static int db_error(struct outbox *ob, const char *what)
@@ -115,7 +116,11 @@ static int open_schema(struct outbox *ob)
                                 "(schema %d; this one knows %d)",
                                 ob->path, version, OUTBOX_SCHEMA_VERSION);
         else if (version == 0)
-            rc = exec(ob, "INSERT INTO meta(key, value) VALUES('schema_version', '1')");
+            rc = exec(ob, "INSERT INTO meta(key, value) VALUES('schema_version', '2')");
+        /* Version 2 marks the messages that carry a personal link (outbox_new.secret). */
+        else if (version == 1)
+            rc = exec(ob, "ALTER TABLE messages ADD COLUMN secret INTEGER NOT NULL DEFAULT 0;"
+                          "UPDATE meta SET value = '2' WHERE key = 'schema_version'");
     }
     return end(ob, rc);
 }
@@ -218,8 +223,8 @@ int outbox_enqueue(struct outbox *ob, const struct outbox_new *msg, long long *i
     snprintf(holder, sizeof(holder), "pid %ld", (long)getpid());
     rc = prepare(ob, &st,
                  "INSERT INTO messages(created, message_id, sender, recipients, message, purpose,"
-                 " submission, state, ref, claimed_by, claim_token, claimed_at)"
-                 " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                 " submission, state, ref, claimed_by, claim_token, claimed_at, secret)"
+                 " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!rc) {
         db_bind_text(st, 1, created);
         db_bind_text(st, 2, msg->message_id);
@@ -236,6 +241,7 @@ int outbox_enqueue(struct outbox *ob, const struct outbox_new *msg, long long *i
             db_bind_text(st, 11, msg->hold_token);
             sqlite3_bind_int64(st, 12, (sqlite3_int64)time(NULL));
         }
+        sqlite3_bind_int(st, 13, msg->secret);
         int step = sqlite3_step(st);
         if (step == SQLITE_DONE)
             *id = (long long)sqlite3_last_insert_rowid(ob->db);
@@ -338,9 +344,17 @@ int outbox_mark_sent(struct outbox *ob, long long id)
 {
     char sent_at[32];
     timestamp(time(NULL), sent_at);
+    /* A message that carries a personal link keeps only its headers once sent: the link's
+       token is then in the recipient's mailbox and nowhere else. */
     return change_in_state(ob, id,
                            "UPDATE messages SET state = 'sent', sent_at = ?2, claimed_by = NULL,"
-                           " claim_token = NULL, claimed_at = NULL WHERE id = ?1",
+                           " claim_token = NULL, claimed_at = NULL,"
+                           " message = CASE WHEN secret AND instr(message, X'0D0A0D0A') > 0"
+                           "   THEN substr(message, 1, instr(message, X'0D0A0D0A') + 3)"
+                           "     || '[journal: the body was removed once the message was sent,"
+                           " since it carried a personal link.]' || X'0D0A'"
+                           "   ELSE message END"
+                           " WHERE id = ?1",
                            sent_at, "queued sending failed sent",
                            "it waits for its action's commit");
 }

@@ -70,6 +70,7 @@ struct outbox_new {
     bool hold;
     const char *ref;
     const char *hold_token; /* held messages: the action's token (see pending above), or NULL */
+    bool secret;            /* it carries a personal link: once sent, only its headers are kept */
 };
 
 /* Validates (addresses, purpose, non-empty message) and stores; *id receives the new id. */

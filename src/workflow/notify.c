@@ -135,6 +135,21 @@ static int split_message(const char *template, char *text, char **subject, char 
     return 0;
 }
 
+/* Whether the mail's context holds a personal link: a string under a key ending in "_link"
+   (desk_link: a reviewer's; the author's links likewise). */
+static bool carries_link(json_t *ctx)
+{
+    const char *key;
+    json_t *value;
+    json_object_foreach(ctx, key, value)
+    {
+        size_t n = strlen(key);
+        if (n >= 5 && !strcmp(key + n - 5, "_link") && json_is_string(value))
+            return true;
+    }
+    return false;
+}
+
 int notify_hold(struct notifier *n, const char *template, const char *lang, json_t *ctx,
                 const struct recipient *to, const char *purpose, unsigned long submission)
 {
@@ -180,7 +195,7 @@ int notify_hold(struct notifier *n, const char *template, const char *lang, json
     const char *recipients[] = {to->address};
     struct outbox_new item = {
         message_id, c->mail_from_address, recipients, 1,    composed.buf, composed.len,
-        purpose,    submission,           true,       NULL, n->token};
+        purpose,    submission,           true,       NULL, n->token,     carries_link(ctx)};
     long long id;
     rc = outbox_enqueue(n->outbox, &item, &id);
     if (!rc) {

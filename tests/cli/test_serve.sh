@@ -112,6 +112,33 @@ check "the record keeps the token's SHA-256, not the token" -- \
     grep -q "link: sha256:$(printf '%s' "$TOKEN" | sha256sum | cut -c1-64)" "$J/submissions/10/submission.yaml"
 check "the token is nowhere in the repository's history" -- \
     sh -c "! git -C '$J' log -p --all | grep -q '$TOKEN'"
+# The outbox keeps a sent invitation's headers only: the token is in the reviewer's mailbox.
+outbox_holds() {
+    "$PY" - "$J/.journal/outbox.db" "$1" <<'PY'
+import email, email.policy, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+rows = db.execute("select message, state from messages").fetchall()
+found = False
+for raw, state in rows:
+    raw = raw if isinstance(raw, bytes) else raw.encode()
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    text = raw.decode("latin-1")
+    for part in msg.walk():
+        if not part.is_multipart():
+            try:
+                text += part.get_content()
+            except Exception:
+                pass
+    found = found or sys.argv[2] in text
+sys.exit(0 if found else 1)
+PY
+}
+check "the outbox keeps the sent invitation's headers" -- outbox_holds "$V_EMAIL"
+if outbox_holds "$TOKEN"; then
+    fail "the sent invitation's token is not kept in the outbox"
+else
+    pass "the sent invitation's token is not kept in the outbox"
+fi
 
 fetch "$LINK"
 check_eq "the link opens the invitation page (200)" 200 "$STATUS"

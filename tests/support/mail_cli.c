@@ -130,7 +130,7 @@ static int cmd_enqueue(const char *db, int argc, char **argv)
         size_t nrcpt;
         const char **rcpt = mime_envelope_recipients(&msg, &nrcpt);
         struct outbox_new entry = {message_id, msg.from.address, rcpt, nrcpt, text.buf, text.len,
-                                   purpose,    submission,       hold, ref,   NULL};
+                                   purpose,    submission,       hold, ref,   NULL, false};
         long long id;
         rc = outbox_enqueue(ob, &entry, &id);
         if (!rc)

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* memmem */
 /*
  * The outbox with a fake transport: enqueue, list, flush in order, failures
  * and retries, permanent failures, stale claims of dead processes, the
@@ -142,7 +143,8 @@ static long long enqueue(struct outbox *ob, int n, const char *purpose, bool hol
                              (unsigned long)n,
                              hold,
                              NULL,
-                             hold ? "tok-1" : NULL};
+                             hold ? "tok-1" : NULL,
+                             false};
     long long id = 0;
     if (outbox_enqueue(ob, &msg, &id))
         fail_msg("outbox_enqueue: %s", error_message());
@@ -589,7 +591,8 @@ static void test_enqueue_validation(void **state)
                              1,
                              false,
                              "abc",
-                             NULL};
+                             NULL,
+                             false};
     long long id;
     assert_int_equal(outbox_enqueue(ob, &msg, &id), 0);
     assert_int_equal(outbox_enqueue(ob, &msg, &id), JOURNAL_EINPUT);
@@ -746,10 +749,94 @@ static void test_concurrent_processes(void **state)
     free(log_path);
 }
 
+/* A message carrying a personal link keeps only its headers once sent; others keep all. */
+static void test_sent_secret_keeps_headers_only(void **state)
+{
+    (void)state;
+    struct outbox *ob = open_outbox(0, 0);
+    const char *rcpt[] = {"a@example.org"};
+    const char *text = "Subject: Invitation\r\nX-Other: 1\r\n\r\nOpen https://desk/review/3/"
+                       "aa11bb22cc33dd44ee55ff6600112233445566778899aabbccddeeff00112233\r\n";
+    struct outbox_new msg = {"<s1@example.org>",
+                             "editor@example.org",
+                             rcpt,
+                             1,
+                             text,
+                             strlen(text),
+                             "invitation",
+                             3,
+                             false,
+                             NULL,
+                             NULL,
+                             true};
+    long long secret_id, plain_id;
+    assert_int_equal(outbox_enqueue(ob, &msg, &secret_id), 0);
+    msg.message_id = "<s2@example.org>";
+    msg.secret = false;
+    assert_int_equal(outbox_enqueue(ob, &msg, &plain_id), 0);
+    struct outbox_entry e;
+    /* Queued, the body is whole: it is still to be sent. */
+    assert_int_equal(outbox_get(ob, secret_id, &e), 0);
+    assert_int_equal(e.message_len, strlen(text));
+    outbox_entry_free(&e);
+    assert_int_equal(outbox_mark_sent(ob, secret_id), 0);
+    assert_int_equal(outbox_mark_sent(ob, plain_id), 0);
+    assert_int_equal(outbox_get(ob, secret_id, &e), 0);
+    assert_null(memmem(e.message, e.message_len, "aa11bb22", 8));
+    assert_non_null(
+        memmem(e.message, e.message_len, "Subject: Invitation\r\nX-Other: 1\r\n\r\n", 35));
+    assert_non_null(memmem(e.message, e.message_len, "body was removed", 16));
+    outbox_entry_free(&e);
+    assert_int_equal(outbox_get(ob, plain_id, &e), 0);
+    assert_int_equal(e.message_len, strlen(text));
+    assert_memory_equal(e.message, text, strlen(text));
+    outbox_entry_free(&e);
+    outbox_close(ob);
+}
+
+/* An outbox of schema 1 (before secret) gains the column and keeps its mail. */
+static void test_schema_1_upgraded(void **state)
+{
+    (void)state;
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(db,
+                     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
+                     "INSERT INTO meta VALUES('schema_version', '1');"
+                     "CREATE TABLE messages(id INTEGER PRIMARY KEY AUTOINCREMENT, created TEXT NOT "
+                     "NULL, message_id TEXT NOT NULL UNIQUE, sender TEXT NOT NULL, recipients TEXT "
+                     "NOT NULL, message BLOB NOT NULL, purpose TEXT NOT NULL, submission INTEGER, "
+                     "state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, message_failures "
+                     "INTEGER NOT NULL DEFAULT 0, last_error TEXT, sent_at TEXT, ref TEXT, "
+                     "claimed_by TEXT, claim_token TEXT, claimed_at INTEGER);"
+                     "INSERT INTO messages(created, message_id, sender, recipients, message, "
+                     "purpose, state) VALUES('2026-01-01T00:00:00Z', '<old@x>', 'e@x.org', "
+                     "'a@x.org', X'583A20790D0A0D0A7A0D0A', 'invitation', 'queued');",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
+    sqlite3_close(db);
+    struct outbox *ob = open_outbox(0, 0);
+    struct outbox_entry *list = NULL;
+    size_t n = 0;
+    assert_int_equal(outbox_list(ob, "queued", &list, &n), 0);
+    assert_int_equal(n, 1);
+    long long id = list[0].id;
+    outbox_entries_free(list, n);
+    assert_int_equal(outbox_mark_sent(ob, id), 0); /* not secret: kept whole */
+    struct outbox_entry e;
+    assert_int_equal(outbox_get(ob, id, &e), 0);
+    assert_int_equal(e.message_len, 11);
+    outbox_entry_free(&e);
+    outbox_close(ob);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_enqueue_list_flush, fresh),
+        cmocka_unit_test_setup(test_sent_secret_keeps_headers_only, fresh),
+        cmocka_unit_test_setup(test_schema_1_upgraded, fresh),
         cmocka_unit_test_setup(test_failure_then_retry, fresh),
         cmocka_unit_test_setup(test_unavailable_server_stops_the_flush, fresh),
         cmocka_unit_test_setup(test_permanent_failure, fresh),
