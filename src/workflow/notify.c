@@ -150,6 +150,36 @@ static bool carries_link(json_t *ctx)
     return false;
 }
 
+/*
+ * A theme made before a link existed (an invitation template copied before desk_link) would
+ * send the mail without it, and its reader could not answer: each link the context holds and
+ * the body does not is added at its end, on a line of its own. Takes body; returns the body.
+ */
+static char *add_missing_links(json_t *ctx, char *body)
+{
+    const char *key;
+    json_t *value;
+    struct strbuf out = STRBUF_INIT;
+    json_object_foreach(ctx, key, value)
+    {
+        size_t n = strlen(key);
+        const char *link = json_string_value(value);
+        if (n < 5 || strcmp(key + n - 5, "_link") || !link || strstr(body, link))
+            continue;
+        if (!out.len) {
+            strbuf_addstr(&out, body);
+            while (out.len && out.buf[out.len - 1] == '\n')
+                strbuf_setlen(&out, out.len - 1);
+            strbuf_addch(&out, '\n');
+        }
+        strbuf_addf(&out, "\n%s\n", link);
+    }
+    if (!out.len)
+        return body;
+    free(body);
+    return strbuf_detach(&out, NULL);
+}
+
 int notify_hold(struct notifier *n, const char *template, const char *lang, json_t *ctx,
                 const struct recipient *to, const char *purpose, unsigned long submission)
 {
@@ -164,6 +194,7 @@ int notify_hold(struct notifier *n, const char *template, const char *lang, json
         rc = split_message(template, text.buf, &subject, &body);
     if (rc)
         goto done;
+    body = add_missing_links(ctx, body);
     const struct journal_config *c = &n->repo->config;
     struct mail_address recipient = {to->name, to->address};
     struct mail_address reply = {NULL, c->mail_reply_to};

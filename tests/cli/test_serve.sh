@@ -310,9 +310,22 @@ check "git's objects are sound" -- git -C "$J" fsck --no-progress
 # --- requests in parallel: a page waiting for the journal's lock holds up no other ---
 # The lock is held from outside (as a long CLI command would); the desk's accept waits for
 # it on its thread while another page is served; released, the accept goes through.
+# The fifth reviewer's invitation comes from a theme made before the desk: its templates know
+# no desk_link, and the link is added at the end all the same.
+for l in en ru; do
+    printf '%s\n' 'Subject: Invitation {{submission.number}}' '' \
+        'Dear {{{reviewer.name}}}, please review "{{{submission.title}}}" by {{due}}.' \
+        >"$J/themes/default/mail/invitation.$l.mustache"
+done
+tgit -C "$J" commit -qam "Invitation templates from before the desk"
 expect_exit 0 "assign a fifth reviewer" -- \
     "$JOURNAL" -C "$J" assign 10 --reviewer dinara-ospanova --override-conflict "tested"
-LINK5=$(link_for "$(grep -A3 'id: dinara-ospanova' "$J/reviewers.yaml" | sed -n 's/.*email: *//p')")
+D_EMAIL=$(grep -A3 'id: dinara-ospanova' "$J/reviewers.yaml" | sed -n 's/.*email: *//p')
+LINK5=$(link_for "$D_EMAIL")
+check "an invitation from a template without desk_link still carries the link" -- test -n "$LINK5"
+decoded_body "$D_EMAIL" >"$TEST_TMP/old-theme.txt"
+check "... after the template's own text" -- \
+    sh -c "grep -A3 'please review' '$TEST_TMP/old-theme.txt' | grep -qE '^$BASE/review/10/[0-9a-f]{64}\$'"
 fetch "$LINK5"
 CSRF5=$(csrf_of)
 before=$(commit_count "$J")
