@@ -326,6 +326,33 @@ for path in sorted(glob.glob(sys.argv[1] + "/*.eml")):
 PY
 }
 
+# start_desk DIR [VAR=VALUE...]: `journal serve` on a free loopback port for the journal in DIR
+# (the variables set in its environment only); DESK_PID, DESK_BASE (http://127.0.0.1:PORT),
+# DESK_LOG (its standard error). stop_desk: SIGTERM, then SIGKILL if it lingers.
+start_desk() {
+    local dir=$1
+    shift
+    DESK_LOG=$TEST_TMP/desk.log
+    rm -f "$TEST_TMP/desk.out"
+    env "$@" "$JOURNAL" -C "$dir" serve --listen 127.0.0.1:0 >"$TEST_TMP/desk.out" 2>>"$DESK_LOG" &
+    DESK_PID=$!
+    for _ in $(seq 400); do
+        grep -q 'listening on' "$TEST_TMP/desk.out" 2>/dev/null && break
+        kill -0 "$DESK_PID" 2>/dev/null || break
+        sleep 0.05
+    done
+    DESK_BASE=$(sed -n 's|.*listening on \(http://[^ ]*\)/$|\1|p' "$TEST_TMP/desk.out")
+}
+stop_desk() {
+    if [ -n "${DESK_PID:-}" ]; then
+        kill "$DESK_PID" 2>/dev/null
+        for _ in $(seq 100); do kill -0 "$DESK_PID" 2>/dev/null || break; sleep 0.05; done
+        kill -9 "$DESK_PID" 2>/dev/null
+        wait "$DESK_PID" 2>/dev/null
+        DESK_PID=
+    fi
+}
+
 # commit_count DIR
 commit_count() {
     git -C "$1" rev-list --count HEAD 2>/dev/null || echo 0
