@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The site's browser and validation tests (CTest: browser_site, browser_xss).
+# The browser and validation tests (CTest: browser_site, browser_xss, browser_desk).
 #     bash tests/browser/run.sh JOURNAL_BINARY [TEST]
 # TEST is the test file in tests/browser/ (default site.test.mjs; xss.test.mjs is
 # the hostile corpus of tests/xss/).
