@@ -31,89 +31,14 @@
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const SOURCE_DIR = path.resolve(process.env.SOURCE_DIR || path.join(HERE, '..', '..'));
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+import { CHROMIUM, SOURCE_DIR, check, fail, findFiles, finish, pass, serve } from './lib.mjs';
+
 const THEME_SCRIPTS = fs
   .readdirSync(path.join(SOURCE_DIR, 'themes', 'default', 'assets'))
   .filter((f) => f.endsWith('.js'));
-
-let passed = 0;
-let failed = 0;
-function pass(desc) {
-  passed++;
-  console.log(`ok - ${desc}`);
-}
-function fail(desc, ...details) {
-  failed++;
-  console.log(`not ok - ${desc}`);
-  for (const d of details.flatMap((x) => String(x).split('\n'))) console.log(`    # ${d}`);
-}
-function check(desc, cond, ...details) {
-  if (cond) pass(desc);
-  else fail(desc, ...details);
-  return Boolean(cond);
-}
-function finish() {
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exitCode = failed === 0 && passed > 0 ? 0 : 1;
-}
-
-function findFiles(dir, pred) {
-  const out = [];
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...findFiles(p, pred));
-    else if (pred(p)) out.push(p);
-  }
-  return out.sort();
-}
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.xml': 'application/xml',
-  '.json': 'application/json',
-  '.png': 'image/png',
-  '.txt': 'text/plain; charset=utf-8',
-};
-
-function serve(root) {
-  const server = http.createServer((req, res) => {
-    let rel;
-    try {
-      rel = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    } catch {
-      res.writeHead(400).end();
-      return;
-    }
-    let file = path.join(root, path.normalize(rel));
-    if (!file.startsWith(root + path.sep)) {
-      res.writeHead(403).end();
-      return;
-    }
-    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-    fs.readFile(file, (err, data) => {
-      if (err) {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-        return;
-      }
-      res.writeHead(200, { 'content-type': TYPES[path.extname(file).toLowerCase()] || 'application/octet-stream' });
-      res.end(data);
-    });
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server));
-  });
-}
 
 // Runs in the page: everything on it that content could have put there to run code.
 function inspectPage(themeScripts) {
