@@ -4,6 +4,7 @@
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/mofile.h"
+#include "util/shared.h"
 #include "util/strbuf.h"
 #include "util/utf8.h"
 
@@ -432,7 +433,9 @@ static void build_index(struct country_db *db, const struct mofile *ru)
     finish_index(db);
 }
 
-int country_db_open(struct country_db **out, const char *dir_json, const char *locale_dir)
+static void country_db_release(struct country_db *db);
+
+static int country_db_read(struct country_db **out, const char *dir_json, const char *locale_dir)
 {
     *out = NULL;
     struct country_db *db = xcalloc(1, sizeof(*db));
@@ -448,14 +451,14 @@ int country_db_open(struct country_db **out, const char *dir_json, const char *l
     mofile_free(ru);
     free(json_path);
     if (ret) {
-        country_db_free(db);
+        country_db_release(db);
         return ret;
     }
     *out = db;
     return 0;
 }
 
-void country_db_free(struct country_db *db)
+static void country_db_release(struct country_db *db)
 {
     if (!db)
         return;
@@ -472,6 +475,34 @@ void country_db_free(struct country_db *db)
         free(db->names[i].key);
     free(db->names);
     free(db);
+}
+
+/* Debian's tables, the ones nearly every caller opens, are read once per process
+   (util/shared.h): reading them was most of what opening a journal cost. */
+static struct shared_slot default_country_db = SHARED_SLOT_INIT;
+
+static int read_default(void **out)
+{
+    return country_db_read((struct country_db **)out, NULL, NULL);
+}
+
+static void release_default(void *db)
+{
+    country_db_release(db);
+}
+
+int country_db_open(struct country_db **out, const char *dir_json, const char *locale_dir)
+{
+    *out = NULL;
+    if (!dir_json && !locale_dir)
+        return shared_acquire(&default_country_db, read_default, (void **)out);
+    return country_db_read(out, dir_json, locale_dir);
+}
+
+void country_db_free(struct country_db *db)
+{
+    if (db && !shared_release(&default_country_db, db, release_default))
+        country_db_release(db);
 }
 
 size_t country_db_count(const struct country_db *db)

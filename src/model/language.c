@@ -4,6 +4,7 @@
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/mofile.h"
+#include "util/shared.h"
 #include "util/unicode.h"
 
 #include <errno.h>
@@ -107,7 +108,9 @@ out:
     return ret;
 }
 
-int language_db_open(struct language_db **out, const char *dir_json, const char *locale_dir)
+static void language_db_release(struct language_db *db);
+
+static int language_db_read(struct language_db **out, const char *dir_json, const char *locale_dir)
 {
     *out = NULL;
     struct language_db *db = xcalloc(1, sizeof(*db));
@@ -121,14 +124,14 @@ int language_db_open(struct language_db **out, const char *dir_json, const char 
     mofile_free(ru);
     free(json_path);
     if (ret) {
-        language_db_free(db);
+        language_db_release(db);
         return ret;
     }
     *out = db;
     return 0;
 }
 
-void language_db_free(struct language_db *db)
+static void language_db_release(struct language_db *db)
 {
     if (!db)
         return;
@@ -139,6 +142,34 @@ void language_db_free(struct language_db *db)
     free(db->languages);
     free(db->by_alpha3);
     free(db);
+}
+
+/* Debian's tables, the ones nearly every caller opens, are read once per process
+   (util/shared.h): reading them was most of what opening a journal cost. */
+static struct shared_slot default_language_db = SHARED_SLOT_INIT;
+
+static int read_default(void **out)
+{
+    return language_db_read((struct language_db **)out, NULL, NULL);
+}
+
+static void release_default(void *db)
+{
+    language_db_release(db);
+}
+
+int language_db_open(struct language_db **out, const char *dir_json, const char *locale_dir)
+{
+    *out = NULL;
+    if (!dir_json && !locale_dir)
+        return shared_acquire(&default_language_db, read_default, (void **)out);
+    return language_db_read(out, dir_json, locale_dir);
+}
+
+void language_db_free(struct language_db *db)
+{
+    if (db && !shared_release(&default_language_db, db, release_default))
+        language_db_release(db);
 }
 
 size_t language_db_count(const struct language_db *db)

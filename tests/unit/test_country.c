@@ -719,12 +719,37 @@ static void test_languages(void **state)
     assert_null(language_db_at(languages, count));
 }
 
+/* Debian's tables are read once per process and shared; tables named by path are one's own. */
+static void test_default_tables_shared(void **state)
+{
+    (void)state;
+    struct country_db *a = NULL, *b = NULL, *own = NULL;
+    assert_int_equal(country_db_open(&a, NULL, NULL), 0);
+    assert_int_equal(country_db_open(&b, NULL, NULL), 0);
+    assert_ptr_equal(a, b);
+    assert_int_equal(country_db_open(&own, "/usr/share/iso-codes/json", "/usr/share/locale"), 0);
+    assert_ptr_not_equal(own, a);
+    country_db_free(a);
+    /* Still usable by its other user. */
+    assert_string_equal(country_lookup(b, "Kazakhstan")->alpha2, "KZ");
+    country_db_free(b);
+    country_db_free(own);
+    struct language_db *l1 = NULL, *l2 = NULL;
+    assert_int_equal(language_db_open(&l1, NULL, NULL), 0);
+    assert_int_equal(language_db_open(&l2, NULL, NULL), 0);
+    assert_ptr_equal(l1, l2);
+    language_db_free(l1);
+    assert_non_null(language_lookup(l2, "ru"));
+    language_db_free(l2);
+}
+
 int main(int argc, char **argv)
 {
     json_dir = argc > 1 ? argv[1] : NULL;
     locale_dir = argc > 2 ? argv[2] : NULL;
 
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_default_tables_shared),
         cmocka_unit_test(test_mofile_little_endian),
         cmocka_unit_test(test_mofile_big_endian),
         cmocka_unit_test(test_mofile_rejects_corrupt_images),
