@@ -1016,3 +1016,118 @@ bool institution_form_same_full(const struct institution_form *a, const struct i
     }
     return true;
 }
+
+/* ---- The memo of institution pairs ---- */
+
+void institution_memo_init(struct institution_memo *m)
+{
+    memset(m, 0, sizeof(*m));
+}
+
+void institution_memo_free(struct institution_memo *m)
+{
+    for (uint32_t i = 0; i < m->n; i++) {
+        institution_form_free(&m->forms[i]);
+        free(m->identities[i]);
+    }
+    free(m->forms);
+    free(m->identities);
+    free(m->hashes);
+    free(m->slots);
+    free(m->answers);
+    memset(m, 0, sizeof(*m));
+}
+
+/* Everything institution_form_same reads, as one string: each field after its length, so
+   that no two forms that differ share it. */
+static char *institution_identity(const struct institution_form *f)
+{
+    struct strbuf sb = STRBUF_INIT;
+    if (f->ror)
+        strbuf_addf(&sb, "r%zu:%s", strlen(f->ror), f->ror);
+    strbuf_addf(&sb, "k%zu:%s", strlen(f->key), f->key);
+    for (size_t i = 0; i < f->nwords; i++)
+        strbuf_addf(&sb, "w%zu:%s", strlen(f->words[i]), f->words[i]);
+    return strbuf_detach(&sb, NULL);
+}
+
+static void institution_form_copy(struct institution_form *to, const struct institution_form *f)
+{
+    *to = *f;
+    to->ror = f->ror ? xstrdup(f->ror) : NULL;
+    to->key = xstrdup(f->key);
+    to->words = xcalloc(f->nwords + 1, sizeof(*to->words));
+    to->heads = xcalloc(f->nwords + 1, sizeof(*to->heads));
+    for (size_t i = 0; i < f->nwords; i++) {
+        to->words[i] = xstrdup(f->words[i]);
+        to->heads[i] = f->heads[i];
+    }
+}
+
+static void memo_place(struct institution_memo *m, uint32_t id)
+{
+    size_t s = m->hashes[id - 1] & (m->nslots - 1);
+    while (m->slots[s])
+        s = (s + 1) & (m->nslots - 1);
+    m->slots[s] = id;
+}
+
+/* The table of answers at its next size, with what it knew. */
+static void memo_grow_answers(struct institution_memo *m)
+{
+    uint32_t dim = m->dim ? m->dim * 2 : 64;
+    if (dim > INSTITUTION_MEMO_MAX)
+        return;
+    uint8_t *answers = xcalloc(((size_t)dim * dim + 3) / 4, 1);
+    for (size_t a = 0; a < m->dim; a++)
+        for (size_t b = 0; b < m->dim; b++) {
+            size_t from = a * m->dim + b, to = a * dim + b;
+            unsigned known = (m->answers[from >> 2] >> ((from & 3) * 2)) & 3;
+            answers[to >> 2] |= (uint8_t)(known << ((to & 3) * 2));
+        }
+    free(m->answers);
+    m->answers = answers;
+    m->dim = dim;
+}
+
+void institution_memo_add(struct institution_memo *m, struct institution_form *f)
+{
+    char *identity = institution_identity(f);
+    uint64_t h = word_hash(identity, strlen(identity));
+    for (size_t s = m->nslots ? h & (m->nslots - 1) : 0; m->nslots && m->slots[s];
+         s = (s + 1) & (m->nslots - 1)) {
+        uint32_t id = m->slots[s];
+        if (m->hashes[id - 1] == h && !strcmp(m->identities[id - 1], identity)) {
+            free(identity);
+            f->id = id;
+            return;
+        }
+    }
+    m->forms = xrealloc(m->forms, (m->n + 1) * sizeof(*m->forms));
+    m->identities = xrealloc(m->identities, (m->n + 1) * sizeof(*m->identities));
+    m->hashes = xrealloc(m->hashes, (m->n + 1) * sizeof(*m->hashes));
+    institution_form_copy(&m->forms[m->n], f);
+    m->identities[m->n] = identity;
+    m->hashes[m->n] = h;
+    m->n++;
+    f->id = m->forms[m->n - 1].id = m->n;
+    if (2 * (size_t)m->n > m->nslots) { /* at most half full */
+        free(m->slots);
+        m->nslots = m->nslots ? m->nslots * 2 : 64;
+        m->slots = xcalloc(m->nslots, sizeof(*m->slots));
+        for (uint32_t id = 1; id <= m->n; id++)
+            memo_place(m, id);
+    } else {
+        memo_place(m, f->id);
+    }
+    if (f->id > m->dim)
+        memo_grow_answers(m);
+}
+
+bool institution_memo_learn(struct institution_memo *m, uint32_t a, uint32_t b)
+{
+    bool same = institution_form_same(&m->forms[a - 1], &m->forms[b - 1]);
+    size_t cell = (size_t)(a - 1) * m->dim + (b - 1);
+    m->answers[cell >> 2] |= (uint8_t)((same ? 2u : 1u) << ((cell & 3) * 2));
+    return same;
+}

@@ -124,6 +124,7 @@ struct institution_form {
     uint64_t words_hash; /* of all the words in order: the same name written the same way */
     size_t nwords;
     uint64_t signature;
+    uint32_t id; /* given by institution_memo_add (1, 2, ...), else 0 */
 };
 
 /*
@@ -229,6 +230,50 @@ static inline bool institution_form_same(const struct institution_form *a,
             return false;
     }
     return institution_form_same_full(a, b);
+}
+
+/*
+ * Institutions repeat far more than names (a journal's reviewers and authors come from a few
+ * hundred places, each written in a few ways), so assign --auto, which asks about millions
+ * of pairs of them, asks the memo instead of institution_form_same: each distinct institution
+ * gets an id, and the answer for an ordered pair of ids is kept, in two bits, the first time
+ * it is asked. "Distinct" is by all that institution_form_same reads (the ROR id, the key,
+ * the distinctive words), so two forms with one id are interchangeable, and the memo answers
+ * exactly as institution_form_same does (test_namematch holds it to that). The memo keeps a
+ * copy of the first form of each id, so a lookup reads neither form. Answers are kept for the
+ * first INSTITUTION_MEMO_MAX ids, so that the table stays under 4 MiB; pairs with a later id
+ * are compared each time, as before. Not for several threads at once: a lookup writes.
+ */
+#define INSTITUTION_MEMO_MAX 4096
+struct institution_memo {
+    struct institution_form *forms; /* by id - 1 */
+    char **identities;              /* by id - 1: all that makes an institution distinct */
+    uint64_t *hashes;
+    uint32_t n;
+    uint32_t *slots; /* open addressing on the hashes: ids, 0 for none */
+    size_t nslots;
+    uint8_t *answers; /* 2 bits for each (a, b): 0 not asked yet, 1 different, 2 the same */
+    uint32_t dim;     /* answers is dim x dim: ids up to dim are kept */
+};
+
+void institution_memo_init(struct institution_memo *m);
+void institution_memo_free(struct institution_memo *m);
+/* Sets f->id to f's id in m: the id of the same institution when m has it, else a new one. */
+void institution_memo_add(struct institution_memo *m, struct institution_form *f);
+/* The answer for ids a and b, not yet known, found and kept (for institution_memo_same). */
+bool institution_memo_learn(struct institution_memo *m, uint32_t a, uint32_t b);
+
+/* institution_form_same of the institutions with ids a and b in m. */
+static inline bool institution_memo_same(struct institution_memo *m, uint32_t a, uint32_t b)
+{
+    if (a <= m->dim && b <= m->dim) {
+        size_t cell = (size_t)(a - 1) * m->dim + (b - 1);
+        unsigned known = (m->answers[cell >> 2] >> ((cell & 3) * 2)) & 3;
+        if (known)
+            return known == 2;
+        return institution_memo_learn(m, a, b);
+    }
+    return institution_form_same(&m->forms[a - 1], &m->forms[b - 1]);
 }
 
 #endif
