@@ -539,7 +539,7 @@ static int add_script_run(struct name_build *b, enum name_script script, const c
 
 /* The gate of a name in Latin letters (see namematch.h): the stem hash of each full word
    with the first letter of each other word. */
-static uint64_t pair_bit(uint64_t stem_hash, unsigned char letter)
+static uint64_t pair_hash(uint64_t stem_hash, unsigned char letter)
 {
     /* splitmix64's finaliser: the letter must move the top bits too. With FNV's multiply
        alone it barely did, and 16 % of the pairs of Latin names in bench/assign.sh passed the
@@ -547,23 +547,67 @@ static uint64_t pair_bit(uint64_t stem_hash, unsigned char letter)
     uint64_t h = stem_hash + (letter + 1) * 0x9E3779B97F4A7C15ULL;
     h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ULL;
     h = (h ^ (h >> 27)) * 0x94D049BB133111EBULL;
-    return 1ULL << ((h ^ (h >> 31)) >> 58);
+    return h ^ (h >> 31);
 }
 
-static uint64_t latin_pairs(const struct name_form *f)
+/* Each pair of a full word's stem and another word's first letter (or, for a name of one
+   word, its stem alone), as its hash, to fn. */
+static void each_latin_pair(const struct name_form *f, void (*fn)(void *, uint64_t), void *arg)
 {
-    uint64_t pairs = 0;
     for (size_t i = 0; i < f->nwords; i++) {
         const struct name_word *x = &f->words[i];
         if (x->initial)
             continue;
         if (f->nwords == 1)
-            pairs |= pair_bit(x->stem_hash, 0);
+            fn(arg, pair_hash(x->stem_hash, 0));
         for (size_t j = 0; j < f->nwords; j++)
             if (j != i)
-                pairs |= pair_bit(x->stem_hash, (unsigned char)f->words[j].text[0]);
+                fn(arg, pair_hash(x->stem_hash, (unsigned char)f->words[j].text[0]));
     }
+}
+
+static void add_pair_bit(void *arg, uint64_t h)
+{
+    *(uint64_t *)arg |= 1ULL << (h >> 58);
+}
+
+static uint64_t latin_pairs(const struct name_form *f)
+{
+    uint64_t pairs = 0;
+    each_latin_pair(f, add_pair_bit, &pairs);
     return pairs;
+}
+
+/* A hash on 256 bits, for the gates of groups. */
+static void add_wide_bit(void *arg, uint64_t h)
+{
+    uint64_t *bits = arg;
+    if (h)
+        bits[h >> 62] |= 1ULL << ((h >> 56) & 63);
+}
+
+void name_gate_add(struct name_gate *g, const struct name_form *f)
+{
+    if (f->has_script)
+        g->script_stems |= f->signature;
+    else
+        each_latin_pair(f, add_wide_bit, g->latin_pairs);
+    g->stems |= f->signature;
+    /* The loose keys and alternatives that latin_loose and alt_signature have a bit of. */
+    for (size_t i = 0; i < f->nwords; i++) {
+        const struct name_word *w = &f->words[i];
+        if (!w->script) {
+            for (int s = 0; s < 2; s++) {
+                add_wide_bit(g->latin_loose, w->loose[s]);
+                add_wide_bit(g->latin_loose, w->loose_next[s]);
+            }
+            continue;
+        }
+        for (size_t k = 0; k < w->nalts; k++)
+            add_wide_bit(g->alts, w->alts[k]);
+        for (size_t k = 0; k < w->nalts_next; k++)
+            add_wide_bit(g->alts, w->alts_next[k]);
+    }
 }
 
 int name_form_init(struct name_form *f, const char *name)
