@@ -15,8 +15,9 @@
  * Korean or Chinese name in Hangul, Han characters or Latin letters), a declared
  * conflict with a person, and an institution named in English or Russian. Every pair the
  * language and country rules allow is compared (the author, declared-person and
- * institution rules), on forms made once per person. MATCH=0 in the environment leaves
- * that out, for the figures before it.
+ * institution rules), on forms made once per person, past the gates of the groups and
+ * with the memo of institution pairs as workflow/eligibility.c has them. MATCH=0 in the
+ * environment leaves that out, for the figures before it.
  */
 #define _POSIX_C_SOURCE 200809L
 
