@@ -15,8 +15,9 @@
  * Korean or Chinese name in Hangul, Han characters or Latin letters), a declared
  * conflict with a person, and an institution named in English or Russian. Every pair the
  * language and country rules allow is compared (the author, declared-person and
- * institution rules), on forms made once per person. MATCH=0 in the environment leaves
- * that out, for the figures before it.
+ * institution rules), on forms made once per person, past the gates of the groups and
+ * with the memo of institution pairs as workflow/eligibility.c has them. MATCH=0 in the
+ * environment leaves that out, for the figures before it.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -368,7 +369,8 @@ static void person_name(struct strbuf *sb)
         strbuf_addf(sb, "%.*s. %s", given[0] & 0x80 ? 2 : 1, given, family);
 }
 
-static int person_forms_init(struct person_forms *p, struct strbuf *sb)
+static int person_forms_init(struct person_forms *p, struct strbuf *sb,
+                             struct institution_memo *memo)
 {
     person_name(sb);
     int rc = name_form_init(&p->name, sb->buf);
@@ -378,6 +380,8 @@ static int person_forms_init(struct person_forms *p, struct strbuf *sb)
     if (!rc)
         rc = institution_form_init(&p->institution, institution_names[pick(NINSTITUTIONS)][pick(2)],
                                    NULL);
+    if (!rc)
+        institution_memo_add(memo, &p->institution);
     return rc;
 }
 
@@ -403,14 +407,29 @@ static void person_forms_free(struct person_forms *p)
     institution_form_free(&p->institution);
 }
 
-/* The author, declared-person and institution rules of workflow/eligibility.c. */
-static bool names_conflict(const struct person_forms *rev, const struct person_forms *authors,
-                           uint32_t nauthors)
+/* Whether the reviewer's institution is one of the authors', by the memo, as
+   workflow/eligibility.c asks before the rules. */
+static bool institutions_meet(struct institution_memo *memo, const struct person_forms *rev,
+                              const struct person_forms *authors, uint32_t nauthors)
+{
+    for (uint32_t a = 0; a < nauthors; a++)
+        if (institution_memo_same(memo, rev->institution.id, authors[a].institution.id))
+            return true;
+    return false;
+}
+
+/* The author, declared-person and institution rules of workflow/eligibility.c, in its order,
+   each skipped where the gates (and for institutions the memo) say it cannot hold. */
+static bool names_conflict(struct institution_memo *memo, const struct person_forms *rev,
+                           const struct person_forms *authors, uint32_t nauthors,
+                           bool names_may_meet, bool institutions_may_meet)
 {
     for (uint32_t a = 0; a < nauthors; a++) {
-        if (name_form_same_person(&rev->name, &authors[a].name) ||
-            name_form_same_person(&rev->declared, &authors[a].name) ||
-            institution_form_same(&rev->institution, &authors[a].institution))
+        if (names_may_meet && (name_form_same_person(&rev->name, &authors[a].name) ||
+                               name_form_same_person(&rev->declared, &authors[a].name)))
+            return true;
+        if (institutions_may_meet &&
+            institution_memo_same(memo, rev->institution.id, authors[a].institution.id))
             return true;
     }
     return false;
@@ -543,12 +562,14 @@ int main(int argc, char **argv)
     struct person_forms *sub_forms =
         xcalloc((size_t)nsubs * authors_per_sub + 1, sizeof(*sub_forms));
     struct strbuf name = STRBUF_INIT;
+    struct institution_memo memo;
+    institution_memo_init(&memo);
     t0 = now();
     for (uint32_t j = 0; match && j < nrevs; j++)
-        if (person_forms_init(&rev_forms[j], &name))
+        if (person_forms_init(&rev_forms[j], &name, &memo))
             return 1;
     for (size_t x = 0; match && x < (size_t)nsubs * authors_per_sub; x++)
-        if (person_forms_init(&sub_forms[x], &name))
+        if (person_forms_init(&sub_forms[x], &name, &memo))
             return 1;
     strbuf_release(&name);
     struct group_gate *rev_gates = xcalloc(nrevs + 1, sizeof(*rev_gates));
@@ -578,11 +599,15 @@ int main(int argc, char **argv)
             const struct person *r = &revs[j];
             if ((s->en ? r->en : r->ru) && s->country != r->country &&
                 !conflicted[(size_t)i * nrevs + j]) {
-                if (match &&
-                    (name_gates_meet(&rev_gates[j].names, &sub_gates[i].names) ||
-                     (rev_gates[j].institutions & sub_gates[i].institutions)) &&
-                    names_conflict(&rev_forms[j], &sub_forms[(size_t)i * authors_per_sub],
-                                   authors_per_sub)) {
+                const struct person_forms *authors = &sub_forms[(size_t)i * authors_per_sub];
+                bool names_may_meet =
+                    match && name_gates_meet(&rev_gates[j].names, &sub_gates[i].names);
+                bool institutions_may_meet =
+                    match && (rev_gates[j].institutions & sub_gates[i].institutions) &&
+                    institutions_meet(&memo, &rev_forms[j], authors, authors_per_sub);
+                if ((names_may_meet || institutions_may_meet) &&
+                    names_conflict(&memo, &rev_forms[j], authors, authors_per_sub, names_may_meet,
+                                   institutions_may_meet)) {
                     name_conflicts++;
                     continue;
                 }
@@ -658,6 +683,7 @@ int main(int argc, char **argv)
         person_forms_free(&rev_forms[j]);
     for (size_t x = 0; match && x < (size_t)nsubs * authors_per_sub; x++)
         person_forms_free(&sub_forms[x]);
+    institution_memo_free(&memo);
     free(rev_forms);
     free(sub_forms);
     free(rev_gates);

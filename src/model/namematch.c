@@ -539,7 +539,7 @@ static int add_script_run(struct name_build *b, enum name_script script, const c
 
 /* The gate of a name in Latin letters (see namematch.h): the stem hash of each full word
    with the first letter of each other word. */
-static uint64_t pair_bit(uint64_t stem_hash, unsigned char letter)
+static uint64_t pair_hash(uint64_t stem_hash, unsigned char letter)
 {
     /* splitmix64's finaliser: the letter must move the top bits too. With FNV's multiply
        alone it barely did, and 16 % of the pairs of Latin names in bench/assign.sh passed the
@@ -547,23 +547,67 @@ static uint64_t pair_bit(uint64_t stem_hash, unsigned char letter)
     uint64_t h = stem_hash + (letter + 1) * 0x9E3779B97F4A7C15ULL;
     h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ULL;
     h = (h ^ (h >> 27)) * 0x94D049BB133111EBULL;
-    return 1ULL << ((h ^ (h >> 31)) >> 58);
+    return h ^ (h >> 31);
 }
 
-static uint64_t latin_pairs(const struct name_form *f)
+/* Each pair of a full word's stem and another word's first letter (or, for a name of one
+   word, its stem alone), as its hash, to fn. */
+static void each_latin_pair(const struct name_form *f, void (*fn)(void *, uint64_t), void *arg)
 {
-    uint64_t pairs = 0;
     for (size_t i = 0; i < f->nwords; i++) {
         const struct name_word *x = &f->words[i];
         if (x->initial)
             continue;
         if (f->nwords == 1)
-            pairs |= pair_bit(x->stem_hash, 0);
+            fn(arg, pair_hash(x->stem_hash, 0));
         for (size_t j = 0; j < f->nwords; j++)
             if (j != i)
-                pairs |= pair_bit(x->stem_hash, (unsigned char)f->words[j].text[0]);
+                fn(arg, pair_hash(x->stem_hash, (unsigned char)f->words[j].text[0]));
     }
+}
+
+static void add_pair_bit(void *arg, uint64_t h)
+{
+    *(uint64_t *)arg |= 1ULL << (h >> 58);
+}
+
+static uint64_t latin_pairs(const struct name_form *f)
+{
+    uint64_t pairs = 0;
+    each_latin_pair(f, add_pair_bit, &pairs);
     return pairs;
+}
+
+/* A hash on 256 bits, for the gates of groups. */
+static void add_wide_bit(void *arg, uint64_t h)
+{
+    uint64_t *bits = arg;
+    if (h)
+        bits[h >> 62] |= 1ULL << ((h >> 56) & 63);
+}
+
+void name_gate_add(struct name_gate *g, const struct name_form *f)
+{
+    if (f->has_script)
+        g->script_stems |= f->signature;
+    else
+        each_latin_pair(f, add_wide_bit, g->latin_pairs);
+    g->stems |= f->signature;
+    /* The loose keys and alternatives that latin_loose and alt_signature have a bit of. */
+    for (size_t i = 0; i < f->nwords; i++) {
+        const struct name_word *w = &f->words[i];
+        if (!w->script) {
+            for (int s = 0; s < 2; s++) {
+                add_wide_bit(g->latin_loose, w->loose[s]);
+                add_wide_bit(g->latin_loose, w->loose_next[s]);
+            }
+            continue;
+        }
+        for (size_t k = 0; k < w->nalts; k++)
+            add_wide_bit(g->alts, w->alts[k]);
+        for (size_t k = 0; k < w->nalts_next; k++)
+            add_wide_bit(g->alts, w->alts_next[k]);
+    }
 }
 
 int name_form_init(struct name_form *f, const char *name)
@@ -1015,4 +1059,119 @@ bool institution_form_same_full(const struct institution_form *a, const struct i
             return false;
     }
     return true;
+}
+
+/* ---- The memo of institution pairs ---- */
+
+void institution_memo_init(struct institution_memo *m)
+{
+    memset(m, 0, sizeof(*m));
+}
+
+void institution_memo_free(struct institution_memo *m)
+{
+    for (uint32_t i = 0; i < m->n; i++) {
+        institution_form_free(&m->forms[i]);
+        free(m->identities[i]);
+    }
+    free(m->forms);
+    free(m->identities);
+    free(m->hashes);
+    free(m->slots);
+    free(m->answers);
+    memset(m, 0, sizeof(*m));
+}
+
+/* Everything institution_form_same reads, as one string: each field after its length, so
+   that no two forms that differ share it. */
+static char *institution_identity(const struct institution_form *f)
+{
+    struct strbuf sb = STRBUF_INIT;
+    if (f->ror)
+        strbuf_addf(&sb, "r%zu:%s", strlen(f->ror), f->ror);
+    strbuf_addf(&sb, "k%zu:%s", strlen(f->key), f->key);
+    for (size_t i = 0; i < f->nwords; i++)
+        strbuf_addf(&sb, "w%zu:%s", strlen(f->words[i]), f->words[i]);
+    return strbuf_detach(&sb, NULL);
+}
+
+static void institution_form_copy(struct institution_form *to, const struct institution_form *f)
+{
+    *to = *f;
+    to->ror = f->ror ? xstrdup(f->ror) : NULL;
+    to->key = xstrdup(f->key);
+    to->words = xcalloc(f->nwords + 1, sizeof(*to->words));
+    to->heads = xcalloc(f->nwords + 1, sizeof(*to->heads));
+    for (size_t i = 0; i < f->nwords; i++) {
+        to->words[i] = xstrdup(f->words[i]);
+        to->heads[i] = f->heads[i];
+    }
+}
+
+static void memo_place(struct institution_memo *m, uint32_t id)
+{
+    size_t s = m->hashes[id - 1] & (m->nslots - 1);
+    while (m->slots[s])
+        s = (s + 1) & (m->nslots - 1);
+    m->slots[s] = id;
+}
+
+/* The table of answers at its next size, with what it knew. */
+static void memo_grow_answers(struct institution_memo *m)
+{
+    uint32_t dim = m->dim ? m->dim * 2 : 64;
+    if (dim > INSTITUTION_MEMO_MAX)
+        return;
+    uint8_t *answers = xcalloc(((size_t)dim * dim + 3) / 4, 1);
+    for (size_t a = 0; a < m->dim; a++)
+        for (size_t b = 0; b < m->dim; b++) {
+            size_t from = a * m->dim + b, to = a * dim + b;
+            unsigned known = (m->answers[from >> 2] >> ((from & 3) * 2)) & 3;
+            answers[to >> 2] |= (uint8_t)(known << ((to & 3) * 2));
+        }
+    free(m->answers);
+    m->answers = answers;
+    m->dim = dim;
+}
+
+void institution_memo_add(struct institution_memo *m, struct institution_form *f)
+{
+    char *identity = institution_identity(f);
+    uint64_t h = word_hash(identity, strlen(identity));
+    for (size_t s = m->nslots ? h & (m->nslots - 1) : 0; m->nslots && m->slots[s];
+         s = (s + 1) & (m->nslots - 1)) {
+        uint32_t id = m->slots[s];
+        if (m->hashes[id - 1] == h && !strcmp(m->identities[id - 1], identity)) {
+            free(identity);
+            f->id = id;
+            return;
+        }
+    }
+    m->forms = xrealloc(m->forms, (m->n + 1) * sizeof(*m->forms));
+    m->identities = xrealloc(m->identities, (m->n + 1) * sizeof(*m->identities));
+    m->hashes = xrealloc(m->hashes, (m->n + 1) * sizeof(*m->hashes));
+    institution_form_copy(&m->forms[m->n], f);
+    m->identities[m->n] = identity;
+    m->hashes[m->n] = h;
+    m->n++;
+    f->id = m->forms[m->n - 1].id = m->n;
+    if (2 * (size_t)m->n > m->nslots) { /* at most half full */
+        free(m->slots);
+        m->nslots = m->nslots ? m->nslots * 2 : 64;
+        m->slots = xcalloc(m->nslots, sizeof(*m->slots));
+        for (uint32_t id = 1; id <= m->n; id++)
+            memo_place(m, id);
+    } else {
+        memo_place(m, f->id);
+    }
+    if (f->id > m->dim)
+        memo_grow_answers(m);
+}
+
+bool institution_memo_learn(struct institution_memo *m, uint32_t a, uint32_t b)
+{
+    bool same = institution_form_same(&m->forms[a - 1], &m->forms[b - 1]);
+    size_t cell = (size_t)(a - 1) * m->dim + (b - 1);
+    m->answers[cell >> 2] |= (uint8_t)((same ? 2u : 1u) << ((cell & 3) * 2));
+    return same;
 }

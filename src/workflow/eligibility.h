@@ -34,6 +34,9 @@ struct eligibility {
     struct published_paper *papers;
     size_t npapers;
     bool forms_made; /* the papers' name forms, made by the first _init below */
+    /* Every institution of the forms made below, with the answers of its pairs: the
+       institution rule asks here (model/namematch.h). */
+    struct institution_memo *institutions;
 };
 
 enum eligibility_rule {
@@ -91,8 +94,9 @@ void eligibility_close(struct eligibility *el);
 /*
  * Forms of a reviewer and of a manuscript, for eligibility_check_prepared: a run that checks
  * many pairs makes them once per person (transliteration costs microseconds, a comparison
- * of forms nanoseconds). The first of them also makes the published authors' forms (so el
- * is not const, and not to be shared by threads while they run). 0 or JOURNAL_EINTERNAL
+ * of forms nanoseconds). The first of them also makes the published authors' forms, and each
+ * gives its institutions their ids in el's memo (so el is not const, and not to be shared by
+ * threads while they run). 0 or JOURNAL_EINTERNAL
  * (ICU); free with the _free functions.
  */
 int eligibility_reviewer_init(struct eligibility *el, const struct roster_reviewer *rv,
@@ -106,7 +110,8 @@ void eligibility_manuscript_free(struct eligibility_manuscript *f);
  * The first rule that excludes reviewer rv (forms rf) from submission number (manuscript m,
  * forms mf), with a sentence saying why in *why (caller frees; NULL when eligible), or no
  * sentence when why is NULL. load is the reviewer's open reviews; capacity counts only when
- * check_capacity.
+ * check_capacity. It keeps the answers about institutions in el's memo, so el is not to be
+ * shared by threads while it runs either.
  */
 enum eligibility_rule
 eligibility_check_prepared(const struct eligibility *el, const struct roster_reviewer *rv,

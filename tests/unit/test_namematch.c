@@ -429,6 +429,116 @@ static void test_gates_change_nothing(void **state)
         institution_form_free(&inst[i]);
 }
 
+/*
+ * The memo of institution pairs (what assign --auto asks) answers as institution_form_same
+ * does for every ordered pair, asked once (found) and again (kept), across the growth of its
+ * table, and past INSTITUTION_MEMO_MAX, where it compares each time: one id for forms that
+ * are the same in all that the comparison reads, another for any difference (a ROR id, a
+ * generic word in a name of generic words only, the order of the words).
+ */
+static void test_institution_memo_changes_nothing(void **state)
+{
+    (void)state;
+    static const char *const institutions[][2] = {
+        {"L.N. Gumilyov Eurasian National University", NULL},
+        {"Евразийский национальный университет имени Л. Н. Гумилёва", NULL},
+        {"Eurasian National University", NULL},
+        {"Eurasian National University", "https://ror.org/0242cby63"},
+        {"Eurasian National University", "https://ror.org/052bx8q98"},
+        {"ENU", "https://ror.org/0242cby63"},
+        {"ENU", NULL},
+        {"Lomonosov Moscow State University", NULL},
+        {"Московский государственный университет имени М. В. Ломоносова", NULL},
+        {"Moscow State University", NULL},
+        {"State University Moscow", NULL},
+        {"Moscow State Pedagogical University", NULL},
+        {"Kazan Federal University", NULL},
+        {"Kazan  federal university", NULL},
+        {"Ural Federal University", NULL},
+        {"Nazarbayev University", "https://ror.org/052bx8q98"},
+        {"Назарбаев Университет", NULL},
+        {"Nazarbayev Intellectual Schools", NULL},
+        {"State University", NULL},
+        {"state  university", NULL},
+        {"National University", NULL},
+        {"University", NULL},
+        {"", NULL},
+        {"", "https://ror.org/0242cby63"},
+        {"Seoul National University", NULL},
+        {"Сеульский национальный университет", NULL},
+        {"Korea University", NULL},
+        {"Университет Корё", NULL},
+        {"서울대학교", NULL},
+        {"北京大学", NULL},
+        {"Peking University", NULL},
+        {"Institute of Economics of the Russian Academy of Sciences", NULL},
+        {"Институт экономики Российской академии наук", NULL},
+        {"Russian Academy of Sciences", NULL}};
+    enum { NI = sizeof(institutions) / sizeof(*institutions) };
+    /* Each written twice, as reviewers and authors write the same place, in a second table. */
+    struct institution_form inst[2 * NI];
+    struct institution_memo memo;
+    institution_memo_init(&memo);
+    for (size_t i = 0; i < 2 * NI; i++) {
+        assert_int_equal(
+            institution_form_init(&inst[i], institutions[i % NI][0], institutions[i % NI][1]), 0);
+        institution_memo_add(&memo, &inst[i]);
+        assert_true(inst[i].id >= 1 && inst[i].id <= memo.n);
+    }
+    assert_true(memo.n < NI);                     /* some are one institution written alike */
+    assert_int_equal(inst[13].id, inst[12].id);   /* "Kazan  federal": the same words */
+    assert_int_not_equal(inst[3].id, inst[2].id); /* the ROR id makes them differ */
+    assert_int_not_equal(inst[4].id, inst[3].id);
+    assert_int_not_equal(inst[10].id, inst[9].id); /* another order */
+    for (int round = 0; round < 2; round++)
+        for (size_t i = 0; i < 2 * NI; i++)
+            for (size_t j = 0; j < 2 * NI; j++)
+                assert_int_equal(institution_memo_same(&memo, inst[i].id, inst[j].id),
+                                 institution_form_same(&inst[i], &inst[j]));
+
+    /* Ids past the first table (64) and past INSTITUTION_MEMO_MAX: the answers learnt so far
+       carried into the larger tables, the last ids compared each time. */
+    enum { NMORE = INSTITUTION_MEMO_MAX + 40 };
+    struct institution_form *more = calloc(NMORE, sizeof(*more));
+    char name[96];
+    for (size_t i = 0; i < NMORE; i++) {
+        /* A word of its own for each four, of syllables that spelling folding keeps apart. */
+        static const char consonants[] = "bdfglmnprstv", vowels[] = "aou";
+        size_t n = i / 4, x = n % 36, y = n / 36 % 36;
+        snprintf(name, sizeof(name), "%s Institute of %c%c%c%c%s", i % 2 ? "Kazan" : "Ural",
+                 consonants[x / 3] - 32, vowels[x % 3], consonants[y / 3], vowels[y % 3],
+                 i % 4 < 2 ? "" : " Moscow");
+        assert_int_equal(institution_form_init(&more[i], name, NULL), 0);
+        institution_memo_add(&memo, &more[i]);
+    }
+    assert_in_range(memo.n, INSTITUTION_MEMO_MAX + 1, INSTITUTION_MEMO_MAX + 2 * NI + 40);
+    assert_int_equal(memo.dim, INSTITUTION_MEMO_MAX);
+    for (size_t i = 0; i < 2 * NI; i++)
+        for (size_t j = 0; j < 2 * NI; j++)
+            assert_int_equal(institution_memo_same(&memo, inst[i].id, inst[j].id),
+                             institution_form_same(&inst[i], &inst[j]));
+    size_t same = 0;
+    for (size_t i = 0; i < NMORE; i += 7) {
+        for (size_t j = 0; j < 2 * NI; j++) {
+            bool direct = institution_form_same(&more[i], &inst[j]);
+            assert_int_equal(institution_memo_same(&memo, more[i].id, inst[j].id), direct);
+            assert_int_equal(institution_memo_same(&memo, inst[j].id, more[i].id),
+                             institution_form_same(&inst[j], &more[i]));
+            same += direct;
+        }
+        for (size_t j = NMORE - 60; j < NMORE; j++)
+            assert_int_equal(institution_memo_same(&memo, more[i].id, more[j].id),
+                             institution_form_same(&more[i], &more[j]));
+    }
+    assert_true(same > 0);
+    for (size_t i = 0; i < NMORE; i++)
+        institution_form_free(&more[i]);
+    free(more);
+    for (size_t i = 0; i < 2 * NI; i++)
+        institution_form_free(&inst[i]);
+    institution_memo_free(&memo);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -442,6 +552,7 @@ int main(void)
         cmocka_unit_test(test_occurs_in_scripts),
         cmocka_unit_test(test_loose_keys_stay_apart),
         cmocka_unit_test(test_gates_change_nothing),
+        cmocka_unit_test(test_institution_memo_changes_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
