@@ -24,6 +24,7 @@ os.dup2(2, 1)  # whatever prints goes to stderr, never into the answers
 try:
     import logging
     import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import default_url_fetcher
 except Exception as e:  # noqa: BLE001 - any failure to start is reported the same way
     print("journal's PDF driver cannot import weasyprint: %s" % e, file=sys.stderr)
@@ -48,12 +49,21 @@ def fetcher_for(base_url, local):
     return fetch
 
 
+# One font configuration for every galley this process typesets. WeasyPrint makes a new one
+# for each document unless it is given one: Fontconfig's configuration and font list loaded
+# again, and a new Pango font map whose fonts and shaping caches start empty: 5 to 7 % of a
+# long article's CPU time (docs/performance.md). A document with @font-face rules adds its
+# fonts to the configuration it is given, so it gets one of its own: those fonts never reach
+# another galley.
+fonts = FontConfiguration()
+
 for line in sys.stdin:
     try:
         job = json.loads(line)
         document = weasyprint.HTML(
             string=job["html"], base_url=job["base_url"],
-            url_fetcher=fetcher_for(job["base_url"], job["local"])).render()
+            url_fetcher=fetcher_for(job["base_url"], job["local"])).render(
+                font_config=None if "@font-face" in job["html"] else fonts)
         document.write_pdf(job["pdf"], variant="pdf/ua-1")
         answer = "ok %d" % len(document.pages)
     except Exception as e:  # noqa: BLE001 - reported to journal, which fails the build
