@@ -5,7 +5,9 @@
 # job a line on its stdin, a JSON object:
 #   {"html": the print HTML, "base_url": the article's address on the site,
 #    "local": the article's folder in the staging site, "pdf": the file to write}
-# and reads one answer a line on its stdout: "ok PAGES" or "error MESSAGE". Nothing else is
+# ("pdf" left out: the document is laid out and its pages counted, no PDF written, for
+# build-issue's numbering) and reads one answer a line on its stdout: "ok PAGES" or
+# "error MESSAGE". Nothing else is
 # written to stdout (WeasyPrint's warnings go to stderr), and it ends at the end of its stdin.
 # Time and memory bounds are journal's: it stops this process when a job takes too long.
 #
@@ -64,7 +66,8 @@ for line in sys.stdin:
             string=job["html"], base_url=job["base_url"],
             url_fetcher=fetcher_for(job["base_url"], job["local"])).render(
                 font_config=None if "@font-face" in job["html"] else fonts)
-        document.write_pdf(job["pdf"], variant="pdf/ua-1")
+        if job.get("pdf"):
+            document.write_pdf(job["pdf"], variant="pdf/ua-1")
         answer = "ok %d" % len(document.pages)
     except Exception as e:  # noqa: BLE001 - reported to journal, which fails the build
         answer = "error " + ("%s: %s" % (type(e).__name__, e)).replace("\n", " ")
