@@ -17,10 +17,10 @@
  * and more LaTeX packages. Chromium was about twice as fast.
  *
  * Each galley is a unit of the build of its own ("pdf/12"): its key is its article page's key
- * (the article, its issue, the theme, journal.yaml, journal itself) and the engine's file, so
- * a build typesets only the articles whose page changed, or all of them after the engine is
- * upgraded. Each article thread that typesets has its own driver, at most pdf_slots at once,
- * as many as MemAvailable holds at PDF_RUN_MEMORY each.
+ * (the article, its issue, the theme, journal.yaml, journal itself), the engine's file and the
+ * fonts installed (fonts_id), so a build typesets only the articles whose page changed, or all
+ * of them after the engine is upgraded or a font installed. Each article thread that typesets has
+ * its own driver, at most pdf_slots at once, as many as MemAvailable holds at PDF_RUN_MEMORY each.
  */
 #include "site/build.h"
 
@@ -270,8 +270,8 @@ void site_pdf_key(struct build *b, struct article *a)
     snprintf(name, sizeof(name), "pdf/%lu", a->number);
     a->pdf_unit->c.name = xstrdup(name);
     struct strbuf sb = STRBUF_INIT;
-    strbuf_addf(&sb, "%s\narticle %s\nengine %s %s\n", name, a->unit->c.key, b->pdf_engine,
-                b->pdf_engine_id);
+    strbuf_addf(&sb, "%s\narticle %s\nengine %s %s\nfonts %s\n", name, a->unit->c.key,
+                b->pdf_engine, b->pdf_engine_id, b->pdf_fonts_id);
     site_key(&sb, a->pdf_unit->c.key);
     strbuf_release(&sb);
 }

@@ -4,8 +4,9 @@
 # are in it, its metadata names the article, every font is embedded; the page links it, its
 # head gives citation_pdf_url and the sitemap lists it; a rebuild with nothing changed typesets
 # nothing, an edit typesets that article's only, and one WeasyPrint process per build thread
-# typesets many galleys; a figure the text shows is published beside the page and is in the
-# galley, an attachment not shown or kept private is not; --no-pdf and pdf: false make none; a missing
+# typesets many galleys; a font folder added typesets every galley again; a figure the text
+# shows is published beside the page and is in the galley, an attachment not shown or kept
+# private is not; --no-pdf and pdf: false make none; a missing
 # engine is an error naming the Debian package, and nothing is written. The first pages of an
 # English and a Russian article are kept as PNG in $JOURNAL_ARTIFACTS (build-asan/artifacts/pdf).
 . "$(dirname "$0")/lib.sh"
@@ -203,6 +204,21 @@ check_eq "... typesets that article's PDF only" 1 \
 check "... with the edit in it" -- \
     sh -c 'pdftotext "$1" - | tr -s " \n" "  " | grep -q "Public procurement, as ever, is where"' _ \
     "$S/articles/3/article.pdf"
+
+# The fonts installed are among a galley's inputs: a font folder of the user's (under
+# XDG_DATA_HOME, which Fontconfig reads) that the last build did not have typesets every
+# galley again, not from the galley cache.
+mkdir -p "$TEST_TMP/xdg"
+expect_exit 0 "a build with the user's data folder elsewhere" -- \
+    env XDG_DATA_HOME="$TEST_TMP/xdg" "$JOURNAL" build-site --json
+expect_exit 0 "... and again" -- env XDG_DATA_HOME="$TEST_TMP/xdg" "$JOURNAL" build-site --json
+check_eq "... typesets nothing the second time" 0 \
+    "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["typeset"])' "$OUT")"
+mkdir "$TEST_TMP/xdg/fonts"
+expect_exit 0 "a build once the user has a font folder" -- \
+    env XDG_DATA_HOME="$TEST_TMP/xdg" "$JOURNAL" build-site --json
+check_eq "... typesets every galley again" "${#published[@]}" \
+    "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["typeset"])' "$OUT")"
 
 # One WeasyPrint process typesets many galleys: an engine that logs each start (a wrapper
 # that is not a Python script is run as the Python, and runs Debian's) is started once per
