@@ -28,11 +28,13 @@ bench_build_journal build-bench "$tmp/build.log"
 # every 0.1 s into $tmp/engine-rss: one WeasyPrint's own peak, beside GNU time's %M (the
 # largest of journal and every process it waited for, WeasyPrint's included: the kernel
 # folds a reaped child's peak into its parent's). Only the children of the journal that GNU
-# time (pid $1) runs: other builds on the machine may run WeasyPrint too.
+# time (pid $1) runs (other builds on the machine may run WeasyPrint too), and of those only
+# the Python ones, the drivers: Pagefind is journal's child too, and at N = 1,000 the larger.
 sample_engines() {
     local max=0 pid hwm
     while :; do
         for pid in $(pgrep -P "$(pgrep -P "$1" | head -1)" 2>/dev/null || true); do
+            case $(cat "/proc/$pid/comm" 2>/dev/null) in python*) ;; *) continue ;; esac
             hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
             [ -n "$hwm" ] && [ "$hwm" -gt "$max" ] && max=$hwm && echo "$max" >"$tmp/engine-rss"
         done
