@@ -53,10 +53,11 @@ def fetcher_for(base_url, local):
 
 # One font configuration for every galley this process typesets. WeasyPrint makes a new one
 # for each document unless it is given one: Fontconfig's configuration and font list loaded
-# again, and a new Pango font map whose fonts and shaping caches start empty: 5 to 7 % of a
-# long article's CPU time (docs/performance.md). A document with @font-face rules adds its
-# fonts to the configuration it is given, so it gets one of its own: those fonts never reach
-# another galley.
+# again, and a new Pango font map whose fonts and shaping caches start empty: 4 to 9 % of a
+# long article's CPU time in the profile, 3 to 4 % of a build of the benchmark corpus
+# (docs/performance.md); tests/cli/test_pdf.sh holds the galleys' text, fonts and metadata.
+# A document with @font-face rules adds its fonts to the configuration it is given, so it gets
+# one of its own: those fonts never reach another galley.
 fonts = FontConfiguration()
 
 for line in sys.stdin:
