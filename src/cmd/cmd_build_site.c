@@ -122,13 +122,14 @@ int cmd_build_site(int argc, char **argv, struct cli *cli)
         rc = site_build(repo, &opt, &st);
     if (!rc) {
         if (cli->json)
-            cli_print_json(json_pack(
-                "{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "output", st.output_dir,
-                "pages", (json_int_t)st.pages, "rendered", (json_int_t)st.rendered, "files",
-                (json_int_t)st.files, "removed", (json_int_t)st.removed, "issues",
-                (json_int_t)st.issues, "articles", (json_int_t)st.articles, "assets",
-                (json_int_t)st.assets, "pdfs", (json_int_t)st.pdfs, "typeset",
-                (json_int_t)st.typeset, "typeset_pages", (json_int_t)st.typeset_pages));
+            cli_print_json(
+                json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "output",
+                          st.output_dir, "pages", (json_int_t)st.pages, "rendered",
+                          (json_int_t)st.rendered, "files", (json_int_t)st.files, "removed",
+                          (json_int_t)st.removed, "issues", (json_int_t)st.issues, "articles",
+                          (json_int_t)st.articles, "assets", (json_int_t)st.assets, "pdfs",
+                          (json_int_t)st.pdfs, "typeset", (json_int_t)st.typeset, "typeset_pages",
+                          (json_int_t)st.typeset_pages, "reused", (json_int_t)st.reused));
         else {
             char removed[64] = "";
             if (st.removed)
@@ -140,9 +141,10 @@ int cmd_build_site(int argc, char **argv, struct cli *cli)
                    st.articles, st.articles == 1 ? "" : "s", st.assets, st.assets == 1 ? "" : "s",
                    st.output_dir, st.rendered, st.pages - st.rendered, removed);
             if (st.pdfs)
-                printf("PDF galleys: %zu (%zu typeset, %zu page%s; %zu unchanged)\n", st.pdfs,
-                       st.typeset, st.typeset_pages, st.typeset_pages == 1 ? "" : "s",
-                       st.pdfs - st.typeset);
+                printf("PDF galleys: %zu (%zu typeset, %zu page%s; %zu from the galley cache; %zu "
+                       "unchanged)\n",
+                       st.pdfs, st.typeset, st.typeset_pages, st.typeset_pages == 1 ? "" : "s",
+                       st.reused, st.pdfs - st.typeset - st.reused);
             printf("Open %s/index.html in a browser.\n", st.output_dir);
         }
     }

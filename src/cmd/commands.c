@@ -154,11 +154,14 @@ const struct command commands[] = {
      "              .com and .net, .test, .example, .invalid, localhost), with a\n"
      "              warning; without it such a site is refused\n"
      "  --no-pdf    no PDF galleys this build (a quick draft); the site then has\n"
-     "              none, and the next build without it typesets them again\n"
+     "              none, and the next build without it takes them from the galley\n"
+     "              cache (.journal/galleys: each galley typeset once, under the hash\n"
+     "              of its print HTML, figures, engine and fonts)\n"
      "  --verbose   print each step of the build with its time\n"
      "  --json      print {output, pages, rendered, files, removed, issues, articles,\n"
-     "              assets, pdfs, typeset, typeset_pages} as JSON (pdfs: the galleys\n"
-     "              of the site; typeset: made by this build, with typeset_pages pages)\n"
+     "              assets, pdfs, typeset, typeset_pages, reused} as JSON (pdfs: the\n"
+     "              galleys of the site; typeset: typeset by this build, with\n"
+     "              typeset_pages pages; reused: taken from the galley cache)\n"
      "On a terminal, a progress bar shows builds that take more than a second.\n"},
     {"import", cmd_import, "import a past issue (the back catalogue)",
      "usage: journal import DIR [--dry-run] [--json]\n"
@@ -190,7 +193,8 @@ const struct command commands[] = {
      "--add, or else every accepted submission not yet in an issue. The table of\n"
      "contents is grouped by article type (editorial first); page ranges continue\n"
      "through the volume (special editions included), counted in the articles' PDF\n"
-     "galleys, which build-issue typesets as build-site will (pagination: typeset in\n"
+     "galleys, which build-issue lays out as build-site will typeset them\n"
+     "(pagination: typeset in\n"
      "the manifest); with pdf: false they are estimated from the text's length\n"
      "(pagination: estimated) and Crossref and DOAJ get none. Each article gets a DOI\n"
      "from doi_prefix and doi_pattern in journal.yaml (default\n"
@@ -219,8 +223,8 @@ const struct command commands[] = {
      "The manifest keeps the list (supplementary: [PATH, ...] in the article's entry,\n"
      "which may be edited by hand before publishing); web pages, SVG, XML and scripts\n"
      "are refused, as they would run on the site (publish them in a ZIP archive).\n"
-     "--dry-run prints the table of contents only (typesetting the galleys to number\n"
-     "the pages).\n"},
+     "--dry-run prints the table of contents only (laying the galleys out to number\n"
+     "the pages; the counts are kept for the build-issue that follows).\n"},
     {"enrich", cmd_enrich, "check ORCID iDs and affiliations against ORCID and ROR",
      "usage: journal enrich [N ...] [--refresh] [--json]\n"
      "\n"

@@ -203,7 +203,14 @@ struct build {
     struct unit *pdf_units;  /* one per article, in the same order, or NULL */
     unsigned pdf_slots;      /* drivers that may run at once: the memory bound */
     unsigned pdf_running;
-    atomic_size_t pdf_pages; /* of the galleys this build typeset */
+    atomic_size_t pdf_pages;                /* of the galleys this build typeset */
+    atomic_size_t pdf_typeset, pdf_reused;  /* galleys typeset, and taken from the cache */
+    char *pdf_cache;                        /* the galley cache, .journal/galleys (pdf.c) */
+    char pdf_fonts_id[SITE_CACHE_KEY_SIZE]; /* what tells the fonts installed from others */
+    /* Counting an issue's pages (site_count_galley_pages): each galley laid out, not written,
+       and its page count put in pdf_counts, one per article in the same order. */
+    bool pdf_count_only;
+    unsigned long *pdf_counts;
     pthread_mutex_t pdf_lock;
     pthread_cond_t pdf_cond;
     const struct listing_part *listing_parts; /* while the listings are made */
@@ -363,6 +370,8 @@ int site_make_pdf(struct build *b, const struct article *a, const struct view *v
 /* Stop the calling thread's PDF driver, if it started one; every thread that may have made a
    galley calls it before it ends (the article threads' site_thread_done). */
 void site_pdf_thread_done(void);
+/* Removes from the galley cache (.journal/galleys) what no build used for a week. */
+void site_pdf_prune_cache(const struct build *b);
 
 /*
  * The figures the article's text shows from its submission's attachments: the paths under

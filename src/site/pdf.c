@@ -17,10 +17,10 @@
  * and more LaTeX packages. Chromium was about twice as fast.
  *
  * Each galley is a unit of the build of its own ("pdf/12"): its key is its article page's key
- * (the article, its issue, the theme, journal.yaml, journal itself) and the engine's file, so
- * a build typesets only the articles whose page changed, or all of them after the engine is
- * upgraded. Each article thread that typesets has its own driver, at most pdf_slots at once,
- * as many as MemAvailable holds at PDF_RUN_MEMORY each.
+ * (the article, its issue, the theme, journal.yaml, journal itself), the engine's file and the
+ * fonts installed (fonts_id), so a build typesets only the articles whose page changed, or all
+ * of them after the engine is upgraded or a font installed. Each article thread that typesets has
+ * its own driver, at most pdf_slots at once, as many as MemAvailable holds at PDF_RUN_MEMORY each.
  */
 #include "site/build.h"
 
@@ -32,11 +32,14 @@
 #include "util/pdfpages.h"
 #include "util/process.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define PDF_TEMPLATE "article-pdf"
@@ -68,6 +71,10 @@
    MiB after 25 and after 50 of the benchmark corpus's); starting it again every 50 galleys
    bounds what a long build could still gather, for about a second of CPU each time. */
 #define PDF_DRIVER_JOBS 50
+/* The galley cache (see galley_key): a folder of the journal's state, and the days a galley
+   no build used stays in it. */
+#define GALLEY_CACHE      "galleys"
+#define GALLEY_CACHE_DAYS 7
 
 /* The memory the machine can give without swapping (MemAvailable: free memory and the page
    cache it can drop), else the free memory alone; 0 when unknown. */
@@ -141,6 +148,75 @@ static const char *driver_source(void)
     return NULL;
 }
 
+static int compare_names(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* Each folder under dir (each file too with files), its path and times, in a stable order:
+   installing, removing or upgrading a font changes its folder's. */
+static void add_font_folders(struct strbuf *sb, const char *dir, bool files, int depth)
+{
+    struct stat st;
+    if (depth > 8 || lstat(dir, &st))
+        return;
+    strbuf_addf(sb, "%s %o %jd %jd.%09ld %jd.%09ld\n", dir, (unsigned)st.st_mode,
+                (intmax_t)st.st_size, (intmax_t)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec,
+                (intmax_t)st.st_ctim.tv_sec, (long)st.st_ctim.tv_nsec);
+    if (!S_ISDIR(st.st_mode))
+        return;
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    char **names = NULL;
+    size_t n = 0, alloc = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        ARRAY_GROW(names, n + 1, alloc);
+        names[n++] = xstrdup(e->d_name);
+    }
+    closedir(d);
+    if (n)
+        qsort(names, n, sizeof(*names), compare_names);
+    for (size_t i = 0; i < n; i++) {
+        char *path = fs_join(dir, names[i]);
+        if (files || (!lstat(path, &st) && S_ISDIR(st.st_mode)))
+            add_font_folders(sb, path, files, depth + 1);
+        free(path);
+        free(names[i]);
+    }
+    free(names);
+}
+
+/* What tells the fonts WeasyPrint finds from others: Fontconfig's configuration (/etc/fonts)
+   and the folders of the fonts it reads (Debian's and the user's). */
+static void fonts_id(char key[SITE_CACHE_KEY_SIZE])
+{
+    struct strbuf sb = STRBUF_INIT;
+    add_font_folders(&sb, "/etc/fonts", true, 0);
+    add_font_folders(&sb, "/usr/share/fonts", false, 0);
+    add_font_folders(&sb, "/usr/local/share/fonts", false, 0);
+    const char *home = getenv("HOME"), *data = getenv("XDG_DATA_HOME");
+    if (home && *home) {
+        char *dir = xasprintf("%s/.fonts", home);
+        add_font_folders(&sb, dir, false, 0);
+        free(dir);
+        if (!data || !*data) {
+            dir = xasprintf("%s/.local/share/fonts", home);
+            add_font_folders(&sb, dir, false, 0);
+            free(dir);
+        }
+    }
+    if (data && *data) {
+        char *dir = xasprintf("%s/fonts", data);
+        add_font_folders(&sb, dir, false, 0);
+        free(dir);
+    }
+    site_key(&sb, key);
+    strbuf_release(&sb);
+}
+
 int site_pdf_locate(struct build *b)
 {
     struct stat st;
@@ -183,6 +259,8 @@ int site_pdf_locate(struct build *b)
              (long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec, (long)st.st_ctim.tv_sec,
              (long)st.st_ctim.tv_nsec);
     b->pdf_slots = pdf_slots(b);
+    fonts_id(b->pdf_fonts_id);
+    b->pdf_cache = fs_join(b->repo->state_dir, GALLEY_CACHE);
     return 0;
 }
 
@@ -192,8 +270,8 @@ void site_pdf_key(struct build *b, struct article *a)
     snprintf(name, sizeof(name), "pdf/%lu", a->number);
     a->pdf_unit->c.name = xstrdup(name);
     struct strbuf sb = STRBUF_INIT;
-    strbuf_addf(&sb, "%s\narticle %s\nengine %s %s\n", name, a->unit->c.key, b->pdf_engine,
-                b->pdf_engine_id);
+    strbuf_addf(&sb, "%s\narticle %s\nengine %s %s\nfonts %s\n", name, a->unit->c.key,
+                b->pdf_engine, b->pdf_engine_id, b->pdf_fonts_id);
     site_key(&sb, a->pdf_unit->c.key);
     strbuf_release(&sb);
 }
@@ -254,40 +332,42 @@ static int start_driver(struct build *b)
 }
 
 /*
- * Typeset html into path with this thread's driver. The base URL is the article's address on
- * the site, so the galley's links go there; what the galley loads (its figures) is read from
- * local, a folder of this machine that holds what is published beside the article, and from
- * nowhere else: the driver refuses other addresses, the network and this machine's other
- * folders alike. (Markdown's file: and other URLs never reach the HTML: site/markdown.c.)
+ * Typeset html into path with this thread's driver, or only lay it out when path is NULL;
+ * *pages is the driver's page count. The base URL is the article's address on the site, so
+ * the galley's links go there; what the galley loads (its figures) is read from local, a
+ * folder of this machine that holds what is published beside the article, and from nowhere
+ * else: the driver refuses other addresses, the network and this machine's other folders
+ * alike. (Markdown's file: and other URLs never reach the HTML: site/markdown.c.)
  */
-static int typeset(struct build *b, const struct article *a, const struct strbuf *html,
-                   const char *local, const char *path)
+static int typeset(struct build *b, const char *base, const struct strbuf *html, const char *local,
+                   const char *path, unsigned long *pages)
 {
     if (driver && driver_jobs >= PDF_DRIVER_JOBS)
         stop_driver();
     int rc = driver ? 0 : start_driver(b);
     if (rc)
         return rc;
-    char *base =
-        xasprintf("%sarticles/%lu/",
-                  b->repo->config.base_url ? b->repo->config.base_url : "https://journal.invalid/",
-                  a->number);
-    json_t *job = json_pack("{s:s%,s:s,s:s,s:s}", "html", html->buf ? html->buf : "", html->len,
-                            "base_url", base, "local", local, "pdf", path);
+    json_t *job = json_pack("{s:s%,s:s,s:s}", "html", html->buf ? html->buf : "", html->len,
+                            "base_url", base, "local", local);
+    if (path)
+        json_object_set_new(job, "pdf", json_string(path));
     char *line = json_dumps(job, JSON_COMPACT);
     json_decref(job);
-    free(base);
     struct strbuf request = STRBUF_INIT, answer = STRBUF_INIT;
     strbuf_addf(&request, "%s\n", line ? line : "");
     free(line);
     rc = process_session_ask(driver, request.buf, request.len, &answer);
     strbuf_release(&request);
     driver_jobs++;
+    char *end = NULL;
     if (rc)
         stop_driver();
-    else if (strncmp(answer.buf ? answer.buf : "", "ok", 2))
+    else if (strncmp(answer.buf ? answer.buf : "", "ok ", 3))
         rc = error_internal("WeasyPrint (%s) failed: %s", b->pdf_python,
                             answer.len > 6 ? answer.buf + 6 : "no answer");
+    else if ((*pages = strtoul(answer.buf + 3, &end, 10)) == 0 || end == answer.buf + 3)
+        rc =
+            error_internal("WeasyPrint (%s) answered no page count: %s", b->pdf_python, answer.buf);
     strbuf_release(&answer);
     return rc;
 }
@@ -323,6 +403,129 @@ static void check_galley_pages(const struct article *a, unsigned long pages)
                   is->id, is->volume);
 }
 
+/*
+ * The galley cache, .journal/galleys: each galley typeset (KEY.pdf) and each page count of a
+ * galley only laid out (KEY.pages, build-issue's), under the key of exactly what went into the
+ * typesetter: the print HTML (the article, its issue and range, journal.yaml, the theme's
+ * template and stylesheet are all in it), the figures it loads, its base URL, the driver, the
+ * engine's program and Python, and the fonts installed (galley_key). So a galley is typeset
+ * once for any number of builds and output folders: build-site into another folder, after
+ * --no-pdf, after the site folder was deleted, or with an edit undone takes it from the cache.
+ * Derived and outside git like the index: deleting it only means typesetting again. A galley
+ * no build used for GALLEY_CACHE_DAYS days is removed at the end of build-site
+ * (site_pdf_prune_cache).
+ */
+static void galley_key(const struct build *b, const struct article *a, const char *base,
+                       const struct strbuf *html, char key[SITE_CACHE_KEY_SIZE])
+{
+    struct strbuf sb = STRBUF_INIT;
+    strbuf_addf(&sb, "journal galley 1\ndriver %s\npython %s\nengine %s %s\nfonts %s\nbase %s\n",
+                driver_source(), b->pdf_python, b->pdf_engine, b->pdf_engine_id, b->pdf_fonts_id,
+                base);
+    for (size_t i = 0; i < a->nfigures; i++) {
+        strbuf_addf(&sb, "figure %s %zu\n", a->figures[i].path, a->figures[i].data.len);
+        strbuf_add(&sb, a->figures[i].data.buf ? a->figures[i].data.buf : "",
+                   a->figures[i].data.len);
+    }
+    strbuf_addf(&sb, "\nhtml %zu\n", html->len);
+    strbuf_add(&sb, html->buf ? html->buf : "", html->len);
+    site_key(&sb, key);
+    strbuf_release(&sb);
+}
+
+/* The cached file KEY.EXT into out, its time set to now (used now: kept); false when the cache
+   has none. */
+static bool cache_read(const struct build *b, const char *key, const char *ext, struct strbuf *out)
+{
+    char name[SITE_CACHE_KEY_SIZE + 16];
+    snprintf(name, sizeof(name), "%s.%s", key, ext);
+    char *path = fs_join(b->pdf_cache, name);
+    bool found = fs_exists(path) && !fs_read_file(path, out);
+    if (found)
+        utimensat(AT_FDCWD, path, NULL, 0);
+    else
+        error_clear();
+    free(path);
+    return found;
+}
+
+/* KEY.EXT into the cache. A cache that cannot be written is no error: the galley is made all
+   the same, and typeset again next time. */
+static void cache_write(const struct build *b, const char *key, const char *ext, const char *data,
+                        size_t len)
+{
+    char name[SITE_CACHE_KEY_SIZE + 16];
+    snprintf(name, sizeof(name), "%s.%s", key, ext);
+    char *path = fs_join(b->pdf_cache, name);
+    if (fs_mkdirs(b->pdf_cache) || fs_write_atomic(path, data, len))
+        error_clear();
+    free(path);
+}
+
+/* The page count of a PDF galley, or 0 when data is none. */
+static unsigned long galley_pages(const struct strbuf *pdf)
+{
+    unsigned long pages = 0;
+    if (pdf->len < 5 || memcmp(pdf->buf, "%PDF-", 5) || pdf_page_count(pdf->buf, pdf->len, &pages))
+        return 0;
+    return pages;
+}
+
+/* Typeset (or, path NULL, lay out) html with a's figures, which are put where the text's links
+   (files/...) lead from the article's address, in a folder of the staging folder removed
+   whatever happens. */
+static int typeset_article(struct build *b, const struct article *a, const char *base,
+                           const struct strbuf *html, const char *path, unsigned long *pages)
+{
+    char name[64];
+    snprintf(name, sizeof(name), ".pdf-%lu", a->number);
+    char *local = fs_join(b->staging, name);
+    int rc = fs_mkdirs(local);
+    for (size_t i = 0; !rc && i < a->nfigures; i++) {
+        char *rel = xasprintf("files/%s", a->figures[i].path);
+        char *file = fs_join(local, rel);
+        rc = fs_mkdirs_parent(file);
+        if (!rc)
+            rc = fs_write_file(file, a->figures[i].data.buf ? a->figures[i].data.buf : "",
+                               a->figures[i].data.len);
+        free(file);
+        free(rel);
+    }
+    if (!rc)
+        rc = typeset(b, base, html, local, path, pages);
+    fs_remove_tree(local);
+    free(local);
+    return rc;
+}
+
+/* The page count of a's galley for build-issue: the cache's, else WeasyPrint lays the HTML out
+   (its layout gives the count; the PDF, a third of the cost, is not written). */
+static int count_pages(struct build *b, const struct article *a, const char *base,
+                       const struct strbuf *html, const char *key)
+{
+    struct strbuf cached = STRBUF_INIT;
+    unsigned long pages = 0;
+    if (cache_read(b, key, "pdf", &cached))
+        pages = galley_pages(&cached);
+    else if (cache_read(b, key, "pages", &cached))
+        pages = strtoul(cached.buf, NULL, 10);
+    strbuf_release(&cached);
+    int rc = 0;
+    if (pages) {
+        atomic_fetch_add(&b->pdf_reused, 1);
+    } else {
+        rc = typeset_article(b, a, base, html, NULL, &pages);
+        if (!rc) {
+            char text[32];
+            int len = snprintf(text, sizeof(text), "%lu\n", pages);
+            cache_write(b, key, "pages", text, (size_t)len);
+        }
+    }
+    if (!rc)
+        b->pdf_counts[a - b->articles] = pages;
+    return rc;
+}
+
 int site_make_pdf(struct build *b, const struct article *a, const struct view *v, json_t *ctx)
 {
     char rel[64];
@@ -335,45 +538,51 @@ int site_make_pdf(struct build *b, const struct article *a, const struct view *v
         strbuf_release(&html);
         return rc;
     }
-    /* The engine writes into the staging folder under names no site file has (a dot first),
-       removed whatever happens: a new output folder gets the staging folder's tree whole.
-       Beside the PDF, a folder with what the galley may load. */
-    char name[64];
-    snprintf(name, sizeof(name), ".pdf-%lu.pdf", a->number);
-    char *path = fs_join(b->staging, name);
-    snprintf(name, sizeof(name), ".pdf-%lu", a->number);
-    char *local = fs_join(b->staging, name);
-    rc = fs_mkdirs(local);
-    /* The figures, where the text's links (files/...) lead from the article's address. */
-    for (size_t i = 0; !rc && i < a->nfigures; i++) {
-        char *rel = xasprintf("files/%s", a->figures[i].path);
-        char *file = fs_join(local, rel);
-        rc = fs_mkdirs_parent(file);
-        if (!rc)
-            rc = fs_write_file(file, a->figures[i].data.buf ? a->figures[i].data.buf : "",
-                               a->figures[i].data.len);
-        free(file);
-        free(rel);
+    char *base =
+        xasprintf("%sarticles/%lu/",
+                  b->repo->config.base_url ? b->repo->config.base_url : "https://journal.invalid/",
+                  a->number);
+    char key[SITE_CACHE_KEY_SIZE];
+    galley_key(b, a, base, &html, key);
+    if (b->pdf_count_only) {
+        rc = count_pages(b, a, base, &html, key);
+        strbuf_release(&html);
+        free(base);
+        if (rc)
+            error_prefix("the PDF galley of article %lu", a->number);
+        return rc;
     }
-    if (!rc)
-        rc = typeset(b, a, &html, local, path);
-    strbuf_release(&html);
     struct strbuf pdf = STRBUF_INIT;
-    if (!rc)
-        rc = fs_read_file(path, &pdf);
     unsigned long pages = 0;
-    if (!rc &&
-        (pdf.len < 5 || memcmp(pdf.buf, "%PDF-", 5) || pdf_page_count(pdf.buf, pdf.len, &pages)))
-        rc = error_internal("WeasyPrint (%s) wrote no PDF with pages into %s", b->pdf_engine, path);
-    if (!rc) {
-        atomic_fetch_add(&b->pdf_pages, pages);
-        check_galley_pages(a, pages);
+    if (cache_read(b, key, "pdf", &pdf) && (pages = galley_pages(&pdf))) {
+        atomic_fetch_add(&b->pdf_reused, 1);
+    } else {
+        /* The engine writes into the staging folder under a name no site file has (a dot
+           first), removed whatever happens: a new output folder gets the staging folder's
+           tree whole. */
+        strbuf_setlen(&pdf, 0);
+        char name[64];
+        snprintf(name, sizeof(name), ".pdf-%lu.pdf", a->number);
+        char *path = fs_join(b->staging, name);
+        unsigned long answered = 0;
+        rc = typeset_article(b, a, base, &html, path, &answered);
+        if (!rc)
+            rc = fs_read_file(path, &pdf);
+        if (!rc && !(pages = galley_pages(&pdf)))
+            rc = error_internal("WeasyPrint (%s) wrote no PDF with pages into %s", b->pdf_engine,
+                                path);
+        if (!rc) {
+            atomic_fetch_add(&b->pdf_typeset, 1);
+            atomic_fetch_add(&b->pdf_pages, pages);
+            cache_write(b, key, "pdf", pdf.buf, pdf.len);
+        }
+        unlink(path);
+        free(path);
     }
-    unlink(path);
-    free(path);
-    fs_remove_tree(local);
-    free(local);
+    strbuf_release(&html);
+    free(base);
     if (!rc) {
+        check_galley_pages(a, pages);
         site_unit_writing(a->pdf_unit);
         rc = site_write_output(b, rel, pdf.buf, pdf.len);
         site_unit_writing(a->unit);
@@ -382,6 +591,21 @@ int site_make_pdf(struct build *b, const struct article *a, const struct view *v
     if (rc)
         error_prefix("the PDF galley of article %lu", a->number);
     return rc;
+}
+
+void site_pdf_prune_cache(const struct build *b)
+{
+    DIR *d = b->pdf_cache ? opendir(b->pdf_cache) : NULL;
+    if (!d)
+        return;
+    time_t old = time(NULL) - (time_t)GALLEY_CACHE_DAYS * 24 * 3600;
+    for (struct dirent *e; (e = readdir(d));) {
+        struct stat st;
+        if (e->d_name[0] != '.' && !fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) &&
+            S_ISREG(st.st_mode) && st.st_mtime < old)
+            unlinkat(dirfd(d), e->d_name, 0);
+    }
+    closedir(d);
 }
 
 /* ---- footnotes at the foot of the page ---- */

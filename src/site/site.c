@@ -1829,6 +1829,8 @@ static void build_release(struct build *b)
     free(b->pdf_units);
     free(b->pdf_engine);
     free(b->pdf_python);
+    free(b->pdf_cache);
+    free(b->pdf_counts);
     pthread_mutex_destroy(&b->pdf_lock);
     pthread_cond_destroy(&b->pdf_cond);
     free(b->issue_blobs);
@@ -2014,11 +2016,12 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
     rc = site_units_commit(&b);
     st->issues = b.nissues;
     st->articles = b.narticles;
-    for (size_t i = 0; b.pdf_units && i < b.narticles; i++) {
-        st->pdfs++;
-        st->typeset += b.pdf_units[i].make;
-    }
+    st->pdfs = b.pdf_units ? b.narticles : 0;
+    st->typeset = atomic_load(&b.pdf_typeset);
+    st->reused = atomic_load(&b.pdf_reused);
     st->typeset_pages = atomic_load(&b.pdf_pages);
+    if (!rc && b.pdf_units)
+        site_pdf_prune_cache(&b);
     if (!rc)
         site_phase(&b, "put %zu new files in place, removed %zu, recorded the build", st->written,
                    st->removed);
@@ -2081,6 +2084,8 @@ int site_count_galley_pages(struct journal_repo *repo, const struct issue_manife
     b.articles = xcalloc(n ? n : 1, sizeof(*b.articles));
     b.article_units = xcalloc(n ? n : 1, sizeof(*b.article_units));
     b.pdf_units = xcalloc(n ? n : 1, sizeof(*b.pdf_units));
+    b.pdf_counts = xcalloc(n ? n : 1, sizeof(*b.pdf_counts));
+    b.pdf_count_only = true;
     /* Each article as build-site will make it once the issue is committed: the manifest and
        the records given, the rest of the journal as it is at HEAD; only the galley is made. */
     for (size_t k = 0; !rc && k < n; k++) {
@@ -2099,18 +2104,8 @@ int site_count_galley_pages(struct journal_repo *repo, const struct issue_manife
         rc = site_staging_open(&b);
     if (!rc)
         rc = site_parallel(&b, b.narticles, article_job, loader_init, loader_done);
-    for (size_t k = 0; !rc && k < n; k++) {
-        char rel[64];
-        snprintf(rel, sizeof(rel), "articles/%lu/article.pdf", issue->articles[k]);
-        char *path = fs_join(b.staging, rel);
-        struct strbuf pdf = STRBUF_INIT;
-        rc = fs_read_file(path, &pdf);
-        if (!rc && pdf_page_count(pdf.buf, pdf.len, &pages[k]))
-            rc = error_internal("%s: no page count in the galley of submission %lu", path,
-                                issue->articles[k]);
-        strbuf_release(&pdf);
-        free(path);
-    }
+    for (size_t k = 0; !rc && k < n; k++)
+        pages[k] = b.pdf_counts[k];
     build_release(&b);
     site_stats_free(&stats);
     if (made)

@@ -5,7 +5,9 @@
 # and its ranges are the galleys' page counts (pdfinfo), which the page numbers printed on them
 # start from; the article page's meta tags, JATS, Crossref and DOAJ carry them. A galley whose
 # count no longer matches its range (the theme changed) is a warning of every build-site and a
-# problem journal doctor reports. With
+# problem journal doctor reports. build-issue only lays the galleys out to count their pages,
+# build-site typesets them, each once (an engine that logs its jobs counts them), and a build
+# into another folder takes them from the galley cache (.journal/galleys). With
 # pdf: false the ranges are estimates (pagination: estimated): build-issue says so, and Crossref
 # and DOAJ get no page range (still valid against their schemas).
 . "$(dirname "$0")/lib.sh"
@@ -67,14 +69,38 @@ expect_exit 1 "build-issue with no WeasyPrint fails" -- \
     env JOURNAL_PDF_ENGINE="$TEST_TMP/no-such-weasyprint" "$JOURNAL" build-issue 1 --add 1 2 --dry-run
 expect_stderr_match "no-such-weasyprint: no such program.*'pdf: false' in journal.yaml \(page ranges are then estimates\)" \
     "build-issue's error names the way without galleys that applies to it"
+# An engine that logs every job it is given (a wrapper that is not a Python script is run as
+# the Python, and runs Debian's): one JSON line a galley, with "pdf" when a PDF is written.
+cat >"$TEST_TMP/logging-weasyprint" <<SH
+#!/bin/sh
+tee -a "$TEST_TMP/engine-jobs" | $(sed -n '1s/^#! *//p' "$(command -v weasyprint)") "\$@"
+SH
+chmod +x "$TEST_TMP/logging-weasyprint"
+: >"$TEST_TMP/engine-jobs"
+export JOURNAL_PDF_ENGINE=$TEST_TMP/logging-weasyprint
+# jobs pdf|layout: "N:COUNT" for each article the engine was given jobs of that kind.
+jobs() {
+    python3 - "$TEST_TMP/engine-jobs" "$1" <<'PY'
+import collections, json, re, sys
+count = collections.Counter()
+for line in open(sys.argv[1], encoding="utf-8"):
+    job = json.loads(line)
+    if bool(job.get("pdf")) == (sys.argv[2] == "pdf"):
+        count[int(re.search(r"/articles/([0-9]+)/$", job["base_url"]).group(1))] += 1
+print(" ".join("%d:%d" % (n, count[n]) for n in sorted(count)))
+PY
+}
 expect_exit 0 "build-issue --dry-run typesets the articles to number their pages" -- \
     "$JOURNAL" build-issue 1 --add 1 2 --date 2025-06-30 --dry-run
+check_eq "... laying each out once, and writing no PDF" "1:1 2:1 /" "$(jobs layout) /$(jobs pdf)"
 expect_stdout_no_match "estimated" "the dry run's ranges are the galleys', not estimates"
 dry=$(grep -o 'pp\. [0-9]*–[0-9]*' "$OUT" | tr '\n' ' ')
 expect_exit 0 "build-issue 1 publishes two articles" -- \
     "$JOURNAL" build-issue 1 --add 1 2 --date 2025-06-30
 check_eq "the dry run showed the ranges build-issue then published" "$dry" \
     "$(grep -o 'pp\. [0-9]*–[0-9]*' "$OUT" | tr '\n' ' ')"
+check_eq "... which took the page counts of its dry run from the galley cache" "1:1 2:1" \
+    "$(jobs layout)"
 expect_exit 0 "build-issue 2 publishes two more in the same volume" -- \
     "$JOURNAL" build-issue 2 --add 6 7 --date 2025-12-15
 check "issue 2 is in volume 1" -- grep -q '^volume: 1$' issues/2.yaml
@@ -84,6 +110,17 @@ done
 
 expect_exit 0 "build-site makes the galleys" -- "$JOURNAL" build-site
 expect_stdout_no_match "PDF galley .* has [0-9]+" "build-site finds every galley as long as its range"
+# build-issue laid the articles out, build-site typeset them: each galley once in all.
+check_eq "build-issue and build-site typeset each galley once, build-issue none" \
+    "1:1 2:1 6:1 7:1 / 1:1 2:1 6:1 7:1" "$(jobs pdf) / $(jobs layout)"
+: >"$TEST_TMP/engine-jobs"
+expect_exit 0 "build-site into another folder" -- "$JOURNAL" build-site --json -o "$TEST_TMP/elsewhere"
+check_eq "... takes the four galleys from the galley cache, typesetting none" "0 4 " \
+    "$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(j["typeset"], j["reused"])' "$OUT") $(jobs pdf)"
+check "... the same files as the first build's" -- \
+    sh -c 'for n in 1 2 6 7; do cmp "$1/articles/$n/article.pdf" "$2/articles/$n/article.pdf" || exit 1; done' _ \
+    "$J/_site" "$TEST_TMP/elsewhere"
+unset JOURNAL_PDF_ENGINE
 S=$J/_site
 order=$(python3 - issues/1.yaml issues/2.yaml <<'PY'
 import sys, yaml

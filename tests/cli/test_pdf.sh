@@ -4,8 +4,10 @@
 # are in it, its metadata names the article, every font is embedded; the page links it, its
 # head gives citation_pdf_url and the sitemap lists it; a rebuild with nothing changed typesets
 # nothing, an edit typesets that article's only, and one WeasyPrint process per build thread
-# typesets many galleys; a figure the text shows is published beside the page and is in the
-# galley, an attachment not shown or kept private is not; --no-pdf and pdf: false make none; a missing
+# typesets many galleys; a font folder added typesets every galley again; a figure the text
+# shows is published beside the page and is in the galley, an attachment not shown or kept
+# private is not; --no-pdf and pdf: false make none (and the build after --no-pdf takes the
+# galleys from the galley cache); a missing
 # engine is an error naming the Debian package, and nothing is written. The first pages of an
 # English and a Russian article are kept as PNG in $JOURNAL_ARTIFACTS (build-asan/artifacts/pdf).
 . "$(dirname "$0")/lib.sh"
@@ -204,6 +206,21 @@ check "... with the edit in it" -- \
     sh -c 'pdftotext "$1" - | tr -s " \n" "  " | grep -q "Public procurement, as ever, is where"' _ \
     "$S/articles/3/article.pdf"
 
+# The fonts installed are among a galley's inputs: a font folder of the user's (under
+# XDG_DATA_HOME, which Fontconfig reads) that the last build did not have typesets every
+# galley again, not from the galley cache.
+mkdir -p "$TEST_TMP/xdg"
+expect_exit 0 "a build with the user's data folder elsewhere" -- \
+    env XDG_DATA_HOME="$TEST_TMP/xdg" "$JOURNAL" build-site --json
+expect_exit 0 "... and again" -- env XDG_DATA_HOME="$TEST_TMP/xdg" "$JOURNAL" build-site --json
+check_eq "... typesets nothing the second time" 0 \
+    "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["typeset"])' "$OUT")"
+mkdir "$TEST_TMP/xdg/fonts"
+expect_exit 0 "a build once the user has a font folder" -- \
+    env XDG_DATA_HOME="$TEST_TMP/xdg" "$JOURNAL" build-site --json
+check_eq "... typesets every galley again" "${#published[@]}" \
+    "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["typeset"])' "$OUT")"
+
 # One WeasyPrint process typesets many galleys: an engine that logs each start (a wrapper
 # that is not a Python script is run as the Python, and runs Debian's) is started once per
 # build thread, not once per galley. Another engine file: every galley is typeset again.
@@ -260,6 +277,13 @@ check "... and no page links one" -- sh -c '! grep -rq "article.pdf" "$1"' _ "$T
 expect_exit 0 "build-site --no-pdf over the site with galleys" -- "$JOURNAL" build-site --no-pdf
 check "... removes them with their links" -- \
     sh -c '! ls "$1"/articles/*/article.pdf 2>/dev/null && ! grep -rq "article.pdf" "$1"' _ "$S"
+expect_exit 0 "build-site with the galleys again" -- "$JOURNAL" build-site --json
+check_eq "... takes them from the galley cache, typesetting only article 3's (edited since)" \
+    "1 $((${#published[@]} - 1))" \
+    "$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(j["typeset"], j["reused"])' "$OUT")"
+check "... and article 3's galley has the edit" -- \
+    sh -c 'pdftotext "$1" - | tr -s " \n" "  " | grep -q "Public procurement, as always, is where"' _ \
+    "$S/articles/3/article.pdf"
 echo "pdf: false" >>journal.yaml
 tgit commit -qam "No galleys"
 expect_exit 0 "build-site with pdf: false in journal.yaml, with no engine at all" -- \

@@ -5,7 +5,9 @@
 # job a line on its stdin, a JSON object:
 #   {"html": the print HTML, "base_url": the article's address on the site,
 #    "local": the article's folder in the staging site, "pdf": the file to write}
-# and reads one answer a line on its stdout: "ok PAGES" or "error MESSAGE". Nothing else is
+# ("pdf" left out: the document is laid out and its pages counted, no PDF written, for
+# build-issue's numbering) and reads one answer a line on its stdout: "ok PAGES" or
+# "error MESSAGE". Nothing else is
 # written to stdout (WeasyPrint's warnings go to stderr), and it ends at the end of its stdin.
 # Time and memory bounds are journal's: it stops this process when a job takes too long.
 #
@@ -24,6 +26,7 @@ os.dup2(2, 1)  # whatever prints goes to stderr, never into the answers
 try:
     import logging
     import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import default_url_fetcher
 except Exception as e:  # noqa: BLE001 - any failure to start is reported the same way
     print("journal's PDF driver cannot import weasyprint: %s" % e, file=sys.stderr)
@@ -48,13 +51,24 @@ def fetcher_for(base_url, local):
     return fetch
 
 
+# One font configuration for every galley this process typesets. WeasyPrint makes a new one
+# for each document unless it is given one: Fontconfig's configuration and font list loaded
+# again, and a new Pango font map whose fonts and shaping caches start empty: 4 to 9 % of a
+# long article's CPU time in the profile, 3 to 4 % of a build of the benchmark corpus
+# (docs/performance.md); tests/cli/test_pdf.sh holds the galleys' text, fonts and metadata.
+# A document with @font-face rules adds its fonts to the configuration it is given, so it gets
+# one of its own: those fonts never reach another galley.
+fonts = FontConfiguration()
+
 for line in sys.stdin:
     try:
         job = json.loads(line)
         document = weasyprint.HTML(
             string=job["html"], base_url=job["base_url"],
-            url_fetcher=fetcher_for(job["base_url"], job["local"])).render()
-        document.write_pdf(job["pdf"], variant="pdf/ua-1")
+            url_fetcher=fetcher_for(job["base_url"], job["local"])).render(
+                font_config=None if "@font-face" in job["html"] else fonts)
+        if job.get("pdf"):
+            document.write_pdf(job["pdf"], variant="pdf/ua-1")
         answer = "ok %d" % len(document.pages)
     except Exception as e:  # noqa: BLE001 - reported to journal, which fails the build
         answer = "error " + ("%s: %s" % (type(e).__name__, e)).replace("\n", " ")
