@@ -4,7 +4,8 @@
 # it as `PYTHON -c SOURCE`, with PYTHON the interpreter that imports weasyprint, and writes one
 # job a line on its stdin, a JSON object:
 #   {"html": the print HTML, "base_url": the article's address on the site,
-#    "local": the article's folder in the staging site, "pdf": the file to write}
+#    "local": the article's folder in the staging site, "pdf": the file to write,
+#    "tagged": false for an untagged PDF (an issue's cover and contents), else PDF/UA-1}
 # and reads one answer a line on its stdout: "ok PAGES" or "error MESSAGE". Nothing else is
 # written to stdout (WeasyPrint's warnings go to stderr), and it ends at the end of its stdin.
 # Time and memory bounds are journal's: it stops this process when a job takes too long.
@@ -54,7 +55,10 @@ for line in sys.stdin:
         document = weasyprint.HTML(
             string=job["html"], base_url=job["base_url"],
             url_fetcher=fetcher_for(job["base_url"], job["local"])).render()
-        document.write_pdf(job["pdf"], variant="pdf/ua-1")
+        if job.get("tagged", True):
+            document.write_pdf(job["pdf"], variant="pdf/ua-1")
+        else:
+            document.write_pdf(job["pdf"])
         answer = "ok %d" % len(document.pages)
     except Exception as e:  # noqa: BLE001 - reported to journal, which fails the build
         answer = "error " + ("%s: %s" % (type(e).__name__, e)).replace("\n", " ")
