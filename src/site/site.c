@@ -1851,6 +1851,37 @@ static int issue_pdf_job(struct build *b, size_t i, void *state)
     return rc ? rc : site_make_issue_pdf(b, ip, issue_pdf_json(b, ip));
 }
 
+/*
+ * Job i < narticles is article i; the others, the issue PDFs, each wait until every article
+ * job has ended (the jobs are taken in order, so every article job has been taken by then; see
+ * article_or_listing_job) and then typeset with the driver the thread already has. A thread that
+ * waits gives its driver up first when there are fewer drivers than threads (the memory bound),
+ * for an article still to typeset may be waiting for it.
+ */
+static int article_or_issue_pdf_job(struct build *b, size_t i, void *state)
+{
+    if (i < b->narticles) {
+        int rc = article_job(b, i, state);
+        pthread_mutex_lock(&b->ready_lock);
+        if (++b->articles_ready == b->narticles)
+            pthread_cond_broadcast(&b->ready_cond);
+        pthread_mutex_unlock(&b->ready_lock);
+        return rc;
+    }
+    if (!b->issue_pdfs[i - b->narticles].unit.make)
+        return 0;
+    pthread_mutex_lock(&b->ready_lock);
+    bool wait = b->articles_ready < b->narticles;
+    pthread_mutex_unlock(&b->ready_lock);
+    if (wait && b->pdf_slots < b->jobs)
+        site_pdf_thread_done();
+    pthread_mutex_lock(&b->ready_lock);
+    while (b->articles_ready < b->narticles)
+        pthread_cond_wait(&b->ready_cond, &b->ready_lock);
+    pthread_mutex_unlock(&b->ready_lock);
+    return issue_pdf_job(b, i - b->narticles, state);
+}
+
 /* Whether the listings are made whatever the articles now read say (see decide_units). */
 static bool listings_made_anyway(struct build *b)
 {
@@ -2069,8 +2100,11 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
     if (!rc && together) {
         rc = make_articles_and_listings(&b);
     } else if (!rc) {
+        /* The issue PDFs to make are jobs of the articles' pool, after every article: each
+           waits for all the galleys, and typesets with its thread's driver. */
         site_progress_begin(&b, "articles", articles_to_make(&b));
-        rc = site_parallel(&b, b.narticles, article_job, loader_init, loader_done);
+        rc = site_parallel(&b, b.narticles + b.nissue_pdfs, article_or_issue_pdf_job, loader_init,
+                           loader_done);
         site_progress_end(&b);
     }
     if (rc)
@@ -2078,12 +2112,7 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
     site_phase(&b, "read and rendered %zu articles (%zu manuscripts read from the working tree)%s",
                articles_to_make(&b), (size_t)atomic_load(&b.from_worktree),
                together ? ", and the pages made from all of them" : "");
-    if (issue_pdfs_to_make(&b)) {
-        rc = site_parallel(&b, b.nissue_pdfs, issue_pdf_job, loader_init, loader_done);
-        if (rc)
-            goto done;
-        site_phase(&b, "made the PDFs of %zu issues", issue_pdfs_to_make(&b));
-    }
+
     /* The articles just read have their digests: the listings' key may be known now. */
     if (!together && !b.site_unit.c.key[0]) {
         b.site_unit.make = false;
