@@ -162,8 +162,10 @@ const struct command commands[] = {
      "              again\n"
      "  --verbose   print each step of the build with its time\n"
      "  --json      print {output, pages, rendered, files, removed, issues, articles,\n"
-     "              assets, pdfs, typeset, typeset_pages} as JSON (pdfs: the galleys\n"
-     "              of the site; typeset: made by this build, with typeset_pages pages)\n"
+     "              assets, pdfs, typeset, typeset_pages, issue_pdfs, issue_pdfs_made}\n"
+     "              as JSON (pdfs: the galleys of the site; typeset: made by this build,\n"
+     "              with typeset_pages pages; issue_pdfs: the issue PDFs, of which this\n"
+     "              build made issue_pdfs_made)\n"
      "On a terminal, a progress bar shows builds that take more than a second.\n"},
     {"import", cmd_import, "import a past issue (the back catalogue)",
      "usage: journal import DIR [--dry-run] [--json]\n"

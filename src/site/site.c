@@ -2145,6 +2145,8 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
         st->typeset += b.pdf_units[i].make;
     }
     st->typeset_pages = atomic_load(&b.pdf_pages);
+    st->issue_pdfs = b.nissue_pdfs;
+    st->issue_pdfs_made = issue_pdfs_to_make(&b);
     if (!rc)
         site_phase(&b, "put %zu new files in place, removed %zu, recorded the build", st->written,
                    st->removed);

@@ -28,7 +28,10 @@ expect_exit 0 "build-issue 1 --correct numbers the issue's pages from the galley
 check "... and the manifest has a page range for each article" -- \
     sh -c '[ "$(grep -cE "^ +pages: [0-9]+-[0-9]+$" issues/1.yaml)" = 5 ]'
 
-expect_exit 0 "build-site makes the site with its galleys and issue PDFs" -- "$JOURNAL" build-site
+json_field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$OUT" "$1"; }
+expect_exit 0 "build-site makes the site with its galleys and issue PDFs" -- "$JOURNAL" build-site --json
+check_eq "... and says it made the two issues' PDFs (--json)" "2 2" \
+    "$(json_field issue_pdfs) $(json_field issue_pdfs_made)"
 check "issue 1 has its PDF" -- test -f "$S/issues/1/issue.pdf"
 check "issue 2 has its PDF" -- test -f "$S/issues/2/issue.pdf"
 
@@ -124,12 +127,14 @@ check_site_valid "$S" "the site with its issue PDFs"
 stamp() { stat -c '%Y.%y %i %s' "$1"; }
 before1=$(stamp "$S/issues/1/issue.pdf")
 before2=$(stamp "$S/issues/2/issue.pdf")
-expect_exit 0 "a rebuild with nothing changed" -- "$JOURNAL" build-site
+expect_exit 0 "a rebuild with nothing changed" -- "$JOURNAL" build-site --json
+check_eq "... makes no issue PDF" 0 "$(json_field issue_pdfs_made)"
 check_eq "... leaves issue 1's PDF as it was" "$before1" "$(stamp "$S/issues/1/issue.pdf")"
 check_eq "... and issue 2's" "$before2" "$(stamp "$S/issues/2/issue.pdf")"
 sed -i 's/^Public procurement is where/Public procurement, as ever, is where/' submissions/3/manuscript.md
 tgit commit -qam "Edit article 3"
-expect_exit 0 "a rebuild after article 3 (issue 1) is edited" -- "$JOURNAL" build-site
+expect_exit 0 "a rebuild after article 3 (issue 1) is edited" -- "$JOURNAL" build-site --json
+check_eq "... makes one issue PDF" 1 "$(json_field issue_pdfs_made)"
 check "... makes issue 1's PDF again, with the edit in it" -- \
     sh -c '[ "$(stat -c "%Y.%y %i %s" "$1")" != "$2" ] &&
            pdftotext "$1" - | tr -s " \n" "  " | grep -q "Public procurement, as ever, is where"' _ \
