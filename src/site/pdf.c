@@ -683,28 +683,122 @@ static json_t *pdf_text(const char *s)
 }
 
 /*
+ * An outline item of the issue: {"title", "page" (from 0), "top" (a height on the page, or
+ * none: the whole page), "kids"}. The galley's own items, from qpdf's JSON of its outline
+ * ({"title", "dest": [page, "/XYZ", left, top, zoom], "destpageposfrom1", "kids"}), moved by
+ * first pages; an item whose page is unknown is left out with its kids.
+ */
+static json_t *outline_item(const char *title, size_t page, json_t *top, json_t *kids)
+{
+    return json_pack("{s:s,s:I,s:o,s:o}", "title", title ? title : "", "page", (json_int_t)page,
+                     "top", top ? top : json_null(), "kids", kids ? kids : json_array());
+}
+
+static json_t *galley_items(json_t *list, size_t first)
+{
+    json_t *items = json_array();
+    size_t i;
+    json_t *o;
+    json_array_foreach(list, i, o)
+    {
+        json_int_t at = json_integer_value(json_object_get(o, "destpageposfrom1"));
+        const char *title = json_string_value(json_object_get(o, "title"));
+        if (at < 1 || !title)
+            continue;
+        json_t *dest = json_object_get(o, "dest");
+        json_t *top = NULL;
+        if (json_is_array(dest) &&
+            !strcmp(json_string_value(json_array_get(dest, 1))
+                        ? json_string_value(json_array_get(dest, 1))
+                        : "",
+                    "/XYZ") &&
+            json_is_number(json_array_get(dest, 3)))
+            top = json_deep_copy(json_array_get(dest, 3));
+        json_array_append_new(items, outline_item(title, first + (size_t)at - 1, top,
+                                                  galley_items(json_object_get(o, "kids"), first)));
+    }
+    return items;
+}
+
+/* "N 0 R" */
+static json_t *ref(json_int_t n)
+{
+    char text[48];
+    snprintf(text, sizeof(text), "%" JSON_INTEGER_FORMAT " 0 R", n);
+    return json_string(text);
+}
+
+/*
+ * The items of list as outline objects numbered from *next on (siblings first, then each one's
+ * kids), children of parent, into objects; pages: qpdf's JSON of the issue's pages. An item
+ * with kids is shown open when open (its kids' kids never are): the issue's outline opens on
+ * its articles, each closed over its sections. Returns how many items list has, or -1 for a
+ * page the issue does not have.
+ */
+static long write_items(json_t *objects, json_t *pages, json_t *list, json_int_t parent,
+                        json_int_t *next, bool open)
+{
+    size_t n = json_array_size(list);
+    json_int_t first = *next;
+    *next += (json_int_t)n;
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = json_array_get(list, i);
+        const char *page = json_string_value(json_object_get(
+            json_array_get(pages, (size_t)json_integer_value(json_object_get(o, "page"))),
+            "object"));
+        if (!page)
+            return -1;
+        json_t *item = json_object();
+        json_object_set_new(item, "/Title",
+                            pdf_text(json_string_value(json_object_get(o, "title"))));
+        json_object_set_new(item, "/Parent", ref(parent));
+        if (i)
+            json_object_set_new(item, "/Prev", ref(first + (json_int_t)i - 1));
+        if (i + 1 < n)
+            json_object_set_new(item, "/Next", ref(first + (json_int_t)i + 1));
+        json_t *top = json_object_get(o, "top");
+        json_object_set_new(item, "/Dest",
+                            json_is_number(top) ? json_pack("[s,s,n,O,n]", page, "/XYZ", top)
+                                                : json_pack("[s,s]", page, "/Fit"));
+        json_t *kids = json_object_get(o, "kids");
+        if (json_array_size(kids)) {
+            json_int_t kid = *next;
+            long count = write_items(objects, pages, kids, first + (json_int_t)i, next, false);
+            if (count < 0) {
+                json_decref(item);
+                return -1;
+            }
+            json_object_set_new(item, "/First", ref(kid));
+            json_object_set_new(item, "/Last", ref(kid + count - 1));
+            json_object_set_new(item, "/Count", json_integer(open ? count : -count));
+        }
+        char key[64];
+        snprintf(key, sizeof(key), "obj:%" JSON_INTEGER_FORMAT " 0 R", first + (json_int_t)i);
+        json_object_set_new(objects, key, json_pack("{s:o}", "value", item));
+    }
+    return (long)n;
+}
+
+/*
  * The outline (bookmarks) of the joined issue at joined, written into path: the contents, then
- * each article by its title, at its first page (firsts[k], counted from 0). qpdf joins pages
- * and keeps the outline of the first file only, so the outline is made here, in qpdf's JSON,
- * and put into the file by qpdf --update-from-json.
+ * each article by its title at its first page (firsts[k], from 0), with its galley's own
+ * outline (its sections) under it. qpdf joins pages but keeps the outline of the first file
+ * only, so the outline is made here, in qpdf's JSON, and put into the file by qpdf
+ * --update-from-json (qpdf 11).
  */
 static int add_outline(struct build *b, const struct issue_pdf *ip, const char *joined,
                        const char *json_path, const char *path, const size_t *firsts,
-                       const char *const *titles, size_t contents_page)
+                       char *const *galleys, const char *const *titles, size_t contents_page)
 {
     json_t *doc = NULL, *root_doc = NULL;
     static const char *const first_options[] = {"--json-key=pages", "--json-key=qpdf",
                                                 "--json-object=trailer", NULL};
     int rc = qpdf_json(b, joined, first_options, &doc);
+    json_t *objs = rc ? NULL : json_array_get(json_object_get(doc, "qpdf"), 1);
     json_t *header = rc ? NULL : json_array_get(json_object_get(doc, "qpdf"), 0);
     json_t *pages = rc ? NULL : json_object_get(doc, "pages");
-    const char *root =
-        rc ? NULL
-           : json_string_value(json_object_get(
-                 json_object_get(
-                     json_object_get(json_array_get(json_object_get(doc, "qpdf"), 1), "trailer"),
-                     "value"),
-                 "/Root"));
+    const char *root = json_string_value(
+        json_object_get(json_object_get(json_object_get(objs, "trailer"), "value"), "/Root"));
     json_int_t max = json_integer_value(json_object_get(header, "maxobjectid"));
     if (!rc && (!root || !json_is_array(pages) || max <= 0))
         rc = error_internal("qpdf (%s) did not say where %s's pages and catalog are", b->qpdf,
@@ -722,52 +816,40 @@ static int add_outline(struct build *b, const struct issue_pdf *ip, const char *
                  "value");
     if (!rc && !json_is_object(catalog))
         rc = error_internal("qpdf (%s) did not give %s's catalog", b->qpdf, joined);
+    /* The contents, then each article with its galley's outline: the galley's title (its h1)
+       is the article's item itself, so a galley whose outline is one item gives its kids. */
+    json_t *items = json_array();
+    if (!rc)
+        json_array_append_new(items, outline_item(titles[0], contents_page, NULL, NULL));
+    for (size_t k = 0; !rc && k < ip->issue->narticles; k++) {
+        static const char *const options[] = {"--json-key=outlines", NULL};
+        json_t *outline = NULL;
+        rc = qpdf_json(b, galleys[k], options, &outline);
+        json_t *list = json_object_get(outline, "outlines");
+        if (json_array_size(list) == 1)
+            list = json_object_get(json_array_get(list, 0), "kids");
+        if (!rc)
+            json_array_append_new(
+                items, outline_item(titles[k + 1], firsts[k], NULL, galley_items(list, firsts[k])));
+        json_decref(outline);
+    }
     if (!rc) {
-        const struct issue_manifest *is = ip->issue;
-        size_t n = is->narticles + 1;
-        json_int_t outlines = max + 1;
         json_t *objects = json_object();
+        json_int_t outlines = max + 1, next = max + 2;
+        long count = write_items(objects, pages, items, outlines, &next, false);
+        if (count < 0)
+            rc = error_internal("%s: an outline item leads to a page it does not have", joined);
         json_t *cat = json_deep_copy(catalog);
-        char ref[48];
-        snprintf(ref, sizeof(ref), "%" JSON_INTEGER_FORMAT " 0 R", outlines);
-        json_object_set_new(cat, "/Outlines", json_string(ref));
+        json_object_set_new(cat, "/Outlines", ref(outlines));
         json_object_set_new(cat, "/PageMode", json_string("/UseOutlines"));
         json_object_set_new(objects, root_key, json_pack("{s:o}", "value", cat));
-        char first[48], last[48];
-        snprintf(first, sizeof(first), "%" JSON_INTEGER_FORMAT " 0 R", outlines + 1);
-        snprintf(last, sizeof(last), "%" JSON_INTEGER_FORMAT " 0 R", outlines + (json_int_t)n);
-        snprintf(ref, sizeof(ref), "obj:%" JSON_INTEGER_FORMAT " 0 R", outlines);
-        json_object_set_new(objects, ref,
-                            json_pack("{s:{s:s,s:s,s:s,s:I}}", "value", "/Type", "/Outlines",
-                                      "/First", first, "/Last", last, "/Count", (json_int_t)n));
-        for (size_t k = 0; !rc && k < n; k++) {
-            size_t page = k ? firsts[k - 1] : contents_page;
-            const char *page_ref =
-                json_string_value(json_object_get(json_array_get(pages, page), "object"));
-            if (!page_ref) {
-                rc = error_internal("%s: no page %zu", joined, page + 1);
-                break;
-            }
-            json_t *item = json_object();
-            json_object_set_new(item, "/Title", pdf_text(titles[k]));
-            char parent[48], link[48];
-            snprintf(parent, sizeof(parent), "%" JSON_INTEGER_FORMAT " 0 R", outlines);
-            json_object_set_new(item, "/Parent", json_string(parent));
-            if (k) {
-                snprintf(link, sizeof(link), "%" JSON_INTEGER_FORMAT " 0 R",
-                         outlines + (json_int_t)k);
-                json_object_set_new(item, "/Prev", json_string(link));
-            }
-            if (k + 1 < n) {
-                snprintf(link, sizeof(link), "%" JSON_INTEGER_FORMAT " 0 R",
-                         outlines + (json_int_t)k + 2);
-                json_object_set_new(item, "/Next", json_string(link));
-            }
-            json_object_set_new(item, "/Dest", json_pack("[s,s]", page_ref, "/Fit"));
-            snprintf(ref, sizeof(ref), "obj:%" JSON_INTEGER_FORMAT " 0 R",
-                     outlines + (json_int_t)k + 1);
-            json_object_set_new(objects, ref, json_pack("{s:o}", "value", item));
-        }
+        char key[64];
+        snprintf(key, sizeof(key), "obj:%" JSON_INTEGER_FORMAT " 0 R", outlines);
+        json_object_set_new(objects, key,
+                            json_pack("{s:{s:s,s:o,s:o,s:I}}", "value", "/Type", "/Outlines",
+                                      "/First", ref(max + 2), "/Last",
+                                      ref(max + 2 + (count > 0 ? count : 1) - 1), "/Count",
+                                      (json_int_t)count));
         json_t *update = json_pack("{s:[O,o]}", "qpdf", header, objects);
         char *text = json_dumps(update, JSON_COMPACT);
         json_decref(update);
@@ -780,6 +862,7 @@ static int add_outline(struct build *b, const struct issue_pdf *ip, const char *
             rc = run_qpdf(b, argv, NULL);
         free(update_option);
     }
+    json_decref(items);
     free(root_key);
     free(root_option);
     json_decref(doc);
@@ -874,8 +957,8 @@ int site_make_issue_pdf(struct build *b, struct issue_pdf *ip, json_t *ctx)
         free(argv);
     }
     if (!rc)
-        rc = add_outline(b, ip, joined, json_path, path, firsts, (const char *const *)titles,
-                         pages > 1 ? 1 : 0);
+        rc = add_outline(b, ip, joined, json_path, path, firsts, galleys,
+                         (const char *const *)titles, pages > 1 ? 1 : 0);
     strbuf_reset(&pdf);
     if (!rc)
         rc = fs_read_file(path, &pdf);

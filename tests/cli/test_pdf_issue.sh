@@ -110,6 +110,26 @@ PY
 )
 check_eq "a bookmark for the contents and one for each article, at its first page" \
     "$expected_outline" "$outline"
+check "... under which each article's galley's own bookmarks (its sections), at their pages" -- \
+    python3 - "$ISSUE" "$S" $articles <<'PY'
+import json, subprocess, sys
+issue, site, numbers = sys.argv[1], sys.argv[2], sys.argv[3:]
+def outline(path):
+    out = subprocess.run(["qpdf", "--json=2", "--json-key=outlines", path], capture_output=True, text=True).stdout
+    return json.loads(out)["outlines"]
+def flat(items, shift):
+    return [(o["title"], o["destpageposfrom1"] + shift, flat(o["kids"], shift)) for o in items]
+mine = outline(issue)[1:]
+assert len(mine) == len(numbers), len(mine)
+for item, n in zip(mine, numbers):
+    galley = outline("%s/articles/%s/article.pdf" % (site, n))
+    if len(galley) == 1:
+        galley = galley[0]["kids"]
+    want = flat(galley, item["destpageposfrom1"] - 1)
+    got = flat(item["kids"], 0)
+    assert want and got == want, (n, got, want)
+    assert not item["open"], n
+PY
 
 # The site links it and lists it.
 check "the issue page links the issue PDF with its size" -- \
