@@ -6,7 +6,8 @@
 # and the journal in its metadata. The issue page links it with its size in both languages and
 # the sitemap lists it; a rebuild with nothing changed leaves it as it was, an edit of an article
 # makes its issue's again and no other; a theme made before the issue PDF (no issue-pdf
-# template) still gets one, from the default theme compiled in; pdf: false makes none.
+# template) still gets one, from the default theme compiled in; without qpdf the build stops
+# before writing anything, naming the package; pdf: false makes none.
 . "$(dirname "$0")/lib.sh"
 
 for tool in weasyprint qpdf pdftotext pdfinfo; do
@@ -168,6 +169,13 @@ expect_exit 0 "build-site with a theme that has no issue-pdf template" -- \
     "$JOURNAL" build-site -o "$TEST_TMP/old-theme"
 check "... still makes the issue PDF, with its cover and contents" -- \
     sh -c 'pdftotext -f 2 -l 2 "$1" - | grep -qx "Contents"' _ "$TEST_TMP/old-theme/issues/1/issue.pdf"
+
+# No qpdf: a clear error naming the package, before anything is written.
+expect_exit 1 "a build whose qpdf is missing fails" -- \
+    env JOURNAL_QPDF="$TEST_TMP/no-such-qpdf" "$JOURNAL" build-site -o "$TEST_TMP/no-qpdf"
+expect_stderr_match "JOURNAL_QPDF=.*no-such-qpdf: no such program.*apt-get install qpdf.*--no-pdf" \
+    "the error names the Debian package and how to build without PDFs"
+check "... and writes nothing" -- test ! -e "$TEST_TMP/no-qpdf"
 
 # No PDFs: no issue PDF, no link.
 echo "pdf: false" >>journal.yaml
