@@ -122,14 +122,15 @@ int cmd_build_site(int argc, char **argv, struct cli *cli)
         rc = site_build(repo, &opt, &st);
     if (!rc) {
         if (cli->json)
-            cli_print_json(
-                json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "output",
-                          st.output_dir, "pages", (json_int_t)st.pages, "rendered",
-                          (json_int_t)st.rendered, "files", (json_int_t)st.files, "removed",
-                          (json_int_t)st.removed, "issues", (json_int_t)st.issues, "articles",
-                          (json_int_t)st.articles, "assets", (json_int_t)st.assets, "pdfs",
-                          (json_int_t)st.pdfs, "typeset", (json_int_t)st.typeset, "typeset_pages",
-                          (json_int_t)st.typeset_pages, "reused", (json_int_t)st.reused));
+            cli_print_json(json_pack(
+                "{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "output",
+                st.output_dir, "pages", (json_int_t)st.pages, "rendered", (json_int_t)st.rendered,
+                "files", (json_int_t)st.files, "removed", (json_int_t)st.removed, "issues",
+                (json_int_t)st.issues, "articles", (json_int_t)st.articles, "assets",
+                (json_int_t)st.assets, "pdfs", (json_int_t)st.pdfs, "typeset",
+                (json_int_t)st.typeset, "typeset_pages", (json_int_t)st.typeset_pages, "reused",
+                (json_int_t)st.reused, "issue_pdfs", (json_int_t)st.issue_pdfs, "issue_pdfs_made",
+                (json_int_t)st.issue_pdfs_made));
         else {
             char removed[64] = "";
             if (st.removed)
@@ -145,6 +146,9 @@ int cmd_build_site(int argc, char **argv, struct cli *cli)
                        "unchanged)\n",
                        st.pdfs, st.typeset, st.typeset_pages, st.typeset_pages == 1 ? "" : "s",
                        st.reused, st.pdfs - st.typeset - st.reused);
+            if (st.issue_pdfs)
+                printf("Issue PDFs: %zu (%zu made; %zu unchanged)\n", st.issue_pdfs,
+                       st.issue_pdfs_made, st.issue_pdfs - st.issue_pdfs_made);
             printf("Open %s/index.html in a browser.\n", st.output_dir);
         }
     }

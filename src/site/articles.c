@@ -427,7 +427,7 @@ static void add_url_path(struct strbuf *out, const char *path)
 }
 
 /* "512 B", "13 KB", "2.4 MB" in the view's language (a size is rounded up, never to 0 KB). */
-static char *supplement_size(const struct view *v, size_t bytes)
+char *site_size_text(const struct view *v, size_t bytes)
 {
     char number[32];
     const char *key = "size_bytes";
@@ -461,7 +461,7 @@ static json_t *supplements_json(const struct view *v, const struct article *a)
         struct strbuf format = STRBUF_INIT;
         for (const char *p = dot ? dot + 1 : ""; *p; p++)
             strbuf_addch(&format, (char)toupper((unsigned char)*p));
-        char *size = supplement_size(v, s->data.len);
+        char *size = site_size_text(v, s->data.len);
         json_t *x = json_object();
         site_set_str(x, "name", s->path);
         site_set_str(x, "url", url.buf);

@@ -92,6 +92,14 @@ struct search_shard {
     bool indexed;      /* it has an index: a page of it is marked data-pagefind-body */
 };
 
+/* An issue's PDF (pdf.c): issues/ID/issue.pdf, its cover and contents and then every galley of
+   its articles, in the issue's order. */
+struct issue_pdf {
+    const struct issue_manifest *issue;
+    struct unit unit; /* "issue-pdf/3" */
+    size_t size;      /* bytes of the file the site has: made now, or the one kept */
+};
+
 struct issue_blob {
     unsigned long id;
     git_oid blob;
@@ -211,6 +219,10 @@ struct build {
        and its page count put in pdf_counts, one per article in the same order. */
     bool pdf_count_only;
     unsigned long *pdf_counts;
+    struct issue_pdf *issue_pdfs; /* one per issue with articles, newest first, or NULL */
+    size_t nissue_pdfs;
+    char *qpdf;        /* the program that joins them (pdf.c) */
+    char qpdf_id[160]; /* what tells one install of it from another */
     pthread_mutex_t pdf_lock;
     pthread_cond_t pdf_cond;
     const struct listing_part *listing_parts; /* while the listings are made */
@@ -367,6 +379,32 @@ void site_pdf_key(struct build *b, struct article *a);
 /* articles/N/article.pdf: the theme's article-pdf template rendered with ctx (taken, the same
    data as the article's page) and typeset by the engine; its files belong to a->pdf_unit. */
 int site_make_pdf(struct build *b, const struct article *a, const struct view *v, json_t *ctx);
+/* Typeset html into path (in the staging folder) with the calling thread's driver: base_path
+   is its address in the site ("articles/12/"), local the folder of what it may load; tagged
+   makes it a tagged PDF (PDF/UA-1). */
+int site_pdf_typeset(struct build *b, const struct strbuf *html, const char *base_path,
+                     const char *local, const char *path, bool tagged);
+/* Which qpdf joins the issue PDFs (JOURNAL_QPDF, else qpdf on PATH; an error naming the Debian
+   package when there is none), and the theme's issue-pdf template: the default theme's, compiled
+   in, when the journal's theme was made before it. */
+int site_issue_pdf_locate(struct build *b);
+/* The issue PDFs' units, named, keyed (each galley's key, the issue's manifest, qpdf) and
+   decided; the size of each one kept. After the galleys' keys. */
+void site_issue_pdf_decide(struct build *b,
+                           const git_oid *(*manifest)(const struct build *, unsigned long));
+/* The issue's PDF, or NULL when the build makes none. */
+const struct issue_pdf *site_issue_pdf_of(const struct build *b, const struct issue_manifest *is);
+/* issues/ID/issue.pdf: the theme's issue-pdf template rendered with ctx (taken) and typeset,
+   then joined with the galleys of its articles by qpdf, with a bookmark for each article. Every
+   article's galley is made (or kept) by now; its files belong to ip->unit. */
+int site_make_issue_pdf(struct build *b, struct issue_pdf *ip, json_t *ctx);
+/* Where rel, a file of u, is now: in the staging folder when u was made, else in the site. */
+char *site_unit_file(const struct build *b, const struct unit *u, const char *rel);
+/* "512 B", "13 KB", "2.4 MB" in the view's language (rounded up, never to 0 KB). Free it. */
+char *site_size_text(const struct view *v, size_t bytes);
+/* The issue with every article of it and its table of contents by section, as its page has it. */
+json_t *site_issue_full_json(struct build *b, const struct view *v,
+                             const struct issue_manifest *is);
 /* Stop the calling thread's PDF driver, if it started one; every thread that may have made a
    galley calls it before it ends (the article threads' site_thread_done). */
 void site_pdf_thread_done(void);

@@ -24,6 +24,7 @@
  */
 #include "site/build.h"
 
+#include "default_theme.h"
 #include "pdf_driver.h"
 #include "util/alloc.h"
 #include "util/error.h"
@@ -333,22 +334,24 @@ static int start_driver(struct build *b)
 
 /*
  * Typeset html into path with this thread's driver, or only lay it out when path is NULL;
- * *pages is the driver's page count. The base URL is the article's address on the site, so
- * the galley's links go there; what the galley loads (its figures) is read from local, a
- * folder of this machine that holds what is published beside the article, and from nowhere
- * else: the driver refuses other addresses, the network and this machine's other folders
- * alike. (Markdown's file: and other URLs never reach the HTML: site/markdown.c.)
+ * *pages is the driver's page count. The base URL is the document's address on the site (an
+ * article's folder, an issue's), so its links go there; what it loads (an article's figures) is
+ * read from local, a folder of this machine that holds what is published beside it, and from
+ * nowhere else: the driver refuses other addresses, the network and this machine's other
+ * folders alike. (Markdown's file: and other URLs never reach the HTML: site/markdown.c.)
+ * tagged: a tagged PDF (PDF/UA-1); an issue's cover and contents are not, for the issue PDF
+ * they open would say it is tagged when only they are.
  */
 static int typeset(struct build *b, const char *base, const struct strbuf *html, const char *local,
-                   const char *path, unsigned long *pages)
+                   const char *path, unsigned long *pages, bool tagged)
 {
     if (driver && driver_jobs >= PDF_DRIVER_JOBS)
         stop_driver();
     int rc = driver ? 0 : start_driver(b);
     if (rc)
         return rc;
-    json_t *job = json_pack("{s:s%,s:s,s:s}", "html", html->buf ? html->buf : "", html->len,
-                            "base_url", base, "local", local);
+    json_t *job = json_pack("{s:s%,s:s,s:s,s:b}", "html", html->buf ? html->buf : "", html->len,
+                            "base_url", base, "local", local, "tagged", tagged);
     if (path)
         json_object_set_new(job, "pdf", json_string(path));
     char *line = json_dumps(job, JSON_COMPACT);
@@ -369,6 +372,18 @@ static int typeset(struct build *b, const char *base, const struct strbuf *html,
         rc =
             error_internal("WeasyPrint (%s) answered no page count: %s", b->pdf_python, answer.buf);
     strbuf_release(&answer);
+    return rc;
+}
+
+int site_pdf_typeset(struct build *b, const struct strbuf *html, const char *base_path,
+                     const char *local, const char *path, bool tagged)
+{
+    char *base = xasprintf(
+        "%s%s", b->repo->config.base_url ? b->repo->config.base_url : "https://journal.invalid/",
+        base_path);
+    unsigned long pages = 0;
+    int rc = typeset(b, base, html, local, path, &pages, tagged);
+    free(base);
     return rc;
 }
 
@@ -492,7 +507,7 @@ static int typeset_article(struct build *b, const struct article *a, const char 
         free(rel);
     }
     if (!rc)
-        rc = typeset(b, base, html, local, path, pages);
+        rc = typeset(b, base, html, local, path, pages, true);
     fs_remove_tree(local);
     free(local);
     return rc;
@@ -753,4 +768,460 @@ void site_pdf_footnotes(const char *html, struct strbuf *out)
         strbuf_release(&notes[i].text);
     }
     free(notes);
+}
+
+/* ---- the issue PDF: cover, contents and every galley, joined by qpdf ---- */
+
+#define ISSUE_PDF_TEMPLATE "issue-pdf"
+
+#define INSTALL_QPDF                                                                               \
+    "install Debian's qpdf ('apt-get install qpdf', which scripts/install-deps does), or set "     \
+    "JOURNAL_QPDF to the qpdf program; or do without PDFs: 'pdf: false' in journal.yaml, or "      \
+    "build-site --no-pdf for one build"
+
+/* qpdf copies pages and writes them out; an issue of a few hundred pages takes a second. */
+#define QPDF_TIMEOUT_SECONDS 300.0
+#define QPDF_MAX_MEMORY      ((size_t)2 << 30)
+
+int site_issue_pdf_locate(struct build *b)
+{
+    struct stat st;
+    const char *env = getenv("JOURNAL_QPDF");
+    char *found = env && *env ? (strchr(env, '/') ? xstrdup(env) : process_on_path(env, &st))
+                              : process_on_path("qpdf", &st);
+    if (!found || !process_executable(found, &st)) {
+        free(found);
+        return error_input("%s%s%sjournal joins each issue's cover, contents and galleys into "
+                           "the issue PDF with qpdf, which is not installed: %s",
+                           env && *env ? "JOURNAL_QPDF=" : "", env && *env ? env : "",
+                           env && *env ? ": no such program; " : "", INSTALL_QPDF);
+    }
+    /* A theme made before the issue PDF has no issue-pdf template: the default theme's, compiled
+       in (it uses the theme's pdf-style and strings the theme has had since the galleys). */
+    int rc = 0;
+    if (!mustache_set_has(b->templates, ISSUE_PDF_TEMPLATE)) {
+        const char *builtin = "themes/default/templates/" ISSUE_PDF_TEMPLATE ".mustache";
+        rc = error_internal("%s is not compiled into journal", builtin);
+        for (size_t i = 0; i < default_theme_nfiles; i++)
+            if (!strcmp(default_theme_files[i].path, builtin)) {
+                error_clear();
+                rc = mustache_set_add(b->templates, ISSUE_PDF_TEMPLATE,
+                                      (const char *)default_theme_files[i].data,
+                                      default_theme_files[i].size);
+                if (rc)
+                    error_prefix("%s", builtin);
+                break;
+            }
+    }
+    if (rc) {
+        free(found);
+        return rc;
+    }
+    b->qpdf = found;
+    snprintf(b->qpdf_id, sizeof(b->qpdf_id), "%ju %ju %jd %ld.%09ld %ld.%09ld",
+             (uintmax_t)st.st_dev, (uintmax_t)st.st_ino, (intmax_t)st.st_size,
+             (long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec, (long)st.st_ctim.tv_sec,
+             (long)st.st_ctim.tv_nsec);
+    return 0;
+}
+
+void site_issue_pdf_decide(struct build *b,
+                           const git_oid *(*manifest)(const struct build *, unsigned long))
+{
+    if (!b->pdf_units || !b->qpdf)
+        return;
+    b->issue_pdfs = xcalloc(b->nissues ? b->nissues : 1, sizeof(*b->issue_pdfs));
+    for (size_t i = 0; i < b->nissues; i++) {
+        const struct issue_manifest *is = &b->issues[i];
+        if (!is->narticles)
+            continue;
+        struct issue_pdf *ip = &b->issue_pdfs[b->nissue_pdfs++];
+        ip->issue = is;
+        char name[48];
+        snprintf(name, sizeof(name), "issue-pdf/%lu", is->id);
+        ip->unit.c.name = xstrdup(name);
+        /* Its parts: each galley (whose key holds its article, the issue, the theme,
+           journal.yaml and the engine), the manifest (its titles and page ranges) and qpdf. */
+        struct strbuf sb = STRBUF_INIT;
+        strbuf_addf(&sb, "%s\nglobal %s\nqpdf %s %s\n", name, b->global_key, b->qpdf, b->qpdf_id);
+        const git_oid *blob = manifest(b, is->id);
+        char hex[GIT_OID_HEXSZ + 1] = "-";
+        if (blob)
+            git_oid_tostr(hex, sizeof(hex), blob);
+        strbuf_addf(&sb, "manifest %s\n", hex);
+        for (size_t k = 0; k < is->narticles; k++) {
+            const struct article *a = site_find_article(b, is->articles[k]);
+            strbuf_addf(&sb, "galley %lu %s\n", is->articles[k],
+                        a && a->pdf_unit ? a->pdf_unit->c.key : "-");
+        }
+        site_key(&sb, ip->unit.c.key);
+        strbuf_release(&sb);
+        site_unit_decide(b, &ip->unit);
+        if (!ip->unit.make) {
+            char rel[64];
+            snprintf(rel, sizeof(rel), "issues/%lu/issue.pdf", is->id);
+            char *path = fs_join(b->out, rel);
+            struct stat st;
+            if (stat(path, &st) == 0)
+                ip->size = (size_t)st.st_size;
+            free(path);
+        }
+    }
+}
+
+const struct issue_pdf *site_issue_pdf_of(const struct build *b, const struct issue_manifest *is)
+{
+    for (size_t i = 0; i < b->nissue_pdfs; i++)
+        if (b->issue_pdfs[i].issue == is)
+            return &b->issue_pdfs[i];
+    return NULL;
+}
+
+static int run_qpdf(const struct build *b, const char *const *argv, struct strbuf *out)
+{
+    struct process_spec spec = {.name = "qpdf",
+                                .program = b->qpdf,
+                                .argv = argv,
+                                .install = INSTALL_QPDF,
+                                .timeout = QPDF_TIMEOUT_SECONDS,
+                                .max_memory = QPDF_MAX_MEMORY};
+    return process_run(&spec, out, NULL);
+}
+
+/* qpdf's JSON (version 2) of the objects of path that its options select; *json to decref. */
+static int qpdf_json(const struct build *b, const char *path, const char *const *options,
+                     json_t **json)
+{
+    const char *argv[12] = {b->qpdf, "--json=2"};
+    size_t n = 2;
+    for (size_t i = 0; options[i] && n < 10; i++)
+        argv[n++] = options[i];
+    argv[n++] = path;
+    argv[n] = NULL;
+    struct strbuf out = STRBUF_INIT;
+    int rc = run_qpdf(b, argv, &out);
+    json_error_t err;
+    *json = rc ? NULL : json_loadb(out.buf ? out.buf : "", out.len, 0, &err);
+    if (!rc && !*json)
+        rc = error_internal("qpdf (%s) wrote JSON that cannot be read: %s", b->qpdf, err.text);
+    strbuf_release(&out);
+    return rc;
+}
+
+/* A string of the PDF as qpdf's JSON writes one: "u:" and its UTF-8. */
+static json_t *pdf_text(const char *s)
+{
+    char *text = xasprintf("u:%s", s ? s : "");
+    json_t *j = json_string(text);
+    free(text);
+    return j ? j : json_string("u:");
+}
+
+/*
+ * An outline item of the issue: {"title", "page" (from 0), "top" (a height on the page, or
+ * none: the whole page), "kids"}. The galley's own items, from qpdf's JSON of its outline
+ * ({"title", "dest": [page, "/XYZ", left, top, zoom], "destpageposfrom1", "kids"}), moved by
+ * first pages; an item whose page is unknown is left out with its kids.
+ */
+static json_t *outline_item(const char *title, size_t page, json_t *top, json_t *kids)
+{
+    return json_pack("{s:s,s:I,s:o,s:o}", "title", title ? title : "", "page", (json_int_t)page,
+                     "top", top ? top : json_null(), "kids", kids ? kids : json_array());
+}
+
+static json_t *galley_items(json_t *list, size_t first)
+{
+    json_t *items = json_array();
+    size_t i;
+    json_t *o;
+    json_array_foreach(list, i, o)
+    {
+        json_int_t at = json_integer_value(json_object_get(o, "destpageposfrom1"));
+        const char *title = json_string_value(json_object_get(o, "title"));
+        if (at < 1 || !title)
+            continue;
+        json_t *dest = json_object_get(o, "dest");
+        json_t *top = NULL;
+        if (json_is_array(dest) &&
+            !strcmp(json_string_value(json_array_get(dest, 1))
+                        ? json_string_value(json_array_get(dest, 1))
+                        : "",
+                    "/XYZ") &&
+            json_is_number(json_array_get(dest, 3)))
+            top = json_deep_copy(json_array_get(dest, 3));
+        json_array_append_new(items, outline_item(title, first + (size_t)at - 1, top,
+                                                  galley_items(json_object_get(o, "kids"), first)));
+    }
+    return items;
+}
+
+/* "N 0 R" */
+static json_t *ref(json_int_t n)
+{
+    char text[48];
+    snprintf(text, sizeof(text), "%" JSON_INTEGER_FORMAT " 0 R", n);
+    return json_string(text);
+}
+
+/*
+ * The items of list as outline objects numbered from *next on (siblings first, then each one's
+ * kids), children of parent, into objects; pages: qpdf's JSON of the issue's pages. An item
+ * with kids is shown open when open (its kids' kids never are): the issue's outline opens on
+ * its articles, each closed over its sections. Returns how many items list has, or -1 for a
+ * page the issue does not have.
+ */
+static long write_items(json_t *objects, json_t *pages, json_t *list, json_int_t parent,
+                        json_int_t *next, bool open)
+{
+    size_t n = json_array_size(list);
+    json_int_t first = *next;
+    *next += (json_int_t)n;
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = json_array_get(list, i);
+        const char *page = json_string_value(json_object_get(
+            json_array_get(pages, (size_t)json_integer_value(json_object_get(o, "page"))),
+            "object"));
+        if (!page)
+            return -1;
+        json_t *item = json_object();
+        json_object_set_new(item, "/Title",
+                            pdf_text(json_string_value(json_object_get(o, "title"))));
+        json_object_set_new(item, "/Parent", ref(parent));
+        if (i)
+            json_object_set_new(item, "/Prev", ref(first + (json_int_t)i - 1));
+        if (i + 1 < n)
+            json_object_set_new(item, "/Next", ref(first + (json_int_t)i + 1));
+        json_t *top = json_object_get(o, "top");
+        json_object_set_new(item, "/Dest",
+                            json_is_number(top) ? json_pack("[s,s,n,O,n]", page, "/XYZ", top)
+                                                : json_pack("[s,s]", page, "/Fit"));
+        json_t *kids = json_object_get(o, "kids");
+        if (json_array_size(kids)) {
+            json_int_t kid = *next;
+            long count = write_items(objects, pages, kids, first + (json_int_t)i, next, false);
+            if (count < 0) {
+                json_decref(item);
+                return -1;
+            }
+            json_object_set_new(item, "/First", ref(kid));
+            json_object_set_new(item, "/Last", ref(kid + count - 1));
+            json_object_set_new(item, "/Count", json_integer(open ? count : -count));
+        }
+        char key[64];
+        snprintf(key, sizeof(key), "obj:%" JSON_INTEGER_FORMAT " 0 R", first + (json_int_t)i);
+        json_object_set_new(objects, key, json_pack("{s:o}", "value", item));
+    }
+    return (long)n;
+}
+
+/*
+ * The outline (bookmarks) of the joined issue at joined, written into path: the contents, then
+ * each article by its title at its first page (firsts[k], from 0), with its galley's own
+ * outline (its sections) under it. qpdf joins pages but keeps the outline of the first file
+ * only, so the outline is made here, in qpdf's JSON, and put into the file by qpdf
+ * --update-from-json (qpdf 11).
+ */
+static int add_outline(struct build *b, const struct issue_pdf *ip, const char *joined,
+                       const char *json_path, const char *path, const size_t *firsts,
+                       char *const *galleys, const char *const *titles, size_t contents_page)
+{
+    json_t *doc = NULL, *root_doc = NULL;
+    static const char *const first_options[] = {"--json-key=pages", "--json-key=qpdf",
+                                                "--json-object=trailer", NULL};
+    int rc = qpdf_json(b, joined, first_options, &doc);
+    json_t *objs = rc ? NULL : json_array_get(json_object_get(doc, "qpdf"), 1);
+    json_t *header = rc ? NULL : json_array_get(json_object_get(doc, "qpdf"), 0);
+    json_t *pages = rc ? NULL : json_object_get(doc, "pages");
+    const char *root = json_string_value(
+        json_object_get(json_object_get(json_object_get(objs, "trailer"), "value"), "/Root"));
+    json_int_t max = json_integer_value(json_object_get(header, "maxobjectid"));
+    if (!rc && (!root || !json_is_array(pages) || max <= 0))
+        rc = error_internal("qpdf (%s) did not say where %s's pages and catalog are", b->qpdf,
+                            joined);
+    char *root_key = root ? xasprintf("obj:%s", root) : NULL;
+    char *root_option = root ? xasprintf("--json-object=%s", root) : NULL;
+    if (!rc) {
+        const char *options[] = {"--json-key=qpdf", root_option, NULL};
+        rc = qpdf_json(b, joined, options, &root_doc);
+    }
+    json_t *catalog =
+        rc ? NULL
+           : json_object_get(
+                 json_object_get(json_array_get(json_object_get(root_doc, "qpdf"), 1), root_key),
+                 "value");
+    if (!rc && !json_is_object(catalog))
+        rc = error_internal("qpdf (%s) did not give %s's catalog", b->qpdf, joined);
+    /* The contents, then each article with its galley's outline: the galley's title (its h1)
+       is the article's item itself, so a galley whose outline is one item gives its kids. */
+    json_t *items = json_array();
+    if (!rc)
+        json_array_append_new(items, outline_item(titles[0], contents_page, NULL, NULL));
+    for (size_t k = 0; !rc && k < ip->issue->narticles; k++) {
+        static const char *const options[] = {"--json-key=outlines", NULL};
+        json_t *outline = NULL;
+        rc = qpdf_json(b, galleys[k], options, &outline);
+        json_t *list = json_object_get(outline, "outlines");
+        if (json_array_size(list) == 1)
+            list = json_object_get(json_array_get(list, 0), "kids");
+        if (!rc)
+            json_array_append_new(
+                items, outline_item(titles[k + 1], firsts[k], NULL, galley_items(list, firsts[k])));
+        json_decref(outline);
+    }
+    if (!rc) {
+        json_t *objects = json_object();
+        json_int_t outlines = max + 1, next = max + 2;
+        long count = write_items(objects, pages, items, outlines, &next, false);
+        if (count < 0)
+            rc = error_internal("%s: an outline item leads to a page it does not have", joined);
+        json_t *cat = json_deep_copy(catalog);
+        json_object_set_new(cat, "/Outlines", ref(outlines));
+        json_object_set_new(cat, "/PageMode", json_string("/UseOutlines"));
+        json_object_set_new(objects, root_key, json_pack("{s:o}", "value", cat));
+        char key[64];
+        snprintf(key, sizeof(key), "obj:%" JSON_INTEGER_FORMAT " 0 R", outlines);
+        json_object_set_new(objects, key,
+                            json_pack("{s:{s:s,s:o,s:o,s:I}}", "value", "/Type", "/Outlines",
+                                      "/First", ref(max + 2), "/Last",
+                                      ref(max + 2 + (count > 0 ? count : 1) - 1), "/Count",
+                                      (json_int_t)count));
+        json_t *update = json_pack("{s:[O,o]}", "qpdf", header, objects);
+        char *text = json_dumps(update, JSON_COMPACT);
+        json_decref(update);
+        if (!rc)
+            rc = fs_write_file(json_path, text ? text : "", text ? strlen(text) : 0);
+        free(text);
+        char *update_option = xasprintf("--update-from-json=%s", json_path);
+        const char *argv[] = {b->qpdf, "--warning-exit-0", joined, update_option, path, NULL};
+        if (!rc)
+            rc = run_qpdf(b, argv, NULL);
+        free(update_option);
+    }
+    json_decref(items);
+    free(root_key);
+    free(root_option);
+    json_decref(doc);
+    json_decref(root_doc);
+    return rc;
+}
+
+int site_make_issue_pdf(struct build *b, struct issue_pdf *ip, json_t *ctx)
+{
+    const struct issue_manifest *is = ip->issue;
+    char rel[64];
+    snprintf(rel, sizeof(rel), "issues/%lu/issue.pdf", is->id);
+    /* The article titles for the outline, read before the context goes. */
+    size_t n = is->narticles;
+    char **titles = xcalloc(n + 2, sizeof(*titles));
+    titles[0] = xstrdup(json_string_value(json_object_get(ctx, "contents_label"))
+                            ? json_string_value(json_object_get(ctx, "contents_label"))
+                            : "Contents");
+    json_t *articles = json_object_get(json_object_get(ctx, "issue"), "articles");
+    for (size_t k = 0; k < n; k++) {
+        const char *t = json_string_value(json_object_get(json_array_get(articles, k), "title"));
+        titles[k + 1] = xstrdup(t ? t : "");
+    }
+    struct strbuf html = STRBUF_INIT;
+    int rc = mustache_set_render_shared(b->templates, ISSUE_PDF_TEMPLATE, b->views[0].shared, ctx,
+                                        &html);
+    json_decref(ctx);
+    if (rc)
+        error_prefix("rendering the cover and contents of %s", rel);
+    /* Scratch files in the staging folder under names no site file has, removed whatever
+       happens. */
+    char name[64];
+    snprintf(name, sizeof(name), ".issue-pdf-%lu", is->id);
+    char *local = fs_join(b->staging, name);
+    char *front = xasprintf("%s.front.pdf", local);
+    char *joined = xasprintf("%s.joined.pdf", local);
+    char *json_path = xasprintf("%s.json", local);
+    char *path = xasprintf("%s.pdf", local);
+    if (!rc)
+        rc = fs_mkdirs(local);
+    char base[48];
+    snprintf(base, sizeof(base), "issues/%lu/", is->id);
+    if (!rc)
+        rc = site_pdf_typeset(b, &html, base, local, front, false);
+    strbuf_release(&html);
+    /* The front's pages, then each galley's: where each article starts in the issue. */
+    struct strbuf pdf = STRBUF_INIT;
+    unsigned long pages = 0;
+    if (!rc)
+        rc = fs_read_file(front, &pdf);
+    if (!rc && pdf_page_count(pdf.buf, pdf.len, &pages))
+        rc =
+            error_internal("WeasyPrint (%s) wrote no PDF with pages into %s", b->pdf_engine, front);
+    size_t *firsts = xcalloc(n + 1, sizeof(*firsts));
+    char **galleys = xcalloc(n + 1, sizeof(*galleys));
+    size_t at = pages;
+    for (size_t k = 0; !rc && k < n; k++) {
+        const struct article *a = site_find_article(b, is->articles[k]);
+        char galley_rel[64];
+        snprintf(galley_rel, sizeof(galley_rel), "articles/%lu/article.pdf", is->articles[k]);
+        galleys[k] = a && a->pdf_unit ? site_unit_file(b, a->pdf_unit, galley_rel) : NULL;
+        if (!galleys[k]) {
+            rc = error_internal("%s: the galley of submission %lu is not in this build", rel,
+                                is->articles[k]);
+            break;
+        }
+        strbuf_reset(&pdf);
+        unsigned long count = 0;
+        rc = fs_read_file(galleys[k], &pdf);
+        if (!rc && pdf_page_count(pdf.buf, pdf.len, &count))
+            rc = error_internal("%s: no page count in the galley of submission %lu", galleys[k],
+                                is->articles[k]);
+        firsts[k] = at;
+        at += count;
+    }
+    /* qpdf FRONT --pages FRONT GALLEY... -- OUT: the front first, whose metadata (the issue's
+       title, the journal) the issue keeps. */
+    if (!rc) {
+        const char **argv = xcalloc(n + 10, sizeof(*argv));
+        size_t k = 0;
+        argv[k++] = b->qpdf;
+        argv[k++] = "--warning-exit-0";
+        argv[k++] = front;
+        argv[k++] = "--pages";
+        argv[k++] = front;
+        for (size_t i = 0; i < n; i++)
+            argv[k++] = galleys[i];
+        argv[k++] = "--";
+        argv[k++] = joined;
+        argv[k] = NULL;
+        rc = run_qpdf(b, argv, NULL);
+        free(argv);
+    }
+    if (!rc)
+        rc = add_outline(b, ip, joined, json_path, path, firsts, galleys,
+                         (const char *const *)titles, pages > 1 ? 1 : 0);
+    strbuf_reset(&pdf);
+    if (!rc)
+        rc = fs_read_file(path, &pdf);
+    if (!rc) {
+        ip->size = pdf.len;
+        site_unit_writing(&ip->unit);
+        rc = site_write_output(b, rel, pdf.buf, pdf.len);
+        site_unit_writing(NULL);
+    }
+    strbuf_release(&pdf);
+    unlink(front);
+    unlink(joined);
+    unlink(json_path);
+    unlink(path);
+    fs_remove_tree(local);
+    for (size_t k = 0; k < n; k++)
+        free(galleys[k]);
+    free(galleys);
+    free(firsts);
+    for (size_t k = 0; k < n + 1; k++)
+        free(titles[k]);
+    free(titles);
+    free(front);
+    free(joined);
+    free(json_path);
+    free(path);
+    free(local);
+    if (rc)
+        error_prefix("the PDF of issue %lu", is->id);
+    return rc;
 }

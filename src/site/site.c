@@ -854,6 +854,10 @@ static bool site_key_of(struct build *b)
         strbuf_addf(&sb, "issue %lu\n", b->issues[i].id);
         if (is)
             add_oid(&sb, "manifest", is);
+        /* Its page links the issue PDF with its size, which any of its galleys may change. */
+        const struct issue_pdf *ip = site_issue_pdf_of(b, &b->issues[i]);
+        if (ip)
+            strbuf_addf(&sb, "issue pdf %s\n", ip->unit.c.key);
     }
     /* Peer review in numbers counts every submission and the roster's countries. */
     if (b->repo->config.publish_editorial_stats) {
@@ -894,6 +898,7 @@ static void decide_units(struct build *b)
             site_unit_decide(b, a->pdf_unit);
         }
     }
+    site_issue_pdf_decide(b, issue_blob);
     unit_name(&b->site_unit, "site");
     if (site_key_of(b))
         site_unit_decide(b, &b->site_unit);
@@ -1150,8 +1155,7 @@ const struct article *site_find_article(struct build *b, unsigned long number)
                : NULL;
 }
 
-static json_t *issue_full_json(struct build *b, const struct view *v,
-                               const struct issue_manifest *is)
+json_t *site_issue_full_json(struct build *b, const struct view *v, const struct issue_manifest *is)
 {
     json_t *o = site_issue_summary_json(v, is);
     json_t *list = json_array();
@@ -1305,7 +1309,7 @@ static int render_home(struct build *b, const struct view *v)
     json_object_set_new(ctx, "issues", issues);
     json_object_set_new(ctx, "has_issues", json_boolean(b->nissues > 0));
     if (b->nissues)
-        json_object_set_new(ctx, "latest_issue", issue_full_json(b, v, &b->issues[0]));
+        json_object_set_new(ctx, "latest_issue", site_issue_full_json(b, v, &b->issues[0]));
     int rc = site_render_page(b, v, "home", ctx, rel);
     free(rel);
     return rc;
@@ -1324,7 +1328,18 @@ static int render_issues(struct build *b, const struct view *v, size_t from, siz
         snprintf(path, sizeof(path), "issues/%lu/index.html", is->id);
         char *rel = xasprintf("%s%s", v->dir, path);
         json_t *ctx = site_page_json(b, v, path, rel, title, special ? special : own);
-        json_object_set_new(ctx, "issue", issue_full_json(b, v, is));
+        json_t *issue = site_issue_full_json(b, v, is);
+        /* The issue PDF, published once at the top of the site, with its size. */
+        const struct issue_pdf *ip = site_issue_pdf_of(b, is);
+        if (ip && ip->size) {
+            char *pdf = xasprintf("issues/%lu/issue.pdf", is->id);
+            char *size = site_size_text(v, ip->size);
+            site_set_str(issue, "pdf_url", pdf);
+            site_set_str(issue, "pdf_size", size);
+            free(size);
+            free(pdf);
+        }
+        json_object_set_new(ctx, "issue", issue);
         set_nav(ctx, "archive");
         int rc = site_render_page(b, v, "issue", ctx, rel);
         free(rel);
@@ -1767,6 +1782,106 @@ static int make_articles_and_listings(struct build *b)
     return listings_end(b, rc);
 }
 
+static size_t issue_pdfs_to_make(const struct build *b)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < b->nissue_pdfs; i++)
+        n += b->issue_pdfs[i].unit.make;
+    return n;
+}
+
+/*
+ * What the cover and contents of an issue PDF show, in the journal's first language: the
+ * issue as its page has it (its table of contents by section, each article's pages) and, for
+ * the cover, the journal, the issue and its publisher in each language of the journal.
+ */
+static json_t *issue_pdf_json(struct build *b, const struct issue_pdf *ip)
+{
+    const struct issue_manifest *is = ip->issue;
+    const struct view *v = &b->views[0];
+    const struct journal_config *c = &b->repo->config;
+    json_t *issue = site_issue_full_json(b, v, is);
+    const char *label = json_string_value(json_object_get(issue, "label"));
+    const char *own = json_string_value(json_object_get(issue, "title"));
+    char *title = own ? xasprintf("%s: %s", label, own) : xstrdup(label ? label : "");
+    char rel[64];
+    snprintf(rel, sizeof(rel), "issues/%lu/issue.pdf", is->id);
+    json_t *ctx = site_page_json(b, v, NULL, rel, title, NULL);
+    site_set_str(ctx, "pdf_title", title);
+    site_set_str(ctx, "contents_label", i18n_text(v->t, "issue_contents"));
+    json_t *covers = json_array();
+    for (size_t i = 0; i < b->nviews; i++) {
+        const struct view *w = &b->views[i];
+        json_t *summary = site_issue_summary_json(w, is);
+        json_t *cover = json_object();
+        site_set_str(cover, "lang", w->lang);
+        site_set_str(cover, "journal", localised_get(&c->titles, w->lang, b->views[0].lang));
+        site_set_str(cover, "publisher", view_text(w, &c->publishers, c->publisher));
+        site_set_str(cover, "published_by", i18n_text(w->t, "published_by"));
+        site_set_str(cover, "special_edition", i18n_text(w->t, "special_edition"));
+        site_set_str(cover, "published", i18n_text(w->t, "published"));
+        static const char *const copied[] = {"label", "title", "special", "date_display"};
+        for (size_t k = 0; k < sizeof(copied) / sizeof(copied[0]); k++)
+            json_object_set(cover, copied[k], json_object_get(summary, copied[k]));
+        json_object_set_new(cover, "first", json_boolean(i == 0));
+        json_array_append_new(covers, cover);
+        json_decref(summary);
+    }
+    json_object_set_new(ctx, "covers", covers);
+    json_object_set_new(ctx, "issue", issue);
+    free(title);
+    return ctx;
+}
+
+/* An issue's PDF, once every galley is made: its articles read first where no job read them. */
+static int issue_pdf_job(struct build *b, size_t i, void *state)
+{
+    struct loader *l = state;
+    struct issue_pdf *ip = &b->issue_pdfs[i];
+    if (!ip->unit.make)
+        return 0;
+    int rc = 0;
+    for (size_t k = 0; !rc && k < ip->issue->narticles; k++) {
+        struct article *a = (struct article *)site_find_article(b, ip->issue->articles[k]);
+        if (a && !a->loaded) {
+            rc = load_article(b, l->git, l->tree, a);
+            drop_body(a);
+        }
+    }
+    return rc ? rc : site_make_issue_pdf(b, ip, issue_pdf_json(b, ip));
+}
+
+/*
+ * Job i < narticles is article i; the others, the issue PDFs, each wait until every article
+ * job has ended (the jobs are taken in order, so every article job has been taken by then; see
+ * article_or_listing_job) and then typeset with the driver the thread already has. A thread that
+ * waits gives its driver up first when there are fewer drivers than threads (the memory bound),
+ * for an article still to typeset may be waiting for it.
+ */
+static int article_or_issue_pdf_job(struct build *b, size_t i, void *state)
+{
+    if (i < b->narticles) {
+        int rc = article_job(b, i, state);
+        pthread_mutex_lock(&b->ready_lock);
+        if (++b->articles_ready == b->narticles)
+            pthread_cond_broadcast(&b->ready_cond);
+        pthread_mutex_unlock(&b->ready_lock);
+        return rc;
+    }
+    if (!b->issue_pdfs[i - b->narticles].unit.make)
+        return 0;
+    pthread_mutex_lock(&b->ready_lock);
+    bool wait = b->articles_ready < b->narticles;
+    pthread_mutex_unlock(&b->ready_lock);
+    if (wait && b->pdf_slots < b->jobs)
+        site_pdf_thread_done();
+    pthread_mutex_lock(&b->ready_lock);
+    while (b->articles_ready < b->narticles)
+        pthread_cond_wait(&b->ready_cond, &b->ready_lock);
+    pthread_mutex_unlock(&b->ready_lock);
+    return issue_pdf_job(b, i - b->narticles, state);
+}
+
 /* Whether the listings are made whatever the articles now read say (see decide_units). */
 static bool listings_made_anyway(struct build *b)
 {
@@ -1827,6 +1942,10 @@ static void build_release(struct build *b)
     for (size_t i = 0; b->pdf_units && i < b->narticles; i++)
         site_unit_release(&b->pdf_units[i]);
     free(b->pdf_units);
+    for (size_t i = 0; i < b->nissue_pdfs; i++)
+        site_unit_release(&b->issue_pdfs[i].unit);
+    free(b->issue_pdfs);
+    free(b->qpdf);
     free(b->pdf_engine);
     free(b->pdf_python);
     free(b->pdf_cache);
@@ -1944,6 +2063,8 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
         rc = site_search_locate(&b);
     if (!rc && repo->config.pdf && !opt->no_pdf)
         rc = site_pdf_locate(&b);
+    if (!rc && b.pdf_engine)
+        rc = site_issue_pdf_locate(&b);
     if (!rc)
         rc = prepare_views(&b);
     /* The roster names signed open reviews and gives Peer review in numbers its countries. */
@@ -1976,12 +2097,16 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
     rc = site_staging_open(&b);
     if (!rc && b.assets_unit.make)
         rc = make_assets(&b);
-    bool together = listings_made_anyway(&b);
+    /* The issue pages give their PDFs' sizes: the listings wait for the issue PDFs. */
+    bool together = listings_made_anyway(&b) && !issue_pdfs_to_make(&b);
     if (!rc && together) {
         rc = make_articles_and_listings(&b);
     } else if (!rc) {
+        /* The issue PDFs to make are jobs of the articles' pool, after every article: each
+           waits for all the galleys, and typesets with its thread's driver. */
         site_progress_begin(&b, "articles", articles_to_make(&b));
-        rc = site_parallel(&b, b.narticles, article_job, loader_init, loader_done);
+        rc = site_parallel(&b, b.narticles + b.nissue_pdfs, article_or_issue_pdf_job, loader_init,
+                           loader_done);
         site_progress_end(&b);
     }
     if (rc)
@@ -1989,6 +2114,7 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
     site_phase(&b, "read and rendered %zu articles (%zu manuscripts read from the working tree)%s",
                articles_to_make(&b), (size_t)atomic_load(&b.from_worktree),
                together ? ", and the pages made from all of them" : "");
+
     /* The articles just read have their digests: the listings' key may be known now. */
     if (!together && !b.site_unit.c.key[0]) {
         b.site_unit.make = false;
@@ -2020,6 +2146,8 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
     st->typeset = atomic_load(&b.pdf_typeset);
     st->reused = atomic_load(&b.pdf_reused);
     st->typeset_pages = atomic_load(&b.pdf_pages);
+    st->issue_pdfs = b.nissue_pdfs;
+    st->issue_pdfs_made = issue_pdfs_to_make(&b);
     if (!rc && b.pdf_units)
         site_pdf_prune_cache(&b);
     if (!rc)

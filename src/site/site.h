@@ -32,11 +32,13 @@ struct site_stats {
     size_t removed;  /* files of the last build that are no longer part of the site */
     size_t written;  /* files this build wrote */
     size_t assets;
-    size_t pdfs;          /* PDF galleys of the site (articles/N/article.pdf) */
-    size_t typeset;       /* of which this build typeset */
-    size_t typeset_pages; /* their pages, counted in the PDFs (util/pdfpages.h) */
-    size_t reused;        /* made again by this build, taken from the galley cache */
-    char *output_dir;     /* absolute, for the message; freed by site_stats_free */
+    size_t pdfs;            /* PDF galleys of the site (articles/N/article.pdf) */
+    size_t typeset;         /* of which this build typeset */
+    size_t typeset_pages;   /* their pages, counted in the PDFs (util/pdfpages.h) */
+    size_t reused;          /* made again by this build, taken from the galley cache */
+    size_t issue_pdfs;      /* issue PDFs of the site (issues/ID/issue.pdf) */
+    size_t issue_pdfs_made; /* of which this build made */
+    char *output_dir;       /* absolute, for the message; freed by site_stats_free */
     /* What the published manuscripts lack (references without a title...), "file:line:col: ...",
        and what went wrong with the build's record (the site is built all the same). */
     char **warnings;

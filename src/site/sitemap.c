@@ -142,7 +142,8 @@ static bool numbered_page(const char *path, const char *folder, unsigned long *n
         return false;
     char *end;
     *number = strtoul(path + n + 1, &end, 10);
-    return !strcmp(end, "/index.html") || !strcmp(end, "/article.pdf");
+    return !strcmp(end, "/index.html") || !strcmp(end, "/article.pdf") ||
+           !strcmp(end, "/issue.pdf");
 }
 
 static int compare_article_numbers(const void *x, const void *y)
@@ -294,6 +295,11 @@ int site_write_sitemap(struct build *b)
     for (size_t i = 0; b->pdf_units && i < b->narticles; i++) {
         ARRAY_GROW(pages.rel, pages.n + 1, pages.alloc);
         pages.rel[pages.n++] = xasprintf("articles/%lu/article.pdf", b->articles[i].number);
+    }
+    /* And each issue's PDF, dated as its issue. */
+    for (size_t i = 0; i < b->nissue_pdfs; i++) {
+        ARRAY_GROW(pages.rel, pages.n + 1, pages.alloc);
+        pages.rel[pages.n++] = xasprintf("issues/%lu/issue.pdf", b->issue_pdfs[i].issue->id);
     }
     if (pages.n)
         qsort(pages.rel, pages.n, sizeof(*pages.rel), compare_str);

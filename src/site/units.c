@@ -264,11 +264,12 @@ static const struct site_cache_unit *unit_files(const struct unit *u)
 }
 
 /* Every unit of the build: the articles', the site's, the assets', the search index's (its
-   list and its shards), the PDF galleys'. */
+   list and its shards), the PDF galleys', the issue PDFs'. */
 static size_t all_units(struct build *b, struct unit ***out)
 {
     size_t npdf = b->pdf_units ? b->narticles : 0;
-    size_t n = b->narticles + 2 + (b->search_unit.c.name != NULL) + b->nsearch_shards + npdf;
+    size_t n = b->narticles + 2 + (b->search_unit.c.name != NULL) + b->nsearch_shards + npdf +
+               b->nissue_pdfs;
     struct unit **list = xcalloc(n, sizeof(*list));
     size_t k = 0;
     for (size_t i = 0; i < b->narticles; i++)
@@ -281,6 +282,8 @@ static size_t all_units(struct build *b, struct unit ***out)
         list[k++] = &b->search_shards[i].unit;
     for (size_t i = 0; i < npdf; i++)
         list[k++] = &b->pdf_units[i];
+    for (size_t i = 0; i < b->nissue_pdfs; i++)
+        list[k++] = &b->issue_pdfs[i].unit;
     *out = list;
     return n;
 }
@@ -329,6 +332,24 @@ static int link_or_copy(const char *from, const char *to)
         rc = fs_write_file(to, data.buf, data.len);
     strbuf_release(&data);
     return rc;
+}
+
+char *site_unit_file(const struct build *b, const struct unit *u, const char *rel)
+{
+    const struct site_cache_unit *f = unit_files(u);
+    for (size_t k = 0; k < f->nfiles; k++) {
+        if (strcmp(f->files[k], rel))
+            continue;
+        /* Made now: where it waits (in the staged tree, or under its number); kept: in the
+           output folder. */
+        if (u->make && !b->direct) {
+            char name[32];
+            snprintf(name, sizeof(name), "%lu", u->staged[k]);
+            return fs_join(b->staging, name);
+        }
+        return fs_join(u->make ? b->staging : b->out, rel);
+    }
+    return NULL;
 }
 
 /* Whether the file at path holds mark. */

@@ -85,8 +85,10 @@ import collections, json, re, sys
 count = collections.Counter()
 for line in open(sys.argv[1], encoding="utf-8"):
     job = json.loads(line)
-    if bool(job.get("pdf")) == (sys.argv[2] == "pdf"):
-        count[int(re.search(r"/articles/([0-9]+)/$", job["base_url"]).group(1))] += 1
+    article = re.search(r"/articles/([0-9]+)/$", job["base_url"])
+    # (An issue PDF's cover and contents are jobs too, under /issues/ID/: not galleys.)
+    if article and bool(job.get("pdf")) == (sys.argv[2] == "pdf"):
+        count[int(article.group(1))] += 1
 print(" ".join("%d:%d" % (n, count[n]) for n in sorted(count)))
 PY
 }

@@ -4,7 +4,8 @@
 # it as `PYTHON -c SOURCE`, with PYTHON the interpreter that imports weasyprint, and writes one
 # job a line on its stdin, a JSON object:
 #   {"html": the print HTML, "base_url": the article's address on the site,
-#    "local": the article's folder in the staging site, "pdf": the file to write}
+#    "local": the article's folder in the staging site, "pdf": the file to write,
+#    "tagged": false for an untagged PDF (an issue's cover and contents), else PDF/UA-1}
 # ("pdf" left out: the document is laid out and its pages counted, no PDF written, for
 # build-issue's numbering) and reads one answer a line on its stdout: "ok PAGES" or
 # "error MESSAGE". Nothing else is
@@ -67,8 +68,10 @@ for line in sys.stdin:
             string=job["html"], base_url=job["base_url"],
             url_fetcher=fetcher_for(job["base_url"], job["local"])).render(
                 font_config=None if "@font-face" in job["html"] else fonts)
-        if job.get("pdf"):
+        if job.get("pdf") and job.get("tagged", True):
             document.write_pdf(job["pdf"], variant="pdf/ua-1")
+        elif job.get("pdf"):
+            document.write_pdf(job["pdf"])
         answer = "ok %d" % len(document.pages)
     except Exception as e:  # noqa: BLE001 - reported to journal, which fails the build
         answer = "error " + ("%s: %s" % (type(e).__name__, e)).replace("\n", " ")
