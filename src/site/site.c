@@ -854,10 +854,10 @@ static bool site_key_of(struct build *b)
         strbuf_addf(&sb, "issue %lu\n", b->issues[i].id);
         if (is)
             add_oid(&sb, "manifest", is);
-        /* Its page links the issue PDF with its size, which any of its galleys may change. */
-        const struct issue_pdf *ip = site_issue_pdf_of(b, &b->issues[i]);
-        if (ip)
-            strbuf_addf(&sb, "issue pdf %s\n", ip->unit.c.key);
+        /* Its page links the issue PDF: whether there is one, not its content, or an edit of
+           any article's text would make every listing again. (Hence no size on that link.) */
+        if (site_issue_pdf_of(b, &b->issues[i]))
+            strbuf_addstr(&sb, "issue pdf\n");
     }
     /* Peer review in numbers counts every submission and the roster's countries. */
     if (b->repo->config.publish_editorial_stats) {
@@ -1329,14 +1329,10 @@ static int render_issues(struct build *b, const struct view *v, size_t from, siz
         char *rel = xasprintf("%s%s", v->dir, path);
         json_t *ctx = site_page_json(b, v, path, rel, title, special ? special : own);
         json_t *issue = site_issue_full_json(b, v, is);
-        /* The issue PDF, published once at the top of the site, with its size. */
-        const struct issue_pdf *ip = site_issue_pdf_of(b, is);
-        if (ip && ip->size) {
+        /* The issue PDF, published once at the top of the site. */
+        if (site_issue_pdf_of(b, is)) {
             char *pdf = xasprintf("issues/%lu/issue.pdf", is->id);
-            char *size = site_size_text(v, ip->size);
             site_set_str(issue, "pdf_url", pdf);
-            site_set_str(issue, "pdf_size", size);
-            free(size);
             free(pdf);
         }
         json_object_set_new(ctx, "issue", issue);
