@@ -422,7 +422,7 @@ static char *worktree_marker(struct journal_repo *repo)
     return fs_join(repo->state_dir, "worktree");
 }
 
-/* "<path>.tmp.<pid>" of a process that is gone: what fs_write_atomic leaves when killed. */
+/* "<path>.tmp.<pid>[.<n>]" of a process that is gone: what fs_write_atomic leaves when killed. */
 static void remove_dead_temp_files(const char *full)
 {
     char *dir = xstrdup(full);
@@ -439,9 +439,8 @@ static void remove_dead_temp_files(const char *full)
     while (d && (e = readdir(d))) {
         if (strncmp(e->d_name, base, blen) || strncmp(e->d_name + blen, ".tmp.", 5))
             continue;
-        char *end;
-        long pid = strtol(e->d_name + blen + 5, &end, 10);
-        if (*end || end == e->d_name + blen + 5 || repo_pid_alive(pid))
+        long pid;
+        if (!fs_temp_pid(e->d_name + blen + 5, &pid) || repo_pid_alive(pid))
             continue;
         char *tmp = fs_join(dir, e->d_name);
         unlink(tmp);

@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <ftw.h>
 #include <stdio.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -85,10 +86,31 @@ static int write_all(int fd, const char *data, size_t len)
     return 0;
 }
 
+bool fs_temp_pid(const char *suffix, long *pid)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(suffix, &end, 10);
+    if (errno || end == suffix || n <= 0 || *suffix < '0' || *suffix > '9')
+        return false;
+    if (*end == '.') { /* the count of the process's writes */
+        const char *count = end + 1;
+        if (!*count || strspn(count, "0123456789") != strlen(count))
+            return false;
+    } else if (*end) {
+        return false;
+    }
+    *pid = n;
+    return true;
+}
+
 int fs_write_atomic(const char *path, const void *data, size_t len)
 {
-    char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    /* The process and a count of its writes: two threads (journal serve's) writing the same
+       file never share a temporary file, and O_EXCL makes sure of it. */
+    static atomic_uint writes;
+    char *tmp = xasprintf("%s.tmp.%ld.%u", path, (long)getpid(), atomic_fetch_add(&writes, 1));
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) {
         int rc = error_errno("cannot create %s", tmp);
         free(tmp);

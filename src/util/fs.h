@@ -6,6 +6,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* What follows ".tmp." in the name of fs_write_atomic's temporary file ("PID" or "PID.N"):
+   true with the writer's pid, false when it is not such a name. */
+bool fs_temp_pid(const char *suffix, long *pid);
+
 /* Read a whole file. A missing file is JOURNAL_EINPUT ("path: no such file"), other failures
  * internal. */
 int fs_read_file(const char *path, struct strbuf *out);

@@ -660,7 +660,7 @@ done:
     return 0;
 }
 
-/* "NAME.tmp.PID" (fs_write_atomic's temporary files) or ".journal-staging.PID": the pid. */
+/* "NAME.tmp.PID[.N]" (fs_write_atomic's temporary files) or ".journal-staging.PID": the pid. */
 static long dead_writer(const char *name, bool staging)
 {
     const char *p;
@@ -676,6 +676,8 @@ static long dead_writer(const char *name, bool staging)
         while ((next = strstr(p + 1, ".tmp.")))
             p = next;
         p += 5;
+        long pid;
+        return fs_temp_pid(p, &pid) && !repo_pid_alive(pid) ? pid : 0;
     }
     char *end;
     long pid = strtol(p, &end, 10);

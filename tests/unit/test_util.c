@@ -19,6 +19,7 @@
 #include "util/xmltext.h"
 #include "util/yaml.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -930,9 +931,64 @@ static void test_formatting_lengths(void **state)
     strbuf_release(&empty);
 }
 
+/* Two threads writing the same file with fs_write_atomic never share a temporary file: every
+   write succeeds, and the file is one of them whole. */
+struct atomic_writer {
+    const char *path;
+    char fill;
+    int failures;
+};
+
+static void *write_many(void *arg)
+{
+    struct atomic_writer *w = arg;
+    char data[4096];
+    memset(data, w->fill, sizeof(data));
+    for (int i = 0; i < 200; i++)
+        if (fs_write_atomic(w->path, data, sizeof(data))) {
+            w->failures++;
+            error_clear();
+        }
+    return NULL;
+}
+
+static void test_write_atomic_threads(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/journal-fs-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *path = xasprintf("%s/draft.json", dir);
+    struct atomic_writer a = {path, 'a', 0}, b = {path, 'b', 0};
+    pthread_t ta, tb;
+    pthread_create(&ta, NULL, write_many, &a);
+    pthread_create(&tb, NULL, write_many, &b);
+    pthread_join(ta, NULL);
+    pthread_join(tb, NULL);
+    assert_int_equal(a.failures + b.failures, 0);
+    struct strbuf got = STRBUF_INIT;
+    assert_int_equal(fs_read_file(path, &got), 0);
+    assert_int_equal(got.len, 4096);
+    assert_true(strspn(got.buf, "a") == 4096 || strspn(got.buf, "b") == 4096);
+    strbuf_release(&got);
+    unlink(path);
+    rmdir(dir);
+    free(path);
+    long pid = 0;
+    assert_true(fs_temp_pid("1234", &pid));
+    assert_int_equal(pid, 1234);
+    assert_true(fs_temp_pid("1234.17", &pid));
+    assert_int_equal(pid, 1234);
+    assert_false(fs_temp_pid("", &pid));
+    assert_false(fs_temp_pid("12a", &pid));
+    assert_false(fs_temp_pid("12.", &pid));
+    assert_false(fs_temp_pid("12.3x", &pid));
+    assert_false(fs_temp_pid("-5", &pid));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_write_atomic_threads),
         cmocka_unit_test(test_strbuf),
         cmocka_unit_test(test_formatting_lengths),
         cmocka_unit_test(test_utf8),
