@@ -547,12 +547,20 @@ const struct command commands[] = {
      "desk_timeout (30 s for a silent client), desk_submissions_per_hour (10 per client\n"
      "address: 429 beyond), and the manuscript and attachment sizes (413 beyond).\n"
      "SIGTERM or SIGINT: stop accepting, finish the requests in flight, exit 0.\n"},
-    {"token", cmd_token, "revoke a reviewer's front-desk link",
+    {"token", cmd_token, "revoke or re-issue a front-desk link",
      "usage: journal token revoke NUMBER --reviewer ID\n"
+     "       journal token revoke NUMBER --author\n"
+     "       journal token new NUMBER --author\n"
      "\n"
-     "The reviewer's links to submission NUMBER (from 'journal assign' with desk_url\n"
-     "set) stop working at once: the hash kept in submission.yaml is removed and\n"
-     "link_revoked records the date, in one commit with a timeline event.\n"},
+     "--reviewer: the reviewer's links to submission NUMBER (from 'journal assign' with\n"
+     "desk_url set) stop working at once: the hash kept in submission.yaml is removed\n"
+     "and link_revoked records the date, in one commit with a timeline event.\n"
+     "\n"
+     "--author: the corresponding author's status link (mailed by 'journal submit'\n"
+     "with desk_url set). revoke removes its hash (status_link_revoked records the\n"
+     "date); new mails the author a new link (needs desk_url and mail), for a\n"
+     "submission made before links existed or after a revocation; an earlier link\n"
+     "stops working. One commit each, with a timeline event.\n"},
     {"help", cmd_help, "show help for journal or one command", "usage: journal help [COMMAND]\n"},
     {NULL, NULL, NULL, NULL},
 };
