@@ -111,10 +111,11 @@ fetch() {
 }
 csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$TEST_TMP/body" | head -1; }
 hash_of() { printf '%s' "$1" | sha256sum | cut -c1-64; }
-# token_nowhere TOKEN DESC: not in any commit, file of the work tree or the server's log.
+# token_nowhere TOKEN DESC: not in any commit, any file of the journal (its .git and .journal:
+# the outbox keeps a sent message with a link as headers only) or the server's log.
 token_nowhere() {
     check "$2" -- sh -c "! git -C '$J' log -p --all | grep -q '$1' &&
-        ! grep -rq --exclude-dir=.journal --exclude-dir=.git '$1' '$J' && ! grep -q '$1' '$SERVE_LOG'"
+        ! grep -rqa '$1' '$J' && ! grep -q '$1' '$SERVE_LOG'"
 }
 
 # --- journal submit with desk_url mails the status link ---
