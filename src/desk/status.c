@@ -133,8 +133,8 @@ static const char *state_label(const struct status_link *l, const char *state)
 }
 
 /*
- * The author's line for event e, or NULL when it is not theirs to see. started: the rounds
- * whose review has already been announced (one line per round, whoever was invited).
+ * The author's line for event e, or NULL when it is not theirs to see. *announced: the last
+ * round whose review was announced (one line per round, however many were invited).
  */
 static const char *author_event(const struct status_link *l, const struct record_event *e,
                                 unsigned long *announced)
@@ -164,10 +164,14 @@ static const char *author_event(const struct status_link *l, const struct record
     return NULL;
 }
 
-/* Where a revision's files wait between attempts: <journal>/.journal/desk/status/<n>. */
-static char *kept_dir(struct journal_repo *repo, unsigned long number)
+/*
+ * Where a revision's files wait between attempts: <journal>/.journal/desk/status/<n>/round-<r>
+ * (the round revised, so that files left from a revision the office then recorded by hand are
+ * never offered for the next one). Removed with the whole <n> folder once a revision is in.
+ */
+static char *kept_dir(struct journal_repo *repo, const struct submission_record *r)
 {
-    return xasprintf("%s/desk/status/%lu", repo->state_dir, number);
+    return xasprintf("%s/desk/status/%lu/round-%lu", repo->state_dir, r->number, r->round);
 }
 
 /* The name the author gave a kept file (<dir>/<what>.name), or NULL. */
@@ -265,7 +269,7 @@ static void status_page(struct desk *d, struct journal_repo *repo, struct status
         char round[24];
         snprintf(round, sizeof(round), "%lu", rec->round);
         json_t *form = json_pack("{s:s, s:s, s:s}", "action", action, "csrf", csrf, "round", round);
-        char *dir = kept_dir(repo, l->number);
+        char *dir = kept_dir(repo, &l->record);
         const char *kinds[] = {"manuscript", "metadata", "response_file"};
         for (size_t i = 0; i < 3; i++) {
             char *file = kept_file(dir, kinds[i]);
@@ -436,7 +440,7 @@ static void revise(struct desk *d, struct journal_repo *repo, struct status_link
     struct form f = {0};
     char expected[65];
     char *page = xasprintf("../%s?lang=%s", l->token, l->lang);
-    char *dir = kept_dir(repo, l->number);
+    char *dir = kept_dir(repo, &l->record);
     char *manuscript = NULL, *metadata = NULL, *response = NULL, *ms_name = NULL;
     char *meta_name = NULL, *resp_name = NULL;
     json_t *errors = json_object();
@@ -507,7 +511,9 @@ static void revise(struct desk *d, struct journal_repo *repo, struct status_link
 
     int rc = run_revise(repo, l, dir, manuscript, metadata, response);
     if (!rc) {
-        fs_remove_tree(dir);
+        char *all = xasprintf("%s/desk/status/%lu", repo->state_dir, l->number);
+        fs_remove_tree(all);
+        free(all);
         error_clear();
         desk_redirect(page, r);
         goto done;

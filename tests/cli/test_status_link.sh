@@ -256,14 +256,25 @@ for f in "$SOURCE_DIR"/tests/xss/*.md; do
     check "... every string inert, the text kept" -- inert "$TEST_TMP/body" "$f"
 done
 
-# --- the revision through the form: the same commit as journal revise ---
+# The good manuscript with a response file that is not text: refused at the response, the
+# manuscript kept for the next attempt.
 printf 'Dear reviewers,\n\nwe enlarged the sample.\n' >response.md
+printf '\377\376not text\n' >response.bin
+fetch "$ACTION" -F "csrf=$CSRF" -F "round=1" -F "manuscript=@revised.md" -F "response_file=@response.bin;filename=response.md"
+check_eq "a response file that is not UTF-8 text is refused (422)" 422 "$STATUS"
+check "... with the message next to the response" -- grep -q 'id="response-error"' "$TEST_TMP/body"
+check "... and the manuscript offered as kept" -- grep -qF 'choose a file only to replace it): revised.md' "$TEST_TMP/body"
+
+# --- the revision through the form: the same commit as journal revise ---
 PRE=$(git -C "$J" rev-parse HEAD)
 before=$(commit_count "$J")
-fetch "$ACTION" -F "csrf=$CSRF" -F "round=1" -F "manuscript=@revised.md" -F "response=<response.md"
+# No manuscript this time: the one kept from the attempt before is sent.
+fetch "$ACTION" -F "csrf=$CSRF" -F "round=1" -F "response=<response.md"
 check_eq "the revision is accepted: 303 See Other" 303 "$STATUS"
 check "... back to the status page" -- grep -qi "^Location: \.\./$TOKEN" "$TEST_TMP/headers"
 check_eq "... in one commit" $((before + 1)) "$(commit_count "$J")"
+check "the manuscript stored is the one kept from the attempt before" -- \
+    sh -c "git -C '$J' show HEAD:submissions/$N/manuscript.md | cmp -s - revised.md"
 check "the record is in round 2, under review" -- \
     sh -c "grep -q '^round: 2' '$J/submissions/$N/submission.yaml' && grep -q '^state: under-review' '$J/submissions/$N/submission.yaml'"
 check "the files kept between attempts are gone" -- sh -c "[ -z \"\$(find '$J/.journal/desk' -type f 2>/dev/null)\" ]"
@@ -302,6 +313,14 @@ check "... both letters shown" -- \
     sh -c "grep -q 'Decision, round 1' '$TEST_TMP/body' && grep -q 'Decision, round 2' '$TEST_TMP/body'"
 no_reviewer "... and no reviewer named"
 token_nowhere "$TOKEN" "the status token is in no commit, no file of the repository and no log line"
+
+# A record whose status_link is not a hash is refused, saying what is expected.
+cp -R "$J" "$TEST_TMP/broken"
+sed -i 's/^status_link: sha256:.*/status_link: 0123/' "$TEST_TMP/broken/submissions/$N/submission.yaml"
+tgit -C "$TEST_TMP/broken" commit -qam "A broken hash"
+expect_exit 1 "journal show refuses a status_link that is not a hash" -- "$JOURNAL" -C "$TEST_TMP/broken" show "$N"
+expect_stderr_match "submission.yaml:[0-9]+:[0-9]+: 'status_link' must be 'sha256:' and 64 lowercase hex digits" \
+    "... naming the file, the line and what is expected"
 
 # --- revoked, re-issued ---
 expect_exit 0 "journal token revoke N --author" -- "$JOURNAL" -C "$J" token revoke "$N" --author
