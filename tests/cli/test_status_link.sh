@@ -350,5 +350,24 @@ check "a withdrawn submission's page shows its state, no form" -- \
 fetch "$OLD/revise" -F "csrf=0" -F "round=1"
 check_eq "... and a post to it is refused" 403 "$STATUS"
 
+# --- a Word revision without its META.yaml: the front matter of the version under review ---
+paper word.md "A paper revised in Word"
+"$JOURNAL" -C "$J" submit word.md >"$OUT" 2>"$ERR" || fail "submit word.md" "$(show_output)"
+W=$(tr -dc 0-9 <"$OUT")
+WLINK=$(status_link "$W")
+"$JOURNAL" -C "$J" assign "$W" --reviewer victoria-ciobanu --override-conflict "tested" >"$OUT" 2>"$ERR" &&
+    "$JOURNAL" -C "$J" review "$W" --verdict minor-revision --comments c.md --confidential k.md \
+        --as victoria-ciobanu >"$OUT" 2>"$ERR" &&
+    "$JOURNAL" -C "$J" decide "$W" revise >"$OUT" 2>"$ERR" || fail "review round of $W" "$(show_output)"
+fetch "$WLINK"
+WCSRF=$(csrf_of)
+fetch "$WLINK/revise" -F "csrf=$WCSRF" -F "round=1" -F "manuscript=@$SOURCE_DIR/tests/fixtures/word/pandoc.docx"
+check_eq "a .docx revision without META.yaml is taken (303)" 303 "$STATUS"
+check "... converted, the document kept as files/original.docx, the title and authors unchanged" -- \
+    sh -c "git -C '$J' show HEAD:submissions/$W/manuscript.md | grep -q '^title: \"\{0,1\}A paper revised in Word' &&
+        git -C '$J' show HEAD:submissions/$W/manuscript.md | grep -q 'Aigerim Sultanova' &&
+        git -C '$J' show HEAD:submissions/$W/manuscript.md | grep -qF 'The circulation grew as' &&
+        git -C '$J' cat-file -e HEAD:submissions/$W/files/original.docx"
+
 stop_serve
 finish
