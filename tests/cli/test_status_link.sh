@@ -15,17 +15,7 @@ if ! command -v curl >/dev/null; then
     finish
 fi
 smtp_sink
-SERVE_PID=
-stop_serve() {
-    if [ -n "$SERVE_PID" ]; then
-        kill "$SERVE_PID" 2>/dev/null
-        for _ in $(seq 100); do kill -0 "$SERVE_PID" 2>/dev/null || break; sleep 0.05; done
-        kill -9 "$SERVE_PID" 2>/dev/null
-        wait "$SERVE_PID" 2>/dev/null
-        SERVE_PID=
-    fi
-}
-trap 'stop_serve; stop_sink; [ "${JOURNAL_TEST_KEEP:-0}" = 1 ] || rm -rf "$TEST_TMP"' EXIT
+trap 'stop_desk; stop_sink; [ "${JOURNAL_TEST_KEEP:-0}" = 1 ] || rm -rf "$TEST_TMP"' EXIT
 
 J=$TEST_TMP/sample
 sample_journal "$J" || finish
@@ -84,26 +74,15 @@ check "without desk_url the acknowledgement carries no status link" -- \
     sh -c "grep -q 'Before the desk' '$TEST_TMP/ack0' && ! grep -q '/status/' '$TEST_TMP/ack0'"
 
 # --- the desk ---
-SERVE_LOG=$TEST_TMP/serve.log
-"$JOURNAL" -C "$J" serve --listen 127.0.0.1:0 >"$TEST_TMP/serve.out" 2>"$SERVE_LOG" &
-SERVE_PID=$!
-for _ in $(seq 200); do grep -q 'listening on' "$TEST_TMP/serve.out" 2>/dev/null && break; sleep 0.05; done
-BASE=$(sed -n 's|.*listening on \(http://[^ ]*\)/$|\1|p' "$TEST_TMP/serve.out")
+start_desk "$J"
+BASE=$DESK_BASE
+SERVE_LOG=$DESK_LOG
 check "journal serve prints the address it listens on" -- test -n "$BASE"
 [ -n "$BASE" ] || finish
 echo "desk_url: \"$BASE/\"" >>"$J/journal.yaml"
 tgit -C "$J" commit -qam "The front desk's address"
 
-decoded_body() {
-    /usr/bin/python3 - "$MAIL" "$1" <<'PY'
-import email, email.policy, glob, sys
-for path in sorted(glob.glob(sys.argv[1] + "/*.eml")):
-    m = email.message_from_binary_file(open(path, "rb"), policy=email.policy.default)
-    if sys.argv[2] in str(m["To"]):
-        print(m.get_body().get_content())
-PY
-}
-status_link() { decoded_body aigerim@example.org | grep -oE "$BASE/status/$1/[0-9a-f]{64}" | tail -1; }
+status_link() { decoded aigerim@example.org | grep -oE "$BASE/status/$1/[0-9a-f]{64}" | tail -1; }
 fetch() {
     local url=$1
     shift
@@ -369,5 +348,5 @@ check "... converted, the document kept as files/original.docx, the title and au
         git -C '$J' show HEAD:submissions/$W/manuscript.md | grep -qF 'The circulation grew as' &&
         git -C '$J' cat-file -e HEAD:submissions/$W/files/original.docx"
 
-stop_serve
+stop_desk
 finish
