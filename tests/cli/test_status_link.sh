@@ -329,6 +329,15 @@ check "a withdrawn submission's page shows its state, no form" -- \
 fetch "$OLD/revise" -F "csrf=0" -F "round=1"
 check_eq "... and a post to it is refused" 403 "$STATUS"
 
+# --- a Russian manuscript: the page in Russian, English linked ---
+expect_exit 0 "journal token new for the published Russian submission 2" -- "$JOURNAL" -C "$J" token new 2 --author
+RU=$(decoded n.rakhimova@example.net | grep -oE "$BASE/status/2/[0-9a-f]{64}" | tail -1)
+decoded n.rakhimova@example.net >"$TEST_TMP/ru.mail"
+check "the mail to its author is in Russian" -- grep -q 'Страница рукописи 2' "$TEST_TMP/ru.mail"
+fetch "$RU"
+check "its page is in Russian, with the English page linked" -- \
+    sh -c "[ '$STATUS' = 200 ] && grep -q '<html lang=\"ru\">' '$TEST_TMP/body' && grep -q 'Опубликована' '$TEST_TMP/body' && grep -q 'hreflang=\"en\"' '$TEST_TMP/body'"
+
 # --- a Word revision without its META.yaml: the front matter of the version under review ---
 paper word.md "A paper revised in Word"
 "$JOURNAL" -C "$J" submit word.md >"$OUT" 2>"$ERR" || fail "submit word.md" "$(show_output)"
