@@ -10,6 +10,7 @@
 #include "util/frontmatter.h"
 #include "util/fs.h"
 #include "util/token.h"
+#include "util/utf8.h"
 #include "workflow/editorial.h"
 #include "workflow/review_round.h"
 
@@ -201,6 +202,32 @@ static char *kept_file(const char *dir, const char *what)
     return NULL;
 }
 
+/*
+ * s as a JSON string for the page: bytes that are not UTF-8 (a file name or a response as
+ * a client sent it) become U+FFFD, so that what the author sent is still shown, not dropped.
+ */
+static json_t *page_text(const char *s)
+{
+    size_t len = strlen(s), bad;
+    if (utf8_validate(s, len, &bad))
+        return json_string(s);
+    struct strbuf sb = STRBUF_INIT;
+    while (*s) {
+        const char *p = s;
+        uint32_t cp;
+        if (utf8_decode(&p, &cp)) {
+            strbuf_add(&sb, s, (size_t)(p - s));
+            s = p;
+        } else {
+            strbuf_addstr(&sb, "\xEF\xBF\xBD");
+            s++;
+        }
+    }
+    json_t *j = json_string(sb.buf);
+    strbuf_release(&sb);
+    return j;
+}
+
 /* The decision letters, round by round, rendered as the author read them. */
 static json_t *letters(struct journal_repo *repo, const struct status_link *l)
 {
@@ -277,14 +304,14 @@ static void status_page(struct desk *d, struct journal_repo *repo, struct status
             char key[32];
             snprintf(key, sizeof(key), "kept_%s", kinds[i]);
             if (file)
-                json_object_set_new(form, key, json_string(name ? name : kinds[i]));
+                json_object_set_new(form, key, page_text(name ? name : kinds[i]));
             free(name);
             free(file);
         }
         free(dir);
         const char *response = typed ? form_get(typed, "response") : NULL;
         if (response)
-            json_object_set_new(form, "response", json_string(response));
+            json_object_set_new(form, "response", page_text(response));
         if (errors)
             json_object_set(form, "errors", errors);
         json_object_set_new(data, "form", form);
@@ -500,7 +527,7 @@ static void revise(struct desk *d, struct journal_repo *repo, struct status_link
         struct strbuf check = STRBUF_INIT;
         if (workflow_read_text(repo, resp_name ? resp_name : "response", response, &check)) {
             char *msg = replace_all(error_message(), response, resp_name ? resp_name : "");
-            json_object_set_new(errors, "response", json_string(msg));
+            json_object_set_new(errors, "response", page_text(msg));
             free(msg);
             error_clear();
         }
@@ -524,7 +551,7 @@ static void revise(struct desk *d, struct journal_repo *repo, struct status_link
     char *a = replace_all(error_message(), manuscript, ms_name ? ms_name : "manuscript");
     char *b = metadata ? replace_all(a, metadata, meta_name ? meta_name : "metadata") : xstrdup(a);
     error_clear();
-    json_object_set_new(errors, "manuscript", json_string(b));
+    json_object_set_new(errors, "manuscript", page_text(b));
     free(a);
     free(b);
     if (moved_on(repo, l)) {

@@ -198,6 +198,14 @@ check "... no script or live markup on the page" -- \
 check "... the uploaded file waits under .journal/desk" -- test -n "$(find "$J/.journal/desk" -type f -name 'manuscript.md' 2>/dev/null)"
 expect_unchanged "$TEST_TMP/before" "$J" "the refused forms left the repository unchanged"
 
+# Bytes that are not UTF-8, in a file name and the response: refused at the response, both
+# still shown (U+FFFD for the bad byte), nothing lost.
+fetch "$ACTION" -F "csrf=$CSRF" -F "round=1" -F "manuscript=@bad.md;filename=$(printf 'draft\377.md')" \
+    --form-string "response=$(printf 'Thanks \377 again')"
+check_eq "a response that is not UTF-8 is refused (422)" 422 "$STATUS"
+check "... the response and the file name still shown, the bad byte as U+FFFD" -- \
+    sh -c "grep -q 'id=\"response-error\"' '$TEST_TMP/body' && grep -qF 'Thanks � again</textarea>' '$TEST_TMP/body' && grep -qF 'draft�.md' '$TEST_TMP/body'"
+
 # inert PAGE TEXTFILE: read with Python's HTML tokenizer, PAGE has no element but the
 # desk's own (no script, img, svg, iframe, object, embed, math, style), no event-handler
 # attribute and no javascript: URL, and its textarea gives back TEXTFILE exactly.
