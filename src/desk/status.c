@@ -489,6 +489,17 @@ static void revise(struct desk *d, struct journal_repo *repo, struct status_link
         desk_redirect(page, r);
         goto done;
     }
+    /*
+     * From here on under the journal's lock (workflow_revise takes it again, as its holder):
+     * the same form sent twice at once keeps its files and revises one after the other, and
+     * the second, finding the revision in, goes to the page.
+     */
+    if (repo_lock(repo, 30000))
+        goto failed;
+    if (moved_on(repo, l)) {
+        desk_redirect(page, r);
+        goto done;
+    }
     /* The files first, kept whatever else is wrong, so the author never sends them twice. */
     const struct form_field *up = form_file(&f, "manuscript");
     if (up) {

@@ -357,8 +357,18 @@ WLINK=$(status_link "$W")
     "$JOURNAL" -C "$J" decide "$W" revise >"$OUT" 2>"$ERR" || fail "review round of $W" "$(show_output)"
 fetch "$WLINK"
 WCSRF=$(csrf_of)
-fetch "$WLINK/revise" -F "csrf=$WCSRF" -F "round=1" -F "manuscript=@$SOURCE_DIR/tests/fixtures/word/pandoc.docx"
-check_eq "a .docx revision without META.yaml is taken (303)" 303 "$STATUS"
+# The same form sent twice at the same moment: one revision, both answered 303.
+before=$(commit_count "$J")
+pids=()
+for k in 1 2; do
+    curl -s -o /dev/null -w '%{http_code}' -F "csrf=$WCSRF" -F "round=1" \
+        -F "manuscript=@$SOURCE_DIR/tests/fixtures/word/pandoc.docx" "$WLINK/revise" >"$TEST_TMP/twice.$k" &
+    pids+=($!)
+done
+wait "${pids[@]}"
+check_eq "a .docx revision without META.yaml, sent twice at once, is taken: 303 and 303" "303 303" \
+    "$(cat "$TEST_TMP/twice.1") $(cat "$TEST_TMP/twice.2")"
+check_eq "... one revision, one commit" $((before + 1)) "$(commit_count "$J")"
 check "... converted, the document kept as files/original.docx, the title and authors unchanged" -- \
     sh -c "git -C '$J' show HEAD:submissions/$W/manuscript.md | grep -q '^title: \"\{0,1\}A paper revised in Word' &&
         git -C '$J' show HEAD:submissions/$W/manuscript.md | grep -q 'Aigerim Sultanova' &&
