@@ -53,6 +53,10 @@ const struct command commands[] = {
      "files/original.docx (or .odt). Tracked changes are refused unless\n"
      "--accept-changes; macros (.docm) are refused.\n"
      "\n"
+     "With desk_url and mail set, the acknowledgement to the corresponding author\n"
+     "carries a private status link to the front desk (only its hash is kept:\n"
+     "status_link in submission.yaml).\n"
+     "\n"
      "  --file FILE        attach a figure or data file (repeatable)\n"
      "  --metadata FILE    the front matter of a Word or OpenDocument manuscript\n"
      "  --accept-changes   take a document's tracked changes as accepted\n"
@@ -537,6 +541,11 @@ const struct command commands[] = {
      "'journal assign N --accept ID' makes it. A wrong or revoked link, or one whose\n"
      "invitation was withdrawn, is a plain 404.\n"
      "\n"
+     "The corresponding author's status link (mailed by 'journal submit' with desk_url\n"
+     "set; 'journal token new N --author' re-issues it) shows the submission's state,\n"
+     "dates, timeline (no reviewer named) and decision letters and, while a revision\n"
+     "is requested, takes the revision as 'journal revise' does (one commit).\n"
+     "\n"
      "  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080; port 0: any free\n"
      "                       port, printed on start). Put a reverse proxy with TLS in\n"
      "                       front of it (docs/operating.md#the-front-desk).\n"
@@ -547,12 +556,20 @@ const struct command commands[] = {
      "desk_timeout (30 s for a silent client), desk_submissions_per_hour (10 per client\n"
      "address: 429 beyond), and the manuscript and attachment sizes (413 beyond).\n"
      "SIGTERM or SIGINT: stop accepting, finish the requests in flight, exit 0.\n"},
-    {"token", cmd_token, "revoke a reviewer's front-desk link",
+    {"token", cmd_token, "revoke or re-issue a front-desk link",
      "usage: journal token revoke NUMBER --reviewer ID\n"
+     "       journal token revoke NUMBER --author\n"
+     "       journal token new NUMBER --author\n"
      "\n"
-     "The reviewer's links to submission NUMBER (from 'journal assign' with desk_url\n"
-     "set) stop working at once: the hash kept in submission.yaml is removed and\n"
-     "link_revoked records the date, in one commit with a timeline event.\n"},
+     "--reviewer: the reviewer's links to submission NUMBER (from 'journal assign' with\n"
+     "desk_url set) stop working at once: the hash kept in submission.yaml is removed\n"
+     "and link_revoked records the date, in one commit with a timeline event.\n"
+     "\n"
+     "--author: the corresponding author's status link (mailed by 'journal submit'\n"
+     "with desk_url set). revoke removes its hash (status_link_revoked records the\n"
+     "date); new mails the author a new link (needs desk_url and mail), for a\n"
+     "submission made before links existed or after a revocation; an earlier link\n"
+     "stops working. One commit each, with a timeline event.\n"},
     {"help", cmd_help, "show help for journal or one command", "usage: journal help [COMMAND]\n"},
     {NULL, NULL, NULL, NULL},
 };

@@ -15,8 +15,11 @@ const char *const submission_states[] = {
     "rejected",  "scheduled",     "published",    "withdrawn",          NULL};
 
 static const char *const record_keys[] = {
-    "number", "state", "round",       "submitted", "accepted", "decided", "published", "withdrawn",
-    "issue",  "doi",   "assignments", "versions",  "history",  "private", NULL};
+    "number",   "state",   "round",       "submitted",
+    "accepted", "decided", "published",   "withdrawn",
+    "issue",    "doi",     "assignments", "versions",
+    "history",  "private", "status_link", "status_link_revoked",
+    NULL};
 static const char *const assignment_keys[] = {"reviewer",  "round", "invited",      "due",
                                               "override",  "state", "answered",     "reason",
                                               "suggested", "link",  "link_revoked", NULL};
@@ -483,6 +486,12 @@ int record_parse(struct submission_record *r, const char *file, const char *text
     }
     parse_lists(&d, root, r);
     parse_private(&d, root, r);
+    r->status_link = text_field(&d, root, "status_link", false);
+    if (r->status_link && !is_link_hash(r->status_link))
+        ydoc_problem(&d, ydoc_get(&d, root, "status_link"),
+                     "'status_link' must be 'sha256:' and 64 lowercase hex digits (the hash of "
+                     "the author's status link token, written by journal submit or journal token)");
+    r->status_link_revoked = date_field(&d, root, "status_link_revoked");
     ydoc_free(&d);
     if (error_count()) {
         record_free(r);
@@ -519,6 +528,10 @@ void record_write(const struct submission_record *r, struct strbuf *out)
         pair_number(&w, "issue", r->issue);
     if (r->doi)
         ywriter_pair(&w, "doi", r->doi);
+    if (r->status_link)
+        ywriter_pair_plain(&w, "status_link", r->status_link);
+    if (r->status_link_revoked)
+        ywriter_pair_plain(&w, "status_link_revoked", r->status_link_revoked);
     if (r->nassignments) {
         ywriter_plain(&w, "assignments");
         ywriter_seq_begin(&w, false);
@@ -599,6 +612,8 @@ void record_free(struct submission_record *r)
     free(r->published);
     free(r->withdrawn);
     free(r->doi);
+    free(r->status_link);
+    free(r->status_link_revoked);
     for (size_t i = 0; i < r->nassignments; i++) {
         free(r->assignments[i].reviewer);
         free(r->assignments[i].invited);

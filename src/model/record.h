@@ -97,6 +97,11 @@ struct submission_record {
      * the review packet carries every other one. */
     char **private_files;
     size_t nprivate;
+    /* The corresponding author's status link on the front desk (/status/<n>/<token>): "sha256:"
+     * and the hex SHA-256 of its token (the token is only ever in the author's mail), or NULL:
+     * none made (no desk_url, mail off, submitted before links existed), or revoked. */
+    char *status_link;
+    char *status_link_revoked; /* date the author's link was revoked, or NULL */
 };
 
 extern const char *const submission_states[];

@@ -88,6 +88,8 @@ struct revision_request {
     const char *metadata;   /* a document's front matter (META.yaml), or NULL */
     bool accept_changes;    /* take a document's tracked changes as accepted */
     const char *response;   /* path: response to reviewers, or NULL */
+    const char *actor;      /* who revises, for the timeline (the front desk: "author"), or NULL:
+                               whoever runs the command */
 };
 int workflow_revise(struct journal_repo *repo, const struct revision_request *req,
                     struct action_outcome *out);

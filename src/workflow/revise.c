@@ -29,6 +29,10 @@ int workflow_revise(struct journal_repo *repo, const struct revision_request *re
         rc = workflow_read_text(repo, "--response", req->response, &response);
     if (!rc)
         rc = editorial_open(&e, repo, req->number);
+    if (!rc && req->actor) {
+        free(e.actor);
+        e.actor = xstrdup(req->actor);
+    }
     if (!rc)
         rc = editorial_require(&e, "revise");
     if (!rc) {

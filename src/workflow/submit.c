@@ -8,6 +8,8 @@
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/token.h"
+#include "workflow/editorial.h"
 #include "workflow/notify.h"
 #include "workflow/word.h"
 
@@ -143,6 +145,24 @@ static char *commit_message(unsigned long number, const struct manuscript *m,
     return strbuf_detach(&sb, NULL);
 }
 
+int submission_new_status_link(struct journal_repo *repo, const struct notifier *notifier,
+                               unsigned long number, struct submission_record *r, char **url)
+{
+    *url = NULL;
+    if (!r || !repo->config.desk_url || !notifier || !notifier->enabled)
+        return 0;
+    char token[TOKEN_HEX_LEN + 1], hash[TOKEN_HASH_LEN + 1];
+    int rc = token_new(token);
+    if (rc)
+        return rc;
+    token_hash(token, hash);
+    record_set(&r->status_link, hash);
+    record_set(&r->status_link_revoked, NULL);
+    *url = xasprintf("%s/status/%lu/%s", repo->config.desk_url, number, token);
+    memset(token, 0, sizeof(token));
+    return 0;
+}
+
 int submission_submit(struct journal_repo *repo, const struct submit_request *req,
                       struct submit_result *res)
 {
@@ -155,7 +175,7 @@ int submission_submit(struct journal_repo *repo, const struct submit_request *re
     struct repo_change *changes = NULL;
     char **paths = NULL;
     size_t npaths = 0;
-    char *message = NULL;
+    char *message = NULL, *status_url = NULL;
     memset(res, 0, sizeof(*res));
 
     int rc = country_db_open(&countries, NULL, NULL);
@@ -188,6 +208,10 @@ int submission_submit(struct journal_repo *repo, const struct submit_request *re
     date_today(today);
     repo_blob_id(text.buf, text.len, blob);
     struct submission_record r = {.number = number, .round = 1};
+    const struct author *contact = manuscript_contact(&m);
+    rc = submission_new_status_link(repo, req->notifier, number, contact ? &r : NULL, &status_url);
+    if (rc)
+        goto unlock;
     char *actor = repo_actor(repo);
     record_set(&r.state, "submitted");
     record_set(&r.submitted, today);
@@ -215,13 +239,14 @@ int submission_submit(struct journal_repo *repo, const struct submit_request *re
         changes[n] = (struct repo_change){paths[n], data->buf, data->len, false};
     }
     message = commit_message(number, &m, req);
-    const struct author *contact = manuscript_contact(&m);
     if (req->notifier && contact) {
         json_t *ctx = notify_context(repo, NULL, m.lang);
         json_object_set_new(
             ctx, "submission",
             json_pack("{s:I, s:s}", "number", (json_int_t)number, "title", m.title));
         json_object_set_new(ctx, "author", json_pack("{s:s}", "name", contact->name));
+        if (status_url)
+            json_object_set_new(ctx, "status_link", json_string(status_url));
         struct recipient to = {contact->name, contact->email};
         rc = notify_hold(req->notifier, "acknowledgement", m.lang, ctx, &to, "acknowledgement",
                          number);
@@ -266,6 +291,10 @@ done:
     free(changes);
     free(att);
     free(message);
+    if (status_url) {
+        memset(status_url, 0, strlen(status_url));
+        free(status_url);
+    }
     manuscript_free(&m);
     word_doc_free(&doc);
     country_db_free(countries);
@@ -282,4 +311,89 @@ void submit_result_free(struct submit_result *res)
         free(res->warnings[i]);
     free(res->warnings);
     memset(res, 0, sizeof(*res));
+}
+
+int workflow_status_link_new(struct journal_repo *repo, unsigned long number,
+                             struct notifier *notifier, char commit[GIT_OID_HEXSZ + 1])
+{
+    struct editorial e;
+    char *url = NULL, *message = NULL;
+    int rc = editorial_open(&e, repo, number);
+    if (rc)
+        goto done;
+    const struct author *contact = manuscript_contact(&e.manuscript);
+    if (!repo->config.desk_url || !notifier || !notifier->enabled) {
+        rc = error_input("submission %lu: an author's status link needs desk_url (the front "
+                         "desk's address) and mail (mail_from_address) in journal.yaml: the link "
+                         "is only ever sent by mail",
+                         number);
+        goto done;
+    }
+    if (!contact) {
+        rc = error_input("submission %lu: the manuscript names no corresponding author to send "
+                         "the status link to",
+                         number);
+        goto done;
+    }
+    rc = submission_new_status_link(repo, notifier, number, &e.record, &url);
+    if (rc)
+        goto done;
+    record_add_event(&e.record, "status link issued", e.actor, NULL);
+    json_t *ctx = notify_context(repo, e.actor, e.manuscript.lang);
+    json_object_set_new(ctx, "submission",
+                        json_pack("{s:I, s:s, s:s}", "number", (json_int_t)number, "title",
+                                  e.manuscript.title, "state", e.record.state));
+    json_object_set_new(ctx, "author", json_pack("{s:s}", "name", contact->name));
+    json_object_set_new(ctx, "status_link", json_string(url));
+    struct recipient to = {contact->name, contact->email};
+    rc = notify_hold(notifier, "status-link", e.manuscript.lang, ctx, &to, "status-link", number);
+    json_decref(ctx);
+    if (rc)
+        goto done;
+    message = xasprintf("Issue the author's status link to #%lu\n", number);
+    git_oid oid;
+    rc = editorial_commit(&e, NULL, 0, message, &oid);
+    rc = settle_mail(notifier, rc, &oid);
+    if (!rc)
+        git_oid_tostr(commit, GIT_OID_HEXSZ + 1, &oid);
+done:
+    if (rc && notifier)
+        notifier_discard(notifier);
+    if (url) {
+        memset(url, 0, strlen(url));
+        free(url);
+    }
+    free(message);
+    editorial_close(&e);
+    return rc;
+}
+
+int workflow_status_link_revoke(struct journal_repo *repo, unsigned long number,
+                                char commit[GIT_OID_HEXSZ + 1])
+{
+    struct editorial e;
+    int rc = editorial_open(&e, repo, number);
+    if (rc)
+        goto done;
+    if (!e.record.status_link) {
+        rc = error_input("submission %lu has no author's status link (none was made: submitted "
+                         "without desk_url or mail, or it is revoked already; journal token new "
+                         "%lu --author issues one)",
+                         number, number);
+        goto done;
+    }
+    char today[11];
+    date_today(today);
+    record_set(&e.record.status_link, NULL);
+    record_set(&e.record.status_link_revoked, today);
+    record_add_event(&e.record, "status link revoked", e.actor, NULL);
+    char *message = xasprintf("Revoke the author's status link to #%lu\n", number);
+    git_oid oid;
+    rc = editorial_commit(&e, NULL, 0, message, &oid);
+    free(message);
+    if (!rc)
+        git_oid_tostr(commit, GIT_OID_HEXSZ + 1, &oid);
+done:
+    editorial_close(&e);
+    return rc;
 }

@@ -33,6 +33,30 @@ int submission_submit(struct journal_repo *repo, const struct submit_request *re
                       struct submit_result *res);
 void submit_result_free(struct submit_result *res);
 
+/*
+ * The corresponding author's status link (/status/<number>/<token> on the front desk): when
+ * journal.yaml has desk_url and mail goes out (notifier enabled), a new token whose hash goes
+ * into r->status_link and whose address, desk_url + "/status/<number>/<token>", is put in
+ * *url for the author's mail (caller frees); otherwise (or r NULL) *url = NULL and r is
+ * unchanged. The token is in the mail only.
+ */
+struct notifier;
+struct submission_record;
+int submission_new_status_link(struct journal_repo *repo, const struct notifier *notifier,
+                               unsigned long number, struct submission_record *r, char **url);
+
+/*
+ * journal token new N --author: a new status link for the corresponding author, mailed to
+ * them (mail/status-link.<lang>.mustache); any earlier link stops working. One commit with a
+ * timeline event. Refused without desk_url or mail, or without a corresponding author.
+ */
+int workflow_status_link_new(struct journal_repo *repo, unsigned long number,
+                             struct notifier *notifier, char commit[GIT_OID_HEXSZ + 1]);
+/* journal token revoke N --author: the author's status link stops working; one commit.
+   Refused when there is none. */
+int workflow_status_link_revoke(struct journal_repo *repo, unsigned long number,
+                                char commit[GIT_OID_HEXSZ + 1]);
+
 /* The next free submission number in the tree at HEAD. */
 int submission_next_number(struct journal_repo *repo, unsigned long *out);
 
