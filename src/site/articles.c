@@ -670,6 +670,26 @@ static int write_bibtex(struct build *b, const struct article *a)
     return rc;
 }
 
+static char *figure_path(const struct article *a, const char *url);
+
+/* The JATS graphic of an image of the text: files/PATH when its figure is published beside
+   the page (write_figures), as article.xml is; NULL otherwise. */
+static char *jats_figure_href(const char *url, void *arg)
+{
+    const struct article *a = arg;
+    char *path = figure_path(a, url);
+    char *href = NULL;
+    for (size_t i = 0; path && !href && i < a->nfigures; i++)
+        if (!strcmp(a->figures[i].path, path)) {
+            struct strbuf sb = STRBUF_INIT;
+            strbuf_addstr(&sb, "files/");
+            add_url_path(&sb, path);
+            href = strbuf_detach(&sb, NULL);
+        }
+    free(path);
+    return href;
+}
+
 /* articles/N/citation.ris, citation.json (CSL-JSON) and article.xml (JATS) beside the page. */
 static int write_downloads(struct build *b, const struct article *a, const struct parsed *md)
 {
@@ -693,6 +713,8 @@ static int write_downloads(struct build *b, const struct article *a, const struc
         .countries = b->countries,
         .body = md->body.root,
         .abstract = md->abstract.root,
+        .figure_href = jats_figure_href,
+        .figure_arg = (void *)a,
     };
     static const char *const files[] = {"citation.ris", "citation.json", "article.xml"};
     int rc = 0;
