@@ -14,6 +14,8 @@ mkdir -p submissions/3/files/media
 cp "$FIG" submissions/3/files/media/chart.png
 cp "$FIG" "submissions/3/files/map of regions.png"
 cp "$FIG" submissions/3/files/private.png
+cp "$FIG" submissions/3/files/raw.png
+sed -i 's/^allow_raw_html: false$/allow_raw_html: true/' journal.yaml
 printf 'private: [private.png]\n' >>submissions/3/submission.yaml
 cat >>submissions/3/manuscript.md <<'MD'
 
@@ -24,6 +26,11 @@ cat >>submissions/3/manuscript.md <<'MD'
 ![Kept private](files/private.png)
 
 ![Not attached](files/missing.png)
+
+<p><img src="files/raw.png" alt="Raw HTML figure"></p>
+
+<p><img src="files/private.png" alt="Raw private"> <img src="https://evil.example/a.png" alt="Off-site">
+<img src="//evil.example/b.png"> <img src=" /evil/c.png"> <img src="\\evil.example\d.png"></p>
 MD
 tgit add -A
 tgit commit -qm "Figures in article 3"
@@ -41,6 +48,13 @@ check "JATS: a figure in a list item goes in its p, percent-encoded" -- grep -qF
 check "JATS: a private figure and a missing one are no graphic, their description stays" -- \
     bash -c "[ \$(grep -o '<graphic ' '$X' | wc -l) = 2 ] && grep -qF '<p>Kept private</p>' '$X' && grep -qF '<p>Not attached</p>' '$X'"
 check "the private figure is not published" -- bash -c "! find '$S' -name private.png | grep -q ."
+P=$S/articles/3/index.html
+check "raw HTML: an <img> of files/ is published beside the page" -- cmp "$S/articles/3/files/raw.png" "$FIG"
+check "raw HTML: ... and the page's <img> leads to it" -- grep -qF '<img src="files/raw.png" alt="Raw HTML figure">' "$P"
+check "raw HTML: an <img> of a private attachment does not publish it" -- \
+    bash -c "! find '$S' -name private.png | grep -q ."
+check "raw HTML: no <img> loads from another site or path" -- \
+    bash -c "grep -qF '<img alt=\"Off-site\">' '$P' && ! grep -qE 'src=\"[^\"]*evil' '$P'"
 check "JATS with figures is valid JATS 1.3 (xmllint --valid)" -- jats_valid "$X"
 
 finish
