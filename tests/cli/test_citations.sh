@@ -136,6 +136,14 @@ N=$(cat "$OUT")
 check "the CSL JSON item is in the stored references" -- bash -c \
     "git -C '$J' show 'HEAD:submissions/$N/manuscript.md' | grep -q '^  - id: \"oecd2017\"$'"
 
+# Non-ASCII text before bibliography: (libyaml counts characters, not bytes): the entry is
+# replaced where it stands.
+{ head_fm | sed 's/^title: .*/title: "Меритократия и тестирование"/'; echo "bibliography: refs.json"
+  printf -- '---\n\nAs [@oecd2017] shows.\n'; } >cyrillic.md
+expect_exit 0 "submit with a Cyrillic title before bibliography: exits 0" -- "$JOURNAL" -C "$J" submit cyrillic.md
+check "... and the stored front matter holds the title and the references intact" -- bash -c \
+    "git -C '$J' show 'HEAD:submissions/$(cat "$OUT")/manuscript.md' | grep -qx 'title: \"Меритократия и тестирование\"' && git -C '$J' show 'HEAD:submissions/$(cat "$OUT")/manuscript.md' | grep -qx '  - id: \"oecd2017\"'"
+
 # An unknown key with a bibliography: still the line of the manuscript.
 sed 's/As @evans1999 argues/As @evnas1999 argues/' bib.md >bibunknown.md
 LINE=$(grep -n '@evnas1999' bibunknown.md | cut -d: -f1)
