@@ -383,7 +383,7 @@ static void inline_node(struct jw *j, cmark_node *n)
         end(j);
         return;
     case CMARK_NODE_LINK: {
-        long cited = j->in_abstract ? -1 : intext_reference(n, j->refs);
+        long cited = intext_reference(n, j->refs);
         if (cited >= 0 && !j->in_link) {
             start(j, "xref");
             attr_fixed(j, "ref-type", "bibr");
@@ -914,6 +914,8 @@ static int abstract(struct jw *j, const char *lang, const char *md, cmark_node *
         int rc = parse_markdown(md, strlen(md), &doc);
         if (rc)
             return rc;
+        intext_resolve(doc, cmark_get_default_mem_allocator(), j->refs,
+                       lang ? lang : j->src->cite.m->lang);
     }
     if (lang) {
         start(j, "trans-abstract");
