@@ -2,6 +2,7 @@
 
 #include "crossref_schemas.h"
 #include "export/citation.h"
+#include "export/intext.h"
 #include "export/references.h"
 #include "model/country.h"
 #include "model/person.h"
@@ -556,9 +557,16 @@ static void write_article(struct xw *x, const struct journal_config *c,
         xw_end(x);
     }
     write_contributors(x, a);
-    write_abstract(x, m->abstract, m->ntranslations ? m->lang : NULL);
-    for (size_t i = 0; i < m->ntranslations; i++)
-        write_abstract(x, m->translations[i].abstract, m->translations[i].lang);
+    /* Citations as their text: Crossref's abstract has no reference list to link to. */
+    char *abstract = intext_plain(m->abstract, &m->references, m->lang);
+    write_abstract(x, abstract, m->ntranslations ? m->lang : NULL);
+    free(abstract);
+    for (size_t i = 0; i < m->ntranslations; i++) {
+        abstract =
+            intext_plain(m->translations[i].abstract, &m->references, m->translations[i].lang);
+        write_abstract(x, abstract, m->translations[i].lang);
+        free(abstract);
+    }
     write_date(x, "publication_date", a->r->published);
     if (a->r->accepted && date_is_valid(a->r->accepted))
         write_date(x, "acceptance_date", a->r->accepted);

@@ -8,6 +8,7 @@
  * left out on purpose.
  */
 #include "export/indexing.h"
+#include "export/intext.h"
 #include "model/person.h"
 
 #include "util/alloc.h"
@@ -149,7 +150,9 @@ static void write_record(struct xml_out *x, const struct journal_config *c,
         xml_start(x, "abstract");
         if (lang)
             xml_attr(x, "language", lang);
-        xml_text(x, m->abstract);
+        char *abstract = intext_plain(m->abstract, &m->references, m->lang);
+        xml_text(x, abstract);
+        free(abstract);
         xml_end(x);
     }
     for (size_t i = 0; i < m->ntranslations; i++) {
@@ -160,7 +163,9 @@ static void write_record(struct xml_out *x, const struct journal_config *c,
         xml_start(x, "abstract");
         if (tlang)
             xml_attr(x, "language", tlang);
-        xml_text(x, t->abstract);
+        char *abstract = intext_plain(t->abstract, &m->references, t->lang);
+        xml_text(x, abstract);
+        free(abstract);
         xml_end(x);
     }
     char *url = indexing_article_url(c->base_url, a->number);

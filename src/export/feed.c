@@ -1,6 +1,7 @@
 /* The journal's Atom feed (RFC 4287) of its newest articles. */
 #include "export/indexing.h"
 
+#include "export/intext.h"
 #include "model/person.h"
 #include "util/alloc.h"
 #include "util/error.h"
@@ -106,10 +107,16 @@ static void write_entry(struct strbuf *out, const struct journal_config *c, cons
         author(out, 2, person_display_name(m->authors[i].name, &m->authors[i].latin, lang), orcid);
         free(orcid);
     }
-    if (t && t->abstract && *t->abstract)
-        xml_add_element(out, 2, "summary", translated_type, 2, t->abstract);
-    else if (m->abstract && *m->abstract)
-        xml_add_element(out, 2, "summary", text_type, 1, m->abstract);
+    /* Citations as their text: a feed reader shows no reference list. */
+    if (t && t->abstract && *t->abstract) {
+        char *summary = intext_plain(t->abstract, &m->references, t->lang);
+        xml_add_element(out, 2, "summary", translated_type, 2, summary);
+        free(summary);
+    } else if (m->abstract && *m->abstract) {
+        char *summary = intext_plain(m->abstract, &m->references, m->lang);
+        xml_add_element(out, 2, "summary", text_type, 1, summary);
+        free(summary);
+    }
     for (size_t i = 0; i < m->nkeywords; i++) {
         const char *term[] = {"term", m->keywords[i]};
         xml_add_element(out, 2, "category", term, 1, NULL);

@@ -276,3 +276,56 @@ long intext_reference(cmark_node *node, const struct reference_list *refs)
     const char *url = cmark_node_get_url(node);
     return url && !strncmp(url, "#ref-", 5) ? find(refs, url + 5) : -1;
 }
+
+/* Where the code span that opens at s[i] (a run of backticks) ends, or i + the run when it
+   closes nowhere (then the backticks are text, as in CommonMark). */
+static size_t code_span_end(const char *s, size_t len, size_t i)
+{
+    size_t run = 0;
+    while (i + run < len && s[i + run] == '`')
+        run++;
+    for (size_t j = i + run; j < len;) {
+        if (s[j] != '`') {
+            j++;
+            continue;
+        }
+        size_t k = 0;
+        while (j + k < len && s[j + k] == '`')
+            k++;
+        if (k == run)
+            return j + k;
+        j += k;
+    }
+    return i + run;
+}
+
+char *intext_plain(const char *md, const struct reference_list *refs, const char *lang)
+{
+    if (!md)
+        return NULL;
+    size_t len = strlen(md);
+    if (!refs || !refs->n || !memchr(md, '@', len))
+        return xstrdup(md);
+    char *suffixes = references_year_suffixes(refs, NULL);
+    struct strbuf out = STRBUF_INIT;
+    size_t done = 0;
+    for (size_t i = 0; i < len;) {
+        /* Text up to the next code span, which is left as written. */
+        const char *tick = memchr(md + i, '`', len - i);
+        size_t stop = tick ? (size_t)(tick - md) : len;
+        struct cite c;
+        for (size_t from = i; cite_next(md, stop, from, &c); from = c.end, cite_free(&c)) {
+            struct intext form;
+            if (!intext_format(&c, refs, suffixes, lang, &form))
+                continue;
+            strbuf_add(&out, md + done, c.start - done);
+            intext_text(&form, refs, false, &out);
+            intext_free(&form);
+            done = c.end;
+        }
+        i = stop < len ? code_span_end(md, len, stop) : len;
+    }
+    strbuf_add(&out, md + done, len - done);
+    free(suffixes);
+    return strbuf_detach(&out, NULL);
+}

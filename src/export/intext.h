@@ -62,6 +62,14 @@ struct cmark_mem;
 void intext_resolve(struct cmark_node *root, struct cmark_mem *mem,
                     const struct reference_list *refs, const char *lang);
 
+/*
+ * The Markdown text md (an abstract) with each citation of a known key replaced by its APA
+ * text without links ("(Evans & Rauch, 1999)"), for outputs that take text, not markup
+ * (Crossref, DOAJ, OAI, feeds, meta tags); code spans are left as written. A malloc'd copy
+ * (md as it is when it cites nothing), or NULL for a NULL md.
+ */
+char *intext_plain(const char *md, const struct reference_list *refs, const char *lang);
+
 /* The reference (an index into refs' items) a link made by intext_resolve with refs stands
    for, or -1 for any other node. */
 long intext_reference(struct cmark_node *node, const struct reference_list *refs);

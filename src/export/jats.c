@@ -43,6 +43,8 @@ struct jw {
     bool in_abstract;                  /* footnote references are not linked from the abstract */
     bool in_link;                      /* ext-link does not nest */
     unsigned ntables;                  /* table-wrap ids: tbl1, tbl2, ... */
+    unsigned nfigures;                 /* fig ids: fig1, fig2, ... */
+    const struct jats_source *src;     /* figure_href */
     const struct reference_list *refs; /* the ref-list, which in-text citations link to */
     char **ref_ids;                    /* its XML IDs (ref_id), made when first needed */
     struct open_element *open;
@@ -381,7 +383,7 @@ static void inline_node(struct jw *j, cmark_node *n)
         end(j);
         return;
     case CMARK_NODE_LINK: {
-        long cited = j->in_abstract ? -1 : intext_reference(n, j->refs);
+        long cited = intext_reference(n, j->refs);
         if (cited >= 0 && !j->in_link) {
             start(j, "xref");
             attr_fixed(j, "ref-type", "bibr");
@@ -544,12 +546,91 @@ static void literal_block(struct jw *j, bool code, cmark_node *n)
     free(trimmed);
 }
 
+/* The image a paragraph holds alone (spaces and line breaks aside), as Pandoc reads a figure
+   and Word conversion writes one, or NULL. */
+static cmark_node *lone_image(cmark_node *para)
+{
+    cmark_node *image = NULL;
+    for (cmark_node *c = cmark_node_first_child(para); c; c = cmark_node_next(c)) {
+        cmark_node_type t = cmark_node_get_type(c);
+        if (t == CMARK_NODE_IMAGE && !image)
+            image = c;
+        else if (t == CMARK_NODE_TEXT) {
+            const char *lit = cmark_node_get_literal(c);
+            if (lit && lit[strspn(lit, " \t")])
+                return NULL;
+        } else if (t != CMARK_NODE_SOFTBREAK && t != CMARK_NODE_LINEBREAK)
+            return NULL;
+    }
+    return image;
+}
+
+/* The MIME subtype of a figure's href, by its extension (the site publishes only these). */
+static const char *image_subtype(const char *href)
+{
+    const char *dot = strrchr(href, '.');
+    if (!dot)
+        return NULL;
+    static const char *const types[][2] = {
+        {".png", "png"}, {".jpg", "jpeg"}, {".jpeg", "jpeg"}, {".gif", "gif"}, {".webp", "webp"}};
+    for (size_t i = 0; i < sizeof types / sizeof *types; i++)
+        if (!strcasecmp(dot, types[i][0]))
+            return types[i][1];
+    return NULL;
+}
+
+/*
+ * A published figure as JATS4R recommends: fig with an id, the image's description as its
+ * caption, graphic with xlink:href and the MIME type. In the body and its sections fig
+ * stands as a block; in a list item or a quote, which take no fig, it goes in a p.
+ */
+static bool figure(struct jw *j, cmark_node *para)
+{
+    cmark_node *image = lone_image(para);
+    if (!image || j->in_abstract || !j->src->figure_href)
+        return false;
+    const char *url = cmark_node_get_url(image);
+    char *href = empty(url) ? NULL : j->src->figure_href(url, j->src->figure_arg);
+    if (!href)
+        return false;
+    cmark_node *parent = cmark_node_parent(para);
+    bool in_p = parent && cmark_node_get_type(parent) != CMARK_NODE_DOCUMENT;
+    if (in_p)
+        start(j, "p");
+    char id[32];
+    snprintf(id, sizeof id, "fig%u", ++j->nfigures);
+    start(j, "fig");
+    attr(j, "id", id);
+    if (cmark_node_first_child(image)) {
+        start(j, "caption");
+        start(j, "p");
+        inlines(j, image);
+        end(j);
+        end(j);
+    }
+    start(j, "graphic");
+    attr(j, "xlink:href", href);
+    const char *subtype = image_subtype(href);
+    if (subtype) {
+        attr_fixed(j, "mimetype", "image");
+        attr(j, "mime-subtype", subtype);
+    }
+    end(j);
+    end(j);
+    if (in_p)
+        end(j);
+    free(href);
+    return true;
+}
+
 static void block(struct jw *j, cmark_node *n)
 {
     switch (cmark_node_get_type(n)) {
     case CMARK_NODE_PARAGRAPH:
         if (gfm_is_table_caption(n))
             return; /* in its table-wrap */
+        if (figure(j, n))
+            return;
         start(j, "p");
         inlines(j, n);
         end(j);
@@ -833,6 +914,8 @@ static int abstract(struct jw *j, const char *lang, const char *md, cmark_node *
         int rc = parse_markdown(md, strlen(md), &doc);
         if (rc)
             return rc;
+        intext_resolve(doc, cmark_get_default_mem_allocator(), j->refs,
+                       lang ? lang : j->src->cite.m->lang);
     }
     if (lang) {
         start(j, "trans-abstract");
@@ -1347,7 +1430,7 @@ int jats_article(const struct jats_source *src, struct strbuf *out)
     }
     /* Written straight into out, which is cut back to where it was on failure. */
     size_t out_len = out->len;
-    struct jw j = {.out = out, .refs = refs};
+    struct jw j = {.out = out, .refs = refs, .src = src};
     /* The DOCTYPE of the tag set the article follows: PMC and the JATS4R validator look
        for it, and with it `xmllint --valid` checks the article against the DTD
        (tests/specs/jats, offline through its catalog). */

@@ -47,6 +47,15 @@ struct jats_source {
     /* Published with the article: supplementary-material in article-meta. */
     const struct jats_supplement *supplements;
     size_t nsupplements;
+    /*
+     * The figure an image of the body shows, if it is published beside article.xml: its
+     * href from there, percent-encoded ("files/media/chart.png"), which the caller
+     * allocates and jats_article frees; NULL when it is not published (another site, a
+     * private or missing attachment), and then the image's description stands as text.
+     * NULL: no image is published.
+     */
+    char *(*figure_href)(const char *url, void *arg);
+    void *figure_arg;
 };
 
 /*
@@ -61,7 +70,9 @@ struct jats_source {
  * - body: the Markdown with headings as nested sec/title, paragraphs, lists,
  *   tables (table-wrap/table), block quotes (disp-quote), code (preformat),
  *   emphasis (italic, bold, strike), inline code (monospace), links
- *   (ext-link) and footnote references (xref ref-type="fn");
+ *   (ext-link), footnote references (xref ref-type="fn") and an image alone in its
+ *   paragraph whose figure is published (figure_href) as fig, its description the
+ *   caption, with graphic;
  * - back: the footnotes (fn-group) and the references (ref-list of
  *   element-citation).
  *

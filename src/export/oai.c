@@ -16,6 +16,7 @@
 #include "export/indexing.h"
 
 #include "export/citation.h"
+#include "export/intext.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/utf8.h"
@@ -141,12 +142,16 @@ static void write_record(struct strbuf *out, const struct journal_config *c, con
     }
     for (size_t i = 0; i < m->nkeywords; i++)
         dc(out, "dc:subject", m->lang, m->keywords[i]);
-    dc(out, "dc:description", m->lang, m->abstract);
+    char *description = intext_plain(m->abstract, &m->references, m->lang);
+    dc(out, "dc:description", m->lang, description);
+    free(description);
     for (size_t i = 0; i < m->ntranslations; i++) {
         const struct translation *t = &m->translations[i];
         for (size_t k = 0; k < t->nkeywords; k++)
             dc(out, "dc:subject", t->lang, t->keywords[k]);
-        dc(out, "dc:description", t->lang, t->abstract);
+        description = intext_plain(t->abstract, &m->references, t->lang);
+        dc(out, "dc:description", t->lang, description);
+        free(description);
     }
     dc_localised(out, "dc:publisher", &c->publishers, c->publisher);
     dc(out, "dc:date", NULL, date);

@@ -94,7 +94,24 @@ struct parse {
     size_t fm_line;    /* line of the opening --- (of meta.yaml: its first line) */
     size_t first_line; /* line of the first field */
     size_t warnings_alloc;
+    /* The abstracts (the article's, the translations'), where check_citations reads them. */
+    struct abstract_at {
+        const char *text; /* the manuscript's */
+        size_t line;      /* of its value: the "|" of a literal block, else its first line */
+        bool literal;     /* a literal block (|): its lines are the file's, one for one */
+    } * abstracts;
+    size_t nabstracts, abstracts_alloc;
 };
+
+static void note_abstract(struct parse *p, const char *text, yaml_node_t *n)
+{
+    if (!text)
+        return;
+    ARRAY_GROW(p->abstracts, p->nabstracts + 1, p->abstracts_alloc);
+    p->abstracts[p->nabstracts++] = (struct abstract_at){
+        text, ydoc_line(&p->doc, n),
+        n->type == YAML_SCALAR_NODE && n->data.scalar.style == YAML_LITERAL_SCALAR_STYLE};
+}
 
 static bool is_blank_n(const char *s, size_t len)
 {
@@ -364,6 +381,7 @@ static void parse_translation(struct parse *p, yaml_node_t *key, yaml_node_t *n,
         t->subtitle = person_text(d, f, "subtitle");
     if ((f = ydoc_get(d, n, "abstract")) && !ydoc_is_null(f)) {
         t->abstract = person_text(d, f, "abstract");
+        note_abstract(p, t->abstract, f);
         if (t->abstract && p->rules->limits)
             md_limits_check(t->abstract, strlen(t->abstract), p->rules->limits, p->file,
                             ydoc_line(d, f));
@@ -482,6 +500,7 @@ static void parse_front_matter(struct parse *p)
     n = ydoc_get(d, root, "abstract");
     if (n && !ydoc_is_null(n)) {
         m->abstract = person_text(&p->doc, n, "abstract");
+        note_abstract(p, m->abstract, n);
         if (m->abstract && p->rules->limits)
             md_limits_check(m->abstract, strlen(m->abstract), p->rules->limits, p->file,
                             ydoc_line(d, n));
@@ -556,45 +575,47 @@ static void parse_front_matter(struct parse *p)
     }
 }
 
-/*
- * Every citation's key must be a reference's id (else the page would show the key as it
- * stands); a reference never cited is a warning, once the text cites any: a manuscript
- * without in-text citations (most written before journal read them) keeps its list as it is.
- */
-static void check_citations(struct parse *p)
+/* What check_citations needs across the texts it reads. */
+struct citation_check {
+    struct parse *p;
+    const char **ids; /* the references' ids, NULL-terminated */
+    bool *cited;
+    bool any;
+};
+
+/* The citations of one text (the body, an abstract) against the references. line gives the
+   file's line of a text node of its parse. */
+static void check_text(struct citation_check *cc, const char *text, size_t len,
+                       size_t (*line_of)(const void *at, cmark_node *node), const void *at)
 {
+    struct parse *p = cc->p;
     struct manuscript *m = p->m;
-    if (!m->body_len || !memchr(m->body, '@', m->body_len))
+    if (!len || !memchr(text, '@', len))
         return;
     cmark_node *root = NULL;
     cmark_parser *parser = NULL;
-    if (gfm_parse(m->body, m->body_len, CMARK_OPT_FOOTNOTES, false,
-                  cmark_get_default_mem_allocator(), &root, &parser))
+    if (gfm_parse(text, len, CMARK_OPT_FOOTNOTES, false, cmark_get_default_mem_allocator(), &root,
+                  &parser))
         return; /* the site's parse reports it */
     cmark_node **texts;
     size_t ntexts = cite_text_nodes(root, &texts);
-    bool *cited = xcalloc(m->references.n ? m->references.n : 1, sizeof(*cited));
-    const char **ids = xcalloc(m->references.n + 1, sizeof(*ids));
-    for (size_t i = 0; i < m->references.n; i++)
-        ids[i] = m->references.items[i].id;
-    bool any = false;
     for (size_t t = 0; t < ntexts; t++) {
         const char *lit = cmark_node_get_literal(texts[t]);
-        size_t len = strlen(lit), line = 0;
+        size_t tlen = strlen(lit), line = 0;
         struct cite c;
-        for (size_t from = 0; cite_next(lit, len, from, &c); from = c.end, cite_free(&c)) {
-            any = true;
+        for (size_t from = 0; cite_next(lit, tlen, from, &c); from = c.end, cite_free(&c)) {
+            cc->any = true;
             for (size_t k = 0; k < c.n; k++) {
                 size_t r = 0;
-                while (r < m->references.n && strcmp(ids[r], c.items[k].key))
+                while (r < m->references.n && strcmp(cc->ids[r], c.items[k].key))
                     r++;
                 if (r < m->references.n) {
-                    cited[r] = true;
+                    cc->cited[r] = true;
                     continue;
                 }
                 if (!line)
-                    line = m->body_line + cite_node_line(texts[t]) - 1;
-                const char *near = text_suggest(c.items[k].key, ids);
+                    line = line_of(at, texts[t]);
+                const char *near = text_suggest(c.items[k].key, cc->ids);
                 if (near)
                     error_add_at(p->file, line, 0,
                                  "citation @%s is not in the references; did you mean @%s?",
@@ -614,8 +635,50 @@ static void check_citations(struct parse *p)
             }
         }
     }
-    for (size_t i = 0; any && i < m->references.n; i++) {
-        if (cited[i])
+    free(texts);
+    cmark_node_free(root);
+    cmark_parser_free(parser);
+}
+
+static size_t body_line_of(const void *at, cmark_node *node)
+{
+    const struct manuscript *m = at;
+    return m->body_line + cite_node_line(node) - 1;
+}
+
+/* A literal block's lines are the file's; a folded or quoted value's are not, and its own
+   first line is the nearest the file can say. */
+static size_t abstract_line_of(const void *at, cmark_node *node)
+{
+    const struct abstract_at *a = at;
+    return a->literal ? a->line + cite_node_line(node) : a->line;
+}
+
+/*
+ * Every citation's key, in the body and in the abstracts, must be a reference's id (else the
+ * page would show the key as it stands); a reference never cited is a warning, once the text
+ * cites any: a manuscript without in-text citations (most written before journal read them)
+ * keeps its list as it is.
+ */
+static void check_citations(struct parse *p)
+{
+    struct manuscript *m = p->m;
+    bool any_at = m->body_len && memchr(m->body, '@', m->body_len);
+    for (size_t i = 0; !any_at && i < p->nabstracts; i++)
+        any_at = strchr(p->abstracts[i].text, '@') != NULL;
+    if (!any_at)
+        return;
+    struct citation_check cc = {.p = p};
+    cc.cited = xcalloc(m->references.n ? m->references.n : 1, sizeof(*cc.cited));
+    cc.ids = xcalloc(m->references.n + 1, sizeof(*cc.ids));
+    for (size_t i = 0; i < m->references.n; i++)
+        cc.ids[i] = m->references.items[i].id;
+    for (size_t i = 0; i < p->nabstracts; i++)
+        check_text(&cc, p->abstracts[i].text, strlen(p->abstracts[i].text), abstract_line_of,
+                   &p->abstracts[i]);
+    check_text(&cc, m->body, m->body_len, body_line_of, m);
+    for (size_t i = 0; cc.any && i < m->references.n; i++) {
+        if (cc.cited[i])
             continue;
         const struct reference *r = &m->references.items[i];
         ARRAY_GROW(m->warnings, m->nwarnings + 1, p->warnings_alloc);
@@ -624,11 +687,8 @@ static void check_citations(struct parse *p)
                       "[@%s], or remove it)",
                       p->file, r->line, r->column, r->id, r->id, r->id);
     }
-    free(ids);
-    free(cited);
-    free(texts);
-    cmark_node_free(root);
-    cmark_parser_free(parser);
+    free(cc.ids);
+    free(cc.cited);
 }
 
 int manuscript_parse(struct manuscript *m, const char *file, const char *text, size_t len,
@@ -677,6 +737,7 @@ int manuscript_parse(struct manuscript *m, const char *file, const char *text, s
     m->body = xstrndup(fm.body, m->body_len);
     if (rules->config && !error_count())
         check_citations(&p);
+    free(p.abstracts);
     if (error_count()) {
         manuscript_free(m);
         return JOURNAL_EINPUT;
@@ -758,6 +819,7 @@ int manuscript_parse_parts(struct manuscript *m, const char *meta_file, const ch
         return rc;
     parse_front_matter(&p);
     ydoc_free(&p.doc);
+    free(p.abstracts);
     if (error_count()) {
         manuscript_free(m);
         return JOURNAL_EINPUT;

@@ -2,6 +2,7 @@
 
 #include "export/citation.h"
 #include "export/indexing.h"
+#include "export/intext.h"
 #include "export/jats.h"
 #include "export/references.h"
 #include "model/config.h"
@@ -147,6 +148,16 @@ static char *one_line(const char *s)
     return strbuf_detach(&sb, NULL);
 }
 
+/* An abstract (the article's, or a translation's in lang) on one line with its citations as
+   plain text, "(Evans & Rauch, 1999)": for the meta tags and JSON-LD; free it. */
+static char *abstract_line(const struct manuscript *m, const char *abstract, const char *lang)
+{
+    char *plain = intext_plain(abstract, &m->references, lang);
+    char *line = one_line(plain);
+    free(plain);
+    return line;
+}
+
 static void ld_set(json_t *obj, const char *key, const char *value)
 {
     if (value && *value)
@@ -224,7 +235,7 @@ static char *article_json_ld(const struct build *b, const struct article *a, con
     json_object_set_new(ld, "author", authors);
     ld_set(ld, "datePublished", article_date(a));
     if (m->abstract) {
-        char *abstract = one_line(m->abstract);
+        char *abstract = abstract_line(m, m->abstract, m->lang);
         ld_set(ld, "abstract", abstract);
         free(abstract);
     }
@@ -341,7 +352,7 @@ static void article_metadata_json(const struct build *b, const struct article *a
     site_set_str(meta, "license_url", license_url);
     site_set_str(meta, "locale", og_locale(m->lang));
     if (m->abstract) {
-        char *description = one_line(m->abstract);
+        char *description = abstract_line(m, m->abstract, m->lang);
         site_set_str(meta, "description", description);
         free(description);
     }
@@ -534,11 +545,20 @@ static int article_full_json(struct build *b, const struct view *v, const struct
         site_set_str(x, "title", t->title);
         site_set_str(x, "subtitle", t->subtitle);
         if (t->abstract) {
-            char *line = one_line(t->abstract);
+            char *line = abstract_line(m, t->abstract, t->lang);
             site_set_str(x, "abstract_line", line);
             free(line);
             strbuf_reset(&html);
-            rc = markdown_to_html(t->abstract, strlen(t->abstract), false, &html);
+            /* Its citations linked to the reference list, in its language, as the body's. */
+            struct arena_mark mark = arena_mark();
+            struct markdown_doc tdoc;
+            rc = markdown_parse(t->abstract, strlen(t->abstract), false, &tdoc);
+            if (!rc) {
+                if (m->references.n && strchr(t->abstract, '@'))
+                    markdown_cite(&tdoc, &m->references, t->lang);
+                markdown_render_html(&tdoc, &html);
+            }
+            arena_release(mark);
             set_rendered_html(x, "abstract_html", &html);
             strbuf_reset(&html);
         }
@@ -670,6 +690,26 @@ static int write_bibtex(struct build *b, const struct article *a)
     return rc;
 }
 
+static char *figure_path(const struct article *a, const char *url);
+
+/* The JATS graphic of an image of the text: files/PATH when its figure is published beside
+   the page (write_figures), as article.xml is; NULL otherwise. */
+static char *jats_figure_href(const char *url, void *arg)
+{
+    const struct article *a = arg;
+    char *path = figure_path(a, url);
+    char *href = NULL;
+    for (size_t i = 0; path && !href && i < a->nfigures; i++)
+        if (!strcmp(a->figures[i].path, path)) {
+            struct strbuf sb = STRBUF_INIT;
+            strbuf_addstr(&sb, "files/");
+            add_url_path(&sb, path);
+            href = strbuf_detach(&sb, NULL);
+        }
+    free(path);
+    return href;
+}
+
 /* articles/N/citation.ris, citation.json (CSL-JSON) and article.xml (JATS) beside the page. */
 static int write_downloads(struct build *b, const struct article *a, const struct parsed *md)
 {
@@ -693,6 +733,8 @@ static int write_downloads(struct build *b, const struct article *a, const struc
         .countries = b->countries,
         .body = md->body.root,
         .abstract = md->abstract.root,
+        .figure_href = jats_figure_href,
+        .figure_arg = (void *)a,
     };
     static const char *const files[] = {"citation.ris", "citation.json", "article.xml"};
     int rc = 0;
@@ -756,6 +798,9 @@ static int parse_article(const struct build *b, const struct manuscript *m, stru
         markdown_cite(&md->body, &m->references, m->lang);
     if (!rc && m->abstract)
         rc = markdown_parse(m->abstract, strlen(m->abstract), false, &md->abstract);
+    /* The abstract's citations too: linked on the page and in the galley, xref in JATS. */
+    if (!rc && m->abstract && m->references.n && strchr(m->abstract, '@'))
+        markdown_cite(&md->abstract, &m->references, m->lang);
     return rc;
 }
 
@@ -884,7 +929,7 @@ int site_render_article(struct build *b, const struct article *a)
     }
     char rel[64];
     snprintf(rel, sizeof(rel), "articles/%lu/index.html", a->number);
-    char *description = a->m.abstract ? one_line(a->m.abstract) : NULL;
+    char *description = a->m.abstract ? abstract_line(&a->m, a->m.abstract, a->m.lang) : NULL;
     if (a->pdf_unit && a->pdf_unit->make) {
         /* The galley's print HTML: the page's data, and what its first page and the PDF's
            metadata say in a line (the running head, the keywords). */

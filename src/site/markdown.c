@@ -16,6 +16,7 @@
 /* Exported by libcmark-gfm but declared only in its internal registry.h. */
 void cmark_release_plugins(void);
 #include <string.h>
+#include <strings.h>
 
 /*
  * cmark-gfm allocates every node, literal and buffer on its own: for a long
@@ -336,7 +337,31 @@ static bool read_tag(const char *s, size_t len, size_t i, char *name, size_t nam
 
 struct sanitizer {
     unsigned open[NALLOWED]; /* how many of each element are open */
+    /* Called with each img src kept (markdown_each_image), or NULL. */
+    void (*on_image)(const char *src, void *arg);
+    void *arg;
 };
+
+/*
+ * An img src of raw HTML that loads nothing from another site: a relative path (not
+ * "//host/..." or "/path", which a browser reads as another site's or the server's own, nor
+ * "\\host", which it reads as "//") or PNG, GIF, JPEG or WebP data:. Markdown's own images are
+ * not held to this (docs/site.md); raw HTML's are, since an attachment is published only
+ * from files/ (markdown_each_image) and anything else would have readers' browsers fetch it
+ * from wherever the author chose.
+ */
+static bool image_is_local(const char *url)
+{
+    if (!markdown_url_is_safe(url, true))
+        return false;
+    const char *p = url;
+    while (*p && (unsigned char)*p <= 0x20)
+        p++;
+    if (*p == '/' || *p == '\\')
+        return false;
+    size_t n = strcspn(p, ":/\\?#");
+    return p[n] != ':' || !strncasecmp(p, "data:", 5);
+}
 
 static void add_text(struct strbuf *out, const char *s, size_t len)
 {
@@ -421,11 +446,15 @@ static void sanitize_html(struct sanitizer *z, const char *s, size_t len, struct
                     continue;
                 struct strbuf value = STRBUF_INIT;
                 decode_value(at->value, at->len, &value);
-                bool url = !strcmp(at->name, "href") || !strcmp(at->name, "src");
-                if (!url || markdown_url_is_safe(value.buf, !strcmp(at->name, "src"))) {
+                bool src = !strcmp(at->name, "src");
+                bool url = !strcmp(at->name, "href") || src;
+                if (!url ||
+                    (src ? image_is_local(value.buf) : markdown_url_is_safe(value.buf, false))) {
                     strbuf_addf(out, " %s=\"", at->name);
                     strbuf_add_html_escaped(out, value.buf, value.len);
                     strbuf_addch(out, '"');
+                    if (src && z->on_image)
+                        z->on_image(value.buf, z->arg);
                 }
                 strbuf_release(&value);
             }
@@ -450,7 +479,7 @@ struct original {
  */
 static void sanitize_raw_html(cmark_node *doc, struct original **saved, size_t *nsaved)
 {
-    struct sanitizer z = {{0}};
+    struct sanitizer z = {.on_image = NULL};
     struct strbuf clean = STRBUF_INIT;
     size_t alloc = 0;
     cmark_iter *it = cmark_iter_new(doc);
@@ -613,15 +642,28 @@ void markdown_each_image(const struct markdown_doc *doc, void (*fn)(const char *
 {
     if (!doc->root)
         return;
+    /* Raw HTML's images are those its sanitised HTML keeps (sanitize_html), which the page
+       shows; with raw HTML off there are none (escape_raw_html). */
+    struct sanitizer z = {.on_image = fn, .arg = arg};
+    struct strbuf scratch = STRBUF_INIT;
     cmark_iter *it = cmark_iter_new(doc->root);
     for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
         cmark_node *node = cmark_iter_get_node(it);
+        if (ev != CMARK_EVENT_ENTER)
+            continue;
+        cmark_node_type type = cmark_node_get_type(node);
         const char *url;
-        if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(node) == CMARK_NODE_IMAGE &&
-            (url = cmark_node_get_url(node)) && *url)
+        if (type == CMARK_NODE_IMAGE && (url = cmark_node_get_url(node)) && *url)
             fn(url, arg);
+        else if ((doc->options & CMARK_OPT_UNSAFE) &&
+                 (type == CMARK_NODE_HTML_BLOCK || type == CMARK_NODE_HTML_INLINE) &&
+                 (url = cmark_node_get_literal(node))) {
+            strbuf_reset(&scratch);
+            sanitize_html(&z, url, strlen(url), &scratch);
+        }
     }
     cmark_iter_free(it);
+    strbuf_release(&scratch);
 }
 
 void markdown_render_html(const struct markdown_doc *doc, struct strbuf *out)

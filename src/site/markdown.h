@@ -50,7 +50,8 @@ int markdown_parse(const char *text, size_t len, bool allow_raw_html, struct mar
 struct reference_list;
 void markdown_cite(struct markdown_doc *doc, const struct reference_list *refs, const char *lang);
 
-/* Call fn with the URL of each image of the document (![alt](URL)), in the text's order. */
+/* Call fn with the URL of each image of the document (![alt](URL), and with raw HTML allowed
+   each <img src> the page keeps), in the text's order. */
 void markdown_each_image(const struct markdown_doc *doc, void (*fn)(const char *url, void *arg),
                          void *arg);
 /* Append the document's HTML to out. */

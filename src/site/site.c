@@ -4,6 +4,7 @@
 #include "site/build.h"
 
 #include "export/citation.h"
+#include "export/intext.h"
 #include "model/config.h"
 #include "model/country.h"
 #include "model/person.h"
@@ -624,6 +625,23 @@ static int locate_job(struct build *b, size_t i, void *state)
    parsed manuscript): a journal of any size is built in the memory of what they list. */
 static void drop_body(struct article *a)
 {
+    /* The abstracts' citations go as their text, "(Evans & Rauch, 1999)", which is what the
+       feeds, OAI-PMH and the listings show: the reference list they would link to goes. */
+    if (a->m.references.n) {
+        if (a->m.abstract && strchr(a->m.abstract, '@')) {
+            char *plain = intext_plain(a->m.abstract, &a->m.references, a->m.lang);
+            free(a->m.abstract);
+            a->m.abstract = plain;
+        }
+        for (size_t i = 0; i < a->m.ntranslations; i++) {
+            struct translation *t = &a->m.translations[i];
+            if (t->abstract && strchr(t->abstract, '@')) {
+                char *plain = intext_plain(t->abstract, &a->m.references, t->lang);
+                free(t->abstract);
+                t->abstract = plain;
+            }
+        }
+    }
     free(a->m.body);
     a->m.body = NULL;
     a->m.body_len = 0;

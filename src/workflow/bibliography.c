@@ -244,19 +244,29 @@ done:
     return rc;
 }
 
-int bibliography_convert(const char *manuscript_path, const char *text, size_t len, size_t max_size,
+/* The byte offset of a libyaml mark in yaml: its index counts characters, not bytes (an
+   author's name in Cyrillic before bibliography: took the entry's place a few bytes early). */
+static size_t mark_offset(const char *yaml, size_t len, yaml_mark_t mark)
+{
+    size_t i = 0;
+    for (size_t line = 0; line < mark.line && i < len; i++)
+        line += yaml[i] == '\n';
+    for (size_t col = 0; col < mark.column && i < len; col++)
+        do
+            i++;
+        while (i < len && ((unsigned char)yaml[i] & 0xC0) == 0x80);
+    return i;
+}
+
+/* The bibliography: entry of the YAML at text[yaml, yaml + yaml_len) (line_offset lines into
+   the file) replaced by references:, as bibliography_convert says. */
+static int convert_entry(const char *manuscript_path, const char *text, size_t len,
+                         const char *yaml, size_t yaml_len, size_t line_offset, size_t max_size,
                          struct strbuf *checked, struct strbuf *stored)
 {
-    size_t bad;
-    if (!len || !utf8_validate(text, len, &bad) || memchr(text, '\0', len))
-        return 0; /* manuscript_parse says what is wrong with it */
-    struct frontmatter fm;
-    if (frontmatter_split(manuscript_path, text, len, "title, authors, ...", &fm)) {
-        error_clear(); /* manuscript_parse says what is wrong with it */
-        return 0;
-    }
+    struct frontmatter fm = {.yaml = yaml, .yaml_len = yaml_len};
     struct ydoc doc;
-    if (ydoc_load(&doc, manuscript_path, fm.yaml, fm.yaml_len, 1)) {
+    if (ydoc_load(&doc, manuscript_path, fm.yaml, fm.yaml_len, line_offset)) {
         error_clear();
         return 0;
     }
@@ -297,8 +307,8 @@ int bibliography_convert(const char *manuscript_path, const char *text, size_t l
         return rc;
     }
     /* The entry's lines: from the key's line to the end of the value's last line. */
-    size_t from = (size_t)(fm.yaml - text) + key->start_mark.index;
-    size_t to = (size_t)(fm.yaml - text) + value->end_mark.index;
+    size_t from = (size_t)(fm.yaml - text) + mark_offset(fm.yaml, fm.yaml_len, key->start_mark);
+    size_t to = (size_t)(fm.yaml - text) + mark_offset(fm.yaml, fm.yaml_len, value->end_mark);
     if (to > from && text[to - 1] != '\n')
         while (to < len && text[to - 1] != '\n')
             to++;
@@ -323,4 +333,32 @@ int bibliography_convert(const char *manuscript_path, const char *text, size_t l
     strbuf_add(stored, text + to, len - to);
     json_decref(items);
     return 1;
+}
+
+int bibliography_convert(const char *manuscript_path, const char *text, size_t len, size_t max_size,
+                         struct strbuf *checked, struct strbuf *stored)
+{
+    size_t bad;
+    if (!len || !utf8_validate(text, len, &bad) || memchr(text, '\0', len))
+        return 0; /* manuscript_parse says what is wrong with it */
+    struct frontmatter fm;
+    if (frontmatter_split(manuscript_path, text, len, "title, authors, ...", &fm)) {
+        error_clear(); /* manuscript_parse says what is wrong with it */
+        return 0;
+    }
+    return convert_entry(manuscript_path, text, len, fm.yaml, fm.yaml_len, 1, max_size, checked,
+                         stored);
+}
+
+int bibliography_convert_metadata(const char *metadata_path, const char *text, size_t len,
+                                  size_t max_size, struct strbuf *checked, struct strbuf *stored)
+{
+    size_t bad;
+    if (!len || !utf8_validate(text, len, &bad) || memchr(text, '\0', len))
+        return 0; /* manuscript_parse_parts says what is wrong with it */
+    /* Fenced as a manuscript's front matter, or the fields alone (manuscript_parse_parts
+       takes both). */
+    if (len >= 4 && (!memcmp(text, "---\n", 4) || !memcmp(text, "---\r\n", 5)))
+        return bibliography_convert(metadata_path, text, len, max_size, checked, stored);
+    return convert_entry(metadata_path, text, len, text, len, 0, max_size, checked, stored);
 }

@@ -23,4 +23,12 @@
 int bibliography_convert(const char *manuscript_path, const char *text, size_t len, size_t max_size,
                          struct strbuf *checked, struct strbuf *stored);
 
+/*
+ * The same for the front matter of a Word or OpenDocument manuscript (submit --metadata
+ * META.yaml): text is META.yaml, the fields alone or fenced by "---" lines as a manuscript's,
+ * and a bibliography file's path is relative to META.yaml's folder.
+ */
+int bibliography_convert_metadata(const char *metadata_path, const char *text, size_t len,
+                                  size_t max_size, struct strbuf *checked, struct strbuf *stored);
+
 #endif

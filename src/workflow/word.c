@@ -304,15 +304,32 @@ int word_read_manuscript(const struct word_source *src, const struct manuscript_
                            "(title, authors, abstract, ...: docs/authors.md) from "
                            "--metadata META.yaml",
                            src->manuscript);
-    struct strbuf meta = STRBUF_INIT;
+    struct strbuf meta = STRBUF_INIT, checked = STRBUF_INIT, stored = STRBUF_INIT;
     int rc =
         fs_read_file_limited(src->metadata, max_size, "max_manuscript_size in journal.yaml", &meta);
+    /* bibliography: in META.yaml is read into the references, as a Markdown manuscript's. */
+    int bib = rc ? 0
+                 : bibliography_convert_metadata(src->metadata, meta.buf, meta.len,
+                                                 src->max_bibliography_size, &checked, &stored);
+    if (bib < 0)
+        rc = bib;
     if (!rc)
         rc = word_convert(src->manuscript, max_size, src->accept_changes, doc);
+    /* Checked with the references on the line of bibliography:, so that every message names
+       META.yaml's own lines; kept with them in block YAML. */
+    const struct strbuf *parsed = bib ? &checked : &meta;
     if (!rc)
-        rc = manuscript_parse_parts(m, src->metadata, meta.buf, meta.len, src->manuscript,
+        rc = manuscript_parse_parts(m, src->metadata, parsed->buf, parsed->len, src->manuscript,
                                     doc->markdown.buf, doc->markdown.len, rules, text);
+    if (!rc && bib) {
+        manuscript_free(m);
+        strbuf_reset(text);
+        rc = manuscript_parse_parts(m, src->metadata, stored.buf, stored.len, src->manuscript,
+                                    doc->markdown.buf, doc->markdown.len, rules, text);
+    }
     strbuf_release(&meta);
+    strbuf_release(&checked);
+    strbuf_release(&stored);
     return rc;
 }
 

@@ -92,6 +92,19 @@ check "the key in a code span (line $CODE_LINE) is not checked" -- bash -c \
     "[ -n '$CODE_LINE' ] && ! grep -q 'unknown\.md:$CODE_LINE:' '$ERR' && [ \$(grep -c 'citation @' '$ERR') = 2 ]"
 expect_unchanged "$before" "$J" "an unknown key leaves the repository byte-for-byte unchanged"
 
+# Citations in the abstract: resolved, and an unknown key refused with the abstract's line.
+sed -e 's/^abstract: .*/abstract: |\n  We study how testing changed recruitment.\n  As argued before [@evans1999; @evnas1999], merit matters./' \
+    cited.md >abstract-unknown.md
+ABS_LINE=$(grep -n 'As argued before' abstract-unknown.md | cut -d: -f1)
+snapshot "$J" >"$TEST_TMP/.before-abs"
+expect_exit 1 "an unknown key in the abstract exits 1" -- "$JOURNAL" -C "$J" submit abstract-unknown.md
+expect_stderr_match "abstract-unknown\.md:$ABS_LINE: citation @evnas1999 is not in the references; did you mean @evans1999\?" \
+    "an unknown key in the abstract: file, the abstract's line and the likely key"
+expect_unchanged "$TEST_TMP/.before-abs" "$J" "an unknown key in the abstract leaves the repository unchanged"
+sed -e 's/^abstract: .*/abstract: "Only the abstract cites [@uncited]."/' cited.md >abstract-cites.md
+expect_exit 0 "a reference cited in the abstract alone is accepted" -- "$JOURNAL" -C "$J" submit abstract-cites.md
+check "... and is not reported as never cited" -- bash -c "! grep -q \"'uncited' is never cited\" '$ERR'"
+
 # ---- bibliography: FILE ----
 cat >refs.bib <<'EOF'
 @article{evans1999,
@@ -135,6 +148,14 @@ expect_exit 0 "submit with bibliography: refs.json (CSL JSON) exits 0" -- "$JOUR
 N=$(cat "$OUT")
 check "the CSL JSON item is in the stored references" -- bash -c \
     "git -C '$J' show 'HEAD:submissions/$N/manuscript.md' | grep -q '^  - id: \"oecd2017\"$'"
+
+# Non-ASCII text before bibliography: (libyaml counts characters, not bytes): the entry is
+# replaced where it stands.
+{ head_fm | sed 's/^title: .*/title: "Меритократия и тестирование"/'; echo "bibliography: refs.json"
+  printf -- '---\n\nAs [@oecd2017] shows.\n'; } >cyrillic.md
+expect_exit 0 "submit with a Cyrillic title before bibliography: exits 0" -- "$JOURNAL" -C "$J" submit cyrillic.md
+check "... and the stored front matter holds the title and the references intact" -- bash -c \
+    "git -C '$J' show 'HEAD:submissions/$(cat "$OUT")/manuscript.md' | grep -qx 'title: \"Меритократия и тестирование\"' && git -C '$J' show 'HEAD:submissions/$(cat "$OUT")/manuscript.md' | grep -qx '  - id: \"oecd2017\"'"
 
 # An unknown key with a bibliography: still the line of the manuscript.
 sed 's/As @evans1999 argues/As @evnas1999 argues/' bib.md >bibunknown.md
@@ -203,6 +224,10 @@ check "the imported manuscript names no bibliography file" -- bash -c \
 SJ=$TEST_TMP/sample
 sample_journal "$SJ" || finish
 cd "$SJ" || exit 1
+# Article 1's abstract cites a reference (its Markdown, as an author writes it).
+sed -i 's/^  Over the past decade Kazakhstan has moved/  Following [@evans1999], over the past decade Kazakhstan has moved/' \
+    submissions/1/manuscript.md
+tgit commit -qam "A citation in article 1's abstract"
 expect_exit 0 "build-site on the sample exits 0" -- "$JOURNAL" build-site
 S=$SJ/_site
 P1=$S/articles/1/index.html
@@ -236,6 +261,26 @@ ids = set(re.findall(r"<ref id=\"([^\"]+)\"", xml))
 sys.exit(len(rids) != 6 or not rids <= ids)' "$X1"
 check "JATS: the articles with citations and captions are valid JATS 1.3 (xmllint --valid)" -- \
     jats_valid "$X1" "$S/articles/2/article.xml" "$S/articles/3/article.xml"
+# The abstract's citation: linked on the page, xref in JATS, text everywhere else.
+check "the abstract's citation is linked on the page" -- grep -qF \
+    '<p>Following (<a href="#ref-evans1999">Evans &amp; Rauch, 1999</a>), over the past decade' "$P1"
+check "JATS: the abstract's citation is an xref ref-type=bibr inside abstract" -- python3 -c '
+import re, sys
+xml = open(sys.argv[1], encoding="utf-8").read()
+m = re.search(r"<abstract>(.*?)</abstract>", xml, re.S)
+sys.exit(not m or "Following (<xref ref-type=\"bibr\" rid=\"ref-evans1999\">Evans &amp; Rauch, 1999</xref>)" not in m.group(1))' "$X1"
+check "the meta description has the citation as text, without markup" -- grep -qF \
+    'name="description" content="Following (Evans &amp; Rauch, 1999), over the past decade' "$P1"
+check "the feed's summary has the citation as text" -- grep -qF 'Following (Evans &amp; Rauch, 1999), over' "$S/feed.xml"
+check "OAI's dc:description has the citation as text" -- grep -qF 'Following (Evans &amp; Rauch, 1999), over' \
+    "$S/oai/static-repository.xml"
+check "no [@ is left in the page's head, the feed or OAI" -- bash -c \
+    "! grep -qF '[@evans1999]' '$P1' '$S/feed.xml' '$S/oai/static-repository.xml'"
+expect_exit 0 "export doaj 1" -- "$JOURNAL" export doaj 1
+check "DOAJ: the abstract has the citation as text" -- grep -qF 'Following (Evans &amp; Rauch, 1999), over' "$OUT"
+expect_exit 0 "build-issue 1 assigns DOIs" -- "$JOURNAL" build-issue 1 --correct "DOIs assigned"
+expect_exit 0 "deposit 1 --dry-run" -- "$JOURNAL" deposit 1 --dry-run
+check "Crossref: the abstract has the citation as text" -- grep -qF 'Following (Evans &amp; Rauch, 1999), over' "$OUT"
 P3=$S/articles/3/index.html
 check "a Pandoc table caption is the table's <caption>" -- grep -qF \
     "<caption>Table 1. Selected survey results by country, share of respondents agreeing with each statement. Source: authors' survey, 2024.<sup" \

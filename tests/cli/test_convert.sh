@@ -299,6 +299,35 @@ expect_stderr_match "with-body.yaml:14:1: the front matter ends here, and the fi
     "the message names meta.yaml's line"
 expect_unchanged "$TEST_TMP/before" "$J" "the refused meta.yaml leaves the journal unchanged"
 
+# bibliography: in meta.yaml, its path relative to meta.yaml: read through Pandoc into the
+# stored references:, as a Markdown manuscript's; a bad one refused with meta.yaml's line.
+mkdir -p "$W/bibdir/refs"
+cat >"$W/bibdir/refs/refs.bib" <<'EOF'
+@book{ivanov2010,
+  author = {Иванов, Иван Иванович},
+  title = {Сельские библиотеки},
+  publisher = {Наука}, location = {Москва}, year = {2010}
+}
+EOF
+{ cat "$W/meta.yaml"; echo 'bibliography: refs/refs.bib'; } >"$W/bibdir/meta.yaml"
+expect_exit 0 "submit a .docx whose meta.yaml names bibliography: exits 0" -- \
+    "$JOURNAL" -C "$J" submit "$FIX/pandoc.docx" --metadata "$W/bibdir/meta.yaml"
+git -C "$J" show "HEAD:submissions/$(cat "$OUT")/manuscript.md" >"$W/sub-bib.md"
+check "the bibliography file's entries are the stored references, not bibliography:" -- bash -c \
+    "grep -q '^references:$' '$W/sub-bib.md' && grep -q '^  - id: \"ivanov2010\"$' '$W/sub-bib.md' && grep -qF '\"Сельские библиотеки\"' '$W/sub-bib.md' && ! grep -q '^bibliography:' '$W/sub-bib.md'"
+check "... and the converted body is kept after them" -- grep -qF 'Сельские' "$W/sub-bib.md"
+{ cat "$W/meta.yaml"; echo 'bibliography: missing.bib'; } >"$W/bibdir/missing.yaml"
+{ cat "$W/meta.yaml"; printf 'references: []\nbibliography: refs/refs.bib\n'; } >"$W/bibdir/both.yaml"
+snapshot "$J" >"$TEST_TMP/before"
+expect_exit 1 "a meta.yaml naming a missing bibliography file is refused" -- \
+    "$JOURNAL" -C "$J" submit "$FIX/pandoc.docx" --metadata "$W/bibdir/missing.yaml"
+expect_stderr_match "missing\.bib" "the missing bibliography file is named"
+expect_exit 1 "a meta.yaml with bibliography: and references: is refused" -- \
+    "$JOURNAL" -C "$J" submit "$FIX/pandoc.docx" --metadata "$W/bibdir/both.yaml"
+expect_stderr_match "both\.yaml:14:1: both bibliography: and references:" \
+    "bibliography: beside references: is refused at meta.yaml's line"
+expect_unchanged "$TEST_TMP/before" "$J" "a refused bibliography: leaves the journal unchanged"
+
 # An attachment may not take the name of a file the conversion stores.
 cp "$FIX/figure.png" "$W/original.docx"
 expect_exit 1 "an --file named original.docx beside a .docx is refused" -- \

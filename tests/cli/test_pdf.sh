@@ -53,8 +53,11 @@ cp "$SOURCE_DIR/tests/fixtures/word/figure.png" submissions/3/files/private.png
 printf 'private: [private.png]\n' >>submissions/3/submission.yaml
 printf '\n![A chart of the tenders](files/media/chart.png)\n\n![Kept private](files/private.png)\n' \
     >>submissions/3/manuscript.md
+# A citation in article 1's abstract: the galley shows it in APA form, not as the key.
+sed -i 's/^  Over the past decade Kazakhstan has moved/  Following [@evans1999], over the past decade Kazakhstan has moved/' \
+    submissions/1/manuscript.md
 tgit add -A
-tgit commit -qam "DOIs, the galleys on, a Chinese co-author, a figure"
+tgit commit -qam "DOIs, the galleys on, a Chinese co-author, a figure, a citation in an abstract"
 
 expect_exit 0 "build-site makes the site with its PDF galleys" -- "$JOURNAL" build-site --json
 check_eq "every published article (${#published[@]}) was typeset" "${#published[@]}" \
@@ -124,6 +127,11 @@ PY
         "$(pdffonts "$pdf" | tail -n +3 | awk '$(NF-4) != "yes" {print $1}')"
     check "article $n: a tagged PDF (pdf/ua-1)" -- sh -c 'printf "%s\n" "$1" | grep -q "^Tagged: *yes"' _ "$info"
 done
+
+abstract_text=$(pdftotext -enc UTF-8 -l 1 "$S/articles/1/article.pdf" - | tr -s ' \n' '  ')
+check "the abstract's citation is in the galley's first page as APA text" -- \
+    in_text "$abstract_text" "Following (Evans & Rauch, 1999), over the past decade"
+check "... and not as its key" -- sh -c '! printf "%s" "$1" | grep -qF "@evans1999"' _ "$abstract_text"
 
 # The Russian article (2): its Cyrillic text as the manuscript has it, and a Chinese name in 3.
 ru_text=$(pdftotext -enc UTF-8 "$S/articles/2/article.pdf" - | tr -s ' \n' '  ')

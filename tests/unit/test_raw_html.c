@@ -73,12 +73,16 @@ static void test_allowed_kept_rest_shown_as_text(void **state)
 static void test_urls_in_html_and_markdown(void **state)
 {
     (void)state;
-    char *html = raw("<p><a href=\"&#106;avascript&#x3A;alert(1)\">e</a> "
-                     "<a href=\"java&Tab;script:alert(1)\">t</a> "
-                     "<a href=\"javascript&colon;alert(1)\">c</a> <a href=\"a&zzz;b\">z</a> "
-                     "<a href='https://example.org/?a=1&amp;b=\"2\"'>ok</a> "
-                     "<img src=\"data:image/png;base64,AA\" alt=\"p\"></p>\n\n"
-                     "[m](javascript:alert(1)) ![i](vbscript:x) <javascript:alert(1)>\n");
+    char *html =
+        raw("<p><a href=\"&#106;avascript&#x3A;alert(1)\">e</a> "
+            "<a href=\"java&Tab;script:alert(1)\">t</a> "
+            "<a href=\"javascript&colon;alert(1)\">c</a> <a href=\"a&zzz;b\">z</a> "
+            "<a href='https://example.org/?a=1&amp;b=\"2\"'>ok</a> "
+            "<img src=\"data:image/png;base64,AA\" alt=\"p\"> "
+            "<img src=\"files/f.png\" alt=\"f\"> <img src=\"HTTPS://h.test/a.png\" alt=\"a\"> "
+            "<img src=\"//h.test/b.png\" alt=\"b\"> <img src=\"&#47;c.png\" alt=\"c\"> "
+            "<img src=\"\\\\h.test\\d.png\" alt=\"d\"></p>\n\n"
+            "[m](javascript:alert(1)) ![i](vbscript:x) <javascript:alert(1)>\n");
     assert_contains(html, "<a>e</a>");
     assert_contains(html, "<a>t</a>");
     assert_contains(html, "<a>c</a>");
@@ -86,6 +90,9 @@ static void test_urls_in_html_and_markdown(void **state)
     assert_contains(html, "<a href=\"a&amp;zzz;b\">z</a>");
     assert_contains(html, "<a href=\"https://example.org/?a=1&amp;b=&quot;2&quot;\">ok</a>");
     assert_contains(html, "<img src=\"data:image/png;base64,AA\" alt=\"p\">");
+    /* A raw img loads an attachment or raster data, never from another site or path. */
+    assert_contains(html, "<img src=\"files/f.png\" alt=\"f\">");
+    assert_contains(html, "<img alt=\"a\"> <img alt=\"b\"> <img alt=\"c\"> <img alt=\"d\">");
     assert_contains(html, "<a href=\"\">m</a>");
     assert_contains(html, "<img src=\"\" alt=\"i\" />");
     /* The autolink's text stays; no URL does. */
