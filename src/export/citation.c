@@ -1,4 +1,5 @@
 #include "export/citation.h"
+#include "export/intext.h"
 
 #include "model/person.h"
 #include "model/reference.h"
@@ -1035,7 +1036,9 @@ int citation_ris(const struct citation_source *src, struct strbuf *out)
     ris_line(&sb, "LA", m->lang);
     for (size_t i = 0; i < m->nkeywords; i++)
         ris_line(&sb, "KW", m->keywords[i]);
-    ris_line(&sb, "AB", m->abstract);
+    char *abstract = intext_plain(m->abstract, &m->references, m->lang);
+    ris_line(&sb, "AB", abstract);
+    free(abstract);
     strbuf_addstr(&sb, "ER  - \r\n");
     strbuf_add(out, sb.buf, sb.len);
     strbuf_release(&sb);
@@ -1136,7 +1139,10 @@ int citation_csl_json(const struct citation_source *src, struct strbuf *out)
         }
         json_object_set_new(item, "keyword", json_stringn(v.buf, v.len));
     }
-    csl_set(item, "abstract", m->abstract);
+    /* Citations in the abstracts as text ("(Evans & Rauch, 1999)"), not their keys. */
+    char *abstract = intext_plain(m->abstract, &m->references, m->lang);
+    csl_set(item, "abstract", abstract);
+    free(abstract);
     /* CSL-JSON has one title and one abstract: the translations go where the schema keeps
        what has no field of its own, custom (title, abstract and keyword as CSL names them). */
     if (m->ntranslations) {
@@ -1151,7 +1157,9 @@ int citation_csl_json(const struct citation_source *src, struct strbuf *out)
                 add_value(&v, t->subtitle, MODE_TEXT);
             }
             json_object_set_new(x, "title", json_stringn(v.buf, v.len));
-            csl_set(x, "abstract", t->abstract);
+            char *translated = intext_plain(t->abstract, &m->references, t->lang);
+            csl_set(x, "abstract", translated);
+            free(translated);
             if (t->nkeywords) {
                 strbuf_reset(&v);
                 for (size_t k = 0; k < t->nkeywords; k++) {

@@ -101,6 +101,7 @@ struct parse {
         bool literal;     /* a literal block (|): its lines are the file's, one for one */
     } * abstracts;
     size_t nabstracts, abstracts_alloc;
+    const char *body_file; /* a converted document (Word, OpenDocument): the body's file */
 };
 
 static void note_abstract(struct parse *p, const char *text, yaml_node_t *n)
@@ -585,7 +586,7 @@ struct citation_check {
 
 /* The citations of one text (the body, an abstract) against the references. line gives the
    file's line of a text node of its parse. */
-static void check_text(struct citation_check *cc, const char *text, size_t len,
+static void check_text(struct citation_check *cc, const char *file, const char *text, size_t len,
                        size_t (*line_of)(const void *at, cmark_node *node), const void *at)
 {
     struct parse *p = cc->p;
@@ -617,17 +618,17 @@ static void check_text(struct citation_check *cc, const char *text, size_t len,
                     line = line_of(at, texts[t]);
                 const char *near = text_suggest(c.items[k].key, cc->ids);
                 if (near)
-                    error_add_at(p->file, line, 0,
+                    error_add_at(file, line, 0,
                                  "citation @%s is not in the references; did you mean @%s?",
                                  c.items[k].key, near);
                 else if (m->references.n)
-                    error_add_at(p->file, line, 0,
+                    error_add_at(file, line, 0,
                                  "citation @%s is not in the references (each key must be the "
                                  "id of one of the front matter's references:; an @ that is "
                                  "no citation goes in code: `@%s`)",
                                  c.items[k].key, c.items[k].key);
                 else
-                    error_add_at(p->file, line, 0,
+                    error_add_at(file, line, 0,
                                  "citation @%s, but the manuscript has no references: (add them "
                                  "to the front matter, or bibliography: FILE; an @ that is no "
                                  "citation goes in code: `@%s`)",
@@ -644,6 +645,13 @@ static size_t body_line_of(const void *at, cmark_node *node)
 {
     const struct manuscript *m = at;
     return m->body_line + cite_node_line(node) - 1;
+}
+
+/* A converted document's body has no lines of the document's own. */
+static size_t no_line(const void *at, cmark_node *node)
+{
+    (void)at, (void)node;
+    return 0;
 }
 
 /* A literal block's lines are the file's; a folded or quoted value's are not, and its own
@@ -674,9 +682,12 @@ static void check_citations(struct parse *p)
     for (size_t i = 0; i < m->references.n; i++)
         cc.ids[i] = m->references.items[i].id;
     for (size_t i = 0; i < p->nabstracts; i++)
-        check_text(&cc, p->abstracts[i].text, strlen(p->abstracts[i].text), abstract_line_of,
-                   &p->abstracts[i]);
-    check_text(&cc, m->body, m->body_len, body_line_of, m);
+        check_text(&cc, p->file, p->abstracts[i].text, strlen(p->abstracts[i].text),
+                   abstract_line_of, &p->abstracts[i]);
+    if (p->body_file)
+        check_text(&cc, p->body_file, m->body, m->body_len, no_line, m);
+    else
+        check_text(&cc, p->file, m->body, m->body_len, body_line_of, m);
     for (size_t i = 0; cc.any && i < m->references.n; i++) {
         if (cc.cited[i])
             continue;
@@ -819,8 +830,8 @@ int manuscript_parse_parts(struct manuscript *m, const char *meta_file, const ch
         return rc;
     parse_front_matter(&p);
     ydoc_free(&p.doc);
-    free(p.abstracts);
     if (error_count()) {
+        free(p.abstracts);
         manuscript_free(m);
         return JOURNAL_EINPUT;
     }
@@ -838,6 +849,15 @@ int manuscript_parse_parts(struct manuscript *m, const char *meta_file, const ch
         m->body_line += text->buf[i] == '\n';
     m->body_len = text->len - front;
     m->body = xstrndup(text->buf + front, m->body_len);
+    /* The citations of the converted text and of META.yaml's abstracts, as for Markdown. */
+    p.body_file = body_file;
+    if (rules->config)
+        check_citations(&p);
+    free(p.abstracts);
+    if (error_count()) {
+        manuscript_free(m);
+        return JOURNAL_EINPUT;
+    }
     return 0;
 }
 

@@ -274,8 +274,15 @@ check "the meta description has the citation as text, without markup" -- grep -q
 check "the feed's summary has the citation as text" -- grep -qF 'Following (Evans &amp; Rauch, 1999), over' "$S/feed.xml"
 check "OAI's dc:description has the citation as text" -- grep -qF 'Following (Evans &amp; Rauch, 1999), over' \
     "$S/oai/static-repository.xml"
-check "no [@ is left in the page's head, the feed or OAI" -- bash -c \
-    "! grep -qF '[@evans1999]' '$P1' '$S/feed.xml' '$S/oai/static-repository.xml'"
+check "RIS: the abstract has the citation as text" -- \
+    grep -qF 'AB  - Following (Evans & Rauch, 1999), over' "$S/articles/1/citation.ris"
+check "CSL-JSON: the abstract has the citation as text" -- python3 -c '
+import json, sys
+item = json.load(open(sys.argv[1], encoding="utf-8"))
+item = item[0] if isinstance(item, list) else item
+sys.exit(not item["abstract"].startswith("Following (Evans & Rauch, 1999), over"))' "$S/articles/1/citation.json"
+check "no [@ is left in the page's head, the feed, OAI or the citation downloads" -- bash -c \
+    "! grep -qF '[@evans1999]' '$P1' '$S/feed.xml' '$S/oai/static-repository.xml' '$S/articles/1/citation.ris' '$S/articles/1/citation.json'"
 expect_exit 0 "export doaj 1" -- "$JOURNAL" export doaj 1
 check "DOAJ: the abstract has the citation as text" -- grep -qF 'Following (Evans &amp; Rauch, 1999), over' "$OUT"
 expect_exit 0 "build-issue 1 assigns DOIs" -- "$JOURNAL" build-issue 1 --correct "DOIs assigned"

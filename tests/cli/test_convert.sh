@@ -328,6 +328,17 @@ expect_stderr_match "both\.yaml:14:1: both bibliography: and references:" \
     "bibliography: beside references: is refused at meta.yaml's line"
 expect_unchanged "$TEST_TMP/before" "$J" "a refused bibliography: leaves the journal unchanged"
 
+# A Word body's citations are checked against the references as a Markdown body's are: an
+# unknown key is refused, naming the document.
+printf '# Сельские библиотеки\n\nКак показано ранее [@ivanov2010], и вопреки [@petrov1999], фонды растут.\n' |
+    pandoc -f markdown -t docx -o "$W/bibdir/cites.docx"
+snapshot "$J" >"$TEST_TMP/before"
+expect_exit 1 "a .docx citing a key that is not in its references is refused" -- \
+    "$JOURNAL" -C "$J" submit "$W/bibdir/cites.docx" --metadata "$W/bibdir/meta.yaml"
+expect_stderr_match "cites\.docx: citation @petrov1999 is not in the references" \
+    "the message names the document and the unknown key"
+expect_unchanged "$TEST_TMP/before" "$J" "the refused citation leaves the journal unchanged"
+
 # An attachment may not take the name of a file the conversion stores.
 cp "$FIX/figure.png" "$W/original.docx"
 expect_exit 1 "an --file named original.docx beside a .docx is refused" -- \
