@@ -3,6 +3,7 @@
 
 #include "desk/page.h"
 #include "desk/reviewer.h"
+#include "desk/submit.h"
 #include "model/country.h"
 #include "model/language.h"
 #include "store/repo.h"
@@ -105,7 +106,8 @@ static void handle(struct desk *d, const char *method, const char *path, const c
             r->status = 200;
             r->type = "text/css; charset=utf-8";
         }
-    } else if (!desk_reviewer_handle(d, repo, method, path, lang, req, r)) {
+    } else if (!desk_submit_handle(d, repo, method, path, lang, req, r) &&
+               !desk_reviewer_handle(d, repo, method, path, lang, req, r)) {
         desk_message(repo, fallback, 404, "desk_not_found_title", "desk_not_found_text", root, r);
     }
     repo_free(repo);

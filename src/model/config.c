@@ -42,6 +42,7 @@ static const char *const config_keys[] = {"title",
                                           "reviews_per_submission",
                                           "review_due_days",
                                           "invitation_days",
+                                          "desk_confirm_hours",
                                           "conflict_same_country",
                                           "mail_from_address",
                                           "mail_from_name",
@@ -683,6 +684,8 @@ int config_parse(struct journal_config *cfg, const char *file, const char *text,
     cfg->review_due_days = (unsigned)parse_size(&d, root, "review_due_days", 21);
     /* An invitation not answered within this many days has expired (assignment_state). */
     cfg->invitation_days = (unsigned)parse_size(&d, root, "invitation_days", 14);
+    /* A submission made on the front desk waits this long for its author's confirmation. */
+    cfg->desk_confirm_hours = (unsigned)parse_size(&d, root, "desk_confirm_hours", 72);
     cfg->publish_editorial_stats = parse_flag(&d, root, "publish_editorial_stats");
 
     if (cfg->issn) {

@@ -110,7 +110,10 @@ struct journal_config {
     char *theme;
     unsigned reviews_per_submission; /* k for automatic assignment, and "fully assigned" */
     unsigned review_due_days;
-    unsigned invitation_days;   /* an unanswered invitation expires after this many days */
+    unsigned invitation_days; /* an unanswered invitation expires after this many days */
+    /* A submission made on the front desk and not confirmed by its author within this many
+       hours is deleted (72 by default). */
+    unsigned desk_confirm_hours;
     bool conflict_same_country; /* a reviewer from an author's country has a conflict */
     char *abbreviation;         /* short name for mail subjects, or NULL (the title) */
     /* Mail: without mail_from_address no mail is made; without smtp_host it waits in the outbox. */

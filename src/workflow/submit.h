@@ -13,6 +13,14 @@ struct submit_request {
     const char *const *files; /* attachments, paths relative to the current directory */
     size_t nfiles;
     struct notifier *notifier; /* acknowledges receipt to the author, or NULL */
+    /* The folder the attachments' names are relative to (the front desk's waiting
+       submission), or NULL: the current directory. */
+    const char *dir;
+    /* The front desk's waiting submission this is (32 hex digits), or NULL: the commit
+       message then carries "Desk: ID", by which a second confirmation finds the first. */
+    const char *desk_id;
+    /* Check everything as for a submission, write nothing (the desk's form). */
+    bool dry_run;
 };
 
 struct submit_result {
@@ -32,6 +40,14 @@ struct submit_result {
 int submission_submit(struct journal_repo *repo, const struct submit_request *req,
                       struct submit_result *res);
 void submit_result_free(struct submit_result *res);
+
+/*
+ * The submission the front desk's waiting submission desk_id became: the commit since
+ * `since` (a Unix time, minus ten minutes for clocks) whose message carries "Desk: desk_id".
+ * *number is 0 when there is none. Only the commits since then are read.
+ */
+int submission_find_desk(struct journal_repo *repo, const char *desk_id, long long since,
+                         unsigned long *number);
 
 /* The next free submission number in the tree at HEAD. */
 int submission_next_number(struct journal_repo *repo, unsigned long *out);
