@@ -441,6 +441,19 @@ fetch "$LATE"
 check_eq "its link is a 404" 404 "$STATUS"
 check_eq "nothing was committed" "$before" "$(commit_count "$J")"
 
+# --- the site links the form, in each language, from the home page and the author guidelines ---
+echo "search: false" >>"$J/journal.yaml"
+tgit -C "$J" commit -qam "No search index for this test"
+expect_exit 0 "build-site with desk_url set" -- "$JOURNAL" -C "$J" build-site -o "$TEST_TMP/site"
+for page in index.html author-guidelines/index.html; do
+    check "$page links 'Submit a manuscript' to the English form" -- \
+        grep -qF "<a class=\"button\" href=\"${BASE%:*}:" "$TEST_TMP/site/$page"
+    check "... at /submit?lang=en" -- \
+        grep -qE 'href="http://127\.0\.0\.1:[0-9]+/submit\?lang=en">Submit a manuscript</a>' "$TEST_TMP/site/$page"
+    check "ru/$page links 'Подать рукопись' to the Russian form" -- \
+        grep -qE 'href="http://127\.0\.0\.1:[0-9]+/submit\?lang=ru">Подать рукопись</a>' "$TEST_TMP/site/ru/$page"
+done
+
 stop_serve
 check "no sanitizer report from the server" -- \
     sh -c "! grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$TEST_TMP/serve.log'"
