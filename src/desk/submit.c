@@ -1,7 +1,9 @@
 #define _POSIX_C_SOURCE 200809L
 #include "desk/submit.h"
 
+#include "model/config.h"
 #include "model/country.h"
+#include "model/record.h"
 #include "model/manuscript.h"
 #include "store/repo.h"
 #include "util/alloc.h"
@@ -422,6 +424,72 @@ static void set_error(json_t *obj, json_t *errors, const char *key)
         json_object_set(obj, "error", e);
 }
 
+/* Whether call is open today: no deadline, or one not past. */
+static bool call_open(const struct config_call *call)
+{
+    char today[11];
+    date_today(today);
+    return !call->deadline || strcmp(call->deadline, today) >= 0;
+}
+
+/*
+ * What the form adds to the commit message: the call answered and the declarations, as lines;
+ * problems go into errors (t: the page's strings). NULL when there is nothing to add.
+ */
+static char *declarations_note(struct page *p, const struct form *f, json_t *errors, json_t *t)
+{
+    const struct journal_config *c = &p->repo->config;
+    struct strbuf sb = STRBUF_INIT;
+    const char *call = val(f, "call");
+    if (*call) {
+        const struct config_call *found = NULL;
+        for (size_t i = 0; i < c->ncalls; i++)
+            if (c->calls[i].id && !strcmp(c->calls[i].id, call) && call_open(&c->calls[i]))
+                found = &c->calls[i];
+        if (found)
+            strbuf_addf(&sb, "Call: %s\n", found->id);
+        else
+            json_object_set_new(errors, "call",
+                                json_incref(json_object_get(t, "desk_submit_call_closed")));
+    }
+    struct strbuf declared = STRBUF_INIT;
+    const char *boxes[] = {"originality", "license"};
+    const unsigned bits[] = {DECLARE_ORIGINALITY, DECLARE_LICENSE};
+    for (size_t i = 0; i < 2; i++) {
+        if (!(c->desk_declarations & bits[i]))
+            continue;
+        char name[32];
+        snprintf(name, sizeof(name), "declare_%s", boxes[i]);
+        if (!strcmp(val(f, "%s", name), "yes"))
+            strbuf_addf(&declared, "%s%s", declared.len ? ", " : "", boxes[i]);
+        else
+            json_object_set_new(errors, name,
+                                json_incref(json_object_get(t, "desk_submit_declare_missing")));
+    }
+    if (declared.len)
+        strbuf_addf(&sb, "Declared: %s\n", declared.buf);
+    strbuf_release(&declared);
+    if (c->desk_declarations & DECLARE_COMPETING_INTERESTS) {
+        char *ci = clean(val(f, "competing_interests"));
+        if (!*ci)
+            json_object_set_new(errors, "competing_interests",
+                                json_incref(json_object_get(t, "desk_submit_competing_missing")));
+        else if (strlen(ci) > 2000 || strpbrk(ci, "\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e"
+                                                  "\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18"
+                                                  "\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f"))
+            json_object_set_new(errors, "competing_interests",
+                                json_incref(json_object_get(t, "desk_submit_competing_bad")));
+        else {
+            for (char *s = ci; *s; s++)
+                if (*s == '\n' || *s == '\t')
+                    *s = ' ';
+            strbuf_addf(&sb, "Competing interests: %s\n", ci);
+        }
+        free(ci);
+    }
+    return sb.len ? strbuf_detach(&sb, NULL) : (strbuf_release(&sb), NULL);
+}
+
 /* The submission form with what f holds (NULL: empty) and errors by field. */
 static void form_page(struct page *p, const char *fid, const struct form *f, json_t *errors,
                       size_t add_author, long add_aff_to, struct reply *r)
@@ -545,6 +613,40 @@ static void form_page(struct page *p, const char *fid, const struct form *f, jso
     json_object_set_new(data, "nauthors", json_integer((json_int_t)na));
     set_error(data, errors, "authors");
     set_error(data, errors, "corresponding");
+
+    /* The calls for papers open today, and the declarations the journal asks for. */
+    json_t *calls = json_array();
+    for (size_t i = 0; i < c->ncalls; i++) {
+        if (!c->calls[i].id || !call_open(&c->calls[i]))
+            continue;
+        const char *title = localised_get(&c->calls[i].titles, p->lang, c->languages[0]);
+        json_array_append_new(calls, json_pack("{s:s, s:s, s:s?, s:b}", "id", c->calls[i].id,
+                                               "title", title ? title : c->calls[i].id, "deadline",
+                                               c->calls[i].deadline, "selected",
+                                               !strcmp(val(f, "call"), c->calls[i].id)));
+    }
+    json_t *callf = json_pack("{s:b, s:o}", "any", json_array_size(calls) > 0, "options", calls);
+    set_error(callf, errors, "call");
+    json_object_set_new(data, "call", callf);
+    json_t *decl = json_object();
+    if (c->desk_declarations & DECLARE_ORIGINALITY) {
+        json_t *o = json_pack("{s:b}", "checked", !strcmp(val(f, "declare_originality"), "yes"));
+        set_error(o, errors, "declare_originality");
+        json_object_set_new(decl, "originality", o);
+    }
+    if (c->desk_declarations & DECLARE_LICENSE) {
+        json_t *o = json_pack("{s:b, s:s}", "checked", !strcmp(val(f, "declare_license"), "yes"),
+                              "license", c->license ? c->license : "");
+        set_error(o, errors, "declare_license");
+        json_object_set_new(decl, "license", o);
+    }
+    if (c->desk_declarations & DECLARE_COMPETING_INTERESTS) {
+        json_t *o = json_pack("{s:s}", "value", val(f, "competing_interests"));
+        set_error(o, errors, "competing_interests");
+        json_object_set_new(decl, "competing", o);
+    }
+    json_object_set_new(decl, "any", json_boolean(c->desk_declarations != 0));
+    json_object_set_new(data, "declarations", decl);
 
     /* The files kept from earlier attempts. */
     char *dir = fs_join(p->forms, fid);
@@ -857,6 +959,7 @@ static void submit_post(struct page *p, const struct request *req, struct reply 
     }
     free(ms_path);
     free(files_dir);
+    char *note = declarations_note(p, &f, errors, t);
     /* The office writes to the corresponding author: an email is needed there. */
     size_t ci = corresponding_index(&f);
     char key[96];
@@ -865,15 +968,19 @@ static void submit_post(struct page *p, const struct request *req, struct reply 
         const char *msg = json_string_value(json_object_get(t, "desk_submit_email_missing"));
         json_object_set_new(errors, key, json_string(msg ? msg : "missing"));
     }
-    if (rc)
+    if (rc) {
+        free(note);
         goto fail;
+    }
     if (json_object_size(errors)) {
+        free(note);
         free(name);
         form_page(p, fid, &f, errors, 0, -1, r);
         r->status = 422;
         goto done;
     }
     if (!p->repo->config.desk_url || !p->repo->config.mail_from_address) {
+        free(note);
         free(name);
         desk_message(p->repo, p->lang, 503, "desk_submit_closed_title", "desk_submit_closed_text",
                      p->root, r);
@@ -898,6 +1005,8 @@ static void submit_post(struct page *p, const struct request *req, struct reply 
         w.title = clean(val(&f, "title"));
         w.manuscript = xstrdup(name);
         w.metadata = document ? xstrdup("meta.yaml") : NULL;
+        w.note = note;
+        note = NULL;
         w.files = files;
         w.nfiles = nfiles;
         files = NULL;
@@ -917,6 +1026,7 @@ static void submit_post(struct page *p, const struct request *req, struct reply 
         json_decref(data);
     }
     waiting_free(&w);
+    free(note);
     free(name);
     if (!rc)
         goto done;

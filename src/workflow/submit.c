@@ -183,6 +183,8 @@ static char *commit_message(unsigned long number, const struct manuscript *m,
             strbuf_addf(&sb, " %s", req->files[i]);
         strbuf_addch(&sb, '\n');
     }
+    if (req->note)
+        strbuf_addstr(&sb, req->note);
     if (req->desk_id)
         strbuf_addf(&sb, "Desk: %s\n", req->desk_id);
     return strbuf_detach(&sb, NULL);

@@ -19,6 +19,9 @@ struct submit_request {
     /* The front desk's waiting submission this is (32 hex digits), or NULL: the commit
        message then carries "Desk: ID", by which a second confirmation finds the first. */
     const char *desk_id;
+    /* Lines the front desk adds to the commit message before "Desk:" (the call answered, the
+       author's declarations), each ending in '\n', or NULL. */
+    const char *note;
     /* Check everything as for a submission, write nothing (the desk's form). */
     bool dry_run;
 };

@@ -41,6 +41,7 @@ void waiting_free(struct waiting *w)
     free(w->title);
     free(w->manuscript);
     free(w->metadata);
+    free(w->note);
     for (size_t i = 0; i < w->nfiles; i++)
         free(w->files[i]);
     free(w->files);
@@ -62,10 +63,10 @@ static int write_entry(const char *dir, const struct waiting *w)
     json_t *files = json_array();
     for (size_t i = 0; i < w->nfiles; i++)
         json_array_append_new(files, json_string(w->files[i]));
-    json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:o}", "created",
+    json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:o}", "created",
                           (json_int_t)w->created, "token", w->token_hash, "lang", w->lang, "name",
                           w->name, "email", w->email, "title", w->title, "manuscript",
-                          w->manuscript, "metadata", w->metadata, "files", files);
+                          w->manuscript, "metadata", w->metadata, "note", w->note, "files", files);
     if (!j)
         return error_internal("waiting submission: cannot record it");
     char *text = json_dumps(j, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
@@ -149,6 +150,7 @@ static int read_at(const char *dir, const char *id, struct waiting *w)
     w->title = json_str(j, "title");
     w->manuscript = json_str(j, "manuscript");
     w->metadata = json_str(j, "metadata");
+    w->note = json_str(j, "note");
     json_t *files = json_object_get(j, "files");
     w->files = xcalloc(json_array_size(files) + 1, sizeof(char *));
     for (size_t i = 0; i < json_array_size(files); i++)
@@ -258,7 +260,8 @@ int waiting_confirm(struct journal_repo *repo, struct waiting *w, struct notifie
                                  .nfiles = w->nfiles,
                                  .notifier = notifier,
                                  .dir = files_dir,
-                                 .desk_id = w->id};
+                                 .desk_id = w->id,
+                                 .note = w->note};
     struct submit_result res;
     rc = submission_submit(repo, &req, &res);
     if (!rc) {

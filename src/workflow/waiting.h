@@ -40,6 +40,7 @@ struct waiting {
     char *metadata;   /* "meta.yaml" for a document, else NULL */
     char **files;     /* names under files/ */
     size_t nfiles;
+    char *note;              /* submit_request's note: the call, the declarations; or NULL */
     unsigned long confirmed; /* the submission's number once committed, else 0 */
 };
 

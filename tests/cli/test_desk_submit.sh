@@ -42,6 +42,13 @@ smtp_tls: none
 max_manuscript_size: 200000
 max_attachment_size: 20000
 require_translations: [en]
+calls:
+  - id: china-2027
+    title: {en: "Special edition: public administration reform in China", ru: "Специальный выпуск: реформа госуправления в Китае"}
+    deadline: 2027-03-31
+  - id: closed-2020
+    title: "A call that has closed"
+    deadline: 2020-01-01
 YAML
 sed -i '/^max_manuscript_size: 2097152$/d' "$J/journal.yaml"
 tgit -C "$J" commit -qam "Mail settings and limits"
@@ -101,6 +108,12 @@ check "... labels for the author's fields" -- \
     sh -c "grep -q '<label for=\"a0_family\">Family name</label>' '$TEST_TMP/body' && grep -q '<label for=\"a0_orcid\">ORCID iD</label>' '$TEST_TMP/body'"
 check "... countries by name, and international organisations" -- \
     sh -c "grep -q '<option value=\"KZ\">Kazakhstan</option>' '$TEST_TMP/body' && grep -q 'value=\"international\"' '$TEST_TMP/body'"
+check "... the open call offered, in English; the closed one not" -- \
+    sh -c "grep -q '<option value=\"china-2027\">Special edition: public administration reform in China (until 2027-03-31)</option>' '$TEST_TMP/body' &&
+           ! grep -q 'closed-2020' '$TEST_TMP/body'"
+check "... the declarations journal.yaml asks for (all three by default), the licence named" -- \
+    sh -c "grep -q 'name=\"declare_originality\"' '$TEST_TMP/body' && grep -q 'under the licence CC BY 4.0</label>' '$TEST_TMP/body' &&
+           grep -q 'name=\"competing_interests\"' '$TEST_TMP/body'"
 check "... no script on the page" -- sh -c "! grep -qi '<script' '$TEST_TMP/body'"
 check "Referrer-Policy and frame-ancestors on the form" -- \
     sh -c "grep -qi '^Referrer-Policy: no-referrer' '$TEST_TMP/headers' && grep -qi \"frame-ancestors 'none'\" '$TEST_TMP/headers'"
@@ -108,6 +121,7 @@ fetch "$BASE/submit?lang=ru"
 check "?lang=ru gives the form in Russian, countries in Russian" -- \
     sh -c "grep -q '<html lang=\"ru\">' '$TEST_TMP/body' && grep -q 'Подача рукописи' '$TEST_TMP/body' &&
            grep -q '<option value=\"KZ\">Казахстан</option>' '$TEST_TMP/body'"
+check "... the call's Russian title" -- grep -q 'Специальный выпуск: реформа госуправления в Китае' "$TEST_TMP/body"
 
 # "add another author" without JavaScript: the form again, one more author, typed values kept.
 new_form en
@@ -144,7 +158,8 @@ post_en() {
         [nauthors]=2 [a0_given]=Dana [a0_family]=Seitkali [a0_email]=d.seitkali@example.org
         [a0_orcid]=0000-0003-5882-8559 [a0_naff]=1 [a0_aff0_name]="Academy of Public Administration"
         [a0_aff0_country]=KZ [a1_given]=Yerzhan [a1_family]=Kuanyshev [a1_naff]=1
-        [a1_aff0_name]=OECD [a1_aff0_country]=international [corresponding]=0)
+        [a1_aff0_name]=OECD [a1_aff0_country]=international [corresponding]=0
+        [declare_originality]=yes [declare_license]=yes [competing_interests]=None [call]=china-2027)
     local extra=() args=()
     for a in "$@"; do
         case $a in
@@ -173,7 +188,8 @@ check_eq "... and nothing waits" 0 "$(waiting_count)"
 
 # --- a manuscript that fails validation: journal submit's own messages, by field ---
 new_form en
-post_en "$TEST_TMP/paper.md" action=submit a0_orcid=0000-0003-5882-8558 abstract= a1_aff0_country=
+post_en "$TEST_TMP/paper.md" action=submit a0_orcid=0000-0003-5882-8558 abstract= a1_aff0_country= \
+    declare_license= call=closed-2020
 check_eq "a manuscript that fails validation comes back (422)" 422 "$STATUS"
 cp "$TEST_TMP/body" "$TEST_TMP/invalid.html"
 # The same front matter through journal submit: its messages are the page's.
@@ -218,6 +234,10 @@ AFF_MSG=$(msgs_of international)
 check "the affiliation without a country: journal submit's message next to its country" -- \
     sh -c "[ -n \"\$1\" ] && sed -n '/id=\"a1_aff0_country-error\"/p' '$TEST_TMP/invalid.html' > '$TEST_TMP/aff.html' && [ -s '$TEST_TMP/aff.html' ]" _ "$AFF_MSG"
 check "... word for word" -- html_has "$TEST_TMP/aff.html" "$AFF_MSG"
+check "the licence not declared: asked for next to its box" -- \
+    grep -q 'id="declare_license-error">Please confirm this to submit.' "$TEST_TMP/invalid.html"
+check "a call that has closed: refused next to the choice" -- \
+    grep -q 'id="call-error">This call is not open' "$TEST_TMP/invalid.html"
 check "the errors are announced and described by the fields" -- \
     sh -c "grep -q 'role=\"alert\"' '$TEST_TMP/invalid.html' && grep -q 'aria-describedby=\"a0_orcid-error\"' '$TEST_TMP/invalid.html'"
 check "no server path reaches the page" -- sh -c "! grep -q '$J' '$TEST_TMP/invalid.html'"
@@ -279,6 +299,9 @@ N=$(git -C "$J" log -1 --format=%s | sed -n 's/^Submit #\([0-9]*\):.*/\1/p')
 check "... journal submit's commit, with the waiting submission's id" -- \
     sh -c "[ -n '$N' ] && git -C '$J' log -1 --format=%B | grep -q '^Desk: $ID$'"
 check_eq "... the submission number journal submit would give" "$TWIN_N" "$N"
+check "... recording the call answered and the author's declarations" -- \
+    sh -c "git -C '$J' log -1 --format=%B > '$TEST_TMP/en-commit' && grep -q '^Call: china-2027$' '$TEST_TMP/en-commit' &&
+           grep -q '^Declared: originality, license$' '$TEST_TMP/en-commit' && grep -q '^Competing interests: None$' '$TEST_TMP/en-commit'"
 check_eq "... the same files as journal submit makes" \
     "$(git -C "$TEST_TMP/twin" ls-tree -r --name-only HEAD "submissions/$TWIN_N")" \
     "$(git -C "$J" ls-tree -r --name-only HEAD "submissions/$N")"
@@ -310,6 +333,7 @@ if command -v pandoc >/dev/null; then
         -F "abstract=Куда ушло усмотрение после централизации тестирования." -F "keywords=отбор, тестирование" \
         -F a0_given=Ольга -F a0_family=Иванова -F a0_email=o.ivanova@example.org -F a0_naff=1 \
         -F "a0_aff0_name=Академия государственного управления" -F a0_aff0_country=KZ -F corresponding=0 \
+        -F declare_originality=yes -F declare_license=yes -F competing_interests=Нет \
         -F manuscript=@"$TEST_TMP/statya.docx" -F action=submit
     check_eq "the Russian form without the required English translation comes back (422)" 422 "$STATUS"
     check "... saying so in journal submit's words" -- grep -q 'translation' "$TEST_TMP/body"
@@ -320,7 +344,7 @@ if command -v pandoc >/dev/null; then
         -F "tr_en_title=Recruitment after testing" -F "tr_en_abstract=Where discretion went." -F "tr_en_keywords=recruitment" \
         -F a0_given=Ольга -F a0_family=Иванова -F a0_email=o.ivanova@example.org -F a0_naff=1 \
         -F "a0_aff0_name=Академия государственного управления" -F a0_aff0_country=KZ -F corresponding=0 \
-        -F action=submit
+        -F declare_originality=yes -F declare_license=yes -F competing_interests=Нет -F action=submit
     check_eq "the Russian submission with its translation waits for confirmation (200)" 200 "$STATUS"
     for _ in $(seq 100); do [ -n "$(confirm_link_for o.ivanova@example.org)" ] && break; sleep 0.05; done
     RLINK=$(confirm_link_for o.ivanova@example.org)
