@@ -17,11 +17,13 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -350,7 +352,9 @@ static int keep_uploads(struct page *p, const struct form *f, const char *dir, j
             rc = fs_remove_tree(up);
             char *path = fs_join(up, name);
             if (!rc)
-                rc = fs_write_file(path, ms->value, ms->length);
+                rc = fs_mkdirs(up);
+            if (!rc)
+                rc = fs_write_atomic(path, ms->value, ms->length);
             free(path);
             free(up);
         }
@@ -371,7 +375,9 @@ static int keep_uploads(struct page *p, const struct form *f, const char *dir, j
             continue;
         }
         char *path = fs_join(files, name);
-        rc = fs_write_file(path, ff->value, ff->length);
+        rc = fs_mkdirs(files);
+        if (!rc)
+            rc = fs_write_atomic(path, ff->value, ff->length);
         free(path);
         free(name);
     }
@@ -846,6 +852,8 @@ static void submit_post(struct page *p, const struct request *req, struct reply 
     json_t *errors = json_object(), *t = NULL;
     struct matter m = {STRBUF_INIT, NULL, 0};
     char *dir = NULL, *check = NULL, *upload = NULL, *upload_path = NULL, *matter_path = NULL;
+    char *sent = NULL;
+    int lock_fd = -1;
     char **files = NULL;
     size_t nfiles = 0;
     if (desk_read_form(req, &f)) {
@@ -868,8 +876,26 @@ static void submit_post(struct page *p, const struct request *req, struct reply 
         error_clear();
         t = json_object();
     }
+    /* One post of a form at a time (a double click, two tabs), and a form that was sent
+       already is not sent again: "<form id>.sent" outlives its folder until it expires. */
+    int rc = fs_mkdirs(p->forms);
+    char *lock = xasprintf("%s/%s.lock", p->forms, fid);
+    sent = xasprintf("%s/%s.sent", p->forms, fid);
+    if (!rc && (lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
+        rc = error_errno("%s", lock);
+    while (!rc && flock(lock_fd, LOCK_EX) < 0)
+        if (errno != EINTR)
+            rc = error_errno("%s", lock);
+    free(lock);
+    if (rc)
+        goto fail;
+    if (fs_exists(sent)) {
+        desk_message(p->repo, p->lang, 200, "desk_submit_sent_heading",
+                     "desk_submit_already_sent_text", p->root, r);
+        goto done;
+    }
     dir = fs_join(p->forms, fid);
-    int rc = fs_mkdirs(dir);
+    rc = fs_mkdirs(dir);
     if (!rc)
         rc = keep_uploads(p, &f, dir, errors, t);
     if (rc)
@@ -1015,6 +1041,8 @@ static void submit_post(struct page *p, const struct request *req, struct reply 
     }
     if (!rc)
         rc = mail_confirmation(p, &w, token);
+    if (!rc)
+        rc = fs_write_atomic(sent, w.id, strlen(w.id));
     if (!rc) {
         fs_remove_tree(dir);
         json_t *data = json_pack("{s:s, s:s, s:s, s:I}", "root", p->root, "email", w.email, "title",
@@ -1034,6 +1062,9 @@ fail:
     desk_log_error("submission form");
     desk_message(p->repo, p->lang, 500, "desk_error_title", "desk_error_text", p->root, r);
 done:
+    if (lock_fd >= 0)
+        close(lock_fd); /* the lock goes with it */
+    free(sent);
     free_list(files, nfiles);
     free(dir);
     free(check);

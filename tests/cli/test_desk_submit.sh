@@ -263,6 +263,13 @@ check "... whole: the manuscript, its attachment, its record" -- \
     sh -c "[ -f '$ENTRY/manuscript/paper.md' ] && [ -f '$ENTRY/files/data.csv' ] && [ -f '$ENTRY/entry.json' ]"
 check "... the kept form is gone" -- sh -c "[ ! -d '$J/.journal/desk/forms/$FORM' ]"
 for _ in $(seq 100); do [ "$(mails)" -gt "$mails_before" ] && break; sleep 0.05; done
+mails_sent=$(mails)
+post_en "" action=submit
+check_eq "the same form posted again is not sent again (200)" 200 "$STATUS"
+check "... the page says it was sent already" -- grep -q 'This form has been sent already' "$TEST_TMP/body"
+check_eq "... still one submission waits" 1 "$(waiting_count)"
+sleep 0.3
+check_eq "... and no second confirmation mail" "$mails_sent" "$(mails)"
 LINK=$(confirm_link_for d.seitkali@example.org)
 check "the corresponding author is mailed the confirmation link" -- test -n "$LINK"
 decoded_body d.seitkali@example.org >"$TEST_TMP/mail-en"
