@@ -22,7 +22,7 @@ stop_serve() {
         kill "$SERVE_PID" 2>/dev/null
         for _ in $(seq 100); do kill -0 "$SERVE_PID" 2>/dev/null || break; sleep 0.05; done
         kill -9 "$SERVE_PID" 2>/dev/null
-        wait "$SERVE_PID" 2>/dev/null
+        { wait "$SERVE_PID"; } 2>/dev/null
         SERVE_PID=
     fi
 }
@@ -131,6 +131,12 @@ check_eq "'add another author' answers with the form (200)" 200 "$STATUS"
 check "... with a second author block and what was typed" -- \
     sh -c "grep -q 'name=\"a1_family\"' '$TEST_TMP/body' && grep -q 'value=\"Kept title\"' '$TEST_TMP/body' &&
            grep -q 'name=\"a0_family\" maxlength=\"300\" autocomplete=\"off\" value=\"Ivanova\"' '$TEST_TMP/body'"
+
+fetch "$BASE/submit?lang=en" -F csrf="$CSRF" -F form="$FORM" -F nauthors=2 -F a0_naff=1 -F a1_naff=1 \
+    -F "a0_aff0_name=Kept organisation" -F action=add_affiliation_0
+check "'add another affiliation' adds one to that author, keeping the first" -- \
+    sh -c "grep -q 'name=\"a0_aff1_name\"' '$TEST_TMP/body' && ! grep -q 'name=\"a1_aff1_name\"' '$TEST_TMP/body' &&
+           grep -q 'value=\"Kept organisation\"' '$TEST_TMP/body'"
 
 # --- refusals that write nothing ---
 printf '# Introduction\n\nCentral testing changed recruitment in the civil service.\n\n## Method\n\nWe read 2,412 announcements.\n' >"$TEST_TMP/paper.md"
@@ -484,6 +490,23 @@ for page in index.html author-guidelines/index.html; do
     check "ru/$page links 'Подать рукопись' to the Russian form" -- \
         grep -qE 'href="http://127\.0\.0\.1:[0-9]+/submit\?lang=ru">Подать рукопись</a>' "$TEST_TMP/site/ru/$page"
 done
+
+# --- the settings, refused with where and what is expected ---
+B=$TEST_TMP/badcfg
+new_journal "$B" || finish
+cp "$B/journal.yaml" "$TEST_TMP/good.yaml"
+bad_setting() {
+    local desc=$1 yaml=$2 want=$3
+    cp "$TEST_TMP/good.yaml" "$B/journal.yaml"
+    printf '%s\n' "$yaml" >>"$B/journal.yaml"
+    tgit -C "$B" commit -qam "$desc"
+    expect_exit 1 "journal.yaml with $desc is refused" -- "$JOURNAL" -C "$B" queue
+    expect_stderr_match "journal.yaml:[0-9]+:[0-9]+: .*$want" "... saying where and what is expected"
+}
+bad_setting "desk_confirm_hours: 0" "desk_confirm_hours: 0" "'desk_confirm_hours' must be a positive whole number"
+bad_setting "an unknown declaration" "desk_declarations: [originality, honesty]" "unknown declaration 'honesty'"
+bad_setting "a call without an id" "calls: [{title: Reform, deadline: 2027-03-31}]" "a call needs an id"
+bad_setting "a call with a bad deadline" "calls: [{id: reform, title: Reform, deadline: 31.03.2027}]" "'deadline' must be a date written YYYY-MM-DD"
 
 stop_serve
 check "no sanitizer report from the server" -- \
