@@ -17,6 +17,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -743,7 +744,8 @@ static void map_errors(const char *message, const char *matter_path, const char 
                        const struct matter *m, size_t body_offset, const char *dir, json_t *errors)
 {
     char *copy = xstrdup(message);
-    for (char *ln = strtok(copy, "\n"); ln; ln = strtok(NULL, "\n")) {
+    char *save = NULL;
+    for (char *ln = strtok_r(copy, "\n", &save); ln; ln = strtok_r(NULL, "\n", &save)) {
         const char *field = NULL;
         struct strbuf text = STRBUF_INIT;
         size_t lp = strlen(matter_path), up = upload_path ? strlen(upload_path) : 0;
@@ -1197,8 +1199,24 @@ bool desk_submit_handle(struct desk *d, struct journal_repo *repo, const char *m
                         struct reply *r)
 {
     bool submit = !strcmp(path, "/submit");
-    if (!submit && strncmp(path, "/confirm/", 9))
+    bool mine = submit || !strncmp(path, "/confirm/", 9);
+    /* Expiry runs on the author's pages, and at most once a minute on any other request, so
+       that a desk nobody submits to still forgets its unconfirmed submissions. */
+    static pthread_mutex_t expiry_lock = PTHREAD_MUTEX_INITIALIZER;
+    static time_t last_expiry;
+    time_t now = time(NULL);
+    pthread_mutex_lock(&expiry_lock);
+    bool expire = mine || now - last_expiry >= 60;
+    if (expire)
+        last_expiry = now;
+    pthread_mutex_unlock(&expiry_lock);
+    if (!mine) {
+        char *forms = xasprintf("%s/desk/forms", repo->state_dir);
+        if (expire && waiting_expire(repo, forms, (long long)now, NULL))
+            desk_log_error("expiring waiting submissions");
+        free(forms);
         return false;
+    }
     struct page p = {d, repo, NULL, "", NULL};
     desk_root(path, p.root, sizeof(p.root));
     p.forms = xasprintf("%s/desk/forms", repo->state_dir);
@@ -1207,7 +1225,7 @@ bool desk_submit_handle(struct desk *d, struct journal_repo *repo, const char *m
         fallback = "en";
     p.lang = desk_lang_available(repo, lang) ? lang : fallback;
     /* Waiting submissions and forms left past desk_confirm_hours go first. */
-    if (waiting_expire(repo, p.forms, (long long)time(NULL), NULL))
+    if (waiting_expire(repo, p.forms, (long long)now, NULL))
         desk_log_error("expiring waiting submissions");
     bool get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
     if (!submit) {

@@ -14,8 +14,8 @@
  * submission as `journal submit` does, once.
  *
  * Handles path when it is /submit or under /confirm/ and returns true; false leaves it to
- * other pages. Every call first deletes waiting submissions and forms past
- * desk_confirm_hours.
+ * other pages. Waiting submissions and kept forms past desk_confirm_hours are deleted first:
+ * on every request to these pages, and at most once a minute on any other request.
  */
 bool desk_submit_handle(struct desk *d, struct journal_repo *repo, const char *method,
                         const char *path, const char *lang, const struct request *req,

@@ -478,6 +478,21 @@ fetch "$LATE"
 check_eq "its link is a 404" 404 "$STATUS"
 check_eq "nothing was committed" "$before" "$(commit_count "$J")"
 
+# A desk nobody submits to forgets too: the first request of any kind after a start expires
+# (here the confirmed English submission's record, kept until then to answer its link).
+stop_serve
+"$PY" - "$ENTRY/entry.json" <<'PY'
+import json, sys, time
+p = sys.argv[1]
+e = json.load(open(p))
+e["created"] = int(time.time()) - 100 * 3600
+json.dump(e, open(p, "w"))
+PY
+start_serve
+fetch "$BASE/"
+check "a restarted desk's first request, to any page, deletes what has expired" -- \
+    sh -c "[ ! -e '$ENTRY' ]"
+
 # --- the site links the form, in each language, from the home page and the author guidelines ---
 echo "search: false" >>"$J/journal.yaml"
 tgit -C "$J" commit -qam "No search index for this test"
