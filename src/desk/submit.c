@@ -285,8 +285,9 @@ static char *only_file(const char *dir)
         return NULL;
     struct dirent *e;
     char *name = NULL;
+    /* Dot names are never an upload's (upload_name): a killed atomic write's temporary. */
     while ((e = readdir(d)))
-        if (e->d_name[0] != '.' || (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))) {
+        if (e->d_name[0] != '.') {
             free(name);
             name = xstrdup(e->d_name);
         }
@@ -308,7 +309,7 @@ static char **list_dir(const char *dir, size_t *n)
         return names;
     struct dirent *e;
     while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+        if (e->d_name[0] == '.')
             continue;
         names = xrealloc(names, (*n + 2) * sizeof(char *));
         names[(*n)++] = xstrdup(e->d_name);

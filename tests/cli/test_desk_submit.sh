@@ -469,8 +469,12 @@ e = json.load(open(p))
 e["created"] = int(time.time()) - 73 * 3600
 json.dump(e, open(p, "w"))
 PY
+mkdir -p "$WAITING/0123456789abcdef0123456789abcdef"
+echo '{"created": "yesterday"' >"$WAITING/0123456789abcdef0123456789abcdef/entry.json"
 expect_exit 1 "journal doctor with a waiting submission past desk_confirm_hours reports a problem" -- "$JOURNAL" -C "$J" doctor
 expect_stdout_match "expired \(made 7[23] hours ago, desk_confirm_hours is 72\)" "... says it is expired, not deleted yet"
+expect_stdout_match "waiting/0123456789abcdef0123456789abcdef: an unreadable waiting submission" "... and names an unreadable one"
+rm -rf "$WAITING/0123456789abcdef0123456789abcdef"
 before=$(commit_count "$J")
 fetch "$BASE/submit"
 check "the next request deletes it (desk_confirm_hours: 72)" -- sh -c "[ ! -e '$WAITING/$LID' ]"
