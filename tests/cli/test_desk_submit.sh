@@ -194,8 +194,9 @@ check_eq "... and nothing waits" 0 "$(waiting_count)"
 
 # --- a manuscript that fails validation: journal submit's own messages, by field ---
 new_form en
+printf 'not for the journal\n' >"$TEST_TMP/junk.txt"
 post_en "$TEST_TMP/paper.md" action=submit a0_orcid=0000-0003-5882-8558 abstract= a1_aff0_country= \
-    declare_license= call=closed-2020
+    declare_license= call=closed-2020 "attachments=@$TEST_TMP/junk.txt"
 check_eq "a manuscript that fails validation comes back (422)" 422 "$STATUS"
 cp "$TEST_TMP/body" "$TEST_TMP/invalid.html"
 # The same front matter through journal submit: its messages are the page's.
@@ -249,6 +250,9 @@ check "the errors are announced and described by the fields" -- \
 check "no server path reaches the page" -- sh -c "! grep -q '$J' '$TEST_TMP/invalid.html'"
 check "the uploaded file is kept: 'paper.md (uploaded; choose another to replace)'" -- \
     grep -q 'paper.md (uploaded; choose another to replace)' "$TEST_TMP/invalid.html"
+check "... and the attachment, with a box to remove it" -- \
+    sh -c "grep -q 'junk.txt (uploaded; choose another to replace)' '$TEST_TMP/invalid.html' &&
+           grep -q 'name=\"remove_file\" value=\"junk.txt\"' '$TEST_TMP/invalid.html'"
 check "... and every value typed" -- \
     sh -c "grep -q 'value=\"0000-0003-5882-8558\"' '$TEST_TMP/invalid.html' && grep -q 'value=\"Yerzhan\"' '$TEST_TMP/invalid.html' &&
            grep -q 'value=\"merit, recruitment\"' '$TEST_TMP/invalid.html'"
@@ -257,7 +261,7 @@ check_eq "... nothing waits" 0 "$(waiting_count)"
 # Corrected, without choosing the file again: the kept one is used.
 before=$(commit_count "$J")
 mails_before=$(mails)
-post_en "" action=submit "attachments=@$TEST_TMP/data.csv"
+post_en "" action=submit "attachments=@$TEST_TMP/data.csv" remove_file=junk.txt
 check_eq "the corrected form, the file kept from before, is accepted (200)" 200 "$STATUS"
 check "... and says a confirmation link was mailed" -- \
     grep -q 'We have emailed a confirmation link to <strong>d.seitkali@example.org</strong>' "$TEST_TMP/body"
@@ -368,6 +372,10 @@ if command -v pandoc >/dev/null; then
     check "the confirmation page is in Russian" -- \
         sh -c "grep -q '<html lang=\"ru\">' '$TEST_TMP/body' && grep -q 'Подтвердить подачу' '$TEST_TMP/body'"
     RCSRF=$(field_of csrf)
+    # What journal submit is given for it, kept before the confirmation cleans it up.
+    RWAIT=$WAITING/$(echo "$RLINK" | sed 's|.*/confirm/\([0-9a-f]*\)/.*|\1|')
+    mkdir -p "$TEST_TMP/twinsrc2"
+    cp "$RWAIT/manuscript/statya.docx" "$RWAIT/meta.yaml" "$TEST_TMP/twinsrc2/"
     # A server that dies right after the commit, before it cleans up.
     stop_serve
     start_serve JOURNAL_TEST_KILL_AT=desk-after-commit
@@ -385,6 +393,20 @@ if command -v pandoc >/dev/null; then
     check "... as a Word submission: the original and its converted text" -- \
         sh -c "[ -f '$J/submissions/$RN/files/original.docx' ] && grep -q 'Централизованное тестирование' '$J/submissions/$RN/manuscript.md' &&
                grep -q '^Converted from: statya.docx (front matter: meta.yaml)' '$TEST_TMP/ru-commit'"
+    # journal submit in a copy of the journal as it was before this commit.
+    git clone -q "$J" "$TEST_TMP/twin2"
+    tgit -C "$TEST_TMP/twin2" reset -q --hard HEAD~1
+    sed -i '/^smtp_host:/d' "$TEST_TMP/twin2/journal.yaml"
+    (cd "$TEST_TMP/twinsrc2" && "$JOURNAL" -C "$TEST_TMP/twin2" submit statya.docx --metadata meta.yaml \
+        >"$TEST_TMP/twin2.out" 2>"$TEST_TMP/twin2.err")
+    check_eq "... journal submit of the same Word file and front matter makes the same number" \
+        "$RN" "$(head -1 "$TEST_TMP/twin2.out")"
+    check_eq "... and the same files" \
+        "$(git -C "$TEST_TMP/twin2" ls-tree -r --name-only HEAD "submissions/$RN")" \
+        "$(git -C "$J" ls-tree -r --name-only HEAD "submissions/$RN")"
+    check "... the same manuscript and original" -- \
+        sh -c "cmp '$J/submissions/$RN/manuscript.md' '$TEST_TMP/twin2/submissions/$RN/manuscript.md' &&
+               cmp '$J/submissions/$RN/files/original.docx' '$TEST_TMP/twin2/submissions/$RN/files/original.docx'"
     RENTRY=$WAITING/$(echo "$RLINK" | sed 's|.*/confirm/\([0-9a-f]*\)/.*|\1|')
     expect_exit 1 "journal doctor with a confirmed submission not cleaned up reports a problem" -- "$JOURNAL" -C "$J" doctor
     expect_stdout_match "confirmed as submission $RN but not cleaned up" "... and says so"
