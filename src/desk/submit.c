@@ -1178,7 +1178,13 @@ static void confirm(struct page *p, const char *method, const char *path, const 
                 free(warnings[i]);
             }
             free(warnings);
-            if (rc) {
+            if (rc == JOURNAL_EINPUT) {
+                /* The journal's rules changed since it was sent (journal.yaml's limits, its
+                   required translations): the author is told, the office finds why in the log. */
+                desk_log_error("confirmation refused");
+                desk_message(p->repo, p->lang, 422, "desk_confirm_refused_title",
+                             "desk_confirm_refused_text", p->root, r);
+            } else if (rc) {
                 desk_log_error("confirmation");
                 desk_message(p->repo, p->lang, 500, "desk_error_title", "desk_error_text", p->root,
                              r);

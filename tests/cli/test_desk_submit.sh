@@ -55,6 +55,8 @@ tgit -C "$J" commit -qam "Mail settings and limits"
 
 # start_serve [ENV...]: journal serve on a free port; BASE is its address.
 start_serve() {
+    # Gone first: the shell truncates it only in the child, after this shell may have read it.
+    rm -f "$TEST_TMP/serve.out"
     env "$@" "$JOURNAL" -C "$J" serve --listen 127.0.0.1:0 >"$TEST_TMP/serve.out" 2>>"$TEST_TMP/serve.log" &
     SERVE_PID=$!
     for _ in $(seq 200); do grep -q 'listening on' "$TEST_TMP/serve.out" 2>/dev/null && break; sleep 0.05; done
@@ -474,6 +476,29 @@ check "... and come back escaped: no element or event handler of theirs on the p
 check "... the hostile file names shown as text" -- \
     sh -c "grep -qF '&lt;img src=x onerror=alert(1)&gt;.md' '$TEST_TMP/body' && grep -qF '&lt;svg onload=alert(2)&gt;.csv' '$TEST_TMP/body'"
 check "... shown as text (the title, escaped)" -- grep -q '&lt;script&gt;' "$TEST_TMP/body"
+
+# --- a confirmation the journal's rules no longer allow: refused, nothing recorded ---
+printf '# T\n\nshort text\n' >"$TEST_TMP/short.md"
+new_form en
+post_en "$TEST_TMP/short.md" action=submit a0_email=changed@example.org "attachments=@$TEST_TMP/data.csv"
+check_eq "a submission waits (200)" 200 "$STATUS"
+for _ in $(seq 100); do [ -n "$(confirm_link_for changed@example.org)" ] && break; sleep 0.05; done
+CLINK=$(confirm_link_for changed@example.org)
+fetch "$CLINK"
+CCSRF=$(field_of csrf)
+cp "$J/journal.yaml" "$TEST_TMP/journal.yaml.before"
+echo "max_attachment_size: 10" >>"$J/journal.yaml"
+sed -i '/^max_attachment_size: 20000$/d' "$J/journal.yaml"
+tgit -C "$J" commit -qam "Attachments of 10 bytes at most"
+before=$(commit_count "$J")
+fetch "$CLINK" --data "csrf=$CCSRF"
+check_eq "confirming a submission the journal's limits now refuse: 422" 422 "$STATUS"
+check "... a page that says why and what to do" -- grep -q "requirements changed after the manuscript was sent" "$TEST_TMP/body"
+check_eq "... nothing recorded" "$before" "$(commit_count "$J")"
+check "... the office finds journal submit's reason in the log" -- \
+    grep -q "confirmation refused: .*data.csv: .*max_attachment_size" "$TEST_TMP/serve.log"
+cp "$TEST_TMP/journal.yaml.before" "$J/journal.yaml"
+tgit -C "$J" commit -qam "Attachment limit back"
 
 # --- expiry ---
 new_form en
