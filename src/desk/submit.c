@@ -82,7 +82,15 @@ static size_t count_of(const struct form *f, const char *name, size_t min, size_
     return n < min ? min : n > max ? max : n;
 }
 
-/* ---- the front matter, and which field each of its lines came from ---- */
+/*
+ * ---- the front matter, and which field each of its lines came from ----
+ *
+ * Written line by line rather than through the YAML emitter (util/yaml.h's ywriter): the
+ * manuscript's parser reports each problem as "file:line:column", and knowing which field
+ * every line came from is what puts journal submit's own message next to that field.
+ * Scalars are JSON strings, which YAML reads as double-quoted scalars; Markdown is a literal
+ * block, line for line as typed.
+ */
 
 struct matter {
     struct strbuf text;
@@ -336,8 +344,7 @@ static bool manuscript_type_ok(const char *name)
 
 /* Keep the form's uploads in dir: the manuscript (replacing the one kept), attachments
    added, those ticked for removal removed. Problems go into errors by field. */
-static int keep_uploads(struct page *p, const struct form *f, const char *dir, json_t *errors,
-                        json_t *t)
+static int keep_uploads(const struct form *f, const char *dir, json_t *errors, json_t *t)
 {
     const struct form_field *ms = form_file(f, "manuscript");
     int rc = 0;
@@ -393,7 +400,6 @@ static int keep_uploads(struct page *p, const struct form *f, const char *dir, j
         free(path);
     }
     free(files);
-    (void)p;
     return rc;
 }
 
@@ -595,7 +601,7 @@ static void form_page(struct page *p, const char *fid, const struct form *f, jso
         json_object_set_new(a, "naff", json_integer((json_int_t)nff));
         json_t *affs = json_array();
         for (size_t j = 0; j < nff; j++) {
-            json_t *aff = json_pack("{s:s, s:I}", "id", "", "number", (json_int_t)(j + 1));
+            json_t *aff = json_pack("{s:I}", "number", (json_int_t)(j + 1));
             snprintf(key, sizeof(key), "a%zu_aff%zu_name", i, j);
             json_t *fld = json_pack("{s:s, s:s}", "name", key, "value", val(f, "%s", key));
             set_error(fld, errors, key);
@@ -900,7 +906,7 @@ static void submit_post(struct page *p, const struct request *req, struct reply 
     dir = fs_join(p->forms, fid);
     rc = fs_mkdirs(dir);
     if (!rc)
-        rc = keep_uploads(p, &f, dir, errors, t);
+        rc = keep_uploads(&f, dir, errors, t);
     if (rc)
         goto fail;
     const char *action = val(&f, "action");
