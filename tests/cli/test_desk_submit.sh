@@ -176,7 +176,13 @@ post_en() {
         *) extra+=("$a") ;;
         esac
     done
-    for k in "${!v[@]}"; do args+=(-F "$k=${v[$k]}"); done
+    # Text with --form-string, which takes ';', '<' and '@' as they are; NAME=@FILE a file.
+    for k in "${!v[@]}"; do
+        case ${v[$k]} in
+        @*) args+=(-F "$k=${v[$k]}") ;;
+        *) args+=(--form-string "$k=${v[$k]}") ;;
+        esac
+    done
     fetch "$BASE/submit?lang=en" -F csrf="$CSRF" -F form="$FORM" "${args[@]}" \
         ${file:+-F "manuscript=@$file"} "${extra[@]}"
 }
@@ -476,6 +482,17 @@ check "... and come back escaped: no element or event handler of theirs on the p
 check "... the hostile file names shown as text" -- \
     sh -c "grep -qF '&lt;img src=x onerror=alert(1)&gt;.md' '$TEST_TMP/body' && grep -qF '&lt;svg onload=alert(2)&gt;.csv' '$TEST_TMP/body'"
 check "... shown as text (the title, escaped)" -- grep -q '&lt;script&gt;' "$TEST_TMP/body"
+
+# A valid submission whose title and author are the corpus's: the pages after it escape them too.
+new_form en
+post_en "$TEST_TMP/x.md" action=submit "title=$(h 0)" "a0_family=$(h 10)" a0_email=xss@example.org
+check_eq "a valid submission with the corpus's title and name waits (200)" 200 "$STATUS"
+check "... the page saying so has no element or event handler of theirs" -- no_hostile_markup "$TEST_TMP/body"
+check "... and shows the title as text" -- grep -q '&lt;script&gt;alert' "$TEST_TMP/body"
+for _ in $(seq 100); do [ -n "$(confirm_link_for xss@example.org)" ] && break; sleep 0.05; done
+fetch "$(confirm_link_for xss@example.org)"
+check_eq "its confirmation page opens (200)" 200 "$STATUS"
+check "... with no element or event handler of theirs" -- no_hostile_markup "$TEST_TMP/body"
 
 # --- a confirmation the journal's rules no longer allow: refused, nothing recorded ---
 printf '# T\n\nshort text\n' >"$TEST_TMP/short.md"
