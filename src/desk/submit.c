@@ -1048,8 +1048,16 @@ static void submit_post(struct page *p, const struct request *req, struct reply 
         nfiles = 0;
         rc = waiting_create(p->repo, &w, dir);
     }
-    if (!rc)
-        rc = mail_confirmation(p, &w, token);
+    if (!rc && (rc = mail_confirmation(p, &w, token))) {
+        /* No mail, no way to confirm: the entry would only wait to expire. */
+        char *saved = error_save(), *root = waiting_root(p->repo);
+        char *entry = xasprintf("%s/%s", root, w.id);
+        fs_remove_tree(entry);
+        free(entry);
+        free(root);
+        error_clear();
+        error_restore(saved);
+    }
     if (!rc)
         rc = fs_write_atomic(sent, w.id, strlen(w.id));
     if (!rc) {

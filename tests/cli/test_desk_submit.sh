@@ -494,6 +494,18 @@ fetch "$(confirm_link_for xss@example.org)"
 check_eq "its confirmation page opens (200)" 200 "$STATUS"
 check "... with no element or event handler of theirs" -- no_hostile_markup "$TEST_TMP/body"
 
+# A theme without the confirmation mail (made before the desk had one): refused, nothing waits.
+tgit -C "$J" rm -q "themes/default/mail/desk-confirm.en.mustache" "themes/default/mail/desk-confirm.ru.mustache"
+tgit -C "$J" commit -qm "A theme without the confirmation mail"
+waiting_before=$(waiting_count)
+new_form en
+post_en "$TEST_TMP/x.md" action=submit a0_email=nomail@example.org
+check_eq "without the confirmation mail's template the form is refused (500)" 500 "$STATUS"
+check_eq "... and nothing is left waiting" "$waiting_before" "$(waiting_count)"
+check "... the log names the missing template" -- grep -q "desk-confirm" "$TEST_TMP/serve.log"
+tgit -C "$J" checkout HEAD~1 -- themes/default/mail
+tgit -C "$J" commit -qm "The confirmation mail back"
+
 # --- a confirmation the journal's rules no longer allow: refused, nothing recorded ---
 printf '# T\n\nshort text\n' >"$TEST_TMP/short.md"
 new_form en
