@@ -531,7 +531,8 @@ const struct command commands[] = {
      "\n"
      "Exit status: 0 when all is well (or every problem was fixed), 1 when problems\n"
      "remain, 3 when the journal could not be read.\n"},
-    {"serve", cmd_serve, "run the front desk: reviewers answer invitations in a browser",
+    {"serve", cmd_serve,
+     "run the front desk: authors submit and reviewers answer invitations in a browser",
      "usage: journal serve [--listen ADDR:PORT]\n"
      "\n"
      "An HTTP server for the reviewers' personal links (desk_url in journal.yaml is\n"
@@ -546,6 +547,12 @@ const struct command commands[] = {
      "set; 'journal token new N --author' re-issues it) shows the submission's state,\n"
      "dates, timeline (no reviewer named) and decision letters and, while a revision\n"
      "is requested, takes the revision as 'journal revise' does (one commit).\n"
+     "Authors submit at /submit (?lang=ru in Russian): the form is checked as 'journal\n"
+     "submit' checks a manuscript, and a valid submission waits in .journal/desk/waiting\n"
+     "until its corresponding author confirms it from a mailed link; the confirmation\n"
+     "commits it as 'journal submit' does. Unconfirmed ones are deleted after\n"
+     "desk_confirm_hours (72). The form offers journal.yaml's open calls and asks for\n"
+     "its desk_declarations (docs/authors.md#submitting-on-the-front-desk).\n"
      "\n"
      "  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080; port 0: any free\n"
      "                       port, printed on start). Put a reverse proxy with TLS in\n"

@@ -5,6 +5,7 @@
 #include "desk/ratelimit.h"
 #include "desk/reviewer.h"
 #include "desk/status.h"
+#include "desk/submit.h"
 #include "model/country.h"
 #include "model/language.h"
 #include "store/repo.h"
@@ -100,7 +101,9 @@ static void handle(struct desk *d, const char *method, const char *path, const c
     desk_root(path, root, sizeof(root));
     if (req->too_big) {
         /* Whatever the page: the same answer before its link is even looked at. */
-        desk_message(repo, fallback, 413, "desk_too_big_title", "desk_too_big_text", root, r);
+        bool files = req->content_type && !strncasecmp(req->content_type, "multipart/", 10);
+        desk_message(repo, fallback, 413, "desk_too_big_title",
+                     files ? "desk_submit_too_big_text" : "desk_too_big_text", root, r);
     } else if (get && !strcmp(path, "/style.css")) {
         if (desk_theme_read(repo, "assets/style.css", &r->body)) {
             error_clear();
@@ -112,7 +115,8 @@ static void handle(struct desk *d, const char *method, const char *path, const c
         }
     } else if (desk_status_handle(d, repo, method, path, lang, req, r)) {
         /* the author's status link: the page is in r */
-    } else if (!desk_reviewer_handle(d, repo, method, path, lang, req, r)) {
+    } else if (!desk_submit_handle(d, repo, method, path, lang, req, r) &&
+               !desk_reviewer_handle(d, repo, method, path, lang, req, r)) {
         desk_message(repo, fallback, 404, "desk_not_found_title", "desk_not_found_text", root, r);
     }
     desk_repo_release(repo);

@@ -3,6 +3,7 @@
 #include "model/language.h"
 #include "model/orcid.h"
 #include "model/person.h"
+#include "model/record.h"
 #include "model/roster.h"
 #include "model/ror.h"
 #include "model/standard_number.h"
@@ -46,6 +47,9 @@ static const char *const config_keys[] = {"title",
                                           "reviews_per_submission",
                                           "review_due_days",
                                           "invitation_days",
+                                          "desk_confirm_hours",
+                                          "desk_declarations",
+                                          "calls",
                                           "conflict_same_country",
                                           "mail_from_address",
                                           "mail_from_name",
@@ -333,6 +337,83 @@ static void parse_board(struct ydoc *d, yaml_node_t *n, const struct language_db
                 ydoc_problem(d, orcid, "not a valid ORCID iD (expected 0000-0000-0000-000X)");
         }
     }
+}
+
+static const char *const call_keys[] = {"id", "title", "deadline", NULL};
+
+/* calls: [{id, title, deadline}]: what the front desk's form offers to answer. */
+static void parse_calls(struct ydoc *d, yaml_node_t *n, const struct language_db *languages,
+                        struct journal_config *cfg)
+{
+    if (!n || ydoc_is_null(n))
+        return;
+    if (n->type != YAML_SEQUENCE_NODE) {
+        ydoc_problem(d, n, "'calls' must be a list of calls for papers (id, title, deadline)");
+        return;
+    }
+    size_t count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+    cfg->calls = xcalloc(count ? count : 1, sizeof(*cfg->calls));
+    for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+         it++) {
+        yaml_node_t *item = ydoc_node(d, *it);
+        if (item->type != YAML_MAPPING_NODE) {
+            ydoc_problem(d, item, "expected a call for papers: id, title, deadline");
+            continue;
+        }
+        ydoc_check_keys(d, item, call_keys, "a call for papers");
+        struct config_call *call = &cfg->calls[cfg->ncalls++];
+        call->id = dup_scalar(d, item, "id", false);
+        if (!call->id || !*call->id ||
+            strspn(call->id, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(call->id))
+            ydoc_problem(d, item,
+                         "a call needs an id of lower-case letters, digits and '-' (china-2027)");
+        for (size_t i = 0; call->id && i + 1 < cfg->ncalls; i++)
+            if (cfg->calls[i].id && !strcmp(cfg->calls[i].id, call->id))
+                ydoc_problem(d, item, "call '%s' is given twice", call->id);
+        localised_parse(d, ydoc_get(d, item, "title"), "title", languages, cfg->languages,
+                        cfg->nlanguages, &call->titles);
+        if (!call->titles.n)
+            ydoc_problem(d, item, "a call needs a title (one text, or one per language)");
+        yaml_node_t *dl = ydoc_get(d, item, "deadline");
+        if (dl && !ydoc_is_null(dl)) {
+            const char *date = ydoc_scalar(dl);
+            if (!date || !date_is_valid(date))
+                ydoc_problem(d, dl, "'deadline' must be a date written YYYY-MM-DD");
+            else
+                call->deadline = xstrdup(date);
+        }
+    }
+}
+
+/* desk_declarations: a list of originality, license, competing_interests. */
+static unsigned parse_declarations(struct ydoc *d, yaml_node_t *n)
+{
+    if (!n)
+        return DECLARE_ORIGINALITY | DECLARE_LICENSE | DECLARE_COMPETING_INTERESTS;
+    if (n->type != YAML_SEQUENCE_NODE) {
+        ydoc_problem(d, n,
+                     "'desk_declarations' must be a list of originality, license, "
+                     "competing_interests ([] for none)");
+        return 0;
+    }
+    unsigned bits = 0;
+    for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+         it++) {
+        yaml_node_t *item = ydoc_node(d, *it);
+        const char *s = ydoc_scalar(item);
+        if (s && !strcmp(s, "originality"))
+            bits |= DECLARE_ORIGINALITY;
+        else if (s && !strcmp(s, "license"))
+            bits |= DECLARE_LICENSE;
+        else if (s && !strcmp(s, "competing_interests"))
+            bits |= DECLARE_COMPETING_INTERESTS;
+        else
+            ydoc_problem(d, item,
+                         "unknown declaration '%s' (expected originality, license or "
+                         "competing_interests)",
+                         s ? s : "");
+    }
+    return bits;
 }
 
 static const char *const organisation_keys[] = {"name", "ror", "aliases", NULL};
@@ -701,6 +782,10 @@ int config_parse(struct journal_config *cfg, const char *file, const char *text,
     cfg->review_due_days = (unsigned)parse_size(&d, root, "review_due_days", 21);
     /* An invitation not answered within this many days has expired (assignment_state). */
     cfg->invitation_days = (unsigned)parse_size(&d, root, "invitation_days", 14);
+    /* A submission made on the front desk waits this long for its author's confirmation. */
+    cfg->desk_confirm_hours = (unsigned)parse_size(&d, root, "desk_confirm_hours", 72);
+    cfg->desk_declarations = parse_declarations(&d, ydoc_get(&d, root, "desk_declarations"));
+    parse_calls(&d, ydoc_get(&d, root, "calls"), languages, cfg);
     cfg->publish_editorial_stats = parse_flag(&d, root, "publish_editorial_stats");
 
     if (cfg->issn) {
@@ -863,6 +948,12 @@ void config_free(struct journal_config *cfg)
         free(cfg->board[i].country);
     }
     free(cfg->board);
+    for (size_t i = 0; i < cfg->ncalls; i++) {
+        free(cfg->calls[i].id);
+        localised_free(&cfg->calls[i].titles);
+        free(cfg->calls[i].deadline);
+    }
+    free(cfg->calls);
     for (size_t i = 0; i < cfg->norganisations; i++) {
         struct config_organisation *o = &cfg->organisations[i];
         free(o->name);

@@ -76,6 +76,24 @@ struct config_organisation {
 };
 
 /* journal.yaml: the journal's identity and its editorial settings. */
+/*
+ * A call for papers or special edition the front desk's form offers (journal.yaml `calls:`):
+ * id (letters, digits, '-'), title (one text or one per language), deadline (YYYY-MM-DD,
+ * the last day it is open; NULL: open until removed).
+ */
+struct config_call {
+    char *id;
+    struct localised_text titles;
+    char *deadline;
+};
+
+/* What the front desk's form asks the author to declare (desk_declarations). */
+enum {
+    DECLARE_ORIGINALITY = 1,
+    DECLARE_LICENSE = 2,
+    DECLARE_COMPETING_INTERESTS = 4,
+};
+
 struct journal_config {
     char *title;
     char *description; /* Markdown */
@@ -110,7 +128,15 @@ struct journal_config {
     char *theme;
     unsigned reviews_per_submission; /* k for automatic assignment, and "fully assigned" */
     unsigned review_due_days;
-    unsigned invitation_days;   /* an unanswered invitation expires after this many days */
+    unsigned invitation_days; /* an unanswered invitation expires after this many days */
+    /* A submission made on the front desk and not confirmed by its author within this many
+       hours is deleted (72 by default). */
+    unsigned desk_confirm_hours;
+    /* desk_declarations: [originality, license, competing_interests] (all three by default;
+       [] asks for none): DECLARE_* bits. */
+    unsigned desk_declarations;
+    struct config_call *calls;
+    size_t ncalls;
     bool conflict_same_country; /* a reviewer from an author's country has a conflict */
     char *abbreviation;         /* short name for mail subjects, or NULL (the title) */
     /* Mail: without mail_from_address no mail is made; without smtp_host it waits in the outbox. */

@@ -277,6 +277,9 @@ int site_render_pages(struct build *b, const struct view *v)
         json_t *content = json_pack("{s:s, s:s, s:s}", "title", pg->title, "html", pg->html, "lang",
                                     pg->lang ? pg->lang : b->views[0].lang);
         site_set_str(content, "description", pg->description);
+        /* The author guidelines end with the way to submit, when the journal has a desk. */
+        json_object_set_new(content, "author_guidelines",
+                            json_boolean(!strcmp(b->pages[i].slug, "author-guidelines")));
         json_object_set_new(ctx, "content", content);
         int rc = site_render_page(b, v, "page", ctx, rel);
         free(rel);

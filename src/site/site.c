@@ -1051,6 +1051,12 @@ static json_t *site_json(const struct build *b, const struct view *v)
     set_localised_html(b, v, site, "aims_html", &c->aims_and_scope);
     set_localised_html(b, v, site, "call_html", &c->call_for_papers);
     json_object_set_new(site, "search", json_boolean(b->pagefind != NULL));
+    /* The front desk's submission form, in the page's language ("Submit a manuscript"). */
+    if (c->desk_url) {
+        char *submit = xasprintf("%s/submit?lang=%s", c->desk_url, v->lang);
+        site_set_str(site, "submit_url", submit);
+        free(submit);
+    }
     json_t *langs = json_array();
     for (size_t i = 0; i < c->nlanguages; i++)
         json_array_append_new(langs, json_string(c->languages[i]));

@@ -15,6 +15,7 @@
 #include "util/fs.h"
 #include "util/pdfpages.h"
 #include "workflow/notify.h"
+#include "workflow/waiting.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -24,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define FIX_COMMIT  "correct the file and commit it with git (journal reads only what is committed)"
@@ -831,6 +833,21 @@ static int check_mail(struct doctor *d)
     return rc;
 }
 
+/* The front desk's submissions waiting for their authors' confirmation (workflow/waiting.h). */
+static int check_waiting(struct doctor *d)
+{
+    struct waiting_problem *list = NULL;
+    size_t n = 0;
+    int rc = waiting_check(d->repo, (long long)time(NULL), &list, &n);
+    for (size_t i = 0; !rc && i < n; i++) {
+        char *file = xasprintf(".journal/desk/waiting/%s", list[i].id);
+        add(d->r, "desk", file, 0, list[i].fix, "%s", list[i].message);
+        free(file);
+    }
+    waiting_problems_free(list, n);
+    return rc;
+}
+
 /* The settings that work as they are but may not be what the editors want. */
 static void check_settings(struct doctor *d)
 {
@@ -882,6 +899,8 @@ int doctor_run(struct journal_repo *repo, const char *site_dir, bool fix,
         rc = check_index(&d);
     if (!rc)
         rc = check_mail(&d);
+    if (!rc)
+        rc = check_waiting(&d);
     if (!rc)
         check_settings(&d);
     for (size_t i = 0; i < d.nsubs; i++)

@@ -25,7 +25,7 @@ struct attachment {
 };
 
 /* Refuse a name that would land outside submissions/<n>/files/, and any symlink on the way. */
-static int check_attachment_path(const char *name)
+static int check_attachment_path(const char *dir, const char *name)
 {
     if (name[0] == '/')
         return error_input("--file %s: an attachment must be named by a relative path inside the "
@@ -51,7 +51,10 @@ static int check_attachment_path(const char *name)
             continue;
         *s = '\0';
         struct stat st;
-        if (lstat(prefix, &st) < 0) {
+        char *full = dir ? fs_join(dir, prefix) : xstrdup(prefix);
+        int gone = lstat(full, &st);
+        free(full);
+        if (gone < 0) {
             int rc = error_input("--file %s: no such file", name);
             free(prefix);
             return rc;
@@ -70,6 +73,44 @@ static int check_attachment_path(const char *name)
         }
         *s = saved;
     }
+}
+
+int submission_find_desk(struct journal_repo *repo, const char *desk_id, long long since,
+                         unsigned long *number)
+{
+    git_revwalk *walk = NULL;
+    git_oid oid;
+    *number = 0;
+    if (git_revwalk_new(&walk, repo->git) < 0)
+        return repo_git_error("cannot walk the history");
+    git_revwalk_sorting(walk, GIT_SORT_TIME);
+    if (git_revwalk_push_head(walk) < 0) {
+        git_error_clear();
+        git_revwalk_free(walk);
+        return 0;
+    }
+    char *needle = xasprintf("\nDesk: %s\n", desk_id);
+    int rc = 0, err;
+    while ((err = git_revwalk_next(&oid, walk)) == 0) {
+        git_commit *c = NULL;
+        if (git_commit_lookup(&c, repo->git, &oid) < 0) {
+            rc = repo_git_error("cannot read a commit");
+            break;
+        }
+        bool older = git_commit_time(c) < (git_time_t)since - 600;
+        const char *msg = git_commit_message(c);
+        if (msg && strstr(msg, needle) && !strncmp(msg, "Submit #", 8))
+            *number = strtoul(msg + 8, NULL, 10);
+        git_commit_free(c);
+        if (*number || older)
+            break;
+    }
+    if (err < 0 && err != GIT_ITEROVER && !rc)
+        rc = repo_git_error("cannot walk the history");
+    git_error_clear();
+    free(needle);
+    git_revwalk_free(walk);
+    return rc;
 }
 
 int submission_next_number(struct journal_repo *repo, unsigned long *out)
@@ -96,7 +137,7 @@ static int read_attachments(struct journal_repo *repo, const struct submit_reque
 {
     for (size_t i = 0; i < req->nfiles; i++) {
         const char *name = req->files[i];
-        int rc = check_attachment_path(name);
+        int rc = check_attachment_path(req->dir, name);
         if (rc)
             return rc;
         for (size_t j = 0; j < i; j++)
@@ -109,8 +150,10 @@ static int read_attachments(struct journal_repo *repo, const struct submit_reque
                                    "(files/%s); rename the attachment",
                                    name, req->manuscript, name);
         att[i].name = name;
-        rc = fs_read_file_limited(name, repo->config.max_attachment_size,
+        char *full = req->dir ? fs_join(req->dir, name) : xstrdup(name);
+        rc = fs_read_file_limited(full, repo->config.max_attachment_size,
                                   "max_attachment_size in journal.yaml", &att[i].data);
+        free(full);
         if (rc)
             return rc;
     }
@@ -142,6 +185,10 @@ static char *commit_message(unsigned long number, const struct manuscript *m,
             strbuf_addf(&sb, " %s", req->files[i]);
         strbuf_addch(&sb, '\n');
     }
+    if (req->note)
+        strbuf_addstr(&sb, req->note);
+    if (req->desk_id)
+        strbuf_addf(&sb, "Desk: %s\n", req->desk_id);
     return strbuf_detach(&sb, NULL);
 }
 
@@ -190,7 +237,7 @@ int submission_submit(struct journal_repo *repo, const struct submit_request *re
     }
     if (!rc)
         rc = read_attachments(repo, req, &doc, att);
-    if (rc)
+    if (rc || req->dry_run)
         goto done;
     npaths = req->nfiles + 2 + word_nfiles(&doc);
     changes = xcalloc(npaths, sizeof(*changes));

@@ -13,6 +13,17 @@ struct submit_request {
     const char *const *files; /* attachments, paths relative to the current directory */
     size_t nfiles;
     struct notifier *notifier; /* acknowledges receipt to the author, or NULL */
+    /* The folder the attachments' names are relative to (the front desk's waiting
+       submission), or NULL: the current directory. */
+    const char *dir;
+    /* The front desk's waiting submission this is (32 hex digits), or NULL: the commit
+       message then carries "Desk: ID", by which a second confirmation finds the first. */
+    const char *desk_id;
+    /* Lines the front desk adds to the commit message before "Desk:" (the call answered, the
+       author's declarations), each ending in '\n', or NULL. */
+    const char *note;
+    /* Check everything as for a submission, write nothing (the desk's form). */
+    bool dry_run;
 };
 
 struct submit_result {
@@ -56,6 +67,14 @@ int workflow_status_link_new(struct journal_repo *repo, unsigned long number,
    Refused when there is none. */
 int workflow_status_link_revoke(struct journal_repo *repo, unsigned long number,
                                 char commit[GIT_OID_HEXSZ + 1]);
+
+/*
+ * The submission the front desk's waiting submission desk_id became: the commit since
+ * `since` (a Unix time, minus ten minutes for clocks) whose message carries "Desk: desk_id".
+ * *number is 0 when there is none. Only the commits since then are read.
+ */
+int submission_find_desk(struct journal_repo *repo, const char *desk_id, long long since,
+                         unsigned long *number);
 
 /* The next free submission number in the tree at HEAD. */
 int submission_next_number(struct journal_repo *repo, unsigned long *out);
