@@ -23,6 +23,8 @@
  *             a site build's staging folder, git's lock files
  *   worktree  a killed writer's update of the work tree not finished
  *   mail      held messages whose process died before releasing them
+ *   draft     a front-desk review draft that does not read, or whose assignment no longer
+ *             takes a review (gone, declined, withdrawn, decided): reported, never removed
  *
  * Each problem names the file (and line where it applies) and how to fix it.
  * With fix, the safe and lossless repairs are made: the index rebuilt, a dead
