@@ -38,7 +38,7 @@ struct link {
     bool reviewable;      /* accepted, current round, submission still under review */
     bool has_review;      /* the reviewer's review of the assignment's round is recorded */
     struct review review; /* it */
-    char based[17];       /* what the form was made from: a digest of the review, or "none" */
+    char based[65];       /* what the form was made from: the review's SHA-256, or "none" */
 };
 
 /* "/review/<number>/<token><rest>": false when path is anything else. */
@@ -78,7 +78,7 @@ static void link_free(struct link *l)
  * takes one: the invitation accepted, its round the submission's, the editor not yet decided.
  * based is what a form is made from, so that the same form posted twice records one review.
  */
-static int link_load_review(struct desk *d, struct journal_repo *repo, struct link *l)
+static int link_load_review(struct journal_repo *repo, struct link *l)
 {
     char *path = review_path(l->number, l->a->round, l->a->reviewer);
     struct strbuf text = STRBUF_INIT;
@@ -90,10 +90,9 @@ static int link_load_review(struct desk *d, struct journal_repo *repo, struct li
     } else if (!rc) {
         rc = review_parse(&l->review, path, text.buf, text.len);
         l->has_review = !rc;
-        char digest[65];
-        token_hmac(d->secret, d->secretlen, text.buf, digest);
-        memcpy(l->based, digest, 16);
-        l->based[16] = '\0';
+        char digest[TOKEN_HASH_LEN + 1];
+        token_hash(text.buf, digest);
+        memcpy(l->based, digest + 7, 65);
     }
     l->reviewable = l->a->round == l->record.round && l->state == ASSIGNMENT_ACCEPTED &&
                     !strcmp(l->record.state, "under-review");
@@ -134,7 +133,7 @@ static int link_open(struct desk *d, struct journal_repo *repo, struct link *l, 
         return rc;
     if (l->state == ASSIGNMENT_WITHDRAWN)
         return 1;
-    rc = link_load_review(d, repo, l);
+    rc = link_load_review(repo, l);
     if (rc)
         return rc;
     snprintf(path, sizeof(path), "submissions/%lu/manuscript.md", l->number);
@@ -445,6 +444,21 @@ static const char *typed_text(const struct form *f, const char *name)
     return v && v[strspn(v, " \t\r\n")] ? v : NULL;
 }
 
+/* Whether the review of l's assignment is no longer what the form was made from (based):
+   another request recorded or amended it since. */
+static bool review_changed(struct journal_repo *repo, const struct link *l, const char *based)
+{
+    char *path = review_path(l->number, l->a->round, l->a->reviewer);
+    struct strbuf text = STRBUF_INIT;
+    char now[TOKEN_HASH_LEN + 1] = "sha256:none";
+    if (!repo_read(repo, path, &text, NULL))
+        token_hash(text.buf, now);
+    error_clear();
+    strbuf_release(&text);
+    free(path);
+    return strcmp(now + 7, based) != 0;
+}
+
 /*
  * POST .../review: save the form as a draft ("Save draft"), or record the review through
  * workflow_review as `journal review --as` does ("Send the review"), amending the one recorded
@@ -508,7 +522,9 @@ static void review_post(struct desk *d, struct journal_repo *repo, struct link *
         const char *slash = strrchr(name, '/'), *bslash = strrchr(name, '\\');
         name = bslash && (!slash || bslash > slash) ? bslash + 1 : slash ? slash + 1 : name;
         if (workflow_review_check_file(repo, name, up->length)) {
-            json_object_set_new(errors, "file", json_string(error_message()));
+            json_t *m = json_string(error_message()); /* NULL: a name that is not UTF-8 */
+            json_object_set_new(errors, "file",
+                                m ? m : json_string(label_of(t, "desk_review_file_hint")));
             error_clear();
             if (repo->config.max_attachment_size && up->length > repo->config.max_attachment_size)
                 status = 413;
@@ -551,6 +567,7 @@ static void review_post(struct desk *d, struct journal_repo *repo, struct link *
         rq.confidential_text = typed_text(&f, "confidential");
         rq.sign = draft.sign && !strcmp(repo->config.review_mode, "open");
         rq.amend = l->has_review;
+        rq.expect = based;
         if (draft.file_name) {
             rq.file_name = draft.file_name;
             rq.file_data = draft.file.buf;
@@ -559,6 +576,12 @@ static void review_post(struct desk *d, struct journal_repo *repo, struct link *
         struct action_outcome out = {0};
         int rc = workflow_review(repo, &rq, &out);
         action_outcome_free(&out);
+        if (rc == JOURNAL_EINPUT && review_changed(repo, l, based)) {
+            /* The same form twice at once: the other post recorded it first. */
+            error_clear();
+            desk_redirect(page, r);
+            goto done;
+        }
         if (rc == JOURNAL_EINPUT) {
             /* The workflow refused what the page let through (the editor decided meanwhile):
                what was typed is kept as the draft, and the page says why. */

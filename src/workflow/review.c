@@ -2,6 +2,7 @@
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/token.h"
 #include "util/utf8.h"
 #include "workflow/editorial.h"
 #include "workflow/invitation.h"
@@ -150,6 +151,17 @@ int workflow_review(struct journal_repo *repo, const struct review_request *req,
     }
     error_clear();
     bool exists = found == 0;
+    if (req->expect) {
+        char now[TOKEN_HASH_LEN + 1] = "sha256:none";
+        if (exists)
+            token_hash(old.buf, now);
+        if (strcmp(now + 7, req->expect)) {
+            rc = error_input("%s's review of submission %lu (round %lu) changed since it was "
+                             "read; nothing recorded",
+                             req->reviewer, req->number, round);
+            goto done;
+        }
+    }
     if (exists && !req->amend) {
         rc = error_input("%s already recorded a verdict for submission %lu in round %lu; give "
                          "--amend to replace it",

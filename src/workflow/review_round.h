@@ -79,6 +79,10 @@ struct review_request {
     const char *file_name;
     const char *file_data;
     size_t file_len;
+    /* The review as the reviewer last saw it, checked under the journal's lock: the hex
+       SHA-256 of its file, or "none" for no review yet; refused (JOURNAL_EINPUT) when the
+       review is not that any more (the same form sent twice). NULL: no check (the CLI). */
+    const char *expect;
     bool amend;
     bool sign; /* the reviewer agrees to publish the signed review (open review) */
 };

@@ -196,10 +196,16 @@ check "the page says the review was received, with its date" -- \
 check "... and offers the recorded review to amend" -- grep -q 'The second table needs units.' "$TEST_TMP/body"
 BASED2=$(field_of based)
 check "... the form made from the recorded review" -- sh -c "[ -n '$BASED2' ] && [ '$BASED2' != '$BASED' ]"
-fetch "$LINK/review" -F "csrf=$CSRF" -F "based=$BASED2" -F "verdict=major-revision" \
-    -F "comments=Amended: the second table is wrong." -F "confidential=QX-CONF-77 for the editor" \
-    -F "send=1"
-check_eq "amending answers 303" 303 "$STATUS"
+# Sent four times at the same moment (clicks in a hurry): one amendment.
+for i in 1 2 3 4; do
+    curl -s -o /dev/null -w '%{http_code}\n' -F "csrf=$CSRF" -F "based=$BASED2" -F "verdict=major-revision" \
+        -F "comments=Amended: the second table is wrong." -F "confidential=QX-CONF-77 for the editor" \
+        -F "send=1" "$LINK/review" >"$TEST_TMP/amend.$i" &
+    pids="${pids:-} $!"
+done
+wait $pids
+check_eq "amending, sent four times at once, answers 303 to each" "303 303 303 303" \
+    "$(cat "$TEST_TMP"/amend.[1-4] | tr '\n' ' ' | sed 's/ $//')"
 check_eq "... in one commit" $((before + 2)) "$(commit_count "$J")"
 check "the review is replaced, its first date kept, the amendment dated" -- \
     sh -c "grep -q 'verdict: major-revision' '$J/$R/$V.yaml' && grep -q 'amended:' '$J/$R/$V.yaml' &&
