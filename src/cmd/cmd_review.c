@@ -14,6 +14,7 @@ int cmd_review(int argc, char **argv, struct cli *cli)
     const struct cli_option options[] = {{"--verdict", &req.verdict, NULL},
                                          {"--comments", &req.comments, NULL},
                                          {"--confidential", &req.confidential, NULL},
+                                         {"--file", &req.file, NULL},
                                          {"--as", &as, NULL},
                                          {"--amend", NULL, &req.amend},
                                          {"--sign", NULL, &req.sign},
@@ -22,8 +23,9 @@ int cmd_review(int argc, char **argv, struct cli *cli)
     if (rc)
         return rc;
     if (!number || !req.verdict || !req.comments)
-        return error_usage("usage: journal review NUMBER --verdict VERDICT --comments FILE "
-                           "[--confidential FILE] [--as REVIEWER]");
+        return error_usage(
+            "usage: journal review NUMBER --verdict VERDICT --comments FILE "
+            "[--confidential FILE] [--file FILE] [--as REVIEWER] [--amend] [--sign]");
     rc = cli_parse_number(number, &req.number);
     if (!rc)
         rc = cli_reviewer_identity(as, &req.reviewer);

@@ -377,12 +377,17 @@ const struct command commands[] = {
      "reviewer is invited once a round).\n"},
     {"review", cmd_review, "record a reviewer's verdict for the current round",
      "usage: journal review NUMBER --verdict accept|minor-revision|major-revision|reject\n"
-     "                      --comments FILE [--confidential FILE] [--as REVIEWER] [--amend]\n"
-     "                      [--sign]\n"
+     "                      --comments FILE [--confidential FILE] [--file FILE]\n"
+     "                      [--as REVIEWER] [--amend] [--sign]\n"
      "\n"
      "Record the verdict of an assigned reviewer (--as, or JOURNAL_REVIEWER): comments\n"
      "to the author, and confidential comments to the editor that never leave the\n"
-     "office. A second verdict in the same round is refused unless --amend. Under\n"
+     "office. --file adds the reviewer's file (PDF, Word, OpenDocument, text,\n"
+     "Markdown, CSV, XLS(X), ODS, PNG, JPEG or ZIP; at most max_attachment_size),\n"
+     "kept beside the review for the editor and the author. A second verdict in the\n"
+     "same round is refused unless --amend, which replaces it (and its file, when a new\n"
+     "one is given) until the editor decides; the reviewers' link of `journal serve`\n"
+     "records and amends reviews the same way. Under\n"
      "open review, --sign records that the reviewer agrees to publish the review,\n"
      "signed, with the article once it is published (confidential comments never are).\n"},
     {"decide", cmd_decide, "accept, ask for a revision, or reject",

@@ -8,14 +8,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 const char *const review_verdicts[] = {"accept", "minor-revision", "major-revision", "reject",
                                        NULL};
 static const char *const verdict_labels[] = {"Accept", "Minor revision", "Major revision",
                                              "Reject"};
-static const char *const review_keys[] = {"reviewer",     "round",   "verdict",
-                                          "submitted",    "amended", "comments",
-                                          "confidential", "signed",  NULL};
+static const char *const review_keys[] = {"reviewer", "round",    "verdict",      "submitted",
+                                          "amended",  "comments", "confidential", "signed",
+                                          "file",     NULL};
 
 bool review_verdict_is_known(const char *verdict)
 {
@@ -73,6 +74,10 @@ int review_parse(struct review *rv, const char *file, const char *text, size_t l
     rv->amended = field(&d, root, "amended", false);
     rv->comments = field(&d, root, "comments", true);
     rv->confidential = field(&d, root, "confidential", false);
+    rv->file = field(&d, root, "file", false);
+    if (rv->file && (strchr(rv->file, '/') || rv->file[0] == '.'))
+        ydoc_problem(&d, ydoc_get(&d, root, "file"),
+                     "'file' must name a file in the review's folder (REVIEWER.EXT)");
     yaml_node_t *sig = ydoc_get(&d, root, "signed");
     if (sig) {
         int b = ydoc_bool(sig);
@@ -103,6 +108,8 @@ void review_write(const struct review *rv, struct strbuf *out)
         ywriter_pair_plain(&w, "amended", rv->amended);
     if (rv->signed_review)
         ywriter_pair_plain(&w, "signed", "true");
+    if (rv->file)
+        ywriter_pair(&w, "file", rv->file);
     ywriter_pair_text(&w, "comments", rv->comments);
     if (rv->confidential)
         ywriter_pair_text(&w, "confidential", rv->confidential);
@@ -118,10 +125,25 @@ void review_free(struct review *rv)
     free(rv->amended);
     free(rv->comments);
     free(rv->confidential);
+    free(rv->file);
     memset(rv, 0, sizeof(*rv));
 }
 
 char *review_path(unsigned long number, unsigned long round, const char *reviewer)
 {
     return xasprintf("submissions/%lu/reviews/round-%lu/%s.yaml", number, round, reviewer);
+}
+
+bool review_file_allowed(const char *name, const char **why)
+{
+    static const char *const kinds[] = {".pdf", ".doc",  ".docx", ".odt",  ".rtf", ".txt",
+                                        ".md",  ".csv",  ".xls",  ".xlsx", ".ods", ".png",
+                                        ".jpg", ".jpeg", ".zip",  NULL};
+    const char *dot = name ? strrchr(name, '.') : NULL;
+    for (size_t i = 0; dot && kinds[i]; i++)
+        if (!strcasecmp(dot, kinds[i]))
+            return true;
+    *why = "expected a PDF, Word or OpenDocument file, plain text or Markdown, a spreadsheet "
+           "(CSV, XLS, XLSX, ODS), a PNG or JPEG image, or a ZIP archive";
+    return false;
 }

@@ -19,6 +19,9 @@ struct review {
     char *amended;   /* or NULL */
     char *comments;
     char *confidential; /* or NULL */
+    /* The reviewer's file (an annotated manuscript, a table), for the editor and the author as
+       the comments are: its name in the round's folder (REVIEWER.EXT), or NULL. */
+    char *file;
     /* The reviewer agreed to publish this review, signed, with the article (open review). */
     bool signed_review;
 };
@@ -33,5 +36,11 @@ void review_write(const struct review *rv, struct strbuf *out);
 void review_free(struct review *rv);
 /* "submissions/12/reviews/round-1/asel-bekova.yaml" (caller frees). */
 char *review_path(unsigned long number, unsigned long round, const char *reviewer);
+/*
+ * Whether name may be a reviewer's file: a document, spreadsheet, image, plain text or ZIP
+ * archive by its extension (the editor opens it, and the author receives it). Otherwise false,
+ * with why in *why.
+ */
+bool review_file_allowed(const char *name, const char **why);
 
 #endif

@@ -310,7 +310,11 @@ static int signed_review_entry(const char *root, const git_tree_entry *entry, vo
                               git_tree_entry_name(entry));
     if (w->rc)
         return -1;
-    if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
+    /* A reviewer's file beside the review (REVIEWER.pdf) is for the office, never the site. */
+    const char *name = git_tree_entry_name(entry);
+    size_t len = strlen(name);
+    if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB || len <= 5 ||
+        strcmp(name + len - 5, ".yaml"))
         return 0;
     git_blob *blob = NULL;
     if (git_blob_lookup(&blob, w->git, git_tree_entry_id(entry)) < 0) {

@@ -669,7 +669,11 @@ struct review_walk {
 static int parse_review_entry(const char *root, const git_tree_entry *entry, void *payload)
 {
     struct review_walk *w = payload;
-    if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
+    const char *name = git_tree_entry_name(entry);
+    size_t len = strlen(name);
+    /* A reviewer's file beside the review (REVIEWER.pdf) is no review. */
+    if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB || len <= 5 ||
+        strcmp(name + len - 5, ".yaml"))
         return 0;
     git_blob *blob = NULL;
     if (git_blob_lookup(&blob, w->git, git_tree_entry_id(entry)) < 0) {

@@ -14,8 +14,10 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/pdfpages.h"
+#include "workflow/invitation.h"
 #include "workflow/notify.h"
 #include "workflow/waiting.h"
+#include "workflow/review_draft.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -121,6 +123,24 @@ static bool is_published(const struct sub *s)
 }
 
 /* The reviews of one submission: each belongs to an assignment of its round. */
+/* Whether fname in a round's folder is the file that REVIEWER.yaml beside it names. */
+static bool review_file_named(struct doctor *d, git_tree *round, const char *fname)
+{
+    const char *dot = strrchr(fname, '.');
+    if (!dot || dot == fname)
+        return false;
+    char *yaml = xasprintf("%.*s.yaml", (int)(dot - fname), fname);
+    struct strbuf text = STRBUF_INIT;
+    struct review rv = {0};
+    bool named = !repo_read_from_tree(d->repo->git, round, yaml, &text, NULL) &&
+                 !review_parse(&rv, yaml, text.buf, text.len) && rv.file && !strcmp(rv.file, fname);
+    error_clear();
+    review_free(&rv);
+    strbuf_release(&text);
+    free(yaml);
+    return named;
+}
+
 static int check_reviews(struct doctor *d, struct sub *s, git_tree *folder, size_t *per_round,
                          size_t nrounds)
 {
@@ -148,8 +168,13 @@ static int check_reviews(struct doctor *d, struct sub *s, git_tree *folder, size
             size_t flen = strlen(fname);
             struct strbuf text = STRBUF_INIT;
             struct review rv = {0};
+            bool is_yaml = flen > 5 && !strcmp(fname + flen - 5, ".yaml");
+            if (!is_yaml && review_file_named(d, rt, fname)) {
+                free(path);
+                continue; /* a reviewer's file, which its review names */
+            }
             d->r->reviews++;
-            if (flen <= 5 || strcmp(fname + flen - 5, ".yaml")) {
+            if (!is_yaml) {
                 add(d->r, "review", path, 0, "remove it with git rm and commit",
                     "not a review (reviews are REVIEWER.yaml)");
             } else if ((rc = repo_read_from_tree(d->repo->git, rt, fname, &text, NULL)) != 0) {
@@ -176,6 +201,9 @@ static int check_reviews(struct doctor *d, struct sub *s, git_tree *folder, size
                         "review by %s in round %lu, but %s has no assignment in round %lu of "
                         "submission %lu",
                         reviewer, round, reviewer, round, s->number);
+                if (rv.file && !git_tree_entry_byname(rt, rv.file))
+                    add(d->r, "review", path, 0, FIX_COMMIT,
+                        "the review names the file %s, which is not in its folder", rv.file);
                 if (s->parsed && round > s->rec.round)
                     add(d->r, "review", path, 0, FIX_COMMIT,
                         "review for round %lu, but submission %lu is in round %lu", round,
@@ -785,6 +813,83 @@ static int check_files(struct doctor *d, const char *site_dir)
     return rc;
 }
 
+/*
+ * The front desk's review drafts (.journal/desk/drafts/): each must read, and belong to an
+ * assignment that still takes a review (accepted or open, its round the submission's, the
+ * submission under review). Anything else is what a reviewer can no longer send: reported,
+ * never removed (it may hold text the reviewer wants back), with the command that clears it.
+ */
+#define FIX_DRAFT "the reviewer's link no longer takes this review; remove the draft with rm"
+static int check_drafts(struct doctor *d)
+{
+    char *dir = review_draft_dir(d->repo);
+    DIR *dh = opendir(dir);
+    if (!dh) {
+        free(dir);
+        return 0;
+    }
+    int rc = 0;
+    struct dirent *de;
+    while (!rc && (de = readdir(dh))) {
+        size_t len = strlen(de->d_name);
+        bool json = len > 5 && !strcmp(de->d_name + len - 5, ".json");
+        bool upload = len > 7 && !strcmp(de->d_name + len - 7, ".upload");
+        if (!json && !upload)
+            continue;
+        char *rel = xasprintf(".journal/desk/drafts/%s", de->d_name);
+        char *path = xasprintf("%s/%s", dir, de->d_name);
+        char *fix = xasprintf("%s %s", FIX_DRAFT, rel);
+        if (upload) {
+            char *j = xasprintf("%.*s.json", (int)(len - 7), path);
+            if (!fs_exists(j))
+                add(d->r, "draft", rel, 0, fix,
+                    "a draft's uploaded file without its draft (a server killed while saving)");
+            free(j);
+            goto next;
+        }
+        struct review_draft dr;
+        if (review_draft_read(path, &dr)) {
+            add(d->r, "draft", rel, 0, fix, "%s", error_message());
+            error_clear();
+            goto next;
+        }
+        const struct sub *s = NULL;
+        for (size_t i = 0; i < d->nsubs; i++)
+            if (d->subs[i].number == dr.number && d->subs[i].parsed)
+                s = &d->subs[i];
+        const struct record_assignment *a =
+            s ? record_find_assignment(&s->rec, dr.reviewer, dr.round) : NULL;
+        enum assignment_state st = ASSIGNMENT_INVITED;
+        if (a && (rc = invitation_state(d->repo, dr.number, a, &st)) != 0) {
+            review_draft_free(&dr);
+            goto next;
+        }
+        if (!a)
+            add(d->r, "draft", rel, 0, fix,
+                "a review draft by %s for submission %lu, round %lu, which has no such "
+                "assignment",
+                dr.reviewer, dr.number, dr.round);
+        else if (st == ASSIGNMENT_WITHDRAWN || st == ASSIGNMENT_DECLINED)
+            add(d->r, "draft", rel, 0, fix,
+                "a review draft by %s for submission %lu, round %lu, whose invitation was %s",
+                dr.reviewer, dr.number, dr.round,
+                st == ASSIGNMENT_WITHDRAWN ? "withdrawn" : "declined");
+        else if (dr.round != s->rec.round || strcmp(s->rec.state, "under-review"))
+            add(d->r, "draft", rel, 0, fix,
+                "a review draft by %s for submission %lu, round %lu, which the editor has "
+                "decided (the submission is %s, round %lu)",
+                dr.reviewer, dr.number, dr.round, s->rec.state, s->rec.round);
+        review_draft_free(&dr);
+    next:
+        free(fix);
+        free(path);
+        free(rel);
+    }
+    closedir(dh);
+    free(dir);
+    return rc;
+}
+
 static int check_mail(struct doctor *d)
 {
     char *path = fs_join(d->repo->state_dir, "outbox.db");
@@ -901,6 +1006,8 @@ int doctor_run(struct journal_repo *repo, const char *site_dir, bool fix,
         rc = check_mail(&d);
     if (!rc)
         rc = check_waiting(&d);
+    if (!rc)
+        rc = check_drafts(&d);
     if (!rc)
         check_settings(&d);
     for (size_t i = 0; i < d.nsubs; i++)

@@ -25,6 +25,8 @@
  *   mail      held messages whose process died before releasing them
  *   desk      the front desk's waiting submissions: unreadable, past desk_confirm_hours
  *             and not deleted yet, confirmed but not cleaned up
+ *   draft     a front-desk review draft that does not read, or whose assignment no longer
+ *             takes a review (gone, declined, withdrawn, decided): reported, never removed
  *
  * Each problem names the file (and line where it applies) and how to fix it.
  * With fix, the safe and lossless repairs are made: the index rebuilt, a dead

@@ -56,17 +56,44 @@ struct answer_request {
 int workflow_answer(struct journal_repo *repo, const struct answer_request *req,
                     struct action_outcome *out);
 
+/*
+ * A reviewer's verdict for the current round, one commit: the CLI gives paths, the front desk
+ * the texts and the file as typed and uploaded. A second review by the same reviewer in the
+ * round is refused unless amend is set; an amendment replaces the review (and its file, when
+ * a new one is given; without one the previous file stays) and keeps the date first sent.
+ * Only while the submission is under review: once the editor decides, the round's reviews
+ * are final.
+ */
 struct review_request {
     unsigned long number;
     const char *reviewer;     /* roster id */
     const char *verdict;      /* accept, minor-revision, major-revision, reject */
     const char *comments;     /* path: comments to the author */
     const char *confidential; /* path: comments to the editor, or NULL */
+    /* The front desk: the texts themselves, used when the paths above are NULL. */
+    const char *comments_text;
+    const char *confidential_text;
+    /* The reviewer's file, or NULL: a path (file), or a name and its bytes (file_name, file_data,
+       file_len); review_file_allowed decides its type, max_attachment_size its size. */
+    const char *file;
+    const char *file_name;
+    const char *file_data;
+    size_t file_len;
+    /* The review as the reviewer last saw it, checked under the journal's lock: the hex
+       SHA-256 of its file, or "none" for no review yet; refused (JOURNAL_EINPUT) when the
+       review is not that any more (the same form sent twice). NULL: no check (the CLI). */
+    const char *expect;
     bool amend;
     bool sign; /* the reviewer agrees to publish the signed review (open review) */
 };
 int workflow_review(struct journal_repo *repo, const struct review_request *req,
                     struct action_outcome *out);
+/* The checks workflow_review makes of a text typed for what ("comments to the author"): UTF-8,
+   no NUL, not blank, within max_manuscript_size. JOURNAL_EINPUT with the reason. */
+int workflow_review_check_text(const struct journal_repo *repo, const char *what, const char *text,
+                               size_t len);
+/* The checks of the reviewer's file named name, len bytes: its type, its size. */
+int workflow_review_check_file(const struct journal_repo *repo, const char *name, size_t len);
 
 struct decision_request {
     unsigned long number;

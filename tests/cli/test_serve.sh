@@ -196,7 +196,7 @@ check_eq "a decline after the acceptance changes nothing" $((before + 1)) "$(com
 
 fetch "$LINK"
 check "the page now says the invitation was accepted" -- grep -q 'You accepted this invitation' "$TEST_TMP/body"
-check "... with no answer form any more" -- sh -c "! grep -q 'name=\"csrf\"' '$TEST_TMP/body'"
+check "... with no answer form any more" -- sh -c "! grep -q 'name=\"answer\"' '$TEST_TMP/body'"
 check "... and links the packet" -- grep -q "review/10/$TOKEN/packet" "$TEST_TMP/body"
 fetch "$LINK/packet"
 check_eq "the packet downloads (200)" 200 "$STATUS"
