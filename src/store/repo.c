@@ -626,6 +626,10 @@ int repo_finish_worktree(struct journal_repo *repo, size_t *fixed)
     rc = repo_head_tree(repo, &head);
     if (!rc && git_repository_index(&index, repo->git) < 0)
         rc = repo_git_error("cannot open git's index");
+    /* The repository keeps the index it read once: what gitindex_update (or another process)
+       wrote since is read again. */
+    if (!rc && git_index_read(index, 0) < 0)
+        rc = repo_git_error("cannot read git's index");
     for (size_t i = 0; i < n && !rc; i++) {
         if (!fs_is_safe_relative(paths[i]))
             continue;
