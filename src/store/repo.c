@@ -484,6 +484,14 @@ static int write_work_tree(struct journal_repo *repo, const struct repo_change *
         free(marker);
         return repo_git_error("cannot open git's index");
     }
+    /* The repository keeps the index it read once; a long-lived one (journal serve's threads)
+       would write back a copy without what another commit staged since. Read again only when
+       the file changed. */
+    if (git_index_read(index, 0) < 0) {
+        git_index_free(index);
+        free(marker);
+        return repo_git_error("cannot read git's index");
+    }
     for (size_t i = 0; i < nchanges && !rc; i++) {
         char *full = fs_join(repo->root, changes[i].path);
         if (changes[i].remove) {
@@ -626,7 +634,7 @@ int repo_finish_worktree(struct journal_repo *repo, size_t *fixed)
     rc = repo_head_tree(repo, &head);
     if (!rc && git_repository_index(&index, repo->git) < 0)
         rc = repo_git_error("cannot open git's index");
-    /* The repository keeps the index it read once: what gitindex_update (or another process)
+    /* The repository keeps the index it read once: what another commit (or another process)
        wrote since is read again. */
     if (!rc && git_index_read(index, 0) < 0)
         rc = repo_git_error("cannot read git's index");
