@@ -912,7 +912,11 @@ static int write_figures(struct build *b, const struct article *a)
     return rc;
 }
 
-/* One article: its page, its citation files, its JATS. */
+/*
+ * One article: its page, its citation files, its JATS, and then its galley: the page is written
+ * first, and said to be (site_search_page_written), so that its search shard can be indexed
+ * while the galley is typeset.
+ */
 int site_render_article(struct build *b, const struct article *a)
 {
     const struct view *v = site_view_for(b, a->m.lang);
@@ -924,13 +928,29 @@ int site_render_article(struct build *b, const struct article *a)
     if (!rc)
         rc = article_full_json(b, v, a, &md, &article);
     if (rc) {
+        if (a->unit->make)
+            site_search_page_written(b);
         arena_release(mark);
         return rc;
     }
     char rel[64];
     snprintf(rel, sizeof(rel), "articles/%lu/index.html", a->number);
     char *description = a->m.abstract ? abstract_line(&a->m, a->m.abstract, a->m.lang) : NULL;
-    if (a->pdf_unit && a->pdf_unit->make) {
+    json_t *ctx = site_page_json(b, v, NULL, rel, a->m.title, description);
+    json_object_set(ctx, "article", article);
+    if (a->unit->make)
+        rc = site_render_page(b, v, "article", ctx, rel);
+    else
+        json_decref(ctx);
+    if (!rc && a->unit->make)
+        rc = write_bibtex(b, a);
+    if (!rc && a->unit->make)
+        rc = write_downloads(b, a, &md);
+    if (!rc && a->unit->make)
+        rc = write_figures(b, a);
+    if (a->unit->make)
+        site_search_page_written(b);
+    if (!rc && a->pdf_unit && a->pdf_unit->make) {
         /* The galley's print HTML: the page's data, and what its first page and the PDF's
            metadata say in a line (the running head, the keywords). */
         char pdf_rel[64];
@@ -952,19 +972,8 @@ int site_render_article(struct build *b, const struct article *a)
         json_object_set(pdf, "article", article);
         rc = site_make_pdf(b, a, v, pdf);
     }
-    json_t *ctx = site_page_json(b, v, NULL, rel, a->m.title, description);
+    json_decref(article);
     free(description);
-    json_object_set_new(ctx, "article", article);
-    if (!rc && a->unit->make)
-        rc = site_render_page(b, v, "article", ctx, rel);
-    else
-        json_decref(ctx);
-    if (!rc && a->unit->make)
-        rc = write_bibtex(b, a);
-    if (!rc && a->unit->make)
-        rc = write_downloads(b, a, &md);
-    if (!rc && a->unit->make)
-        rc = write_figures(b, a);
     arena_release(mark);
     return rc;
 }

@@ -90,6 +90,8 @@ struct search_shard {
     struct unit unit;  /* "search/2025" */
     json_t *languages; /* of its index, with their pages: {"en": 9, "ru": 2}, or NULL */
     bool indexed;      /* it has an index: a page of it is marked data-pagefind-body */
+    size_t npages;     /* the pages indexed, and how long it took (reported by the build) */
+    double seconds;
 };
 
 /* An issue's PDF (pdf.c): issues/ID/issue.pdf, its cover and contents and then every galley of
@@ -200,9 +202,19 @@ struct build {
                                            named only when the site has search */
     struct search_shard *search_shards; /* the index's parts (search.c) */
     size_t nsearch_shards;
-    size_t search_shard_size;   /* articles in a shard at most */
-    char *pagefind;             /* the program that makes it (search.c) */
-    char pagefind_id[160];      /* what tells one install of it from another */
+    size_t search_shard_size; /* articles in a shard at most */
+    char *pagefind;           /* the program that makes it (search.c) */
+    char pagefind_id[160];    /* what tells one install of it from another */
+    /* The articles' shards are indexed on a thread of their own once every article page to
+       make is written, while the galleys are typeset (search.c). */
+    pthread_t search_thread;
+    bool search_running;
+    size_t search_pages_due, search_pages_done;
+    bool search_stop; /* the articles failed: the thread indexes nothing */
+    int search_rc;
+    char *search_error;
+    pthread_mutex_t search_lock;
+    pthread_cond_t search_cond;
     struct unit *article_units; /* one per article, in the same order */
     /* PDF galleys (pdf.c): made when pdf_engine is set. */
     char *pdf_engine;        /* the program that typesets them */
@@ -363,10 +375,17 @@ int site_render_keywords(struct build *b, const struct view *v);
    the journal's repository or of journal's own source tree, or pagefind on PATH; an error
    saying how to install it when there is none. */
 int site_search_locate(struct build *b);
-/* Once every other unit is made: the search index of the site as this build leaves it, one
-   part (shard) per run of articles and one for the journal's own pages, each made again when
-   one of its pages changed (pagefind/<shard>/ in the staging folder), and their list. */
-int site_make_search(struct build *b);
+/* Once the units are decided, before the articles are made: the index's parts (shards), one
+   per run of articles and one for the journal's own pages, each made again when one of its
+   pages changed (pagefind/<shard>/ in the staging folder). The articles' shards to make are
+   indexed on a thread of their own as soon as every article page to make is written
+   (site_search_page_written), while the galleys are still typeset. */
+int site_search_start(struct build *b);
+/* An article page to make is written, or its job failed before it could be. */
+void site_search_page_written(struct build *b);
+/* Once every other unit is made (rc: whether it was): waits for the articles' shards, then
+   indexes the journal's pages' shard when it changed and writes the shards' list. */
+int site_search_finish(struct build *b, int rc);
 void site_search_release(struct build *b);
 
 /* ---- PDF galleys (pdf.c) ---- */

@@ -17,6 +17,12 @@
  * with their languages for the search page (the theme's assets/search.js), which merges them
  * in the reader's browser (Pagefind's mergeIndex); filters count across the merged indexes.
  *
+ * The articles' shards to make are indexed on a thread of their own (site_search_start) as soon
+ * as every article page to make is written, while the galleys are typeset: an edit costs the
+ * longer of its galley and its shard, not their sum. Each run of Pagefind holds one of the
+ * galleys' driver slots, so that Pagefind and the drivers stay within their memory bound. The
+ * journal's pages' shard is indexed once the listings are made (site_search_finish).
+ *
  * A shard is indexed from its pages as the build will leave them, the new ones from the
  * staging folder and the kept ones from the output folder, hard-linked into a work folder
  * inside the staging folder; the index Pagefind writes is staged like any other file and
@@ -300,6 +306,7 @@ static json_t *entry_languages(const char *entry)
  */
 static int index_shard(struct build *b, struct search_shard *sh)
 {
+    double start = site_clock();
     char *pages = fs_join(b->staging, ".search-pages");
     char *index = fs_join(b->staging, ".search-index");
     size_t npages = 0;
@@ -342,8 +349,8 @@ static int index_shard(struct build *b, struct search_shard *sh)
         error_restore(saved);
     free(pages);
     free(index);
-    if (!rc && sh->indexed)
-        site_phase(b, "indexed %zu pages for search (Pagefind, shard %s)", npages, sh->name);
+    sh->npages = npages;
+    sh->seconds = site_clock() - start;
     return rc;
 }
 
@@ -379,29 +386,152 @@ static int write_shard_list(struct build *b)
     return rc;
 }
 
-int site_make_search(struct build *b)
+/*
+ * While Pagefind runs it holds one of the galleys' driver slots (pdf.c), so that it and the
+ * drivers stay within the memory bound the slots keep (Pagefind's 250 MiB at most for a shard
+ * is less than the slot's 400 MiB): it waits for one, never while holding anything an article
+ * job waits for, for the pages it reads are written before their galleys are typeset.
+ */
+static void take_slot(struct build *b)
+{
+    if (!b->pdf_engine)
+        return;
+    pthread_mutex_lock(&b->pdf_lock);
+    while (b->pdf_running >= b->pdf_slots)
+        pthread_cond_wait(&b->pdf_cond, &b->pdf_lock);
+    b->pdf_running++;
+    pthread_mutex_unlock(&b->pdf_lock);
+}
+
+static void give_slot(struct build *b)
+{
+    if (!b->pdf_engine)
+        return;
+    pthread_mutex_lock(&b->pdf_lock);
+    b->pdf_running--;
+    pthread_cond_broadcast(&b->pdf_cond);
+    pthread_mutex_unlock(&b->pdf_lock);
+}
+
+/* The thread that indexes the articles' shards to make, once every article page to make is
+   written (or the articles failed: then nothing). */
+static void *index_articles(void *arg)
+{
+    struct build *b = arg;
+    pthread_mutex_lock(&b->search_lock);
+    while (!b->search_stop && b->search_pages_done < b->search_pages_due)
+        pthread_cond_wait(&b->search_cond, &b->search_lock);
+    bool stop = b->search_stop;
+    pthread_mutex_unlock(&b->search_lock);
+    int rc = 0;
+    for (size_t i = 0; !stop && !rc && i < b->nsearch_shards; i++) {
+        struct search_shard *sh = &b->search_shards[i];
+        if (!sh->narticles || !sh->unit.make)
+            continue;
+        take_slot(b);
+        rc = index_shard(b, sh);
+        give_slot(b);
+        pthread_mutex_lock(&b->search_lock);
+        stop = b->search_stop;
+        pthread_mutex_unlock(&b->search_lock);
+    }
+    b->search_rc = rc;
+    b->search_error = rc ? error_save() : NULL;
+    error_clear(); /* this thread's message, which ends with it */
+    return NULL;
+}
+
+/*
+ * The shards and their keys. An article's unit has its key now (its inputs are known before it
+ * is read); the journal's pages' shard waits for the listings' key (site_search_finish).
+ */
+int site_search_start(struct build *b)
 {
     if (!b->pagefind)
         return 0;
     make_shards(b);
+    bool any = false;
+    for (size_t i = 0; i < b->nsearch_shards; i++) {
+        struct search_shard *sh = &b->search_shards[i];
+        sh->unit.c.name = xasprintf("search/%s", sh->name);
+        if (!sh->narticles)
+            continue;
+        shard_key(b, sh);
+        site_unit_decide(b, &sh->unit);
+        any |= sh->unit.make;
+    }
+    if (!any)
+        return 0;
+    for (size_t i = 0; i < b->narticles; i++)
+        b->search_pages_due += b->articles[i].unit->make;
+    int err = pthread_create(&b->search_thread, NULL, index_articles, b);
+    if (err)
+        return error_internal("cannot start the search index's thread: %s", strerror(err));
+    b->search_running = true;
+    return 0;
+}
+
+void site_search_page_written(struct build *b)
+{
+    if (!b->search_running)
+        return;
+    pthread_mutex_lock(&b->search_lock);
+    if (++b->search_pages_done >= b->search_pages_due)
+        pthread_cond_broadcast(&b->search_cond);
+    pthread_mutex_unlock(&b->search_lock);
+}
+
+int site_search_finish(struct build *b, int rc)
+{
+    if (!b->pagefind)
+        return rc;
+    if (b->search_running) {
+        pthread_mutex_lock(&b->search_lock);
+        b->search_stop = rc != 0;
+        pthread_cond_broadcast(&b->search_cond);
+        pthread_mutex_unlock(&b->search_lock);
+        pthread_join(b->search_thread, NULL);
+        b->search_running = false;
+        if (!rc && b->search_rc) {
+            rc = b->search_rc;
+            error_restore(b->search_error);
+            b->search_error = NULL;
+        }
+        for (size_t i = 0; !rc && i < b->nsearch_shards; i++) {
+            struct search_shard *sh = &b->search_shards[i];
+            if (sh->narticles && sh->unit.make && sh->indexed)
+                site_phase(b,
+                           "indexed %zu pages for search (Pagefind, shard %s) in %.1f s, "
+                           "beside the articles and their galleys",
+                           sh->npages, sh->name, sh->seconds);
+        }
+    }
+    if (rc)
+        return rc;
     struct strbuf sb = STRBUF_INIT;
     strbuf_addf(&sb, "search shards\n");
     for (size_t i = 0; i < b->nsearch_shards; i++) {
         struct search_shard *sh = &b->search_shards[i];
-        sh->unit.c.name = xasprintf("search/%s", sh->name);
-        shard_key(b, sh);
-        site_unit_decide(b, &sh->unit);
+        if (!sh->narticles) {
+            shard_key(b, sh);
+            site_unit_decide(b, &sh->unit);
+            if (sh->unit.make) {
+                rc = index_shard(b, sh);
+                if (!rc && sh->indexed)
+                    site_phase(b, "indexed %zu pages for search (Pagefind, shard %s)", sh->npages,
+                               sh->name);
+                if (rc)
+                    break;
+            }
+        }
         strbuf_addf(&sb, "%s %s\n", sh->unit.c.name, sh->unit.c.key);
     }
-    b->search_unit.c.name = xstrdup("search");
-    site_key(&sb, b->search_unit.c.key);
+    if (!rc) {
+        b->search_unit.c.name = xstrdup("search");
+        site_key(&sb, b->search_unit.c.key);
+        site_unit_decide(b, &b->search_unit);
+    }
     strbuf_release(&sb);
-    site_unit_decide(b, &b->search_unit);
-    /* One shard at a time: Pagefind's memory is one shard's, whatever the site's size. */
-    int rc = 0;
-    for (size_t i = 0; !rc && i < b->nsearch_shards; i++)
-        if (b->search_shards[i].unit.make)
-            rc = index_shard(b, &b->search_shards[i]);
     if (!rc && b->search_unit.make)
         rc = write_shard_list(b);
     return rc;
@@ -418,4 +548,6 @@ void site_search_release(struct build *b)
     free(b->search_shards);
     b->search_shards = NULL;
     b->nsearch_shards = 0;
+    free(b->search_error);
+    b->search_error = NULL;
 }

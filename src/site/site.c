@@ -676,6 +676,9 @@ static int article_job(struct build *b, size_t i, void *state)
         site_unit_writing(u);
         rc = site_render_article(b, a);
         site_unit_writing(NULL);
+    } else if (u->make) {
+        /* No page: the search index waits for it no longer (the build fails). */
+        site_search_page_written(b);
     }
     unload_supplements(a);
     struct strbuf w = STRBUF_INIT;
@@ -2025,6 +2028,8 @@ static void build_release(struct build *b)
     pthread_mutex_destroy(&b->progress.lock);
     pthread_mutex_destroy(&b->ready_lock);
     pthread_cond_destroy(&b->ready_cond);
+    pthread_mutex_destroy(&b->search_lock);
+    pthread_cond_destroy(&b->search_cond);
 }
 
 int site_build(struct journal_repo *repo, const struct site_options *opt, struct site_stats *st)
@@ -2047,6 +2052,8 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
     pthread_cond_init(&b.ready_cond, NULL);
     pthread_mutex_init(&b.pdf_lock, NULL);
     pthread_cond_init(&b.pdf_cond, NULL);
+    pthread_mutex_init(&b.search_lock, NULL);
+    pthread_cond_init(&b.search_cond, NULL);
     if (!b.jobs) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         b.jobs = cores > 0 ? (unsigned)cores : 1;
@@ -2119,6 +2126,10 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
 
     b.had_output = fs_exists(out);
     rc = site_staging_open(&b);
+    /* The articles' search shards are indexed as soon as their pages are written, while the
+       galleys are typeset. */
+    if (!rc)
+        rc = site_search_start(&b);
     if (!rc && b.assets_unit.make)
         rc = make_assets(&b);
     /* The issue pages give their PDFs' sizes: the listings wait for the issue PDFs. */
@@ -2159,8 +2170,8 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
         site_phase(&b, "read the articles and rendered the pages made from all of them");
     }
     collect_warnings(&b);
-    /* The search index reads the pages as this build leaves them: after all of them. */
-    rc = site_make_search(&b);
+    /* The journal's pages' shard reads the listings as this build leaves them: after them. */
+    rc = site_search_finish(&b, rc);
     if (rc)
         goto done;
     rc = site_units_commit(&b);
@@ -2179,6 +2190,9 @@ int site_build(struct journal_repo *repo, const struct site_options *opt, struct
                    st->removed);
 done:
     site_progress_end(&b);
+    /* A failed build waits for the search index's thread, which then indexes nothing more. */
+    if (rc)
+        site_search_finish(&b, rc);
     if (rc)
         site_staging_discard(&b);
     build_release(&b);
@@ -2206,6 +2220,8 @@ int site_count_galley_pages(struct journal_repo *repo, const struct issue_manife
     pthread_cond_init(&b.ready_cond, NULL);
     pthread_mutex_init(&b.pdf_lock, NULL);
     pthread_cond_init(&b.pdf_cond, NULL);
+    pthread_mutex_init(&b.search_lock, NULL);
+    pthread_cond_init(&b.search_cond, NULL);
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     b.jobs = cores > 0 ? (unsigned)cores : 1;
     /* The galleys are typeset into a site folder of their own, removed whatever happens. */

@@ -149,6 +149,45 @@ tgit revert --no-edit HEAD >/dev/null
 expect_exit 0 "issue 2 back in 2025" -- "$JOURNAL" build-site
 check_eq "... and the year is split again" "2025/ 2025-2/ 2025-3/ pages/" "$(shard_paths)"
 
+# With the galleys on, an edited article's shard is indexed while its galley is typeset, not
+# after it: Pagefind is started once the article's page is written. The stand-in, for a shard
+# of articles, waits up to 10 s to see one of journal's WeasyPrint drivers (a Python child of
+# journal) running beside it, and logs whether it did.
+if [ -n "$REAL_PAGEFIND" ] && command -v weasyprint >/dev/null; then
+    G=$TEST_TMP/galleys
+    sample_journal "$G" || finish
+    sed -i '/^pdf: false$/d' "$G/journal.yaml"
+    tgit -C "$G" commit -qam "Galleys on"
+    OVERLAP=$TEST_TMP/pagefind-overlap
+    cat >"$TEST_TMP/watching-pagefind" <<SH
+#!/bin/sh
+if [ -e "$TEST_TMP/watch" ] && [ -d "\$2/articles" ]; then
+    seen=no
+    for _ in \$(seq 100); do
+        for p in \$(pgrep -P \$PPID); do
+            case \$(cat /proc/\$p/comm 2>/dev/null) in python*) seen=yes ;; esac
+        done
+        [ \$seen = yes ] && break
+        sleep 0.1
+    done
+    echo "\$seen" >>"$OVERLAP"
+fi
+exec "$REAL_PAGEFIND" "\$@"
+SH
+    chmod +x "$TEST_TMP/watching-pagefind"
+    rm -f "$TEST_TMP/watch" "$OVERLAP"
+    expect_exit 0 "build-site with the galleys and search" -- \
+        env JOURNAL_PAGEFIND="$TEST_TMP/watching-pagefind" "$JOURNAL" -C "$G" build-site
+    printf '\nA sentence added to article 5.\n' >>"$G/submissions/5/manuscript.md"
+    tgit -C "$G" commit -qam "Change article 5"
+    touch "$TEST_TMP/watch"
+    expect_exit 0 "build-site after article 5 is edited" -- \
+        env JOURNAL_PAGEFIND="$TEST_TMP/watching-pagefind" "$JOURNAL" -C "$G" build-site --json
+    expect_stdout_match '"typeset": *1[,}]' "... typesets its galley again"
+    check_eq "its shard is indexed while its galley is typeset (a WeasyPrint driver runs beside Pagefind)" \
+        "yes" "$(cat "$OVERLAP" 2>/dev/null)"
+fi
+
 # Pagefind fails: the build fails and the site is as it was.
 cat >"$TEST_TMP/failing-pagefind" <<'SH'
 #!/bin/sh
