@@ -835,7 +835,7 @@ static int mail_confirmation(struct page *p, const struct waiting *w, const char
     json_t *ctx = notify_context(p->repo, NULL, w->lang);
     json_object_set_new(ctx, "submission", json_pack("{s:s}", "title", w->title));
     json_object_set_new(ctx, "author", json_pack("{s:s}", "name", w->name));
-    json_object_set_new(ctx, "link", json_string(link));
+    json_object_set_new(ctx, "confirm_link", json_string(link));
     json_object_set_new(ctx, "hours", json_integer(p->repo->config.desk_confirm_hours));
     struct recipient to = {w->name, w->email};
     rc = notify_hold(&n, "desk-confirm", w->lang, ctx, &to, "desk-confirm", 0);
