@@ -296,6 +296,27 @@ TOKEN=${LINK##*/}
 check "the token is kept only as its hash" -- \
     sh -c "grep -q \"sha256:$(printf '%s' "$TOKEN" | sha256sum | cut -c1-64)\" '$ENTRY/entry.json' && ! grep -rq '$TOKEN' '$J/.journal/desk'"
 check "the token reaches no log" -- sh -c "! grep -q '$TOKEN' '$TEST_TMP/serve.log'"
+# Sent, the confirmation keeps only its headers in the outbox: the token is in the mailbox alone.
+outbox_has() {
+    "$PY" - "$J/.journal/outbox.db" "$1" <<'PYEOF'
+import email, email.policy, sqlite3, sys
+found = False
+for (raw,) in sqlite3.connect(sys.argv[1]).execute("select message from messages"):
+    raw = raw if isinstance(raw, bytes) else raw.encode()
+    text = raw.decode("latin-1")
+    for part in email.message_from_bytes(raw, policy=email.policy.default).walk():
+        if not part.is_multipart():
+            try:
+                text += part.get_content()
+            except Exception:
+                pass
+    found = found or sys.argv[2] in text
+sys.exit(0 if found else 1)
+PYEOF
+}
+check "the outbox keeps the sent confirmation's headers" -- outbox_has d.seitkali@example.org
+if outbox_has "$TOKEN"; then fail "the sent confirmation's token is not kept in the outbox"
+else pass "the sent confirmation's token is not kept in the outbox"; fi
 
 # What journal submit makes of the same manuscript, in a copy of the journal as it is now.
 git clone -q "$J" "$TEST_TMP/twin"
