@@ -92,9 +92,7 @@ static void handle(struct desk *d, const char *method, const char *path, const c
         desk_message(NULL, "en", 500, NULL, NULL, "", r);
         return;
     }
-    const char *fallback = repo->config.nlanguages ? repo->config.languages[0] : "en";
-    if (!desk_lang_available(repo, fallback))
-        fallback = "en";
+    const char *fallback = desk_main_lang(repo);
     if (desk_lang_available(repo, lang))
         fallback = lang;
     char root[32];

@@ -10,6 +10,7 @@
 #include "util/mustache.h"
 #include "util/token.h"
 
+#include <errno.h>
 #include <git2.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -296,6 +297,35 @@ void desk_message(struct journal_repo *repo, const char *lang, unsigned status,
     desk_render(repo, lang, "message", data, r);
     r->status = status;
     json_decref(data);
+}
+
+const char *desk_main_lang(struct journal_repo *repo)
+{
+    const char *main = repo->config.nlanguages ? repo->config.languages[0] : "en";
+    return desk_lang_available(repo, main) ? main : "en";
+}
+
+bool desk_parse_link(const char *path, const char *prefix, unsigned long *number, char token[65],
+                     const char **rest)
+{
+    size_t n = strlen(prefix);
+    if (strncmp(path, prefix, n))
+        return false;
+    const char *p = path + n;
+    if (*p < '1' || *p > '9')
+        return false;
+    char *end;
+    errno = 0;
+    *number = strtoul(p, &end, 10);
+    if (errno || *end != '/')
+        return false;
+    p = end + 1;
+    if (strspn(p, "0123456789abcdef") != TOKEN_HEX_LEN)
+        return false;
+    memcpy(token, p, TOKEN_HEX_LEN);
+    token[TOKEN_HEX_LEN] = '\0';
+    *rest = p + TOKEN_HEX_LEN;
+    return true;
 }
 
 void desk_redirect(const char *location, struct reply *r)

@@ -73,6 +73,16 @@ void desk_render(struct journal_repo *repo, const char *lang, const char *templa
    plain text when repo is NULL. Reveals nothing about tokens. */
 void desk_message(struct journal_repo *repo, const char *lang, unsigned status,
                   const char *key_title, const char *key_text, const char *root, struct reply *r);
+/* The journal's main language when the theme has strings in it, else English: the language
+   of a page that cannot know its reader's (a 404, an error). */
+const char *desk_main_lang(struct journal_repo *repo);
+/*
+ * A personal link's path, PREFIX<number>/<64 hex digits><rest> (prefix "/review/" or
+ * "/status/"): the number, the token (NUL-ended) and *rest (what follows it: "", "/answer",
+ * ...); false when path is anything else.
+ */
+bool desk_parse_link(const char *path, const char *prefix, unsigned long *number, char token[65],
+                     const char **rest);
 /* 303 See Other to location. */
 void desk_redirect(const char *location, struct reply *r);
 /* "../" for each folder of path: pages link relatively, so that a proxy may put the desk under

@@ -41,29 +41,6 @@ struct link {
     char based[65];       /* what the form was made from: the review's SHA-256, or "none" */
 };
 
-/* "/review/<number>/<token><rest>": false when path is anything else. */
-static bool parse_review_path(const char *path, struct link *l)
-{
-    if (strncmp(path, "/review/", 8))
-        return false;
-    const char *p = path + 8;
-    if (*p < '1' || *p > '9')
-        return false;
-    char *end;
-    errno = 0;
-    l->number = strtoul(p, &end, 10);
-    if (errno || *end != '/')
-        return false;
-    p = end + 1;
-    size_t n = strspn(p, "0123456789abcdef");
-    if (n != TOKEN_HEX_LEN)
-        return false;
-    memcpy(l->token, p, TOKEN_HEX_LEN);
-    l->token[TOKEN_HEX_LEN] = '\0';
-    l->rest = p + TOKEN_HEX_LEN;
-    return true;
-}
-
 static void link_free(struct link *l)
 {
     review_free(&l->review);
@@ -684,14 +661,14 @@ bool desk_reviewer_handle(struct desk *d, struct journal_repo *repo, const char 
         return false;
     bool get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
     bool post = !strcmp(method, "POST");
-    const char *fallback = repo->config.nlanguages ? repo->config.languages[0] : "en";
-    if (!desk_lang_available(repo, fallback))
-        fallback = "en";
+    const char *fallback = desk_main_lang(repo);
     struct link l;
     memset(&l, 0, sizeof(l));
     strbuf_init(&l.manuscript_text);
     desk_root(path, l.root, sizeof(l.root));
-    int found = parse_review_path(path, &l) ? link_open(d, repo, &l, lang) : 1;
+    int found = desk_parse_link(path, "/review/", &l.number, l.token, &l.rest)
+                    ? link_open(d, repo, &l, lang)
+                    : 1;
     bool known = l.rest && (!*l.rest || !strcmp(l.rest, "/answer") || !strcmp(l.rest, "/review") ||
                             !strcmp(l.rest, "/packet") || !strncmp(l.rest, "/files/", 7));
     if (found < 0) {

@@ -40,28 +40,6 @@ struct status_link {
     char root[32];
 };
 
-/* "/status/<number>/<token><rest>": false when path is anything else. */
-static bool parse_status_path(const char *path, struct status_link *l)
-{
-    if (strncmp(path, "/status/", 8))
-        return false;
-    const char *p = path + 8;
-    if (*p < '1' || *p > '9')
-        return false;
-    char *end;
-    errno = 0;
-    l->number = strtoul(p, &end, 10);
-    if (errno || *end != '/')
-        return false;
-    p = end + 1;
-    if (strspn(p, "0123456789abcdef") != TOKEN_HEX_LEN)
-        return false;
-    memcpy(l->token, p, TOKEN_HEX_LEN);
-    l->token[TOKEN_HEX_LEN] = '\0';
-    l->rest = p + TOKEN_HEX_LEN;
-    return true;
-}
-
 static void link_free(struct status_link *l)
 {
     record_free(&l->record);
@@ -598,14 +576,14 @@ bool desk_status_handle(struct desk *d, struct journal_repo *repo, const char *m
         return false;
     bool get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
     bool post = !strcmp(method, "POST");
-    const char *fallback = repo->config.nlanguages ? repo->config.languages[0] : "en";
-    if (!desk_lang_available(repo, fallback))
-        fallback = "en";
+    const char *fallback = desk_main_lang(repo);
     struct status_link l;
     memset(&l, 0, sizeof(l));
     strbuf_init(&l.manuscript_text);
     desk_root(path, l.root, sizeof(l.root));
-    int found = parse_status_path(path, &l) ? link_open(d, repo, &l, lang) : 1;
+    int found = desk_parse_link(path, "/status/", &l.number, l.token, &l.rest)
+                    ? link_open(d, repo, &l, lang)
+                    : 1;
     bool known = l.rest && (!*l.rest || !strcmp(l.rest, "/revise"));
     if (found < 0) {
         desk_log_error(NULL);

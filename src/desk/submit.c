@@ -1251,9 +1251,7 @@ bool desk_submit_handle(struct desk *d, struct journal_repo *repo, const char *m
     struct page p = {d, repo, NULL, "", NULL};
     desk_root(path, p.root, sizeof(p.root));
     p.forms = xasprintf("%s/desk/forms", repo->state_dir);
-    const char *fallback = repo->config.nlanguages ? repo->config.languages[0] : "en";
-    if (!desk_lang_available(repo, fallback))
-        fallback = "en";
+    const char *fallback = desk_main_lang(repo);
     p.lang = desk_lang_available(repo, lang) ? lang : fallback;
     /* Waiting submissions and forms left past desk_confirm_hours go first. */
     if (waiting_expire(repo, p.forms, (long long)now, NULL))

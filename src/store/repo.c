@@ -411,6 +411,52 @@ bool repo_pid_alive(long pid)
     return kill((pid_t)pid, 0) == 0 || errno == EPERM;
 }
 
+int repo_find_commit_with_line(struct journal_repo *repo, const char *line, long long since,
+                               char hex[GIT_OID_HEXSZ + 1], char **message)
+{
+    git_revwalk *walk = NULL;
+    git_oid oid;
+    hex[0] = '\0';
+    if (message)
+        *message = NULL;
+    if (git_revwalk_new(&walk, repo->git) < 0)
+        return repo_git_error("cannot walk the history");
+    git_revwalk_sorting(walk, GIT_SORT_TIME);
+    if (git_revwalk_push_head(walk) < 0) {
+        /* No commits at all: nothing was committed. */
+        git_error_clear();
+        git_revwalk_free(walk);
+        return 0;
+    }
+    char *needle = xasprintf("\n%s\n", line);
+    int rc = 0, err;
+    while ((err = git_revwalk_next(&oid, walk)) == 0) {
+        git_commit *c = NULL;
+        if (git_commit_lookup(&c, repo->git, &oid) < 0) {
+            rc = repo_git_error("cannot read a commit");
+            break;
+        }
+        /* Clocks differ a little between processes; commits well before `since` are not it. */
+        bool older = git_commit_time(c) < (git_time_t)since - 600;
+        const char *msg = git_commit_message(c);
+        bool found = msg && strstr(msg, needle);
+        if (found) {
+            git_oid_tostr(hex, GIT_OID_HEXSZ + 1, &oid);
+            if (message)
+                *message = xstrdup(msg);
+        }
+        git_commit_free(c);
+        if (found || older)
+            break;
+    }
+    if (err < 0 && err != GIT_ITEROVER && !rc)
+        rc = repo_git_error("cannot walk the history");
+    git_error_clear();
+    free(needle);
+    git_revwalk_free(walk);
+    return rc;
+}
+
 void repo_set_trailer(struct journal_repo *repo, const char *trailer)
 {
     free(repo->trailer);

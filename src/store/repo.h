@@ -110,6 +110,15 @@ int repo_read_blob(struct journal_repo *repo, const char *hex, struct strbuf *ou
 char *repo_actor(struct journal_repo *repo);
 
 /*
+ * The newest commit since `since` (a Unix time; ten minutes earlier, for clocks that differ
+ * between processes) whose message holds the line `line` (a trailer such as "Desk: ID"): hex
+ * its id and *message (when message is not NULL; caller frees) its message, or hex "" and
+ * *message NULL when there is none. Only the commits since then are read.
+ */
+int repo_find_commit_with_line(struct journal_repo *repo, const char *line, long long since,
+                               char hex[GIT_OID_HEXSZ + 1], char **message);
+
+/*
  * A line such as "Journal-Mail: 1234-89ab..." that every following commit of
  * this process carries as a trailer of its message until it is set to NULL:
  * what is done after a commit (releasing held mail) can then be finished by

@@ -281,19 +281,14 @@ done:
 int invitation_new_link(struct journal_repo *repo, const struct notifier *notifier,
                         unsigned long number, struct record_assignment *a, char **url)
 {
-    *url = NULL;
-    if (!repo->config.desk_url || !notifier || !notifier->enabled)
-        return 0;
-    char token[TOKEN_HEX_LEN + 1], hash[TOKEN_HASH_LEN + 1];
-    int rc = token_new(token);
-    if (rc)
-        return rc;
-    token_hash(token, hash);
-    record_set(&a->link, hash);
-    record_set(&a->link_revoked, NULL);
-    *url = xasprintf("%s/review/%lu/%s", repo->config.desk_url, number, token);
-    memset(token, 0, sizeof(token));
-    return 0;
+    char *hash = NULL;
+    int rc = notify_personal_link(repo, notifier, "review", number, &hash, url);
+    if (!rc && hash) {
+        record_set(&a->link, hash);
+        record_set(&a->link_revoked, NULL);
+    }
+    free(hash);
+    return rc;
 }
 
 int workflow_revoke_link(struct journal_repo *repo, unsigned long number, const char *reviewer,

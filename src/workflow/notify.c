@@ -12,6 +12,7 @@
 #include "util/fs.h"
 #include "util/mime.h"
 #include "util/mustache.h"
+#include "util/token.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -304,43 +305,9 @@ int notifier_flush(struct notifier *n, size_t *sent)
 static int find_token_commit(struct journal_repo *repo, const char *token, time_t since,
                              char hex[GIT_OID_HEXSZ + 1])
 {
-    git_revwalk *walk = NULL;
-    git_oid oid;
-    hex[0] = '\0';
-    if (git_revwalk_new(&walk, repo->git) < 0)
-        return repo_git_error("cannot walk the history");
-    git_revwalk_sorting(walk, GIT_SORT_TIME);
-    if (git_revwalk_push_head(walk) < 0) {
-        /* No commits at all: nothing was committed. */
-        git_error_clear();
-        git_revwalk_free(walk);
-        return 0;
-    }
-    char *needle = xasprintf("\nJournal-Mail: %s\n", token);
-    int rc = 0, err;
-    while ((err = git_revwalk_next(&oid, walk)) == 0) {
-        git_commit *c = NULL;
-        if (git_commit_lookup(&c, repo->git, &oid) < 0) {
-            rc = repo_git_error("cannot read a commit");
-            break;
-        }
-        /* Clocks differ a little between processes; commits well before the hold are not it. */
-        bool older = git_commit_time(c) < (git_time_t)since - 600;
-        const char *msg = git_commit_message(c);
-        bool found = msg && strstr(msg, needle);
-        git_commit_free(c);
-        if (found) {
-            git_oid_tostr(hex, GIT_OID_HEXSZ + 1, &oid);
-            break;
-        }
-        if (older)
-            break;
-    }
-    if (err < 0 && err != GIT_ITEROVER && !rc)
-        rc = repo_git_error("cannot walk the history");
-    git_error_clear();
-    free(needle);
-    git_revwalk_free(walk);
+    char *line = xasprintf("Journal-Mail: %s", token);
+    int rc = repo_find_commit_with_line(repo, line, (long long)since, hex, NULL);
+    free(line);
     return rc;
 }
 
@@ -522,4 +489,22 @@ int notify_withdrawal(struct notifier *n, struct journal_repo *repo, unsigned lo
     int rc = notify_hold(n, "withdrawn", lang, ctx, &to, "withdrawal", number);
     json_decref(ctx);
     return rc;
+}
+
+int notify_personal_link(struct journal_repo *repo, const struct notifier *notifier,
+                         const char *kind, unsigned long number, char **hash, char **url)
+{
+    *hash = NULL;
+    *url = NULL;
+    if (!repo->config.desk_url || !notifier || !notifier->enabled)
+        return 0;
+    char token[TOKEN_HEX_LEN + 1], digest[TOKEN_HASH_LEN + 1];
+    int rc = token_new(token);
+    if (rc)
+        return rc;
+    token_hash(token, digest);
+    *hash = xstrdup(digest);
+    *url = xasprintf("%s/%s/%lu/%s", repo->config.desk_url, kind, number, token);
+    memset(token, 0, sizeof(token));
+    return 0;
 }

@@ -142,4 +142,13 @@ int notify_read_template(struct journal_repo *repo, const char *dir, const char 
  */
 const char *notify_reviewer_lang(const struct roster_reviewer *rv, const char *manuscript_lang);
 
+/*
+ * A personal link to the front desk, desk_url + "/KIND/NUMBER/TOKEN" (kind "review" or
+ * "status"), with a new 256-bit token: *url for the mail (caller frees), *hash its
+ * "sha256:..." for the record (caller frees). Both NULL, and 0, when journal.yaml has no
+ * desk_url or no mail goes out: a link nobody receives is not made. The token is in *url only.
+ */
+int notify_personal_link(struct journal_repo *repo, const struct notifier *notifier,
+                         const char *kind, unsigned long number, char **hash, char **url);
+
 #endif

@@ -78,38 +78,12 @@ static int check_attachment_path(const char *dir, const char *name)
 int submission_find_desk(struct journal_repo *repo, const char *desk_id, long long since,
                          unsigned long *number)
 {
-    git_revwalk *walk = NULL;
-    git_oid oid;
-    *number = 0;
-    if (git_revwalk_new(&walk, repo->git) < 0)
-        return repo_git_error("cannot walk the history");
-    git_revwalk_sorting(walk, GIT_SORT_TIME);
-    if (git_revwalk_push_head(walk) < 0) {
-        git_error_clear();
-        git_revwalk_free(walk);
-        return 0;
-    }
-    char *needle = xasprintf("\nDesk: %s\n", desk_id);
-    int rc = 0, err;
-    while ((err = git_revwalk_next(&oid, walk)) == 0) {
-        git_commit *c = NULL;
-        if (git_commit_lookup(&c, repo->git, &oid) < 0) {
-            rc = repo_git_error("cannot read a commit");
-            break;
-        }
-        bool older = git_commit_time(c) < (git_time_t)since - 600;
-        const char *msg = git_commit_message(c);
-        if (msg && strstr(msg, needle) && !strncmp(msg, "Submit #", 8))
-            *number = strtoul(msg + 8, NULL, 10);
-        git_commit_free(c);
-        if (*number || older)
-            break;
-    }
-    if (err < 0 && err != GIT_ITEROVER && !rc)
-        rc = repo_git_error("cannot walk the history");
-    git_error_clear();
-    free(needle);
-    git_revwalk_free(walk);
+    char hex[GIT_OID_HEXSZ + 1], *message = NULL;
+    char *line = xasprintf("Desk: %s", desk_id);
+    int rc = repo_find_commit_with_line(repo, line, since, hex, &message);
+    *number = message && !strncmp(message, "Submit #", 8) ? strtoul(message + 8, NULL, 10) : 0;
+    free(message);
+    free(line);
     return rc;
 }
 
@@ -196,18 +170,14 @@ int submission_new_status_link(struct journal_repo *repo, const struct notifier 
                                unsigned long number, struct submission_record *r, char **url)
 {
     *url = NULL;
-    if (!r || !repo->config.desk_url || !notifier || !notifier->enabled)
-        return 0;
-    char token[TOKEN_HEX_LEN + 1], hash[TOKEN_HASH_LEN + 1];
-    int rc = token_new(token);
-    if (rc)
-        return rc;
-    token_hash(token, hash);
-    record_set(&r->status_link, hash);
-    record_set(&r->status_link_revoked, NULL);
-    *url = xasprintf("%s/status/%lu/%s", repo->config.desk_url, number, token);
-    memset(token, 0, sizeof(token));
-    return 0;
+    char *hash = NULL;
+    int rc = r ? notify_personal_link(repo, notifier, "status", number, &hash, url) : 0;
+    if (!rc && hash) {
+        record_set(&r->status_link, hash);
+        record_set(&r->status_link_revoked, NULL);
+    }
+    free(hash);
+    return rc;
 }
 
 int submission_submit(struct journal_repo *repo, const struct submit_request *req,
