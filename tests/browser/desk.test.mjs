@@ -310,6 +310,7 @@ async function authorSubmits(browser, base, lang) {
     if (!text.includes(a.email)) throw new Error(text.slice(0, 300));
   });
   check(`... nothing is committed yet, the submission waits outside git (${lang})`, commits() === before && waiting() === waitingBefore + 1 && waitingFiles() === 1, `${commits() - before} commits, ${waiting()} waiting, ${waitingFiles()} with files`);
+  check(`... in ${lang}`, (await page.evaluate(() => document.documentElement.lang)) === lang);
   await visitCheck(page, `the page after sending (${lang})`, `submit-sent-${lang}`, sent);
 
   const [[confirmLink], confirmMail] = await waitForMail(a.email, /http:\/\/127\.0\.0\.1:\d+\/confirm\/[0-9a-f]{32}\/[0-9a-f]{64}/);
@@ -317,6 +318,7 @@ async function authorSubmits(browser, base, lang) {
   await page.goto(confirmLink);
   checkLoaded(problems, `the confirmation page (${lang})`);
   check(`opening the link commits nothing (${lang})`, commits() === before);
+  check(`the confirmation page is in the form's language (${lang})`, (await page.evaluate(() => document.documentElement.lang)) === lang);
   await visitCheck(page, `the confirmation page (${lang})`, `confirm-${lang}`);
   const confirmed = await send(page, page.locator('form button[type="submit"]'));
   checkLoaded(problems, `the confirmed submission (${lang})`);
