@@ -551,7 +551,11 @@ static void form_page(struct page *p, const char *fid, const struct form *f, jso
         bool required = false;
         for (size_t i = 0; i < c->nrequire_translations; i++)
             required = required || !strcmp(c->require_translations[i], code);
-        json_t *tr = json_pack("{s:s, s:b}", "code", code, "required", required);
+        char name_key[32];
+        snprintf(name_key, sizeof(name_key), "language_%s", code);
+        const char *name = json_string_value(json_object_get(t, name_key));
+        json_t *tr = json_pack("{s:s, s:s, s:b}", "code", code, "name", name ? name : code,
+                               "required", required);
         const char *parts[] = {"title", "subtitle", "abstract", "keywords"};
         for (size_t i = 0; i < 4; i++) {
             char key[96];
