@@ -138,7 +138,7 @@ send() {
         -F declare_originality=yes -F declare_license=yes -F competing_interests=None \
         -F manuscript=@"$work/paper.md" -F action=submit "$base/submit?lang=en")
     rm -f "$f"
-    [ "$code" = 200 ] || { echo "$name: the form answered $code" >&2; return 1; }
+    [ "$code" = 200 ] || { tail -5 "$work/serve.log" >&2; echo "$name: the form answered $code" >&2; return 1; }
 }
 # confirm PATH CSRF: one confirmation; prints "STATUS SECONDS".
 confirm() {
@@ -160,7 +160,14 @@ for n in "${sizes[@]}"; do
     fi
     C=$work/n$n
     s0=$(date +%s)
-    cp -a --reflink=auto "$data/journal" "$C"
+    # (bench/submit.sh may be at work in it: a file that goes while it is copied, again.)
+    for try in 1 2 3 4 5; do
+        rm -rf "$C"
+        cp -a --reflink=auto "$data/journal" "$C" 2>"$work/cp.err" && break
+        [ "$try" = 5 ] && { cat "$work/cp.err" >&2; exit 1; }
+        sleep 5
+    done
+    rm -f "$C/.git/index.lock" # the copy's: a lock copied from a git at work there is stale here
     git -C "$C" reset -q --hard "$(cat "$data/.commit")"
     git -C "$C" clean -qfd
     printf 'desk_url: "http://desk.invalid/"\nmail_from_address: office@journal.example.org\ndesk_submissions_per_hour: 1000000\n' \
