@@ -173,7 +173,11 @@ for n in "${sizes[@]}"; do
     printf 'desk_url: "http://desk.invalid/"\nmail_from_address: office@journal.example.org\ndesk_submissions_per_hour: 1000000\n' \
         >>"$C/journal.yaml"
     g() { git -C "$C" -c user.name=Bench -c user.email=bench@example.org "$@"; }
-    g commit -qam "Bench: the front desk"
+    # The theme of this tree (the desk's mail and pages), as a journal updating it would.
+    rm -rf "$C/themes"
+    cp -R "$root/themes" "$C/"
+    g add -A themes journal.yaml
+    g commit -qm "Bench: the front desk"
     "$journal" -C "$C" stats >/dev/null # the index up to date, as in use
     echo "$name: N = $n: copied and ready in $(($(date +%s) - s0)) s" >&2
     "$journal" -C "$C" serve --listen 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.log" &
