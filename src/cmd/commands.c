@@ -565,9 +565,10 @@ const struct command commands[] = {
      "\n"
      "JOURNAL_DESK_SECRET (at least 32 bytes) signs the forms' CSRF tokens; without it a\n"
      "secret is drawn at start, and a form opened before a restart must be reloaded.\n"
-     "Limits (journal.yaml): desk_threads (8 requests at once), desk_connections (256),\n"
-     "desk_timeout (30 s for a silent client), desk_submissions_per_hour (10 per client\n"
-     "address: 429 beyond), and the manuscript and attachment sizes (413 beyond).\n"
+     "Limits (journal.yaml): desk_threads (requests at once; one per core, at least 2),\n"
+     "desk_connections (256), desk_timeout (30 s for a silent client),\n"
+     "desk_submissions_per_hour (10 per client address: 429 beyond), and the manuscript\n"
+     "and attachment sizes (413 beyond).\n"
      "SIGTERM or SIGINT: stop accepting, finish the requests in flight, exit 0.\n"},
     {"token", cmd_token, "revoke or re-issue a front-desk link",
      "usage: journal token revoke NUMBER --reviewer ID\n"

@@ -313,6 +313,14 @@ int desk_serve(const struct desk_options *opt)
     unsigned threads = 0, timeout = 0, connections = 0;
     if (!rc) {
         threads = repo->config.desk_threads;
+        if (!threads) {
+            /* A page is work for a core: more threads than cores only wait for one, and the
+               tail of the latency grows with them (bench/desk.sh: the form's p99 at 64
+               connections on 2 cores was 13 ms with 2 threads, 49 with 4, 82 with 8). Two at
+               least, so that a page waiting for the journal's lock holds up no other. */
+            long cores = sysconf(_SC_NPROCESSORS_ONLN);
+            threads = cores > 2 ? (unsigned)(cores > 256 ? 256 : cores) : 2;
+        }
         timeout = repo->config.desk_timeout;
         connections = repo->config.desk_connections;
         d.submissions = rate_limit_new(repo->config.desk_submissions_per_hour, 3600);

@@ -738,7 +738,8 @@ int config_parse(struct journal_config *cfg, const char *file, const char *text,
     cfg->smtp_port = (unsigned)port_value;
     static const char *const desk_keys[] = {"desk_threads", "desk_connections", "desk_timeout",
                                             "desk_submissions_per_hour"};
-    static const size_t desk_default[] = {8, 256, 30, 10}, desk_max[] = {256, 65536, 3600, 1000000};
+    /* desk_threads 0 (not set): journal serve takes one per core (desk.c). */
+    static const size_t desk_default[] = {0, 256, 30, 10}, desk_max[] = {256, 65536, 3600, 1000000};
     unsigned *desk_fields[] = {&cfg->desk_threads, &cfg->desk_connections, &cfg->desk_timeout,
                                &cfg->desk_submissions_per_hour};
     for (size_t i = 0; i < 4; i++) {

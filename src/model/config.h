@@ -145,7 +145,7 @@ struct journal_config {
     char *desk_url; /* the front desk's public address (journal serve behind a proxy), no
                        trailing '/', or NULL: invitations then carry no link */
     /* journal serve's limits (docs/operating.md#the-front-desk) */
-    unsigned desk_threads;              /* requests handled at once */
+    unsigned desk_threads;              /* requests handled at once; 0: one per core */
     unsigned desk_connections;          /* open connections at most */
     unsigned desk_timeout;              /* seconds a silent client keeps its connection */
     unsigned desk_submissions_per_hour; /* submissions from one client address in an hour */
