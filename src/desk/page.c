@@ -3,6 +3,8 @@
 
 #include "default_theme.h"
 #include "desk/ratelimit.h"
+#include "model/manuscript.h"
+#include "model/record.h"
 #include "site/i18n.h"
 #include "store/repo.h"
 #include "util/alloc.h"
@@ -297,6 +299,36 @@ void desk_message(struct journal_repo *repo, const char *lang, unsigned status,
     desk_render(repo, lang, "message", data, r);
     r->status = status;
     json_decref(data);
+}
+
+int desk_read_record(struct journal_repo *repo, unsigned long number, struct submission_record *out)
+{
+    char path[96];
+    struct strbuf text = STRBUF_INIT;
+    snprintf(path, sizeof(path), "submissions/%lu/submission.yaml", number);
+    int rc = repo_read(repo, path, &text, NULL);
+    if (rc == JOURNAL_EINPUT) {
+        error_clear();
+        strbuf_release(&text);
+        return 1;
+    }
+    if (!rc)
+        rc = record_parse(out, path, text.buf, text.len);
+    strbuf_release(&text);
+    return rc;
+}
+
+int desk_read_manuscript(const struct desk *d, struct journal_repo *repo, unsigned long number,
+                         struct strbuf *text, struct manuscript *out)
+{
+    char path[96];
+    snprintf(path, sizeof(path), "submissions/%lu/manuscript.md", number);
+    int rc = repo_read(repo, path, text, NULL);
+    if (rc)
+        return rc;
+    struct manuscript_rules rules = {d->countries, d->languages, repo->config.languages[0], NULL,
+                                     NULL};
+    return manuscript_parse(out, path, text->buf, text->len, &rules);
 }
 
 const char *desk_main_lang(struct journal_repo *repo)

@@ -76,6 +76,16 @@ void desk_message(struct journal_repo *repo, const char *lang, unsigned status,
 /* The journal's main language when the theme has strings in it, else English: the language
    of a page that cannot know its reader's (a 404, an error). */
 const char *desk_main_lang(struct journal_repo *repo);
+/* submissions/<number>/submission.yaml at HEAD into *out: 0, 1 when there is no such
+   submission (nothing to free), < 0 on failure. */
+struct submission_record;
+int desk_read_record(struct journal_repo *repo, unsigned long number,
+                     struct submission_record *out);
+/* submissions/<number>/manuscript.md at HEAD: its text into *text, parsed into *out with the
+   desk's countries and languages. */
+struct manuscript;
+int desk_read_manuscript(const struct desk *d, struct journal_repo *repo, unsigned long number,
+                         struct strbuf *text, struct manuscript *out);
 /*
  * A personal link's path, PREFIX<number>/<64 hex digits><rest> (prefix "/review/" or
  * "/status/"): the number, the token (NUL-ended) and *rest (what follows it: "", "/answer",

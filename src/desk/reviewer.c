@@ -85,18 +85,7 @@ static int link_load_review(struct journal_repo *repo, struct link *l)
  */
 static int link_open(struct desk *d, struct journal_repo *repo, struct link *l, const char *lang)
 {
-    char path[96];
-    struct strbuf text = STRBUF_INIT;
-    snprintf(path, sizeof(path), "submissions/%lu/submission.yaml", l->number);
-    int rc = repo_read(repo, path, &text, NULL);
-    if (rc == JOURNAL_EINPUT) {
-        error_clear();
-        strbuf_release(&text);
-        return 1;
-    }
-    if (!rc)
-        rc = record_parse(&l->record, path, text.buf, text.len);
-    strbuf_release(&text);
+    int rc = desk_read_record(repo, l->number, &l->record);
     if (rc)
         return rc;
     l->a = NULL;
@@ -113,15 +102,8 @@ static int link_open(struct desk *d, struct journal_repo *repo, struct link *l, 
     rc = link_load_review(repo, l);
     if (rc)
         return rc;
-    snprintf(path, sizeof(path), "submissions/%lu/manuscript.md", l->number);
     strbuf_init(&l->manuscript_text);
-    rc = repo_read(repo, path, &l->manuscript_text, NULL);
-    if (!rc) {
-        struct manuscript_rules rules = {d->countries, d->languages, repo->config.languages[0],
-                                         NULL, NULL};
-        rc = manuscript_parse(&l->manuscript, path, l->manuscript_text.buf, l->manuscript_text.len,
-                              &rules);
-    }
+    rc = desk_read_manuscript(d, repo, l->number, &l->manuscript_text, &l->manuscript);
     if (!rc)
         rc = editorial_load_roster(repo, d->countries, d->languages, &l->roster);
     if (rc)
@@ -133,8 +115,7 @@ static int link_open(struct desk *d, struct journal_repo *repo, struct link *l, 
         l->lang = desk_lang_available(repo, want) ? want : NULL;
     }
     if (!l->lang)
-        l->lang =
-            desk_lang_available(repo, repo->config.languages[0]) ? repo->config.languages[0] : "en";
+        l->lang = desk_main_lang(repo);
     return 0;
 }
 

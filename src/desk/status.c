@@ -56,30 +56,12 @@ static void link_free(struct status_link *l)
 static int link_open(struct desk *d, struct journal_repo *repo, struct status_link *l,
                      const char *lang)
 {
-    char path[96];
-    struct strbuf text = STRBUF_INIT;
-    snprintf(path, sizeof(path), "submissions/%lu/submission.yaml", l->number);
-    int rc = repo_read(repo, path, &text, NULL);
-    if (rc == JOURNAL_EINPUT) {
-        error_clear();
-        strbuf_release(&text);
-        return 1;
-    }
-    if (!rc)
-        rc = record_parse(&l->record, path, text.buf, text.len);
-    strbuf_release(&text);
+    int rc = desk_read_record(repo, l->number, &l->record);
     if (rc)
         return rc;
     if (!token_matches(l->token, l->record.status_link))
         return 1;
-    snprintf(path, sizeof(path), "submissions/%lu/manuscript.md", l->number);
-    rc = repo_read(repo, path, &l->manuscript_text, NULL);
-    if (!rc) {
-        struct manuscript_rules rules = {d->countries, d->languages, repo->config.languages[0],
-                                         NULL, NULL};
-        rc = manuscript_parse(&l->manuscript, path, l->manuscript_text.buf, l->manuscript_text.len,
-                              &rules);
-    }
+    rc = desk_read_manuscript(d, repo, l->number, &l->manuscript_text, &l->manuscript);
     if (rc)
         return rc;
     if (desk_lang_available(repo, lang))
@@ -87,8 +69,7 @@ static int link_open(struct desk *d, struct journal_repo *repo, struct status_li
     else if (desk_lang_available(repo, l->manuscript.lang))
         l->lang = l->manuscript.lang;
     else
-        l->lang =
-            desk_lang_available(repo, repo->config.languages[0]) ? repo->config.languages[0] : "en";
+        l->lang = desk_main_lang(repo);
     return desk_strings(repo, l->lang, &l->t);
 }
 
@@ -423,18 +404,14 @@ static int run_revise(struct journal_repo *repo, const struct status_link *l, co
 /* Whether the submission's state or round is no longer what l read. */
 static bool moved_on(struct journal_repo *repo, const struct status_link *l)
 {
-    char path[96];
-    struct strbuf text = STRBUF_INIT;
     struct submission_record now;
-    snprintf(path, sizeof(path), "submissions/%lu/submission.yaml", l->number);
     bool moved = false;
     char *saved = error_save();
-    if (!repo_read(repo, path, &text, NULL) && !record_parse(&now, path, text.buf, text.len)) {
+    if (!desk_read_record(repo, l->number, &now)) {
         moved = now.round != l->record.round || strcmp(now.state, l->record.state);
         record_free(&now);
     }
     error_restore(saved);
-    strbuf_release(&text);
     return moved;
 }
 
