@@ -82,6 +82,12 @@ char *desk_redact(const char *path)
     return strbuf_detach(&out, NULL);
 }
 
+/* A multipart body: the only kind that carries files (and has the larger limit). */
+static bool carries_files(const struct request *req)
+{
+    return req->content_type && !strncasecmp(req->content_type, "multipart/", 10);
+}
+
 static void handle(struct desk *d, const char *method, const char *path, const char *lang,
                    struct request *req, struct reply *r)
 {
@@ -98,10 +104,11 @@ static void handle(struct desk *d, const char *method, const char *path, const c
     char root[32];
     desk_root(path, root, sizeof(root));
     if (req->too_big) {
-        /* Whatever the page: the same answer before its link is even looked at. */
-        bool files = req->content_type && !strncasecmp(req->content_type, "multipart/", 10);
+        /* Whatever the page: the same answer before its link is even looked at (the pages
+           never see a request whose body was not kept). */
         desk_message(repo, fallback, 413, "desk_too_big_title",
-                     files ? "desk_submit_too_big_text" : "desk_too_big_text", root, r);
+                     carries_files(req) ? "desk_submit_too_big_text" : "desk_too_big_text", root,
+                     r);
     } else if (get && !strcmp(path, "/style.css")) {
         if (desk_theme_read(repo, "assets/style.css", &r->body)) {
             error_clear();
@@ -179,8 +186,7 @@ static void client_address(struct MHD_Connection *c, char out[46])
 
 static size_t body_limit(const struct desk *d, const struct request *req)
 {
-    bool files = req->content_type && !strncasecmp(req->content_type, "multipart/", 10);
-    return files ? d->max_upload : d->max_form;
+    return carries_files(req) ? d->max_upload : d->max_form;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,

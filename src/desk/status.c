@@ -568,8 +568,6 @@ bool desk_status_handle(struct desk *d, struct journal_repo *repo, const char *m
     } else if (found || !known) {
         /* Wrong or revoked: the same page, whatever exists behind it. */
         desk_message(repo, fallback, 404, "desk_not_found_title", "desk_not_found_text", l.root, r);
-    } else if (req->too_big) {
-        desk_message(repo, l.lang, 413, "desk_too_big_title", "desk_too_big_text", l.root, r);
     } else if (!*l.rest && get) {
         r->status = 200;
         status_page(d, repo, &l, NULL, NULL, r);

@@ -1172,8 +1172,6 @@ static void confirm(struct page *p, const char *method, const char *path, const 
         confirm_page(p, &w, token, r);
     } else if (strcmp(method, "POST")) {
         desk_message(p->repo, p->lang, 405, "desk_method_title", "desk_method_text", p->root, r);
-    } else if (req->too_big) {
-        desk_message(p->repo, p->lang, 413, "desk_too_big_title", "desk_too_big_text", p->root, r);
     } else {
         struct form f = {0};
         char expected[65];
@@ -1274,9 +1272,6 @@ bool desk_submit_handle(struct desk *d, struct journal_repo *repo, const char *m
         }
     } else if (strcmp(method, "POST")) {
         desk_message(repo, p.lang, 405, "desk_method_title", "desk_method_text", p.root, r);
-    } else if (req->too_big) {
-        desk_message(repo, p.lang, 413, "desk_too_big_title", "desk_submit_too_big_text", p.root,
-                     r);
     } else {
         submit_post(&p, req, r);
     }

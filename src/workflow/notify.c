@@ -136,16 +136,22 @@ static int split_message(const char *template, char *text, char **subject, char 
     return 0;
 }
 
-/* Whether the mail's context holds a personal link: a string under a key ending in "_link"
-   (desk_link: a reviewer's; the author's links likewise). */
+/* The personal link under key in a mail's context: a string under a key ending in "_link"
+   (desk_link: a reviewer's; status_link, confirm_link: an author's), else NULL. */
+static const char *personal_link(const char *key, json_t *value)
+{
+    size_t n = strlen(key);
+    return n >= 5 && !strcmp(key + n - 5, "_link") ? json_string_value(value) : NULL;
+}
+
+/* Whether the mail's context holds a personal link. */
 static bool carries_link(json_t *ctx)
 {
     const char *key;
     json_t *value;
     json_object_foreach(ctx, key, value)
     {
-        size_t n = strlen(key);
-        if (n >= 5 && !strcmp(key + n - 5, "_link") && json_is_string(value))
+        if (personal_link(key, value))
             return true;
     }
     return false;
@@ -163,9 +169,8 @@ static char *add_missing_links(json_t *ctx, char *body)
     struct strbuf out = STRBUF_INIT;
     json_object_foreach(ctx, key, value)
     {
-        size_t n = strlen(key);
-        const char *link = json_string_value(value);
-        if (n < 5 || strcmp(key + n - 5, "_link") || !link || strstr(body, link))
+        const char *link = personal_link(key, value);
+        if (!link || strstr(body, link))
             continue;
         if (!out.len) {
             strbuf_addstr(&out, body);
